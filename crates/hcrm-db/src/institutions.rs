@@ -1,0 +1,225 @@
+//! ORG-1: institutions.
+
+use diesel::prelude::*;
+use hcrm_domain::Scope;
+use hcrm_domain::api::org::{Institution, InstitutionCreate, InstitutionRef, InstitutionUpdate};
+use uuid::Uuid;
+
+use crate::conn::{Db, DbConn};
+use crate::error::DbError;
+use crate::schema::institutions;
+use crate::util::{ListWindow, like_pattern, lower, new_id, now, parse_id, utc};
+
+pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = institutions)]
+struct Row {
+    id: String,
+    code: String,
+    name: String,
+    city: String,
+    local: bool,
+    time_zone: String,
+    address: Option<String>,
+    hotline: Option<String>,
+    active: bool,
+    version: i32,
+    created_at: chrono::NaiveDateTime,
+    updated_at: chrono::NaiveDateTime,
+}
+
+impl Row {
+    fn into_dto(self) -> Result<Institution, DbError> {
+        Ok(Institution {
+            id: parse_id(&self.id)?,
+            code: self.code,
+            name: self.name,
+            city: self.city,
+            local: self.local,
+            time_zone: self.time_zone,
+            address: self.address,
+            hotline: self.hotline,
+            active: self.active,
+            version: self.version,
+            created_at: utc(self.created_at),
+            updated_at: utc(self.updated_at),
+        })
+    }
+}
+
+/// List filters; every one optional.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Fragment of the name, code or city.
+    pub q: Option<String>,
+    pub local: Option<bool>,
+    pub active: Option<bool>,
+}
+
+/// Sort keys for lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Code,
+    Name,
+    CreatedAt,
+}
+
+fn filtered<'a>(scope: &Scope, f: &'a Filter) -> institutions::BoxedQuery<'a, Db> {
+    let mut q = institutions::table.into_boxed();
+    if let Some(ids) = scope.institution_ids() {
+        q = q.filter(institutions::id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()));
+    }
+    if let Some(text) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
+        let p = like_pattern(text.trim());
+        q = q.filter(
+            lower(institutions::name)
+                .like(p.clone())
+                .escape('\\')
+                .or(lower(institutions::code).like(p.clone()).escape('\\'))
+                .or(lower(institutions::city).like(p).escape('\\')),
+        );
+    }
+    if let Some(local) = f.local {
+        q = q.filter(institutions::local.eq(local));
+    }
+    if let Some(active) = f.active {
+        q = q.filter(institutions::active.eq(active));
+    }
+    q
+}
+
+/// A page of the institutions in `scope` matching `f`, and the total.
+pub fn list(
+    conn: &mut DbConn,
+    scope: &Scope,
+    f: &Filter,
+    sort: Sort,
+    descending: bool,
+    window: ListWindow,
+) -> Result<(Vec<Institution>, i64), DbError> {
+    let total = filtered(scope, f).count().get_result(conn)?;
+    let mut q = filtered(scope, f);
+    q = match (sort, descending) {
+        (Sort::Code, false) => q.order(institutions::code.asc()),
+        (Sort::Code, true) => q.order(institutions::code.desc()),
+        (Sort::Name, false) => q.order((institutions::name.asc(), institutions::id.asc())),
+        (Sort::Name, true) => q.order((institutions::name.desc(), institutions::id.asc())),
+        (Sort::CreatedAt, false) => q.order(institutions::id.asc()),
+        (Sort::CreatedAt, true) => q.order(institutions::id.desc()),
+    };
+    let rows: Vec<Row> = q
+        .select(Row::as_select())
+        .limit(window.limit)
+        .offset(window.offset)
+        .load(conn)?;
+    let items = rows.into_iter().map(Row::into_dto).collect::<Result<_, _>>()?;
+    Ok((items, total))
+}
+
+/// One institution; `NotFound` when it is outside `scope` (X-4: 404, not 403).
+pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Institution, DbError> {
+    if !scope.allows(id) {
+        return Err(DbError::NotFound);
+    }
+    institutions::table
+        .find(id.to_string())
+        .select(Row::as_select())
+        .first::<Row>(conn)?
+        .into_dto()
+}
+
+pub fn find_by_code(conn: &mut DbConn, code: &str) -> Result<Institution, DbError> {
+    institutions::table
+        .filter(institutions::code.eq(code))
+        .select(Row::as_select())
+        .first::<Row>(conn)?
+        .into_dto()
+}
+
+/// Short references for a set of ids, in code order.
+pub fn refs(conn: &mut DbConn, ids: Option<&[Uuid]>) -> Result<Vec<InstitutionRef>, DbError> {
+    let mut q = institutions::table
+        .select((institutions::id, institutions::code, institutions::name))
+        .order(institutions::code.asc())
+        .into_boxed();
+    if let Some(ids) = ids {
+        q = q.filter(institutions::id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()));
+    }
+    q.load::<(String, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, code, name)| Ok(InstitutionRef { id: parse_id(&id)?, code, name }))
+        .collect()
+}
+
+pub fn create(conn: &mut DbConn, c: &InstitutionCreate) -> Result<Institution, DbError> {
+    let t = now();
+    let row = Row {
+        id: new_id(),
+        code: c.code.clone(),
+        name: c.name.trim().to_string(),
+        city: c.city.trim().to_string(),
+        local: c.local,
+        time_zone: c.time_zone.clone().unwrap_or_else(|| DEFAULT_TIME_ZONE.to_string()),
+        address: c.address.clone(),
+        hotline: c.hotline.clone(),
+        active: true,
+        version: 1,
+        created_at: t,
+        updated_at: t,
+    };
+    diesel::insert_into(institutions::table).values(&row).execute(conn)?;
+    row.into_dto()
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = institutions)]
+struct Changes {
+    name: Option<String>,
+    city: Option<String>,
+    local: Option<bool>,
+    time_zone: Option<String>,
+    address: Option<Option<String>>,
+    hotline: Option<Option<String>>,
+    active: Option<bool>,
+    updated_at: chrono::NaiveDateTime,
+}
+
+/// Applies `u` if the record is still at `expected_version`; returns (before, after).
+pub fn update(
+    conn: &mut DbConn,
+    scope: &Scope,
+    id: Uuid,
+    expected_version: i32,
+    u: &InstitutionUpdate,
+) -> Result<(Institution, Institution), DbError> {
+    let before = get(conn, scope, id)?;
+    if before.version != expected_version {
+        return Err(DbError::Stale { current: before.version });
+    }
+    let changes = Changes {
+        name: u.name.as_ref().map(|s| s.trim().to_string()),
+        city: u.city.as_ref().map(|s| s.trim().to_string()),
+        local: u.local,
+        time_zone: u.time_zone.clone(),
+        address: u.address.clone(),
+        hotline: u.hotline.clone(),
+        active: u.active,
+        updated_at: now(),
+    };
+    let n = diesel::update(
+        institutions::table
+            .filter(institutions::id.eq(id.to_string()))
+            .filter(institutions::version.eq(expected_version)),
+    )
+    .set((changes, institutions::version.eq(institutions::version + 1)))
+    .execute(conn)?;
+    if n == 0 {
+        // Someone else wrote between our read and our write.
+        let current = get(conn, scope, id)?.version;
+        return Err(DbError::Stale { current });
+    }
+    let after = get(conn, scope, id)?;
+    Ok((before, after))
+}

@@ -1,0 +1,20 @@
+//! HCRM storage: one diesel code base over SQLite and PostgreSQL.
+//!
+//! The backend is chosen by the URL (`postgres://`/`postgresql://` → PostgreSQL, anything else
+//! an SQLite file). Query functions take `&mut DbConn` so they work alike inside and outside a
+//! transaction; they never see the API's types of request, only domain types.
+
+//pub mod audit;
+//pub mod auth;
+pub mod conn;
+//pub mod doctors;
+pub mod error;
+pub mod institutions;
+//pub mod departments;
+pub mod schema;
+//pub mod users;
+mod util;
+
+pub use conn::{Backend, DbConn, Pool, connect, run_migrations, write_transaction};
+pub use error::DbError;
+pub use util::{ListWindow, now};

@@ -1,0 +1,16 @@
+//! HCRM domain: pure business rules and the types shared by the API server and the web app.
+//!
+//! Nothing here does IO, so the crate compiles to wasm for the Yew frontend. Server-only
+//! derives (OpenAPI schemas) sit behind the `openapi` feature.
+
+pub mod api;
+pub mod i18n;
+pub mod permission;
+pub mod role;
+pub mod scope;
+pub mod validation;
+
+pub use i18n::{Label, Lang};
+pub use permission::{Permission, PermissionSet};
+pub use role::Role;
+pub use scope::Scope;

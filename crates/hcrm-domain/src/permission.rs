@@ -1,0 +1,243 @@
+//! the role → permission matrix. Every endpoint asks for one permission; a user has the
+//! union of the permissions of their roles. Read the table column by column to review a role.
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::{Label, Lang};
+use crate::role::Role;
+
+/// 权限 — one thing a role may do. Serialized as its dotted code (`customer.read`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Permission {
+    #[serde(rename = "institution.read")]
+    InstitutionRead,
+    #[serde(rename = "institution.write")]
+    InstitutionWrite,
+    #[serde(rename = "department.read")]
+    DepartmentRead,
+    #[serde(rename = "department.write")]
+    DepartmentWrite,
+    #[serde(rename = "user.read")]
+    UserRead,
+    #[serde(rename = "user.write")]
+    UserWrite,
+    #[serde(rename = "audit.read")]
+    AuditRead,
+    /// Unmasked ID and phone numbers.
+    #[serde(rename = "pii.read")]
+    PiiRead,
+    #[serde(rename = "customer.read")]
+    CustomerRead,
+    #[serde(rename = "customer.write")]
+    CustomerWrite,
+    /// Consultations and appointments (SVC).
+    #[serde(rename = "service.read")]
+    ServiceRead,
+    #[serde(rename = "service.write")]
+    ServiceWrite,
+    #[serde(rename = "complaint.read")]
+    ComplaintRead,
+    #[serde(rename = "complaint.write")]
+    ComplaintWrite,
+    #[serde(rename = "complaint.approve")]
+    ComplaintApprove,
+    #[serde(rename = "follow_up.read")]
+    FollowUpRead,
+    #[serde(rename = "follow_up.write")]
+    FollowUpWrite,
+    #[serde(rename = "member.read")]
+    MemberRead,
+    #[serde(rename = "member.write")]
+    MemberWrite,
+    #[serde(rename = "message.send")]
+    MessageSend,
+    #[serde(rename = "quality.read")]
+    QualityRead,
+    #[serde(rename = "quality.write")]
+    QualityWrite,
+    #[serde(rename = "report.read")]
+    ReportRead,
+    /// HIS pushes (INT).
+    #[serde(rename = "integration.write")]
+    IntegrationWrite,
+    /// Settings, calendars, templates.
+    #[serde(rename = "setting.write")]
+    SettingWrite,
+}
+
+const X: bool = true;
+const O: bool = false;
+
+/// Columns: agent, follow_up_agent, account_manager, supervisor, director, medical_affairs,
+/// president, executive, admin, integration (the order of [`Role::ALL`]).
+#[rustfmt::skip]
+const MATRIX: &[(Permission, [bool; 10])] = &[
+    //                                 agt fup  am sup dir med pre exe adm int
+    (Permission::InstitutionRead,     [X,  X,  X,  X,  X,  X,  X,  X,  X,  X]),
+    (Permission::InstitutionWrite,    [O,  O,  O,  O,  O,  O,  O,  O,  X,  O]),
+    (Permission::DepartmentRead,      [X,  X,  X,  X,  X,  X,  X,  X,  X,  X]),
+    (Permission::DepartmentWrite,     [O,  O,  O,  O,  O,  O,  O,  O,  X,  O]),
+    (Permission::UserRead,            [O,  O,  O,  X,  X,  O,  X,  X,  X,  O]),
+    (Permission::UserWrite,           [O,  O,  O,  O,  O,  O,  O,  O,  X,  O]),
+    (Permission::AuditRead,           [O,  O,  O,  O,  X,  O,  O,  O,  X,  O]),
+    (Permission::PiiRead,             [O,  O,  X,  X,  X,  X,  O,  O,  O,  X]),
+    (Permission::CustomerRead,        [X,  X,  X,  X,  X,  X,  X,  X,  X,  X]),
+    (Permission::CustomerWrite,       [X,  X,  X,  X,  X,  O,  O,  O,  O,  X]),
+    (Permission::ServiceRead,         [X,  X,  X,  X,  X,  X,  X,  X,  O,  X]),
+    (Permission::ServiceWrite,        [X,  O,  X,  X,  O,  O,  O,  O,  O,  X]),
+    (Permission::ComplaintRead,       [X,  X,  X,  X,  X,  X,  X,  X,  O,  O]),
+    (Permission::ComplaintWrite,      [X,  X,  O,  X,  X,  X,  O,  O,  O,  O]),
+    (Permission::ComplaintApprove,    [O,  O,  O,  X,  X,  X,  X,  X,  O,  O]),
+    (Permission::FollowUpRead,        [X,  X,  X,  X,  X,  O,  X,  X,  O,  X]),
+    (Permission::FollowUpWrite,       [O,  X,  O,  X,  X,  O,  O,  O,  O,  O]),
+    (Permission::MemberRead,          [X,  O,  X,  X,  X,  O,  X,  X,  O,  O]),
+    (Permission::MemberWrite,         [O,  O,  X,  X,  X,  O,  O,  O,  O,  O]),
+    (Permission::MessageSend,         [X,  X,  X,  X,  X,  O,  O,  O,  O,  O]),
+    (Permission::QualityRead,         [O,  O,  O,  X,  X,  O,  X,  X,  O,  O]),
+    (Permission::QualityWrite,        [O,  O,  O,  X,  X,  O,  X,  O,  O,  O]),
+    (Permission::ReportRead,          [O,  O,  O,  X,  X,  X,  X,  X,  O,  O]),
+    (Permission::IntegrationWrite,    [O,  O,  O,  O,  O,  O,  O,  O,  O,  X]),
+    (Permission::SettingWrite,        [O,  O,  O,  O,  O,  O,  O,  O,  X,  O]),
+];
+
+impl Permission {
+    pub fn all() -> impl Iterator<Item = Permission> {
+        MATRIX.iter().map(|(p, _)| *p)
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Permission::InstitutionRead => "institution.read",
+            Permission::InstitutionWrite => "institution.write",
+            Permission::DepartmentRead => "department.read",
+            Permission::DepartmentWrite => "department.write",
+            Permission::UserRead => "user.read",
+            Permission::UserWrite => "user.write",
+            Permission::AuditRead => "audit.read",
+            Permission::PiiRead => "pii.read",
+            Permission::CustomerRead => "customer.read",
+            Permission::CustomerWrite => "customer.write",
+            Permission::ServiceRead => "service.read",
+            Permission::ServiceWrite => "service.write",
+            Permission::ComplaintRead => "complaint.read",
+            Permission::ComplaintWrite => "complaint.write",
+            Permission::ComplaintApprove => "complaint.approve",
+            Permission::FollowUpRead => "follow_up.read",
+            Permission::FollowUpWrite => "follow_up.write",
+            Permission::MemberRead => "member.read",
+            Permission::MemberWrite => "member.write",
+            Permission::MessageSend => "message.send",
+            Permission::QualityRead => "quality.read",
+            Permission::QualityWrite => "quality.write",
+            Permission::ReportRead => "report.read",
+            Permission::IntegrationWrite => "integration.write",
+            Permission::SettingWrite => "setting.write",
+        }
+    }
+
+    /// Whether `role` holds this permission according to the matrix.
+    pub fn granted_to(self, role: Role) -> bool {
+        MATRIX
+            .iter()
+            .find(|(p, _)| *p == self)
+            .is_some_and(|(_, roles)| roles[role.index()])
+    }
+}
+
+impl Label for Permission {
+    fn label(&self, lang: Lang) -> &'static str {
+        match self {
+            Permission::InstitutionRead => lang.pick("查看机构", "View institutions"),
+            Permission::InstitutionWrite => lang.pick("管理机构", "Manage institutions"),
+            Permission::DepartmentRead => lang.pick("查看科室与专家", "View departments"),
+            Permission::DepartmentWrite => lang.pick("管理科室与专家", "Manage departments"),
+            Permission::UserRead => lang.pick("查看员工", "View staff"),
+            Permission::UserWrite => lang.pick("管理员工", "Manage staff"),
+            Permission::AuditRead => lang.pick("查看审计日志", "View audit trail"),
+            Permission::PiiRead => lang.pick("查看完整证件号与电话", "See unmasked ID and phone"),
+            Permission::CustomerRead => lang.pick("查看客户档案", "View customers"),
+            Permission::CustomerWrite => lang.pick("编辑客户档案", "Edit customers"),
+            Permission::ServiceRead => lang.pick("查看咨询与预约", "View consultations"),
+            Permission::ServiceWrite => lang.pick("登记咨询与预约", "Record consultations"),
+            Permission::ComplaintRead => lang.pick("查看投诉", "View complaints"),
+            Permission::ComplaintWrite => lang.pick("处理投诉", "Handle complaints"),
+            Permission::ComplaintApprove => lang.pick("审批投诉", "Approve complaints"),
+            Permission::FollowUpRead => lang.pick("查看回访", "View follow-ups"),
+            Permission::FollowUpWrite => lang.pick("执行回访", "Do follow-ups"),
+            Permission::MemberRead => lang.pick("查看会员", "View members"),
+            Permission::MemberWrite => lang.pick("管理会员", "Manage members"),
+            Permission::MessageSend => lang.pick("发送消息", "Send messages"),
+            Permission::QualityRead => lang.pick("查看服务质量", "View quality"),
+            Permission::QualityWrite => lang.pick("服务质量检查", "Run inspections"),
+            Permission::ReportRead => lang.pick("查看报表", "View reports"),
+            Permission::IntegrationWrite => lang.pick("系统对接写入", "Integration writes"),
+            Permission::SettingWrite => lang.pick("系统设置", "Settings"),
+        }
+    }
+}
+
+/// The permissions of a set of roles.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PermissionSet(Vec<Permission>);
+
+impl PermissionSet {
+    pub fn for_roles(roles: &[Role]) -> PermissionSet {
+        PermissionSet(
+            Permission::all()
+                .filter(|p| roles.iter().any(|r| p.granted_to(*r)))
+                .collect(),
+        )
+    }
+
+    pub fn contains(&self, permission: Permission) -> bool {
+        self.0.contains(&permission)
+    }
+
+    pub fn to_vec(&self) -> Vec<Permission> {
+        self.0.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matrix_lists_every_permission_once_and_codes_match_serde() {
+        let all: Vec<Permission> = Permission::all().collect();
+        for (i, p) in all.iter().enumerate() {
+            assert!(!all[i + 1..].contains(p), "{p:?} listed twice");
+            let json = serde_json::to_string(p).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", p.code()));
+        }
+        assert_eq!(all.len(), 25);
+    }
+
+    #[test]
+    fn spot_checks_of_the_matrix() {
+        use Permission::*;
+        // Admin manages the organisation but does not see unmasked personal data.
+        assert!(UserWrite.granted_to(Role::Admin));
+        assert!(!PiiRead.granted_to(Role::Admin));
+        // Audit trail: admin and director only (issue #2).
+        let auditors: Vec<Role> = Role::ALL.into_iter().filter(|r| AuditRead.granted_to(*r)).collect();
+        assert_eq!(auditors, vec![Role::Director, Role::Admin]);
+        // Agents cannot manage staff; integration clients cannot read complaints.
+        assert!(!UserWrite.granted_to(Role::Agent));
+        assert!(!ComplaintRead.granted_to(Role::Integration));
+        assert!(IntegrationWrite.granted_to(Role::Integration));
+    }
+
+    #[test]
+    fn a_set_is_the_union_of_its_roles() {
+        let agent = PermissionSet::for_roles(&[Role::Agent]);
+        let admin = PermissionSet::for_roles(&[Role::Admin]);
+        let both = PermissionSet::for_roles(&[Role::Agent, Role::Admin]);
+        assert!(!agent.contains(Permission::UserWrite));
+        assert!(both.contains(Permission::UserWrite));
+        assert!(both.contains(Permission::ComplaintWrite));
+        assert!(admin.to_vec().len() < both.to_vec().len());
+        assert_eq!(PermissionSet::for_roles(&[]).to_vec(), vec![]);
+    }
+}

@@ -1,0 +1,13 @@
+DROP TRIGGER audit_events_no_change ON audit_events;
+DROP FUNCTION audit_events_append_only();
+DROP TABLE write_lock;
+DROP TABLE audit_events;
+DROP TABLE login_attempts;
+DROP TABLE refresh_tokens;
+DROP TABLE user_institutions;
+DROP TABLE user_roles;
+DROP TABLE users;
+DROP TABLE doctor_schedules;
+DROP TABLE doctors;
+DROP TABLE departments;
+DROP TABLE institutions;
