@@ -4,15 +4,17 @@
 //! an SQLite file). Query functions take `&mut DbConn` so they work alike inside and outside a
 //! transaction; they never see the API's types of request, only domain types.
 
-//pub mod audit;
-//pub mod auth;
+pub mod audit;
+pub mod auth;
 pub mod conn;
-//pub mod doctors;
+pub mod doctors;
 pub mod error;
 pub mod institutions;
-//pub mod departments;
+pub mod departments;
 pub mod schema;
-//pub mod users;
+pub mod users;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod util;
 
 pub use conn::{Backend, DbConn, Pool, connect, run_migrations, write_transaction};

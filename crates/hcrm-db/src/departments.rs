@@ -1,0 +1,181 @@
+//! ORG-2: departments (科室) of one institution.
+
+use diesel::prelude::*;
+use hcrm_domain::Scope;
+use hcrm_domain::api::org::{Department, DepartmentCreate, DepartmentUpdate};
+use uuid::Uuid;
+
+use crate::conn::{Db, DbConn};
+use crate::error::DbError;
+use crate::schema::departments;
+use crate::util::{ListWindow, like_pattern, lower, new_id, now, parse_id, utc};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = departments)]
+struct Row {
+    id: String,
+    institution_id: String,
+    name: String,
+    code: Option<String>,
+    phone: Option<String>,
+    active: bool,
+    version: i32,
+    created_at: chrono::NaiveDateTime,
+    updated_at: chrono::NaiveDateTime,
+}
+
+impl Row {
+    fn into_dto(self) -> Result<Department, DbError> {
+        Ok(Department {
+            id: parse_id(&self.id)?,
+            institution_id: parse_id(&self.institution_id)?,
+            name: self.name,
+            code: self.code,
+            phone: self.phone,
+            active: self.active,
+            version: self.version,
+            created_at: utc(self.created_at),
+            updated_at: utc(self.updated_at),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub institution_id: Option<Uuid>,
+    /// Fragment of the name or code.
+    pub q: Option<String>,
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Name,
+    CreatedAt,
+}
+
+fn filtered<'a>(scope: &Scope, f: &'a Filter) -> departments::BoxedQuery<'a, Db> {
+    let mut q = departments::table.into_boxed();
+    if let Some(ids) = scope.institution_ids() {
+        q = q.filter(
+            departments::institution_id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()),
+        );
+    }
+    if let Some(inst) = f.institution_id {
+        q = q.filter(departments::institution_id.eq(inst.to_string()));
+    }
+    if let Some(text) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
+        let p = like_pattern(text.trim());
+        q = q.filter(
+            lower(departments::name)
+                .like(p.clone())
+                .escape('\\')
+                .or(lower(departments::code.assume_not_null()).like(p).escape('\\')),
+        );
+    }
+    if let Some(active) = f.active {
+        q = q.filter(departments::active.eq(active));
+    }
+    q
+}
+
+pub fn list(
+    conn: &mut DbConn,
+    scope: &Scope,
+    f: &Filter,
+    sort: Sort,
+    descending: bool,
+    window: ListWindow,
+) -> Result<(Vec<Department>, i64), DbError> {
+    let total = filtered(scope, f).count().get_result(conn)?;
+    let q = filtered(scope, f);
+    let q = match (sort, descending) {
+        (Sort::Name, false) => q.order((departments::name.asc(), departments::id.asc())),
+        (Sort::Name, true) => q.order((departments::name.desc(), departments::id.asc())),
+        (Sort::CreatedAt, false) => q.order(departments::id.asc()),
+        (Sort::CreatedAt, true) => q.order(departments::id.desc()),
+    };
+    let rows: Vec<Row> = q
+        .select(Row::as_select())
+        .limit(window.limit)
+        .offset(window.offset)
+        .load(conn)?;
+    let items = rows.into_iter().map(Row::into_dto).collect::<Result<_, _>>()?;
+    Ok((items, total))
+}
+
+/// One department; `NotFound` when its institution is outside `scope`.
+pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Department, DbError> {
+    let d = departments::table
+        .find(id.to_string())
+        .select(Row::as_select())
+        .first::<Row>(conn)?
+        .into_dto()?;
+    if scope.allows(d.institution_id) {
+        Ok(d)
+    } else {
+        Err(DbError::NotFound)
+    }
+}
+
+/// Creates a department; the caller has checked that its institution is in scope.
+pub fn create(conn: &mut DbConn, c: &DepartmentCreate) -> Result<Department, DbError> {
+    let t = now();
+    let row = Row {
+        id: new_id(),
+        institution_id: c.institution_id.to_string(),
+        name: c.name.trim().to_string(),
+        code: c.code.clone(),
+        phone: c.phone.clone(),
+        active: true,
+        version: 1,
+        created_at: t,
+        updated_at: t,
+    };
+    diesel::insert_into(departments::table).values(&row).execute(conn)?;
+    row.into_dto()
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = departments)]
+struct Changes {
+    name: Option<String>,
+    code: Option<Option<String>>,
+    phone: Option<Option<String>>,
+    active: Option<bool>,
+    updated_at: chrono::NaiveDateTime,
+}
+
+pub fn update(
+    conn: &mut DbConn,
+    scope: &Scope,
+    id: Uuid,
+    expected_version: i32,
+    u: &DepartmentUpdate,
+) -> Result<(Department, Department), DbError> {
+    let before = get(conn, scope, id)?;
+    if before.version != expected_version {
+        return Err(DbError::Stale { current: before.version });
+    }
+    let changes = Changes {
+        name: u.name.as_ref().map(|s| s.trim().to_string()),
+        code: u.code.clone(),
+        phone: u.phone.clone(),
+        active: u.active,
+        updated_at: now(),
+    };
+    let n = diesel::update(
+        departments::table
+            .filter(departments::id.eq(id.to_string()))
+            .filter(departments::version.eq(expected_version)),
+    )
+    .set((changes, departments::version.eq(departments::version + 1)))
+    .execute(conn)?;
+    if n == 0 {
+        let current = get(conn, scope, id)?.version;
+        return Err(DbError::Stale { current });
+    }
+    let after = get(conn, scope, id)?;
+    Ok((before, after))
+}

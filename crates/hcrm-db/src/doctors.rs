@@ -1,0 +1,252 @@
+//! ORG-2: doctors and experts (专家) with their consultation schedule (出诊时间).
+
+use diesel::prelude::*;
+use hcrm_domain::Scope;
+use hcrm_domain::api::org::{Doctor, DoctorCreate, DoctorUpdate, HalfDay, ScheduleSlot};
+use uuid::Uuid;
+
+use crate::conn::{Db, DbConn};
+use crate::error::DbError;
+use crate::schema::{doctor_schedules, doctors};
+use crate::util::{ListWindow, like_pattern, lower, new_id, now, parse_id, utc};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = doctors)]
+struct Row {
+    id: String,
+    institution_id: String,
+    department_id: String,
+    name: String,
+    title: String,
+    /// JSON array of strings.
+    specialties: String,
+    active: bool,
+    version: i32,
+    created_at: chrono::NaiveDateTime,
+    updated_at: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = doctor_schedules)]
+struct SlotRow {
+    id: String,
+    doctor_id: String,
+    weekday: Option<i32>,
+    on_date: Option<chrono::NaiveDate>,
+    half_day: String,
+    capacity: i32,
+}
+
+impl SlotRow {
+    fn into_dto(self) -> Result<ScheduleSlot, DbError> {
+        Ok(ScheduleSlot {
+            weekday: self
+                .weekday
+                .map(|w| u8::try_from(w).map_err(|_| DbError::Corrupt(format!("weekday {w}"))))
+                .transpose()?,
+            date: self.on_date,
+            half_day: HalfDay::from_code(&self.half_day)
+                .ok_or_else(|| DbError::Corrupt(format!("half day {}", self.half_day)))?,
+            capacity: self.capacity,
+        })
+    }
+}
+
+fn load_schedules(conn: &mut DbConn, ids: &[String]) -> Result<Vec<SlotRow>, DbError> {
+    Ok(doctor_schedules::table
+        .filter(doctor_schedules::doctor_id.eq_any(ids))
+        .order((doctor_schedules::doctor_id, doctor_schedules::weekday, doctor_schedules::on_date, doctor_schedules::half_day))
+        .select(SlotRow::as_select())
+        .load(conn)?)
+}
+
+/// Turns rows into DTOs with their schedules, in one query for all of them.
+fn with_schedules(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Doctor>, DbError> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut slots = load_schedules(conn, &ids)?;
+    rows.into_iter()
+        .map(|r| {
+            let (mine, rest): (Vec<SlotRow>, Vec<SlotRow>) =
+                std::mem::take(&mut slots).into_iter().partition(|s| s.doctor_id == r.id);
+            slots = rest;
+            Ok(Doctor {
+                id: parse_id(&r.id)?,
+                institution_id: parse_id(&r.institution_id)?,
+                department_id: parse_id(&r.department_id)?,
+                name: r.name,
+                title: r.title,
+                specialties: serde_json::from_str(&r.specialties)
+                    .map_err(|e| DbError::Corrupt(e.to_string()))?,
+                schedule: mine.into_iter().map(SlotRow::into_dto).collect::<Result<_, _>>()?,
+                active: r.active,
+                version: r.version,
+                created_at: utc(r.created_at),
+                updated_at: utc(r.updated_at),
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub institution_id: Option<Uuid>,
+    pub department_id: Option<Uuid>,
+    /// Fragment of the name, title or specialties.
+    pub q: Option<String>,
+    pub active: Option<bool>,
+}
+
+fn filtered<'a>(scope: &Scope, f: &'a Filter) -> doctors::BoxedQuery<'a, Db> {
+    let mut q = doctors::table.into_boxed();
+    if let Some(ids) = scope.institution_ids() {
+        q = q.filter(doctors::institution_id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()));
+    }
+    if let Some(inst) = f.institution_id {
+        q = q.filter(doctors::institution_id.eq(inst.to_string()));
+    }
+    if let Some(dept) = f.department_id {
+        q = q.filter(doctors::department_id.eq(dept.to_string()));
+    }
+    if let Some(text) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
+        let p = like_pattern(text.trim());
+        q = q.filter(
+            lower(doctors::name)
+                .like(p.clone())
+                .escape('\\')
+                .or(lower(doctors::title).like(p.clone()).escape('\\'))
+                .or(lower(doctors::specialties).like(p).escape('\\')),
+        );
+    }
+    if let Some(active) = f.active {
+        q = q.filter(doctors::active.eq(active));
+    }
+    q
+}
+
+pub fn list(
+    conn: &mut DbConn,
+    scope: &Scope,
+    f: &Filter,
+    window: ListWindow,
+) -> Result<(Vec<Doctor>, i64), DbError> {
+    let total = filtered(scope, f).count().get_result(conn)?;
+    let rows: Vec<Row> = filtered(scope, f)
+        .order((doctors::name.asc(), doctors::id.asc()))
+        .select(Row::as_select())
+        .limit(window.limit)
+        .offset(window.offset)
+        .load(conn)?;
+    Ok((with_schedules(conn, rows)?, total))
+}
+
+pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Doctor, DbError> {
+    let row = doctors::table
+        .find(id.to_string())
+        .select(Row::as_select())
+        .first::<Row>(conn)?;
+    let doctor = with_schedules(conn, vec![row])?
+        .pop()
+        .ok_or(DbError::NotFound)?;
+    if scope.allows(doctor.institution_id) {
+        Ok(doctor)
+    } else {
+        Err(DbError::NotFound)
+    }
+}
+
+fn replace_schedule(conn: &mut DbConn, doctor_id: &str, slots: &[ScheduleSlot]) -> Result<(), DbError> {
+    diesel::delete(doctor_schedules::table.filter(doctor_schedules::doctor_id.eq(doctor_id)))
+        .execute(conn)?;
+    let rows: Vec<SlotRow> = slots
+        .iter()
+        .map(|s| SlotRow {
+            id: new_id(),
+            doctor_id: doctor_id.to_string(),
+            weekday: s.weekday.map(i32::from),
+            on_date: s.date,
+            half_day: s.half_day.code().to_string(),
+            capacity: s.capacity,
+        })
+        .collect();
+    // One row at a time: SQLite's batch insert through the multi-backend is not supported.
+    for row in &rows {
+        diesel::insert_into(doctor_schedules::table).values(row).execute(conn)?;
+    }
+    Ok(())
+}
+
+fn specialties_json(s: &[String]) -> String {
+    serde_json::Value::from(s.iter().map(|x| x.trim()).collect::<Vec<_>>()).to_string()
+}
+
+/// Creates a doctor in `institution_id` (the department's); run inside a write transaction.
+pub fn create(conn: &mut DbConn, institution_id: Uuid, c: &DoctorCreate) -> Result<Uuid, DbError> {
+    let t = now();
+    let row = Row {
+        id: new_id(),
+        institution_id: institution_id.to_string(),
+        department_id: c.department_id.to_string(),
+        name: c.name.trim().to_string(),
+        title: c.title.trim().to_string(),
+        specialties: specialties_json(&c.specialties),
+        active: true,
+        version: 1,
+        created_at: t,
+        updated_at: t,
+    };
+    diesel::insert_into(doctors::table).values(&row).execute(conn)?;
+    replace_schedule(conn, &row.id, &c.schedule)?;
+    parse_id(&row.id)
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = doctors)]
+struct Changes {
+    department_id: Option<String>,
+    institution_id: Option<String>,
+    name: Option<String>,
+    title: Option<String>,
+    specialties: Option<String>,
+    active: Option<bool>,
+    updated_at: chrono::NaiveDateTime,
+}
+
+/// Applies `u`; `new_institution` is the institution of a new department, checked by the caller.
+pub fn update(
+    conn: &mut DbConn,
+    scope: &Scope,
+    id: Uuid,
+    expected_version: i32,
+    new_institution: Option<Uuid>,
+    u: &DoctorUpdate,
+) -> Result<(Doctor, Doctor), DbError> {
+    let before = get(conn, scope, id)?;
+    if before.version != expected_version {
+        return Err(DbError::Stale { current: before.version });
+    }
+    let changes = Changes {
+        department_id: u.department_id.map(|d| d.to_string()),
+        institution_id: new_institution.map(|i| i.to_string()),
+        name: u.name.as_ref().map(|s| s.trim().to_string()),
+        title: u.title.as_ref().map(|s| s.trim().to_string()),
+        specialties: u.specialties.as_deref().map(specialties_json),
+        active: u.active,
+        updated_at: now(),
+    };
+    let n = diesel::update(
+        doctors::table
+            .filter(doctors::id.eq(id.to_string()))
+            .filter(doctors::version.eq(expected_version)),
+    )
+    .set((changes, doctors::version.eq(doctors::version + 1)))
+    .execute(conn)?;
+    if n == 0 {
+        let current = get(conn, scope, id)?.version;
+        return Err(DbError::Stale { current });
+    }
+    if let Some(schedule) = &u.schedule {
+        replace_schedule(conn, &id.to_string(), schedule)?;
+    }
+    let after = get(conn, &Scope::Group, id)?;
+    Ok((before, after))
+}
