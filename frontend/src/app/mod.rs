@@ -1,0 +1,258 @@
+//! The application root: language and session providers, the routes and the one switch.
+
+use gloo_storage::{LocalStorage, Storage};
+use hcrm_domain::{Lang, Permission};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::components::shell::Shell;
+use crate::hooks::{LangContext, Session};
+use crate::pages::{
+    audit::AuditPage, coming_soon::ComingSoon, departments::DepartmentsPage, home::Home,
+    institutions::InstitutionsPage, login::Login, not_found::NotFound, profile::Profile,
+    users::UsersPage,
+};
+use crate::services::{Api, AuthState};
+
+const LANG_KEY: &str = "hcrm.lang";
+
+#[derive(Clone, Debug, PartialEq, Routable)]
+pub enum Route {
+    #[at("/")]
+    Home,
+    #[at("/login")]
+    Login,
+    #[at("/customers")]
+    Customers,
+    #[at("/service")]
+    Service,
+    #[at("/complaints")]
+    Complaints,
+    #[at("/follow-ups")]
+    FollowUps,
+    #[at("/members")]
+    Members,
+    #[at("/messages")]
+    Messages,
+    #[at("/quality")]
+    Quality,
+    #[at("/reports")]
+    Reports,
+    #[at("/integration")]
+    Integration,
+    #[at("/admin/institutions")]
+    Institutions,
+    #[at("/admin/departments")]
+    Departments,
+    #[at("/admin/users")]
+    Users,
+    #[at("/admin/audit")]
+    Audit,
+    #[at("/profile")]
+    Profile,
+    #[not_found]
+    #[at("/404")]
+    NotFound,
+}
+
+/// One menu entry: the stable `data-nav` key, its route and the permission it needs.
+pub struct NavItem {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub route: Route,
+    pub permission: Option<Permission>,
+    pub admin: bool,
+}
+
+/// The whole menu in display order (every module of the spec).
+pub fn nav_items() -> Vec<NavItem> {
+    use Permission as P;
+    let item = |key, label, route, permission, admin| NavItem {
+        key,
+        label,
+        route,
+        permission,
+        admin,
+    };
+    vec![
+        item(
+            "customers",
+            "nav.customers",
+            Route::Customers,
+            Some(P::CustomerRead),
+            false,
+        ),
+        item(
+            "service",
+            "nav.service",
+            Route::Service,
+            Some(P::ServiceRead),
+            false,
+        ),
+        item(
+            "complaints",
+            "nav.complaints",
+            Route::Complaints,
+            Some(P::ComplaintRead),
+            false,
+        ),
+        item(
+            "follow-ups",
+            "nav.follow-ups",
+            Route::FollowUps,
+            Some(P::FollowUpRead),
+            false,
+        ),
+        item(
+            "members",
+            "nav.members",
+            Route::Members,
+            Some(P::MemberRead),
+            false,
+        ),
+        item(
+            "messages",
+            "nav.messages",
+            Route::Messages,
+            Some(P::MessageSend),
+            false,
+        ),
+        item(
+            "quality",
+            "nav.quality",
+            Route::Quality,
+            Some(P::QualityRead),
+            false,
+        ),
+        item(
+            "reports",
+            "nav.reports",
+            Route::Reports,
+            Some(P::ReportRead),
+            false,
+        ),
+        item(
+            "integration",
+            "nav.integration",
+            Route::Integration,
+            Some(P::SettingWrite),
+            true,
+        ),
+        item(
+            "institutions",
+            "nav.institutions",
+            Route::Institutions,
+            Some(P::InstitutionWrite),
+            true,
+        ),
+        item(
+            "departments",
+            "nav.departments",
+            Route::Departments,
+            Some(P::DepartmentWrite),
+            true,
+        ),
+        item("users", "nav.users", Route::Users, Some(P::UserRead), true),
+        item("audit", "nav.audit", Route::Audit, Some(P::AuditRead), true),
+        item("profile", "nav.profile", Route::Profile, None, false),
+    ]
+}
+
+fn switch(route: Route) -> Html {
+    let soon = |key: &'static str| html! { <ComingSoon title_key={key} /> };
+    match route {
+        Route::Home => html! { <Home /> },
+        // The sign-in form is shown by <Gate/> whenever signed out; signed in, go home.
+        Route::Login => html! { <Redirect<Route> to={Route::Home} /> },
+        Route::Customers => soon("nav.customers"),
+        Route::Service => soon("nav.service"),
+        Route::Complaints => soon("nav.complaints"),
+        Route::FollowUps => soon("nav.follow-ups"),
+        Route::Members => soon("nav.members"),
+        Route::Messages => soon("nav.messages"),
+        Route::Quality => soon("nav.quality"),
+        Route::Reports => soon("nav.reports"),
+        Route::Integration => soon("nav.integration"),
+        Route::Institutions => html! { <InstitutionsPage /> },
+        Route::Departments => html! { <DepartmentsPage /> },
+        Route::Users => html! { <UsersPage /> },
+        Route::Audit => html! { <AuditPage /> },
+        Route::Profile => html! { <Profile /> },
+        Route::NotFound => html! { <NotFound /> },
+    }
+}
+
+#[component]
+pub fn App() -> Html {
+    let lang = use_state(|| {
+        LocalStorage::get::<String>(LANG_KEY)
+            .map(|c| Lang::from_code(&c))
+            .unwrap_or_default()
+    });
+    let lang_ctx = LangContext {
+        lang: *lang,
+        set: {
+            let lang = lang.clone();
+            Callback::from(move |l: Lang| {
+                let _ = LocalStorage::set(LANG_KEY, l.code());
+                lang.set(l);
+            })
+        },
+    };
+    {
+        let code = lang.code();
+        use_effect_with(code, |code| {
+            if let Some(el) = gloo_utils_document_element() {
+                let _ = el.set_attribute("lang", code);
+            }
+        });
+    }
+
+    let state = use_state(|| AuthState::Loading);
+    let api = use_memo((), {
+        let state = state.clone();
+        move |_| Api::new(Callback::from(move |s| state.set(s)))
+    });
+    {
+        let api = (*api).clone();
+        use_effect_with((), move |_| {
+            yew::platform::spawn_local(async move { api.restore().await });
+        });
+    }
+    let session = Session {
+        api: (*api).clone(),
+        state: (*state).clone(),
+    };
+
+    html! {
+        <ContextProvider<LangContext> context={lang_ctx}>
+            <ContextProvider<Session> context={session}>
+                <BrowserRouter>
+                    <Gate />
+                </BrowserRouter>
+            </ContextProvider<Session>>
+        </ContextProvider<LangContext>>
+    }
+}
+
+fn gloo_utils_document_element() -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.document_element()
+}
+
+/// Shows the sign-in page, a loading screen or the app depending on the session.
+#[component]
+fn Gate() -> Html {
+    let session = crate::hooks::use_session();
+    let lang = crate::hooks::use_lang();
+    match session.state {
+        AuthState::Loading => html! {
+            <div class="boot">{ crate::i18n::tr(lang, "loading") }</div>
+        },
+        AuthState::SignedOut => html! { <Login /> },
+        AuthState::SignedIn(_) => html! {
+            <Shell>
+                <Switch<Route> render={switch} />
+            </Shell>
+        },
+    }
+}

@@ -1,0 +1,6 @@
+//! Building blocks shared by the pages.
+
+pub mod banner;
+pub mod field;
+pub mod pager;
+pub mod shell;

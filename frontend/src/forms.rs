@@ -1,0 +1,137 @@
+//! Form plumbing shared by the pages: field errors from live validation and from the API.
+
+use std::collections::BTreeMap;
+
+use hcrm_domain::api::Problem;
+use validator::{ValidationErrors, ValidationErrorsKind};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// Field name → error code (`institution_code`, `blank` …), at most one per field.
+pub type FieldErrors = BTreeMap<String, String>;
+
+/// Flattens the errors of a `Validate` derive (top-level fields; nested lists by their name).
+pub fn from_validation(result: Result<(), ValidationErrors>) -> FieldErrors {
+    let mut out = FieldErrors::new();
+    if let Err(errors) = result {
+        for (field, kind) in errors.errors() {
+            if let ValidationErrorsKind::Field(list) = kind
+                && let Some(first) = list.first()
+            {
+                out.insert(field.to_string(), first.code.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The field errors of a validation problem. `roles[1]` counts as `roles`.
+pub fn from_problem(problem: &Problem) -> FieldErrors {
+    problem
+        .errors
+        .iter()
+        .map(|e| {
+            let field = e.field.split(['[', '.']).next().unwrap_or(&e.field);
+            (field.to_string(), e.code.clone())
+        })
+        .collect()
+}
+
+/// Keeps only the errors of fields the user has touched, unless the form was submitted.
+pub fn visible(errors: &FieldErrors, touched: &[&'static str], submitted: bool) -> FieldErrors {
+    errors
+        .iter()
+        .filter(|(f, _)| submitted || touched.contains(&f.as_str()))
+        .map(|(f, c)| (f.clone(), c.clone()))
+        .collect()
+}
+
+/// An `oninput` callback that copies the input's value into the form state through `apply`.
+pub fn text_input<F: Clone + 'static>(
+    state: UseStateHandle<F>,
+    touched: UseStateHandle<Vec<&'static str>>,
+    field: &'static str,
+    apply: fn(&mut F, String),
+) -> Callback<InputEvent> {
+    Callback::from(move |e: InputEvent| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        let mut next = (*state).clone();
+        apply(&mut next, input.value());
+        state.set(next);
+        touch(&touched, field);
+    })
+}
+
+/// An `onchange` callback for a checkbox.
+pub fn checkbox_input<F: Clone + 'static>(
+    state: UseStateHandle<F>,
+    apply: fn(&mut F, bool),
+) -> Callback<Event> {
+    Callback::from(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        let mut next = (*state).clone();
+        apply(&mut next, input.checked());
+        state.set(next);
+    })
+}
+
+pub fn touch(touched: &UseStateHandle<Vec<&'static str>>, field: &'static str) {
+    if !touched.contains(&field) {
+        let mut t = (**touched).clone();
+        t.push(field);
+        touched.set(t);
+    }
+}
+
+/// `None` for an empty (or blank) optional text field.
+pub fn opt(text: &str) -> Option<String> {
+    let t = text.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hcrm_domain::api::FieldError;
+    use hcrm_domain::api::org::InstitutionCreate;
+    use validator::Validate;
+
+    #[test]
+    fn validation_errors_flatten_to_codes() {
+        let c = InstitutionCreate {
+            code: "bj".into(),
+            name: " ".into(),
+            city: "北京".into(),
+            local: true,
+            time_zone: None,
+            address: None,
+            hotline: None,
+        };
+        let errors = from_validation(c.validate());
+        assert_eq!(
+            errors.get("code").map(String::as_str),
+            Some("institution_code")
+        );
+        assert_eq!(errors.get("name").map(String::as_str), Some("blank"));
+        assert!(!errors.contains_key("city"));
+    }
+
+    #[test]
+    fn problem_fields_drop_indexes() {
+        let p = Problem {
+            kind: "https://hcrm.example/problems/validation".into(),
+            title: "Invalid input".into(),
+            status: 422,
+            detail: None,
+            errors: vec![FieldError {
+                field: "roles[1]".into(),
+                code: "unknown".into(),
+                message: String::new(),
+            }],
+        };
+        assert_eq!(
+            from_problem(&p).get("roles").map(String::as_str),
+            Some("unknown")
+        );
+    }
+}

@@ -1,0 +1,257 @@
+//! every piece of interface text in Simplified Chinese (default) and English.
+//!
+//! Text is looked up by key in one table so a missing translation is easy to spot; enum labels
+//! (roles, permissions …) come from hcrm-domain's [`Label`](hcrm_domain::Label) instead.
+
+use hcrm_domain::Lang;
+use hcrm_domain::api::Problem;
+
+/// `(key, 中文, English)`.
+#[rustfmt::skip]
+const TEXT: &[(&str, &str, &str)] = &[
+    ("app.name", "医院客户关系管理", "Hospital CRM"),
+    ("app.short", "HCRM", "HCRM"),
+    ("lang.switch", "English", "简体中文"),
+    ("lang.switch.title", "切换到英文", "Switch to Chinese"),
+    ("loading", "加载中…", "Loading…"),
+    // sign-in
+    ("login.title", "登录", "Sign in"),
+    ("login.subtitle", "客户服务中心工作台", "Customer service workbench"),
+    ("login.username", "用户名", "Username"),
+    ("login.password", "密码", "Password"),
+    ("login.submit", "登录", "Sign in"),
+    ("login.busy", "正在登录…", "Signing in…"),
+    ("logout", "退出登录", "Sign out"),
+    // navigation
+    ("nav.group.work", "业务", "Work"),
+    ("nav.group.admin", "系统管理", "Administration"),
+    ("nav.home", "首页", "Home"),
+    ("nav.customers", "客户档案", "Customers"),
+    ("nav.service", "咨询预约", "Consultations & appointments"),
+    ("nav.complaints", "投诉", "Complaints"),
+    ("nav.follow-ups", "回访", "Follow-ups"),
+    ("nav.members", "会员", "Members & VIP"),
+    ("nav.messages", "消息", "Messages"),
+    ("nav.quality", "服务质量", "Service quality"),
+    ("nav.reports", "报表", "Reports"),
+    ("nav.integration", "系统对接", "Integration"),
+    ("nav.institutions", "机构", "Institutions"),
+    ("nav.departments", "科室与专家", "Departments & doctors"),
+    ("nav.users", "员工", "Staff"),
+    ("nav.audit", "审计日志", "Audit trail"),
+    ("nav.profile", "个人信息", "Profile"),
+    // generic pages
+    ("home.welcome", "欢迎，", "Welcome, "),
+    ("home.hint", "请从左侧菜单选择要处理的工作。", "Pick a task from the menu on the left."),
+    ("soon.title", "即将推出", "Coming soon"),
+    ("soon.text", "该模块正在建设中，敬请期待。", "This module is being built and will be available soon."),
+    ("notfound.title", "页面不存在", "Page not found"),
+    ("notfound.back", "返回首页", "Back to the home page"),
+    // common words
+    ("common.search", "搜索", "Search"),
+    ("common.search.placeholder", "输入关键字搜索", "Type to search"),
+    ("common.new", "新建", "New"),
+    ("common.edit", "编辑", "Edit"),
+    ("common.save", "保存", "Save"),
+    ("common.saving", "正在保存…", "Saving…"),
+    ("common.cancel", "取消", "Cancel"),
+    ("common.deactivate", "停用", "Deactivate"),
+    ("common.deactivate.confirm", "确定停用该记录吗？", "Deactivate this record?"),
+    ("common.actions", "操作", "Actions"),
+    ("common.status", "状态", "Status"),
+    ("common.active", "启用", "Active"),
+    ("common.inactive", "已停用", "Inactive"),
+    ("common.all", "全部", "All"),
+    ("common.yes", "是", "Yes"),
+    ("common.no", "否", "No"),
+    ("common.empty", "暂无数据", "Nothing to show"),
+    ("common.saved", "已保存", "Saved"),
+    ("common.show_inactive", "包含已停用", "Include inactive"),
+    ("common.required", "必填", "required"),
+    ("pager.prev", "上一页", "Previous"),
+    ("pager.next", "下一页", "Next"),
+    ("pager.total", "共 {} 条", "{} in total"),
+    ("pager.page", "第 {} / {} 页", "Page {} of {}"),
+    // institutions
+    ("inst.title", "机构管理", "Institutions"),
+    ("inst.new", "新建机构", "New institution"),
+    ("inst.edit", "编辑机构", "Edit institution"),
+    ("inst.code", "机构代码", "Code"),
+    ("inst.code.hint", "2–6 位大写字母或数字，如 BJ01", "2–6 upper-case letters or digits, e.g. BJ01"),
+    ("inst.name", "机构名称", "Name"),
+    ("inst.city", "城市", "City"),
+    ("inst.local", "京内（本地）机构", "Local (in the home city)"),
+    ("inst.local.short", "本地", "Local"),
+    ("inst.time_zone", "时区", "Time zone"),
+    ("inst.address", "地址", "Address"),
+    ("inst.hotline", "服务热线", "Hotline"),
+    // departments & doctors
+    ("dept.title", "科室与专家", "Departments & doctors"),
+    ("dept.new", "新建科室", "New department"),
+    ("dept.edit", "编辑科室", "Edit department"),
+    ("dept.institution", "所属机构", "Institution"),
+    ("dept.name", "科室名称", "Department"),
+    ("dept.code", "科室代码", "Code"),
+    ("dept.phone", "科室电话", "Phone"),
+    ("dept.choose_institution", "请选择机构", "Choose an institution"),
+    ("dept.doctors", "专家", "Doctors"),
+    ("doctor.name", "姓名", "Name"),
+    ("doctor.title", "职称", "Title"),
+    ("doctor.specialties", "擅长", "Specialties"),
+    ("doctor.schedule", "出诊时间", "Schedule"),
+    ("doctor.none", "该科室暂无专家", "No doctors in this department"),
+    // users
+    ("user.title", "员工管理", "Staff"),
+    ("user.new", "新建员工", "New staff member"),
+    ("user.edit", "编辑员工", "Edit staff member"),
+    ("user.username", "用户名", "Username"),
+    ("user.username.hint", "3–32 位小写字母、数字、. _ -，以字母开头", "3–32 lower-case letters, digits, . _ -, starting with a letter"),
+    ("user.display_name", "姓名", "Display name"),
+    ("user.password", "密码", "Password"),
+    ("user.password.hint", "至少 8 位，包含字母和数字", "At least 8 characters with a letter and a digit"),
+    ("user.password.keep", "留空则不修改密码", "Leave empty to keep the password"),
+    ("user.phone", "手机号", "Mobile"),
+    ("user.roles", "角色", "Roles"),
+    ("user.institutions", "所属机构", "Institutions"),
+    ("user.group_wide", "集团级（可查看全部机构）", "Group-wide (sees every institution)"),
+    ("user.group_wide.short", "集团级", "Group-wide"),
+    ("user.last_login", "最近登录", "Last sign-in"),
+    ("user.role_filter", "按角色筛选", "Filter by role"),
+    // audit
+    ("audit.title", "审计日志", "Audit trail"),
+    ("audit.at", "时间", "When"),
+    ("audit.actor", "操作人", "Who"),
+    ("audit.action", "操作", "Action"),
+    ("audit.entity", "对象", "Entity"),
+    ("audit.entity_type", "对象类型", "Entity type"),
+    ("audit.changes", "变更内容", "Changes"),
+    ("audit.address", "来源地址", "Address"),
+    ("audit.flagged", "需复核", "Flagged"),
+    // profile
+    ("profile.title", "个人信息", "My profile"),
+    ("profile.username", "用户名", "Username"),
+    ("profile.display_name", "姓名", "Name"),
+    ("profile.roles", "角色", "Roles"),
+    ("profile.scope", "数据范围", "Data scope"),
+    ("profile.group_wide", "集团级：全部机构", "Group-wide: every institution"),
+    ("profile.institutions", "所属机构", "Institutions"),
+    ("profile.permissions", "权限", "Permissions"),
+    // problems (Problem::code())
+    ("problem.validation", "输入有误，请检查标出的字段。", "Some fields are invalid; please check the marked fields."),
+    ("problem.invalid_credentials", "用户名或密码错误。", "Wrong username or password."),
+    ("problem.too_many_attempts", "登录失败次数过多，请稍后再试。", "Too many failed sign-ins; please try again later."),
+    ("problem.too_many_attempts.wait", "登录失败次数过多，请 {} 秒后再试。", "Too many failed sign-ins; please try again in {} seconds."),
+    ("problem.not_found", "记录不存在或无权查看。", "The record does not exist or you may not see it."),
+    ("problem.stale", "该记录已被他人修改，请刷新后重新编辑。", "Someone else changed this record; reload it and edit again."),
+    ("problem.duplicate", "记录已存在（代码或用户名重复）。", "This record already exists (duplicate code or username)."),
+    ("problem.forbidden", "您没有执行此操作的权限。", "You are not allowed to do this."),
+    ("problem.unauthorized", "登录已过期，请重新登录。", "Your session has expired; please sign in again."),
+    ("problem.network", "无法连接服务器，请检查网络后重试。", "Cannot reach the server; check the network and retry."),
+    ("problem.unavailable", "服务暂时不可用，请稍后再试。", "The service is temporarily unavailable; please retry later."),
+    ("problem.bad_request", "请求格式有误。", "The request was malformed."),
+    ("problem.other", "操作失败，请稍后再试。", "The operation failed; please retry later."),
+    // field error codes (validator codes from hcrm-domain and the API)
+    ("field.institution_code", "须为 2–6 位大写字母或数字", "Must be 2 to 6 upper-case letters or digits"),
+    ("field.username", "须为 3–32 位小写字母、数字、. _ -，以字母开头", "Must be 3 to 32 lower-case letters, digits, '.', '_' or '-', starting with a letter"),
+    ("field.password", "须为 8–128 位，至少包含一个字母和一个数字", "Must be 8 to 128 characters with a letter and a digit"),
+    ("field.mobile", "请输入正确的手机号，如 13812345678", "Enter a mainland mobile number such as 13812345678"),
+    ("field.phone", "请输入正确的电话号码，如 010-12345678", "Enter a telephone number such as 010-12345678"),
+    ("field.time_zone", "请输入有效的时区，如 Asia/Shanghai", "Enter an IANA time zone such as Asia/Shanghai"),
+    ("field.blank", "不能为空", "Must not be blank"),
+    ("field.length", "长度不符合要求", "Has the wrong length"),
+    ("field.required", "必填", "Required"),
+    ("field.duplicate", "已被使用", "Is already taken"),
+    ("field.group_wide", "只有客服总监、总经理和系统管理员可以是集团级", "Only directors, executives and administrators may be group-wide"),
+    ("field.institution_ids", "非集团级员工至少需要一个机构", "Pick at least one institution for a user who is not group-wide"),
+    ("field.range", "超出允许范围", "Is out of range"),
+    ("field.unknown", "不存在", "Does not exist"),
+    ("field.invalid", "无效", "Is invalid"),
+];
+
+/// The text for `key` in `lang`; the key itself when it has no entry (visible, never a panic).
+pub fn tr(lang: Lang, key: &'static str) -> &'static str {
+    TEXT.iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, zh, en)| lang.pick(zh, en))
+        .unwrap_or(key)
+}
+
+/// [`tr`] with `{}` placeholders replaced in order.
+pub fn trf(lang: Lang, key: &'static str, args: &[&str]) -> String {
+    let mut out = tr(lang, key).to_string();
+    for arg in args {
+        out = out.replacen("{}", arg, 1);
+    }
+    out
+}
+
+/// A sentence for the user explaining a problem the API (or the network) reported.
+pub fn problem_text(lang: Lang, problem: &Problem) -> String {
+    let key = match problem.code() {
+        "validation" => "problem.validation",
+        "invalid_credentials" => "problem.invalid_credentials",
+        "too_many_attempts" => {
+            // The request layer puts the Retry-After seconds in `detail` for this problem.
+            if let Some(secs) = problem
+                .detail
+                .as_deref()
+                .filter(|d| d.parse::<u64>().is_ok())
+            {
+                return trf(lang, "problem.too_many_attempts.wait", &[secs]);
+            }
+            "problem.too_many_attempts"
+        }
+        "not_found" => "problem.not_found",
+        "stale" | "precondition_failed" | "conflict" => "problem.stale",
+        "duplicate" => "problem.duplicate",
+        "forbidden" => "problem.forbidden",
+        "unauthorized" => "problem.unauthorized",
+        "network" => "problem.network",
+        "unavailable" | "service_unavailable" => "problem.unavailable",
+        "bad_request" | "malformed" => "problem.bad_request",
+        _ => match problem.status {
+            401 => "problem.unauthorized",
+            403 => "problem.forbidden",
+            404 => "problem.not_found",
+            409 | 412 => "problem.stale",
+            422 => "problem.validation",
+            503 => "problem.unavailable",
+            _ => "problem.other",
+        },
+    };
+    tr(lang, key).to_string()
+}
+
+/// A translated message for a field error code (`institution_code`, `blank`, `length` …).
+pub fn field_error_text(lang: Lang, code: &str) -> &'static str {
+    let key = match code {
+        "institution_code" => "field.institution_code",
+        "username" => "field.username",
+        "password" => "field.password",
+        "mobile" => "field.mobile",
+        "phone" => "field.phone",
+        "time_zone" => "field.time_zone",
+        "blank" => "field.blank",
+        "length" => "field.length",
+        "required" | "missing" => "field.required",
+        "duplicate" | "unique" => "field.duplicate",
+        "group_wide" => "field.group_wide",
+        "institution_ids" | "institution_required" => "field.institution_ids",
+        "range" => "field.range",
+        "unknown" | "not_found" => "field.unknown",
+        _ => "field.invalid",
+    };
+    tr(lang, key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique() {
+        for (i, (k, _, _)) in TEXT.iter().enumerate() {
+            assert!(!TEXT[i + 1..].iter().any(|(k2, _, _)| k2 == k), "{k}");
+        }
+    }
+}

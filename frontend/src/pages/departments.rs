@@ -1,0 +1,534 @@
+//! 科室与专家 — departments per institution (create, edit, deactivate) and their doctors
+//! (read-only here) (ORG-2).
+
+use hcrm_domain::api::org::{
+    Department, DepartmentCreate, DepartmentUpdate, Doctor, Institution, ScheduleSlot,
+};
+use hcrm_domain::api::{Page, Problem};
+use hcrm_domain::{Label, Lang, Permission};
+use uuid::Uuid;
+use validator::Validate;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::components::banner::{ErrorBanner, Notice};
+use crate::components::field::{FieldErrorLine, TextField};
+use crate::components::pager::Pager;
+use crate::forms::{self, FieldErrors};
+use crate::hooks::{use_lang, use_session};
+use crate::i18n::tr;
+use crate::pages::institutions::{active_label, confirm};
+use crate::services::query;
+
+const PAGE_SIZE: i64 = 20;
+
+#[derive(Clone, PartialEq)]
+enum Editing {
+    None,
+    New,
+    Edit(Department),
+}
+
+#[component]
+pub fn DepartmentsPage() -> Html {
+    let session = use_session();
+    let lang = use_lang();
+    let institutions = use_state(Vec::<Institution>::new);
+    let institution = use_state(String::new);
+    let search = use_state(String::new);
+    let applied = use_state(String::new);
+    let offset = use_state(|| 0_i64);
+    let reload = use_state(|| 0_u32);
+    let page = use_state(|| None::<Page<Department>>);
+    let problem = use_state(|| None::<Problem>);
+    let notice = use_state(|| None::<AttrValue>);
+    let editing = use_state(|| Editing::None);
+    let doctors_of = use_state(|| None::<Department>);
+    let can_write = session.can(Permission::DepartmentWrite);
+
+    {
+        let (api, institutions) = (session.api.clone(), institutions.clone());
+        use_effect_with((), move |_| {
+            yew::platform::spawn_local(async move {
+                let path = "/institutions?active=true&sort=code&limit=200";
+                if let Ok(p) = api.get::<Page<Institution>>(path).await {
+                    institutions.set(p.items);
+                }
+            });
+        });
+    }
+    {
+        let (api, page, problem) = (session.api.clone(), page.clone(), problem.clone());
+        let deps = ((*institution).clone(), (*applied).clone(), *offset, *reload);
+        use_effect_with(deps, move |(inst, q, offset, _)| {
+            let path = format!(
+                "/departments{}",
+                query(&[
+                    ("institution_id", inst.clone()),
+                    ("q", q.clone()),
+                    ("limit", PAGE_SIZE.to_string()),
+                    ("offset", offset.to_string()),
+                ])
+            );
+            yew::platform::spawn_local(async move {
+                match api.get::<Page<Department>>(&path).await {
+                    Ok(p) => page.set(Some(p)),
+                    Err(p) => problem.set(Some(p)),
+                }
+            });
+        });
+    }
+
+    let on_institution = {
+        let (institution, offset, doctors_of) =
+            (institution.clone(), offset.clone(), doctors_of.clone());
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            institution.set(select.value());
+            offset.set(0);
+            doctors_of.set(None);
+        })
+    };
+    let on_search_input = {
+        let search = search.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            search.set(input.value());
+        })
+    };
+    let on_search = {
+        let (search, applied, offset) = (search.clone(), applied.clone(), offset.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            applied.set(search.trim().to_string());
+            offset.set(0);
+        })
+    };
+    let on_new = {
+        let (editing, notice) = (editing.clone(), notice.clone());
+        Callback::from(move |_| {
+            notice.set(None);
+            editing.set(Editing::New);
+        })
+    };
+    let on_done = {
+        let (editing, reload, notice) = (editing.clone(), reload.clone(), notice.clone());
+        Callback::from(move |saved: bool| {
+            editing.set(Editing::None);
+            if saved {
+                notice.set(Some(tr(lang, "common.saved").into()));
+                reload.set(*reload + 1);
+            }
+        })
+    };
+    let on_offset = {
+        let offset = offset.clone();
+        Callback::from(move |o| offset.set(o))
+    };
+    let institution_code = |id: Uuid| {
+        institutions
+            .iter()
+            .find(|i| i.id == id)
+            .map(|i| i.code.clone())
+            .unwrap_or_default()
+    };
+
+    let rows: Html = match &*page {
+        None => html! { <tr><td colspan="6" class="muted">{ tr(lang, "loading") }</td></tr> },
+        Some(p) if p.items.is_empty() => {
+            html! { <tr><td colspan="6" class="muted">{ tr(lang, "common.empty") }</td></tr> }
+        }
+        Some(p) => p
+            .items
+            .iter()
+            .map(|d| {
+                let on_edit = {
+                    let (editing, notice, d) = (editing.clone(), notice.clone(), d.clone());
+                    Callback::from(move |_| {
+                        notice.set(None);
+                        editing.set(Editing::Edit(d.clone()));
+                    })
+                };
+                let on_doctors = {
+                    let (doctors_of, d) = (doctors_of.clone(), d.clone());
+                    Callback::from(move |_| doctors_of.set(Some(d.clone())))
+                };
+                let on_deactivate = {
+                    let (api, reload, problem) =
+                        (session.api.clone(), reload.clone(), problem.clone());
+                    let (id, version) = (d.id, d.version);
+                    Callback::from(move |_| {
+                        if !confirm(tr(lang, "common.deactivate.confirm")) {
+                            return;
+                        }
+                        let (api, reload, problem) = (api.clone(), reload.clone(), problem.clone());
+                        yew::platform::spawn_local(async move {
+                            let path = format!("/departments/{id}/deactivate");
+                            match api.post_empty::<serde_json::Value>(&path, Some(version)).await {
+                                Ok(_) => {
+                                    problem.set(None);
+                                    reload.set(*reload + 1);
+                                }
+                                Err(p) => problem.set(Some(p)),
+                            }
+                        });
+                    })
+                };
+                html! {
+                    <tr data-id={d.id.to_string()} class={classes!((!d.active).then_some("inactive"))}>
+                        <td class="mono">{ institution_code(d.institution_id) }</td>
+                        <td>{ &d.name }</td>
+                        <td class="mono">{ d.code.clone().unwrap_or_default() }</td>
+                        <td>{ d.phone.clone().unwrap_or_default() }</td>
+                        <td>{ active_label(lang, d.active) }</td>
+                        <td class="actions">
+                            <button class="btn btn-small" onclick={on_doctors}>{ tr(lang, "dept.doctors") }</button>
+                            if can_write {
+                                <button class="btn btn-small" onclick={on_edit}>{ tr(lang, "common.edit") }</button>
+                                if d.active {
+                                    <button class="btn btn-small btn-danger" onclick={on_deactivate}>
+                                        { tr(lang, "common.deactivate") }
+                                    </button>
+                                }
+                            }
+                        </td>
+                    </tr>
+                }
+            })
+            .collect(),
+    };
+
+    html! {
+        <section class="page">
+            <div class="page-head">
+                <h2>{ tr(lang, "dept.title") }</h2>
+                if can_write {
+                    <button id="department-new" class="btn btn-primary" onclick={on_new}>
+                        { tr(lang, "dept.new") }
+                    </button>
+                }
+            </div>
+            <ErrorBanner problem={(*problem).clone()} />
+            <Notice text={(*notice).clone()} />
+            {
+                match &*editing {
+                    Editing::None => html! {},
+                    Editing::New => html! {
+                        <DepartmentForm existing={None::<Department>} institutions={(*institutions).clone()}
+                            preset={(*institution).clone()} on_done={on_done.clone()} />
+                    },
+                    Editing::Edit(d) => html! {
+                        <DepartmentForm key={d.id.to_string()} existing={Some(d.clone())}
+                            institutions={(*institutions).clone()} preset={String::new()}
+                            on_done={on_done.clone()} />
+                    },
+                }
+            }
+            <form class="toolbar" onsubmit={on_search}>
+                <select id="department-institution-filter" onchange={on_institution}>
+                    <option value="" selected={institution.is_empty()}>{ tr(lang, "common.all") }</option>
+                    { for institutions.iter().map(|i| html! {
+                        <option value={i.id.to_string()} selected={*institution == i.id.to_string()}>
+                            { format!("{} {}", i.code, i.name) }
+                        </option>
+                    }) }
+                </select>
+                <input id="department-search" type="search" value={(*search).clone()}
+                       placeholder={tr(lang, "common.search.placeholder")} oninput={on_search_input} />
+                <button type="submit" class="btn">{ tr(lang, "common.search") }</button>
+            </form>
+            <table id="departments-table" class="grid">
+                <thead><tr>
+                    <th>{ tr(lang, "dept.institution") }</th>
+                    <th>{ tr(lang, "dept.name") }</th>
+                    <th>{ tr(lang, "dept.code") }</th>
+                    <th>{ tr(lang, "dept.phone") }</th>
+                    <th>{ tr(lang, "common.status") }</th>
+                    <th>{ tr(lang, "common.actions") }</th>
+                </tr></thead>
+                <tbody>{ rows }</tbody>
+            </table>
+            if let Some(p) = &*page {
+                <Pager total={p.total} limit={PAGE_SIZE} offset={*offset} {on_offset} />
+            }
+            if let Some(d) = &*doctors_of {
+                <Doctors key={d.id.to_string()} department={d.clone()} />
+            }
+        </section>
+    }
+}
+
+#[derive(Clone, PartialEq, Default)]
+struct DeptForm {
+    institution_id: String,
+    name: String,
+    code: String,
+    phone: String,
+}
+
+impl DeptForm {
+    fn create(&self) -> Option<DepartmentCreate> {
+        Some(DepartmentCreate {
+            institution_id: self.institution_id.parse().ok()?,
+            name: self.name.trim().to_string(),
+            code: forms::opt(&self.code),
+            phone: forms::opt(&self.phone),
+        })
+    }
+
+    fn errors(&self) -> FieldErrors {
+        match self.create() {
+            Some(c) => forms::from_validation(c.validate()),
+            None => {
+                // Validate the rest with a placeholder institution so every field is checked.
+                let c = DepartmentCreate {
+                    institution_id: Uuid::nil(),
+                    name: self.name.trim().to_string(),
+                    code: forms::opt(&self.code),
+                    phone: forms::opt(&self.phone),
+                };
+                let mut e = forms::from_validation(c.validate());
+                e.insert("institution_id".into(), "required".into());
+                e
+            }
+        }
+    }
+
+    fn update(&self, old: &Department) -> DepartmentUpdate {
+        let name = self.name.trim().to_string();
+        let (code, phone) = (forms::opt(&self.code), forms::opt(&self.phone));
+        DepartmentUpdate {
+            name: (name != old.name).then_some(name),
+            code: (code != old.code).then_some(code),
+            phone: (phone != old.phone).then_some(phone),
+            ..DepartmentUpdate::default()
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DepartmentFormProps {
+    existing: Option<Department>,
+    institutions: Vec<Institution>,
+    /// The institution chosen in the filter, preselected for a new department.
+    preset: String,
+    on_done: Callback<bool>,
+}
+
+#[component]
+fn DepartmentForm(props: &DepartmentFormProps) -> Html {
+    let session = use_session();
+    let lang = use_lang();
+    let existing = props.existing.clone();
+    let form = use_state(|| match &existing {
+        Some(d) => DeptForm {
+            institution_id: d.institution_id.to_string(),
+            name: d.name.clone(),
+            code: d.code.clone().unwrap_or_default(),
+            phone: d.phone.clone().unwrap_or_default(),
+        },
+        None => DeptForm {
+            institution_id: props.preset.clone(),
+            ..DeptForm::default()
+        },
+    });
+    let touched = use_state(Vec::<&'static str>::new);
+    let submitted = use_state(|| false);
+    let busy = use_state(|| false);
+    let problem = use_state(|| None::<Problem>);
+    let server_errors = use_state(FieldErrors::new);
+
+    let errors = form.errors();
+    let mut shown = forms::visible(&errors, &touched, *submitted);
+    for (f, c) in server_errors.iter() {
+        shown.entry(f.clone()).or_insert_with(|| c.clone());
+    }
+    let err = |f: &str| shown.get(f).cloned();
+    let input = |field: &'static str, apply: fn(&mut DeptForm, String)| {
+        forms::text_input(form.clone(), touched.clone(), field, apply)
+    };
+    let on_institution = {
+        let (form, touched) = (form.clone(), touched.clone());
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let mut next = (*form).clone();
+            next.institution_id = select.value();
+            form.set(next);
+            forms::touch(&touched, "institution_id");
+        })
+    };
+    let onsubmit = {
+        let (form, submitted, busy, problem, server_errors) = (
+            form.clone(),
+            submitted.clone(),
+            busy.clone(),
+            problem.clone(),
+            server_errors.clone(),
+        );
+        let (api, on_done, existing) =
+            (session.api.clone(), props.on_done.clone(), existing.clone());
+        let valid = errors.is_empty();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            submitted.set(true);
+            if !valid || *busy {
+                return;
+            }
+            let Some(create) = form.create() else {
+                return;
+            };
+            busy.set(true);
+            problem.set(None);
+            let (form, busy, problem, server_errors, api, on_done, existing) = (
+                (*form).clone(),
+                busy.clone(),
+                problem.clone(),
+                server_errors.clone(),
+                api.clone(),
+                on_done.clone(),
+                existing.clone(),
+            );
+            yew::platform::spawn_local(async move {
+                let result = match &existing {
+                    None => api.post::<Department, _>("/departments", &create).await,
+                    Some(old) => {
+                        let path = format!("/departments/{}", old.id);
+                        api.patch::<Department, _>(&path, old.version, &form.update(old))
+                            .await
+                    }
+                };
+                busy.set(false);
+                match result {
+                    Ok(_) => on_done.emit(true),
+                    Err(p) => {
+                        server_errors.set(forms::from_problem(&p));
+                        problem.set(Some(p));
+                    }
+                }
+            });
+        })
+    };
+    let on_cancel = {
+        let on_done = props.on_done.clone();
+        Callback::from(move |_| on_done.emit(false))
+    };
+    let editing = existing.is_some();
+
+    html! {
+        <form class="panel form" id="department-form" {onsubmit} novalidate=true>
+            <h3>{ tr(lang, if editing { "dept.edit" } else { "dept.new" }) }</h3>
+            <ErrorBanner problem={(*problem).clone()} />
+            <div class="form-grid">
+                <div class={classes!("field", err("institution_id").is_some().then_some("has-error"))}>
+                    <label for="department-institution">
+                        { tr(lang, "dept.institution") }<span class="req">{ "*" }</span>
+                    </label>
+                    <select id="department-institution" onchange={on_institution} disabled={editing}>
+                        <option value="" selected={form.institution_id.is_empty()}>
+                            { tr(lang, "dept.choose_institution") }
+                        </option>
+                        { for props.institutions.iter().map(|i| html! {
+                            <option value={i.id.to_string()} selected={form.institution_id == i.id.to_string()}>
+                                { format!("{} {}", i.code, i.name) }
+                            </option>
+                        }) }
+                    </select>
+                    <FieldErrorLine error={err("institution_id")} />
+                </div>
+                <TextField id="department-name" label={tr(lang, "dept.name")} value={form.name.clone()}
+                    oninput={input("name", |f, v| f.name = v)} error={err("name")} required=true />
+                <TextField id="department-code" label={tr(lang, "dept.code")} value={form.code.clone()}
+                    oninput={input("code", |f, v| f.code = v)} error={err("code")} />
+                <TextField id="department-phone" label={tr(lang, "dept.phone")} value={form.phone.clone()}
+                    oninput={input("phone", |f, v| f.phone = v)} error={err("phone")} kind="tel" />
+            </div>
+            <div class="form-actions">
+                <button id="department-save" type="submit" class="btn btn-primary" disabled={*busy}>
+                    { if *busy { tr(lang, "common.saving") } else { tr(lang, "common.save") } }
+                </button>
+                <button type="button" class="btn" onclick={on_cancel}>{ tr(lang, "common.cancel") }</button>
+            </div>
+        </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DoctorsProps {
+    department: Department,
+}
+
+/// The doctors of one department with their consultation schedule.
+#[component]
+fn Doctors(props: &DoctorsProps) -> Html {
+    let session = use_session();
+    let lang = use_lang();
+    let doctors = use_state(|| None::<Vec<Doctor>>);
+    let problem = use_state(|| None::<Problem>);
+    {
+        let (api, doctors, problem) = (session.api.clone(), doctors.clone(), problem.clone());
+        let id = props.department.id;
+        use_effect_with(id, move |id| {
+            let path = format!("/doctors?department_id={id}&limit=200");
+            yew::platform::spawn_local(async move {
+                match api.get::<Page<Doctor>>(&path).await {
+                    Ok(p) => doctors.set(Some(p.items)),
+                    Err(p) => problem.set(Some(p)),
+                }
+            });
+        });
+    }
+    let rows: Html = match &*doctors {
+        None => html! { <tr><td colspan="4" class="muted">{ tr(lang, "loading") }</td></tr> },
+        Some(list) if list.is_empty() => {
+            html! { <tr><td colspan="4" class="muted">{ tr(lang, "doctor.none") }</td></tr> }
+        }
+        Some(list) => list
+            .iter()
+            .map(|d| {
+                html! {
+                    <tr class={classes!((!d.active).then_some("inactive"))}>
+                        <td>{ &d.name }</td>
+                        <td>{ &d.title }</td>
+                        <td>{ d.specialties.join("、") }</td>
+                        <td>{ schedule_text(lang, &d.schedule) }</td>
+                    </tr>
+                }
+            })
+            .collect(),
+    };
+    html! {
+        <div class="panel" id="doctors">
+            <h3>{ format!("{} · {}", props.department.name, tr(lang, "dept.doctors")) }</h3>
+            <ErrorBanner problem={(*problem).clone()} />
+            <table id="doctors-table" class="grid">
+                <thead><tr>
+                    <th>{ tr(lang, "doctor.name") }</th>
+                    <th>{ tr(lang, "doctor.title") }</th>
+                    <th>{ tr(lang, "doctor.specialties") }</th>
+                    <th>{ tr(lang, "doctor.schedule") }</th>
+                </tr></thead>
+                <tbody>{ rows }</tbody>
+            </table>
+        </div>
+    }
+}
+
+fn schedule_text(lang: Lang, slots: &[ScheduleSlot]) -> String {
+    const ZH: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+    const EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    slots
+        .iter()
+        .map(|s| {
+            let day = match (s.weekday, s.date) {
+                (Some(w), _) if (1..=7).contains(&w) => {
+                    let i = usize::from(w - 1);
+                    lang.pick(ZH[i], EN[i]).to_string()
+                }
+                (_, Some(d)) => d.to_string(),
+                _ => String::new(),
+            };
+            format!("{day} {} ({})", s.half_day.label(lang), s.capacity)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,11 @@
+//! One module per screen.
+
+pub mod audit;
+pub mod coming_soon;
+pub mod departments;
+pub mod home;
+pub mod institutions;
+pub mod login;
+pub mod not_found;
+pub mod profile;
+pub mod users;

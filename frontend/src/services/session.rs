@@ -1,0 +1,266 @@
+//! The signed-in session: tokens live here, inside the Yew context (never a global).
+//!
+//! The refresh token is kept in localStorage so a reload stays signed in; the access token only
+//! in memory. The access token is refreshed by a timer shortly before it expires and, once, when
+//! a request comes back 401. Refresh tokens rotate, so concurrent refreshes are serialised.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use gloo_net::http::Method;
+use gloo_storage::{LocalStorage, Storage};
+use gloo_timers::callback::Timeout;
+use gloo_timers::future::TimeoutFuture;
+use hcrm_domain::api::Problem;
+use hcrm_domain::api::auth::{LoginRequest, Me, RefreshRequest, TokenResponse};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use yew::Callback;
+
+use super::{read, send};
+
+const REFRESH_KEY: &str = "hcrm.refresh_token";
+
+/// What the interface shows: still restoring, the sign-in page, or the app for this user.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuthState {
+    Loading,
+    SignedOut,
+    SignedIn(Rc<Me>),
+}
+
+struct Tokens {
+    access: String,
+    refresh: String,
+}
+
+struct Inner {
+    tokens: RefCell<Option<Tokens>>,
+    refreshing: Cell<bool>,
+    timer: RefCell<Option<Timeout>>,
+    on_state: Callback<AuthState>,
+}
+
+/// The API client of one session. Cheap to clone; equal when it is the same session.
+#[derive(Clone)]
+pub struct Api(Rc<Inner>);
+
+impl PartialEq for Api {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Api {
+    /// `on_state` is told whenever the user signs in or out (or the session is lost).
+    pub fn new(on_state: Callback<AuthState>) -> Api {
+        Api(Rc::new(Inner {
+            tokens: RefCell::new(None),
+            refreshing: Cell::new(false),
+            timer: RefCell::new(None),
+            on_state,
+        }))
+    }
+
+    /// On start: resume the session of the stored refresh token, if any.
+    pub async fn restore(&self) {
+        let stored: Option<String> = LocalStorage::get(REFRESH_KEY).ok();
+        let Some(refresh) = stored else {
+            self.0.on_state.emit(AuthState::SignedOut);
+            return;
+        };
+        *self.0.tokens.borrow_mut() = Some(Tokens {
+            access: String::new(),
+            refresh,
+        });
+        if self.refresh().await {
+            self.load_me().await;
+        } else {
+            self.sign_out_locally();
+        }
+    }
+
+    pub async fn login(&self, req: &LoginRequest) -> Result<(), Problem> {
+        let resp = send(Method::POST, "/auth/login", None, None, Some(req)).await?;
+        let tokens: TokenResponse = read(resp).await?;
+        self.store(tokens);
+        self.load_me().await;
+        Ok(())
+    }
+
+    /// Revokes the refresh token on the server (best effort) and forgets the session.
+    pub async fn logout(&self) {
+        let refresh = self.0.tokens.borrow().as_ref().map(|t| t.refresh.clone());
+        if let Some(refresh_token) = refresh {
+            let access = self.access_token();
+            let body = RefreshRequest { refresh_token };
+            let _ = send(
+                Method::POST,
+                "/auth/logout",
+                access.as_deref(),
+                None,
+                Some(&body),
+            )
+            .await;
+        }
+        self.sign_out_locally();
+    }
+
+    /// Fetches the profile again (after the user's own record changed).
+    pub async fn load_me(&self) {
+        match self.get::<Me>("/auth/me").await {
+            Ok(me) => self.0.on_state.emit(AuthState::SignedIn(Rc::new(me))),
+            Err(p) if p.status == 401 => self.sign_out_locally(),
+            // Server unreachable: keep the tokens, show the sign-in page; a later sign-in works.
+            Err(_) => self.0.on_state.emit(AuthState::SignedOut),
+        }
+    }
+
+    /// THE request function: adds the bearer token and `If-Match`, refreshes the access token
+    /// once on a 401, and maps every failure to a [`Problem`].
+    pub async fn request<T, B>(
+        &self,
+        method: Method,
+        path: &str,
+        if_match: Option<i32>,
+        body: Option<&B>,
+    ) -> Result<T, Problem>
+    where
+        T: DeserializeOwned,
+        B: Serialize + ?Sized,
+    {
+        let token = self.access_token();
+        let mut resp = send(method.clone(), path, token.as_deref(), if_match, body).await?;
+        if resp.status() == 401 && token.is_some() {
+            if self.refresh().await {
+                let token = self.access_token();
+                resp = send(method, path, token.as_deref(), if_match, body).await?;
+                if resp.status() == 401 {
+                    self.sign_out_locally();
+                }
+            } else if self.0.tokens.borrow().is_none() {
+                // The refresh token was refused: the session is over.
+                self.sign_out_locally();
+            }
+        }
+        read(resp).await
+    }
+
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Problem> {
+        self.request::<T, ()>(Method::GET, path, None, None).await
+    }
+
+    pub async fn post<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, Problem> {
+        self.request(Method::POST, path, None, Some(body)).await
+    }
+
+    /// A POST without a body (actions such as `/deactivate`), with the version when known.
+    pub async fn post_empty<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        version: Option<i32>,
+    ) -> Result<T, Problem> {
+        self.request::<T, ()>(Method::POST, path, version, None)
+            .await
+    }
+
+    /// A partial update guarded by the version the user read.
+    pub async fn patch<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        version: i32,
+        body: &B,
+    ) -> Result<T, Problem> {
+        self.request(Method::PATCH, path, Some(version), Some(body))
+            .await
+    }
+
+    fn access_token(&self) -> Option<String> {
+        self.0
+            .tokens
+            .borrow()
+            .as_ref()
+            .map(|t| t.access.clone())
+            .filter(|a| !a.is_empty())
+    }
+
+    fn store(&self, t: TokenResponse) {
+        let _ = LocalStorage::set(REFRESH_KEY, &t.refresh_token);
+        *self.0.tokens.borrow_mut() = Some(Tokens {
+            access: t.access_token,
+            refresh: t.refresh_token,
+        });
+        // Refresh a minute before expiry (or halfway for very short tokens).
+        let secs = (t.expires_in - 60).max(t.expires_in / 2).max(5);
+        let millis = u32::try_from(secs.saturating_mul(1000)).unwrap_or(u32::MAX);
+        let weak: Weak<Inner> = Rc::downgrade(&self.0);
+        let timer = Timeout::new(millis, move || {
+            if let Some(inner) = weak.upgrade() {
+                let api = Api(inner);
+                yew::platform::spawn_local(async move {
+                    if !api.refresh().await && api.0.tokens.borrow().is_none() {
+                        api.0.on_state.emit(AuthState::SignedOut);
+                    }
+                });
+            }
+        });
+        *self.0.timer.borrow_mut() = Some(timer);
+    }
+
+    fn sign_out_locally(&self) {
+        LocalStorage::delete(REFRESH_KEY);
+        self.0.tokens.borrow_mut().take();
+        self.0.timer.borrow_mut().take();
+        self.0.on_state.emit(AuthState::SignedOut);
+    }
+
+    /// Swaps the refresh token for new tokens. True when the session is still valid.
+    async fn refresh(&self) -> bool {
+        if self.0.refreshing.get() {
+            // Another request is refreshing already; its rotated token is the one to use.
+            while self.0.refreshing.get() {
+                TimeoutFuture::new(50).await;
+            }
+            return self.access_token().is_some();
+        }
+        let Some(used) = self.0.tokens.borrow().as_ref().map(|t| t.refresh.clone()) else {
+            return false;
+        };
+        self.0.refreshing.set(true);
+        let mut result = self.refresh_with(&used).await;
+        if matches!(&result, Err(p) if p.status == 401) {
+            // Another tab may have rotated the token we hold; try the one it stored.
+            let stored: Option<String> = LocalStorage::get(REFRESH_KEY).ok();
+            if let Some(other) = stored.filter(|s| *s != used) {
+                result = self.refresh_with(&other).await;
+            }
+        }
+        self.0.refreshing.set(false);
+        match result {
+            Ok(tokens) => {
+                self.store(tokens);
+                true
+            }
+            Err(p) if (400..500).contains(&p.status) => {
+                LocalStorage::delete(REFRESH_KEY);
+                self.0.tokens.borrow_mut().take();
+                self.0.timer.borrow_mut().take();
+                false
+            }
+            // Network trouble: keep what we have and let the caller see the failure.
+            Err(_) => false,
+        }
+    }
+
+    async fn refresh_with(&self, refresh_token: &str) -> Result<TokenResponse, Problem> {
+        let body = RefreshRequest {
+            refresh_token: refresh_token.to_string(),
+        };
+        let resp = send(Method::POST, "/auth/refresh", None, None, Some(&body)).await?;
+        read(resp).await
+    }
+}
