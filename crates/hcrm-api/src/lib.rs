@@ -1,1 +1,135 @@
+//! HCRM HTTP API: actix-web handlers with utoipa documentation, JWT auth, the permission
+//! guard, problem+json errors, the docs viewer and the web app's files.
 
+pub mod auth;
+pub mod error;
+pub mod handlers;
+pub mod state;
+pub mod web_app;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{Compress, DefaultHeaders, Logger};
+use actix_web::{App, web};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub use state::{AppState, Settings};
+
+/// Largest JSON body accepted (X-2: larger gets 413 problem+json).
+pub const MAX_JSON_BYTES: usize = 256 * 1024;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "HCRM API",
+        description = "Hospital customer-relationship management for a hospital group's customer-service centre.\n\n\
+            Sign in with `POST /api/v1/auth/login`, then send `Authorization: Bearer <access_token>`. \
+            Errors are `application/problem+json` (RFC 9457). Lists take `limit` (≤ 200) and `offset` \
+            and return `total`. Updates need the version read, in `If-Match` or as `version`.",
+        license(name = "Apache-2.0")
+    ),
+    modifiers(&BearerScheme),
+    tags(
+        (name = "auth", description = "Sign-in, tokens, the signed-in user (X-3)"),
+        (name = "institutions", description = "Hospitals of the group (ORG-1)"),
+        (name = "departments", description = "Departments of an institution (ORG-2)"),
+        (name = "doctors", description = "Doctors and their consultation schedules (ORG-2)"),
+        (name = "users", description = "Staff users, roles and institutions (ORG-4)"),
+        (name = "audit", description = "The audit trail (X-5)"),
+        (name = "operations", description = "Liveness and readiness (OPS-3)"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut http = Http::new(HttpAuthScheme::Bearer);
+        http.bearer_format = Some("JWT".into());
+        components.add_security_scheme("bearer", SecurityScheme::Http(http));
+    }
+}
+
+/// Every documented route; the OpenAPI document is collected from these registrations.
+pub fn configure(cfg: &mut ServiceConfig) {
+    use handlers::*;
+    cfg.service(health::healthz).service(health::readyz).service(
+        utoipa_actix_web::scope("/api/v1")
+            .service(auth::login)
+            .service(auth::refresh)
+            .service(auth::logout)
+            .service(auth::me)
+            .service(institutions::list)
+            .service(institutions::create)
+            .service(institutions::get)
+            .service(institutions::update)
+            .service(institutions::deactivate)
+            .service(departments::list)
+            .service(departments::create)
+            .service(departments::get)
+            .service(departments::update)
+            .service(departments::deactivate)
+            .service(doctors::list)
+            .service(doctors::create)
+            .service(doctors::get)
+            .service(doctors::update)
+            .service(users::list)
+            .service(users::create)
+            .service(users::get)
+            .service(users::update)
+            .service(users::deactivate)
+            .service(audit::list),
+    );
+}
+
+/// The OpenAPI document the code describes (served at `/api-docs/openapi.json`).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(configure)
+        .split_for_parts()
+        .1
+}
+
+/// The whole application: API, docs at `/docs`, and the web app from `web_dir` at `/`.
+pub fn app(
+    state: AppState,
+    web_dir: Option<std::path::PathBuf>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .app_data(web::Data::new(state))
+        .app_data(web::JsonConfig::default().limit(MAX_JSON_BYTES).error_handler(error::json_error))
+        .app_data(web::QueryConfig::default().error_handler(error::query_error))
+        .app_data(web::PathConfig::default().error_handler(error::path_error))
+        .configure(configure)
+        .split_for_parts();
+    app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", doc))
+        .service(web::redirect("/docs", "/docs/"))
+        .app_data(web::Data::new(web_app::WebDir(web_dir)))
+        .default_service(web::to(web_app::fallback))
+        .wrap(Compress::default())
+        .wrap(
+            DefaultHeaders::new()
+                .add(("X-Content-Type-Options", "nosniff"))
+                .add(("Referrer-Policy", "no-referrer"))
+                .add(("X-Frame-Options", "DENY")),
+        )
+        .wrap(Logger::new(r#"%a "%r" %s %b %Dms"#))
+}

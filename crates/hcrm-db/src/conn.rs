@@ -118,9 +118,10 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbError> {
 /// A transaction that writes. On SQLite it takes the write lock with its first statement, so
 /// that concurrent writers wait for each other (busy_timeout) instead of failing with
 /// `SQLITE_BUSY` when a read-then-write transaction tries to upgrade its lock.
-pub fn write_transaction<T, F>(conn: &mut DbConn, f: F) -> Result<T, DbError>
+pub fn write_transaction<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
 where
-    F: FnOnce(&mut DbConn) -> Result<T, DbError>,
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
 {
     conn.transaction(|conn| {
         if matches!(conn, DbConn::Sqlite(_)) {

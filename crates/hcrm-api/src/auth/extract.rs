@@ -1,0 +1,153 @@
+//! The one guard every endpoint goes through: `Authz<perm::X>` authenticates the bearer token,
+//! loads the user (so deactivation takes effect at once) and checks permission X of the
+//! matrix in hcrm-domain. A handler without it cannot see who is calling.
+
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use hcrm_db::users::Principal;
+use hcrm_domain::{Permission, PermissionSet, Scope};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The signed-in user of a request, with what they may do and where they called from.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub principal: Principal,
+    pub permissions: PermissionSet,
+    pub remote_addr: Option<String>,
+}
+
+impl Caller {
+    pub fn scope(&self) -> Scope {
+        self.principal.scope()
+    }
+
+    pub fn can(&self, p: Permission) -> bool {
+        self.permissions.contains(p)
+    }
+
+    /// An audit entry by this caller.
+    pub fn audit(
+        &self,
+        action: &str,
+        entity_type: &str,
+        entity_id: impl ToString,
+        institution_id: Option<Uuid>,
+        changes: serde_json::Value,
+    ) -> hcrm_db::audit::Entry {
+        hcrm_db::audit::Entry {
+            actor_id: Some(self.principal.id),
+            actor_username: Some(self.principal.username.clone()),
+            action: action.to_string(),
+            entity_type: entity_type.to_string(),
+            entity_id: Some(entity_id.to_string()),
+            institution_id,
+            changes,
+            remote_addr: self.remote_addr.clone(),
+            flagged: false,
+        }
+    }
+}
+
+pub fn remote_addr(req: &HttpRequest) -> Option<String> {
+    req.peer_addr().map(|a| a.ip().to_string())
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
+}
+
+async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or(ApiError::Internal)?
+        .clone();
+    let token = bearer(&req).ok_or(ApiError::Unauthorized("missing bearer token"))?;
+    let user = state
+        .jwt
+        .verify(&token)
+        .ok_or(ApiError::Unauthorized("invalid or expired token"))?;
+    let principal = state
+        .db(move |c| match hcrm_db::users::principal(c, user) {
+            Err(hcrm_db::DbError::NotFound) => Err(ApiError::Unauthorized("unknown user")),
+            other => Ok(other?),
+        })
+        .await?;
+    if !principal.active {
+        return Err(ApiError::Unauthorized("the account is deactivated"));
+    }
+    Ok(Caller {
+        permissions: PermissionSet::for_roles(&principal.roles),
+        principal,
+        remote_addr: remote_addr(&req),
+    })
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        Box::pin(authenticate(req.clone()))
+    }
+}
+
+/// Zero-sized markers naming the permission an endpoint requires.
+pub mod perm {
+    use hcrm_domain::Permission;
+
+    pub trait Required {
+        const PERMISSION: Permission;
+    }
+
+    macro_rules! markers {
+        ($($name:ident),* $(,)?) => {$(
+            pub struct $name;
+            impl Required for $name {
+                const PERMISSION: Permission = Permission::$name;
+            }
+        )*};
+    }
+
+    markers!(
+        InstitutionRead,
+        InstitutionWrite,
+        DepartmentRead,
+        DepartmentWrite,
+        UserRead,
+        UserWrite,
+        AuditRead,
+    );
+}
+
+/// A caller holding permission `P`; 401 without a valid token, 403 without the permission.
+pub struct Authz<P> {
+    pub caller: Caller,
+    _permission: PhantomData<P>,
+}
+
+impl<P: perm::Required + 'static> FromRequest for Authz<P> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let caller = authenticate(req).await?;
+            if caller.can(P::PERMISSION) {
+                Ok(Authz { caller, _permission: PhantomData })
+            } else {
+                Err(ApiError::Forbidden)
+            }
+        })
+    }
+}

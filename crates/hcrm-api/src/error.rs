@@ -1,0 +1,304 @@
+//! every error is RFC 9457 problem+json — ours, the database's and actix's own.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use hcrm_db::DbError;
+use hcrm_domain::api::{FieldError, Problem};
+
+/// Why a request failed. The variant chooses the status and the problem `type`.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{} invalid field(s)", .0.len())]
+    Validation(Vec<FieldError>),
+    /// Bad syntax: malformed JSON, bad query string.
+    #[error("{detail}")]
+    BadRequest { code: &'static str, detail: String },
+    /// Well-formed JSON of the wrong shape: unknown field, wrong type, invalid enum value.
+    #[error("{0}")]
+    InvalidBody(String),
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    #[error("invalid username or password")]
+    InvalidCredentials,
+    #[error("you may not do this")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Duplicate(String),
+    #[error("the record was changed by someone else; reload it (current version {current})")]
+    Stale { current: i32 },
+    #[error("send the version you read in If-Match (or as `version`)")]
+    PreconditionRequired,
+    #[error("the request body is too large")]
+    PayloadTooLarge,
+    #[error("send the body as application/json")]
+    UnsupportedMediaType,
+    #[error("too many failed sign-ins; try again in {retry_after} seconds")]
+    TooManyAttempts { retry_after: u64 },
+    #[error("the database is unavailable; try again shortly")]
+    Unavailable,
+    #[error("internal error")]
+    Internal,
+}
+
+impl ApiError {
+    pub fn field(field: &str, code: &str, message: &str) -> ApiError {
+        ApiError::Validation(vec![FieldError {
+            field: field.to_string(),
+            code: code.to_string(),
+            message: message.to_string(),
+        }])
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            ApiError::Validation(_) => "validation",
+            ApiError::BadRequest { code, .. } => code,
+            ApiError::InvalidBody(_) => "invalid_body",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::InvalidCredentials => "invalid_credentials",
+            ApiError::Forbidden => "forbidden",
+            ApiError::NotFound => "not_found",
+            ApiError::Duplicate(_) => "duplicate",
+            ApiError::Stale { .. } => "stale",
+            ApiError::PreconditionRequired => "precondition_required",
+            ApiError::PayloadTooLarge => "payload_too_large",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::TooManyAttempts { .. } => "too_many_attempts",
+            ApiError::Unavailable => "unavailable",
+            ApiError::Internal => "internal",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            ApiError::Validation(_) => "Invalid input",
+            ApiError::BadRequest { .. } => "Bad request",
+            ApiError::InvalidBody(_) => "Invalid request body",
+            ApiError::Unauthorized(_) => "Authentication required",
+            ApiError::InvalidCredentials => "Sign-in failed",
+            ApiError::Forbidden => "Forbidden",
+            ApiError::NotFound => "Not found",
+            ApiError::Duplicate(_) => "Already exists",
+            ApiError::Stale { .. } => "Stale version",
+            ApiError::PreconditionRequired => "Version required",
+            ApiError::PayloadTooLarge => "Payload too large",
+            ApiError::UnsupportedMediaType => "Unsupported media type",
+            ApiError::TooManyAttempts { .. } => "Too many attempts",
+            ApiError::Unavailable => "Service unavailable",
+            ApiError::Internal => "Internal error",
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        Problem {
+            kind: format!("/problems/{}", self.code()),
+            title: self.title().to_string(),
+            status: self.status_code().as_u16(),
+            detail: Some(self.to_string()),
+            errors: match self {
+                ApiError::Validation(e) => e.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Validation(_) | ApiError::InvalidBody(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Duplicate(_) => StatusCode::CONFLICT,
+            ApiError::Stale { .. } => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut res = HttpResponse::build(self.status_code());
+        res.content_type("application/problem+json");
+        match self {
+            ApiError::TooManyAttempts { retry_after } => {
+                res.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+            }
+            ApiError::Unauthorized(_) | ApiError::InvalidCredentials => {
+                res.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+            }
+            ApiError::Unavailable => {
+                res.insert_header((header::RETRY_AFTER, "5"));
+            }
+            _ => {}
+        }
+        res.json(self.problem())
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::NotFound => ApiError::NotFound,
+            DbError::Stale { current } => ApiError::Stale { current },
+            DbError::Duplicate(_) => {
+                ApiError::Duplicate("a record with the same unique value already exists".into())
+            }
+            DbError::BadReference(_) => ApiError::field(
+                "reference",
+                "bad_reference",
+                "refers to a record that does not exist",
+            ),
+            DbError::Unavailable(why) => {
+                log::warn!("database unavailable: {why}");
+                ApiError::Unavailable
+            }
+            other => {
+                log::error!("storage error: {other}");
+                ApiError::Internal
+            }
+        }
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        DbError::from(e).into()
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(_: actix_web::error::BlockingError) -> Self {
+        ApiError::Unavailable
+    }
+}
+
+/// Turns `validator` results into a validation problem listing every failing field.
+pub fn validate<T: validator::Validate>(value: &T) -> Result<(), ApiError> {
+    value.validate().map_err(|e| ApiError::Validation(field_errors(&e)))
+}
+
+pub fn field_errors(errors: &validator::ValidationErrors) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    flatten("", errors, &mut out);
+    out.sort_by(|a, b| a.field.cmp(&b.field));
+    out
+}
+
+fn flatten(prefix: &str, errors: &validator::ValidationErrors, out: &mut Vec<FieldError>) {
+    use validator::ValidationErrorsKind as K;
+    for (field, kind) in errors.errors() {
+        let name = if field == "__all__" {
+            prefix.trim_end_matches('.').to_string()
+        } else {
+            format!("{prefix}{field}")
+        };
+        match kind {
+            K::Field(list) => out.extend(list.iter().map(|e| FieldError {
+                field: name.clone(),
+                code: e.code.to_string(),
+                message: e.message.as_ref().map(|m| m.to_string()).unwrap_or_else(|| default_message(e)),
+            })),
+            K::Struct(inner) => flatten(&format!("{name}."), inner, out),
+            K::List(items) => {
+                for (i, inner) in items {
+                    flatten(&format!("{name}[{i}]."), inner, out);
+                }
+            }
+        }
+    }
+}
+
+fn default_message(e: &validator::ValidationError) -> String {
+    let p = |k: &str| e.params.get(k).map(|v| v.to_string());
+    match e.code.as_ref() {
+        "length" => match (p("min"), p("max")) {
+            (Some(min), Some(max)) => format!("length must be between {min} and {max}"),
+            (None, Some(max)) => format!("length must be at most {max}"),
+            (Some(min), None) => format!("length must be at least {min}"),
+            _ => "invalid length".into(),
+        },
+        "range" => match (p("min"), p("max")) {
+            (Some(min), Some(max)) => format!("must be between {min} and {max}"),
+            _ => "out of range".into(),
+        },
+        other => format!("invalid ({other})"),
+    }
+}
+
+/// actix's JSON extractor errors as problems: syntax → 400, shape → 422,
+/// size → 413, content type → 415.
+pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError as J;
+    let api = match &err {
+        J::ContentType => ApiError::UnsupportedMediaType,
+        J::Overflow { .. } | J::OverflowKnownLength { .. } => ApiError::PayloadTooLarge,
+        J::Deserialize(e) if e.is_data() => ApiError::InvalidBody(e.to_string()),
+        J::Deserialize(e) => ApiError::BadRequest { code: "malformed_json", detail: e.to_string() },
+        other => ApiError::BadRequest { code: "malformed_json", detail: other.to_string() },
+    };
+    api.into()
+}
+
+pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::BadRequest { code: "invalid_query", detail: err.to_string() }.into()
+}
+
+/// A malformed id in a path names no record: 404.
+pub fn path_error(_err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::NotFound.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::body::MessageBody;
+
+    fn body(e: ApiError) -> (u16, serde_json::Value) {
+        let res = e.error_response();
+        let status = res.status().as_u16();
+        let bytes = res.into_body().try_into_bytes().unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[test]
+    fn validation_problem_lists_fields() {
+        let (status, json) = body(ApiError::field("code", "institution_code", "bad"));
+        assert_eq!(status, 422);
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "type": "/problems/validation", "title": "Invalid input", "status": 422,
+                "detail": "1 invalid field(s)",
+                "errors": [{"field": "code", "code": "institution_code", "message": "bad"}]
+            })
+        );
+    }
+
+    #[test]
+    fn database_outage_is_503_and_hides_details() {
+        let (status, json) = body(DbError::Unavailable("connection refused at 10.0.0.1".into()).into());
+        assert_eq!(status, 503);
+        assert!(!json.to_string().contains("10.0.0.1"));
+        let (status, json) = body(DbError::Corrupt("SELECT secret".into()).into());
+        assert_eq!(status, 500);
+        assert!(!json.to_string().contains("SELECT"));
+    }
+
+    #[test]
+    fn stale_and_throttle_statuses() {
+        assert_eq!(body(ApiError::Stale { current: 3 }).0, 412);
+        let res = ApiError::TooManyAttempts { retry_after: 60 }.error_response();
+        assert_eq!(res.status().as_u16(), 429);
+        assert_eq!(res.headers().get("retry-after").unwrap(), "60");
+        assert_eq!(res.headers().get("content-type").unwrap(), "application/problem+json");
+    }
+}

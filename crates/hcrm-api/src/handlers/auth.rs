@@ -1,0 +1,198 @@
+//! sign-in, token refresh with rotation, sign-out, and who am I.
+
+use actix_web::{HttpRequest, HttpResponse, post, get, web};
+use chrono::Duration;
+use hcrm_db::users::Principal;
+use hcrm_db::{DbConn, audit, auth as store, users};
+use hcrm_domain::api::Problem;
+use hcrm_domain::api::auth::{LoginRequest, Me, RefreshRequest, TokenResponse};
+use hcrm_domain::PermissionSet;
+use uuid::Uuid;
+
+use crate::auth::extract::remote_addr;
+use crate::auth::{Caller, password, tokens};
+use crate::error::{ApiError, validate};
+use crate::state::AppState;
+
+fn event(action: &str, user: Option<Uuid>, username: &str, addr: Option<String>, flagged: bool) -> audit::Entry {
+    audit::Entry {
+        actor_id: user,
+        actor_username: Some(username.to_string()),
+        action: action.to_string(),
+        entity_type: "session".to_string(),
+        entity_id: user.map(|u| u.to_string()),
+        changes: serde_json::json!({}),
+        remote_addr: addr,
+        flagged,
+        ..Default::default()
+    }
+}
+
+/// Issues an access token and a refresh token of `family`, storing the latter's hash.
+fn issue(conn: &mut DbConn, state: &AppState, user: Uuid, family: &str) -> Result<TokenResponse, ApiError> {
+    let refresh_token = tokens::new_refresh_token();
+    let expires = hcrm_db::now() + Duration::days(state.settings.refresh_ttl_days);
+    store::insert_refresh(conn, user, family, tokens::refresh_hash(&refresh_token), expires)?;
+    let access = state
+        .jwt
+        .issue(user, state.settings.access_ttl_secs)
+        .map_err(|_| ApiError::Internal)?;
+    Ok(TokenResponse {
+        access_token: access,
+        refresh_token,
+        token_type: "Bearer".into(),
+        expires_in: state.settings.access_ttl_secs,
+    })
+}
+
+/// Sign in with username and password.
+///
+/// After 5 failed attempts for a username within 15 minutes further attempts get 429 with
+/// `Retry-After` until the oldest failure leaves the window. Every sign-in and failure is audited.
+#[utoipa::path(tag = "auth", request_body = LoginRequest, responses(
+    (status = 200, body = TokenResponse),
+    (status = 401, description = "wrong username or password", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid input", body = Problem, content_type = "application/problem+json"),
+    (status = 429, description = "too many failed attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/auth/login")]
+pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Json<LoginRequest>) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let LoginRequest { username, password: pw } = body.into_inner();
+    let addr = remote_addr(&req);
+    let window = state.settings.throttle_window_secs;
+    let max = state.settings.max_failed_logins;
+
+    let (found, throttled) = state
+        .db({
+            let username = username.clone();
+            move |c| {
+                let now = hcrm_db::now();
+                let failures = store::recent_failures(c, &username, now - Duration::seconds(window))?;
+                let throttled = (failures.len() >= max).then(|| {
+                    let oldest_counting = failures[failures.len() - max];
+                    (oldest_counting + Duration::seconds(window) - now).num_seconds().max(1) as u64
+                });
+                Ok((users::credentials(c, &username)?, throttled))
+            }
+        })
+        .await?;
+    if let Some(retry_after) = throttled {
+        return Err(ApiError::TooManyAttempts { retry_after });
+    }
+
+    // Verify off the executor: Argon2 is deliberately slow. Unknown users cost the same.
+    let (hash, user) = match &found {
+        Some((id, hash, active)) => (hash.clone(), active.then_some(*id)),
+        None => (password::dummy_hash().to_string(), None),
+    };
+    let ok = web::block(move || password::verify(&pw, &hash)).await? && user.is_some();
+
+    let state2 = state.clone();
+    let result = state
+        .write(move |c| {
+            store::record_attempt(c, &username, ok, addr.as_deref())?;
+            match user.filter(|_| ok) {
+                Some(id) => {
+                    users::record_login(c, id)?;
+                    audit::record(c, event("login", Some(id), &username, addr, false))?;
+                    let family = Uuid::now_v7().to_string();
+                    issue(c, &state2, id, &family).map(Some)
+                }
+                None => {
+                    let known = found.map(|(id, _, _)| id);
+                    audit::record(c, event("login_failed", known, &username, addr, false))?;
+                    Ok(None)
+                }
+            }
+        })
+        .await?;
+    result
+        .map(|t| HttpResponse::Ok().json(t))
+        .ok_or(ApiError::InvalidCredentials)
+}
+
+/// Exchange a refresh token for a new pair. The old refresh token stops working; presenting
+/// it again (a sign that it was stolen) revokes every token of that sign-in.
+#[utoipa::path(tag = "auth", request_body = RefreshRequest, responses(
+    (status = 200, body = TokenResponse),
+    (status = 401, description = "unknown, expired, revoked or reused refresh token", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/auth/refresh")]
+pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let hash = tokens::refresh_hash(&body.refresh_token);
+    let addr = remote_addr(&req);
+    let state2 = state.clone();
+    let outcome = state
+        .write(move |c| {
+            let Some(token) = store::find_refresh(c, &hash)? else {
+                return Ok(Err("invalid refresh token"));
+            };
+            let user = token.user()?;
+            if token.revoked_at.is_some() || token.expires_at < hcrm_db::now() {
+                return Ok(Err("refresh token expired or revoked"));
+            }
+            if token.used_at.is_some() || !store::consume_refresh(c, &token.id)? {
+                store::revoke_family(c, &token.family_id)?;
+                let name = users::principal(c, user).map(|p| p.username).unwrap_or_default();
+                audit::record(c, event("refresh_reuse", Some(user), &name, addr, true))?;
+                return Ok(Err("refresh token reused; the session is revoked"));
+            }
+            let principal = users::principal(c, user)?;
+            if !principal.active {
+                return Ok(Err("the account is deactivated"));
+            }
+            issue(c, &state2, user, &token.family_id).map(Ok)
+        })
+        .await?;
+    outcome.map(|t| HttpResponse::Ok().json(t)).map_err(ApiError::Unauthorized)
+}
+
+/// Sign out: revoke the refresh token and every token rotated from the same sign-in.
+#[utoipa::path(tag = "auth", request_body = RefreshRequest, responses(
+    (status = 204, description = "signed out (also for an unknown token)"),
+    (status = 422, description = "invalid input", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/auth/logout")]
+pub async fn logout(state: web::Data<AppState>, req: HttpRequest, body: web::Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let hash = tokens::refresh_hash(&body.refresh_token);
+    let addr = remote_addr(&req);
+    state
+        .write(move |c| {
+            if let Some(token) = store::find_refresh(c, &hash)? {
+                store::revoke_family(c, &token.family_id)?;
+                let user = token.user()?;
+                let name = users::principal(c, user).map(|p| p.username).unwrap_or_default();
+                audit::record(c, event("logout", Some(user), &name, addr, false))?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+pub(crate) fn me_of(conn: &mut DbConn, p: &Principal) -> Result<Me, ApiError> {
+    let institutions = hcrm_db::institutions::refs(conn, p.scope().institution_ids())?;
+    Ok(Me {
+        id: p.id,
+        username: p.username.clone(),
+        display_name: p.display_name.clone(),
+        roles: p.roles.clone(),
+        group_wide: p.group_wide,
+        institutions,
+        permissions: PermissionSet::for_roles(&p.roles).to_vec(),
+    })
+}
+
+/// The signed-in user: roles, institutions and permissions.
+#[utoipa::path(tag = "auth", security(("bearer" = [])), responses(
+    (status = 200, body = Me),
+    (status = 401, description = "missing, invalid or expired token", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/auth/me")]
+pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let me = state.db(move |c| me_of(c, &caller.principal)).await?;
+    Ok(HttpResponse::Ok().json(me))
+}

@@ -1,0 +1,138 @@
+//! ORG-2: departments of an institution.
+
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use hcrm_db::departments::{self as store, Filter, Sort};
+use hcrm_db::audit;
+use hcrm_domain::api::audit::changes;
+use hcrm_domain::api::org::{Department, DepartmentCreate, DepartmentUpdate};
+use hcrm_domain::api::{Page, Problem};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use crate::auth::{Authz, perm};
+use crate::error::{ApiError, validate};
+use crate::handlers::{created, expected_version, page, sort, versioned, window};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    institution_id: Option<Uuid>,
+    /// Fragment of the name or code.
+    #[param(example = "内科")]
+    q: Option<String>,
+    active: Option<bool>,
+    /// `name` (default) or `created_at`; prefix `-` for descending.
+    sort: Option<String>,
+    /// 1–200, default 50.
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// List departments of the caller's institutions.
+#[utoipa::path(tag = "departments", security(("bearer" = [])), params(ListQuery), responses(
+    (status = 200, body = Page<Department>),
+    (status = 400, description = "malformed query", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid limit, offset or sort", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/departments")]
+pub async fn list(auth: Authz<perm::DepartmentRead>, state: web::Data<AppState>, query: web::Query<ListQuery>) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let w = window(q.limit, q.offset)?;
+    let (sort, desc) = sort(q.sort.as_deref(), &[("name", Sort::Name), ("created_at", Sort::CreatedAt)], Sort::Name)?;
+    let filter = Filter { institution_id: q.institution_id, q: q.q, active: q.active };
+    let scope = auth.caller.scope();
+    let result = state.db(move |c| Ok(store::list(c, &scope, &filter, sort, desc, w)?)).await?;
+    Ok(HttpResponse::Ok().json(page(result, w)))
+}
+
+/// Create a department in one of the caller's institutions.
+#[utoipa::path(tag = "departments", security(("bearer" = [])), request_body = DepartmentCreate, responses(
+    (status = 201, body = Department),
+    (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks department.write", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "the institution already has a department of this name", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid fields or unknown institution", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/departments")]
+pub async fn create(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppState>, body: web::Json<DepartmentCreate>) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let caller = auth.caller;
+    let dept = state
+        .write(move |c| {
+            hcrm_db::institutions::get(c, &caller.scope(), body.institution_id)
+                .map_err(|_| ApiError::field("institution_id", "bad_reference", "no such institution"))?;
+            let dept = store::create(c, &body)?;
+            audit::record(c, caller.audit("create", "department", dept.id, Some(dept.institution_id), changes(None, Some(&dept))))?;
+            Ok(dept)
+        })
+        .await?;
+    Ok(created(&dept, dept.version))
+}
+
+/// One department; 404 when it belongs to another institution.
+#[utoipa::path(tag = "departments", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = Department, headers(("ETag" = String, description = "the version, for If-Match"))),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such department in the caller's scope", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/departments/{id}")]
+pub async fn get(auth: Authz<perm::DepartmentRead>, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let (id, scope) = (id.into_inner(), auth.caller.scope());
+    let dept = state.db(move |c| Ok(store::get(c, &scope, id)?)).await?;
+    Ok(versioned(&dept, dept.version))
+}
+
+async fn apply(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppState>, id: Uuid, version: Option<i32>, patch: DepartmentUpdate, action: &'static str) -> Result<HttpResponse, ApiError> {
+    let caller = auth.caller;
+    let dept = state
+        .write(move |c| {
+            let scope = caller.scope();
+            let version = match version {
+                Some(v) => v,
+                None => store::get(c, &scope, id)?.version,
+            };
+            let (before, after) = store::update(c, &scope, id, version, &patch)?;
+            audit::record(c, caller.audit(action, "department", id, Some(after.institution_id), changes(Some(&before), Some(&after))))?;
+            Ok(after)
+        })
+        .await?;
+    Ok(versioned(&dept, dept.version))
+}
+
+/// Change a department. Send the version read in `If-Match` (or as `version`).
+#[utoipa::path(tag = "departments", security(("bearer" = [])), request_body = DepartmentUpdate,
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "the version read, e.g. \"3\"")),
+    responses(
+    (status = 200, body = Department),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks department.write", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such department in the caller's scope", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "name taken in the institution", body = Problem, content_type = "application/problem+json"),
+    (status = 412, description = "changed by someone else since it was read", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid fields", body = Problem, content_type = "application/problem+json"),
+    (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
+))]
+#[patch("/departments/{id}")]
+pub async fn update(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>, body: web::Json<DepartmentUpdate>) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let version = expected_version(&req, body.version)?;
+    apply(auth, state, id.into_inner(), Some(version), body.into_inner(), "update").await
+}
+
+/// Deactivate a department.
+#[utoipa::path(tag = "departments", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = Department),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks department.write", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such department in the caller's scope", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/departments/{id}/deactivate")]
+pub async fn deactivate(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let patch = DepartmentUpdate { active: Some(false), ..Default::default() };
+    apply(auth, state, id.into_inner(), None, patch, "deactivate").await
+}

@@ -1,0 +1,122 @@
+//! ORG-2: doctors and experts with their consultation schedules.
+
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use hcrm_db::doctors::{self as store, Filter};
+use hcrm_db::{DbConn, audit};
+use hcrm_domain::Scope;
+use hcrm_domain::api::audit::changes;
+use hcrm_domain::api::org::{Doctor, DoctorCreate, DoctorUpdate};
+use hcrm_domain::api::{Page, Problem};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use crate::auth::{Authz, perm};
+use crate::error::{ApiError, validate};
+use crate::handlers::{created, expected_version, page, versioned, window};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    institution_id: Option<Uuid>,
+    department_id: Option<Uuid>,
+    /// Fragment of the name, title or a specialty.
+    #[param(example = "冠心病")]
+    q: Option<String>,
+    active: Option<bool>,
+    /// 1–200, default 50.
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// List doctors of the caller's institutions, by name.
+#[utoipa::path(tag = "doctors", security(("bearer" = [])), params(ListQuery), responses(
+    (status = 200, body = Page<Doctor>),
+    (status = 400, description = "malformed query", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid limit or offset", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/doctors")]
+pub async fn list(auth: Authz<perm::DepartmentRead>, state: web::Data<AppState>, query: web::Query<ListQuery>) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let w = window(q.limit, q.offset)?;
+    let filter = Filter { institution_id: q.institution_id, department_id: q.department_id, q: q.q, active: q.active };
+    let scope = auth.caller.scope();
+    let result = state.db(move |c| Ok(store::list(c, &scope, &filter, w)?)).await?;
+    Ok(HttpResponse::Ok().json(page(result, w)))
+}
+
+/// The institution of a department in scope, or a validation problem on `department_id`.
+fn department_institution(c: &mut DbConn, scope: &Scope, department: Uuid) -> Result<Uuid, ApiError> {
+    hcrm_db::departments::get(c, scope, department)
+        .map(|d| d.institution_id)
+        .map_err(|_| ApiError::field("department_id", "bad_reference", "no such department"))
+}
+
+/// Add a doctor with a weekly (or dated) consultation schedule.
+#[utoipa::path(tag = "doctors", security(("bearer" = [])), request_body = DoctorCreate, responses(
+    (status = 201, body = Doctor),
+    (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks department.write", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid fields or unknown department", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/doctors")]
+pub async fn create(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppState>, body: web::Json<DoctorCreate>) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let caller = auth.caller;
+    let doctor = state
+        .write(move |c| {
+            let institution = department_institution(c, &caller.scope(), body.department_id)?;
+            let id = store::create(c, institution, &body)?;
+            let doctor = store::get(c, &Scope::Group, id)?;
+            audit::record(c, caller.audit("create", "doctor", id, Some(institution), changes(None, Some(&doctor))))?;
+            Ok(doctor)
+        })
+        .await?;
+    Ok(created(&doctor, doctor.version))
+}
+
+/// One doctor with the schedule.
+#[utoipa::path(tag = "doctors", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = Doctor, headers(("ETag" = String, description = "the version, for If-Match"))),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such doctor in the caller's scope", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/doctors/{id}")]
+pub async fn get(auth: Authz<perm::DepartmentRead>, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let (id, scope) = (id.into_inner(), auth.caller.scope());
+    let doctor = state.db(move |c| Ok(store::get(c, &scope, id)?)).await?;
+    Ok(versioned(&doctor, doctor.version))
+}
+
+/// Change a doctor; a given `schedule` replaces the whole schedule.
+#[utoipa::path(tag = "doctors", security(("bearer" = [])), request_body = DoctorUpdate,
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "the version read, e.g. \"3\"")),
+    responses(
+    (status = 200, body = Doctor),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks department.write", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such doctor in the caller's scope", body = Problem, content_type = "application/problem+json"),
+    (status = 412, description = "changed by someone else since it was read", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid fields", body = Problem, content_type = "application/problem+json"),
+    (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
+))]
+#[patch("/doctors/{id}")]
+pub async fn update(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>, body: web::Json<DoctorUpdate>) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let version = expected_version(&req, body.version)?;
+    let (id, caller) = (id.into_inner(), auth.caller);
+    let doctor = state
+        .write(move |c| {
+            let scope = caller.scope();
+            let institution = body.department_id.map(|d| department_institution(c, &scope, d)).transpose()?;
+            let (before, after) = store::update(c, &scope, id, version, institution, &body)?;
+            audit::record(c, caller.audit("update", "doctor", id, Some(after.institution_id), changes(Some(&before), Some(&after))))?;
+            Ok(after)
+        })
+        .await?;
+    Ok(versioned(&doctor, doctor.version))
+}

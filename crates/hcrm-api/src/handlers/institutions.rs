@@ -1,0 +1,136 @@
+//! ORG-1: institutions.
+
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use hcrm_db::institutions::{self as store, Filter, Sort};
+use hcrm_db::audit;
+use hcrm_domain::api::audit::changes;
+use hcrm_domain::api::org::{Institution, InstitutionCreate, InstitutionUpdate};
+use hcrm_domain::api::{Page, Problem};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use crate::auth::{Authz, perm};
+use crate::error::{ApiError, validate};
+use crate::handlers::{created, expected_version, page, sort, versioned, window};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Fragment of the name, code or city.
+    #[param(example = "北京")]
+    q: Option<String>,
+    local: Option<bool>,
+    active: Option<bool>,
+    /// `code` (default), `name`, `created_at`; prefix `-` for descending.
+    #[param(example = "-created_at")]
+    sort: Option<String>,
+    /// 1–200, default 50.
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// List the institutions the caller may see.
+#[utoipa::path(tag = "institutions", security(("bearer" = [])), params(ListQuery), responses(
+    (status = 200, body = Page<Institution>),
+    (status = 400, description = "malformed query", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid limit, offset or sort", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/institutions")]
+pub async fn list(auth: Authz<perm::InstitutionRead>, state: web::Data<AppState>, query: web::Query<ListQuery>) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let w = window(q.limit, q.offset)?;
+    let (sort, desc) = sort(q.sort.as_deref(), &[("code", Sort::Code), ("name", Sort::Name), ("created_at", Sort::CreatedAt)], Sort::Code)?;
+    let filter = Filter { q: q.q, local: q.local, active: q.active };
+    let scope = auth.caller.scope();
+    let result = state.db(move |c| Ok(store::list(c, &scope, &filter, sort, desc, w)?)).await?;
+    Ok(HttpResponse::Ok().json(page(result, w)))
+}
+
+/// Create an institution (admin).
+#[utoipa::path(tag = "institutions", security(("bearer" = [])), request_body = InstitutionCreate, responses(
+    (status = 201, body = Institution),
+    (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks institution.write", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "the code is taken", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid fields", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/institutions")]
+pub async fn create(auth: Authz<perm::InstitutionWrite>, state: web::Data<AppState>, body: web::Json<InstitutionCreate>) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let caller = auth.caller;
+    let inst = state
+        .write(move |c| {
+            let inst = store::create(c, &body)?;
+            audit::record(c, caller.audit("create", "institution", inst.id, Some(inst.id), changes(None, Some(&inst))))?;
+            Ok(inst)
+        })
+        .await?;
+    Ok(created(&inst, inst.version))
+}
+
+/// One institution; 404 when it is not the caller's.
+#[utoipa::path(tag = "institutions", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = Institution, headers(("ETag" = String, description = "the version, for If-Match"))),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such institution in the caller's scope", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/institutions/{id}")]
+pub async fn get(auth: Authz<perm::InstitutionRead>, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let (id, scope) = (id.into_inner(), auth.caller.scope());
+    let inst = state.db(move |c| Ok(store::get(c, &scope, id)?)).await?;
+    Ok(versioned(&inst, inst.version))
+}
+
+async fn apply(auth: Authz<perm::InstitutionWrite>, state: web::Data<AppState>, id: Uuid, version: Option<i32>, patch: InstitutionUpdate, action: &'static str) -> Result<HttpResponse, ApiError> {
+    let caller = auth.caller;
+    let inst = state
+        .write(move |c| {
+            let scope = caller.scope();
+            let version = match version {
+                Some(v) => v,
+                None => store::get(c, &scope, id)?.version,
+            };
+            let (before, after) = store::update(c, &scope, id, version, &patch)?;
+            audit::record(c, caller.audit(action, "institution", id, Some(id), changes(Some(&before), Some(&after))))?;
+            Ok(after)
+        })
+        .await?;
+    Ok(versioned(&inst, inst.version))
+}
+
+/// Change an institution. Send the version read in `If-Match` (or as `version`).
+#[utoipa::path(tag = "institutions", security(("bearer" = [])), request_body = InstitutionUpdate,
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "the version read, e.g. \"3\"")),
+    responses(
+    (status = 200, body = Institution),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks institution.write", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such institution in the caller's scope", body = Problem, content_type = "application/problem+json"),
+    (status = 412, description = "changed by someone else since it was read", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid fields", body = Problem, content_type = "application/problem+json"),
+    (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
+))]
+#[patch("/institutions/{id}")]
+pub async fn update(auth: Authz<perm::InstitutionWrite>, state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>, body: web::Json<InstitutionUpdate>) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let version = expected_version(&req, body.version)?;
+    apply(auth, state, id.into_inner(), Some(version), body.into_inner(), "update").await
+}
+
+/// Deactivate an institution (its records stay; it no longer appears as active).
+#[utoipa::path(tag = "institutions", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = Institution),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks institution.write", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such institution in the caller's scope", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/institutions/{id}/deactivate")]
+pub async fn deactivate(auth: Authz<perm::InstitutionWrite>, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let patch = InstitutionUpdate { active: Some(false), ..Default::default() };
+    apply(auth, state, id.into_inner(), None, patch, "deactivate").await
+}

@@ -1,0 +1,75 @@
+//! HTTP handlers, one file per resource; each is thin: check, call hcrm-db, audit, answer.
+
+pub mod audit;
+pub mod auth;
+pub mod departments;
+pub mod doctors;
+pub mod health;
+pub mod institutions;
+pub mod users;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use hcrm_db::ListWindow;
+use hcrm_domain::api::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page};
+use serde::Serialize;
+
+use crate::error::ApiError;
+
+/// X-9: the window of a list, checked (limit 1–200, offset ≥ 0).
+pub fn window(limit: Option<i64>, offset: Option<i64>) -> Result<ListWindow, ApiError> {
+    let limit = limit.unwrap_or(DEFAULT_PAGE_SIZE);
+    let offset = offset.unwrap_or(0);
+    if !(1..=MAX_PAGE_SIZE).contains(&limit) {
+        return Err(ApiError::field("limit", "range", "must be between 1 and 200"));
+    }
+    if offset < 0 {
+        return Err(ApiError::field("offset", "range", "must not be negative"));
+    }
+    Ok(ListWindow { limit, offset })
+}
+
+pub fn page<T>((items, total): (Vec<T>, i64), w: ListWindow) -> Page<T> {
+    Page { items, total, limit: w.limit, offset: w.offset }
+}
+
+/// A sort parameter `field` or `-field` (descending), checked against the allowed fields.
+pub fn sort<'a, S: Copy>(raw: Option<&str>, allowed: &[(&'a str, S)], default: S) -> Result<(S, bool), ApiError> {
+    let Some(raw) = raw.filter(|s| !s.is_empty()) else {
+        return Ok((default, false));
+    };
+    let (name, desc) = raw.strip_prefix('-').map_or((raw, false), |n| (n, true));
+    allowed
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, s)| (*s, desc))
+        .ok_or_else(|| {
+            let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
+            ApiError::field("sort", "invalid_sort", &format!("must be one of {} (prefix - for descending)", names.join(", ")))
+        })
+}
+
+/// X-7: the version the client read, from `If-Match: "3"` or the body's `version`.
+pub fn expected_version(req: &HttpRequest, body_version: Option<i32>) -> Result<i32, ApiError> {
+    if let Some(v) = req.headers().get(header::IF_MATCH) {
+        let raw = v.to_str().unwrap_or_default().trim();
+        let raw = raw.strip_prefix("W/").unwrap_or(raw).trim_matches('"');
+        return raw
+            .parse()
+            .map_err(|_| ApiError::field("If-Match", "if_match", "must be the record's version, e.g. \"3\""));
+    }
+    body_version.ok_or(ApiError::PreconditionRequired)
+}
+
+/// 200 with the record and its version as the ETag.
+pub fn versioned<T: Serialize>(record: &T, version: i32) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, format!("\"{version}\"")))
+        .json(record)
+}
+
+pub fn created<T: Serialize>(record: &T, version: i32) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header((header::ETAG, format!("\"{version}\"")))
+        .json(record)
+}

@@ -1,0 +1,211 @@
+//! ORG-4: staff users. Passwords are write-only; changing one or deactivating a user ends
+//! their sessions.
+
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use hcrm_db::users::{self as store, Filter};
+use hcrm_db::{DbConn, audit};
+use hcrm_domain::api::audit::changes;
+use hcrm_domain::api::org::{User, UserCreate, UserUpdate, scope_problem};
+use hcrm_domain::api::{Page, Problem};
+use hcrm_domain::{Role, Scope};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use crate::auth::{Authz, Caller, password, perm};
+use crate::error::{ApiError, validate};
+use crate::handlers::{created, expected_version, page, versioned, window};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Fragment of the username or display name.
+    #[param(example = "zhang")]
+    q: Option<String>,
+    role: Option<Role>,
+    institution_id: Option<Uuid>,
+    active: Option<bool>,
+    /// 1–200, default 50.
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// List staff of the caller's institutions, by username.
+#[utoipa::path(tag = "users", security(("bearer" = [])), params(ListQuery), responses(
+    (status = 200, body = Page<User>),
+    (status = 400, description = "malformed query (e.g. unknown role)", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks user.read", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid limit or offset", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/users")]
+pub async fn list(auth: Authz<perm::UserRead>, state: web::Data<AppState>, query: web::Query<ListQuery>) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let w = window(q.limit, q.offset)?;
+    let filter = Filter { q: q.q, role: q.role, institution_id: q.institution_id, active: q.active };
+    let scope = auth.caller.scope();
+    let result = state.db(move |c| Ok(store::list(c, &scope, &filter, w)?)).await?;
+    Ok(HttpResponse::Ok().json(page(result, w)))
+}
+
+/// Checks the scope rules and that every referenced record is within the caller's reach.
+fn check_refs(
+    c: &mut DbConn,
+    caller: &Caller,
+    roles: &[Role],
+    group_wide: bool,
+    institutions: &[Uuid],
+    supervisor: Option<Uuid>,
+    department: Option<Uuid>,
+) -> Result<(), ApiError> {
+    if let Some((field, message)) = scope_problem(roles, group_wide, institutions.len()) {
+        return Err(ApiError::field(field, "scope", message));
+    }
+    let scope = caller.scope();
+    if group_wide && scope != Scope::Group {
+        return Err(ApiError::field("group_wide", "scope", "only a group-wide user may grant group-wide access"));
+    }
+    for (i, id) in institutions.iter().enumerate() {
+        hcrm_db::institutions::get(c, &scope, *id)
+            .map_err(|_| ApiError::field(&format!("institution_ids[{i}]"), "bad_reference", "no such institution"))?;
+    }
+    if let Some(s) = supervisor {
+        store::get(c, &scope, s).map_err(|_| ApiError::field("supervisor_id", "bad_reference", "no such user"))?;
+    }
+    if let Some(d) = department {
+        hcrm_db::departments::get(c, &scope, d)
+            .map_err(|_| ApiError::field("department_id", "bad_reference", "no such department"))?;
+    }
+    Ok(())
+}
+
+fn first_institution(u: &User) -> Option<Uuid> {
+    u.institutions.first().map(|i| i.id)
+}
+
+/// Create a staff user with roles and institutions (admin).
+#[utoipa::path(tag = "users", security(("bearer" = [])), request_body = UserCreate, responses(
+    (status = 201, body = User),
+    (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks user.write", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "the username is taken", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid fields, references or scope", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/users")]
+pub async fn create(auth: Authz<perm::UserWrite>, state: web::Data<AppState>, body: web::Json<UserCreate>) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let body = body.into_inner();
+    let pw = body.password.clone();
+    let hash = web::block(move || password::hash(&pw)).await??;
+    let caller = auth.caller;
+    let user = state
+        .write(move |c| {
+            check_refs(c, &caller, &body.roles, body.group_wide, &body.institution_ids, body.supervisor_id, body.department_id)?;
+            let user = store::create(c, &body, hash)?;
+            audit::record(c, caller.audit("create", "user", user.id, first_institution(&user), changes(None, Some(&user))))?;
+            Ok(user)
+        })
+        .await
+        .map_err(|e| match e {
+            ApiError::Duplicate(_) => ApiError::Duplicate("the username is taken".into()),
+            other => other,
+        })?;
+    Ok(created(&user, user.version))
+}
+
+/// One staff user; 404 when not in the caller's institutions.
+#[utoipa::path(tag = "users", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = User, headers(("ETag" = String, description = "the version, for If-Match"))),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks user.read", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such user in the caller's scope", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/users/{id}")]
+pub async fn get(auth: Authz<perm::UserRead>, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let (id, scope) = (id.into_inner(), auth.caller.scope());
+    let user = state.db(move |c| Ok(store::get(c, &scope, id)?)).await?;
+    Ok(versioned(&user, user.version))
+}
+
+async fn apply(auth: Authz<perm::UserWrite>, state: web::Data<AppState>, id: Uuid, version: Option<i32>, patch: UserUpdate, action: &'static str) -> Result<HttpResponse, ApiError> {
+    let caller = auth.caller;
+    if id == caller.principal.id && patch.active == Some(false) {
+        return Err(ApiError::field("active", "self", "you cannot deactivate yourself"));
+    }
+    let hash = match patch.password.clone() {
+        Some(pw) => Some(web::block(move || password::hash(&pw)).await??),
+        None => None,
+    };
+    let user = state
+        .write(move |c| {
+            let scope = caller.scope();
+            let current = store::get(c, &scope, id)?;
+            let version = version.unwrap_or(current.version);
+            let roles = patch.roles.clone().unwrap_or(current.roles.clone());
+            let institutions = patch
+                .institution_ids
+                .clone()
+                .unwrap_or_else(|| current.institutions.iter().map(|i| i.id).collect());
+            check_refs(
+                c,
+                &caller,
+                &roles,
+                patch.group_wide.unwrap_or(current.group_wide),
+                &institutions,
+                patch.supervisor_id.flatten(),
+                patch.department_id.flatten(),
+            )?;
+            if patch.supervisor_id == Some(Some(id)) {
+                return Err(ApiError::field("supervisor_id", "self", "a user cannot supervise themself"));
+            }
+            let ends_sessions = hash.is_some() || patch.active == Some(false);
+            let (before, after) = store::update(c, &scope, id, version, &patch, hash)?;
+            if ends_sessions {
+                hcrm_db::auth::revoke_user(c, id)?;
+            }
+            let mut diff = changes(Some(&before), Some(&after));
+            if patch.password.is_some() {
+                diff["password"] = serde_json::json!({"before": "***", "after": "***"});
+            }
+            audit::record(c, caller.audit(action, "user", id, first_institution(&after), diff))?;
+            Ok(after)
+        })
+        .await?;
+    Ok(versioned(&user, user.version))
+}
+
+/// Change a staff user. Send the version read in `If-Match` (or as `version`).
+#[utoipa::path(tag = "users", security(("bearer" = [])), request_body = UserUpdate,
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "the version read, e.g. \"3\"")),
+    responses(
+    (status = 200, body = User),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks user.write", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such user in the caller's scope", body = Problem, content_type = "application/problem+json"),
+    (status = 412, description = "changed by someone else since it was read", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid fields, references or scope", body = Problem, content_type = "application/problem+json"),
+    (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
+))]
+#[patch("/users/{id}")]
+pub async fn update(auth: Authz<perm::UserWrite>, state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>, body: web::Json<UserUpdate>) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let version = expected_version(&req, body.version)?;
+    apply(auth, state, id.into_inner(), Some(version), body.into_inner(), "update").await
+}
+
+/// Deactivate a staff user: they can no longer sign in, and their sessions end.
+#[utoipa::path(tag = "users", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = User),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks user.write", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such user in the caller's scope", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "deactivating yourself", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/users/{id}/deactivate")]
+pub async fn deactivate(auth: Authz<perm::UserWrite>, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let patch = UserUpdate { active: Some(false), ..Default::default() };
+    apply(auth, state, id.into_inner(), None, patch, "deactivate").await
+}

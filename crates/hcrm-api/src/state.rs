@@ -1,0 +1,66 @@
+//! The application context, registered once as `app_data` (like Lemmy's `LemmyContext`).
+
+use std::sync::Arc;
+
+use hcrm_db::{DbConn, Pool};
+
+use crate::auth::tokens::JwtKeys;
+use crate::error::ApiError;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Pool,
+    pub jwt: Arc<JwtKeys>,
+    pub settings: Arc<Settings>,
+}
+
+/// Tunables with the defaults; tests shorten them.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// access tokens live 15 minutes.
+    pub access_ttl_secs: i64,
+    pub refresh_ttl_days: i64,
+    /// Failed sign-ins allowed per username within `throttle_window_secs`.
+    pub max_failed_logins: usize,
+    pub throttle_window_secs: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            access_ttl_secs: 15 * 60,
+            refresh_ttl_days: 14,
+            max_failed_logins: 5,
+            throttle_window_secs: 15 * 60,
+        }
+    }
+}
+
+impl AppState {
+    pub fn new(pool: Pool, jwt_secret: &[u8], settings: Settings) -> AppState {
+        AppState { pool, jwt: Arc::new(JwtKeys::new(jwt_secret)), settings: Arc::new(settings) }
+    }
+
+    /// Runs blocking database work off the async executor.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get().map_err(hcrm_db::DbError::from)?;
+            f(&mut conn)
+        })
+        .await?
+    }
+
+    /// Like [`AppState::db`], inside one write transaction: all of it or none of it.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+    {
+        self.db(move |conn| hcrm_db::write_transaction(conn, f)).await
+    }
+}

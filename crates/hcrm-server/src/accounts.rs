@@ -1,0 +1,88 @@
+//! Creating staff users outside the API: the first admin, `hcrm user create`, demo staff.
+
+use hcrm_db::{DbConn, audit, institutions, users};
+use hcrm_domain::api::audit::changes;
+use hcrm_domain::api::org::{User, UserCreate, scope_problem};
+use hcrm_domain::Role;
+use validator::Validate;
+
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub password: &'a str,
+    pub roles: Vec<Role>,
+    pub institution_codes: Vec<String>,
+    pub group_wide: bool,
+    pub phone: Option<String>,
+}
+
+/// Validates like the API does, hashes the password and creates the user with an audit entry
+/// by the system.
+pub fn create(conn: &mut DbConn, n: NewUser<'_>) -> Result<User, String> {
+    let mut institution_ids = Vec::new();
+    for code in &n.institution_codes {
+        let inst = institutions::find_by_code(conn, code).map_err(|_| format!("no institution with code {code}"))?;
+        institution_ids.push(inst.id);
+    }
+    let c = UserCreate {
+        username: n.username.to_string(),
+        display_name: n.display_name.to_string(),
+        password: n.password.to_string(),
+        phone: n.phone,
+        roles: n.roles,
+        institution_ids,
+        group_wide: n.group_wide,
+        supervisor_id: None,
+        department_id: None,
+    };
+    c.validate().map_err(|e| e.to_string())?;
+    if let Some((field, message)) = scope_problem(&c.roles, c.group_wide, c.institution_ids.len()) {
+        return Err(format!("{field}: {message}"));
+    }
+    let hash = hcrm_api::auth::password::hash(&c.password).map_err(|e| e.to_string())?;
+    hcrm_db::write_transaction(conn, |conn| {
+        let user = users::create(conn, &c, hash)?;
+        audit::record(
+            conn,
+            audit::Entry {
+                actor_username: Some("system".into()),
+                action: "create".into(),
+                entity_type: "user".into(),
+                entity_id: Some(user.id.to_string()),
+                institution_id: user.institutions.first().map(|i| i.id),
+                changes: changes(None, Some(&user)),
+                ..Default::default()
+            },
+        )?;
+        Ok::<_, hcrm_db::DbError>(user)
+    })
+    .map_err(|e| match e {
+        hcrm_db::DbError::Duplicate(_) => format!("username {} is taken", n.username),
+        other => other.to_string(),
+    })
+}
+
+/// On a database with no users, creates `admin` (group-wide) with `password`.
+pub fn bootstrap_admin(conn: &mut DbConn, password: Option<&str>) -> Result<(), String> {
+    if users::count(conn).map_err(|e| e.to_string())? > 0 {
+        return Ok(());
+    }
+    let Some(password) = password else {
+        log::warn!("no users yet: set HCRM_ADMIN_PASSWORD to create `admin`, or run `hcrm user create`");
+        return Ok(());
+    };
+    create(
+        conn,
+        NewUser {
+            username: "admin",
+            display_name: "系统管理员",
+            password,
+            roles: vec![Role::Admin],
+            institution_codes: vec![],
+            group_wide: true,
+            phone: None,
+        },
+    )?;
+    log::info!("created user `admin` (group-wide administrator)");
+    Ok(())
+}

@@ -1,0 +1,88 @@
+//! OPS-1: configuration from the environment, with zero-configuration defaults.
+
+use std::path::{Path, PathBuf};
+
+use rand::RngCore;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/hcrm.db";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: String,
+    pub web_dir: Option<PathBuf>,
+    pub admin_password: Option<String>,
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+impl Config {
+    pub fn from_env() -> Config {
+        let web_dir = env("HCRM_WEB_DIR").map(PathBuf::from).or_else(|| {
+            // The built web app next to the working directory (a checkout) or the binary.
+            let beside_exe = std::env::current_exe()
+                .ok()
+                .and_then(|p| p.parent().map(|d| d.join("dist")));
+            [Some(PathBuf::from("frontend/dist")), beside_exe]
+                .into_iter()
+                .flatten()
+                .find(|d| d.join("index.html").is_file())
+        });
+        Config {
+            database_url: env("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
+            bind: env("HCRM_BIND").unwrap_or_else(|| DEFAULT_BIND.to_string()),
+            web_dir,
+            admin_password: env("HCRM_ADMIN_PASSWORD"),
+        }
+    }
+
+    /// Where HCRM keeps its files: the SQLite database's folder, or `data/` for PostgreSQL.
+    pub fn data_dir(&self) -> PathBuf {
+        match hcrm_db::Backend::from_url(&self.database_url) {
+            hcrm_db::Backend::Sqlite(path) => Path::new(&path)
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            hcrm_db::Backend::Postgres(_) => PathBuf::from("data"),
+        }
+    }
+
+    /// `HCRM_JWT_SECRET`, or a secret generated once and kept in the data folder.
+    pub fn jwt_secret(&self) -> std::io::Result<Vec<u8>> {
+        if let Some(s) = env("HCRM_JWT_SECRET") {
+            return Ok(s.into_bytes());
+        }
+        let path = self.data_dir().join("jwt-secret");
+        if let Ok(existing) = std::fs::read_to_string(&path)
+            && existing.trim().len() >= 32
+        {
+            return Ok(existing.trim().as_bytes().to_vec());
+        }
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        let secret = hex::encode(bytes);
+        std::fs::create_dir_all(self.data_dir())?;
+        write_private(&path, &secret)?;
+        log::warn!(
+            "HCRM_JWT_SECRET is not set: generated one and kept it in {} (set HCRM_JWT_SECRET when running several servers)",
+            path.display()
+        );
+        Ok(secret.into_bytes())
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+    f.write_all(content.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    std::fs::write(path, content)
+}
