@@ -37,6 +37,11 @@ pub fn from_problem(problem: &Problem) -> FieldErrors {
         .collect()
 }
 
+/// True when a write lost a race with another user's (X-7: 412 `stale`).
+pub fn is_stale(problem: &Problem) -> bool {
+    problem.code() == "stale" || problem.status == 412
+}
+
 /// Keeps only the errors of fields the user has touched, unless the form was submitted.
 pub fn visible(errors: &FieldErrors, touched: &[&'static str], submitted: bool) -> FieldErrors {
     errors

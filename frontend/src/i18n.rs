@@ -142,7 +142,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("problem.too_many_attempts", "登录失败次数过多，请稍后再试。", "Too many failed sign-ins; please try again later."),
     ("problem.too_many_attempts.wait", "登录失败次数过多，请 {} 秒后再试。", "Too many failed sign-ins; please try again in {} seconds."),
     ("problem.not_found", "记录不存在或无权查看。", "The record does not exist or you may not see it."),
-    ("problem.stale", "该记录已被他人修改，请刷新后重新编辑。", "Someone else changed this record; reload it and edit again."),
+    ("problem.stale", "该记录已被他人修改，现已显示最新内容，请重新修改后保存。", "Someone else changed this record; its latest version is shown now, please redo your change and save."),
     ("problem.duplicate", "记录已存在（代码或用户名重复）。", "This record already exists (duplicate code or username)."),
     ("problem.forbidden", "您没有执行此操作的权限。", "You are not allowed to do this."),
     ("problem.unauthorized", "登录已过期，请重新登录。", "Your session has expired; please sign in again."),
@@ -247,6 +247,34 @@ pub fn field_error_text(lang: Lang, code: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every literal key passed to `tr`/`trf` in the sources has an entry.
+    #[test]
+    fn every_used_key_exists() {
+        let src = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let mut files = vec![std::path::PathBuf::from(src)];
+        let mut missing = Vec::new();
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                for entry in std::fs::read_dir(&path).into_iter().flatten().flatten() {
+                    files.push(entry.path());
+                }
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for part in text
+                .split("tr(lang, \"")
+                .skip(1)
+                .chain(text.split("trf(lang, \"").skip(1))
+            {
+                let key = part.split('"').next().unwrap_or_default();
+                if !TEXT.iter().any(|(k, _, _)| *k == key) {
+                    missing.push(format!("{}: {key}", path.display()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "{missing:?}");
+    }
 
     #[test]
     fn keys_are_unique() {

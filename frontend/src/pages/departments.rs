@@ -14,7 +14,7 @@ use yew::prelude::*;
 use crate::components::banner::{ErrorBanner, Notice};
 use crate::components::field::{FieldErrorLine, TextField};
 use crate::components::pager::Pager;
-use crate::forms::{self, FieldErrors};
+use crate::forms::{self, FieldErrors, is_stale};
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::tr;
 use crate::pages::institutions::{active_label, confirm};
@@ -267,6 +267,15 @@ struct DeptForm {
 }
 
 impl DeptForm {
+    fn from(d: &Department) -> DeptForm {
+        DeptForm {
+            institution_id: d.institution_id.to_string(),
+            name: d.name.clone(),
+            code: d.code.clone().unwrap_or_default(),
+            phone: d.phone.clone().unwrap_or_default(),
+        }
+    }
+
     fn create(&self) -> Option<DepartmentCreate> {
         Some(DepartmentCreate {
             institution_id: self.institution_id.parse().ok()?,
@@ -319,14 +328,11 @@ struct DepartmentFormProps {
 fn DepartmentForm(props: &DepartmentFormProps) -> Html {
     let session = use_session();
     let lang = use_lang();
-    let existing = props.existing.clone();
+    // The record as last read: its version goes into If-Match; replaced after a stale write.
+    let base = use_state(|| props.existing.clone());
+    let existing = (*base).clone();
     let form = use_state(|| match &existing {
-        Some(d) => DeptForm {
-            institution_id: d.institution_id.to_string(),
-            name: d.name.clone(),
-            code: d.code.clone().unwrap_or_default(),
-            phone: d.phone.clone().unwrap_or_default(),
-        },
+        Some(d) => DeptForm::from(d),
         None => DeptForm {
             institution_id: props.preset.clone(),
             ..DeptForm::default()
@@ -367,6 +373,7 @@ fn DepartmentForm(props: &DepartmentFormProps) -> Html {
         );
         let (api, on_done, existing) =
             (session.api.clone(), props.on_done.clone(), existing.clone());
+        let base = base.clone();
         let valid = errors.is_empty();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -379,6 +386,7 @@ fn DepartmentForm(props: &DepartmentFormProps) -> Html {
             };
             busy.set(true);
             problem.set(None);
+            let (form_handle, base) = (form.clone(), base.clone());
             let (form, busy, problem, server_errors, api, on_done, existing) = (
                 (*form).clone(),
                 busy.clone(),
@@ -401,6 +409,14 @@ fn DepartmentForm(props: &DepartmentFormProps) -> Html {
                 match result {
                     Ok(_) => on_done.emit(true),
                     Err(p) => {
+                        if let (true, Some(old)) = (is_stale(&p), &existing) {
+                            // Someone saved first: show their version so the user can redo the edit.
+                            let path = format!("/departments/{}", old.id);
+                            if let Ok(latest) = api.get::<Department>(&path).await {
+                                form_handle.set(DeptForm::from(&latest));
+                                base.set(Some(latest));
+                            }
+                        }
                         server_errors.set(forms::from_problem(&p));
                         problem.set(Some(p));
                     }

@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::components::banner::{ErrorBanner, Notice};
 use crate::components::field::TextField;
 use crate::components::pager::Pager;
-use crate::forms::{self, FieldErrors};
+use crate::forms::{self, FieldErrors, is_stale};
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::tr;
 use crate::services::query;
@@ -308,7 +308,9 @@ struct InstitutionFormProps {
 fn InstitutionForm(props: &InstitutionFormProps) -> Html {
     let session = use_session();
     let lang = use_lang();
-    let existing = props.existing.clone();
+    // The record as last read: its version goes into If-Match; replaced after a stale write.
+    let base = use_state(|| props.existing.clone());
+    let existing = (*base).clone();
     let form = use_state(|| {
         existing
             .as_ref()
@@ -358,6 +360,7 @@ fn InstitutionForm(props: &InstitutionFormProps) -> Html {
         );
         let (api, on_done, existing) =
             (session.api.clone(), props.on_done.clone(), existing.clone());
+        let base = base.clone();
         let valid = errors.is_empty();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -367,6 +370,7 @@ fn InstitutionForm(props: &InstitutionFormProps) -> Html {
             }
             busy.set(true);
             problem.set(None);
+            let (form_handle, base) = (form.clone(), base.clone());
             let (form, busy, problem, server_errors, api, on_done, existing) = (
                 (*form).clone(),
                 busy.clone(),
@@ -392,6 +396,14 @@ fn InstitutionForm(props: &InstitutionFormProps) -> Html {
                 match result {
                     Ok(_) => on_done.emit(true),
                     Err(p) => {
+                        if let (true, Some(old)) = (is_stale(&p), &existing) {
+                            // Someone saved first: show their version so the user can redo the edit.
+                            let path = format!("/institutions/{}", old.id);
+                            if let Ok(latest) = api.get::<Institution>(&path).await {
+                                form_handle.set(InstForm::from(&latest));
+                                base.set(Some(latest));
+                            }
+                        }
                         server_errors.set(forms::from_problem(&p));
                         problem.set(Some(p));
                     }

@@ -11,7 +11,7 @@ use yew::prelude::*;
 use crate::components::banner::{ErrorBanner, Notice};
 use crate::components::field::{FieldErrorLine, TextField};
 use crate::components::pager::Pager;
-use crate::forms::{self, FieldErrors};
+use crate::forms::{self, FieldErrors, is_stale};
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::tr;
 use crate::pages::institutions::{active_label, confirm};
@@ -42,6 +42,7 @@ pub fn UsersPage() -> Html {
     let editing = use_state(|| Editing::None);
     let institutions = use_state(Vec::<Institution>::new);
     let can_write = session.can(Permission::UserWrite);
+    let my_id = session.me().map(|m| m.id);
 
     {
         let (api, page, problem) = (session.api.clone(), page.clone(), problem.clone());
@@ -133,7 +134,7 @@ pub fn UsersPage() -> Html {
     };
     let on_done = {
         let (editing, reload, notice) = (editing.clone(), reload.clone(), notice.clone());
-        let (api, my_id) = (session.api.clone(), session.me().map(|m| m.id));
+        let api = session.api.clone();
         Callback::from(move |saved: Option<Uuid>| {
             editing.set(Editing::None);
             if let Some(id) = saved {
@@ -211,7 +212,7 @@ pub fn UsersPage() -> Html {
                         <td class="actions">
                             if can_write {
                                 <button class="btn btn-small" onclick={on_edit}>{ tr(lang, "common.edit") }</button>
-                                if u.active {
+                                if u.active && Some(u.id) != my_id {
                                     <button class="btn btn-small btn-danger" onclick={on_deactivate}>
                                         { tr(lang, "common.deactivate") }
                                     </button>
@@ -368,7 +369,9 @@ struct UserFormProps {
 fn UserForm(props: &UserFormProps) -> Html {
     let session = use_session();
     let lang = use_lang();
-    let existing = props.existing.clone();
+    // The record as last read: its version goes into If-Match; replaced after a stale write.
+    let base = use_state(|| props.existing.clone());
+    let existing = (*base).clone();
     let form = use_state(|| existing.as_ref().map(UserDraft::from).unwrap_or_default());
     let touched = use_state(Vec::<&'static str>::new);
     let submitted = use_state(|| false);
@@ -445,6 +448,7 @@ fn UserForm(props: &UserFormProps) -> Html {
         );
         let (api, on_done, existing) =
             (session.api.clone(), props.on_done.clone(), existing.clone());
+        let base = base.clone();
         let valid = errors.is_empty();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -454,6 +458,7 @@ fn UserForm(props: &UserFormProps) -> Html {
             }
             busy.set(true);
             problem.set(None);
+            let (form_handle, base) = (form.clone(), base.clone());
             let (form, busy, problem, server_errors, api, on_done, existing) = (
                 (*form).clone(),
                 busy.clone(),
@@ -476,6 +481,14 @@ fn UserForm(props: &UserFormProps) -> Html {
                 match result {
                     Ok(u) => on_done.emit(Some(u.id)),
                     Err(p) => {
+                        if let (true, Some(old)) = (is_stale(&p), &existing) {
+                            // Someone saved first: show their version so the user can redo the edit.
+                            let path = format!("/users/{}", old.id);
+                            if let Ok(latest) = api.get::<User>(&path).await {
+                                form_handle.set(UserDraft::from(&latest));
+                                base.set(Some(latest));
+                            }
+                        }
                         server_errors.set(forms::from_problem(&p));
                         problem.set(Some(p));
                     }
