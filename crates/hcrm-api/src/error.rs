@@ -7,7 +7,7 @@ use hcrm_db::DbError;
 use hcrm_domain::api::{FieldError, Problem};
 
 /// Why a request failed. The variant chooses the status and the problem `type`.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiError {
     #[error("{} invalid field(s)", .0.len())]
     Validation(Vec<FieldError>),

@@ -2,6 +2,7 @@
 //! guard, problem+json errors, the docs viewer and the web app's files.
 
 pub mod auth;
+pub mod body;
 pub mod error;
 pub mod handlers;
 pub mod state;

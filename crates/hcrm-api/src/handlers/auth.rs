@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 use crate::auth::extract::remote_addr;
 use crate::auth::{Caller, password, tokens};
-use crate::error::{ApiError, validate};
+use crate::body::JsonBody;
+use crate::error::ApiError;
 use crate::state::AppState;
 
 fn event(action: &str, user: Option<Uuid>, username: &str, addr: Option<String>, flagged: bool) -> audit::Entry {
@@ -56,9 +57,9 @@ fn issue(conn: &mut DbConn, state: &AppState, user: Uuid, family: &str) -> Resul
     (status = 429, description = "too many failed attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/login")]
-pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Json<LoginRequest>) -> Result<HttpResponse, ApiError> {
-    validate(&*body)?;
-    let LoginRequest { username, password: pw } = body.into_inner();
+pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<LoginRequest>) -> Result<HttpResponse, ApiError> {
+    let body = body.valid()?;
+    let LoginRequest { username, password: pw } = body;
     let addr = remote_addr(&req);
     let window = state.settings.throttle_window_secs;
     let max = state.settings.max_failed_logins;
@@ -119,8 +120,8 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Json
     (status = 401, description = "unknown, expired, revoked or reused refresh token", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/refresh")]
-pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
-    validate(&*body)?;
+pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+    let body = body.valid()?;
     let hash = tokens::refresh_hash(&body.refresh_token);
     let addr = remote_addr(&req);
     let state2 = state.clone();
@@ -155,8 +156,8 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::Js
     (status = 422, description = "invalid input", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/logout")]
-pub async fn logout(state: web::Data<AppState>, req: HttpRequest, body: web::Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
-    validate(&*body)?;
+pub async fn logout(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+    let body = body.valid()?;
     let hash = tokens::refresh_hash(&body.refresh_token);
     let addr = remote_addr(&req);
     state

@@ -11,7 +11,8 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::auth::{Authz, perm};
-use crate::error::{ApiError, validate};
+use crate::body::JsonBody;
+use crate::error::ApiError;
 use crate::handlers::{created, expected_version, page, sort, versioned, window};
 use crate::state::AppState;
 
@@ -59,8 +60,8 @@ pub async fn list(auth: Authz<perm::DepartmentRead>, state: web::Data<AppState>,
     (status = 422, description = "invalid fields or unknown institution", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/departments")]
-pub async fn create(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppState>, body: web::Json<DepartmentCreate>) -> Result<HttpResponse, ApiError> {
-    validate(&*body)?;
+pub async fn create(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppState>, body: JsonBody<DepartmentCreate>) -> Result<HttpResponse, ApiError> {
+    let body = body.valid()?;
     let caller = auth.caller;
     let dept = state
         .write(move |c| {
@@ -118,10 +119,10 @@ async fn apply(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppState>, i
     (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
 ))]
 #[patch("/departments/{id}")]
-pub async fn update(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>, body: web::Json<DepartmentUpdate>) -> Result<HttpResponse, ApiError> {
-    validate(&*body)?;
+pub async fn update(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<DepartmentUpdate>) -> Result<HttpResponse, ApiError> {
+    let body = body.valid()?;
     let version = expected_version(&req, body.version)?;
-    apply(auth, state, id.into_inner(), Some(version), body.into_inner(), "update").await
+    apply(auth, state, id.into_inner(), Some(version), body, "update").await
 }
 
 /// Deactivate a department.

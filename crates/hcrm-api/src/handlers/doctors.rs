@@ -12,7 +12,8 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::auth::{Authz, perm};
-use crate::error::{ApiError, validate};
+use crate::body::JsonBody;
+use crate::error::ApiError;
 use crate::handlers::{created, expected_version, page, versioned, window};
 use crate::state::AppState;
 
@@ -64,8 +65,8 @@ fn department_institution(c: &mut DbConn, scope: &Scope, department: Uuid) -> Re
     (status = 422, description = "invalid fields or unknown department", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/doctors")]
-pub async fn create(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppState>, body: web::Json<DoctorCreate>) -> Result<HttpResponse, ApiError> {
-    validate(&*body)?;
+pub async fn create(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppState>, body: JsonBody<DoctorCreate>) -> Result<HttpResponse, ApiError> {
+    let body = body.valid()?;
     let caller = auth.caller;
     let doctor = state
         .write(move |c| {
@@ -105,8 +106,8 @@ pub async fn get(auth: Authz<perm::DepartmentRead>, state: web::Data<AppState>, 
     (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
 ))]
 #[patch("/doctors/{id}")]
-pub async fn update(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>, body: web::Json<DoctorUpdate>) -> Result<HttpResponse, ApiError> {
-    validate(&*body)?;
+pub async fn update(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<DoctorUpdate>) -> Result<HttpResponse, ApiError> {
+    let body = body.valid()?;
     let version = expected_version(&req, body.version)?;
     let (id, caller) = (id.into_inner(), auth.caller);
     let doctor = state

@@ -11,7 +11,8 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::auth::{Authz, perm};
-use crate::error::{ApiError, validate};
+use crate::body::JsonBody;
+use crate::error::ApiError;
 use crate::handlers::{created, expected_version, page, sort, versioned, window};
 use crate::state::AppState;
 
@@ -60,8 +61,8 @@ pub async fn list(auth: Authz<perm::InstitutionRead>, state: web::Data<AppState>
     (status = 422, description = "invalid fields", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/institutions")]
-pub async fn create(auth: Authz<perm::InstitutionWrite>, state: web::Data<AppState>, body: web::Json<InstitutionCreate>) -> Result<HttpResponse, ApiError> {
-    validate(&*body)?;
+pub async fn create(auth: Authz<perm::InstitutionWrite>, state: web::Data<AppState>, body: JsonBody<InstitutionCreate>) -> Result<HttpResponse, ApiError> {
+    let body = body.valid()?;
     let caller = auth.caller;
     let inst = state
         .write(move |c| {
@@ -116,10 +117,10 @@ async fn apply(auth: Authz<perm::InstitutionWrite>, state: web::Data<AppState>, 
     (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
 ))]
 #[patch("/institutions/{id}")]
-pub async fn update(auth: Authz<perm::InstitutionWrite>, state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>, body: web::Json<InstitutionUpdate>) -> Result<HttpResponse, ApiError> {
-    validate(&*body)?;
+pub async fn update(auth: Authz<perm::InstitutionWrite>, state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<InstitutionUpdate>) -> Result<HttpResponse, ApiError> {
+    let body = body.valid()?;
     let version = expected_version(&req, body.version)?;
-    apply(auth, state, id.into_inner(), Some(version), body.into_inner(), "update").await
+    apply(auth, state, id.into_inner(), Some(version), body, "update").await
 }
 
 /// Deactivate an institution (its records stay; it no longer appears as active).

@@ -13,7 +13,8 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::auth::{Authz, Caller, password, perm};
-use crate::error::{ApiError, validate};
+use crate::body::JsonBody;
+use crate::error::ApiError;
 use crate::handlers::{created, expected_version, page, versioned, window};
 use crate::state::AppState;
 
@@ -95,9 +96,8 @@ fn first_institution(u: &User) -> Option<Uuid> {
     (status = 422, description = "invalid fields, references or scope", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/users")]
-pub async fn create(auth: Authz<perm::UserWrite>, state: web::Data<AppState>, body: web::Json<UserCreate>) -> Result<HttpResponse, ApiError> {
-    validate(&*body)?;
-    let body = body.into_inner();
+pub async fn create(auth: Authz<perm::UserWrite>, state: web::Data<AppState>, body: JsonBody<UserCreate>) -> Result<HttpResponse, ApiError> {
+    let body = body.valid()?;
     let pw = body.password.clone();
     let hash = web::block(move || password::hash(&pw)).await??;
     let caller = auth.caller;
@@ -190,10 +190,10 @@ async fn apply(auth: Authz<perm::UserWrite>, state: web::Data<AppState>, id: Uui
     (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
 ))]
 #[patch("/users/{id}")]
-pub async fn update(auth: Authz<perm::UserWrite>, state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>, body: web::Json<UserUpdate>) -> Result<HttpResponse, ApiError> {
-    validate(&*body)?;
+pub async fn update(auth: Authz<perm::UserWrite>, state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<UserUpdate>) -> Result<HttpResponse, ApiError> {
+    let body = body.valid()?;
     let version = expected_version(&req, body.version)?;
-    apply(auth, state, id.into_inner(), Some(version), body.into_inner(), "update").await
+    apply(auth, state, id.into_inner(), Some(version), body, "update").await
 }
 
 /// Deactivate a staff user: they can no longer sign in, and their sessions end.
