@@ -127,6 +127,14 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("audit.changes", "变更内容", "Changes"),
     ("audit.address", "来源地址", "Address"),
     ("audit.flagged", "需复核", "Flagged"),
+    ("audit.do.create", "新建", "create"),
+    ("audit.do.update", "修改", "update"),
+    ("audit.do.deactivate", "停用", "deactivate"),
+    ("audit.do.delete", "删除", "delete"),
+    ("audit.do.login", "登录", "sign-in"),
+    ("audit.do.login_failed", "登录失败", "failed sign-in"),
+    ("audit.do.logout", "退出", "sign-out"),
+    ("audit.do.read", "查看", "read"),
     // profile
     ("profile.title", "个人信息", "My profile"),
     ("profile.username", "用户名", "Username"),
@@ -141,6 +149,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("problem.invalid_credentials", "用户名或密码错误。", "Wrong username or password."),
     ("problem.too_many_attempts", "登录失败次数过多，请稍后再试。", "Too many failed sign-ins; please try again later."),
     ("problem.too_many_attempts.wait", "登录失败次数过多，请 {} 秒后再试。", "Too many failed sign-ins; please try again in {} seconds."),
+    ("problem.too_many_attempts.wait_min", "登录失败次数过多，请 {} 分钟后再试。", "Too many failed sign-ins; please try again in {} minutes."),
     ("problem.not_found", "记录不存在或无权查看。", "The record does not exist or you may not see it."),
     ("problem.stale", "该记录已被他人修改，现已显示最新内容，请重新修改后保存。", "Someone else changed this record; its latest version is shown now, please redo your change and save."),
     ("problem.duplicate", "记录已存在（代码或用户名重复）。", "This record already exists (duplicate code or username)."),
@@ -195,9 +204,14 @@ pub fn problem_text(lang: Lang, problem: &Problem) -> String {
             if let Some(secs) = problem
                 .detail
                 .as_deref()
-                .filter(|d| d.parse::<u64>().is_ok())
+                .and_then(|d| d.parse::<u64>().ok())
             {
-                return trf(lang, "problem.too_many_attempts.wait", &[secs]);
+                return if secs >= 120 {
+                    let minutes = secs.div_ceil(60).to_string();
+                    trf(lang, "problem.too_many_attempts.wait_min", &[&minutes])
+                } else {
+                    trf(lang, "problem.too_many_attempts.wait", &[&secs.to_string()])
+                };
             }
             "problem.too_many_attempts"
         }

@@ -1,5 +1,7 @@
 //! 审计日志 — the audit trail, read-only, newest first.
 
+use chrono::{DateTime, Duration, Utc};
+use hcrm_domain::Lang;
 use hcrm_domain::api::audit::AuditEvent;
 use hcrm_domain::api::{Page, Problem};
 use web_sys::HtmlInputElement;
@@ -78,22 +80,22 @@ pub fn AuditPage() -> Html {
             .items
             .iter()
             .map(|ev| {
-                let changes = match &ev.changes {
-                    serde_json::Value::Object(m) if m.is_empty() => String::new(),
-                    serde_json::Value::Null => String::new(),
-                    other => other.to_string(),
-                };
+                let changes = changes_text(&ev.changes);
+                let entity_id = ev.entity_id.clone().unwrap_or_default();
                 html! {
                     <tr class={classes!(ev.flagged.then_some("flagged"))}>
-                        <td class="mono nowrap">{ ev.at.format("%Y-%m-%d %H:%M:%S").to_string() }</td>
+                        <td class="mono nowrap">{ local_time(ev.at) }</td>
                         <td>{ ev.actor_username.clone().unwrap_or_default() }</td>
                         <td>
-                            { &ev.action }
+                            { action_label(lang, &ev.action) }
                             if ev.flagged {
                                 { " " }<span class="badge badge-warn">{ tr(lang, "audit.flagged") }</span>
                             }
                         </td>
-                        <td>{ format!("{} {}", ev.entity_type, ev.entity_id.clone().unwrap_or_default()) }</td>
+                        <td title={entity_id.clone()}>
+                            { &ev.entity_type }{ " " }
+                            <span class="mono muted">{ entity_id.chars().take(8).collect::<String>() }</span>
+                        </td>
                         <td class="changes" title={changes.clone()}>{ changes }</td>
                         <td class="mono">{ ev.remote_addr.clone().unwrap_or_default() }</td>
                     </tr>
@@ -128,4 +130,43 @@ pub fn AuditPage() -> Html {
             }
         </section>
     }
+}
+
+/// The instant in the browser's time zone (staff read times as their wall clock).
+fn local_time(at: DateTime<Utc>) -> String {
+    let offset_minutes = js_sys::Date::new_0().get_timezone_offset();
+    let local = at - Duration::minutes(offset_minutes as i64);
+    local.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+fn action_label(lang: Lang, action: &str) -> String {
+    let key = match action {
+        "create" => "audit.do.create",
+        "update" => "audit.do.update",
+        "deactivate" => "audit.do.deactivate",
+        "delete" => "audit.do.delete",
+        "login" => "audit.do.login",
+        "login_failed" => "audit.do.login_failed",
+        "logout" => "audit.do.logout",
+        "read" => "audit.do.read",
+        other => return other.to_string(),
+    };
+    tr(lang, key).to_string()
+}
+
+/// `{"name": {"before": "A", "after": "B"}}` as `name: A → B; …`, without bookkeeping fields.
+fn changes_text(changes: &serde_json::Value) -> String {
+    let serde_json::Value::Object(map) = changes else {
+        return String::new();
+    };
+    let show = |v: Option<&serde_json::Value>| match v {
+        None | Some(serde_json::Value::Null) => "∅".to_string(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    map.iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "id" | "created_at" | "updated_at" | "version"))
+        .map(|(k, v)| format!("{k}: {} → {}", show(v.get("before")), show(v.get("after"))))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
