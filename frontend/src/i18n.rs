@@ -42,7 +42,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("nav.profile", "个人信息", "Profile"),
     // generic pages
     ("home.welcome", "欢迎，", "Welcome, "),
-    ("home.hint", "请从左侧菜单选择要处理的工作。", "Pick a task from the menu on the left."),
+    ("home.hint", "请选择要处理的工作。", "Pick what to work on."),
     ("soon.title", "即将推出", "Coming soon"),
     ("soon.text", "该模块正在建设中，敬请期待。", "This module is being built and will be available soon."),
     ("notfound.title", "页面不存在", "Page not found"),

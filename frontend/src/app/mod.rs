@@ -173,12 +173,41 @@ fn switch(route: Route) -> Html {
         Route::Quality => soon("nav.quality"),
         Route::Reports => soon("nav.reports"),
         Route::Integration => soon("nav.integration"),
-        Route::Institutions => html! { <InstitutionsPage /> },
-        Route::Departments => html! { <DepartmentsPage /> },
-        Route::Users => html! { <UsersPage /> },
-        Route::Audit => html! { <AuditPage /> },
+        Route::Institutions => {
+            guarded(Permission::InstitutionWrite, html! { <InstitutionsPage /> })
+        }
+        Route::Departments => guarded(Permission::DepartmentWrite, html! { <DepartmentsPage /> }),
+        Route::Users => guarded(Permission::UserRead, html! { <UsersPage /> }),
+        Route::Audit => guarded(Permission::AuditRead, html! { <AuditPage /> }),
         Route::Profile => html! { <Profile /> },
         Route::NotFound => html! { <NotFound /> },
+    }
+}
+
+fn guarded(permission: Permission, page: Html) -> Html {
+    html! { <RequirePermission {permission}>{ page }</RequirePermission> }
+}
+
+#[derive(Properties, PartialEq)]
+struct RequirePermissionProps {
+    permission: Permission,
+    children: Html,
+}
+
+/// Shows the page only to users with the permission (the API checks again; this spares a
+/// typed-in URL a page of errors).
+#[component]
+fn RequirePermission(props: &RequirePermissionProps) -> Html {
+    let session = crate::hooks::use_session();
+    let lang = crate::hooks::use_lang();
+    if session.can(props.permission) {
+        props.children.clone()
+    } else {
+        html! {
+            <section class="page">
+                <div class="error-banner" data-code="forbidden">{ crate::i18n::tr(lang, "problem.forbidden") }</div>
+            </section>
+        }
     }
 }
 
@@ -202,8 +231,12 @@ pub fn App() -> Html {
     {
         let code = lang.code();
         use_effect_with(code, |code| {
-            if let Some(el) = gloo_utils_document_element() {
+            if let Some(el) = document_element() {
                 let _ = el.set_attribute("lang", code);
+            }
+            if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+                let lang = Lang::from_code(code);
+                doc.set_title(&format!("HCRM · {}", crate::i18n::tr(lang, "app.name")));
             }
         });
     }
@@ -235,7 +268,7 @@ pub fn App() -> Html {
     }
 }
 
-fn gloo_utils_document_element() -> Option<web_sys::Element> {
+fn document_element() -> Option<web_sys::Element> {
     web_sys::window()?.document()?.document_element()
 }
 

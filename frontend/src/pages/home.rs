@@ -1,7 +1,9 @@
-//! The landing page after sign-in.
+//! The landing page after sign-in: a greeting and the modules the user may open.
 
 use yew::prelude::*;
+use yew_router::prelude::*;
 
+use crate::app::{Route, nav_items};
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::tr;
 
@@ -9,14 +11,25 @@ use crate::i18n::tr;
 pub fn Home() -> Html {
     let session = use_session();
     let lang = use_lang();
-    let name = session
-        .me()
-        .map(|m| m.display_name.clone())
-        .unwrap_or_default();
+    let Some(me) = session.me() else {
+        return html! {};
+    };
+    let tiles: Html = nav_items()
+        .into_iter()
+        .filter(|i| i.key != "profile" && i.permission.is_some_and(|p| me.can(p)))
+        .map(|i| {
+            html! {
+                <Link<Route> to={i.route} classes={classes!("tile", i.admin.then_some("tile-admin"))}>
+                    { tr(lang, i.label) }
+                </Link<Route>>
+            }
+        })
+        .collect();
     html! {
         <section class="page">
-            <h2>{ tr(lang, "home.welcome") }{ name }</h2>
+            <h2>{ tr(lang, "home.welcome") }{ &me.display_name }</h2>
             <p class="muted">{ tr(lang, "home.hint") }</p>
+            <div class="tiles">{ tiles }</div>
         </section>
     }
 }
