@@ -15,10 +15,11 @@ pub fn from_validation(result: Result<(), ValidationErrors>) -> FieldErrors {
     let mut out = FieldErrors::new();
     if let Err(errors) = result {
         for (field, kind) in errors.errors() {
+            // A specific rule (`blank`, `username` …) says more than a bare `length`.
             if let ValidationErrorsKind::Field(list) = kind
-                && let Some(first) = list.first()
+                && let Some(best) = list.iter().find(|e| e.code != "length").or(list.first())
             {
-                out.insert(field.to_string(), first.code.to_string());
+                out.insert(field.to_string(), best.code.to_string());
             }
         }
     }
@@ -27,14 +28,18 @@ pub fn from_validation(result: Result<(), ValidationErrors>) -> FieldErrors {
 
 /// The field errors of a validation problem. `roles[1]` counts as `roles`.
 pub fn from_problem(problem: &Problem) -> FieldErrors {
-    problem
-        .errors
-        .iter()
-        .map(|e| {
-            let field = e.field.split(['[', '.']).next().unwrap_or(&e.field);
-            (field.to_string(), e.code.clone())
-        })
-        .collect()
+    let mut out = FieldErrors::new();
+    for e in &problem.errors {
+        let field = e.field.split(['[', '.']).next().unwrap_or(&e.field);
+        let slot = out
+            .entry(field.to_string())
+            .or_insert_with(|| e.code.clone());
+        // As for live checks: a specific rule wins over a bare `length`.
+        if slot == "length" {
+            *slot = e.code.clone();
+        }
+    }
+    out
 }
 
 /// True when a write lost a race with another user's (X-7: 412 `stale`).
@@ -137,6 +142,26 @@ mod tests {
         assert_eq!(
             from_problem(&p).get("roles").map(String::as_str),
             Some("unknown")
+        );
+    }
+
+    #[test]
+    fn specific_codes_win_over_length() {
+        let error = |code: &str| FieldError {
+            field: "display_name".into(),
+            code: code.into(),
+            message: String::new(),
+        };
+        let p = Problem {
+            kind: "/problems/validation".into(),
+            title: "Invalid input".into(),
+            status: 422,
+            detail: None,
+            errors: vec![error("length"), error("blank")],
+        };
+        assert_eq!(
+            from_problem(&p).get("display_name").map(String::as_str),
+            Some("blank")
         );
     }
 }

@@ -509,7 +509,7 @@ fn UserForm(props: &UserFormProps) -> Html {
             <ErrorBanner problem={(*problem).clone()} />
             <div class="form-grid">
                 <TextField id="user-username" label={tr(lang, "user.username")} value={form.username.clone()}
-                    oninput={input("username", |f, v| f.username = v)} error={err("username")}
+                    oninput={input("username", |f, v| f.username = v.to_ascii_lowercase())} error={err("username")}
                     hint={tr(lang, "user.username.hint")} required=true disabled={editing}
                     autocomplete="off" />
                 <TextField id="user-display-name" label={tr(lang, "user.display_name")}
