@@ -100,6 +100,13 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("doctor.specialties", "擅长", "Specialties"),
     ("doctor.schedule", "出诊时间", "Schedule"),
     ("doctor.none", "该科室暂无专家", "No doctors in this department"),
+    ("doctor.new", "新增专家", "New doctor"),
+    ("doctor.edit", "编辑专家", "Edit doctor"),
+    ("doctor.title.hint", "如 主任医师、副主任医师", "e.g. chief physician"),
+    ("doctor.specialties.hint", "多个擅长用顿号或逗号分隔", "Separate several with commas"),
+    ("doctor.capacity", "号源", "Capacity"),
+    ("doctor.slot.add", "添加出诊时段", "Add a session"),
+    ("doctor.slot.remove", "删除", "Remove"),
     // users
     ("user.title", "员工管理", "Staff"),
     ("user.new", "新建员工", "New staff member"),

@@ -2,7 +2,8 @@
 //! (read-only here) (ORG-2).
 
 use hcrm_domain::api::org::{
-    Department, DepartmentCreate, DepartmentUpdate, Doctor, Institution, ScheduleSlot,
+    Department, DepartmentCreate, DepartmentUpdate, Doctor, DoctorCreate, DoctorUpdate, HalfDay,
+    Institution, ScheduleSlot,
 };
 use hcrm_domain::api::{Page, Problem};
 use hcrm_domain::{Label, Lang, Permission};
@@ -417,7 +418,11 @@ fn DepartmentForm(props: &DepartmentFormProps) -> Html {
                                 base.set(Some(latest));
                             }
                         }
-                        server_errors.set(forms::from_problem(&p));
+                        let mut field_errors = forms::from_problem(&p);
+                        if p.code() == "duplicate" && field_errors.is_empty() {
+                            field_errors.insert("name".into(), "duplicate".into());
+                        }
+                        server_errors.set(field_errors);
                         problem.set(Some(p));
                     }
                 }
@@ -473,17 +478,27 @@ struct DoctorsProps {
     department: Department,
 }
 
-/// The doctors of one department with their consultation schedule.
+#[derive(Clone, PartialEq)]
+enum DoctorEditing {
+    None,
+    New,
+    Edit(Doctor),
+}
+
+/// The doctors of one department with their consultation schedule (出诊时间).
 #[component]
 fn Doctors(props: &DoctorsProps) -> Html {
     let session = use_session();
     let lang = use_lang();
     let doctors = use_state(|| None::<Vec<Doctor>>);
     let problem = use_state(|| None::<Problem>);
+    let editing = use_state(|| DoctorEditing::None);
+    let reload = use_state(|| 0_u32);
+    let can_write = session.can(Permission::DepartmentWrite);
     {
         let (api, doctors, problem) = (session.api.clone(), doctors.clone(), problem.clone());
         let id = props.department.id;
-        use_effect_with(id, move |id| {
+        use_effect_with((id, *reload), move |(id, _)| {
             let path = format!("/doctors?department_id={id}&limit=200");
             yew::platform::spawn_local(async move {
                 match api.get::<Page<Doctor>>(&path).await {
@@ -493,20 +508,72 @@ fn Doctors(props: &DoctorsProps) -> Html {
             });
         });
     }
+    let on_new = {
+        let editing = editing.clone();
+        Callback::from(move |_| editing.set(DoctorEditing::New))
+    };
+    let on_done = {
+        let (editing, reload) = (editing.clone(), reload.clone());
+        Callback::from(move |saved: bool| {
+            editing.set(DoctorEditing::None);
+            if saved {
+                reload.set(*reload + 1);
+            }
+        })
+    };
     let rows: Html = match &*doctors {
-        None => html! { <tr><td colspan="4" class="muted">{ tr(lang, "loading") }</td></tr> },
+        None => html! { <tr><td colspan="5" class="muted">{ tr(lang, "loading") }</td></tr> },
         Some(list) if list.is_empty() => {
-            html! { <tr><td colspan="4" class="muted">{ tr(lang, "doctor.none") }</td></tr> }
+            html! { <tr><td colspan="5" class="muted">{ tr(lang, "doctor.none") }</td></tr> }
         }
         Some(list) => list
             .iter()
             .map(|d| {
+                let on_edit = {
+                    let (editing, d) = (editing.clone(), d.clone());
+                    Callback::from(move |_| editing.set(DoctorEditing::Edit(d.clone())))
+                };
+                let on_deactivate = {
+                    let (api, reload, problem) =
+                        (session.api.clone(), reload.clone(), problem.clone());
+                    let (id, version) = (d.id, d.version);
+                    Callback::from(move |_| {
+                        if !confirm(tr(lang, "common.deactivate.confirm")) {
+                            return;
+                        }
+                        let (api, reload, problem) = (api.clone(), reload.clone(), problem.clone());
+                        yew::platform::spawn_local(async move {
+                            let body = DoctorUpdate {
+                                active: Some(false),
+                                ..DoctorUpdate::default()
+                            };
+                            let path = format!("/doctors/{id}");
+                            match api.patch::<Doctor, _>(&path, version, &body).await {
+                                Ok(_) => {
+                                    problem.set(None);
+                                    reload.set(*reload + 1);
+                                }
+                                Err(p) => problem.set(Some(p)),
+                            }
+                        });
+                    })
+                };
                 html! {
-                    <tr class={classes!((!d.active).then_some("inactive"))}>
+                    <tr data-id={d.id.to_string()} class={classes!((!d.active).then_some("inactive"))}>
                         <td>{ &d.name }</td>
                         <td>{ &d.title }</td>
                         <td>{ d.specialties.join("、") }</td>
                         <td>{ schedule_text(lang, &d.schedule) }</td>
+                        <td class="actions">
+                            if can_write {
+                                <button class="btn btn-small" onclick={on_edit}>{ tr(lang, "common.edit") }</button>
+                                if d.active {
+                                    <button class="btn btn-small btn-danger" onclick={on_deactivate}>
+                                        { tr(lang, "common.deactivate") }
+                                    </button>
+                                }
+                            }
+                        </td>
                     </tr>
                 }
             })
@@ -514,14 +581,35 @@ fn Doctors(props: &DoctorsProps) -> Html {
     };
     html! {
         <div class="panel" id="doctors">
-            <h3>{ format!("{} · {}", props.department.name, tr(lang, "dept.doctors")) }</h3>
+            <div class="page-head">
+                <h3>{ format!("{} · {}", props.department.name, tr(lang, "dept.doctors")) }</h3>
+                if can_write {
+                    <button id="doctor-new" class="btn btn-primary btn-small" onclick={on_new}>
+                        { tr(lang, "doctor.new") }
+                    </button>
+                }
+            </div>
             <ErrorBanner problem={(*problem).clone()} />
+            {
+                match &*editing {
+                    DoctorEditing::None => html! {},
+                    DoctorEditing::New => html! {
+                        <DoctorForm department_id={props.department.id} existing={None::<Doctor>}
+                                    on_done={on_done.clone()} />
+                    },
+                    DoctorEditing::Edit(d) => html! {
+                        <DoctorForm key={d.id.to_string()} department_id={props.department.id}
+                                    existing={Some(d.clone())} on_done={on_done.clone()} />
+                    },
+                }
+            }
             <table id="doctors-table" class="grid">
                 <thead><tr>
                     <th>{ tr(lang, "doctor.name") }</th>
                     <th>{ tr(lang, "doctor.title") }</th>
                     <th>{ tr(lang, "doctor.specialties") }</th>
                     <th>{ tr(lang, "doctor.schedule") }</th>
+                    <th>{ tr(lang, "common.actions") }</th>
                 </tr></thead>
                 <tbody>{ rows }</tbody>
             </table>
@@ -529,17 +617,258 @@ fn Doctors(props: &DoctorsProps) -> Html {
     }
 }
 
+#[derive(Clone, PartialEq, Default)]
+struct DoctorDraft {
+    name: String,
+    title: String,
+    specialties: String,
+    schedule: Vec<ScheduleSlot>,
+}
+
+impl DoctorDraft {
+    fn from(d: &Doctor) -> DoctorDraft {
+        DoctorDraft {
+            name: d.name.clone(),
+            title: d.title.clone(),
+            specialties: d.specialties.join("、"),
+            schedule: d.schedule.clone(),
+        }
+    }
+
+    /// Specialties typed as one line, separated by 、 , ， ; or ；.
+    fn specialties(&self) -> Vec<String> {
+        self.specialties
+            .split(['、', ',', '，', ';', '；'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect()
+    }
+
+    fn create(&self, department_id: Uuid) -> DoctorCreate {
+        DoctorCreate {
+            department_id,
+            name: self.name.trim().to_string(),
+            title: self.title.trim().to_string(),
+            specialties: self.specialties(),
+            schedule: self.schedule.clone(),
+        }
+    }
+
+    fn update(&self, old: &Doctor) -> DoctorUpdate {
+        let c = self.create(old.department_id);
+        DoctorUpdate {
+            name: (c.name != old.name).then_some(c.name),
+            title: (c.title != old.title).then_some(c.title),
+            specialties: (c.specialties != old.specialties).then_some(c.specialties),
+            schedule: (c.schedule != old.schedule).then_some(c.schedule),
+            ..DoctorUpdate::default()
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DoctorFormProps {
+    department_id: Uuid,
+    existing: Option<Doctor>,
+    on_done: Callback<bool>,
+}
+
+#[component]
+fn DoctorForm(props: &DoctorFormProps) -> Html {
+    let session = use_session();
+    let lang = use_lang();
+    let base = use_state(|| props.existing.clone());
+    let existing = (*base).clone();
+    let form = use_state(|| existing.as_ref().map(DoctorDraft::from).unwrap_or_default());
+    let touched = use_state(Vec::<&'static str>::new);
+    let submitted = use_state(|| false);
+    let busy = use_state(|| false);
+    let problem = use_state(|| None::<Problem>);
+
+    let errors = forms::from_validation(form.create(props.department_id).validate());
+    let shown = forms::visible(&errors, &touched, *submitted);
+    let err = |f: &str| shown.get(f).cloned();
+    let input = |field: &'static str, apply: fn(&mut DoctorDraft, String)| {
+        forms::text_input(form.clone(), touched.clone(), field, apply)
+    };
+    let set_slot = |i: usize, apply: fn(&mut ScheduleSlot, String)| {
+        let form = form.clone();
+        Callback::from(move |e: Event| {
+            let value = match e.target_dyn_into::<HtmlSelectElement>() {
+                Some(select) => select.value(),
+                None => e.target_unchecked_into::<HtmlInputElement>().value(),
+            };
+            let mut next = (*form).clone();
+            if let Some(slot) = next.schedule.get_mut(i) {
+                apply(slot, value);
+            }
+            form.set(next);
+        })
+    };
+    let add_slot = {
+        let form = form.clone();
+        Callback::from(move |_| {
+            let mut next = (*form).clone();
+            next.schedule.push(ScheduleSlot {
+                weekday: Some(1),
+                date: None,
+                half_day: HalfDay::Morning,
+                capacity: 20,
+            });
+            form.set(next);
+        })
+    };
+    let remove_slot = |i: usize| {
+        let form = form.clone();
+        Callback::from(move |_| {
+            let mut next = (*form).clone();
+            if i < next.schedule.len() {
+                next.schedule.remove(i);
+            }
+            form.set(next);
+        })
+    };
+    let onsubmit = {
+        let (form, submitted, busy, problem, base) = (
+            form.clone(),
+            submitted.clone(),
+            busy.clone(),
+            problem.clone(),
+            base.clone(),
+        );
+        let (api, on_done, existing, department_id) = (
+            session.api.clone(),
+            props.on_done.clone(),
+            existing.clone(),
+            props.department_id,
+        );
+        let valid = errors.is_empty();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            submitted.set(true);
+            if !valid || *busy {
+                return;
+            }
+            busy.set(true);
+            problem.set(None);
+            let (form_handle, draft, busy, problem, base, api, on_done, existing) = (
+                form.clone(),
+                (*form).clone(),
+                busy.clone(),
+                problem.clone(),
+                base.clone(),
+                api.clone(),
+                on_done.clone(),
+                existing.clone(),
+            );
+            yew::platform::spawn_local(async move {
+                let result = match &existing {
+                    None => {
+                        api.post::<Doctor, _>("/doctors", &draft.create(department_id))
+                            .await
+                    }
+                    Some(old) => {
+                        let path = format!("/doctors/{}", old.id);
+                        api.patch::<Doctor, _>(&path, old.version, &draft.update(old))
+                            .await
+                    }
+                };
+                busy.set(false);
+                match result {
+                    Ok(_) => on_done.emit(true),
+                    Err(p) => {
+                        if let (true, Some(old)) = (is_stale(&p), &existing) {
+                            let path = format!("/doctors/{}", old.id);
+                            if let Ok(latest) = api.get::<Doctor>(&path).await {
+                                form_handle.set(DoctorDraft::from(&latest));
+                                base.set(Some(latest));
+                            }
+                        }
+                        problem.set(Some(p));
+                    }
+                }
+            });
+        })
+    };
+    let on_cancel = {
+        let on_done = props.on_done.clone();
+        Callback::from(move |_| on_done.emit(false))
+    };
+    let editing = existing.is_some();
+    let weekdays = weekday_names(lang);
+
+    html! {
+        <form class="panel form" id="doctor-form" {onsubmit} novalidate=true>
+            <h3>{ tr(lang, if editing { "doctor.edit" } else { "doctor.new" }) }</h3>
+            <ErrorBanner problem={(*problem).clone()} />
+            <div class="form-grid">
+                <TextField id="doctor-name" label={tr(lang, "doctor.name")} value={form.name.clone()}
+                    oninput={input("name", |f, v| f.name = v)} error={err("name")} required=true />
+                <TextField id="doctor-title" label={tr(lang, "doctor.title")} value={form.title.clone()}
+                    oninput={input("title", |f, v| f.title = v)} error={err("title")} required=true
+                    hint={tr(lang, "doctor.title.hint")} />
+                <TextField id="doctor-specialties" label={tr(lang, "doctor.specialties")}
+                    value={form.specialties.clone()} oninput={input("specialties", |f, v| f.specialties = v)}
+                    error={err("specialties")} hint={tr(lang, "doctor.specialties.hint")} />
+            </div>
+            <fieldset class="choices" id="doctor-schedule">
+                <legend>{ tr(lang, "doctor.schedule") }</legend>
+                { for form.schedule.iter().enumerate().map(|(i, slot)| html! {
+                    <div class="slot-row">
+                        <select onchange={set_slot(i, |s, v| { s.weekday = v.parse().ok(); s.date = None; })}>
+                            { for (1..=7u8).map(|w| html! {
+                                <option value={w.to_string()} selected={slot.weekday == Some(w)}>
+                                    { weekdays[usize::from(w - 1)] }
+                                </option>
+                            }) }
+                        </select>
+                        <select onchange={set_slot(i, |s, v| {
+                            if let Some(h) = HalfDay::from_code(&v) { s.half_day = h; }
+                        })}>
+                            { for HalfDay::ALL.iter().map(|h| html! {
+                                <option value={h.code()} selected={slot.half_day == *h}>{ h.label(lang) }</option>
+                            }) }
+                        </select>
+                        <label class="check">
+                            { tr(lang, "doctor.capacity") }
+                            <input type="number" min="1" max="500" class="num" value={slot.capacity.to_string()}
+                                   onchange={set_slot(i, |s, v| s.capacity = v.parse().unwrap_or(0))} />
+                        </label>
+                        <button type="button" class="btn btn-small" onclick={remove_slot(i)}>
+                            { tr(lang, "doctor.slot.remove") }
+                        </button>
+                    </div>
+                }) }
+                <FieldErrorLine error={err("schedule")} />
+                <button type="button" class="btn btn-small" id="doctor-slot-add" onclick={add_slot}>
+                    { tr(lang, "doctor.slot.add") }
+                </button>
+            </fieldset>
+            <div class="form-actions">
+                <button id="doctor-save" type="submit" class="btn btn-primary" disabled={*busy}>
+                    { if *busy { tr(lang, "common.saving") } else { tr(lang, "common.save") } }
+                </button>
+                <button type="button" class="btn" onclick={on_cancel}>{ tr(lang, "common.cancel") }</button>
+            </div>
+        </form>
+    }
+}
+
+fn weekday_names(lang: Lang) -> [&'static str; 7] {
+    match lang {
+        Lang::Zh => ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
+        Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    }
+}
+
 fn schedule_text(lang: Lang, slots: &[ScheduleSlot]) -> String {
-    const ZH: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
-    const EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let names = weekday_names(lang);
     slots
         .iter()
         .map(|s| {
             let day = match (s.weekday, s.date) {
-                (Some(w), _) if (1..=7).contains(&w) => {
-                    let i = usize::from(w - 1);
-                    lang.pick(ZH[i], EN[i]).to_string()
-                }
+                (Some(w), _) if (1..=7).contains(&w) => names[usize::from(w - 1)].to_string(),
                 (_, Some(d)) => d.to_string(),
                 _ => String::new(),
             };

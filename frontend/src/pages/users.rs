@@ -489,7 +489,11 @@ fn UserForm(props: &UserFormProps) -> Html {
                                 base.set(Some(latest));
                             }
                         }
-                        server_errors.set(forms::from_problem(&p));
+                        let mut field_errors = forms::from_problem(&p);
+                        if p.code() == "duplicate" && field_errors.is_empty() {
+                            field_errors.insert("username".into(), "duplicate".into());
+                        }
+                        server_errors.set(field_errors);
                         problem.set(Some(p));
                     }
                 }
