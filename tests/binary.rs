@@ -1,6 +1,8 @@
 //! End-to-end tests of the `hcrm` binary (OPS-1, OPS-2, OPS-3, X-1): zero-config start,
 //! commands, docs offline, the web app's routes, graceful shutdown — on SQLite and PostgreSQL.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use hcrm_db::testing::{TestDb, backends};
@@ -11,11 +13,20 @@ use support::{ADMIN_PASSWORD, Server, TempDir, run};
 fn zero_configuration_start_creates_sqlite_and_a_jwt_secret() {
     let dir = TempDir::new();
     let server = Server::start(&dir.0, &[]);
-    assert!(dir.0.join("data/hcrm.db").is_file(), "default sqlite://data/hcrm.db");
+    assert!(
+        dir.0.join("data/hcrm.db").is_file(),
+        "default sqlite://data/hcrm.db"
+    );
     let secret = std::fs::read_to_string(dir.0.join("data/jwt-secret")).unwrap();
     assert!(secret.trim().len() >= 32);
-    assert!(server.log_text().contains("HCRM_JWT_SECRET is not set"), "warning logged");
-    assert!(!server.log_text().contains(secret.trim()), "the secret is never logged");
+    assert!(
+        server.log_text().contains("HCRM_JWT_SECRET is not set"),
+        "warning logged"
+    );
+    assert!(
+        !server.log_text().contains(secret.trim()),
+        "the secret is never logged"
+    );
     assert!(!server.log_text().contains(ADMIN_PASSWORD));
     assert_eq!(server.status("/healthz"), 200);
     let token = server.login("admin", ADMIN_PASSWORD);
@@ -33,7 +44,11 @@ fn docs_work_offline_and_the_web_app_routes_fall_back_to_index() {
     let dir = TempDir::new();
     let web = dir.0.join("web");
     std::fs::create_dir_all(&web).unwrap();
-    std::fs::write(web.join("index.html"), "<!doctype html><title>HCRM test index</title>").unwrap();
+    std::fs::write(
+        web.join("index.html"),
+        "<!doctype html><title>HCRM test index</title>",
+    )
+    .unwrap();
     std::fs::write(web.join("app.js"), "console.log(1)").unwrap();
     let server = Server::start(&dir.0, &[("HCRM_WEB_DIR", web.to_str().unwrap())]);
 
@@ -41,23 +56,48 @@ fn docs_work_offline_and_the_web_app_routes_fall_back_to_index() {
     assert_eq!(status, 200);
     assert!(ct.starts_with("text/html"));
     // Every script and stylesheet of the viewer is served by us, none from a CDN.
-    for asset in ["swagger-ui-bundle.js", "swagger-ui.css", "swagger-initializer.js"] {
+    for asset in [
+        "swagger-ui-bundle.js",
+        "swagger-ui.css",
+        "swagger-initializer.js",
+    ] {
         assert!(html.contains(asset), "{asset} referenced");
-        assert_eq!(server.status(&format!("/docs/{asset}")), 200, "{asset} served");
+        assert_eq!(
+            server.status(&format!("/docs/{asset}")),
+            200,
+            "{asset} served"
+        );
     }
-    assert!(!html.contains("https://"), "no external references in /docs");
+    assert!(
+        !html.contains("https://"),
+        "no external references in /docs"
+    );
     let (status, _, spec) = server.text("/api-docs/openapi.json");
     assert_eq!(status, 200);
-    let committed = std::fs::read_to_string(support::workspace().join("openapi/openapi.json")).unwrap();
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&spec).unwrap(), serde_json::from_str::<serde_json::Value>(&committed).unwrap());
+    let committed =
+        std::fs::read_to_string(support::workspace().join("openapi/openapi.json")).unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&spec).unwrap(),
+        serde_json::from_str::<serde_json::Value>(&committed).unwrap()
+    );
 
     assert!(server.text("/").2.contains("HCRM test index"));
-    assert!(server.text("/admin/users").2.contains("HCRM test index"), "client route falls back");
+    assert!(
+        server.text("/admin/users").2.contains("HCRM test index"),
+        "client route falls back"
+    );
     assert_eq!(server.text("/app.js").2, "console.log(1)");
-    assert_eq!(server.status("/../Cargo.toml"), 200, "path tricks get the index, not files");
+    assert_eq!(
+        server.status("/../Cargo.toml"),
+        200,
+        "path tricks get the index, not files"
+    );
     assert!(!server.text("/%2e%2e/Cargo.toml").2.contains("[package]"));
     let (status, body) = server.json("GET", "/api/v1/unknown", None, None);
-    assert_eq!((status, body["type"].as_str()), (404, Some("/problems/not_found")));
+    assert_eq!(
+        (status, body["type"].as_str()),
+        (404, Some("/problems/not_found"))
+    );
 }
 
 #[test]
@@ -68,7 +108,11 @@ fn commands_migrate_openapi_user_create_and_demo_on_every_backend() {
         let env = [("DATABASE_URL", db.url.as_str())];
 
         let out = run(&dir.0, &env, &["migrate"], "");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
 
         let out = run(&dir.0, &env, &["openapi"], "");
         let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -76,8 +120,15 @@ fn commands_migrate_openapi_user_create_and_demo_on_every_backend() {
 
         let out = run(&dir.0, &env, &["demo"], "");
         let text = String::from_utf8_lossy(&out.stdout).to_string();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        assert!(text.contains("BJ01") && text.contains("agent.bj01"), "{text}");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            text.contains("BJ01") && text.contains("agent.bj01"),
+            "{text}"
+        );
         let agent_pw = text
             .lines()
             .find(|l| l.trim_start().starts_with("agent.bj01"))
@@ -87,9 +138,43 @@ fn commands_migrate_openapi_user_create_and_demo_on_every_backend() {
         // A second run refuses rather than duplicating.
         assert!(!run(&dir.0, &env, &["demo"], "").status.success());
 
-        let out = run(&dir.0, &env, &["user", "create", "--username", "zhao.lei", "--role", "supervisor", "--institution", "SH01", "--password-stdin"], "Sup3rvisor!\n");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let bad = run(&dir.0, &env, &["user", "create", "--username", "x1x", "--role", "wizard", "--institution", "SH01", "--password-stdin"], "Passw0rd-x");
+        let out = run(
+            &dir.0,
+            &env,
+            &[
+                "user",
+                "create",
+                "--username",
+                "zhao.lei",
+                "--role",
+                "supervisor",
+                "--institution",
+                "SH01",
+                "--password-stdin",
+            ],
+            "Sup3rvisor!\n",
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let bad = run(
+            &dir.0,
+            &env,
+            &[
+                "user",
+                "create",
+                "--username",
+                "x1x",
+                "--role",
+                "wizard",
+                "--institution",
+                "SH01",
+                "--password-stdin",
+            ],
+            "Passw0rd-x",
+        );
         assert!(!bad.status.success());
         assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown role"));
 
@@ -104,7 +189,12 @@ fn commands_migrate_openapi_user_create_and_demo_on_every_backend() {
         let (status, _) = server.json("GET", "/api/v1/users", Some(&agent), None);
         assert_eq!(status, 403);
         // The demo created staff, so no `admin` was bootstrapped over them.
-        let (status, _) = server.json("POST", "/api/v1/auth/login", None, Some(json!({"username": "admin", "password": ADMIN_PASSWORD})));
+        let (status, _) = server.json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "admin", "password": ADMIN_PASSWORD})),
+        );
         assert_eq!(status, 401, "{backend}");
     }
 }

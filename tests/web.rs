@@ -3,6 +3,8 @@
 //! out, sign in as that user and see a different menu. Screenshots of each main page go to
 //! `tests/screenshots/` (ignored by git).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use std::path::{Path, PathBuf};
@@ -41,7 +43,10 @@ impl Browser {
             .stderr(Stdio::null())
             .spawn()
             .expect("start chromedriver");
-        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
         let base = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(20);
         while agent.get(format!("{base}/status")).call().is_err() {
@@ -50,9 +55,17 @@ impl Browser {
         }
         let profile = TempDir::new();
         let args = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--no-first-run", "--window-size=1280,860", "--lang=zh-CN",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--window-size=1280,860",
+            "--lang=zh-CN",
         ];
         let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.0.display()));
@@ -60,21 +73,43 @@ impl Browser {
             "browserName": "chrome",
             "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args}
         }}});
-        let mut b = Browser { driver, base, session: String::new(), agent, shots: workspace().join("tests/screenshots"), _profile: profile };
+        let mut b = Browser {
+            driver,
+            base,
+            session: String::new(),
+            agent,
+            shots: workspace().join("tests/screenshots"),
+            _profile: profile,
+        };
         let res = b.call("POST", "/session", Some(caps));
-        b.session = res["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {res}")).to_string();
+        b.session = res["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {res}"))
+            .to_string();
         std::fs::create_dir_all(&b.shots).expect("screenshots dir");
         b
     }
 
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let url = if path == "/session" { format!("{}{path}", self.base) } else { format!("{}/session/{}{path}", self.base, self.session) };
+        let url = if path == "/session" {
+            format!("{}{path}", self.base)
+        } else {
+            format!("{}/session/{}{path}", self.base, self.session)
+        };
         let req = ureq::http::Request::builder().method(method).uri(url);
         let res = match body {
-            Some(b) => self.agent.run(req.header("Content-Type", "application/json").body(b.to_string()).expect("req")),
+            Some(b) => self.agent.run(
+                req.header("Content-Type", "application/json")
+                    .body(b.to_string())
+                    .expect("req"),
+            ),
             None => self.agent.run(req.body(()).expect("req")),
         };
-        let text = res.expect("webdriver").body_mut().read_to_string().unwrap_or_default();
+        let text = res
+            .expect("webdriver")
+            .body_mut()
+            .read_to_string()
+            .unwrap_or_default();
         let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
         v.get("value").cloned().unwrap_or(v)
     }
@@ -84,7 +119,11 @@ impl Browser {
     }
 
     fn try_find(&self, css: &str) -> Option<String> {
-        let v = self.call("POST", "/element", Some(json!({"using": "css selector", "value": css})));
+        let v = self.call(
+            "POST",
+            "/element",
+            Some(json!({"using": "css selector", "value": css})),
+        );
         v.get(ELEMENT).and_then(Value::as_str).map(str::to_string)
     }
 
@@ -112,15 +151,26 @@ impl Browser {
     fn type_into(&self, css: &str, text: &str) {
         let id = self.find(css);
         self.call("POST", &format!("/element/{id}/clear"), Some(json!({})));
-        self.call("POST", &format!("/element/{id}/value"), Some(json!({"text": text})));
+        self.call(
+            "POST",
+            &format!("/element/{id}/value"),
+            Some(json!({"text": text})),
+        );
     }
 
     fn script(&self, js: &str) -> Value {
-        self.call("POST", "/execute/sync", Some(json!({"script": js, "args": []})))
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": js, "args": []})),
+        )
     }
 
     fn page_text(&self) -> String {
-        self.script("return document.body ? document.body.innerText : ''").as_str().unwrap_or_default().to_string()
+        self.script("return document.body ? document.body.innerText : ''")
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// Waits until the page's text contains `needle`.
@@ -138,7 +188,13 @@ impl Browser {
 
     fn nav_keys(&self) -> Vec<String> {
         let v = self.script("return Array.from(document.querySelectorAll('#nav [data-nav]')).map(a => a.getAttribute('data-nav'))");
-        v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     fn shot(&self, name: &str) {
@@ -154,7 +210,10 @@ impl Browser {
 impl Drop for Browser {
     fn drop(&mut self) {
         if !self.session.is_empty() {
-            let _ = self.agent.delete(format!("{}/session/{}", self.base, self.session)).call();
+            let _ = self
+                .agent
+                .delete(format!("{}/session/{}", self.base, self.session))
+                .call();
         }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
@@ -163,7 +222,10 @@ impl Drop for Browser {
 
 fn dist() -> PathBuf {
     let dist = workspace().join("frontend/dist");
-    assert!(Path::new(&dist).join("index.html").is_file(), "frontend/dist missing: run scripts/build-web.sh");
+    assert!(
+        Path::new(&dist).join("index.html").is_file(),
+        "frontend/dist missing: run scripts/build-web.sh"
+    );
     dist
 }
 
@@ -184,8 +246,18 @@ fn admin_creates_a_user_who_then_sees_a_different_menu() {
     b.find("#current-user");
     b.shot("home");
     let admin_menu = b.nav_keys();
-    for key in ["customers", "institutions", "departments", "users", "audit", "profile"] {
-        assert!(admin_menu.contains(&key.to_string()), "admin menu lacks {key}: {admin_menu:?}");
+    for key in [
+        "customers",
+        "institutions",
+        "departments",
+        "users",
+        "audit",
+        "profile",
+    ] {
+        assert!(
+            admin_menu.contains(&key.to_string()),
+            "admin menu lacks {key}: {admin_menu:?}"
+        );
     }
 
     // The language switch changes the interface and back.
@@ -244,11 +316,23 @@ fn admin_creates_a_user_who_then_sees_a_different_menu() {
     b.wait_text("王芳");
     let agent_menu = b.nav_keys();
     b.shot("agent-home");
-    for key in ["customers", "service", "complaints", "follow-ups", "profile"] {
-        assert!(agent_menu.contains(&key.to_string()), "agent lacks {key}: {agent_menu:?}");
+    for key in [
+        "customers",
+        "service",
+        "complaints",
+        "follow-ups",
+        "profile",
+    ] {
+        assert!(
+            agent_menu.contains(&key.to_string()),
+            "agent lacks {key}: {agent_menu:?}"
+        );
     }
     for key in ["institutions", "users", "audit"] {
-        assert!(!agent_menu.contains(&key.to_string()), "agent sees {key}: {agent_menu:?}");
+        assert!(
+            !agent_menu.contains(&key.to_string()),
+            "agent sees {key}: {agent_menu:?}"
+        );
     }
     assert_ne!(agent_menu, admin_menu);
 

@@ -1,5 +1,5 @@
 //! Runs the real `hcrm` binary: a fresh data folder, a free port, and HTTP calls to it.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
 use std::net::TcpListener;
@@ -16,7 +16,11 @@ pub fn binary() -> PathBuf {
     let exe = std::env::current_exe().expect("test exe");
     let dir = exe.parent().and_then(Path::parent).expect("target dir");
     let bin = dir.join("hcrm");
-    assert!(bin.is_file(), "{} missing: run `cargo build -p hcrm-server` first", bin.display());
+    assert!(
+        bin.is_file(),
+        "{} missing: run `cargo build -p hcrm-server` first",
+        bin.display()
+    );
     bin
 }
 
@@ -25,7 +29,10 @@ pub fn workspace() -> PathBuf {
 }
 
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
 }
 
 /// A temporary folder removed on drop.
@@ -60,7 +67,12 @@ pub fn run(cwd: &Path, env: &[(&str, &str)], args: &[&str], stdin: &str) -> Outp
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn hcrm");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
     child.wait_with_output().expect("hcrm output")
 }
 
@@ -92,8 +104,16 @@ impl Server {
             .stderr(log_file)
             .spawn()
             .expect("spawn hcrm serve");
-        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-        let server = Server { base: format!("http://{bind}"), child, agent, log };
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let server = Server {
+            base: format!("http://{bind}"),
+            child,
+            agent,
+            log,
+        };
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             if server.status("/readyz") == 200 {
@@ -116,36 +136,70 @@ impl Server {
     }
 
     pub fn text(&self, path: &str) -> (u16, String, String) {
-        let mut r = self.agent.get(format!("{}{}", self.base, path)).call().expect("GET");
-        let ct = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-        (r.status().as_u16(), ct, r.body_mut().read_to_string().unwrap_or_default())
+        let mut r = self
+            .agent
+            .get(format!("{}{}", self.base, path))
+            .call()
+            .expect("GET");
+        let ct = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        (
+            r.status().as_u16(),
+            ct,
+            r.body_mut().read_to_string().unwrap_or_default(),
+        )
     }
 
-    pub fn json(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
+    pub fn json(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
         let url = format!("{}{}", self.base, path);
         let mut req = ureq::http::Request::builder().method(method).uri(&url);
         if let Some(t) = token {
             req = req.header("Authorization", format!("Bearer {t}"));
         }
         let res = match body {
-            Some(b) => self.agent.run(req.header("Content-Type", "application/json").body(b.to_string()).expect("req")),
+            Some(b) => self.agent.run(
+                req.header("Content-Type", "application/json")
+                    .body(b.to_string())
+                    .expect("req"),
+            ),
             None => self.agent.run(req.body(()).expect("req")),
         };
         let mut res = res.expect("request");
         let status = res.status().as_u16();
         let text = res.body_mut().read_to_string().unwrap_or_default();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     pub fn login(&self, username: &str, password: &str) -> String {
-        let (status, body) = self.json("POST", "/api/v1/auth/login", None, Some(serde_json::json!({"username": username, "password": password})));
+        let (status, body) = self.json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(serde_json::json!({"username": username, "password": password})),
+        );
         assert_eq!(status, 200, "{body}");
         body["access_token"].as_str().expect("token").to_string()
     }
 
     /// SIGTERM, then wait for a clean exit (graceful shutdown, OPS-3).
     pub fn terminate(mut self) -> std::process::ExitStatus {
-        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
         let deadline = Instant::now() + Duration::from_secs(40);
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {

@@ -36,12 +36,16 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let json = web::Json::<T>::from_request(req, payload);
         Box::pin(async move {
-            Ok(JsonBody(json.await.map(web::Json::into_inner).map_err(|e| {
-                e.as_error::<ApiError>().cloned().unwrap_or(ApiError::BadRequest {
-                    code: "malformed_json",
-                    detail: e.to_string(),
-                })
-            })))
+            Ok(JsonBody(json.await.map(web::Json::into_inner).map_err(
+                |e| {
+                    e.as_error::<ApiError>()
+                        .cloned()
+                        .unwrap_or(ApiError::BadRequest {
+                            code: "malformed_json",
+                            detail: e.to_string(),
+                        })
+                },
+            )))
         })
     }
 }

@@ -183,7 +183,9 @@ impl From<actix_web::error::BlockingError> for ApiError {
 
 /// Turns `validator` results into a validation problem listing every failing field.
 pub fn validate<T: validator::Validate>(value: &T) -> Result<(), ApiError> {
-    value.validate().map_err(|e| ApiError::Validation(field_errors(&e)))
+    value
+        .validate()
+        .map_err(|e| ApiError::Validation(field_errors(&e)))
 }
 
 pub fn field_errors(errors: &validator::ValidationErrors) -> Vec<FieldError> {
@@ -202,10 +204,16 @@ fn flatten(prefix: &str, errors: &validator::ValidationErrors, out: &mut Vec<Fie
             format!("{prefix}{field}")
         };
         match kind {
-            K::Field(list) => out.extend(list.iter().map(|e| FieldError {
-                field: name.clone(),
-                code: e.code.to_string(),
-                message: e.message.as_ref().map(|m| m.to_string()).unwrap_or_else(|| default_message(e)),
+            K::Field(list) => out.extend(list.iter().map(|e| {
+                FieldError {
+                    field: name.clone(),
+                    code: e.code.to_string(),
+                    message: e
+                        .message
+                        .as_ref()
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|| default_message(e)),
+                }
             })),
             K::Struct(inner) => flatten(&format!("{name}."), inner, out),
             K::List(items) => {
@@ -242,14 +250,27 @@ pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -
         J::ContentType => ApiError::UnsupportedMediaType,
         J::Overflow { .. } | J::OverflowKnownLength { .. } => ApiError::PayloadTooLarge,
         J::Deserialize(e) if e.is_data() => ApiError::InvalidBody(e.to_string()),
-        J::Deserialize(e) => ApiError::BadRequest { code: "malformed_json", detail: e.to_string() },
-        other => ApiError::BadRequest { code: "malformed_json", detail: other.to_string() },
+        J::Deserialize(e) => ApiError::BadRequest {
+            code: "malformed_json",
+            detail: e.to_string(),
+        },
+        other => ApiError::BadRequest {
+            code: "malformed_json",
+            detail: other.to_string(),
+        },
     };
     api.into()
 }
 
-pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    ApiError::BadRequest { code: "invalid_query", detail: err.to_string() }.into()
+pub fn query_error(
+    err: actix_web::error::QueryPayloadError,
+    _req: &HttpRequest,
+) -> actix_web::Error {
+    ApiError::BadRequest {
+        code: "invalid_query",
+        detail: err.to_string(),
+    }
+    .into()
 }
 
 /// A malformed id in a path names no record: 404.
@@ -285,7 +306,8 @@ mod tests {
 
     #[test]
     fn database_outage_is_503_and_hides_details() {
-        let (status, json) = body(DbError::Unavailable("connection refused at 10.0.0.1".into()).into());
+        let (status, json) =
+            body(DbError::Unavailable("connection refused at 10.0.0.1".into()).into());
         assert_eq!(status, 503);
         assert!(!json.to_string().contains("10.0.0.1"));
         let (status, json) = body(DbError::Corrupt("SELECT secret".into()).into());
@@ -299,6 +321,9 @@ mod tests {
         let res = ApiError::TooManyAttempts { retry_after: 60 }.error_response();
         assert_eq!(res.status().as_u16(), 429);
         assert_eq!(res.headers().get("retry-after").unwrap(), "60");
-        assert_eq!(res.headers().get("content-type").unwrap(), "application/problem+json");
+        assert_eq!(
+            res.headers().get("content-type").unwrap(),
+            "application/problem+json"
+        );
     }
 }

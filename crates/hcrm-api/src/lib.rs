@@ -60,33 +60,35 @@ impl Modify for BearerScheme {
 /// Every documented route; the OpenAPI document is collected from these registrations.
 pub fn configure(cfg: &mut ServiceConfig) {
     use handlers::*;
-    cfg.service(health::healthz).service(health::readyz).service(
-        utoipa_actix_web::scope("/api/v1")
-            .service(auth::login)
-            .service(auth::refresh)
-            .service(auth::logout)
-            .service(auth::me)
-            .service(institutions::list)
-            .service(institutions::create)
-            .service(institutions::get)
-            .service(institutions::update)
-            .service(institutions::deactivate)
-            .service(departments::list)
-            .service(departments::create)
-            .service(departments::get)
-            .service(departments::update)
-            .service(departments::deactivate)
-            .service(doctors::list)
-            .service(doctors::create)
-            .service(doctors::get)
-            .service(doctors::update)
-            .service(users::list)
-            .service(users::create)
-            .service(users::get)
-            .service(users::update)
-            .service(users::deactivate)
-            .service(audit::list),
-    );
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(
+            utoipa_actix_web::scope("/api/v1")
+                .service(auth::login)
+                .service(auth::refresh)
+                .service(auth::logout)
+                .service(auth::me)
+                .service(institutions::list)
+                .service(institutions::create)
+                .service(institutions::get)
+                .service(institutions::update)
+                .service(institutions::deactivate)
+                .service(departments::list)
+                .service(departments::create)
+                .service(departments::get)
+                .service(departments::update)
+                .service(departments::deactivate)
+                .service(doctors::list)
+                .service(doctors::create)
+                .service(doctors::get)
+                .service(doctors::update)
+                .service(users::list)
+                .service(users::create)
+                .service(users::get)
+                .service(users::update)
+                .service(users::deactivate)
+                .service(audit::list),
+        );
 }
 
 /// The OpenAPI document the code describes (served at `/api-docs/openapi.json`).
@@ -116,7 +118,11 @@ pub fn app(
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .app_data(web::Data::new(state))
-        .app_data(web::JsonConfig::default().limit(MAX_JSON_BYTES).error_handler(error::json_error))
+        .app_data(
+            web::JsonConfig::default()
+                .limit(MAX_JSON_BYTES)
+                .error_handler(error::json_error),
+        )
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))
         .configure(configure)

@@ -38,7 +38,11 @@ impl Default for Settings {
 
 impl AppState {
     pub fn new(pool: Pool, jwt_secret: &[u8], settings: Settings) -> AppState {
-        AppState { pool, jwt: Arc::new(JwtKeys::new(jwt_secret)), settings: Arc::new(settings) }
+        AppState {
+            pool,
+            jwt: Arc::new(JwtKeys::new(jwt_secret)),
+            settings: Arc::new(settings),
+        }
     }
 
     /// Runs blocking database work off the async executor.
@@ -61,6 +65,7 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
     {
-        self.db(move |conn| hcrm_db::write_transaction(conn, f)).await
+        self.db(move |conn| hcrm_db::write_transaction(conn, f))
+            .await
     }
 }

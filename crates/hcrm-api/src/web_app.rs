@@ -25,10 +25,15 @@ pub async fn fallback(req: HttpRequest, dir: web::Data<WebDir>) -> Result<HttpRe
         return Err(ApiError::NotFound);
     }
     let Some(root) = &dir.0 else {
-        return Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(NOT_BUILT));
+        return Ok(HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(NOT_BUILT));
     };
     let rel = path.trim_start_matches('/');
-    let safe = !rel.is_empty() && rel.split('/').all(|seg| !seg.is_empty() && seg != ".." && !seg.starts_with('.'));
+    let safe = !rel.is_empty()
+        && rel
+            .split('/')
+            .all(|seg| !seg.is_empty() && seg != ".." && !seg.starts_with('.'));
     let file = root.join(rel);
     if safe && file.is_file() {
         return NamedFile::open(file)
@@ -39,9 +44,14 @@ pub async fn fallback(req: HttpRequest, dir: web::Data<WebDir>) -> Result<HttpRe
     match NamedFile::open(index) {
         Ok(f) => {
             let mut res = f.into_response(&req);
-            res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-cache"));
+            res.headers_mut().insert(
+                header::CACHE_CONTROL,
+                header::HeaderValue::from_static("no-cache"),
+            );
             Ok(res)
         }
-        Err(_) => Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(NOT_BUILT)),
+        Err(_) => Ok(HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(NOT_BUILT)),
     }
 }

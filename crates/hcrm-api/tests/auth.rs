@@ -1,5 +1,7 @@
 //! sign-in, refresh rotation and reuse detection, sign-out, throttling, hostile tokens.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use base64::Engine;
@@ -9,7 +11,8 @@ use serde_json::{Value, json};
 
 fn audit_actions(srv: &common::Srv, query: &str) -> Vec<String> {
     let token = srv.admin();
-    srv.get(&format!("/api/v1/audit-events?limit=200&{query}"), &token).ok(200)["items"]
+    srv.get(&format!("/api/v1/audit-events?limit=200&{query}"), &token)
+        .ok(200)["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -29,7 +32,12 @@ fn login_returns_tokens_and_me_describes_the_user() {
         let me = me.ok(200);
         assert_eq!(me["username"], "admin");
         assert_eq!(me["group_wide"], true);
-        assert!(me["permissions"].as_array().unwrap().contains(&json!("user.write")));
+        assert!(
+            me["permissions"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("user.write"))
+        );
         // Secrets never leave the server.
         assert!(!me.to_string().contains("argon2"));
         assert!(audit_actions(srv, "entity_type=session").contains(&"login".to_string()));
@@ -39,8 +47,10 @@ fn login_returns_tokens_and_me_describes_the_user() {
 #[test]
 fn wrong_password_and_unknown_user_are_the_same_401_and_audited() {
     each_backend(|srv| {
-        srv.login_tokens("admin", "wrong-pass1").problem(401, "invalid_credentials");
-        srv.login_tokens("nobody", "wrong-pass1").problem(401, "invalid_credentials");
+        srv.login_tokens("admin", "wrong-pass1")
+            .problem(401, "invalid_credentials");
+        srv.login_tokens("nobody", "wrong-pass1")
+            .problem(401, "invalid_credentials");
         let actions = audit_actions(srv, "action=login_failed");
         assert_eq!(actions.len(), 2);
     });
@@ -50,7 +60,8 @@ fn wrong_password_and_unknown_user_are_the_same_401_and_audited() {
 fn five_failures_within_the_window_throttle_with_retry_after() {
     each_backend(|srv| {
         for _ in 0..5 {
-            srv.login_tokens("admin", "wrong-pass1").problem(401, "invalid_credentials");
+            srv.login_tokens("admin", "wrong-pass1")
+                .problem(401, "invalid_credentials");
         }
         // Even the right password is refused now, with a Retry-After up to 15 minutes.
         let res = srv.login_tokens("admin", ADMIN_PASSWORD);
@@ -58,7 +69,8 @@ fn five_failures_within_the_window_throttle_with_retry_after() {
         let retry: u64 = res.header("retry-after").unwrap().parse().unwrap();
         assert!((1..=900).contains(&retry), "{retry}");
         // Another username is not affected.
-        srv.login_tokens("someone", "wrong-pass1").problem(401, "invalid_credentials");
+        srv.login_tokens("someone", "wrong-pass1")
+            .problem(401, "invalid_credentials");
     });
 }
 
@@ -67,19 +79,49 @@ fn refresh_rotates_and_reuse_revokes_the_whole_family() {
     each_backend(|srv| {
         let first = srv.login_tokens("admin", ADMIN_PASSWORD).ok(200).clone();
         let rt1 = first["refresh_token"].clone();
-        let second = srv.call("POST", "/api/v1/auth/refresh", None, Some(&json!({"refresh_token": rt1}))).ok(200).clone();
+        let second = srv
+            .call(
+                "POST",
+                "/api/v1/auth/refresh",
+                None,
+                Some(&json!({"refresh_token": rt1})),
+            )
+            .ok(200)
+            .clone();
         let rt2 = second["refresh_token"].clone();
         assert_ne!(rt1, rt2);
-        srv.get("/api/v1/auth/me", second["access_token"].as_str().unwrap()).ok(200);
+        srv.get("/api/v1/auth/me", second["access_token"].as_str().unwrap())
+            .ok(200);
 
         // The rotated token presented again: refused, and the newer one dies with it.
-        srv.call("POST", "/api/v1/auth/refresh", None, Some(&json!({"refresh_token": rt1}))).problem(401, "unauthorized");
-        srv.call("POST", "/api/v1/auth/refresh", None, Some(&json!({"refresh_token": rt2}))).problem(401, "unauthorized");
+        srv.call(
+            "POST",
+            "/api/v1/auth/refresh",
+            None,
+            Some(&json!({"refresh_token": rt1})),
+        )
+        .problem(401, "unauthorized");
+        srv.call(
+            "POST",
+            "/api/v1/auth/refresh",
+            None,
+            Some(&json!({"refresh_token": rt2})),
+        )
+        .problem(401, "unauthorized");
         let token = srv.admin();
-        let flagged = srv.get("/api/v1/audit-events?flagged=true", &token).ok(200).clone();
+        let flagged = srv
+            .get("/api/v1/audit-events?flagged=true", &token)
+            .ok(200)
+            .clone();
         assert_eq!(flagged["items"][0]["action"], "refresh_reuse");
 
-        srv.call("POST", "/api/v1/auth/refresh", None, Some(&json!({"refresh_token": "rt_unknown"}))).problem(401, "unauthorized");
+        srv.call(
+            "POST",
+            "/api/v1/auth/refresh",
+            None,
+            Some(&json!({"refresh_token": "rt_unknown"})),
+        )
+        .problem(401, "unauthorized");
     });
 }
 
@@ -90,7 +132,8 @@ fn logout_revokes_the_refresh_token() {
         let body = json!({"refresh_token": t["refresh_token"]});
         let res = srv.call("POST", "/api/v1/auth/logout", None, Some(&body));
         assert_eq!(res.status, 204);
-        srv.call("POST", "/api/v1/auth/refresh", None, Some(&body)).problem(401, "unauthorized");
+        srv.call("POST", "/api/v1/auth/refresh", None, Some(&body))
+            .problem(401, "unauthorized");
         assert!(audit_actions(srv, "action=logout").contains(&"logout".to_string()));
     });
 }
@@ -105,22 +148,44 @@ fn missing_expired_tampered_and_alg_none_tokens_get_401() {
     each_backend(|srv| {
         let me = "/api/v1/auth/me";
         srv.call("GET", me, None, None).problem(401, "unauthorized");
-        srv.raw("GET", me, None, &[("Authorization", "Basic YWRtaW46eA==")], None).problem(401, "unauthorized");
-        srv.call("GET", me, Some("not-a-jwt"), None).problem(401, "unauthorized");
+        srv.raw(
+            "GET",
+            me,
+            None,
+            &[("Authorization", "Basic YWRtaW46eA==")],
+            None,
+        )
+        .problem(401, "unauthorized");
+        srv.call("GET", me, Some("not-a-jwt"), None)
+            .problem(401, "unauthorized");
 
         let good = srv.admin();
-        let user = srv.get(me, &good).ok(200)["id"].as_str().unwrap().to_string();
+        let user = srv.get(me, &good).ok(200)["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
         let keys = hcrm_api::auth::tokens::JwtKeys::new(SECRET);
         let expired = keys.issue(user.parse().unwrap(), -10).unwrap();
-        srv.call("GET", me, Some(&expired), None).problem(401, "unauthorized");
+        srv.call("GET", me, Some(&expired), None)
+            .problem(401, "unauthorized");
 
         let claims = json!({"sub": user, "iat": 0, "exp": 4_000_000_000i64, "iss": "hcrm"});
-        srv.call("GET", me, Some(&forge(&claims, "none")), None).problem(401, "unauthorized");
+        srv.call("GET", me, Some(&forge(&claims, "none")), None)
+            .problem(401, "unauthorized");
         let parts: Vec<&str> = good.split('.').collect();
-        let tampered = format!("{}.{}.{}", parts[0], B64.encode(claims.to_string()), parts[2]);
-        srv.call("GET", me, Some(&tampered), None).problem(401, "unauthorized");
-        let other_key = hcrm_api::auth::tokens::JwtKeys::new(b"another-secret").issue(user.parse().unwrap(), 60).unwrap();
-        srv.call("GET", me, Some(&other_key), None).problem(401, "unauthorized");
+        let tampered = format!(
+            "{}.{}.{}",
+            parts[0],
+            B64.encode(claims.to_string()),
+            parts[2]
+        );
+        srv.call("GET", me, Some(&tampered), None)
+            .problem(401, "unauthorized");
+        let other_key = hcrm_api::auth::tokens::JwtKeys::new(b"another-secret")
+            .issue(user.parse().unwrap(), 60)
+            .unwrap();
+        srv.call("GET", me, Some(&other_key), None)
+            .problem(401, "unauthorized");
     });
 }
 
@@ -136,17 +201,43 @@ fn deactivation_and_password_change_end_sessions() {
         srv.get("/api/v1/auth/me", access).ok(200);
 
         // New password: refresh tokens revoked, old password refused.
-        srv.patch(&format!("/api/v1/users/{id}"), &admin, 1, json!({"password": "N3w-password"})).ok(200);
-        srv.call("POST", "/api/v1/auth/refresh", None, Some(&json!({"refresh_token": t["refresh_token"]}))).problem(401, "unauthorized");
-        srv.login_tokens("li.na", "Passw0rd-x").problem(401, "invalid_credentials");
+        srv.patch(
+            &format!("/api/v1/users/{id}"),
+            &admin,
+            1,
+            json!({"password": "N3w-password"}),
+        )
+        .ok(200);
+        srv.call(
+            "POST",
+            "/api/v1/auth/refresh",
+            None,
+            Some(&json!({"refresh_token": t["refresh_token"]})),
+        )
+        .problem(401, "unauthorized");
+        srv.login_tokens("li.na", "Passw0rd-x")
+            .problem(401, "invalid_credentials");
         let access = srv.login("li.na", "N3w-password");
 
         // Deactivated: the still-valid access token stops working at once; no sign-in.
-        srv.post(&format!("/api/v1/users/{id}/deactivate"), &admin, json!(null)).ok(200);
-        srv.get("/api/v1/auth/me", &access).problem(401, "unauthorized");
-        srv.login_tokens("li.na", "N3w-password").problem(401, "invalid_credentials");
+        srv.post(
+            &format!("/api/v1/users/{id}/deactivate"),
+            &admin,
+            json!(null),
+        )
+        .ok(200);
+        srv.get("/api/v1/auth/me", &access)
+            .problem(401, "unauthorized");
+        srv.login_tokens("li.na", "N3w-password")
+            .problem(401, "invalid_credentials");
         // The audit entry of the password change hides the password.
-        let events = srv.get(&format!("/api/v1/audit-events?entity_id={id}&action=update"), &admin).ok(200).clone();
+        let events = srv
+            .get(
+                &format!("/api/v1/audit-events?entity_id={id}&action=update"),
+                &admin,
+            )
+            .ok(200)
+            .clone();
         assert_eq!(events["items"][0]["changes"]["password"]["after"], "***");
     });
 }

@@ -1,6 +1,8 @@
 //! the committed `openapi/openapi.json` is what the code generates.
 //! Regenerate with `HCRM_UPDATE_OPENAPI=1 cargo test -p hcrm-api --test openapi` (or `hcrm openapi`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 
 #[test]
@@ -24,17 +26,46 @@ fn every_operation_is_documented_with_security_and_errors() {
     assert!(paths.len() >= 15, "{}", paths.len());
     for (path, item) in paths {
         for (method, op) in item.as_object().unwrap() {
-            let public = path.starts_with("/healthz") || path.starts_with("/readyz") || ["/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout"].contains(&path.as_str());
-            assert!(op["description"].is_string() || op["summary"].is_string(), "{method} {path} undocumented");
+            let public = path.starts_with("/healthz")
+                || path.starts_with("/readyz")
+                || [
+                    "/api/v1/auth/login",
+                    "/api/v1/auth/refresh",
+                    "/api/v1/auth/logout",
+                ]
+                .contains(&path.as_str());
+            assert!(
+                op["description"].is_string() || op["summary"].is_string(),
+                "{method} {path} undocumented"
+            );
             if !public {
-                assert_eq!(op["security"][0]["bearer"], serde_json::json!([]), "{method} {path} lacks bearer security");
-                assert!(op["responses"]["401"].is_object(), "{method} {path} lacks 401");
+                assert_eq!(
+                    op["security"][0]["bearer"],
+                    serde_json::json!([]),
+                    "{method} {path} lacks bearer security"
+                );
+                assert!(
+                    op["responses"]["401"].is_object(),
+                    "{method} {path} lacks 401"
+                );
             }
         }
     }
-    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
     // Request bodies carry examples.
-    for schema in ["InstitutionCreate", "UserCreate", "LoginRequest", "DoctorCreate", "DepartmentCreate"] {
-        assert!(doc["components"]["schemas"][schema]["example"].is_object(), "{schema} lacks an example");
+    for schema in [
+        "InstitutionCreate",
+        "UserCreate",
+        "LoginRequest",
+        "DoctorCreate",
+        "DepartmentCreate",
+    ] {
+        assert!(
+            doc["components"]["schemas"][schema]["example"].is_object(),
+            "{schema} lacks an example"
+        );
     }
 }

@@ -42,7 +42,11 @@ struct Row {
 }
 
 pub fn record(conn: &mut DbConn, e: Entry) -> Result<(), DbError> {
-    let changes = if e.changes.is_null() { serde_json::json!({}) } else { e.changes };
+    let changes = if e.changes.is_null() {
+        serde_json::json!({})
+    } else {
+        e.changes
+    };
     let row = Row {
         id: new_id(),
         at: now(),
@@ -56,7 +60,9 @@ pub fn record(conn: &mut DbConn, e: Entry) -> Result<(), DbError> {
         remote_addr: e.remote_addr,
         flagged: e.flagged,
     };
-    diesel::insert_into(audit_events::table).values(&row).execute(conn)?;
+    diesel::insert_into(audit_events::table)
+        .values(&row)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -77,7 +83,8 @@ fn filtered<'a>(scope: &Scope, f: &'a Filter) -> audit_events::BoxedQuery<'a, Db
     if let Some(ids) = scope.institution_ids() {
         // Institution-bound auditors see their institutions' events only.
         q = q.filter(
-            audit_events::institution_id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()),
+            audit_events::institution_id
+                .eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()),
         );
     }
     if let Some(v) = &f.entity_type {
@@ -133,7 +140,8 @@ pub fn list(
                 entity_type: r.entity_type,
                 entity_id: r.entity_id,
                 institution_id: parse_opt_id(r.institution_id.as_deref())?,
-                changes: serde_json::from_str(&r.changes).map_err(|e| DbError::Corrupt(e.to_string()))?,
+                changes: serde_json::from_str(&r.changes)
+                    .map_err(|e| DbError::Corrupt(e.to_string()))?,
                 remote_addr: r.remote_addr,
                 flagged: r.flagged,
             })

@@ -47,7 +47,9 @@ pub fn insert_refresh(
         used_at: None,
         revoked_at: None,
     };
-    diesel::insert_into(refresh_tokens::table).values(&row).execute(conn)?;
+    diesel::insert_into(refresh_tokens::table)
+        .values(&row)
+        .execute(conn)?;
     Ok(())
 }
 

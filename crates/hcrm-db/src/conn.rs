@@ -79,7 +79,8 @@ impl ManageConnection for Manager {
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, _conn: &mut DbConn) -> bool {
@@ -109,7 +110,9 @@ pub fn connect(url: &str, max_size: u32) -> Result<Pool, DbError> {
 /// Runs the embedded migrations of the connection's backend; returns how many ran.
 pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbError> {
     let ran = match conn {
-        DbConn::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+        DbConn::Postgresql(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
         DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
     };
     ran.map_err(|e| DbError::Migration(e.to_string()))

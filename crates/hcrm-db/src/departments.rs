@@ -71,7 +71,9 @@ fn filtered<'a>(scope: &Scope, f: &'a Filter) -> departments::BoxedQuery<'a, Db>
             lower(departments::name)
                 .like(p.clone())
                 .escape('\\')
-                .or(lower(departments::code.assume_not_null()).like(p).escape('\\')),
+                .or(lower(departments::code.assume_not_null())
+                    .like(p)
+                    .escape('\\')),
         );
     }
     if let Some(active) = f.active {
@@ -101,7 +103,10 @@ pub fn list(
         .limit(window.limit)
         .offset(window.offset)
         .load(conn)?;
-    let items = rows.into_iter().map(Row::into_dto).collect::<Result<_, _>>()?;
+    let items = rows
+        .into_iter()
+        .map(Row::into_dto)
+        .collect::<Result<_, _>>()?;
     Ok((items, total))
 }
 
@@ -133,7 +138,9 @@ pub fn create(conn: &mut DbConn, c: &DepartmentCreate) -> Result<Department, DbE
         created_at: t,
         updated_at: t,
     };
-    diesel::insert_into(departments::table).values(&row).execute(conn)?;
+    diesel::insert_into(departments::table)
+        .values(&row)
+        .execute(conn)?;
     row.into_dto()
 }
 
@@ -156,7 +163,9 @@ pub fn update(
 ) -> Result<(Department, Department), DbError> {
     let before = get(conn, scope, id)?;
     if before.version != expected_version {
-        return Err(DbError::Stale { current: before.version });
+        return Err(DbError::Stale {
+            current: before.version,
+        });
     }
     let changes = Changes {
         name: u.name.as_ref().map(|s| s.trim().to_string()),

@@ -55,7 +55,12 @@ impl SlotRow {
 fn load_schedules(conn: &mut DbConn, ids: &[String]) -> Result<Vec<SlotRow>, DbError> {
     Ok(doctor_schedules::table
         .filter(doctor_schedules::doctor_id.eq_any(ids))
-        .order((doctor_schedules::doctor_id, doctor_schedules::weekday, doctor_schedules::on_date, doctor_schedules::half_day))
+        .order((
+            doctor_schedules::doctor_id,
+            doctor_schedules::weekday,
+            doctor_schedules::on_date,
+            doctor_schedules::half_day,
+        ))
         .select(SlotRow::as_select())
         .load(conn)?)
 }
@@ -66,8 +71,9 @@ fn with_schedules(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Doctor>, DbEr
     let mut slots = load_schedules(conn, &ids)?;
     rows.into_iter()
         .map(|r| {
-            let (mine, rest): (Vec<SlotRow>, Vec<SlotRow>) =
-                std::mem::take(&mut slots).into_iter().partition(|s| s.doctor_id == r.id);
+            let (mine, rest): (Vec<SlotRow>, Vec<SlotRow>) = std::mem::take(&mut slots)
+                .into_iter()
+                .partition(|s| s.doctor_id == r.id);
             slots = rest;
             Ok(Doctor {
                 id: parse_id(&r.id)?,
@@ -77,7 +83,10 @@ fn with_schedules(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Doctor>, DbEr
                 title: r.title,
                 specialties: serde_json::from_str(&r.specialties)
                     .map_err(|e| DbError::Corrupt(e.to_string()))?,
-                schedule: mine.into_iter().map(SlotRow::into_dto).collect::<Result<_, _>>()?,
+                schedule: mine
+                    .into_iter()
+                    .map(SlotRow::into_dto)
+                    .collect::<Result<_, _>>()?,
                 active: r.active,
                 version: r.version,
                 created_at: utc(r.created_at),
@@ -99,7 +108,9 @@ pub struct Filter {
 fn filtered<'a>(scope: &Scope, f: &'a Filter) -> doctors::BoxedQuery<'a, Db> {
     let mut q = doctors::table.into_boxed();
     if let Some(ids) = scope.institution_ids() {
-        q = q.filter(doctors::institution_id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()));
+        q = q.filter(
+            doctors::institution_id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()),
+        );
     }
     if let Some(inst) = f.institution_id {
         q = q.filter(doctors::institution_id.eq(inst.to_string()));
@@ -154,7 +165,11 @@ pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Doctor, DbError
     }
 }
 
-fn replace_schedule(conn: &mut DbConn, doctor_id: &str, slots: &[ScheduleSlot]) -> Result<(), DbError> {
+fn replace_schedule(
+    conn: &mut DbConn,
+    doctor_id: &str,
+    slots: &[ScheduleSlot],
+) -> Result<(), DbError> {
     diesel::delete(doctor_schedules::table.filter(doctor_schedules::doctor_id.eq(doctor_id)))
         .execute(conn)?;
     let rows: Vec<SlotRow> = slots
@@ -170,7 +185,9 @@ fn replace_schedule(conn: &mut DbConn, doctor_id: &str, slots: &[ScheduleSlot]) 
         .collect();
     // One row at a time: SQLite's batch insert through the multi-backend is not supported.
     for row in &rows {
-        diesel::insert_into(doctor_schedules::table).values(row).execute(conn)?;
+        diesel::insert_into(doctor_schedules::table)
+            .values(row)
+            .execute(conn)?;
     }
     Ok(())
 }
@@ -194,7 +211,9 @@ pub fn create(conn: &mut DbConn, institution_id: Uuid, c: &DoctorCreate) -> Resu
         created_at: t,
         updated_at: t,
     };
-    diesel::insert_into(doctors::table).values(&row).execute(conn)?;
+    diesel::insert_into(doctors::table)
+        .values(&row)
+        .execute(conn)?;
     replace_schedule(conn, &row.id, &c.schedule)?;
     parse_id(&row.id)
 }
@@ -222,7 +241,9 @@ pub fn update(
 ) -> Result<(Doctor, Doctor), DbError> {
     let before = get(conn, scope, id)?;
     if before.version != expected_version {
-        return Err(DbError::Stale { current: before.version });
+        return Err(DbError::Stale {
+            current: before.version,
+        });
     }
     let changes = Changes {
         department_id: u.department_id.map(|d| d.to_string()),

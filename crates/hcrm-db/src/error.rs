@@ -38,7 +38,8 @@ impl From<DieselError> for DbError {
                 match kind {
                     DatabaseErrorKind::UniqueViolation => DbError::Duplicate(what),
                     DatabaseErrorKind::ForeignKeyViolation => DbError::BadReference(what),
-                    DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand => {
+                    DatabaseErrorKind::ClosedConnection
+                    | DatabaseErrorKind::UnableToSendCommand => {
                         DbError::Unavailable(info.message().to_string())
                     }
                     // SQLite reports a lock it waited for too long as a plain error.

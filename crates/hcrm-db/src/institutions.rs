@@ -114,7 +114,10 @@ pub fn list(
         .limit(window.limit)
         .offset(window.offset)
         .load(conn)?;
-    let items = rows.into_iter().map(Row::into_dto).collect::<Result<_, _>>()?;
+    let items = rows
+        .into_iter()
+        .map(Row::into_dto)
+        .collect::<Result<_, _>>()?;
     Ok((items, total))
 }
 
@@ -149,7 +152,13 @@ pub fn refs(conn: &mut DbConn, ids: Option<&[Uuid]>) -> Result<Vec<InstitutionRe
     }
     q.load::<(String, String, String)>(conn)?
         .into_iter()
-        .map(|(id, code, name)| Ok(InstitutionRef { id: parse_id(&id)?, code, name }))
+        .map(|(id, code, name)| {
+            Ok(InstitutionRef {
+                id: parse_id(&id)?,
+                code,
+                name,
+            })
+        })
         .collect()
 }
 
@@ -161,7 +170,10 @@ pub fn create(conn: &mut DbConn, c: &InstitutionCreate) -> Result<Institution, D
         name: c.name.trim().to_string(),
         city: c.city.trim().to_string(),
         local: c.local,
-        time_zone: c.time_zone.clone().unwrap_or_else(|| DEFAULT_TIME_ZONE.to_string()),
+        time_zone: c
+            .time_zone
+            .clone()
+            .unwrap_or_else(|| DEFAULT_TIME_ZONE.to_string()),
         address: c.address.clone(),
         hotline: c.hotline.clone(),
         active: true,
@@ -169,7 +181,9 @@ pub fn create(conn: &mut DbConn, c: &InstitutionCreate) -> Result<Institution, D
         created_at: t,
         updated_at: t,
     };
-    diesel::insert_into(institutions::table).values(&row).execute(conn)?;
+    diesel::insert_into(institutions::table)
+        .values(&row)
+        .execute(conn)?;
     row.into_dto()
 }
 
@@ -196,7 +210,9 @@ pub fn update(
 ) -> Result<(Institution, Institution), DbError> {
     let before = get(conn, scope, id)?;
     if before.version != expected_version {
-        return Err(DbError::Stale { current: before.version });
+        return Err(DbError::Stale {
+            current: before.version,
+        });
     }
     let changes = Changes {
         name: u.name.as_ref().map(|s| s.trim().to_string()),

@@ -7,14 +7,14 @@
 pub mod audit;
 pub mod auth;
 pub mod conn;
+pub mod departments;
 pub mod doctors;
 pub mod error;
 pub mod institutions;
-pub mod departments;
 pub mod schema;
-pub mod users;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod users;
 mod util;
 
 pub use conn::{Backend, DbConn, Pool, connect, run_migrations, write_transaction};

@@ -42,7 +42,10 @@ impl TestDb {
                 .unwrap_or_else(|e| panic!("create database: {e}"));
             let base = admin_url.split('?').next().unwrap_or(&admin_url);
             let prefix = &base[..base.rfind('/').unwrap_or(base.len())];
-            (format!("{prefix}/{name}"), Cleanup::Database { admin_url, name })
+            (
+                format!("{prefix}/{name}"),
+                Cleanup::Database { admin_url, name },
+            )
         } else {
             let dir = std::env::temp_dir().join(format!("hcrm-test-{tag}"));
             let path = dir.join("hcrm.db");
@@ -53,7 +56,12 @@ impl TestDb {
             let mut conn = pool.get().unwrap_or_else(|e| panic!("pool: {e}"));
             run_migrations(&mut conn).unwrap_or_else(|e| panic!("migrate: {e}"));
         }
-        TestDb { url, backend, pool: Some(pool), cleanup }
+        TestDb {
+            url,
+            backend,
+            pool: Some(pool),
+            cleanup,
+        }
     }
 
     pub fn pool(&self) -> Pool {
@@ -70,7 +78,8 @@ impl Drop for TestDb {
             }
             Cleanup::Database { admin_url, name } => {
                 if let Ok(mut admin) = PgConnection::establish(admin_url) {
-                    let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                    let _ = admin
+                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
                 }
             }
         }

@@ -59,7 +59,8 @@ fn roles_of(conn: &mut DbConn, ids: &[String]) -> Result<HashMap<String, Vec<Rol
         .load(conn)?;
     let mut out: HashMap<String, Vec<Role>> = HashMap::new();
     for (user, code) in rows {
-        let role = Role::from_code(&code).ok_or_else(|| DbError::Corrupt(format!("role {code}")))?;
+        let role =
+            Role::from_code(&code).ok_or_else(|| DbError::Corrupt(format!("role {code}")))?;
         out.entry(user).or_default().push(role);
     }
     Ok(out)
@@ -73,11 +74,20 @@ fn institutions_of(
         .inner_join(institutions::table)
         .filter(user_institutions::user_id.eq_any(ids))
         .order((user_institutions::user_id, institutions::code))
-        .select((user_institutions::user_id, institutions::id, institutions::code, institutions::name))
+        .select((
+            user_institutions::user_id,
+            institutions::id,
+            institutions::code,
+            institutions::name,
+        ))
         .load(conn)?;
     let mut out: HashMap<String, Vec<InstitutionRef>> = HashMap::new();
     for (user, id, code, name) in rows {
-        out.entry(user).or_default().push(InstitutionRef { id: parse_id(&id)?, code, name });
+        out.entry(user).or_default().push(InstitutionRef {
+            id: parse_id(&id)?,
+            code,
+            name,
+        });
     }
     Ok(out)
 }
@@ -198,7 +208,11 @@ pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<User, DbError> 
         .select(Row::as_select())
         .first::<Row>(conn)?;
     let user = to_dtos(conn, vec![row])?.pop().ok_or(DbError::NotFound)?;
-    if visible(scope, &user) { Ok(user) } else { Err(DbError::NotFound) }
+    if visible(scope, &user) {
+        Ok(user)
+    } else {
+        Err(DbError::NotFound)
+    }
 }
 
 pub fn count(conn: &mut DbConn) -> Result<i64, DbError> {
@@ -206,13 +220,18 @@ pub fn count(conn: &mut DbConn) -> Result<i64, DbError> {
 }
 
 /// The id and password hash of an active or inactive user, for sign-in.
-pub fn credentials(conn: &mut DbConn, username: &str) -> Result<Option<(Uuid, String, bool)>, DbError> {
+pub fn credentials(
+    conn: &mut DbConn,
+    username: &str,
+) -> Result<Option<(Uuid, String, bool)>, DbError> {
     let found: Option<(String, String, bool)> = users::table
         .filter(users::username.eq(username))
         .select((users::id, users::password_hash, users::active))
         .first(conn)
         .optional()?;
-    found.map(|(id, hash, active)| Ok((parse_id(&id)?, hash, active))).transpose()
+    found
+        .map(|(id, hash, active)| Ok((parse_id(&id)?, hash, active)))
+        .transpose()
 }
 
 pub fn principal(conn: &mut DbConn, id: Uuid) -> Result<Principal, DbError> {
@@ -220,7 +239,9 @@ pub fn principal(conn: &mut DbConn, id: Uuid) -> Result<Principal, DbError> {
         .find(id.to_string())
         .select(Row::as_select())
         .first::<Row>(conn)?;
-    let roles = roles_of(conn, std::slice::from_ref(&row.id))?.remove(&row.id).unwrap_or_default();
+    let roles = roles_of(conn, std::slice::from_ref(&row.id))?
+        .remove(&row.id)
+        .unwrap_or_default();
     let institution_ids: Vec<Uuid> = user_institutions::table
         .filter(user_institutions::user_id.eq(&row.id))
         .select(user_institutions::institution_id)
@@ -253,7 +274,10 @@ fn set_roles(conn: &mut DbConn, user_id: &str, roles: &[Role]) -> Result<(), DbE
     roles.dedup();
     for role in roles {
         diesel::insert_into(user_roles::table)
-            .values((user_roles::user_id.eq(user_id), user_roles::role.eq(role.code())))
+            .values((
+                user_roles::user_id.eq(user_id),
+                user_roles::role.eq(role.code()),
+            ))
             .execute(conn)?;
     }
     Ok(())
@@ -283,7 +307,10 @@ pub fn create(conn: &mut DbConn, c: &UserCreate, password_hash: String) -> Resul
         id: new_id(),
         username: c.username.clone(),
         display_name: c.display_name.trim().to_string(),
-        phone: c.phone.as_deref().map(hcrm_domain::validation::normalize_mobile),
+        phone: c
+            .phone
+            .as_deref()
+            .map(hcrm_domain::validation::normalize_mobile),
         password_hash,
         group_wide: c.group_wide,
         supervisor_id: c.supervisor_id.map(|u| u.to_string()),
@@ -294,7 +321,9 @@ pub fn create(conn: &mut DbConn, c: &UserCreate, password_hash: String) -> Resul
         created_at: t,
         updated_at: t,
     };
-    diesel::insert_into(users::table).values(&row).execute(conn)?;
+    diesel::insert_into(users::table)
+        .values(&row)
+        .execute(conn)?;
     set_roles(conn, &row.id, &c.roles)?;
     set_institutions(conn, &row.id, &c.institution_ids)?;
     get(conn, &Scope::Group, parse_id(&row.id)?)
@@ -324,7 +353,9 @@ pub fn update(
 ) -> Result<(User, User), DbError> {
     let before = get(conn, scope, id)?;
     if before.version != expected_version {
-        return Err(DbError::Stale { current: before.version });
+        return Err(DbError::Stale {
+            current: before.version,
+        });
     }
     let changes = Changes {
         display_name: u.display_name.as_ref().map(|s| s.trim().to_string()),

@@ -1,9 +1,13 @@
 //! Both migration sets create the same tables with the columns the one schema expects: every
 //! table is written and read back through the typed queries on each backend.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use diesel::prelude::*;
 use hcrm_db::testing::{TestDb, backends};
-use hcrm_db::{DbConn, DbError, ListWindow, audit, auth, departments, doctors, institutions, users};
+use hcrm_db::{
+    DbConn, DbError, ListWindow, audit, auth, departments, doctors, institutions, users,
+};
 use hcrm_domain::api::org::{
     DepartmentCreate, DoctorCreate, HalfDay, InstitutionCreate, ScheduleSlot, UserCreate,
 };
@@ -31,8 +35,12 @@ struct Name {
 
 fn table_names(conn: &mut DbConn) -> Vec<String> {
     let sql = match conn {
-        DbConn::Sqlite(_) => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__diesel_schema_migrations' ORDER BY name",
-        DbConn::Postgresql(_) => "SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations' ORDER BY name",
+        DbConn::Sqlite(_) => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__diesel_schema_migrations' ORDER BY name"
+        }
+        DbConn::Postgresql(_) => {
+            "SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations' ORDER BY name"
+        }
     };
     let rows: Vec<Name> = match conn {
         DbConn::Sqlite(c) => diesel::sql_query(sql).load(c).unwrap(),
@@ -63,7 +71,12 @@ fn every_table_round_trips_on_every_backend() {
         .unwrap();
         let dept = departments::create(
             &mut conn,
-            &DepartmentCreate { institution_id: inst.id, name: "心内科".into(), code: Some("CARD".into()), phone: None },
+            &DepartmentCreate {
+                institution_id: inst.id,
+                name: "心内科".into(),
+                code: Some("CARD".into()),
+                phone: None,
+            },
         )
         .unwrap();
         let doctor_id = doctors::create(
@@ -74,7 +87,12 @@ fn every_table_round_trips_on_every_backend() {
                 name: "李建国".into(),
                 title: "主任医师".into(),
                 specialties: vec!["冠心病".into()],
-                schedule: vec![ScheduleSlot { weekday: None, date: chrono::NaiveDate::from_ymd_opt(2026, 12, 1), half_day: HalfDay::Evening, capacity: 5 }],
+                schedule: vec![ScheduleSlot {
+                    weekday: None,
+                    date: chrono::NaiveDate::from_ymd_opt(2026, 12, 1),
+                    half_day: HalfDay::Evening,
+                    capacity: 5,
+                }],
             },
         )
         .unwrap();
@@ -106,13 +124,32 @@ fn every_table_round_trips_on_every_backend() {
         assert!(!auth::consume_refresh(&mut conn, &token.id).unwrap());
         auth::record_attempt(&mut conn, "zhang.min", false, Some("127.0.0.1")).unwrap();
         let since = hcrm_db::now() - chrono::Duration::minutes(15);
-        assert_eq!(auth::recent_failures(&mut conn, "zhang.min", since).unwrap().len(), 1);
+        assert_eq!(
+            auth::recent_failures(&mut conn, "zhang.min", since)
+                .unwrap()
+                .len(),
+            1
+        );
         audit::record(
             &mut conn,
-            audit::Entry { action: "create".into(), entity_type: "user".into(), changes: serde_json::json!({"a": 1}), ..Default::default() },
+            audit::Entry {
+                action: "create".into(),
+                entity_type: "user".into(),
+                changes: serde_json::json!({"a": 1}),
+                ..Default::default()
+            },
         )
         .unwrap();
-        let (events, total) = audit::list(&mut conn, &Scope::Group, &audit::Filter::default(), ListWindow { limit: 10, offset: 0 }).unwrap();
+        let (events, total) = audit::list(
+            &mut conn,
+            &Scope::Group,
+            &audit::Filter::default(),
+            ListWindow {
+                limit: 10,
+                offset: 0,
+            },
+        )
+        .unwrap();
         assert_eq!((total, events[0].changes["a"].as_i64()), (1, Some(1)));
 
         // the audit trail refuses changes on both backends.
@@ -125,9 +162,21 @@ fn every_table_round_trips_on_every_backend() {
 
         // Scope: another institution's user sees none of these.
         let other = Scope::Institutions(vec![uuid::Uuid::now_v7()]);
-        assert!(matches!(users::get(&mut conn, &other, user.id), Err(DbError::NotFound)));
-        assert!(matches!(doctors::get(&mut conn, &other, doctor_id), Err(DbError::NotFound)));
-        assert!(matches!(departments::get(&mut conn, &other, dept.id), Err(DbError::NotFound)));
-        assert!(matches!(institutions::get(&mut conn, &other, inst.id), Err(DbError::NotFound)));
+        assert!(matches!(
+            users::get(&mut conn, &other, user.id),
+            Err(DbError::NotFound)
+        ));
+        assert!(matches!(
+            doctors::get(&mut conn, &other, doctor_id),
+            Err(DbError::NotFound)
+        ));
+        assert!(matches!(
+            departments::get(&mut conn, &other, dept.id),
+            Err(DbError::NotFound)
+        ));
+        assert!(matches!(
+            institutions::get(&mut conn, &other, inst.id),
+            Err(DbError::NotFound)
+        ));
     }
 }

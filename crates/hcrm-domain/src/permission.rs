@@ -221,7 +221,10 @@ mod tests {
         assert!(UserWrite.granted_to(Role::Admin));
         assert!(!PiiRead.granted_to(Role::Admin));
         // Audit trail: admin and director only (issue #2).
-        let auditors: Vec<Role> = Role::ALL.into_iter().filter(|r| AuditRead.granted_to(*r)).collect();
+        let auditors: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| AuditRead.granted_to(*r))
+            .collect();
         assert_eq!(auditors, vec![Role::Director, Role::Admin]);
         // Agents cannot manage staff; integration clients cannot read complaints.
         assert!(!UserWrite.granted_to(Role::Agent));

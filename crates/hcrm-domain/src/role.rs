@@ -115,7 +115,10 @@ mod tests {
 
     #[test]
     fn only_director_executive_admin_may_be_group_wide() {
-        let wide: Vec<Role> = Role::ALL.into_iter().filter(|r| r.may_be_group_wide()).collect();
+        let wide: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.may_be_group_wide())
+            .collect();
         assert_eq!(wide, vec![Role::Director, Role::Executive, Role::Admin]);
     }
 }

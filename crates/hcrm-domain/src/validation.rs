@@ -14,7 +14,9 @@ fn error(code: &'static str, message: &'static str) -> ValidationError {
 /// ORG-1: an institution's short code — 2–6 upper-case letters or digits (`BJ01`).
 pub fn institution_code(code: &str) -> Result<(), ValidationError> {
     let ok = (2..=6).contains(&code.len())
-        && code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
     if ok {
         Ok(())
     } else {
@@ -82,7 +84,10 @@ pub fn mobile(raw: &str) -> Result<(), ValidationError> {
     if ok {
         Ok(())
     } else {
-        Err(error("mobile", "must be a mainland mobile number such as 13812345678"))
+        Err(error(
+            "mobile",
+            "must be a mainland mobile number such as 13812345678",
+        ))
     }
 }
 
@@ -92,12 +97,17 @@ pub fn phone(raw: &str) -> Result<(), ValidationError> {
     let digits = raw.bytes().filter(u8::is_ascii_digit).count();
     let ok = (5..=20).contains(&raw.len())
         && (5..=15).contains(&digits)
-        && raw.bytes().all(|b| b.is_ascii_digit() || b == b'-' || b == b' ')
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'-' || b == b' ')
         && raw.starts_with(|c: char| c.is_ascii_digit());
     if ok {
         Ok(())
     } else {
-        Err(error("phone", "must be a telephone number such as 010-12345678"))
+        Err(error(
+            "phone",
+            "must be a telephone number such as 010-12345678",
+        ))
     }
 }
 
@@ -106,7 +116,10 @@ pub fn time_zone(name: &str) -> Result<(), ValidationError> {
     if name.parse::<chrono_tz::Tz>().is_ok() {
         Ok(())
     } else {
-        Err(error("time_zone", "must be an IANA time zone such as Asia/Shanghai"))
+        Err(error(
+            "time_zone",
+            "must be an IANA time zone such as Asia/Shanghai",
+        ))
     }
 }
 
@@ -133,7 +146,11 @@ mod tests {
             assert_eq!(code(institution_code(ok)), None, "{ok}");
         }
         for bad in ["B", "bj01", "BJ-01", "ABCDEFG", "", "京01"] {
-            assert_eq!(code(institution_code(bad)).as_deref(), Some("institution_code"), "{bad}");
+            assert_eq!(
+                code(institution_code(bad)).as_deref(),
+                Some("institution_code"),
+                "{bad}"
+            );
         }
     }
 
@@ -158,10 +175,21 @@ mod tests {
 
     #[test]
     fn mobiles() {
-        for ok in ["13812345678", "+86 138 1234 5678", "86-19912345678", "15000000000"] {
+        for ok in [
+            "13812345678",
+            "+86 138 1234 5678",
+            "86-19912345678",
+            "15000000000",
+        ] {
             assert_eq!(code(mobile(ok)), None, "{ok}");
         }
-        for bad in ["12812345678", "1381234567", "138123456789", "23812345678", "1381234567a"] {
+        for bad in [
+            "12812345678",
+            "1381234567",
+            "138123456789",
+            "23812345678",
+            "1381234567a",
+        ] {
             assert_eq!(code(mobile(bad)).as_deref(), Some("mobile"), "{bad}");
         }
         assert_eq!(normalize_mobile("+86 138-1234-5678"), "13812345678");

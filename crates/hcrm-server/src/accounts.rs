@@ -1,9 +1,9 @@
 //! Creating staff users outside the API: the first admin, `hcrm user create`, demo staff.
 
 use hcrm_db::{DbConn, audit, institutions, users};
+use hcrm_domain::Role;
 use hcrm_domain::api::audit::changes;
 use hcrm_domain::api::org::{User, UserCreate, scope_problem};
-use hcrm_domain::Role;
 use validator::Validate;
 
 pub struct NewUser<'a> {
@@ -21,7 +21,8 @@ pub struct NewUser<'a> {
 pub fn create(conn: &mut DbConn, n: NewUser<'_>) -> Result<User, String> {
     let mut institution_ids = Vec::new();
     for code in &n.institution_codes {
-        let inst = institutions::find_by_code(conn, code).map_err(|_| format!("no institution with code {code}"))?;
+        let inst = institutions::find_by_code(conn, code)
+            .map_err(|_| format!("no institution with code {code}"))?;
         institution_ids.push(inst.id);
     }
     let c = UserCreate {
@@ -68,7 +69,9 @@ pub fn bootstrap_admin(conn: &mut DbConn, password: Option<&str>) -> Result<(), 
         return Ok(());
     }
     let Some(password) = password else {
-        log::warn!("no users yet: set HCRM_ADMIN_PASSWORD to create `admin`, or run `hcrm user create`");
+        log::warn!(
+            "no users yet: set HCRM_ADMIN_PASSWORD to create `admin`, or run `hcrm user create`"
+        );
         return Ok(());
     };
     create(

@@ -4,15 +4,38 @@
 
 use hcrm_db::{DbConn, departments, doctors, institutions};
 use hcrm_domain::Role;
-use hcrm_domain::api::org::{DepartmentCreate, DoctorCreate, HalfDay, InstitutionCreate, ScheduleSlot};
+use hcrm_domain::api::org::{
+    DepartmentCreate, DoctorCreate, HalfDay, InstitutionCreate, ScheduleSlot,
+};
 use rand::RngCore;
 
 use crate::accounts::{self, NewUser};
 
 const INSTITUTIONS: [(&str, &str, &str, bool, &str, &str); 3] = [
-    ("BJ01", "北京和睦家医院", "北京", true, "北京市朝阳区将台路2号", "010-59277000"),
-    ("BJ02", "北京和睦家医院望京分院", "北京", true, "北京市朝阳区望京北路9号", "010-59277100"),
-    ("SH01", "上海和睦家医院", "上海", false, "上海市长宁区仙霞路1139号", "021-22163900"),
+    (
+        "BJ01",
+        "北京和睦家医院",
+        "北京",
+        true,
+        "北京市朝阳区将台路2号",
+        "010-59277000",
+    ),
+    (
+        "BJ02",
+        "北京和睦家医院望京分院",
+        "北京",
+        true,
+        "北京市朝阳区望京北路9号",
+        "010-59277100",
+    ),
+    (
+        "SH01",
+        "上海和睦家医院",
+        "上海",
+        false,
+        "上海市长宁区仙霞路1139号",
+        "021-22163900",
+    ),
 ];
 
 const DEPARTMENTS: [(&str, &str); 8] = [
@@ -96,7 +119,9 @@ pub fn fill(conn: &mut DbConn) -> Result<(), String> {
                 )?;
                 // Two doctors for each clinical department (not the service centre).
                 for k in 0..2 {
-                    let Some((doc, title, specialties)) = DOCTORS.get(d * 2 + k) else { continue };
+                    let Some((doc, title, specialties)) = DOCTORS.get(d * 2 + k) else {
+                        continue;
+                    };
                     let weekday = ((d + k + i) % 5) as u8 + 1;
                     doctors::create(
                         conn,
@@ -107,8 +132,18 @@ pub fn fill(conn: &mut DbConn) -> Result<(), String> {
                             title: title.to_string(),
                             specialties: specialties.iter().map(|s| s.to_string()).collect(),
                             schedule: vec![
-                                ScheduleSlot { weekday: Some(weekday), date: None, half_day: HalfDay::Morning, capacity: 20 },
-                                ScheduleSlot { weekday: Some(weekday % 5 + 1), date: None, half_day: HalfDay::Afternoon, capacity: 15 },
+                                ScheduleSlot {
+                                    weekday: Some(weekday),
+                                    date: None,
+                                    half_day: HalfDay::Morning,
+                                    capacity: 20,
+                                },
+                                ScheduleSlot {
+                                    weekday: Some(weekday % 5 + 1),
+                                    date: None,
+                                    half_day: HalfDay::Afternoon,
+                                    capacity: 15,
+                                },
                             ],
                         },
                     )?;
@@ -135,7 +170,11 @@ pub fn fill(conn: &mut DbConn) -> Result<(), String> {
                 phone: None,
             },
         )?;
-        println!("  {username:<16} {pw:<22} {} {}", role.code(), institution.unwrap_or("(group)"));
+        println!(
+            "  {username:<16} {pw:<22} {} {}",
+            role.code(),
+            institution.unwrap_or("(group)")
+        );
     }
     Ok(())
 }

@@ -13,7 +13,11 @@ use hcrm_domain::Role;
 use crate::config::Config;
 
 #[derive(Parser)]
-#[command(name = "hcrm", version, about = "Hospital customer-relationship management (HCRM)")]
+#[command(
+    name = "hcrm",
+    version,
+    about = "Hospital customer-relationship management (HCRM)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -102,7 +106,9 @@ fn serve(config: Config) -> Result<(), String> {
         }
         accounts::bootstrap_admin(&mut conn, config.admin_password.as_deref())?;
     }
-    let secret = config.jwt_secret().map_err(|e| format!("JWT secret: {e}"))?;
+    let secret = config
+        .jwt_secret()
+        .map_err(|e| format!("JWT secret: {e}"))?;
     let state = hcrm_api::AppState::new(pool, &secret, hcrm_api::Settings::default());
     match &config.web_dir {
         Some(d) => log::info!("serving the web app from {}", d.display()),
@@ -124,13 +130,22 @@ fn serve(config: Config) -> Result<(), String> {
 }
 
 fn create_user(config: &Config, command: UserCommand) -> Result<(), String> {
-    let UserCommand::Create { username, roles, institutions, group_wide, display_name, password_stdin: _ } = command;
+    let UserCommand::Create {
+        username,
+        roles,
+        institutions,
+        group_wide,
+        display_name,
+        password_stdin: _,
+    } = command;
     let roles = roles
         .iter()
         .map(|r| Role::from_code(r).ok_or_else(|| format!("unknown role {r}")))
         .collect::<Result<Vec<_>, _>>()?;
     let mut password = String::new();
-    std::io::stdin().read_to_string(&mut password).map_err(|e| e.to_string())?;
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .map_err(|e| e.to_string())?;
     let password = password.trim_end_matches(['\r', '\n']);
     migrate(config)?;
     let pool = pool(config)?;

@@ -63,7 +63,9 @@ pub fn remote_addr(req: &HttpRequest) -> Option<String> {
 fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
 }
 
 async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
@@ -144,7 +146,10 @@ impl<P: perm::Required + 'static> FromRequest for Authz<P> {
         Box::pin(async move {
             let caller = authenticate(req).await?;
             if caller.can(P::PERMISSION) {
-                Ok(Authz { caller, _permission: PhantomData })
+                Ok(Authz {
+                    caller,
+                    _permission: PhantomData,
+                })
             } else {
                 Err(ApiError::Forbidden)
             }

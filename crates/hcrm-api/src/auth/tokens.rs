@@ -23,12 +23,20 @@ pub struct JwtKeys {
 
 impl JwtKeys {
     pub fn new(secret: &[u8]) -> JwtKeys {
-        JwtKeys { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret) }
+        JwtKeys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+        }
     }
 
     pub fn issue(&self, user: Uuid, ttl_secs: i64) -> Result<String, jsonwebtoken::errors::Error> {
         let now = chrono::Utc::now().timestamp();
-        let claims = Claims { sub: user, iat: now, exp: now + ttl_secs, iss: ISSUER.into() };
+        let claims = Claims {
+            sub: user,
+            iat: now,
+            exp: now + ttl_secs,
+            iss: ISSUER.into(),
+        };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
     }
 
@@ -39,7 +47,9 @@ impl JwtKeys {
         v.leeway = 0;
         v.set_issuer(&[ISSUER]);
         v.set_required_spec_claims(&["exp", "sub", "iss"]);
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &v).ok().map(|d| d.claims.sub)
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &v)
+            .ok()
+            .map(|d| d.claims.sub)
     }
 }
 
@@ -74,10 +84,20 @@ mod tests {
         assert_eq!(JwtKeys::new(b"other").verify(&token), None);
         // Tampered payload.
         let parts: Vec<&str> = token.split('.').collect();
-        let payload = B64.encode(format!(r#"{{"sub":"{}","iat":0,"exp":9999999999,"iss":"hcrm"}}"#, Uuid::now_v7()));
-        assert_eq!(keys.verify(&format!("{}.{}.{}", parts[0], payload, parts[2])), None);
+        let payload = B64.encode(format!(
+            r#"{{"sub":"{}","iat":0,"exp":9999999999,"iss":"hcrm"}}"#,
+            Uuid::now_v7()
+        ));
+        assert_eq!(
+            keys.verify(&format!("{}.{}.{}", parts[0], payload, parts[2])),
+            None
+        );
         // alg: none.
-        let none = format!("{}.{}.", B64.encode(r#"{"alg":"none","typ":"JWT"}"#), payload);
+        let none = format!(
+            "{}.{}.",
+            B64.encode(r#"{"alg":"none","typ":"JWT"}"#),
+            payload
+        );
         assert_eq!(keys.verify(&none), None);
     }
 

@@ -47,7 +47,11 @@ pub struct ListQuery {
     (status = 422, description = "invalid limit or offset", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/audit-events")]
-pub async fn list(auth: Authz<perm::AuditRead>, state: web::Data<AppState>, query: web::Query<ListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    auth: Authz<perm::AuditRead>,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let w = window(q.limit, q.offset)?;
     let filter = Filter {
@@ -61,6 +65,8 @@ pub async fn list(auth: Authz<perm::AuditRead>, state: web::Data<AppState>, quer
         to: q.to.map(|t| t.naive_utc()),
     };
     let scope = auth.caller.scope();
-    let result = state.db(move |c| Ok(store::list(c, &scope, &filter, w)?)).await?;
+    let result = state
+        .db(move |c| Ok(store::list(c, &scope, &filter, w)?))
+        .await?;
     Ok(HttpResponse::Ok().json(page(result, w)))
 }

@@ -1,12 +1,12 @@
 //! sign-in, token refresh with rotation, sign-out, and who am I.
 
-use actix_web::{HttpRequest, HttpResponse, post, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Duration;
 use hcrm_db::users::Principal;
 use hcrm_db::{DbConn, audit, auth as store, users};
+use hcrm_domain::PermissionSet;
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::auth::{LoginRequest, Me, RefreshRequest, TokenResponse};
-use hcrm_domain::PermissionSet;
 use uuid::Uuid;
 
 use crate::auth::extract::remote_addr;
@@ -15,7 +15,13 @@ use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-fn event(action: &str, user: Option<Uuid>, username: &str, addr: Option<String>, flagged: bool) -> audit::Entry {
+fn event(
+    action: &str,
+    user: Option<Uuid>,
+    username: &str,
+    addr: Option<String>,
+    flagged: bool,
+) -> audit::Entry {
     audit::Entry {
         actor_id: user,
         actor_username: Some(username.to_string()),
@@ -30,10 +36,21 @@ fn event(action: &str, user: Option<Uuid>, username: &str, addr: Option<String>,
 }
 
 /// Issues an access token and a refresh token of `family`, storing the latter's hash.
-fn issue(conn: &mut DbConn, state: &AppState, user: Uuid, family: &str) -> Result<TokenResponse, ApiError> {
+fn issue(
+    conn: &mut DbConn,
+    state: &AppState,
+    user: Uuid,
+    family: &str,
+) -> Result<TokenResponse, ApiError> {
     let refresh_token = tokens::new_refresh_token();
     let expires = hcrm_db::now() + Duration::days(state.settings.refresh_ttl_days);
-    store::insert_refresh(conn, user, family, tokens::refresh_hash(&refresh_token), expires)?;
+    store::insert_refresh(
+        conn,
+        user,
+        family,
+        tokens::refresh_hash(&refresh_token),
+        expires,
+    )?;
     let access = state
         .jwt
         .issue(user, state.settings.access_ttl_secs)
@@ -57,9 +74,16 @@ fn issue(conn: &mut DbConn, state: &AppState, user: Uuid, family: &str) -> Resul
     (status = 429, description = "too many failed attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/login")]
-pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<LoginRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: JsonBody<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.valid()?;
-    let LoginRequest { username, password: pw } = body;
+    let LoginRequest {
+        username,
+        password: pw,
+    } = body;
     let addr = remote_addr(&req);
     let window = state.settings.throttle_window_secs;
     let max = state.settings.max_failed_logins;
@@ -69,10 +93,13 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
             let username = username.clone();
             move |c| {
                 let now = hcrm_db::now();
-                let failures = store::recent_failures(c, &username, now - Duration::seconds(window))?;
+                let failures =
+                    store::recent_failures(c, &username, now - Duration::seconds(window))?;
                 let throttled = (failures.len() >= max).then(|| {
                     let oldest_counting = failures[failures.len() - max];
-                    (oldest_counting + Duration::seconds(window) - now).num_seconds().max(1) as u64
+                    (oldest_counting + Duration::seconds(window) - now)
+                        .num_seconds()
+                        .max(1) as u64
                 });
                 Ok((users::credentials(c, &username)?, throttled))
             }
@@ -120,7 +147,11 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
     (status = 401, description = "unknown, expired, revoked or reused refresh token", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/refresh")]
-pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn refresh(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: JsonBody<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.valid()?;
     let hash = tokens::refresh_hash(&body.refresh_token);
     let addr = remote_addr(&req);
@@ -136,7 +167,9 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: JsonBod
             }
             if token.used_at.is_some() || !store::consume_refresh(c, &token.id)? {
                 store::revoke_family(c, &token.family_id)?;
-                let name = users::principal(c, user).map(|p| p.username).unwrap_or_default();
+                let name = users::principal(c, user)
+                    .map(|p| p.username)
+                    .unwrap_or_default();
                 audit::record(c, event("refresh_reuse", Some(user), &name, addr, true))?;
                 return Ok(Err("refresh token reused; the session is revoked"));
             }
@@ -147,7 +180,9 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: JsonBod
             issue(c, &state2, user, &token.family_id).map(Ok)
         })
         .await?;
-    outcome.map(|t| HttpResponse::Ok().json(t)).map_err(ApiError::Unauthorized)
+    outcome
+        .map(|t| HttpResponse::Ok().json(t))
+        .map_err(ApiError::Unauthorized)
 }
 
 /// Sign out: revoke the refresh token and every token rotated from the same sign-in.
@@ -156,7 +191,11 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: JsonBod
     (status = 422, description = "invalid input", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/logout")]
-pub async fn logout(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: JsonBody<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.valid()?;
     let hash = tokens::refresh_hash(&body.refresh_token);
     let addr = remote_addr(&req);
@@ -165,7 +204,9 @@ pub async fn logout(state: web::Data<AppState>, req: HttpRequest, body: JsonBody
             if let Some(token) = store::find_refresh(c, &hash)? {
                 store::revoke_family(c, &token.family_id)?;
                 let user = token.user()?;
-                let name = users::principal(c, user).map(|p| p.username).unwrap_or_default();
+                let name = users::principal(c, user)
+                    .map(|p| p.username)
+                    .unwrap_or_default();
                 audit::record(c, event("logout", Some(user), &name, addr, false))?;
             }
             Ok(())

@@ -1,8 +1,8 @@
 //! ORG-2: departments of an institution.
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use hcrm_db::departments::{self as store, Filter, Sort};
 use hcrm_db::audit;
+use hcrm_db::departments::{self as store, Filter, Sort};
 use hcrm_domain::api::audit::changes;
 use hcrm_domain::api::org::{Department, DepartmentCreate, DepartmentUpdate};
 use hcrm_domain::api::{Page, Problem};
@@ -40,13 +40,27 @@ pub struct ListQuery {
     (status = 422, description = "invalid limit, offset or sort", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/departments")]
-pub async fn list(auth: Authz<perm::DepartmentRead>, state: web::Data<AppState>, query: web::Query<ListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    auth: Authz<perm::DepartmentRead>,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let w = window(q.limit, q.offset)?;
-    let (sort, desc) = sort(q.sort.as_deref(), &[("name", Sort::Name), ("created_at", Sort::CreatedAt)], Sort::Name)?;
-    let filter = Filter { institution_id: q.institution_id, q: q.q, active: q.active };
+    let (sort, desc) = sort(
+        q.sort.as_deref(),
+        &[("name", Sort::Name), ("created_at", Sort::CreatedAt)],
+        Sort::Name,
+    )?;
+    let filter = Filter {
+        institution_id: q.institution_id,
+        q: q.q,
+        active: q.active,
+    };
     let scope = auth.caller.scope();
-    let result = state.db(move |c| Ok(store::list(c, &scope, &filter, sort, desc, w)?)).await?;
+    let result = state
+        .db(move |c| Ok(store::list(c, &scope, &filter, sort, desc, w)?))
+        .await?;
     Ok(HttpResponse::Ok().json(page(result, w)))
 }
 
@@ -60,15 +74,29 @@ pub async fn list(auth: Authz<perm::DepartmentRead>, state: web::Data<AppState>,
     (status = 422, description = "invalid fields or unknown institution", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/departments")]
-pub async fn create(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppState>, body: JsonBody<DepartmentCreate>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    auth: Authz<perm::DepartmentWrite>,
+    state: web::Data<AppState>,
+    body: JsonBody<DepartmentCreate>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.valid()?;
     let caller = auth.caller;
     let dept = state
         .write(move |c| {
-            hcrm_db::institutions::get(c, &caller.scope(), body.institution_id)
-                .map_err(|_| ApiError::field("institution_id", "bad_reference", "no such institution"))?;
+            hcrm_db::institutions::get(c, &caller.scope(), body.institution_id).map_err(|_| {
+                ApiError::field("institution_id", "bad_reference", "no such institution")
+            })?;
             let dept = store::create(c, &body)?;
-            audit::record(c, caller.audit("create", "department", dept.id, Some(dept.institution_id), changes(None, Some(&dept))))?;
+            audit::record(
+                c,
+                caller.audit(
+                    "create",
+                    "department",
+                    dept.id,
+                    Some(dept.institution_id),
+                    changes(None, Some(&dept)),
+                ),
+            )?;
             Ok(dept)
         })
         .await?;
@@ -82,13 +110,24 @@ pub async fn create(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppStat
     (status = 404, description = "no such department in the caller's scope", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/departments/{id}")]
-pub async fn get(auth: Authz<perm::DepartmentRead>, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    auth: Authz<perm::DepartmentRead>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let (id, scope) = (id.into_inner(), auth.caller.scope());
     let dept = state.db(move |c| Ok(store::get(c, &scope, id)?)).await?;
     Ok(versioned(&dept, dept.version))
 }
 
-async fn apply(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppState>, id: Uuid, version: Option<i32>, patch: DepartmentUpdate, action: &'static str) -> Result<HttpResponse, ApiError> {
+async fn apply(
+    auth: Authz<perm::DepartmentWrite>,
+    state: web::Data<AppState>,
+    id: Uuid,
+    version: Option<i32>,
+    patch: DepartmentUpdate,
+    action: &'static str,
+) -> Result<HttpResponse, ApiError> {
     let caller = auth.caller;
     let dept = state
         .write(move |c| {
@@ -98,7 +137,16 @@ async fn apply(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppState>, i
                 None => store::get(c, &scope, id)?.version,
             };
             let (before, after) = store::update(c, &scope, id, version, &patch)?;
-            audit::record(c, caller.audit(action, "department", id, Some(after.institution_id), changes(Some(&before), Some(&after))))?;
+            audit::record(
+                c,
+                caller.audit(
+                    action,
+                    "department",
+                    id,
+                    Some(after.institution_id),
+                    changes(Some(&before), Some(&after)),
+                ),
+            )?;
             Ok(after)
         })
         .await?;
@@ -119,7 +167,13 @@ async fn apply(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppState>, i
     (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
 ))]
 #[patch("/departments/{id}")]
-pub async fn update(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<DepartmentUpdate>) -> Result<HttpResponse, ApiError> {
+pub async fn update(
+    auth: Authz<perm::DepartmentWrite>,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: JsonBody<DepartmentUpdate>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.valid()?;
     let version = expected_version(&req, body.version)?;
     apply(auth, state, id.into_inner(), Some(version), body, "update").await
@@ -133,7 +187,14 @@ pub async fn update(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppStat
     (status = 404, description = "no such department in the caller's scope", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/departments/{id}/deactivate")]
-pub async fn deactivate(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    let patch = DepartmentUpdate { active: Some(false), ..Default::default() };
+pub async fn deactivate(
+    auth: Authz<perm::DepartmentWrite>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let patch = DepartmentUpdate {
+        active: Some(false),
+        ..Default::default()
+    };
     apply(auth, state, id.into_inner(), None, patch, "deactivate").await
 }

@@ -40,17 +40,32 @@ pub struct ListQuery {
     (status = 422, description = "invalid limit or offset", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/doctors")]
-pub async fn list(auth: Authz<perm::DepartmentRead>, state: web::Data<AppState>, query: web::Query<ListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    auth: Authz<perm::DepartmentRead>,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let w = window(q.limit, q.offset)?;
-    let filter = Filter { institution_id: q.institution_id, department_id: q.department_id, q: q.q, active: q.active };
+    let filter = Filter {
+        institution_id: q.institution_id,
+        department_id: q.department_id,
+        q: q.q,
+        active: q.active,
+    };
     let scope = auth.caller.scope();
-    let result = state.db(move |c| Ok(store::list(c, &scope, &filter, w)?)).await?;
+    let result = state
+        .db(move |c| Ok(store::list(c, &scope, &filter, w)?))
+        .await?;
     Ok(HttpResponse::Ok().json(page(result, w)))
 }
 
 /// The institution of a department in scope, or a validation problem on `department_id`.
-fn department_institution(c: &mut DbConn, scope: &Scope, department: Uuid) -> Result<Uuid, ApiError> {
+fn department_institution(
+    c: &mut DbConn,
+    scope: &Scope,
+    department: Uuid,
+) -> Result<Uuid, ApiError> {
     hcrm_db::departments::get(c, scope, department)
         .map(|d| d.institution_id)
         .map_err(|_| ApiError::field("department_id", "bad_reference", "no such department"))
@@ -65,7 +80,11 @@ fn department_institution(c: &mut DbConn, scope: &Scope, department: Uuid) -> Re
     (status = 422, description = "invalid fields or unknown department", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/doctors")]
-pub async fn create(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppState>, body: JsonBody<DoctorCreate>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    auth: Authz<perm::DepartmentWrite>,
+    state: web::Data<AppState>,
+    body: JsonBody<DoctorCreate>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.valid()?;
     let caller = auth.caller;
     let doctor = state
@@ -73,7 +92,16 @@ pub async fn create(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppStat
             let institution = department_institution(c, &caller.scope(), body.department_id)?;
             let id = store::create(c, institution, &body)?;
             let doctor = store::get(c, &Scope::Group, id)?;
-            audit::record(c, caller.audit("create", "doctor", id, Some(institution), changes(None, Some(&doctor))))?;
+            audit::record(
+                c,
+                caller.audit(
+                    "create",
+                    "doctor",
+                    id,
+                    Some(institution),
+                    changes(None, Some(&doctor)),
+                ),
+            )?;
             Ok(doctor)
         })
         .await?;
@@ -87,7 +115,11 @@ pub async fn create(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppStat
     (status = 404, description = "no such doctor in the caller's scope", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/doctors/{id}")]
-pub async fn get(auth: Authz<perm::DepartmentRead>, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    auth: Authz<perm::DepartmentRead>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let (id, scope) = (id.into_inner(), auth.caller.scope());
     let doctor = state.db(move |c| Ok(store::get(c, &scope, id)?)).await?;
     Ok(versioned(&doctor, doctor.version))
@@ -106,16 +138,34 @@ pub async fn get(auth: Authz<perm::DepartmentRead>, state: web::Data<AppState>, 
     (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
 ))]
 #[patch("/doctors/{id}")]
-pub async fn update(auth: Authz<perm::DepartmentWrite>, state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<DoctorUpdate>) -> Result<HttpResponse, ApiError> {
+pub async fn update(
+    auth: Authz<perm::DepartmentWrite>,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: JsonBody<DoctorUpdate>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.valid()?;
     let version = expected_version(&req, body.version)?;
     let (id, caller) = (id.into_inner(), auth.caller);
     let doctor = state
         .write(move |c| {
             let scope = caller.scope();
-            let institution = body.department_id.map(|d| department_institution(c, &scope, d)).transpose()?;
+            let institution = body
+                .department_id
+                .map(|d| department_institution(c, &scope, d))
+                .transpose()?;
             let (before, after) = store::update(c, &scope, id, version, institution, &body)?;
-            audit::record(c, caller.audit("update", "doctor", id, Some(after.institution_id), changes(Some(&before), Some(&after))))?;
+            audit::record(
+                c,
+                caller.audit(
+                    "update",
+                    "doctor",
+                    id,
+                    Some(after.institution_id),
+                    changes(Some(&before), Some(&after)),
+                ),
+            )?;
             Ok(after)
         })
         .await?;

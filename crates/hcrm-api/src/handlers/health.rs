@@ -21,7 +21,10 @@ pub async fn healthz() -> HttpResponse {
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     state
-        .db(|c| c.batch_execute("SELECT 1").map_err(|_| ApiError::Unavailable))
+        .db(|c| {
+            c.batch_execute("SELECT 1")
+                .map_err(|_| ApiError::Unavailable)
+        })
         .await?;
     Ok(HttpResponse::Ok().content_type("text/plain").body("ready"))
 }

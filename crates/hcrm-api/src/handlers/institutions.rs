@@ -1,8 +1,8 @@
 //! ORG-1: institutions.
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use hcrm_db::institutions::{self as store, Filter, Sort};
 use hcrm_db::audit;
+use hcrm_db::institutions::{self as store, Filter, Sort};
 use hcrm_domain::api::audit::changes;
 use hcrm_domain::api::org::{Institution, InstitutionCreate, InstitutionUpdate};
 use hcrm_domain::api::{Page, Problem};
@@ -41,13 +41,31 @@ pub struct ListQuery {
     (status = 422, description = "invalid limit, offset or sort", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/institutions")]
-pub async fn list(auth: Authz<perm::InstitutionRead>, state: web::Data<AppState>, query: web::Query<ListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    auth: Authz<perm::InstitutionRead>,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let w = window(q.limit, q.offset)?;
-    let (sort, desc) = sort(q.sort.as_deref(), &[("code", Sort::Code), ("name", Sort::Name), ("created_at", Sort::CreatedAt)], Sort::Code)?;
-    let filter = Filter { q: q.q, local: q.local, active: q.active };
+    let (sort, desc) = sort(
+        q.sort.as_deref(),
+        &[
+            ("code", Sort::Code),
+            ("name", Sort::Name),
+            ("created_at", Sort::CreatedAt),
+        ],
+        Sort::Code,
+    )?;
+    let filter = Filter {
+        q: q.q,
+        local: q.local,
+        active: q.active,
+    };
     let scope = auth.caller.scope();
-    let result = state.db(move |c| Ok(store::list(c, &scope, &filter, sort, desc, w)?)).await?;
+    let result = state
+        .db(move |c| Ok(store::list(c, &scope, &filter, sort, desc, w)?))
+        .await?;
     Ok(HttpResponse::Ok().json(page(result, w)))
 }
 
@@ -61,13 +79,26 @@ pub async fn list(auth: Authz<perm::InstitutionRead>, state: web::Data<AppState>
     (status = 422, description = "invalid fields", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/institutions")]
-pub async fn create(auth: Authz<perm::InstitutionWrite>, state: web::Data<AppState>, body: JsonBody<InstitutionCreate>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    auth: Authz<perm::InstitutionWrite>,
+    state: web::Data<AppState>,
+    body: JsonBody<InstitutionCreate>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.valid()?;
     let caller = auth.caller;
     let inst = state
         .write(move |c| {
             let inst = store::create(c, &body)?;
-            audit::record(c, caller.audit("create", "institution", inst.id, Some(inst.id), changes(None, Some(&inst))))?;
+            audit::record(
+                c,
+                caller.audit(
+                    "create",
+                    "institution",
+                    inst.id,
+                    Some(inst.id),
+                    changes(None, Some(&inst)),
+                ),
+            )?;
             Ok(inst)
         })
         .await?;
@@ -81,13 +112,24 @@ pub async fn create(auth: Authz<perm::InstitutionWrite>, state: web::Data<AppSta
     (status = 404, description = "no such institution in the caller's scope", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/institutions/{id}")]
-pub async fn get(auth: Authz<perm::InstitutionRead>, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    auth: Authz<perm::InstitutionRead>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let (id, scope) = (id.into_inner(), auth.caller.scope());
     let inst = state.db(move |c| Ok(store::get(c, &scope, id)?)).await?;
     Ok(versioned(&inst, inst.version))
 }
 
-async fn apply(auth: Authz<perm::InstitutionWrite>, state: web::Data<AppState>, id: Uuid, version: Option<i32>, patch: InstitutionUpdate, action: &'static str) -> Result<HttpResponse, ApiError> {
+async fn apply(
+    auth: Authz<perm::InstitutionWrite>,
+    state: web::Data<AppState>,
+    id: Uuid,
+    version: Option<i32>,
+    patch: InstitutionUpdate,
+    action: &'static str,
+) -> Result<HttpResponse, ApiError> {
     let caller = auth.caller;
     let inst = state
         .write(move |c| {
@@ -97,7 +139,16 @@ async fn apply(auth: Authz<perm::InstitutionWrite>, state: web::Data<AppState>, 
                 None => store::get(c, &scope, id)?.version,
             };
             let (before, after) = store::update(c, &scope, id, version, &patch)?;
-            audit::record(c, caller.audit(action, "institution", id, Some(id), changes(Some(&before), Some(&after))))?;
+            audit::record(
+                c,
+                caller.audit(
+                    action,
+                    "institution",
+                    id,
+                    Some(id),
+                    changes(Some(&before), Some(&after)),
+                ),
+            )?;
             Ok(after)
         })
         .await?;
@@ -117,7 +168,13 @@ async fn apply(auth: Authz<perm::InstitutionWrite>, state: web::Data<AppState>, 
     (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
 ))]
 #[patch("/institutions/{id}")]
-pub async fn update(auth: Authz<perm::InstitutionWrite>, state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<InstitutionUpdate>) -> Result<HttpResponse, ApiError> {
+pub async fn update(
+    auth: Authz<perm::InstitutionWrite>,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: JsonBody<InstitutionUpdate>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.valid()?;
     let version = expected_version(&req, body.version)?;
     apply(auth, state, id.into_inner(), Some(version), body, "update").await
@@ -131,7 +188,14 @@ pub async fn update(auth: Authz<perm::InstitutionWrite>, state: web::Data<AppSta
     (status = 404, description = "no such institution in the caller's scope", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/institutions/{id}/deactivate")]
-pub async fn deactivate(auth: Authz<perm::InstitutionWrite>, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    let patch = InstitutionUpdate { active: Some(false), ..Default::default() };
+pub async fn deactivate(
+    auth: Authz<perm::InstitutionWrite>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let patch = InstitutionUpdate {
+        active: Some(false),
+        ..Default::default()
+    };
     apply(auth, state, id.into_inner(), None, patch, "deactivate").await
 }

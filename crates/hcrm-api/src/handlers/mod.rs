@@ -21,7 +21,11 @@ pub fn window(limit: Option<i64>, offset: Option<i64>) -> Result<ListWindow, Api
     let limit = limit.unwrap_or(DEFAULT_PAGE_SIZE);
     let offset = offset.unwrap_or(0);
     if !(1..=MAX_PAGE_SIZE).contains(&limit) {
-        return Err(ApiError::field("limit", "range", "must be between 1 and 200"));
+        return Err(ApiError::field(
+            "limit",
+            "range",
+            "must be between 1 and 200",
+        ));
     }
     if offset < 0 {
         return Err(ApiError::field("offset", "range", "must not be negative"));
@@ -30,11 +34,20 @@ pub fn window(limit: Option<i64>, offset: Option<i64>) -> Result<ListWindow, Api
 }
 
 pub fn page<T>((items, total): (Vec<T>, i64), w: ListWindow) -> Page<T> {
-    Page { items, total, limit: w.limit, offset: w.offset }
+    Page {
+        items,
+        total,
+        limit: w.limit,
+        offset: w.offset,
+    }
 }
 
 /// A sort parameter `field` or `-field` (descending), checked against the allowed fields.
-pub fn sort<'a, S: Copy>(raw: Option<&str>, allowed: &[(&'a str, S)], default: S) -> Result<(S, bool), ApiError> {
+pub fn sort<S: Copy>(
+    raw: Option<&str>,
+    allowed: &[(&str, S)],
+    default: S,
+) -> Result<(S, bool), ApiError> {
     let Some(raw) = raw.filter(|s| !s.is_empty()) else {
         return Ok((default, false));
     };
@@ -45,7 +58,14 @@ pub fn sort<'a, S: Copy>(raw: Option<&str>, allowed: &[(&'a str, S)], default: S
         .map(|(_, s)| (*s, desc))
         .ok_or_else(|| {
             let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
-            ApiError::field("sort", "invalid_sort", &format!("must be one of {} (prefix - for descending)", names.join(", ")))
+            ApiError::field(
+                "sort",
+                "invalid_sort",
+                &format!(
+                    "must be one of {} (prefix - for descending)",
+                    names.join(", ")
+                ),
+            )
         })
 }
 
@@ -54,9 +74,13 @@ pub fn expected_version(req: &HttpRequest, body_version: Option<i32>) -> Result<
     if let Some(v) = req.headers().get(header::IF_MATCH) {
         let raw = v.to_str().unwrap_or_default().trim();
         let raw = raw.strip_prefix("W/").unwrap_or(raw).trim_matches('"');
-        return raw
-            .parse()
-            .map_err(|_| ApiError::field("If-Match", "if_match", "must be the record's version, e.g. \"3\""));
+        return raw.parse().map_err(|_| {
+            ApiError::field(
+                "If-Match",
+                "if_match",
+                "must be the record's version, e.g. \"3\"",
+            )
+        });
     }
     body_version.ok_or(ApiError::PreconditionRequired)
 }

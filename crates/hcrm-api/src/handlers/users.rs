@@ -42,12 +42,23 @@ pub struct ListQuery {
     (status = 422, description = "invalid limit or offset", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/users")]
-pub async fn list(auth: Authz<perm::UserRead>, state: web::Data<AppState>, query: web::Query<ListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    auth: Authz<perm::UserRead>,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let w = window(q.limit, q.offset)?;
-    let filter = Filter { q: q.q, role: q.role, institution_id: q.institution_id, active: q.active };
+    let filter = Filter {
+        q: q.q,
+        role: q.role,
+        institution_id: q.institution_id,
+        active: q.active,
+    };
     let scope = auth.caller.scope();
-    let result = state.db(move |c| Ok(store::list(c, &scope, &filter, w)?)).await?;
+    let result = state
+        .db(move |c| Ok(store::list(c, &scope, &filter, w)?))
+        .await?;
     Ok(HttpResponse::Ok().json(page(result, w)))
 }
 
@@ -66,14 +77,24 @@ fn check_refs(
     }
     let scope = caller.scope();
     if group_wide && scope != Scope::Group {
-        return Err(ApiError::field("group_wide", "scope", "only a group-wide user may grant group-wide access"));
+        return Err(ApiError::field(
+            "group_wide",
+            "scope",
+            "only a group-wide user may grant group-wide access",
+        ));
     }
     for (i, id) in institutions.iter().enumerate() {
-        hcrm_db::institutions::get(c, &scope, *id)
-            .map_err(|_| ApiError::field(&format!("institution_ids[{i}]"), "bad_reference", "no such institution"))?;
+        hcrm_db::institutions::get(c, &scope, *id).map_err(|_| {
+            ApiError::field(
+                &format!("institution_ids[{i}]"),
+                "bad_reference",
+                "no such institution",
+            )
+        })?;
     }
     if let Some(s) = supervisor {
-        store::get(c, &scope, s).map_err(|_| ApiError::field("supervisor_id", "bad_reference", "no such user"))?;
+        store::get(c, &scope, s)
+            .map_err(|_| ApiError::field("supervisor_id", "bad_reference", "no such user"))?;
     }
     if let Some(d) = department {
         hcrm_db::departments::get(c, &scope, d)
@@ -96,16 +117,37 @@ fn first_institution(u: &User) -> Option<Uuid> {
     (status = 422, description = "invalid fields, references or scope", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/users")]
-pub async fn create(auth: Authz<perm::UserWrite>, state: web::Data<AppState>, body: JsonBody<UserCreate>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    auth: Authz<perm::UserWrite>,
+    state: web::Data<AppState>,
+    body: JsonBody<UserCreate>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.valid()?;
     let pw = body.password.clone();
     let hash = web::block(move || password::hash(&pw)).await??;
     let caller = auth.caller;
     let user = state
         .write(move |c| {
-            check_refs(c, &caller, &body.roles, body.group_wide, &body.institution_ids, body.supervisor_id, body.department_id)?;
+            check_refs(
+                c,
+                &caller,
+                &body.roles,
+                body.group_wide,
+                &body.institution_ids,
+                body.supervisor_id,
+                body.department_id,
+            )?;
             let user = store::create(c, &body, hash)?;
-            audit::record(c, caller.audit("create", "user", user.id, first_institution(&user), changes(None, Some(&user))))?;
+            audit::record(
+                c,
+                caller.audit(
+                    "create",
+                    "user",
+                    user.id,
+                    first_institution(&user),
+                    changes(None, Some(&user)),
+                ),
+            )?;
             Ok(user)
         })
         .await
@@ -124,16 +166,31 @@ pub async fn create(auth: Authz<perm::UserWrite>, state: web::Data<AppState>, bo
     (status = 404, description = "no such user in the caller's scope", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/users/{id}")]
-pub async fn get(auth: Authz<perm::UserRead>, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    auth: Authz<perm::UserRead>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let (id, scope) = (id.into_inner(), auth.caller.scope());
     let user = state.db(move |c| Ok(store::get(c, &scope, id)?)).await?;
     Ok(versioned(&user, user.version))
 }
 
-async fn apply(auth: Authz<perm::UserWrite>, state: web::Data<AppState>, id: Uuid, version: Option<i32>, patch: UserUpdate, action: &'static str) -> Result<HttpResponse, ApiError> {
+async fn apply(
+    auth: Authz<perm::UserWrite>,
+    state: web::Data<AppState>,
+    id: Uuid,
+    version: Option<i32>,
+    patch: UserUpdate,
+    action: &'static str,
+) -> Result<HttpResponse, ApiError> {
     let caller = auth.caller;
     if id == caller.principal.id && patch.active == Some(false) {
-        return Err(ApiError::field("active", "self", "you cannot deactivate yourself"));
+        return Err(ApiError::field(
+            "active",
+            "self",
+            "you cannot deactivate yourself",
+        ));
     }
     let hash = match patch.password.clone() {
         Some(pw) => Some(web::block(move || password::hash(&pw)).await??),
@@ -159,7 +216,11 @@ async fn apply(auth: Authz<perm::UserWrite>, state: web::Data<AppState>, id: Uui
                 patch.department_id.flatten(),
             )?;
             if patch.supervisor_id == Some(Some(id)) {
-                return Err(ApiError::field("supervisor_id", "self", "a user cannot supervise themself"));
+                return Err(ApiError::field(
+                    "supervisor_id",
+                    "self",
+                    "a user cannot supervise themself",
+                ));
             }
             let ends_sessions = hash.is_some() || patch.active == Some(false);
             let (before, after) = store::update(c, &scope, id, version, &patch, hash)?;
@@ -170,7 +231,10 @@ async fn apply(auth: Authz<perm::UserWrite>, state: web::Data<AppState>, id: Uui
             if patch.password.is_some() {
                 diff["password"] = serde_json::json!({"before": "***", "after": "***"});
             }
-            audit::record(c, caller.audit(action, "user", id, first_institution(&after), diff))?;
+            audit::record(
+                c,
+                caller.audit(action, "user", id, first_institution(&after), diff),
+            )?;
             Ok(after)
         })
         .await?;
@@ -190,7 +254,13 @@ async fn apply(auth: Authz<perm::UserWrite>, state: web::Data<AppState>, id: Uui
     (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
 ))]
 #[patch("/users/{id}")]
-pub async fn update(auth: Authz<perm::UserWrite>, state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<UserUpdate>) -> Result<HttpResponse, ApiError> {
+pub async fn update(
+    auth: Authz<perm::UserWrite>,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: JsonBody<UserUpdate>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.valid()?;
     let version = expected_version(&req, body.version)?;
     apply(auth, state, id.into_inner(), Some(version), body, "update").await
@@ -205,7 +275,14 @@ pub async fn update(auth: Authz<perm::UserWrite>, state: web::Data<AppState>, re
     (status = 422, description = "deactivating yourself", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/users/{id}/deactivate")]
-pub async fn deactivate(auth: Authz<perm::UserWrite>, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    let patch = UserUpdate { active: Some(false), ..Default::default() };
+pub async fn deactivate(
+    auth: Authz<perm::UserWrite>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let patch = UserUpdate {
+        active: Some(false),
+        ..Default::default()
+    };
     apply(auth, state, id.into_inner(), None, patch, "deactivate").await
 }

@@ -1,5 +1,5 @@
 //! A real HCRM server on a free loopback port over a fresh database, driven over HTTP.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -32,15 +32,27 @@ pub struct Res {
 
 impl Res {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// Asserts a problem+json error of `status` and `code` (the last segment of `type`).
     #[track_caller]
     pub fn problem(&self, status: u16, code: &str) -> &Self {
         assert_eq!(self.status, status, "body: {}", self.body);
-        assert_eq!(self.content_type, "application/problem+json", "body: {}", self.body);
-        assert_eq!(self.body["type"], format!("/problems/{code}"), "body: {}", self.body);
+        assert_eq!(
+            self.content_type, "application/problem+json",
+            "body: {}",
+            self.body
+        );
+        assert_eq!(
+            self.body["type"],
+            format!("/problems/{code}"),
+            "body: {}",
+            self.body
+        );
         assert_eq!(self.body["status"], status);
         self
     }
@@ -54,7 +66,11 @@ impl Res {
     pub fn field_errors(&self) -> Vec<String> {
         self.body["errors"]
             .as_array()
-            .map(|a| a.iter().map(|e| e["field"].as_str().unwrap_or_default().to_string()).collect())
+            .map(|a| {
+                a.iter()
+                    .map(|e| e["field"].as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
@@ -110,12 +126,25 @@ impl Srv {
             .http_status_as_error(false)
             .build()
             .into();
-        Srv { base: format!("http://127.0.0.1:{port}"), backend, agent, handle, thread: Some(thread), db }
+        Srv {
+            base: format!("http://127.0.0.1:{port}"),
+            backend,
+            agent,
+            handle,
+            thread: Some(thread),
+            db,
+        }
     }
 
     /// A request with an optional bearer token and JSON body.
     pub fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<&Value>) -> Res {
-        self.raw(method, path, token, &[], body.map(|b| ("application/json", b.to_string())))
+        self.raw(
+            method,
+            path,
+            token,
+            &[],
+            body.map(|b| ("application/json", b.to_string())),
+        )
     }
 
     pub fn raw(
@@ -135,7 +164,9 @@ impl Srv {
             req = req.header(*k, *v);
         }
         let result = match body {
-            Some((ct, text)) => self.agent.run(req.header("Content-Type", ct).body(text).unwrap()),
+            Some((ct, text)) => self
+                .agent
+                .run(req.header("Content-Type", ct).body(text).unwrap()),
             None => self.agent.run(req.body(()).unwrap()),
         };
         let mut res = result.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
@@ -153,7 +184,12 @@ impl Srv {
             .collect();
         let text = res.body_mut().read_to_string().unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Res { status, body, content_type, headers }
+        Res {
+            status,
+            body,
+            content_type,
+            headers,
+        }
     }
 
     pub fn get(&self, path: &str, token: &str) -> Res {
@@ -166,11 +202,22 @@ impl Srv {
 
     pub fn patch(&self, path: &str, token: &str, version: i64, body: Value) -> Res {
         let v = format!("\"{version}\"");
-        self.raw("PATCH", path, Some(token), &[("If-Match", &v)], Some(("application/json", body.to_string())))
+        self.raw(
+            "PATCH",
+            path,
+            Some(token),
+            &[("If-Match", &v)],
+            Some(("application/json", body.to_string())),
+        )
     }
 
     pub fn login_tokens(&self, username: &str, password: &str) -> Res {
-        self.call("POST", "/api/v1/auth/login", None, Some(&json!({"username": username, "password": password})))
+        self.call(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(&json!({"username": username, "password": password})),
+        )
     }
 
     #[track_caller]
@@ -207,7 +254,9 @@ impl Srv {
 
     /// Number of rows in a list endpoint, as the admin sees them.
     pub fn total(&self, path: &str) -> i64 {
-        self.get(path, &self.admin()).ok(200)["total"].as_i64().unwrap()
+        self.get(path, &self.admin()).ok(200)["total"]
+            .as_i64()
+            .unwrap()
     }
 }
 

@@ -73,8 +73,16 @@ mod tests {
 
     #[test]
     fn only_changed_fields_are_recorded() {
-        let before = Rec { name: "A", hotline: Some("1"), version: 1 };
-        let after = Rec { name: "A", hotline: None, version: 2 };
+        let before = Rec {
+            name: "A",
+            hotline: Some("1"),
+            version: 1,
+        };
+        let after = Rec {
+            name: "A",
+            hotline: None,
+            version: 2,
+        };
         assert_eq!(
             changes(Some(&before), Some(&after)),
             json!({"hotline": {"before": "1", "after": null}})
@@ -83,7 +91,11 @@ mod tests {
 
     #[test]
     fn creation_records_every_field() {
-        let rec = Rec { name: "A", hotline: None, version: 1 };
+        let rec = Rec {
+            name: "A",
+            hotline: None,
+            version: 1,
+        };
         assert_eq!(
             changes(None, Some(&rec)),
             json!({"name": {"before": null, "after": "A"}})

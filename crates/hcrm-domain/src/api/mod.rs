@@ -32,7 +32,10 @@ pub struct FieldError {
     #[cfg_attr(feature = "openapi", schema(example = "institution_code"))]
     pub code: String,
     /// English description.
-    #[cfg_attr(feature = "openapi", schema(example = "must be 2 to 6 upper-case letters or digits"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "must be 2 to 6 upper-case letters or digits")
+    )]
     pub message: String,
 }
 

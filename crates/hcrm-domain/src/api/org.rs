@@ -92,10 +92,18 @@ pub struct InstitutionUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(custom(function = "validation::time_zone"))]
     pub time_zone: Option<String>,
-    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(length(max = 200))]
     pub address: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(custom(function = "validation::phone"))]
     pub hotline: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -149,10 +157,18 @@ pub struct DepartmentUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(length(min = 1, max = 100), custom(function = "validation::not_blank"))]
     pub name: Option<String>,
-    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(length(min = 1, max = 20))]
     pub code: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(custom(function = "validation::phone"))]
     pub phone: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -363,7 +379,11 @@ pub struct UserUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(custom(function = "validation::password"))]
     pub password: Option<String>,
-    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(custom(function = "validation::mobile"))]
     pub phone: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -374,9 +394,17 @@ pub struct UserUpdate {
     pub institution_ids: Option<Vec<Uuid>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_wide: Option<bool>,
-    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub supervisor_id: Option<Option<Uuid>>,
-    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub department_id: Option<Option<Uuid>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
@@ -386,12 +414,22 @@ pub struct UserUpdate {
 
 /// Why a combination of roles, institutions and group-wide scope is not allowed, if it is not.
 /// A group-wide user needs a role that may be group-wide; everyone else needs an institution.
-pub fn scope_problem(roles: &[Role], group_wide: bool, institutions: usize) -> Option<(&'static str, &'static str)> {
+pub fn scope_problem(
+    roles: &[Role],
+    group_wide: bool,
+    institutions: usize,
+) -> Option<(&'static str, &'static str)> {
     if group_wide && !roles.iter().any(|r| r.may_be_group_wide()) {
-        return Some(("group_wide", "only director, executive and admin may be group-wide"));
+        return Some((
+            "group_wide",
+            "only director, executive and admin may be group-wide",
+        ));
     }
     if !group_wide && institutions == 0 {
-        return Some(("institution_ids", "a user who is not group-wide needs at least one institution"));
+        return Some((
+            "institution_ids",
+            "a user who is not group-wide needs at least one institution",
+        ));
     }
     None
 }
@@ -445,17 +483,29 @@ mod tests {
             capacity: 10,
         };
         assert!(both.validate().is_err());
-        let weekly = ScheduleSlot { date: None, ..both.clone() };
+        let weekly = ScheduleSlot {
+            date: None,
+            ..both.clone()
+        };
         assert!(weekly.validate().is_ok());
-        let bad_day = ScheduleSlot { weekday: Some(8), ..weekly };
+        let bad_day = ScheduleSlot {
+            weekday: Some(8),
+            ..weekly
+        };
         assert!(bad_day.validate().is_err());
     }
 
     #[test]
     fn scope_rules() {
         assert!(scope_problem(&[Role::Admin], true, 0).is_none());
-        assert_eq!(scope_problem(&[Role::Agent], true, 1).map(|p| p.0), Some("group_wide"));
-        assert_eq!(scope_problem(&[Role::Agent], false, 0).map(|p| p.0), Some("institution_ids"));
+        assert_eq!(
+            scope_problem(&[Role::Agent], true, 1).map(|p| p.0),
+            Some("group_wide")
+        );
+        assert_eq!(
+            scope_problem(&[Role::Agent], false, 0).map(|p| p.0),
+            Some("institution_ids")
+        );
         assert!(scope_problem(&[Role::Agent], false, 1).is_none());
     }
 }

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs Debian's Chromium and ChromeDriver for the browser end-to-end test when missing.
+set -euo pipefail
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+    exit 0
+fi
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || { echo "install chromium and chromium-driver (Debian packages) as root" >&2; exit 1; }
+    SUDO=sudo
+fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
