@@ -23,6 +23,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("login.busy", "正在登录…", "Signing in…"),
     ("logout", "退出登录", "Sign out"),
     // navigation
+    ("nav.label", "主菜单", "Main menu"),
     ("nav.group.work", "业务", "Work"),
     ("nav.group.admin", "系统管理", "Administration"),
     ("nav.home", "首页", "Home"),

@@ -67,8 +67,9 @@ pub fn Shell(props: &ShellProps) -> Html {
         let navigator = navigator.clone();
         Callback::from(move |_| {
             let api = api.clone();
+            // Land the next user on the home page, not on whatever this user had open.
             if let Some(n) = &navigator {
-                n.push(&Route::Login);
+                n.push(&Route::Home);
             }
             yew::platform::spawn_local(async move { api.logout().await });
         })
@@ -101,7 +102,7 @@ pub fn Shell(props: &ShellProps) -> Html {
                 </div>
             </header>
             <div class="body">
-                <nav id="nav" class="sidenav">
+                <nav id="nav" class="sidenav" aria-label={tr(lang, "nav.label")}>
                     <div class="nav-group">{ tr(lang, "nav.group.work") }</div>
                     <ul>{ work }</ul>
                     if !admin.is_empty() {
