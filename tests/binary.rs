@@ -198,3 +198,56 @@ fn commands_migrate_openapi_user_create_and_demo_on_every_backend() {
         assert_eq!(status, 401, "{backend}");
     }
 }
+
+/// REL-2 / OPS-3: when PostgreSQL refuses connections `/readyz` reports 503 problem+json and
+/// requests fail fast with 503; when it is back the server recovers by itself.
+#[test]
+fn database_outage_is_503_and_the_server_recovers() {
+    if !backends().contains(&"postgres") {
+        return; // needs a database server that can be made unreachable
+    }
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    let dir = TempDir::new();
+    let db = TestDb::new("postgres");
+    let name = db.url.rsplit('/').next().unwrap().to_string();
+    let admin_url = std::env::var("HCRM_TEST_DATABASE_URL").unwrap();
+    let server = Server::start(&dir.0, &[("DATABASE_URL", db.url.as_str())]);
+    let token = server.login("admin", ADMIN_PASSWORD);
+
+    let mut admin = PgConnection::establish(&admin_url).unwrap();
+    admin
+        .batch_execute(&format!(
+            "ALTER DATABASE {name} ALLOW_CONNECTIONS false; \
+             SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}';"
+        ))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let (status, _, body) = server.text("/readyz");
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("/problems/unavailable"), "{body}");
+    let (status, problem) = server.json("GET", "/api/v1/auth/me", Some(&token), None);
+    assert_eq!(
+        (status, problem["type"].as_str()),
+        (503, Some("/problems/unavailable"))
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "fails fast enough"
+    );
+    assert!(
+        !problem.to_string().contains(&name),
+        "no connection details leak"
+    );
+
+    admin
+        .batch_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while server.status("/readyz") != 200 {
+        assert!(std::time::Instant::now() < deadline, "did not recover");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let (status, _) = server.json("GET", "/api/v1/auth/me", Some(&token), None);
+    assert_eq!(status, 200);
+}

@@ -25,8 +25,12 @@ pub enum ApiError {
     Forbidden,
     #[error("not found")]
     NotFound,
-    #[error("{0}")]
-    Duplicate(String),
+    /// A unique value is taken; `field` names it when known.
+    #[error("{detail}")]
+    Duplicate {
+        field: Option<&'static str>,
+        detail: String,
+    },
     #[error("the record was changed by someone else; reload it (current version {current})")]
     Stale { current: i32 },
     #[error("send the version you read in If-Match (or as `version`)")]
@@ -61,7 +65,7 @@ impl ApiError {
             ApiError::InvalidCredentials => "invalid_credentials",
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound => "not_found",
-            ApiError::Duplicate(_) => "duplicate",
+            ApiError::Duplicate { .. } => "duplicate",
             ApiError::Stale { .. } => "stale",
             ApiError::PreconditionRequired => "precondition_required",
             ApiError::PayloadTooLarge => "payload_too_large",
@@ -81,7 +85,7 @@ impl ApiError {
             ApiError::InvalidCredentials => "Sign-in failed",
             ApiError::Forbidden => "Forbidden",
             ApiError::NotFound => "Not found",
-            ApiError::Duplicate(_) => "Already exists",
+            ApiError::Duplicate { .. } => "Already exists",
             ApiError::Stale { .. } => "Stale version",
             ApiError::PreconditionRequired => "Version required",
             ApiError::PayloadTooLarge => "Payload too large",
@@ -100,6 +104,14 @@ impl ApiError {
             detail: Some(self.to_string()),
             errors: match self {
                 ApiError::Validation(e) => e.clone(),
+                ApiError::Duplicate {
+                    field: Some(field),
+                    detail,
+                } => vec![FieldError {
+                    field: field.to_string(),
+                    code: "duplicate".into(),
+                    message: detail.clone(),
+                }],
                 _ => Vec::new(),
             },
         }
@@ -114,7 +126,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(_) | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Duplicate(_) => StatusCode::CONFLICT,
+            ApiError::Duplicate { .. } => StatusCode::CONFLICT,
             ApiError::Stale { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -144,14 +156,26 @@ impl ResponseError for ApiError {
     }
 }
 
+/// Names the field of a unique-value conflict, for `map_err` on a write.
+pub fn duplicate_of(field: &'static str, detail: &'static str) -> impl Fn(ApiError) -> ApiError {
+    move |e| match e {
+        ApiError::Duplicate { .. } => ApiError::Duplicate {
+            field: Some(field),
+            detail: detail.into(),
+        },
+        other => other,
+    }
+}
+
 impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
         match e {
             DbError::NotFound => ApiError::NotFound,
             DbError::Stale { current } => ApiError::Stale { current },
-            DbError::Duplicate(_) => {
-                ApiError::Duplicate("a record with the same unique value already exists".into())
-            }
+            DbError::Duplicate(_) => ApiError::Duplicate {
+                field: None,
+                detail: "a record with the same unique value already exists".into(),
+            },
             DbError::BadReference(_) => ApiError::field(
                 "reference",
                 "bad_reference",

@@ -87,6 +87,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(users::get)
                 .service(users::update)
                 .service(users::deactivate)
+                .service(api_keys::list)
+                .service(api_keys::create)
+                .service(api_keys::revoke)
                 .service(audit::list),
         );
 }

@@ -241,3 +241,94 @@ fn deactivation_and_password_change_end_sessions() {
         assert_eq!(events["items"][0]["changes"]["password"]["after"], "***");
     });
 }
+
+/// machine clients use API keys — shown once, stored hashed, scoped as their integration
+/// user, revocable.
+#[test]
+fn api_keys_act_as_their_integration_user_until_revoked() {
+    each_backend(|srv| {
+        let admin = srv.admin();
+        let a = srv.institution(&admin, "BJ01", true);
+        let b = srv.institution(&admin, "SH01", false);
+        let his = srv.user(&admin, "his.bj01", &["integration"], &a);
+        let agent = srv.user(&admin, "agent.bj01", &["agent"], &a);
+        let his_id = his["id"].as_str().unwrap();
+
+        let r = srv.post(
+            &format!("/api/v1/users/{}/api-keys", agent["id"].as_str().unwrap()),
+            &admin,
+            json!({"name": "x"}),
+        );
+        r.problem(422, "validation");
+        let r = srv.post(
+            &format!("/api/v1/users/{his_id}/api-keys"),
+            &admin,
+            json!({"name": "HIS", "expires_at": "2020-01-01T00:00:00Z"}),
+        );
+        assert_eq!(r.field_errors(), ["expires_at"]);
+        let agent_token = srv.login("agent.bj01", "Passw0rd-x");
+        srv.post(
+            &format!("/api/v1/users/{his_id}/api-keys"),
+            &agent_token,
+            json!({"name": "HIS"}),
+        )
+        .problem(403, "forbidden");
+
+        let created = srv
+            .post(
+                &format!("/api/v1/users/{his_id}/api-keys"),
+                &admin,
+                json!({"name": "HIS 生产环境"}),
+            )
+            .ok(201)
+            .clone();
+        let key = created["key"].as_str().unwrap().to_string();
+        assert!(key.starts_with("hk_") && key.len() == 67);
+        // Listed without the key itself.
+        let list = srv
+            .get(&format!("/api/v1/users/{his_id}/api-keys"), &admin)
+            .ok(200)
+            .clone();
+        assert_eq!(list[0]["prefix"], &key[..9]);
+        assert!(!list.to_string().contains(&key));
+
+        let me = srv.get("/api/v1/auth/me", &key).ok(200).clone();
+        assert_eq!(me["username"], "his.bj01");
+        assert_eq!(me["roles"], json!(["integration"]));
+        // Scoped to its institution.
+        srv.get(
+            &format!("/api/v1/institutions/{}", b["id"].as_str().unwrap()),
+            &key,
+        )
+        .problem(404, "not_found");
+        srv.get(
+            &format!("/api/v1/institutions/{}", a["id"].as_str().unwrap()),
+            &key,
+        )
+        .ok(200);
+        srv.get("/api/v1/users", &key).problem(403, "forbidden");
+        assert!(
+            srv.get(&format!("/api/v1/users/{his_id}/api-keys"), &admin)
+                .ok(200)[0]["last_used_at"]
+                .is_string()
+        );
+
+        let id = created["api_key"]["id"].as_str().unwrap();
+        srv.post(
+            &format!("/api/v1/api-keys/{id}/revoke"),
+            &admin,
+            json!(null),
+        )
+        .ok(200);
+        srv.get("/api/v1/auth/me", &key)
+            .problem(401, "unauthorized");
+        srv.get("/api/v1/auth/me", "hk_0000")
+            .problem(401, "unauthorized");
+        let audit = srv
+            .get("/api/v1/audit-events?entity_type=api_key", &admin)
+            .ok(200)
+            .clone();
+        assert_eq!(audit["total"], 2);
+        assert!(!audit.to_string().contains(&key));
+    });
+}

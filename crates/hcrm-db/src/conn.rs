@@ -101,7 +101,8 @@ pub fn connect(url: &str, max_size: u32) -> Result<Pool, DbError> {
     r2d2::Pool::builder()
         .max_size(max_size)
         .min_idle(Some(1))
-        .connection_timeout(Duration::from_secs(5))
+        // REL-2: fail fast with 503 when the database is unreachable.
+        .connection_timeout(Duration::from_secs(3))
         .test_on_check_out(true)
         .build(Manager { backend })
         .map_err(|e| DbError::Unavailable(e.to_string()))

@@ -4,6 +4,7 @@
 //! an SQLite file). Query functions take `&mut DbConn` so they work alike inside and outside a
 //! transaction; they never see the API's types of request, only domain types.
 
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod conn;

@@ -130,6 +130,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        user_id -> Text,
+        name -> Text,
+        prefix -> Text,
+        key_hash -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     write_lock (id) {
         id -> Integer,
         n -> BigInt,
@@ -143,6 +158,7 @@ diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(user_institutions -> users (user_id));
 diesel::joinable!(user_institutions -> institutions (institution_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(api_keys -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     institutions,
@@ -155,5 +171,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     login_attempts,
     audit_events,
+    api_keys,
     write_lock,
 );

@@ -13,7 +13,8 @@ use hcrm_domain::api::org::{
 };
 use hcrm_domain::{Role, Scope};
 
-const TABLES: [&str; 11] = [
+const TABLES: [&str; 12] = [
+    "api_keys",
     "audit_events",
     "departments",
     "doctor_schedules",

@@ -13,6 +13,7 @@ use hcrm_db::users::Principal;
 use hcrm_domain::{Permission, PermissionSet, Scope};
 use uuid::Uuid;
 
+use crate::auth::tokens;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -74,10 +75,20 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
         .ok_or(ApiError::Internal)?
         .clone();
     let token = bearer(&req).ok_or(ApiError::Unauthorized("missing bearer token"))?;
-    let user = state
-        .jwt
-        .verify(&token)
-        .ok_or(ApiError::Unauthorized("invalid or expired token"))?;
+    let user = if token.starts_with(tokens::API_KEY_PREFIX) {
+        let hash = tokens::refresh_hash(&token);
+        state
+            .db(move |c| Ok(hcrm_db::api_keys::authenticate(c, &hash)?))
+            .await?
+            .ok_or(ApiError::Unauthorized(
+                "invalid, expired or revoked API key",
+            ))?
+    } else {
+        state
+            .jwt
+            .verify(&token)
+            .ok_or(ApiError::Unauthorized("invalid or expired token"))?
+    };
     let principal = state
         .db(move |c| match hcrm_db::users::principal(c, user) {
             Err(hcrm_db::DbError::NotFound) => Err(ApiError::Unauthorized("unknown user")),

@@ -60,7 +60,17 @@ pub fn new_refresh_token() -> String {
     format!("rt_{}", hex::encode(bytes))
 }
 
-/// What is stored of a refresh token: its SHA-256, so a database leak reveals no token.
+/// A new API key for a machine client: `hk_` and 32 random bytes in hex.
+pub fn new_api_key() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    format!("{API_KEY_PREFIX}{}", hex::encode(bytes))
+}
+
+/// API keys are told from JWTs by this prefix.
+pub const API_KEY_PREFIX: &str = "hk_";
+
+/// What is stored of a refresh token or an API key: its SHA-256, so a database leak reveals no token.
 pub fn refresh_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }

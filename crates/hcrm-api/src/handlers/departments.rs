@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::auth::{Authz, perm};
 use crate::body::JsonBody;
-use crate::error::ApiError;
+use crate::error::{ApiError, duplicate_of};
 use crate::handlers::{created, expected_version, page, sort, versioned, window};
 use crate::state::AppState;
 
@@ -99,7 +99,11 @@ pub async fn create(
             )?;
             Ok(dept)
         })
-        .await?;
+        .await
+        .map_err(duplicate_of(
+            "name",
+            "the institution already has a department of this name",
+        ))?;
     Ok(created(&dept, dept.version))
 }
 
@@ -149,7 +153,11 @@ async fn apply(
             )?;
             Ok(after)
         })
-        .await?;
+        .await
+        .map_err(duplicate_of(
+            "name",
+            "the institution already has a department of this name",
+        ))?;
     Ok(versioned(&dept, dept.version))
 }
 

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::auth::{Authz, perm};
 use crate::body::JsonBody;
-use crate::error::ApiError;
+use crate::error::{ApiError, duplicate_of};
 use crate::handlers::{created, expected_version, page, sort, versioned, window};
 use crate::state::AppState;
 
@@ -101,7 +101,8 @@ pub async fn create(
             )?;
             Ok(inst)
         })
-        .await?;
+        .await
+        .map_err(duplicate_of("code", "another institution has this code"))?;
     Ok(created(&inst, inst.version))
 }
 

@@ -1,5 +1,6 @@
 //! HTTP handlers, one file per resource; each is thin: check, call hcrm-db, audit, answer.
 
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod departments;

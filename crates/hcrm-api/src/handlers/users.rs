@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::auth::{Authz, Caller, password, perm};
 use crate::body::JsonBody;
-use crate::error::ApiError;
+use crate::error::{ApiError, duplicate_of};
 use crate::handlers::{created, expected_version, page, versioned, window};
 use crate::state::AppState;
 
@@ -151,10 +151,7 @@ pub async fn create(
             Ok(user)
         })
         .await
-        .map_err(|e| match e {
-            ApiError::Duplicate(_) => ApiError::Duplicate("the username is taken".into()),
-            other => other,
-        })?;
+        .map_err(duplicate_of("username", "the username is taken"))?;
     Ok(created(&user, user.version))
 }
 

@@ -68,3 +68,46 @@ impl Me {
         self.permissions.contains(&permission)
     }
 }
+
+/// An API key of a machine client. The key itself is shown only once, at creation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiKey {
+    pub id: Uuid,
+    /// The integration user the key acts as (its roles and institutions apply).
+    pub user_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(example = "HIS 生产环境"))]
+    pub name: String,
+    /// The first characters of the key, to recognise it.
+    #[cfg_attr(feature = "openapi", schema(example = "hk_3f9a1c"))]
+    pub prefix: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"name": "HIS 生产环境", "expires_at": "2027-12-31T16:00:00Z"})))]
+#[serde(deny_unknown_fields)]
+pub struct ApiKeyCreate {
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::validation::not_blank")
+    )]
+    pub name: String,
+    /// When the key stops working; never when absent.
+    #[serde(default)]
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The new key — store it now, it cannot be shown again — and its record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiKeyCreated {
+    /// Send as `Authorization: Bearer <key>`.
+    #[cfg_attr(feature = "openapi", schema(example = "hk_3f9a1c0d…"))]
+    pub key: String,
+    pub api_key: ApiKey,
+}

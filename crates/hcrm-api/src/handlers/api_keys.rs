@@ -1,0 +1,119 @@
+//! API keys for machine clients. A key acts as its integration user (roles and
+//! institutions), is shown once, stored as a hash, and can be revoked.
+
+use actix_web::{HttpResponse, get, post, web};
+use hcrm_db::{api_keys as store, audit, users};
+use hcrm_domain::Role;
+use hcrm_domain::api::Problem;
+use hcrm_domain::api::auth::{ApiKey, ApiKeyCreate, ApiKeyCreated};
+use uuid::Uuid;
+
+use crate::auth::{Authz, perm, tokens};
+use crate::body::JsonBody;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The API keys of a user (never the keys themselves).
+#[utoipa::path(tag = "users", security(("bearer" = [])), params(("id" = Uuid, Path, description = "the user")), responses(
+    (status = 200, body = Vec<ApiKey>),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks user.write", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such user in the caller's scope", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/users/{id}/api-keys")]
+pub async fn list(
+    auth: Authz<perm::UserWrite>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, scope) = (id.into_inner(), auth.caller.scope());
+    let keys = state
+        .db(move |c| {
+            users::get(c, &scope, id)?;
+            Ok(store::list_for_user(c, id)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(keys))
+}
+
+/// Create an API key for an integration user. The response holds the key; it is not stored
+/// and cannot be shown again.
+#[utoipa::path(tag = "users", security(("bearer" = [])), params(("id" = Uuid, Path, description = "the integration user")), request_body = ApiKeyCreate, responses(
+    (status = 201, body = ApiKeyCreated),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks user.write", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such user in the caller's scope", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid fields, or the user is not an integration client", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/users/{id}/api-keys")]
+pub async fn create(
+    auth: Authz<perm::UserWrite>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    body: JsonBody<ApiKeyCreate>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.valid()?;
+    let (id, caller) = (id.into_inner(), auth.caller);
+    if body.expires_at.is_some_and(|t| t <= chrono::Utc::now()) {
+        return Err(ApiError::field(
+            "expires_at",
+            "past",
+            "must be in the future",
+        ));
+    }
+    let key = tokens::new_api_key();
+    let (prefix, hash) = (key[..9].to_string(), tokens::refresh_hash(&key));
+    let created = state
+        .write(move |c| {
+            let user = users::get(c, &caller.scope(), id)?;
+            if !user.roles.contains(&Role::Integration) {
+                return Err(ApiError::field("user", "not_integration", "API keys are for users with the integration role"));
+            }
+            let api_key = store::create(c, id, &body.name, &prefix, hash, body.expires_at.map(|t| t.naive_utc()), caller.principal.id)?;
+            let changes = serde_json::json!({"name": {"before": null, "after": api_key.name}, "prefix": {"before": null, "after": api_key.prefix}});
+            audit::record(c, caller.audit("create", "api_key", api_key.id, user.institutions.first().map(|i| i.id), changes))?;
+            Ok(api_key)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(ApiKeyCreated {
+        key,
+        api_key: created,
+    }))
+}
+
+/// Revoke an API key: it stops working at once.
+#[utoipa::path(tag = "users", security(("bearer" = [])), params(("id" = Uuid, Path, description = "the key")), responses(
+    (status = 200, body = ApiKey),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks user.write", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such key in the caller's scope", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/api-keys/{id}/revoke")]
+pub async fn revoke(
+    auth: Authz<perm::UserWrite>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, caller) = (id.into_inner(), auth.caller);
+    let key = state
+        .write(move |c| {
+            let key = store::get(c, id)?;
+            let user = users::get(c, &caller.scope(), key.user_id)?;
+            let key = store::revoke(c, id)?;
+            let changes =
+                serde_json::json!({"revoked_at": {"before": null, "after": key.revoked_at}});
+            audit::record(
+                c,
+                caller.audit(
+                    "revoke",
+                    "api_key",
+                    id,
+                    user.institutions.first().map(|i| i.id),
+                    changes,
+                ),
+            )?;
+            Ok(key)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(key))
+}

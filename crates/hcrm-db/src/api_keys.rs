@@ -1,0 +1,127 @@
+//! API keys of machine clients, stored as SHA-256 hashes.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use hcrm_domain::api::auth::ApiKey;
+use uuid::Uuid;
+
+use crate::conn::DbConn;
+use crate::error::DbError;
+use crate::schema::api_keys;
+use crate::util::{new_id, now, parse_id, utc};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = api_keys)]
+struct Row {
+    id: String,
+    user_id: String,
+    name: String,
+    prefix: String,
+    key_hash: String,
+    created_by: Option<String>,
+    created_at: NaiveDateTime,
+    expires_at: Option<NaiveDateTime>,
+    last_used_at: Option<NaiveDateTime>,
+    revoked_at: Option<NaiveDateTime>,
+}
+
+impl Row {
+    fn into_dto(self) -> Result<ApiKey, DbError> {
+        Ok(ApiKey {
+            id: parse_id(&self.id)?,
+            user_id: parse_id(&self.user_id)?,
+            name: self.name,
+            prefix: self.prefix,
+            created_at: utc(self.created_at),
+            expires_at: self.expires_at.map(utc),
+            last_used_at: self.last_used_at.map(utc),
+            revoked_at: self.revoked_at.map(utc),
+        })
+    }
+}
+
+pub fn create(
+    conn: &mut DbConn,
+    user_id: Uuid,
+    name: &str,
+    prefix: &str,
+    key_hash: String,
+    expires_at: Option<NaiveDateTime>,
+    created_by: Uuid,
+) -> Result<ApiKey, DbError> {
+    let row = Row {
+        id: new_id(),
+        user_id: user_id.to_string(),
+        name: name.trim().to_string(),
+        prefix: prefix.to_string(),
+        key_hash,
+        created_by: Some(created_by.to_string()),
+        created_at: now(),
+        expires_at,
+        last_used_at: None,
+        revoked_at: None,
+    };
+    diesel::insert_into(api_keys::table)
+        .values(&row)
+        .execute(conn)?;
+    row.into_dto()
+}
+
+pub fn list_for_user(conn: &mut DbConn, user_id: Uuid) -> Result<Vec<ApiKey>, DbError> {
+    api_keys::table
+        .filter(api_keys::user_id.eq(user_id.to_string()))
+        .order(api_keys::id.desc())
+        .select(Row::as_select())
+        .load::<Row>(conn)?
+        .into_iter()
+        .map(Row::into_dto)
+        .collect()
+}
+
+pub fn get(conn: &mut DbConn, id: Uuid) -> Result<ApiKey, DbError> {
+    api_keys::table
+        .find(id.to_string())
+        .select(Row::as_select())
+        .first::<Row>(conn)?
+        .into_dto()
+}
+
+pub fn revoke(conn: &mut DbConn, id: Uuid) -> Result<ApiKey, DbError> {
+    diesel::update(
+        api_keys::table
+            .find(id.to_string())
+            .filter(api_keys::revoked_at.is_null()),
+    )
+    .set(api_keys::revoked_at.eq(Some(now())))
+    .execute(conn)?;
+    get(conn, id)
+}
+
+/// The user of a live key (not revoked, not expired); records its use at most once a minute.
+pub fn authenticate(conn: &mut DbConn, key_hash: &str) -> Result<Option<Uuid>, DbError> {
+    let t = now();
+    let found: Option<(String, String)> = api_keys::table
+        .filter(api_keys::key_hash.eq(key_hash))
+        .filter(api_keys::revoked_at.is_null())
+        .filter(
+            api_keys::expires_at
+                .is_null()
+                .or(api_keys::expires_at.gt(t)),
+        )
+        .select((api_keys::id, api_keys::user_id))
+        .first(conn)
+        .optional()?;
+    let Some((id, user)) = found else {
+        return Ok(None);
+    };
+    diesel::update(
+        api_keys::table.find(&id).filter(
+            api_keys::last_used_at
+                .is_null()
+                .or(api_keys::last_used_at.lt(t - chrono::Duration::minutes(1))),
+        ),
+    )
+    .set(api_keys::last_used_at.eq(Some(t)))
+    .execute(conn)?;
+    parse_id(&user).map(Some)
+}
