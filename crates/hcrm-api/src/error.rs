@@ -33,6 +33,8 @@ pub enum ApiError {
     },
     #[error("the record was changed by someone else; reload it (current version {current})")]
     Stale { current: i32 },
+    #[error("a request with this Idempotency-Key is still being handled; retry shortly")]
+    InProgress,
     #[error("send the version you read in If-Match (or as `version`)")]
     PreconditionRequired,
     #[error("the request body is too large")]
@@ -67,6 +69,7 @@ impl ApiError {
             ApiError::NotFound => "not_found",
             ApiError::Duplicate { .. } => "duplicate",
             ApiError::Stale { .. } => "stale",
+            ApiError::InProgress => "in_progress",
             ApiError::PreconditionRequired => "precondition_required",
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
@@ -87,6 +90,7 @@ impl ApiError {
             ApiError::NotFound => "Not found",
             ApiError::Duplicate { .. } => "Already exists",
             ApiError::Stale { .. } => "Stale version",
+            ApiError::InProgress => "Request in progress",
             ApiError::PreconditionRequired => "Version required",
             ApiError::PayloadTooLarge => "Payload too large",
             ApiError::UnsupportedMediaType => "Unsupported media type",
@@ -126,7 +130,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(_) | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Duplicate { .. } => StatusCode::CONFLICT,
+            ApiError::Duplicate { .. } | ApiError::InProgress => StatusCode::CONFLICT,
             ApiError::Stale { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,

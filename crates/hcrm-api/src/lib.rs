@@ -5,6 +5,7 @@ pub mod auth;
 pub mod body;
 pub mod error;
 pub mod handlers;
+pub mod idempotency;
 pub mod state;
 pub mod web_app;
 
@@ -134,6 +135,7 @@ pub fn app(
         .service(web::redirect("/docs", "/docs/"))
         .app_data(web::Data::new(web_app::WebDir(web_dir)))
         .default_service(web::to(web_app::fallback))
+        .wrap(actix_web::middleware::from_fn(idempotency::middleware))
         .wrap(Compress::default())
         .wrap(
             DefaultHeaders::new()

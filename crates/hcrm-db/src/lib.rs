@@ -11,6 +11,7 @@ pub mod conn;
 pub mod departments;
 pub mod doctors;
 pub mod error;
+pub mod idempotency;
 pub mod institutions;
 pub mod schema;
 #[cfg(feature = "testing")]

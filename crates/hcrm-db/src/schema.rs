@@ -145,6 +145,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (owner, idem_key) {
+        owner -> Text,
+        idem_key -> Text,
+        request_hash -> Text,
+        status -> Nullable<Integer>,
+        content_type -> Nullable<Text>,
+        response_body -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     write_lock (id) {
         id -> Integer,
         n -> BigInt,
@@ -172,5 +184,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_attempts,
     audit_events,
     api_keys,
+    idempotency_keys,
     write_lock,
 );

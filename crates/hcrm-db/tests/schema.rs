@@ -13,12 +13,13 @@ use hcrm_domain::api::org::{
 };
 use hcrm_domain::{Role, Scope};
 
-const TABLES: [&str; 12] = [
+const TABLES: [&str; 13] = [
     "api_keys",
     "audit_events",
     "departments",
     "doctor_schedules",
     "doctors",
+    "idempotency_keys",
     "institutions",
     "login_attempts",
     "refresh_tokens",

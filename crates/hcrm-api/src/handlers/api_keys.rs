@@ -38,7 +38,7 @@ pub async fn list(
 
 /// Create an API key for an integration user. The response holds the key; it is not stored
 /// and cannot be shown again.
-#[utoipa::path(tag = "users", security(("bearer" = [])), params(("id" = Uuid, Path, description = "the integration user")), request_body = ApiKeyCreate, responses(
+#[utoipa::path(tag = "users", security(("bearer" = [])), params(("id" = Uuid, Path, description = "the integration user"), ("Idempotency-Key" = Option<String>, Header, description = "makes a retried POST safe: a replay within 24 h returns the first answer (X-8)")), request_body = ApiKeyCreate, responses(
     (status = 201, body = ApiKeyCreated),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
     (status = 403, description = "lacks user.write", body = Problem, content_type = "application/problem+json"),

@@ -65,7 +65,7 @@ pub async fn list(
 }
 
 /// Create a department in one of the caller's institutions.
-#[utoipa::path(tag = "departments", security(("bearer" = [])), request_body = DepartmentCreate, responses(
+#[utoipa::path(tag = "departments", security(("bearer" = [])), request_body = DepartmentCreate, params(("Idempotency-Key" = Option<String>, Header, description = "makes a retried POST safe: a replay within 24 h returns the first answer (X-8)")), responses(
     (status = 201, body = Department),
     (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),

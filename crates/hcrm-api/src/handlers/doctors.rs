@@ -72,7 +72,7 @@ fn department_institution(
 }
 
 /// Add a doctor with a weekly (or dated) consultation schedule.
-#[utoipa::path(tag = "doctors", security(("bearer" = [])), request_body = DoctorCreate, responses(
+#[utoipa::path(tag = "doctors", security(("bearer" = [])), request_body = DoctorCreate, params(("Idempotency-Key" = Option<String>, Header, description = "makes a retried POST safe: a replay within 24 h returns the first answer (X-8)")), responses(
     (status = 201, body = Doctor),
     (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),

@@ -70,7 +70,7 @@ pub async fn list(
 }
 
 /// Create an institution (admin).
-#[utoipa::path(tag = "institutions", security(("bearer" = [])), request_body = InstitutionCreate, responses(
+#[utoipa::path(tag = "institutions", security(("bearer" = [])), request_body = InstitutionCreate, params(("Idempotency-Key" = Option<String>, Header, description = "makes a retried POST safe: a replay within 24 h returns the first answer (X-8)")), responses(
     (status = 201, body = Institution),
     (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),

@@ -108,7 +108,7 @@ fn first_institution(u: &User) -> Option<Uuid> {
 }
 
 /// Create a staff user with roles and institutions (admin).
-#[utoipa::path(tag = "users", security(("bearer" = [])), request_body = UserCreate, responses(
+#[utoipa::path(tag = "users", security(("bearer" = [])), request_body = UserCreate, params(("Idempotency-Key" = Option<String>, Header, description = "makes a retried POST safe: a replay within 24 h returns the first answer (X-8)")), responses(
     (status = 201, body = User),
     (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
