@@ -125,6 +125,35 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("user.group_wide.short", "集团级", "Group-wide"),
     ("user.last_login", "最近登录", "Last sign-in"),
     ("user.role_filter", "按角色筛选", "Filter by role"),
+    // API keys of integration users
+    ("apikey.title", "API 密钥", "API keys"),
+    ("apikey.title.of", "API 密钥：{}", "API keys: {}"),
+    ("apikey.usage", "对接系统调用接口时在请求头中携带 Authorization: Bearer <密钥>，权限与该对接用户的角色和机构相同。", "Integrated systems send Authorization: Bearer <key>; the key acts with this user's roles and institutions."),
+    ("apikey.close", "关闭", "Close"),
+    ("apikey.none", "该用户暂无 API 密钥", "This user has no API keys"),
+    ("apikey.name", "名称", "Name"),
+    ("apikey.name.hint", "用于识别该密钥，如 HIS 生产环境", "To recognise the key, e.g. HIS production"),
+    ("apikey.prefix", "前缀", "Prefix"),
+    ("apikey.created", "创建时间", "Created"),
+    ("apikey.expires", "有效期至", "Expires"),
+    ("apikey.expires.hint", "可选；留空则长期有效。到所选日期当天结束时失效", "Optional; leave empty for no expiry. Stops working at the end of that day"),
+    ("apikey.never", "长期有效", "Never"),
+    ("apikey.last_used", "最近使用", "Last used"),
+    ("apikey.unused", "从未使用", "Never used"),
+    ("apikey.valid", "有效", "Valid"),
+    ("apikey.expired", "已过期", "Expired"),
+    ("apikey.revoked", "已撤销", "Revoked"),
+    ("apikey.revoked.notice", "API 密钥已撤销", "The API key was revoked"),
+    ("apikey.revoke", "撤销", "Revoke"),
+    ("apikey.revoke.confirm", "确定撤销该 API 密钥吗？使用该密钥的系统将立即无法访问，且不能恢复。", "Revoke this API key? Systems using it lose access at once; this cannot be undone."),
+    ("apikey.new", "生成新密钥", "New API key"),
+    ("apikey.create", "生成密钥", "Create key"),
+    ("apikey.creating", "正在生成…", "Creating…"),
+    ("apikey.new.title", "已生成密钥“{}”", "API key \u{201c}{}\u{201d} created"),
+    ("apikey.new.warning", "请立即复制并妥善保存此密钥：它只显示这一次，关闭或离开后将无法再次查看。如遗失，只能撤销后重新生成。", "Copy this key now and store it safely: it is shown only this once and cannot be displayed again. If it is lost, revoke it and create a new one."),
+    ("apikey.copy", "复制", "Copy"),
+    ("apikey.copied", "已复制", "Copied"),
+    ("apikey.done", "我已保存，隐藏密钥", "I have stored it; hide the key"),
     // audit
     ("audit.title", "审计日志", "Audit trail"),
     ("audit.at", "时间", "When"),
@@ -143,6 +172,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("audit.do.login_failed", "登录失败", "failed sign-in"),
     ("audit.do.logout", "退出", "sign-out"),
     ("audit.do.read", "查看", "read"),
+    ("audit.do.revoke", "撤销", "revoke"),
     // profile
     ("profile.title", "个人信息", "My profile"),
     ("profile.username", "用户名", "Username"),
@@ -160,7 +190,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("problem.too_many_attempts.wait_min", "登录失败次数过多，请 {} 分钟后再试。", "Too many failed sign-ins; please try again in {} minutes."),
     ("problem.not_found", "记录不存在或无权查看。", "The record does not exist or you may not see it."),
     ("problem.stale", "该记录已被他人修改，现已显示最新内容，请重新修改后保存。", "Someone else changed this record; its latest version is shown now, please redo your change and save."),
-    ("problem.duplicate", "记录已存在（代码或用户名重复）。", "This record already exists (duplicate code or username)."),
+    ("problem.duplicate", "记录已存在，请修改标出的字段。", "This record already exists; please change the marked field."),
     ("problem.forbidden", "您没有执行此操作的权限。", "You are not allowed to do this."),
     ("problem.unauthorized", "登录已过期，请重新登录。", "Your session has expired; please sign in again."),
     ("problem.network", "无法连接服务器，请检查网络后重试。", "Cannot reach the server; check the network and retry."),
@@ -181,6 +211,13 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("field.group_wide", "只有客服总监、总经理和系统管理员可以是集团级", "Only directors, executives and administrators may be group-wide"),
     ("field.institution_ids", "非集团级员工至少需要一个机构", "Pick at least one institution for a user who is not group-wide"),
     ("field.range", "超出允许范围", "Is out of range"),
+    ("field.past", "须为将来的日期", "Must be in the future"),
+    ("field.not_integration", "只有具有“系统对接”角色的用户才能拥有 API 密钥", "Only users with the Integration client role can have API keys"),
+    ("field.self", "不能对自己执行此操作", "You cannot do this to yourself"),
+    ("field.scope", "超出您可授予的数据范围，或与所选角色不符", "Is outside the data scope you may grant, or does not fit the roles"),
+    ("field.bad_reference", "引用的记录不存在或您无权访问", "Refers to a record that does not exist or that you may not see"),
+    ("field.invalid_sort", "排序方式无效", "Is not a valid sort order"),
+    ("field.if_match", "版本号无效，请刷新后重试", "Has an invalid record version; reload and retry"),
     ("field.unknown", "不存在", "Does not exist"),
     ("field.invalid", "无效", "Is invalid"),
 ];
@@ -260,6 +297,13 @@ pub fn field_error_text(lang: Lang, code: &str) -> &'static str {
         "group_wide" => "field.group_wide",
         "institution_ids" | "institution_required" => "field.institution_ids",
         "range" => "field.range",
+        "past" => "field.past",
+        "not_integration" => "field.not_integration",
+        "self" => "field.self",
+        "scope" => "field.scope",
+        "bad_reference" => "field.bad_reference",
+        "invalid_sort" => "field.invalid_sort",
+        "if_match" => "field.if_match",
         "unknown" | "not_found" => "field.unknown",
         _ => "field.invalid",
     };
@@ -296,6 +340,29 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "{missing:?}");
+    }
+
+    #[test]
+    fn api_field_codes_are_translated() {
+        for code in [
+            "duplicate",
+            "past",
+            "not_integration",
+            "self",
+            "scope",
+            "bad_reference",
+            "invalid_sort",
+            "if_match",
+            "range",
+        ] {
+            for lang in [Lang::Zh, Lang::En] {
+                assert_ne!(
+                    field_error_text(lang, code),
+                    field_error_text(lang, "no-such-code"),
+                    "{code}"
+                );
+            }
+        }
     }
 
     #[test]

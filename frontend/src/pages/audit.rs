@@ -133,7 +133,7 @@ pub fn AuditPage() -> Html {
 }
 
 /// The instant in the browser's time zone (staff read times as their wall clock).
-fn local_time(at: DateTime<Utc>) -> String {
+pub(crate) fn local_time(at: DateTime<Utc>) -> String {
     let offset_minutes = js_sys::Date::new_0().get_timezone_offset();
     let local = at - Duration::minutes(offset_minutes as i64);
     local.format("%Y-%m-%d %H:%M:%S").to_string()
@@ -148,6 +148,7 @@ fn action_label(lang: Lang, action: &str) -> String {
         "login" => "audit.do.login",
         "login_failed" => "audit.do.login_failed",
         "logout" => "audit.do.logout",
+        "revoke" => "audit.do.revoke",
         "read" => "audit.do.read",
         other => return other.to_string(),
     };

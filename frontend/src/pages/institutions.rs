@@ -404,11 +404,8 @@ fn InstitutionForm(props: &InstitutionFormProps) -> Html {
                                 base.set(Some(latest));
                             }
                         }
-                        let mut field_errors = forms::from_problem(&p);
-                        if p.code() == "duplicate" && field_errors.is_empty() {
-                            field_errors.insert("code".into(), "duplicate".into());
-                        }
-                        server_errors.set(field_errors);
+                        // Duplicates (409) and validation problems name their fields.
+                        server_errors.set(forms::from_problem(&p));
                         problem.set(Some(p));
                     }
                 }

@@ -1,4 +1,5 @@
-//! 员工 — staff users: list, search, create, edit (If-Match), deactivate (ORG-4).
+//! 员工 — staff users: list, search, create, edit (If-Match), deactivate (ORG-4); the API keys
+//! of integration users.
 
 use hcrm_domain::api::org::{Institution, User, UserCreate, UserUpdate, scope_problem};
 use hcrm_domain::api::{Page, Problem};
@@ -14,6 +15,7 @@ use crate::components::pager::Pager;
 use crate::forms::{self, FieldErrors, is_stale};
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::tr;
+use crate::pages::api_keys::ApiKeysPanel;
 use crate::pages::institutions::{active_label, confirm};
 use crate::services::query;
 
@@ -40,6 +42,8 @@ pub fn UsersPage() -> Html {
     let problem = use_state(|| None::<Problem>);
     let notice = use_state(|| None::<AttrValue>);
     let editing = use_state(|| Editing::None);
+    // The integration user whose API keys are shown.
+    let keys_of = use_state(|| None::<User>);
     let institutions = use_state(Vec::<Institution>::new);
     let can_write = session.can(Permission::UserWrite);
     let my_id = session.me().map(|m| m.id);
@@ -126,9 +130,10 @@ pub fn UsersPage() -> Html {
         })
     };
     let on_new = {
-        let (editing, notice) = (editing.clone(), notice.clone());
+        let (editing, notice, keys_of) = (editing.clone(), notice.clone(), keys_of.clone());
         Callback::from(move |_| {
             notice.set(None);
+            keys_of.set(None);
             editing.set(Editing::New);
         })
     };
@@ -148,6 +153,10 @@ pub fn UsersPage() -> Html {
             }
         })
     };
+    let on_close_keys = {
+        let keys_of = keys_of.clone();
+        Callback::from(move |()| keys_of.set(None))
+    };
     let on_offset = {
         let offset = offset.clone();
         Callback::from(move |o| offset.set(o))
@@ -163,12 +172,24 @@ pub fn UsersPage() -> Html {
             .iter()
             .map(|u| {
                 let on_edit = {
-                    let (editing, notice, u) = (editing.clone(), notice.clone(), u.clone());
+                    let (editing, notice, keys_of, u) =
+                        (editing.clone(), notice.clone(), keys_of.clone(), u.clone());
                     Callback::from(move |_| {
                         notice.set(None);
+                        keys_of.set(None);
                         editing.set(Editing::Edit(u.clone()));
                     })
                 };
+                let on_keys = {
+                    let (editing, notice, keys_of, u) =
+                        (editing.clone(), notice.clone(), keys_of.clone(), u.clone());
+                    Callback::from(move |_| {
+                        notice.set(None);
+                        editing.set(Editing::None);
+                        keys_of.set(Some(u.clone()));
+                    })
+                };
+                let integration = u.roles.contains(&Role::Integration);
                 let on_deactivate = {
                     let (api, reload, problem) =
                         (session.api.clone(), reload.clone(), problem.clone());
@@ -212,6 +233,12 @@ pub fn UsersPage() -> Html {
                         <td class="actions">
                             if can_write {
                                 <button class="btn btn-small" onclick={on_edit}>{ tr(lang, "common.edit") }</button>
+                                if integration {
+                                    <button class="btn btn-small" data-api-keys={u.id.to_string()}
+                                            onclick={on_keys}>
+                                        { tr(lang, "apikey.title") }
+                                    </button>
+                                }
                                 if u.active && Some(u.id) != my_id {
                                     <button class="btn btn-small btn-danger" onclick={on_deactivate}>
                                         { tr(lang, "common.deactivate") }
@@ -249,6 +276,9 @@ pub fn UsersPage() -> Html {
                                   institutions={(*institutions).clone()} on_done={on_done.clone()} />
                     },
                 }
+            }
+            if let Some(u) = &*keys_of {
+                <ApiKeysPanel key={u.id.to_string()} user={u.clone()} on_close={on_close_keys} />
             }
             <form class="toolbar" onsubmit={on_search}>
                 <input id="user-search" type="search" value={(*search).clone()}
@@ -489,11 +519,8 @@ fn UserForm(props: &UserFormProps) -> Html {
                                 base.set(Some(latest));
                             }
                         }
-                        let mut field_errors = forms::from_problem(&p);
-                        if p.code() == "duplicate" && field_errors.is_empty() {
-                            field_errors.insert("username".into(), "duplicate".into());
-                        }
-                        server_errors.set(field_errors);
+                        // Duplicates (409) and validation problems name their fields.
+                        server_errors.set(forms::from_problem(&p));
                         problem.set(Some(p));
                     }
                 }

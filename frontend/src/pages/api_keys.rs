@@ -1,0 +1,415 @@
+//! API keys of an integration user: list, create (the key is shown once), revoke.
+//! Shown on the staff page as a panel (`#api-keys`) for users holding the integration role.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use hcrm_domain::api::Problem;
+use hcrm_domain::api::auth::{ApiKey, ApiKeyCreate, ApiKeyCreated};
+use hcrm_domain::api::org::User;
+use validator::Validate;
+use yew::prelude::*;
+
+use crate::components::banner::{ErrorBanner, Notice};
+use crate::components::field::{FieldErrorLine, TextField};
+use crate::forms::{self, FieldErrors};
+use crate::hooks::{use_lang, use_session};
+use crate::i18n::{tr, trf};
+use crate::pages::audit::local_time;
+use crate::pages::institutions::confirm;
+
+#[derive(Properties, PartialEq)]
+pub struct ApiKeysPanelProps {
+    pub user: User,
+    pub on_close: Callback<()>,
+}
+
+#[derive(Clone, PartialEq, Default)]
+struct KeyDraft {
+    name: String,
+    /// `YYYY-MM-DD` from the date input; empty for a key that never expires.
+    expires: String,
+}
+
+impl KeyDraft {
+    /// The request, with the expiry at the end of the chosen day in the browser's time zone.
+    fn create(&self) -> ApiKeyCreate {
+        ApiKeyCreate {
+            name: self.name.trim().to_string(),
+            expires_at: parse_date(&self.expires).map(|d| end_of_day(d, browser_offset(d))),
+        }
+    }
+
+    fn errors(&self, now: DateTime<Utc>) -> FieldErrors {
+        let mut errors = forms::from_validation(self.create().validate());
+        if !self.expires.is_empty() {
+            match parse_date(&self.expires) {
+                None => {
+                    errors.insert("expires_at".into(), "invalid".into());
+                }
+                Some(d) if end_of_day(d, browser_offset(d)) <= now => {
+                    errors.insert("expires_at".into(), "past".into());
+                }
+                Some(_) => {}
+            }
+        }
+        errors
+    }
+}
+
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
+/// 23:59:59 local time of `day`, as UTC; `offset_minutes` as JavaScript's
+/// `getTimezoneOffset()` (UTC minus local, so -480 in China).
+fn end_of_day(day: NaiveDate, offset_minutes: i64) -> DateTime<Utc> {
+    let local = day.and_hms_opt(23, 59, 59).unwrap_or_default().and_utc();
+    local + Duration::minutes(offset_minutes)
+}
+
+/// The browser's offset on `day` (daylight saving may differ from today's).
+#[cfg(target_arch = "wasm32")]
+fn browser_offset(day: NaiveDate) -> i64 {
+    use chrono::Datelike;
+    let date = js_sys::Date::new_with_year_month_day(
+        day.year().unsigned_abs(),
+        day.month0() as i32,
+        day.day() as i32,
+    );
+    date.get_timezone_offset() as i64
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn browser_offset(_day: NaiveDate) -> i64 {
+    0
+}
+
+#[cfg(target_arch = "wasm32")]
+fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+/// Puts `text` on the clipboard (best effort; the key can also be selected by hand).
+fn copy_to_clipboard(text: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().clipboard().write_text(text);
+    }
+}
+
+#[component]
+pub fn ApiKeysPanel(props: &ApiKeysPanelProps) -> Html {
+    let session = use_session();
+    let lang = use_lang();
+    let user_id = props.user.id;
+    let keys = use_state(|| None::<Vec<ApiKey>>);
+    let reload = use_state(|| 0_u32);
+    let problem = use_state(|| None::<Problem>);
+    let notice = use_state(|| None::<AttrValue>);
+    let form = use_state(KeyDraft::default);
+    let touched = use_state(Vec::<&'static str>::new);
+    let submitted = use_state(|| false);
+    let busy = use_state(|| false);
+    let server_errors = use_state(FieldErrors::new);
+    let created = use_state(|| None::<ApiKeyCreated>);
+    let copied = use_state(|| false);
+
+    {
+        let (api, keys, problem) = (session.api.clone(), keys.clone(), problem.clone());
+        use_effect_with((user_id, *reload), move |(id, _)| {
+            let path = format!("/users/{id}/api-keys");
+            yew::platform::spawn_local(async move {
+                match api.get::<Vec<ApiKey>>(&path).await {
+                    Ok(list) => keys.set(Some(list)),
+                    Err(p) => problem.set(Some(p)),
+                }
+            });
+        });
+    }
+
+    let errors = form.errors(now());
+    let mut shown = forms::visible(&errors, &touched, *submitted);
+    for (f, c) in server_errors.iter() {
+        shown.entry(f.clone()).or_insert_with(|| c.clone());
+    }
+    let err = |f: &str| shown.get(f).cloned();
+
+    let input = |field: &'static str, apply: fn(&mut KeyDraft, String)| {
+        let server_errors = server_errors.clone();
+        let cb = forms::text_input(form.clone(), touched.clone(), field, apply);
+        Callback::from(move |e: InputEvent| {
+            if server_errors.contains_key(field) {
+                let mut s = (*server_errors).clone();
+                s.remove(field);
+                server_errors.set(s);
+            }
+            cb.emit(e)
+        })
+    };
+
+    let onsubmit = {
+        let (form, touched, submitted, busy, problem, notice, server_errors, created, copied) = (
+            form.clone(),
+            touched.clone(),
+            submitted.clone(),
+            busy.clone(),
+            problem.clone(),
+            notice.clone(),
+            server_errors.clone(),
+            created.clone(),
+            copied.clone(),
+        );
+        let (api, reload) = (session.api.clone(), reload.clone());
+        let valid = errors.is_empty();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            submitted.set(true);
+            if !valid || *busy {
+                return;
+            }
+            busy.set(true);
+            problem.set(None);
+            notice.set(None);
+            let body = form.create();
+            let (form, touched, submitted, busy, problem, server_errors, created, copied) = (
+                form.clone(),
+                touched.clone(),
+                submitted.clone(),
+                busy.clone(),
+                problem.clone(),
+                server_errors.clone(),
+                created.clone(),
+                copied.clone(),
+            );
+            let (api, reload) = (api.clone(), reload.clone());
+            yew::platform::spawn_local(async move {
+                let path = format!("/users/{user_id}/api-keys");
+                let result = api.post::<ApiKeyCreated, _>(&path, &body).await;
+                busy.set(false);
+                match result {
+                    Ok(c) => {
+                        form.set(KeyDraft::default());
+                        touched.set(Vec::new());
+                        submitted.set(false);
+                        server_errors.set(FieldErrors::new());
+                        copied.set(false);
+                        created.set(Some(c));
+                        reload.set(*reload + 1);
+                    }
+                    Err(p) => {
+                        server_errors.set(forms::from_problem(&p));
+                        problem.set(Some(p));
+                    }
+                }
+            });
+        })
+    };
+
+    let on_copy = {
+        let (created, copied) = (created.clone(), copied.clone());
+        Callback::from(move |_| {
+            if let Some(c) = &*created {
+                copy_to_clipboard(&c.key);
+                copied.set(true);
+            }
+        })
+    };
+    let on_dismiss = {
+        let created = created.clone();
+        Callback::from(move |_| created.set(None))
+    };
+    let on_close = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |_| on_close.emit(()))
+    };
+
+    let current = now();
+    let rows: Html = match &*keys {
+        None => html! { <tr><td colspan="7" class="muted">{ tr(lang, "loading") }</td></tr> },
+        Some(list) if list.is_empty() => {
+            html! { <tr><td colspan="7" class="muted">{ tr(lang, "apikey.none") }</td></tr> }
+        }
+        Some(list) => list
+            .iter()
+            .map(|k| {
+                let expired = k.expires_at.is_some_and(|t| t <= current);
+                let status = if let Some(at) = k.revoked_at {
+                    html! {
+                        <span class="badge badge-off" title={local_time(at)}>
+                            { tr(lang, "apikey.revoked") }{ " " }{ local_time(at) }
+                        </span>
+                    }
+                } else if expired {
+                    html! { <span class="badge badge-warn">{ tr(lang, "apikey.expired") }</span> }
+                } else {
+                    html! { <span class="badge badge-ok">{ tr(lang, "apikey.valid") }</span> }
+                };
+                let on_revoke = {
+                    let (api, reload, problem, notice) = (
+                        session.api.clone(),
+                        reload.clone(),
+                        problem.clone(),
+                        notice.clone(),
+                    );
+                    let id = k.id;
+                    Callback::from(move |_| {
+                        if !confirm(tr(lang, "apikey.revoke.confirm")) {
+                            return;
+                        }
+                        let (api, reload, problem, notice) =
+                            (api.clone(), reload.clone(), problem.clone(), notice.clone());
+                        yew::platform::spawn_local(async move {
+                            let path = format!("/api-keys/{id}/revoke");
+                            match api.post_empty::<ApiKey>(&path, None).await {
+                                Ok(_) => {
+                                    problem.set(None);
+                                    notice.set(Some(tr(lang, "apikey.revoked.notice").into()));
+                                    reload.set(*reload + 1);
+                                }
+                                Err(p) => problem.set(Some(p)),
+                            }
+                        });
+                    })
+                };
+                html! {
+                    <tr data-key-id={k.id.to_string()}
+                        class={classes!((k.revoked_at.is_some() || expired).then_some("inactive"))}>
+                        <td>{ &k.name }</td>
+                        <td class="mono">{ format!("{}…", k.prefix) }</td>
+                        <td class="mono nowrap">{ local_time(k.created_at) }</td>
+                        <td class="mono nowrap">
+                            { k.expires_at.map(local_time).unwrap_or_else(|| tr(lang, "apikey.never").to_string()) }
+                        </td>
+                        <td class="mono nowrap">
+                            { k.last_used_at.map(local_time).unwrap_or_else(|| tr(lang, "apikey.unused").to_string()) }
+                        </td>
+                        <td>{ status }</td>
+                        <td class="actions">
+                            if k.revoked_at.is_none() {
+                                <button type="button" class="btn btn-small btn-danger"
+                                        data-revoke={k.id.to_string()} onclick={on_revoke}>
+                                    { tr(lang, "apikey.revoke") }
+                                </button>
+                            }
+                        </td>
+                    </tr>
+                }
+            })
+            .collect(),
+    };
+
+    let title = trf(lang, "apikey.title.of", &[&props.user.display_name]);
+    html! {
+        <section class="panel api-keys" id="api-keys" data-user-id={user_id.to_string()}>
+            <div class="page-head">
+                <h3>{ title }{ " " }<span class="mono muted">{ &props.user.username }</span></h3>
+                <button type="button" id="api-keys-close" class="btn btn-small" onclick={on_close}>
+                    { tr(lang, "apikey.close") }
+                </button>
+            </div>
+            <p class="hint">{ tr(lang, "apikey.usage") }</p>
+            <ErrorBanner problem={(*problem).clone()} />
+            <Notice text={(*notice).clone()} />
+            if let Some(c) = &*created {
+                <div class="secret-box" id="api-key-created" role="status">
+                    <div class="secret-title">
+                        { trf(lang, "apikey.new.title", &[&c.api_key.name]) }
+                    </div>
+                    <div class="secret-warning" role="alert">{ tr(lang, "apikey.new.warning") }</div>
+                    <div class="secret-row">
+                        <code id="api-key-secret" class="secret mono">{ &c.key }</code>
+                        <button type="button" id="api-key-copy" class="btn btn-small btn-primary"
+                                onclick={on_copy}>
+                            { tr(lang, if *copied { "apikey.copied" } else { "apikey.copy" }) }
+                        </button>
+                    </div>
+                    <button type="button" id="api-key-dismiss" class="btn btn-small" onclick={on_dismiss}>
+                        { tr(lang, "apikey.done") }
+                    </button>
+                </div>
+            }
+            <table class="grid" id="api-keys-table">
+                <thead><tr>
+                    <th>{ tr(lang, "apikey.name") }</th>
+                    <th>{ tr(lang, "apikey.prefix") }</th>
+                    <th>{ tr(lang, "apikey.created") }</th>
+                    <th>{ tr(lang, "apikey.expires") }</th>
+                    <th>{ tr(lang, "apikey.last_used") }</th>
+                    <th>{ tr(lang, "common.status") }</th>
+                    <th>{ tr(lang, "common.actions") }</th>
+                </tr></thead>
+                <tbody>{ rows }</tbody>
+            </table>
+            <form class="form api-key-form" id="api-key-form" {onsubmit} novalidate=true autocomplete="off">
+                <h4>{ tr(lang, "apikey.new") }</h4>
+                <div class="form-grid">
+                    <TextField id="api-key-name" label={tr(lang, "apikey.name")} value={form.name.clone()}
+                        oninput={input("name", |f, v| f.name = v)} error={err("name")}
+                        hint={tr(lang, "apikey.name.hint")} required=true autocomplete="off" />
+                    <TextField id="api-key-expires" label={tr(lang, "apikey.expires")} kind="date"
+                        value={form.expires.clone()} oninput={input("expires_at", |f, v| f.expires = v)}
+                        error={err("expires_at")} hint={tr(lang, "apikey.expires.hint")} />
+                </div>
+                <FieldErrorLine error={err("user")} />
+                <div class="form-actions">
+                    <button id="api-key-create" type="submit" class="btn btn-primary" disabled={*busy}>
+                        { if *busy { tr(lang, "apikey.creating") } else { tr(lang, "apikey.create") } }
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expiry_is_the_end_of_the_local_day() {
+        let day = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
+        // China: UTC+8, getTimezoneOffset() = -480.
+        assert_eq!(
+            end_of_day(day, -480).to_rfc3339(),
+            "2027-03-01T15:59:59+00:00"
+        );
+        assert_eq!(end_of_day(day, 0).to_rfc3339(), "2027-03-01T23:59:59+00:00");
+    }
+
+    #[test]
+    fn draft_checks_name_and_expiry() {
+        let now = DateTime::parse_from_rfc3339("2027-03-01T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let blank = KeyDraft {
+            name: " ".into(),
+            expires: String::new(),
+        };
+        assert_eq!(
+            blank.errors(now).get("name").map(String::as_str),
+            Some("blank")
+        );
+        let past = KeyDraft {
+            name: "HIS".into(),
+            expires: "2027-02-28".into(),
+        };
+        assert_eq!(
+            past.errors(now).get("expires_at").map(String::as_str),
+            Some("past")
+        );
+        let ok = KeyDraft {
+            name: "HIS".into(),
+            expires: "2027-03-01".into(),
+        };
+        assert!(ok.errors(now).is_empty());
+        assert!(ok.create().expires_at.is_some());
+        let never = KeyDraft {
+            name: "HIS".into(),
+            expires: String::new(),
+        };
+        assert_eq!(never.create().expires_at, None);
+    }
+}
