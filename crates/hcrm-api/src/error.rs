@@ -21,6 +21,12 @@ pub enum ApiError {
     Unauthorized(&'static str),
     #[error("invalid username or password")]
     InvalidCredentials,
+    #[error("enter the code of your authenticator app")]
+    TotpRequired,
+    #[error("the authenticator code is wrong or was already used")]
+    InvalidTotp,
+    #[error("your role requires two-factor sign-in: set it up under /auth/totp first")]
+    TotpEnrollmentRequired,
     #[error("you may not do this")]
     Forbidden,
     #[error("not found")]
@@ -65,6 +71,9 @@ impl ApiError {
             ApiError::InvalidBody(_) => "invalid_body",
             ApiError::Unauthorized(_) => "unauthorized",
             ApiError::InvalidCredentials => "invalid_credentials",
+            ApiError::TotpRequired => "totp_required",
+            ApiError::InvalidTotp => "invalid_totp",
+            ApiError::TotpEnrollmentRequired => "totp_enrollment_required",
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound => "not_found",
             ApiError::Duplicate { .. } => "duplicate",
@@ -85,7 +94,9 @@ impl ApiError {
             ApiError::BadRequest { .. } => "Bad request",
             ApiError::InvalidBody(_) => "Invalid request body",
             ApiError::Unauthorized(_) => "Authentication required",
-            ApiError::InvalidCredentials => "Sign-in failed",
+            ApiError::InvalidCredentials | ApiError::InvalidTotp => "Sign-in failed",
+            ApiError::TotpRequired => "Second factor required",
+            ApiError::TotpEnrollmentRequired => "Two-factor sign-in required",
             ApiError::Forbidden => "Forbidden",
             ApiError::NotFound => "Not found",
             ApiError::Duplicate { .. } => "Already exists",
@@ -127,8 +138,11 @@ impl ResponseError for ApiError {
         match self {
             ApiError::Validation(_) | ApiError::InvalidBody(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized(_) | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Unauthorized(_)
+            | ApiError::InvalidCredentials
+            | ApiError::TotpRequired
+            | ApiError::InvalidTotp => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden | ApiError::TotpEnrollmentRequired => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Duplicate { .. } | ApiError::InProgress => StatusCode::CONFLICT,
             ApiError::Stale { .. } => StatusCode::PRECONDITION_FAILED,
@@ -148,7 +162,10 @@ impl ResponseError for ApiError {
             ApiError::TooManyAttempts { retry_after } => {
                 res.insert_header((header::RETRY_AFTER, retry_after.to_string()));
             }
-            ApiError::Unauthorized(_) | ApiError::InvalidCredentials => {
+            ApiError::Unauthorized(_)
+            | ApiError::InvalidCredentials
+            | ApiError::TotpRequired
+            | ApiError::InvalidTotp => {
                 res.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
             }
             ApiError::Unavailable => {

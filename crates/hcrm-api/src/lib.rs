@@ -42,6 +42,7 @@ pub const MAX_JSON_BYTES: usize = 256 * 1024;
         (name = "doctors", description = "Doctors and their consultation schedules (ORG-2)"),
         (name = "users", description = "Staff users, roles and institutions (ORG-4)"),
         (name = "audit", description = "The audit trail (X-5)"),
+        (name = "settings", description = "Settings edited by administrators"),
         (name = "operations", description = "Liveness and readiness (OPS-3)"),
     )
 )]
@@ -69,6 +70,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(auth::refresh)
                 .service(auth::logout)
                 .service(auth::me)
+                .service(totp::setup)
+                .service(totp::enable)
+                .service(totp::disable)
                 .service(institutions::list)
                 .service(institutions::create)
                 .service(institutions::get)
@@ -91,6 +95,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(api_keys::list)
                 .service(api_keys::create)
                 .service(api_keys::revoke)
+                .service(totp::reset)
+                .service(settings::get_security)
+                .service(settings::put_security)
                 .service(audit::list),
         );
 }

@@ -332,3 +332,160 @@ fn api_keys_act_as_their_integration_user_until_revoked() {
         assert!(!audit.to_string().contains(&key));
     });
 }
+
+fn now() -> u64 {
+    chrono::Utc::now().timestamp() as u64
+}
+
+fn code_at(secret: &str, offset: i64) -> String {
+    hcrm_api::auth::totp::current_code(secret, (now() as i64 + offset) as u64)
+}
+
+/// X-6c: two-factor sign-in set up by the user, required per role by the admin.
+#[test]
+fn two_factor_sign_in_and_the_per_role_requirement() {
+    each_backend(|srv| {
+        let admin = srv.admin();
+        let setup = srv
+            .post("/api/v1/auth/totp/setup", &admin, json!(null))
+            .ok(200)
+            .clone();
+        let secret = setup["secret"].as_str().unwrap().to_string();
+        assert!(
+            setup["otpauth_uri"]
+                .as_str()
+                .unwrap()
+                .starts_with("otpauth://totp/HCRM:admin")
+        );
+        srv.post("/api/v1/auth/totp/enable", &admin, json!({"code": "12345"}))
+            .problem(422, "validation");
+        let wrong = if code_at(&secret, 0) == "000000" {
+            "111111"
+        } else {
+            "000000"
+        };
+        srv.post("/api/v1/auth/totp/enable", &admin, json!({"code": wrong}))
+            .problem(422, "validation");
+        let me = srv
+            .post(
+                "/api/v1/auth/totp/enable",
+                &admin,
+                json!({"code": code_at(&secret, 0)}),
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(me["totp_enabled"], true);
+
+        // Password alone: asked for the code, not counted as a failure.
+        srv.login_tokens("admin", ADMIN_PASSWORD)
+            .problem(401, "totp_required");
+        let login = |code: &str| {
+            srv.call(
+                "POST",
+                "/api/v1/auth/login",
+                None,
+                Some(&json!({"username": "admin", "password": ADMIN_PASSWORD, "totp_code": code})),
+            )
+        };
+        login(wrong).problem(401, "invalid_totp");
+        // The code used to enable cannot be used again; the next step's can, once.
+        let next = code_at(&secret, 30);
+        login(&next).ok(200);
+        login(&next).problem(401, "invalid_totp");
+        // A wrong password with a right code is still just a wrong password.
+        srv.call("POST", "/api/v1/auth/login", None, Some(&json!({"username": "admin", "password": "nope-nope1", "totp_code": code_at(&secret, -30)}))).problem(401, "invalid_credentials");
+
+        // The admin requires it for agents.
+        let inst = srv.institution(&admin, "BJ01", true);
+        srv.user(&admin, "agent.one", &["agent"], &inst);
+        let settings = srv.get("/api/v1/settings/security", &admin).ok(200).clone();
+        assert_eq!(settings, json!({"totp_required_roles": [], "version": 0}));
+        let saved = srv.raw(
+            "PUT",
+            "/api/v1/settings/security",
+            Some(&admin),
+            &[("If-Match", "\"0\"")],
+            Some((
+                "application/json",
+                json!({"totp_required_roles": ["agent"]}).to_string(),
+            )),
+        );
+        assert_eq!(saved.ok(200)["version"], 1);
+        srv.raw(
+            "PUT",
+            "/api/v1/settings/security",
+            Some(&admin),
+            &[("If-Match", "\"0\"")],
+            Some((
+                "application/json",
+                json!({"totp_required_roles": []}).to_string(),
+            )),
+        )
+        .problem(412, "stale");
+
+        let agent = srv.login("agent.one", "Passw0rd-x");
+        srv.raw(
+            "PUT",
+            "/api/v1/settings/security",
+            Some(&agent),
+            &[],
+            Some((
+                "application/json",
+                json!({"totp_required_roles": []}).to_string(),
+            )),
+        )
+        .problem(403, "totp_enrollment_required");
+        srv.get("/api/v1/institutions", &agent)
+            .problem(403, "totp_enrollment_required");
+        let me = srv.get("/api/v1/auth/me", &agent).ok(200).clone();
+        assert_eq!(
+            (me["totp_required"].clone(), me["totp_enabled"].clone()),
+            (json!(true), json!(false))
+        );
+        let agent_secret = srv
+            .post("/api/v1/auth/totp/setup", &agent, json!(null))
+            .ok(200)["secret"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        srv.post(
+            "/api/v1/auth/totp/enable",
+            &agent,
+            json!({"code": code_at(&agent_secret, 0)}),
+        )
+        .ok(200);
+        srv.get("/api/v1/institutions", &agent).ok(200);
+        let r = srv.post(
+            "/api/v1/auth/totp/disable",
+            &agent,
+            json!({"code": code_at(&agent_secret, 30)}),
+        );
+        r.problem(422, "validation");
+        assert_eq!(r.body["errors"][0]["code"], "totp_required_by_role");
+
+        // Lost phone: the admin resets it; the agent must set it up again.
+        let agent_id = me["id"].as_str().unwrap();
+        let r = srv.call(
+            "POST",
+            &format!("/api/v1/users/{agent_id}/totp/reset"),
+            Some(&admin),
+            None,
+        );
+        assert_eq!(r.status, 204);
+        srv.get("/api/v1/institutions", &agent)
+            .problem(403, "totp_enrollment_required");
+        let events = srv
+            .get("/api/v1/audit-events?entity_type=user&limit=200", &admin)
+            .ok(200)
+            .clone();
+        let actions: Vec<String> = events["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap().to_string())
+            .collect();
+        for a in ["totp_enable", "totp_reset"] {
+            assert!(actions.contains(&a.to_string()), "{a} audited");
+        }
+    });
+}

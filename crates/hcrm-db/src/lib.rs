@@ -14,6 +14,7 @@ pub mod error;
 pub mod idempotency;
 pub mod institutions;
 pub mod schema;
+pub mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;

@@ -73,6 +73,9 @@ diesel::table! {
         last_login_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        totp_secret -> Nullable<Text>,
+        totp_enabled -> Bool,
+        totp_last_step -> Nullable<BigInt>,
     }
 }
 
@@ -157,6 +160,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     write_lock (id) {
         id -> Integer,
         n -> BigInt,
@@ -185,5 +197,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     api_keys,
     idempotency_keys,
+    settings,
     write_lock,
 );

@@ -28,6 +28,9 @@ struct Row {
     last_login_at: Option<chrono::NaiveDateTime>,
     created_at: chrono::NaiveDateTime,
     updated_at: chrono::NaiveDateTime,
+    totp_secret: Option<String>,
+    totp_enabled: bool,
+    totp_last_step: Option<i64>,
 }
 
 /// What sign-in and every authenticated request need to know about a user.
@@ -37,6 +40,8 @@ pub struct Principal {
     pub username: String,
     pub display_name: String,
     pub active: bool,
+    /// X-6c: two-factor sign-in is on for this user.
+    pub totp_enabled: bool,
     pub roles: Vec<Role>,
     pub group_wide: bool,
     pub institution_ids: Vec<Uuid>,
@@ -254,6 +259,7 @@ pub fn principal(conn: &mut DbConn, id: Uuid) -> Result<Principal, DbError> {
         username: row.username,
         display_name: row.display_name,
         active: row.active,
+        totp_enabled: row.totp_enabled,
         roles,
         group_wide: row.group_wide,
         institution_ids,
@@ -320,6 +326,9 @@ pub fn create(conn: &mut DbConn, c: &UserCreate, password_hash: String) -> Resul
         last_login_at: None,
         created_at: t,
         updated_at: t,
+        totp_secret: None,
+        totp_enabled: false,
+        totp_last_step: None,
     };
     diesel::insert_into(users::table)
         .values(&row)
@@ -390,4 +399,60 @@ pub fn update(
     }
     let after = get(conn, &Scope::Group, id)?;
     Ok((before, after))
+}
+
+/// X-6c: the TOTP state of a user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Totp {
+    pub secret: Option<String>,
+    pub enabled: bool,
+    pub last_step: Option<i64>,
+}
+
+pub fn totp(conn: &mut DbConn, id: Uuid) -> Result<Totp, DbError> {
+    let (secret, enabled, last_step) = users::table
+        .find(id.to_string())
+        .select((
+            users::totp_secret,
+            users::totp_enabled,
+            users::totp_last_step,
+        ))
+        .first(conn)?;
+    Ok(Totp {
+        secret,
+        enabled,
+        last_step,
+    })
+}
+
+/// Stores a new (not yet confirmed) secret; two-factor stays as it was until confirmed.
+pub fn set_totp_secret(
+    conn: &mut DbConn,
+    id: Uuid,
+    secret: Option<&str>,
+    enabled: bool,
+) -> Result<(), DbError> {
+    diesel::update(users::table.find(id.to_string()))
+        .set((
+            users::totp_secret.eq(secret),
+            users::totp_enabled.eq(enabled),
+            users::totp_last_step.eq(None::<i64>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records that the code of `step` was used, if no later or equal step was; false when the
+/// code was already used (replay).
+pub fn use_totp_step(conn: &mut DbConn, id: Uuid, step: i64) -> Result<bool, DbError> {
+    let n = diesel::update(
+        users::table.find(id.to_string()).filter(
+            users::totp_last_step
+                .is_null()
+                .or(users::totp_last_step.lt(step)),
+        ),
+    )
+    .set(users::totp_last_step.eq(Some(step)))
+    .execute(conn)?;
+    Ok(n == 1)
 }

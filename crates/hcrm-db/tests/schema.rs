@@ -13,7 +13,7 @@ use hcrm_domain::api::org::{
 };
 use hcrm_domain::{Role, Scope};
 
-const TABLES: [&str; 13] = [
+const TABLES: [&str; 14] = [
     "api_keys",
     "audit_events",
     "departments",
@@ -23,6 +23,7 @@ const TABLES: [&str; 13] = [
     "institutions",
     "login_attempts",
     "refresh_tokens",
+    "settings",
     "user_institutions",
     "user_roles",
     "users",

@@ -123,6 +123,18 @@ pub fn time_zone(name: &str) -> Result<(), ValidationError> {
     }
 }
 
+/// A one-time code of an authenticator app: 6 digits (X-6c).
+pub fn totp_code(code: &str) -> Result<(), ValidationError> {
+    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(error(
+            "totp_code",
+            "must be the 6 digits shown by the authenticator app",
+        ))
+    }
+}
+
 /// Trimmed text that is not empty.
 pub fn not_blank(text: &str) -> Result<(), ValidationError> {
     if text.trim().is_empty() {

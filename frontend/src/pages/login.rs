@@ -42,6 +42,7 @@ pub fn Login() -> Html {
             let req = LoginRequest {
                 username: username.trim().to_string(),
                 password: (*password).clone(),
+                totp_code: None,
             };
             if req.username.is_empty() || req.password.is_empty() {
                 return;

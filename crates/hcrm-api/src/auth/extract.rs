@@ -21,6 +21,8 @@ use crate::state::AppState;
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub principal: Principal,
+    /// A role of the caller requires two-factor sign-in (X-6c).
+    pub totp_required: bool,
     pub permissions: PermissionSet,
     pub remote_addr: Option<String>,
 }
@@ -89,16 +91,23 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
             .verify(&token)
             .ok_or(ApiError::Unauthorized("invalid or expired token"))?
     };
-    let principal = state
-        .db(move |c| match hcrm_db::users::principal(c, user) {
-            Err(hcrm_db::DbError::NotFound) => Err(ApiError::Unauthorized("unknown user")),
-            other => Ok(other?),
+    let (principal, required) = state
+        .db(move |c| {
+            let principal = match hcrm_db::users::principal(c, user) {
+                Err(hcrm_db::DbError::NotFound) => {
+                    return Err(ApiError::Unauthorized("unknown user"));
+                }
+                other => other?,
+            };
+            let required = crate::handlers::settings::load_security(c)?.totp_required_roles;
+            Ok((principal, required))
         })
         .await?;
     if !principal.active {
         return Err(ApiError::Unauthorized("the account is deactivated"));
     }
     Ok(Caller {
+        totp_required: hcrm_domain::api::auth::totp_required(&principal.roles, &required),
         permissions: PermissionSet::for_roles(&principal.roles),
         principal,
         remote_addr: remote_addr(&req),
@@ -139,6 +148,7 @@ pub mod perm {
         UserRead,
         UserWrite,
         AuditRead,
+        SettingWrite,
     );
 }
 
@@ -156,6 +166,9 @@ impl<P: perm::Required + 'static> FromRequest for Authz<P> {
         let req = req.clone();
         Box::pin(async move {
             let caller = authenticate(req).await?;
+            if caller.totp_required && !caller.principal.totp_enabled {
+                return Err(ApiError::TotpEnrollmentRequired);
+            }
             if caller.can(P::PERMISSION) {
                 Ok(Authz {
                     caller,

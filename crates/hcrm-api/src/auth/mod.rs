@@ -3,5 +3,6 @@
 pub mod extract;
 pub mod password;
 pub mod tokens;
+pub mod totp;
 
 pub use extract::{Authz, Caller, perm};

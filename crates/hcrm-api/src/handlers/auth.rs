@@ -10,7 +10,7 @@ use hcrm_domain::api::auth::{LoginRequest, Me, RefreshRequest, TokenResponse};
 use uuid::Uuid;
 
 use crate::auth::extract::remote_addr;
-use crate::auth::{Caller, password, tokens};
+use crate::auth::{Caller, password, tokens, totp};
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -63,13 +63,14 @@ fn issue(
     })
 }
 
-/// Sign in with username and password.
+/// Sign in with username and password (and the authenticator code when two-factor sign-in
+/// is on: without it the answer is 401 `totp_required`, then send it as `totp_code`).
 ///
 /// After 5 failed attempts for a username within 15 minutes further attempts get 429 with
 /// `Retry-After` until the oldest failure leaves the window. Every sign-in and failure is audited.
 #[utoipa::path(tag = "auth", request_body = LoginRequest, responses(
     (status = 200, body = TokenResponse),
-    (status = 401, description = "wrong username or password", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "wrong username or password (`invalid_credentials`), code needed (`totp_required`) or wrong (`invalid_totp`)", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "invalid input", body = Problem, content_type = "application/problem+json"),
     (status = 429, description = "too many failed attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -79,11 +80,11 @@ pub async fn login(
     req: HttpRequest,
     body: JsonBody<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.valid()?;
     let LoginRequest {
         username,
         password: pw,
-    } = body;
+        totp_code,
+    } = body.valid()?;
     let addr = remote_addr(&req);
     let window = state.settings.throttle_window_secs;
     let max = state.settings.max_failed_logins;
@@ -101,7 +102,11 @@ pub async fn login(
                         .num_seconds()
                         .max(1) as u64
                 });
-                Ok((users::credentials(c, &username)?, throttled))
+                let found = match users::credentials(c, &username)? {
+                    Some((id, hash, active)) => Some((id, hash, active, users::totp(c, id)?)),
+                    None => None,
+                };
+                Ok((found, throttled))
             }
         })
         .await?;
@@ -111,33 +116,60 @@ pub async fn login(
 
     // Verify off the executor: Argon2 is deliberately slow. Unknown users cost the same.
     let (hash, user) = match &found {
-        Some((id, hash, active)) => (hash.clone(), active.then_some(*id)),
+        Some((id, hash, active, _)) => (hash.clone(), active.then_some(*id)),
         None => (password::dummy_hash().to_string(), None),
     };
-    let ok = web::block(move || password::verify(&pw, &hash)).await? && user.is_some();
+    let password_ok = web::block(move || password::verify(&pw, &hash)).await? && user.is_some();
+    let second_factor = match (&found, password_ok) {
+        (Some((_, _, _, t)), true) if t.enabled => {
+            Some((t.secret.clone().unwrap_or_default(), totp_code))
+        }
+        _ => None,
+    };
+    // The right password without the code of a two-factor user: ask for it; not a failure.
+    if let Some((_, None)) = &second_factor {
+        return Err(ApiError::TotpRequired);
+    }
 
     let state2 = state.clone();
     let result = state
         .write(move |c| {
+            let totp_ok = match &second_factor {
+                None => true,
+                Some((secret, Some(code))) => {
+                    match (user, totp::matching_step(secret, code, unix_now())) {
+                        (Some(id), Some(step)) => users::use_totp_step(c, id, step)?,
+                        _ => false,
+                    }
+                }
+                Some((_, None)) => false,
+            };
+            let ok = password_ok && totp_ok;
             store::record_attempt(c, &username, ok, addr.as_deref())?;
             match user.filter(|_| ok) {
                 Some(id) => {
                     users::record_login(c, id)?;
                     audit::record(c, event("login", Some(id), &username, addr, false))?;
                     let family = Uuid::now_v7().to_string();
-                    issue(c, &state2, id, &family).map(Some)
+                    issue(c, &state2, id, &family).map(Ok)
                 }
                 None => {
-                    let known = found.map(|(id, _, _)| id);
+                    let known = found.map(|(id, ..)| id);
                     audit::record(c, event("login_failed", known, &username, addr, false))?;
-                    Ok(None)
+                    Ok(Err(if password_ok {
+                        ApiError::InvalidTotp
+                    } else {
+                        ApiError::InvalidCredentials
+                    }))
                 }
             }
         })
         .await?;
-    result
-        .map(|t| HttpResponse::Ok().json(t))
-        .ok_or(ApiError::InvalidCredentials)
+    result.map(|t| HttpResponse::Ok().json(t))
+}
+
+fn unix_now() -> u64 {
+    u64::try_from(chrono::Utc::now().timestamp()).unwrap_or_default()
 }
 
 /// Exchange a refresh token for a new pair. The old refresh token stops working; presenting
@@ -217,6 +249,7 @@ pub async fn logout(
 
 pub(crate) fn me_of(conn: &mut DbConn, p: &Principal) -> Result<Me, ApiError> {
     let institutions = hcrm_db::institutions::refs(conn, p.scope().institution_ids())?;
+    let required = crate::handlers::settings::load_security(conn)?.totp_required_roles;
     Ok(Me {
         id: p.id,
         username: p.username.clone(),
@@ -225,6 +258,8 @@ pub(crate) fn me_of(conn: &mut DbConn, p: &Principal) -> Result<Me, ApiError> {
         group_wide: p.group_wide,
         institutions,
         permissions: PermissionSet::for_roles(&p.roles).to_vec(),
+        totp_enabled: p.totp_enabled,
+        totp_required: hcrm_domain::api::auth::totp_required(&p.roles, &required),
     })
 }
 

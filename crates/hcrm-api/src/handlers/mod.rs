@@ -7,6 +7,8 @@ pub mod departments;
 pub mod doctors;
 pub mod health;
 pub mod institutions;
+pub mod settings;
+pub mod totp;
 pub mod users;
 
 use actix_web::http::header;

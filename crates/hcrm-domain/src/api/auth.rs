@@ -17,6 +17,10 @@ pub struct LoginRequest {
     pub username: String,
     #[validate(length(min = 1, max = 128))]
     pub password: String,
+    /// The 6-digit code of the authenticator app, for users with two-factor sign-in (X-6c).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(custom(function = "crate::validation::totp_code"))]
+    pub totp_code: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
@@ -61,6 +65,11 @@ pub struct Me {
     /// The institutions whose data the user may see (all of them when `group_wide`).
     pub institutions: Vec<InstitutionRef>,
     pub permissions: Vec<Permission>,
+    /// Two-factor sign-in is on (X-6c).
+    pub totp_enabled: bool,
+    /// A role of the user requires two-factor sign-in; until it is on, only the
+    /// `/auth` endpoints answer (403 `totp_enrollment_required` elsewhere).
+    pub totp_required: bool,
 }
 
 impl Me {
@@ -110,4 +119,80 @@ pub struct ApiKeyCreated {
     #[cfg_attr(feature = "openapi", schema(example = "hk_3f9a1c0d…"))]
     pub key: String,
     pub api_key: ApiKey,
+}
+
+/// A new two-factor secret to enter into an authenticator app, then confirm with a code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TotpSetup {
+    /// Base32, for typing into the app.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    )]
+    pub secret: String,
+    /// `otpauth://` URI, for a QR code.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "otpauth://totp/HCRM:zhang.min?secret=JBSW…&issuer=HCRM")
+    )]
+    pub otpauth_uri: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"code": "492039"})))]
+#[serde(deny_unknown_fields)]
+pub struct TotpCode {
+    #[validate(custom(function = "crate::validation::totp_code"))]
+    pub code: String,
+}
+
+/// Sign-in policy (X-6c): which roles must use two-factor sign-in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecuritySettings {
+    pub totp_required_roles: Vec<Role>,
+    /// 0 until first saved; send it back to change the settings.
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"totp_required_roles": ["admin", "director"], "version": 0})))]
+#[serde(deny_unknown_fields)]
+pub struct SecuritySettingsUpdate {
+    #[validate(length(max = 10))]
+    pub totp_required_roles: Vec<Role>,
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+/// Whether a user with `roles` must use two-factor sign-in under `required` roles.
+pub fn totp_required(roles: &[Role], required: &[Role]) -> bool {
+    roles.iter().any(|r| required.contains(r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totp_is_required_when_any_role_is() {
+        assert!(totp_required(&[Role::Agent, Role::Admin], &[Role::Admin]));
+        assert!(!totp_required(
+            &[Role::Agent],
+            &[Role::Admin, Role::Director]
+        ));
+        assert!(!totp_required(&[Role::Admin], &[]));
+    }
+
+    #[test]
+    fn login_takes_an_optional_code() {
+        let r: LoginRequest = serde_json::from_str(r#"{"username":"a","password":"b"}"#).unwrap();
+        assert_eq!(r.totp_code, None);
+        let r: LoginRequest =
+            serde_json::from_str(r#"{"username":"a","password":"b","totp_code":"12345"}"#).unwrap();
+        assert!(r.validate().is_err());
+    }
 }
