@@ -4,6 +4,7 @@
 //! derives (OpenAPI schemas) sit behind the `openapi` feature.
 
 pub mod api;
+pub mod customer;
 pub mod i18n;
 pub mod permission;
 pub mod role;
