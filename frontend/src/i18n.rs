@@ -21,6 +21,9 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("login.password", "密码", "Password"),
     ("login.submit", "登录", "Sign in"),
     ("login.busy", "正在登录…", "Signing in…"),
+    ("login.totp", "验证码", "Verification code"),
+    ("login.totp.prompt", "该账号已开启两步验证，请输入身份验证器应用中显示的 6 位验证码。", "Two-factor sign-in is on for this account: enter the 6-digit code shown by your authenticator app."),
+    ("login.totp.back", "换个账号登录", "Sign in with another account"),
     ("logout", "退出登录", "Sign out"),
     // navigation
     ("nav.label", "主菜单", "Main menu"),
@@ -40,6 +43,8 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("nav.departments", "科室与专家", "Departments & doctors"),
     ("nav.users", "员工", "Staff"),
     ("nav.audit", "审计日志", "Audit trail"),
+    ("nav.security", "安全设置", "Security settings"),
+    ("nav.locked", "设置两步验证后可用", "Available once two-factor sign-in is set up"),
     ("nav.profile", "个人信息", "Profile"),
     // generic pages
     ("home.welcome", "欢迎，", "Welcome, "),
@@ -173,6 +178,9 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("audit.do.logout", "退出", "sign-out"),
     ("audit.do.read", "查看", "read"),
     ("audit.do.revoke", "撤销", "revoke"),
+    ("audit.do.totp_enable", "开启两步验证", "two-factor on"),
+    ("audit.do.totp_disable", "关闭两步验证", "two-factor off"),
+    ("audit.do.totp_reset", "重置两步验证", "two-factor reset"),
     // profile
     ("profile.title", "个人信息", "My profile"),
     ("profile.username", "用户名", "Username"),
@@ -182,6 +190,38 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("profile.group_wide", "集团级：全部机构", "Group-wide: every institution"),
     ("profile.institutions", "所属机构", "Institutions"),
     ("profile.permissions", "权限", "Permissions"),
+    // two-factor sign-in (X-6c)
+    ("totp.title", "两步验证", "Two-factor sign-in"),
+    ("totp.about", "开启后，登录时除密码外还需输入手机身份验证器应用（如 Microsoft Authenticator、Google 身份验证器、腾讯身份验证器）生成的 6 位验证码。", "When it is on, signing in needs, besides the password, the 6-digit code of an authenticator app on your phone (Microsoft Authenticator, Google Authenticator …)."),
+    ("totp.status", "状态", "Status"),
+    ("totp.on", "已开启", "On"),
+    ("totp.off", "未开启", "Off"),
+    ("totp.setup", "开启两步验证", "Set up two-factor sign-in"),
+    ("totp.setup.busy", "正在生成密钥…", "Creating a secret…"),
+    ("totp.step1", "在手机上打开身份验证器应用，选择“添加账户”→“手动输入密钥”（或“输入设置密钥”）。", "Open the authenticator app on your phone and choose to add an account by entering a setup key."),
+    ("totp.step2", "账户名填写您的用户名，密钥填写下面的内容（基于时间），保存。", "Use your username as the account name, type the key below (time-based) and save."),
+    ("totp.step3", "输入应用中显示的 6 位验证码，点击“确认开启”。", "Enter the 6-digit code the app now shows and press Confirm."),
+    ("totp.secret", "密钥", "Key"),
+    ("totp.uri", "配置链接（支持该链接的应用可直接导入）", "Setup link (for apps that can import it)"),
+    ("totp.secret.warning", "请勿把密钥告诉他人；完成设置后它将不再显示。", "Do not share the key; it is not shown again once set up."),
+    ("totp.code", "6 位验证码", "6-digit code"),
+    ("totp.enable", "确认开启", "Confirm"),
+    ("totp.enabled", "两步验证已开启，下次登录时需要输入验证码。", "Two-factor sign-in is on; signing in will ask for a code from now on."),
+    ("totp.disable", "关闭两步验证", "Turn off two-factor sign-in"),
+    ("totp.disable.hint", "输入身份验证器应用当前显示的验证码以关闭两步验证。", "Enter the code your authenticator app shows now to turn two-factor sign-in off."),
+    ("totp.disabled", "两步验证已关闭。", "Two-factor sign-in is off."),
+    ("totp.required_by_role", "您的角色要求必须使用两步验证，因此不能关闭。如更换或丢失手机，请联系系统管理员重置。", "Your role requires two-factor sign-in, so it cannot be turned off. If you change or lose your phone, ask an administrator to reset it."),
+    ("totp.lost", "如更换或丢失手机，请联系系统管理员重置两步验证。", "If you change or lose your phone, ask an administrator to reset two-factor sign-in."),
+    ("totp.enroll.title", "请先开启两步验证", "Set up two-factor sign-in first"),
+    ("totp.enroll.text", "根据系统安全设置，您的角色必须使用两步验证登录。在下方完成设置之前，菜单中的各业务模块均已锁定。", "The security settings require two-factor sign-in for your role. The modules of the menu are locked until you set it up below."),
+    ("totp.reset", "重置两步验证", "Reset two-factor"),
+    ("totp.reset.confirm", "确定重置该员工的两步验证吗？其两步验证将被关闭、已登录的会话将被退出，之后需重新设置（适用于更换或丢失手机）。", "Reset this user's two-factor sign-in? It is turned off and their sessions are signed out; they set it up again afterwards (for a new or lost phone)."),
+    ("totp.reset.done", "已重置该员工的两步验证", "The user's two-factor sign-in was reset"),
+    // security settings (X-6c)
+    ("security.title", "安全设置", "Security settings"),
+    ("security.totp_roles", "必须使用两步验证的角色", "Roles that must use two-factor sign-in"),
+    ("security.totp_roles.hint", "勾选的角色的员工在开启两步验证之前只能进入个人信息页完成设置。请先为自己开启两步验证，再要求自己的角色使用。", "Staff with a ticked role can only open their profile, to set it up, until their two-factor sign-in is on. Turn on your own before requiring it for your role."),
+    ("security.self_warning", "您自己的角色也在其中，而您尚未开启两步验证：保存后您需要先完成设置。", "Your own role is included and your two-factor sign-in is off: you will have to set it up after saving."),
     // problems (Problem::code())
     ("problem.validation", "输入有误，请检查标出的字段。", "Some fields are invalid; please check the marked fields."),
     ("problem.invalid_credentials", "用户名或密码错误。", "Wrong username or password."),
@@ -196,6 +236,9 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("problem.network", "无法连接服务器，请检查网络后重试。", "Cannot reach the server; check the network and retry."),
     ("problem.unavailable", "服务暂时不可用，请稍后再试。", "The service is temporarily unavailable; please retry later."),
     ("problem.bad_request", "请求格式有误。", "The request was malformed."),
+    ("problem.totp_required", "请输入身份验证器应用中的 6 位验证码。", "Enter the 6-digit code of your authenticator app."),
+    ("problem.invalid_totp", "验证码错误或已使用过，请输入应用中最新显示的验证码。", "The code is wrong or was already used; enter the latest code of the app."),
+    ("problem.totp_enrollment_required", "您的角色要求使用两步验证，请先在个人信息页开启。", "Your role requires two-factor sign-in; set it up on your profile first."),
     ("problem.other", "操作失败，请稍后再试。", "The operation failed; please retry later."),
     // field error codes (validator codes from hcrm-domain and the API)
     ("field.institution_code", "须为 2–6 位大写字母或数字", "Must be 2 to 6 upper-case letters or digits"),
@@ -219,6 +262,11 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("field.invalid_sort", "排序方式无效", "Is not a valid sort order"),
     ("field.if_match", "版本号无效，请刷新后重试", "Has an invalid record version; reload and retry"),
     ("field.unknown", "不存在", "Does not exist"),
+    ("field.totp_code", "请输入 6 位数字验证码", "Enter the 6-digit code"),
+    ("field.invalid_totp", "验证码错误或已使用过，请输入应用中最新的验证码", "The code is wrong or was already used; enter the app's latest code"),
+    ("field.totp_not_started", "请先点击“开启两步验证”生成密钥", "Start with the set-up button to get a key first"),
+    ("field.totp_required_by_role", "您的角色要求必须使用两步验证，不能关闭", "Your role requires two-factor sign-in; it cannot be turned off"),
+    ("field.totp_not_enabled", "两步验证尚未开启", "Two-factor sign-in is not on"),
     ("field.invalid", "无效", "Is invalid"),
 ];
 
@@ -268,6 +316,9 @@ pub fn problem_text(lang: Lang, problem: &Problem) -> String {
         "network" => "problem.network",
         "unavailable" | "service_unavailable" => "problem.unavailable",
         "bad_request" | "malformed" => "problem.bad_request",
+        "totp_required" => "problem.totp_required",
+        "invalid_totp" => "problem.invalid_totp",
+        "totp_enrollment_required" => "problem.totp_enrollment_required",
         _ => match problem.status {
             401 => "problem.unauthorized",
             403 => "problem.forbidden",
@@ -305,6 +356,11 @@ pub fn field_error_text(lang: Lang, code: &str) -> &'static str {
         "invalid_sort" => "field.invalid_sort",
         "if_match" => "field.if_match",
         "unknown" | "not_found" => "field.unknown",
+        "totp_code" => "field.totp_code",
+        "invalid_totp" => "field.invalid_totp",
+        "totp_not_started" => "field.totp_not_started",
+        "totp_required_by_role" => "field.totp_required_by_role",
+        "totp_not_enabled" => "field.totp_not_enabled",
         _ => "field.invalid",
     };
     tr(lang, key)
@@ -354,6 +410,11 @@ mod tests {
             "invalid_sort",
             "if_match",
             "range",
+            "totp_code",
+            "invalid_totp",
+            "totp_not_started",
+            "totp_required_by_role",
+            "totp_not_enabled",
         ] {
             for lang in [Lang::Zh, Lang::En] {
                 assert_ne!(
@@ -361,6 +422,24 @@ mod tests {
                     field_error_text(lang, "no-such-code"),
                     "{code}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn totp_problems_are_translated() {
+        let problem = |code: &str, status: u16| crate::services::local_problem(code, status, "");
+        for (code, status, key) in [
+            ("totp_required", 401, "problem.totp_required"),
+            ("invalid_totp", 401, "problem.invalid_totp"),
+            (
+                "totp_enrollment_required",
+                403,
+                "problem.totp_enrollment_required",
+            ),
+        ] {
+            for lang in [Lang::Zh, Lang::En] {
+                assert_eq!(problem_text(lang, &problem(code, status)), tr(lang, key));
             }
         }
     }

@@ -10,7 +10,7 @@ use crate::hooks::{LangContext, Session};
 use crate::pages::{
     audit::AuditPage, coming_soon::ComingSoon, departments::DepartmentsPage, home::Home,
     institutions::InstitutionsPage, login::Login, not_found::NotFound, profile::Profile,
-    users::UsersPage,
+    security::SecurityPage, users::UsersPage,
 };
 use crate::services::{Api, AuthState};
 
@@ -48,6 +48,8 @@ pub enum Route {
     Users,
     #[at("/admin/audit")]
     Audit,
+    #[at("/admin/security")]
+    Security,
     #[at("/profile")]
     Profile,
     #[not_found]
@@ -154,6 +156,13 @@ pub fn nav_items() -> Vec<NavItem> {
         ),
         item("users", "nav.users", Route::Users, Some(P::UserRead), true),
         item("audit", "nav.audit", Route::Audit, Some(P::AuditRead), true),
+        item(
+            "security",
+            "nav.security",
+            Route::Security,
+            Some(P::SettingWrite),
+            true,
+        ),
         item("profile", "nav.profile", Route::Profile, None, false),
     ]
 }
@@ -179,6 +188,7 @@ fn switch(route: Route) -> Html {
         Route::Departments => guarded(Permission::DepartmentWrite, html! { <DepartmentsPage /> }),
         Route::Users => guarded(Permission::UserRead, html! { <UsersPage /> }),
         Route::Audit => guarded(Permission::AuditRead, html! { <AuditPage /> }),
+        Route::Security => guarded(Permission::SettingWrite, html! { <SecurityPage /> }),
         Route::Profile => html! { <Profile /> },
         Route::NotFound => html! { <NotFound /> },
     }

@@ -23,11 +23,28 @@ pub fn Shell(props: &ShellProps) -> Html {
         return html! {};
     };
 
+    // X-6c: a role requires two-factor sign-in and it is not on yet. Until it is, only the
+    // profile (where it is set up) opens; the API refuses everything else anyway.
+    let enrolling = me.totp_required && !me.totp_enabled;
+    if enrolling && current.as_ref() != Some(&Route::Profile) {
+        return html! { <Redirect<Route> to={Route::Profile} /> };
+    }
+
     let visible: Vec<NavItem> = nav_items()
         .into_iter()
         .filter(|i| i.permission.is_none_or(|p| me.can(p)))
         .collect();
     let link = |item: &NavItem| {
+        if enrolling && item.key != "profile" {
+            return html! {
+                <li>
+                    <span class="nav-locked" data-nav={item.key} aria-disabled="true"
+                          title={tr(lang, "nav.locked")}>
+                        { tr(lang, item.label) }
+                    </span>
+                </li>
+            };
+        }
         let route = item.route.clone();
         let onclick = {
             let navigator = navigator.clone();
@@ -111,7 +128,15 @@ pub fn Shell(props: &ShellProps) -> Html {
                     }
                     <ul class="nav-bottom">{ profile }</ul>
                 </nav>
-                <main class="content">{ props.children.clone() }</main>
+                <main class="content">
+                    if enrolling {
+                        <div id="totp-enroll-banner" class="enroll-banner" role="alert">
+                            <strong>{ tr(lang, "totp.enroll.title") }</strong>
+                            { tr(lang, "totp.enroll.text") }
+                        </div>
+                    }
+                    { props.children.clone() }
+                </main>
             </div>
         </div>
     }

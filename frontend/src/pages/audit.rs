@@ -150,6 +150,9 @@ fn action_label(lang: Lang, action: &str) -> String {
         "logout" => "audit.do.logout",
         "revoke" => "audit.do.revoke",
         "read" => "audit.do.read",
+        "totp_enable" => "audit.do.totp_enable",
+        "totp_disable" => "audit.do.totp_disable",
+        "totp_reset" => "audit.do.totp_reset",
         other => return other.to_string(),
     };
     tr(lang, key).to_string()

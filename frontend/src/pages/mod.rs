@@ -9,4 +9,5 @@ pub mod institutions;
 pub mod login;
 pub mod not_found;
 pub mod profile;
+pub mod security;
 pub mod users;

@@ -1,10 +1,17 @@
-//! The signed-in user's own profile: roles, institutions and permissions.
+//! The signed-in user's own profile: roles, institutions and permissions; two-factor sign-in
+//! (X-6c), which users of some roles must set up here before anything else opens.
 
 use hcrm_domain::Label;
+use hcrm_domain::api::Problem;
+use hcrm_domain::api::auth::{Me, TotpCode, TotpSetup};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::components::banner::{ErrorBanner, Notice};
+use crate::forms;
 use crate::hooks::{use_lang, use_session};
-use crate::i18n::tr;
+use crate::i18n::{field_error_text, tr};
+use crate::pages::login::is_totp_code;
 
 #[component]
 pub fn Profile() -> Html {
@@ -13,9 +20,13 @@ pub fn Profile() -> Html {
     let Some(me) = session.me() else {
         return html! {};
     };
+    // Users who must set up two-factor sign-in first see that part on top (CSS `order`; the
+    // section stays mounted so its success notice survives the change).
+    let enrolling = me.totp_required && !me.totp_enabled;
     html! {
         <section class="page">
             <h2>{ tr(lang, "profile.title") }</h2>
+            <div class={classes!("profile-body", enrolling.then_some("enrolling"))}>
             <dl class="details" id="profile">
                 <dt>{ tr(lang, "profile.username") }</dt>
                 <dd id="profile-username">{ &me.username }</dd>
@@ -43,6 +54,227 @@ pub fn Profile() -> Html {
                     }) }
                 </dd>
             </dl>
+            <TotpSection />
+            </div>
+        </section>
+    }
+}
+
+/// `#totp`: set up (secret, URI, confirm with a code) or turn off two-factor sign-in.
+#[component]
+fn TotpSection() -> Html {
+    let session = use_session();
+    let lang = use_lang();
+    let setup = use_state(|| None::<TotpSetup>);
+    let code = use_state(String::new);
+    let code_error = use_state(|| None::<String>);
+    let problem = use_state(|| None::<Problem>);
+    let notice = use_state(|| None::<AttrValue>);
+    let busy = use_state(|| false);
+    let Some(me) = session.me() else {
+        return html! {};
+    };
+
+    let on_code = {
+        let (code, code_error) = (code.clone(), code_error.clone());
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let digits: String = input.value().chars().filter(char::is_ascii_digit).collect();
+            code.set(digits.chars().take(6).collect());
+            code_error.set(None);
+        })
+    };
+    let on_setup = {
+        let (api, setup, problem, notice, busy, code, code_error) = (
+            session.api.clone(),
+            setup.clone(),
+            problem.clone(),
+            notice.clone(),
+            busy.clone(),
+            code.clone(),
+            code_error.clone(),
+        );
+        Callback::from(move |_| {
+            if *busy {
+                return;
+            }
+            busy.set(true);
+            problem.set(None);
+            notice.set(None);
+            code.set(String::new());
+            code_error.set(None);
+            let (api, setup, problem, busy) =
+                (api.clone(), setup.clone(), problem.clone(), busy.clone());
+            yew::platform::spawn_local(async move {
+                match api.post_empty::<TotpSetup>("/auth/totp/setup", None).await {
+                    Ok(s) => setup.set(Some(s)),
+                    // 409: it is on already (another tab); show the current state.
+                    Err(p) if p.status == 409 => api.load_me().await,
+                    Err(p) => problem.set(Some(p)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    // Enable and disable both send the app's current code and get the new profile back.
+    let submit = |path: &'static str, done: &'static str| {
+        let (api, setup, problem, notice, busy, code, code_error) = (
+            session.api.clone(),
+            setup.clone(),
+            problem.clone(),
+            notice.clone(),
+            busy.clone(),
+            code.clone(),
+            code_error.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            if !is_totp_code(&code) {
+                code_error.set(Some("totp_code".into()));
+                return;
+            }
+            busy.set(true);
+            problem.set(None);
+            notice.set(None);
+            let body = TotpCode {
+                code: (*code).clone(),
+            };
+            let (api, setup, problem, notice, busy, code, code_error) = (
+                api.clone(),
+                setup.clone(),
+                problem.clone(),
+                notice.clone(),
+                busy.clone(),
+                code.clone(),
+                code_error.clone(),
+            );
+            yew::platform::spawn_local(async move {
+                match api.post::<Me, _>(path, &body).await {
+                    Ok(me) => {
+                        setup.set(None);
+                        code.set(String::new());
+                        notice.set(Some(tr(lang, done).into()));
+                        api.set_me(me);
+                    }
+                    Err(p) => {
+                        let field = forms::from_problem(&p).remove("code");
+                        code.set(String::new());
+                        if field.as_deref() == Some("totp_not_started") {
+                            setup.set(None);
+                        }
+                        if field.as_deref() == Some("totp_required_by_role")
+                            || field.as_deref() == Some("totp_not_enabled")
+                        {
+                            // The policy or the state changed meanwhile: show the current one.
+                            api.load_me().await;
+                        }
+                        match field {
+                            Some(c) => code_error.set(Some(c)),
+                            None => problem.set(Some(p)),
+                        }
+                    }
+                }
+                busy.set(false);
+            });
+        })
+    };
+
+    let code_field = |hint: &'static str| {
+        html! {
+            <div class={classes!("field", code_error.is_some().then_some("has-error"))}>
+                <label for="totp-code">{ tr(lang, "totp.code") }</label>
+                <input id="totp-code" type="text" inputmode="numeric" maxlength="7"
+                       autocomplete="one-time-code" placeholder="000000" class="code-input"
+                       value={(*code).clone()} oninput={on_code.clone()}
+                       aria-invalid={code_error.is_some().then_some("true")}
+                       aria-describedby={code_error.is_some().then_some("totp-code-error")} />
+                if let Some(c) = &*code_error {
+                    <div class="field-error" id="totp-code-error">{ field_error_text(lang, c) }</div>
+                } else {
+                    <div class="hint">{ tr(lang, hint) }</div>
+                }
+            </div>
+        }
+    };
+
+    let body = if me.totp_enabled {
+        html! {
+            <>
+                if me.totp_required {
+                    <p id="totp-required-note" class="muted">{ tr(lang, "totp.required_by_role") }</p>
+                } else {
+                    <form id="totp-disable-form" class="totp-form" novalidate=true
+                          onsubmit={submit("/auth/totp/disable", "totp.disabled")}>
+                        { code_field("totp.disable.hint") }
+                        <div class="form-actions">
+                            <button id="totp-disable" type="submit" class="btn btn-danger" disabled={*busy}>
+                                { tr(lang, "totp.disable") }
+                            </button>
+                        </div>
+                    </form>
+                    <p class="muted">{ tr(lang, "totp.lost") }</p>
+                }
+            </>
+        }
+    } else if let Some(s) = &*setup {
+        html! {
+            <form id="totp-enable-form" class="totp-form" novalidate=true
+                  onsubmit={submit("/auth/totp/enable", "totp.enabled")}>
+                <ol class="totp-steps">
+                    <li>{ tr(lang, "totp.step1") }</li>
+                    <li>
+                        { tr(lang, "totp.step2") }
+                        <div class="secret-box">
+                            <div class="secret-title">{ tr(lang, "totp.secret") }</div>
+                            <div class="secret-row">
+                                <code id="totp-secret" class="secret mono">{ &s.secret }</code>
+                            </div>
+                            <div class="secret-title">{ tr(lang, "totp.uri") }</div>
+                            <div class="secret-row">
+                                <code id="totp-uri" class="secret mono">{ &s.otpauth_uri }</code>
+                            </div>
+                            <div class="secret-warning">{ tr(lang, "totp.secret.warning") }</div>
+                        </div>
+                    </li>
+                    <li>{ tr(lang, "totp.step3") }</li>
+                </ol>
+                { code_field("totp.step3") }
+                <div class="form-actions">
+                    <button id="totp-enable" type="submit" class="btn btn-primary" disabled={*busy}>
+                        { tr(lang, "totp.enable") }
+                    </button>
+                </div>
+            </form>
+        }
+    } else {
+        html! {
+            <div class="form-actions">
+                <button id="totp-setup" type="button" class="btn btn-primary" disabled={*busy}
+                        onclick={on_setup}>
+                    { if *busy { tr(lang, "totp.setup.busy") } else { tr(lang, "totp.setup") } }
+                </button>
+            </div>
+        }
+    };
+
+    html! {
+        <section id="totp" class="panel totp" data-enabled={me.totp_enabled.to_string()}>
+            <h3>{ tr(lang, "totp.title") }</h3>
+            <p class="muted">{ tr(lang, "totp.about") }</p>
+            <p>
+                { tr(lang, "totp.status") }{ lang.pick("：", ": ") }
+                if me.totp_enabled {
+                    <span id="totp-status" class="badge badge-ok">{ tr(lang, "totp.on") }</span>
+                } else {
+                    <span id="totp-status" class="badge badge-off">{ tr(lang, "totp.off") }</span>
+                }
+            </p>
+            <ErrorBanner problem={(*problem).clone()} />
+            <Notice text={(*notice).clone()} />
+            { body }
         </section>
     }
 }

@@ -211,6 +211,31 @@ pub fn UsersPage() -> Html {
                         });
                     })
                 };
+                // X-6c: a lost or new phone; the user sets two-factor sign-in up again.
+                let on_totp_reset = {
+                    let (api, problem, notice) =
+                        (session.api.clone(), problem.clone(), notice.clone());
+                    let id = u.id;
+                    Callback::from(move |_| {
+                        if !confirm(tr(lang, "totp.reset.confirm")) {
+                            return;
+                        }
+                        let (api, problem, notice) = (api.clone(), problem.clone(), notice.clone());
+                        yew::platform::spawn_local(async move {
+                            let path = format!("/users/{id}/totp/reset");
+                            match api.post_empty::<()>(&path, None).await {
+                                Ok(()) => {
+                                    problem.set(None);
+                                    notice.set(Some(tr(lang, "totp.reset.done").into()));
+                                }
+                                Err(p) => {
+                                    notice.set(None);
+                                    problem.set(Some(p));
+                                }
+                            }
+                        });
+                    })
+                };
                 let scope: Html = if u.group_wide {
                     html! { <span class="tag tag-strong">{ tr(lang, "user.group_wide.short") }</span> }
                 } else {
@@ -237,6 +262,12 @@ pub fn UsersPage() -> Html {
                                     <button class="btn btn-small" data-api-keys={u.id.to_string()}
                                             onclick={on_keys}>
                                         { tr(lang, "apikey.title") }
+                                    </button>
+                                }
+                                if Some(u.id) != my_id {
+                                    <button class="btn btn-small" data-totp-reset={u.id.to_string()}
+                                            onclick={on_totp_reset}>
+                                        { tr(lang, "totp.reset") }
                                     </button>
                                 }
                                 if u.active && Some(u.id) != my_id {

@@ -21,6 +21,9 @@ use super::{read, send};
 
 const REFRESH_KEY: &str = "hcrm.refresh_token";
 
+/// The 403 of every non-`/auth` endpoint while the user still has to set up two-factor sign-in.
+pub const TOTP_ENROLLMENT_REQUIRED: &str = "totp_enrollment_required";
+
 /// What the interface shows: still restoring, the sign-in page, or the app for this user.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AuthState {
@@ -116,6 +119,11 @@ impl Api {
         }
     }
 
+    /// Shows `me` as the signed-in user (an endpoint answered with the updated profile).
+    pub fn set_me(&self, me: Me) {
+        self.0.on_state.emit(AuthState::SignedIn(Rc::new(me)));
+    }
+
     /// THE request function: adds the bearer token and `If-Match`, refreshes the access token
     /// once on a 401, and maps every failure to a [`Problem`].
     pub async fn request<T, B>(
@@ -143,7 +151,25 @@ impl Api {
                 self.sign_out_locally();
             }
         }
-        read(resp).await
+        let result = read(resp).await;
+        if matches!(&result, Err(p) if p.code() == TOTP_ENROLLMENT_REQUIRED) {
+            // A role of the user now requires two-factor sign-in (X-6c): reload the profile so
+            // the app locks its modules and sends the user to set it up.
+            let api = self.clone();
+            yew::platform::spawn_local(async move { api.load_me().await });
+        }
+        result
+    }
+
+    /// A full replacement guarded by the version the user read.
+    pub async fn put<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        version: i32,
+        body: &B,
+    ) -> Result<T, Problem> {
+        self.request(Method::PUT, path, Some(version), Some(body))
+            .await
     }
 
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Problem> {
