@@ -138,6 +138,7 @@ mod tests {
                 code: "unknown".into(),
                 message: String::new(),
             }],
+            duplicates: Vec::new(),
         };
         assert_eq!(
             from_problem(&p).get("roles").map(String::as_str),
@@ -158,6 +159,7 @@ mod tests {
             status: 422,
             detail: None,
             errors: vec![error("length"), error("blank")],
+            duplicates: Vec::new(),
         };
         assert_eq!(
             from_problem(&p).get("display_name").map(String::as_str),

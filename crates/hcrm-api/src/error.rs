@@ -31,6 +31,9 @@ pub enum ApiError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    /// CUS-10: the new customer's phone or ID number matches existing customers.
+    #[error("{} existing customer(s) have this phone or ID number; confirm to create anyway", .0.len())]
+    PossibleDuplicate(Vec<hcrm_domain::api::customers::DuplicateMatch>),
     /// A unique value is taken; `field` names it when known.
     #[error("{detail}")]
     Duplicate {
@@ -77,6 +80,7 @@ impl ApiError {
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound => "not_found",
             ApiError::Duplicate { .. } => "duplicate",
+            ApiError::PossibleDuplicate(_) => "possible_duplicate",
             ApiError::Stale { .. } => "stale",
             ApiError::InProgress => "in_progress",
             ApiError::PreconditionRequired => "precondition_required",
@@ -100,6 +104,7 @@ impl ApiError {
             ApiError::Forbidden => "Forbidden",
             ApiError::NotFound => "Not found",
             ApiError::Duplicate { .. } => "Already exists",
+            ApiError::PossibleDuplicate(_) => "Possible duplicate",
             ApiError::Stale { .. } => "Stale version",
             ApiError::InProgress => "Request in progress",
             ApiError::PreconditionRequired => "Version required",
@@ -129,6 +134,10 @@ impl ApiError {
                 }],
                 _ => Vec::new(),
             },
+            duplicates: match self {
+                ApiError::PossibleDuplicate(matches) => matches.clone(),
+                _ => Vec::new(),
+            },
         }
     }
 }
@@ -144,7 +153,9 @@ impl ResponseError for ApiError {
             | ApiError::InvalidTotp => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden | ApiError::TotpEnrollmentRequired => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Duplicate { .. } | ApiError::InProgress => StatusCode::CONFLICT,
+            ApiError::Duplicate { .. } | ApiError::InProgress | ApiError::PossibleDuplicate(_) => {
+                StatusCode::CONFLICT
+            }
             ApiError::Stale { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -217,6 +228,12 @@ impl From<DbError> for ApiError {
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
         DbError::from(e).into()
+    }
+}
+
+impl From<validator::ValidationErrors> for ApiError {
+    fn from(e: validator::ValidationErrors) -> Self {
+        ApiError::Validation(field_errors(&e))
     }
 }
 

@@ -42,6 +42,7 @@ pub const MAX_JSON_BYTES: usize = 256 * 1024;
         (name = "doctors", description = "Doctors and their consultation schedules (ORG-2)"),
         (name = "users", description = "Staff users, roles and institutions (ORG-4)"),
         (name = "audit", description = "The audit trail (X-5)"),
+        (name = "customers", description = "The customer archive (CUS-1 … CUS-13), break-glass (X-6a)"),
         (name = "settings", description = "Settings edited by administrators"),
         (name = "operations", description = "Liveness and readiness (OPS-3)"),
     )
@@ -98,7 +99,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(totp::reset)
                 .service(settings::get_security)
                 .service(settings::put_security)
-                .service(audit::list),
+                .service(audit::list)
+                .service(customers::list)
+                .service(customers::create)
+                .service(customers::get)
+                .service(customers::update)
+                .service(customers::remove)
+                .service(customers::stage_history)
+                .service(customers::merge)
+                .service(customers::break_glass_open)
+                .service(customers::break_glass_reviews)
+                .service(customers::break_glass_review),
         );
 }
 

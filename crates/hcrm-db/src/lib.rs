@@ -7,12 +7,15 @@
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod break_glass;
 pub mod conn;
+pub mod customers;
 pub mod departments;
 pub mod doctors;
 pub mod error;
 pub mod idempotency;
 pub mod institutions;
+pub mod merge;
 pub mod schema;
 pub mod settings;
 #[cfg(feature = "testing")]

@@ -175,6 +175,221 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    customers (id) {
+        id -> Text,
+        institution_id -> Text,
+        kind -> Text,
+        name -> Text,
+        name_pinyin -> Text,
+        name_initials -> Text,
+        gender -> Nullable<Text>,
+        birth_date -> Nullable<Date>,
+        birth_month -> Nullable<Integer>,
+        id_type -> Nullable<Text>,
+        id_number -> Nullable<Text>,
+        card_number -> Nullable<Text>,
+        form_of_address -> Text,
+        form_of_address_custom -> Bool,
+        lifecycle_stage -> Text,
+        relationship_type -> Nullable<Text>,
+        source_channel -> Nullable<Text>,
+        account_manager_id -> Nullable<Text>,
+        uscc -> Nullable<Text>,
+        employer_id -> Nullable<Text>,
+        merged_into_id -> Nullable<Text>,
+        deleted_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_profiles (customer_id) {
+        customer_id -> Text,
+        landline -> Nullable<Text>,
+        wechat -> Nullable<Text>,
+        qq -> Nullable<Text>,
+        email -> Nullable<Text>,
+        province -> Nullable<Text>,
+        city -> Nullable<Text>,
+        district -> Nullable<Text>,
+        street -> Nullable<Text>,
+        occupation -> Nullable<Text>,
+        education -> Nullable<Text>,
+        marital_status -> Nullable<Text>,
+        family_situation -> Nullable<Text>,
+        preferred_language -> Nullable<Text>,
+        preferred_channel -> Nullable<Text>,
+        preferred_hours -> Nullable<Text>,
+        source_detail -> Nullable<Text>,
+        referred_by_id -> Nullable<Text>,
+        interests -> Text,
+        notes -> Nullable<Text>,
+        industry -> Nullable<Text>,
+        org_size -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    customer_phones (customer_id, phone) {
+        customer_id -> Text,
+        phone -> Text,
+        last4 -> Text,
+        is_primary -> Bool,
+    }
+}
+
+diesel::table! {
+    customer_categories (customer_id, category) {
+        customer_id -> Text,
+        category -> Text,
+    }
+}
+
+diesel::table! {
+    customer_tags (customer_id, tag) {
+        customer_id -> Text,
+        tag -> Text,
+    }
+}
+
+diesel::table! {
+    customer_external_ids (institution_id, system, external_id) {
+        customer_id -> Text,
+        institution_id -> Text,
+        system -> Text,
+        external_id -> Text,
+    }
+}
+
+diesel::table! {
+    customer_stage_history (id) {
+        id -> Text,
+        customer_id -> Text,
+        from_stage -> Nullable<Text>,
+        to_stage -> Text,
+        reason -> Nullable<Text>,
+        changed_by -> Nullable<Text>,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_relations (id) {
+        id -> Text,
+        from_id -> Text,
+        to_id -> Text,
+        kind -> Text,
+        note -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_contracts (id) {
+        id -> Text,
+        customer_id -> Text,
+        title -> Text,
+        starts_on -> Nullable<Date>,
+        ends_on -> Nullable<Date>,
+        terms -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_medical (customer_id) {
+        customer_id -> Text,
+        allergies -> Nullable<Text>,
+        family_history -> Nullable<Text>,
+        chronic_conditions -> Nullable<Text>,
+        information_needs -> Nullable<Text>,
+        version -> Integer,
+        updated_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_private_notes (customer_id) {
+        customer_id -> Text,
+        preferences -> Nullable<Text>,
+        habits -> Nullable<Text>,
+        family_background -> Nullable<Text>,
+        special_requirements -> Nullable<Text>,
+        version -> Integer,
+        updated_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contacts (id) {
+        id -> Text,
+        customer_id -> Text,
+        institution_id -> Text,
+        channel -> Text,
+        direction -> Text,
+        party -> Text,
+        party_customer_id -> Nullable<Text>,
+        subject -> Text,
+        content -> Nullable<Text>,
+        feedback -> Nullable<Text>,
+        agreement -> Nullable<Text>,
+        next_step -> Nullable<Text>,
+        next_step_on -> Nullable<Date>,
+        minutes_spent -> Nullable<Integer>,
+        money_spent_fen -> Nullable<BigInt>,
+        owner_id -> Text,
+        occurred_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tasks (id) {
+        id -> Text,
+        institution_id -> Text,
+        kind -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        owner_id -> Nullable<Text>,
+        team -> Nullable<Text>,
+        due_on -> Nullable<Date>,
+        due_at -> Nullable<Timestamp>,
+        status -> Text,
+        customer_id -> Nullable<Text>,
+        source_type -> Nullable<Text>,
+        source_id -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        completed_at -> Nullable<Timestamp>,
+        completed_by -> Nullable<Text>,
+        version -> Integer,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    break_glass_grants (id) {
+        id -> Text,
+        user_id -> Text,
+        customer_id -> Text,
+        institution_id -> Text,
+        reason -> Text,
+        granted_at -> Timestamp,
+        expires_at -> Timestamp,
+        reviewed_by -> Nullable<Text>,
+        reviewed_at -> Nullable<Timestamp>,
+        review_note -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(departments -> institutions (institution_id));
 diesel::joinable!(doctors -> departments (department_id));
 diesel::joinable!(doctor_schedules -> doctors (doctor_id));
@@ -183,6 +398,16 @@ diesel::joinable!(user_institutions -> users (user_id));
 diesel::joinable!(user_institutions -> institutions (institution_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_keys -> users (user_id));
+diesel::joinable!(customer_phones -> customers (customer_id));
+diesel::joinable!(customer_profiles -> customers (customer_id));
+diesel::joinable!(customer_categories -> customers (customer_id));
+diesel::joinable!(customer_tags -> customers (customer_id));
+diesel::joinable!(customer_external_ids -> customers (customer_id));
+diesel::joinable!(customer_stage_history -> customers (customer_id));
+diesel::joinable!(customer_contracts -> customers (customer_id));
+diesel::joinable!(customer_medical -> customers (customer_id));
+diesel::joinable!(customer_private_notes -> customers (customer_id));
+diesel::joinable!(tasks -> institutions (institution_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     institutions,
@@ -198,5 +423,19 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     idempotency_keys,
     settings,
+    customers,
+    customer_profiles,
+    customer_phones,
+    customer_categories,
+    customer_tags,
+    customer_external_ids,
+    customer_stage_history,
+    customer_relations,
+    customer_contracts,
+    customer_medical,
+    customer_private_notes,
+    contacts,
+    tasks,
+    break_glass_grants,
     write_lock,
 );

@@ -13,9 +13,22 @@ use hcrm_domain::api::org::{
 };
 use hcrm_domain::{Role, Scope};
 
-const TABLES: [&str; 14] = [
+const TABLES: [&str; 28] = [
     "api_keys",
     "audit_events",
+    "break_glass_grants",
+    "contacts",
+    "customer_categories",
+    "customer_contracts",
+    "customer_external_ids",
+    "customer_medical",
+    "customer_phones",
+    "customer_private_notes",
+    "customer_profiles",
+    "customer_relations",
+    "customer_stage_history",
+    "customer_tags",
+    "customers",
     "departments",
     "doctor_schedules",
     "doctors",
@@ -24,6 +37,7 @@ const TABLES: [&str; 14] = [
     "login_attempts",
     "refresh_tokens",
     "settings",
+    "tasks",
     "user_institutions",
     "user_roles",
     "users",

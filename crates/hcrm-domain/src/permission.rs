@@ -31,6 +31,27 @@ pub enum Permission {
     CustomerRead,
     #[serde(rename = "customer.write")]
     CustomerWrite,
+    /// Merge duplicate customers (CUS-10).
+    #[serde(rename = "customer.merge")]
+    CustomerMerge,
+    /// Import and export the archive (CUS-13).
+    #[serde(rename = "customer.import")]
+    CustomerImport,
+    #[serde(rename = "customer.export")]
+    CustomerExport,
+    /// The medical-sensitive profile (CUS-5), every read audited.
+    #[serde(rename = "medical.read")]
+    MedicalRead,
+    #[serde(rename = "medical.write")]
+    MedicalWrite,
+    /// VIP private details; an account manager only for their own customers.
+    #[serde(rename = "private_notes.read")]
+    PrivateNotesRead,
+    #[serde(rename = "private_notes.write")]
+    PrivateNotesWrite,
+    /// Review break-glass accesses (X-6a).
+    #[serde(rename = "break_glass.review")]
+    BreakGlassReview,
     /// Consultations and appointments (SVC).
     #[serde(rename = "service.read")]
     ServiceRead,
@@ -84,6 +105,14 @@ const MATRIX: &[(Permission, [bool; 10])] = &[
     (Permission::PiiRead,             [O,  O,  X,  X,  X,  X,  O,  O,  O,  X]),
     (Permission::CustomerRead,        [X,  X,  X,  X,  X,  X,  X,  X,  X,  X]),
     (Permission::CustomerWrite,       [X,  X,  X,  X,  X,  O,  O,  O,  O,  X]),
+    (Permission::CustomerMerge,       [O,  O,  O,  X,  X,  O,  O,  O,  O,  O]),
+    (Permission::CustomerImport,      [O,  O,  O,  X,  X,  O,  O,  O,  O,  O]),
+    (Permission::CustomerExport,      [O,  O,  O,  X,  X,  O,  O,  O,  O,  O]),
+    (Permission::MedicalRead,         [O,  X,  X,  X,  X,  X,  O,  O,  O,  O]),
+    (Permission::MedicalWrite,        [O,  X,  X,  X,  X,  X,  O,  O,  O,  O]),
+    (Permission::PrivateNotesRead,    [O,  O,  X,  X,  X,  O,  X,  X,  O,  O]),
+    (Permission::PrivateNotesWrite,   [O,  O,  X,  X,  X,  O,  O,  O,  O,  O]),
+    (Permission::BreakGlassReview,    [O,  O,  O,  X,  X,  O,  O,  O,  O,  O]),
     (Permission::ServiceRead,         [X,  X,  X,  X,  X,  X,  X,  X,  O,  X]),
     (Permission::ServiceWrite,        [X,  O,  X,  X,  O,  O,  O,  O,  O,  X]),
     (Permission::ComplaintRead,       [X,  X,  X,  X,  X,  X,  X,  X,  O,  O]),
@@ -118,6 +147,14 @@ impl Permission {
             Permission::PiiRead => "pii.read",
             Permission::CustomerRead => "customer.read",
             Permission::CustomerWrite => "customer.write",
+            Permission::CustomerMerge => "customer.merge",
+            Permission::CustomerImport => "customer.import",
+            Permission::CustomerExport => "customer.export",
+            Permission::MedicalRead => "medical.read",
+            Permission::MedicalWrite => "medical.write",
+            Permission::PrivateNotesRead => "private_notes.read",
+            Permission::PrivateNotesWrite => "private_notes.write",
+            Permission::BreakGlassReview => "break_glass.review",
             Permission::ServiceRead => "service.read",
             Permission::ServiceWrite => "service.write",
             Permission::ComplaintRead => "complaint.read",
@@ -158,6 +195,14 @@ impl Label for Permission {
             Permission::PiiRead => lang.pick("查看完整证件号与电话", "See unmasked ID and phone"),
             Permission::CustomerRead => lang.pick("查看客户档案", "View customers"),
             Permission::CustomerWrite => lang.pick("编辑客户档案", "Edit customers"),
+            Permission::CustomerMerge => lang.pick("合并重复客户", "Merge customers"),
+            Permission::CustomerImport => lang.pick("导入客户", "Import customers"),
+            Permission::CustomerExport => lang.pick("导出客户", "Export customers"),
+            Permission::MedicalRead => lang.pick("查看医疗敏感信息", "View medical profile"),
+            Permission::MedicalWrite => lang.pick("编辑医疗敏感信息", "Edit medical profile"),
+            Permission::PrivateNotesRead => lang.pick("查看VIP私密信息", "View VIP private notes"),
+            Permission::PrivateNotesWrite => lang.pick("编辑VIP私密信息", "Edit VIP private notes"),
+            Permission::BreakGlassReview => lang.pick("审查紧急访问", "Review break-glass access"),
             Permission::ServiceRead => lang.pick("查看咨询与预约", "View consultations"),
             Permission::ServiceWrite => lang.pick("登记咨询与预约", "Record consultations"),
             Permission::ComplaintRead => lang.pick("查看投诉", "View complaints"),
@@ -211,7 +256,7 @@ mod tests {
             let json = serde_json::to_string(p).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", p.code()));
         }
-        assert_eq!(all.len(), 25);
+        assert_eq!(all.len(), 33);
     }
 
     #[test]

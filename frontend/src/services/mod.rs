@@ -20,6 +20,7 @@ pub fn local_problem(code: &str, status: u16, title: &str) -> Problem {
         status,
         detail: None,
         errors: Vec::new(),
+        duplicates: Vec::new(),
     }
 }
 

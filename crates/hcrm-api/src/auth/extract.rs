@@ -149,6 +149,16 @@ pub mod perm {
         UserWrite,
         AuditRead,
         SettingWrite,
+        CustomerRead,
+        CustomerWrite,
+        CustomerMerge,
+        CustomerImport,
+        CustomerExport,
+        MedicalRead,
+        MedicalWrite,
+        PrivateNotesRead,
+        PrivateNotesWrite,
+        BreakGlassReview,
     );
 }
 

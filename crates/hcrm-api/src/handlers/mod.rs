@@ -3,6 +3,8 @@
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod customer_access;
+pub mod customers;
 pub mod departments;
 pub mod doctors;
 pub mod health;

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod customers;
 pub mod org;
 
 use serde::{Deserialize, Serialize};
@@ -60,6 +61,9 @@ pub struct Problem {
     /// For validation problems: every failing field.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// For `possible_duplicate` (CUS-10): the existing customers the new one may be.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub duplicates: Vec<customers::DuplicateMatch>,
 }
 
 impl Problem {

@@ -1,0 +1,764 @@
+//! CUS-1 … CUS-10: the customer archive — search, create with duplicate warning, 360 profile
+//! (masked ), update with stage history, soft delete, merge, break-glass (X-6a).
+
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use hcrm_db::customers::{self as store, Filter, Sort};
+use hcrm_db::{DbConn, audit, break_glass};
+use hcrm_domain::api::audit::changes;
+use hcrm_domain::api::customers::{
+    Customer, CustomerCreate, CustomerSummary, CustomerUpdate, DuplicateMatch, StageChange,
+    consistency,
+};
+use hcrm_domain::api::{Page, Problem};
+use hcrm_domain::customer::{
+    CustomerCategory, CustomerKind, LifecycleStage, SourceChannel, age_on, form_of_address,
+};
+use hcrm_domain::{Lang, Permission, Role, Scope};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::{Authz, Caller, perm};
+use crate::body::JsonBody;
+use crate::error::{ApiError, field_errors};
+use crate::handlers::customer_access::{audit_read, customer_access, writable};
+use crate::handlers::{expected_version, page, sort, versioned, window};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// One search box: a name fragment (`张`), a full mobile number or its last 4 digits, an
+    /// ID number, a card number, an external (HIS) id, pinyin initials (`zs`) or full pinyin
+    /// (`zhangsan`).
+    #[param(example = "zs")]
+    q: Option<String>,
+    kind: Option<CustomerKind>,
+    category: Option<CustomerCategory>,
+    lifecycle_stage: Option<LifecycleStage>,
+    tag: Option<String>,
+    source_channel: Option<SourceChannel>,
+    account_manager_id: Option<Uuid>,
+    institution_id: Option<Uuid>,
+    /// Customers born in this month (1–12), for birthday care.
+    birth_month: Option<u32>,
+    /// `name` (pinyin order, default), `created_at`, `updated_at`; prefix `-` for descending.
+    sort: Option<String>,
+    /// 1–200, default 50.
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// Search and list customers of the caller's institutions; numbers are always masked here.
+#[utoipa::path(tag = "customers", security(("bearer" = [])), params(ListQuery), responses(
+    (status = 200, body = Page<CustomerSummary>),
+    (status = 400, description = "malformed query", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks customer.read", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid limit, offset, sort or month", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/customers")]
+pub async fn list(
+    auth: Authz<perm::CustomerRead>,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let w = window(q.limit, q.offset)?;
+    let (sort, desc) = sort(
+        q.sort.as_deref(),
+        &[
+            ("name", Sort::Name),
+            ("created_at", Sort::CreatedAt),
+            ("updated_at", Sort::UpdatedAt),
+        ],
+        Sort::Name,
+    )?;
+    if q.birth_month.is_some_and(|m| !(1..=12).contains(&m)) {
+        return Err(ApiError::field(
+            "birth_month",
+            "range",
+            "must be between 1 and 12",
+        ));
+    }
+    if q.q.as_deref().is_some_and(|t| t.chars().count() > 100) {
+        return Err(ApiError::field("q", "length", "at most 100 characters"));
+    }
+    let filter = Filter {
+        q: q.q,
+        kind: q.kind,
+        category: q.category,
+        stage: q.lifecycle_stage,
+        tag: q.tag,
+        source_channel: q.source_channel,
+        account_manager_id: q.account_manager_id,
+        institution_id: q.institution_id,
+        birth_month: q.birth_month,
+    };
+    let scope = auth.caller.scope();
+    let (items, total) = state
+        .db(move |c| Ok(store::list(c, &scope, &filter, sort, desc, w)?))
+        .await?;
+    let items = items.into_iter().map(CustomerSummary::masked).collect();
+    Ok(HttpResponse::Ok().json(page((items, total), w)))
+}
+
+/// The customer as this caller may see it: numbers masked without `pii.read`.
+fn shown(caller: &Caller, customer: Customer) -> Customer {
+    if caller.can(Permission::PiiRead) {
+        customer
+    } else {
+        customer.masked()
+    }
+}
+
+/// The form of address: the one given, or derived from the profile.
+fn derived_address(
+    name: &str,
+    gender: Option<hcrm_domain::customer::Gender>,
+    birth: Option<chrono::NaiveDate>,
+    occupation: Option<&str>,
+) -> String {
+    let age = birth.map(|b| age_on(b, store::today()));
+    form_of_address(name, gender, age, occupation, Lang::Zh)
+}
+
+/// Checks that linked records exist where the caller can reach them.
+fn check_links(
+    c: &mut DbConn,
+    scope: &Scope,
+    employer: Option<Uuid>,
+    referred_by: Option<Uuid>,
+    manager: Option<Uuid>,
+) -> Result<(), ApiError> {
+    if let Some(e) = employer {
+        let org = store::get(c, scope, e)
+            .map_err(|_| ApiError::field("employer_id", "bad_reference", "no such customer"))?;
+        if org.kind != CustomerKind::Organization {
+            return Err(ApiError::field(
+                "employer_id",
+                "not_organization",
+                "the employer must be an organization customer",
+            ));
+        }
+    }
+    if let Some(r) = referred_by {
+        store::get(c, scope, r)
+            .map_err(|_| ApiError::field("referred_by_id", "bad_reference", "no such customer"))?;
+    }
+    if let Some(m) = manager {
+        let user = hcrm_db::users::get(c, scope, m)
+            .map_err(|_| ApiError::field("account_manager_id", "bad_reference", "no such user"))?;
+        if !user.active {
+            return Err(ApiError::field(
+                "account_manager_id",
+                "inactive",
+                "the user is deactivated",
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CreateQuery {
+    /// Create even though the phone or ID number matches existing customers (CUS-10).
+    #[serde(default)]
+    confirm_duplicate: bool,
+}
+
+/// Create a customer. When its phone or ID number matches existing customers the answer is
+/// 409 `possible_duplicate` listing them, unless `confirm_duplicate=true`.
+#[utoipa::path(tag = "customers", security(("bearer" = [])), request_body = CustomerCreate,
+    params(CreateQuery, ("Idempotency-Key" = Option<String>, Header, description = "makes a retried POST safe (X-8)")),
+    responses(
+    (status = 201, body = Customer),
+    (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks customer.write", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "possible duplicate (see `duplicates`), or an external id already used", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid fields (ID number, phone, USCC …)", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/customers")]
+pub async fn create(
+    auth: Authz<perm::CustomerWrite>,
+    state: web::Data<AppState>,
+    query: web::Query<CreateQuery>,
+    body: JsonBody<CustomerCreate>,
+) -> Result<HttpResponse, ApiError> {
+    let x = body.valid()?;
+    let caller = auth.caller;
+    let confirm = query.confirm_duplicate;
+    let customer = state
+        .write(move |c| {
+            let scope = caller.scope();
+            let institution = match (x.institution_id, &scope) {
+                (Some(i), _) => {
+                    hcrm_db::institutions::get(c, &scope, i).map_err(|_| {
+                        ApiError::field("institution_id", "bad_reference", "no such institution")
+                    })?;
+                    i
+                }
+                (None, Scope::Institutions(ids)) if ids.len() == 1 => ids[0],
+                _ => {
+                    return Err(ApiError::field(
+                        "institution_id",
+                        "required",
+                        "choose the institution",
+                    ));
+                }
+            };
+            check_links(
+                c,
+                &scope,
+                x.employer_id,
+                x.referred_by_id,
+                x.account_manager_id,
+            )?;
+            if !confirm {
+                let found = store::duplicates(c, &scope, &x.phones, x.id_number.as_deref(), None)?;
+                if !found.is_empty() {
+                    let matches = found
+                        .into_iter()
+                        .map(|(s, on)| DuplicateMatch {
+                            customer: s.masked(),
+                            matched_on: on,
+                        })
+                        .collect();
+                    return Err(ApiError::PossibleDuplicate(matches));
+                }
+            }
+            let form = x.form_of_address.clone().unwrap_or_else(|| {
+                derived_address(&x.name, x.gender, x.birth_date, x.occupation.as_deref())
+            });
+            let id = store::create(c, &x, institution, form, caller.principal.id)?;
+            let created = store::get(c, &scope, id)?;
+            audit::record(
+                c,
+                caller.audit(
+                    "create",
+                    "customer",
+                    id,
+                    Some(institution),
+                    changes(None, Some(&created.clone().masked())),
+                ),
+            )?;
+            Ok(shown(&caller, created))
+        })
+        .await
+        .map_err(crate::error::duplicate_of(
+            "external_ids",
+            "this external id already names another customer",
+        ))?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::ETAG,
+            format!("\"{}\"", customer.version),
+        ))
+        .json(customer))
+}
+
+/// The customer's profile (CUS-11 card). Unmasked reads (`pii.read`) and break-glass reads are
+/// audited; break-glass ones are flagged.
+#[utoipa::path(tag = "customers", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = Customer, headers(("ETag" = String, description = "the version, for If-Match"))),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks customer.read", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such customer for this caller", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/customers/{id}")]
+pub async fn get(
+    auth: Authz<perm::CustomerRead>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, caller) = (id.into_inner(), auth.caller);
+    let customer = state
+        .write(move |c| {
+            let access = customer_access(c, &caller, id)?;
+            let customer = store::get(c, &access.scope(&caller), id)?;
+            if caller.can(Permission::PiiRead) || access.flagged() {
+                audit_read(c, &caller, &access, "customer", &["id_number", "phones"])?;
+            }
+            Ok(shown(&caller, customer))
+        })
+        .await?;
+    Ok(versioned(&customer, customer.version))
+}
+
+/// Change a customer. Send the version in `If-Match` (or as `version`). A new lifecycle stage
+/// is recorded in the stage history with `stage_reason` (CUS-3).
+#[utoipa::path(tag = "customers", security(("bearer" = [])), request_body = CustomerUpdate,
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "the version read, e.g. \"3\"")),
+    responses(
+    (status = 200, body = Customer),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks customer.write", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such customer for this caller", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "an external id already names another customer", body = Problem, content_type = "application/problem+json"),
+    (status = 412, description = "changed by someone else since it was read", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid fields or stage change", body = Problem, content_type = "application/problem+json"),
+    (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
+))]
+#[patch("/customers/{id}")]
+pub async fn update(
+    auth: Authz<perm::CustomerWrite>,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: JsonBody<CustomerUpdate>,
+) -> Result<HttpResponse, ApiError> {
+    let u = body.valid()?;
+    let version = expected_version(&req, u.version)?;
+    let (id, caller) = (id.into_inner(), auth.caller);
+    let customer = state
+        .write(move |c| {
+            writable(c, &caller, id)?;
+            let scope = caller.scope();
+            let current = store::get(c, &scope, id)?;
+            // The rules that span fields, on the record as it will be.
+            let kind = current.kind;
+            let id_number = match &u.id_number {
+                Some(v) => v.clone(),
+                None => current.id_number.clone(),
+            };
+            let birth = match u.birth_date {
+                Some(v) => v,
+                None => current.birth_date,
+            };
+            let gender = match u.gender {
+                Some(v) => v,
+                None => current.gender,
+            };
+            let id_type = match u.id_type {
+                Some(v) => v,
+                None => current.id_type,
+            };
+            let uscc = match &u.uscc {
+                Some(v) => v.clone(),
+                None => current.uscc.clone(),
+            };
+            if u.id_number.is_some()
+                || u.birth_date.is_some()
+                || u.gender.is_some()
+                || u.id_type.is_some()
+                || u.uscc.is_some()
+            {
+                let mut errors = validator::ValidationErrors::new();
+                if let Err(e) = consistency(
+                    kind,
+                    id_type,
+                    id_number.as_deref(),
+                    birth,
+                    gender,
+                    uscc.as_deref(),
+                ) {
+                    errors.add("__all__", e);
+                    return Err(ApiError::Validation(field_errors(&errors)));
+                }
+            }
+            if let Some(stage) = u.lifecycle_stage
+                && stage != current.lifecycle_stage
+                && !current.lifecycle_stage.can_move_to(stage)
+            {
+                return Err(ApiError::field(
+                    "lifecycle_stage",
+                    "stage_transition",
+                    "this stage cannot follow the current one",
+                ));
+            }
+            check_links(
+                c,
+                &scope,
+                u.employer_id.flatten(),
+                u.referred_by_id.flatten(),
+                u.account_manager_id.flatten(),
+            )?;
+            if u.employer_id == Some(Some(id)) || u.referred_by_id == Some(Some(id)) {
+                return Err(ApiError::field(
+                    "employer_id",
+                    "self",
+                    "a customer cannot link to itself",
+                ));
+            }
+            let name = u.name.clone().unwrap_or_else(|| current.name.clone());
+            let occupation = match &u.occupation {
+                Some(v) => v.clone(),
+                None => current.occupation.clone(),
+            };
+            let form = match &u.form_of_address {
+                Some(Some(given)) => (given.trim().to_string(), true),
+                Some(None) => (
+                    derived_address(&name, gender, birth, occupation.as_deref()),
+                    false,
+                ),
+                None if current.form_of_address_custom => (current.form_of_address.clone(), true),
+                None => (
+                    derived_address(&name, gender, birth, occupation.as_deref()),
+                    false,
+                ),
+            };
+            let (before, after) =
+                store::update(c, &scope, id, version, &u, form, caller.principal.id)?;
+            let diff = changes(
+                Some(&before.clone().masked()),
+                Some(&after.clone().masked()),
+            );
+            audit::record(
+                c,
+                caller.audit("update", "customer", id, Some(after.institution_id), diff),
+            )?;
+            Ok(shown(&caller, after))
+        })
+        .await
+        .map_err(crate::error::duplicate_of(
+            "external_ids",
+            "this external id already names another customer",
+        ))?;
+    Ok(versioned(&customer, customer.version))
+}
+
+/// Delete a customer (soft): it leaves every list and search; its history is kept.
+#[utoipa::path(tag = "customers", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "the version read")),
+    responses(
+    (status = 204, description = "deleted"),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks customer.write", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such customer for this caller", body = Problem, content_type = "application/problem+json"),
+    (status = 412, description = "changed by someone else since it was read", body = Problem, content_type = "application/problem+json"),
+    (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
+))]
+#[delete("/customers/{id}")]
+pub async fn remove(
+    auth: Authz<perm::CustomerWrite>,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let version = expected_version(&req, None)?;
+    let (id, caller) = (id.into_inner(), auth.caller);
+    state
+        .write(move |c| {
+            writable(c, &caller, id)?;
+            let before = store::soft_delete(c, &caller.scope(), id, version)?;
+            audit::record(
+                c,
+                caller.audit(
+                    "delete",
+                    "customer",
+                    id,
+                    Some(before.institution_id),
+                    changes(Some(&before.masked()), None),
+                ),
+            )?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The lifecycle stage history, oldest first (CUS-3).
+#[utoipa::path(tag = "customers", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = Vec<StageChange>),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such customer for this caller", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/customers/{id}/stage-history")]
+pub async fn stage_history(
+    auth: Authz<perm::CustomerRead>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, caller) = (id.into_inner(), auth.caller);
+    let history = state
+        .db(move |c| {
+            let access = customer_access(c, &caller, id)?;
+            Ok(store::stage_history(c, &access.scope(&caller), id)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(history))
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"from_id": "0193a1d2-7c4e-7b10-8000-00000000000f"}))]
+#[serde(deny_unknown_fields)]
+pub struct MergeRequest {
+    /// The duplicate, merged into the customer of the path and then gone from reads.
+    pub from_id: Uuid,
+}
+
+/// What a merge moved, per module.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MergeResult {
+    pub customer: Customer,
+    /// Records moved from the duplicate, by module (`contacts`, `tags`, …).
+    pub moved: std::collections::BTreeMap<String, usize>,
+}
+
+/// Merge a duplicate into this customer (CUS-10): every record of both stays (contacts,
+/// relations, tags, external ids, stage history, and every later module's records); the
+/// duplicate disappears from reads. Audited on both.
+#[utoipa::path(tag = "customers", security(("bearer" = [])), params(("id" = Uuid, Path, description = "the customer kept")),
+    request_body = MergeRequest, responses(
+    (status = 200, body = MergeResult),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks customer.merge", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "either customer unknown to this caller", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "merging a customer into itself, or different kinds", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/customers/{id}/merge")]
+pub async fn merge(
+    auth: Authz<perm::CustomerMerge>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    body: JsonBody<MergeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let from = body.valid()?.from_id;
+    let (into, caller) = (id.into_inner(), auth.caller);
+    if from == into {
+        return Err(ApiError::field(
+            "from_id",
+            "self",
+            "a customer cannot be merged into itself",
+        ));
+    }
+    let result = state
+        .write(move |c| {
+            let scope = caller.scope();
+            let kept = store::get(c, &scope, into)?;
+            let dup = store::get(c, &scope, from)
+                .map_err(|_| ApiError::field("from_id", "bad_reference", "no such customer"))?;
+            if kept.kind != dup.kind {
+                return Err(ApiError::field(
+                    "from_id",
+                    "kind_mismatch",
+                    "an individual and an organization cannot be merged",
+                ));
+            }
+            let moved = hcrm_db::merge::merge(c, &from.to_string(), &into.to_string())?;
+            let moved: std::collections::BTreeMap<String, usize> =
+                moved.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            let detail =
+                serde_json::json!({"merged_from": from, "merged_into": into, "moved": moved});
+            audit::record(
+                c,
+                caller.audit(
+                    "merge",
+                    "customer",
+                    into,
+                    Some(kept.institution_id),
+                    detail.clone(),
+                ),
+            )?;
+            audit::record(
+                c,
+                caller.audit(
+                    "merged_away",
+                    "customer",
+                    from,
+                    Some(dup.institution_id),
+                    detail,
+                ),
+            )?;
+            let customer = shown(&caller, store::get(c, &scope, into)?);
+            Ok(MergeResult { customer, moved })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"reason": "患者来电，急诊需要核对过敏史"}))]
+#[serde(deny_unknown_fields)]
+pub struct BreakGlassRequest {
+    /// Why the record is needed now; the supervisor reads it.
+    #[validate(
+        length(min = 5, max = 500),
+        custom(function = "hcrm_domain::validation::not_blank")
+    )]
+    pub reason: String,
+}
+
+/// A break-glass grant (X-6a).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BreakGlassGrant {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub customer_id: Uuid,
+    pub institution_id: Uuid,
+    pub reason: String,
+    pub granted_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub reviewed_by: Option<Uuid>,
+    pub reviewed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub review_note: Option<String>,
+}
+
+impl TryFrom<break_glass::GrantRow> for BreakGlassGrant {
+    type Error = hcrm_db::DbError;
+
+    fn try_from(r: break_glass::GrantRow) -> Result<Self, Self::Error> {
+        let (id, user_id, customer_id, institution_id, reviewed_by) = r.ids()?;
+        Ok(BreakGlassGrant {
+            id,
+            user_id,
+            customer_id,
+            institution_id,
+            reason: r.reason,
+            granted_at: r.granted_at.and_utc(),
+            expires_at: r.expires_at.and_utc(),
+            reviewed_by,
+            reviewed_at: r.reviewed_at.map(|t| t.and_utc()),
+            review_note: r.review_note,
+        })
+    }
+}
+
+/// Minutes a break-glass grant lasts.
+pub const BREAK_GLASS_MINUTES: i64 = 30;
+
+/// Break the glass (X-6a): state a reason to read a customer outside your institutions (or its
+/// sensitive parts your role does not show) for 30 minutes. Flagged in the audit trail and
+/// listed for the supervisor's review.
+#[utoipa::path(tag = "customers", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = BreakGlassRequest, responses(
+    (status = 201, body = BreakGlassGrant),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks customer.read", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such customer in the group", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "no reason given", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/customers/{id}/break-glass")]
+pub async fn break_glass_open(
+    auth: Authz<perm::CustomerRead>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    body: JsonBody<BreakGlassRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let reason = body.valid()?.reason;
+    let (id, caller) = (id.into_inner(), auth.caller);
+    if caller.principal.roles == [Role::Integration] {
+        return Err(ApiError::Forbidden);
+    }
+    let grant = state
+        .write(move |c| {
+            let institution = store::institution_of(c, id)?;
+            let row = break_glass::grant(
+                c,
+                caller.principal.id,
+                id,
+                institution,
+                &reason,
+                BREAK_GLASS_MINUTES,
+            )?;
+            let mut entry = caller.audit(
+                "break_glass",
+                "customer",
+                id,
+                Some(institution),
+                serde_json::json!({"reason": reason, "minutes": BREAK_GLASS_MINUTES}),
+            );
+            entry.flagged = true;
+            audit::record(c, entry)?;
+            Ok(BreakGlassGrant::try_from(row)?)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(grant))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ReviewQuery {
+    /// `false`: only those still to review.
+    reviewed: Option<bool>,
+    user_id: Option<Uuid>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// Break-glass accesses to customers of the reviewer's institutions, newest first.
+#[utoipa::path(tag = "customers", security(("bearer" = [])), params(ReviewQuery), responses(
+    (status = 200, body = Page<BreakGlassGrant>),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks break_glass.review", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/break-glass-reviews")]
+pub async fn break_glass_reviews(
+    auth: Authz<perm::BreakGlassReview>,
+    state: web::Data<AppState>,
+    query: web::Query<ReviewQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let w = window(q.limit, q.offset)?;
+    let filter = break_glass::Filter {
+        reviewed: q.reviewed,
+        user_id: q.user_id,
+    };
+    let scope = auth.caller.scope();
+    let (rows, total) = state
+        .db(move |c| Ok(break_glass::list(c, &scope, &filter, w)?))
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(BreakGlassGrant::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(HttpResponse::Ok().json(page((items, total), w)))
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"note": "已核实：患者来电急诊，访问合理"}))]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRequest {
+    #[serde(default)]
+    #[validate(length(max = 500))]
+    pub note: Option<String>,
+}
+
+/// Mark a break-glass access as reviewed, with a note.
+#[utoipa::path(tag = "customers", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = ReviewRequest, responses(
+    (status = 200, body = BreakGlassGrant),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks break_glass.review", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such grant in the reviewer's institutions", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "already reviewed", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/break-glass-reviews/{id}/review")]
+pub async fn break_glass_review(
+    auth: Authz<perm::BreakGlassReview>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    body: JsonBody<ReviewRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let note = body.valid()?.note;
+    let (id, caller) = (id.into_inner(), auth.caller);
+    let grant = state
+        .write(move |c| {
+            let scope = caller.scope();
+            let row = break_glass::get(c, &scope, id)?;
+            if !break_glass::review(c, id, caller.principal.id, note.as_deref())? {
+                return Err(ApiError::Duplicate {
+                    field: None,
+                    detail: "this access was already reviewed".into(),
+                });
+            }
+            let inst = BreakGlassGrant::try_from(row)?.institution_id;
+            audit::record(
+                c,
+                caller.audit(
+                    "review",
+                    "break_glass",
+                    id,
+                    Some(inst),
+                    serde_json::json!({"note": note}),
+                ),
+            )?;
+            Ok(BreakGlassGrant::try_from(break_glass::get(c, &scope, id)?)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(grant))
+}

@@ -1,0 +1,983 @@
+//! CUS-1 … CUS-11: the customer archive. One row in `customers` (what lists and searches
+//! need) and one in `customer_profiles` (the rest), with phones, categories, tags, external
+//! ids and the stage history beside them. Merged and deleted customers stay for history but
+//! never appear in reads.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use hcrm_domain::Scope;
+use hcrm_domain::api::customers::{
+    Address, Customer, CustomerCreate, CustomerSummary, CustomerUpdate, ExternalId, StageChange,
+};
+use hcrm_domain::customer::{
+    CustomerCategory, CustomerKind, Gender, IdType, LifecycleStage, RelationshipType,
+    SourceChannel, age_on, phone_last4,
+};
+use uuid::Uuid;
+
+use crate::conn::{Db, DbConn};
+use crate::error::DbError;
+use crate::schema::{
+    customer_categories as cats, customer_external_ids as ext, customer_phones as phones,
+    customer_profiles as profiles, customer_stage_history as stages, customer_tags as tags,
+    customers as c,
+};
+use crate::util::{ListWindow, like_pattern, new_id, now, parse_id, parse_opt_id, utc};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = c)]
+struct Row {
+    id: String,
+    institution_id: String,
+    kind: String,
+    name: String,
+    name_pinyin: String,
+    name_initials: String,
+    gender: Option<String>,
+    birth_date: Option<NaiveDate>,
+    birth_month: Option<i32>,
+    id_type: Option<String>,
+    id_number: Option<String>,
+    card_number: Option<String>,
+    form_of_address: String,
+    form_of_address_custom: bool,
+    lifecycle_stage: String,
+    relationship_type: Option<String>,
+    source_channel: Option<String>,
+    account_manager_id: Option<String>,
+    uscc: Option<String>,
+    employer_id: Option<String>,
+    merged_into_id: Option<String>,
+    deleted_at: Option<NaiveDateTime>,
+    version: i32,
+    created_by: Option<String>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Default, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = profiles, treat_none_as_null = true)]
+struct ProfileRow {
+    customer_id: String,
+    landline: Option<String>,
+    wechat: Option<String>,
+    qq: Option<String>,
+    email: Option<String>,
+    province: Option<String>,
+    city: Option<String>,
+    district: Option<String>,
+    street: Option<String>,
+    occupation: Option<String>,
+    education: Option<String>,
+    marital_status: Option<String>,
+    family_situation: Option<String>,
+    preferred_language: Option<String>,
+    preferred_channel: Option<String>,
+    preferred_hours: Option<String>,
+    source_detail: Option<String>,
+    referred_by_id: Option<String>,
+    interests: String,
+    notes: Option<String>,
+    industry: Option<String>,
+    org_size: Option<String>,
+}
+
+fn corrupt(what: &str, v: &str) -> DbError {
+    DbError::Corrupt(format!("{what} {v:?}"))
+}
+
+fn code<T>(what: &str, v: &str, parse: fn(&str) -> Option<T>) -> Result<T, DbError> {
+    parse(v).ok_or_else(|| corrupt(what, v))
+}
+
+fn opt_code<T>(
+    what: &str,
+    v: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+) -> Result<Option<T>, DbError> {
+    v.map(|v| code(what, v, parse)).transpose()
+}
+
+/// Full pinyin (`zhangsan`) and initials (`zs`) of a name, lower-case; other letters and
+/// digits are kept as they are, everything else dropped (CUS-9).
+pub fn pinyin_keys(name: &str) -> (String, String) {
+    use pinyin::ToPinyin;
+    let mut full = String::new();
+    let mut initials = String::new();
+    for (ch, py) in name.chars().zip(name.to_pinyin()) {
+        match py {
+            Some(p) => {
+                full.push_str(p.plain());
+                initials.push_str(p.first_letter());
+            }
+            None if ch.is_ascii_alphanumeric() => {
+                let lower = ch.to_ascii_lowercase();
+                full.push(lower);
+                initials.push(lower);
+            }
+            None => {}
+        }
+    }
+    (full, initials)
+}
+
+/// Today's date where the group works (Beijing time), for ages and birthdays.
+pub fn today() -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+/// What a customer's stored identity is, for the API's rules.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub customer: Customer,
+}
+
+fn summary(
+    r: &Row,
+    phone: Option<String>,
+    tags: Vec<String>,
+    today: NaiveDate,
+) -> Result<CustomerSummary, DbError> {
+    Ok(CustomerSummary {
+        id: parse_id(&r.id)?,
+        institution_id: parse_id(&r.institution_id)?,
+        kind: code("kind", &r.kind, CustomerKind::from_code)?,
+        name: r.name.clone(),
+        gender: opt_code("gender", r.gender.as_deref(), Gender::from_code)?,
+        age: r.birth_date.map(|b| age_on(b, today)),
+        phone,
+        id_number: r.id_number.clone(),
+        card_number: r.card_number.clone(),
+        form_of_address: r.form_of_address.clone(),
+        lifecycle_stage: code("stage", &r.lifecycle_stage, LifecycleStage::from_code)?,
+        tags,
+        account_manager_id: parse_opt_id(r.account_manager_id.as_deref())?,
+    })
+}
+
+fn grouped(rows: Vec<(String, String)>) -> HashMap<String, Vec<String>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for (k, v) in rows {
+        out.entry(k).or_default().push(v);
+    }
+    out
+}
+
+fn phones_of(conn: &mut DbConn, ids: &[String]) -> Result<HashMap<String, Vec<String>>, DbError> {
+    let rows: Vec<(String, String)> = phones::table
+        .filter(phones::customer_id.eq_any(ids))
+        .order((
+            phones::customer_id,
+            phones::is_primary.desc(),
+            phones::phone,
+        ))
+        .select((phones::customer_id, phones::phone))
+        .load(conn)?;
+    Ok(grouped(rows))
+}
+
+fn tags_of(conn: &mut DbConn, ids: &[String]) -> Result<HashMap<String, Vec<String>>, DbError> {
+    let rows: Vec<(String, String)> = tags::table
+        .filter(tags::customer_id.eq_any(ids))
+        .order((tags::customer_id, tags::tag))
+        .select((tags::customer_id, tags::tag))
+        .load(conn)?;
+    Ok(grouped(rows))
+}
+
+fn summaries(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<CustomerSummary>, DbError> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut phones = phones_of(conn, &ids)?;
+    let mut tags = tags_of(conn, &ids)?;
+    let today = today();
+    rows.iter()
+        .map(|r| {
+            let phone = phones.remove(&r.id).and_then(|p| p.into_iter().next());
+            summary(r, phone, tags.remove(&r.id).unwrap_or_default(), today)
+        })
+        .collect()
+}
+
+/// The live customer row (not merged, not deleted) if it is in `scope`.
+fn live_row(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Row, DbError> {
+    let row: Row = c::table
+        .find(id.to_string())
+        .filter(c::merged_into_id.is_null())
+        .filter(c::deleted_at.is_null())
+        .select(Row::as_select())
+        .first(conn)?;
+    if scope.allows(parse_id(&row.institution_id)?) {
+        Ok(row)
+    } else {
+        Err(DbError::NotFound)
+    }
+}
+
+/// The institution of a live customer, whatever the caller's scope (for break-glass).
+pub fn institution_of(conn: &mut DbConn, id: Uuid) -> Result<Uuid, DbError> {
+    let inst: String = c::table
+        .find(id.to_string())
+        .filter(c::merged_into_id.is_null())
+        .filter(c::deleted_at.is_null())
+        .select(c::institution_id)
+        .first(conn)?;
+    parse_id(&inst)
+}
+
+/// Where a merged customer went, if it was merged.
+pub fn merged_into(conn: &mut DbConn, id: Uuid) -> Result<Option<Uuid>, DbError> {
+    let to: Option<Option<String>> = c::table
+        .find(id.to_string())
+        .select(c::merged_into_id)
+        .first(conn)
+        .optional()?;
+    parse_opt_id(to.flatten().as_deref())
+}
+
+/// One customer with everything on the profile, unmasked; `NotFound` outside `scope`.
+pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Customer, DbError> {
+    let row = live_row(conn, scope, id)?;
+    full(conn, row)
+}
+
+fn full(conn: &mut DbConn, row: Row) -> Result<Customer, DbError> {
+    let key = row.id.clone();
+    let p: ProfileRow = profiles::table
+        .find(&key)
+        .select(ProfileRow::as_select())
+        .first(conn)
+        .optional()?
+        .unwrap_or_default();
+    let phones = phones_of(conn, std::slice::from_ref(&key))?
+        .remove(&key)
+        .unwrap_or_default();
+    let tags = tags_of(conn, std::slice::from_ref(&key))?
+        .remove(&key)
+        .unwrap_or_default();
+    let categories = cats::table
+        .filter(cats::customer_id.eq(&key))
+        .order(cats::category)
+        .select(cats::category)
+        .load::<String>(conn)?
+        .iter()
+        .map(|v| code("category", v, CustomerCategory::from_code))
+        .collect::<Result<Vec<_>, _>>()?;
+    let external_ids = ext::table
+        .filter(ext::customer_id.eq(&key))
+        .order((ext::system, ext::external_id))
+        .select((ext::system, ext::external_id))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .map(|(system, external_id)| ExternalId {
+            system,
+            external_id,
+        })
+        .collect();
+    Ok(Customer {
+        id: parse_id(&row.id)?,
+        institution_id: parse_id(&row.institution_id)?,
+        kind: code("kind", &row.kind, CustomerKind::from_code)?,
+        name: row.name,
+        gender: opt_code("gender", row.gender.as_deref(), Gender::from_code)?,
+        birth_date: row.birth_date,
+        age: row.birth_date.map(|b| age_on(b, today())),
+        id_type: opt_code("id type", row.id_type.as_deref(), IdType::from_code)?,
+        id_number: row.id_number,
+        card_number: row.card_number,
+        phones,
+        landline: p.landline,
+        wechat: p.wechat,
+        qq: p.qq,
+        email: p.email,
+        address: Address {
+            province: p.province,
+            city: p.city,
+            district: p.district,
+            street: p.street,
+        },
+        occupation: p.occupation,
+        employer_id: parse_opt_id(row.employer_id.as_deref())?,
+        education: p.education,
+        marital_status: p.marital_status,
+        family_situation: p.family_situation,
+        form_of_address: row.form_of_address,
+        form_of_address_custom: row.form_of_address_custom,
+        preferred_language: p.preferred_language,
+        preferred_channel: p.preferred_channel,
+        preferred_hours: p.preferred_hours,
+        source_channel: opt_code(
+            "source",
+            row.source_channel.as_deref(),
+            SourceChannel::from_code,
+        )?,
+        source_detail: p.source_detail,
+        referred_by_id: parse_opt_id(p.referred_by_id.as_deref())?,
+        interests: serde_json::from_str(&p.interests).unwrap_or_default(),
+        categories,
+        tags,
+        lifecycle_stage: code("stage", &row.lifecycle_stage, LifecycleStage::from_code)?,
+        relationship_type: opt_code(
+            "relationship",
+            row.relationship_type.as_deref(),
+            RelationshipType::from_code,
+        )?,
+        account_manager_id: parse_opt_id(row.account_manager_id.as_deref())?,
+        notes: p.notes,
+        uscc: row.uscc,
+        industry: p.industry,
+        org_size: p.org_size,
+        external_ids,
+        masked: false,
+        version: row.version,
+        created_at: utc(row.created_at),
+        updated_at: utc(row.updated_at),
+    })
+}
+
+fn set_phones(conn: &mut DbConn, id: &str, list: &[String]) -> Result<(), DbError> {
+    diesel::delete(phones::table.filter(phones::customer_id.eq(id))).execute(conn)?;
+    let mut seen = Vec::new();
+    for (i, raw) in list.iter().enumerate() {
+        let phone = hcrm_domain::validation::normalize_mobile(raw);
+        if seen.contains(&phone) {
+            continue;
+        }
+        diesel::insert_into(phones::table)
+            .values((
+                phones::customer_id.eq(id),
+                phones::phone.eq(&phone),
+                phones::last4.eq(phone_last4(&phone).unwrap_or_default()),
+                phones::is_primary.eq(i == 0),
+            ))
+            .execute(conn)?;
+        seen.push(phone);
+    }
+    Ok(())
+}
+
+fn set_categories(conn: &mut DbConn, id: &str, list: &[CustomerCategory]) -> Result<(), DbError> {
+    diesel::delete(cats::table.filter(cats::customer_id.eq(id))).execute(conn)?;
+    let mut list = list.to_vec();
+    list.sort();
+    list.dedup();
+    for cat in list {
+        diesel::insert_into(cats::table)
+            .values((cats::customer_id.eq(id), cats::category.eq(cat.code())))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn set_tags(conn: &mut DbConn, id: &str, list: &[String]) -> Result<(), DbError> {
+    diesel::delete(tags::table.filter(tags::customer_id.eq(id))).execute(conn)?;
+    let mut list: Vec<String> = list
+        .iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    list.sort();
+    list.dedup();
+    for tag in list {
+        diesel::insert_into(tags::table)
+            .values((tags::customer_id.eq(id), tags::tag.eq(tag)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn set_external_ids(
+    conn: &mut DbConn,
+    id: &str,
+    institution: &str,
+    list: &[ExternalId],
+) -> Result<(), DbError> {
+    diesel::delete(ext::table.filter(ext::customer_id.eq(id))).execute(conn)?;
+    for e in list {
+        diesel::insert_into(ext::table)
+            .values((
+                ext::customer_id.eq(id),
+                ext::institution_id.eq(institution),
+                ext::system.eq(e.system.trim()),
+                ext::external_id.eq(e.external_id.trim()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn record_stage(
+    conn: &mut DbConn,
+    id: &str,
+    from: Option<LifecycleStage>,
+    to: LifecycleStage,
+    reason: Option<&str>,
+    by: Uuid,
+) -> Result<(), DbError> {
+    diesel::insert_into(stages::table)
+        .values((
+            stages::id.eq(new_id()),
+            stages::customer_id.eq(id),
+            stages::from_stage.eq(from.map(|s| s.code())),
+            stages::to_stage.eq(to.code()),
+            stages::reason.eq(reason),
+            stages::changed_by.eq(by.to_string()),
+            stages::changed_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn trimmed(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// Normalized identity number: trimmed, upper-case (the check letter `X`).
+pub fn normalize_id_number(n: &str) -> String {
+    n.trim().to_uppercase()
+}
+
+/// Creates a customer in `institution`; run inside a write transaction. `form_of_address`
+/// is the derived or given form. Returns the new id.
+pub fn create(
+    conn: &mut DbConn,
+    x: &CustomerCreate,
+    institution: Uuid,
+    form_of_address: String,
+    by: Uuid,
+) -> Result<Uuid, DbError> {
+    let t = now();
+    let id = new_id();
+    let (full_py, initials) = pinyin_keys(&x.name);
+    let stage = x.lifecycle_stage.unwrap_or(LifecycleStage::Potential);
+    let row = Row {
+        id: id.clone(),
+        institution_id: institution.to_string(),
+        kind: x.kind.code().into(),
+        name: x.name.trim().into(),
+        name_pinyin: full_py,
+        name_initials: initials,
+        gender: x.gender.map(|g| g.code().into()),
+        birth_date: x.birth_date,
+        birth_month: x.birth_date.map(|b| b.month() as i32),
+        id_type: x
+            .id_type
+            .or(x.id_number.as_ref().map(|_| IdType::ResidentId))
+            .map(|t| t.code().into()),
+        id_number: x.id_number.as_deref().map(normalize_id_number),
+        card_number: trimmed(&x.card_number),
+        form_of_address,
+        form_of_address_custom: x.form_of_address.is_some(),
+        lifecycle_stage: stage.code().into(),
+        relationship_type: x.relationship_type.map(|r| r.code().into()),
+        source_channel: x.source_channel.map(|s| s.code().into()),
+        account_manager_id: x.account_manager_id.map(|u| u.to_string()),
+        uscc: x.uscc.as_deref().map(normalize_id_number),
+        employer_id: x.employer_id.map(|u| u.to_string()),
+        merged_into_id: None,
+        deleted_at: None,
+        version: 1,
+        created_by: Some(by.to_string()),
+        created_at: t,
+        updated_at: t,
+    };
+    diesel::insert_into(c::table).values(&row).execute(conn)?;
+    let profile = ProfileRow {
+        customer_id: id.clone(),
+        landline: trimmed(&x.landline),
+        wechat: trimmed(&x.wechat),
+        qq: trimmed(&x.qq),
+        email: trimmed(&x.email),
+        province: trimmed(&x.address.province),
+        city: trimmed(&x.address.city),
+        district: trimmed(&x.address.district),
+        street: trimmed(&x.address.street),
+        occupation: trimmed(&x.occupation),
+        education: trimmed(&x.education),
+        marital_status: trimmed(&x.marital_status),
+        family_situation: trimmed(&x.family_situation),
+        preferred_language: trimmed(&x.preferred_language),
+        preferred_channel: trimmed(&x.preferred_channel),
+        preferred_hours: trimmed(&x.preferred_hours),
+        source_detail: trimmed(&x.source_detail),
+        referred_by_id: x.referred_by_id.map(|u| u.to_string()),
+        interests: serde_json::Value::from(x.interests.clone()).to_string(),
+        notes: trimmed(&x.notes),
+        industry: trimmed(&x.industry),
+        org_size: trimmed(&x.org_size),
+    };
+    diesel::insert_into(profiles::table)
+        .values(&profile)
+        .execute(conn)?;
+    set_phones(conn, &id, &x.phones)?;
+    set_categories(conn, &id, &x.categories)?;
+    set_tags(conn, &id, &x.tags)?;
+    set_external_ids(conn, &id, &row.institution_id, &x.external_ids)?;
+    record_stage(conn, &id, None, stage, Some("created"), by)?;
+    parse_id(&id)
+}
+
+/// Live customers in `scope` (other than `except`) sharing a phone or the ID number (CUS-10),
+/// each with what matched.
+pub fn duplicates(
+    conn: &mut DbConn,
+    scope: &Scope,
+    phone_list: &[String],
+    id_number: Option<&str>,
+    except: Option<Uuid>,
+) -> Result<Vec<(CustomerSummary, Vec<String>)>, DbError> {
+    let normalized: Vec<String> = phone_list
+        .iter()
+        .map(|p| hcrm_domain::validation::normalize_mobile(p))
+        .collect();
+    let by_phone: Vec<String> = phones::table
+        .filter(phones::phone.eq_any(&normalized))
+        .select(phones::customer_id)
+        .load(conn)?;
+    let by_id: Vec<String> = match id_number {
+        Some(n) => c::table
+            .filter(c::id_number.eq(normalize_id_number(n)))
+            .select(c::id)
+            .load(conn)?,
+        None => vec![],
+    };
+    let mut ids: Vec<String> = by_phone.iter().chain(by_id.iter()).cloned().collect();
+    ids.sort();
+    ids.dedup();
+    if let Some(e) = except {
+        ids.retain(|i| *i != e.to_string());
+    }
+    let mut q = c::table
+        .filter(c::id.eq_any(&ids))
+        .filter(c::merged_into_id.is_null())
+        .filter(c::deleted_at.is_null())
+        .into_boxed();
+    if let Some(insts) = scope.institution_ids() {
+        q = q.filter(
+            c::institution_id.eq_any(insts.iter().map(Uuid::to_string).collect::<Vec<_>>()),
+        );
+    }
+    let rows: Vec<Row> = q
+        .order(c::created_at)
+        .limit(20)
+        .select(Row::as_select())
+        .load(conn)?;
+    let keys: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let list = summaries(conn, rows)?;
+    Ok(list
+        .into_iter()
+        .zip(keys)
+        .map(|(s, key)| {
+            let mut on = Vec::new();
+            if by_phone.contains(&key) {
+                on.push("phone".to_string());
+            }
+            if by_id.contains(&key) {
+                on.push("id_number".to_string());
+            }
+            (s, on)
+        })
+        .collect())
+}
+
+/// List filters (CUS-9): every one optional.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// One box: name fragment, full phone or last 4 digits, ID number, card number, external
+    /// id, pinyin initials or full pinyin.
+    pub q: Option<String>,
+    pub kind: Option<CustomerKind>,
+    pub category: Option<CustomerCategory>,
+    pub stage: Option<LifecycleStage>,
+    pub tag: Option<String>,
+    pub source_channel: Option<SourceChannel>,
+    pub account_manager_id: Option<Uuid>,
+    pub institution_id: Option<Uuid>,
+    /// 1–12.
+    pub birth_month: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// By pinyin, so 张 sorts under Z.
+    #[default]
+    Name,
+    CreatedAt,
+    UpdatedAt,
+}
+
+type Cond = Box<dyn BoxableExpression<c::table, Db, SqlType = diesel::sql_types::Bool>>;
+
+/// The conditions the search box text stands for, ORed.
+fn search_conditions(text: &str) -> Vec<Cond> {
+    let q = text.trim();
+    let mut conds: Vec<Cond> = Vec::new();
+    let digits = q.chars().all(|ch| ch.is_ascii_digit());
+    let compact: String = q.chars().filter(|ch| !matches!(ch, ' ' | '-')).collect();
+    let as_phone = hcrm_domain::validation::normalize_mobile(q);
+    if hcrm_domain::validation::mobile(q).is_ok() {
+        conds.push(Box::new(
+            c::id.eq_any(
+                phones::table
+                    .filter(phones::phone.eq(as_phone))
+                    .select(phones::customer_id),
+            ),
+        ));
+    }
+    if digits && q.len() == 4 {
+        conds.push(Box::new(
+            c::id.eq_any(
+                phones::table
+                    .filter(phones::last4.eq(q.to_string()))
+                    .select(phones::customer_id),
+            ),
+        ));
+    }
+    if (15..=18).contains(&compact.len()) && compact.chars().all(|ch| ch.is_ascii_alphanumeric()) {
+        conds.push(Box::new(
+            c::id_number.assume_not_null().eq(compact.to_uppercase()),
+        ));
+    }
+    if !q.is_empty() && q.len() <= 64 {
+        conds.push(Box::new(c::card_number.assume_not_null().eq(q.to_string())));
+        conds.push(Box::new(
+            c::id.eq_any(
+                ext::table
+                    .filter(ext::external_id.eq(q.to_string()))
+                    .select(ext::customer_id),
+            ),
+        ));
+    }
+    let letters = !q.is_empty() && q.chars().all(|ch| ch.is_ascii_alphabetic());
+    if letters {
+        let lower = q.to_ascii_lowercase();
+        conds.push(Box::new(c::name_initials.like(format!("{lower}%"))));
+        conds.push(Box::new(c::name_pinyin.like(format!("{lower}%"))));
+    }
+    if !digits && !letters && !q.is_empty() {
+        conds.push(Box::new(c::name.like(like_pattern(q)).escape('\\')));
+    } else if letters {
+        // Latin names ("John Smith") by fragment too.
+        conds.push(Box::new(c::name.like(like_pattern(q)).escape('\\')));
+    }
+    conds
+}
+
+fn filtered<'a>(scope: &Scope, f: &'a Filter) -> c::BoxedQuery<'a, Db> {
+    let mut q = c::table
+        .filter(c::merged_into_id.is_null())
+        .filter(c::deleted_at.is_null())
+        .into_boxed();
+    if let Some(ids) = scope.institution_ids() {
+        q = q.filter(c::institution_id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()));
+    }
+    if let Some(text) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
+        let mut conds = search_conditions(text).into_iter();
+        if let Some(first) = conds.next() {
+            let any = conds.fold(first, |acc, next| Box::new(acc.or(next)) as Cond);
+            q = q.filter(any);
+        }
+    }
+    if let Some(v) = f.kind {
+        q = q.filter(c::kind.eq(v.code()));
+    }
+    if let Some(v) = f.category {
+        q = q.filter(
+            c::id.eq_any(
+                cats::table
+                    .filter(cats::category.eq(v.code()))
+                    .select(cats::customer_id),
+            ),
+        );
+    }
+    if let Some(v) = f.stage {
+        q = q.filter(c::lifecycle_stage.eq(v.code()));
+    }
+    if let Some(v) = &f.tag {
+        q = q.filter(
+            c::id.eq_any(
+                tags::table
+                    .filter(tags::tag.eq(v.trim().to_string()))
+                    .select(tags::customer_id),
+            ),
+        );
+    }
+    if let Some(v) = f.source_channel {
+        q = q.filter(c::source_channel.eq(v.code()));
+    }
+    if let Some(v) = f.account_manager_id {
+        q = q.filter(c::account_manager_id.eq(v.to_string()));
+    }
+    if let Some(v) = f.institution_id {
+        q = q.filter(c::institution_id.eq(v.to_string()));
+    }
+    if let Some(m) = f.birth_month {
+        q = q.filter(c::birth_month.eq(m as i32));
+    }
+    q
+}
+
+/// A page of live customers in `scope` matching `f`, and the total.
+pub fn list(
+    conn: &mut DbConn,
+    scope: &Scope,
+    f: &Filter,
+    sort: Sort,
+    descending: bool,
+    window: ListWindow,
+) -> Result<(Vec<CustomerSummary>, i64), DbError> {
+    let total = filtered(scope, f).count().get_result(conn)?;
+    let q = filtered(scope, f);
+    let q = match (sort, descending) {
+        (Sort::Name, false) => q.order((c::name_pinyin.asc(), c::id.asc())),
+        (Sort::Name, true) => q.order((c::name_pinyin.desc(), c::id.asc())),
+        (Sort::CreatedAt, false) => q.order(c::id.asc()),
+        (Sort::CreatedAt, true) => q.order(c::id.desc()),
+        (Sort::UpdatedAt, false) => q.order((c::updated_at.asc(), c::id.asc())),
+        (Sort::UpdatedAt, true) => q.order((c::updated_at.desc(), c::id.asc())),
+    };
+    let rows: Vec<Row> = q
+        .select(Row::as_select())
+        .limit(window.limit)
+        .offset(window.offset)
+        .load(conn)?;
+    Ok((summaries(conn, rows)?, total))
+}
+
+/// The stage history, oldest first (CUS-3).
+pub fn stage_history(
+    conn: &mut DbConn,
+    scope: &Scope,
+    id: Uuid,
+) -> Result<Vec<StageChange>, DbError> {
+    live_row(conn, scope, id)?;
+    let rows: Vec<(
+        Option<String>,
+        String,
+        Option<String>,
+        Option<String>,
+        NaiveDateTime,
+    )> = stages::table
+        .filter(stages::customer_id.eq(id.to_string()))
+        .order((stages::changed_at, stages::id))
+        .select((
+            stages::from_stage,
+            stages::to_stage,
+            stages::reason,
+            stages::changed_by,
+            stages::changed_at,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(from, to, reason, by, at)| {
+            Ok(StageChange {
+                from_stage: opt_code("stage", from.as_deref(), LifecycleStage::from_code)?,
+                to_stage: code("stage", &to, LifecycleStage::from_code)?,
+                reason,
+                changed_by: parse_opt_id(by.as_deref())?,
+                changed_at: utc(at),
+            })
+        })
+        .collect()
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = c)]
+struct Changes {
+    name: Option<String>,
+    name_pinyin: Option<String>,
+    name_initials: Option<String>,
+    gender: Option<Option<String>>,
+    birth_date: Option<Option<NaiveDate>>,
+    birth_month: Option<Option<i32>>,
+    id_type: Option<Option<String>>,
+    id_number: Option<Option<String>>,
+    card_number: Option<Option<String>>,
+    form_of_address: Option<String>,
+    form_of_address_custom: Option<bool>,
+    lifecycle_stage: Option<String>,
+    relationship_type: Option<Option<String>>,
+    source_channel: Option<Option<String>>,
+    account_manager_id: Option<Option<String>>,
+    uscc: Option<Option<String>>,
+    employer_id: Option<Option<String>>,
+    updated_at: NaiveDateTime,
+}
+
+fn pick<T: Clone>(patch: &Option<Option<T>>, current: Option<T>) -> Option<T> {
+    match patch {
+        Some(v) => v.clone(),
+        None => current,
+    }
+}
+
+/// Applies `u` at `expected_version` with the form of address the API worked out; records a
+/// stage change in the history. Returns (before, after). Run inside a write transaction.
+pub fn update(
+    conn: &mut DbConn,
+    scope: &Scope,
+    id: Uuid,
+    expected_version: i32,
+    u: &CustomerUpdate,
+    form_of_address: (String, bool),
+    by: Uuid,
+) -> Result<(Customer, Customer), DbError> {
+    let before = get(conn, scope, id)?;
+    if before.version != expected_version {
+        return Err(DbError::Stale {
+            current: before.version,
+        });
+    }
+    let key = id.to_string();
+    let names = u
+        .name
+        .as_ref()
+        .map(|n| (n.trim().to_string(), pinyin_keys(n)));
+    let birth = pick(&u.birth_date, before.birth_date);
+    let changes = Changes {
+        name: names.as_ref().map(|(n, _)| n.clone()),
+        name_pinyin: names.as_ref().map(|(_, (full, _))| full.clone()),
+        name_initials: names.as_ref().map(|(_, (_, i))| i.clone()),
+        gender: u.gender.map(|g| g.map(|g| g.code().to_string())),
+        birth_date: u.birth_date,
+        birth_month: u.birth_date.map(|_| birth.map(|b| b.month() as i32)),
+        id_type: u.id_type.map(|t| t.map(|t| t.code().to_string())),
+        id_number: u
+            .id_number
+            .as_ref()
+            .map(|n| n.as_deref().map(normalize_id_number)),
+        card_number: u.card_number.as_ref().map(|v| trimmed(v)),
+        form_of_address: Some(form_of_address.0),
+        form_of_address_custom: Some(form_of_address.1),
+        lifecycle_stage: u.lifecycle_stage.map(|s| s.code().to_string()),
+        relationship_type: u.relationship_type.map(|r| r.map(|r| r.code().to_string())),
+        source_channel: u.source_channel.map(|s| s.map(|s| s.code().to_string())),
+        account_manager_id: u.account_manager_id.map(|a| a.map(|a| a.to_string())),
+        uscc: u
+            .uscc
+            .as_ref()
+            .map(|v| v.as_deref().map(normalize_id_number)),
+        employer_id: u.employer_id.map(|e| e.map(|e| e.to_string())),
+        updated_at: now(),
+    };
+    let n = diesel::update(
+        c::table
+            .filter(c::id.eq(&key))
+            .filter(c::version.eq(expected_version)),
+    )
+    .set((changes, c::version.eq(c::version + 1)))
+    .execute(conn)?;
+    if n == 0 {
+        let current = get(conn, scope, id)?.version;
+        return Err(DbError::Stale { current });
+    }
+    let address = u.address.clone().unwrap_or_else(|| before.address.clone());
+    let profile = ProfileRow {
+        customer_id: key.clone(),
+        landline: pick(&u.landline, before.landline.clone()),
+        wechat: pick(&u.wechat, before.wechat.clone()),
+        qq: pick(&u.qq, before.qq.clone()),
+        email: pick(&u.email, before.email.clone()),
+        province: trimmed(&address.province),
+        city: trimmed(&address.city),
+        district: trimmed(&address.district),
+        street: trimmed(&address.street),
+        occupation: pick(&u.occupation, before.occupation.clone()),
+        education: pick(&u.education, before.education.clone()),
+        marital_status: pick(&u.marital_status, before.marital_status.clone()),
+        family_situation: pick(&u.family_situation, before.family_situation.clone()),
+        preferred_language: pick(&u.preferred_language, before.preferred_language.clone()),
+        preferred_channel: pick(&u.preferred_channel, before.preferred_channel.clone()),
+        preferred_hours: pick(&u.preferred_hours, before.preferred_hours.clone()),
+        source_detail: pick(&u.source_detail, before.source_detail.clone()),
+        referred_by_id: pick(&u.referred_by_id, before.referred_by_id).map(|r| r.to_string()),
+        interests: serde_json::Value::from(u.interests.clone().unwrap_or(before.interests.clone()))
+            .to_string(),
+        notes: pick(&u.notes, before.notes.clone()),
+        industry: pick(&u.industry, before.industry.clone()),
+        org_size: pick(&u.org_size, before.org_size.clone()),
+    };
+    diesel::update(profiles::table.find(&key))
+        .set(&profile)
+        .execute(conn)?;
+    if let Some(list) = &u.phones {
+        set_phones(conn, &key, list)?;
+    }
+    if let Some(list) = &u.categories {
+        set_categories(conn, &key, list)?;
+    }
+    if let Some(list) = &u.tags {
+        set_tags(conn, &key, list)?;
+    }
+    if let Some(list) = &u.external_ids {
+        set_external_ids(conn, &key, &before.institution_id.to_string(), list)?;
+    }
+    if let Some(stage) = u.lifecycle_stage.filter(|s| *s != before.lifecycle_stage) {
+        record_stage(
+            conn,
+            &key,
+            Some(before.lifecycle_stage),
+            stage,
+            u.stage_reason.as_deref(),
+            by,
+        )?;
+    }
+    let after = get(conn, scope, id)?;
+    Ok((before, after))
+}
+
+/// Soft delete: the customer leaves every read; its history stays.
+pub fn soft_delete(
+    conn: &mut DbConn,
+    scope: &Scope,
+    id: Uuid,
+    expected_version: i32,
+) -> Result<Customer, DbError> {
+    let before = get(conn, scope, id)?;
+    if before.version != expected_version {
+        return Err(DbError::Stale {
+            current: before.version,
+        });
+    }
+    let n = diesel::update(
+        c::table
+            .filter(c::id.eq(id.to_string()))
+            .filter(c::version.eq(expected_version)),
+    )
+    .set((
+        c::deleted_at.eq(Some(now())),
+        c::version.eq(c::version + 1),
+        c::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    if n == 0 {
+        return Err(DbError::Stale {
+            current: expected_version + 1,
+        });
+    }
+    Ok(before)
+}
+
+/// The customer a HIS external id names in `institution`, if live.
+pub fn by_external_id(
+    conn: &mut DbConn,
+    institution: Uuid,
+    system: &str,
+    external_id: &str,
+) -> Result<Option<Uuid>, DbError> {
+    let id: Option<String> = ext::table
+        .inner_join(c::table)
+        .filter(ext::institution_id.eq(institution.to_string()))
+        .filter(ext::system.eq(system))
+        .filter(ext::external_id.eq(external_id))
+        .filter(c::merged_into_id.is_null())
+        .filter(c::deleted_at.is_null())
+        .select(ext::customer_id)
+        .first(conn)
+        .optional()?;
+    parse_opt_id(id.as_deref())
+}

@@ -1,0 +1,360 @@
+//! CUS-10: merging a duplicate customer into another. Every module that keeps records of a
+//! customer adds one step to [`STEPS`]; a step moves (or, where one row per customer is
+//! allowed, combines) its records from the duplicate to the kept customer so that nothing of
+//! either is lost. The duplicate itself stays, marked `merged_into_id`, for history and for
+//! links that still name it.
+
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+
+use crate::conn::DbConn;
+use crate::error::DbError;
+use crate::schema::{
+    break_glass_grants, contacts, customer_contracts, customer_external_ids,
+    customer_stage_history, customers, tasks,
+};
+use crate::util::now;
+
+/// One module's part of a merge: `run(conn, from, into)` returns how many records it moved.
+pub struct MergeStep {
+    pub module: &'static str,
+    pub run: fn(&mut DbConn, &str, &str) -> Result<usize, DbError>,
+}
+
+/// The registry: each module that hangs records on a customer adds its step here.
+pub const STEPS: &[MergeStep] = &[
+    MergeStep {
+        module: "phones",
+        run: phones,
+    },
+    MergeStep {
+        module: "categories",
+        run: categories,
+    },
+    MergeStep {
+        module: "tags",
+        run: tags,
+    },
+    MergeStep {
+        module: "external_ids",
+        run: external_ids,
+    },
+    MergeStep {
+        module: "stage_history",
+        run: stage_history,
+    },
+    MergeStep {
+        module: "contracts",
+        run: contracts,
+    },
+    MergeStep {
+        module: "profile",
+        run: profile,
+    },
+    MergeStep {
+        module: "medical",
+        run: medical,
+    },
+    MergeStep {
+        module: "private_notes",
+        run: private_notes,
+    },
+    MergeStep {
+        module: "relations",
+        run: relations,
+    },
+    MergeStep {
+        module: "employees",
+        run: employees,
+    },
+    MergeStep {
+        module: "contacts",
+        run: contacts_step,
+    },
+    MergeStep {
+        module: "tasks",
+        run: tasks_step,
+    },
+    MergeStep {
+        module: "break_glass",
+        run: break_glass,
+    },
+];
+
+/// Runs every step and marks `from` as merged into `into`; run inside a write transaction.
+/// Returns the records moved per module.
+pub fn merge(
+    conn: &mut DbConn,
+    from: &str,
+    into: &str,
+) -> Result<Vec<(&'static str, usize)>, DbError> {
+    let mut moved = Vec::new();
+    for step in STEPS {
+        moved.push((step.module, (step.run)(conn, from, into)?));
+    }
+    diesel::update(customers::table.find(from))
+        .set((
+            customers::merged_into_id.eq(Some(into)),
+            customers::version.eq(customers::version + 1),
+            customers::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    diesel::update(customers::table.find(into))
+        .set((
+            customers::version.eq(customers::version + 1),
+            customers::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(moved)
+}
+
+/// Raw SQL with `$1`, `$2` placeholders, as each backend numbers them (SQLite: `?1`, `?2`,
+/// so that a placeholder may come before a lower-numbered one).
+fn sql(conn: &DbConn, text: impl AsRef<str>) -> diesel::query_builder::SqlQuery {
+    let text = text.as_ref();
+    match conn {
+        DbConn::Sqlite(_) => diesel::sql_query(text.replace('$', "?")),
+        DbConn::Postgresql(_) => diesel::sql_query(text),
+    }
+}
+
+/// Copies the rows of a (customer_id, value) table that `into` lacks, then drops `from`'s.
+fn union_rows(
+    conn: &mut DbConn,
+    table: &str,
+    cols: &str,
+    from: &str,
+    into: &str,
+) -> Result<usize, DbError> {
+    // Table and column names are ours (constants above), never input.
+    let n = sql(conn, format!(
+        "INSERT INTO {table} (customer_id, {cols}) SELECT $1, {cols} FROM {table} f \
+         WHERE f.customer_id = $2 AND NOT EXISTS (SELECT 1 FROM {table} i WHERE i.customer_id = $1 AND {})",
+        cols.split(", ").map(|col| format!("i.{col} = f.{col}")).collect::<Vec<_>>().join(" AND ")
+    ))
+    .bind::<Text, _>(into)
+    .bind::<Text, _>(from)
+    .execute(conn)?;
+    sql(conn, format!("DELETE FROM {table} WHERE customer_id = $1"))
+        .bind::<Text, _>(from)
+        .execute(conn)?;
+    Ok(n)
+}
+
+fn phones(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+    sql(
+        conn,
+        "INSERT INTO customer_phones (customer_id, phone, last4, is_primary) \
+         SELECT $1, f.phone, f.last4, FALSE FROM customer_phones f WHERE f.customer_id = $2 \
+         AND NOT EXISTS (SELECT 1 FROM customer_phones i WHERE i.customer_id = $1 AND i.phone = f.phone)",
+    )
+    .bind::<Text, _>(into)
+    .bind::<Text, _>(from)
+    .execute(conn)
+    .map_err(DbError::from)
+    .and_then(|n| {
+        sql(conn, "DELETE FROM customer_phones WHERE customer_id = $1").bind::<Text, _>(from).execute(conn)?;
+        Ok(n)
+    })
+}
+
+fn categories(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+    union_rows(conn, "customer_categories", "category", from, into)
+}
+
+fn tags(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+    union_rows(conn, "customer_tags", "tag", from, into)
+}
+
+fn external_ids(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+    Ok(diesel::update(
+        customer_external_ids::table.filter(customer_external_ids::customer_id.eq(from)),
+    )
+    .set(customer_external_ids::customer_id.eq(into))
+    .execute(conn)?)
+}
+
+fn stage_history(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+    Ok(diesel::update(
+        customer_stage_history::table.filter(customer_stage_history::customer_id.eq(from)),
+    )
+    .set(customer_stage_history::customer_id.eq(into))
+    .execute(conn)?)
+}
+
+fn contracts(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+    Ok(
+        diesel::update(customer_contracts::table.filter(customer_contracts::customer_id.eq(from)))
+            .set(customer_contracts::customer_id.eq(into))
+            .execute(conn)?,
+    )
+}
+
+/// One row per customer: the kept customer's values win, the duplicate's fill the gaps.
+fn fill_gaps(
+    conn: &mut DbConn,
+    table: &str,
+    cols: &[&str],
+    from: &str,
+    into: &str,
+) -> Result<usize, DbError> {
+    let exists = sql(
+        conn,
+        format!("SELECT customer_id AS name FROM {table} WHERE customer_id = $1"),
+    )
+    .bind::<Text, _>(into)
+    .load::<Named>(conn)?;
+    if exists.is_empty() {
+        return Ok(sql(
+            conn,
+            format!("UPDATE {table} SET customer_id = $1 WHERE customer_id = $2"),
+        )
+        .bind::<Text, _>(into)
+        .bind::<Text, _>(from)
+        .execute(conn)?);
+    }
+    let sets = cols
+        .iter()
+        .map(|col| {
+            format!(
+                "{col} = COALESCE({col}, (SELECT f.{col} FROM {table} f WHERE f.customer_id = $2))"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(sql(
+        conn,
+        format!("UPDATE {table} SET {sets} WHERE customer_id = $1"),
+    )
+    .bind::<Text, _>(into)
+    .bind::<Text, _>(from)
+    .execute(conn)?)
+}
+
+#[derive(QueryableByName)]
+struct Named {
+    #[diesel(sql_type = Text)]
+    #[allow(dead_code)]
+    name: String,
+}
+
+fn profile(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+    fill_gaps(
+        conn,
+        "customer_profiles",
+        &[
+            "landline",
+            "wechat",
+            "qq",
+            "email",
+            "province",
+            "city",
+            "district",
+            "street",
+            "occupation",
+            "education",
+            "marital_status",
+            "family_situation",
+            "preferred_language",
+            "preferred_channel",
+            "preferred_hours",
+            "source_detail",
+            "referred_by_id",
+            "notes",
+            "industry",
+            "org_size",
+        ],
+        from,
+        into,
+    )
+}
+
+fn medical(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+    fill_gaps(
+        conn,
+        "customer_medical",
+        &[
+            "allergies",
+            "family_history",
+            "chronic_conditions",
+            "information_needs",
+        ],
+        from,
+        into,
+    )
+}
+
+fn private_notes(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+    fill_gaps(
+        conn,
+        "customer_private_notes",
+        &[
+            "preferences",
+            "habits",
+            "family_background",
+            "special_requirements",
+        ],
+        from,
+        into,
+    )
+}
+
+/// Relations move to the kept customer; links between the two and repeats are dropped.
+fn relations(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+    let mut n = 0;
+    for (this, other) in [("from_id", "to_id"), ("to_id", "from_id")] {
+        n += sql(
+            conn,
+            format!(
+                "UPDATE customer_relations SET {this} = $1 WHERE {this} = $2 AND {other} <> $1 \
+             AND NOT EXISTS (SELECT 1 FROM customer_relations d WHERE d.{this} = $1 \
+                 AND d.{other} = customer_relations.{other} AND d.kind = customer_relations.kind)"
+            ),
+        )
+        .bind::<Text, _>(into)
+        .bind::<Text, _>(from)
+        .execute(conn)?;
+    }
+    sql(
+        conn,
+        "DELETE FROM customer_relations WHERE from_id = $1 OR to_id = $1",
+    )
+    .bind::<Text, _>(from)
+    .execute(conn)?;
+    Ok(n)
+}
+
+/// People employed by a merged organization now work for the kept one.
+fn employees(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+    Ok(
+        diesel::update(customers::table.filter(customers::employer_id.eq(from)))
+            .set(customers::employer_id.eq(Some(into)))
+            .execute(conn)?,
+    )
+}
+
+fn contacts_step(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+    let n = diesel::update(contacts::table.filter(contacts::customer_id.eq(from)))
+        .set(contacts::customer_id.eq(into))
+        .execute(conn)?;
+    diesel::update(contacts::table.filter(contacts::party_customer_id.eq(from)))
+        .set(contacts::party_customer_id.eq(Some(into)))
+        .execute(conn)?;
+    Ok(n)
+}
+
+fn tasks_step(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+    Ok(
+        diesel::update(tasks::table.filter(tasks::customer_id.eq(from)))
+            .set(tasks::customer_id.eq(Some(into)))
+            .execute(conn)?,
+    )
+}
+
+fn break_glass(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+    Ok(
+        diesel::update(break_glass_grants::table.filter(break_glass_grants::customer_id.eq(from)))
+            .set(break_glass_grants::customer_id.eq(into))
+            .execute(conn)?,
+    )
+}

@@ -1,0 +1,724 @@
+//! The customer archive's API shapes (CUS-1 … CUS-13). Personal numbers in responses are
+//! masked unless the caller holds `pii.read`; `masked` says which.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use validator::{Validate, ValidationError};
+
+use crate::api::double_option;
+use crate::customer::kinds::{
+    CustomerCategory, CustomerKind, Gender, IdType, LifecycleStage, RelationshipType, SourceChannel,
+};
+use crate::validation;
+
+/// An id of the customer in another system (HIS patient id, card system …).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ExternalId {
+    /// The system: `his`, `pacs`, `wechat` …
+    #[validate(length(min = 1, max = 30))]
+    #[cfg_attr(feature = "openapi", schema(example = "his"))]
+    pub system: String,
+    #[validate(length(min = 1, max = 64))]
+    #[cfg_attr(feature = "openapi", schema(example = "P20261125001"))]
+    pub external_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    #[serde(default)]
+    #[validate(length(max = 30))]
+    #[cfg_attr(feature = "openapi", schema(example = "北京市"))]
+    pub province: Option<String>,
+    #[serde(default)]
+    #[validate(length(max = 30))]
+    #[cfg_attr(feature = "openapi", schema(example = "北京市"))]
+    pub city: Option<String>,
+    #[serde(default)]
+    #[validate(length(max = 30))]
+    #[cfg_attr(feature = "openapi", schema(example = "朝阳区"))]
+    pub district: Option<String>,
+    #[serde(default)]
+    #[validate(length(max = 200))]
+    #[cfg_attr(feature = "openapi", schema(example = "将台路2号"))]
+    pub street: Option<String>,
+}
+
+/// 客户档案 — one customer, as the 360 page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Customer {
+    pub id: Uuid,
+    pub institution_id: Uuid,
+    pub kind: CustomerKind,
+    #[cfg_attr(feature = "openapi", schema(example = "王建国"))]
+    pub name: String,
+    pub gender: Option<Gender>,
+    pub birth_date: Option<NaiveDate>,
+    /// Derived from the birth date, in the institution's time zone.
+    pub age: Option<u32>,
+    pub id_type: Option<IdType>,
+    /// Masked (`110***********1234`) unless `masked` is false.
+    pub id_number: Option<String>,
+    /// 就诊卡号 / 会员卡号
+    pub card_number: Option<String>,
+    /// Mobile numbers, the first the primary one; masked (`138****5678`) unless `masked` is false.
+    pub phones: Vec<String>,
+    pub landline: Option<String>,
+    pub wechat: Option<String>,
+    pub qq: Option<String>,
+    pub email: Option<String>,
+    pub address: Address,
+    pub occupation: Option<String>,
+    /// The organization customer the person works for.
+    pub employer_id: Option<Uuid>,
+    pub education: Option<String>,
+    pub marital_status: Option<String>,
+    pub family_situation: Option<String>,
+    /// 尊称: derived from surname, gender, age and occupation unless set by hand.
+    #[cfg_attr(feature = "openapi", schema(example = "王大爷"))]
+    pub form_of_address: String,
+    pub form_of_address_custom: bool,
+    pub preferred_language: Option<String>,
+    pub preferred_channel: Option<String>,
+    pub preferred_hours: Option<String>,
+    pub source_channel: Option<SourceChannel>,
+    pub source_detail: Option<String>,
+    pub referred_by_id: Option<Uuid>,
+    /// Departments and hospital types of interest.
+    pub interests: Vec<String>,
+    pub categories: Vec<CustomerCategory>,
+    pub tags: Vec<String>,
+    pub lifecycle_stage: LifecycleStage,
+    pub relationship_type: Option<RelationshipType>,
+    pub account_manager_id: Option<Uuid>,
+    pub notes: Option<String>,
+    /// Organizations: unified social credit code.
+    pub uscc: Option<String>,
+    pub industry: Option<String>,
+    pub org_size: Option<String>,
+    pub external_ids: Vec<ExternalId>,
+    /// True when personal numbers are masked for this caller.
+    pub masked: bool,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One row of a customer list or search result; numbers always masked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerSummary {
+    pub id: Uuid,
+    pub institution_id: Uuid,
+    pub kind: CustomerKind,
+    #[cfg_attr(feature = "openapi", schema(example = "王建国"))]
+    pub name: String,
+    pub gender: Option<Gender>,
+    pub age: Option<u32>,
+    #[cfg_attr(feature = "openapi", schema(example = "138****5678"))]
+    pub phone: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(example = "110***********1234"))]
+    pub id_number: Option<String>,
+    pub card_number: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(example = "王大爷"))]
+    pub form_of_address: String,
+    pub lifecycle_stage: LifecycleStage,
+    pub tags: Vec<String>,
+    pub account_manager_id: Option<Uuid>,
+}
+
+fn check_create(c: &CustomerCreate) -> Result<(), ValidationError> {
+    consistency(
+        c.kind,
+        c.id_type,
+        c.id_number.as_deref(),
+        c.birth_date,
+        c.gender,
+        c.uscc.as_deref(),
+    )
+}
+
+/// CUS-4/CUS-6 rules that span fields: a resident ID number must be valid and agree with
+/// the birth date and gender when those are given; only organizations have a USCC, and theirs
+/// must be valid.
+pub fn consistency(
+    kind: CustomerKind,
+    id_type: Option<IdType>,
+    id_number: Option<&str>,
+    birth_date: Option<NaiveDate>,
+    gender: Option<Gender>,
+    uscc: Option<&str>,
+) -> Result<(), ValidationError> {
+    let err = |field: &'static str, code: &'static str, message: &'static str| {
+        Err(field_error(field, code, message))
+    };
+    if let Some(n) = id_number {
+        if id_type.unwrap_or(IdType::ResidentId) == IdType::ResidentId {
+            let today = chrono::Utc::now().date_naive();
+            match crate::customer::id_number::parse_resident_id(n, today) {
+                Err(e) => return Err(field_error("id_number", e.code(), e.message())),
+                Ok(id) => {
+                    if birth_date.is_some_and(|b| b != id.birth_date) {
+                        return err(
+                            "birth_date",
+                            "id_birth_date_mismatch",
+                            "the birth date differs from the one in the ID number",
+                        );
+                    }
+                    if gender.is_some_and(|g| g != Gender::Unknown && g != id.gender) {
+                        return err(
+                            "gender",
+                            "id_gender_mismatch",
+                            "the gender differs from the one in the ID number",
+                        );
+                    }
+                }
+            }
+        } else if !(3..=30).contains(&n.trim().len()) {
+            return err(
+                "id_number",
+                "id_length",
+                "a document number has 3 to 30 characters",
+            );
+        }
+    }
+    if let Some(code) = uscc {
+        if kind != CustomerKind::Organization {
+            return err(
+                "uscc",
+                "uscc_individual",
+                "only organizations have a unified social credit code",
+            );
+        }
+        if let Err(e) = crate::customer::uscc::validate_uscc(code) {
+            return Err(field_error("uscc", e.code(), e.message()));
+        }
+    }
+    Ok(())
+}
+
+/// A struct-level error that names the field it is about (the API reports it on that field).
+pub fn field_error(
+    field: &'static str,
+    code: &'static str,
+    message: &'static str,
+) -> ValidationError {
+    let mut e = ValidationError::new(code);
+    e.message = Some(message.into());
+    e.add_param("field".into(), &field);
+    e
+}
+
+fn mobiles(phones: &[String]) -> Result<(), ValidationError> {
+    phones.iter().try_for_each(|p| validation::mobile(p))
+}
+
+fn valid_tags(tags: &[String]) -> Result<(), ValidationError> {
+    if tags
+        .iter()
+        .all(|t| (1..=20).contains(&t.trim().chars().count()))
+    {
+        Ok(())
+    } else {
+        let mut e = ValidationError::new("tag");
+        e.message = Some("each tag has 1 to 20 characters".into());
+        Err(e)
+    }
+}
+
+/// A new customer. `confirm_duplicate=true` in the query creates it even when the phone or
+/// ID number matches an existing customer (CUS-10).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "kind": "individual", "name": "王建国", "gender": "male", "birth_date": "1949-12-31",
+    "id_type": "resident_id", "id_number": "11010519491231002X", "phones": ["13812345678"],
+    "address": {"province": "北京市", "city": "北京市", "district": "朝阳区"},
+    "occupation": "退休教师", "categories": ["outpatient"], "tags": ["高血压"],
+    "source_channel": "referral", "external_ids": [{"system": "his", "external_id": "P20261125001"}]
+})))]
+#[serde(deny_unknown_fields)]
+#[validate(schema(function = "check_create"))]
+pub struct CustomerCreate {
+    /// Defaults to the caller's institution when they have exactly one.
+    #[serde(default)]
+    pub institution_id: Option<Uuid>,
+    pub kind: CustomerKind,
+    #[validate(length(min = 1, max = 100), custom(function = "validation::not_blank"))]
+    pub name: String,
+    #[serde(default)]
+    pub gender: Option<Gender>,
+    #[serde(default)]
+    pub birth_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub id_type: Option<IdType>,
+    #[serde(default)]
+    #[validate(length(max = 30))]
+    pub id_number: Option<String>,
+    #[serde(default)]
+    #[validate(length(min = 1, max = 30))]
+    pub card_number: Option<String>,
+    #[serde(default)]
+    #[validate(length(max = 5), custom(function = "mobiles"))]
+    pub phones: Vec<String>,
+    #[serde(default)]
+    #[validate(custom(function = "validation::phone"))]
+    pub landline: Option<String>,
+    #[serde(default)]
+    #[validate(length(max = 50))]
+    pub wechat: Option<String>,
+    #[serde(default)]
+    #[validate(length(max = 20))]
+    pub qq: Option<String>,
+    #[serde(default)]
+    #[validate(email, length(max = 100))]
+    pub email: Option<String>,
+    #[serde(default)]
+    #[validate(nested)]
+    pub address: Address,
+    #[serde(default)]
+    #[validate(length(max = 50))]
+    pub occupation: Option<String>,
+    #[serde(default)]
+    pub employer_id: Option<Uuid>,
+    #[serde(default)]
+    #[validate(length(max = 30))]
+    pub education: Option<String>,
+    #[serde(default)]
+    #[validate(length(max = 30))]
+    pub marital_status: Option<String>,
+    #[serde(default)]
+    #[validate(length(max = 500))]
+    pub family_situation: Option<String>,
+    /// Set by hand; otherwise derived.
+    #[serde(default)]
+    #[validate(length(min = 1, max = 30))]
+    pub form_of_address: Option<String>,
+    #[serde(default)]
+    #[validate(length(max = 20))]
+    pub preferred_language: Option<String>,
+    #[serde(default)]
+    #[validate(length(max = 20))]
+    pub preferred_channel: Option<String>,
+    #[serde(default)]
+    #[validate(length(max = 50))]
+    pub preferred_hours: Option<String>,
+    #[serde(default)]
+    pub source_channel: Option<SourceChannel>,
+    #[serde(default)]
+    #[validate(length(max = 200))]
+    pub source_detail: Option<String>,
+    #[serde(default)]
+    pub referred_by_id: Option<Uuid>,
+    #[serde(default)]
+    #[validate(length(max = 20))]
+    pub interests: Vec<String>,
+    #[serde(default)]
+    #[validate(length(max = 6))]
+    pub categories: Vec<CustomerCategory>,
+    #[serde(default)]
+    #[validate(length(max = 30), custom(function = "valid_tags"))]
+    pub tags: Vec<String>,
+    /// Defaults to `potential`.
+    #[serde(default)]
+    pub lifecycle_stage: Option<LifecycleStage>,
+    #[serde(default)]
+    pub relationship_type: Option<RelationshipType>,
+    #[serde(default)]
+    pub account_manager_id: Option<Uuid>,
+    #[serde(default)]
+    #[validate(length(max = 2000))]
+    pub notes: Option<String>,
+    #[serde(default)]
+    #[validate(length(max = 18))]
+    pub uscc: Option<String>,
+    #[serde(default)]
+    #[validate(length(max = 50))]
+    pub industry: Option<String>,
+    #[serde(default)]
+    #[validate(length(max = 30))]
+    pub org_size: Option<String>,
+    #[serde(default)]
+    #[validate(length(max = 10), nested)]
+    pub external_ids: Vec<ExternalId>,
+}
+
+/// Changes to a customer; absent fields stay, `null` clears. Lists replace the whole list.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"phones": ["13812345678", "13987654321"], "lifecycle_stage": "current", "stage_reason": "首次就诊", "tags": ["高血压", "VIP候选"]})))]
+#[serde(deny_unknown_fields)]
+pub struct CustomerUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(length(min = 1, max = 100), custom(function = "validation::not_blank"))]
+    pub name: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub gender: Option<Option<Gender>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub birth_date: Option<Option<NaiveDate>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id_type: Option<Option<IdType>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 30))]
+    pub id_number: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(min = 1, max = 30))]
+    pub card_number: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 5), custom(function = "mobiles"))]
+    pub phones: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(custom(function = "validation::phone"))]
+    pub landline: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 50))]
+    pub wechat: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 20))]
+    pub qq: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(email, length(max = 100))]
+    pub email: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub address: Option<Address>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 50))]
+    pub occupation: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub employer_id: Option<Option<Uuid>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 30))]
+    pub education: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 30))]
+    pub marital_status: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 500))]
+    pub family_situation: Option<Option<String>>,
+    /// A value sets it by hand; `null` goes back to the derived form.
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(min = 1, max = 30))]
+    pub form_of_address: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 20))]
+    pub preferred_language: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 20))]
+    pub preferred_channel: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 50))]
+    pub preferred_hours: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_channel: Option<Option<SourceChannel>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 200))]
+    pub source_detail: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub referred_by_id: Option<Option<Uuid>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 20))]
+    pub interests: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 6))]
+    pub categories: Option<Vec<CustomerCategory>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 30), custom(function = "valid_tags"))]
+    pub tags: Option<Vec<String>>,
+    /// A new stage is recorded in the stage history (CUS-3) with `stage_reason`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle_stage: Option<LifecycleStage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 200))]
+    pub stage_reason: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub relationship_type: Option<Option<RelationshipType>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub account_manager_id: Option<Option<Uuid>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 2000))]
+    pub notes: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 18))]
+    pub uscc: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 50))]
+    pub industry: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 30))]
+    pub org_size: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 10), nested)]
+    pub external_ids: Option<Vec<ExternalId>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
+}
+
+/// One entry of the lifecycle stage history (CUS-3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StageChange {
+    pub from_stage: Option<LifecycleStage>,
+    pub to_stage: LifecycleStage,
+    pub reason: Option<String>,
+    pub changed_by: Option<Uuid>,
+    pub changed_at: DateTime<Utc>,
+}
+
+/// An existing customer that a new one may duplicate (CUS-10), in a 409 problem.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DuplicateMatch {
+    pub customer: CustomerSummary,
+    /// What matched: `phone`, `id_number`.
+    pub matched_on: Vec<String>,
+}
+
+impl Customer {
+    /// the record as seen without `pii.read`.
+    pub fn masked(mut self) -> Customer {
+        use crate::customer::{mask_id_number, mask_phone};
+        self.id_number = self.id_number.as_deref().map(mask_id_number);
+        self.phones = self.phones.iter().map(|p| mask_phone(p)).collect();
+        self.landline = self.landline.as_deref().map(mask_phone);
+        self.masked = true;
+        self
+    }
+}
+
+impl CustomerSummary {
+    /// lists always show masked numbers.
+    pub fn masked(mut self) -> CustomerSummary {
+        use crate::customer::{mask_id_number, mask_phone};
+        self.id_number = self.id_number.as_deref().map(mask_id_number);
+        self.phone = self.phone.as_deref().map(mask_phone);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn create(json: serde_json::Value) -> CustomerCreate {
+        serde_json::from_value(json).unwrap()
+    }
+
+    fn fields(c: &CustomerCreate) -> Vec<(String, String)> {
+        let Err(errors) = c.validate() else {
+            return vec![];
+        };
+        let mut out = Vec::new();
+        for (field, kind) in errors.into_errors() {
+            if let validator::ValidationErrorsKind::Field(list) = kind {
+                for e in list {
+                    let f = e
+                        .params
+                        .get("field")
+                        .and_then(|v| v.as_str())
+                        .map_or(field.to_string(), str::to_string);
+                    out.push((f, e.code.to_string()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn resident_id_must_be_valid_and_agree_with_birth_date_and_gender() {
+        let ok = create(
+            serde_json::json!({"kind": "individual", "name": "王建国", "id_number": "11010519491231002x", "gender": "female", "birth_date": "1949-12-31"}),
+        );
+        assert_eq!(fields(&ok), vec![]);
+        let bad_sum = create(
+            serde_json::json!({"kind": "individual", "name": "王", "id_number": "110105194912310021"}),
+        );
+        assert_eq!(
+            fields(&bad_sum),
+            vec![("id_number".into(), "id_checksum".into())]
+        );
+        let other_day = create(
+            serde_json::json!({"kind": "individual", "name": "王", "id_number": "11010519491231002X", "birth_date": "1950-01-01"}),
+        );
+        assert_eq!(
+            fields(&other_day),
+            vec![("birth_date".into(), "id_birth_date_mismatch".into())]
+        );
+        let other_gender = create(
+            serde_json::json!({"kind": "individual", "name": "王", "id_number": "11010519491231002X", "gender": "male"}),
+        );
+        assert_eq!(
+            fields(&other_gender),
+            vec![("gender".into(), "id_gender_mismatch".into())]
+        );
+        let passport = create(
+            serde_json::json!({"kind": "individual", "name": "John Smith", "id_type": "passport", "id_number": "E12345678"}),
+        );
+        assert_eq!(fields(&passport), vec![]);
+    }
+
+    #[test]
+    fn uscc_only_for_valid_organizations_and_phones_email_checked() {
+        let org = create(
+            serde_json::json!({"kind": "organization", "name": "某某科技有限公司", "uscc": "91350100M000100Y43"}),
+        );
+        assert_eq!(fields(&org), vec![]);
+        let bad = create(
+            serde_json::json!({"kind": "organization", "name": "某公司", "uscc": "91350100M000100Y44"}),
+        );
+        assert_eq!(fields(&bad), vec![("uscc".into(), "uscc_checksum".into())]);
+        let person = create(
+            serde_json::json!({"kind": "individual", "name": "王", "uscc": "91350100M000100Y43"}),
+        );
+        assert_eq!(
+            fields(&person),
+            vec![("uscc".into(), "uscc_individual".into())]
+        );
+        let contact = create(
+            serde_json::json!({"kind": "individual", "name": "王", "phones": ["12345678901"], "email": "not-mail"}),
+        );
+        assert_eq!(
+            fields(&contact),
+            vec![
+                ("email".into(), "email".into()),
+                ("phones".into(), "mobile".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn masking_hides_numbers() {
+        let s = CustomerSummary {
+            id: Uuid::nil(),
+            institution_id: Uuid::nil(),
+            kind: CustomerKind::Individual,
+            name: "王建国".into(),
+            gender: None,
+            age: None,
+            phone: Some("13812345678".into()),
+            id_number: Some("11010519491231002X".into()),
+            card_number: None,
+            form_of_address: "王大爷".into(),
+            lifecycle_stage: LifecycleStage::Potential,
+            tags: vec![],
+            account_manager_id: None,
+        }
+        .masked();
+        assert_eq!(s.phone.as_deref(), Some("138****5678"));
+        assert_eq!(s.id_number.as_deref(), Some("110***********002X"));
+    }
+}

@@ -1,0 +1,14 @@
+DROP TABLE break_glass_grants;
+DROP TABLE tasks;
+DROP TABLE contacts;
+DROP TABLE customer_private_notes;
+DROP TABLE customer_medical;
+DROP TABLE customer_contracts;
+DROP TABLE customer_relations;
+DROP TABLE customer_stage_history;
+DROP TABLE customer_external_ids;
+DROP TABLE customer_tags;
+DROP TABLE customer_categories;
+DROP TABLE customer_phones;
+DROP TABLE customer_profiles;
+DROP TABLE customers;
