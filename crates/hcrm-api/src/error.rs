@@ -268,7 +268,12 @@ fn flatten(prefix: &str, errors: &validator::ValidationErrors, out: &mut Vec<Fie
         match kind {
             K::Field(list) => out.extend(list.iter().map(|e| {
                 FieldError {
-                    field: name.clone(),
+                    // A struct-level rule may name the field it is about.
+                    field: e
+                        .params
+                        .get("field")
+                        .and_then(|f| f.as_str())
+                        .map_or_else(|| name.clone(), |f| format!("{prefix}{f}")),
                     code: e.code.to_string(),
                     message: e
                         .message

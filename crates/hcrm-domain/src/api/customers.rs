@@ -243,7 +243,7 @@ fn valid_tags(tags: &[String]) -> Result<(), ValidationError> {
     "source_channel": "referral", "external_ids": [{"system": "his", "external_id": "P20261125001"}]
 })))]
 #[serde(deny_unknown_fields)]
-#[validate(schema(function = "check_create"))]
+#[validate(schema(function = "check_create", skip_on_field_errors = false))]
 pub struct CustomerCreate {
     /// Defaults to the caller's institution when they have exactly one.
     #[serde(default)]
