@@ -7,6 +7,10 @@ use yew_router::prelude::*;
 
 use crate::components::shell::Shell;
 use crate::hooks::{LangContext, Session};
+use crate::pages::customers::{
+    break_glass::BreakGlassReviewPage, form::CustomerFormPage, import::ImportPage,
+    list::CustomersPage, merge::MergePage, tasks::TasksPage, view::CustomerPage,
+};
 use crate::pages::{
     audit::AuditPage, coming_soon::ComingSoon, departments::DepartmentsPage, home::Home,
     institutions::InstitutionsPage, login::Login, not_found::NotFound, profile::Profile,
@@ -24,6 +28,18 @@ pub enum Route {
     Login,
     #[at("/customers")]
     Customers,
+    #[at("/customers/new")]
+    CustomerNew,
+    #[at("/customers/import")]
+    CustomerImport,
+    #[at("/customers/:id")]
+    Customer { id: String },
+    #[at("/customers/:id/edit")]
+    CustomerEdit { id: String },
+    #[at("/customers/:id/merge")]
+    CustomerMerge { id: String },
+    #[at("/tasks")]
+    Tasks,
     #[at("/service")]
     Service,
     #[at("/complaints")]
@@ -50,6 +66,8 @@ pub enum Route {
     Audit,
     #[at("/admin/security")]
     Security,
+    #[at("/admin/break-glass")]
+    BreakGlass,
     #[at("/profile")]
     Profile,
     #[not_found]
@@ -81,6 +99,13 @@ pub fn nav_items() -> Vec<NavItem> {
             "customers",
             "nav.customers",
             Route::Customers,
+            Some(P::CustomerRead),
+            false,
+        ),
+        item(
+            "tasks",
+            "nav.tasks",
+            Route::Tasks,
             Some(P::CustomerRead),
             false,
         ),
@@ -163,6 +188,13 @@ pub fn nav_items() -> Vec<NavItem> {
             Some(P::SettingWrite),
             true,
         ),
+        item(
+            "break-glass",
+            "nav.break-glass",
+            Route::BreakGlass,
+            Some(P::BreakGlassReview),
+            true,
+        ),
         item("profile", "nav.profile", Route::Profile, None, false),
     ]
 }
@@ -173,7 +205,29 @@ fn switch(route: Route) -> Html {
         Route::Home => html! { <Home /> },
         // The sign-in form is shown by <Gate/> whenever signed out; signed in, go home.
         Route::Login => html! { <Redirect<Route> to={Route::Home} /> },
-        Route::Customers => soon("nav.customers"),
+        Route::Customers => guarded(Permission::CustomerRead, html! { <CustomersPage /> }),
+        Route::CustomerNew => guarded(Permission::CustomerWrite, html! { <CustomerFormPage /> }),
+        Route::CustomerImport => guarded(Permission::CustomerImport, html! { <ImportPage /> }),
+        Route::Customer { id } => with_id(&id, |id| {
+            guarded(
+                Permission::CustomerRead,
+                html! { <CustomerPage key={id.to_string()} {id} /> },
+            )
+        }),
+        Route::CustomerEdit { id } => with_id(&id, |id| {
+            guarded(
+                Permission::CustomerWrite,
+                html! { <CustomerFormPage key={id.to_string()} id={Some(id)} /> },
+            )
+        }),
+        Route::CustomerMerge { id } => with_id(&id, |id| {
+            guarded(Permission::CustomerMerge, html! { <MergePage {id} /> })
+        }),
+        Route::Tasks => guarded(Permission::CustomerRead, html! { <TasksPage /> }),
+        Route::BreakGlass => guarded(
+            Permission::BreakGlassReview,
+            html! { <BreakGlassReviewPage /> },
+        ),
         Route::Service => soon("nav.service"),
         Route::Complaints => soon("nav.complaints"),
         Route::FollowUps => soon("nav.follow-ups"),
@@ -191,6 +245,14 @@ fn switch(route: Route) -> Html {
         Route::Security => guarded(Permission::SettingWrite, html! { <SecurityPage /> }),
         Route::Profile => html! { <Profile /> },
         Route::NotFound => html! { <NotFound /> },
+    }
+}
+
+/// A page about one record: its id from the path, or "not found" for a malformed one.
+fn with_id(id: &str, page: impl FnOnce(uuid::Uuid) -> Html) -> Html {
+    match id.parse() {
+        Ok(id) => page(id),
+        Err(_) => html! { <NotFound /> },
     }
 }
 

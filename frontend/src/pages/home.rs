@@ -6,6 +6,7 @@ use yew_router::prelude::*;
 use crate::app::{Route, nav_items};
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::tr;
+use crate::pages::customers::search::CustomerSearch;
 
 #[component]
 pub fn Home() -> Html {
@@ -28,6 +29,12 @@ pub fn Home() -> Html {
     html! {
         <section class="page">
             <h2>{ tr(lang, "home.welcome") }{ &me.display_name }</h2>
+            if me.can(hcrm_domain::Permission::CustomerRead) {
+                <div class="home-search panel">
+                    <h3>{ tr(lang, "customer.search.title") }</h3>
+                    <CustomerSearch autofocus=true />
+                </div>
+            }
             <p class="muted">{ tr(lang, "home.hint") }</p>
             <div class="tiles">{ tiles }</div>
         </section>

@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod coming_soon;
+pub mod customers;
 pub mod departments;
 pub mod home;
 pub mod institutions;

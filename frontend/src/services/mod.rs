@@ -51,8 +51,30 @@ async fn send(
         .map_err(|_| local_problem("network", 0, "network error"))
 }
 
+/// Sends a non-JSON body (a file being imported) or none, accepting any response type (a file
+/// being exported). No token handling.
+async fn send_raw(
+    method: Method,
+    path: &str,
+    bearer: Option<&str>,
+    body: Option<(&wasm_bindgen::JsValue, &str)>,
+) -> Result<Response, Problem> {
+    let mut req = RequestBuilder::new(&format!("{API}{path}")).method(method);
+    if let Some(token) = bearer {
+        req = req.header("Authorization", &format!("Bearer {token}"));
+    }
+    let req = match body {
+        Some((b, content_type)) => req.header("Content-Type", content_type).body(b.clone()),
+        None => req.build(),
+    }
+    .map_err(|_| local_problem("bad_request", 0, "request could not be built"))?;
+    req.send()
+        .await
+        .map_err(|_| local_problem("network", 0, "network error"))
+}
+
 /// Reads a success body as `T`, or the problem+json of a failure.
-async fn read<T: DeserializeOwned>(resp: Response) -> Result<T, Problem> {
+pub(crate) async fn read<T: DeserializeOwned>(resp: Response) -> Result<T, Problem> {
     let status = resp.status();
     let text = resp.text().await.unwrap_or_default();
     if (200..300).contains(&status) {

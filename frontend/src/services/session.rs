@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use yew::Callback;
 
-use super::{read, send};
+use super::{read, send, send_raw};
 
 const REFRESH_KEY: &str = "hcrm.refresh_token";
 
@@ -203,6 +203,50 @@ impl Api {
     ) -> Result<T, Problem> {
         self.request(Method::PATCH, path, Some(version), Some(body))
             .await
+    }
+
+    /// Sends a raw body (or none) with the bearer token, refreshing once on a 401; the
+    /// response is handed back as is for the caller to read.
+    pub async fn request_raw(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<(&wasm_bindgen::JsValue, &str)>,
+    ) -> Result<gloo_net::http::Response, Problem> {
+        let token = self.access_token();
+        let mut resp = send_raw(method.clone(), path, token.as_deref(), body).await?;
+        if resp.status() == 401 && token.is_some() && self.refresh().await {
+            let token = self.access_token();
+            resp = send_raw(method, path, token.as_deref(), body).await?;
+        }
+        Ok(resp)
+    }
+
+    /// Uploads a file body and reads the JSON answer.
+    pub async fn upload<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &wasm_bindgen::JsValue,
+        content_type: &str,
+    ) -> Result<T, Problem> {
+        let resp = self
+            .request_raw(Method::POST, path, Some((body, content_type)))
+            .await?;
+        read(resp).await
+    }
+
+    /// Downloads a file: its bytes, or the problem of a failure.
+    pub async fn download(&self, path: &str) -> Result<Vec<u8>, Problem> {
+        let resp = self.request_raw(Method::GET, path, None).await?;
+        if !(200..300).contains(&resp.status()) {
+            return Err(read::<serde_json::Value>(resp)
+                .await
+                .err()
+                .unwrap_or_else(|| super::local_problem("other", 500, "download failed")));
+        }
+        resp.binary()
+            .await
+            .map_err(|_| super::local_problem("network", 0, "network error"))
     }
 
     fn access_token(&self) -> Option<String> {

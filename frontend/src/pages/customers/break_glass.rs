@@ -1,0 +1,217 @@
+//! Break-glass (X-6a): state a reason to open a record outside one's access for a short time;
+//! supervisors review the grants afterwards.
+
+use hcrm_domain::Permission;
+use hcrm_domain::api::{Page, Problem};
+use uuid::Uuid;
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+use crate::components::banner::{ErrorBanner, Notice};
+use crate::hooks::{use_lang, use_session};
+use crate::i18n::tr;
+use crate::pages::customers::search::CustomerLink;
+use crate::pages::customers::{BreakGlassGrant, BreakGlassRequest, local_time};
+
+#[derive(Properties, PartialEq)]
+pub struct BreakGlassDialogProps {
+    pub customer_id: Uuid,
+    /// Called once access was granted (the page reloads what it shows).
+    pub on_granted: Callback<()>,
+    pub on_close: Callback<()>,
+}
+
+/// `#break-glass-dialog`: a reason (5–500 characters) and a confirm button.
+#[component]
+pub fn BreakGlassDialog(props: &BreakGlassDialogProps) -> Html {
+    let session = use_session();
+    let lang = use_lang();
+    let reason = use_state(String::new);
+    let busy = use_state(|| false);
+    let problem = use_state(|| None::<Problem>);
+    let tried = use_state(|| false);
+    let valid = (5..=500).contains(&reason.trim().chars().count());
+
+    let oninput = {
+        let reason = reason.clone();
+        Callback::from(move |e: InputEvent| {
+            let t: HtmlTextAreaElement = e.target_unchecked_into();
+            reason.set(t.value());
+        })
+    };
+    let confirm = {
+        let (reason, busy, problem, tried) =
+            (reason.clone(), busy.clone(), problem.clone(), tried.clone());
+        let (api, id, on_granted) = (
+            session.api.clone(),
+            props.customer_id,
+            props.on_granted.clone(),
+        );
+        Callback::from(move |_| {
+            tried.set(true);
+            if !valid || *busy {
+                return;
+            }
+            busy.set(true);
+            let (reason, busy, problem, api, on_granted) = (
+                reason.trim().to_string(),
+                busy.clone(),
+                problem.clone(),
+                api.clone(),
+                on_granted.clone(),
+            );
+            yew::platform::spawn_local(async move {
+                let path = format!("/customers/{id}/break-glass");
+                let body = BreakGlassRequest { reason: &reason };
+                match api.post::<serde_json::Value, _>(&path, &body).await {
+                    Ok(_) => on_granted.emit(()),
+                    Err(p) => problem.set(Some(p)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let close = {
+        let cb = props.on_close.clone();
+        Callback::from(move |_| cb.emit(()))
+    };
+    html! {
+        <div class="modal-backdrop">
+            <div id="break-glass-dialog" class="panel modal" role="dialog" aria-modal="true"
+                 aria-labelledby="break-glass-title">
+                <h3 id="break-glass-title">{ tr(lang, "breakglass.title") }</h3>
+                <p class="warning-text">{ tr(lang, "breakglass.explain") }</p>
+                <ErrorBanner problem={(*problem).clone()} />
+                <div class={classes!("field", (*tried && !valid).then_some("has-error"))}>
+                    <label for="break-glass-reason">{ tr(lang, "breakglass.reason") }<span class="req">{ "*" }</span></label>
+                    <textarea id="break-glass-reason" rows="3" value={(*reason).clone()} {oninput}
+                              placeholder={tr(lang, "breakglass.reason.hint")} />
+                    if *tried && !valid {
+                        <div class="field-error">{ tr(lang, "breakglass.reason.error") }</div>
+                    }
+                </div>
+                <div class="form-actions">
+                    <button id="break-glass-confirm" class="btn btn-danger" onclick={confirm} disabled={*busy}>
+                        { tr(lang, "breakglass.confirm") }
+                    </button>
+                    <button class="btn" onclick={close}>{ tr(lang, "common.cancel") }</button>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// `/admin/break-glass`: grants not reviewed yet, each reviewed with a note.
+#[component]
+pub fn BreakGlassReviewPage() -> Html {
+    let session = use_session();
+    let lang = use_lang();
+    let grants = use_state(|| None::<Vec<BreakGlassGrant>>);
+    let problem = use_state(|| None::<Problem>);
+    let notice = use_state(|| None::<AttrValue>);
+    let notes = use_state(std::collections::HashMap::<Uuid, String>::new);
+    let reload = use_state(|| 0_u32);
+    {
+        let (api, grants, problem) = (session.api.clone(), grants.clone(), problem.clone());
+        use_effect_with(*reload, move |_| {
+            yew::platform::spawn_local(async move {
+                match api
+                    .get::<Page<BreakGlassGrant>>("/break-glass-reviews?reviewed=false&limit=200")
+                    .await
+                {
+                    Ok(p) => grants.set(Some(p.items)),
+                    Err(p) => problem.set(Some(p)),
+                }
+            });
+        });
+    }
+    let can = session.can(Permission::BreakGlassReview);
+    let rows: Html = match &*grants {
+        None => html! { <tr><td colspan="6" class="muted">{ tr(lang, "loading") }</td></tr> },
+        Some(g) if g.is_empty() => {
+            html! { <tr><td colspan="6" class="muted">{ tr(lang, "breakglass.none") }</td></tr> }
+        }
+        Some(g) => g
+            .iter()
+            .map(|grant| {
+                let id = grant.id;
+                let oninput = {
+                    let notes = notes.clone();
+                    Callback::from(move |e: InputEvent| {
+                        let t: web_sys::HtmlInputElement = e.target_unchecked_into();
+                        let mut next = (*notes).clone();
+                        next.insert(id, t.value());
+                        notes.set(next);
+                    })
+                };
+                let review = {
+                    let (api, notes, problem, notice, reload) = (
+                        session.api.clone(),
+                        notes.clone(),
+                        problem.clone(),
+                        notice.clone(),
+                        reload.clone(),
+                    );
+                    Callback::from(move |_| {
+                        let note = notes.get(&id).cloned().unwrap_or_default();
+                        let (api, problem, notice, reload) =
+                            (api.clone(), problem.clone(), notice.clone(), reload.clone());
+                        yew::platform::spawn_local(async move {
+                            let body = serde_json::json!({ "note": crate::forms::opt(&note) });
+                            let path = format!("/break-glass-reviews/{id}/review");
+                            match api.post::<serde_json::Value, _>(&path, &body).await {
+                                Ok(_) => {
+                                    problem.set(None);
+                                    notice.set(Some(tr(lang, "breakglass.reviewed").into()));
+                                    reload.set(*reload + 1);
+                                }
+                                Err(p) => problem.set(Some(p)),
+                            }
+                        });
+                    })
+                };
+                html! {
+                    <tr data-grant-id={id.to_string()}>
+                        <td>{ local_time(grant.granted_at) }</td>
+                        <td class="mono" title={grant.user_id.to_string()}>{ short(grant.user_id) }</td>
+                        <td><CustomerLink id={grant.customer_id}>{ short(grant.customer_id) }</CustomerLink></td>
+                        <td>{ &grant.reason }</td>
+                        <td>{ local_time(grant.expires_at) }</td>
+                        <td class="actions">
+                            if can {
+                                <input type="text" class="review-note" placeholder={tr(lang, "breakglass.note")}
+                                       value={notes.get(&id).cloned().unwrap_or_default()} {oninput} />
+                                <button class="btn btn-small" data-review={id.to_string()} onclick={review}>
+                                    { tr(lang, "breakglass.review") }
+                                </button>
+                            }
+                        </td>
+                    </tr>
+                }
+            })
+            .collect(),
+    };
+    html! {
+        <section class="page">
+            <div class="page-head"><h2>{ tr(lang, "breakglass.reviews") }</h2></div>
+            <ErrorBanner problem={(*problem).clone()} />
+            <Notice text={(*notice).clone()} />
+            <table id="break-glass-table" class="grid">
+                <thead><tr>
+                    <th>{ tr(lang, "breakglass.granted_at") }</th>
+                    <th>{ tr(lang, "breakglass.user") }</th>
+                    <th>{ tr(lang, "breakglass.customer") }</th>
+                    <th>{ tr(lang, "breakglass.reason") }</th>
+                    <th>{ tr(lang, "breakglass.expires_at") }</th>
+                    <th>{ tr(lang, "common.actions") }</th>
+                </tr></thead>
+                <tbody>{ rows }</tbody>
+            </table>
+        </section>
+    }
+}
+
+/// The first block of a uuid, enough to tell records apart on screen.
+pub fn short(id: Uuid) -> String {
+    id.to_string().chars().take(8).collect()
+}

@@ -1,0 +1,670 @@
+//! Create and edit a customer (CUS-1 … CUS-8, CUS-10) with live validation in both languages:
+//! the resident ID's checksum, birth date and gender, mobiles, e-mail, the USCC of
+//! organizations; a possible duplicate (409) lists the matches and may be created anyway; an
+//! edit is guarded by the version read.
+
+use chrono::NaiveDate;
+use hcrm_domain::api::Problem;
+use hcrm_domain::api::customers::{Address, Customer, CustomerCreate, CustomerUpdate};
+use hcrm_domain::customer::{
+    CustomerCategory, CustomerKind, Gender, IdType, LifecycleStage, RelationshipType,
+    SourceChannel, parse_resident_id,
+};
+use hcrm_domain::{Label, Lang};
+use uuid::Uuid;
+use validator::{Validate, ValidationErrors, ValidationErrorsKind};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::app::Route;
+use crate::components::banner::ErrorBanner;
+use crate::components::field::{FieldErrorLine, TextField};
+use crate::forms::{self, FieldErrors, is_stale, opt};
+use crate::hooks::{use_lang, use_session};
+use crate::i18n::{tr, trf};
+use crate::pages::customers::search::CustomerLink;
+
+#[derive(Clone, PartialEq, Default)]
+struct Draft {
+    kind: String,
+    name: String,
+    gender: String,
+    birth_date: String,
+    id_type: String,
+    id_number: String,
+    phone: String,
+    phone2: String,
+    email: String,
+    wechat: String,
+    form_of_address: String,
+    occupation: String,
+    source_channel: String,
+    categories: Vec<CustomerCategory>,
+    tags: String,
+    lifecycle_stage: String,
+    stage_reason: String,
+    relationship_type: String,
+    uscc: String,
+    industry: String,
+    city: String,
+    district: String,
+    street: String,
+    notes: String,
+}
+
+fn code_opt<T>(s: &str, from: fn(&str) -> Option<T>) -> Option<T> {
+    from(s)
+}
+
+impl Draft {
+    fn from_customer(c: &Customer) -> Draft {
+        let code = |s: Option<&'static str>| s.unwrap_or_default().to_string();
+        Draft {
+            kind: c.kind.code().into(),
+            name: c.name.clone(),
+            gender: code(c.gender.map(|g| g.code())),
+            birth_date: c.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+            id_type: code(c.id_type.map(|t| t.code())),
+            id_number: c.id_number.clone().unwrap_or_default(),
+            phone: c.phones.first().cloned().unwrap_or_default(),
+            phone2: c.phones.get(1).cloned().unwrap_or_default(),
+            email: c.email.clone().unwrap_or_default(),
+            wechat: c.wechat.clone().unwrap_or_default(),
+            form_of_address: if c.form_of_address_custom {
+                c.form_of_address.clone()
+            } else {
+                String::new()
+            },
+            occupation: c.occupation.clone().unwrap_or_default(),
+            source_channel: code(c.source_channel.map(|s| s.code())),
+            categories: c.categories.clone(),
+            tags: c.tags.join("，"),
+            lifecycle_stage: c.lifecycle_stage.code().into(),
+            stage_reason: String::new(),
+            relationship_type: code(c.relationship_type.map(|r| r.code())),
+            uscc: c.uscc.clone().unwrap_or_default(),
+            industry: c.industry.clone().unwrap_or_default(),
+            city: c.address.city.clone().unwrap_or_default(),
+            district: c.address.district.clone().unwrap_or_default(),
+            street: c.address.street.clone().unwrap_or_default(),
+            notes: c.notes.clone().unwrap_or_default(),
+        }
+    }
+
+    fn kind(&self) -> CustomerKind {
+        CustomerKind::from_code(&self.kind).unwrap_or(CustomerKind::Individual)
+    }
+
+    fn phones(&self) -> Vec<String> {
+        [&self.phone, &self.phone2]
+            .into_iter()
+            .filter_map(|p| opt(p))
+            .collect()
+    }
+
+    fn tags(&self) -> Vec<String> {
+        self.tags
+            .split([',', '，', '、', ';', '；'])
+            .filter_map(opt)
+            .collect()
+    }
+
+    fn birth_date(&self) -> Option<NaiveDate> {
+        opt(&self.birth_date).and_then(|d| d.parse().ok())
+    }
+
+    fn address(&self) -> Address {
+        Address {
+            province: None,
+            city: opt(&self.city),
+            district: opt(&self.district),
+            street: opt(&self.street),
+        }
+    }
+
+    fn create(&self) -> CustomerCreate {
+        let org = self.kind() == CustomerKind::Organization;
+        CustomerCreate {
+            institution_id: None,
+            kind: self.kind(),
+            name: self.name.trim().to_string(),
+            gender: if org {
+                None
+            } else {
+                code_opt(&self.gender, Gender::from_code)
+            },
+            birth_date: if org { None } else { self.birth_date() },
+            id_type: if org {
+                None
+            } else {
+                code_opt(&self.id_type, IdType::from_code)
+            },
+            id_number: if org { None } else { opt(&self.id_number) },
+            card_number: None,
+            phones: self.phones(),
+            landline: None,
+            wechat: opt(&self.wechat),
+            qq: None,
+            email: opt(&self.email),
+            address: self.address(),
+            occupation: if org { None } else { opt(&self.occupation) },
+            employer_id: None,
+            education: None,
+            marital_status: None,
+            family_situation: None,
+            form_of_address: opt(&self.form_of_address),
+            preferred_language: None,
+            preferred_channel: None,
+            preferred_hours: None,
+            source_channel: code_opt(&self.source_channel, SourceChannel::from_code),
+            source_detail: None,
+            referred_by_id: None,
+            interests: Vec::new(),
+            categories: self.categories.clone(),
+            tags: self.tags(),
+            lifecycle_stage: code_opt(&self.lifecycle_stage, LifecycleStage::from_code),
+            relationship_type: code_opt(&self.relationship_type, RelationshipType::from_code),
+            account_manager_id: None,
+            notes: opt(&self.notes),
+            uscc: if org {
+                opt(&self.uscc).map(|u| u.to_uppercase())
+            } else {
+                None
+            },
+            industry: if org { opt(&self.industry) } else { None },
+            org_size: None,
+            external_ids: Vec::new(),
+        }
+    }
+
+    /// Only what changed against the record read.
+    fn update(&self, old: &Customer) -> CustomerUpdate {
+        let new = self.create();
+        let mut u = CustomerUpdate::default();
+        macro_rules! diff {
+            ($field:ident) => {
+                if new.$field != old.$field {
+                    u.$field = Some(new.$field.clone());
+                }
+            };
+        }
+        if new.name != old.name {
+            u.name = Some(new.name.clone());
+        }
+        diff!(gender);
+        diff!(birth_date);
+        diff!(wechat);
+        diff!(email);
+        diff!(occupation);
+        diff!(source_channel);
+        diff!(relationship_type);
+        diff!(notes);
+        diff!(uscc);
+        diff!(industry);
+        if !old.masked {
+            diff!(id_type);
+            diff!(id_number);
+            if new.phones != old.phones {
+                u.phones = Some(new.phones.clone());
+            }
+        }
+        if new.address != old.address {
+            u.address = Some(new.address.clone());
+        }
+        if new.categories != old.categories {
+            u.categories = Some(new.categories.clone());
+        }
+        if new.tags != old.tags {
+            u.tags = Some(new.tags.clone());
+        }
+        let custom = opt(&self.form_of_address);
+        if custom.is_some() && custom.as_deref() != Some(old.form_of_address.as_str()) {
+            u.form_of_address = Some(custom);
+        } else if custom.is_none() && old.form_of_address_custom {
+            u.form_of_address = Some(None);
+        }
+        if let Some(stage) = new.lifecycle_stage
+            && stage != old.lifecycle_stage
+        {
+            u.lifecycle_stage = Some(stage);
+            u.stage_reason = opt(&self.stage_reason);
+        }
+        u
+    }
+}
+
+/// Field → code, with errors of the schema-level check put on the field they name.
+fn flatten(result: Result<(), ValidationErrors>) -> FieldErrors {
+    let mut out = FieldErrors::new();
+    if let Err(errors) = result {
+        for (field, kind) in errors.errors() {
+            if let ValidationErrorsKind::Field(list) = kind {
+                for e in list {
+                    let f = e
+                        .params
+                        .get("field")
+                        .and_then(|v| v.as_str())
+                        .map_or(field.to_string(), str::to_string);
+                    let slot = out.entry(f).or_insert_with(|| e.code.to_string());
+                    if slot == "length" {
+                        *slot = e.code.to_string();
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn live_errors(d: &Draft, masked: bool) -> FieldErrors {
+    let mut errors = flatten(d.create().validate());
+    if opt(&d.birth_date).is_some() && d.birth_date().is_none() {
+        errors.insert("birth_date".into(), "date".into());
+    }
+    // `phones` covers both inputs: say which one is wrong.
+    if errors.remove("phones").is_some() {
+        for (field, value) in [("phone", &d.phone), ("phone2", &d.phone2)] {
+            if opt(value).is_some_and(|p| hcrm_domain::validation::mobile(&p).is_err()) {
+                errors.insert(field.into(), "mobile".into());
+            }
+        }
+    }
+    if masked {
+        // Masked numbers are shown, not edited; they are never sent.
+        errors.remove("id_number");
+        errors.remove("phone");
+        errors.remove("phone2");
+    }
+    errors
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CustomerFormPageProps {
+    /// `None` to create.
+    #[prop_or_default]
+    pub id: Option<Uuid>,
+}
+
+#[component]
+pub fn CustomerFormPage(props: &CustomerFormPageProps) -> Html {
+    let session = use_session();
+    let lang = use_lang();
+    let navigator = use_navigator();
+    let existing = use_state(|| None::<Customer>);
+    let form = use_state(|| Draft {
+        kind: "individual".into(),
+        id_type: "resident_id".into(),
+        ..Draft::default()
+    });
+    let touched = use_state(Vec::<&'static str>::new);
+    let submitted = use_state(|| false);
+    let busy = use_state(|| false);
+    let problem = use_state(|| None::<Problem>);
+    let server_errors = use_state(FieldErrors::new);
+
+    {
+        let (api, existing, form, problem) = (
+            session.api.clone(),
+            existing.clone(),
+            form.clone(),
+            problem.clone(),
+        );
+        use_effect_with(props.id, move |id| {
+            if let Some(id) = *id {
+                yew::platform::spawn_local(async move {
+                    match api.get::<Customer>(&format!("/customers/{id}")).await {
+                        Ok(c) => {
+                            form.set(Draft::from_customer(&c));
+                            existing.set(Some(c));
+                        }
+                        Err(p) => problem.set(Some(p)),
+                    }
+                });
+            }
+        });
+    }
+
+    let masked = existing.as_ref().is_some_and(|c| c.masked);
+    let live = live_errors(&form, masked);
+    let mut shown = forms::visible(&live, &touched, *submitted);
+    for (f, c) in server_errors.iter() {
+        shown.entry(f.clone()).or_insert_with(|| c.clone());
+    }
+    let err = |f: &str| shown.get(f).cloned();
+
+    let input = |field: &'static str, apply: fn(&mut Draft, String)| {
+        let se = server_errors.clone();
+        let cb = forms::text_input(form.clone(), touched.clone(), field, apply);
+        Callback::from(move |e: InputEvent| {
+            if se.contains_key(field) {
+                let mut next = (*se).clone();
+                next.remove(field);
+                se.set(next);
+            }
+            cb.emit(e)
+        })
+    };
+    let select = |field: &'static str, apply: fn(&mut Draft, String)| {
+        let (form, touched) = (form.clone(), touched.clone());
+        Callback::from(move |e: Event| {
+            let s: HtmlSelectElement = e.target_unchecked_into();
+            let mut next = (*form).clone();
+            apply(&mut next, s.value());
+            form.set(next);
+            forms::touch(&touched, field);
+        })
+    };
+    let toggle_category = |c: CustomerCategory| {
+        let form = form.clone();
+        Callback::from(move |e: Event| {
+            let i: HtmlInputElement = e.target_unchecked_into();
+            let mut next = (*form).clone();
+            next.categories.retain(|x| *x != c);
+            if i.checked() {
+                next.categories.push(c);
+            }
+            form.set(next);
+        })
+    };
+
+    let save = {
+        let (form, submitted, busy, problem, server_errors, existing) = (
+            form.clone(),
+            submitted.clone(),
+            busy.clone(),
+            problem.clone(),
+            server_errors.clone(),
+            existing.clone(),
+        );
+        let (api, navigator) = (session.api.clone(), navigator.clone());
+        let valid = live.is_empty();
+        Callback::from(move |confirm_duplicate: bool| {
+            submitted.set(true);
+            if !valid || *busy {
+                return;
+            }
+            busy.set(true);
+            problem.set(None);
+            let (form, busy, problem, server_errors, existing, api, navigator) = (
+                form.clone(),
+                busy.clone(),
+                problem.clone(),
+                server_errors.clone(),
+                existing.clone(),
+                api.clone(),
+                navigator.clone(),
+            );
+            yew::platform::spawn_local(async move {
+                let old = (*existing).clone();
+                let result = match &old {
+                    None => {
+                        let path = if confirm_duplicate {
+                            "/customers?confirm_duplicate=true"
+                        } else {
+                            "/customers"
+                        };
+                        api.post::<Customer, _>(path, &form.create()).await
+                    }
+                    Some(old) => {
+                        let path = format!("/customers/{}", old.id);
+                        api.patch::<Customer, _>(&path, old.version, &form.update(old))
+                            .await
+                    }
+                };
+                busy.set(false);
+                match result {
+                    Ok(c) => {
+                        if let Some(n) = &navigator {
+                            n.push(&Route::Customer {
+                                id: c.id.to_string(),
+                            });
+                        }
+                    }
+                    Err(p) => {
+                        if let (true, Some(old)) = (is_stale(&p), &old) {
+                            let path = format!("/customers/{}", old.id);
+                            if let Ok(latest) = api.get::<Customer>(&path).await {
+                                form.set(Draft::from_customer(&latest));
+                                existing.set(Some(latest));
+                            }
+                        }
+                        server_errors.set(forms::from_problem(&p));
+                        problem.set(Some(p));
+                    }
+                }
+            });
+        })
+    };
+    let onsubmit = {
+        let save = save.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            save.emit(false);
+        })
+    };
+    let create_anyway = {
+        let save = save.clone();
+        Callback::from(move |_| save.emit(true))
+    };
+    let on_cancel = {
+        let (navigator, id) = (navigator.clone(), props.id);
+        Callback::from(move |_| {
+            if let Some(n) = &navigator {
+                match id {
+                    Some(id) => n.push(&Route::Customer { id: id.to_string() }),
+                    None => n.push(&Route::Customers),
+                }
+            }
+        })
+    };
+
+    if props.id.is_some() && existing.is_none() {
+        return html! {
+            <section class="page">
+                <ErrorBanner problem={(*problem).clone()} />
+                if problem.is_none() { <p class="muted">{ tr(lang, "loading") }</p> }
+            </section>
+        };
+    }
+
+    let org = form.kind() == CustomerKind::Organization;
+    let editing = existing.is_some();
+    let duplicates = problem
+        .as_ref()
+        .filter(|p| p.code() == "possible_duplicate")
+        .map(|p| p.duplicates.clone())
+        .unwrap_or_default();
+    let stale = problem.as_ref().is_some_and(is_stale);
+    // What the resident ID says, next to the field.
+    let id_hint = (!org && form.id_type == "resident_id")
+        .then(|| {
+            let today = chrono::Utc::now().date_naive();
+            parse_resident_id(&form.id_number, today).ok().map(|id| {
+                trf(
+                    lang,
+                    "customer.id_number.parsed",
+                    &[&id.birth_date.to_string(), id.gender.label(lang)],
+                )
+            })
+        })
+        .flatten()
+        .map(AttrValue::from);
+
+    html! {
+        <section class="page">
+            <form class="panel form" id="customer-form" {onsubmit} novalidate=true autocomplete="off">
+                <h3>{ tr(lang, if editing { "customer.edit" } else { "customer.new" }) }</h3>
+                if stale {
+                    <div id="customer-stale" class="error-banner" role="alert" data-code="stale">
+                        { tr(lang, "problem.stale") }
+                    </div>
+                } else if duplicates.is_empty() {
+                    <ErrorBanner problem={(*problem).clone()} />
+                }
+                if !duplicates.is_empty() {
+                    <div id="customer-duplicates" class="panel warning" role="alert">
+                        <p>{ tr(lang, "customer.duplicate.warning") }</p>
+                        <ul>
+                            { for duplicates.iter().map(|d| html! {
+                                <li data-duplicate-id={d.customer.id.to_string()}>
+                                    <strong>{ &d.customer.name }</strong>{ " " }
+                                    <span class="muted">{ &d.customer.form_of_address }</span>{ " " }
+                                    <span class="mono">{ d.customer.phone.clone().unwrap_or_default() }</span>{ " " }
+                                    <span class="mono">{ d.customer.id_number.clone().unwrap_or_default() }</span>{ " · " }
+                                    { tr(lang, "customer.duplicate.matched_on") }
+                                    { d.matched_on.iter().map(|m| matched_label(lang, m)).collect::<Vec<_>>().join("、") }
+                                    { " " }
+                                    <CustomerLink id={d.customer.id}>{ tr(lang, "customer.open") }</CustomerLink>
+                                </li>
+                            }) }
+                        </ul>
+                        <button id="customer-create-anyway" type="button" class="btn btn-danger"
+                                onclick={create_anyway} disabled={*busy}>
+                            { tr(lang, "customer.create_anyway") }
+                        </button>
+                    </div>
+                }
+                if masked {
+                    <p class="hint" id="customer-masked-note">{ tr(lang, "customer.masked.edit") }</p>
+                }
+                <div class="form-grid">
+                    <div class="field">
+                        <label for="customer-kind">{ tr(lang, "customer.kind") }</label>
+                        <select id="customer-kind" disabled={editing}
+                                onchange={select("kind", |f, v| f.kind = v)}>
+                            { for CustomerKind::ALL.iter().map(|k| html! {
+                                <option value={k.code()} selected={form.kind == k.code()}>{ k.label(lang) }</option>
+                            }) }
+                        </select>
+                    </div>
+                    <TextField id="customer-name" label={tr(lang, "customer.name")} value={form.name.clone()}
+                        oninput={input("name", |f, v| f.name = v)} error={err("name")} required=true />
+                    if !org {
+                        <div class={classes!("field", err("gender").is_some().then_some("has-error"))}>
+                            <label for="customer-gender">{ tr(lang, "customer.gender") }</label>
+                            <select id="customer-gender" onchange={select("gender", |f, v| f.gender = v)}>
+                                <option value="" selected={form.gender.is_empty()}>{ "—" }</option>
+                                { for Gender::ALL.iter().map(|g| html! {
+                                    <option value={g.code()} selected={form.gender == g.code()}>{ g.label(lang) }</option>
+                                }) }
+                            </select>
+                            <FieldErrorLine error={err("gender")} />
+                        </div>
+                        <TextField id="customer-birth-date" label={tr(lang, "customer.birth_date")} kind="date"
+                            value={form.birth_date.clone()} oninput={input("birth_date", |f, v| f.birth_date = v)}
+                            error={err("birth_date")} />
+                        <div class="field">
+                            <label for="customer-id-type">{ tr(lang, "customer.id_type") }</label>
+                            <select id="customer-id-type" disabled={masked}
+                                    onchange={select("id_type", |f, v| f.id_type = v)}>
+                                { for IdType::ALL.iter().map(|t| html! {
+                                    <option value={t.code()} selected={form.id_type == t.code()}>{ t.label(lang) }</option>
+                                }) }
+                            </select>
+                        </div>
+                        <TextField id="customer-id-number" label={tr(lang, "customer.id_number")}
+                            value={form.id_number.clone()} disabled={masked}
+                            oninput={input("id_number", |f, v| f.id_number = v.trim().to_uppercase())}
+                            error={err("id_number")} hint={id_hint} />
+                    }
+                    <TextField id="customer-phone" label={tr(lang, "customer.phone")} kind="tel"
+                        value={form.phone.clone()} disabled={masked}
+                        oninput={input("phone", |f, v| f.phone = v)} error={err("phone")} />
+                    <TextField id="customer-phone2" label={tr(lang, "customer.phone2")} kind="tel"
+                        value={form.phone2.clone()} disabled={masked}
+                        oninput={input("phone2", |f, v| f.phone2 = v)} error={err("phone2")} />
+                    <TextField id="customer-email" label={tr(lang, "customer.email")} kind="email"
+                        value={form.email.clone()} oninput={input("email", |f, v| f.email = v)} error={err("email")} />
+                    <TextField id="customer-wechat" label={tr(lang, "customer.wechat")}
+                        value={form.wechat.clone()} oninput={input("wechat", |f, v| f.wechat = v)} error={err("wechat")} />
+                    <TextField id="customer-form-of-address" label={tr(lang, "customer.form_of_address")}
+                        value={form.form_of_address.clone()} hint={AttrValue::from(tr(lang, "customer.form_of_address.hint"))}
+                        oninput={input("form_of_address", |f, v| f.form_of_address = v)} error={err("form_of_address")} />
+                    if org {
+                        <TextField id="customer-uscc" label={tr(lang, "customer.uscc")} value={form.uscc.clone()}
+                            oninput={input("uscc", |f, v| f.uscc = v.trim().to_uppercase())} error={err("uscc")} />
+                        <TextField id="customer-industry" label={tr(lang, "customer.industry")}
+                            value={form.industry.clone()} oninput={input("industry", |f, v| f.industry = v)}
+                            error={err("industry")} />
+                    } else {
+                        <TextField id="customer-occupation" label={tr(lang, "customer.occupation")}
+                            value={form.occupation.clone()} oninput={input("occupation", |f, v| f.occupation = v)}
+                            error={err("occupation")} />
+                    }
+                    <TextField id="customer-city" label={tr(lang, "customer.city")} value={form.city.clone()}
+                        oninput={input("city", |f, v| f.city = v)} error={err("address")} />
+                    <TextField id="customer-district" label={tr(lang, "customer.district")} value={form.district.clone()}
+                        oninput={input("district", |f, v| f.district = v)} />
+                    <TextField id="customer-street" label={tr(lang, "customer.street")} value={form.street.clone()}
+                        oninput={input("street", |f, v| f.street = v)} />
+                    <div class="field">
+                        <label for="customer-source">{ tr(lang, "customer.source") }</label>
+                        <select id="customer-source" onchange={select("source_channel", |f, v| f.source_channel = v)}>
+                            <option value="" selected={form.source_channel.is_empty()}>{ "—" }</option>
+                            { for SourceChannel::ALL.iter().map(|s| html! {
+                                <option value={s.code()} selected={form.source_channel == s.code()}>{ s.label(lang) }</option>
+                            }) }
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="customer-stage">{ tr(lang, "customer.stage") }</label>
+                        <select id="customer-stage" onchange={select("lifecycle_stage", |f, v| f.lifecycle_stage = v)}>
+                            if !editing {
+                                <option value="" selected={form.lifecycle_stage.is_empty()}>{ "—" }</option>
+                            }
+                            { for LifecycleStage::ALL.iter().map(|s| html! {
+                                <option value={s.code()} selected={form.lifecycle_stage == s.code()}>{ s.label(lang) }</option>
+                            }) }
+                        </select>
+                        <FieldErrorLine error={err("lifecycle_stage")} />
+                    </div>
+                    if editing && existing.as_ref().is_some_and(|c| c.lifecycle_stage.code() != form.lifecycle_stage) {
+                        <TextField id="customer-stage-reason" label={tr(lang, "customer.stage_reason")}
+                            value={form.stage_reason.clone()} oninput={input("stage_reason", |f, v| f.stage_reason = v)}
+                            error={err("stage_reason")} />
+                    }
+                    <div class="field">
+                        <label for="customer-relationship">{ tr(lang, "customer.relationship_type") }</label>
+                        <select id="customer-relationship"
+                                onchange={select("relationship_type", |f, v| f.relationship_type = v)}>
+                            <option value="" selected={form.relationship_type.is_empty()}>{ "—" }</option>
+                            { for RelationshipType::ALL.iter().map(|r| html! {
+                                <option value={r.code()} selected={form.relationship_type == r.code()}>{ r.label(lang) }</option>
+                            }) }
+                        </select>
+                    </div>
+                    <TextField id="customer-tags" label={tr(lang, "customer.tags")} value={form.tags.clone()}
+                        hint={AttrValue::from(tr(lang, "customer.tags.hint"))}
+                        oninput={input("tags", |f, v| f.tags = v)} error={err("tags")} />
+                    <TextField id="customer-notes" label={tr(lang, "customer.notes")} value={form.notes.clone()}
+                        oninput={input("notes", |f, v| f.notes = v)} error={err("notes")} />
+                </div>
+                <fieldset class="choices" id="customer-categories">
+                    <legend>{ tr(lang, "customer.categories") }</legend>
+                    { for CustomerCategory::ALL.iter().map(|c| html! {
+                        <label class="check">
+                            <input type="checkbox" data-category={c.code()} checked={form.categories.contains(c)}
+                                   onchange={toggle_category(*c)} />
+                            { c.label(lang) }
+                        </label>
+                    }) }
+                </fieldset>
+                <div class="form-actions">
+                    <button id="customer-save" type="submit" class="btn btn-primary" disabled={*busy}>
+                        { if *busy { tr(lang, "common.saving") } else { tr(lang, "common.save") } }
+                    </button>
+                    <button type="button" class="btn" onclick={on_cancel}>{ tr(lang, "common.cancel") }</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+fn matched_label(lang: Lang, field: &str) -> &'static str {
+    match field {
+        "phone" | "phones" => tr(lang, "customer.phone"),
+        "id_number" => tr(lang, "customer.id_number"),
+        _ => tr(lang, "customer.duplicate.other"),
+    }
+}

@@ -1,0 +1,213 @@
+//! The agent's home box (CUS-9): one input, results as you type (debounced, stale answers
+//! dropped), Enter or a click opens the 360 page.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
+use hcrm_domain::Label;
+use hcrm_domain::api::Page;
+use hcrm_domain::api::customers::CustomerSummary;
+use uuid::Uuid;
+use web_sys::{HtmlInputElement, KeyboardEvent};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::app::Route;
+use crate::hooks::{use_lang, use_session};
+use crate::i18n::tr;
+use crate::services::query;
+
+const DEBOUNCE_MS: u32 = 250;
+
+#[derive(Properties, PartialEq)]
+pub struct CustomerSearchProps {
+    /// Called with the picked customer instead of opening its page (the merge screen).
+    #[prop_or_default]
+    pub on_pick: Option<Callback<CustomerSummary>>,
+    /// The input's id (`customer-search` on home and the list).
+    #[prop_or(AttrValue::Static("customer-search"))]
+    pub id: AttrValue,
+    #[prop_or(AttrValue::Static("customer-results"))]
+    pub results_id: AttrValue,
+    #[prop_or_default]
+    pub autofocus: bool,
+}
+
+#[component]
+pub fn CustomerSearch(props: &CustomerSearchProps) -> Html {
+    let session = use_session();
+    let lang = use_lang();
+    let navigator = use_navigator();
+    let text = use_state(String::new);
+    let results = use_state(|| None::<Page<CustomerSummary>>);
+    let busy = use_state(|| false);
+    let active = use_state(|| 0_usize);
+    let timer = use_mut_ref(|| None::<Timeout>);
+    // Every keystroke bumps the sequence; an answer for an older one is dropped.
+    let seq = use_mut_ref(|| Rc::new(Cell::new(0_u32)));
+
+    let open: Callback<CustomerSummary> = {
+        let on_pick = props.on_pick.clone();
+        let navigator = navigator.clone();
+        Callback::from(move |c: CustomerSummary| match &on_pick {
+            Some(cb) => cb.emit(c),
+            None => {
+                if let Some(n) = &navigator {
+                    n.push(&Route::Customer {
+                        id: c.id.to_string(),
+                    });
+                }
+            }
+        })
+    };
+
+    let oninput = {
+        let (text, results, busy, active) =
+            (text.clone(), results.clone(), busy.clone(), active.clone());
+        let (timer, seq, api) = (timer.clone(), seq.clone(), session.api.clone());
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let q = input.value();
+            text.set(q.clone());
+            active.set(0);
+            let seq: Rc<Cell<u32>> = seq.borrow().clone();
+            let mine = seq.get().wrapping_add(1);
+            seq.set(mine);
+            let q = q.trim().to_string();
+            if q.is_empty() {
+                timer.borrow_mut().take();
+                results.set(None);
+                busy.set(false);
+                return;
+            }
+            let (results, busy, api) = (results.clone(), busy.clone(), api.clone());
+            *timer.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {
+                busy.set(true);
+                yew::platform::spawn_local(async move {
+                    let path = format!("/customers{}", query(&[("q", q), ("limit", "10".into())]));
+                    let answer = api.get::<Page<CustomerSummary>>(&path).await;
+                    if seq.get() != mine {
+                        return; // the user typed on; a newer search is coming
+                    }
+                    busy.set(false);
+                    match answer {
+                        Ok(p) => results.set(Some(p)),
+                        Err(_) => results.set(Some(Page {
+                            items: Vec::new(),
+                            total: 0,
+                            limit: 10,
+                            offset: 0,
+                        })),
+                    }
+                });
+            }));
+        })
+    };
+
+    let onkeydown = {
+        let (results, active, open) = (results.clone(), active.clone(), open.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(page) = &*results else { return };
+            let n = page.items.len();
+            match e.key().as_str() {
+                "ArrowDown" if n > 0 => {
+                    e.prevent_default();
+                    active.set((*active + 1) % n);
+                }
+                "ArrowUp" if n > 0 => {
+                    e.prevent_default();
+                    active.set((*active + n - 1) % n);
+                }
+                "Enter" => {
+                    e.prevent_default();
+                    if let Some(c) = page.items.get(*active).or(page.items.first()) {
+                        open.emit(c.clone());
+                    }
+                }
+                _ => {}
+            }
+        })
+    };
+
+    let list = match &*results {
+        None => html! {},
+        Some(p) if p.items.is_empty() => html! {
+            <div id={props.results_id.clone()} class="search-results">
+                <div class="muted search-empty">{ tr(lang, "customer.search.none") }</div>
+            </div>
+        },
+        Some(p) => html! {
+            <ul id={props.results_id.clone()} class="search-results" role="listbox">
+                { for p.items.iter().enumerate().map(|(i, c)| {
+                    let onclick = {
+                        let (open, c) = (open.clone(), c.clone());
+                        Callback::from(move |_| open.emit(c.clone()))
+                    };
+                    summary_row(lang, c, i == *active, onclick)
+                }) }
+            </ul>
+        },
+    };
+
+    html! {
+        <div class="customer-search">
+            <input id={props.id.clone()} type="search" value={(*text).clone()} {oninput} {onkeydown}
+                   autocomplete="off" autofocus={props.autofocus}
+                   placeholder={tr(lang, "customer.search.placeholder")}
+                   aria-label={tr(lang, "customer.search.placeholder")} />
+            <div class="hint">
+                { tr(lang, "customer.search.hint") }
+                if *busy { <span class="muted">{ " · " }{ tr(lang, "loading") }</span> }
+            </div>
+            { list }
+        </div>
+    }
+}
+
+/// One result row: name, form of address, masked phone, age, stage, tags.
+pub fn summary_row(
+    lang: hcrm_domain::Lang,
+    c: &CustomerSummary,
+    active: bool,
+    onclick: Callback<MouseEvent>,
+) -> Html {
+    html! {
+        <li data-customer-id={c.id.to_string()} role="option" aria-selected={active.to_string()}
+            class={classes!("search-row", active.then_some("active"))} {onclick}>
+            <span class="c-name">{ &c.name }</span>
+            <span class="c-address muted">{ &c.form_of_address }</span>
+            <span class="c-phone mono">{ c.phone.clone().unwrap_or_default() }</span>
+            <span class="c-age">{ c.age.map(|a| format!("{a}{}", tr(lang, "customer.age.unit"))).unwrap_or_default() }</span>
+            <span class={classes!("tag", "stage", format!("stage-{}", c.lifecycle_stage.code()))}>
+                { c.lifecycle_stage.label(lang) }
+            </span>
+            <span class="c-tags">{ for c.tags.iter().map(|t| html! { <span class="tag">{ t }</span> }) }</span>
+        </li>
+    }
+}
+
+/// A link to a customer's 360 page that marks it as followed (a break-glass request may be
+/// offered there when the record is outside the user's institutions).
+#[derive(Properties, PartialEq)]
+pub struct CustomerLinkProps {
+    pub id: Uuid,
+    pub children: Html,
+}
+
+#[component]
+pub fn CustomerLink(props: &CustomerLinkProps) -> Html {
+    let href = format!("/customers/{}?via=link", props.id);
+    let navigator = use_navigator();
+    let onclick = {
+        let id = props.id;
+        Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            if let Some(n) = &navigator {
+                let _ =
+                    n.push_with_query(&Route::Customer { id: id.to_string() }, &[("via", "link")]);
+            }
+        })
+    };
+    html! { <a {href} {onclick} data-customer-link={props.id.to_string()}>{ props.children.clone() }</a> }
+}
