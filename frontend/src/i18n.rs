@@ -363,7 +363,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("contact.save", "保存联系记录", "Save contact"),
     ("contact.saved", "联系记录已保存", "Contact record saved"),
     ("contact.saved.task", "联系记录已保存，已生成提醒待办", "Contact record saved; a reminder task was created"),
-    ("contact.error.content", "请填写主题或内容", "Enter a subject or the content"),
+    ("contact.error.subject", "请填写主题", "Enter a subject"),
     ("contact.error.next_step", "填写约定日期时请同时填写约定事项", "Say what the next step is when giving its date"),
     ("contact.error.past", "约定日期不能早于今天", "The date cannot be in the past"),
     // relations (CUS-7)
@@ -444,6 +444,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("field.email", "请输入正确的电子邮箱", "Enter a valid e-mail address"),
     ("field.tag", "每个标签 1–20 个字", "Each tag has 1 to 20 characters"),
     ("field.date", "请输入正确的日期", "Enter a valid date"),
+    ("field.next_step_required", "填写约定日期时请同时填写约定事项", "Say what the next step is when giving its date"),
     ("field.stage_transition", "不能从当前阶段直接变更到该阶段", "Cannot move from the current stage to this one"),
 ];
 
@@ -553,6 +554,7 @@ pub fn field_error_text(lang: Lang, code: &str) -> &'static str {
         "tag" => "field.tag",
         "date" | "invalid_date" => "field.date",
         "stage_transition" | "invalid_transition" => "field.stage_transition",
+        "next_step_required" => "field.next_step_required",
         _ => "field.invalid",
     };
     tr(lang, key)

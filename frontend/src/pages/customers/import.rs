@@ -116,7 +116,7 @@ pub fn ImportPage() -> Html {
                                 { for r.errors.iter().map(|e| html! {
                                     <tr data-row={e.row.to_string()}>
                                         <td>{ e.row }</td>
-                                        <td class="mono">{ e.field.clone().unwrap_or_default() }</td>
+                                        <td class="mono">{ &e.field }</td>
                                         <td title={e.message.clone()}>{ field_error_text(lang, &e.code) }{ " " }<span class="muted mono">{ format!("({})", e.code) }</span></td>
                                     </tr>
                                 }) }

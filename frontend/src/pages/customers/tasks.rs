@@ -10,7 +10,8 @@ use crate::components::banner::ErrorBanner;
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::{tr, trf};
 use crate::pages::customers::search::CustomerLink;
-use crate::pages::customers::{MyTasks, Task};
+use crate::pages::customers::{MyTasks, Task, TaskUpdate, due_text};
+use hcrm_domain::customer::TaskStatus;
 
 #[derive(Properties, PartialEq)]
 pub struct TaskRowProps {
@@ -50,10 +51,11 @@ pub fn TaskRow(props: &TaskRowProps) -> Html {
         let (id, version) = (t.id, t.version);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let body = serde_json::json!({
-                "status": "done",
-                "outcome": crate::forms::opt(&outcome),
-            });
+            let body = TaskUpdate {
+                status: Some(TaskStatus::Done),
+                outcome: Some(crate::forms::opt(&outcome)),
+                ..TaskUpdate::default()
+            };
             let (api, problem, on_done) = (api.clone(), problem.clone(), on_done.clone());
             yew::platform::spawn_local(async move {
                 match api
@@ -69,19 +71,18 @@ pub fn TaskRow(props: &TaskRowProps) -> Html {
     html! {
         <li class="task-row" data-task-id={t.id.to_string()}>
             <div class="task-head">
-                if let Some(k) = t.kind { <span class="tag">{ k.label(lang) }</span> }
-                <strong class="task-title">{ t.title.clone().unwrap_or_default() }</strong>
-                <span class="muted task-due">{ t.due_text() }</span>
+                <span class="tag">{ t.kind.label(lang) }</span>
+                if t.overdue { <span class="tag tag-danger">{ tr(lang, "tasks.overdue") }</span> }
+                <strong class="task-title">{ &t.title }</strong>
+                <span class="muted task-due">{ due_text(t) }</span>
                 if props.show_customer {
                     if let Some(cid) = t.customer_id {
                         { " · " }
-                        <CustomerLink id={cid}>
-                            { t.customer_name.clone().unwrap_or_else(|| tr(lang, "tasks.customer").to_string()) }
-                        </CustomerLink>
+                        <CustomerLink id={cid}>{ tr(lang, "tasks.customer") }</CustomerLink>
                     }
                 }
             </div>
-            if let Some(n) = &t.note { <div class="muted">{ n }</div> }
+            if let Some(n) = &t.description { <div class="muted">{ n }</div> }
             <ErrorBanner problem={(*problem).clone()} />
             if *closing {
                 <form class="task-done-form" onsubmit={done}>

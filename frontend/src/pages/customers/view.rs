@@ -20,7 +20,7 @@ use crate::pages::customers::break_glass::BreakGlassDialog;
 use crate::pages::customers::search::{CustomerLink, CustomerSearch};
 use crate::pages::customers::tasks::TaskRow;
 use crate::pages::customers::{
-    Contact, ContactCreate, Items, Relation, RelationCreate, Task, Timeline, TimelineEntry,
+    Contact, ContactCreate, Items, Relation, RelationCreate, Task, TimelineEntry, TimelinePage,
     local_time,
 };
 use crate::services::query;
@@ -330,7 +330,7 @@ fn TimelineSection(props: &SectionProps) -> Html {
                         ("before", before.clone().unwrap_or_default())
                     ])
                 );
-                match api.get::<Timeline>(&path).await {
+                match api.get::<TimelinePage>(&path).await {
                     Ok(t) => {
                         let mut all = if before.is_some() {
                             (*items).clone()
@@ -339,11 +339,10 @@ fn TimelineSection(props: &SectionProps) -> Html {
                         };
                         all.extend(t.items);
                         items.set(all);
-                        next.set(t.next_before.and_then(|v| match v {
-                            serde_json::Value::String(s) => Some(s),
-                            serde_json::Value::Null => None,
-                            other => Some(other.to_string()),
-                        }));
+                        next.set(
+                            t.next_before
+                                .map(|b| b.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+                        );
                     }
                     Err(p) => problem.set(Some(p)),
                 }
@@ -469,8 +468,8 @@ fn ContactsSection(props: &ContactsProps) -> Html {
     };
     // Live checks: content or subject needed; a next step's date needs the step, and not past.
     let mut errors: Vec<(&str, &'static str)> = Vec::new();
-    if opt(&draft.subject).is_none() && opt(&draft.content).is_none() {
-        errors.push(("content", "contact.error.content"));
+    if opt(&draft.subject).is_none() {
+        errors.push(("subject", "contact.error.subject"));
     }
     let date = opt(&draft.next_step_on).and_then(|d| d.parse::<chrono::NaiveDate>().ok());
     if date.is_some() && opt(&draft.next_step).is_none() {
@@ -508,11 +507,16 @@ fn ContactsSection(props: &ContactsProps) -> Html {
                 channel: ContactChannel::from_code(&d.channel).unwrap_or(ContactChannel::Phone),
                 direction: Direction::from_code(&d.direction).unwrap_or(Direction::Inbound),
                 party: ContactParty::Customer,
-                subject: opt(&d.subject),
+                party_customer_id: None,
+                subject: d.subject.trim().to_string(),
                 content: opt(&d.content),
                 feedback: opt(&d.feedback),
+                agreement: None,
                 next_step: opt(&d.next_step),
                 next_step_on: opt(&d.next_step_on).and_then(|x| x.parse().ok()),
+                minutes_spent: None,
+                money_spent_fen: None,
+                occurred_at: None,
             };
             busy.set(true);
             let (draft, tried, busy, save_problem, notice, contacts, api, on_saved) = (
@@ -578,9 +582,9 @@ fn ContactsSection(props: &ContactsProps) -> Html {
                         <div class="contact-head">
                             <span class="tag">{ c.channel.label(lang) }</span>
                             <span class="tag">{ c.direction.label(lang) }</span>
-                            if let Some(p) = c.party { <span class="tag">{ p.label(lang) }</span> }
-                            <strong>{ c.subject.clone().unwrap_or_default() }</strong>
-                            <time class="muted">{ c.created_at.map(local_time).unwrap_or_default() }</time>
+                            if c.party != ContactParty::Customer { <span class="tag">{ c.party.label(lang) }</span> }
+                            <strong>{ &c.subject }</strong>
+                            <time class="muted">{ local_time(c.occurred_at) }</time>
                         </div>
                         if let Some(t) = &c.content { <div>{ t }</div> }
                         if let Some(t) = &c.feedback { <div class="muted">{ tr(lang, "contact.feedback") }{ "：" }{ t }</div> }
@@ -622,12 +626,12 @@ fn ContactsSection(props: &ContactsProps) -> Html {
                             <label for="contact-subject">{ tr(lang, "contact.subject") }</label>
                             <input id="contact-subject" value={draft.subject.clone()} onchange={set(|d, v| d.subject = v)}
                                    oninput={{ let s = set(|d, v| d.subject = v); Callback::from(move |e: InputEvent| s.emit(e.into())) }} />
+                            { err("subject") }
                         </div>
                         <div class="field wide">
                             <label for="contact-content">{ tr(lang, "contact.content") }</label>
                             <textarea id="contact-content" rows="2" value={draft.content.clone()}
                                       oninput={{ let s = set(|d, v| d.content = v); Callback::from(move |e: InputEvent| s.emit(e.into())) }} />
-                            { err("content") }
                         </div>
                         <div class="field">
                             <label for="contact-feedback">{ tr(lang, "contact.feedback") }</label>
@@ -767,8 +771,9 @@ fn RelationsSection(props: &RelationsProps) -> Html {
                 return;
             };
             let body = RelationCreate {
+                to_id: other.id,
                 kind: *kind,
-                related_customer_id: other.id,
+                note: None,
             };
             let (api, save_problem, reload, adding, picked) = (
                 api.clone(),
@@ -853,11 +858,8 @@ fn RelationsSection(props: &RelationsProps) -> Html {
                             { for l.iter().map(|r| html! {
                                 <li data-relation-id={r.id.to_string()}>
                                     <span class="tag">{ r.kind.label(lang) }</span>{ " " }
-                                    if let Some(oid) = r.other_id() {
-                                        <CustomerLink id={oid}>{ r.other_name() }</CustomerLink>
-                                    } else {
-                                        { r.other_name() }
-                                    }
+                                    <CustomerLink id={r.other_id}>{ &r.other_name }</CustomerLink>
+                                    { " " }<span class="muted">{ &r.other_form_of_address }</span>
                                     if can_write {
                                         { " " }
                                         <button class="btn btn-small btn-link" onclick={remove(r.id)}>{ tr(lang, "relation.remove") }</button>
@@ -930,7 +932,12 @@ fn render_value(lang: Lang, v: &serde_json::Value) -> Html {
     };
     let rows: Vec<Html> = obj
         .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "id" | "customer_id" | "version" | "updated_by"))
+        .filter(|(k, _)| {
+            !matches!(
+                k.as_str(),
+                "id" | "customer_id" | "version" | "updated_by" | "updated_at"
+            )
+        })
         .filter(|(_, v)| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()))
         .map(|(k, v)| {
             let text = match v {
@@ -961,7 +968,7 @@ fn sensitive_label(lang: Lang, key: &str) -> String {
         "preferences" => "private.preferences",
         "habits" => "private.habits",
         "family_background" => "private.family_background",
-        "special_requests" => "private.special_requests",
+        "special_requirements" | "special_requests" => "private.special_requests",
         "updated_at" => "common.updated_at",
         _ => return key.to_string(),
     };
