@@ -5,14 +5,13 @@
 
 use chrono::NaiveDate;
 use hcrm_domain::api::Problem;
-use hcrm_domain::api::customers::{Address, Customer, CustomerCreate, CustomerUpdate};
+use hcrm_domain::api::customers::{Address, Customer, CustomerCreate, CustomerUpdate, consistency};
 use hcrm_domain::customer::{
     CustomerCategory, CustomerKind, Gender, IdType, LifecycleStage, RelationshipType,
     SourceChannel, parse_resident_id,
 };
 use hcrm_domain::{Label, Lang};
 use uuid::Uuid;
-use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -234,49 +233,91 @@ impl Draft {
     }
 }
 
-/// Field → code, with errors of the schema-level check put on the field they name.
-fn flatten(result: Result<(), ValidationErrors>) -> FieldErrors {
-    let mut out = FieldErrors::new();
-    if let Err(errors) = result {
-        for (field, kind) in errors.errors() {
-            if let ValidationErrorsKind::Field(list) = kind {
-                for e in list {
-                    let f = e
-                        .params
-                        .get("field")
-                        .and_then(|v| v.as_str())
-                        .map_or(field.to_string(), str::to_string);
-                    let slot = out.entry(f).or_insert_with(|| e.code.to_string());
-                    if slot == "length" {
-                        *slot = e.code.to_string();
-                    }
-                }
-            }
-        }
-    }
-    out
-}
-
+/// The live checks of the form, the same rules as `CustomerCreate`'s validation but without
+/// calling its derive: that would link the `validator` crate's e-mail check (regex and IDNA
+/// tables, hundreds of KB of wasm; PERF-7). The server checks everything again.
 fn live_errors(d: &Draft, masked: bool) -> FieldErrors {
-    let mut errors = flatten(d.create().validate());
-    if opt(&d.birth_date).is_some() && d.birth_date().is_none() {
-        errors.insert("birth_date".into(), "date".into());
+    let mut errors = FieldErrors::new();
+    let mut put = |field: &str, code: &str| {
+        errors
+            .entry(field.to_string())
+            .or_insert_with(|| code.to_string());
+    };
+    let c = d.create();
+    let chars = |s: &str| s.chars().count();
+    if c.name.trim().is_empty() {
+        put("name", "blank");
+    } else if chars(&c.name) > 100 {
+        put("name", "length");
     }
-    // `phones` covers both inputs: say which one is wrong.
-    if errors.remove("phones").is_some() {
+    if opt(&d.birth_date).is_some() && d.birth_date().is_none() {
+        put("birth_date", "date");
+    }
+    if !masked {
         for (field, value) in [("phone", &d.phone), ("phone2", &d.phone2)] {
             if opt(value).is_some_and(|p| hcrm_domain::validation::mobile(&p).is_err()) {
-                errors.insert(field.into(), "mobile".into());
+                put(field, "mobile");
             }
         }
+        if c.id_number.as_deref().is_some_and(|n| chars(n) > 30) {
+            put("id_number", "length");
+        }
     }
-    if masked {
-        // Masked numbers are shown, not edited; they are never sent.
-        errors.remove("id_number");
-        errors.remove("phone");
-        errors.remove("phone2");
+    if let Some(e) = &c.email
+        && !looks_like_email(e)
+    {
+        put("email", "email");
+    }
+    if c.tags.iter().any(|t| chars(t) > 20) {
+        put("tags", "tag");
+    } else if c.tags.len() > 30 {
+        put("tags", "length");
+    }
+    for (field, value, max) in [
+        ("wechat", &c.wechat, 50),
+        ("occupation", &c.occupation, 50),
+        ("industry", &c.industry, 50),
+        ("form_of_address", &c.form_of_address, 30),
+        ("notes", &c.notes, 2000),
+    ] {
+        if value.as_deref().is_some_and(|v| chars(v) > max) {
+            put(field, "length");
+        }
+    }
+    // ID number checksum / birth date / gender, USCC (hcrm-domain's own rule).
+    let id_number = if masked { None } else { c.id_number.as_deref() };
+    if let Err(e) = consistency(
+        c.kind,
+        c.id_type,
+        id_number,
+        c.birth_date,
+        c.gender,
+        c.uscc.as_deref(),
+    ) {
+        let field = e
+            .params
+            .get("field")
+            .and_then(|v| v.as_str())
+            .unwrap_or("id_number")
+            .to_string();
+        put(&field, &e.code);
     }
     errors
+}
+
+/// `local@domain.tld`, no spaces: enough for live feedback (the server validates fully).
+fn looks_like_email(e: &str) -> bool {
+    let mut parts = e.split('@');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(local), Some(domain), None) => {
+            !local.is_empty()
+                && !e.chars().any(char::is_whitespace)
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        }
+        _ => false,
+    }
 }
 
 #[derive(Properties, PartialEq)]

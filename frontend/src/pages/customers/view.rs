@@ -43,6 +43,8 @@ pub fn CustomerPage(props: &CustomerPageProps) -> Html {
     // Bumped after a break-glass grant: everything reloads.
     let reload = use_state(|| 0_u32);
     let dialog = use_state(|| false);
+    // Bumped after a contact with a next step: tasks and timeline reload.
+    let side_reload = use_state(|| 0_u32);
     let id = props.id;
 
     {
@@ -107,17 +109,18 @@ pub fn CustomerPage(props: &CustomerPageProps) -> Html {
     };
 
     let reload_key = *reload;
+    let side_key = format!("{reload_key}-{}", *side_reload);
     html! {
         <section class="page" id="customer-page" data-customer-id={c.id.to_string()}>
             <ProfileCard customer={c.clone()} />
             <div class="c360-grid">
                 <div class="c360-main">
                     <ContactsSection customer_id={id} key={format!("contacts-{reload_key}")}
-                                     on_saved={{ let r = reload.clone(); Callback::from(move |()| r.set(*r + 1)) }} />
-                    <TimelineSection customer_id={id} key={format!("timeline-{reload_key}")} />
+                                     on_saved={{ let r = side_reload.clone(); Callback::from(move |()| r.set(*r + 1)) }} />
+                    <TimelineSection customer_id={id} key={format!("timeline-{side_key}")} />
                 </div>
                 <div class="c360-side">
-                    <TasksSection customer_id={id} key={format!("tasks-{reload_key}")} />
+                    <TasksSection customer_id={id} key={format!("tasks-{side_key}")} />
                     <RelationsSection customer={c.clone()} key={format!("rel-{reload_key}")} />
                     <SensitiveSection customer_id={id} path="medical" section_id="medical"
                         title_key="customer.medical" on_break_glass={open_dialog.clone()}
@@ -561,9 +564,7 @@ fn ContactsSection(props: &ContactsProps) -> Html {
                             next_step: String::new(),
                             next_step_on: String::new(),
                         });
-                        if with_task {
-                            on_saved.emit(());
-                        }
+                        on_saved.emit(());
                     }
                     Err(p) => save_problem.set(Some(p)),
                 }
