@@ -412,6 +412,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("merge.confirm", "确认合并", "Merge"),
     ("merge.confirm.question", "确定合并吗？此操作不能撤销。", "Merge the two records? This cannot be undone."),
     ("merge.done", "合并完成，已转移：", "Merged; records moved:"),
+    ("merge.module.profile", "档案字段", "Profile fields"),
     ("merge.moved", "{}：{} 条", "{}: {}"),
     // import (CUS-13)
     ("import.title", "导入客户", "Import customers"),
@@ -427,6 +428,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("import.report.done", "导入结果", "Import report"),
     ("import.summary", "共 {} 行：新建 {}，更新 {}，跳过 {}，错误 {}", "{} rows: {} created, {} updated, {} skipped, {} errors"),
     ("import.row", "行号", "Row"),
+    ("import.columns", "可用的列（第一行为列名）：", "Columns (the first row names them): "),
     ("import.field", "字段", "Field"),
     ("import.error", "错误", "Error"),
     // field codes of the customer archive
@@ -444,6 +446,10 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("field.email", "请输入正确的电子邮箱", "Enter a valid e-mail address"),
     ("field.tag", "每个标签 1–20 个字", "Each tag has 1 to 20 characters"),
     ("field.date", "请输入正确的日期", "Enter a valid date"),
+    ("field.unknown_column", "无法识别的列名", "Unknown column"),
+    ("field.duplicate_column", "列名重复", "Column given twice"),
+    ("field.required_column", "缺少必需的列", "A required column is missing"),
+    ("field.unknown_value", "不是可选的值", "Not one of the allowed values"),
     ("field.next_step_required", "填写约定日期时请同时填写约定事项", "Say what the next step is when giving its date"),
     ("field.stage_transition", "不能从当前阶段直接变更到该阶段", "Cannot move from the current stage to this one"),
 ];
@@ -555,6 +561,10 @@ pub fn field_error_text(lang: Lang, code: &str) -> &'static str {
         "date" | "invalid_date" => "field.date",
         "stage_transition" | "invalid_transition" => "field.stage_transition",
         "next_step_required" => "field.next_step_required",
+        "unknown_column" => "field.unknown_column",
+        "duplicate_column" => "field.duplicate_column",
+        "required_column" => "field.required_column",
+        "unknown_value" => "field.unknown_value",
         _ => "field.invalid",
     };
     tr(lang, key)

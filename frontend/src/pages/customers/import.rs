@@ -2,6 +2,7 @@
 //! report, then the import in the chosen mode.
 
 use hcrm_domain::api::Problem;
+use hcrm_domain::api::import::COLUMNS;
 use wasm_bindgen::JsValue;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -75,6 +76,10 @@ pub fn ImportPage() -> Html {
         <section class="page" id="import-page">
             <div class="page-head"><h2>{ tr(lang, "import.title") }</h2></div>
             <p class="muted">{ tr(lang, "import.explain") }</p>
+            <p class="hint" id="import-columns">
+                { tr(lang, "import.columns") }
+                { COLUMNS.iter().map(|(_, code, zh)| lang.pick(zh, code)).collect::<Vec<_>>().join(lang.pick("、", ", ")) }
+            </p>
             <ErrorBanner problem={(*problem).clone()} />
             <div class="panel form">
                 <div class="field">

@@ -144,7 +144,9 @@ pub fn MergePage(props: &MergePageProps) -> Html {
                 <div id="merge-result" class="notice" role="status">
                     <p>{ tr(lang, "merge.done") }</p>
                     <ul>
-                        { for m.iter().map(|(k, n)| html! { <li data-module={k.clone()}>{ trf(lang, "merge.moved", &[k, &n.to_string()]) }</li> }) }
+                        { for m.iter().filter(|(_, n)| **n > 0).map(|(k, n)| html! {
+                            <li data-module={k.clone()}>{ trf(lang, "merge.moved", &[module_label(lang, k), &n.to_string()]) }</li>
+                        }) }
                     </ul>
                 </div>
             } else {
@@ -159,5 +161,23 @@ pub fn MergePage(props: &MergePageProps) -> Html {
                 </button>
             }
         </section>
+    }
+}
+
+fn module_label(lang: hcrm_domain::Lang, module: &str) -> &str {
+    match module {
+        "contacts" => tr(lang, "contact.title"),
+        "relations" => tr(lang, "relation.title"),
+        "tasks" => tr(lang, "tasks.of_customer"),
+        "tags" => tr(lang, "customer.tags"),
+        "categories" => tr(lang, "customer.categories"),
+        "phones" => tr(lang, "customer.phone"),
+        "external_ids" => tr(lang, "customer.external_ids"),
+        "stage_history" => tr(lang, "customer.stage.history"),
+        "medical" => tr(lang, "customer.medical"),
+        "private_notes" => tr(lang, "customer.private_notes"),
+        "profile" => tr(lang, "merge.module.profile"),
+        "break_glass" => tr(lang, "breakglass.reviews"),
+        other => other,
     }
 }
