@@ -709,3 +709,113 @@ fn matched_label(lang: Lang, field: &str) -> &'static str {
         _ => tr(lang, "customer.duplicate.other"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(f: impl FnOnce(&mut Draft)) -> Draft {
+        let mut d = Draft {
+            kind: "individual".into(),
+            id_type: "resident_id".into(),
+            name: "王建国".into(),
+            ..Draft::default()
+        };
+        f(&mut d);
+        d
+    }
+
+    fn code(d: &Draft, field: &str) -> Option<String> {
+        live_errors(d, false).get(field).cloned()
+    }
+
+    #[test]
+    fn resident_id_checksum_birth_date_and_gender() {
+        assert!(live_errors(&draft(|_| {}), false).is_empty());
+        let bad = draft(|d| d.id_number = "110105194912310021".into());
+        assert_eq!(code(&bad, "id_number").as_deref(), Some("id_checksum"));
+        let ok = draft(|d| {
+            d.id_number = "11010519491231002X".into();
+            d.gender = "female".into();
+            d.birth_date = "1949-12-31".into();
+        });
+        assert!(live_errors(&ok, false).is_empty());
+        let other_day = draft(|d| {
+            d.id_number = "11010519491231002X".into();
+            d.birth_date = "1950-01-01".into();
+        });
+        assert_eq!(
+            code(&other_day, "birth_date").as_deref(),
+            Some("id_birth_date_mismatch")
+        );
+        let male = draft(|d| {
+            d.id_number = "11010519491231002X".into();
+            d.gender = "male".into();
+        });
+        assert_eq!(code(&male, "gender").as_deref(), Some("id_gender_mismatch"));
+        // Masked numbers are not checked (they are not sent either).
+        let masked = draft(|d| d.id_number = "110***********002X".into());
+        assert!(live_errors(&masked, true).is_empty());
+    }
+
+    #[test]
+    fn phones_email_uscc_and_name() {
+        let d = draft(|d| {
+            d.name = " ".into();
+            d.phone2 = "12345678901".into();
+            d.email = "not-mail".into();
+        });
+        let e = live_errors(&d, false);
+        assert_eq!(e.get("name").map(String::as_str), Some("blank"));
+        assert_eq!(e.get("phone2").map(String::as_str), Some("mobile"));
+        assert_eq!(e.get("email").map(String::as_str), Some("email"));
+        assert!(!e.contains_key("phone"));
+        let org = draft(|d| {
+            d.kind = "organization".into();
+            d.uscc = "91350100M000100Y44".into();
+        });
+        assert_eq!(code(&org, "uscc").as_deref(), Some("uscc_checksum"));
+        let org_ok = draft(|d| {
+            d.kind = "organization".into();
+            d.uscc = "91350100M000100Y43".into();
+            d.id_number = "110105194912310021".into(); // ignored for organizations
+        });
+        assert!(live_errors(&org_ok, false).is_empty());
+        assert!(looks_like_email("wang@example.com"));
+        assert!(!looks_like_email("wang@example"));
+        assert!(!looks_like_email("a b@example.com"));
+    }
+
+    #[test]
+    fn update_sends_only_changes() {
+        let c: Customer = serde_json::from_str(
+            r#"{
+            "id": "01a213bd-9855-7399-80ae-bf4dd6a21692",
+            "institution_id": "01a213bd-9855-7399-80ae-bf4dd6a21692",
+            "kind": "individual", "name": "王建国", "gender": null, "birth_date": null,
+            "age": null, "id_type": null, "id_number": null, "card_number": null,
+            "phones": ["138****5678"], "landline": null, "wechat": null, "qq": null,
+            "email": null, "address": {}, "occupation": null, "employer_id": null,
+            "education": null, "marital_status": null, "family_situation": null,
+            "form_of_address": "王先生", "form_of_address_custom": false,
+            "preferred_language": null, "preferred_channel": null, "preferred_hours": null,
+            "source_channel": null, "source_detail": null, "referred_by_id": null,
+            "interests": [], "categories": [], "tags": ["高血压"],
+            "lifecycle_stage": "potential", "relationship_type": null,
+            "account_manager_id": null, "notes": null, "uscc": null, "industry": null,
+            "org_size": null, "external_ids": [], "masked": true, "version": 3,
+            "created_at": "2026-11-25T08:00:00Z", "updated_at": "2026-11-25T08:00:00Z"
+        }"#,
+        )
+        .unwrap();
+        let mut d = Draft::from_customer(&c);
+        d.wechat = "wx_1".into();
+        d.lifecycle_stage = "current".into();
+        d.stage_reason = "首次就诊".into();
+        let u = serde_json::to_value(d.update(&c)).unwrap();
+        assert_eq!(
+            u,
+            serde_json::json!({"wechat": "wx_1", "lifecycle_stage": "current", "stage_reason": "首次就诊"})
+        );
+    }
+}
