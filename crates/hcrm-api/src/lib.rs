@@ -109,7 +109,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(customers::merge)
                 .service(customers::break_glass_open)
                 .service(customers::break_glass_reviews)
-                .service(customers::break_glass_review),
+                .service(customers::break_glass_review)
+                .service(relations::list)
+                .service(relations::create)
+                .service(relations::remove)
+                .service(sensitive::get_medical)
+                .service(sensitive::put_medical)
+                .service(sensitive::get_private_notes)
+                .service(sensitive::put_private_notes),
         );
 }
 

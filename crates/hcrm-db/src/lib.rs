@@ -16,7 +16,9 @@ pub mod error;
 pub mod idempotency;
 pub mod institutions;
 pub mod merge;
+pub mod relations;
 pub mod schema;
+pub mod sensitive;
 pub mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;

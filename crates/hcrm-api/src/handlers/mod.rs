@@ -9,6 +9,8 @@ pub mod departments;
 pub mod doctors;
 pub mod health;
 pub mod institutions;
+pub mod relations;
+pub mod sensitive;
 pub mod settings;
 pub mod totp;
 pub mod users;

@@ -4,6 +4,8 @@ pub mod audit;
 pub mod auth;
 pub mod customers;
 pub mod org;
+pub mod relations;
+pub mod sensitive;
 
 use serde::{Deserialize, Serialize};
 

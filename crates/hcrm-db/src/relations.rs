@@ -1,0 +1,188 @@
+//! CUS-7: relations between customers. A row (from, to, kind) reads "from is the ⟨kind⟩ of
+//! to"; it is stored once and shown on `to`'s side as `kind.inverse()`.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use hcrm_domain::api::relations::Relation;
+use hcrm_domain::customer::{CustomerKind, RelationKind};
+use uuid::Uuid;
+
+use crate::conn::DbConn;
+use crate::error::DbError;
+use crate::schema::{customer_relations as r, customers as c};
+use crate::util::{new_id, now, parse_id, utc};
+
+/// A stored relation, in the direction it was stored.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = r)]
+pub struct RelationRow {
+    pub id: String,
+    pub from_id: String,
+    pub to_id: String,
+    pub kind: String,
+    pub note: Option<String>,
+    pub created_by: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+impl RelationRow {
+    /// The other customer and the kind as `customer` sees it; `None` when the relation does
+    /// not involve `customer`.
+    pub fn seen_from(&self, customer: Uuid) -> Result<Option<(Uuid, RelationKind)>, DbError> {
+        let kind = RelationKind::from_code(&self.kind)
+            .ok_or_else(|| DbError::Corrupt(format!("relation kind {:?}", self.kind)))?;
+        let key = customer.to_string();
+        Ok(if self.from_id == key {
+            Some((parse_id(&self.to_id)?, kind))
+        } else if self.to_id == key {
+            Some((parse_id(&self.from_id)?, kind.inverse()))
+        } else {
+            None
+        })
+    }
+}
+
+/// The other end of a relation, as the list shows it.
+#[derive(Debug, Clone, Queryable)]
+struct Other {
+    id: String,
+    institution_id: String,
+    name: String,
+    form_of_address: String,
+    kind: String,
+}
+
+/// Every relation of `customer` whose other end is a live customer, seen from `customer`,
+/// with the other customer's institution (the caller decides what it may see). Oldest first.
+pub fn of_customer(conn: &mut DbConn, customer: Uuid) -> Result<Vec<(Relation, Uuid)>, DbError> {
+    let key = customer.to_string();
+    let other_cols = (
+        c::id,
+        c::institution_id,
+        c::name,
+        c::form_of_address,
+        c::kind,
+    );
+    let mut rows: Vec<(RelationRow, Other)> = r::table
+        .inner_join(c::table.on(c::id.eq(r::to_id)))
+        .filter(r::from_id.eq(&key))
+        .filter(c::merged_into_id.is_null())
+        .filter(c::deleted_at.is_null())
+        .select((RelationRow::as_select(), other_cols))
+        .load(conn)?;
+    rows.extend(
+        r::table
+            .inner_join(c::table.on(c::id.eq(r::from_id)))
+            .filter(r::to_id.eq(&key))
+            .filter(c::merged_into_id.is_null())
+            .filter(c::deleted_at.is_null())
+            .select((RelationRow::as_select(), other_cols))
+            .load::<(RelationRow, Other)>(conn)?,
+    );
+    rows.sort_by(|(a, _), (b, _)| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    rows.into_iter()
+        .filter_map(|(row, other)| match row.seen_from(customer) {
+            Ok(Some((_, kind))) => Some(relation(&row, other, kind)),
+            Ok(None) => None,
+            Err(e) => Some(Err(e)),
+        })
+        .collect()
+}
+
+fn relation(row: &RelationRow, o: Other, kind: RelationKind) -> Result<(Relation, Uuid), DbError> {
+    Ok((
+        Relation {
+            id: parse_id(&row.id)?,
+            other_id: parse_id(&o.id)?,
+            other_name: o.name,
+            other_form_of_address: o.form_of_address,
+            other_kind: CustomerKind::from_code(&o.kind)
+                .ok_or_else(|| DbError::Corrupt(format!("customer kind {:?}", o.kind)))?,
+            kind,
+            note: row.note.clone(),
+            created_at: utc(row.created_at),
+        },
+        parse_id(&o.institution_id)?,
+    ))
+}
+
+/// Whether `from` and `to` are already linked by `kind`, stored either way round.
+pub fn exists(
+    conn: &mut DbConn,
+    from: Uuid,
+    to: Uuid,
+    kind: RelationKind,
+) -> Result<bool, DbError> {
+    let (from, to) = (from.to_string(), to.to_string());
+    let n: i64 = r::table
+        .filter(
+            r::from_id
+                .eq(&from)
+                .and(r::to_id.eq(&to))
+                .and(r::kind.eq(kind.code())),
+        )
+        .or_filter(
+            r::from_id
+                .eq(&to)
+                .and(r::to_id.eq(&from))
+                .and(r::kind.eq(kind.inverse().code())),
+        )
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Stores "from is the ⟨kind⟩ of to" unless the same link exists either way round
+/// (`DbError::Duplicate`). Run inside a write transaction: the pair is locked first so that
+/// two people linking the same two customers at once cannot both succeed.
+pub fn create(
+    conn: &mut DbConn,
+    from: Uuid,
+    to: Uuid,
+    kind: RelationKind,
+    note: Option<&str>,
+    by: Uuid,
+) -> Result<RelationRow, DbError> {
+    // A no-op update takes the row lock on PostgreSQL (SQLite's writers are serialized
+    // already); both transactions lock the same customer, so the second waits and then sees
+    // the first one's row.
+    let first = from.min(to).to_string();
+    diesel::update(c::table.find(&first))
+        .set(c::version.eq(c::version))
+        .execute(conn)?;
+    if exists(conn, from, to, kind)? {
+        return Err(DbError::Duplicate("customer_relations".into()));
+    }
+    let row = RelationRow {
+        id: new_id(),
+        from_id: from.to_string(),
+        to_id: to.to_string(),
+        kind: kind.code().to_string(),
+        note: note
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_string),
+        created_by: Some(by.to_string()),
+        created_at: now(),
+    };
+    diesel::insert_into(r::table).values(&row).execute(conn)?;
+    Ok(row)
+}
+
+/// The relation `id` if it involves `customer`.
+pub fn get(conn: &mut DbConn, customer: Uuid, id: Uuid) -> Result<RelationRow, DbError> {
+    let key = customer.to_string();
+    Ok(r::table
+        .find(id.to_string())
+        .filter(r::from_id.eq(&key).or(r::to_id.eq(&key)))
+        .select(RelationRow::as_select())
+        .first(conn)?)
+}
+
+pub fn delete(conn: &mut DbConn, id: Uuid) -> Result<(), DbError> {
+    let n = diesel::delete(r::table.find(id.to_string())).execute(conn)?;
+    if n == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
