@@ -4,6 +4,7 @@
 
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::customers::{Customer, CustomerSummary, StageChange};
+use hcrm_domain::api::sensitive::{MedicalProfile, PrivateNotes};
 use hcrm_domain::customer::{ContactChannel, ContactParty, Direction, RelationKind};
 use hcrm_domain::{Label, Lang, Permission};
 use uuid::Uuid;
@@ -124,9 +125,11 @@ pub fn CustomerPage(props: &CustomerPageProps) -> Html {
                     <RelationsSection customer={c.clone()} key={format!("rel-{reload_key}")} />
                     <SensitiveSection customer_id={id} path="medical" section_id="medical"
                         title_key="customer.medical" on_break_glass={open_dialog.clone()}
+                        fields={&MedicalProfile::FIELDS[..]} write={Permission::MedicalWrite}
                         key={format!("med-{reload_key}")} />
                     <SensitiveSection customer_id={id} path="private-notes" section_id="private-notes"
                         title_key="customer.private_notes" on_break_glass={open_dialog.clone()}
+                        fields={&PrivateNotes::FIELDS[..]} write={Permission::PrivateNotesWrite}
                         key={format!("pn-{reload_key}")} />
                 </div>
             </div>
@@ -882,6 +885,9 @@ struct SensitiveProps {
     section_id: &'static str,
     title_key: &'static str,
     on_break_glass: Callback<()>,
+    /// The editable fields, in order.
+    fields: &'static [&'static str],
+    write: Permission,
 }
 
 /// Medical profile or private notes: shown when allowed, "restricted" with a break-glass
@@ -905,8 +911,80 @@ fn SensitiveSection(props: &SensitiveProps) -> Html {
             });
         });
     }
-    let body = match (&*data, &*problem) {
-        (_, Some(p)) if p.status == 403 => html! {
+    let editing = use_state(|| None::<Vec<String>>);
+    let save_problem = use_state(|| None::<Problem>);
+    let fields = props.fields;
+    let can_write = session.can(props.write);
+    let start_edit = {
+        let (editing, data) = (editing.clone(), data.clone());
+        Callback::from(move |_| {
+            let values = fields
+                .iter()
+                .map(|f| {
+                    data.as_ref()
+                        .and_then(|v| v.get(*f))
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_string()
+                })
+                .collect();
+            editing.set(Some(values));
+        })
+    };
+    let save = {
+        let (api, editing, data, save_problem) = (
+            session.api.clone(),
+            editing.clone(),
+            data.clone(),
+            save_problem.clone(),
+        );
+        let path = format!("/customers/{}/{}", props.customer_id, props.path);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(values) = (*editing).clone() else {
+                return;
+            };
+            let version = data
+                .as_ref()
+                .and_then(|v| v.get("version"))
+                .and_then(serde_json::Value::as_i64)
+                .and_then(|v| i32::try_from(v).ok())
+                .unwrap_or(0);
+            let mut body = serde_json::Map::new();
+            for (f, v) in fields.iter().zip(values) {
+                body.insert(
+                    (*f).to_string(),
+                    opt(&v).map_or(serde_json::Value::Null, serde_json::Value::String),
+                );
+            }
+            let (api, editing, data, save_problem, path) = (
+                api.clone(),
+                editing.clone(),
+                data.clone(),
+                save_problem.clone(),
+                path.clone(),
+            );
+            yew::platform::spawn_local(async move {
+                match api.put::<serde_json::Value, _>(&path, version, &body).await {
+                    Ok(v) => {
+                        data.set(Some(v));
+                        editing.set(None);
+                        save_problem.set(None);
+                    }
+                    Err(p) => {
+                        if crate::forms::is_stale(&p)
+                            && let Ok(v) = api.get::<serde_json::Value>(&path).await
+                        {
+                            data.set(Some(v));
+                        }
+                        save_problem.set(Some(p));
+                    }
+                }
+            });
+        })
+    };
+    let body = match (&*data, &*problem, &*editing) {
+        (_, Some(p), _) if p.status == 403 => html! {
             <div class="restricted" data-restricted="true">
                 <p><strong>{ tr(lang, "customer.restricted.title") }</strong></p>
                 <p class="muted">{ tr(lang, "customer.restricted.section") }</p>
@@ -914,9 +992,46 @@ fn SensitiveSection(props: &SensitiveProps) -> Html {
                         onclick={props.on_break_glass.reform(|_| ())}>{ tr(lang, "breakglass.open") }</button>
             </div>
         },
-        (_, Some(p)) => unavailable(lang, p),
-        (None, _) => html! { <p class="muted">{ tr(lang, "loading") }</p> },
-        (Some(v), _) => render_value(lang, v),
+        (_, Some(p), _) => unavailable(lang, p),
+        (None, _, _) => html! { <p class="muted">{ tr(lang, "loading") }</p> },
+        (Some(_), _, Some(values)) => html! {
+            <form class="form sensitive-form" onsubmit={save}>
+                <ErrorBanner problem={(*save_problem).clone()} />
+                { for fields.iter().zip(values.iter()).enumerate().map(|(i, (f, v))| {
+                    let oninput = {
+                        let editing = editing.clone();
+                        Callback::from(move |e: InputEvent| {
+                            let t: HtmlTextAreaElement = e.target_unchecked_into();
+                            if let Some(mut vals) = (*editing).clone() {
+                                vals[i] = t.value();
+                                editing.set(Some(vals));
+                            }
+                        })
+                    };
+                    let id = format!("{}-{}", props.section_id, f.replace('_', "-"));
+                    html! {
+                        <div class="field">
+                            <label for={id.clone()}>{ sensitive_label(lang, f) }</label>
+                            <textarea id={id} rows="2" value={v.clone()} {oninput} />
+                        </div>
+                    }
+                }) }
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary btn-small sensitive-save">{ tr(lang, "common.save") }</button>
+                    <button type="button" class="btn btn-small" onclick={{ let e = editing.clone(); Callback::from(move |_| e.set(None)) }}>
+                        { tr(lang, "common.cancel") }
+                    </button>
+                </div>
+            </form>
+        },
+        (Some(v), _, None) => html! {
+            <>
+                { render_value(lang, v) }
+                if can_write {
+                    <button class="btn btn-small sensitive-edit" onclick={start_edit}>{ tr(lang, "common.edit") }</button>
+                }
+            </>
+        },
     };
     html! {
         <div class="panel sensitive" id={props.section_id}>
