@@ -111,6 +111,27 @@ pub fn BreakGlassReviewPage() -> Html {
     let notice = use_state(|| None::<AttrValue>);
     let notes = use_state(std::collections::HashMap::<Uuid, String>::new);
     let reload = use_state(|| 0_u32);
+    // Names of the staff (when the reviewer may list users); ids otherwise.
+    let names = use_state(std::collections::HashMap::<Uuid, String>::new);
+    {
+        let (api, names) = (session.api.clone(), names.clone());
+        let can_list = session.can(Permission::UserRead);
+        use_effect_with(can_list, move |can_list| {
+            if *can_list {
+                yew::platform::spawn_local(async move {
+                    let path = "/users?limit=200";
+                    if let Ok(p) = api.get::<Page<hcrm_domain::api::org::User>>(path).await {
+                        names.set(
+                            p.items
+                                .into_iter()
+                                .map(|u| (u.id, format!("{} ({})", u.display_name, u.username)))
+                                .collect(),
+                        );
+                    }
+                });
+            }
+        });
+    }
     {
         let (api, grants, problem) = (session.api.clone(), grants.clone(), problem.clone());
         use_effect_with(*reload, move |_| {
@@ -173,8 +194,8 @@ pub fn BreakGlassReviewPage() -> Html {
                 html! {
                     <tr data-grant-id={id.to_string()}>
                         <td>{ local_time(grant.granted_at) }</td>
-                        <td class="mono" title={grant.user_id.to_string()}>{ short(grant.user_id) }</td>
-                        <td><CustomerLink id={grant.customer_id}>{ short(grant.customer_id) }</CustomerLink></td>
+                        <td title={grant.user_id.to_string()}>{ names.get(&grant.user_id).cloned().unwrap_or_else(|| short(grant.user_id)) }</td>
+                        <td><CustomerLink id={grant.customer_id}>{ tr(lang, "customer.open") }{ " " }<span class="mono">{ short(grant.customer_id) }</span></CustomerLink></td>
                         <td>{ &grant.reason }</td>
                         <td>{ local_time(grant.expires_at) }</td>
                         <td class="actions">
