@@ -50,6 +50,18 @@ struct Draft {
     district: String,
     street: String,
     notes: String,
+    province: String,
+    card_number: String,
+    landline: String,
+    qq: String,
+    education: String,
+    marital_status: String,
+    family_situation: String,
+    preferred_language: String,
+    preferred_channel: String,
+    preferred_hours: String,
+    source_detail: String,
+    org_size: String,
 }
 
 fn code_opt<T>(s: &str, from: fn(&str) -> Option<T>) -> Option<T> {
@@ -88,6 +100,18 @@ impl Draft {
             district: c.address.district.clone().unwrap_or_default(),
             street: c.address.street.clone().unwrap_or_default(),
             notes: c.notes.clone().unwrap_or_default(),
+            province: c.address.province.clone().unwrap_or_default(),
+            card_number: c.card_number.clone().unwrap_or_default(),
+            landline: c.landline.clone().unwrap_or_default(),
+            qq: c.qq.clone().unwrap_or_default(),
+            education: c.education.clone().unwrap_or_default(),
+            marital_status: c.marital_status.clone().unwrap_or_default(),
+            family_situation: c.family_situation.clone().unwrap_or_default(),
+            preferred_language: c.preferred_language.clone().unwrap_or_default(),
+            preferred_channel: c.preferred_channel.clone().unwrap_or_default(),
+            preferred_hours: c.preferred_hours.clone().unwrap_or_default(),
+            source_detail: c.source_detail.clone().unwrap_or_default(),
+            org_size: c.org_size.clone().unwrap_or_default(),
         }
     }
 
@@ -115,7 +139,7 @@ impl Draft {
 
     fn address(&self) -> Address {
         Address {
-            province: None,
+            province: opt(&self.province),
             city: opt(&self.city),
             district: opt(&self.district),
             street: opt(&self.street),
@@ -140,24 +164,28 @@ impl Draft {
                 code_opt(&self.id_type, IdType::from_code)
             },
             id_number: if org { None } else { opt(&self.id_number) },
-            card_number: None,
+            card_number: opt(&self.card_number),
             phones: self.phones(),
-            landline: None,
+            landline: opt(&self.landline),
             wechat: opt(&self.wechat),
-            qq: None,
+            qq: opt(&self.qq),
             email: opt(&self.email),
             address: self.address(),
             occupation: if org { None } else { opt(&self.occupation) },
             employer_id: None,
-            education: None,
-            marital_status: None,
-            family_situation: None,
+            education: if org { None } else { opt(&self.education) },
+            marital_status: if org { None } else { opt(&self.marital_status) },
+            family_situation: if org {
+                None
+            } else {
+                opt(&self.family_situation)
+            },
             form_of_address: opt(&self.form_of_address),
-            preferred_language: None,
-            preferred_channel: None,
-            preferred_hours: None,
+            preferred_language: opt(&self.preferred_language),
+            preferred_channel: opt(&self.preferred_channel),
+            preferred_hours: opt(&self.preferred_hours),
             source_channel: code_opt(&self.source_channel, SourceChannel::from_code),
-            source_detail: None,
+            source_detail: opt(&self.source_detail),
             referred_by_id: None,
             interests: Vec::new(),
             categories: self.categories.clone(),
@@ -172,7 +200,7 @@ impl Draft {
                 None
             },
             industry: if org { opt(&self.industry) } else { None },
-            org_size: None,
+            org_size: if org { opt(&self.org_size) } else { None },
             external_ids: Vec::new(),
         }
     }
@@ -201,6 +229,19 @@ impl Draft {
         diff!(notes);
         diff!(uscc);
         diff!(industry);
+        diff!(card_number);
+        diff!(qq);
+        diff!(education);
+        diff!(marital_status);
+        diff!(family_situation);
+        diff!(preferred_language);
+        diff!(preferred_channel);
+        diff!(preferred_hours);
+        diff!(source_detail);
+        diff!(org_size);
+        if !old.masked {
+            diff!(landline);
+        }
         if !old.masked {
             diff!(id_type);
             diff!(id_number);
@@ -259,6 +300,12 @@ fn live_errors(d: &Draft, masked: bool) -> FieldErrors {
                 put(field, "mobile");
             }
         }
+        if c.landline
+            .as_deref()
+            .is_some_and(|l| hcrm_domain::validation::phone(l).is_err())
+        {
+            put("landline", "phone");
+        }
         if c.id_number.as_deref().is_some_and(|n| chars(n) > 30) {
             put("id_number", "length");
         }
@@ -279,6 +326,17 @@ fn live_errors(d: &Draft, masked: bool) -> FieldErrors {
         ("industry", &c.industry, 50),
         ("form_of_address", &c.form_of_address, 30),
         ("notes", &c.notes, 2000),
+        ("card_number", &c.card_number, 30),
+        ("qq", &c.qq, 20),
+        ("education", &c.education, 30),
+        ("marital_status", &c.marital_status, 30),
+        ("family_situation", &c.family_situation, 500),
+        ("preferred_language", &c.preferred_language, 20),
+        ("preferred_channel", &c.preferred_channel, 20),
+        ("preferred_hours", &c.preferred_hours, 50),
+        ("source_detail", &c.source_detail, 200),
+        ("org_size", &c.org_size, 30),
+        ("province", &c.address.province, 30),
     ] {
         if value.as_deref().is_some_and(|v| chars(v) > max) {
             put(field, "length");
@@ -615,10 +673,18 @@ pub fn CustomerFormPage(props: &CustomerFormPageProps) -> Html {
                     <TextField id="customer-phone2" label={tr(lang, "customer.phone2")} kind="tel"
                         value={form.phone2.clone()} disabled={masked}
                         oninput={input("phone2", |f, v| f.phone2 = v)} error={err("phone2")} />
+                    <TextField id="customer-landline" label={tr(lang, "customer.landline")} kind="tel"
+                        value={form.landline.clone()} disabled={masked}
+                        oninput={input("landline", |f, v| f.landline = v)} error={err("landline")} />
+                    <TextField id="customer-card-number" label={tr(lang, "customer.card_number")}
+                        value={form.card_number.clone()}
+                        oninput={input("card_number", |f, v| f.card_number = v)} error={err("card_number")} />
                     <TextField id="customer-email" label={tr(lang, "customer.email")} kind="email"
                         value={form.email.clone()} oninput={input("email", |f, v| f.email = v)} error={err("email")} />
                     <TextField id="customer-wechat" label={tr(lang, "customer.wechat")}
                         value={form.wechat.clone()} oninput={input("wechat", |f, v| f.wechat = v)} error={err("wechat")} />
+                    <TextField id="customer-qq" label={tr(lang, "customer.qq")}
+                        value={form.qq.clone()} oninput={input("qq", |f, v| f.qq = v)} error={err("qq")} />
                     <TextField id="customer-form-of-address" label={tr(lang, "customer.form_of_address")}
                         value={form.form_of_address.clone()} hint={AttrValue::from(tr(lang, "customer.form_of_address.hint"))}
                         oninput={input("form_of_address", |f, v| f.form_of_address = v)} error={err("form_of_address")} />
@@ -628,11 +694,25 @@ pub fn CustomerFormPage(props: &CustomerFormPageProps) -> Html {
                         <TextField id="customer-industry" label={tr(lang, "customer.industry")}
                             value={form.industry.clone()} oninput={input("industry", |f, v| f.industry = v)}
                             error={err("industry")} />
+                        <TextField id="customer-org-size" label={tr(lang, "customer.org_size")}
+                            value={form.org_size.clone()} oninput={input("org_size", |f, v| f.org_size = v)}
+                            error={err("org_size")} />
                     } else {
                         <TextField id="customer-occupation" label={tr(lang, "customer.occupation")}
                             value={form.occupation.clone()} oninput={input("occupation", |f, v| f.occupation = v)}
                             error={err("occupation")} />
+                        <TextField id="customer-education" label={tr(lang, "customer.education")}
+                            value={form.education.clone()} oninput={input("education", |f, v| f.education = v)}
+                            error={err("education")} />
+                        <TextField id="customer-marital-status" label={tr(lang, "customer.marital_status")}
+                            value={form.marital_status.clone()} oninput={input("marital_status", |f, v| f.marital_status = v)}
+                            error={err("marital_status")} />
+                        <TextField id="customer-family-situation" label={tr(lang, "customer.family_situation")}
+                            value={form.family_situation.clone()} oninput={input("family_situation", |f, v| f.family_situation = v)}
+                            error={err("family_situation")} />
                     }
+                    <TextField id="customer-province" label={tr(lang, "customer.province")} value={form.province.clone()}
+                        oninput={input("province", |f, v| f.province = v)} error={err("province")} />
                     <TextField id="customer-city" label={tr(lang, "customer.city")} value={form.city.clone()}
                         oninput={input("city", |f, v| f.city = v)} error={err("address")} />
                     <TextField id="customer-district" label={tr(lang, "customer.district")} value={form.district.clone()}
@@ -648,6 +728,18 @@ pub fn CustomerFormPage(props: &CustomerFormPageProps) -> Html {
                             }) }
                         </select>
                     </div>
+                    <TextField id="customer-source-detail" label={tr(lang, "customer.source_detail")}
+                        value={form.source_detail.clone()} oninput={input("source_detail", |f, v| f.source_detail = v)}
+                        error={err("source_detail")} />
+                    <TextField id="customer-preferred-language" label={tr(lang, "customer.preferred_language")}
+                        value={form.preferred_language.clone()} oninput={input("preferred_language", |f, v| f.preferred_language = v)}
+                        error={err("preferred_language")} />
+                    <TextField id="customer-preferred-channel" label={tr(lang, "customer.preferred_channel")}
+                        value={form.preferred_channel.clone()} oninput={input("preferred_channel", |f, v| f.preferred_channel = v)}
+                        error={err("preferred_channel")} />
+                    <TextField id="customer-preferred-hours" label={tr(lang, "customer.preferred_hours")}
+                        value={form.preferred_hours.clone()} oninput={input("preferred_hours", |f, v| f.preferred_hours = v)}
+                        error={err("preferred_hours")} />
                     <div class="field">
                         <label for="customer-stage">{ tr(lang, "customer.stage") }</label>
                         <select id="customer-stage" onchange={select("lifecycle_stage", |f, v| f.lifecycle_stage = v)}>

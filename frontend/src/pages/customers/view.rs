@@ -240,7 +240,10 @@ fn ProfileCard(props: &ProfileCardProps) -> Html {
                 } else {
                     { row("customer.occupation", text(&c.occupation)) }
                 }
+                { row("customer.landline", html! { <span class="mono">{ c.landline.clone().unwrap_or_else(|| "—".into()) }</span> }) }
+                { row("customer.card_number", text(&c.card_number)) }
                 { row("customer.email", text(&c.email)) }
+                { row("customer.qq", text(&c.qq)) }
                 { row("customer.wechat", text(&c.wechat)) }
                 { row("customer.address", html! { { if address.is_empty() { "—".to_string() } else { address } } }) }
                 { row("customer.stage", html! {
@@ -255,6 +258,8 @@ fn ProfileCard(props: &ProfileCardProps) -> Html {
                 { row("customer.source", html! {
                     { c.source_channel.map(|s| s.label(lang).to_string()).unwrap_or_else(|| "—".into()) }
                 }) }
+                { row("customer.source_detail", text(&c.source_detail)) }
+                { row("customer.preferred_channel", html! { { format!("{} {}", c.preferred_channel.clone().unwrap_or_else(|| "—".into()), c.preferred_hours.clone().unwrap_or_default()) } }) }
                 { row("customer.account_manager", html! {
                     <span class="mono">{ c.account_manager_id.map(crate::pages::customers::break_glass::short).unwrap_or_else(|| "—".into()) }</span>
                 }) }
