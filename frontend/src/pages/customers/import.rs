@@ -121,7 +121,7 @@ pub fn ImportPage() -> Html {
                                 { for r.errors.iter().map(|e| html! {
                                     <tr data-row={e.row.to_string()}>
                                         <td>{ e.row }</td>
-                                        <td class="mono">{ &e.field }</td>
+                                        <td data-field={e.field.clone()}>{ column_label(lang, &e.field) }</td>
                                         <td title={e.message.clone()}>{ field_error_text(lang, &e.code) }{ " " }<span class="muted mono">{ format!("({})", e.code) }</span></td>
                                     </tr>
                                 }) }
@@ -132,4 +132,15 @@ pub fn ImportPage() -> Html {
             }
         </section>
     }
+}
+
+/// A row error's field as the column header the user typed (Chinese) or its code (English).
+fn column_label(lang: hcrm_domain::Lang, field: &str) -> String {
+    COLUMNS
+        .iter()
+        .find(|(_, code, _)| *code == field)
+        .map_or_else(
+            || field.to_string(),
+            |(_, code, zh)| lang.pick(zh, code).to_string(),
+        )
 }
