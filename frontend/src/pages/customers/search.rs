@@ -50,8 +50,14 @@ pub fn CustomerSearch(props: &CustomerSearchProps) -> Html {
     let open: Callback<CustomerSummary> = {
         let on_pick = props.on_pick.clone();
         let navigator = navigator.clone();
+        let (results, text) = (results.clone(), text.clone());
         Callback::from(move |c: CustomerSummary| match &on_pick {
-            Some(cb) => cb.emit(c),
+            Some(cb) => {
+                // Picked: close the list, keep the name in the box.
+                results.set(None);
+                text.set(c.name.clone());
+                cb.emit(c)
+            }
             None => {
                 if let Some(n) = &navigator {
                     n.push(&Route::Customer {
