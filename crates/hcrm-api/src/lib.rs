@@ -43,6 +43,7 @@ pub const MAX_JSON_BYTES: usize = 256 * 1024;
         (name = "users", description = "Staff users, roles and institutions (ORG-4)"),
         (name = "audit", description = "The audit trail (X-5)"),
         (name = "customers", description = "The customer archive (CUS-1 … CUS-13), break-glass (X-6a)"),
+        (name = "tasks", description = "The work queue: reminders, follow-ups, care; my tasks today and overdue"),
         (name = "settings", description = "Settings edited by administrators"),
         (name = "operations", description = "Liveness and readiness (OPS-3)"),
     )
@@ -106,6 +107,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(customers::update)
                 .service(customers::remove)
                 .service(customers::stage_history)
+                .service(contacts::list)
+                .service(contacts::create)
+                .service(contacts::get)
+                .service(timeline::get)
+                .service(tasks::list)
+                .service(tasks::mine)
+                .service(tasks::create)
+                .service(tasks::get)
+                .service(tasks::update)
                 .service(customers::merge)
                 .service(customers::break_glass_open)
                 .service(customers::break_glass_reviews)

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod break_glass;
 pub mod conn;
+pub mod contacts;
 pub mod customers;
 pub mod departments;
 pub mod doctors;
@@ -20,8 +21,10 @@ pub mod relations;
 pub mod schema;
 pub mod sensitive;
 pub mod settings;
+pub mod tasks;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod timeline;
 pub mod users;
 mod util;
 

@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod contacts;
 pub mod customer_access;
 pub mod customers;
 pub mod departments;
@@ -12,6 +13,8 @@ pub mod institutions;
 pub mod relations;
 pub mod sensitive;
 pub mod settings;
+pub mod tasks;
+pub mod timeline;
 pub mod totp;
 pub mod users;
 

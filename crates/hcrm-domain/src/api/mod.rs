@@ -2,10 +2,13 @@
 
 pub mod audit;
 pub mod auth;
+pub mod contacts;
 pub mod customers;
 pub mod org;
 pub mod relations;
 pub mod sensitive;
+pub mod tasks;
+pub mod timeline;
 
 use serde::{Deserialize, Serialize};
 

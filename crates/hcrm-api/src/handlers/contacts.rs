@@ -1,0 +1,164 @@
+//! CUS-12: a customer's contact records (联系记录). A next step with a date becomes a reminder
+//! task for the record's owner, in the same transaction.
+
+use actix_web::{HttpResponse, get, post, web};
+use hcrm_db::contacts as store;
+use hcrm_db::{audit, tasks};
+use hcrm_domain::api::audit::changes;
+use hcrm_domain::api::contacts::{Contact, ContactCreate};
+use hcrm_domain::api::{Page, Problem};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use crate::auth::{Authz, perm};
+use crate::body::JsonBody;
+use crate::error::ApiError;
+use crate::handlers::customer_access::{audit_read, customer_access, writable};
+use crate::handlers::tasks::require_staff;
+use crate::handlers::{page, window};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// 1–200, default 50.
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// A customer's contact records, newest first. Reads under a break-glass grant are audited
+/// and flagged (X-6a).
+#[utoipa::path(tag = "customers", security(("bearer" = [])), params(("id" = Uuid, Path), ListQuery), responses(
+    (status = 200, body = Page<Contact>),
+    (status = 400, description = "malformed query", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks customer.read", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such customer for this caller", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid limit or offset", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/customers/{id}/contacts")]
+pub async fn list(
+    auth: Authz<perm::CustomerRead>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let w = window(q.limit, q.offset)?;
+    let (id, caller) = (id.into_inner(), auth.caller);
+    let result = state
+        .db(move |c| {
+            let access = customer_access(c, &caller, id)?;
+            if access.flagged() {
+                audit_read(c, &caller, &access, "customer_contacts", &["contacts"])?;
+            }
+            Ok(store::list(c, id, w)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page(result, w)))
+}
+
+/// Record a contact with the customer; the caller is its owner. A `next_step` with a
+/// `next_step_on` date also creates a reminder task for the caller due that day
+/// (`reminder_task_id`).
+#[utoipa::path(tag = "customers", security(("bearer" = [])), request_body = ContactCreate,
+    params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = "makes a retried POST safe (X-8)")),
+    responses(
+    (status = 201, body = Contact),
+    (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks customer.write, or an integration client", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such customer in the caller's institutions", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid fields (lengths, minutes, money, a date without a next step, a future time, an unknown linked customer)", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/customers/{id}/contacts")]
+pub async fn create(
+    auth: Authz<perm::CustomerWrite>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    body: JsonBody<ContactCreate>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, caller) = (id.into_inner(), auth.caller);
+    require_staff(&caller)?;
+    let x = body.valid()?;
+    let errors = x.cross_field_errors(chrono::Utc::now());
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let contact = state
+        .write(move |c| {
+            let access = writable(c, &caller, id)?;
+            if let Some(p) = x.party_customer_id {
+                if p == id {
+                    return Err(ApiError::field(
+                        "party_customer_id",
+                        "self",
+                        "the other party cannot be the customer themself",
+                    ));
+                }
+                customer_access(c, &caller, p).map_err(|e| match e {
+                    ApiError::NotFound => {
+                        ApiError::field("party_customer_id", "bad_reference", "no such customer")
+                    }
+                    other => other,
+                })?;
+            }
+            let made = store::create(c, id, access.institution_id, &x, caller.principal.id)?;
+            let contact = store::get(c, made.contact_id)?;
+            audit::record(
+                c,
+                caller.audit(
+                    "create",
+                    "contact",
+                    contact.id,
+                    Some(contact.institution_id),
+                    changes(None, Some(&contact)),
+                ),
+            )?;
+            if let Some(task_id) = made.reminder_task_id {
+                let task = tasks::get(c, &hcrm_domain::Scope::Group, task_id)?;
+                audit::record(
+                    c,
+                    caller.audit(
+                        "create",
+                        "task",
+                        task_id,
+                        Some(task.institution_id),
+                        changes(None, Some(&task)),
+                    ),
+                )?;
+            }
+            Ok(contact)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(contact))
+}
+
+/// One contact record; 404 unless the caller may read its customer.
+#[utoipa::path(tag = "customers", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = Contact),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks customer.read", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such contact record for this caller", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/contacts/{id}")]
+pub async fn get(
+    auth: Authz<perm::CustomerRead>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, caller) = (id.into_inner(), auth.caller);
+    let contact = state
+        .db(move |c| {
+            let contact = store::get(c, id)?;
+            let access = customer_access(c, &caller, contact.customer_id)?;
+            if access.flagged() {
+                audit_read(c, &caller, &access, "customer_contacts", &["contact"])?;
+            }
+            Ok(contact)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(contact))
+}

@@ -1,0 +1,389 @@
+//! 任务 — the general work queue (reminders now; follow-ups, care and in-visit services later)
+//! and "my tasks today / overdue". Any staff member who works with customers (customer.read)
+//! reads the tasks of their institutions and changes their own; customer.write lets one
+//! change and hand out anyone's in those institutions.
+
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use chrono::NaiveDate;
+use hcrm_db::tasks::{self as store, Filter, NewTask, Sort};
+use hcrm_db::{DbConn, audit};
+use hcrm_domain::api::audit::changes;
+use hcrm_domain::api::tasks::{MyTasks, Task, TaskCreate, TaskUpdate, status_move_allowed};
+use hcrm_domain::api::{Page, Problem};
+use hcrm_domain::customer::{TaskKind, TaskStatus};
+use hcrm_domain::{Permission, Role, Scope};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use crate::auth::{Authz, Caller, perm};
+use crate::body::JsonBody;
+use crate::error::ApiError;
+use crate::handlers::customer_access::writable;
+use crate::handlers::{created, expected_version, page, sort, versioned, window};
+use crate::state::AppState;
+
+/// Work records (contacts, tasks) are written by staff; an integration client only pushes
+/// data through its own endpoints.
+pub fn require_staff(caller: &Caller) -> Result<(), ApiError> {
+    if caller
+        .principal
+        .roles
+        .iter()
+        .all(|r| *r == Role::Integration)
+    {
+        Err(ApiError::Forbidden)
+    } else {
+        Ok(())
+    }
+}
+
+/// A user a task may be given to: active staff of the task's institution.
+fn check_owner(c: &mut DbConn, owner: Uuid, institution: Uuid) -> Result<(), ApiError> {
+    let bad = |code: &str, message: &str| ApiError::field("owner_id", code, message);
+    let user = match hcrm_db::users::principal(c, owner) {
+        Err(hcrm_db::DbError::NotFound) => return Err(bad("bad_reference", "no such user")),
+        other => other?,
+    };
+    if !user.active {
+        return Err(bad("inactive", "the user is deactivated"));
+    }
+    if !user.scope().allows(institution) || user.roles.iter().all(|r| *r == Role::Integration) {
+        return Err(bad(
+            "other_institution",
+            "the user does not work in the task's institution",
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    owner_id: Option<Uuid>,
+    /// Only the caller's own tasks.
+    mine: Option<bool>,
+    /// A team queue.
+    team: Option<String>,
+    status: Option<TaskStatus>,
+    kind: Option<TaskKind>,
+    customer_id: Option<Uuid>,
+    institution_id: Option<Uuid>,
+    /// Tasks made from records of this type (`contact` …).
+    source_type: Option<String>,
+    source_id: Option<String>,
+    /// Due on or after this date.
+    due_from: Option<NaiveDate>,
+    /// Due on or before this date.
+    due_to: Option<NaiveDate>,
+    /// `true`: only open tasks due before today (Beijing date); `false`: all others.
+    overdue: Option<bool>,
+    /// `due_on` (default; undated last), `created_at`; prefix `-` for descending.
+    sort: Option<String>,
+    /// 1–200, default 50.
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// Tasks of the caller's institutions.
+#[utoipa::path(tag = "tasks", security(("bearer" = [])), params(ListQuery), responses(
+    (status = 200, body = Page<Task>),
+    (status = 400, description = "malformed query", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks customer.read", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid limit, offset, sort or dates", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/tasks")]
+pub async fn list(
+    auth: Authz<perm::CustomerRead>,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let caller = auth.caller;
+    let w = window(q.limit, q.offset)?;
+    let (sort, desc) = sort(
+        q.sort.as_deref(),
+        &[("due_on", Sort::DueOn), ("created_at", Sort::CreatedAt)],
+        Sort::DueOn,
+    )?;
+    if let (Some(from), Some(to)) = (q.due_from, q.due_to)
+        && from > to
+    {
+        return Err(ApiError::field(
+            "due_to",
+            "range",
+            "must not be before due_from",
+        ));
+    }
+    let me = caller.principal.id;
+    let owner_id = match (q.mine, q.owner_id) {
+        (Some(true), Some(o)) if o != me => {
+            return Err(ApiError::field(
+                "owner_id",
+                "conflict",
+                "mine=true lists the caller's own tasks",
+            ));
+        }
+        (Some(true), _) => Some(me),
+        (_, o) => o,
+    };
+    let filter = Filter {
+        owner_id,
+        team: q.team,
+        status: q.status,
+        kind: q.kind,
+        customer_id: q.customer_id,
+        institution_id: q.institution_id,
+        source_type: q.source_type,
+        source_id: q.source_id,
+        due_from: q.due_from,
+        due_to: q.due_to,
+        overdue: q.overdue,
+    };
+    let scope = caller.scope();
+    let result = state
+        .db(move |c| Ok(store::list(c, &scope, &filter, sort, desc, w)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(page(result, w)))
+}
+
+/// My tasks: the signed-in user's open tasks due today and overdue, and how many more are open.
+#[utoipa::path(tag = "tasks", security(("bearer" = [])), responses(
+    (status = 200, body = MyTasks),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks customer.read", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/tasks/mine")]
+pub async fn mine(
+    auth: Authz<perm::CustomerRead>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = auth.caller;
+    let mine = state
+        .db(move |c| Ok(store::mine(c, &caller.scope(), caller.principal.id)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(mine))
+}
+
+/// Create a task. Without `owner_id` and `team` it is the caller's own; giving it to someone
+/// else or to a team needs customer.write. A linked customer must be in the caller's
+/// institutions, and sets the task's institution.
+#[utoipa::path(tag = "tasks", security(("bearer" = [])), request_body = TaskCreate,
+    params(("Idempotency-Key" = Option<String>, Header, description = "makes a retried POST safe (X-8)")),
+    responses(
+    (status = 201, body = Task, headers(("ETag" = String, description = "the version, for If-Match"))),
+    (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks customer.read; customer.write to give it to someone else; integration clients", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid fields, unknown customer, institution or owner", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/tasks")]
+pub async fn create(
+    auth: Authz<perm::CustomerRead>,
+    state: web::Data<AppState>,
+    body: JsonBody<TaskCreate>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = auth.caller;
+    require_staff(&caller)?;
+    let x = body.valid()?;
+    let errors = x.cross_field_errors();
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let me = caller.principal.id;
+    let owner = match (x.owner_id, &x.team) {
+        (Some(o), _) => Some(o),
+        (None, Some(_)) => None,
+        (None, None) => Some(me),
+    };
+    if owner != Some(me) && !caller.can(Permission::CustomerWrite) {
+        return Err(ApiError::Forbidden);
+    }
+    let task = state
+        .write(move |c| {
+            let scope = caller.scope();
+            let institution = match x.customer_id {
+                Some(customer) => {
+                    let access = writable(c, &caller, customer).map_err(|e| match e {
+                        ApiError::NotFound => {
+                            ApiError::field("customer_id", "bad_reference", "no such customer")
+                        }
+                        other => other,
+                    })?;
+                    if x.institution_id.is_some_and(|i| i != access.institution_id) {
+                        return Err(ApiError::field(
+                            "institution_id",
+                            "customer_institution",
+                            "the customer belongs to another institution",
+                        ));
+                    }
+                    access.institution_id
+                }
+                None => match (x.institution_id, &scope) {
+                    (Some(i), _) if scope.allows(i) => {
+                        hcrm_db::institutions::get(c, &scope, i).map_err(|_| {
+                            ApiError::field(
+                                "institution_id",
+                                "bad_reference",
+                                "no such institution",
+                            )
+                        })?;
+                        i
+                    }
+                    (Some(_), _) => {
+                        return Err(ApiError::field(
+                            "institution_id",
+                            "bad_reference",
+                            "no such institution",
+                        ));
+                    }
+                    (None, Scope::Institutions(ids)) if ids.len() == 1 => ids[0],
+                    _ => {
+                        return Err(ApiError::field(
+                            "institution_id",
+                            "required",
+                            "choose the institution",
+                        ));
+                    }
+                },
+            };
+            if let Some(o) = owner {
+                check_owner(c, o, institution)?;
+            }
+            let id = store::create(
+                c,
+                NewTask {
+                    institution_id: institution,
+                    kind: x.kind.unwrap_or(TaskKind::Other),
+                    title: x.title,
+                    description: x.description,
+                    owner_id: owner,
+                    team: x.team,
+                    due_on: x.due_on,
+                    due_at: x.due_at,
+                    customer_id: x.customer_id,
+                    source_type: x.source_type,
+                    source_id: x.source_id,
+                    created_by: Some(me),
+                },
+            )?;
+            let task = store::get(c, &Scope::Group, id)?;
+            audit::record(
+                c,
+                caller.audit(
+                    "create",
+                    "task",
+                    id,
+                    Some(institution),
+                    changes(None, Some(&task)),
+                ),
+            )?;
+            Ok(task)
+        })
+        .await?;
+    Ok(created(&task, task.version))
+}
+
+/// One task of the caller's institutions.
+#[utoipa::path(tag = "tasks", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = Task, headers(("ETag" = String, description = "the version, for If-Match"))),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks customer.read", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such task for this caller", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/tasks/{id}")]
+pub async fn get(
+    auth: Authz<perm::CustomerRead>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, scope) = (id.into_inner(), auth.caller.scope());
+    let task = state.db(move |c| Ok(store::get(c, &scope, id)?)).await?;
+    Ok(versioned(&task, task.version))
+}
+
+/// Change a task: edit, reassign (an active user of its institution), close (`done`,
+/// `cancelled`) or reopen (`open`). Its owner may; others need customer.write. Send the
+/// version in `If-Match` (or as `version`).
+#[utoipa::path(tag = "tasks", security(("bearer" = [])), request_body = TaskUpdate,
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "the version read, e.g. \"3\"")),
+    responses(
+    (status = 200, body = Task, headers(("ETag" = String, description = "the new version"))),
+    (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "not the owner and lacks customer.write; integration clients", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such task for this caller", body = Problem, content_type = "application/problem+json"),
+    (status = 412, description = "changed by someone else since it was read", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid fields, status move or owner", body = Problem, content_type = "application/problem+json"),
+    (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
+))]
+#[patch("/tasks/{id}")]
+pub async fn update(
+    auth: Authz<perm::CustomerRead>,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: JsonBody<TaskUpdate>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, caller) = (id.into_inner(), auth.caller);
+    require_staff(&caller)?;
+    let u = body.valid()?;
+    let version = expected_version(&req, u.version)?;
+    let task = state
+        .write(move |c| {
+            let scope = caller.scope();
+            let current = store::get(c, &scope, id)?;
+            if current.owner_id != Some(caller.principal.id)
+                && !caller.can(Permission::CustomerWrite)
+            {
+                return Err(ApiError::Forbidden);
+            }
+            if current.version != version {
+                return Err(ApiError::Stale {
+                    current: current.version,
+                });
+            }
+            if let Some(to) = u.status
+                && !status_move_allowed(current.status, to)
+            {
+                return Err(ApiError::field(
+                    "status",
+                    "transition",
+                    &format!(
+                        "a {} task cannot become {to}; reopen it first",
+                        current.status
+                    ),
+                ));
+            }
+            if let Some(Some(owner)) = u.owner_id
+                && Some(owner) != current.owner_id
+            {
+                check_owner(c, owner, current.institution_id)?;
+            }
+            let owner_after = u.owner_id.unwrap_or(current.owner_id);
+            let team_after = u.team.clone().unwrap_or(current.team.clone());
+            if owner_after.is_none() && team_after.is_none() {
+                return Err(ApiError::field(
+                    "owner_id",
+                    "owner_or_team",
+                    "a task needs an owner or a team",
+                ));
+            }
+            let (before, after) = store::update(c, &scope, id, version, &u, caller.principal.id)?;
+            audit::record(
+                c,
+                caller.audit(
+                    "update",
+                    "task",
+                    id,
+                    Some(after.institution_id),
+                    changes(Some(&before), Some(&after)),
+                ),
+            )?;
+            Ok(after)
+        })
+        .await?;
+    Ok(versioned(&task, task.version))
+}

@@ -1,0 +1,62 @@
+//! CUS-11: the customer 360 timeline — one merged, newest-first stream of everything about a
+//! customer, from every module registered in `hcrm_db::timeline::SOURCES`.
+
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, Utc};
+use hcrm_db::timeline;
+use hcrm_domain::api::Problem;
+use hcrm_domain::api::timeline::TimelinePage;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use crate::auth::{Authz, perm};
+use crate::error::ApiError;
+use crate::handlers::customer_access::{audit_read, customer_access};
+use crate::handlers::window;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TimelineQuery {
+    /// 1–200, default 50.
+    limit: Option<i64>,
+    /// Entries older than this instant (RFC 3339): the `next_before` of the previous page.
+    #[param(example = "2026-11-25T08:30:00.123456Z")]
+    before: Option<DateTime<Utc>>,
+}
+
+/// The customer's timeline, newest first: profile and stage changes, contacts, tasks, and
+/// later modules' records. Page with `before=<next_before>`. Reads under a break-glass grant
+/// are audited and flagged (X-6a).
+#[utoipa::path(tag = "customers", security(("bearer" = [])), params(("id" = Uuid, Path), TimelineQuery), responses(
+    (status = 200, body = TimelinePage),
+    (status = 400, description = "malformed query (e.g. `before` not RFC 3339)", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks customer.read", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such customer for this caller", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid limit", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/customers/{id}/timeline")]
+pub async fn get(
+    auth: Authz<perm::CustomerRead>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    query: web::Query<TimelineQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let w = window(q.limit, None)?;
+    let before = q.before.map(|b| b.naive_utc());
+    let (id, caller) = (id.into_inner(), auth.caller);
+    let page = state
+        .db(move |c| {
+            let access = customer_access(c, &caller, id)?;
+            if access.flagged() {
+                audit_read(c, &caller, &access, "customer_timeline", &["timeline"])?;
+            }
+            Ok(timeline::page(c, &id.to_string(), before, w.limit)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}

@@ -1,0 +1,394 @@
+//! 任务 — the general work queue. Other modules make their tasks with [`create`] inside their
+//! own write transaction (a contact's next step, later follow-ups, care, in-visit services)
+//! and link them back with `source_type`/`source_id`.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Timelike, Utc};
+use diesel::prelude::*;
+use hcrm_domain::Scope;
+use hcrm_domain::api::tasks::{
+    MY_TASKS_LIMIT, MyTasks, Task, TaskUpdate, beijing_date, is_overdue,
+};
+use hcrm_domain::customer::{TaskKind, TaskStatus};
+use uuid::Uuid;
+
+use crate::conn::{Db, DbConn};
+use crate::customers::today;
+use crate::error::DbError;
+use crate::schema::tasks as t;
+use crate::util::{ListWindow, new_id, now, parse_id, parse_opt_id, utc};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = t)]
+struct Row {
+    id: String,
+    institution_id: String,
+    kind: String,
+    title: String,
+    description: Option<String>,
+    owner_id: Option<String>,
+    team: Option<String>,
+    due_on: Option<NaiveDate>,
+    due_at: Option<NaiveDateTime>,
+    status: String,
+    customer_id: Option<String>,
+    source_type: Option<String>,
+    source_id: Option<String>,
+    outcome: Option<String>,
+    completed_at: Option<NaiveDateTime>,
+    completed_by: Option<String>,
+    version: i32,
+    created_by: Option<String>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl Row {
+    fn into_dto(self, today: NaiveDate) -> Result<Task, DbError> {
+        let status = TaskStatus::from_code(&self.status)
+            .ok_or_else(|| DbError::Corrupt(format!("task status {:?}", self.status)))?;
+        Ok(Task {
+            id: parse_id(&self.id)?,
+            institution_id: parse_id(&self.institution_id)?,
+            kind: TaskKind::from_code(&self.kind)
+                .ok_or_else(|| DbError::Corrupt(format!("task kind {:?}", self.kind)))?,
+            title: self.title,
+            description: self.description,
+            owner_id: parse_opt_id(self.owner_id.as_deref())?,
+            team: self.team,
+            due_on: self.due_on,
+            due_at: self.due_at.map(utc),
+            status,
+            customer_id: parse_opt_id(self.customer_id.as_deref())?,
+            source_type: self.source_type,
+            source_id: self.source_id,
+            outcome: self.outcome,
+            completed_at: self.completed_at.map(utc),
+            completed_by: parse_opt_id(self.completed_by.as_deref())?,
+            overdue: is_overdue(status, self.due_on, today),
+            version: self.version,
+            created_by: parse_opt_id(self.created_by.as_deref())?,
+            created_at: utc(self.created_at),
+            updated_at: utc(self.updated_at),
+        })
+    }
+}
+
+fn dtos(rows: Vec<Row>) -> Result<Vec<Task>, DbError> {
+    let today = today();
+    rows.into_iter().map(|r| r.into_dto(today)).collect()
+}
+
+/// A task to create; the caller has checked every link (institution, owner, customer).
+#[derive(Debug, Clone)]
+pub struct NewTask {
+    pub institution_id: Uuid,
+    pub kind: TaskKind,
+    pub title: String,
+    pub description: Option<String>,
+    /// With `team` both absent the task belongs to nobody: give one of them.
+    pub owner_id: Option<Uuid>,
+    pub team: Option<String>,
+    pub due_on: Option<NaiveDate>,
+    /// When `due_on` is absent it becomes this instant's Beijing date.
+    pub due_at: Option<DateTime<Utc>>,
+    pub customer_id: Option<Uuid>,
+    pub source_type: Option<String>,
+    pub source_id: Option<String>,
+    pub created_by: Option<Uuid>,
+}
+
+/// Creates an open task; run inside the caller's write transaction. Returns its id.
+pub fn create(conn: &mut DbConn, n: NewTask) -> Result<Uuid, DbError> {
+    let at = now();
+    let id = new_id();
+    let row = Row {
+        id: id.clone(),
+        institution_id: n.institution_id.to_string(),
+        kind: n.kind.code().to_string(),
+        title: n.title.trim().to_string(),
+        description: n.description,
+        owner_id: n.owner_id.map(|u| u.to_string()),
+        team: n.team.map(|s| s.trim().to_string()),
+        due_on: n.due_on.or(n.due_at.map(beijing_date)),
+        due_at: n
+            .due_at
+            .map(|d| d.naive_utc())
+            .map(|d| d.with_nanosecond(d.nanosecond() / 1000 * 1000).unwrap_or(d)),
+        status: TaskStatus::Open.code().to_string(),
+        customer_id: n.customer_id.map(|u| u.to_string()),
+        source_type: n.source_type,
+        source_id: n.source_id,
+        outcome: None,
+        completed_at: None,
+        completed_by: None,
+        version: 1,
+        created_by: n.created_by.map(|u| u.to_string()),
+        created_at: at,
+        updated_at: at,
+    };
+    diesel::insert_into(t::table).values(&row).execute(conn)?;
+    parse_id(&id)
+}
+
+/// One task; `NotFound` when its institution is outside `scope`.
+pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Task, DbError> {
+    let task = t::table
+        .find(id.to_string())
+        .select(Row::as_select())
+        .first::<Row>(conn)?
+        .into_dto(today())?;
+    if scope.allows(task.institution_id) {
+        Ok(task)
+    } else {
+        Err(DbError::NotFound)
+    }
+}
+
+/// The tasks made from records of `source_type`, by source id (e.g. a contact's reminder).
+pub fn ids_by_source(
+    conn: &mut DbConn,
+    source_type: &str,
+    source_ids: &[String],
+) -> Result<HashMap<String, Uuid>, DbError> {
+    let rows: Vec<(Option<String>, String)> = t::table
+        .filter(t::source_type.eq(source_type))
+        .filter(t::source_id.eq_any(source_ids))
+        .order(t::id)
+        .select((t::source_id, t::id))
+        .load(conn)?;
+    let mut out = HashMap::new();
+    for (source, id) in rows {
+        if let Some(source) = source {
+            out.entry(source).or_insert(parse_id(&id)?);
+        }
+    }
+    Ok(out)
+}
+
+/// List filters; every one optional.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub owner_id: Option<Uuid>,
+    pub team: Option<String>,
+    pub status: Option<TaskStatus>,
+    pub kind: Option<TaskKind>,
+    pub customer_id: Option<Uuid>,
+    pub institution_id: Option<Uuid>,
+    pub source_type: Option<String>,
+    pub source_id: Option<String>,
+    /// Due on or after.
+    pub due_from: Option<NaiveDate>,
+    /// Due on or before.
+    pub due_to: Option<NaiveDate>,
+    /// `true`: only open tasks due before today; `false`: all others.
+    pub overdue: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Undated tasks last.
+    #[default]
+    DueOn,
+    CreatedAt,
+}
+
+fn filtered<'a>(scope: &Scope, f: &'a Filter, today: NaiveDate) -> t::BoxedQuery<'a, Db> {
+    let mut q = t::table.into_boxed();
+    if let Some(ids) = scope.institution_ids() {
+        q = q.filter(t::institution_id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()));
+    }
+    if let Some(v) = f.owner_id {
+        q = q.filter(t::owner_id.eq(v.to_string()));
+    }
+    if let Some(v) = &f.team {
+        q = q.filter(t::team.eq(v.trim().to_string()));
+    }
+    if let Some(v) = f.status {
+        q = q.filter(t::status.eq(v.code()));
+    }
+    if let Some(v) = f.kind {
+        q = q.filter(t::kind.eq(v.code()));
+    }
+    if let Some(v) = f.customer_id {
+        q = q.filter(t::customer_id.eq(v.to_string()));
+    }
+    if let Some(v) = f.institution_id {
+        q = q.filter(t::institution_id.eq(v.to_string()));
+    }
+    if let Some(v) = &f.source_type {
+        q = q.filter(t::source_type.eq(v));
+    }
+    if let Some(v) = &f.source_id {
+        q = q.filter(t::source_id.eq(v));
+    }
+    if let Some(v) = f.due_from {
+        q = q.filter(t::due_on.ge(v));
+    }
+    if let Some(v) = f.due_to {
+        q = q.filter(t::due_on.le(v));
+    }
+    match f.overdue {
+        Some(true) => {
+            q = q
+                .filter(t::status.eq(TaskStatus::Open.code()))
+                .filter(t::due_on.lt(today));
+        }
+        Some(false) => {
+            q = q.filter(
+                t::status
+                    .ne(TaskStatus::Open.code())
+                    .or(t::due_on.is_null())
+                    .or(t::due_on.ge(today).assume_not_null()),
+            );
+        }
+        None => {}
+    }
+    q
+}
+
+/// A page of tasks in `scope` matching `f`, and the total.
+pub fn list(
+    conn: &mut DbConn,
+    scope: &Scope,
+    f: &Filter,
+    sort: Sort,
+    descending: bool,
+    window: ListWindow,
+) -> Result<(Vec<Task>, i64), DbError> {
+    let today = today();
+    let total = filtered(scope, f, today).count().get_result(conn)?;
+    let q = filtered(scope, f, today);
+    // NULLs sort differently on the two backends; order by "has no date" first, explicitly.
+    let q = match (sort, descending) {
+        (Sort::DueOn, false) => q.order((
+            t::due_on.is_null().asc(),
+            t::due_on.asc(),
+            t::due_at.is_null().asc(),
+            t::due_at.asc(),
+            t::id.asc(),
+        )),
+        (Sort::DueOn, true) => q.order((
+            t::due_on.is_null().asc(),
+            t::due_on.desc(),
+            t::due_at.is_null().asc(),
+            t::due_at.desc(),
+            t::id.asc(),
+        )),
+        (Sort::CreatedAt, false) => q.order(t::id.asc()),
+        (Sort::CreatedAt, true) => q.order(t::id.desc()),
+    };
+    let rows: Vec<Row> = q
+        .select(Row::as_select())
+        .limit(window.limit)
+        .offset(window.offset)
+        .load(conn)?;
+    Ok((dtos(rows)?, total))
+}
+
+/// "My tasks": `user`'s open tasks in `scope` due today and overdue, and how many more.
+pub fn mine(conn: &mut DbConn, scope: &Scope, user: Uuid) -> Result<MyTasks, DbError> {
+    let today = today();
+    let open = Filter {
+        owner_id: Some(user),
+        status: Some(TaskStatus::Open),
+        ..Filter::default()
+    };
+    let due_today: Vec<Row> = filtered(scope, &open, today)
+        .filter(t::due_on.eq(today))
+        .order((t::due_at.is_null().asc(), t::due_at.asc(), t::id.asc()))
+        .select(Row::as_select())
+        .limit(MY_TASKS_LIMIT)
+        .load(conn)?;
+    let overdue: Vec<Row> = filtered(scope, &open, today)
+        .filter(t::due_on.lt(today))
+        .order((t::due_on.asc(), t::id.asc()))
+        .select(Row::as_select())
+        .limit(MY_TASKS_LIMIT)
+        .load(conn)?;
+    let upcoming_count = filtered(scope, &open, today)
+        .filter(t::due_on.gt(today).or(t::due_on.is_null()))
+        .count()
+        .get_result(conn)?;
+    Ok(MyTasks {
+        today: dtos(due_today)?,
+        overdue: dtos(overdue)?,
+        upcoming_count,
+    })
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = t)]
+struct Changes {
+    title: Option<String>,
+    description: Option<Option<String>>,
+    owner_id: Option<Option<String>>,
+    team: Option<Option<String>>,
+    due_on: Option<Option<NaiveDate>>,
+    due_at: Option<Option<NaiveDateTime>>,
+    status: Option<String>,
+    outcome: Option<Option<String>>,
+    completed_at: Option<Option<NaiveDateTime>>,
+    completed_by: Option<Option<String>>,
+    updated_at: NaiveDateTime,
+}
+
+/// Applies `u` at `expected_version` (the API has checked the move and the new owner).
+/// Closing a task records when and by whom; reopening clears that. Returns (before, after).
+pub fn update(
+    conn: &mut DbConn,
+    scope: &Scope,
+    id: Uuid,
+    expected_version: i32,
+    u: &TaskUpdate,
+    by: Uuid,
+) -> Result<(Task, Task), DbError> {
+    let before = get(conn, scope, id)?;
+    if before.version != expected_version {
+        return Err(DbError::Stale {
+            current: before.version,
+        });
+    }
+    let at = now();
+    let new_status = u.status.filter(|s| *s != before.status);
+    let (completed_at, completed_by) = match new_status {
+        Some(TaskStatus::Open) => (Some(None), Some(None)),
+        Some(_) => (Some(Some(at)), Some(Some(by.to_string()))),
+        None => (None, None),
+    };
+    // A new due date drops a time of day that belonged to the old one.
+    let due_at = match u.due_on {
+        Some(d) if d != before.due_on => Some(None),
+        _ => None,
+    };
+    let changes = Changes {
+        title: u.title.as_ref().map(|s| s.trim().to_string()),
+        description: u.description.clone(),
+        owner_id: u.owner_id.map(|o| o.map(|o| o.to_string())),
+        team: u
+            .team
+            .as_ref()
+            .map(|v| v.as_ref().map(|s| s.trim().to_string())),
+        due_on: u.due_on,
+        due_at,
+        status: new_status.map(|s| s.code().to_string()),
+        outcome: u.outcome.clone(),
+        completed_at,
+        completed_by,
+        updated_at: at,
+    };
+    let n = diesel::update(
+        t::table
+            .filter(t::id.eq(id.to_string()))
+            .filter(t::version.eq(expected_version)),
+    )
+    .set((changes, t::version.eq(t::version + 1)))
+    .execute(conn)?;
+    if n == 0 {
+        let current = get(conn, scope, id)?.version;
+        return Err(DbError::Stale { current });
+    }
+    let after = get(conn, scope, id)?;
+    Ok((before, after))
+}

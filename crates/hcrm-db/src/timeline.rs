@@ -1,0 +1,361 @@
+//! CUS-11: the customer 360 timeline. Every module that keeps records of a customer adds one
+//! [`TimelineSource`] to [`SOURCES`]; a page is the newest entries of all sources merged.
+//!
+//! Paging is by keyset on the instant (`before`): each source gives its newest `limit + 1`
+//! entries older than `before`, the merge is cut to `limit`, and the next page starts below
+//! the last entry's instant. Entries sharing the instant at the cut are moved whole to the next
+//! page (whose cursor is then that instant plus one microsecond, the precision stored) so that
+//! none is skipped or shown twice.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use hcrm_domain::api::timeline::{TimelineEntry, TimelinePage};
+use hcrm_domain::customer::{ContactChannel, Direction, LifecycleStage, TaskStatus};
+use hcrm_domain::{Label, Lang};
+
+use crate::conn::DbConn;
+use crate::contacts;
+use crate::error::DbError;
+use crate::schema::{customer_stage_history as stages, customers as c, tasks as t};
+use crate::util::{parse_id, parse_opt_id, utc};
+
+/// How a source loads: `(conn, customer_id, before, limit)` → its newest `limit` entries
+/// strictly older than `before` (all when `None`), newest first.
+pub type LoadFn = fn(
+    &mut DbConn,
+    customer_id: &str,
+    before: Option<NaiveDateTime>,
+    limit: i64,
+) -> Result<Vec<TimelineEntry>, DbError>;
+
+/// One module's entries on the timeline.
+pub struct TimelineSource {
+    pub kind: &'static str,
+    pub load: LoadFn,
+}
+
+/// The registry: each module that hangs records on a customer adds its source here.
+pub const SOURCES: &[TimelineSource] = &[
+    TimelineSource {
+        kind: "customer",
+        load: customer_source,
+    },
+    TimelineSource {
+        kind: "stage",
+        load: stage_source,
+    },
+    TimelineSource {
+        kind: "contact",
+        load: contact_source,
+    },
+    TimelineSource {
+        kind: "task",
+        load: task_source,
+    },
+];
+
+/// Most entries of one instant a page shows when they alone exceed the page.
+const SAME_INSTANT_CAP: i64 = 1000;
+
+fn newest_first(list: &mut [TimelineEntry]) {
+    list.sort_by(|a, b| {
+        b.at.cmp(&a.at)
+            .then_with(|| a.kind.cmp(&b.kind))
+            .then_with(|| b.entity_id.cmp(&a.entity_id))
+    });
+}
+
+fn load_all(
+    conn: &mut DbConn,
+    customer_id: &str,
+    before: Option<NaiveDateTime>,
+    limit: i64,
+) -> Result<Vec<TimelineEntry>, DbError> {
+    let mut all = Vec::new();
+    for source in SOURCES {
+        all.extend((source.load)(conn, customer_id, before, limit)?);
+    }
+    newest_first(&mut all);
+    Ok(all)
+}
+
+/// One page of the customer's timeline, newest first; `limit` ≥ 1.
+pub fn page(
+    conn: &mut DbConn,
+    customer_id: &str,
+    before: Option<NaiveDateTime>,
+    limit: i64,
+) -> Result<TimelinePage, DbError> {
+    let limit = limit.max(1);
+    let mut all = load_all(conn, customer_id, before, limit + 1)?;
+    let want = usize::try_from(limit).unwrap_or(usize::MAX);
+    if all.len() <= want {
+        return Ok(TimelinePage {
+            items: all,
+            next_before: None,
+        });
+    }
+    let boundary = all[want - 1].at;
+    if all[want].at != boundary {
+        all.truncate(want);
+        return Ok(TimelinePage {
+            items: all,
+            next_before: Some(boundary),
+        });
+    }
+    // The cut falls inside entries of one instant.
+    let kept = all.iter().take(want).filter(|e| e.at != boundary).count();
+    if kept > 0 {
+        all.truncate(kept);
+        return Ok(TimelinePage {
+            items: all,
+            next_before: Some(boundary + Duration::microseconds(1)),
+        });
+    }
+    // The whole page is one instant: show all of that instant, then go below it.
+    let just_after = (boundary + Duration::microseconds(1)).naive_utc();
+    let mut same = load_all(conn, customer_id, Some(just_after), SAME_INSTANT_CAP)?;
+    same.retain(|e| e.at == boundary);
+    let has_older = !load_all(conn, customer_id, Some(boundary.naive_utc()), 1)?.is_empty();
+    Ok(TimelinePage {
+        items: same,
+        next_before: has_older.then_some(boundary),
+    })
+}
+
+fn excerpt(text: &str, chars: usize) -> String {
+    let mut out: String = text.chars().take(chars).collect();
+    if text.chars().count() > chars {
+        out.push('…');
+    }
+    out
+}
+
+fn customer_source(
+    conn: &mut DbConn,
+    customer_id: &str,
+    before: Option<NaiveDateTime>,
+    limit: i64,
+) -> Result<Vec<TimelineEntry>, DbError> {
+    // The profile itself, and the duplicates merged into it (at the merge).
+    let created: Option<(String, String, Option<String>, NaiveDateTime)> = c::table
+        .find(customer_id)
+        .select((c::id, c::name, c::created_by, c::created_at))
+        .first(conn)
+        .optional()?;
+    let mut out = Vec::new();
+    if let Some((id, name, by, at)) = created
+        && before.is_none_or(|b| at < b)
+    {
+        out.push(TimelineEntry {
+            at: utc(at),
+            kind: "customer_created".into(),
+            title: "建立客户档案".into(),
+            summary: Some(name),
+            entity_type: "customer".into(),
+            entity_id: parse_id(&id)?,
+            actor_id: parse_opt_id(by.as_deref())?,
+        });
+    }
+    let mut q = c::table
+        .filter(c::merged_into_id.eq(customer_id))
+        .into_boxed();
+    if let Some(b) = before {
+        q = q.filter(c::updated_at.lt(b));
+    }
+    let merged: Vec<(String, String, NaiveDateTime)> = q
+        .order((c::updated_at.desc(), c::id.desc()))
+        .select((c::id, c::name, c::updated_at))
+        .limit(limit)
+        .load(conn)?;
+    for (id, name, at) in merged {
+        out.push(TimelineEntry {
+            at: utc(at),
+            kind: "customer_merged".into(),
+            title: format!("合并重复档案：{name}"),
+            summary: None,
+            entity_type: "customer".into(),
+            entity_id: parse_id(&id)?,
+            actor_id: None,
+        });
+    }
+    newest_first(&mut out);
+    out.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(out)
+}
+
+fn stage_label(code: &str) -> &'static str {
+    LifecycleStage::from_code(code).map_or("?", |s| s.label(Lang::Zh))
+}
+
+/// Changes of lifecycle stage (CUS-3); the first stage is part of `customer_created`.
+fn stage_source(
+    conn: &mut DbConn,
+    customer_id: &str,
+    before: Option<NaiveDateTime>,
+    limit: i64,
+) -> Result<Vec<TimelineEntry>, DbError> {
+    let mut q = stages::table
+        .filter(stages::customer_id.eq(customer_id))
+        .filter(stages::from_stage.is_not_null())
+        .into_boxed();
+    if let Some(b) = before {
+        q = q.filter(stages::changed_at.lt(b));
+    }
+    type StageRow = (
+        String,
+        Option<String>,
+        String,
+        Option<String>,
+        Option<String>,
+        NaiveDateTime,
+    );
+    let rows: Vec<StageRow> = q
+        .order((stages::changed_at.desc(), stages::id.desc()))
+        .select((
+            stages::id,
+            stages::from_stage,
+            stages::to_stage,
+            stages::reason,
+            stages::changed_by,
+            stages::changed_at,
+        ))
+        .limit(limit)
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, from, to, reason, by, at)| {
+            Ok(TimelineEntry {
+                at: utc(at),
+                kind: "stage_changed".into(),
+                title: format!(
+                    "生命周期：{} → {}",
+                    from.as_deref().map_or("", stage_label),
+                    stage_label(&to)
+                ),
+                summary: reason,
+                entity_type: "stage_change".into(),
+                entity_id: parse_id(&id)?,
+                actor_id: parse_opt_id(by.as_deref())?,
+            })
+        })
+        .collect()
+}
+
+fn contact_source(
+    conn: &mut DbConn,
+    customer_id: &str,
+    before: Option<NaiveDateTime>,
+    limit: i64,
+) -> Result<Vec<TimelineEntry>, DbError> {
+    contacts::recent_rows(conn, customer_id, before, limit)?
+        .into_iter()
+        .map(|r| {
+            let how = [
+                ContactChannel::from_code(&r.channel).map(|v| v.label(Lang::Zh)),
+                Direction::from_code(&r.direction).map(|v| v.label(Lang::Zh)),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · ");
+            let summary = match r.content.as_deref() {
+                Some(text) => format!("{how}：{}", excerpt(text, 120)),
+                None => how,
+            };
+            Ok(TimelineEntry {
+                at: utc(r.occurred_at),
+                kind: "contact".into(),
+                title: r.subject,
+                summary: Some(summary),
+                entity_type: "contact".into(),
+                entity_id: parse_id(&r.id)?,
+                actor_id: parse_opt_id(Some(&r.owner_id))?,
+            })
+        })
+        .collect()
+}
+
+/// Tasks about the customer: when each was made, and when it was done or cancelled.
+fn task_source(
+    conn: &mut DbConn,
+    customer_id: &str,
+    before: Option<NaiveDateTime>,
+    limit: i64,
+) -> Result<Vec<TimelineEntry>, DbError> {
+    type TaskRow = (
+        String,
+        String,
+        Option<chrono::NaiveDate>,
+        Option<String>,
+        NaiveDateTime,
+    );
+    let mut created = t::table.filter(t::customer_id.eq(customer_id)).into_boxed();
+    if let Some(b) = before {
+        created = created.filter(t::created_at.lt(b));
+    }
+    let made: Vec<TaskRow> = created
+        .order((t::created_at.desc(), t::id.desc()))
+        .select((t::id, t::title, t::due_on, t::created_by, t::created_at))
+        .limit(limit)
+        .load(conn)?;
+    let mut closed = t::table
+        .filter(t::customer_id.eq(customer_id))
+        .filter(t::status.ne(TaskStatus::Open.code()))
+        .filter(t::completed_at.is_not_null())
+        .into_boxed();
+    if let Some(b) = before {
+        closed = closed.filter(t::completed_at.lt(b));
+    }
+    type ClosedRow = (
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<NaiveDateTime>,
+    );
+    let done: Vec<ClosedRow> = closed
+        .order((t::completed_at.desc(), t::id.desc()))
+        .select((
+            t::id,
+            t::title,
+            t::status,
+            t::outcome,
+            t::completed_by,
+            t::completed_at,
+        ))
+        .limit(limit)
+        .load(conn)?;
+    let mut out = Vec::new();
+    for (id, title, due, by, at) in made {
+        out.push(TimelineEntry {
+            at: utc(at),
+            kind: "task_created".into(),
+            title,
+            summary: due.map(|d| format!("截止 {d}")),
+            entity_type: "task".into(),
+            entity_id: parse_id(&id)?,
+            actor_id: parse_opt_id(by.as_deref())?,
+        });
+    }
+    for (id, title, status, outcome, by, at) in done {
+        let Some(at) = at else { continue };
+        let kind = if status == TaskStatus::Done.code() {
+            "task_completed"
+        } else {
+            "task_cancelled"
+        };
+        out.push(TimelineEntry {
+            at: utc(at),
+            kind: kind.into(),
+            title,
+            summary: outcome,
+            entity_type: "task".into(),
+            entity_id: parse_id(&id)?,
+            actor_id: parse_opt_id(by.as_deref())?,
+        });
+    }
+    newest_first(&mut out);
+    out.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(out)
+}

@@ -1,0 +1,257 @@
+//! 任务 — the general work queue: reminders from contact records (CUS-12) now, follow-ups,
+//! care and in-visit services later. A task belongs to a person (`owner_id`) or a team queue
+//! (`team`), may be due on a day, and may link to the customer and the record it came from.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::api::{FieldError, double_option};
+use crate::customer::kinds::{TaskKind, TaskStatus};
+use crate::validation;
+
+/// One task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Task {
+    pub id: Uuid,
+    pub institution_id: Uuid,
+    pub kind: TaskKind,
+    #[cfg_attr(feature = "openapi", schema(example = "周五电话确认复查时间"))]
+    pub title: String,
+    pub description: Option<String>,
+    /// The person who does it; `null` while it waits in a team queue.
+    pub owner_id: Option<Uuid>,
+    /// The team queue (`follow_up`, `care` …).
+    pub team: Option<String>,
+    pub due_on: Option<NaiveDate>,
+    /// A time of day, when it matters (a call at 15:00).
+    pub due_at: Option<DateTime<Utc>>,
+    pub status: TaskStatus,
+    pub customer_id: Option<Uuid>,
+    /// What made the task: `contact`, later `follow_up_plan`, `care_calendar` …
+    pub source_type: Option<String>,
+    /// The id of that record.
+    pub source_id: Option<String>,
+    pub outcome: Option<String>,
+    /// When it was done or cancelled.
+    pub completed_at: Option<DateTime<Utc>>,
+    pub completed_by: Option<Uuid>,
+    /// Open and due before today (Beijing date).
+    pub overdue: bool,
+    pub version: i32,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The signed-in user's day: open tasks due today, those overdue, and how many more are open.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MyTasks {
+    /// Open, due today; by time of day.
+    pub today: Vec<Task>,
+    /// Open, due before today; oldest first.
+    pub overdue: Vec<Task>,
+    /// Open tasks due later or without a date.
+    pub upcoming_count: i64,
+}
+
+/// Most tasks `today` and `overdue` list each.
+pub const MY_TASKS_LIMIT: i64 = 200;
+
+/// A new task. Without `owner_id` and `team` it is the caller's own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "kind": "follow_up", "title": "出院后第3天电话回访", "due_on": "2026-12-01",
+    "customer_id": "0193a1d2-7c4e-7b10-8000-00000000000f"
+})))]
+#[serde(deny_unknown_fields)]
+pub struct TaskCreate {
+    /// Taken from the customer when one is linked; otherwise the caller's only institution.
+    #[serde(default)]
+    pub institution_id: Option<Uuid>,
+    /// Defaults to `other`.
+    #[serde(default)]
+    pub kind: Option<TaskKind>,
+    #[validate(length(min = 1, max = 200), custom(function = "validation::not_blank"))]
+    pub title: String,
+    #[serde(default)]
+    #[validate(length(max = 4000))]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub owner_id: Option<Uuid>,
+    #[serde(default)]
+    #[validate(length(max = 50), custom(function = "validation::not_blank"))]
+    pub team: Option<String>,
+    #[serde(default)]
+    pub due_on: Option<NaiveDate>,
+    /// Sets `due_on` (its Beijing date) when that is absent.
+    #[serde(default)]
+    pub due_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub customer_id: Option<Uuid>,
+    #[serde(default)]
+    #[validate(length(min = 1, max = 30))]
+    pub source_type: Option<String>,
+    #[serde(default)]
+    #[validate(length(min = 1, max = 64))]
+    pub source_id: Option<String>,
+}
+
+impl TaskCreate {
+    pub fn cross_field_errors(&self) -> Vec<FieldError> {
+        let mut out = Vec::new();
+        if self.source_id.is_some() && self.source_type.is_none() {
+            out.push(FieldError {
+                field: "source_type".into(),
+                code: "required".into(),
+                message: "a source id needs its source type".into(),
+            });
+        }
+        if let (Some(on), Some(at)) = (self.due_on, self.due_at)
+            && beijing_date(at) != on
+        {
+            out.push(FieldError {
+                field: "due_at".into(),
+                code: "due_mismatch".into(),
+                message: "the time is not on the due date (Beijing time)".into(),
+            });
+        }
+        out
+    }
+}
+
+/// The date of an instant in Beijing, where the group works.
+pub fn beijing_date(t: DateTime<Utc>) -> NaiveDate {
+    (t + chrono::Duration::hours(8)).date_naive()
+}
+
+/// Changes to a task; absent fields stay, `null` clears. Send the version in `If-Match`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"status": "done", "outcome": "已电话确认，周六上午复查"})))]
+#[serde(deny_unknown_fields)]
+pub struct TaskUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(length(min = 1, max = 200), custom(function = "validation::not_blank"))]
+    pub title: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 4000))]
+    pub description: Option<Option<String>>,
+    /// Reassign: an active user of the task's institution; `null` leaves it to the team.
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub owner_id: Option<Option<Uuid>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 50), custom(function = "validation::not_blank"))]
+    pub team: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub due_on: Option<Option<NaiveDate>>,
+    /// `open` → `done`/`cancelled`, and back to `open` (reopen).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<TaskStatus>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 4000))]
+    pub outcome: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
+}
+
+/// Whether a task may go from `from` to `to`: an open task is done or cancelled, a closed one
+/// reopened; staying put is no move and always allowed.
+pub fn status_move_allowed(from: TaskStatus, to: TaskStatus) -> bool {
+    use TaskStatus::*;
+    from == to
+        || matches!(
+            (from, to),
+            (Open, Done | Cancelled) | (Done | Cancelled, Open)
+        )
+}
+
+/// Whether a task is overdue on `today`.
+pub fn is_overdue(status: TaskStatus, due_on: Option<NaiveDate>, today: NaiveDate) -> bool {
+    status == TaskStatus::Open && due_on.is_some_and(|d| d < today)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_moves() {
+        use TaskStatus::*;
+        let table = [
+            (Open, Open, true),
+            (Open, Done, true),
+            (Open, Cancelled, true),
+            (Done, Open, true),
+            (Done, Done, true),
+            (Done, Cancelled, false),
+            (Cancelled, Open, true),
+            (Cancelled, Done, false),
+            (Cancelled, Cancelled, true),
+        ];
+        assert_eq!(table.len(), TaskStatus::ALL.len().pow(2));
+        for (from, to, ok) in table {
+            assert_eq!(status_move_allowed(from, to), ok, "{from} → {to}");
+        }
+    }
+
+    #[test]
+    fn overdue_is_open_and_due_before_today() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let yesterday = today.pred_opt().unwrap();
+        assert!(is_overdue(TaskStatus::Open, Some(yesterday), today));
+        assert!(!is_overdue(TaskStatus::Open, Some(today), today));
+        assert!(!is_overdue(TaskStatus::Open, None, today));
+        assert!(!is_overdue(TaskStatus::Done, Some(yesterday), today));
+        assert!(!is_overdue(TaskStatus::Cancelled, Some(yesterday), today));
+    }
+
+    #[test]
+    fn due_time_must_fall_on_the_due_date_in_beijing() {
+        let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        // 17:00 UTC is 01:00 the next day in Beijing.
+        assert_eq!(
+            beijing_date(t("2026-11-30T17:00:00Z")),
+            NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+        );
+        let x: TaskCreate = serde_json::from_value(serde_json::json!({
+            "title": "回访", "due_on": "2026-12-01", "due_at": "2026-11-30T17:00:00Z"
+        }))
+        .unwrap();
+        assert!(x.cross_field_errors().is_empty());
+        let x: TaskCreate = serde_json::from_value(serde_json::json!({
+            "title": "回访", "due_on": "2026-11-30", "due_at": "2026-11-30T17:00:00Z"
+        }))
+        .unwrap();
+        assert_eq!(x.cross_field_errors()[0].field, "due_at");
+        let x: TaskCreate = serde_json::from_value(serde_json::json!({
+            "title": "回访", "source_id": "abc"
+        }))
+        .unwrap();
+        assert_eq!(x.cross_field_errors()[0].field, "source_type");
+    }
+}
