@@ -27,9 +27,20 @@ mkdir -p "$DIST"
 wasm-bindgen --target web --no-typescript --out-name hcrm_frontend --out-dir "$DIST" \
     "$TARGET_DIR/wasm32-unknown-unknown/release/hcrm-frontend.wasm"
 
-if command -v wasm-opt >/dev/null 2>&1; then
+# wasm-opt keeps the app within PERF-7's 700 KB (gzip). Debian's binaryen is too old for this
+# wasm; npm's `binaryen` package ships a current one, so use it when npm is there.
+WASM_OPT=$(command -v wasm-opt || true)
+if [ -z "$WASM_OPT" ] && command -v npm >/dev/null 2>&1; then
+    BINARYEN_DIR="$TARGET_DIR/binaryen"
+    if [ ! -x "$BINARYEN_DIR/node_modules/.bin/wasm-opt" ]; then
+        npm install --silent --no-audit --no-fund --prefix "$BINARYEN_DIR" binaryen@132.0.0 >/dev/null 2>&1 \
+            || echo "npm could not install binaryen; skipping wasm-opt" >&2
+    fi
+    [ -x "$BINARYEN_DIR/node_modules/.bin/wasm-opt" ] && WASM_OPT="$BINARYEN_DIR/node_modules/.bin/wasm-opt"
+fi
+if [ -n "$WASM_OPT" ]; then
     # Old binaryen (Debian's 108) cannot read this wasm; keep the unoptimised file then.
-    if wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    if "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
         --enable-mutable-globals --enable-reference-types --enable-multivalue \
         -o "$DIST/opt.wasm" "$DIST/hcrm_frontend_bg.wasm" 2>/dev/null; then
         mv "$DIST/opt.wasm" "$DIST/hcrm_frontend_bg.wasm"

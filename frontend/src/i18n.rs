@@ -382,7 +382,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("relation.title", "客户关系", "Relations"),
     ("relation.none", "暂无关系", "No relations"),
     ("relation.add", "添加关系", "Add relation"),
-    ("relation.picked", "关联客户：{}", "Related customer: {}"),
+    ("relation.picked", "{} 是本客户的（上面选择）", "{} is this customer's (choose above)"),
     ("relation.remove", "删除", "Remove"),
     ("relation.remove.confirm", "确定删除该关系吗？", "Remove this relation?"),
     // tasks

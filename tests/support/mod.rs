@@ -1,6 +1,8 @@
 //! Runs the real `hcrm` binary: a fresh data folder, a free port, and HTTP calls to it.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod browser;
+
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

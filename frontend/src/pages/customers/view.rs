@@ -799,9 +799,11 @@ fn RelationsSection(props: &RelationsProps) -> Html {
             let Some(other) = (*picked).clone() else {
                 return;
             };
+            // The select says what the other customer is to this one; storage says what
+            // this one is to the other (crates/hcrm-domain/src/api/relations.rs).
             let body = RelationCreate {
                 to_id: other.id,
-                kind: *kind,
+                kind: kind.inverse(),
                 note: None,
             };
             let (api, save_problem, reload, adding, picked) = (
@@ -865,7 +867,7 @@ fn RelationsSection(props: &RelationsProps) -> Html {
             if *adding {
                 <div id="relation-new" class="form">
                     <select id="relation-kind" onchange={on_kind}>
-                        { for RelationKind::ALL.iter().filter(|k| picked.as_ref().is_none_or(|o| k.allowed(props.customer.kind, o.kind))).map(|k| html! {
+                        { for RelationKind::ALL.iter().filter(|k| picked.as_ref().is_none_or(|o| k.inverse().allowed(props.customer.kind, o.kind))).map(|k| html! {
                             <option value={k.code()} selected={*kind == *k}>{ k.label(lang) }</option>
                         }) }
                     </select>
@@ -886,7 +888,7 @@ fn RelationsSection(props: &RelationsProps) -> Html {
                         <ul class="relation-list">
                             { for l.iter().map(|r| html! {
                                 <li data-relation-id={r.id.to_string()}>
-                                    <span class="tag">{ r.kind.label(lang) }</span>{ " " }
+                                    <span class="tag">{ r.kind.inverse().label(lang) }</span>{ " " }
                                     <CustomerLink id={r.other_id}>{ &r.other_name }</CustomerLink>
                                     { " " }<span class="muted">{ &r.other_form_of_address }</span>
                                     if can_write {

@@ -1,0 +1,226 @@
+//! Headless Chromium driven over WebDriver (Debian's `chromium` + `chromium-driver`, installed
+//! by scripts/install-browser.sh), with screenshots into `tests/screenshots/`.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use serde_json::{Value, json};
+
+use super::{TempDir, free_port, workspace};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+fn chromedriver() -> PathBuf {
+    ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
+        .expect("chromedriver missing: run scripts/install-browser.sh (Debian's chromium-driver)")
+}
+
+pub struct Browser {
+    driver: Child,
+    base: String,
+    session: String,
+    agent: ureq::Agent,
+    shots: PathBuf,
+    _profile: TempDir,
+}
+
+impl Browser {
+    pub fn start() -> Browser {
+        let port = free_port();
+        let driver = Command::new(chromedriver())
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while agent.get(format!("{base}/status")).call().is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let profile = TempDir::new();
+        let args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--window-size=1280,860",
+            "--lang=zh-CN",
+        ];
+        let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        args.push(format!("--user-data-dir={}", profile.0.display()));
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args}
+        }}});
+        let mut b = Browser {
+            driver,
+            base,
+            session: String::new(),
+            agent,
+            shots: workspace().join("tests/screenshots"),
+            _profile: profile,
+        };
+        let res = b.call("POST", "/session", Some(caps));
+        b.session = res["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {res}"))
+            .to_string();
+        std::fs::create_dir_all(&b.shots).expect("screenshots dir");
+        b
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = if path == "/session" {
+            format!("{}{path}", self.base)
+        } else {
+            format!("{}/session/{}{path}", self.base, self.session)
+        };
+        let req = ureq::http::Request::builder().method(method).uri(url);
+        let res = match body {
+            Some(b) => self.agent.run(
+                req.header("Content-Type", "application/json")
+                    .body(b.to_string())
+                    .expect("req"),
+            ),
+            None => self.agent.run(req.body(()).expect("req")),
+        };
+        let text = res
+            .expect("webdriver")
+            .body_mut()
+            .read_to_string()
+            .unwrap_or_default();
+        let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        v.get("value").cloned().unwrap_or(v)
+    }
+
+    pub fn go(&self, url: &str) {
+        self.call("POST", "/url", Some(json!({"url": url})));
+    }
+
+    pub fn try_find(&self, css: &str) -> Option<String> {
+        let v = self.call(
+            "POST",
+            "/element",
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        v.get(ELEMENT).and_then(Value::as_str).map(str::to_string)
+    }
+
+    /// Waits up to 15 s for `css` to appear.
+    #[track_caller]
+    pub fn find(&self, css: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(id) = self.try_find(css) {
+                return id;
+            }
+            if Instant::now() > deadline {
+                self.shot("failure");
+                panic!("{css} not found; page text: {}", self.page_text());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn click(&self, css: &str) {
+        let id = self.find(css);
+        self.call("POST", &format!("/element/{id}/click"), Some(json!({})));
+    }
+
+    pub fn type_into(&self, css: &str, text: &str) {
+        let id = self.find(css);
+        self.call("POST", &format!("/element/{id}/clear"), Some(json!({})));
+        self.call(
+            "POST",
+            &format!("/element/{id}/value"),
+            Some(json!({"text": text})),
+        );
+    }
+
+    pub fn script(&self, js: &str) -> Value {
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": js, "args": []})),
+        )
+    }
+
+    pub fn page_text(&self) -> String {
+        self.script("return document.body ? document.body.innerText : ''")
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Waits until the page's text contains `needle`.
+    #[track_caller]
+    pub fn wait_text(&self, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while !self.page_text().contains(needle) {
+            if Instant::now() > deadline {
+                self.shot("failure");
+                panic!("{needle:?} never shown; page text: {}", self.page_text());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn nav_keys(&self) -> Vec<String> {
+        let v = self.script("return Array.from(document.querySelectorAll('#nav [data-nav]')).map(a => a.getAttribute('data-nav'))");
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn shot(&self, name: &str) {
+        let data = self.call("GET", "/screenshot", None);
+        if let Some(b64) = data.as_str()
+            && let Ok(png) = base64::engine::general_purpose::STANDARD.decode(b64)
+        {
+            let _ = std::fs::write(self.shots.join(format!("{name}.png")), png);
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if !self.session.is_empty() {
+            let _ = self
+                .agent
+                .delete(format!("{}/session/{}", self.base, self.session))
+                .call();
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// The built web app; the browser tests need it (scripts/test.sh builds it first).
+pub fn web_dist() -> PathBuf {
+    let dist = workspace().join("frontend/dist");
+    assert!(
+        dist.join("index.html").is_file(),
+        "frontend/dist missing: run scripts/build-web.sh"
+    );
+    dist
+}
