@@ -129,12 +129,16 @@ fn commands_migrate_openapi_user_create_and_demo_on_every_backend() {
             text.contains("BJ01") && text.contains("agent.bj01"),
             "{text}"
         );
-        let agent_pw = text
-            .lines()
-            .find(|l| l.trim_start().starts_with("agent.bj01"))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .unwrap()
-            .to_string();
+        let password_of = |user: &str| {
+            text.lines()
+                .find(|l| l.split_whitespace().next() == Some(user))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .unwrap()
+                .to_string()
+        };
+        let agent_pw = password_of("agent.bj01");
+        let director_pw = password_of("director");
+        assert!(text.contains("Customers: "), "{text}");
         // A second run refuses rather than duplicating.
         assert!(!run(&dir.0, &env, &["demo"], "").status.success());
 
@@ -188,6 +192,22 @@ fn commands_migrate_openapi_user_create_and_demo_on_every_backend() {
         let agent = server.login("agent.bj01", &agent_pw);
         let (status, _) = server.json("GET", "/api/v1/users", Some(&agent), None);
         assert_eq!(status, 403);
+        // OPS-2: about 2,000 customers over the three hospitals; the agent sees BJ01's only.
+        let director = server.login("director", &director_pw);
+        let (status, all) = server.json("GET", "/api/v1/customers?limit=1", Some(&director), None);
+        assert_eq!(status, 200, "{all}");
+        let total = all["total"].as_i64().unwrap();
+        assert!((1900..2500).contains(&total), "{total} ({backend})");
+        let (_, orgs) = server.json(
+            "GET",
+            "/api/v1/customers?limit=1&kind=organization",
+            Some(&director),
+            None,
+        );
+        assert!(orgs["total"].as_i64().unwrap() >= 10, "{orgs}");
+        let (_, own) = server.json("GET", "/api/v1/customers?limit=1", Some(&agent), None);
+        let own = own["total"].as_i64().unwrap();
+        assert!(own > 500 && own < total, "{own} of {total}");
         // The demo created staff, so no `admin` was bootstrapped over them.
         let (status, _) = server.json(
             "POST",

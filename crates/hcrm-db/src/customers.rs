@@ -612,30 +612,53 @@ pub enum Sort {
 
 type Cond = Box<dyn BoxableExpression<c::table, Db, SqlType = diesel::sql_types::Bool>>;
 
-/// The conditions the search box text stands for, ORed.
-fn search_conditions(text: &str) -> Vec<Cond> {
+/// `customers.id = ANY(ARRAY(SELECT customer_id FROM <table> WHERE <column> = value))`: on
+/// PostgreSQL an `id IN (subquery)` inside an OR becomes a filter evaluated on every row (a
+/// full scan of a million customers); the array form is computed once and looked up in the
+/// primary key, so every arm of the OR stays an index scan (PERF-1).
+fn id_in_pg(table: &str, column: &str, value: String) -> Cond {
+    Box::new(
+        diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+            "customers.id = ANY(ARRAY(SELECT customer_id FROM {table} WHERE {column} = "
+        ))
+        .bind::<diesel::sql_types::Text, _>(value)
+        .sql("))"),
+    )
+}
+
+/// The conditions the search box text stands for, ORed. `pg` picks the PostgreSQL forms that
+/// its indexes serve (migration 2026-11-25-000006_search_indexes).
+fn search_conditions(text: &str, pg: bool) -> Vec<Cond> {
     let q = text.trim();
     let mut conds: Vec<Cond> = Vec::new();
     let digits = q.chars().all(|ch| ch.is_ascii_digit());
     let compact: String = q.chars().filter(|ch| !matches!(ch, ' ' | '-')).collect();
     let as_phone = hcrm_domain::validation::normalize_mobile(q);
     if hcrm_domain::validation::mobile(q).is_ok() {
-        conds.push(Box::new(
-            c::id.eq_any(
-                phones::table
-                    .filter(phones::phone.eq(as_phone))
-                    .select(phones::customer_id),
-            ),
-        ));
+        conds.push(if pg {
+            id_in_pg("customer_phones", "phone", as_phone)
+        } else {
+            Box::new(
+                c::id.eq_any(
+                    phones::table
+                        .filter(phones::phone.eq(as_phone))
+                        .select(phones::customer_id),
+                ),
+            )
+        });
     }
     if digits && q.len() == 4 {
-        conds.push(Box::new(
-            c::id.eq_any(
-                phones::table
-                    .filter(phones::last4.eq(q.to_string()))
-                    .select(phones::customer_id),
-            ),
-        ));
+        conds.push(if pg {
+            id_in_pg("customer_phones", "last4", q.to_string())
+        } else {
+            Box::new(
+                c::id.eq_any(
+                    phones::table
+                        .filter(phones::last4.eq(q.to_string()))
+                        .select(phones::customer_id),
+                ),
+            )
+        });
     }
     if (15..=18).contains(&compact.len()) && compact.chars().all(|ch| ch.is_ascii_alphanumeric()) {
         conds.push(Box::new(
@@ -644,13 +667,17 @@ fn search_conditions(text: &str) -> Vec<Cond> {
     }
     if !q.is_empty() && q.len() <= 64 {
         conds.push(Box::new(c::card_number.assume_not_null().eq(q.to_string())));
-        conds.push(Box::new(
-            c::id.eq_any(
-                ext::table
-                    .filter(ext::external_id.eq(q.to_string()))
-                    .select(ext::customer_id),
-            ),
-        ));
+        conds.push(if pg {
+            id_in_pg("customer_external_ids", "external_id", q.to_string())
+        } else {
+            Box::new(
+                c::id.eq_any(
+                    ext::table
+                        .filter(ext::external_id.eq(q.to_string()))
+                        .select(ext::customer_id),
+                ),
+            )
+        });
     }
     let letters = !q.is_empty() && q.chars().all(|ch| ch.is_ascii_alphabetic());
     if letters {
@@ -658,16 +685,26 @@ fn search_conditions(text: &str) -> Vec<Cond> {
         conds.push(Box::new(c::name_initials.like(format!("{lower}%"))));
         conds.push(Box::new(c::name_pinyin.like(format!("{lower}%"))));
     }
-    if !digits && !letters && !q.is_empty() {
-        conds.push(Box::new(c::name.like(like_pattern(q)).escape('\\')));
-    } else if letters {
-        // Latin names ("John Smith") by fragment too.
-        conds.push(Box::new(c::name.like(like_pattern(q)).escape('\\')));
+    // A name fragment (Latin names by fragment too). On PostgreSQL one or two characters
+    // (`王伟`, too short for trigrams) are looked up in the GIN index of the name's
+    // characters and character pairs: the same "contains" as LIKE, without a full scan.
+    if !digits && !q.is_empty() {
+        if pg && q.chars().count() <= 2 {
+            conds.push(Box::new(
+                diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    "hcrm_name_grams(customers.name) @> ARRAY[",
+                )
+                .bind::<diesel::sql_types::Text, _>(q.to_lowercase())
+                .sql("]::text[]"),
+            ));
+        } else {
+            conds.push(Box::new(c::name.like(like_pattern(q)).escape('\\')));
+        }
     }
     conds
 }
 
-fn filtered<'a>(scope: &Scope, f: &'a Filter) -> c::BoxedQuery<'a, Db> {
+fn filtered<'a>(scope: &Scope, f: &'a Filter, pg: bool) -> c::BoxedQuery<'a, Db> {
     let mut q = c::table
         .filter(c::merged_into_id.is_null())
         .filter(c::deleted_at.is_null())
@@ -676,7 +713,7 @@ fn filtered<'a>(scope: &Scope, f: &'a Filter) -> c::BoxedQuery<'a, Db> {
         q = q.filter(c::institution_id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()));
     }
     if let Some(text) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
-        let mut conds = search_conditions(text).into_iter();
+        let mut conds = search_conditions(text, pg).into_iter();
         if let Some(first) = conds.next() {
             let any = conds.fold(first, |acc, next| Box::new(acc.or(next)) as Cond);
             q = q.filter(any);
@@ -730,8 +767,9 @@ pub fn list(
     descending: bool,
     window: ListWindow,
 ) -> Result<(Vec<CustomerSummary>, i64), DbError> {
-    let total = filtered(scope, f).count().get_result(conn)?;
-    let q = filtered(scope, f);
+    let pg = matches!(conn, DbConn::Postgresql(_));
+    let total = filtered(scope, f, pg).count().get_result(conn)?;
+    let q = filtered(scope, f, pg);
     let q = match (sort, descending) {
         (Sort::Name, false) => q.order((c::name_pinyin.asc(), c::id.asc())),
         (Sort::Name, true) => q.order((c::name_pinyin.desc(), c::id.asc())),

@@ -156,9 +156,10 @@ pub fn fill(conn: &mut DbConn) -> Result<(), String> {
 
     println!("Demo data: 3 institutions (BJ01, BJ02, SH01), 24 departments, 42 doctors.");
     println!("Staff users — the passwords are shown only now:");
+    let mut staff_ids = std::collections::HashMap::new();
     for (username, name, role, institution) in STAFF {
         let pw = password();
-        accounts::create(
+        let user = accounts::create(
             conn,
             NewUser {
                 username,
@@ -170,11 +171,45 @@ pub fn fill(conn: &mut DbConn) -> Result<(), String> {
                 phone: None,
             },
         )?;
+        staff_ids.insert(username, user.id.to_string());
         println!(
             "  {username:<16} {pw:<22} {} {}",
             role.code(),
             institution.unwrap_or("(group)")
         );
     }
+    customers(conn, &staff_ids)
+}
+
+/// The customers of the three hospitals, looked after by the demo staff.
+fn customers(
+    conn: &mut DbConn,
+    staff: &std::collections::HashMap<&str, String>,
+) -> Result<(), String> {
+    let ids = |names: &[&str]| -> Vec<String> {
+        names.iter().filter_map(|n| staff.get(n).cloned()).collect()
+    };
+    let owners = std::collections::HashMap::from([
+        (
+            "BJ01".to_string(),
+            ids(&["agent.bj01", "followup.bj01", "manager.bj01"]),
+        ),
+        ("BJ02".to_string(), ids(&["director"])),
+        ("SH01".to_string(), ids(&["supervisor.sh01"])),
+    ]);
+    let managers = std::collections::HashMap::from([(
+        "BJ01".to_string(),
+        staff.get("manager.bj01").cloned().unwrap_or_default(),
+    )]);
+    let targets = crate::generate::targets(conn, None)?;
+    let made = hcrm_db::write_transaction(conn, |conn| {
+        crate::demo_customers::fill(conn, &targets, &owners, &managers)
+    })
+    .map_err(|e| e.to_string())?;
+    println!(
+        "Customers: {} people and {} organizations, {} relations, {} contact records, \
+         {} open reminders.",
+        made.individuals, made.organizations, made.relations, made.contacts, made.reminders
+    );
     Ok(())
 }

@@ -1,8 +1,12 @@
 //! `hcrm` — serves the HCRM API, its docs and the web app; migrates; creates users; demo data.
 
 mod accounts;
+mod bench;
 mod config;
 mod demo;
+mod demo_customers;
+mod generate;
+mod synth;
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -38,6 +42,59 @@ enum Command {
     },
     /// Fill the database with a realistic demo dataset and print the demo passwords once.
     Demo,
+    /// Add N generated customers fast, for benchmarks (OPS-2); spread over every institution.
+    Generate {
+        #[arg(long)]
+        customers: usize,
+        /// Only this institution (its code).
+        #[arg(long)]
+        institution: Option<String>,
+        /// Seed of the generator (default: the number of customers already there).
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Benchmarks against a running server and the database (PERF-1, PERF-8).
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Customer search (phone suffix, name fragment, pinyin initials) through the API and
+    /// directly on the database, at the same concurrency; needs the server's DATABASE_URL.
+    Search {
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        /// How long each side runs: `20s`, `1m`, `500ms`.
+        #[arg(long, default_value = "20s")]
+        duration: String,
+        /// The running server (127.0.0.1 only).
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+        /// A user with customer.read, group-wide so that both sides see the same customers.
+        #[arg(long, default_value = "director")]
+        username: String,
+        /// Its password.
+        #[arg(long, env = "HCRM_BENCH_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// Write the figures as JSON to this file.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// An earlier `--out` file (another data size): print the latency ratios (PERF-8).
+        #[arg(long)]
+        baseline: Option<std::path::PathBuf>,
+        /// Only the API side.
+        #[arg(long, conflicts_with = "sql_only")]
+        api_only: bool,
+        /// Only the database side (no server needed).
+        #[arg(long)]
+        sql_only: bool,
+        /// Query kinds, comma-separated: phone_suffix, name_fragment, pinyin_initials.
+        #[arg(long, default_value = "phone_suffix,name_fragment,pinyin_initials")]
+        kinds: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -76,6 +133,46 @@ fn main() -> ExitCode {
             .map_err(|e| e.to_string()),
         Command::User { command } => create_user(&config, command),
         Command::Demo => demo(&config),
+        Command::Generate {
+            customers,
+            institution,
+            seed,
+        } => generate(&config, customers, institution.as_deref(), seed),
+        Command::Bench {
+            command:
+                BenchCommand::Search {
+                    clients,
+                    duration,
+                    base_url,
+                    username,
+                    password,
+                    out,
+                    baseline,
+                    api_only,
+                    sql_only,
+                    kinds,
+                },
+        } => bench::parse_duration(&duration).and_then(|duration| {
+            let kinds = bench::parse_kinds(&kinds)?;
+            if !(1..=256).contains(&clients) {
+                return Err("--clients must be between 1 and 256".into());
+            }
+            bench::search(
+                &bench::Options {
+                    clients,
+                    duration,
+                    base_url,
+                    username,
+                    password,
+                    out,
+                    baseline,
+                    skip_sql: api_only,
+                    skip_api: sql_only,
+                    kinds,
+                },
+                &config.database_url,
+            )
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -171,4 +268,21 @@ fn demo(config: &Config) -> Result<(), String> {
     let pool = pool(config)?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     demo::fill(&mut conn)
+}
+
+fn generate(
+    config: &Config,
+    customers: usize,
+    institution: Option<&str>,
+    seed: Option<u64>,
+) -> Result<(), String> {
+    if customers == 0 {
+        return Err("--customers must be at least 1".into());
+    }
+    migrate(config)?;
+    let pool = pool(config)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let secs = generate::run(&mut conn, customers, institution, seed)?;
+    println!("generated {customers} customers in {secs:.1} s");
+    Ok(())
 }
