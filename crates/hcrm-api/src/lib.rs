@@ -103,6 +103,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(audit::list)
                 .service(customers::list)
                 .service(customers::create)
+                .service(customer_io::import)
+                .service(customer_io::export)
                 .service(customers::get)
                 .service(customers::update)
                 .service(customers::remove)

@@ -1019,3 +1019,20 @@ pub fn by_external_id(
         .optional()?;
     parse_opt_id(id.as_deref())
 }
+
+/// Whether the external id is on any customer of `institution`, live, merged or deleted (the
+/// ids stay unique per institution and system for the history's sake).
+pub fn external_id_taken(
+    conn: &mut DbConn,
+    institution: Uuid,
+    system: &str,
+    external_id: &str,
+) -> Result<bool, DbError> {
+    let n: i64 = ext::table
+        .filter(ext::institution_id.eq(institution.to_string()))
+        .filter(ext::system.eq(system))
+        .filter(ext::external_id.eq(external_id))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}

@@ -65,7 +65,19 @@ pub async fn list(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let q = query.into_inner();
+    let (filter, sort, desc, w) = list_params(query.into_inner())?;
+    let scope = auth.caller.scope();
+    let (items, total) = state
+        .db(move |c| Ok(store::list(c, &scope, &filter, sort, desc, w)?))
+        .await?;
+    let items = items.into_iter().map(CustomerSummary::masked).collect();
+    Ok(HttpResponse::Ok().json(page((items, total), w)))
+}
+
+/// The list query checked: filters, sort and window (shared with the export, CUS-13).
+pub(crate) fn list_params(
+    q: ListQuery,
+) -> Result<(Filter, Sort, bool, hcrm_db::ListWindow), ApiError> {
     let w = window(q.limit, q.offset)?;
     let (sort, desc) = sort(
         q.sort.as_deref(),
@@ -97,12 +109,7 @@ pub async fn list(
         institution_id: q.institution_id,
         birth_month: q.birth_month,
     };
-    let scope = auth.caller.scope();
-    let (items, total) = state
-        .db(move |c| Ok(store::list(c, &scope, &filter, sort, desc, w)?))
-        .await?;
-    let items = items.into_iter().map(CustomerSummary::masked).collect();
-    Ok(HttpResponse::Ok().json(page((items, total), w)))
+    Ok((filter, sort, desc, w))
 }
 
 /// The customer as this caller may see it: numbers masked without `pii.read`.
@@ -123,6 +130,13 @@ fn derived_address(
 ) -> String {
     let age = birth.map(|b| age_on(b, store::today()));
     form_of_address(name, gender, age, occupation, Lang::Zh)
+}
+
+/// The form of address of a new customer: the one given, or derived.
+pub(crate) fn form_for_create(x: &CustomerCreate) -> String {
+    x.form_of_address.clone().unwrap_or_else(|| {
+        derived_address(&x.name, x.gender, x.birth_date, x.occupation.as_deref())
+    })
 }
 
 /// Checks that linked records exist where the caller can reach them.
@@ -232,10 +246,7 @@ pub async fn create(
                     return Err(ApiError::PossibleDuplicate(matches));
                 }
             }
-            let form = x.form_of_address.clone().unwrap_or_else(|| {
-                derived_address(&x.name, x.gender, x.birth_date, x.occupation.as_deref())
-            });
-            let id = store::create(c, &x, institution, form, caller.principal.id)?;
+            let id = store::create(c, &x, institution, form_for_create(&x), caller.principal.id)?;
             let created = store::get(c, &scope, id)?;
             audit::record(
                 c,
@@ -318,100 +329,7 @@ pub async fn update(
     let customer = state
         .write(move |c| {
             writable(c, &caller, id)?;
-            let scope = caller.scope();
-            let current = store::get(c, &scope, id)?;
-            // The rules that span fields, on the record as it will be.
-            let kind = current.kind;
-            let id_number = match &u.id_number {
-                Some(v) => v.clone(),
-                None => current.id_number.clone(),
-            };
-            let birth = match u.birth_date {
-                Some(v) => v,
-                None => current.birth_date,
-            };
-            let gender = match u.gender {
-                Some(v) => v,
-                None => current.gender,
-            };
-            let id_type = match u.id_type {
-                Some(v) => v,
-                None => current.id_type,
-            };
-            let uscc = match &u.uscc {
-                Some(v) => v.clone(),
-                None => current.uscc.clone(),
-            };
-            if u.id_number.is_some()
-                || u.birth_date.is_some()
-                || u.gender.is_some()
-                || u.id_type.is_some()
-                || u.uscc.is_some()
-            {
-                let mut errors = validator::ValidationErrors::new();
-                if let Err(e) = consistency(
-                    kind,
-                    id_type,
-                    id_number.as_deref(),
-                    birth,
-                    gender,
-                    uscc.as_deref(),
-                ) {
-                    errors.add("__all__", e);
-                    return Err(ApiError::Validation(field_errors(&errors)));
-                }
-            }
-            if let Some(stage) = u.lifecycle_stage
-                && stage != current.lifecycle_stage
-                && !current.lifecycle_stage.can_move_to(stage)
-            {
-                return Err(ApiError::field(
-                    "lifecycle_stage",
-                    "stage_transition",
-                    "this stage cannot follow the current one",
-                ));
-            }
-            check_links(
-                c,
-                &scope,
-                u.employer_id.flatten(),
-                u.referred_by_id.flatten(),
-                u.account_manager_id.flatten(),
-            )?;
-            if u.employer_id == Some(Some(id)) || u.referred_by_id == Some(Some(id)) {
-                return Err(ApiError::field(
-                    "employer_id",
-                    "self",
-                    "a customer cannot link to itself",
-                ));
-            }
-            let name = u.name.clone().unwrap_or_else(|| current.name.clone());
-            let occupation = match &u.occupation {
-                Some(v) => v.clone(),
-                None => current.occupation.clone(),
-            };
-            let form = match &u.form_of_address {
-                Some(Some(given)) => (given.trim().to_string(), true),
-                Some(None) => (
-                    derived_address(&name, gender, birth, occupation.as_deref()),
-                    false,
-                ),
-                None if current.form_of_address_custom => (current.form_of_address.clone(), true),
-                None => (
-                    derived_address(&name, gender, birth, occupation.as_deref()),
-                    false,
-                ),
-            };
-            let (before, after) =
-                store::update(c, &scope, id, version, &u, form, caller.principal.id)?;
-            let diff = changes(
-                Some(&before.clone().masked()),
-                Some(&after.clone().masked()),
-            );
-            audit::record(
-                c,
-                caller.audit("update", "customer", id, Some(after.institution_id), diff),
-            )?;
+            let after = apply_update(c, &caller, id, version, &u)?;
             Ok(shown(&caller, after))
         })
         .await
@@ -420,6 +338,127 @@ pub async fn update(
             "this external id already names another customer",
         ))?;
     Ok(versioned(&customer, customer.version))
+}
+
+/// The checks of an update against the record as it is and as it will be, without writing
+/// (the import runs them for its dry run and its all-or-nothing decision). Returns the form of
+/// address and whether it was set by hand.
+pub(crate) fn prepare_update(
+    c: &mut DbConn,
+    scope: &Scope,
+    id: Uuid,
+    current: &Customer,
+    u: &CustomerUpdate,
+) -> Result<(String, bool), ApiError> {
+    // The rules that span fields, on the record as it will be.
+    let kind = current.kind;
+    let id_number = match &u.id_number {
+        Some(v) => v.clone(),
+        None => current.id_number.clone(),
+    };
+    let birth = match u.birth_date {
+        Some(v) => v,
+        None => current.birth_date,
+    };
+    let gender = match u.gender {
+        Some(v) => v,
+        None => current.gender,
+    };
+    let id_type = match u.id_type {
+        Some(v) => v,
+        None => current.id_type,
+    };
+    let uscc = match &u.uscc {
+        Some(v) => v.clone(),
+        None => current.uscc.clone(),
+    };
+    if u.id_number.is_some()
+        || u.birth_date.is_some()
+        || u.gender.is_some()
+        || u.id_type.is_some()
+        || u.uscc.is_some()
+    {
+        let mut errors = validator::ValidationErrors::new();
+        if let Err(e) = consistency(
+            kind,
+            id_type,
+            id_number.as_deref(),
+            birth,
+            gender,
+            uscc.as_deref(),
+        ) {
+            errors.add("__all__", e);
+            return Err(ApiError::Validation(field_errors(&errors)));
+        }
+    }
+    if let Some(stage) = u.lifecycle_stage
+        && stage != current.lifecycle_stage
+        && !current.lifecycle_stage.can_move_to(stage)
+    {
+        return Err(ApiError::field(
+            "lifecycle_stage",
+            "stage_transition",
+            "this stage cannot follow the current one",
+        ));
+    }
+    check_links(
+        c,
+        scope,
+        u.employer_id.flatten(),
+        u.referred_by_id.flatten(),
+        u.account_manager_id.flatten(),
+    )?;
+    if u.employer_id == Some(Some(id)) || u.referred_by_id == Some(Some(id)) {
+        return Err(ApiError::field(
+            "employer_id",
+            "self",
+            "a customer cannot link to itself",
+        ));
+    }
+    let name = u.name.clone().unwrap_or_else(|| current.name.clone());
+    let occupation = match &u.occupation {
+        Some(v) => v.clone(),
+        None => current.occupation.clone(),
+    };
+    let form = match &u.form_of_address {
+        Some(Some(given)) => (given.trim().to_string(), true),
+        Some(None) => (
+            derived_address(&name, gender, birth, occupation.as_deref()),
+            false,
+        ),
+        None if current.form_of_address_custom => (current.form_of_address.clone(), true),
+        None => (
+            derived_address(&name, gender, birth, occupation.as_deref()),
+            false,
+        ),
+    };
+    Ok(form)
+}
+
+/// Applies a checked update to customer `id` of the caller's institutions at `version`: the
+/// rules that span fields on the record as it will be, the stage transition (CUS-3), the
+/// links, the form of address, and the audit entry. Returns the record after.
+/// Shared by `PATCH /customers/{id}` and the import (CUS-13). Run inside a write transaction.
+pub(crate) fn apply_update(
+    c: &mut DbConn,
+    caller: &Caller,
+    id: Uuid,
+    version: i32,
+    u: &CustomerUpdate,
+) -> Result<Customer, ApiError> {
+    let scope = caller.scope();
+    let current = store::get(c, &scope, id)?;
+    let form = prepare_update(c, &scope, id, &current, u)?;
+    let (before, after) = store::update(c, &scope, id, version, u, form, caller.principal.id)?;
+    let diff = changes(
+        Some(&before.clone().masked()),
+        Some(&after.clone().masked()),
+    );
+    audit::record(
+        c,
+        caller.audit("update", "customer", id, Some(after.institution_id), diff),
+    )?;
+    Ok(after)
 }
 
 /// Delete a customer (soft): it leaves every list and search; its history is kept.

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod contacts;
 pub mod customer_access;
+pub mod customer_io;
 pub mod customers;
 pub mod departments;
 pub mod doctors;

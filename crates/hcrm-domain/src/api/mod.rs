@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod contacts;
 pub mod customers;
+pub mod import;
 pub mod org;
 pub mod relations;
 pub mod sensitive;

@@ -1,0 +1,736 @@
+//! CUS-13: customers in and out of spreadsheets — import of CSV (UTF-8, with or without a
+//! byte-order mark) and XLSX with a per-row report, idempotent on the external (HIS) id;
+//! export as CSV with a BOM (so that Excel reads the Chinese text) or XLSX, masked (X-6) and
+//! audited (X-5).
+
+use std::collections::{BTreeMap, HashSet};
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use hcrm_db::customers::{self as store};
+use hcrm_db::{DbConn, ListWindow, audit};
+use hcrm_domain::Scope;
+use hcrm_domain::api::Problem;
+use hcrm_domain::api::customers::{Customer, CustomerCreate, CustomerUpdate};
+use hcrm_domain::api::import::{
+    CSV_CONTENT_TYPE, Column, ExportFormat, ImportMode, ImportReport, MAX_EXPORT_ROWS, ParsedRow,
+    RowError, XLSX_CONTENT_TYPE, column_of_field, export_header, export_row, is_blank, parse_row,
+    read_header,
+};
+use hcrm_domain::validation::normalize_mobile;
+use hcrm_domain::{Permission, api::customers::Address};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::{Authz, Caller, perm};
+use crate::error::{ApiError, field_errors};
+use crate::handlers::customers::{
+    ListQuery, apply_update, form_for_create, list_params, prepare_update,
+};
+use crate::state::AppState;
+
+/// An .xlsx workbook, in the OpenAPI document (binary).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+pub struct Workbook(Vec<u8>);
+
+/// Largest file an import takes (CUS-13); larger gets 413.
+pub const MAX_IMPORT_BYTES: usize = 10 * 1024 * 1024;
+
+/// Rows read per query while exporting.
+const EXPORT_PAGE: i64 = 200;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// The institution the customers belong to; defaults to the caller's only institution.
+    institution_id: Option<Uuid>,
+    /// `all_or_nothing` (default): any invalid row and nothing is written; `valid_rows`: the
+    /// valid rows are written and the invalid ones reported.
+    #[serde(default)]
+    #[param(inline)]
+    mode: ImportMode,
+    /// Check every row and report, writing nothing.
+    #[serde(default)]
+    dry_run: bool,
+}
+
+fn problem(
+    status: actix_web::http::StatusCode,
+    code: &str,
+    title: &str,
+    detail: &str,
+) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("application/problem+json")
+        .json(Problem {
+            kind: format!("/problems/{code}"),
+            title: title.into(),
+            status: status.as_u16(),
+            detail: Some(detail.into()),
+            errors: vec![],
+            duplicates: vec![],
+        })
+}
+
+/// The file type of the upload from its Content-Type (parameters such as `charset` ignored).
+fn upload_format(req: &HttpRequest) -> Option<ExportFormat> {
+    let raw = req.headers().get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let essence = raw.split(';').next().unwrap_or_default().trim();
+    if essence.eq_ignore_ascii_case(CSV_CONTENT_TYPE) {
+        Some(ExportFormat::Csv)
+    } else if essence.eq_ignore_ascii_case(XLSX_CONTENT_TYPE) {
+        Some(ExportFormat::Xlsx)
+    } else {
+        None
+    }
+}
+
+/// The body, at most `limit` bytes: a declared larger length is refused before reading.
+async fn read_limited(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+) -> Result<Vec<u8>, ApiError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    match payload.to_bytes_limited(limit).await {
+        Ok(Ok(bytes)) => Ok(bytes.to_vec()),
+        Ok(Err(_)) => Err(ApiError::PayloadTooLarge),
+        Err(e) => Err(ApiError::BadRequest {
+            code: "bad_body",
+            detail: e.to_string(),
+        }),
+    }
+}
+
+/// A sheet: each row with its number in the spreadsheet (1-based) and its cells as text.
+type Sheet = Vec<(u64, Vec<String>)>;
+
+fn unreadable(code: &str, message: &str) -> ApiError {
+    ApiError::field("file", code, message)
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Sheet, ApiError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| match e.kind() {
+            csv::ErrorKind::Utf8 { .. } => unreadable(
+                "encoding",
+                "the file is not UTF-8 text; save it as \"CSV UTF-8\"",
+            ),
+            _ => unreadable("csv", &format!("not a readable CSV file: {e}")),
+        })?;
+        rows.push((i as u64 + 1, record.iter().map(str::to_string).collect()));
+    }
+    Ok(rows)
+}
+
+/// A cell as the text a CSV would hold: whole numbers without `.0` (phones, ID numbers typed
+/// as numbers), dates as `YYYY-MM-DD`.
+fn cell_text(cell: &calamine::Data) -> String {
+    use calamine::Data;
+    match cell {
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => {
+            let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default();
+            base.checked_add_signed(chrono::Duration::days(d.as_f64().floor() as i64))
+                .map_or(String::new(), |day| day.format("%Y-%m-%d").to_string())
+        }
+        Data::DateTimeIso(s) => s.chars().take(10).collect(),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(_) | Data::Empty => String::new(),
+    }
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Sheet, ApiError> {
+    use calamine::Reader;
+    let bad = |_| unreadable("xlsx", "not a readable .xlsx workbook");
+    let mut book: calamine::Xlsx<_> =
+        calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).map_err(bad)?;
+    let range = match book.worksheet_range_at(0) {
+        Some(r) => r.map_err(bad)?,
+        None => return Ok(vec![]),
+    };
+    let first = range.start().map_or(0, |(row, _)| u64::from(row));
+    Ok(range
+        .rows()
+        .enumerate()
+        .map(|(i, cells)| (first + i as u64 + 1, cells.iter().map(cell_text).collect()))
+        .collect())
+}
+
+/// The update an import row makes to an existing customer: the columns the file has, an
+/// empty cell clearing the value; the external ids stay (the row's own one already names it).
+fn update_of(r: &ParsedRow, current: &Customer) -> CustomerUpdate {
+    let x = &r.customer;
+    let has = |c: Column| r.has(c);
+    let set = |c: Column, v: &Option<String>| has(c).then(|| v.clone());
+    let mut address: Address = current.address.clone();
+    if has(Column::Province) {
+        address.province = x.address.province.clone();
+    }
+    if has(Column::City) {
+        address.city = x.address.city.clone();
+    }
+    if has(Column::District) {
+        address.district = x.address.district.clone();
+    }
+    if has(Column::Street) {
+        address.street = x.address.street.clone();
+    }
+    let address_changed = address != current.address;
+    CustomerUpdate {
+        name: has(Column::Name).then(|| x.name.clone()),
+        gender: has(Column::Gender).then_some(x.gender),
+        birth_date: has(Column::BirthDate).then_some(x.birth_date),
+        id_type: has(Column::IdType).then_some(x.id_type),
+        id_number: set(Column::IdNumber, &x.id_number),
+        card_number: set(Column::CardNumber, &x.card_number),
+        phones: has(Column::Phones).then(|| x.phones.clone()),
+        email: set(Column::Email, &x.email),
+        address: address_changed.then_some(address),
+        occupation: set(Column::Occupation, &x.occupation),
+        source_channel: has(Column::SourceChannel).then_some(x.source_channel),
+        categories: has(Column::Categories).then(|| x.categories.clone()),
+        tags: has(Column::Tags).then(|| x.tags.clone()),
+        lifecycle_stage: x
+            .lifecycle_stage
+            .filter(|s| has(Column::LifecycleStage) && *s != current.lifecycle_stage),
+        stage_reason: Some("import".into()),
+        notes: set(Column::Notes, &x.notes),
+        ..CustomerUpdate::default()
+    }
+}
+
+/// Turns an API error about one row into report entries; other errors end the import.
+fn row_errors(row: u64, e: ApiError) -> Result<Vec<RowError>, ApiError> {
+    match e {
+        ApiError::Validation(list) => Ok(list
+            .into_iter()
+            .map(|f| RowError::new(row, &column_of_field(&f.field), &f.code, &f.message))
+            .collect()),
+        other => Err(other),
+    }
+}
+
+/// What an import will do with a valid row.
+enum Plan {
+    Create(Box<CustomerCreate>),
+    Update(Uuid, i32, Box<CustomerUpdate>),
+}
+
+/// The institution customers are imported into: the one asked for, in the caller's scope
+/// (422 otherwise, as for create), or the caller's only one.
+fn target_institution(
+    c: &mut DbConn,
+    scope: &Scope,
+    asked: Option<Uuid>,
+) -> Result<Uuid, ApiError> {
+    match (asked, scope) {
+        (Some(i), _) => {
+            hcrm_db::institutions::get(c, scope, i).map_err(|_| {
+                ApiError::field("institution_id", "bad_reference", "no such institution")
+            })?;
+            Ok(i)
+        }
+        (None, Scope::Institutions(ids)) if ids.len() == 1 => Ok(ids[0]),
+        _ => Err(ApiError::field(
+            "institution_id",
+            "required",
+            "choose the institution",
+        )),
+    }
+}
+
+/// Checks every row and plans what to do with the valid ones; reads only.
+fn plan(
+    c: &mut DbConn,
+    caller: &Caller,
+    institution: Uuid,
+    rows: Vec<ParsedRow>,
+    errors: &mut Vec<RowError>,
+) -> Result<Vec<Plan>, ApiError> {
+    let scope = caller.scope();
+    let here = Scope::Institutions(vec![institution]);
+    let mut plans = Vec::new();
+    let (mut ext_seen, mut phones_seen, mut ids_seen) =
+        (HashSet::new(), HashSet::new(), HashSet::new());
+    for mut r in rows {
+        let mut problems = std::mem::take(&mut r.errors);
+        if let Err(e) = r.customer.validate() {
+            for f in field_errors(&e) {
+                let column = column_of_field(&f.field);
+                // A cell that could not be read is reported once, not again as empty.
+                if !problems.iter().any(|p| p.field == column) {
+                    problems.push(RowError::new(r.row, &column, &f.code, &f.message));
+                }
+            }
+        }
+        if !problems.is_empty() {
+            errors.extend(problems);
+            continue;
+        }
+        r.customer.institution_id = Some(institution);
+        let phones: Vec<String> = r
+            .customer
+            .phones
+            .iter()
+            .map(|p| normalize_mobile(p))
+            .collect();
+        let id_number = r
+            .customer
+            .id_number
+            .as_deref()
+            .map(store::normalize_id_number);
+        let step = match r.external_id().cloned() {
+            Some(e) => {
+                if !ext_seen.insert((e.system.clone(), e.external_id.clone())) {
+                    errors.push(RowError::new(
+                        r.row,
+                        Column::ExternalId.code(),
+                        "duplicate_in_file",
+                        "an earlier row of the file has this external id",
+                    ));
+                    continue;
+                }
+                match store::by_external_id(c, institution, &e.system, &e.external_id)? {
+                    Some(id) => {
+                        let current = store::get(c, &here, id)?;
+                        if r.has(Column::Kind) && current.kind != r.customer.kind {
+                            errors.push(RowError::new(
+                                r.row,
+                                Column::Kind.code(),
+                                "kind_change",
+                                "the customer with this external id is of the other kind",
+                            ));
+                            continue;
+                        }
+                        let u = update_of(&r, &current);
+                        if let Err(e) = prepare_update(c, &here, id, &current, &u) {
+                            errors.extend(row_errors(r.row, e)?);
+                            continue;
+                        }
+                        Plan::Update(id, current.version, Box::new(u))
+                    }
+                    None if store::external_id_taken(
+                        c,
+                        institution,
+                        &e.system,
+                        &e.external_id,
+                    )? =>
+                    {
+                        errors.push(RowError::new(
+                            r.row,
+                            Column::ExternalId.code(),
+                            "duplicate",
+                            "this external id belongs to a deleted or merged customer",
+                        ));
+                        continue;
+                    }
+                    None => Plan::Create(Box::new(r.customer.clone())),
+                }
+            }
+            None => {
+                let in_file_phone = phones.iter().any(|p| phones_seen.contains(p));
+                let in_file_id = id_number.as_ref().is_some_and(|n| ids_seen.contains(n));
+                let found = store::duplicates(
+                    c,
+                    &scope,
+                    &r.customer.phones,
+                    r.customer.id_number.as_deref(),
+                    None,
+                )?;
+                let on_phone =
+                    in_file_phone || found.iter().any(|(_, on)| on.iter().any(|o| o == "phone"));
+                let on_id = in_file_id
+                    || found
+                        .iter()
+                        .any(|(_, on)| on.iter().any(|o| o == "id_number"));
+                if on_phone || on_id {
+                    let field = if on_phone {
+                        Column::Phones
+                    } else {
+                        Column::IdNumber
+                    };
+                    errors.push(RowError::new(
+                        r.row,
+                        field.code(),
+                        "possible_duplicate",
+                        "an existing customer (or an earlier row) has this phone or ID number; \
+                         add an external id to update, or create this one by hand",
+                    ));
+                    continue;
+                }
+                Plan::Create(Box::new(r.customer.clone()))
+            }
+        };
+        phones_seen.extend(phones);
+        ids_seen.extend(id_number);
+        plans.push(step);
+    }
+    Ok(plans)
+}
+
+/// Import customers from a CSV or XLSX file (CUS-13). The first row names the columns, in
+/// Chinese (姓名, 类型, 性别, 出生日期, 证件类型, 证件号码, 手机, 就诊卡号, 邮箱, 省, 市, 区, 地址,
+/// 职业, 来源渠道, 客户阶段, 标签, 类别, 外部系统, 外部编号, 备注) or by their codes (`name`, `kind`,
+/// …, `external_id`, `notes`), in any order; enum cells take the code or the Chinese label;
+/// lists (phones, tags, categories) are separated by `;`. Every row is checked like
+/// `POST /customers`; the report lists every problem by spreadsheet row (the header is row 1).
+/// A row whose external id (system `his` unless given) already names a customer of the
+/// institution updates it (only the file's columns; an empty cell clears); a row without an
+/// external id whose phone or ID number is already known is reported `possible_duplicate`.
+/// All the writes happen in one transaction.
+#[utoipa::path(tag = "customers", security(("bearer" = [])), params(ImportQuery),
+    request_body(description = "the spreadsheet, at most 10 MB", content(
+        (String = "text/csv"),
+        (Workbook = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
+    responses(
+    (status = 200, description = "the report; `created`/`updated` are 0 when an all-or-nothing import found errors", body = ImportReport),
+    (status = 400, description = "malformed query", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks customer.import", body = Problem, content_type = "application/problem+json"),
+    (status = 413, description = "the file is larger than 10 MB", body = Problem, content_type = "application/problem+json"),
+    (status = 415, description = "neither text/csv nor an .xlsx workbook", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "unknown institution, or an unreadable or empty file", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/customers/import")]
+pub async fn import(
+    auth: Authz<perm::CustomerImport>,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<ImportQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let caller = auth.caller;
+    let Some(format) = upload_format(&req) else {
+        return Ok(problem(
+            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Unsupported media type",
+            "send the file as text/csv or as application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ));
+    };
+    let bytes = read_limited(&req, payload, MAX_IMPORT_BYTES).await?;
+    let sheet = web::block(move || match format {
+        ExportFormat::Csv => read_csv(&bytes),
+        ExportFormat::Xlsx => read_xlsx(&bytes),
+    })
+    .await??;
+    let mut lines = sheet.into_iter().filter(|(_, cells)| !is_blank(cells));
+    let Some((_, header)) = lines.next() else {
+        return Err(unreadable("empty", "the file has no header row"));
+    };
+    let data: Sheet = lines.collect();
+    let q = query.into_inner();
+    let (mode, dry_run) = (q.mode, q.dry_run);
+    let report = state
+        .write(move |c| {
+            let institution = target_institution(c, &caller.scope(), q.institution_id)?;
+            let total_rows = data.len() as u64;
+            let mut report = ImportReport {
+                total_rows,
+                created: 0,
+                updated: 0,
+                skipped: total_rows,
+                errors: vec![],
+                dry_run,
+                mode,
+            };
+            let columns = match read_header(&header) {
+                Ok(cols) => cols,
+                Err(errors) => {
+                    report.errors = errors;
+                    return Ok(report);
+                }
+            };
+            let rows: Vec<ParsedRow> = data
+                .iter()
+                .map(|(n, cells)| parse_row(*n, cells, &columns))
+                .collect();
+            let plans = plan(c, &caller, institution, rows, &mut report.errors)?;
+            report.errors.sort_by_key(|e| e.row);
+            if mode == ImportMode::AllOrNothing && !report.errors.is_empty() {
+                return Ok(report);
+            }
+            for p in &plans {
+                match p {
+                    Plan::Create(_) => report.created += 1,
+                    Plan::Update(..) => report.updated += 1,
+                }
+            }
+            report.skipped = total_rows - report.created - report.updated;
+            if dry_run {
+                return Ok(report);
+            }
+            for p in plans {
+                match p {
+                    Plan::Create(x) => {
+                        let id = store::create(
+                            c,
+                            &x,
+                            institution,
+                            form_for_create(&x),
+                            caller.principal.id,
+                        )?;
+                        audit::record(
+                            c,
+                            caller.audit(
+                                "create",
+                                "customer",
+                                id,
+                                Some(institution),
+                                serde_json::json!({"via": "import"}),
+                            ),
+                        )?;
+                    }
+                    Plan::Update(id, version, u) => {
+                        apply_update(c, &caller, id, version, &u)?;
+                    }
+                }
+            }
+            if report.created + report.updated > 0 {
+                audit::record(
+                    c,
+                    caller.audit(
+                        "import",
+                        "customer_import",
+                        institution,
+                        Some(institution),
+                        serde_json::json!({
+                            "format": format.extension(), "mode": mode,
+                            "total_rows": report.total_rows, "created": report.created,
+                            "updated": report.updated, "skipped": report.skipped,
+                            "errors": report.errors.len(),
+                        }),
+                    ),
+                )?;
+            }
+            Ok(report)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// `csv` (default, UTF-8 with BOM) or `xlsx`.
+    #[param(inline)]
+    format: Option<ExportFormat>,
+}
+
+/// Splits `format` off an export query; the rest is the list query (and, decoded, the
+/// filters recorded in the audit entry).
+fn export_query(raw: &str) -> Result<(ExportFormat, String, BTreeMap<String, String>), ApiError> {
+    let format = web::Query::<ExportQuery>::from_query(raw)
+        .map_err(|_| ApiError::field("format", "unknown_value", "csv or xlsx"))?
+        .into_inner()
+        .format
+        .unwrap_or_default();
+    let rest = raw
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("format="))
+        .collect::<Vec<_>>()
+        .join("&");
+    let filters = web::Query::<BTreeMap<String, String>>::from_query(&rest)
+        .map(web::Query::into_inner)
+        .unwrap_or_default();
+    Ok((format, rest, filters))
+}
+
+/// Every customer matching the filters, full records, at most [`MAX_EXPORT_ROWS`].
+fn export_rows(
+    c: &mut DbConn,
+    scope: &Scope,
+    filter: &store::Filter,
+    sort: store::Sort,
+    desc: bool,
+) -> Result<Vec<Customer>, ApiError> {
+    let (_, total) = store::list(
+        c,
+        scope,
+        filter,
+        sort,
+        desc,
+        ListWindow {
+            limit: 1,
+            offset: 0,
+        },
+    )?;
+    if total > MAX_EXPORT_ROWS {
+        return Err(ApiError::field(
+            "filters",
+            "too_many_rows",
+            "more than 100,000 customers match; narrow the filters",
+        ));
+    }
+    let mut out = Vec::with_capacity(total as usize);
+    let mut offset = 0;
+    loop {
+        let window = ListWindow {
+            limit: EXPORT_PAGE,
+            offset,
+        };
+        let (items, _) = store::list(c, scope, filter, sort, desc, window)?;
+        let n = items.len() as i64;
+        for s in items {
+            out.push(store::get(c, scope, s.id)?);
+        }
+        offset += EXPORT_PAGE;
+        if n < EXPORT_PAGE || out.len() as i64 >= MAX_EXPORT_ROWS {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+fn write_csv(customers: &[Customer]) -> Result<Vec<u8>, ApiError> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        let fail = |e: csv::Error| {
+            log::error!("csv export: {e}");
+            ApiError::Internal
+        };
+        w.write_record(export_header()).map_err(fail)?;
+        for c in customers {
+            w.write_record(export_row(c)).map_err(fail)?;
+        }
+        w.flush().map_err(|e| {
+            log::error!("csv export: {e}");
+            ApiError::Internal
+        })?;
+    }
+    Ok(out)
+}
+
+fn write_xlsx(customers: &[Customer]) -> Result<Vec<u8>, ApiError> {
+    let fail = |e: rust_xlsxwriter::XlsxError| {
+        log::error!("xlsx export: {e}");
+        ApiError::Internal
+    };
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("客户").map_err(fail)?;
+    for (col, text) in export_header().iter().enumerate() {
+        sheet.write_string(0, col as u16, text).map_err(fail)?;
+    }
+    for (i, c) in customers.iter().enumerate() {
+        for (col, text) in export_row(c).iter().enumerate() {
+            if !text.is_empty() {
+                sheet
+                    .write_string(i as u32 + 1, col as u16, text)
+                    .map_err(fail)?;
+            }
+        }
+    }
+    book.save_to_buffer().map_err(fail)
+}
+
+/// Export the customers the filters of `GET /customers` select (CUS-13), every field of the
+/// import columns, at most 100,000 rows, as CSV (UTF-8 with BOM) or XLSX. Phones and ID numbers
+/// are masked without `pii.read` (X-6). Audited with the count, filters and format (X-5).
+/// `limit` and `offset` are ignored. With `pii.read` the file imports back unchanged.
+#[utoipa::path(tag = "customers", security(("bearer" = [])), params(ExportQuery, ListQuery), responses(
+    (status = 200, description = "the file, as an attachment `customers-YYYYMMDD.csv|xlsx`",
+        headers(("Content-Disposition" = String, description = "attachment; filename=\"customers-20261125.csv\"")),
+        content(
+            (String = "text/csv"),
+            (Workbook = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
+    (status = 400, description = "malformed query", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks customer.export", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid filter or format, or more than 100,000 rows", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/customers/export")]
+pub async fn export(
+    auth: Authz<perm::CustomerExport>,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let caller = auth.caller;
+    let (format, rest, filters) = export_query(req.query_string())?;
+    let list_query =
+        web::Query::<ListQuery>::from_query(&rest).map_err(|e| ApiError::BadRequest {
+            code: "invalid_query",
+            detail: e.to_string(),
+        })?;
+    let (filter, sort, desc, _) = list_params(list_query.into_inner())?;
+    let scope = caller.scope();
+    let institution = filter.institution_id.or(match &scope {
+        Scope::Institutions(ids) if ids.len() == 1 => Some(ids[0]),
+        _ => None,
+    });
+    let reader = scope.clone();
+    let customers = state
+        .db(move |c| export_rows(c, &reader, &filter, sort, desc))
+        .await?;
+    let unmasked = caller.can(Permission::PiiRead);
+    let customers: Vec<Customer> = if unmasked {
+        customers
+    } else {
+        customers.into_iter().map(Customer::masked).collect()
+    };
+    let count = customers.len();
+    let file = web::block(move || match format {
+        ExportFormat::Csv => write_csv(&customers),
+        ExportFormat::Xlsx => write_xlsx(&customers),
+    })
+    .await??;
+    state
+        .write(move |c| {
+            let mut entry = caller.audit(
+                "export",
+                "customer",
+                "",
+                institution,
+                serde_json::json!({
+                    "count": count, "format": format.extension(), "filters": filters,
+                    "masked": !unmasked,
+                }),
+            );
+            entry.entity_id = None;
+            audit::record(c, entry)?;
+            Ok(())
+        })
+        .await?;
+    let name = format!(
+        "customers-{}.{}",
+        store::today().format("%Y%m%d"),
+        format.extension()
+    );
+    let content_type = match format {
+        ExportFormat::Csv => format!("{CSV_CONTENT_TYPE}; charset=utf-8"),
+        ExportFormat::Xlsx => XLSX_CONTENT_TYPE.to_string(),
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(file))
+}

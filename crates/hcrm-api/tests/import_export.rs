@@ -1,0 +1,530 @@
+//! CUS-13: import of customers from CSV (UTF-8 with BOM) and XLSX with a per-row report,
+//! all-or-nothing or valid rows, idempotent on the external id; export masked, audited
+//! and scoped (X-6b), and re-importable.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{Srv, each_backend};
+use serde_json::{Value, json};
+
+const CSV: &str = "text/csv";
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+struct Raw {
+    status: u16,
+    content_type: String,
+    disposition: String,
+    body: Vec<u8>,
+}
+
+impl Raw {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+
+    #[track_caller]
+    fn report(&self) -> Value {
+        assert_eq!(
+            self.status,
+            200,
+            "body: {}",
+            String::from_utf8_lossy(&self.body)
+        );
+        self.json()
+    }
+
+    #[track_caller]
+    fn problem(&self, status: u16, code: &str) -> Value {
+        let body = self.json();
+        assert_eq!(self.status, status, "body: {body}");
+        assert_eq!(
+            self.content_type, "application/problem+json",
+            "body: {body}"
+        );
+        assert_eq!(body["type"], format!("/problems/{code}"), "body: {body}");
+        body
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+fn send(srv: &Srv, method: &str, path: &str, token: &str, body: Option<(&str, Vec<u8>)>) -> Raw {
+    let url = format!("{}{}", srv.base, path);
+    let req = ureq::http::Request::builder()
+        .method(method)
+        .uri(&url)
+        .header("Authorization", format!("Bearer {token}"));
+    let result = match body {
+        Some((ct, bytes)) => agent().run(req.header("Content-Type", ct).body(bytes).unwrap()),
+        None => agent().run(req.body(()).unwrap()),
+    };
+    let mut res = result.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+    let header = |name: &str| {
+        res.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (content_type, disposition) = (header("content-type"), header("content-disposition"));
+    let body = res
+        .body_mut()
+        .with_config()
+        .limit(50 * 1024 * 1024)
+        .read_to_vec()
+        .unwrap();
+    Raw {
+        status: res.status().as_u16(),
+        content_type,
+        disposition,
+        body,
+    }
+}
+
+fn import(srv: &Srv, token: &str, query: &str, ct: &str, file: Vec<u8>) -> Raw {
+    send(
+        srv,
+        "POST",
+        &format!("/api/v1/customers/import{query}"),
+        token,
+        Some((ct, file)),
+    )
+}
+
+fn export(srv: &Srv, token: &str, query: &str) -> Raw {
+    send(
+        srv,
+        "GET",
+        &format!("/api/v1/customers/export{query}"),
+        token,
+        None,
+    )
+}
+
+fn csv(lines: &[&str]) -> Vec<u8> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    out.extend(lines.join("\r\n").into_bytes());
+    out
+}
+
+/// (row, field, code) of every report entry.
+fn problems(report: &Value) -> Vec<(u64, String, String)> {
+    report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["row"].as_u64().unwrap(),
+                e["field"].as_str().unwrap().to_string(),
+                e["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn p(row: u64, field: &str, code: &str) -> (u64, String, String) {
+    (row, field.to_string(), code.to_string())
+}
+
+fn counts(r: &Value) -> (u64, u64, u64, u64) {
+    (
+        r["total_rows"].as_u64().unwrap(),
+        r["created"].as_u64().unwrap(),
+        r["updated"].as_u64().unwrap(),
+        r["skipped"].as_u64().unwrap(),
+    )
+}
+
+fn customers(srv: &Srv, token: &str, query: &str) -> Value {
+    srv.get(&format!("/api/v1/customers?limit=200{query}"), token)
+        .ok(200)
+        .clone()
+}
+
+/// The full record of the customer the external id names.
+fn by_external(srv: &Srv, token: &str, external_id: &str) -> Value {
+    let list = customers(srv, token, &format!("&q={external_id}"));
+    assert_eq!(list["total"], 1, "{list}");
+    let id = list["items"][0]["id"].as_str().unwrap();
+    srv.get(&format!("/api/v1/customers/{id}"), token)
+        .ok(200)
+        .clone()
+}
+
+const HEADER: &str = "姓名,类型,性别,出生日期,证件号码,手机,标签,类别,外部编号,省,市,客户阶段";
+
+fn mixed_file() -> Vec<u8> {
+    csv(&[
+        HEADER,
+        // 2: valid; the ID number agrees with the birth date and gender.
+        "王芳,散客,女,1949-12-31,11010519491231002X,13812345678,高血压;VIP,门诊患者,P001,北京市,北京市,潜在",
+        // 3: the ID number's check digit is wrong.
+        "李四,individual,female,,110105194912310021,13900000001,,,P002,,,",
+        // 4: not a mobile number.
+        "张三,散客,,,,12345678901,,,P003,,,",
+        // 5: unknown gender.
+        "赵六,散客,公,,,13700000002,,,P004,,,",
+        // 6: no name.
+        ",散客,,,,13600000003,,,P005,,,",
+        // 7: valid organization (codes instead of labels).
+        "某某科技有限公司,organization,,,,13512345678,,partner,P006,上海市,上海市,current",
+    ])
+}
+
+#[test]
+fn csv_import_reports_rows_and_is_all_or_nothing_or_valid_rows_and_idempotent() {
+    each_backend(|srv| {
+        let admin = srv.admin();
+        let inst = srv.institution(&admin, "BJ01", true);
+        srv.user(&admin, "sup.a", &["supervisor"], &inst);
+        let sup = srv.login("sup.a", "Passw0rd-x");
+
+        // All or nothing (the default): the report names every bad row; nothing is written.
+        let r = import(srv, &sup, "", CSV, mixed_file()).report();
+        let expected = vec![
+            p(3, "id_number", "id_checksum"),
+            p(4, "phones", "mobile"),
+            p(5, "gender", "unknown_value"),
+            p(6, "name", "required"),
+        ];
+        assert_eq!(problems(&r), expected, "{r}");
+        assert_eq!(counts(&r), (6, 0, 0, 6));
+        assert_eq!(r["mode"], "all_or_nothing");
+        assert_eq!(r["dry_run"], false);
+        assert_eq!(customers(srv, &sup, "")["total"], 0);
+
+        // A dry run of valid rows says what would happen and writes nothing.
+        let r = import(
+            srv,
+            &sup,
+            "?mode=valid_rows&dry_run=true",
+            CSV,
+            mixed_file(),
+        )
+        .report();
+        assert_eq!(problems(&r), expected);
+        assert_eq!(counts(&r), (6, 2, 0, 4));
+        assert_eq!(r["dry_run"], true);
+        assert_eq!(customers(srv, &sup, "")["total"], 0);
+
+        // Valid rows: the two valid ones are written, with every column.
+        let r = import(srv, &sup, "?mode=valid_rows", CSV, mixed_file()).report();
+        assert_eq!(problems(&r), expected);
+        assert_eq!(counts(&r), (6, 2, 0, 4));
+        assert_eq!(customers(srv, &sup, "")["total"], 2);
+        let wang = by_external(srv, &sup, "P001");
+        assert_eq!(wang["name"], "王芳");
+        assert_eq!(wang["kind"], "individual");
+        assert_eq!(wang["gender"], "female");
+        assert_eq!(wang["birth_date"], "1949-12-31");
+        assert_eq!(wang["id_number"], "11010519491231002X");
+        assert_eq!(wang["phones"], json!(["13812345678"]));
+        assert_eq!(wang["tags"], json!(["VIP", "高血压"]));
+        assert_eq!(wang["categories"], json!(["outpatient"]));
+        assert_eq!(wang["address"]["province"], "北京市");
+        assert_eq!(wang["lifecycle_stage"], "potential");
+        assert_eq!(wang["form_of_address_custom"], false);
+        assert!(wang["form_of_address"].as_str().unwrap().starts_with('王'));
+        assert_eq!(
+            wang["external_ids"],
+            json!([{"system": "his", "external_id": "P001"}])
+        );
+        let org = by_external(srv, &sup, "P006");
+        assert_eq!(org["kind"], "organization");
+        assert_eq!(org["lifecycle_stage"], "current");
+
+        // The same file again updates, never duplicates (idempotent on the external id).
+        let r = import(srv, &sup, "?mode=valid_rows", CSV, mixed_file()).report();
+        assert_eq!(counts(&r), (6, 0, 2, 4));
+        assert_eq!(customers(srv, &sup, "")["total"], 2);
+        assert_eq!(by_external(srv, &sup, "P001")["id"], wang["id"]);
+
+        // An update changes the file's columns (an empty cell clears) and checks the stage
+        // transition like PATCH does.
+        let file = csv(&[
+            "外部编号,姓名,标签,省,客户阶段",
+            "P001,王芳,糖尿病,,现实",
+            "P006,某某科技有限公司,,,potential",
+        ]);
+        let r = import(srv, &sup, "?mode=valid_rows", CSV, file).report();
+        assert_eq!(
+            problems(&r),
+            vec![p(3, "lifecycle_stage", "stage_transition")]
+        );
+        assert_eq!(counts(&r), (2, 0, 1, 1));
+        let after = by_external(srv, &sup, "P001");
+        assert_eq!(after["tags"], json!(["糖尿病"]));
+        assert_eq!(after["address"]["province"], Value::Null);
+        assert_eq!(after["address"]["city"], "北京市");
+        assert_eq!(after["phones"], json!(["13812345678"]));
+        assert_eq!(after["lifecycle_stage"], "current");
+        assert_eq!(after["external_ids"], wang["external_ids"]);
+        assert_eq!(by_external(srv, &sup, "P006")["lifecycle_stage"], "current");
+
+        // Without an external id, a known phone or ID number is a possible duplicate, and so is
+        // one repeated within the file; nothing of an all-or-nothing file is written.
+        let file = csv(&[
+            "name,phones,id_number",
+            "王芳,13812345678,",
+            "王小芳,,11010519491231002x",
+            "刘一,13311112222,",
+            "刘二,13311112222,",
+        ]);
+        let r = import(srv, &sup, "", CSV, file).report();
+        assert_eq!(
+            problems(&r),
+            vec![
+                p(2, "phones", "possible_duplicate"),
+                p(3, "id_number", "possible_duplicate"),
+                p(5, "phones", "possible_duplicate"),
+            ]
+        );
+        assert_eq!(counts(&r), (4, 0, 0, 4));
+        assert_eq!(customers(srv, &sup, "")["total"], 2);
+
+        // A bad header is reported on row 1 and nothing is read.
+        let r = import(
+            srv,
+            &sup,
+            "?mode=valid_rows",
+            CSV,
+            csv(&["姓名,血型", "王五,A"]),
+        )
+        .report();
+        assert_eq!(problems(&r), vec![p(1, "血型", "unknown_column")]);
+        assert_eq!(counts(&r), (1, 0, 0, 1));
+
+        // Audited: one entry for the import with its counts, one per customer.
+        let log = srv
+            .get("/api/v1/audit-events?action=import&limit=200", &admin)
+            .ok(200)
+            .clone();
+        let entries = log["items"].as_array().unwrap();
+        assert_eq!(entries.len(), 3, "{log}");
+        assert!(entries.iter().any(|e| e["changes"]["created"] == 2
+            && e["changes"]["skipped"] == 4
+            && e["changes"]["mode"] == "valid_rows"));
+        let created = srv
+            .get(
+                &format!(
+                    "/api/v1/audit-events?action=create&entity_type=customer&entity_id={}",
+                    wang["id"].as_str().unwrap()
+                ),
+                &admin,
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(created["total"], 1);
+    });
+}
+
+fn xlsx(rows: &[Vec<&str>], numeric_phone: Option<(u32, u16, f64)>) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            if !text.is_empty() {
+                sheet.write_string(r as u32, c as u16, *text).unwrap();
+            }
+        }
+    }
+    if let Some((r, c, n)) = numeric_phone {
+        sheet.write_number(r, c, n).unwrap();
+    }
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn xlsx_import_and_bad_uploads_and_permissions() {
+    each_backend(|srv| {
+        let admin = srv.admin();
+        let inst = srv.institution(&admin, "BJ01", true);
+        srv.user(&admin, "sup.a", &["supervisor"], &inst);
+        srv.user(&admin, "agent.a", &["agent"], &inst);
+        let sup = srv.login("sup.a", "Passw0rd-x");
+        let agent = srv.login("agent.a", "Passw0rd-x");
+
+        // The phone of row 3 is a number cell, as Excel stores typed digits.
+        let book = xlsx(
+            &[
+                vec!["姓名", "性别", "手机", "外部编号", "出生日期"],
+                vec!["陈静", "女", "13812345678", "X1", "1990-05-04"],
+                vec!["周强", "男", "", "X2", ""],
+                vec!["吴敏", "不详", "", "X3", ""],
+            ],
+            Some((2, 2, 13987654321.0)),
+        );
+        let r = import(srv, &sup, "?mode=valid_rows", XLSX, book.clone()).report();
+        assert_eq!(problems(&r), vec![p(4, "gender", "unknown_value")]);
+        assert_eq!(counts(&r), (3, 2, 0, 1));
+        let zhou = by_external(srv, &sup, "X2");
+        assert_eq!(zhou["phones"], json!(["13987654321"]));
+        assert_eq!(by_external(srv, &sup, "X1")["birth_date"], "1990-05-04");
+        let r = import(srv, &sup, "?mode=valid_rows", XLSX, book).report();
+        assert_eq!(counts(&r), (3, 0, 2, 1));
+        assert_eq!(customers(srv, &sup, "")["total"], 2);
+
+        // Wrong type 415, too large 413, unreadable 422; nothing changes.
+        import(srv, &sup, "", "text/plain", b"name\nx".to_vec())
+            .problem(415, "unsupported_media_type");
+        import(srv, &sup, "", "application/json", b"{}".to_vec())
+            .problem(415, "unsupported_media_type");
+        let mut huge = "姓名\n".as_bytes().to_vec();
+        huge.resize(10 * 1024 * 1024 + 1, b'a');
+        import(srv, &sup, "", CSV, huge).problem(413, "payload_too_large");
+        let body = import(srv, &sup, "", XLSX, b"not a zip".to_vec()).problem(422, "validation");
+        assert_eq!(body["errors"][0]["field"], "file");
+        let body =
+            import(srv, &sup, "", CSV, b"\xff\xfe\x00name".to_vec()).problem(422, "validation");
+        assert_eq!(body["errors"][0]["code"], "encoding");
+        import(srv, &sup, "", CSV, Vec::new()).problem(422, "validation");
+        import(srv, &sup, "?mode=some", CSV, csv(&["姓名", "王五"])).problem(400, "invalid_query");
+        assert_eq!(customers(srv, &sup, "")["total"], 2);
+
+        // Agents may neither import nor export; the admin has no customer.import either.
+        import(srv, &agent, "", CSV, csv(&["姓名", "王五"])).problem(403, "forbidden");
+        export(srv, &agent, "").problem(403, "forbidden");
+        import(srv, &admin, "", CSV, csv(&["姓名", "王五"])).problem(403, "forbidden");
+        assert_eq!(customers(srv, &sup, "")["total"], 2);
+    });
+}
+
+#[test]
+fn export_is_scoped_audited_unmasked_for_pii_readers_and_reimports() {
+    each_backend(|srv| {
+        let admin = srv.admin();
+        let a = srv.institution(&admin, "BJ01", true);
+        let b = srv.institution(&admin, "SH01", false);
+        srv.user(&admin, "sup.a", &["supervisor"], &a);
+        srv.user(&admin, "sup.b", &["supervisor"], &b);
+        let sup_a = srv.login("sup.a", "Passw0rd-x");
+        let sup_b = srv.login("sup.b", "Passw0rd-x");
+        let file_a = csv(&[
+            "姓名,性别,出生日期,证件号码,手机,标签,类别,外部编号,来源渠道,邮箱,备注",
+            "王芳,女,1949-12-31,11010519491231002X,13812345678;13987654321,高血压;VIP,门诊患者;体检客户,A1,介绍,wf@example.com,\"备注, 带逗号\"",
+            "李雷,男,,,13711112222,,,A2,,,",
+        ]);
+        let r = import(srv, &sup_a, "", CSV, file_a).report();
+        assert_eq!(counts(&r), (2, 2, 0, 0), "{r}");
+        let r = import(
+            srv,
+            &sup_b,
+            "",
+            CSV,
+            csv(&["姓名,手机,外部编号", "韩梅梅,13611112222,B1"]),
+        )
+        .report();
+        assert_eq!(counts(&r), (1, 1, 0, 0), "{r}");
+
+        // Import into another institution's: refused, nothing written there.
+        let q = format!("?institution_id={}", b["id"].as_str().unwrap());
+        let body = import(srv, &sup_a, &q, CSV, csv(&["姓名", "王五"])).problem(422, "validation");
+        assert_eq!(body["errors"][0]["field"], "institution_id");
+        assert_eq!(customers(srv, &sup_b, "")["total"], 1);
+
+        // CSV export: BOM, attachment name, A's customers only, unmasked for pii.read.
+        let res = export(srv, &sup_a, "");
+        assert_eq!(res.status, 200);
+        assert!(
+            res.content_type.starts_with("text/csv"),
+            "{}",
+            res.content_type
+        );
+        assert!(res.body.starts_with(b"\xEF\xBB\xBF"));
+        let day = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y%m%d");
+        assert_eq!(
+            res.disposition,
+            format!("attachment; filename=\"customers-{day}.csv\"")
+        );
+        let text = String::from_utf8(res.body.clone()).unwrap();
+        let lines: Vec<&str> = text.trim_end().lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(
+            lines[0]
+                .trim_start_matches('\u{feff}')
+                .starts_with("姓名,类型,性别")
+        );
+        assert!(text.contains("王芳") && text.contains("李雷"));
+        assert!(text.contains("13812345678;13987654321"));
+        assert!(text.contains("11010519491231002X"));
+        assert!(!text.contains("韩梅梅") && !text.contains("13611112222"));
+        // Filters of the list apply; another institution's id selects nothing.
+        let res = export(srv, &sup_a, "?q=A2");
+        let text = String::from_utf8(res.body).unwrap();
+        assert!(text.contains("李雷") && !text.contains("王芳"));
+        let res = export(srv, &sup_a, &q);
+        assert_eq!(
+            String::from_utf8(res.body)
+                .unwrap()
+                .trim_end()
+                .lines()
+                .count(),
+            1
+        );
+        export(srv, &sup_a, "?format=pdf").problem(422, "validation");
+        export(srv, &sup_a, "?colour=red").problem(400, "invalid_query");
+
+        // The export re-imports as it is: every row updates its customer, nothing is new.
+        let before = by_external(srv, &sup_a, "A1");
+        let full = export(srv, &sup_a, "?format=csv").body;
+        let r = import(srv, &sup_a, "?mode=valid_rows", CSV, full).report();
+        assert_eq!(problems(&r), vec![]);
+        assert_eq!(counts(&r), (2, 0, 2, 0));
+        let after = by_external(srv, &sup_a, "A1");
+        for field in [
+            "name",
+            "gender",
+            "birth_date",
+            "id_number",
+            "phones",
+            "tags",
+            "categories",
+            "source_channel",
+            "email",
+            "notes",
+            "external_ids",
+            "lifecycle_stage",
+            "address",
+        ] {
+            assert_eq!(before[field], after[field], "{field}");
+        }
+        assert_eq!(after["notes"], "备注, 带逗号");
+
+        // XLSX export: a workbook with the same rows, re-importable.
+        let res = export(srv, &sup_a, "?format=xlsx");
+        assert_eq!(res.status, 200);
+        assert_eq!(res.content_type, XLSX);
+        assert_eq!(
+            res.disposition,
+            format!("attachment; filename=\"customers-{day}.xlsx\"")
+        );
+        assert!(res.body.starts_with(b"PK"));
+        let r = import(srv, &sup_a, "?mode=valid_rows", XLSX, res.body).report();
+        assert_eq!(problems(&r), vec![]);
+        assert_eq!(counts(&r), (2, 0, 2, 0));
+        assert_eq!(customers(srv, &sup_a, "")["total"], 2);
+        assert_eq!(by_external(srv, &sup_a, "A1")["phones"], before["phones"]);
+
+        // Audited with count, format and filters.
+        let log = srv
+            .get("/api/v1/audit-events?action=export&limit=200", &admin)
+            .ok(200)
+            .clone();
+        let entries = log["items"].as_array().unwrap();
+        assert_eq!(entries.len(), 5, "{log}");
+        assert!(entries.iter().any(|e| e["changes"]["count"] == 1
+            && e["changes"]["filters"]["q"] == "A2"
+            && e["changes"]["format"] == "csv"
+            && e["changes"]["masked"] == false
+            && e["actor_username"] == "sup.a"));
+        assert!(entries.iter().any(|e| e["changes"]["format"] == "xlsx"));
+    });
+}
