@@ -10,7 +10,6 @@ mod support;
 use support::browser::{Browser, web_dist};
 use support::{ADMIN_PASSWORD, Server, TempDir};
 
-
 #[test]
 fn admin_creates_a_user_who_then_sees_a_different_menu() {
     let dist = web_dist();

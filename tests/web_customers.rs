@@ -19,7 +19,12 @@ fn agent_searches_opens_records_a_contact_and_sees_the_reminder() {
 
     // Set up through the API: an institution, an agent, a customer.
     let admin = server.login("admin", ADMIN_PASSWORD);
-    let (_, inst) = server.json("POST", "/api/v1/institutions", Some(&admin), Some(json!({"code": "BJ01", "name": "北京和睦家医院", "city": "北京", "local": true})));
+    let (_, inst) = server.json(
+        "POST",
+        "/api/v1/institutions",
+        Some(&admin),
+        Some(json!({"code": "BJ01", "name": "北京和睦家医院", "city": "北京", "local": true})),
+    );
     let (status, _) = server.json("POST", "/api/v1/users", Some(&admin), Some(json!({"username": "wang.fang", "display_name": "王芳", "password": "Agent2026x", "roles": ["agent"], "institution_ids": [inst["id"]]})));
     assert_eq!(status, 201);
     let agent = server.login("wang.fang", "Agent2026x");
@@ -36,10 +41,14 @@ fn agent_searches_opens_records_a_contact_and_sees_the_reminder() {
 
     // The home search box: the last four digits of the phone find him as you type.
     b.type_into("#customer-search", "5678");
-    b.find(&format!("#customer-results [data-customer-id='{customer_id}']"));
+    b.find(&format!(
+        "#customer-results [data-customer-id='{customer_id}']"
+    ));
     b.wait_text("138****5678");
     b.shot("customer-search");
-    b.click(&format!("#customer-results [data-customer-id='{customer_id}']"));
+    b.click(&format!(
+        "#customer-results [data-customer-id='{customer_id}']"
+    ));
 
     // The 360 page shows the profile with the derived form of address.
     b.wait_text("张大爷");

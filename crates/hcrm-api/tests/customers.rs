@@ -43,46 +43,92 @@ fn create(srv: &Srv, token: &str, body: Value) -> Value {
 }
 
 fn ids(page: &Value) -> Vec<String> {
-    page["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()).collect()
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 fn search(srv: &Srv, token: &str, query: &str) -> Value {
-    srv.get(&format!("/api/v1/customers?{query}"), token).ok(200).clone()
+    srv.get(&format!("/api/v1/customers?{query}"), token)
+        .ok(200)
+        .clone()
 }
 
 #[test]
 fn one_search_box_finds_by_name_phone_ids_and_pinyin() {
     each_backend(|srv| {
         let w = world(srv);
-        let zhang = create(srv, &w.agent_a, json!({
-            "kind": "individual", "name": "张三丰", "gender": "male", "phones": ["13812345678"],
-            "id_number": "11010519491231002X", "card_number": "MZ0001",
-            "external_ids": [{"system": "his", "external_id": "P0001"}], "tags": ["高血压"],
-            "categories": ["outpatient"], "source_channel": "referral", "birth_date": "1949-12-31",
-            "gender": "female"
-        }));
-        let li = create(srv, &w.agent_a, json!({"kind": "individual", "name": "李四", "phones": ["13900005678"]}));
-        create(srv, &w.agent_b, json!({"kind": "individual", "name": "张三", "phones": ["13812340000"]}));
+        let zhang = create(
+            srv,
+            &w.agent_a,
+            json!({
+                "kind": "individual", "name": "张三丰", "gender": "male", "phones": ["13812345678"],
+                "id_number": "11010519491231002X", "card_number": "MZ0001",
+                "external_ids": [{"system": "his", "external_id": "P0001"}], "tags": ["高血压"],
+                "categories": ["outpatient"], "source_channel": "referral", "birth_date": "1949-12-31",
+                "gender": "female"
+            }),
+        );
+        let li = create(
+            srv,
+            &w.agent_a,
+            json!({"kind": "individual", "name": "李四", "phones": ["13900005678"]}),
+        );
+        create(
+            srv,
+            &w.agent_b,
+            json!({"kind": "individual", "name": "张三", "phones": ["13812340000"]}),
+        );
         let z = zhang["id"].as_str().unwrap();
-        for q in ["张三", "三丰", "13812345678", "5678", "11010519491231002x", "MZ0001", "P0001", "zsf", "zs", "zhangsan", "ZhangSanFeng"] {
+        for q in [
+            "张三",
+            "三丰",
+            "13812345678",
+            "5678",
+            "11010519491231002x",
+            "MZ0001",
+            "P0001",
+            "zsf",
+            "zs",
+            "zhangsan",
+            "ZhangSanFeng",
+        ] {
             let found = ids(&search(srv, &w.agent_a, &format!("q={q}")));
-            assert!(found.contains(&z.to_string()), "{q} should find 张三丰: {found:?}");
+            assert!(
+                found.contains(&z.to_string()),
+                "{q} should find 张三丰: {found:?}"
+            );
         }
         // Last four digits find both customers of A with …5678, not B's.
         let by_last4 = search(srv, &w.agent_a, "q=5678");
         assert_eq!(by_last4["total"], 2);
         assert!(ids(&by_last4).contains(&li["id"].as_str().unwrap().to_string()));
-        assert_eq!(search(srv, &w.agent_a, "q=zs")["total"], 1, "B's 张三 is not A's");
+        assert_eq!(
+            search(srv, &w.agent_a, "q=zs")["total"],
+            1,
+            "B's 张三 is not A's"
+        );
         assert_eq!(search(srv, &w.agent_a, "q=王")["total"], 0);
         // Filters.
         assert_eq!(search(srv, &w.agent_a, "tag=高血压")["total"], 1);
         assert_eq!(search(srv, &w.agent_a, "category=outpatient")["total"], 1);
-        assert_eq!(search(srv, &w.agent_a, "source_channel=referral")["total"], 1);
+        assert_eq!(
+            search(srv, &w.agent_a, "source_channel=referral")["total"],
+            1
+        );
         assert_eq!(search(srv, &w.agent_a, "birth_month=12")["total"], 1);
-        assert_eq!(search(srv, &w.agent_a, "lifecycle_stage=potential")["total"], 2);
+        assert_eq!(
+            search(srv, &w.agent_a, "lifecycle_stage=potential")["total"],
+            2
+        );
         assert_eq!(search(srv, &w.agent_a, "kind=organization")["total"], 0);
-        srv.get("/api/v1/customers?birth_month=13", &w.agent_a).problem(422, "validation");
-        srv.get("/api/v1/customers?kind=alien", &w.agent_a).problem(400, "invalid_query");
+        srv.get("/api/v1/customers?birth_month=13", &w.agent_a)
+            .problem(422, "validation");
+        srv.get("/api/v1/customers?kind=alien", &w.agent_a)
+            .problem(400, "invalid_query");
         // Pinyin order: 李 (li) before 张 (zhang).
         let sorted = search(srv, &w.agent_a, "sort=name");
         assert_eq!(sorted["items"][0]["name"], "李四");
@@ -106,17 +152,53 @@ fn validation_reports_each_field_and_changes_nothing() {
         assert_eq!(r.field_errors(), ["birth_date"]);
         let r = srv.post("/api/v1/customers", &w.agent_a, json!({"kind": "individual", "name": "王五", "id_number": "11010519491231002X", "gender": "male"}));
         assert_eq!(r.field_errors(), ["gender"]);
-        let r = srv.post("/api/v1/customers", &w.agent_a, json!({"kind": "organization", "name": "某科技有限公司", "uscc": "91350100M000100Y44"}));
+        let r = srv.post(
+            "/api/v1/customers",
+            &w.agent_a,
+            json!({"kind": "organization", "name": "某科技有限公司", "uscc": "91350100M000100Y44"}),
+        );
         assert_eq!(r.field_errors(), ["uscc"]);
-        srv.post("/api/v1/customers", &w.agent_a, json!({"kind": "organization", "name": "某科技有限公司", "uscc": "91350100M000100Y43"})).ok(201);
-        srv.post("/api/v1/customers", &w.agent_a, json!({"kind": "person", "name": "王五"})).problem(422, "invalid_body");
-        srv.post("/api/v1/customers", &w.agent_a, json!({"kind": "individual", "name": "王".repeat(101)})).problem(422, "validation");
+        srv.post(
+            "/api/v1/customers",
+            &w.agent_a,
+            json!({"kind": "organization", "name": "某科技有限公司", "uscc": "91350100M000100Y43"}),
+        )
+        .ok(201);
+        srv.post(
+            "/api/v1/customers",
+            &w.agent_a,
+            json!({"kind": "person", "name": "王五"}),
+        )
+        .problem(422, "invalid_body");
+        srv.post(
+            "/api/v1/customers",
+            &w.agent_a,
+            json!({"kind": "individual", "name": "王".repeat(101)}),
+        )
+        .problem(422, "validation");
         // A group-wide caller must say which institution; an institution outside scope is refused.
-        srv.post("/api/v1/customers", &w.agent_a, json!({"kind": "individual", "name": "王五", "institution_id": w.inst_b["id"]})).problem(422, "validation");
+        srv.post(
+            "/api/v1/customers",
+            &w.agent_a,
+            json!({"kind": "individual", "name": "王五", "institution_id": w.inst_b["id"]}),
+        )
+        .problem(422, "validation");
         assert_eq!(search(srv, &w.agent_a, "")["total"], 1);
-        assert_eq!(search(srv, &w.agent_a, &format!("institution_id={}", w.inst_a["id"].as_str().unwrap()))["total"], 1);
+        assert_eq!(
+            search(
+                srv,
+                &w.agent_a,
+                &format!("institution_id={}", w.inst_a["id"].as_str().unwrap())
+            )["total"],
+            1
+        );
         // Admin has no customer.write, integration has.
-        srv.post("/api/v1/customers", &w.admin, json!({"kind": "individual", "name": "王五"})).problem(403, "forbidden");
+        srv.post(
+            "/api/v1/customers",
+            &w.admin,
+            json!({"kind": "individual", "name": "王五"}),
+        )
+        .problem(403, "forbidden");
     });
 }
 
@@ -125,10 +207,22 @@ fn form_of_address_is_derived_unless_given() {
     each_backend(|srv| {
         let w = world(srv);
         let cases = [
-            (json!({"name": "王建国", "gender": "male", "birth_date": "1960-03-01"}), "王大爷"),
-            (json!({"name": "张丽", "gender": "female", "birth_date": "1990-05-01"}), "张女士"),
-            (json!({"name": "李明", "gender": "male", "birth_date": "1980-05-01", "occupation": "中学教师"}), "李老师"),
-            (json!({"name": "欧阳娜娜", "gender": "female", "birth_date": "1995-01-01"}), "欧阳女士"),
+            (
+                json!({"name": "王建国", "gender": "male", "birth_date": "1960-03-01"}),
+                "王大爷",
+            ),
+            (
+                json!({"name": "张丽", "gender": "female", "birth_date": "1990-05-01"}),
+                "张女士",
+            ),
+            (
+                json!({"name": "李明", "gender": "male", "birth_date": "1980-05-01", "occupation": "中学教师"}),
+                "李老师",
+            ),
+            (
+                json!({"name": "欧阳娜娜", "gender": "female", "birth_date": "1995-01-01"}),
+                "欧阳女士",
+            ),
             (json!({"name": "赵敏", "form_of_address": "赵总"}), "赵总"),
         ];
         for (body, expected) in cases {
@@ -137,15 +231,56 @@ fn form_of_address_is_derived_unless_given() {
             let c = create(srv, &w.agent_a, body);
             assert_eq!(c["form_of_address"], expected);
         }
+        // An organization is addressed by its name, not as a person with a surname.
+        let org = create(
+            srv,
+            &w.agent_a,
+            json!({"kind": "organization", "name": "北京星辰科技有限公司"}),
+        );
+        assert_eq!(org["form_of_address"], "北京星辰科技有限公司");
         // Never the full name; re-derived when the profile changes, kept when set by hand.
-        let c = create(srv, &w.agent_a, json!({"kind": "individual", "name": "孙红", "gender": "female"}));
+        let c = create(
+            srv,
+            &w.agent_a,
+            json!({"kind": "individual", "name": "孙红", "gender": "female"}),
+        );
         assert_eq!(c["form_of_address"], "孙女士");
         let id = c["id"].as_str().unwrap();
-        let c = srv.patch(&format!("/api/v1/customers/{id}"), &w.agent_a, 1, json!({"occupation": "大学教授"})).ok(200).clone();
+        let c = srv
+            .patch(
+                &format!("/api/v1/customers/{id}"),
+                &w.agent_a,
+                1,
+                json!({"occupation": "大学教授"}),
+            )
+            .ok(200)
+            .clone();
         assert_eq!(c["form_of_address"], "孙老师");
-        let c = srv.patch(&format!("/api/v1/customers/{id}"), &w.agent_a, 2, json!({"form_of_address": "孙主任"})).ok(200).clone();
-        assert_eq!((c["form_of_address"].clone(), c["form_of_address_custom"].clone()), (json!("孙主任"), json!(true)));
-        let c = srv.patch(&format!("/api/v1/customers/{id}"), &w.agent_a, 3, json!({"form_of_address": null})).ok(200).clone();
+        let c = srv
+            .patch(
+                &format!("/api/v1/customers/{id}"),
+                &w.agent_a,
+                2,
+                json!({"form_of_address": "孙主任"}),
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(
+            (
+                c["form_of_address"].clone(),
+                c["form_of_address_custom"].clone()
+            ),
+            (json!("孙主任"), json!(true))
+        );
+        let c = srv
+            .patch(
+                &format!("/api/v1/customers/{id}"),
+                &w.agent_a,
+                3,
+                json!({"form_of_address": null}),
+            )
+            .ok(200)
+            .clone();
         assert_eq!(c["form_of_address"], "孙老师");
     });
 }
@@ -154,36 +289,95 @@ fn form_of_address_is_derived_unless_given() {
 fn duplicates_warn_and_merge_keeps_everything() {
     each_backend(|srv| {
         let w = world(srv);
-        let a = create(srv, &w.agent_a, json!({"kind": "individual", "name": "周杰", "phones": ["13811112222"], "tags": ["VIP候选"], "external_ids": [{"system": "his", "external_id": "H1"}]}));
+        let a = create(
+            srv,
+            &w.agent_a,
+            json!({"kind": "individual", "name": "周杰", "phones": ["13811112222"], "tags": ["VIP候选"], "external_ids": [{"system": "his", "external_id": "H1"}]}),
+        );
         let r = srv.post("/api/v1/customers", &w.agent_a, json!({"kind": "individual", "name": "周杰伦", "phones": ["13811112222", "13933334444"], "tags": ["糖尿病"], "external_ids": [{"system": "his", "external_id": "H2"}]}));
         r.problem(409, "possible_duplicate");
         assert_eq!(r.body["duplicates"][0]["customer"]["id"], a["id"]);
         assert_eq!(r.body["duplicates"][0]["matched_on"], json!(["phone"]));
         assert_eq!(r.body["duplicates"][0]["customer"]["phone"], "138****2222");
         // B's agent creating the same phone sees no duplicate (other institution).
-        create(srv, &w.agent_b, json!({"kind": "individual", "name": "周杰", "phones": ["13811112222"]}));
+        create(
+            srv,
+            &w.agent_b,
+            json!({"kind": "individual", "name": "周杰", "phones": ["13811112222"]}),
+        );
         let b = srv.call("POST", "/api/v1/customers?confirm_duplicate=true", Some(&w.agent_a), Some(&json!({"kind": "individual", "name": "周杰伦", "phones": ["13811112222", "13933334444"], "tags": ["糖尿病"], "external_ids": [{"system": "his", "external_id": "H2"}]}))).ok(201).clone();
         let (a_id, b_id) = (a["id"].as_str().unwrap(), b["id"].as_str().unwrap());
-        srv.patch(&format!("/api/v1/customers/{b_id}"), &w.agent_a, 1, json!({"lifecycle_stage": "current", "stage_reason": "首诊"})).ok(200);
+        srv.patch(
+            &format!("/api/v1/customers/{b_id}"),
+            &w.agent_a,
+            1,
+            json!({"lifecycle_stage": "current", "stage_reason": "首诊"}),
+        )
+        .ok(200);
 
         // Merging needs customer.merge (supervisor), not the agent.
-        srv.post(&format!("/api/v1/customers/{a_id}/merge"), &w.agent_a, json!({"from_id": b_id})).problem(403, "forbidden");
-        srv.post(&format!("/api/v1/customers/{a_id}/merge"), &w.sup_a, json!({"from_id": a_id})).problem(422, "validation");
-        let merged = srv.post(&format!("/api/v1/customers/{a_id}/merge"), &w.sup_a, json!({"from_id": b_id})).ok(200).clone();
+        srv.post(
+            &format!("/api/v1/customers/{a_id}/merge"),
+            &w.agent_a,
+            json!({"from_id": b_id}),
+        )
+        .problem(403, "forbidden");
+        srv.post(
+            &format!("/api/v1/customers/{a_id}/merge"),
+            &w.sup_a,
+            json!({"from_id": a_id}),
+        )
+        .problem(422, "validation");
+        let merged = srv
+            .post(
+                &format!("/api/v1/customers/{a_id}/merge"),
+                &w.sup_a,
+                json!({"from_id": b_id}),
+            )
+            .ok(200)
+            .clone();
         let c = &merged["customer"];
         assert_eq!(c["tags"], json!(["VIP候选", "糖尿病"]));
         assert_eq!(c["phones"].as_array().unwrap().len(), 2);
         assert_eq!(c["external_ids"].as_array().unwrap().len(), 2);
         assert!(merged["moved"]["external_ids"].as_u64().unwrap() >= 1);
-        srv.get(&format!("/api/v1/customers/{b_id}"), &w.sup_a).problem(404, "not_found");
+        srv.get(&format!("/api/v1/customers/{b_id}"), &w.sup_a)
+            .problem(404, "not_found");
         assert_eq!(search(srv, &w.agent_a, "q=周")["total"], 1);
-        let history = srv.get(&format!("/api/v1/customers/{a_id}/stage-history"), &w.agent_a).ok(200).clone();
-        assert!(history.as_array().unwrap().iter().any(|h| h["reason"] == "首诊"), "the duplicate's history moved: {history}");
-        let audit = srv.get(&format!("/api/v1/audit-events?entity_id={b_id}&action=merged_away"), &w.admin).ok(200).clone();
+        let history = srv
+            .get(
+                &format!("/api/v1/customers/{a_id}/stage-history"),
+                &w.agent_a,
+            )
+            .ok(200)
+            .clone();
+        assert!(
+            history
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h["reason"] == "首诊"),
+            "the duplicate's history moved: {history}"
+        );
+        let audit = srv
+            .get(
+                &format!("/api/v1/audit-events?entity_id={b_id}&action=merged_away"),
+                &w.admin,
+            )
+            .ok(200)
+            .clone();
         assert_eq!(audit["total"], 1);
         // Another institution's customer cannot be merged in.
-        let other = search(srv, &w.agent_b, "q=周")["items"][0]["id"].as_str().unwrap().to_string();
-        srv.post(&format!("/api/v1/customers/{a_id}/merge"), &w.sup_a, json!({"from_id": other})).problem(422, "validation");
+        let other = search(srv, &w.agent_b, "q=周")["items"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        srv.post(
+            &format!("/api/v1/customers/{a_id}/merge"),
+            &w.sup_a,
+            json!({"from_id": other}),
+        )
+        .problem(422, "validation");
     });
 }
 
@@ -191,18 +385,49 @@ fn duplicates_warn_and_merge_keeps_everything() {
 fn numbers_are_masked_without_pii_read_and_unmasked_reads_audited() {
     each_backend(|srv| {
         let w = world(srv);
-        let c = create(srv, &w.agent_a, json!({"kind": "individual", "name": "吴敏", "phones": ["13812345678"], "id_number": "11010519491231002X"}));
+        let c = create(
+            srv,
+            &w.agent_a,
+            json!({"kind": "individual", "name": "吴敏", "phones": ["13812345678"], "id_number": "11010519491231002X"}),
+        );
         assert_eq!(c["masked"], true, "an agent has no pii.read");
         let id = c["id"].as_str().unwrap();
-        let as_agent = srv.get(&format!("/api/v1/customers/{id}"), &w.agent_a).ok(200).clone();
-        assert_eq!((as_agent["phones"][0].clone(), as_agent["id_number"].clone()), (json!("138****5678"), json!("110***********002X")));
-        let as_sup = srv.get(&format!("/api/v1/customers/{id}"), &w.sup_a).ok(200).clone();
-        assert_eq!((as_sup["phones"][0].clone(), as_sup["masked"].clone()), (json!("13812345678"), json!(false)));
-        let reads = srv.get(&format!("/api/v1/audit-events?entity_id={id}&action=read"), &w.admin).ok(200).clone();
-        assert_eq!(reads["total"], 1, "the supervisor's unmasked read is audited, not the agent's masked one");
+        let as_agent = srv
+            .get(&format!("/api/v1/customers/{id}"), &w.agent_a)
+            .ok(200)
+            .clone();
+        assert_eq!(
+            (as_agent["phones"][0].clone(), as_agent["id_number"].clone()),
+            (json!("138****5678"), json!("110***********002X"))
+        );
+        let as_sup = srv
+            .get(&format!("/api/v1/customers/{id}"), &w.sup_a)
+            .ok(200)
+            .clone();
+        assert_eq!(
+            (as_sup["phones"][0].clone(), as_sup["masked"].clone()),
+            (json!("13812345678"), json!(false))
+        );
+        let reads = srv
+            .get(
+                &format!("/api/v1/audit-events?entity_id={id}&action=read"),
+                &w.admin,
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(
+            reads["total"], 1,
+            "the supervisor's unmasked read is audited, not the agent's masked one"
+        );
         assert_eq!(reads["items"][0]["actor_username"], "sup.a");
         // The audit trail of the creation holds masked numbers only.
-        let created = srv.get(&format!("/api/v1/audit-events?entity_id={id}&action=create"), &w.admin).ok(200).clone();
+        let created = srv
+            .get(
+                &format!("/api/v1/audit-events?entity_id={id}&action=create"),
+                &w.admin,
+            )
+            .ok(200)
+            .clone();
         assert!(!created.to_string().contains("13812345678"));
     });
 }
@@ -211,30 +436,94 @@ fn numbers_are_masked_without_pii_read_and_unmasked_reads_audited() {
 fn updates_need_the_version_and_record_stage_history() {
     each_backend(|srv| {
         let w = world(srv);
-        let c = create(srv, &w.agent_a, json!({"kind": "individual", "name": "郑强"}));
+        let c = create(
+            srv,
+            &w.agent_a,
+            json!({"kind": "individual", "name": "郑强"}),
+        );
         let id = c["id"].as_str().unwrap();
         let path = format!("/api/v1/customers/{id}");
-        srv.call("PATCH", &path, Some(&w.agent_a), Some(&json!({"notes": "x"}))).problem(428, "precondition_required");
-        srv.patch(&path, &w.agent_a, 1, json!({"lifecycle_stage": "loyal"})).problem(422, "validation");
-        srv.patch(&path, &w.agent_a, 1, json!({"lifecycle_stage": "current", "stage_reason": "首次就诊"})).ok(200);
-        srv.patch(&path, &w.agent_a, 1, json!({"notes": "stale"})).problem(412, "stale");
-        srv.patch(&path, &w.agent_a, 2, json!({"id_number": "110105194912310021"})).problem(422, "validation");
-        let history = srv.get(&format!("{path}/stage-history"), &w.agent_a).ok(200).clone();
-        let stages: Vec<&str> = history.as_array().unwrap().iter().map(|h| h["to_stage"].as_str().unwrap()).collect();
+        srv.call(
+            "PATCH",
+            &path,
+            Some(&w.agent_a),
+            Some(&json!({"notes": "x"})),
+        )
+        .problem(428, "precondition_required");
+        srv.patch(&path, &w.agent_a, 1, json!({"lifecycle_stage": "loyal"}))
+            .problem(422, "validation");
+        srv.patch(
+            &path,
+            &w.agent_a,
+            1,
+            json!({"lifecycle_stage": "current", "stage_reason": "首次就诊"}),
+        )
+        .ok(200);
+        srv.patch(&path, &w.agent_a, 1, json!({"notes": "stale"}))
+            .problem(412, "stale");
+        srv.patch(
+            &path,
+            &w.agent_a,
+            2,
+            json!({"id_number": "110105194912310021"}),
+        )
+        .problem(422, "validation");
+        let history = srv
+            .get(&format!("{path}/stage-history"), &w.agent_a)
+            .ok(200)
+            .clone();
+        let stages: Vec<&str> = history
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["to_stage"].as_str().unwrap())
+            .collect();
         assert_eq!(stages, ["potential", "current"]);
         // Concurrent edits with one version: exactly one wins.
         let statuses: Vec<u16> = std::thread::scope(|s| {
-            let hs: Vec<_> = (0..6).map(|i| {
-                let (path, token) = (&path, &w.agent_a);
-                s.spawn(move || srv.patch(path, token, 2, json!({"notes": format!("第{i}次")})).status)
-            }).collect();
+            let hs: Vec<_> = (0..6)
+                .map(|i| {
+                    let (path, token) = (&path, &w.agent_a);
+                    s.spawn(move || {
+                        srv.patch(path, token, 2, json!({"notes": format!("第{i}次")}))
+                            .status
+                    })
+                })
+                .collect();
             hs.into_iter().map(|h| h.join().unwrap()).collect()
         });
-        assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 200).count(),
+            1,
+            "{statuses:?}"
+        );
         // Soft delete: gone from reads, needs the version.
-        assert_eq!(srv.raw("DELETE", &path, Some(&w.agent_a), &[], None).status, 428);
-        assert_eq!(srv.raw("DELETE", &path, Some(&w.agent_b), &[("If-Match", "\"3\"")], None).status, 404);
-        assert_eq!(srv.raw("DELETE", &path, Some(&w.agent_a), &[("If-Match", "\"3\"")], None).status, 204);
+        assert_eq!(
+            srv.raw("DELETE", &path, Some(&w.agent_a), &[], None).status,
+            428
+        );
+        assert_eq!(
+            srv.raw(
+                "DELETE",
+                &path,
+                Some(&w.agent_b),
+                &[("If-Match", "\"3\"")],
+                None
+            )
+            .status,
+            404
+        );
+        assert_eq!(
+            srv.raw(
+                "DELETE",
+                &path,
+                Some(&w.agent_a),
+                &[("If-Match", "\"3\"")],
+                None
+            )
+            .status,
+            204
+        );
         srv.get(&path, &w.agent_a).problem(404, "not_found");
         assert_eq!(search(srv, &w.agent_a, "q=郑")["total"], 0);
     });
@@ -245,39 +534,108 @@ fn updates_need_the_version_and_record_stage_history() {
 fn other_institutions_customers_are_invisible_until_break_glass() {
     each_backend(|srv| {
         let w = world(srv);
-        let c = create(srv, &w.agent_b, json!({"kind": "individual", "name": "冯军", "phones": ["13700001111"]}));
+        let c = create(
+            srv,
+            &w.agent_b,
+            json!({"kind": "individual", "name": "冯军", "phones": ["13700001111"]}),
+        );
         let id = c["id"].as_str().unwrap();
         let path = format!("/api/v1/customers/{id}");
         srv.get(&path, &w.agent_a).problem(404, "not_found");
-        srv.get(&format!("{path}/stage-history"), &w.agent_a).problem(404, "not_found");
-        srv.patch(&path, &w.agent_a, 1, json!({"notes": "x"})).problem(404, "not_found");
+        srv.get(&format!("{path}/stage-history"), &w.agent_a)
+            .problem(404, "not_found");
+        srv.patch(&path, &w.agent_a, 1, json!({"notes": "x"}))
+            .problem(404, "not_found");
         assert_eq!(search(srv, &w.agent_a, "q=冯")["total"], 0);
         assert_eq!(search(srv, &w.agent_a, "q=1111")["total"], 0);
         assert_eq!(search(srv, &w.agent_a, "q=13700001111")["total"], 0);
-        assert_eq!(search(srv, &w.agent_a, &format!("institution_id={}", w.inst_b["id"].as_str().unwrap()))["total"], 0);
+        assert_eq!(
+            search(
+                srv,
+                &w.agent_a,
+                &format!("institution_id={}", w.inst_b["id"].as_str().unwrap())
+            )["total"],
+            0
+        );
 
-        srv.post(&format!("{path}/break-glass"), &w.agent_a, json!({"reason": ""})).problem(422, "validation");
-        srv.post(&format!("/api/v1/customers/{}/break-glass", uuid::Uuid::now_v7()), &w.agent_a, json!({"reason": "患者来电急诊"})).problem(404, "not_found");
-        let grant = srv.post(&format!("{path}/break-glass"), &w.agent_a, json!({"reason": "患者来电急诊需要核对"})).ok(201).clone();
+        srv.post(
+            &format!("{path}/break-glass"),
+            &w.agent_a,
+            json!({"reason": ""}),
+        )
+        .problem(422, "validation");
+        srv.post(
+            &format!("/api/v1/customers/{}/break-glass", uuid::Uuid::now_v7()),
+            &w.agent_a,
+            json!({"reason": "患者来电急诊"}),
+        )
+        .problem(404, "not_found");
+        let grant = srv
+            .post(
+                &format!("{path}/break-glass"),
+                &w.agent_a,
+                json!({"reason": "患者来电急诊需要核对"}),
+            )
+            .ok(201)
+            .clone();
         let seen = srv.get(&path, &w.agent_a).ok(200).clone();
         assert_eq!(seen["name"], "冯军");
         assert_eq!(seen["masked"], true);
         // Read only: the grant does not let A change B's customer, nor list B's customers.
-        srv.patch(&path, &w.agent_a, 1, json!({"notes": "x"})).problem(404, "not_found");
+        srv.patch(&path, &w.agent_a, 1, json!({"notes": "x"}))
+            .problem(404, "not_found");
         assert_eq!(search(srv, &w.agent_a, "q=冯")["total"], 0);
-        let flagged = srv.get(&format!("/api/v1/audit-events?entity_id={id}&flagged=true"), &w.admin).ok(200).clone();
-        let actions: Vec<&str> = flagged["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+        let flagged = srv
+            .get(
+                &format!("/api/v1/audit-events?entity_id={id}&flagged=true"),
+                &w.admin,
+            )
+            .ok(200)
+            .clone();
+        let actions: Vec<&str> = flagged["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
         assert_eq!(actions, ["read", "break_glass"]);
 
         // B's supervisor reviews it; A's supervisor does not see it; agents cannot review.
-        srv.get("/api/v1/break-glass-reviews", &w.agent_b).problem(403, "forbidden");
-        assert_eq!(srv.get("/api/v1/break-glass-reviews?reviewed=false", &w.sup_a).ok(200)["total"], 0);
-        let pending = srv.get("/api/v1/break-glass-reviews?reviewed=false", &w.sup_b).ok(200).clone();
+        srv.get("/api/v1/break-glass-reviews", &w.agent_b)
+            .problem(403, "forbidden");
+        assert_eq!(
+            srv.get("/api/v1/break-glass-reviews?reviewed=false", &w.sup_a)
+                .ok(200)["total"],
+            0
+        );
+        let pending = srv
+            .get("/api/v1/break-glass-reviews?reviewed=false", &w.sup_b)
+            .ok(200)
+            .clone();
         assert_eq!(pending["items"][0]["id"], grant["id"]);
         let gid = grant["id"].as_str().unwrap();
-        srv.post(&format!("/api/v1/break-glass-reviews/{gid}/review"), &w.sup_a, json!({"note": "x"})).problem(404, "not_found");
-        srv.post(&format!("/api/v1/break-glass-reviews/{gid}/review"), &w.sup_b, json!({"note": "核实无误"})).ok(200);
-        srv.post(&format!("/api/v1/break-glass-reviews/{gid}/review"), &w.sup_b, json!({"note": "again"})).problem(409, "duplicate");
-        assert_eq!(srv.get("/api/v1/break-glass-reviews?reviewed=false", &w.sup_b).ok(200)["total"], 0);
+        srv.post(
+            &format!("/api/v1/break-glass-reviews/{gid}/review"),
+            &w.sup_a,
+            json!({"note": "x"}),
+        )
+        .problem(404, "not_found");
+        srv.post(
+            &format!("/api/v1/break-glass-reviews/{gid}/review"),
+            &w.sup_b,
+            json!({"note": "核实无误"}),
+        )
+        .ok(200);
+        srv.post(
+            &format!("/api/v1/break-glass-reviews/{gid}/review"),
+            &w.sup_b,
+            json!({"note": "again"}),
+        )
+        .problem(409, "duplicate");
+        assert_eq!(
+            srv.get("/api/v1/break-glass-reviews?reviewed=false", &w.sup_b)
+                .ok(200)["total"],
+            0
+        );
     });
 }

@@ -786,6 +786,15 @@ pub fn list(
     Ok((summaries(conn, rows)?, total))
 }
 
+/// from, to, reason, by, at.
+type StageRow = (
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    NaiveDateTime,
+);
+
 /// The stage history, oldest first (CUS-3).
 pub fn stage_history(
     conn: &mut DbConn,
@@ -793,13 +802,7 @@ pub fn stage_history(
     id: Uuid,
 ) -> Result<Vec<StageChange>, DbError> {
     live_row(conn, scope, id)?;
-    let rows: Vec<(
-        Option<String>,
-        String,
-        Option<String>,
-        Option<String>,
-        NaiveDateTime,
-    )> = stages::table
+    let rows: Vec<StageRow> = stages::table
         .filter(stages::customer_id.eq(id.to_string()))
         .order((stages::changed_at, stages::id))
         .select((
@@ -888,7 +891,7 @@ pub fn update(
             .id_number
             .as_ref()
             .map(|n| n.as_deref().map(normalize_id_number)),
-        card_number: u.card_number.as_ref().map(|v| trimmed(v)),
+        card_number: u.card_number.as_ref().map(trimmed),
         form_of_address: Some(form_of_address.0),
         form_of_address_custom: Some(form_of_address.1),
         lifecycle_stage: u.lifecycle_stage.map(|s| s.code().to_string()),

@@ -8,9 +8,8 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use hcrm_db::DbConn;
 use hcrm_db::schema::{contacts, customer_relations, tasks};
-use hcrm_domain::Lang;
 use hcrm_domain::customer::{
-    ContactChannel, ContactParty, Direction, Gender, RelationKind, form_of_address, uscc_for,
+    ContactChannel, ContactParty, Direction, Gender, RelationKind, uscc_for,
 };
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
@@ -561,7 +560,8 @@ fn add_org(
         id_type: None,
         id_number: None,
         card_number: None,
-        form_of_address: form_of_address(name, None, None, None, Lang::Zh),
+        // Organizations are addressed by their name.
+        form_of_address: name.into(),
         form_of_address_custom: false,
         lifecycle_stage: if k.is_multiple_of(3) {
             "loyal"

@@ -121,13 +121,17 @@ fn shown(caller: &Caller, customer: Customer) -> Customer {
     }
 }
 
-/// The form of address: the one given, or derived from the profile.
+/// The derived form of address; an organization is addressed by its name.
 fn derived_address(
+    kind: CustomerKind,
     name: &str,
     gender: Option<hcrm_domain::customer::Gender>,
     birth: Option<chrono::NaiveDate>,
     occupation: Option<&str>,
 ) -> String {
+    if kind == CustomerKind::Organization {
+        return name.trim().to_string();
+    }
     let age = birth.map(|b| age_on(b, store::today()));
     form_of_address(name, gender, age, occupation, Lang::Zh)
 }
@@ -135,7 +139,13 @@ fn derived_address(
 /// The form of address of a new customer: the one given, or derived.
 pub(crate) fn form_for_create(x: &CustomerCreate) -> String {
     x.form_of_address.clone().unwrap_or_else(|| {
-        derived_address(&x.name, x.gender, x.birth_date, x.occupation.as_deref())
+        derived_address(
+            x.kind,
+            &x.name,
+            x.gender,
+            x.birth_date,
+            x.occupation.as_deref(),
+        )
     })
 }
 
@@ -423,12 +433,12 @@ pub(crate) fn prepare_update(
     let form = match &u.form_of_address {
         Some(Some(given)) => (given.trim().to_string(), true),
         Some(None) => (
-            derived_address(&name, gender, birth, occupation.as_deref()),
+            derived_address(kind, &name, gender, birth, occupation.as_deref()),
             false,
         ),
         None if current.form_of_address_custom => (current.form_of_address.clone(), true),
         None => (
-            derived_address(&name, gender, birth, occupation.as_deref()),
+            derived_address(kind, &name, gender, birth, occupation.as_deref()),
             false,
         ),
     };
