@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::auth::{Authz, perm};
 use crate::body::JsonBody;
 use crate::error::{ApiError, duplicate_of};
-use crate::handlers::{created, expected_version, page, sort, versioned, window};
+use crate::handlers::{audited_change, created, expected_version, page, sort, versioned, window};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -135,22 +135,15 @@ async fn apply(
     let inst = state
         .write(move |c| {
             let scope = caller.scope();
-            let version = match version {
-                Some(v) => v,
-                None => store::get(c, &scope, id)?.version,
-            };
-            let (before, after) = store::update(c, &scope, id, version, &patch)?;
-            audit::record(
+            audited_change(
                 c,
-                caller.audit(
-                    action,
-                    "institution",
-                    id,
-                    Some(id),
-                    changes(Some(&before), Some(&after)),
-                ),
-            )?;
-            Ok(after)
+                &caller,
+                ("institution", action, id),
+                version,
+                |c| Ok(store::get(c, &scope, id)?.version),
+                |c, v| store::update(c, &scope, id, v, &patch),
+                |after| Some(after.id),
+            )
         })
         .await?;
     Ok(versioned(&inst, inst.version))

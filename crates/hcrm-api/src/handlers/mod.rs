@@ -25,6 +25,7 @@ use hcrm_db::ListWindow;
 use hcrm_domain::api::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page};
 use serde::Serialize;
 
+use crate::auth::Caller;
 use crate::error::ApiError;
 
 /// the window of a list, checked (limit 1–200, offset ≥ 0).
@@ -107,4 +108,29 @@ pub fn created<T: Serialize>(record: &T, version: i32) -> HttpResponse {
     HttpResponse::Created()
         .insert_header((header::ETAG, format!("\"{version}\"")))
         .json(record)
+}
+
+/// One versioned change of a record with its audit entry, inside the caller's
+/// write transaction. `version` is the one the client read; actions that need none (such as
+/// deactivate) pass `None` and the current version is read with `current`.
+pub fn audited_change<T: Serialize>(
+    c: &mut hcrm_db::DbConn,
+    caller: &Caller,
+    (entity, action, id): (&str, &str, uuid::Uuid),
+    version: Option<i32>,
+    current: impl FnOnce(&mut hcrm_db::DbConn) -> Result<i32, hcrm_db::DbError>,
+    change: impl FnOnce(&mut hcrm_db::DbConn, i32) -> Result<(T, T), hcrm_db::DbError>,
+    institution: impl FnOnce(&T) -> Option<uuid::Uuid>,
+) -> Result<T, ApiError> {
+    let version = match version {
+        Some(v) => v,
+        None => current(c)?,
+    };
+    let (before, after) = change(c, version)?;
+    let diff = hcrm_domain::api::audit::changes(Some(&before), Some(&after));
+    hcrm_db::audit::record(
+        c,
+        caller.audit(action, entity, id, institution(&after), diff),
+    )?;
+    Ok(after)
 }
