@@ -128,12 +128,6 @@ pub fn today() -> NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
-/// What a customer's stored identity is, for the API's rules.
-#[derive(Debug, Clone)]
-pub struct Stored {
-    pub customer: Customer,
-}
-
 fn summary(
     r: &Row,
     phone: Option<String>,
@@ -224,16 +218,6 @@ pub fn institution_of(conn: &mut DbConn, id: Uuid) -> Result<Uuid, DbError> {
         .select(c::institution_id)
         .first(conn)?;
     parse_id(&inst)
-}
-
-/// Where a merged customer went, if it was merged.
-pub fn merged_into(conn: &mut DbConn, id: Uuid) -> Result<Option<Uuid>, DbError> {
-    let to: Option<Option<String>> = c::table
-        .find(id.to_string())
-        .select(c::merged_into_id)
-        .first(conn)
-        .optional()?;
-    parse_opt_id(to.flatten().as_deref())
 }
 
 /// One customer with everything on the profile, unmasked; `NotFound` outside `scope`.

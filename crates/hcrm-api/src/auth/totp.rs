@@ -21,6 +21,11 @@ fn totp(secret_b32: &str, account: &str) -> Option<TOTP> {
     .ok()
 }
 
+/// Seconds since the Unix epoch, the clock TOTP steps count on.
+pub fn unix_now() -> u64 {
+    u64::try_from(chrono::Utc::now().timestamp()).unwrap_or_default()
+}
+
 /// A new random 160-bit secret, base32.
 pub fn new_secret() -> String {
     let mut bytes = [0u8; 20];

@@ -137,7 +137,7 @@ pub async fn login(
             let totp_ok = match &second_factor {
                 None => true,
                 Some((secret, Some(code))) => {
-                    match (user, totp::matching_step(secret, code, unix_now())) {
+                    match (user, totp::matching_step(secret, code, totp::unix_now())) {
                         (Some(id), Some(step)) => users::use_totp_step(c, id, step)?,
                         _ => false,
                     }
@@ -166,10 +166,6 @@ pub async fn login(
         })
         .await?;
     result.map(|t| HttpResponse::Ok().json(t))
-}
-
-fn unix_now() -> u64 {
-    u64::try_from(chrono::Utc::now().timestamp()).unwrap_or_default()
 }
 
 /// Exchange a refresh token for a new pair. The old refresh token stops working; presenting

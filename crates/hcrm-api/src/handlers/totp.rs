@@ -15,10 +15,6 @@ use crate::handlers::auth::me_of;
 use crate::handlers::settings::load_security;
 use crate::state::AppState;
 
-fn unix_now() -> u64 {
-    u64::try_from(chrono::Utc::now().timestamp()).unwrap_or_default()
-}
-
 /// Start setting up two-factor sign-in: a new secret for the authenticator app. It takes
 /// effect once confirmed with `/auth/totp/enable`.
 #[utoipa::path(tag = "auth", security(("bearer" = [])), responses(
@@ -66,7 +62,7 @@ pub async fn enable(
             let secret = t.secret.filter(|_| !t.enabled).ok_or_else(|| {
                 ApiError::field("code", "totp_not_started", "start with /auth/totp/setup")
             })?;
-            let step = totp::matching_step(&secret, &code, unix_now())
+            let step = totp::matching_step(&secret, &code, totp::unix_now())
                 .ok_or_else(|| ApiError::field("code", "invalid_totp", "the code is wrong"))?;
             users::set_totp_secret(c, id, Some(&secret), true)?;
             users::use_totp_step(c, id, step)?;
@@ -117,7 +113,7 @@ pub async fn disable(
             let secret = t.secret.filter(|_| t.enabled).ok_or_else(|| {
                 ApiError::field("code", "totp_not_enabled", "two-factor sign-in is not on")
             })?;
-            let step = totp::matching_step(&secret, &code, unix_now())
+            let step = totp::matching_step(&secret, &code, totp::unix_now())
                 .ok_or_else(|| ApiError::field("code", "invalid_totp", "the code is wrong"))?;
             if !users::use_totp_step(c, id, step)? {
                 return Err(ApiError::field(
