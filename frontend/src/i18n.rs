@@ -77,6 +77,8 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("pager.prev", "上一页", "Previous"),
     ("pager.next", "下一页", "Next"),
     ("pager.total", "共 {} 条", "{} in total"),
+    ("pager.total_capped", "超过 {} 条，请缩小搜索范围", "More than {}; narrow the search"),
+    ("pager.page_open", "第 {} 页", "Page {}"),
     ("pager.page", "第 {} / {} 页", "Page {} of {}"),
     // institutions
     ("inst.title", "机构管理", "Institutions"),

@@ -596,6 +596,25 @@ pub enum Sort {
 
 type Cond = Box<dyn BoxableExpression<c::table, Db, SqlType = diesel::sql_types::Bool>>;
 
+/// How far a list counts its matches (CUS-9, PERF-1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Count {
+    /// Every match, however many: exports and reports.
+    Exact,
+    /// Up to this many; beyond it the total is this figure and flagged as a lower bound, so a
+    /// broad search (`zs` matches ~2 % of a million customers) costs what its page costs.
+    UpTo(i64),
+}
+
+/// A page of customers and how many match.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub items: Vec<CustomerSummary>,
+    pub total: i64,
+    /// `total` is a lower bound: more match than were counted.
+    pub capped: bool,
+}
+
 /// `customers.id = ANY(ARRAY(SELECT customer_id FROM <table> WHERE <column> = value))`: on
 /// PostgreSQL an `id IN (subquery)` inside an OR becomes a filter evaluated on every row (a
 /// full scan of a million customers); the array form is computed once and looked up in the
@@ -610,98 +629,161 @@ fn id_in_pg(table: &str, column: &str, value: String) -> Cond {
     )
 }
 
-/// The conditions the search box text stands for, ORed. `pg` picks the PostgreSQL forms that
-/// its indexes serve (migration 2026-11-25-000006_search_indexes).
-fn search_conditions(text: &str, pg: bool) -> Vec<Cond> {
+/// Customers with a row in a side table (`phones`, `external ids`) whose column equals
+/// `value`, in the form each backend's planner serves from its indexes.
+fn id_in_side(pg: bool, side: Side, value: String) -> Cond {
+    match (side, pg) {
+        (Side::Phone, true) => id_in_pg("customer_phones", "phone", value),
+        (Side::Last4, true) => id_in_pg("customer_phones", "last4", value),
+        (Side::External, true) => id_in_pg("customer_external_ids", "external_id", value),
+        (Side::Phone, false) => Box::new(
+            c::id.eq_any(
+                phones::table
+                    .filter(phones::phone.eq(value))
+                    .select(phones::customer_id),
+            ),
+        ),
+        (Side::Last4, false) => Box::new(
+            c::id.eq_any(
+                phones::table
+                    .filter(phones::last4.eq(value))
+                    .select(phones::customer_id),
+            ),
+        ),
+        (Side::External, false) => Box::new(
+            c::id.eq_any(
+                ext::table
+                    .filter(ext::external_id.eq(value))
+                    .select(ext::customer_id),
+            ),
+        ),
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Side {
+    Phone,
+    Last4,
+    External,
+}
+
+fn or_all(conds: Vec<Cond>) -> Option<Cond> {
+    conds
+        .into_iter()
+        .reduce(|acc, next| Box::new(acc.or(next)) as Cond)
+}
+
+/// The smallest string above every string that starts with `prefix`, for a range scan; `None`
+/// when there is none (`z…`). Pinyin keys hold only `a-z` and `0-9`, which every collation
+/// orders alike.
+fn prefix_upper_bound(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        if matches!(last, 'a'..='y' | '0'..='8') {
+            chars.push((last as u8 + 1) as char);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
+/// `name_pinyin` in the range of strings starting with `prefix` (served, in list order, by the
+/// index of live customers by pinyin).
+fn pinyin_range(prefix: &str) -> Cond {
+    let from: Cond = Box::new(c::name_pinyin.ge(prefix.to_string()));
+    match prefix_upper_bound(prefix) {
+        Some(to) => Box::new(from.and(c::name_pinyin.lt(to))),
+        None => from,
+    }
+}
+
+/// `text%` for LIKE, wildcards escaped (use with `ESCAPE '\'`).
+fn prefix_pattern(text: &str) -> String {
+    let mut p = like_pattern(text);
+    p.remove(0);
+    p
+}
+
+/// What the search box text stands for (CUS-9), as arms: each arm is served by one index and,
+/// where it can be broad, walks it in list order, so a page costs what it shows (PERF-1,
+/// PERF-8). The text is read by its shape:
+/// - digits (and ID-like text with a digit): full mobile, last 4 digits of a phone, ID number,
+///   card number, external (HIS) id — one arm of exact lookups;
+/// - letters only: pinyin initials (`zs`) or the beginning of the full pinyin (`zhangsan`),
+///   which is also how a Latin name is found by its beginning;
+/// - anything else is a name fragment: one character finds names that start with it (a
+///   surname); two or more also find names that contain it further in.
+fn search_arms(text: &str, pg: bool) -> Vec<Cond> {
     let q = text.trim();
-    let mut conds: Vec<Cond> = Vec::new();
-    let digits = q.chars().all(|ch| ch.is_ascii_digit());
-    let compact: String = q.chars().filter(|ch| !matches!(ch, ' ' | '-')).collect();
-    let as_phone = hcrm_domain::validation::normalize_mobile(q);
-    if hcrm_domain::validation::mobile(q).is_ok() {
-        conds.push(if pg {
-            id_in_pg("customer_phones", "phone", as_phone)
-        } else {
+    if q.is_empty() {
+        return Vec::new();
+    }
+    let squeezed: String = q.chars().filter(|ch| !ch.is_whitespace()).collect();
+    if squeezed.chars().all(|ch| ch.is_ascii_alphabetic()) {
+        let lower = squeezed.to_ascii_lowercase();
+        let pattern = format!("{lower}%");
+        let first: String = lower.chars().take(1).collect();
+        let either = c::name_initials
+            .like(pattern.clone())
+            .or(c::name_pinyin.like(pattern));
+        return vec![Box::new(pinyin_range(&first).and(either))];
+    }
+    if q.chars().any(|ch| ch.is_ascii_digit()) {
+        let compact: String = q.chars().filter(|ch| !matches!(ch, ' ' | '-')).collect();
+        let digits = compact.chars().all(|ch| ch.is_ascii_digit());
+        let mut exact: Vec<Cond> = Vec::new();
+        if hcrm_domain::validation::mobile(q).is_ok() {
+            let phone = hcrm_domain::validation::normalize_mobile(q);
+            exact.push(id_in_side(pg, Side::Phone, phone));
+        }
+        if digits && compact.len() == 4 {
+            exact.push(id_in_side(pg, Side::Last4, compact.clone()));
+        }
+        if (15..=18).contains(&compact.len())
+            && compact.chars().all(|ch| ch.is_ascii_alphanumeric())
+        {
+            exact.push(Box::new(
+                c::id_number.assume_not_null().eq(compact.to_uppercase()),
+            ));
+        }
+        if q.len() <= 64 {
+            exact.push(Box::new(c::card_number.assume_not_null().eq(q.to_string())));
+            exact.push(id_in_side(pg, Side::External, q.to_string()));
+        }
+        return or_all(exact).into_iter().collect();
+    }
+    let start = prefix_pattern(q);
+    let (pinyin, _) = pinyin_keys(q);
+    let mut arms: Vec<Cond> = vec![Box::new(
+        pinyin_range(&pinyin).and(c::name.like(start.clone()).escape('\\')),
+    )];
+    let chars = q.chars().count();
+    if chars >= 2 {
+        let not_start = c::name.not_like(start).escape('\\');
+        arms.push(if pg && chars == 2 {
             Box::new(
-                c::id.eq_any(
-                    phones::table
-                        .filter(phones::phone.eq(as_phone))
-                        .select(phones::customer_id),
-                ),
-            )
-        });
-    }
-    if digits && q.len() == 4 {
-        conds.push(if pg {
-            id_in_pg("customer_phones", "last4", q.to_string())
-        } else {
-            Box::new(
-                c::id.eq_any(
-                    phones::table
-                        .filter(phones::last4.eq(q.to_string()))
-                        .select(phones::customer_id),
-                ),
-            )
-        });
-    }
-    if (15..=18).contains(&compact.len()) && compact.chars().all(|ch| ch.is_ascii_alphanumeric()) {
-        conds.push(Box::new(
-            c::id_number.assume_not_null().eq(compact.to_uppercase()),
-        ));
-    }
-    if !q.is_empty() && q.len() <= 64 {
-        conds.push(Box::new(c::card_number.assume_not_null().eq(q.to_string())));
-        conds.push(if pg {
-            id_in_pg("customer_external_ids", "external_id", q.to_string())
-        } else {
-            Box::new(
-                c::id.eq_any(
-                    ext::table
-                        .filter(ext::external_id.eq(q.to_string()))
-                        .select(ext::customer_id),
-                ),
-            )
-        });
-    }
-    let letters = !q.is_empty() && q.chars().all(|ch| ch.is_ascii_alphabetic());
-    if letters {
-        let lower = q.to_ascii_lowercase();
-        conds.push(Box::new(c::name_initials.like(format!("{lower}%"))));
-        conds.push(Box::new(c::name_pinyin.like(format!("{lower}%"))));
-    }
-    // A name fragment (Latin names by fragment too). On PostgreSQL one or two characters
-    // (`王伟`, too short for trigrams) are looked up in the GIN index of the name's
-    // characters and character pairs: the same "contains" as LIKE, without a full scan.
-    if !digits && !q.is_empty() {
-        if pg && q.chars().count() <= 2 {
-            conds.push(Box::new(
                 diesel::dsl::sql::<diesel::sql_types::Bool>(
-                    "hcrm_name_grams(customers.name) @> ARRAY[",
+                    "hcrm_inner_pairs(customers.name) @> ARRAY[",
                 )
                 .bind::<diesel::sql_types::Text, _>(q.to_lowercase())
                 .sql("]::text[]"),
-            ));
+            )
         } else {
-            conds.push(Box::new(c::name.like(like_pattern(q)).escape('\\')));
-        }
+            // Three or more characters: the trigram index on PostgreSQL.
+            Box::new(c::name.like(like_pattern(q)).escape('\\').and(not_start))
+        });
     }
-    conds
+    arms
 }
 
-fn filtered<'a>(scope: &Scope, f: &'a Filter, pg: bool) -> c::BoxedQuery<'a, Db> {
+/// Live customers in `scope` matching the filters other than the search text.
+fn filtered<'a>(scope: &Scope, f: &'a Filter) -> c::BoxedQuery<'a, Db> {
     let mut q = c::table
         .filter(c::merged_into_id.is_null())
         .filter(c::deleted_at.is_null())
         .into_boxed();
     if let Some(ids) = scope.institution_ids() {
         q = q.filter(c::institution_id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()));
-    }
-    if let Some(text) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
-        let mut conds = search_conditions(text, pg).into_iter();
-        if let Some(first) = conds.next() {
-            let any = conds.fold(first, |acc, next| Box::new(acc.or(next)) as Cond);
-            q = q.filter(any);
-        }
     }
     if let Some(v) = f.kind {
         q = q.filter(c::kind.eq(v.code()));
@@ -742,7 +824,54 @@ fn filtered<'a>(scope: &Scope, f: &'a Filter, pg: bool) -> c::BoxedQuery<'a, Db>
     q
 }
 
-/// A page of live customers in `scope` matching `f`, and the total.
+fn ordered<'a>(q: c::BoxedQuery<'a, Db>, sort: Sort, descending: bool) -> c::BoxedQuery<'a, Db> {
+    match (sort, descending) {
+        (Sort::Name, false) => q.order((c::name_pinyin.asc(), c::id.asc())),
+        (Sort::Name, true) => q.order((c::name_pinyin.desc(), c::id.desc())),
+        (Sort::CreatedAt, false) => q.order(c::id.asc()),
+        (Sort::CreatedAt, true) => q.order(c::id.desc()),
+        (Sort::UpdatedAt, false) => q.order((c::updated_at.asc(), c::id.asc())),
+        (Sort::UpdatedAt, true) => q.order((c::updated_at.desc(), c::id.desc())),
+    }
+}
+
+/// The order `ordered` gives, for merging the arms' pages.
+fn list_order(sort: Sort, descending: bool, a: &Row, b: &Row) -> std::cmp::Ordering {
+    let asc = match sort {
+        Sort::Name => (&a.name_pinyin, &a.id).cmp(&(&b.name_pinyin, &b.id)),
+        Sort::CreatedAt => a.id.cmp(&b.id),
+        Sort::UpdatedAt => (a.updated_at, &a.id).cmp(&(b.updated_at, &b.id)),
+    };
+    if descending { asc.reverse() } else { asc }
+}
+
+/// A customer's first phone (the primary one first), read with the page.
+type PagedRow = (Row, Option<String>);
+
+fn page_of(
+    conn: &mut DbConn,
+    q: c::BoxedQuery<'_, Db>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<PagedRow>, DbError> {
+    let first_phone = phones::table
+        .filter(phones::customer_id.eq(c::id))
+        .order((phones::is_primary.desc(), phones::phone))
+        .select(phones::phone)
+        .limit(1)
+        .single_value();
+    Ok(q.select((Row::as_select(), first_phone))
+        .limit(limit)
+        .offset(offset)
+        .load(conn)?)
+}
+
+/// A page of live customers in `scope` matching `f` (CUS-9), and how many match.
+///
+/// A search runs each arm (`search_arms`) as its own query in list order, takes the first
+/// `offset + limit` of each and merges them; the count runs only when the page is full, and
+/// stops at `count`'s cap. With indexes in list order (migration 000007) the cost follows the
+/// page, not the number of matches (PERF-1, PERF-8).
 pub fn list(
     conn: &mut DbConn,
     scope: &Scope,
@@ -750,24 +879,82 @@ pub fn list(
     sort: Sort,
     descending: bool,
     window: ListWindow,
-) -> Result<(Vec<CustomerSummary>, i64), DbError> {
+    count: Count,
+) -> Result<Listed, DbError> {
     let pg = matches!(conn, DbConn::Postgresql(_));
-    let total = filtered(scope, f, pg).count().get_result(conn)?;
-    let q = filtered(scope, f, pg);
-    let q = match (sort, descending) {
-        (Sort::Name, false) => q.order((c::name_pinyin.asc(), c::id.asc())),
-        (Sort::Name, true) => q.order((c::name_pinyin.desc(), c::id.asc())),
-        (Sort::CreatedAt, false) => q.order(c::id.asc()),
-        (Sort::CreatedAt, true) => q.order(c::id.desc()),
-        (Sort::UpdatedAt, false) => q.order((c::updated_at.asc(), c::id.asc())),
-        (Sort::UpdatedAt, true) => q.order((c::updated_at.desc(), c::id.asc())),
+    let text = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let arms = text.map(|t| search_arms(t, pg).len());
+    let rows: Vec<PagedRow> = match arms {
+        Some(0) => Vec::new(),
+        None => page_of(
+            conn,
+            ordered(filtered(scope, f), sort, descending),
+            window.limit,
+            window.offset,
+        )?,
+        Some(1) => {
+            let arm = search_arms(text.unwrap_or_default(), pg).remove(0);
+            page_of(
+                conn,
+                ordered(filtered(scope, f).filter(arm), sort, descending),
+                window.limit,
+                window.offset,
+            )?
+        }
+        Some(_) => {
+            let mut merged: Vec<PagedRow> = Vec::new();
+            for arm in search_arms(text.unwrap_or_default(), pg) {
+                let q = ordered(filtered(scope, f).filter(arm), sort, descending);
+                merged.extend(page_of(conn, q, window.offset + window.limit, 0)?);
+            }
+            merged.sort_by(|(a, _), (b, _)| list_order(sort, descending, a, b));
+            merged.dedup_by(|(a, _), (b, _)| a.id == b.id);
+            merged
+                .into_iter()
+                .skip(usize::try_from(window.offset).unwrap_or(usize::MAX))
+                .take(usize::try_from(window.limit).unwrap_or(0))
+                .collect()
+        }
     };
-    let rows: Vec<Row> = q
-        .select(Row::as_select())
-        .limit(window.limit)
-        .offset(window.offset)
-        .load(conn)?;
-    Ok((summaries(conn, rows)?, total))
+    let shown = rows.len() as i64;
+    let (total, capped) = if shown < window.limit && (shown > 0 || window.offset == 0) {
+        // The page is the last one: nothing to count.
+        (window.offset + shown, false)
+    } else if arms == Some(0) {
+        (0, false)
+    } else {
+        let mut q = filtered(scope, f);
+        if let Some(any) = text.and_then(|t| or_all(search_arms(t, pg))) {
+            q = q.filter(any);
+        }
+        match count {
+            Count::Exact => (q.count().get_result(conn)?, false),
+            Count::UpTo(cap) => {
+                let seen = q
+                    .select(diesel::dsl::sql::<diesel::sql_types::Integer>("1"))
+                    .limit(cap + 1)
+                    .load::<i32>(conn)?
+                    .len() as i64;
+                (seen.min(cap), seen > cap)
+            }
+        }
+    };
+    let today = today();
+    let ids: Vec<String> = rows.iter().map(|(r, _)| r.id.clone()).collect();
+    let mut tags = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        tags_of(conn, &ids)?
+    };
+    let items = rows
+        .into_iter()
+        .map(|(r, phone)| summary(&r, phone, tags.remove(&r.id).unwrap_or_default(), today))
+        .collect::<Result<_, _>>()?;
+    Ok(Listed {
+        items,
+        total,
+        capped,
+    })
 }
 
 /// from, to, reason, by, at.

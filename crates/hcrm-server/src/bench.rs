@@ -13,10 +13,11 @@ use std::time::{Duration, Instant};
 use diesel::prelude::*;
 use diesel::r2d2::PooledConnection;
 use hcrm_db::conn::Manager;
-use hcrm_db::customers::{Filter, Sort, list};
+use hcrm_db::customers::{Count, Filter, Sort, list};
 use hcrm_db::schema::customers;
 use hcrm_db::{DbConn, ListWindow, Pool};
 use hcrm_domain::Scope;
+use hcrm_domain::api::customers::COUNT_CAP;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::{Rng, RngCore};
@@ -335,9 +336,17 @@ fn sql_run(o: &Options, pool: &Pool, seed: u64) -> Result<Value, String> {
                 limit: 20,
                 offset: 0,
             };
-            let (items, _total) = list(conn, &Scope::Group, &filter, Sort::Name, false, window)
-                .map_err(|e| e.to_string())?;
-            Ok(items.len() as u64)
+            let listed = list(
+                conn,
+                &Scope::Group,
+                &filter,
+                Sort::Name,
+                false,
+                window,
+                Count::UpTo(COUNT_CAP),
+            )
+            .map_err(|e| e.to_string())?;
+            Ok(listed.items.len() as u64)
         },
     );
     Ok(summary(&r, secs))

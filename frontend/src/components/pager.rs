@@ -10,6 +10,9 @@ pub struct PagerProps {
     pub total: i64,
     pub limit: i64,
     pub offset: i64,
+    /// `total` is a lower bound (a broad customer search counts up to 1,000).
+    #[prop_or_default]
+    pub capped: bool,
     pub on_offset: Callback<i64>,
 }
 
@@ -31,12 +34,25 @@ pub fn Pager(props: &PagerProps) -> Html {
     };
     html! {
         <div class="pager">
-            <span class="pager-total">{ trf(lang, "pager.total", &[&props.total.to_string()]) }</span>
+            <span class="pager-total">{
+                if props.capped {
+                    trf(lang, "pager.total_capped", &[&props.total.to_string()])
+                } else {
+                    trf(lang, "pager.total", &[&props.total.to_string()])
+                }
+            }</span>
             <button class="btn btn-small pager-prev" disabled={page <= 1} onclick={prev}>
                 { tr(lang, "pager.prev") }
             </button>
-            <span>{ trf(lang, "pager.page", &[&page.to_string(), &pages.to_string()]) }</span>
-            <button class="btn btn-small pager-next" disabled={page >= pages} onclick={next}>
+            <span>{
+                if props.capped {
+                    trf(lang, "pager.page_open", &[&page.to_string()])
+                } else {
+                    trf(lang, "pager.page", &[&page.to_string(), &pages.to_string()])
+                }
+            }</span>
+            <button class="btn btn-small pager-next" disabled={!props.capped && page >= pages}
+                    onclick={next}>
                 { tr(lang, "pager.next") }
             </button>
         </div>

@@ -568,7 +568,7 @@ fn export_rows(
     sort: store::Sort,
     desc: bool,
 ) -> Result<Vec<Customer>, ApiError> {
-    let (_, total) = store::list(
+    let counted = store::list(
         c,
         scope,
         filter,
@@ -578,22 +578,23 @@ fn export_rows(
             limit: 1,
             offset: 0,
         },
+        store::Count::UpTo(MAX_EXPORT_ROWS),
     )?;
-    if total > MAX_EXPORT_ROWS {
+    if counted.capped {
         return Err(ApiError::field(
             "filters",
             "too_many_rows",
             "more than 100,000 customers match; narrow the filters",
         ));
     }
-    let mut out = Vec::with_capacity(total as usize);
+    let mut out = Vec::with_capacity(counted.total as usize);
     let mut offset = 0;
     loop {
         let window = ListWindow {
             limit: EXPORT_PAGE,
             offset,
         };
-        let (items, _) = store::list(c, scope, filter, sort, desc, window)?;
+        let items = store::list(c, scope, filter, sort, desc, window, store::Count::UpTo(0))?.items;
         let n = items.len() as i64;
         for s in items {
             out.push(store::get(c, scope, s.id)?);

@@ -6,8 +6,8 @@ use hcrm_db::customers::{self as store, Filter, Sort};
 use hcrm_db::{DbConn, audit, break_glass};
 use hcrm_domain::api::audit::changes;
 use hcrm_domain::api::customers::{
-    Customer, CustomerCreate, CustomerSummary, CustomerUpdate, DuplicateMatch, StageChange,
-    consistency,
+    COUNT_CAP, Customer, CustomerCreate, CustomerSummary, CustomerUpdate, DuplicateMatch,
+    StageChange, consistency,
 };
 use hcrm_domain::api::{Page, Problem};
 use hcrm_domain::customer::{
@@ -30,9 +30,11 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// One search box: a name fragment (`张`), a full mobile number or its last 4 digits, an
-    /// ID number, a card number, an external (HIS) id, pinyin initials (`zs`) or full pinyin
-    /// (`zhangsan`).
+    /// One search box, read by its shape: digits are a full mobile number or its last 4
+    /// digits, an ID number, a card number or an external (HIS) id; letters are pinyin
+    /// initials (`zs`) or the beginning of the full pinyin (`zhangsan`) or of a Latin name;
+    /// anything else is a name: one character finds names starting with it (`张`), two or
+    /// more find names containing them (`王伟`).
     #[param(example = "zs")]
     q: Option<String>,
     kind: Option<CustomerKind>,
@@ -49,6 +51,10 @@ pub struct ListQuery {
     /// 1–200, default 50.
     limit: Option<i64>,
     offset: Option<i64>,
+    /// Count every match. By default the count stops at 1,000 and the page says
+    /// `total_capped: true` (shown as "1,000+"), so that a broad search stays fast (PERF-1).
+    /// The export always counts up to its own limit.
+    exact_total: Option<bool>,
 }
 
 /// Search and list customers of the caller's institutions; numbers are always masked here.
@@ -65,13 +71,26 @@ pub async fn list(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (filter, sort, desc, w) = list_params(query.into_inner())?;
+    let query = query.into_inner();
+    let count = if query.exact_total == Some(true) {
+        store::Count::Exact
+    } else {
+        store::Count::UpTo(COUNT_CAP)
+    };
+    let (filter, sort, desc, w) = list_params(query)?;
     let scope = auth.caller.scope();
-    let (items, total) = state
-        .db(move |c| Ok(store::list(c, &scope, &filter, sort, desc, w)?))
+    let listed = state
+        .db(move |c| Ok(store::list(c, &scope, &filter, sort, desc, w, count)?))
         .await?;
-    let items = items.into_iter().map(CustomerSummary::masked).collect();
-    Ok(HttpResponse::Ok().json(page((items, total), w)))
+    let items = listed
+        .items
+        .into_iter()
+        .map(CustomerSummary::masked)
+        .collect();
+    Ok(HttpResponse::Ok().json(Page {
+        total_capped: listed.capped,
+        ..page((items, listed.total), w)
+    }))
 }
 
 /// The list query checked: filters, sort and window (shared with the export, CUS-13).

@@ -49,6 +49,7 @@ pub fn page<T>((items, total): (Vec<T>, i64), w: ListWindow) -> Page<T> {
     Page {
         items,
         total,
+        total_capped: false,
         limit: w.limit,
         offset: w.offset,
     }

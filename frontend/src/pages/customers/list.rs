@@ -161,7 +161,8 @@ pub fn CustomersPage() -> Html {
             </div>
             <ul id="customer-list" class="search-results static">{ rows }</ul>
             if let Some(p) = &*page {
-                <Pager total={p.total} limit={PAGE_SIZE} offset={*offset} {on_offset} />
+                <Pager total={p.total} capped={p.total_capped} limit={PAGE_SIZE} offset={*offset}
+                       {on_offset} />
             }
         </section>
     }

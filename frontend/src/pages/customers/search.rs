@@ -102,6 +102,7 @@ pub fn CustomerSearch(props: &CustomerSearchProps) -> Html {
                         Err(_) => results.set(Some(Page {
                             items: Vec::new(),
                             total: 0,
+                            total_capped: false,
                             limit: 10,
                             offset: 0,
                         })),

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{Srv, each_backend};
 use serde_json::{Value, json};
@@ -136,6 +136,81 @@ fn one_search_box_finds_by_name_phone_ids_and_pinyin() {
         let row = &search(srv, &w.sup_a, "q=MZ0001")["items"][0];
         assert_eq!(row["phone"], "138****5678");
         assert_eq!(row["id_number"], "110***********002X");
+    });
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+fn names(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn name_fragments_match_the_start_and_inside_and_page_in_pinyin_order() {
+    each_backend(|srv| {
+        let w = world(srv);
+        // Homophones (王维, 汪伟: also "wangwei") must not match 王伟.
+        for name in [
+            "张王伟",
+            "王伟华",
+            "王维",
+            "汪伟",
+            "王伟",
+            "Wang Wei",
+            "李伟",
+        ] {
+            create(srv, &w.agent_a, json!({"kind": "individual", "name": name}));
+        }
+        let all = search(srv, &w.agent_a, "q=王伟");
+        assert_eq!(names(&all), ["王伟", "王伟华", "张王伟"], "{all}");
+        assert_eq!(all["total"], 3);
+        // Pages merge the name's start with its inside, and know the total.
+        let first = search(srv, &w.agent_a, "q=王伟&limit=2");
+        assert_eq!(names(&first), ["王伟", "王伟华"]);
+        assert_eq!(
+            (first["total"].clone(), first["total_capped"].clone()),
+            (json!(3), json!(false))
+        );
+        let second = search(srv, &w.agent_a, "q=王伟&limit=2&offset=2");
+        assert_eq!(names(&second), ["张王伟"]);
+        assert_eq!(second["total"], 3);
+        let beyond = search(srv, &w.agent_a, "q=王伟&limit=2&offset=4");
+        assert_eq!(
+            (names(&beyond).len(), beyond["total"].clone()),
+            (0, json!(3))
+        );
+        let down = search(srv, &w.agent_a, "q=王伟&sort=-name&limit=2");
+        assert_eq!(names(&down), ["张王伟", "王伟华"]);
+        // One character is the start of a name (a surname).
+        assert_eq!(
+            sorted(names(&search(srv, &w.agent_a, "q=王"))),
+            ["王伟", "王伟华", "王维"]
+        );
+        assert_eq!(search(srv, &w.agent_a, "q=伟")["total"], 0);
+        // Letters are pinyin: initials, or the beginning of the full pinyin or of a Latin
+        // name; spaces are ignored.
+        assert_eq!(
+            sorted(names(&search(srv, &w.agent_a, "q=ww"))),
+            ["汪伟", "王伟", "王伟华", "王维"]
+        );
+        assert_eq!(
+            sorted(names(&search(srv, &w.agent_a, "q=wang%20wei"))),
+            ["Wang Wei", "汪伟", "王伟", "王伟华", "王维"]
+        );
+        assert_eq!(names(&search(srv, &w.agent_a, "q=wangweih")), ["王伟华"]);
+        assert_eq!(names(&search(srv, &w.agent_a, "q=lw")), ["李伟"]);
+        assert_eq!(names(&search(srv, &w.agent_a, "q=zhangw")), ["张王伟"]);
+        // B sees none of it.
+        assert_eq!(search(srv, &w.agent_b, "q=王伟")["total"], 0);
+        assert_eq!(search(srv, &w.agent_b, "q=ww")["total"], 0);
     });
 }
 

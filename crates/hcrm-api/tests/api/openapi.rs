@@ -1,5 +1,5 @@
 //! the committed `openapi/openapi.json` is what the code generates.
-//! Regenerate with `HCRM_UPDATE_OPENAPI=1 cargo test -p hcrm-api --test openapi` (or `hcrm openapi`).
+//! Regenerate with `HCRM_UPDATE_OPENAPI=1 cargo test -p hcrm-api --test api openapi` (or `hcrm openapi`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -15,7 +15,7 @@ fn committed_openapi_matches_the_code() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "openapi/openapi.json is stale: run `HCRM_UPDATE_OPENAPI=1 cargo test -p hcrm-api --test openapi`"
+        "openapi/openapi.json is stale: run `HCRM_UPDATE_OPENAPI=1 cargo test -p hcrm-api --test api openapi`"
     );
 }
 

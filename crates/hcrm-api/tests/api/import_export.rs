@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{Srv, each_backend};
 use serde_json::{Value, json};
@@ -526,5 +526,67 @@ fn export_is_scoped_audited_unmasked_for_pii_readers_and_reimports() {
             && e["changes"]["masked"] == false
             && e["actor_username"] == "sup.a"));
         assert!(entries.iter().any(|e| e["changes"]["format"] == "xlsx"));
+    });
+}
+
+fn page_of(srv: &Srv, token: &str, query: &str) -> Value {
+    srv.get(&format!("/api/v1/customers?{query}"), token)
+        .ok(200)
+        .clone()
+}
+
+#[test]
+fn a_broad_search_counts_up_to_the_cap_unless_asked_for_the_exact_total() {
+    each_backend(|srv| {
+        let admin = srv.admin();
+        let inst = srv.institution(&admin, "BJ01", true);
+        srv.user(&admin, "sup.a", &["supervisor"], &inst);
+        let sup = srv.login("sup.a", "Passw0rd-x");
+        // 1,005 customers whose pinyin starts with "zh" (张…), and one 李.
+        let given: Vec<char> = "一二三四五六七八九十百千万亿东西南北春夏秋冬山水"
+            .chars()
+            .collect();
+        let mut lines = vec![HEADER.to_string()];
+        for i in 0..1005 {
+            let n = given.len();
+            let name: String = ['张', given[i % n], given[(i / n) % n], given[i / (n * n)]]
+                .iter()
+                .collect();
+            lines.push(format!("{name},散客,,,,,,,Z{i:04},,,"));
+        }
+        lines.push("李明,散客,,,,,,,L0001,,,".to_string());
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let r = import(srv, &sup, "", CSV, csv(&refs)).report();
+        assert_eq!(counts(&r), (1006, 1006, 0, 0), "{r}");
+
+        // Broad: the count stops at 1,000 and says so; the page is still in pinyin order.
+        let page = page_of(srv, &sup, "q=zh&limit=20");
+        assert_eq!(page["total"], 1000, "{page}");
+        assert_eq!(page["total_capped"], true);
+        assert_eq!(page["items"].as_array().unwrap().len(), 20);
+        let exact = page_of(srv, &sup, "q=zh&limit=20&exact_total=true");
+        assert_eq!(exact["total"], 1005);
+        assert_eq!(exact["total_capped"], false);
+        assert_eq!(exact["items"], page["items"]);
+        // Unfiltered lists too; a narrow search counts exactly.
+        assert_eq!(page_of(srv, &sup, "limit=1")["total_capped"], true);
+        assert_eq!(
+            page_of(srv, &sup, "limit=1&exact_total=true")["total"],
+            1006
+        );
+        let li = page_of(srv, &sup, "q=lm");
+        assert_eq!(
+            (li["total"].clone(), li["total_capped"].clone()),
+            (json!(1), json!(false))
+        );
+        // The last page of a broad search knows its total without counting.
+        let last = page_of(srv, &sup, "q=zh&limit=10&offset=1000");
+        assert_eq!(last["items"].as_array().unwrap().len(), 5);
+        assert_eq!(
+            (last["total"].clone(), last["total_capped"].clone()),
+            (json!(1005), json!(false))
+        );
+        srv.get("/api/v1/customers?exact_total=maybe", &sup)
+            .problem(400, "invalid_query");
     });
 }

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use crate::support;
 
 use hcrm_db::testing::{TestDb, backends};
 use serde_json::json;

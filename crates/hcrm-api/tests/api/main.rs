@@ -1,0 +1,14 @@
+//! The API's integration tests, in one test binary so that the workspace links (and stores)
+//! it once rather than once per file; each module covers one area and runs on both backends.
+
+mod common;
+
+mod auth;
+mod contacts_tasks;
+mod customers;
+mod idempotency;
+mod import_export;
+mod input;
+mod openapi;
+mod org;
+mod relations_sensitive;

@@ -1,0 +1,24 @@
+-- PERF-1 / PERF-8: a search page costs what it shows, not what matches (CUS-9).
+-- Searches are split into arms that each walk one index in list order and stop after a page:
+-- pinyin (initials or full) and a name's beginning walk the live customers in pinyin order; a
+-- name fragment inside the name uses the pairs of characters after the first.
+
+-- Live customers in list order (pinyin, then id), both directions.
+CREATE INDEX customers_live_pinyin ON customers (name_pinyin, id)
+    WHERE merged_into_id IS NULL AND deleted_at IS NULL;
+
+-- Every pair of characters of the lower-cased name that does not start it (`张王伟` → 王伟):
+-- a two-character fragment inside a name. Fragments at the start go through the pinyin order.
+CREATE FUNCTION hcrm_inner_pairs(name text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+        SELECT coalesce(array_agg(DISTINCT substr(lower(name), i, 2)), '{}')
+        FROM generate_series(2, char_length(name) - 1) AS i
+    $$;
+CREATE INDEX customers_inner_pairs ON customers USING gin (hcrm_inner_pairs(name))
+    WHERE merged_into_id IS NULL AND deleted_at IS NULL;
+
+-- Replaced by the two above.
+DROP INDEX customers_name_grams;
+DROP FUNCTION hcrm_name_grams(text);
+DROP INDEX customers_pinyin_prefix;

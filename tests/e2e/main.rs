@@ -1,0 +1,9 @@
+//! End-to-end tests of the `hcrm` binary and of the web app in headless Chromium, in one test
+//! binary so that it is linked (and stored) once.
+
+mod support;
+
+mod binary;
+mod generate;
+mod web;
+mod web_customers;
