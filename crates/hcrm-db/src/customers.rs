@@ -587,14 +587,40 @@ pub struct Filter {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
-    /// By pinyin, so 张 sorts under Z.
+    /// The best matches first (the default): a search lists its arms one after the other
+    /// (`search_arms`), each in its own order; without a search it is pinyin order.
     #[default]
+    Relevance,
+    /// By pinyin, so 张 sorts under Z.
     Name,
     CreatedAt,
     UpdatedAt,
 }
 
 type Cond = Box<dyn BoxableExpression<c::table, Db, SqlType = diesel::sql_types::Bool>>;
+
+/// One way the search text matches, and the order it lists its matches in by relevance.
+struct Arm {
+    cond: Cond,
+    order: ArmOrder,
+}
+
+#[derive(Clone, Copy)]
+enum ArmOrder {
+    /// Pinyin, then id (the index of live customers by pinyin).
+    Pinyin,
+    /// Initials, then pinyin, then id (the index of live customers by initials).
+    Initials,
+}
+
+impl Arm {
+    fn pinyin(cond: Cond) -> Arm {
+        Arm {
+            cond,
+            order: ArmOrder::Pinyin,
+        }
+    }
+}
 
 /// How far a list counts its matches (CUS-9, PERF-1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -704,29 +730,44 @@ fn prefix_pattern(text: &str) -> String {
     p
 }
 
-/// What the search box text stands for (CUS-9), as arms: each arm is served by one index and,
-/// where it can be broad, walks it in list order, so a page costs what it shows (PERF-1,
-/// PERF-8). The text is read by its shape:
+/// What the search box text stands for (CUS-9), as arms that never overlap: each is served by
+/// one index and, where it can be broad, walks it in its order, so a page costs what it shows
+/// (PERF-1, PERF-8). By relevance, a list shows the arms one after the other. The text is read
+/// by its shape:
 /// - digits (and ID-like text with a digit): full mobile, last 4 digits of a phone, ID number,
 ///   card number, external (HIS) id — one arm of exact lookups;
-/// - letters only: pinyin initials (`zs`) or the beginning of the full pinyin (`zhangsan`),
-///   which is also how a Latin name is found by its beginning;
+/// - letters only: pinyin initials (`zs`), then the beginning of the full pinyin
+///   (`zhangsan`), which is also how a Latin name is found by its beginning;
 /// - anything else is a name fragment: one character finds names that start with it (a
-///   surname); two or more also find names that contain it further in.
-fn search_arms(text: &str, pg: bool) -> Vec<Cond> {
+///   surname); two or more also find, after those, names that contain it further in.
+fn search_arms(text: &str, pg: bool) -> Vec<Arm> {
     let q = text.trim();
     if q.is_empty() {
         return Vec::new();
     }
     let squeezed: String = q.chars().filter(|ch| !ch.is_whitespace()).collect();
     if squeezed.chars().all(|ch| ch.is_ascii_alphabetic()) {
+        // Initials first (`zx`: 张欣, then 张晓明 …), in initials order so that the index of
+        // initials serves them however the matches lie in pinyin order; then the rest whose
+        // full pinyin starts so (`zhangx…`), in pinyin order.
         let lower = squeezed.to_ascii_lowercase();
-        let pattern = format!("{lower}%");
-        let first: String = lower.chars().take(1).collect();
-        let either = c::name_initials
-            .like(pattern.clone())
-            .or(c::name_pinyin.like(pattern));
-        return vec![Box::new(pinyin_range(&first).and(either))];
+        let by_initials = || -> Cond {
+            let from: Cond = Box::new(c::name_initials.ge(lower.clone()));
+            match prefix_upper_bound(&lower) {
+                Some(to) => Box::new(from.and(c::name_initials.lt(to))),
+                None => from,
+            }
+        };
+        return vec![
+            Arm {
+                cond: by_initials(),
+                order: ArmOrder::Initials,
+            },
+            Arm {
+                cond: Box::new(pinyin_range(&lower).and(diesel::dsl::not(by_initials()))),
+                order: ArmOrder::Pinyin,
+            },
+        ];
     }
     if q.chars().any(|ch| ch.is_ascii_digit()) {
         let compact: String = q.chars().filter(|ch| !matches!(ch, ' ' | '-')).collect();
@@ -750,28 +791,43 @@ fn search_arms(text: &str, pg: bool) -> Vec<Cond> {
             exact.push(Box::new(c::card_number.assume_not_null().eq(q.to_string())));
             exact.push(id_in_side(pg, Side::External, q.to_string()));
         }
-        return or_all(exact).into_iter().collect();
+        return or_all(exact).into_iter().map(Arm::pinyin).collect();
     }
     let start = prefix_pattern(q);
     let (pinyin, _) = pinyin_keys(q);
-    let mut arms: Vec<Cond> = vec![Box::new(
+    let mut arms = vec![Arm::pinyin(Box::new(
         pinyin_range(&pinyin).and(c::name.like(start.clone()).escape('\\')),
-    )];
+    ))];
     let chars = q.chars().count();
     if chars >= 2 {
+        // Inside the name, not at its start (that is the first arm): the arms never overlap,
+        // so their counts add up.
         let not_start = c::name.not_like(start).escape('\\');
-        arms.push(if pg && chars == 2 {
-            Box::new(
-                diesel::dsl::sql::<diesel::sql_types::Bool>(
-                    "hcrm_inner_pairs(customers.name) @> ARRAY[",
+        let inside: Cond = if pg {
+            // Two characters: the index of inner pairs; more: the trigram index. Computed as
+            // an array first, so that the planner never walks the list order filtering every
+            // customer through the function.
+            const LIVE: &str = "customers.id = ANY(ARRAY(SELECT id FROM customers \
+                                WHERE merged_into_id IS NULL AND deleted_at IS NULL AND ";
+            if chars == 2 {
+                Box::new(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+                        "{LIVE}hcrm_inner_pairs(name) @> ARRAY["
+                    ))
+                    .bind::<diesel::sql_types::Text, _>(q.to_lowercase())
+                    .sql("]::text[]))"),
                 )
-                .bind::<diesel::sql_types::Text, _>(q.to_lowercase())
-                .sql("]::text[]"),
-            )
+            } else {
+                Box::new(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>(&format!("{LIVE}name LIKE "))
+                        .bind::<diesel::sql_types::Text, _>(like_pattern(q))
+                        .sql(" ESCAPE '\\'))"),
+                )
+            }
         } else {
-            // Three or more characters: the trigram index on PostgreSQL.
-            Box::new(c::name.like(like_pattern(q)).escape('\\').and(not_start))
-        });
+            Box::new(c::name.like(like_pattern(q)).escape('\\'))
+        };
+        arms.push(Arm::pinyin(Box::new(inside.and(not_start))));
     }
     arms
 }
@@ -826,7 +882,7 @@ fn filtered<'a>(scope: &Scope, f: &'a Filter) -> c::BoxedQuery<'a, Db> {
 
 fn ordered<'a>(q: c::BoxedQuery<'a, Db>, sort: Sort, descending: bool) -> c::BoxedQuery<'a, Db> {
     match (sort, descending) {
-        (Sort::Name, false) => q.order((c::name_pinyin.asc(), c::id.asc())),
+        (Sort::Relevance, _) | (Sort::Name, false) => q.order((c::name_pinyin.asc(), c::id.asc())),
         (Sort::Name, true) => q.order((c::name_pinyin.desc(), c::id.desc())),
         (Sort::CreatedAt, false) => q.order(c::id.asc()),
         (Sort::CreatedAt, true) => q.order(c::id.desc()),
@@ -838,40 +894,115 @@ fn ordered<'a>(q: c::BoxedQuery<'a, Db>, sort: Sort, descending: bool) -> c::Box
 /// The order `ordered` gives, for merging the arms' pages.
 fn list_order(sort: Sort, descending: bool, a: &Row, b: &Row) -> std::cmp::Ordering {
     let asc = match sort {
-        Sort::Name => (&a.name_pinyin, &a.id).cmp(&(&b.name_pinyin, &b.id)),
+        Sort::Relevance | Sort::Name => (&a.name_pinyin, &a.id).cmp(&(&b.name_pinyin, &b.id)),
         Sort::CreatedAt => a.id.cmp(&b.id),
         Sort::UpdatedAt => (a.updated_at, &a.id).cmp(&(b.updated_at, &b.id)),
     };
     if descending { asc.reverse() } else { asc }
 }
 
+/// `q` in the order an arm lists by: its own by relevance, else the sort asked for.
+fn arm_ordered<'a>(
+    q: c::BoxedQuery<'a, Db>,
+    arm: Option<ArmOrder>,
+    order: (Sort, bool),
+) -> c::BoxedQuery<'a, Db> {
+    match (order.0, arm) {
+        (Sort::Relevance, Some(ArmOrder::Initials)) => {
+            q.order((c::name_initials.asc(), c::name_pinyin.asc(), c::id.asc()))
+        }
+        _ => ordered(q, order.0, order.1),
+    }
+}
+
+/// Live customers in `scope` matching the filters and the arm.
+fn arm_query<'a>(
+    scope: &Scope,
+    f: &'a Filter,
+    arm: Option<Arm>,
+    order: (Sort, bool),
+) -> c::BoxedQuery<'a, Db> {
+    match arm {
+        None => arm_ordered(filtered(scope, f), None, order),
+        Some(arm) => arm_ordered(filtered(scope, f).filter(arm.cond), Some(arm.order), order),
+    }
+}
+
+/// The ids of one arm's window in its order: the indexes of live customers by pinyin and by
+/// initials answer this without visiting the table (PERF-1).
+fn arm_ids(
+    conn: &mut DbConn,
+    scope: &Scope,
+    f: &Filter,
+    arm: Option<Arm>,
+    order: (Sort, bool),
+    window: ListWindow,
+) -> Result<Vec<String>, DbError> {
+    Ok(arm_query(scope, f, arm, order)
+        .select(c::id)
+        .limit(window.limit)
+        .offset(window.offset)
+        .load(conn)?)
+}
+
+/// How many match one arm, counting at most `count`'s cap (+1, to know it was passed).
+fn arm_count(
+    conn: &mut DbConn,
+    scope: &Scope,
+    f: &Filter,
+    arm: Option<Arm>,
+    order: (Sort, bool),
+    count: Count,
+) -> Result<i64, DbError> {
+    Ok(match count {
+        Count::Exact => match arm {
+            None => filtered(scope, f).count().get_result(conn)?,
+            Some(arm) => filtered(scope, f)
+                .filter(arm.cond)
+                .count()
+                .get_result(conn)?,
+        },
+        // In the arm's order, so that a broad arm walks the same index as its page and stops
+        // early; the ids, not a constant, so that the statement is prepared once.
+        Count::UpTo(cap) => arm_query(scope, f, arm, order)
+            .select(c::id)
+            .limit(cap + 1)
+            .load::<String>(conn)?
+            .len() as i64,
+    })
+}
+
 /// A customer's first phone (the primary one first), read with the page.
 type PagedRow = (Row, Option<String>);
 
-fn page_of(
-    conn: &mut DbConn,
-    q: c::BoxedQuery<'_, Db>,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<PagedRow>, DbError> {
+/// The rows of `ids`, in that order, each with its first phone.
+fn rows_of(conn: &mut DbConn, ids: &[String]) -> Result<Vec<PagedRow>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let first_phone = phones::table
         .filter(phones::customer_id.eq(c::id))
         .order((phones::is_primary.desc(), phones::phone))
         .select(phones::phone)
         .limit(1)
         .single_value();
-    Ok(q.select((Row::as_select(), first_phone))
-        .limit(limit)
-        .offset(offset)
-        .load(conn)?)
+    let rows: Vec<PagedRow> = c::table
+        .filter(c::id.eq_any(ids))
+        .select((Row::as_select(), first_phone))
+        .load(conn)?;
+    let mut by_id: HashMap<String, PagedRow> =
+        rows.into_iter().map(|r| (r.0.id.clone(), r)).collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
 /// A page of live customers in `scope` matching `f` (CUS-9), and how many match (X-9).
 ///
-/// A search runs each arm (`search_arms`) as its own query in list order, takes the first
-/// `offset + limit` of each and merges them; the count runs only when the page is full, and
-/// stops at `count`'s cap. With indexes in list order (migration 000007) the cost follows the
-/// page, not the number of matches (PERF-1, PERF-8).
+/// A search runs each arm (`search_arms`; they never overlap) as its own query. By relevance
+/// the arms follow one another: the window is taken from the first, then the next, and so on.
+/// In an asked-for order each arm gives its first `offset + limit` and they are merged.
+/// Counting runs only when the page is full, and stops at `count`'s cap. With indexes in the
+/// arms' orders (migration 000007) the cost follows the page, not the number of matches
+/// (PERF-1, PERF-8).
 pub fn list(
     conn: &mut DbConn,
     scope: &Scope,
@@ -882,61 +1013,77 @@ pub fn list(
     count: Count,
 ) -> Result<Listed, DbError> {
     let pg = matches!(conn, DbConn::Postgresql(_));
+    let order = (sort, descending);
     let text = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
-    let arms = text.map(|t| search_arms(t, pg).len());
-    let rows: Vec<PagedRow> = match arms {
-        Some(0) => Vec::new(),
-        None => page_of(
-            conn,
-            ordered(filtered(scope, f), sort, descending),
-            window.limit,
-            window.offset,
-        )?,
-        Some(1) => {
-            let arm = search_arms(text.unwrap_or_default(), pg).remove(0);
-            page_of(
-                conn,
-                ordered(filtered(scope, f).filter(arm), sort, descending),
-                window.limit,
-                window.offset,
-            )?
+    // The arms, made afresh for each query (conditions are boxed, not clonable).
+    let arms = || -> Vec<Option<Arm>> {
+        match text {
+            None => vec![None],
+            Some(t) => search_arms(t, pg).into_iter().map(Some).collect(),
         }
-        Some(_) => {
-            let mut merged: Vec<PagedRow> = Vec::new();
-            for arm in search_arms(text.unwrap_or_default(), pg) {
-                let q = ordered(filtered(scope, f).filter(arm), sort, descending);
-                merged.extend(page_of(conn, q, window.offset + window.limit, 0)?);
+    };
+    let rows: Vec<PagedRow> = if sort == Sort::Relevance {
+        let mut ids: Vec<String> = Vec::new();
+        let mut skip = window.offset;
+        for (i, arm) in arms().into_iter().enumerate() {
+            let need = window.limit - ids.len() as i64;
+            if need <= 0 {
+                break;
             }
-            merged.sort_by(|(a, _), (b, _)| list_order(sort, descending, a, b));
-            merged.dedup_by(|(a, _), (b, _)| a.id == b.id);
-            merged
-                .into_iter()
-                .skip(usize::try_from(window.offset).unwrap_or(usize::MAX))
-                .take(usize::try_from(window.limit).unwrap_or(0))
-                .collect()
+            let got = arm_ids(
+                conn,
+                scope,
+                f,
+                arm,
+                order,
+                ListWindow {
+                    limit: need,
+                    offset: skip,
+                },
+            )?;
+            let n = got.len() as i64;
+            ids.extend(got);
+            if n < need {
+                // This arm ends inside the window (or before it): how many it has tells how
+                // far into the next one the window starts.
+                let arm_total = if n > 0 || skip == 0 {
+                    skip + n
+                } else {
+                    let arm = arms().into_iter().nth(i).flatten();
+                    arm_count(conn, scope, f, arm, order, Count::Exact)?
+                };
+                skip = (skip - arm_total).max(0);
+            }
         }
+        rows_of(conn, &ids)?
+    } else {
+        let head = ListWindow {
+            limit: window.offset + window.limit,
+            offset: 0,
+        };
+        let mut ids = Vec::new();
+        for arm in arms() {
+            ids.extend(arm_ids(conn, scope, f, arm, order, head)?);
+        }
+        let mut rows = rows_of(conn, &ids)?;
+        rows.sort_by(|(a, _), (b, _)| list_order(sort, descending, a, b));
+        rows.into_iter()
+            .skip(usize::try_from(window.offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(window.limit).unwrap_or(0))
+            .collect()
     };
     let shown = rows.len() as i64;
     let (total, capped) = if shown < window.limit && (shown > 0 || window.offset == 0) {
         // The page is the last one: nothing to count.
         (window.offset + shown, false)
-    } else if arms == Some(0) {
-        (0, false)
     } else {
-        let mut q = filtered(scope, f);
-        if let Some(any) = text.and_then(|t| or_all(search_arms(t, pg))) {
-            q = q.filter(any);
+        let mut total = 0;
+        for arm in arms() {
+            total += arm_count(conn, scope, f, arm, order, count)?;
         }
         match count {
-            Count::Exact => (q.count().get_result(conn)?, false),
-            Count::UpTo(cap) => {
-                let seen = q
-                    .select(diesel::dsl::sql::<diesel::sql_types::Integer>("1"))
-                    .limit(cap + 1)
-                    .load::<i32>(conn)?
-                    .len() as i64;
-                (seen.min(cap), seen > cap)
-            }
+            Count::UpTo(cap) if total > cap => (cap, true),
+            _ => (total, false),
         }
     };
     let today = today();
@@ -1209,4 +1356,21 @@ pub fn external_id_taken(
         .count()
         .get_result(conn)?;
     Ok(n > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_upper_bound;
+
+    #[test]
+    fn the_upper_bound_of_a_prefix_range_carries_past_z_and_9() {
+        assert_eq!(prefix_upper_bound("l").as_deref(), Some("m"));
+        assert_eq!(prefix_upper_bound("wangwei").as_deref(), Some("wangwej"));
+        assert_eq!(prefix_upper_bound("wangz").as_deref(), Some("wanh"));
+        assert_eq!(prefix_upper_bound("ab9").as_deref(), Some("ac"));
+        assert_eq!(prefix_upper_bound("a8").as_deref(), Some("a9"));
+        assert_eq!(prefix_upper_bound("z"), None);
+        assert_eq!(prefix_upper_bound("zz9"), None);
+        assert_eq!(prefix_upper_bound(""), None);
+    }
 }

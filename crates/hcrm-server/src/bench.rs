@@ -340,7 +340,7 @@ fn sql_run(o: &Options, pool: &Pool, seed: u64) -> Result<Value, String> {
                 conn,
                 &Scope::Group,
                 &filter,
-                Sort::Name,
+                Sort::Relevance,
                 false,
                 window,
                 Count::UpTo(COUNT_CAP),

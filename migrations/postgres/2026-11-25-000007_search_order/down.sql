@@ -1,3 +1,4 @@
+CREATE INDEX customers_initials_prefix ON customers (name_initials text_pattern_ops);
 CREATE INDEX customers_pinyin_prefix ON customers (name_pinyin text_pattern_ops);
 CREATE FUNCTION hcrm_name_grams(name text) RETURNS text[]
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
@@ -13,3 +14,4 @@ CREATE INDEX customers_name_grams ON customers USING gin (hcrm_name_grams(name))
 DROP INDEX customers_inner_pairs;
 DROP FUNCTION hcrm_inner_pairs(text);
 DROP INDEX customers_live_pinyin;
+DROP INDEX customers_live_initials;

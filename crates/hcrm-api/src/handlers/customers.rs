@@ -46,13 +46,17 @@ pub struct ListQuery {
     institution_id: Option<Uuid>,
     /// Customers born in this month (1–12), for birthday care.
     birth_month: Option<u32>,
-    /// `name` (pinyin order, default), `created_at`, `updated_at`; prefix `-` for descending.
+    /// Default: the best matches first. A search by letters lists initials matches (in
+    /// initials order: 张欣 `zx` before 张晓明 `zxm`) before full-pinyin ones; a name fragment
+    /// lists names starting with it before names containing it; each group in pinyin order.
+    /// Without `q` this is pinyin order. Or `name` (pinyin order), `created_at`,
+    /// `updated_at`; prefix `-` for descending.
     sort: Option<String>,
     /// 1–200, default 50.
     limit: Option<i64>,
     offset: Option<i64>,
-    /// Count every match. By default the count stops at 1,000 and the page says
-    /// `total_capped: true` (shown as "1,000+"), so that a broad search stays fast (PERF-1).
+    /// Count every match. By default the count stops at 200 and the page says
+    /// `total_capped: true` (shown as "200+"), so that a broad search stays fast (PERF-1).
     /// The export always counts up to its own limit.
     exact_total: Option<bool>,
 }
@@ -105,7 +109,7 @@ pub(crate) fn list_params(
             ("created_at", Sort::CreatedAt),
             ("updated_at", Sort::UpdatedAt),
         ],
-        Sort::Name,
+        Sort::Relevance,
     )?;
     if q.birth_month.is_some_and(|m| !(1..=12).contains(&m)) {
         return Err(ApiError::field(

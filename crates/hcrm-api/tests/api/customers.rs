@@ -166,6 +166,8 @@ fn name_fragments_match_the_start_and_inside_and_page_in_pinyin_order() {
             "王伟",
             "Wang Wei",
             "李伟",
+            "赵伟",
+            "张文华",
         ] {
             create(srv, &w.agent_a, json!({"kind": "individual", "name": name}));
         }
@@ -207,7 +209,33 @@ fn name_fragments_match_the_start_and_inside_and_page_in_pinyin_order() {
         );
         assert_eq!(names(&search(srv, &w.agent_a, "q=wangweih")), ["王伟华"]);
         assert_eq!(names(&search(srv, &w.agent_a, "q=lw")), ["李伟"]);
-        assert_eq!(names(&search(srv, &w.agent_a, "q=zhangw")), ["张王伟"]);
+        assert_eq!(
+            names(&search(srv, &w.agent_a, "q=zhangw")),
+            ["张王伟", "张文华"]
+        );
+        // By relevance the initials come first, closest first; `sort=name` is pinyin order.
+        assert_eq!(
+            names(&search(srv, &w.agent_a, "q=zw")),
+            ["赵伟", "张文华", "张王伟"]
+        );
+        assert_eq!(
+            names(&search(srv, &w.agent_a, "q=zw&sort=name")),
+            ["张王伟", "张文华", "赵伟"]
+        );
+        assert_eq!(
+            names(&search(srv, &w.agent_a, "q=zw&sort=-name&limit=2")),
+            ["赵伟", "张文华"]
+        );
+        let wang_wei = names(&search(srv, &w.agent_a, "q=wangwei"));
+        assert_eq!(
+            (wang_wei[0].as_str(), wang_wei[4].as_str()),
+            ("Wang Wei", "王伟华"),
+            "the Latin name's initials match first: {wang_wei:?}"
+        );
+        // A page that starts past the first arm.
+        let past = search(srv, &w.agent_a, "q=wangwei&limit=2&offset=3");
+        assert_eq!(names(&past)[1], "王伟华");
+        assert_eq!(past["total"], 5);
         // B sees none of it.
         assert_eq!(search(srv, &w.agent_b, "q=王伟")["total"], 0);
         assert_eq!(search(srv, &w.agent_b, "q=ww")["total"], 0);

@@ -12,9 +12,9 @@ use crate::customer::kinds::{
 };
 use crate::validation;
 
-/// How many matches a customer search counts before it says "1,000+" (`total_capped`): a
+/// How many matches a customer search counts before it says "200+" (`total_capped`): a
 /// broad search then costs what its page costs (CUS-9, PERF-1).
-pub const COUNT_CAP: i64 = 1000;
+pub const COUNT_CAP: i64 = 200;
 
 /// An id of the customer in another system (HIS patient id, card system …).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Validate)]

@@ -21,7 +21,7 @@ pub struct Page<T> {
     /// Number of records matching the filters, over all pages.
     pub total: i64,
     /// `total` is a lower bound: more records match than were counted. A customer search
-    /// counts up to 1,000 matches unless asked for `exact_total=true` (CUS-9, PERF-1).
+    /// counts up to 200 matches unless asked for `exact_total=true` (CUS-9, PERF-1).
     #[serde(default)]
     pub total_capped: bool,
     pub limit: i64,
