@@ -1022,36 +1022,55 @@ pub fn list(
             Some(t) => search_arms(t, pg).into_iter().map(Some).collect(),
         }
     };
+    // What each arm was found to hold while paging, so that it need not be counted again.
+    let mut known: Vec<Option<i64>> = Vec::new();
     let rows: Vec<PagedRow> = if sort == Sort::Relevance {
         let mut ids: Vec<String> = Vec::new();
         let mut skip = window.offset;
         for (i, arm) in arms().into_iter().enumerate() {
             let need = window.limit - ids.len() as i64;
             if need <= 0 {
-                break;
+                known.push(None);
+                continue;
             }
-            let got = arm_ids(
+            // From an arm's start, read as far as the count goes: one walk of the index gives
+            // the page and the count.
+            let fetch = match count {
+                Count::UpTo(cap) if skip == 0 => need.max(cap + 1),
+                _ => need,
+            };
+            let mut got = arm_ids(
                 conn,
                 scope,
                 f,
                 arm,
                 order,
                 ListWindow {
-                    limit: need,
+                    limit: fetch,
                     offset: skip,
                 },
             )?;
             let n = got.len() as i64;
+            got.truncate(usize::try_from(need).unwrap_or(0));
             ids.extend(got);
+            known.push(if n < fetch && (n > 0 || skip == 0) {
+                Some(skip + n)
+            } else if fetch > need {
+                Some(n) // more than the cap
+            } else {
+                None
+            });
             if n < need {
-                // This arm ends inside the window (or before it): how many it has tells how
-                // far into the next one the window starts.
-                let arm_total = if n > 0 || skip == 0 {
-                    skip + n
-                } else {
-                    let arm = arms().into_iter().nth(i).flatten();
-                    arm_count(conn, scope, f, arm, order, Count::Exact)?
+                // The arm ends before the window does: how many it holds tells how far into
+                // the next arm the window starts.
+                let arm_total = match known[i] {
+                    Some(t) => t,
+                    None => {
+                        let arm = arms().into_iter().nth(i).flatten();
+                        arm_count(conn, scope, f, arm, order, Count::Exact)?
+                    }
                 };
+                known[i] = Some(arm_total);
                 skip = (skip - arm_total).max(0);
             }
         }
@@ -1078,8 +1097,11 @@ pub fn list(
         (window.offset + shown, false)
     } else {
         let mut total = 0;
-        for arm in arms() {
-            total += arm_count(conn, scope, f, arm, order, count)?;
+        for (i, arm) in arms().into_iter().enumerate() {
+            total += match known.get(i).copied().flatten() {
+                Some(t) => t,
+                None => arm_count(conn, scope, f, arm, order, count)?,
+            };
         }
         match count {
             Count::UpTo(cap) if total > cap => (cap, true),

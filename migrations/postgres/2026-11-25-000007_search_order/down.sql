@@ -1,3 +1,5 @@
+CREATE INDEX customer_phones_last4 ON customer_phones (last4);
+DROP INDEX customer_phones_last4_customer;
 CREATE INDEX customers_initials_prefix ON customers (name_initials text_pattern_ops);
 CREATE INDEX customers_pinyin_prefix ON customers (name_pinyin text_pattern_ops);
 CREATE FUNCTION hcrm_name_grams(name text) RETURNS text[]
