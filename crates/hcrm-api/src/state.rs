@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use hcrm_db::{DbConn, Pool};
 
+use crate::auth::cache::AuthCache;
 use crate::auth::tokens::JwtKeys;
 use crate::error::ApiError;
 
@@ -12,6 +13,7 @@ pub struct AppState {
     pub pool: Pool,
     pub jwt: Arc<JwtKeys>,
     pub settings: Arc<Settings>,
+    pub auth_cache: Arc<AuthCache>,
 }
 
 /// Tunables with the defaults; tests shorten them.
@@ -42,6 +44,7 @@ impl AppState {
             pool,
             jwt: Arc::new(JwtKeys::new(jwt_secret)),
             settings: Arc::new(settings),
+            auth_cache: Arc::new(AuthCache::default()),
         }
     }
 
@@ -59,13 +62,19 @@ impl AppState {
         .await?
     }
 
-    /// Like [`AppState::db`], inside one write transaction: all of it or none of it.
+    /// Like [`AppState::db`], inside one write transaction: all of it or none of it. A
+    /// committed write may have changed a user or the sign-in policy: the auth cache forgets.
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
     {
-        self.db(move |conn| hcrm_db::write_transaction(conn, f))
-            .await
+        let out = self
+            .db(move |conn| hcrm_db::write_transaction(conn, f))
+            .await;
+        if out.is_ok() {
+            self.auth_cache.forget_all();
+        }
+        out
     }
 }

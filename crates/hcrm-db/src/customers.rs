@@ -227,38 +227,102 @@ pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Customer, DbErr
 }
 
 fn full(conn: &mut DbConn, row: Row) -> Result<Customer, DbError> {
-    let key = row.id.clone();
-    let p: ProfileRow = profiles::table
-        .find(&key)
-        .select(ProfileRow::as_select())
-        .first(conn)
-        .optional()?
-        .unwrap_or_default();
-    let phones = phones_of(conn, std::slice::from_ref(&key))?
-        .remove(&key)
-        .unwrap_or_default();
-    let tags = tags_of(conn, std::slice::from_ref(&key))?
-        .remove(&key)
-        .unwrap_or_default();
-    let categories = cats::table
-        .filter(cats::customer_id.eq(&key))
-        .order(cats::category)
-        .select(cats::category)
-        .load::<String>(conn)?
-        .iter()
-        .map(|v| code("category", v, CustomerCategory::from_code))
-        .collect::<Result<Vec<_>, _>>()?;
-    let external_ids = ext::table
-        .filter(ext::customer_id.eq(&key))
-        .order((ext::system, ext::external_id))
-        .select((ext::system, ext::external_id))
+    full_many(conn, vec![row])?.pop().ok_or(DbError::NotFound)
+}
+
+/// The names of customers by id (merged and deleted ones too: history names them).
+pub fn names_of(conn: &mut DbConn, ids: &[String]) -> Result<HashMap<String, String>, DbError> {
+    Ok(c::table
+        .filter(c::id.eq_any(ids))
+        .select((c::id, c::name))
         .load::<(String, String)>(conn)?
         .into_iter()
-        .map(|(system, external_id)| ExternalId {
+        .collect())
+}
+
+/// Live customers of `scope` among `ids`, full records, in the order of `ids` (the export,
+/// CUS-13): a handful of queries for the whole batch.
+pub fn get_many(conn: &mut DbConn, scope: &Scope, ids: &[Uuid]) -> Result<Vec<Customer>, DbError> {
+    let keys: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    let mut q = c::table
+        .filter(c::id.eq_any(&keys))
+        .filter(c::merged_into_id.is_null())
+        .filter(c::deleted_at.is_null())
+        .into_boxed();
+    if let Some(inst) = scope.institution_ids() {
+        q = q
+            .filter(c::institution_id.eq_any(inst.iter().map(Uuid::to_string).collect::<Vec<_>>()));
+    }
+    let rows: Vec<Row> = q.select(Row::as_select()).load(conn)?;
+    let mut by_id: HashMap<String, Customer> = full_many(conn, rows)?
+        .into_iter()
+        .map(|c| (c.id.to_string(), c))
+        .collect();
+    Ok(keys.iter().filter_map(|k| by_id.remove(k)).collect())
+}
+
+fn full_many(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Customer>, DbError> {
+    let keys: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut profiles: HashMap<String, ProfileRow> = profiles::table
+        .filter(profiles::customer_id.eq_any(&keys))
+        .select(ProfileRow::as_select())
+        .load::<ProfileRow>(conn)?
+        .into_iter()
+        .map(|p| (p.customer_id.clone(), p))
+        .collect();
+    let mut phones = phones_of(conn, &keys)?;
+    let mut tags = tags_of(conn, &keys)?;
+    let mut categories = grouped(
+        cats::table
+            .filter(cats::customer_id.eq_any(&keys))
+            .order((cats::customer_id, cats::category))
+            .select((cats::customer_id, cats::category))
+            .load::<(String, String)>(conn)?,
+    );
+    let mut external: HashMap<String, Vec<ExternalId>> = HashMap::new();
+    for (customer_id, system, external_id) in ext::table
+        .filter(ext::customer_id.eq_any(&keys))
+        .order((ext::customer_id, ext::system, ext::external_id))
+        .select((ext::customer_id, ext::system, ext::external_id))
+        .load::<(String, String, String)>(conn)?
+    {
+        external.entry(customer_id).or_default().push(ExternalId {
             system,
             external_id,
+        });
+    }
+    let today = today();
+    rows.into_iter()
+        .map(|row| {
+            let key = row.id.clone();
+            let categories = categories
+                .remove(&key)
+                .unwrap_or_default()
+                .iter()
+                .map(|v| code("category", v, CustomerCategory::from_code))
+                .collect::<Result<Vec<_>, _>>()?;
+            assemble(
+                row,
+                profiles.remove(&key).unwrap_or_default(),
+                phones.remove(&key).unwrap_or_default(),
+                tags.remove(&key).unwrap_or_default(),
+                categories,
+                external.remove(&key).unwrap_or_default(),
+                today,
+            )
         })
-        .collect();
+        .collect()
+}
+
+fn assemble(
+    row: Row,
+    p: ProfileRow,
+    phones: Vec<String>,
+    tags: Vec<String>,
+    categories: Vec<CustomerCategory>,
+    external_ids: Vec<ExternalId>,
+    today: NaiveDate,
+) -> Result<Customer, DbError> {
     Ok(Customer {
         id: parse_id(&row.id)?,
         institution_id: parse_id(&row.institution_id)?,
@@ -266,7 +330,7 @@ fn full(conn: &mut DbConn, row: Row) -> Result<Customer, DbError> {
         name: row.name,
         gender: opt_code("gender", row.gender.as_deref(), Gender::from_code)?,
         birth_date: row.birth_date,
-        age: row.birth_date.map(|b| age_on(b, today())),
+        age: row.birth_date.map(|b| age_on(b, today)),
         id_type: opt_code("id type", row.id_type.as_deref(), IdType::from_code)?,
         id_number: row.id_number,
         card_number: row.card_number,

@@ -91,18 +91,25 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
             .verify(&token)
             .ok_or(ApiError::Unauthorized("invalid or expired token"))?
     };
-    let (principal, required) = state
-        .db(move |c| {
-            let principal = match hcrm_db::users::principal(c, user) {
-                Err(hcrm_db::DbError::NotFound) => {
-                    return Err(ApiError::Unauthorized("unknown user"));
-                }
-                other => other?,
-            };
-            let required = crate::handlers::settings::load_security(c)?.totp_required_roles;
-            Ok((principal, required))
-        })
-        .await?;
+    let (principal, required) = match state.auth_cache.get(user) {
+        Some(known) => known,
+        None => {
+            let known = state
+                .db(move |c| {
+                    let principal = match hcrm_db::users::principal(c, user) {
+                        Err(hcrm_db::DbError::NotFound) => {
+                            return Err(ApiError::Unauthorized("unknown user"));
+                        }
+                        other => other?,
+                    };
+                    let required = crate::handlers::settings::load_security(c)?.totp_required_roles;
+                    Ok((principal, required))
+                })
+                .await?;
+            state.auth_cache.put(user, known.clone());
+            known
+        }
+    };
     if !principal.active {
         return Err(ApiError::Unauthorized("the account is deactivated"));
     }

@@ -41,7 +41,7 @@ pub struct Workbook(Vec<u8>);
 pub const MAX_IMPORT_BYTES: usize = 10 * 1024 * 1024;
 
 /// Rows read per query while exporting.
-const EXPORT_PAGE: i64 = 200;
+const EXPORT_PAGE: i64 = 1000;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -596,9 +596,8 @@ fn export_rows(
         };
         let items = store::list(c, scope, filter, sort, desc, window, store::Count::UpTo(0))?.items;
         let n = items.len() as i64;
-        for s in items {
-            out.push(store::get(c, scope, s.id)?);
-        }
+        let ids: Vec<Uuid> = items.iter().map(|s| s.id).collect();
+        out.extend(store::get_many(c, scope, &ids)?);
         offset += EXPORT_PAGE;
         if n < EXPORT_PAGE || out.len() as i64 >= MAX_EXPORT_ROWS {
             break;

@@ -9,6 +9,7 @@ use hcrm_domain::api::customers::{
     COUNT_CAP, Customer, CustomerCreate, CustomerSummary, CustomerUpdate, DuplicateMatch,
     StageChange, consistency,
 };
+use hcrm_domain::api::sensitive::{BreakGlassGrant, BreakGlassRequest};
 use hcrm_domain::api::{Page, Problem};
 use hcrm_domain::customer::{
     CustomerCategory, CustomerKind, LifecycleStage, SourceChannel, age_on, form_of_address,
@@ -644,51 +645,30 @@ pub async fn merge(
     Ok(HttpResponse::Ok().json(result))
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
-#[schema(example = json!({"reason": "患者来电，急诊需要核对过敏史"}))]
-#[serde(deny_unknown_fields)]
-pub struct BreakGlassRequest {
-    /// Why the record is needed now; the supervisor reads it.
-    #[validate(
-        length(min = 5, max = 500),
-        custom(function = "hcrm_domain::validation::not_blank")
-    )]
-    pub reason: String,
+/// The grant as the API shows it, with the customer's name.
+fn grant_view(c: &mut DbConn, r: break_glass::GrantRow) -> Result<BreakGlassGrant, ApiError> {
+    let mut names = store::names_of(c, std::slice::from_ref(&r.customer_id))?;
+    grant_named(r, &mut names)
 }
 
-/// A break-glass grant (X-6a).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct BreakGlassGrant {
-    pub id: Uuid,
-    pub user_id: Uuid,
-    pub customer_id: Uuid,
-    pub institution_id: Uuid,
-    pub reason: String,
-    pub granted_at: chrono::DateTime<chrono::Utc>,
-    pub expires_at: chrono::DateTime<chrono::Utc>,
-    pub reviewed_by: Option<Uuid>,
-    pub reviewed_at: Option<chrono::DateTime<chrono::Utc>>,
-    pub review_note: Option<String>,
-}
-
-impl TryFrom<break_glass::GrantRow> for BreakGlassGrant {
-    type Error = hcrm_db::DbError;
-
-    fn try_from(r: break_glass::GrantRow) -> Result<Self, Self::Error> {
-        let (id, user_id, customer_id, institution_id, reviewed_by) = r.ids()?;
-        Ok(BreakGlassGrant {
-            id,
-            user_id,
-            customer_id,
-            institution_id,
-            reason: r.reason,
-            granted_at: r.granted_at.and_utc(),
-            expires_at: r.expires_at.and_utc(),
-            reviewed_by,
-            reviewed_at: r.reviewed_at.map(|t| t.and_utc()),
-            review_note: r.review_note,
-        })
-    }
+fn grant_named(
+    r: break_glass::GrantRow,
+    names: &mut std::collections::HashMap<String, String>,
+) -> Result<BreakGlassGrant, ApiError> {
+    let (id, user_id, customer_id, institution_id, reviewed_by) = r.ids()?;
+    Ok(BreakGlassGrant {
+        id,
+        user_id,
+        customer_id,
+        customer_name: names.remove(&r.customer_id).unwrap_or_default(),
+        institution_id,
+        reason: r.reason,
+        granted_at: r.granted_at.and_utc(),
+        expires_at: r.expires_at.and_utc(),
+        reviewed_by,
+        reviewed_at: r.reviewed_at.map(|t| t.and_utc()),
+        review_note: r.review_note,
+    })
 }
 
 /// Minutes a break-glass grant lasts.
@@ -736,7 +716,7 @@ pub async fn break_glass_open(
             );
             entry.flagged = true;
             audit::record(c, entry)?;
-            Ok(BreakGlassGrant::try_from(row)?)
+            grant_view(c, row)
         })
         .await?;
     Ok(HttpResponse::Created().json(grant))
@@ -772,13 +752,18 @@ pub async fn break_glass_reviews(
         user_id: q.user_id,
     };
     let scope = auth.caller.scope();
-    let (rows, total) = state
-        .db(move |c| Ok(break_glass::list(c, &scope, &filter, w)?))
+    let (items, total) = state
+        .db(move |c| {
+            let (rows, total) = break_glass::list(c, &scope, &filter, w)?;
+            let ids: Vec<String> = rows.iter().map(|r| r.customer_id.clone()).collect();
+            let mut names = store::names_of(c, &ids)?;
+            let items = rows
+                .into_iter()
+                .map(|r| grant_named(r, &mut names))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((items, total))
+        })
         .await?;
-    let items = rows
-        .into_iter()
-        .map(BreakGlassGrant::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
     Ok(HttpResponse::Ok().json(page((items, total), w)))
 }
 
@@ -818,7 +803,7 @@ pub async fn break_glass_review(
                     detail: "this access was already reviewed".into(),
                 });
             }
-            let inst = BreakGlassGrant::try_from(row)?.institution_id;
+            let inst = row.ids()?.3;
             audit::record(
                 c,
                 caller.audit(
@@ -829,7 +814,8 @@ pub async fn break_glass_review(
                     serde_json::json!({"note": note}),
                 ),
             )?;
-            Ok(BreakGlassGrant::try_from(break_glass::get(c, &scope, id)?)?)
+            let row = break_glass::get(c, &scope, id)?;
+            grant_view(c, row)
         })
         .await?;
     Ok(HttpResponse::Ok().json(grant))

@@ -716,6 +716,8 @@ fn other_institutions_customers_are_invisible_until_break_glass() {
             .ok(200)
             .clone();
         assert_eq!(pending["items"][0]["id"], grant["id"]);
+        assert_eq!(pending["items"][0]["customer_name"], "冯军");
+        assert_eq!(grant["customer_name"], "冯军");
         let gid = grant["id"].as_str().unwrap();
         srv.post(
             &format!("/api/v1/break-glass-reviews/{gid}/review"),
@@ -723,12 +725,21 @@ fn other_institutions_customers_are_invisible_until_break_glass() {
             json!({"note": "x"}),
         )
         .problem(404, "not_found");
-        srv.post(
-            &format!("/api/v1/break-glass-reviews/{gid}/review"),
-            &w.sup_b,
-            json!({"note": "核实无误"}),
-        )
-        .ok(200);
+        let reviewed = srv
+            .post(
+                &format!("/api/v1/break-glass-reviews/{gid}/review"),
+                &w.sup_b,
+                json!({"note": "核实无误"}),
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(
+            (
+                reviewed["customer_name"].as_str(),
+                reviewed["review_note"].as_str()
+            ),
+            (Some("冯军"), Some("核实无误"))
+        );
         srv.post(
             &format!("/api/v1/break-glass-reviews/{gid}/review"),
             &w.sup_b,

@@ -201,3 +201,37 @@ mod tests {
         assert!(long.validate().is_err());
     }
 }
+
+/// A request to break the glass (X-6a): read a customer outside one's reach for 30 minutes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"reason": "患者来电，急诊需要核对过敏史"})))]
+#[serde(deny_unknown_fields)]
+pub struct BreakGlassRequest {
+    /// Why the record is needed now; the supervisor reads it.
+    #[validate(
+        length(min = 5, max = 500),
+        custom(function = "crate::validation::not_blank")
+    )]
+    pub reason: String,
+}
+
+/// A break-glass grant (X-6a), as it is given and as the supervisor reviews it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BreakGlassGrant {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub customer_id: Uuid,
+    /// The customer's name, so that the reviewer sees whose record was opened.
+    #[cfg_attr(feature = "openapi", schema(example = "张三丰"))]
+    pub customer_name: String,
+    pub institution_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(example = "患者来电，急诊需要核对过敏史"))]
+    pub reason: String,
+    pub granted_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub reviewed_by: Option<Uuid>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub review_note: Option<String>,
+}

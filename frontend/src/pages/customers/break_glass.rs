@@ -62,7 +62,7 @@ pub fn BreakGlassDialog(props: &BreakGlassDialogProps) -> Html {
             );
             yew::platform::spawn_local(async move {
                 let path = format!("/customers/{id}/break-glass");
-                let body = BreakGlassRequest { reason: &reason };
+                let body = BreakGlassRequest { reason };
                 match api.post::<serde_json::Value, _>(&path, &body).await {
                     Ok(_) => on_granted.emit(()),
                     Err(p) => problem.set(Some(p)),
@@ -195,7 +195,9 @@ pub fn BreakGlassReviewPage() -> Html {
                     <tr data-grant-id={id.to_string()}>
                         <td>{ local_time(grant.granted_at) }</td>
                         <td title={grant.user_id.to_string()}>{ names.get(&grant.user_id).cloned().unwrap_or_else(|| short(grant.user_id)) }</td>
-                        <td><CustomerLink id={grant.customer_id}>{ tr(lang, "customer.open") }{ " " }<span class="mono">{ short(grant.customer_id) }</span></CustomerLink></td>
+                        <td title={grant.customer_id.to_string()}><CustomerLink id={grant.customer_id}>{
+                            if grant.customer_name.is_empty() { short(grant.customer_id) } else { grant.customer_name.clone() }
+                        }</CustomerLink></td>
                         <td>{ &grant.reason }</td>
                         <td>{ local_time(grant.expires_at) }</td>
                         <td class="actions">

@@ -1,6 +1,5 @@
 //! 客户档案 — the customer archive screens (CUS-1 … CUS-13, X-6, X-6a, X-13): search, the 360
-//! page, create/edit, merge, import/export, plus the shapes of endpoints hcrm-domain does not
-//! describe yet (break-glass grants, contacts, tasks, timeline, relations).
+//! page, create/edit, merge, import/export. Every shape it sends or reads is hcrm-domain's.
 
 pub mod break_glass;
 pub mod form;
@@ -12,33 +11,12 @@ pub mod tasks;
 pub mod view;
 
 use chrono::{DateTime, Local, Utc};
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
-
-/// A break-glass grant (X-6a), as `/customers/{id}/break-glass` and the review list send it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct BreakGlassGrant {
-    pub id: Uuid,
-    pub user_id: Uuid,
-    pub customer_id: Uuid,
-    #[serde(default)]
-    pub reason: String,
-    pub granted_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
-    #[serde(default)]
-    pub reviewed_at: Option<DateTime<Utc>>,
-    #[serde(default)]
-    pub review_note: Option<String>,
-}
-
-#[derive(Serialize)]
-pub struct BreakGlassRequest<'a> {
-    pub reason: &'a str,
-}
+use serde::Deserialize;
 
 pub use hcrm_domain::api::contacts::{Contact, ContactCreate};
 pub use hcrm_domain::api::import::ImportReport;
 pub use hcrm_domain::api::relations::{Relation, RelationCreate};
+pub use hcrm_domain::api::sensitive::{BreakGlassGrant, BreakGlassRequest};
 pub use hcrm_domain::api::tasks::{MyTasks, Task, TaskUpdate};
 pub use hcrm_domain::api::timeline::{TimelineEntry, TimelinePage};
 

@@ -1,0 +1,89 @@
+//! What every authenticated request needs to know about its user (the user, roles,
+//! institutions and the two-factor policy), kept for a moment: four queries per request were a
+//! third of a customer search's cost (PERF-1).
+//!
+//! Every write through [`crate::state::AppState::write`] forgets everything, so a change made
+//! through this server (deactivating a user, new roles, the two-factor policy) takes effect on
+//! the next request; a change made elsewhere (another server, the `hcrm user` command) within
+//! [`TTL`].
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use hcrm_db::users::Principal;
+use hcrm_domain::Role;
+use uuid::Uuid;
+
+/// How long an entry is trusted.
+pub const TTL: Duration = Duration::from_secs(2);
+/// More entries than this and the expired ones are dropped.
+const PRUNE_AT: usize = 10_000;
+
+/// A user as a request sees them, and the roles that must sign in with a second factor.
+pub type Known = (Principal, Vec<Role>);
+
+#[derive(Default)]
+pub struct AuthCache {
+    entries: Mutex<HashMap<Uuid, (Instant, Known)>>,
+}
+
+impl AuthCache {
+    pub fn get(&self, user: Uuid) -> Option<Known> {
+        let entries = self.entries.lock().ok()?;
+        let (at, known) = entries.get(&user)?;
+        (at.elapsed() < TTL).then(|| known.clone())
+    }
+
+    pub fn put(&self, user: Uuid, known: Known) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= PRUNE_AT {
+                entries.retain(|_, (at, _)| at.elapsed() < TTL);
+            }
+            entries.insert(user, (Instant::now(), known));
+        }
+    }
+
+    /// After any write: the next request of every user reads them afresh.
+    pub fn forget_all(&self) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn principal(id: Uuid) -> Principal {
+        Principal {
+            id,
+            username: "a".into(),
+            display_name: "A".into(),
+            active: true,
+            totp_enabled: false,
+            roles: vec![Role::Agent],
+            group_wide: false,
+            institution_ids: vec![],
+        }
+    }
+
+    #[test]
+    fn entries_are_kept_until_forgotten_or_expired() {
+        let cache = AuthCache::default();
+        let id = Uuid::now_v7();
+        assert!(cache.get(id).is_none());
+        cache.put(id, (principal(id), vec![Role::Admin]));
+        assert_eq!(cache.get(id).map(|k| k.1), Some(vec![Role::Admin]));
+        cache.forget_all();
+        assert!(cache.get(id).is_none());
+        cache.put(id, (principal(id), vec![]));
+        if let Ok(mut entries) = cache.entries.lock()
+            && let Some((at, _)) = entries.get_mut(&id)
+        {
+            *at = Instant::now() - TTL;
+        }
+        assert!(cache.get(id).is_none(), "expired");
+    }
+}
