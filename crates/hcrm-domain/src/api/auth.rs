@@ -59,17 +59,35 @@ pub struct Me {
     pub username: String,
     #[cfg_attr(feature = "openapi", schema(example = "张敏"))]
     pub display_name: String,
+    /// Roles this build does not know (a newer server) are left out when reading.
+    #[serde(deserialize_with = "known")]
     pub roles: Vec<Role>,
     /// True when the user sees every institution of the group.
     pub group_wide: bool,
     /// The institutions whose data the user may see (all of them when `group_wide`).
     pub institutions: Vec<InstitutionRef>,
+    /// Permissions this build does not know (a newer server) are left out when reading, so
+    /// that a web app cached in the browser still signs in after the server is upgraded.
+    #[serde(deserialize_with = "known")]
     pub permissions: Vec<Permission>,
     /// Two-factor sign-in is on (X-6c).
     pub totp_enabled: bool,
     /// A role of the user requires two-factor sign-in; until it is on, only the
     /// `/auth` endpoints answer (403 `totp_enrollment_required` elsewhere).
     pub totp_required: bool,
+}
+
+/// A list of codes, keeping those this build knows.
+fn known<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let raw: Vec<serde_json::Value> = Deserialize::deserialize(d)?;
+    Ok(raw
+        .into_iter()
+        .filter_map(|v| serde_json::from_value(v).ok())
+        .collect())
 }
 
 impl Me {
@@ -185,6 +203,20 @@ mod tests {
             &[Role::Admin, Role::Director]
         ));
         assert!(!totp_required(&[Role::Admin], &[]));
+    }
+
+    #[test]
+    fn me_from_a_newer_server_keeps_the_roles_and_permissions_it_knows() {
+        let me: Me = serde_json::from_value(serde_json::json!({
+            "id": "0193a1d2-7c4e-7b10-8000-000000000001", "username": "a", "display_name": "A",
+            "roles": ["agent", "astronaut"], "group_wide": false, "institutions": [],
+            "permissions": ["customer.read", "moon.landing"],
+            "totp_enabled": false, "totp_required": false
+        }))
+        .unwrap();
+        assert_eq!(me.roles, [Role::Agent]);
+        assert_eq!(me.permissions, [Permission::CustomerRead]);
+        assert!(serde_json::from_value::<Me>(serde_json::json!({"roles": 1})).is_err());
     }
 
     #[test]
