@@ -281,6 +281,8 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("customer.import", "导入客户", "Import customers"),
     ("customer.export.csv", "导出 CSV", "Export CSV"),
     ("customer.export.xlsx", "导出 Excel", "Export XLSX"),
+    ("customer.export.unmasked", "导出完整号码", "Full numbers"),
+    ("customer.export.unmasked.hint", "导出未脱敏的证件号和电话，会记入审计日志", "Export unmasked ID and phone numbers; recorded in the audit trail"),
     ("customer.search.title", "查找客户", "Find a customer"),
     ("customer.search.placeholder", "搜索客户", "Search customers"),
     ("customer.search.hint", "姓名、手机号或后4位、证件号、卡号、拼音首字母", "Name, mobile or its last 4 digits, ID number, card number, pinyin initials"),

@@ -539,25 +539,40 @@ pub struct ExportQuery {
     /// `csv` (default, UTF-8 with BOM) or `xlsx`.
     #[param(inline)]
     format: Option<ExportFormat>,
+    /// Full ID and phone numbers instead of masked ones: needs `pii.read`, and the audit
+    /// entry says so. An unmasked export re-imports as it is.
+    unmasked: Option<bool>,
 }
 
-/// Splits `format` off an export query; the rest is the list query (and, decoded, the
-/// filters recorded in the audit entry).
-fn export_query(raw: &str) -> Result<(ExportFormat, String, BTreeMap<String, String>), ApiError> {
-    let format = web::Query::<ExportQuery>::from_query(raw)
-        .map_err(|_| ApiError::field("format", "unknown_value", "csv or xlsx"))?
-        .into_inner()
-        .format
-        .unwrap_or_default();
+/// Splits `format` and `unmasked` off an export query; the rest is the list query (and,
+/// decoded, the filters recorded in the audit entry).
+fn export_query(
+    raw: &str,
+) -> Result<(ExportFormat, bool, String, BTreeMap<String, String>), ApiError> {
+    let own: String = raw
+        .split('&')
+        .filter(|p| p.starts_with("format=") || p.starts_with("unmasked="))
+        .collect::<Vec<_>>()
+        .join("&");
+    let q = web::Query::<ExportQuery>::from_query(&own)
+        .map_err(|_| {
+            ApiError::field(
+                "format",
+                "unknown_value",
+                "format is csv or xlsx; unmasked is true or false",
+            )
+        })?
+        .into_inner();
+    let (format, unmasked) = (q.format.unwrap_or_default(), q.unmasked == Some(true));
     let rest = raw
         .split('&')
-        .filter(|p| !p.is_empty() && !p.starts_with("format="))
+        .filter(|p| !p.is_empty() && !p.starts_with("format=") && !p.starts_with("unmasked="))
         .collect::<Vec<_>>()
         .join("&");
     let filters = web::Query::<BTreeMap<String, String>>::from_query(&rest)
         .map(web::Query::into_inner)
         .unwrap_or_default();
-    Ok((format, rest, filters))
+    Ok((format, unmasked, rest, filters))
 }
 
 /// Every customer matching the filters, full records, at most [`MAX_EXPORT_ROWS`].
@@ -651,8 +666,9 @@ fn write_xlsx(customers: &[Customer]) -> Result<Vec<u8>, ApiError> {
 
 /// Export the customers the filters of `GET /customers` select (CUS-13), every field of the
 /// import columns, at most 100,000 rows, as CSV (UTF-8 with BOM) or XLSX. Phones and ID numbers
-/// are masked without `pii.read`. Audited with the count, filters and format.
-/// `limit` and `offset` are ignored. With `pii.read` the file imports back unchanged.
+/// are masked unless `unmasked=true`, which needs `pii.read`. Audited with the count,
+/// filters, format and masking. `limit` and `offset` are ignored. An unmasked file
+/// imports back unchanged.
 #[utoipa::path(tag = "customers", security(("bearer" = [])), params(ExportQuery, ListQuery), responses(
     (status = 200, description = "the file, as an attachment `customers-YYYYMMDD.csv|xlsx`",
         headers(("Content-Disposition" = String, description = "attachment; filename=\"customers-20261125.csv\"")),
@@ -662,7 +678,7 @@ fn write_xlsx(customers: &[Customer]) -> Result<Vec<u8>, ApiError> {
         )),
     (status = 400, description = "malformed query", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks customer.export", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks customer.export, or pii.read for unmasked", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "invalid filter or format, or more than 100,000 rows", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/customers/export")]
@@ -672,7 +688,10 @@ pub async fn export(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let caller = auth.caller;
-    let (format, rest, filters) = export_query(req.query_string())?;
+    let (format, unmasked, rest, filters) = export_query(req.query_string())?;
+    if unmasked && !caller.can(Permission::PiiRead) {
+        return Err(ApiError::Forbidden);
+    }
     let list_query =
         web::Query::<ListQuery>::from_query(&rest).map_err(|e| ApiError::BadRequest {
             code: "invalid_query",
@@ -688,7 +707,7 @@ pub async fn export(
     let customers = state
         .db(move |c| export_rows(c, &reader, &filter, sort, desc))
         .await?;
-    let unmasked = caller.can(Permission::PiiRead);
+    // Masked unless asked for and allowed: an export is a list that leaves the system.
     let customers: Vec<Customer> = if unmasked {
         customers
     } else {

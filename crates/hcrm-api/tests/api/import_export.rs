@@ -398,7 +398,7 @@ fn xlsx_import_and_bad_uploads_and_permissions() {
 }
 
 #[test]
-fn export_is_scoped_audited_unmasked_for_pii_readers_and_reimports() {
+fn export_is_scoped_audited_masked_unless_asked_and_reimports() {
     each_backend(|srv| {
         let admin = srv.admin();
         let a = srv.institution(&admin, "BJ01", true);
@@ -430,7 +430,7 @@ fn export_is_scoped_audited_unmasked_for_pii_readers_and_reimports() {
         assert_eq!(body["errors"][0]["field"], "institution_id");
         assert_eq!(customers(srv, &sup_b, "")["total"], 1);
 
-        // CSV export: BOM, attachment name, A's customers only, unmasked for pii.read.
+        // CSV export: BOM, attachment name, A's customers only, numbers masked by default.
         let res = export(srv, &sup_a, "");
         assert_eq!(res.status, 200);
         assert!(
@@ -453,9 +453,15 @@ fn export_is_scoped_audited_unmasked_for_pii_readers_and_reimports() {
                 .starts_with("姓名,类型,性别")
         );
         assert!(text.contains("王芳") && text.contains("李雷"));
+        assert!(text.contains("138****5678;139****4321"), "{text}");
+        assert!(text.contains("110***********002X"));
+        assert!(!text.contains("13812345678") && !text.contains("11010519491231002X"));
+        assert!(!text.contains("韩梅梅") && !text.contains("136****2222"));
+        // Full numbers when asked, with pii.read.
+        let text = String::from_utf8(export(srv, &sup_a, "?unmasked=true").body).unwrap();
         assert!(text.contains("13812345678;13987654321"));
         assert!(text.contains("11010519491231002X"));
-        assert!(!text.contains("韩梅梅") && !text.contains("13611112222"));
+        export(srv, &sup_a, "?unmasked=perhaps").problem(422, "validation");
         // Filters of the list apply; another institution's id selects nothing.
         let res = export(srv, &sup_a, "?q=A2");
         let text = String::from_utf8(res.body).unwrap();
@@ -474,7 +480,7 @@ fn export_is_scoped_audited_unmasked_for_pii_readers_and_reimports() {
 
         // The export re-imports as it is: every row updates its customer, nothing is new.
         let before = by_external(srv, &sup_a, "A1");
-        let full = export(srv, &sup_a, "?format=csv").body;
+        let full = export(srv, &sup_a, "?format=csv&unmasked=true").body;
         let r = import(srv, &sup_a, "?mode=valid_rows", CSV, full).report();
         assert_eq!(problems(&r), vec![]);
         assert_eq!(counts(&r), (2, 0, 2, 0));
@@ -499,7 +505,7 @@ fn export_is_scoped_audited_unmasked_for_pii_readers_and_reimports() {
         assert_eq!(after["notes"], "备注, 带逗号");
 
         // XLSX export: a workbook with the same rows, re-importable.
-        let res = export(srv, &sup_a, "?format=xlsx");
+        let res = export(srv, &sup_a, "?format=xlsx&unmasked=true");
         assert_eq!(res.status, 200);
         assert_eq!(res.content_type, XLSX);
         assert_eq!(
@@ -519,12 +525,17 @@ fn export_is_scoped_audited_unmasked_for_pii_readers_and_reimports() {
             .ok(200)
             .clone();
         let entries = log["items"].as_array().unwrap();
-        assert_eq!(entries.len(), 5, "{log}");
+        assert_eq!(entries.len(), 6, "{log}");
         assert!(entries.iter().any(|e| e["changes"]["count"] == 1
             && e["changes"]["filters"]["q"] == "A2"
             && e["changes"]["format"] == "csv"
-            && e["changes"]["masked"] == false
+            && e["changes"]["masked"] == true
             && e["actor_username"] == "sup.a"));
+        let unmasked = entries
+            .iter()
+            .filter(|e| e["changes"]["masked"] == false)
+            .count();
+        assert_eq!(unmasked, 3, "{log}");
         assert!(entries.iter().any(|e| e["changes"]["format"] == "xlsx"));
     });
 }

@@ -29,6 +29,8 @@ pub fn CustomersPage() -> Html {
     let page = use_state(|| None::<Page<CustomerSummary>>);
     let problem = use_state(|| None::<Problem>);
     let exporting = use_state(|| false);
+    // an export is masked unless a pii.read holder asks for the full numbers.
+    let unmasked = use_state(|| false);
 
     {
         let (api, page, problem) = (session.api.clone(), page.clone(), problem.clone());
@@ -63,12 +65,14 @@ pub fn CustomersPage() -> Html {
     let export = |format: &'static str| {
         let (api, problem, exporting) = (session.api.clone(), problem.clone(), exporting.clone());
         let (stage, kind) = ((*stage).clone(), (*kind).clone());
+        let full = if *unmasked { "true" } else { "" }.to_string();
         Callback::from(move |_| {
             let (api, problem, exporting) = (api.clone(), problem.clone(), exporting.clone());
             let path = format!(
                 "/customers/export{}",
                 query(&[
                     ("format", format.to_string()),
+                    ("unmasked", full.clone()),
                     ("lifecycle_stage", stage.clone()),
                     ("kind", kind.clone()),
                 ])
@@ -138,6 +142,19 @@ pub fn CustomersPage() -> Html {
                                 onclick={export("csv")}>{ tr(lang, "customer.export.csv") }</button>
                         <button id="customer-export-xlsx" class="btn" disabled={*exporting}
                                 onclick={export("xlsx")}>{ tr(lang, "customer.export.xlsx") }</button>
+                        if session.can(Permission::PiiRead) {
+                            <label class="check" title={tr(lang, "customer.export.unmasked.hint")}>
+                                <input id="customer-export-unmasked" type="checkbox" checked={*unmasked}
+                                       onchange={
+                                           let unmasked = unmasked.clone();
+                                           Callback::from(move |e: Event| {
+                                               let el: web_sys::HtmlInputElement = e.target_unchecked_into();
+                                               unmasked.set(el.checked());
+                                           })
+                                       } />
+                                { tr(lang, "customer.export.unmasked") }
+                            </label>
+                        }
                     }
                 </div>
             </div>
