@@ -279,6 +279,20 @@ fn full_many(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Customer>, DbError
             .select((cats::customer_id, cats::category))
             .load::<(String, String)>(conn)?,
     );
+    let managers: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.account_manager_id.clone())
+        .collect();
+    let manager_names: HashMap<String, String> = if managers.is_empty() {
+        HashMap::new()
+    } else {
+        crate::schema::users::table
+            .filter(crate::schema::users::id.eq_any(&managers))
+            .select((crate::schema::users::id, crate::schema::users::display_name))
+            .load::<(String, String)>(conn)?
+            .into_iter()
+            .collect()
+    };
     let mut external: HashMap<String, Vec<ExternalId>> = HashMap::new();
     for (customer_id, system, external_id) in ext::table
         .filter(ext::customer_id.eq_any(&keys))
@@ -301,8 +315,13 @@ fn full_many(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Customer>, DbError
                 .iter()
                 .map(|v| code("category", v, CustomerCategory::from_code))
                 .collect::<Result<Vec<_>, _>>()?;
+            let manager = row
+                .account_manager_id
+                .as_ref()
+                .and_then(|m| manager_names.get(m).cloned());
             assemble(
                 row,
+                manager,
                 profiles.remove(&key).unwrap_or_default(),
                 phones.remove(&key).unwrap_or_default(),
                 tags.remove(&key).unwrap_or_default(),
@@ -314,8 +333,10 @@ fn full_many(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Customer>, DbError
         .collect()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn assemble(
     row: Row,
+    account_manager_name: Option<String>,
     p: ProfileRow,
     phones: Vec<String>,
     tags: Vec<String>,
@@ -372,6 +393,7 @@ fn assemble(
             RelationshipType::from_code,
         )?,
         account_manager_id: parse_opt_id(row.account_manager_id.as_deref())?,
+        account_manager_name,
         notes: p.notes,
         uscc: row.uscc,
         industry: p.industry,

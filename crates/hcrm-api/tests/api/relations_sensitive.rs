@@ -597,6 +597,13 @@ fn private_notes_are_for_the_assigned_account_manager_supervisors_and_up() {
             .ok(201)
             .clone();
         let vip = created["id"].as_str().unwrap().to_string();
+        // The record names its account manager, so no one needs users.read to see who it is.
+        assert_eq!(created["account_manager_name"], "am.one");
+        let seen = srv
+            .get(&format!("/api/v1/customers/{vip}"), &w.agent_a)
+            .ok(200)
+            .clone();
+        assert_eq!(seen["account_manager_name"], "am.one");
         let path = format!("/api/v1/customers/{vip}/private-notes");
 
         let res = srv.get(&path, &am1);

@@ -100,6 +100,10 @@ pub struct Customer {
     pub lifecycle_stage: LifecycleStage,
     pub relationship_type: Option<RelationshipType>,
     pub account_manager_id: Option<Uuid>,
+    /// The account manager's display name, to show without a lookup.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(example = "张敏"))]
+    pub account_manager_name: Option<String>,
     pub notes: Option<String>,
     /// Organizations: unified social credit code.
     pub uscc: Option<String>,

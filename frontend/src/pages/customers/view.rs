@@ -150,21 +150,6 @@ fn ProfileCard(props: &ProfileCardProps) -> Html {
     let c = &props.customer;
     let history = use_state(|| None::<Vec<StageChange>>);
     // The account manager's name when the user may read staff records; the id otherwise.
-    let manager = use_state(|| None::<String>);
-    {
-        let (api, manager) = (session.api.clone(), manager.clone());
-        let can = session.can(Permission::UserRead);
-        use_effect_with(c.account_manager_id, move |id| {
-            if let (Some(id), true) = (*id, can) {
-                yew::platform::spawn_local(async move {
-                    let path = format!("/users/{id}");
-                    if let Ok(u) = api.get::<hcrm_domain::api::org::User>(&path).await {
-                        manager.set(Some(u.display_name));
-                    }
-                });
-            }
-        });
-    }
     let show_history = {
         let (api, history, id) = (session.api.clone(), history.clone(), c.id);
         Callback::from(move |_| {
@@ -277,7 +262,7 @@ fn ProfileCard(props: &ProfileCardProps) -> Html {
                 { row("customer.source_detail", text(&c.source_detail)) }
                 { row("customer.preferred_channel", html! { { format!("{} {}", c.preferred_channel.clone().unwrap_or_else(|| "—".into()), c.preferred_hours.clone().unwrap_or_default()) } }) }
                 { row("customer.account_manager", html! {
-                    if let Some(name) = &*manager {
+                    if let Some(name) = &c.account_manager_name {
                         <span id="customer-manager">{ name }</span>
                     } else {
                         <span class="mono" id="customer-manager">{ c.account_manager_id.map(crate::pages::customers::break_glass::short).unwrap_or_else(|| "—".into()) }</span>
