@@ -6,6 +6,9 @@ use rand::RngCore;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/hcrm.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+/// Database connections the server keeps (PERF-1: more than the cores of a small machine only
+/// make PostgreSQL's backends compete).
+pub const DEFAULT_DB_POOL: u32 = 16;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -13,6 +16,7 @@ pub struct Config {
     pub bind: String,
     pub web_dir: Option<PathBuf>,
     pub admin_password: Option<String>,
+    pub db_pool: u32,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -36,6 +40,10 @@ impl Config {
             bind: env("HCRM_BIND").unwrap_or_else(|| DEFAULT_BIND.to_string()),
             web_dir,
             admin_password: env("HCRM_ADMIN_PASSWORD"),
+            db_pool: env("HCRM_DB_POOL")
+                .and_then(|v| v.parse().ok())
+                .filter(|n| (1..=512).contains(n))
+                .unwrap_or(DEFAULT_DB_POOL),
         }
     }
 

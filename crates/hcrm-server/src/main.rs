@@ -184,7 +184,7 @@ fn main() -> ExitCode {
 }
 
 fn pool(config: &Config) -> Result<hcrm_db::Pool, String> {
-    hcrm_db::connect(&config.database_url, 16).map_err(|e| e.to_string())
+    hcrm_db::connect(&config.database_url, config.db_pool).map_err(|e| e.to_string())
 }
 
 fn migrate(config: &Config) -> Result<usize, String> {
