@@ -293,6 +293,17 @@ fn full_many(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Customer>, DbError
             .into_iter()
             .collect()
     };
+    // The customers linked from these (employer, referrer), by name.
+    let linked: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.employer_id.clone())
+        .chain(profiles.values().filter_map(|p| p.referred_by_id.clone()))
+        .collect();
+    let linked_names = if linked.is_empty() {
+        HashMap::new()
+    } else {
+        names_of(conn, &linked)?
+    };
     let mut external: HashMap<String, Vec<ExternalId>> = HashMap::new();
     for (customer_id, system, external_id) in ext::table
         .filter(ext::customer_id.eq_any(&keys))
@@ -315,13 +326,16 @@ fn full_many(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Customer>, DbError
                 .iter()
                 .map(|v| code("category", v, CustomerCategory::from_code))
                 .collect::<Result<Vec<_>, _>>()?;
-            let manager = row
-                .account_manager_id
-                .as_ref()
-                .and_then(|m| manager_names.get(m).cloned());
+            let names = Names {
+                account_manager: row
+                    .account_manager_id
+                    .as_ref()
+                    .and_then(|m| manager_names.get(m).cloned()),
+                linked: &linked_names,
+            };
             assemble(
                 row,
-                manager,
+                names,
                 profiles.remove(&key).unwrap_or_default(),
                 phones.remove(&key).unwrap_or_default(),
                 tags.remove(&key).unwrap_or_default(),
@@ -333,10 +347,17 @@ fn full_many(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Customer>, DbError
         .collect()
 }
 
+/// The names a customer record shows beside the ids it links to.
+struct Names<'a> {
+    account_manager: Option<String>,
+    /// Customers by id.
+    linked: &'a HashMap<String, String>,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn assemble(
     row: Row,
-    account_manager_name: Option<String>,
+    names: Names<'_>,
     p: ProfileRow,
     phones: Vec<String>,
     tags: Vec<String>,
@@ -368,6 +389,10 @@ fn assemble(
         },
         occupation: p.occupation,
         employer_id: parse_opt_id(row.employer_id.as_deref())?,
+        employer_name: row
+            .employer_id
+            .as_ref()
+            .and_then(|id| names.linked.get(id).cloned()),
         education: p.education,
         marital_status: p.marital_status,
         family_situation: p.family_situation,
@@ -383,6 +408,10 @@ fn assemble(
         )?,
         source_detail: p.source_detail,
         referred_by_id: parse_opt_id(p.referred_by_id.as_deref())?,
+        referred_by_name: p
+            .referred_by_id
+            .as_ref()
+            .and_then(|id| names.linked.get(id).cloned()),
         interests: serde_json::from_str(&p.interests).unwrap_or_default(),
         categories,
         tags,
@@ -393,7 +422,7 @@ fn assemble(
             RelationshipType::from_code,
         )?,
         account_manager_id: parse_opt_id(row.account_manager_id.as_deref())?,
-        account_manager_name,
+        account_manager_name: names.account_manager,
         notes: p.notes,
         uscc: row.uscc,
         industry: p.industry,

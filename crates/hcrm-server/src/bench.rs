@@ -37,6 +37,8 @@ pub struct Options {
     pub skip_api: bool,
     /// Indexes into [`KINDS`] of the query kinds to run (each client takes them in turn).
     pub kinds: Vec<usize>,
+    /// Ask for uncompressed answers (`Accept-Encoding: identity`) instead of gzip.
+    pub identity: bool,
 }
 
 /// `phone_suffix,name_fragment` → their indexes in [`KINDS`].
@@ -287,6 +289,7 @@ fn api_run(o: &Options, seed: u64) -> Result<Value, String> {
         ));
     }
     let auth = format!("Bearer {token}");
+    let encoding = if o.identity { "identity" } else { "gzip" };
     let (r, secs) = drive(
         o.clients,
         o.duration,
@@ -300,6 +303,7 @@ fn api_run(o: &Options, seed: u64) -> Result<Value, String> {
             let mut res = agents[client]
                 .get(&url)
                 .header("Authorization", &auth)
+                .header("Accept-Encoding", encoding)
                 .call()
                 .map_err(|e| e.to_string())?;
             if res.status() != 200 {

@@ -94,6 +94,10 @@ enum BenchCommand {
         /// Query kinds, comma-separated: phone_suffix, name_fragment, pinyin_initials.
         #[arg(long, default_value = "phone_suffix,name_fragment,pinyin_initials")]
         kinds: String,
+        /// Ask for uncompressed answers, as an integration on the hospital's LAN would (by
+        /// default the client asks for gzip, as a browser does).
+        #[arg(long)]
+        identity: bool,
     },
 }
 
@@ -151,6 +155,7 @@ fn main() -> ExitCode {
                     api_only,
                     sql_only,
                     kinds,
+                    identity,
                 },
         } => bench::parse_duration(&duration).and_then(|duration| {
             let kinds = bench::parse_kinds(&kinds)?;
@@ -169,6 +174,7 @@ fn main() -> ExitCode {
                     skip_sql: api_only,
                     skip_api: sql_only,
                     kinds,
+                    identity,
                 },
                 &config.database_url,
             )

@@ -243,6 +243,67 @@ fn name_fragments_match_the_start_and_inside_and_page_in_pinyin_order() {
 }
 
 #[test]
+fn employer_and_referrer_links_carry_names_and_are_checked() {
+    each_backend(|srv| {
+        let w = world(srv);
+        let org = create(
+            srv,
+            &w.agent_a,
+            json!({"kind": "organization", "name": "京华科技有限公司"}),
+        );
+        let friend = create(
+            srv,
+            &w.agent_a,
+            json!({"kind": "individual", "name": "赵敏"}),
+        );
+        let other = create(
+            srv,
+            &w.agent_b,
+            json!({"kind": "organization", "name": "申城集团"}),
+        );
+        let (org_id, friend_id) = (org["id"].clone(), friend["id"].clone());
+        let me = create(
+            srv,
+            &w.agent_a,
+            json!({"kind": "individual", "name": "钱进", "employer_id": org_id,
+                   "referred_by_id": friend_id, "interests": ["心内科"],
+                   "external_ids": [{"system": "his", "external_id": "H-77"}]}),
+        );
+        assert_eq!(me["employer_name"], "京华科技有限公司");
+        assert_eq!(me["referred_by_name"], "赵敏");
+        let id = me["id"].as_str().unwrap();
+        let path = format!("/api/v1/customers/{id}");
+        // Refused: an individual as employer, another institution's customer, itself.
+        srv.patch(&path, &w.agent_a, 1, json!({"employer_id": friend_id}))
+            .problem(422, "validation");
+        srv.patch(&path, &w.agent_a, 1, json!({"employer_id": other["id"]}))
+            .problem(422, "validation");
+        srv.patch(&path, &w.agent_a, 1, json!({"referred_by_id": id}))
+            .problem(422, "validation");
+        let seen = srv.get(&path, &w.agent_a).ok(200).clone();
+        assert_eq!(
+            (seen["version"].clone(), seen["employer_name"].clone()),
+            (json!(1), json!("京华科技有限公司"))
+        );
+        // Cleared: the ids and the names go.
+        let cleared = srv
+            .patch(
+                &path,
+                &w.agent_a,
+                1,
+                json!({"employer_id": null, "referred_by_id": null,
+                                                  "interests": [], "external_ids": []}),
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(cleared["employer_id"], json!(null));
+        assert_eq!(cleared["employer_name"], json!(null));
+        assert_eq!(cleared["referred_by_name"], json!(null));
+        assert_eq!(cleared["external_ids"], json!([]));
+    });
+}
+
+#[test]
 fn validation_reports_each_field_and_changes_nothing() {
     each_backend(|srv| {
         let w = world(srv);

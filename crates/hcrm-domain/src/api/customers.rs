@@ -80,6 +80,9 @@ pub struct Customer {
     pub occupation: Option<String>,
     /// The organization customer the person works for.
     pub employer_id: Option<Uuid>,
+    /// The employer's name, to show without reading that customer.
+    #[serde(default)]
+    pub employer_name: Option<String>,
     pub education: Option<String>,
     pub marital_status: Option<String>,
     pub family_situation: Option<String>,
@@ -93,6 +96,9 @@ pub struct Customer {
     pub source_channel: Option<SourceChannel>,
     pub source_detail: Option<String>,
     pub referred_by_id: Option<Uuid>,
+    /// The referrer's name, to show without reading that customer.
+    #[serde(default)]
+    pub referred_by_name: Option<String>,
     /// Departments and hospital types of interest.
     pub interests: Vec<String>,
     pub categories: Vec<CustomerCategory>,

@@ -5,7 +5,9 @@
 
 use chrono::NaiveDate;
 use hcrm_domain::api::Problem;
-use hcrm_domain::api::customers::{Address, Customer, CustomerCreate, CustomerUpdate, consistency};
+use hcrm_domain::api::customers::{
+    Address, Customer, CustomerCreate, CustomerUpdate, ExternalId, consistency,
+};
 use hcrm_domain::customer::{
     CustomerCategory, CustomerKind, Gender, IdType, LifecycleStage, RelationshipType,
     SourceChannel, parse_resident_id,
@@ -21,8 +23,34 @@ use crate::components::banner::ErrorBanner;
 use crate::components::field::{FieldErrorLine, TextField};
 use crate::forms::{self, FieldErrors, is_stale, opt};
 use crate::hooks::{use_lang, use_session};
-use crate::i18n::{tr, trf};
+use crate::i18n::{field_error_text, tr, trf};
+use crate::pages::customers::picker::{CustomerPicker, Picked};
 use crate::pages::customers::search::CustomerLink;
+
+/// How many external ids a customer may have (`CustomerCreate::external_ids`).
+const MAX_EXTERNAL_IDS: usize = 10;
+/// How many interests a customer may have (`CustomerCreate::interests`).
+const MAX_INTERESTS: usize = 20;
+/// Systems offered as suggestions for an external id (any other may be typed).
+const EXTERNAL_SYSTEMS: [&str; 5] = ["his", "emr", "lis", "pacs", "wechat"];
+
+/// One row of the external id editor, as typed.
+#[derive(Clone, PartialEq, Default)]
+struct ExtRow {
+    system: String,
+    external_id: String,
+}
+
+impl ExtRow {
+    fn is_blank(&self) -> bool {
+        self.system.trim().is_empty() && self.external_id.trim().is_empty()
+    }
+
+    /// One part given, the other not.
+    fn is_incomplete(&self) -> bool {
+        self.system.trim().is_empty() != self.external_id.trim().is_empty()
+    }
+}
 
 #[derive(Clone, PartialEq, Default)]
 struct Draft {
@@ -62,6 +90,12 @@ struct Draft {
     preferred_hours: String,
     source_detail: String,
     org_size: String,
+    /// The organization the person works for (individuals only).
+    employer: Option<Picked>,
+    referred_by: Option<Picked>,
+    /// Interests as typed, separated by commas, 、 or semicolons.
+    interests: String,
+    external_ids: Vec<ExtRow>,
 }
 
 fn code_opt<T>(s: &str, from: fn(&str) -> Option<T>) -> Option<T> {
@@ -112,6 +146,23 @@ impl Draft {
             preferred_hours: c.preferred_hours.clone().unwrap_or_default(),
             source_detail: c.source_detail.clone().unwrap_or_default(),
             org_size: c.org_size.clone().unwrap_or_default(),
+            employer: c.employer_id.map(|id| Picked {
+                id,
+                name: c.employer_name.clone().unwrap_or_default(),
+            }),
+            referred_by: c.referred_by_id.map(|id| Picked {
+                id,
+                name: c.referred_by_name.clone().unwrap_or_default(),
+            }),
+            interests: c.interests.join("，"),
+            external_ids: c
+                .external_ids
+                .iter()
+                .map(|e| ExtRow {
+                    system: e.system.clone(),
+                    external_id: e.external_id.clone(),
+                })
+                .collect(),
         }
     }
 
@@ -130,6 +181,33 @@ impl Draft {
         self.tags
             .split([',', '，', '、', ';', '；'])
             .filter_map(opt)
+            .collect()
+    }
+
+    /// The interests, trimmed, without empties and repeats, in the order typed.
+    fn interests(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for i in self
+            .interests
+            .split([',', '，', '、', ';', '；'])
+            .filter_map(opt)
+        {
+            if !out.contains(&i) {
+                out.push(i);
+            }
+        }
+        out
+    }
+
+    /// The external ids, trimmed; rows left blank are dropped.
+    fn external_ids(&self) -> Vec<ExternalId> {
+        self.external_ids
+            .iter()
+            .filter(|r| !r.is_blank())
+            .map(|r| ExternalId {
+                system: r.system.trim().to_string(),
+                external_id: r.external_id.trim().to_string(),
+            })
             .collect()
     }
 
@@ -172,7 +250,11 @@ impl Draft {
             email: opt(&self.email),
             address: self.address(),
             occupation: if org { None } else { opt(&self.occupation) },
-            employer_id: None,
+            employer_id: if org {
+                None
+            } else {
+                self.employer.as_ref().map(|p| p.id)
+            },
             education: if org { None } else { opt(&self.education) },
             marital_status: if org { None } else { opt(&self.marital_status) },
             family_situation: if org {
@@ -186,8 +268,8 @@ impl Draft {
             preferred_hours: opt(&self.preferred_hours),
             source_channel: code_opt(&self.source_channel, SourceChannel::from_code),
             source_detail: opt(&self.source_detail),
-            referred_by_id: None,
-            interests: Vec::new(),
+            referred_by_id: self.referred_by.as_ref().map(|p| p.id),
+            interests: self.interests(),
             categories: self.categories.clone(),
             tags: self.tags(),
             lifecycle_stage: code_opt(&self.lifecycle_stage, LifecycleStage::from_code),
@@ -201,7 +283,7 @@ impl Draft {
             },
             industry: if org { opt(&self.industry) } else { None },
             org_size: if org { opt(&self.org_size) } else { None },
-            external_ids: Vec::new(),
+            external_ids: self.external_ids(),
         }
     }
 
@@ -239,6 +321,20 @@ impl Draft {
         diff!(preferred_hours);
         diff!(source_detail);
         diff!(org_size);
+        diff!(employer_id);
+        diff!(referred_by_id);
+        if new.interests != old.interests {
+            u.interests = Some(new.interests.clone());
+        }
+        // The API answers external ids sorted; only a different set is a change.
+        let sorted = |list: &[ExternalId]| {
+            let mut list = list.to_vec();
+            list.sort_by(|a, b| (&a.system, &a.external_id).cmp(&(&b.system, &b.external_id)));
+            list
+        };
+        if sorted(&new.external_ids) != sorted(&old.external_ids) {
+            u.external_ids = Some(new.external_ids.clone());
+        }
         if !old.masked {
             diff!(landline);
         }
@@ -320,6 +416,21 @@ fn live_errors(d: &Draft, masked: bool) -> FieldErrors {
     } else if c.tags.len() > 30 {
         put("tags", "length");
     }
+    if c.interests.len() > MAX_INTERESTS {
+        put("interests", "interests");
+    }
+    let ext = &c.external_ids;
+    if d.external_ids.iter().any(ExtRow::is_incomplete) {
+        put("external_ids", "external_id_incomplete");
+    } else if ext.len() > MAX_EXTERNAL_IDS
+        || ext
+            .iter()
+            .any(|e| chars(&e.system) > 30 || chars(&e.external_id) > 64)
+    {
+        put("external_ids", "length");
+    } else if ext.iter().enumerate().any(|(i, e)| ext[..i].contains(e)) {
+        put("external_ids", "external_id_repeated");
+    }
     for (field, value, max) in [
         ("wechat", &c.wechat, 50),
         ("occupation", &c.occupation, 50),
@@ -376,6 +487,32 @@ fn looks_like_email(e: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// Drops the API's error on a field once the user changes it.
+fn forget_server_error(errors: &UseStateHandle<FieldErrors>, field: &str) {
+    if errors.contains_key(field) {
+        let mut next = (**errors).clone();
+        next.remove(field);
+        errors.set(next);
+    }
+}
+
+/// A row of the external id editor that the live checks object to.
+fn ext_row_bad(rows: &[ExtRow], i: usize) -> bool {
+    let Some(row) = rows.get(i) else {
+        return false;
+    };
+    let key = |r: &ExtRow| {
+        (
+            r.system.trim().to_string(),
+            r.external_id.trim().to_string(),
+        )
+    };
+    row.is_incomplete()
+        || row.system.trim().chars().count() > 30
+        || row.external_id.trim().chars().count() > 64
+        || (!row.is_blank() && rows[..i].iter().any(|r| key(r) == key(row)))
 }
 
 #[derive(Properties, PartialEq)]
@@ -436,12 +573,55 @@ pub fn CustomerFormPage(props: &CustomerFormPageProps) -> Html {
         let se = server_errors.clone();
         let cb = forms::text_input(form.clone(), touched.clone(), field, apply);
         Callback::from(move |e: InputEvent| {
-            if se.contains_key(field) {
-                let mut next = (*se).clone();
-                next.remove(field);
-                se.set(next);
-            }
+            forget_server_error(&se, field);
             cb.emit(e)
+        })
+    };
+    // The customer pickers (employer, referrer).
+    let link = |field: &'static str, apply: fn(&mut Draft, Option<Picked>)| {
+        let (form, touched, se) = (form.clone(), touched.clone(), server_errors.clone());
+        Callback::from(move |picked: Option<Picked>| {
+            let mut next = (*form).clone();
+            apply(&mut next, picked);
+            form.set(next);
+            forms::touch(&touched, field);
+            forget_server_error(&se, field);
+        })
+    };
+    // The external id rows: edit a part, remove a row, add one.
+    let ext_input = |i: usize, apply: fn(&mut ExtRow, String)| {
+        let (form, touched, se) = (form.clone(), touched.clone(), server_errors.clone());
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let mut next = (*form).clone();
+            if let Some(row) = next.external_ids.get_mut(i) {
+                apply(row, input.value());
+            }
+            form.set(next);
+            forms::touch(&touched, "external_ids");
+            forget_server_error(&se, "external_ids");
+        })
+    };
+    let ext_remove = |i: usize| {
+        let (form, touched, se) = (form.clone(), touched.clone(), server_errors.clone());
+        Callback::from(move |_: MouseEvent| {
+            let mut next = (*form).clone();
+            if i < next.external_ids.len() {
+                next.external_ids.remove(i);
+            }
+            form.set(next);
+            forms::touch(&touched, "external_ids");
+            forget_server_error(&se, "external_ids");
+        })
+    };
+    let ext_add = {
+        let form = form.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut next = (*form).clone();
+            if next.external_ids.len() < MAX_EXTERNAL_IDS {
+                next.external_ids.push(ExtRow::default());
+            }
+            form.set(next);
         })
     };
     let select = |field: &'static str, apply: fn(&mut Draft, String)| {
@@ -569,6 +749,9 @@ pub fn CustomerFormPage(props: &CustomerFormPageProps) -> Html {
 
     let org = form.kind() == CustomerKind::Organization;
     let editing = existing.is_some();
+    // The pickers never offer the customer being edited (it cannot link to itself).
+    let this_id = existing.as_ref().map(|c| c.id);
+    let ext_error = err("external_ids");
     let duplicates = problem
         .as_ref()
         .filter(|p| p.code() == "possible_duplicate")
@@ -710,6 +893,10 @@ pub fn CustomerFormPage(props: &CustomerFormPageProps) -> Html {
                         <TextField id="customer-family-situation" label={tr(lang, "customer.family_situation")}
                             value={form.family_situation.clone()} oninput={input("family_situation", |f, v| f.family_situation = v)}
                             error={err("family_situation")} />
+                        <CustomerPicker id="customer-employer" label={tr(lang, "customer.employer")}
+                            value={form.employer.clone()} onchange={link("employer_id", |f, p| f.employer = p)}
+                            kind={CustomerKind::Organization} exclude={this_id}
+                            hint={AttrValue::from(tr(lang, "customer.employer.hint"))} error={err("employer_id")} />
                     }
                     <TextField id="customer-province" label={tr(lang, "customer.province")} value={form.province.clone()}
                         oninput={input("province", |f, v| f.province = v)} error={err("province")} />
@@ -731,6 +918,9 @@ pub fn CustomerFormPage(props: &CustomerFormPageProps) -> Html {
                     <TextField id="customer-source-detail" label={tr(lang, "customer.source_detail")}
                         value={form.source_detail.clone()} oninput={input("source_detail", |f, v| f.source_detail = v)}
                         error={err("source_detail")} />
+                    <CustomerPicker id="customer-referred-by" label={tr(lang, "customer.referred_by")}
+                        value={form.referred_by.clone()} onchange={link("referred_by_id", |f, p| f.referred_by = p)}
+                        exclude={this_id} error={err("referred_by_id")} />
                     <TextField id="customer-preferred-language" label={tr(lang, "customer.preferred_language")}
                         value={form.preferred_language.clone()} oninput={input("preferred_language", |f, v| f.preferred_language = v)}
                         error={err("preferred_language")} />
@@ -770,6 +960,9 @@ pub fn CustomerFormPage(props: &CustomerFormPageProps) -> Html {
                     <TextField id="customer-tags" label={tr(lang, "customer.tags")} value={form.tags.clone()}
                         hint={AttrValue::from(tr(lang, "customer.tags.hint"))}
                         oninput={input("tags", |f, v| f.tags = v)} error={err("tags")} />
+                    <TextField id="customer-interests" label={tr(lang, "customer.interests")} value={form.interests.clone()}
+                        hint={AttrValue::from(tr(lang, "customer.interests.hint"))}
+                        oninput={input("interests", |f, v| f.interests = v)} error={err("interests")} />
                     <TextField id="customer-notes" label={tr(lang, "customer.notes")} value={form.notes.clone()}
                         oninput={input("notes", |f, v| f.notes = v)} error={err("notes")} />
                 </div>
@@ -782,6 +975,46 @@ pub fn CustomerFormPage(props: &CustomerFormPageProps) -> Html {
                             { c.label(lang) }
                         </label>
                     }) }
+                </fieldset>
+                <fieldset id="customer-external-ids"
+                          class="choices ext-ids">
+                    <legend>{ tr(lang, "customer.external_ids") }</legend>
+                    if form.external_ids.is_empty() {
+                        <p class="muted" id="customer-ext-none">{ tr(lang, "customer.external_ids.none") }</p>
+                    }
+                    { for form.external_ids.iter().enumerate().map(|(i, row)| {
+                        let bad = ext_error.is_some() && ext_row_bad(&form.external_ids, i);
+                        html! {
+                            <div class={classes!("ext-row", bad.then_some("has-error"))} data-row={i.to_string()}>
+                                <input type="text" id={format!("customer-ext-system-{i}")} list="customer-ext-systems"
+                                       value={row.system.clone()} oninput={ext_input(i, |r, v| r.system = v)}
+                                       placeholder={tr(lang, "customer.external_ids.system")}
+                                       aria-label={tr(lang, "customer.external_ids.system")}
+                                       aria-invalid={bad.then_some("true")} class="ext-system" />
+                                <input type="text" id={format!("customer-ext-id-{i}")}
+                                       value={row.external_id.clone()} oninput={ext_input(i, |r, v| r.external_id = v)}
+                                       placeholder={tr(lang, "customer.external_ids.id")}
+                                       aria-label={tr(lang, "customer.external_ids.id")}
+                                       aria-invalid={bad.then_some("true")} class="ext-id" />
+                                <button type="button" class="btn btn-small btn-danger" id={format!("customer-ext-remove-{i}")}
+                                        onclick={ext_remove(i)}>
+                                    { tr(lang, "customer.external_ids.remove") }
+                                </button>
+                            </div>
+                        }
+                    }) }
+                    <datalist id="customer-ext-systems">
+                        { for EXTERNAL_SYSTEMS.iter().map(|s| html! { <option value={*s} /> }) }
+                    </datalist>
+                    if let Some(code) = &ext_error {
+                        <div class="field-error" id="customer-external-ids-error">{ field_error_text(lang, code) }</div>
+                    } else {
+                        <div class="hint">{ tr(lang, "customer.external_ids.hint") }</div>
+                    }
+                    <button type="button" class="btn btn-small" id="customer-ext-add" onclick={ext_add}
+                            disabled={form.external_ids.len() >= MAX_EXTERNAL_IDS}>
+                        { tr(lang, "customer.external_ids.add") }
+                    </button>
                 </fieldset>
                 <div class="form-actions">
                     <button id="customer-save" type="submit" class="btn btn-primary" disabled={*busy}>
@@ -878,9 +1111,9 @@ mod tests {
         assert!(!looks_like_email("a b@example.com"));
     }
 
-    #[test]
-    fn update_sends_only_changes() {
-        let c: Customer = serde_json::from_str(
+    /// A customer as the API answers it (masked numbers).
+    fn sample() -> Customer {
+        serde_json::from_str(
             r#"{
             "id": "01a213bd-9855-7399-80ae-bf4dd6a21692",
             "institution_id": "01a213bd-9855-7399-80ae-bf4dd6a21692",
@@ -899,7 +1132,12 @@ mod tests {
             "created_at": "2026-11-25T08:00:00Z", "updated_at": "2026-11-25T08:00:00Z"
         }"#,
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    #[test]
+    fn update_sends_only_changes() {
+        let c = sample();
         let mut d = Draft::from_customer(&c);
         d.wechat = "wx_1".into();
         d.lifecycle_stage = "current".into();
@@ -909,5 +1147,112 @@ mod tests {
             u,
             serde_json::json!({"wechat": "wx_1", "lifecycle_stage": "current", "stage_reason": "首次就诊"})
         );
+    }
+
+    #[test]
+    fn links_interests_and_external_ids_are_sent() {
+        let org = Uuid::from_u128(1);
+        let referrer = Uuid::from_u128(2);
+        let d = draft(|d| {
+            d.employer = Some(Picked {
+                id: org,
+                name: "北京科技公司".into(),
+            });
+            d.referred_by = Some(Picked::new(referrer));
+            d.interests = " 书法，太极、书法; ,".into();
+            d.external_ids = vec![
+                ExtRow {
+                    system: " his ".into(),
+                    external_id: "P20261125001".into(),
+                },
+                ExtRow::default(),
+            ];
+        });
+        assert!(live_errors(&d, false).is_empty());
+        let body = serde_json::to_value(d.create()).unwrap();
+        assert_eq!(body["employer_id"], serde_json::json!(org));
+        assert_eq!(body["referred_by_id"], serde_json::json!(referrer));
+        assert_eq!(body["interests"], serde_json::json!(["书法", "太极"]));
+        assert_eq!(
+            body["external_ids"],
+            serde_json::json!([{"system": "his", "external_id": "P20261125001"}])
+        );
+        // An organization has no employer.
+        let mut o = d.clone();
+        o.kind = "organization".into();
+        assert_eq!(o.create().employer_id, None);
+    }
+
+    #[test]
+    fn update_sets_and_clears_links_and_lists() {
+        let mut c = sample();
+        let (org, referrer) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        c.employer_id = Some(org);
+        c.interests = vec!["书法".into()];
+        c.external_ids = vec![
+            ExternalId {
+                system: "his".into(),
+                external_id: "P1".into(),
+            },
+            ExternalId {
+                system: "pacs".into(),
+                external_id: "X9".into(),
+            },
+        ];
+        // Unchanged (even with the rows in another order): nothing to send.
+        let mut same = Draft::from_customer(&c);
+        same.external_ids.reverse();
+        assert_eq!(
+            serde_json::to_value(same.update(&c)).unwrap(),
+            serde_json::json!({})
+        );
+        let mut d = Draft::from_customer(&c);
+        assert_eq!(d.employer, Some(Picked::new(org)));
+        assert_eq!(d.interests, "书法");
+        d.employer = None;
+        d.referred_by = Some(Picked::new(referrer));
+        d.interests = "书法、太极".into();
+        d.external_ids.remove(1);
+        assert_eq!(
+            serde_json::to_value(d.update(&c)).unwrap(),
+            serde_json::json!({
+                "employer_id": null,
+                "referred_by_id": referrer,
+                "interests": ["书法", "太极"],
+                "external_ids": [{"system": "his", "external_id": "P1"}]
+            })
+        );
+        // Clearing the lists sends empty lists.
+        d.interests = " ".into();
+        d.external_ids.clear();
+        let u = serde_json::to_value(d.update(&c)).unwrap();
+        assert_eq!(u["interests"], serde_json::json!([]));
+        assert_eq!(u["external_ids"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn external_id_rows_are_checked() {
+        let row = |system: &str, id: &str| ExtRow {
+            system: system.into(),
+            external_id: id.into(),
+        };
+        let half = draft(|d| d.external_ids = vec![row("his", " ")]);
+        assert_eq!(
+            code(&half, "external_ids").as_deref(),
+            Some("external_id_incomplete")
+        );
+        assert!(ext_row_bad(&half.external_ids, 0));
+        let twice = draft(|d| d.external_ids = vec![row("his", "P1"), row(" his", "P1 ")]);
+        assert_eq!(
+            code(&twice, "external_ids").as_deref(),
+            Some("external_id_repeated")
+        );
+        assert!(!ext_row_bad(&twice.external_ids, 0));
+        assert!(ext_row_bad(&twice.external_ids, 1));
+        let long = draft(|d| d.external_ids = vec![row("his", &"9".repeat(65))]);
+        assert_eq!(code(&long, "external_ids").as_deref(), Some("length"));
+        let many =
+            draft(|d| d.interests = (0..21).map(|i| i.to_string()).collect::<Vec<_>>().join(","));
+        assert_eq!(code(&many, "interests").as_deref(), Some("interests"));
     }
 }

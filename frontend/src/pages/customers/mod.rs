@@ -6,6 +6,7 @@ pub mod form;
 pub mod import;
 pub mod list;
 pub mod merge;
+pub mod picker;
 pub mod search;
 pub mod tasks;
 pub mod view;
