@@ -1213,6 +1213,9 @@ pub fn list(
     } else {
         let mut total = 0;
         for (i, arm) in arms().into_iter().enumerate() {
+            if matches!(count, Count::UpTo(cap) if total > cap) {
+                break; // already past the cap: the rest need no counting
+            }
             total += match known.get(i).copied().flatten() {
                 Some(t) => t,
                 None => arm_count(conn, scope, f, arm, order, count)?,
