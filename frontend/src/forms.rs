@@ -72,19 +72,6 @@ pub fn text_input<F: Clone + 'static>(
     })
 }
 
-/// An `onchange` callback for a checkbox.
-pub fn checkbox_input<F: Clone + 'static>(
-    state: UseStateHandle<F>,
-    apply: fn(&mut F, bool),
-) -> Callback<Event> {
-    Callback::from(move |e: Event| {
-        let input: HtmlInputElement = e.target_unchecked_into();
-        let mut next = (*state).clone();
-        apply(&mut next, input.checked());
-        state.set(next);
-    })
-}
-
 pub fn touch(touched: &UseStateHandle<Vec<&'static str>>, field: &'static str) {
     if !touched.contains(&field) {
         let mut t = (**touched).clone();

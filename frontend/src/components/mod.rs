@@ -2,5 +2,7 @@
 
 pub mod banner;
 pub mod field;
+pub mod form;
+pub mod list;
 pub mod pager;
 pub mod shell;

@@ -2,19 +2,19 @@
 //! Shown on the staff page as a panel (`#api-keys`) for users holding the integration role.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use hcrm_domain::api::Problem;
 use hcrm_domain::api::auth::{ApiKey, ApiKeyCreate, ApiKeyCreated};
 use hcrm_domain::api::org::User;
 use validator::Validate;
 use yew::prelude::*;
 
-use crate::components::banner::{ErrorBanner, Notice};
+use crate::components::banner::Notice;
 use crate::components::field::{FieldErrorLine, TextField};
+use crate::components::form::use_form_state;
+use crate::components::list::{grid, use_loaded};
 use crate::forms::{self, FieldErrors};
-use crate::hooks::{use_lang, use_session};
+use crate::hooks::use_lang;
 use crate::i18n::{tr, trf};
 use crate::pages::audit::local_time;
-use crate::pages::institutions::confirm;
 
 #[derive(Properties, PartialEq)]
 pub struct ApiKeysPanelProps {
@@ -102,107 +102,50 @@ fn copy_to_clipboard(text: &str) {
 
 #[component]
 pub fn ApiKeysPanel(props: &ApiKeysPanelProps) -> Html {
-    let session = use_session();
     let lang = use_lang();
     let user_id = props.user.id;
-    let keys = use_state(|| None::<Vec<ApiKey>>);
-    let reload = use_state(|| 0_u32);
-    let problem = use_state(|| None::<Problem>);
+    let keys = use_loaded::<Vec<ApiKey>>(format!("/users/{user_id}/api-keys"));
     let notice = use_state(|| None::<AttrValue>);
-    let form = use_state(KeyDraft::default);
-    let touched = use_state(Vec::<&'static str>::new);
-    let submitted = use_state(|| false);
-    let busy = use_state(|| false);
-    let server_errors = use_state(FieldErrors::new);
+    let mut f = use_form_state(KeyDraft::default);
+    // One banner for the panel: the list's problems and the form's.
+    f.problem = keys.problem.clone();
     let created = use_state(|| None::<ApiKeyCreated>);
     let copied = use_state(|| false);
 
-    {
-        let (api, keys, problem) = (session.api.clone(), keys.clone(), problem.clone());
-        use_effect_with((user_id, *reload), move |(id, _)| {
-            let path = format!("/users/{id}/api-keys");
-            yew::platform::spawn_local(async move {
-                match api.get::<Vec<ApiKey>>(&path).await {
-                    Ok(list) => keys.set(Some(list)),
-                    Err(p) => problem.set(Some(p)),
-                }
-            });
-        });
-    }
-
-    let errors = form.errors(now());
-    let mut shown = forms::visible(&errors, &touched, *submitted);
-    for (f, c) in server_errors.iter() {
-        shown.entry(f.clone()).or_insert_with(|| c.clone());
-    }
-    let err = |f: &str| shown.get(f).cloned();
-
-    let input = |field: &'static str, apply: fn(&mut KeyDraft, String)| {
-        let server_errors = server_errors.clone();
-        let cb = forms::text_input(form.clone(), touched.clone(), field, apply);
-        Callback::from(move |e: InputEvent| {
-            if server_errors.contains_key(field) {
-                let mut s = (*server_errors).clone();
-                s.remove(field);
-                server_errors.set(s);
-            }
-            cb.emit(e)
-        })
-    };
+    let errors = f.draft.errors(now());
+    let shown = f.shown(&errors);
+    let err = |field: &str| shown.get(field).cloned();
 
     let onsubmit = {
-        let (form, touched, submitted, busy, problem, notice, server_errors, created, copied) = (
-            form.clone(),
-            touched.clone(),
-            submitted.clone(),
-            busy.clone(),
-            problem.clone(),
+        let (f, notice, created, copied, keys) = (
+            f.clone(),
             notice.clone(),
-            server_errors.clone(),
             created.clone(),
             copied.clone(),
+            keys.clone(),
         );
-        let (api, reload) = (session.api.clone(), reload.clone());
         let valid = errors.is_empty();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            submitted.set(true);
-            if !valid || *busy {
+            if !f.begin(valid) {
                 return;
             }
-            busy.set(true);
-            problem.set(None);
             notice.set(None);
-            let body = form.create();
-            let (form, touched, submitted, busy, problem, server_errors, created, copied) = (
-                form.clone(),
-                touched.clone(),
-                submitted.clone(),
-                busy.clone(),
-                problem.clone(),
-                server_errors.clone(),
-                created.clone(),
-                copied.clone(),
-            );
-            let (api, reload) = (api.clone(), reload.clone());
+            let body = f.draft.create();
+            let (f, created, copied, keys) =
+                (f.clone(), created.clone(), copied.clone(), keys.clone());
             yew::platform::spawn_local(async move {
                 let path = format!("/users/{user_id}/api-keys");
-                let result = api.post::<ApiKeyCreated, _>(&path, &body).await;
-                busy.set(false);
+                let result = keys.api.post::<ApiKeyCreated, _>(&path, &body).await;
+                f.busy.set(false);
                 match result {
                     Ok(c) => {
-                        form.set(KeyDraft::default());
-                        touched.set(Vec::new());
-                        submitted.set(false);
-                        server_errors.set(FieldErrors::new());
+                        f.reset(KeyDraft::default());
                         copied.set(false);
                         created.set(Some(c));
-                        reload.set(*reload + 1);
+                        keys.reload();
                     }
-                    Err(p) => {
-                        server_errors.set(forms::from_problem(&p));
-                        problem.set(Some(p));
-                    }
+                    Err(p) => f.fail(p),
                 }
             });
         })
@@ -227,81 +170,66 @@ pub fn ApiKeysPanel(props: &ApiKeysPanelProps) -> Html {
     };
 
     let current = now();
-    let rows: Html = match &*keys {
-        None => html! { <tr><td colspan="7" class="muted">{ tr(lang, "loading") }</td></tr> },
-        Some(list) if list.is_empty() => {
-            html! { <tr><td colspan="7" class="muted">{ tr(lang, "apikey.none") }</td></tr> }
-        }
-        Some(list) => list
-            .iter()
-            .map(|k| {
-                let expired = k.expires_at.is_some_and(|t| t <= current);
-                let status = if let Some(at) = k.revoked_at {
-                    html! {
-                        <span class="badge badge-off" title={local_time(at)}>
-                            { tr(lang, "apikey.revoked") }{ " " }{ local_time(at) }
-                        </span>
-                    }
-                } else if expired {
-                    html! { <span class="badge badge-warn">{ tr(lang, "apikey.expired") }</span> }
-                } else {
-                    html! { <span class="badge badge-ok">{ tr(lang, "apikey.valid") }</span> }
-                };
-                let on_revoke = {
-                    let (api, reload, problem, notice) = (
-                        session.api.clone(),
-                        reload.clone(),
-                        problem.clone(),
-                        notice.clone(),
-                    );
-                    let id = k.id;
-                    Callback::from(move |_| {
-                        if !confirm(tr(lang, "apikey.revoke.confirm")) {
-                            return;
-                        }
-                        let (api, reload, problem, notice) =
-                            (api.clone(), reload.clone(), problem.clone(), notice.clone());
-                        yew::platform::spawn_local(async move {
-                            let path = format!("/api-keys/{id}/revoke");
-                            match api.post_empty::<ApiKey>(&path, None).await {
-                                Ok(_) => {
-                                    problem.set(None);
-                                    notice.set(Some(tr(lang, "apikey.revoked.notice").into()));
-                                    reload.set(*reload + 1);
-                                }
-                                Err(p) => problem.set(Some(p)),
-                            }
-                        });
-                    })
-                };
-                html! {
-                    <tr data-key-id={k.id.to_string()}
-                        class={classes!((k.revoked_at.is_some() || expired).then_some("inactive"))}>
-                        <td>{ &k.name }</td>
-                        <td class="mono">{ format!("{}…", k.prefix) }</td>
-                        <td class="mono nowrap">{ local_time(k.created_at) }</td>
-                        <td class="mono nowrap">
-                            { k.expires_at.map(local_time).unwrap_or_else(|| tr(lang, "apikey.never").to_string()) }
-                        </td>
-                        <td class="mono nowrap">
-                            { k.last_used_at.map(local_time).unwrap_or_else(|| tr(lang, "apikey.unused").to_string()) }
-                        </td>
-                        <td>{ status }</td>
-                        <td class="actions">
-                            if k.revoked_at.is_none() {
-                                <button type="button" class="btn btn-small btn-danger"
-                                        data-revoke={k.id.to_string()} onclick={on_revoke}>
-                                    { tr(lang, "apikey.revoke") }
-                                </button>
-                            }
-                        </td>
-                    </tr>
+    let row = |k: &ApiKey| {
+        let expired = k.expires_at.is_some_and(|t| t <= current);
+        let status = if let Some(at) = k.revoked_at {
+            html! {
+                <span class="badge badge-off" title={local_time(at)}>
+                    { tr(lang, "apikey.revoked") }{ " " }{ local_time(at) }
+                </span>
+            }
+        } else if expired {
+            html! { <span class="badge badge-warn">{ tr(lang, "apikey.expired") }</span> }
+        } else {
+            html! { <span class="badge badge-ok">{ tr(lang, "apikey.valid") }</span> }
+        };
+        let on_revoke = {
+            let (notice, path) = (notice.clone(), format!("/api-keys/{}/revoke", k.id));
+            keys.action("apikey.revoke.confirm", move |api| {
+                let (notice, path) = (notice.clone(), path.clone());
+                async move {
+                    api.post_empty::<ApiKey>(&path, None).await?;
+                    notice.set(Some(tr(lang, "apikey.revoked.notice").into()));
+                    Ok(())
                 }
             })
-            .collect(),
+        };
+        html! {
+            <tr data-key-id={k.id.to_string()}
+                class={classes!((k.revoked_at.is_some() || expired).then_some("inactive"))}>
+                <td>{ &k.name }</td>
+                <td class="mono">{ format!("{}…", k.prefix) }</td>
+                <td class="mono nowrap">{ local_time(k.created_at) }</td>
+                <td class="mono nowrap">
+                    { k.expires_at.map(local_time).unwrap_or_else(|| tr(lang, "apikey.never").to_string()) }
+                </td>
+                <td class="mono nowrap">
+                    { k.last_used_at.map(local_time).unwrap_or_else(|| tr(lang, "apikey.unused").to_string()) }
+                </td>
+                <td>{ status }</td>
+                <td class="actions">
+                    if k.revoked_at.is_none() {
+                        <button type="button" class="btn btn-small btn-danger"
+                                data-revoke={k.id.to_string()} onclick={on_revoke}>
+                            { tr(lang, "apikey.revoke") }
+                        </button>
+                    }
+                </td>
+            </tr>
+        }
     };
+    let columns = [
+        "apikey.name",
+        "apikey.prefix",
+        "apikey.created",
+        "apikey.expires",
+        "apikey.last_used",
+        "common.status",
+        "common.actions",
+    ];
 
     let title = trf(lang, "apikey.title.of", &[&props.user.display_name]);
+    let form = &*f.draft;
     html! {
         <section class="panel api-keys" id="api-keys" data-user-id={user_id.to_string()}>
             <div class="page-head">
@@ -311,7 +239,7 @@ pub fn ApiKeysPanel(props: &ApiKeysPanelProps) -> Html {
                 </button>
             </div>
             <p class="hint">{ tr(lang, "apikey.usage") }</p>
-            <ErrorBanner problem={(*problem).clone()} />
+            { keys.banner() }
             <Notice text={(*notice).clone()} />
             if let Some(c) = &*created {
                 <div class="secret-box" id="api-key-created" role="status">
@@ -331,33 +259,20 @@ pub fn ApiKeysPanel(props: &ApiKeysPanelProps) -> Html {
                     </button>
                 </div>
             }
-            <table class="grid" id="api-keys-table">
-                <thead><tr>
-                    <th>{ tr(lang, "apikey.name") }</th>
-                    <th>{ tr(lang, "apikey.prefix") }</th>
-                    <th>{ tr(lang, "apikey.created") }</th>
-                    <th>{ tr(lang, "apikey.expires") }</th>
-                    <th>{ tr(lang, "apikey.last_used") }</th>
-                    <th>{ tr(lang, "common.status") }</th>
-                    <th>{ tr(lang, "common.actions") }</th>
-                </tr></thead>
-                <tbody>{ rows }</tbody>
-            </table>
+            { grid(lang, "api-keys-table", &columns, keys.data.as_deref(), "apikey.none", row) }
             <form class="form api-key-form" id="api-key-form" {onsubmit} novalidate=true autocomplete="off">
                 <h4>{ tr(lang, "apikey.new") }</h4>
                 <div class="form-grid">
                     <TextField id="api-key-name" label={tr(lang, "apikey.name")} value={form.name.clone()}
-                        oninput={input("name", |f, v| f.name = v)} error={err("name")}
+                        oninput={f.input("name", |f, v| f.name = v)} error={err("name")}
                         hint={tr(lang, "apikey.name.hint")} required=true autocomplete="off" />
                     <TextField id="api-key-expires" label={tr(lang, "apikey.expires")} kind="date"
-                        value={form.expires.clone()} oninput={input("expires_at", |f, v| f.expires = v)}
+                        value={form.expires.clone()} oninput={f.input("expires_at", |f, v| f.expires = v)}
                         error={err("expires_at")} hint={tr(lang, "apikey.expires.hint")} />
                 </div>
                 <FieldErrorLine error={err("user")} />
                 <div class="form-actions">
-                    <button id="api-key-create" type="submit" class="btn btn-primary" disabled={*busy}>
-                        { if *busy { tr(lang, "apikey.creating") } else { tr(lang, "apikey.create") } }
-                    </button>
+                    { f.submit("api-key-create", "apikey.create", "apikey.creating") }
                 </div>
             </form>
         </section>

@@ -3,131 +3,60 @@
 use chrono::{DateTime, Duration, Utc};
 use hcrm_domain::Lang;
 use hcrm_domain::api::audit::AuditEvent;
-use hcrm_domain::api::{Page, Problem};
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::banner::ErrorBanner;
-use crate::components::pager::Pager;
-use crate::hooks::{use_lang, use_session};
+use crate::components::list::{page_head, use_paged_list, use_search_text};
+use crate::hooks::use_lang;
 use crate::i18n::tr;
-use crate::services::query;
 
 const PAGE_SIZE: i64 = 50;
 
 #[component]
 pub fn AuditPage() -> Html {
-    let session = use_session();
     let lang = use_lang();
-    let entity = use_state(String::new);
-    let action = use_state(String::new);
-    let applied = use_state(|| (String::new(), String::new()));
-    let offset = use_state(|| 0_i64);
-    let page = use_state(|| None::<Page<AuditEvent>>);
-    let problem = use_state(|| None::<Problem>);
-
-    {
-        let (api, page, problem) = (session.api.clone(), page.clone(), problem.clone());
-        let deps = ((*applied).clone(), *offset);
-        use_effect_with(deps, move |((entity, action), offset)| {
-            let path = format!(
-                "/audit-events{}",
-                query(&[
-                    ("entity_type", entity.clone()),
-                    ("action", action.clone()),
-                    ("limit", PAGE_SIZE.to_string()),
-                    ("offset", offset.to_string()),
-                ])
-            );
-            yew::platform::spawn_local(async move {
-                match api.get::<Page<AuditEvent>>(&path).await {
-                    Ok(p) => page.set(Some(p)),
-                    Err(p) => problem.set(Some(p)),
-                }
-            });
-        });
-    }
-    let bind = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            state.set(input.value());
-        })
-    };
-    let on_search = {
-        let (entity, action, applied, offset) = (
-            entity.clone(),
-            action.clone(),
-            applied.clone(),
-            offset.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            applied.set((entity.trim().to_string(), action.trim().to_string()));
-            offset.set(0);
-        })
-    };
-    let on_offset = {
-        let offset = offset.clone();
-        Callback::from(move |o| offset.set(o))
-    };
-    let rows: Html = match &*page {
-        None => html! { <tr><td colspan="6" class="muted">{ tr(lang, "loading") }</td></tr> },
-        Some(p) if p.items.is_empty() => {
-            html! { <tr><td colspan="6" class="muted">{ tr(lang, "common.empty") }</td></tr> }
+    let entity = use_search_text();
+    let action = use_search_text();
+    let list = use_paged_list::<AuditEvent>(
+        "/audit-events",
+        vec![("entity_type", entity.value()), ("action", action.value())],
+        PAGE_SIZE,
+    );
+    let row = |ev: &AuditEvent| {
+        let changes = changes_text(&ev.changes);
+        let entity_id = ev.entity_id.clone().unwrap_or_default();
+        html! {
+            <tr class={classes!(ev.flagged.then_some("flagged"))}>
+                <td class="mono nowrap">{ local_time(ev.at) }</td>
+                <td>{ ev.actor_username.clone().unwrap_or_default() }</td>
+                <td>
+                    { action_label(lang, &ev.action) }
+                    if ev.flagged {
+                        { " " }<span class="badge badge-warn">{ tr(lang, "audit.flagged") }</span>
+                    }
+                </td>
+                <td title={entity_id.clone()}>
+                    { &ev.entity_type }{ " " }
+                    <span class="mono muted">{ entity_id.chars().take(8).collect::<String>() }</span>
+                </td>
+                <td class="changes" title={changes.clone()}>{ changes }</td>
+                <td class="mono">{ ev.remote_addr.clone().unwrap_or_default() }</td>
+            </tr>
         }
-        Some(p) => p
-            .items
-            .iter()
-            .map(|ev| {
-                let changes = changes_text(&ev.changes);
-                let entity_id = ev.entity_id.clone().unwrap_or_default();
-                html! {
-                    <tr class={classes!(ev.flagged.then_some("flagged"))}>
-                        <td class="mono nowrap">{ local_time(ev.at) }</td>
-                        <td>{ ev.actor_username.clone().unwrap_or_default() }</td>
-                        <td>
-                            { action_label(lang, &ev.action) }
-                            if ev.flagged {
-                                { " " }<span class="badge badge-warn">{ tr(lang, "audit.flagged") }</span>
-                            }
-                        </td>
-                        <td title={entity_id.clone()}>
-                            { &ev.entity_type }{ " " }
-                            <span class="mono muted">{ entity_id.chars().take(8).collect::<String>() }</span>
-                        </td>
-                        <td class="changes" title={changes.clone()}>{ changes }</td>
-                        <td class="mono">{ ev.remote_addr.clone().unwrap_or_default() }</td>
-                    </tr>
-                }
-            })
-            .collect(),
     };
     html! {
         <section class="page">
-            <div class="page-head"><h2>{ tr(lang, "audit.title") }</h2></div>
-            <ErrorBanner problem={(*problem).clone()} />
-            <form class="toolbar" onsubmit={on_search}>
-                <input id="audit-entity" type="search" value={(*entity).clone()}
-                       placeholder={tr(lang, "audit.entity_type")} oninput={bind(&entity)} />
-                <input id="audit-action" type="search" value={(*action).clone()}
-                       placeholder={tr(lang, "audit.action")} oninput={bind(&action)} />
+            { page_head(lang, "audit.title", None) }
+            { list.banner() }
+            <form class="toolbar" onsubmit={list.on_search(&[&entity, &action])}>
+                { entity.input("audit-entity", tr(lang, "audit.entity_type")) }
+                { action.input("audit-action", tr(lang, "audit.action")) }
                 <button type="submit" class="btn">{ tr(lang, "common.search") }</button>
             </form>
-            <table id="audit-table" class="grid">
-                <thead><tr>
-                    <th>{ tr(lang, "audit.at") }</th>
-                    <th>{ tr(lang, "audit.actor") }</th>
-                    <th>{ tr(lang, "audit.action") }</th>
-                    <th>{ tr(lang, "audit.entity") }</th>
-                    <th>{ tr(lang, "audit.changes") }</th>
-                    <th>{ tr(lang, "audit.address") }</th>
-                </tr></thead>
-                <tbody>{ rows }</tbody>
-            </table>
-            if let Some(p) = &*page {
-                <Pager total={p.total} limit={PAGE_SIZE} offset={*offset} {on_offset} />
-            }
+            { list.table("audit-table", &[
+                "audit.at", "audit.actor", "audit.action", "audit.entity", "audit.changes",
+                "audit.address",
+            ], row) }
+            { list.pager() }
         </section>
     }
 }

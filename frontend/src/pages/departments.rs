@@ -1,34 +1,28 @@
 //! 科室与专家 — departments per institution (create, edit, deactivate) and their doctors
 //! (read-only here) (ORG-2).
 
+use hcrm_domain::api::Page;
 use hcrm_domain::api::org::{
     Department, DepartmentCreate, DepartmentUpdate, Doctor, DoctorCreate, DoctorUpdate, HalfDay,
     Institution, ScheduleSlot,
 };
-use hcrm_domain::api::{Page, Problem};
 use hcrm_domain::{Label, Lang, Permission};
 use uuid::Uuid;
 use validator::Validate;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::components::banner::{ErrorBanner, Notice};
 use crate::components::field::{FieldErrorLine, TextField};
-use crate::components::pager::Pager;
-use crate::forms::{self, FieldErrors, is_stale};
+use crate::components::form::{RecordDraft, use_record_form};
+use crate::components::list::{
+    Editing, active_label, grid, page_head, use_editor, use_loaded, use_paged_list, use_search_text,
+};
+use crate::forms::{self, FieldErrors};
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::tr;
-use crate::pages::institutions::{active_label, confirm};
-use crate::services::query;
+use crate::pages::institutions::load_institutions;
 
 const PAGE_SIZE: i64 = 20;
-
-#[derive(Clone, PartialEq)]
-enum Editing {
-    None,
-    New,
-    Edit(Department),
-}
 
 #[component]
 pub fn DepartmentsPage() -> Html {
@@ -36,96 +30,31 @@ pub fn DepartmentsPage() -> Html {
     let lang = use_lang();
     let institutions = use_state(Vec::<Institution>::new);
     let institution = use_state(String::new);
-    let search = use_state(String::new);
-    let applied = use_state(String::new);
-    let offset = use_state(|| 0_i64);
-    let reload = use_state(|| 0_u32);
-    let page = use_state(|| None::<Page<Department>>);
-    let problem = use_state(|| None::<Problem>);
-    let notice = use_state(|| None::<AttrValue>);
-    let editing = use_state(|| Editing::None);
+    let search = use_search_text();
+    let list = use_paged_list::<Department>(
+        "/departments",
+        vec![
+            ("institution_id", (*institution).clone()),
+            ("q", search.value()),
+        ],
+        PAGE_SIZE,
+    );
+    let editor = use_editor::<Department>();
     let doctors_of = use_state(|| None::<Department>);
     let can_write = session.can(Permission::DepartmentWrite);
 
     {
         let (api, institutions) = (session.api.clone(), institutions.clone());
-        use_effect_with((), move |_| {
-            yew::platform::spawn_local(async move {
-                let path = "/institutions?active=true&sort=code&limit=200";
-                if let Ok(p) = api.get::<Page<Institution>>(path).await {
-                    institutions.set(p.items);
-                }
-            });
-        });
+        use_effect_with((), move |_| load_institutions(api, institutions));
     }
-    {
-        let (api, page, problem) = (session.api.clone(), page.clone(), problem.clone());
-        let deps = ((*institution).clone(), (*applied).clone(), *offset, *reload);
-        use_effect_with(deps, move |(inst, q, offset, _)| {
-            let path = format!(
-                "/departments{}",
-                query(&[
-                    ("institution_id", inst.clone()),
-                    ("q", q.clone()),
-                    ("limit", PAGE_SIZE.to_string()),
-                    ("offset", offset.to_string()),
-                ])
-            );
-            yew::platform::spawn_local(async move {
-                match api.get::<Page<Department>>(&path).await {
-                    Ok(p) => page.set(Some(p)),
-                    Err(p) => problem.set(Some(p)),
-                }
-            });
-        });
-    }
-
     let on_institution = {
-        let (institution, offset, doctors_of) =
-            (institution.clone(), offset.clone(), doctors_of.clone());
+        let (filter, doctors_of) = (list.select_filter(&institution), doctors_of.clone());
         Callback::from(move |e: Event| {
-            let select: HtmlSelectElement = e.target_unchecked_into();
-            institution.set(select.value());
-            offset.set(0);
+            filter.emit(e);
             doctors_of.set(None);
         })
     };
-    let on_search_input = {
-        let search = search.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            search.set(input.value());
-        })
-    };
-    let on_search = {
-        let (search, applied, offset) = (search.clone(), applied.clone(), offset.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            applied.set(search.trim().to_string());
-            offset.set(0);
-        })
-    };
-    let on_new = {
-        let (editing, notice) = (editing.clone(), notice.clone());
-        Callback::from(move |_| {
-            notice.set(None);
-            editing.set(Editing::New);
-        })
-    };
-    let on_done = {
-        let (editing, reload, notice) = (editing.clone(), reload.clone(), notice.clone());
-        Callback::from(move |saved: bool| {
-            editing.set(Editing::None);
-            if saved {
-                notice.set(Some(tr(lang, "common.saved").into()));
-                reload.set(*reload + 1);
-            }
-        })
-    };
-    let on_offset = {
-        let offset = offset.clone();
-        Callback::from(move |o| offset.set(o))
-    };
+    let on_done = editor.on_done(list.reloader(), |_| ());
     let institution_code = |id: Uuid| {
         institutions
             .iter()
@@ -134,98 +63,50 @@ pub fn DepartmentsPage() -> Html {
             .unwrap_or_default()
     };
 
-    let rows: Html = match &*page {
-        None => html! { <tr><td colspan="6" class="muted">{ tr(lang, "loading") }</td></tr> },
-        Some(p) if p.items.is_empty() => {
-            html! { <tr><td colspan="6" class="muted">{ tr(lang, "common.empty") }</td></tr> }
-        }
-        Some(p) => p
-            .items
-            .iter()
-            .map(|d| {
-                let on_edit = {
-                    let (editing, notice, d) = (editing.clone(), notice.clone(), d.clone());
-                    Callback::from(move |_| {
-                        notice.set(None);
-                        editing.set(Editing::Edit(d.clone()));
-                    })
-                };
-                let on_doctors = {
-                    let (doctors_of, d) = (doctors_of.clone(), d.clone());
-                    Callback::from(move |_| doctors_of.set(Some(d.clone())))
-                };
-                let on_deactivate = {
-                    let (api, reload, problem) =
-                        (session.api.clone(), reload.clone(), problem.clone());
-                    let (id, version) = (d.id, d.version);
-                    Callback::from(move |_| {
-                        if !confirm(tr(lang, "common.deactivate.confirm")) {
-                            return;
+    let row = |d: &Department| {
+        let on_doctors = {
+            let (doctors_of, d) = (doctors_of.clone(), d.clone());
+            Callback::from(move |_| doctors_of.set(Some(d.clone())))
+        };
+        html! {
+            <tr data-id={d.id.to_string()} class={classes!((!d.active).then_some("inactive"))}>
+                <td class="mono">{ institution_code(d.institution_id) }</td>
+                <td>{ &d.name }</td>
+                <td class="mono">{ d.code.clone().unwrap_or_default() }</td>
+                <td>{ d.phone.clone().unwrap_or_default() }</td>
+                <td>{ active_label(lang, d.active) }</td>
+                <td class="actions">
+                    <button class="btn btn-small" onclick={on_doctors}>{ tr(lang, "dept.doctors") }</button>
+                    if can_write {
+                        <button class="btn btn-small" onclick={editor.open(Editing::Edit(d.clone()))}>
+                            { tr(lang, "common.edit") }
+                        </button>
+                        if d.active {
+                            <button class="btn btn-small btn-danger" onclick={list.deactivate(d)}>
+                                { tr(lang, "common.deactivate") }
+                            </button>
                         }
-                        let (api, reload, problem) = (api.clone(), reload.clone(), problem.clone());
-                        yew::platform::spawn_local(async move {
-                            let path = format!("/departments/{id}/deactivate");
-                            match api.post_empty::<serde_json::Value>(&path, Some(version)).await {
-                                Ok(_) => {
-                                    problem.set(None);
-                                    reload.set(*reload + 1);
-                                }
-                                Err(p) => problem.set(Some(p)),
-                            }
-                        });
-                    })
-                };
-                html! {
-                    <tr data-id={d.id.to_string()} class={classes!((!d.active).then_some("inactive"))}>
-                        <td class="mono">{ institution_code(d.institution_id) }</td>
-                        <td>{ &d.name }</td>
-                        <td class="mono">{ d.code.clone().unwrap_or_default() }</td>
-                        <td>{ d.phone.clone().unwrap_or_default() }</td>
-                        <td>{ active_label(lang, d.active) }</td>
-                        <td class="actions">
-                            <button class="btn btn-small" onclick={on_doctors}>{ tr(lang, "dept.doctors") }</button>
-                            if can_write {
-                                <button class="btn btn-small" onclick={on_edit}>{ tr(lang, "common.edit") }</button>
-                                if d.active {
-                                    <button class="btn btn-small btn-danger" onclick={on_deactivate}>
-                                        { tr(lang, "common.deactivate") }
-                                    </button>
-                                }
-                            }
-                        </td>
-                    </tr>
-                }
-            })
-            .collect(),
+                    }
+                </td>
+            </tr>
+        }
     };
 
     html! {
         <section class="page">
-            <div class="page-head">
-                <h2>{ tr(lang, "dept.title") }</h2>
-                if can_write {
-                    <button id="department-new" class="btn btn-primary" onclick={on_new}>
-                        { tr(lang, "dept.new") }
-                    </button>
+            { page_head(lang, "dept.title",
+                can_write.then(|| ("department-new", "dept.new", editor.open(Editing::New)))) }
+            { list.banner() }
+            { editor.notice() }
+            { editor.form(|key, existing| {
+                // The institution chosen in the filter is preselected for a new department.
+                let preset = if existing.is_some() { String::new() } else { (*institution).clone() };
+                html! {
+                    <DepartmentForm key={key} {existing} institutions={(*institutions).clone()}
+                        {preset} on_done={on_done.clone()} />
                 }
-            </div>
-            <ErrorBanner problem={(*problem).clone()} />
-            <Notice text={(*notice).clone()} />
-            {
-                match &*editing {
-                    Editing::None => html! {},
-                    Editing::New => html! {
-                        <DepartmentForm existing={None::<Department>} institutions={(*institutions).clone()}
-                            preset={(*institution).clone()} on_done={on_done.clone()} />
-                    },
-                    Editing::Edit(d) => html! {
-                        <DepartmentForm key={d.id.to_string()} existing={Some(d.clone())}
-                            institutions={(*institutions).clone()} preset={String::new()}
-                            on_done={on_done.clone()} />
-                    },
-                }
-            }
-            <form class="toolbar" onsubmit={on_search}>
+            }) }
+            <form class="toolbar" onsubmit={list.on_search(&[&search])}>
                 <select id="department-institution-filter" onchange={on_institution}>
                     <option value="" selected={institution.is_empty()}>{ tr(lang, "common.all") }</option>
                     { for institutions.iter().map(|i| html! {
@@ -234,24 +115,13 @@ pub fn DepartmentsPage() -> Html {
                         </option>
                     }) }
                 </select>
-                <input id="department-search" type="search" value={(*search).clone()}
-                       placeholder={tr(lang, "common.search.placeholder")} oninput={on_search_input} />
-                <button type="submit" class="btn">{ tr(lang, "common.search") }</button>
+                { search.with_button(lang, "department-search") }
             </form>
-            <table id="departments-table" class="grid">
-                <thead><tr>
-                    <th>{ tr(lang, "dept.institution") }</th>
-                    <th>{ tr(lang, "dept.name") }</th>
-                    <th>{ tr(lang, "dept.code") }</th>
-                    <th>{ tr(lang, "dept.phone") }</th>
-                    <th>{ tr(lang, "common.status") }</th>
-                    <th>{ tr(lang, "common.actions") }</th>
-                </tr></thead>
-                <tbody>{ rows }</tbody>
-            </table>
-            if let Some(p) = &*page {
-                <Pager total={p.total} limit={PAGE_SIZE} offset={*offset} {on_offset} />
-            }
+            { list.table("departments-table", &[
+                "dept.institution", "dept.name", "dept.code", "dept.phone", "common.status",
+                "common.actions",
+            ], row) }
+            { list.pager() }
             if let Some(d) = &*doctors_of {
                 <Doctors key={d.id.to_string()} department={d.clone()} />
             }
@@ -267,8 +137,13 @@ struct DeptForm {
     phone: String,
 }
 
-impl DeptForm {
-    fn from(d: &Department) -> DeptForm {
+impl RecordDraft for DeptForm {
+    type Record = Department;
+    type Create = DepartmentCreate;
+    type Update = DepartmentUpdate;
+    const COLLECTION: &'static str = "/departments";
+
+    fn read(d: &Department) -> DeptForm {
         DeptForm {
             institution_id: d.institution_id.to_string(),
             name: d.name.clone(),
@@ -277,30 +152,13 @@ impl DeptForm {
         }
     }
 
-    fn create(&self) -> Option<DepartmentCreate> {
-        Some(DepartmentCreate {
-            institution_id: self.institution_id.parse().ok()?,
+    /// Without a chosen institution, with a placeholder one (the draft is then invalid).
+    fn create(&self) -> DepartmentCreate {
+        DepartmentCreate {
+            institution_id: self.institution_id.parse().unwrap_or_default(),
             name: self.name.trim().to_string(),
             code: forms::opt(&self.code),
             phone: forms::opt(&self.phone),
-        })
-    }
-
-    fn errors(&self) -> FieldErrors {
-        match self.create() {
-            Some(c) => forms::from_validation(c.validate()),
-            None => {
-                // Validate the rest with a placeholder institution so every field is checked.
-                let c = DepartmentCreate {
-                    institution_id: Uuid::nil(),
-                    name: self.name.trim().to_string(),
-                    code: forms::opt(&self.code),
-                    phone: forms::opt(&self.phone),
-                };
-                let mut e = forms::from_validation(c.validate());
-                e.insert("institution_id".into(), "required".into());
-                e
-            }
         }
     }
 
@@ -316,46 +174,38 @@ impl DeptForm {
     }
 }
 
+impl DeptForm {
+    fn errors(&self) -> FieldErrors {
+        let mut e = forms::from_validation(self.create().validate());
+        if self.institution_id.parse::<Uuid>().is_err() {
+            e.insert("institution_id".into(), "required".into());
+        }
+        e
+    }
+}
+
 #[derive(Properties, PartialEq)]
 struct DepartmentFormProps {
     existing: Option<Department>,
     institutions: Vec<Institution>,
     /// The institution chosen in the filter, preselected for a new department.
     preset: String,
-    on_done: Callback<bool>,
+    on_done: Callback<Option<Uuid>>,
 }
 
 #[component]
 fn DepartmentForm(props: &DepartmentFormProps) -> Html {
-    let session = use_session();
     let lang = use_lang();
-    // The record as last read: its version goes into If-Match; replaced after a stale write.
-    let base = use_state(|| props.existing.clone());
-    let existing = (*base).clone();
-    let form = use_state(|| match &existing {
-        Some(d) => DeptForm::from(d),
-        None => DeptForm {
-            institution_id: props.preset.clone(),
-            ..DeptForm::default()
-        },
-    });
-    let touched = use_state(Vec::<&'static str>::new);
-    let submitted = use_state(|| false);
-    let busy = use_state(|| false);
-    let problem = use_state(|| None::<Problem>);
-    let server_errors = use_state(FieldErrors::new);
-
-    let errors = form.errors();
-    let mut shown = forms::visible(&errors, &touched, *submitted);
-    for (f, c) in server_errors.iter() {
-        shown.entry(f.clone()).or_insert_with(|| c.clone());
-    }
-    let err = |f: &str| shown.get(f).cloned();
-    let input = |field: &'static str, apply: fn(&mut DeptForm, String)| {
-        forms::text_input(form.clone(), touched.clone(), field, apply)
+    let new = || DeptForm {
+        institution_id: props.preset.clone(),
+        ..DeptForm::default()
     };
+    let f = use_record_form(props.existing.clone(), new, props.on_done.clone());
+    let errors = f.draft.errors();
+    let shown = f.shown(&errors);
+    let err = |field: &str| shown.get(field).cloned();
     let on_institution = {
-        let (form, touched) = (form.clone(), touched.clone());
+        let (form, touched) = (f.draft.clone(), f.touched.clone());
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
             let mut next = (*form).clone();
@@ -364,78 +214,13 @@ fn DepartmentForm(props: &DepartmentFormProps) -> Html {
             forms::touch(&touched, "institution_id");
         })
     };
-    let onsubmit = {
-        let (form, submitted, busy, problem, server_errors) = (
-            form.clone(),
-            submitted.clone(),
-            busy.clone(),
-            problem.clone(),
-            server_errors.clone(),
-        );
-        let (api, on_done, existing) =
-            (session.api.clone(), props.on_done.clone(), existing.clone());
-        let base = base.clone();
-        let valid = errors.is_empty();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            submitted.set(true);
-            if !valid || *busy {
-                return;
-            }
-            let Some(create) = form.create() else {
-                return;
-            };
-            busy.set(true);
-            problem.set(None);
-            let (form_handle, base) = (form.clone(), base.clone());
-            let (form, busy, problem, server_errors, api, on_done, existing) = (
-                (*form).clone(),
-                busy.clone(),
-                problem.clone(),
-                server_errors.clone(),
-                api.clone(),
-                on_done.clone(),
-                existing.clone(),
-            );
-            yew::platform::spawn_local(async move {
-                let result = match &existing {
-                    None => api.post::<Department, _>("/departments", &create).await,
-                    Some(old) => {
-                        let path = format!("/departments/{}", old.id);
-                        api.patch::<Department, _>(&path, old.version, &form.update(old))
-                            .await
-                    }
-                };
-                busy.set(false);
-                match result {
-                    Ok(_) => on_done.emit(true),
-                    Err(p) => {
-                        if let (true, Some(old)) = (is_stale(&p), &existing) {
-                            // Someone saved first: show their version so the user can redo the edit.
-                            let path = format!("/departments/{}", old.id);
-                            if let Ok(latest) = api.get::<Department>(&path).await {
-                                form_handle.set(DeptForm::from(&latest));
-                                base.set(Some(latest));
-                            }
-                        }
-                        // Duplicates (409) and validation problems name their fields.
-                        server_errors.set(forms::from_problem(&p));
-                        problem.set(Some(p));
-                    }
-                }
-            });
-        })
-    };
-    let on_cancel = {
-        let on_done = props.on_done.clone();
-        Callback::from(move |_| on_done.emit(false))
-    };
-    let editing = existing.is_some();
+    let editing = f.editing();
+    let form = &*f.draft;
 
     html! {
-        <form class="panel form" id="department-form" {onsubmit} novalidate=true>
+        <form class="panel form" id="department-form" onsubmit={f.onsubmit(errors.is_empty())} novalidate=true>
             <h3>{ tr(lang, if editing { "dept.edit" } else { "dept.new" }) }</h3>
-            <ErrorBanner problem={(*problem).clone()} />
+            { f.banner() }
             <div class="form-grid">
                 <div class={classes!("field", err("institution_id").is_some().then_some("has-error"))}>
                     <label for="department-institution">
@@ -454,18 +239,13 @@ fn DepartmentForm(props: &DepartmentFormProps) -> Html {
                     <FieldErrorLine error={err("institution_id")} />
                 </div>
                 <TextField id="department-name" label={tr(lang, "dept.name")} value={form.name.clone()}
-                    oninput={input("name", |f, v| f.name = v)} error={err("name")} required=true />
+                    oninput={f.plain_input("name", |f, v| f.name = v)} error={err("name")} required=true />
                 <TextField id="department-code" label={tr(lang, "dept.code")} value={form.code.clone()}
-                    oninput={input("code", |f, v| f.code = v)} error={err("code")} />
+                    oninput={f.plain_input("code", |f, v| f.code = v)} error={err("code")} />
                 <TextField id="department-phone" label={tr(lang, "dept.phone")} value={form.phone.clone()}
-                    oninput={input("phone", |f, v| f.phone = v)} error={err("phone")} kind="tel" />
+                    oninput={f.plain_input("phone", |f, v| f.phone = v)} error={err("phone")} kind="tel" />
             </div>
-            <div class="form-actions">
-                <button id="department-save" type="submit" class="btn btn-primary" disabled={*busy}>
-                    { if *busy { tr(lang, "common.saving") } else { tr(lang, "common.save") } }
-                </button>
-                <button type="button" class="btn" onclick={on_cancel}>{ tr(lang, "common.cancel") }</button>
-            </div>
+            { f.actions("department-save") }
         </form>
     }
 }
@@ -475,147 +255,86 @@ struct DoctorsProps {
     department: Department,
 }
 
-#[derive(Clone, PartialEq)]
-enum DoctorEditing {
-    None,
-    New,
-    Edit(Doctor),
-}
-
 /// The doctors of one department with their consultation schedule (出诊时间).
 #[component]
 fn Doctors(props: &DoctorsProps) -> Html {
     let session = use_session();
     let lang = use_lang();
-    let doctors = use_state(|| None::<Vec<Doctor>>);
-    let problem = use_state(|| None::<Problem>);
-    let editing = use_state(|| DoctorEditing::None);
-    let reload = use_state(|| 0_u32);
+    let department_id = props.department.id;
+    let doctors =
+        use_loaded::<Page<Doctor>>(format!("/doctors?department_id={department_id}&limit=200"));
+    let editor = use_editor::<Doctor>();
     let can_write = session.can(Permission::DepartmentWrite);
-    {
-        let (api, doctors, problem) = (session.api.clone(), doctors.clone(), problem.clone());
-        let id = props.department.id;
-        use_effect_with((id, *reload), move |(id, _)| {
-            let path = format!("/doctors?department_id={id}&limit=200");
-            yew::platform::spawn_local(async move {
-                match api.get::<Page<Doctor>>(&path).await {
-                    Ok(p) => doctors.set(Some(p.items)),
-                    Err(p) => problem.set(Some(p)),
-                }
-            });
-        });
-    }
-    let on_new = {
-        let editing = editing.clone();
-        Callback::from(move |_| editing.set(DoctorEditing::New))
-    };
-    let on_done = {
-        let (editing, reload) = (editing.clone(), reload.clone());
-        Callback::from(move |saved: bool| {
-            editing.set(DoctorEditing::None);
-            if saved {
-                reload.set(*reload + 1);
-            }
-        })
-    };
-    let rows: Html = match &*doctors {
-        None => html! { <tr><td colspan="5" class="muted">{ tr(lang, "loading") }</td></tr> },
-        Some(list) if list.is_empty() => {
-            html! { <tr><td colspan="5" class="muted">{ tr(lang, "doctor.none") }</td></tr> }
-        }
-        Some(list) => list
-            .iter()
-            .map(|d| {
-                let on_edit = {
-                    let (editing, d) = (editing.clone(), d.clone());
-                    Callback::from(move |_| editing.set(DoctorEditing::Edit(d.clone())))
-                };
-                let on_deactivate = {
-                    let (api, reload, problem) =
-                        (session.api.clone(), reload.clone(), problem.clone());
-                    let (id, version) = (d.id, d.version);
-                    Callback::from(move |_| {
-                        if !confirm(tr(lang, "common.deactivate.confirm")) {
-                            return;
-                        }
-                        let (api, reload, problem) = (api.clone(), reload.clone(), problem.clone());
-                        yew::platform::spawn_local(async move {
-                            let body = DoctorUpdate {
-                                active: Some(false),
-                                ..DoctorUpdate::default()
-                            };
-                            let path = format!("/doctors/{id}");
-                            match api.patch::<Doctor, _>(&path, version, &body).await {
-                                Ok(_) => {
-                                    problem.set(None);
-                                    reload.set(*reload + 1);
-                                }
-                                Err(p) => problem.set(Some(p)),
-                            }
-                        });
-                    })
-                };
-                html! {
-                    <tr data-id={d.id.to_string()} class={classes!((!d.active).then_some("inactive"))}>
-                        <td>{ &d.name }</td>
-                        <td>{ &d.title }</td>
-                        <td>{ d.specialties.join("、") }</td>
-                        <td>{ schedule_text(lang, &d.schedule) }</td>
-                        <td class="actions">
-                            if can_write {
-                                <button class="btn btn-small" onclick={on_edit}>{ tr(lang, "common.edit") }</button>
-                                if d.active {
-                                    <button class="btn btn-small btn-danger" onclick={on_deactivate}>
-                                        { tr(lang, "common.deactivate") }
-                                    </button>
-                                }
-                            }
-                        </td>
-                    </tr>
+    // The panel shows no notice: a save just closes the form and reads the doctors again.
+    let on_done = editor.on_done(doctors.reloader(), |_| ());
+    let row = |d: &Doctor| {
+        let on_deactivate = {
+            let (path, version) = (format!("/doctors/{}", d.id), d.version);
+            doctors.action("common.deactivate.confirm", move |api| {
+                let path = path.clone();
+                async move {
+                    let body = DoctorUpdate {
+                        active: Some(false),
+                        ..DoctorUpdate::default()
+                    };
+                    api.patch::<Doctor, _>(&path, version, &body)
+                        .await
+                        .map(drop)
                 }
             })
-            .collect(),
+        };
+        html! {
+            <tr data-id={d.id.to_string()} class={classes!((!d.active).then_some("inactive"))}>
+                <td>{ &d.name }</td>
+                <td>{ &d.title }</td>
+                <td>{ d.specialties.join("、") }</td>
+                <td>{ schedule_text(lang, &d.schedule) }</td>
+                <td class="actions">
+                    if can_write {
+                        <button class="btn btn-small" onclick={editor.open(Editing::Edit(d.clone()))}>
+                            { tr(lang, "common.edit") }
+                        </button>
+                        if d.active {
+                            <button class="btn btn-small btn-danger" onclick={on_deactivate}>
+                                { tr(lang, "common.deactivate") }
+                            </button>
+                        }
+                    }
+                </td>
+            </tr>
+        }
     };
+    let items = doctors.data.as_ref().map(|p| p.items.as_slice());
+    let columns = [
+        "doctor.name",
+        "doctor.title",
+        "doctor.specialties",
+        "doctor.schedule",
+        "common.actions",
+    ];
     html! {
         <div class="panel" id="doctors">
             <div class="page-head">
                 <h3>{ format!("{} · {}", props.department.name, tr(lang, "dept.doctors")) }</h3>
                 if can_write {
-                    <button id="doctor-new" class="btn btn-primary btn-small" onclick={on_new}>
+                    <button id="doctor-new" class="btn btn-primary btn-small"
+                            onclick={editor.open(Editing::New)}>
                         { tr(lang, "doctor.new") }
                     </button>
                 }
             </div>
-            <ErrorBanner problem={(*problem).clone()} />
-            {
-                match &*editing {
-                    DoctorEditing::None => html! {},
-                    DoctorEditing::New => html! {
-                        <DoctorForm department_id={props.department.id} existing={None::<Doctor>}
-                                    on_done={on_done.clone()} />
-                    },
-                    DoctorEditing::Edit(d) => html! {
-                        <DoctorForm key={d.id.to_string()} department_id={props.department.id}
-                                    existing={Some(d.clone())} on_done={on_done.clone()} />
-                    },
-                }
-            }
-            <table id="doctors-table" class="grid">
-                <thead><tr>
-                    <th>{ tr(lang, "doctor.name") }</th>
-                    <th>{ tr(lang, "doctor.title") }</th>
-                    <th>{ tr(lang, "doctor.specialties") }</th>
-                    <th>{ tr(lang, "doctor.schedule") }</th>
-                    <th>{ tr(lang, "common.actions") }</th>
-                </tr></thead>
-                <tbody>{ rows }</tbody>
-            </table>
+            { doctors.banner() }
+            { editor.form(|key, existing| html! {
+                <DoctorForm key={key} {department_id} {existing} on_done={on_done.clone()} />
+            }) }
+            { grid(lang, "doctors-table", &columns, items, "doctor.none", row) }
         </div>
     }
 }
 
 #[derive(Clone, PartialEq, Default)]
 struct DoctorDraft {
+    department_id: Uuid,
     name: String,
     title: String,
     specialties: String,
@@ -623,15 +342,6 @@ struct DoctorDraft {
 }
 
 impl DoctorDraft {
-    fn from(d: &Doctor) -> DoctorDraft {
-        DoctorDraft {
-            name: d.name.clone(),
-            title: d.title.clone(),
-            specialties: d.specialties.join("、"),
-            schedule: d.schedule.clone(),
-        }
-    }
-
     /// Specialties typed as one line, separated by 、 , ， ; or ；.
     fn specialties(&self) -> Vec<String> {
         self.specialties
@@ -641,10 +351,27 @@ impl DoctorDraft {
             .map(String::from)
             .collect()
     }
+}
 
-    fn create(&self, department_id: Uuid) -> DoctorCreate {
+impl RecordDraft for DoctorDraft {
+    type Record = Doctor;
+    type Create = DoctorCreate;
+    type Update = DoctorUpdate;
+    const COLLECTION: &'static str = "/doctors";
+
+    fn read(d: &Doctor) -> DoctorDraft {
+        DoctorDraft {
+            department_id: d.department_id,
+            name: d.name.clone(),
+            title: d.title.clone(),
+            specialties: d.specialties.join("、"),
+            schedule: d.schedule.clone(),
+        }
+    }
+
+    fn create(&self) -> DoctorCreate {
         DoctorCreate {
-            department_id,
+            department_id: self.department_id,
             name: self.name.trim().to_string(),
             title: self.title.trim().to_string(),
             specialties: self.specialties(),
@@ -653,7 +380,7 @@ impl DoctorDraft {
     }
 
     fn update(&self, old: &Doctor) -> DoctorUpdate {
-        let c = self.create(old.department_id);
+        let c = self.create();
         DoctorUpdate {
             name: (c.name != old.name).then_some(c.name),
             title: (c.title != old.title).then_some(c.title),
@@ -668,29 +395,25 @@ impl DoctorDraft {
 struct DoctorFormProps {
     department_id: Uuid,
     existing: Option<Doctor>,
-    on_done: Callback<bool>,
+    on_done: Callback<Option<Uuid>>,
 }
 
 #[component]
 fn DoctorForm(props: &DoctorFormProps) -> Html {
-    let session = use_session();
     let lang = use_lang();
-    let base = use_state(|| props.existing.clone());
-    let existing = (*base).clone();
-    let form = use_state(|| existing.as_ref().map(DoctorDraft::from).unwrap_or_default());
-    let touched = use_state(Vec::<&'static str>::new);
-    let submitted = use_state(|| false);
-    let busy = use_state(|| false);
-    let problem = use_state(|| None::<Problem>);
-
-    let errors = forms::from_validation(form.create(props.department_id).validate());
-    let shown = forms::visible(&errors, &touched, *submitted);
-    let err = |f: &str| shown.get(f).cloned();
-    let input = |field: &'static str, apply: fn(&mut DoctorDraft, String)| {
-        forms::text_input(form.clone(), touched.clone(), field, apply)
+    let new = || DoctorDraft {
+        department_id: props.department_id,
+        ..DoctorDraft::default()
     };
+    let f = use_record_form(props.existing.clone(), new, props.on_done.clone());
+    let errors = forms::from_validation(f.draft.create().validate());
+    // Only the live checks are shown next to the fields; the server's problem is above them.
+    let shown = f.visible(&errors);
+    let err = |field: &str| shown.get(field).cloned();
+    let input =
+        |field: &'static str, apply: fn(&mut DoctorDraft, String)| f.plain_input(field, apply);
     let set_slot = |i: usize, apply: fn(&mut ScheduleSlot, String)| {
-        let form = form.clone();
+        let form = f.draft.clone();
         Callback::from(move |e: Event| {
             let value = match e.target_dyn_into::<HtmlSelectElement>() {
                 Some(select) => select.value(),
@@ -704,7 +427,7 @@ fn DoctorForm(props: &DoctorFormProps) -> Html {
         })
     };
     let add_slot = {
-        let form = form.clone();
+        let form = f.draft.clone();
         Callback::from(move |_| {
             let mut next = (*form).clone();
             next.schedule.push(ScheduleSlot {
@@ -717,7 +440,7 @@ fn DoctorForm(props: &DoctorFormProps) -> Html {
         })
     };
     let remove_slot = |i: usize| {
-        let form = form.clone();
+        let form = f.draft.clone();
         Callback::from(move |_| {
             let mut next = (*form).clone();
             if i < next.schedule.len() {
@@ -726,79 +449,14 @@ fn DoctorForm(props: &DoctorFormProps) -> Html {
             form.set(next);
         })
     };
-    let onsubmit = {
-        let (form, submitted, busy, problem, base) = (
-            form.clone(),
-            submitted.clone(),
-            busy.clone(),
-            problem.clone(),
-            base.clone(),
-        );
-        let (api, on_done, existing, department_id) = (
-            session.api.clone(),
-            props.on_done.clone(),
-            existing.clone(),
-            props.department_id,
-        );
-        let valid = errors.is_empty();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            submitted.set(true);
-            if !valid || *busy {
-                return;
-            }
-            busy.set(true);
-            problem.set(None);
-            let (form_handle, draft, busy, problem, base, api, on_done, existing) = (
-                form.clone(),
-                (*form).clone(),
-                busy.clone(),
-                problem.clone(),
-                base.clone(),
-                api.clone(),
-                on_done.clone(),
-                existing.clone(),
-            );
-            yew::platform::spawn_local(async move {
-                let result = match &existing {
-                    None => {
-                        api.post::<Doctor, _>("/doctors", &draft.create(department_id))
-                            .await
-                    }
-                    Some(old) => {
-                        let path = format!("/doctors/{}", old.id);
-                        api.patch::<Doctor, _>(&path, old.version, &draft.update(old))
-                            .await
-                    }
-                };
-                busy.set(false);
-                match result {
-                    Ok(_) => on_done.emit(true),
-                    Err(p) => {
-                        if let (true, Some(old)) = (is_stale(&p), &existing) {
-                            let path = format!("/doctors/{}", old.id);
-                            if let Ok(latest) = api.get::<Doctor>(&path).await {
-                                form_handle.set(DoctorDraft::from(&latest));
-                                base.set(Some(latest));
-                            }
-                        }
-                        problem.set(Some(p));
-                    }
-                }
-            });
-        })
-    };
-    let on_cancel = {
-        let on_done = props.on_done.clone();
-        Callback::from(move |_| on_done.emit(false))
-    };
-    let editing = existing.is_some();
+    let editing = f.editing();
     let weekdays = weekday_names(lang);
+    let form = &*f.draft;
 
     html! {
-        <form class="panel form" id="doctor-form" {onsubmit} novalidate=true>
+        <form class="panel form" id="doctor-form" onsubmit={f.onsubmit(errors.is_empty())} novalidate=true>
             <h3>{ tr(lang, if editing { "doctor.edit" } else { "doctor.new" }) }</h3>
-            <ErrorBanner problem={(*problem).clone()} />
+            { f.banner() }
             <div class="form-grid">
                 <TextField id="doctor-name" label={tr(lang, "doctor.name")} value={form.name.clone()}
                     oninput={input("name", |f, v| f.name = v)} error={err("name")} required=true />
@@ -842,12 +500,7 @@ fn DoctorForm(props: &DoctorFormProps) -> Html {
                     { tr(lang, "doctor.slot.add") }
                 </button>
             </fieldset>
-            <div class="form-actions">
-                <button id="doctor-save" type="submit" class="btn btn-primary" disabled={*busy}>
-                    { if *busy { tr(lang, "common.saving") } else { tr(lang, "common.save") } }
-                </button>
-                <button type="button" class="btn" onclick={on_cancel}>{ tr(lang, "common.cancel") }</button>
-            </div>
+            { f.actions("doctor-save") }
         </form>
     }
 }
@@ -873,4 +526,27 @@ fn schedule_text(lang: Lang, slots: &[ScheduleSlot]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_department_needs_an_institution() {
+        let draft = DeptForm {
+            name: "心内科".into(),
+            ..DeptForm::default()
+        };
+        assert_eq!(
+            draft.errors().get("institution_id").map(String::as_str),
+            Some("required")
+        );
+        let draft = DeptForm {
+            institution_id: Uuid::from_u128(1).to_string(),
+            ..draft
+        };
+        assert!(draft.errors().is_empty());
+        assert_eq!(draft.create().name, "心内科");
+    }
 }
