@@ -73,9 +73,20 @@ pub fn text_input<F: Clone + 'static>(
 }
 
 pub fn touch(touched: &UseStateHandle<Vec<&'static str>>, field: &'static str) {
-    if !touched.contains(&field) {
+    touch_all(touched, &[field]);
+}
+
+/// Marks several fields touched at once: separate `touch` calls in one event would each start
+/// from the same snapshot, and only the last would stick.
+pub fn touch_all(touched: &UseStateHandle<Vec<&'static str>>, fields: &[&'static str]) {
+    let missing: Vec<&'static str> = fields
+        .iter()
+        .copied()
+        .filter(|f| !touched.contains(f))
+        .collect();
+    if !missing.is_empty() {
         let mut t = (**touched).clone();
-        t.push(field);
+        t.extend(missing);
         touched.set(t);
     }
 }

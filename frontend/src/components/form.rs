@@ -126,9 +126,7 @@ impl<F: Clone + 'static> FormState<F> {
             let mut next = (*draft).clone();
             apply(&mut next, input.checked());
             draft.set(next);
-            for field in fields {
-                forms::touch(&touched, field);
-            }
+            forms::touch_all(&touched, fields);
         })
     }
 
