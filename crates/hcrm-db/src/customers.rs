@@ -181,19 +181,6 @@ fn tags_of(conn: &mut DbConn, ids: &[String]) -> Result<HashMap<String, Vec<Stri
     Ok(grouped(rows))
 }
 
-fn summaries(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<CustomerSummary>, DbError> {
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let mut phones = phones_of(conn, &ids)?;
-    let mut tags = tags_of(conn, &ids)?;
-    let today = today();
-    rows.iter()
-        .map(|r| {
-            let phone = phones.remove(&r.id).and_then(|p| p.into_iter().next());
-            summary(r, phone, tags.remove(&r.id).unwrap_or_default(), today)
-        })
-        .collect()
-}
-
 /// The live customer row (not merged, not deleted) if it is in `scope`.
 fn live_row(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Row, DbError> {
     let row: Row = c::table
@@ -240,27 +227,6 @@ pub fn names_of(conn: &mut DbConn, ids: &[String]) -> Result<HashMap<String, Str
         .collect())
 }
 
-/// Live customers of `scope` among `ids`, full records, in the order of `ids` (the export,
-/// CUS-13): a handful of queries for the whole batch.
-pub fn get_many(conn: &mut DbConn, scope: &Scope, ids: &[Uuid]) -> Result<Vec<Customer>, DbError> {
-    let keys: Vec<String> = ids.iter().map(Uuid::to_string).collect();
-    let mut q = c::table
-        .filter(c::id.eq_any(&keys))
-        .filter(c::merged_into_id.is_null())
-        .filter(c::deleted_at.is_null())
-        .into_boxed();
-    if let Some(inst) = scope.institution_ids() {
-        q = q
-            .filter(c::institution_id.eq_any(inst.iter().map(Uuid::to_string).collect::<Vec<_>>()));
-    }
-    let rows: Vec<Row> = q.select(Row::as_select()).load(conn)?;
-    let mut by_id: HashMap<String, Customer> = full_many(conn, rows)?
-        .into_iter()
-        .map(|c| (c.id.to_string(), c))
-        .collect();
-    Ok(keys.iter().filter_map(|k| by_id.remove(k)).collect())
-}
-
 fn full_many(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Customer>, DbError> {
     let keys: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut profiles: HashMap<String, ProfileRow> = profiles::table
@@ -283,16 +249,7 @@ fn full_many(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Customer>, DbError
         .iter()
         .filter_map(|r| r.account_manager_id.clone())
         .collect();
-    let manager_names: HashMap<String, String> = if managers.is_empty() {
-        HashMap::new()
-    } else {
-        crate::schema::users::table
-            .filter(crate::schema::users::id.eq_any(&managers))
-            .select((crate::schema::users::id, crate::schema::users::display_name))
-            .load::<(String, String)>(conn)?
-            .into_iter()
-            .collect()
-    };
+    let manager_names = crate::users::display_names(conn, &managers)?;
     // The customers linked from these (employer, referrer), by name.
     let linked: Vec<String> = rows
         .iter()
@@ -660,13 +617,9 @@ pub fn duplicates(
             c::institution_id.eq_any(insts.iter().map(Uuid::to_string).collect::<Vec<_>>()),
         );
     }
-    let rows: Vec<Row> = q
-        .order(c::created_at)
-        .limit(20)
-        .select(Row::as_select())
-        .load(conn)?;
-    let keys: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let list = summaries(conn, rows)?;
+    let keys: Vec<String> = q.order(c::created_at).limit(20).select(c::id).load(conn)?;
+    let rows = rows_of(conn, &keys)?;
+    let list = summarize(conn, rows)?;
     Ok(list
         .into_iter()
         .zip(keys)
@@ -1110,87 +1063,26 @@ fn rows_of(conn: &mut DbConn, ids: &[String]) -> Result<Vec<PagedRow>, DbError> 
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
-/// A page of live customers in `scope` matching `f` (CUS-9), and how many match.
+/// The rows of a window of live customers in `scope` matching `f` (CUS-9), and what each arm
+/// was found to hold on the way (so that it need not be counted again).
 ///
 /// A search runs each arm (`search_arms`; they never overlap) as its own query. By relevance
-/// the arms follow one another: the window is taken from the first, then the next, and so on.
-/// In an asked-for order each arm gives its first `offset + limit` and they are merged.
-/// Counting runs only when the page is full, and stops at `count`'s cap. With indexes in the
-/// arms' orders (migration 000007) the cost follows the page, not the number of matches
-/// (PERF-1, PERF-8).
-pub fn list(
+/// the arms follow one another: the window is taken from the first, then the next, and so on;
+/// from an arm's start the same walk reads as far as `count`'s cap, which gives the count too.
+/// In an asked-for order each arm gives its first `offset + limit` and they are merged. With
+/// indexes in the arms' orders (migration 000007) the cost follows the page, not the number
+/// of matches (PERF-1, PERF-8).
+fn page_rows(
     conn: &mut DbConn,
     scope: &Scope,
     f: &Filter,
-    sort: Sort,
-    descending: bool,
+    arms: &dyn Fn() -> Vec<Option<Arm>>,
+    order: (Sort, bool),
     window: ListWindow,
     count: Count,
-) -> Result<Listed, DbError> {
-    let pg = matches!(conn, DbConn::Postgresql(_));
-    let order = (sort, descending);
-    let text = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
-    // The arms, made afresh for each query (conditions are boxed, not clonable).
-    let arms = || -> Vec<Option<Arm>> {
-        match text {
-            None => vec![None],
-            Some(t) => search_arms(t, pg).into_iter().map(Some).collect(),
-        }
-    };
-    // What each arm was found to hold while paging, so that it need not be counted again.
+) -> Result<(Vec<PagedRow>, Vec<Option<i64>>), DbError> {
     let mut known: Vec<Option<i64>> = Vec::new();
-    let rows: Vec<PagedRow> = if sort == Sort::Relevance {
-        let mut ids: Vec<String> = Vec::new();
-        let mut skip = window.offset;
-        for (i, arm) in arms().into_iter().enumerate() {
-            let need = window.limit - ids.len() as i64;
-            if need <= 0 {
-                known.push(None);
-                continue;
-            }
-            // From an arm's start, read as far as the count goes: one walk of the index gives
-            // the page and the count.
-            let fetch = match count {
-                Count::UpTo(cap) if skip == 0 => need.max(cap + 1),
-                _ => need,
-            };
-            let mut got = arm_ids(
-                conn,
-                scope,
-                f,
-                arm,
-                order,
-                ListWindow {
-                    limit: fetch,
-                    offset: skip,
-                },
-            )?;
-            let n = got.len() as i64;
-            got.truncate(usize::try_from(need).unwrap_or(0));
-            ids.extend(got);
-            known.push(if n < fetch && (n > 0 || skip == 0) {
-                Some(skip + n)
-            } else if fetch > need {
-                Some(n) // more than the cap
-            } else {
-                None
-            });
-            if n < need {
-                // The arm ends before the window does: how many it holds tells how far into
-                // the next arm the window starts.
-                let arm_total = match known[i] {
-                    Some(t) => t,
-                    None => {
-                        let arm = arms().into_iter().nth(i).flatten();
-                        arm_count(conn, scope, f, arm, order, Count::Exact)?
-                    }
-                };
-                known[i] = Some(arm_total);
-                skip = (skip - arm_total).max(0);
-            }
-        }
-        rows_of(conn, &ids)?
-    } else {
+    if order.0 != Sort::Relevance {
         let head = ListWindow {
             limit: window.offset + window.limit,
             offset: 0,
@@ -1200,12 +1092,81 @@ pub fn list(
             ids.extend(arm_ids(conn, scope, f, arm, order, head)?);
         }
         let mut rows = rows_of(conn, &ids)?;
-        rows.sort_by(|(a, _), (b, _)| list_order(sort, descending, a, b));
-        rows.into_iter()
+        rows.sort_by(|(a, _), (b, _)| list_order(order.0, order.1, a, b));
+        let rows = rows
+            .into_iter()
             .skip(usize::try_from(window.offset).unwrap_or(usize::MAX))
             .take(usize::try_from(window.limit).unwrap_or(0))
-            .collect()
-    };
+            .collect();
+        return Ok((rows, known));
+    }
+    let mut ids: Vec<String> = Vec::new();
+    let mut skip = window.offset;
+    for (i, arm) in arms().into_iter().enumerate() {
+        let need = window.limit - ids.len() as i64;
+        if need <= 0 {
+            known.push(None);
+            continue;
+        }
+        let fetch = match count {
+            Count::UpTo(cap) if skip == 0 => need.max(cap + 1),
+            _ => need,
+        };
+        let got = arm_ids(
+            conn,
+            scope,
+            f,
+            arm,
+            order,
+            ListWindow {
+                limit: fetch,
+                offset: skip,
+            },
+        )?;
+        let n = got.len() as i64;
+        ids.extend(got.into_iter().take(usize::try_from(need).unwrap_or(0)));
+        let held = if n == fetch {
+            // Read all it was asked for: past the cap when read for counting, else unknown.
+            (fetch > need).then_some(n)
+        } else if n > 0 || skip == 0 {
+            Some(skip + n) // the arm ends in what was read
+        } else {
+            // The window starts past this arm: how far past is its count.
+            let arm = arms().into_iter().nth(i).flatten();
+            Some(arm_count(conn, scope, f, arm, order, Count::Exact)?)
+        };
+        known.push(held);
+        if let (true, Some(held)) = (n < need, held) {
+            skip = (skip - held).max(0);
+        }
+    }
+    Ok((rows_of(conn, &ids)?, known))
+}
+
+/// The search arms of `f` (one, with no condition, without a search text), made afresh for
+/// each query: conditions are boxed, not clonable.
+fn arms_of<'a>(f: &'a Filter, pg: bool) -> impl Fn() -> Vec<Option<Arm>> + 'a {
+    let text = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    move || match text {
+        None => vec![None],
+        Some(t) => search_arms(t, pg).into_iter().map(Some).collect(),
+    }
+}
+
+/// A page of live customers in `scope` matching `f` (CUS-9), and how many match:
+/// counting runs only when the page is full, and stops at `count`'s cap.
+pub fn list(
+    conn: &mut DbConn,
+    scope: &Scope,
+    f: &Filter,
+    sort: Sort,
+    descending: bool,
+    window: ListWindow,
+    count: Count,
+) -> Result<Listed, DbError> {
+    let order = (sort, descending);
+    let arms = arms_of(f, matches!(conn, DbConn::Postgresql(_)));
+    let (rows, known) = page_rows(conn, scope, f, &arms, order, window, count)?;
     let shown = rows.len() as i64;
     let (total, capped) = if shown < window.limit && (shown > 0 || window.offset == 0) {
         // The page is the last one: nothing to count.
@@ -1226,22 +1187,47 @@ pub fn list(
             _ => (total, false),
         }
     };
-    let today = today();
+    Ok(Listed {
+        items: summarize(conn, rows)?,
+        total,
+        capped,
+    })
+}
+
+/// A window of `list`, full records, uncounted (the export, CUS-13).
+pub fn list_full(
+    conn: &mut DbConn,
+    scope: &Scope,
+    f: &Filter,
+    sort: Sort,
+    descending: bool,
+    window: ListWindow,
+) -> Result<Vec<Customer>, DbError> {
+    let arms = arms_of(f, matches!(conn, DbConn::Postgresql(_)));
+    let (rows, _) = page_rows(
+        conn,
+        scope,
+        f,
+        &arms,
+        (sort, descending),
+        window,
+        Count::Exact,
+    )?;
+    full_many(conn, rows.into_iter().map(|(r, _)| r).collect())
+}
+
+/// Summaries of rows read with their first phone (`rows_of`), with their tags.
+fn summarize(conn: &mut DbConn, rows: Vec<PagedRow>) -> Result<Vec<CustomerSummary>, DbError> {
     let ids: Vec<String> = rows.iter().map(|(r, _)| r.id.clone()).collect();
     let mut tags = if ids.is_empty() {
         HashMap::new()
     } else {
         tags_of(conn, &ids)?
     };
-    let items = rows
-        .into_iter()
+    let today = today();
+    rows.into_iter()
         .map(|(r, phone)| summary(&r, phone, tags.remove(&r.id).unwrap_or_default(), today))
-        .collect::<Result<_, _>>()?;
-    Ok(Listed {
-        items,
-        total,
-        capped,
-    })
+        .collect()
 }
 
 /// from, to, reason, by, at.

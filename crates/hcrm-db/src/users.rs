@@ -266,6 +266,22 @@ pub fn principal(conn: &mut DbConn, id: Uuid) -> Result<Principal, DbError> {
     })
 }
 
+/// Display names of users by id (the account managers a customer record names).
+pub fn display_names(
+    conn: &mut DbConn,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, String>, DbError> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::display_name))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
 pub fn record_login(conn: &mut DbConn, id: Uuid) -> Result<(), DbError> {
     diesel::update(users::table.find(id.to_string()))
         .set(users::last_login_at.eq(Some(now())))

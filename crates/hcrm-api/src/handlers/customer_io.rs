@@ -609,10 +609,9 @@ fn export_rows(
             limit: EXPORT_PAGE,
             offset,
         };
-        let items = store::list(c, scope, filter, sort, desc, window, store::Count::UpTo(0))?.items;
-        let n = items.len() as i64;
-        let ids: Vec<Uuid> = items.iter().map(|s| s.id).collect();
-        out.extend(store::get_many(c, scope, &ids)?);
+        let page = store::list_full(c, scope, filter, sort, desc, window)?;
+        let n = page.len() as i64;
+        out.extend(page);
         offset += EXPORT_PAGE;
         if n < EXPORT_PAGE || out.len() as i64 >= MAX_EXPORT_ROWS {
             break;
