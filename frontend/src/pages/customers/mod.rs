@@ -44,6 +44,12 @@ impl<T> Items<T> {
             Items::Page { items } | Items::List(items) => items,
         }
     }
+
+    pub fn as_slice(&self) -> &[T] {
+        match self {
+            Items::Page { items } | Items::List(items) => items,
+        }
+    }
 }
 
 /// An instant in the browser's time zone, to the minute.

@@ -14,6 +14,7 @@ use yew_router::prelude::*;
 
 use crate::app::Route;
 use crate::components::banner::{ErrorBanner, Notice};
+use crate::components::list::use_loaded;
 use crate::forms::opt;
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::{tr, trf};
@@ -679,38 +680,20 @@ fn ContactsSection(props: &ContactsProps) -> Html {
 
 #[component]
 fn TasksSection(props: &SectionProps) -> Html {
-    let session = use_session();
     let lang = use_lang();
-    let tasks = use_state(|| None::<Vec<Task>>);
-    let problem = use_state(|| None::<Problem>);
-    let reload = use_state(|| 0_u32);
-    {
-        let (api, tasks, problem) = (session.api.clone(), tasks.clone(), problem.clone());
-        use_effect_with((props.customer_id, *reload), move |(id, _)| {
-            let id = *id;
-            yew::platform::spawn_local(async move {
-                match api
-                    .get::<Items<Task>>(&format!("/tasks?customer_id={id}&status=open&limit=50"))
-                    .await
-                {
-                    Ok(l) => tasks.set(Some(l.into_vec())),
-                    Err(p) => problem.set(Some(p)),
-                }
-            });
-        });
-    }
-    let on_done = {
-        let reload = reload.clone();
-        Callback::from(move |()| reload.set(*reload + 1))
-    };
+    let tasks = use_loaded::<Items<Task>>(format!(
+        "/tasks?customer_id={}&status=open&limit=50",
+        props.customer_id
+    ));
+    let on_done = tasks.reloader();
     html! {
         <div class="panel" id="customer-tasks">
             <h3>{ tr(lang, "tasks.of_customer") }</h3>
             {
-                match (&*tasks, &*problem) {
+                match (tasks.data.as_ref().map(Items::as_slice), &*tasks.problem) {
                     (_, Some(p)) => unavailable(lang, p),
                     (None, _) => html! { <p class="muted">{ tr(lang, "loading") }</p> },
-                    (Some(l), _) if l.is_empty() => html! { <p class="muted">{ tr(lang, "tasks.none") }</p> },
+                    (Some([]), _) => html! { <p class="muted">{ tr(lang, "tasks.none") }</p> },
                     (Some(l), _) => html! {
                         <ul class="task-list">
                             { for l.iter().map(|t| html! { <TaskRow task={t.clone()} on_done={on_done.clone()} show_customer=false /> }) }
@@ -731,29 +714,13 @@ struct RelationsProps {
 fn RelationsSection(props: &RelationsProps) -> Html {
     let session = use_session();
     let lang = use_lang();
-    let relations = use_state(|| None::<Vec<Relation>>);
-    let problem = use_state(|| None::<Problem>);
     let adding = use_state(|| false);
     let kind = use_state(|| RelationKind::Spouse);
     let picked = use_state(|| None::<CustomerSummary>);
     let save_problem = use_state(|| None::<Problem>);
-    let reload = use_state(|| 0_u32);
     let id = props.customer.id;
-    {
-        let (api, relations, problem) = (session.api.clone(), relations.clone(), problem.clone());
-        use_effect_with((id, *reload), move |(id, _)| {
-            let id = *id;
-            yew::platform::spawn_local(async move {
-                match api
-                    .get::<Items<Relation>>(&format!("/customers/{id}/relations"))
-                    .await
-                {
-                    Ok(l) => relations.set(Some(l.into_vec())),
-                    Err(p) => problem.set(Some(p)),
-                }
-            });
-        });
-    }
+    let relations = use_loaded::<Items<Relation>>(format!("/customers/{id}/relations"));
+    let reload = relations.reloader();
     let toggle = {
         let adding = adding.clone();
         Callback::from(move |_| adding.set(!*adding))
@@ -807,7 +774,7 @@ fn RelationsSection(props: &RelationsProps) -> Html {
                         save_problem.set(None);
                         adding.set(false);
                         picked.set(None);
-                        reload.set(*reload + 1);
+                        reload.emit(());
                     }
                     Err(p) => save_problem.set(Some(p)),
                 }
@@ -834,7 +801,7 @@ fn RelationsSection(props: &RelationsProps) -> Html {
                     )
                     .await
                 {
-                    Ok(_) => reload.set(*reload + 1),
+                    Ok(_) => reload.emit(()),
                     Err(p) => save_problem.set(Some(p)),
                 }
             });
@@ -844,7 +811,7 @@ fn RelationsSection(props: &RelationsProps) -> Html {
         <div class="panel" id="relations">
             <div class="panel-head">
                 <h3>{ tr(lang, "relation.title") }</h3>
-                if can_write && problem.is_none() {
+                if can_write && relations.problem.is_none() {
                     <button id="relation-add" class="btn btn-small" onclick={toggle}>{ tr(lang, "relation.add") }</button>
                 }
             </div>
@@ -865,10 +832,10 @@ fn RelationsSection(props: &RelationsProps) -> Html {
                 </div>
             }
             {
-                match (&*relations, &*problem) {
+                match (relations.data.as_ref().map(Items::as_slice), &*relations.problem) {
                     (_, Some(p)) => unavailable(lang, p),
                     (None, _) => html! { <p class="muted">{ tr(lang, "loading") }</p> },
-                    (Some(l), _) if l.is_empty() => html! { <p class="muted">{ tr(lang, "relation.none") }</p> },
+                    (Some([]), _) => html! { <p class="muted">{ tr(lang, "relation.none") }</p> },
                     (Some(l), _) => html! {
                         <ul class="relation-list">
                             { for l.iter().map(|r| html! {
