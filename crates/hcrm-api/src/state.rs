@@ -14,6 +14,10 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     pub settings: Arc<Settings>,
     pub auth_cache: Arc<AuthCache>,
+    /// One permit per pooled connection, handed out first come, first served: requests wait
+    /// for the database here, in order, rather than racing for the pool's connections, where
+    /// a late request could overtake one that had waited long (PERF-1's p99).
+    gate: Arc<tokio::sync::Semaphore>,
 }
 
 /// Tunables with the defaults; tests shorten them.
@@ -41,10 +45,11 @@ impl Default for Settings {
 impl AppState {
     pub fn new(pool: Pool, jwt_secret: &[u8], settings: Settings) -> AppState {
         AppState {
-            pool,
             jwt: Arc::new(JwtKeys::new(jwt_secret)),
             settings: Arc::new(settings),
             auth_cache: Arc::new(AuthCache::default()),
+            gate: Arc::new(tokio::sync::Semaphore::new(pool.max_size() as usize)),
+            pool,
         }
     }
 
@@ -55,6 +60,7 @@ impl AppState {
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
     {
         let pool = self.pool.clone();
+        let _turn = self.gate.acquire().await.map_err(|_| ApiError::Unavailable)?;
         actix_web::web::block(move || {
             let mut conn = pool.get().map_err(hcrm_db::DbError::from)?;
             f(&mut conn)

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use hcrm_domain::Scope;
 use hcrm_domain::api::customers::{
     Address, Customer, CustomerCreate, CustomerSummary, CustomerUpdate, ExternalId, StageChange,
@@ -619,7 +620,7 @@ pub fn duplicates(
     }
     let keys: Vec<String> = q.order(c::created_at).limit(20).select(c::id).load(conn)?;
     let rows = rows_of(conn, &keys)?;
-    let list = summarize(conn, rows)?;
+    let list = summarize(rows)?;
     Ok(list
         .into_iter()
         .zip(keys)
@@ -709,62 +710,49 @@ pub struct Listed {
     pub capped: bool,
 }
 
-/// `customers.id = ANY(ARRAY(SELECT customer_id FROM <table> WHERE <column> = value))`: on
-/// PostgreSQL an `id IN (subquery)` inside an OR becomes a filter evaluated on every row (a
-/// full scan of a million customers); the array form is computed once and looked up in the
-/// primary key, so every arm of the OR stays an index scan (PERF-1).
-fn id_in_pg(table: &str, column: &str, value: String) -> Cond {
-    Box::new(
-        diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
-            "customers.id = ANY(ARRAY(SELECT customer_id FROM {table} WHERE {column} = "
-        ))
-        .bind::<diesel::sql_types::Text, _>(value)
-        .sql("))"),
-    )
+/// A subquery giving customer ids: one place an exact lookup looks in.
+type IdSource = Box<dyn QueryFragment<Db> + Send>;
+
+/// `customers.id IN (a UNION b UNION …)`: an exact lookup in several places (phones, ID and
+/// card numbers, HIS ids) as one set of ids, which each backend gathers by the places' own
+/// indexes before it reads the customers by id — on PostgreSQL an index-only scan of live
+/// customers (`customers_live_id`). An OR of `IN (…)`s instead made PostgreSQL filter every
+/// customer (PERF-1). Unlike a SQL literal the statement is the same text for every value,
+/// so each connection prepares it once.
+struct IdAmong(Vec<IdSource>);
+
+impl Expression for IdAmong {
+    type SqlType = diesel::sql_types::Bool;
 }
 
-/// Customers with a row in a side table (`phones`, `external ids`) whose column equals
-/// `value`, in the form each backend's planner serves from its indexes.
-fn id_in_side(pg: bool, side: Side, value: String) -> Cond {
-    match (side, pg) {
-        (Side::Phone, true) => id_in_pg("customer_phones", "phone", value),
-        (Side::Last4, true) => id_in_pg("customer_phones", "last4", value),
-        (Side::External, true) => id_in_pg("customer_external_ids", "external_id", value),
-        (Side::Phone, false) => Box::new(
-            c::id.eq_any(
-                phones::table
-                    .filter(phones::phone.eq(value))
-                    .select(phones::customer_id),
-            ),
-        ),
-        (Side::Last4, false) => Box::new(
-            c::id.eq_any(
-                phones::table
-                    .filter(phones::last4.eq(value))
-                    .select(phones::customer_id),
-            ),
-        ),
-        (Side::External, false) => Box::new(
-            c::id.eq_any(
-                ext::table
-                    .filter(ext::external_id.eq(value))
-                    .select(ext::customer_id),
-            ),
-        ),
+impl AppearsOnTable<c::table> for IdAmong {}
+
+impl SelectableExpression<c::table> for IdAmong {}
+
+impl diesel::expression::ValidGrouping<()> for IdAmong {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+
+impl QueryId for IdAmong {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl QueryFragment<Db> for IdAmong {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: AstPass<'_, 'b, Db>,
+    ) -> QueryResult<()> {
+        out.push_sql("\"customers\".\"id\" IN (");
+        for (i, source) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push_sql(" UNION ");
+            }
+            source.walk_ast(out.reborrow())?;
+        }
+        out.push_sql(")");
+        Ok(())
     }
-}
-
-#[derive(Clone, Copy)]
-enum Side {
-    Phone,
-    Last4,
-    External,
-}
-
-fn or_all(conds: Vec<Cond>) -> Option<Cond> {
-    conds
-        .into_iter()
-        .reduce(|acc, next| Box::new(acc.or(next)) as Cond)
 }
 
 /// The smallest string above every string that starts with `prefix`, for a range scan; `None`
@@ -840,26 +828,52 @@ fn search_arms(text: &str, pg: bool) -> Vec<Arm> {
     if q.chars().any(|ch| ch.is_ascii_digit()) {
         let compact: String = q.chars().filter(|ch| !matches!(ch, ' ' | '-')).collect();
         let digits = compact.chars().all(|ch| ch.is_ascii_digit());
-        let mut exact: Vec<Cond> = Vec::new();
+        let mut among: Vec<IdSource> = Vec::new();
         if hcrm_domain::validation::mobile(q).is_ok() {
             let phone = hcrm_domain::validation::normalize_mobile(q);
-            exact.push(id_in_side(pg, Side::Phone, phone));
+            among.push(Box::new(
+                phones::table
+                    .filter(phones::phone.eq(phone))
+                    .select(phones::customer_id)
+                    .into_boxed(),
+            ));
         }
         if digits && compact.len() == 4 {
-            exact.push(id_in_side(pg, Side::Last4, compact.clone()));
+            among.push(Box::new(
+                phones::table
+                    .filter(phones::last4.eq(compact.clone()))
+                    .select(phones::customer_id)
+                    .into_boxed(),
+            ));
         }
         if (15..=18).contains(&compact.len())
             && compact.chars().all(|ch| ch.is_ascii_alphanumeric())
         {
-            exact.push(Box::new(
-                c::id_number.assume_not_null().eq(compact.to_uppercase()),
+            among.push(Box::new(
+                c::table
+                    .filter(c::id_number.eq(compact.to_uppercase()))
+                    .select(c::id)
+                    .into_boxed(),
             ));
         }
         if q.len() <= 64 {
-            exact.push(Box::new(c::card_number.assume_not_null().eq(q.to_string())));
-            exact.push(id_in_side(pg, Side::External, q.to_string()));
+            among.push(Box::new(
+                c::table
+                    .filter(c::card_number.eq(q.to_string()))
+                    .select(c::id)
+                    .into_boxed(),
+            ));
+            among.push(Box::new(
+                ext::table
+                    .filter(ext::external_id.eq(q.to_string()))
+                    .select(ext::customer_id)
+                    .into_boxed(),
+            ));
         }
-        return or_all(exact).into_iter().map(Arm::pinyin).collect();
+        if among.is_empty() {
+            return Vec::new();
+        }
+        return vec![Arm::pinyin(Box::new(IdAmong(among)))];
     }
     let start = prefix_pattern(q);
     let (pinyin, _) = pinyin_keys(q);
@@ -1040,10 +1054,25 @@ fn arm_count(
     })
 }
 
-/// A customer's first phone (the primary one first), read with the page.
-type PagedRow = (Row, Option<String>);
+/// A customer row read for a page, with its first phone (the primary one first) and its tags
+/// joined by [`TAG_SEPARATOR`].
+type PagedRow = (Row, Option<String>, Option<String>);
 
-/// The rows of `ids`, in that order, each with its first phone.
+/// Joins a customer's tags in [`rows_of`]; tags cannot hold it (`valid_tags` refuses control
+/// characters).
+const TAG_SEPARATOR: &str = "\u{1f}";
+
+diesel::define_sql_function!(
+    /// SQL `string_agg(value, separator)`: PostgreSQL, and SQLite from 3.44 (bundled).
+    #[aggregate]
+    fn string_agg(
+        value: diesel::sql_types::Text,
+        separator: diesel::sql_types::Text,
+    ) -> diesel::sql_types::Nullable<diesel::sql_types::Text>
+);
+
+/// The rows of `ids`, in that order, each with its first phone and its tags: one statement
+/// for the whole page (PERF-1).
 fn rows_of(conn: &mut DbConn, ids: &[String]) -> Result<Vec<PagedRow>, DbError> {
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -1054,9 +1083,13 @@ fn rows_of(conn: &mut DbConn, ids: &[String]) -> Result<Vec<PagedRow>, DbError> 
         .select(phones::phone)
         .limit(1)
         .single_value();
+    let all_tags = tags::table
+        .filter(tags::customer_id.eq(c::id))
+        .select(string_agg(tags::tag, TAG_SEPARATOR))
+        .single_value();
     let rows: Vec<PagedRow> = c::table
         .filter(c::id.eq_any(ids))
-        .select((Row::as_select(), first_phone))
+        .select((Row::as_select(), first_phone, all_tags))
         .load(conn)?;
     let mut by_id: HashMap<String, PagedRow> =
         rows.into_iter().map(|r| (r.0.id.clone(), r)).collect();
@@ -1092,7 +1125,7 @@ fn page_rows(
             ids.extend(arm_ids(conn, scope, f, arm, order, head)?);
         }
         let mut rows = rows_of(conn, &ids)?;
-        rows.sort_by(|(a, _), (b, _)| list_order(order.0, order.1, a, b));
+        rows.sort_by(|(a, ..), (b, ..)| list_order(order.0, order.1, a, b));
         let rows = rows
             .into_iter()
             .skip(usize::try_from(window.offset).unwrap_or(usize::MAX))
@@ -1188,7 +1221,7 @@ pub fn list(
         }
     };
     Ok(Listed {
-        items: summarize(conn, rows)?,
+        items: summarize(rows)?,
         total,
         capped,
     })
@@ -1213,20 +1246,22 @@ pub fn list_full(
         window,
         Count::Exact,
     )?;
-    full_many(conn, rows.into_iter().map(|(r, _)| r).collect())
+    full_many(conn, rows.into_iter().map(|(r, ..)| r).collect())
 }
 
-/// Summaries of rows read with their first phone (`rows_of`), with their tags.
-fn summarize(conn: &mut DbConn, rows: Vec<PagedRow>) -> Result<Vec<CustomerSummary>, DbError> {
-    let ids: Vec<String> = rows.iter().map(|(r, _)| r.id.clone()).collect();
-    let mut tags = if ids.is_empty() {
-        HashMap::new()
-    } else {
-        tags_of(conn, &ids)?
-    };
+/// Summaries of rows read with their first phone and tags (`rows_of`).
+fn summarize(rows: Vec<PagedRow>) -> Result<Vec<CustomerSummary>, DbError> {
     let today = today();
     rows.into_iter()
-        .map(|(r, phone)| summary(&r, phone, tags.remove(&r.id).unwrap_or_default(), today))
+        .map(|(r, phone, joined)| {
+            let mut tags: Vec<String> = joined
+                .iter()
+                .flat_map(|t| t.split(TAG_SEPARATOR))
+                .map(str::to_string)
+                .collect();
+            tags.sort_unstable();
+            summary(&r, phone, tags, today)
+        })
         .collect()
 }
 

@@ -28,6 +28,8 @@ use crate::synth::Vocab;
 pub struct Options {
     pub clients: usize,
     pub duration: Duration,
+    /// Run before samples count (connections opened, statements prepared).
+    pub warmup: Duration,
     pub base_url: String,
     pub username: String,
     pub password: String,
@@ -221,10 +223,11 @@ fn login(base: &str, username: &str, password: &str) -> Result<String, String> {
         .ok_or_else(|| "no access_token in the sign-in answer".into())
 }
 
-/// Runs `work(client, kind, text) -> Ok(rows)` from `clients` threads for `duration`.
+/// Runs `work(client, kind, text) -> Ok(rows)` from `clients` threads for `warmup`, then
+/// for `duration` counting the samples.
 fn drive<F>(
     clients: usize,
-    duration: Duration,
+    (warmup, duration): (Duration, Duration),
     seed: u64,
     kinds: &[usize],
     work: F,
@@ -235,10 +238,11 @@ where
     let work = Arc::new(work);
     let vocab = Arc::new(Vocab::new());
     let stop = Arc::new(AtomicBool::new(false));
-    let started = Instant::now();
+    let counting = Arc::new(AtomicBool::new(warmup.is_zero()));
     let handles: Vec<_> = (0..clients)
         .map(|client| {
-            let (work, vocab, stop) = (work.clone(), vocab.clone(), stop.clone());
+            let (work, vocab, stop, counting) =
+                (work.clone(), vocab.clone(), stop.clone(), counting.clone());
             let kinds = kinds.to_vec();
             std::thread::spawn(move || {
                 let mut rng = StdRng::seed_from_u64(seed ^ (client as u64 * 0x9E37_79B9));
@@ -249,7 +253,11 @@ where
                     i += 1;
                     let text = query_text(&vocab, &mut rng, kind);
                     let t = Instant::now();
-                    match work(client, kind, &text) {
+                    let result = work(client, kind, &text);
+                    if !counting.load(Ordering::Relaxed) {
+                        continue;
+                    }
+                    match result {
                         Ok(rows) => {
                             r[kind].micros.push(t.elapsed().as_micros() as u64);
                             r[kind].rows += rows;
@@ -261,6 +269,9 @@ where
             })
         })
         .collect();
+    std::thread::sleep(warmup);
+    counting.store(true, Ordering::Relaxed);
+    let started = Instant::now();
     std::thread::sleep(duration);
     stop.store(true, Ordering::Relaxed);
     let all = handles
@@ -268,6 +279,12 @@ where
         .filter_map(|h| h.join().ok())
         .collect::<Vec<_>>();
     (merge(all), started.elapsed().as_secs_f64())
+}
+
+/// A page of the list answer, its items unread.
+#[derive(serde::Deserialize)]
+struct Listed {
+    items: Vec<serde::de::IgnoredAny>,
 }
 
 fn api_run(o: &Options, seed: u64) -> Result<Value, String> {
@@ -292,7 +309,7 @@ fn api_run(o: &Options, seed: u64) -> Result<Value, String> {
     let encoding = if o.identity { "identity" } else { "gzip" };
     let (r, secs) = drive(
         o.clients,
-        o.duration,
+        (o.warmup, o.duration),
         seed,
         &o.kinds,
         move |client, _, text| {
@@ -309,8 +326,11 @@ fn api_run(o: &Options, seed: u64) -> Result<Value, String> {
             if res.status() != 200 {
                 return Err(res.status().to_string());
             }
-            let body: Value = res.body_mut().read_json().map_err(|e| e.to_string())?;
-            Ok(body["items"].as_array().map_or(0, |a| a.len() as u64))
+            // The items are checked to be JSON and counted, not built into values: the load
+            // generator shares the machine with the server and should cost it little.
+            let bytes = res.body_mut().read_to_vec().map_err(|e| e.to_string())?;
+            let body: Listed = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+            Ok(body.items.len() as u64)
         },
     );
     Ok(summary(&r, secs))
@@ -326,7 +346,7 @@ fn sql_run(o: &Options, pool: &Pool, seed: u64) -> Result<Value, String> {
         .collect::<Result<_, _>>()?;
     let (r, secs) = drive(
         o.clients,
-        o.duration,
+        (o.warmup, o.duration),
         seed,
         &o.kinds,
         move |client, _, text| {
@@ -373,9 +393,10 @@ pub fn search(o: &Options, database_url: &str) -> Result<(), String> {
     let backend = hcrm_db::Backend::from_url(database_url).name();
     let seed = rand::rng().next_u64();
     println!(
-        "PERF-1 customer search: {size} live customers ({backend}), {} clients, {:.0} s per side, limit 20",
+        "PERF-1 customer search: {size} live customers ({backend}), {} clients, {:.0} s per side after {:.1} s of warm-up, limit 20",
         o.clients,
-        o.duration.as_secs_f64()
+        o.duration.as_secs_f64(),
+        o.warmup.as_secs_f64()
     );
     let mut report = json!({
         "date": chrono::Utc::now().to_rfc3339(),
@@ -384,6 +405,7 @@ pub fn search(o: &Options, database_url: &str) -> Result<(), String> {
         "clients": o.clients,
         "kinds": o.kinds.iter().map(|&k| KINDS[k]).collect::<Vec<_>>(),
         "duration_s": o.duration.as_secs_f64(),
+        "warmup_s": o.warmup.as_secs_f64(),
     });
     if !o.skip_api {
         let api = api_run(o, seed)?;

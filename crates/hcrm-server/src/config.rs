@@ -6,9 +6,15 @@ use rand::RngCore;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/hcrm.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
-/// Database connections the server keeps (PERF-1: more than the cores of a small machine only
-/// make PostgreSQL's backends compete).
-pub const DEFAULT_DB_POOL: u32 = 16;
+/// Database connections the server keeps unless `HCRM_DB_POOL` says otherwise: twice the
+/// machine's cores, at least 4. Requests queue for a connection in arrival order; more
+/// connections than that only make PostgreSQL's backends compete for the cores — at 32
+/// clients on 2 cores, 4 connections searched with a p99 of 30–40 ms, 8 with 50–95 ms and
+/// 16 with 80–110 ms (PERF-1, `docs/benchmarks.md`).
+pub fn default_db_pool() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u32);
+    (2 * cores).clamp(4, 64)
+}
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -43,7 +49,7 @@ impl Config {
             db_pool: env("HCRM_DB_POOL")
                 .and_then(|v| v.parse().ok())
                 .filter(|n| (1..=512).contains(n))
-                .unwrap_or(DEFAULT_DB_POOL),
+                .unwrap_or_else(default_db_pool),
         }
     }
 

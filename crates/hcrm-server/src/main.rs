@@ -16,6 +16,12 @@ use hcrm_domain::Role;
 
 use crate::config::Config;
 
+/// mimalloc instead of glibc's malloc: every gzip-compressed answer allocates and frees the
+/// compressor's large buffers, and glibc spent ~5 % of the machine consolidating its free
+/// lists under the search benchmark (PERF-1, `docs/benchmarks.md`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "hcrm",
@@ -70,6 +76,10 @@ enum BenchCommand {
         /// How long each side runs: `20s`, `1m`, `500ms`.
         #[arg(long, default_value = "20s")]
         duration: String,
+        /// How long the clients run before samples count, on each side: connections are
+        /// opened and statements prepared, as in a server that has been up a while.
+        #[arg(long, default_value = "2s")]
+        warmup: String,
         /// The running server (127.0.0.1 only).
         #[arg(long, default_value = "http://127.0.0.1:8080")]
         base_url: String,
@@ -147,6 +157,7 @@ fn main() -> ExitCode {
                 BenchCommand::Search {
                     clients,
                     duration,
+                    warmup,
                     base_url,
                     username,
                     password,
@@ -158,6 +169,10 @@ fn main() -> ExitCode {
                     identity,
                 },
         } => bench::parse_duration(&duration).and_then(|duration| {
+            let warmup = match warmup.trim() {
+                "0" | "0s" => std::time::Duration::ZERO,
+                w => bench::parse_duration(w)?,
+            };
             let kinds = bench::parse_kinds(&kinds)?;
             if !(1..=256).contains(&clients) {
                 return Err("--clients must be between 1 and 256".into());
@@ -166,6 +181,7 @@ fn main() -> ExitCode {
                 &bench::Options {
                     clients,
                     duration,
+                    warmup,
                     base_url,
                     username,
                     password,

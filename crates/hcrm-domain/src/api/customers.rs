@@ -233,14 +233,13 @@ fn mobiles(phones: &[String]) -> Result<(), ValidationError> {
 }
 
 fn valid_tags(tags: &[String]) -> Result<(), ValidationError> {
-    if tags
-        .iter()
-        .all(|t| (1..=20).contains(&t.trim().chars().count()))
-    {
+    if tags.iter().all(|t| {
+        (1..=20).contains(&t.trim().chars().count()) && !t.chars().any(char::is_control)
+    }) {
         Ok(())
     } else {
         let mut e = ValidationError::new("tag");
-        e.message = Some("each tag has 1 to 20 characters".into());
+        e.message = Some("each tag has 1 to 20 characters, none of them control characters".into());
         Err(e)
     }
 }
