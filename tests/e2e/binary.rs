@@ -242,7 +242,11 @@ fn database_outage_is_503_and_the_server_recovers() {
     let db = TestDb::new("postgres");
     let name = db.url.rsplit('/').next().unwrap().to_string();
     let admin_url = std::env::var("HCRM_TEST_DATABASE_URL").unwrap();
-    let server = Server::start(&dir.0, &[("DATABASE_URL", db.url.as_str())]);
+    // Two connections, so that the concurrent requests below queue for them.
+    let server = Server::start(
+        &dir.0,
+        &[("DATABASE_URL", db.url.as_str()), ("HCRM_DB_POOL", "2")],
+    );
     let token = server.login("admin", ADMIN_PASSWORD);
 
     let mut admin = PgConnection::establish(&admin_url).unwrap();
@@ -269,6 +273,27 @@ fn database_outage_is_503_and_the_server_recovers() {
         !problem.to_string().contains(&name),
         "no connection details leak"
     );
+    // Ten at once on two connections: each fails within the pool's 3 s wait, however long
+    // the queue (one after the other, two at a time, the last would wait 15 s).
+    let waits: Vec<(u16, std::time::Duration)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..10)
+            .map(|_| {
+                s.spawn(|| {
+                    let t = std::time::Instant::now();
+                    let (status, _) = server.json("GET", "/api/v1/auth/me", Some(&token), None);
+                    (status, t.elapsed())
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for (status, waited) in &waits {
+        assert_eq!(*status, 503);
+        assert!(
+            *waited < std::time::Duration::from_secs(6),
+            "waited {waited:?}"
+        );
+    }
 
     admin
         .batch_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))

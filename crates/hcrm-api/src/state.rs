@@ -60,9 +60,18 @@ impl AppState {
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
     {
         let pool = self.pool.clone();
-        let _turn = self.gate.acquire().await.map_err(|_| ApiError::Unavailable)?;
+        // REL-2: in the queue and in the pool together a request waits at most the pool's
+        // connection timeout, then fails with 503 — also when the database is down and every
+        // permit is held by a request waiting for a connection that cannot be made.
+        let patience = pool.connection_timeout();
+        let queued = std::time::Instant::now();
+        let _turn = tokio::time::timeout(patience, self.gate.acquire())
+            .await
+            .map_err(|_| ApiError::Unavailable)?
+            .map_err(|_| ApiError::Unavailable)?;
+        let left = patience.saturating_sub(queued.elapsed());
         actix_web::web::block(move || {
-            let mut conn = pool.get().map_err(hcrm_db::DbError::from)?;
+            let mut conn = pool.get_timeout(left).map_err(hcrm_db::DbError::from)?;
             f(&mut conn)
         })
         .await?

@@ -739,10 +739,7 @@ impl QueryId for IdAmong {
 }
 
 impl QueryFragment<Db> for IdAmong {
-    fn walk_ast<'b>(
-        &'b self,
-        mut out: AstPass<'_, 'b, Db>,
-    ) -> QueryResult<()> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Db>) -> QueryResult<()> {
         out.push_sql("\"customers\".\"id\" IN (");
         for (i, source) in self.0.iter().enumerate() {
             if i > 0 {

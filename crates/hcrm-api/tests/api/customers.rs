@@ -136,6 +136,23 @@ fn one_search_box_finds_by_name_phone_ids_and_pinyin() {
         let row = &search(srv, &w.sup_a, "q=MZ0001")["items"][0];
         assert_eq!(row["phone"], "138****5678");
         assert_eq!(row["id_number"], "110***********002X");
+        // A customer found in several places at once (two phones ending 4321, and the card
+        // number 4321) is listed and counted once; the list carries every tag, sorted, and the
+        // primary phone.
+        let ouyang = create(
+            srv,
+            &w.agent_a,
+            json!({"kind": "individual", "name": "欧阳芳", "phones": ["13700004321", "13600004321"],
+                   "card_number": "4321", "tags": ["高血压", "VIP候选", "糖尿病"]}),
+        );
+        let by_4321 = search(srv, &w.agent_a, "q=4321");
+        assert_eq!(by_4321["total"], 1);
+        assert_eq!(ids(&by_4321), [ouyang["id"].as_str().unwrap()]);
+        assert_eq!(
+            by_4321["items"][0]["tags"],
+            json!(["VIP候选", "糖尿病", "高血压"])
+        );
+        assert_eq!(by_4321["items"][0]["phone"], "137****4321");
     });
 }
 
@@ -340,6 +357,16 @@ fn validation_reports_each_field_and_changes_nothing() {
             json!({"kind": "individual", "name": "王".repeat(101)}),
         )
         .problem(422, "validation");
+        // Tags: 1–20 characters, no control characters (lists join a customer's tags with one).
+        for bad in ["", "高血压\u{1f}糖尿病", "a\nb", &"标".repeat(21)] {
+            let r = srv.post(
+                "/api/v1/customers",
+                &w.agent_a,
+                json!({"kind": "individual", "name": "王五", "tags": [bad]}),
+            );
+            r.problem(422, "validation");
+            assert_eq!(r.field_errors(), ["tags"], "{bad:?}");
+        }
         // A group-wide caller must say which institution; an institution outside scope is refused.
         srv.post(
             "/api/v1/customers",

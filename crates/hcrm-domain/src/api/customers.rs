@@ -233,9 +233,10 @@ fn mobiles(phones: &[String]) -> Result<(), ValidationError> {
 }
 
 fn valid_tags(tags: &[String]) -> Result<(), ValidationError> {
-    if tags.iter().all(|t| {
-        (1..=20).contains(&t.trim().chars().count()) && !t.chars().any(char::is_control)
-    }) {
+    if tags
+        .iter()
+        .all(|t| (1..=20).contains(&t.trim().chars().count()) && !t.chars().any(char::is_control))
+    {
         Ok(())
     } else {
         let mut e = ValidationError::new("tag");
