@@ -196,5 +196,40 @@ fn generated_customers_are_found_by_initials_phone_suffix_and_name() {
                 );
             }
         }
+
+        // PERF-1's pgbench side runs the search's statements as written out for pgbench; it
+        // first checks on its queries that they find the application's pages.
+        let has_pgbench = std::process::Command::new("pgbench")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if backend == "postgres" && has_pgbench {
+            let out = run(
+                &dir.0,
+                &env,
+                &[
+                    "bench",
+                    "search",
+                    "--sql-only",
+                    "--pgbench",
+                    "--clients",
+                    "2",
+                    "--duration",
+                    "1s",
+                    "--warmup",
+                    "0",
+                    "--password",
+                    "unused",
+                ],
+                "",
+            );
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success(),
+                "{text}{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(text.contains("pgbench  the same statements"), "{text}");
+        }
     }
 }

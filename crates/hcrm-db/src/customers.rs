@@ -755,7 +755,7 @@ impl QueryFragment<Db> for IdAmong {
 /// The smallest string above every string that starts with `prefix`, for a range scan; `None`
 /// when there is none (`z…`). Pinyin keys hold only `a-z` and `0-9`, which every collation
 /// orders alike.
-fn prefix_upper_bound(prefix: &str) -> Option<String> {
+pub fn prefix_upper_bound(prefix: &str) -> Option<String> {
     let mut chars: Vec<char> = prefix.chars().collect();
     while let Some(last) = chars.pop() {
         if matches!(last, 'a'..='y' | '0'..='8') {
@@ -777,7 +777,7 @@ fn pinyin_range(prefix: &str) -> Cond {
 }
 
 /// `text%` for LIKE, wildcards escaped (use with `ESCAPE '\'`).
-fn prefix_pattern(text: &str) -> String {
+pub fn prefix_pattern(text: &str) -> String {
     let mut p = like_pattern(text);
     p.remove(0);
     p

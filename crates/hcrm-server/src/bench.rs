@@ -41,6 +41,8 @@ pub struct Options {
     pub kinds: Vec<usize>,
     /// Ask for uncompressed answers (`Accept-Encoding: identity`) instead of gzip.
     pub identity: bool,
+    /// Also run the statements with PostgreSQL's `pgbench` (`crate::pgbench`).
+    pub pgbench: bool,
 }
 
 /// `phone_suffix,name_fragment` → their indexes in [`KINDS`].
@@ -100,15 +102,15 @@ fn percent_encode(s: &str) -> String {
 
 /// Latencies (µs) and failures of one kind.
 #[derive(Default, Clone)]
-struct Samples {
-    micros: Vec<u64>,
-    errors: u64,
-    rows: u64,
+pub(crate) struct Samples {
+    pub micros: Vec<u64>,
+    pub errors: u64,
+    pub rows: u64,
 }
 
-type Results = [Samples; 3];
+pub(crate) type Results = [Samples; 3];
 
-fn merge(all: Vec<Results>) -> Results {
+pub(crate) fn merge(all: Vec<Results>) -> Results {
     let mut out: Results = Default::default();
     for r in all {
         for (o, s) in out.iter_mut().zip(r) {
@@ -131,7 +133,7 @@ fn pct(sorted: &[u64], p: f64) -> f64 {
     sorted[i] as f64 / 1000.0
 }
 
-fn summary(r: &Results, secs: f64) -> Value {
+pub(crate) fn summary(r: &Results, secs: f64) -> Value {
     let mut kinds = serde_json::Map::new();
     let mut total = 0usize;
     for (kind, s) in KINDS.iter().zip(r) {
@@ -153,7 +155,7 @@ fn summary(r: &Results, secs: f64) -> Value {
     json!({"kinds": kinds, "total": total, "req_per_s": total as f64 / secs, "seconds": secs})
 }
 
-fn print(title: &str, v: &Value) {
+pub(crate) fn print(title: &str, v: &Value) {
     println!("{title}");
     println!(
         "  {:<16} {:>8} {:>6} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8}",
@@ -420,27 +422,19 @@ pub fn search(o: &Options, database_url: &str) -> Result<(), String> {
         );
         report["sql"] = sql;
     }
-    if let (Some(api), Some(sql)) = (report.get("api"), report.get("sql")) {
-        let ratio = |a: &Value, b: &Value| {
-            a.as_f64().unwrap_or(0.0) / b.as_f64().filter(|v| *v > 0.0).unwrap_or(1.0)
-        };
-        let mut line = String::from("API throughput / SQL throughput:");
-        for kind in o.kinds.iter().map(|&k| KINDS[k]) {
-            line.push_str(&format!(
-                " {kind} {:.0}%",
-                100.0
-                    * ratio(
-                        &api["kinds"][kind]["req_per_s"],
-                        &sql["kinds"][kind]["req_per_s"]
-                    )
-            ));
+    if o.pgbench {
+        let pg = crate::pgbench::run(o, database_url, &pool, seed)?;
+        print(
+            "pgbench  the same statements run by PostgreSQL's pgbench (-M prepared)",
+            &pg,
+        );
+        report["pgbench"] = pg;
+    }
+    for side in ["sql", "pgbench"] {
+        if let (Some(api), Some(other)) = (report.get("api"), report.get(side)) {
+            let r = ratio_line(&o.kinds, api, other, side);
+            report[format!("api_over_{side}")] = json!(r);
         }
-        line.push_str(&format!(
-            " all {:.0}%",
-            100.0 * ratio(&api["req_per_s"], &sql["req_per_s"])
-        ));
-        println!("{line}");
-        report["api_over_sql"] = json!(ratio(&api["req_per_s"], &sql["req_per_s"]));
     }
     if let Some(path) = &o.baseline {
         let text = std::fs::read_to_string(path)
@@ -457,6 +451,28 @@ pub fn search(o: &Options, database_url: &str) -> Result<(), String> {
         println!("figures written to {}", path.display());
     }
     Ok(())
+}
+
+/// Prints the API's throughput over another side's, per kind and in all; returns the latter.
+fn ratio_line(kinds: &[usize], api: &Value, other: &Value, side: &str) -> f64 {
+    let ratio = |a: &Value, b: &Value| {
+        a.as_f64().unwrap_or(0.0) / b.as_f64().filter(|v| *v > 0.0).unwrap_or(1.0)
+    };
+    let mut line = format!("API throughput / {} throughput:", side.to_uppercase());
+    for kind in kinds.iter().map(|&k| KINDS[k]) {
+        line.push_str(&format!(
+            " {kind} {:.0}%",
+            100.0
+                * ratio(
+                    &api["kinds"][kind]["req_per_s"],
+                    &other["kinds"][kind]["req_per_s"]
+                )
+        ));
+    }
+    let all = ratio(&api["req_per_s"], &other["req_per_s"]);
+    line.push_str(&format!(" all {:.0}%", 100.0 * all));
+    println!("{line}");
+    all
 }
 
 /// PERF-8: how latency grew from the baseline's size to this one.

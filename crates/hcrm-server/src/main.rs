@@ -6,6 +6,7 @@ mod config;
 mod demo;
 mod demo_customers;
 mod generate;
+mod pgbench;
 mod synth;
 
 use std::io::Read;
@@ -108,6 +109,10 @@ enum BenchCommand {
         /// default the client asks for gzip, as a browser does).
         #[arg(long)]
         identity: bool,
+        /// Also run the same statements with PostgreSQL's `pgbench` (on the PATH) at the same
+        /// concurrency, and print the API's throughput against it (PERF-1).
+        #[arg(long, conflicts_with = "api_only")]
+        pgbench: bool,
     },
 }
 
@@ -167,6 +172,7 @@ fn main() -> ExitCode {
                     sql_only,
                     kinds,
                     identity,
+                    pgbench,
                 },
         } => bench::parse_duration(&duration).and_then(|duration| {
             let warmup = match warmup.trim() {
@@ -191,6 +197,7 @@ fn main() -> ExitCode {
                     skip_api: sql_only,
                     kinds,
                     identity,
+                    pgbench,
                 },
                 &config.database_url,
             )
