@@ -17,7 +17,7 @@ use hcrm_db::customers::{Count, Filter, Sort, list};
 use hcrm_db::schema::customers;
 use hcrm_db::{DbConn, ListWindow, Pool};
 use hcrm_domain::Scope;
-use hcrm_domain::api::customers::COUNT_CAP;
+use hcrm_domain::api::customers::{COUNT_CAP, CustomerSummary};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::{Rng, RngCore};
@@ -69,8 +69,17 @@ pub fn query_text(vocab: &Vocab, rng: &mut StdRng, kind: usize) -> String {
     }
 }
 
-/// `duration` like `20s`, `2m`, `500ms` or plain seconds.
+/// `duration` like `20s`, `2m`, `500ms` or plain seconds, from 0.1 s to 1 h.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    parse_span(s, 0.1)
+}
+
+/// A warm-up: like [`parse_duration`], and `0` for none.
+pub fn parse_warmup(s: &str) -> Result<Duration, String> {
+    parse_span(s, 0.0)
+}
+
+fn parse_span(s: &str, min_secs: f64) -> Result<Duration, String> {
     let s = s.trim();
     let (num, unit) = s
         .find(|c: char| !c.is_ascii_digit() && c != '.')
@@ -82,8 +91,8 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         "m" | "min" => n * 60.0,
         _ => return Err(format!("bad duration unit in {s:?} (ms, s, m)")),
     };
-    if !(0.1..=3600.0).contains(&secs) {
-        return Err("duration must be between 0.1 s and 1 h".into());
+    if !(min_secs..=3600.0).contains(&secs) {
+        return Err(format!("{s:?} must be between {min_secs} s and 1 h"));
     }
     Ok(Duration::from_secs_f64(secs))
 }
@@ -353,29 +362,33 @@ fn sql_run(o: &Options, pool: &Pool, seed: u64) -> Result<Value, String> {
         &o.kinds,
         move |client, _, text| {
             let mut guard = conns[client].lock().map_err(|e| e.to_string())?;
-            let conn: &mut DbConn = &mut guard;
-            let filter = Filter {
-                q: Some(text.to_string()),
-                ..Default::default()
-            };
-            let window = ListWindow {
-                limit: 20,
-                offset: 0,
-            };
-            let listed = list(
-                conn,
-                &Scope::Group,
-                &filter,
-                Sort::Relevance,
-                false,
-                window,
-                Count::UpTo(COUNT_CAP),
-            )
-            .map_err(|e| e.to_string())?;
-            Ok(listed.items.len() as u64)
+            Ok(first_page(&mut guard, text)?.len() as u64)
         },
     );
     Ok(summary(&r, secs))
+}
+
+/// The page the API's `GET /customers?q=text&limit=20` lists, for a group-wide caller.
+pub(crate) fn first_page(conn: &mut DbConn, text: &str) -> Result<Vec<CustomerSummary>, String> {
+    let filter = Filter {
+        q: Some(text.to_string()),
+        ..Default::default()
+    };
+    let window = ListWindow {
+        limit: 20,
+        offset: 0,
+    };
+    list(
+        conn,
+        &Scope::Group,
+        &filter,
+        Sort::Relevance,
+        false,
+        window,
+        Count::UpTo(COUNT_CAP),
+    )
+    .map(|listed| listed.items)
+    .map_err(|e| e.to_string())
 }
 
 fn live_customers(pool: &Pool) -> Result<i64, String> {

@@ -175,10 +175,7 @@ fn main() -> ExitCode {
                     pgbench,
                 },
         } => bench::parse_duration(&duration).and_then(|duration| {
-            let warmup = match warmup.trim() {
-                "0" | "0s" => std::time::Duration::ZERO,
-                w => bench::parse_duration(w)?,
-            };
+            let warmup = bench::parse_warmup(&warmup)?;
             let kinds = bench::parse_kinds(&kinds)?;
             if !(1..=256).contains(&clients) {
                 return Err("--clients must be between 1 and 256".into());
