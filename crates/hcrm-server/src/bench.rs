@@ -176,12 +176,15 @@ pub(crate) fn print(title: &str, v: &Value) {
             continue;
         }
         println!(
-            "  {:<16} {:>8} {:>6} {:>9.1} {:>8.1} {:>8.2} {:>8.2} {:>8.2} {:>8.2}",
+            "  {:<16} {:>8} {:>6} {:>9.1} {:>8} {:>8.2} {:>8.2} {:>8.2} {:>8.2}",
             kind,
             k["count"].as_u64().unwrap_or(0),
             k["errors"].as_u64().unwrap_or(0),
             k["req_per_s"].as_f64().unwrap_or(0.0),
-            k["avg_rows"].as_f64().unwrap_or(0.0),
+            // Unknown where the runner does not see the rows (pgbench).
+            k["avg_rows"]
+                .as_f64()
+                .map_or_else(|| "-".to_string(), |r| format!("{r:.1}")),
             k["p50_ms"].as_f64().unwrap_or(0.0),
             k["p95_ms"].as_f64().unwrap_or(0.0),
             k["p99_ms"].as_f64().unwrap_or(0.0),
