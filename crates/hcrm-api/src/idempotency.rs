@@ -8,15 +8,31 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::middleware::Next;
-use actix_web::{HttpResponse, ResponseError, web};
+use actix_web::{FromRequest, HttpMessage, HttpResponse, ResponseError, web};
 use hcrm_db::idempotency::{self, Begin};
 use sha2::{Digest, Sha256};
 
+use crate::auth::Caller;
+use crate::auth::extract::{Checked, authorize};
 use crate::auth::tokens;
 use crate::error::ApiError;
 use crate::state::AppState;
+use hcrm_domain::Permission;
 
 pub const HEADER: &str = "Idempotency-Key";
+
+/// Sign-in, refresh and sign-out answers carry tokens: they are never kept, whatever the key.
+const NEVER_KEPT: &str = "/api/v1/auth/";
+
+/// Marks a response that carries a secret (a new API key, a two-factor secret): it is not
+/// kept for replay — a retry runs again and makes a new one.
+pub struct CarriesSecret;
+
+/// `res`, marked as carrying a secret.
+pub fn secret(mut res: HttpResponse) -> HttpResponse {
+    res.extensions_mut().insert(CarriesSecret);
+    res
+}
 
 fn problem(req: ServiceRequest, e: ApiError) -> ServiceResponse<BoxBody> {
     req.into_response(e.error_response())
@@ -33,7 +49,10 @@ fn owner(req: &ServiceRequest, state: &AppState) -> Option<String> {
     if token.starts_with(tokens::API_KEY_PREFIX) {
         Some(format!("key:{}", tokens::refresh_hash(token)))
     } else {
-        state.jwt.verify(token).map(|user| format!("user:{user}"))
+        state
+            .jwt
+            .verify(token)
+            .map(|(user, _)| format!("user:{user}"))
     }
 }
 
@@ -46,7 +65,8 @@ pub async fn middleware(
         .get(HEADER)
         .map(|v| v.to_str().unwrap_or_default().to_string());
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let (Some(key), Some(state), true) = (key, state, req.method() == Method::POST) else {
+    let keepable = req.method() == Method::POST && !req.path().starts_with(NEVER_KEPT);
+    let (Some(key), Some(state), true) = (key, state, keepable) else {
         return next
             .call(req)
             .await
@@ -105,7 +125,12 @@ pub async fn middleware(
             status,
             content_type,
             body,
+            permission,
         }) => {
+            // The replay is served only to a caller who may still make the request now.
+            if let Err(e) = authorize_replay(req.request().clone(), permission).await {
+                return Ok(problem(req, e));
+            }
             let status = StatusCode::from_u16(u16::try_from(status).unwrap_or(200))
                 .unwrap_or(StatusCode::OK);
             let mut res = HttpResponse::build(status);
@@ -134,6 +159,17 @@ pub async fn middleware(
             .await?;
         return Ok(res.map_into_boxed_body());
     }
+    if res.response().extensions().get::<CarriesSecret>().is_some() {
+        state
+            .db(move |c| Ok(idempotency::abandon(c, &owner, &key)?))
+            .await?;
+        return Ok(res.map_into_boxed_body());
+    }
+    let permission = res
+        .request()
+        .extensions()
+        .get::<Checked>()
+        .map(|c| c.0.code());
     let (http_req, http_res) = res.into_parts();
     let (head, body) = http_res.into_parts();
     let bytes = actix_web::body::to_bytes(body)
@@ -155,9 +191,27 @@ pub async fn middleware(
                 status,
                 content_type.as_deref(),
                 &text,
+                permission,
             )?)
         })
         .await?;
     let res = head.set_body(bytes).map_into_boxed_body();
     Ok(ServiceResponse::new(http_req, res))
+}
+
+/// Authentication and the permission of the first request, again, before a replay.
+async fn authorize_replay(
+    req: actix_web::HttpRequest,
+    permission: Option<String>,
+) -> Result<(), ApiError> {
+    match permission {
+        Some(code) => {
+            let permission = Permission::all()
+                .find(|p| p.code() == code)
+                .ok_or(ApiError::Forbidden)?;
+            authorize(req, permission).await.map(|_| ())
+        }
+        // Kept before permissions were recorded (an upgrade): authentication at least.
+        None => Caller::extract(&req).await.map(|_| ()),
+    }
 }

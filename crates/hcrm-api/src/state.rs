@@ -5,6 +5,7 @@ use std::sync::Arc;
 use hcrm_db::{DbConn, Pool};
 
 use crate::auth::cache::AuthCache;
+use crate::auth::password::PasswordPool;
 use crate::auth::tokens::JwtKeys;
 use crate::error::ApiError;
 
@@ -14,6 +15,8 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     pub settings: Arc<Settings>,
     pub auth_cache: Arc<AuthCache>,
+    /// Password hashing and checking, a few at a time (X-3, PERF-6).
+    pub passwords: PasswordPool,
     /// One permit per pooled connection, handed out first come, first served: requests wait
     /// for the database here, in order, rather than racing for the pool's connections, where
     /// a late request could overtake one that had waited long (PERF-1's p99).
@@ -29,6 +32,12 @@ pub struct Settings {
     /// Failed sign-ins allowed per username within `throttle_window_secs`.
     pub max_failed_logins: usize,
     pub throttle_window_secs: i64,
+    /// Failed sign-ins allowed per client address within the window, whatever the usernames
+    /// (slows password spraying; a call centre behind one NAT address shares it).
+    pub max_failed_logins_per_address: usize,
+    /// Argon2 checks run at once; the rest queue for `password_queue_secs`, then get 503.
+    pub password_checks: usize,
+    pub password_queue_secs: u64,
 }
 
 impl Default for Settings {
@@ -38,6 +47,9 @@ impl Default for Settings {
             refresh_ttl_days: 14,
             max_failed_logins: 5,
             throttle_window_secs: 15 * 60,
+            max_failed_logins_per_address: 30,
+            password_checks: 2,
+            password_queue_secs: 10,
         }
     }
 }
@@ -46,9 +58,13 @@ impl AppState {
     pub fn new(pool: Pool, jwt_secret: &[u8], settings: Settings) -> AppState {
         AppState {
             jwt: Arc::new(JwtKeys::new(jwt_secret)),
-            settings: Arc::new(settings),
             auth_cache: Arc::new(AuthCache::default()),
+            passwords: PasswordPool::new(
+                settings.password_checks,
+                std::time::Duration::from_secs(settings.password_queue_secs),
+            ),
             gate: Arc::new(tokio::sync::Semaphore::new(pool.max_size() as usize)),
+            settings: Arc::new(settings),
             pool,
         }
     }

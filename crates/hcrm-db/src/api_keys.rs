@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use hcrm_domain::Permission;
 use hcrm_domain::api::auth::ApiKey;
 use uuid::Uuid;
 
@@ -23,6 +24,7 @@ struct Row {
     expires_at: Option<NaiveDateTime>,
     last_used_at: Option<NaiveDateTime>,
     revoked_at: Option<NaiveDateTime>,
+    scopes: String,
 }
 
 impl Row {
@@ -36,6 +38,7 @@ impl Row {
             expires_at: self.expires_at.map(utc),
             last_used_at: self.last_used_at.map(utc),
             revoked_at: self.revoked_at.map(utc),
+            scopes: decode_scopes(&self.scopes)?,
         })
     }
 }
@@ -47,6 +50,7 @@ pub fn create(
     prefix: &str,
     key_hash: String,
     expires_at: Option<NaiveDateTime>,
+    scopes: &[Permission],
     created_by: Uuid,
 ) -> Result<ApiKey, DbError> {
     let row = Row {
@@ -60,6 +64,7 @@ pub fn create(
         expires_at,
         last_used_at: None,
         revoked_at: None,
+        scopes: serde_json::to_string(scopes).map_err(|e| DbError::Corrupt(e.to_string()))?,
     };
     diesel::insert_into(api_keys::table)
         .values(&row)
@@ -97,10 +102,14 @@ pub fn revoke(conn: &mut DbConn, id: Uuid) -> Result<ApiKey, DbError> {
     get(conn, id)
 }
 
-/// The user of a live key (not revoked, not expired); records its use at most once a minute.
-pub fn authenticate(conn: &mut DbConn, key_hash: &str) -> Result<Option<Uuid>, DbError> {
+/// The user and scopes of a live key (not revoked, not expired); records its use at most once
+/// a minute.
+pub fn authenticate(
+    conn: &mut DbConn,
+    key_hash: &str,
+) -> Result<Option<(Uuid, Vec<Permission>)>, DbError> {
     let t = now();
-    let found: Option<(String, String)> = api_keys::table
+    let found: Option<(String, String, String)> = api_keys::table
         .filter(api_keys::key_hash.eq(key_hash))
         .filter(api_keys::revoked_at.is_null())
         .filter(
@@ -108,10 +117,10 @@ pub fn authenticate(conn: &mut DbConn, key_hash: &str) -> Result<Option<Uuid>, D
                 .is_null()
                 .or(api_keys::expires_at.gt(t)),
         )
-        .select((api_keys::id, api_keys::user_id))
+        .select((api_keys::id, api_keys::user_id, api_keys::scopes))
         .first(conn)
         .optional()?;
-    let Some((id, user)) = found else {
+    let Some((id, user, scopes)) = found else {
         return Ok(None);
     };
     diesel::update(
@@ -123,5 +132,9 @@ pub fn authenticate(conn: &mut DbConn, key_hash: &str) -> Result<Option<Uuid>, D
     )
     .set(api_keys::last_used_at.eq(Some(t)))
     .execute(conn)?;
-    parse_id(&user).map(Some)
+    Ok(Some((parse_id(&user)?, decode_scopes(&scopes)?)))
+}
+
+fn decode_scopes(text: &str) -> Result<Vec<Permission>, DbError> {
+    serde_json::from_str(text).map_err(|_| DbError::Corrupt(format!("api key scopes {text:?}")))
 }

@@ -20,6 +20,8 @@ pub enum Begin {
         status: i32,
         content_type: Option<String>,
         body: String,
+        /// The permission the first request passed (its code), to check again.
+        permission: Option<String>,
     },
     /// The same key with a different request.
     Mismatch,
@@ -53,9 +55,10 @@ pub fn begin(
     match inserted.map_err(DbError::from) {
         Ok(_) => Ok(Begin::New),
         Err(DbError::Duplicate(_)) => {
-            let (hash, status, content_type, body): (
+            let (hash, status, content_type, body, permission): (
                 String,
                 Option<i32>,
+                Option<String>,
                 Option<String>,
                 Option<String>,
             ) = k::table
@@ -65,6 +68,7 @@ pub fn begin(
                     k::status,
                     k::content_type,
                     k::response_body,
+                    k::permission,
                 ))
                 .first(conn)?;
             Ok(if hash != request_hash {
@@ -76,6 +80,7 @@ pub fn begin(
                         status,
                         content_type,
                         body: body.unwrap_or_default(),
+                        permission,
                     },
                 }
             })
@@ -92,12 +97,14 @@ pub fn finish(
     status: i32,
     content_type: Option<&str>,
     body: &str,
+    permission: Option<&str>,
 ) -> Result<(), DbError> {
     diesel::update(k::table.find((owner, key)))
         .set((
             k::status.eq(Some(status)),
             k::content_type.eq(content_type),
             k::response_body.eq(Some(body)),
+            k::permission.eq(permission),
         ))
         .execute(conn)?;
     Ok(())

@@ -15,6 +15,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        break_glass_roles -> Nullable<Text>,
     }
 }
 
@@ -144,6 +145,7 @@ diesel::table! {
         expires_at -> Nullable<Timestamp>,
         last_used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+        scopes -> Text,
     }
 }
 
@@ -156,6 +158,7 @@ diesel::table! {
         content_type -> Nullable<Text>,
         response_body -> Nullable<Text>,
         created_at -> Timestamp,
+        permission -> Nullable<Text>,
     }
 }
 
@@ -387,6 +390,10 @@ diesel::table! {
         reviewed_by -> Nullable<Text>,
         reviewed_at -> Nullable<Timestamp>,
         review_note -> Nullable<Text>,
+        category -> Text,
+        needs_approval -> Bool,
+        approved_by -> Nullable<Text>,
+        approved_at -> Nullable<Timestamp>,
     }
 }
 

@@ -139,7 +139,18 @@ fn every_table_round_trips_on_every_backend() {
         let token = auth::find_refresh(&mut conn, "h1").unwrap().unwrap();
         assert!(auth::consume_refresh(&mut conn, &token.id).unwrap());
         assert!(!auth::consume_refresh(&mut conn, &token.id).unwrap());
-        auth::record_attempt(&mut conn, "zhang.min", false, Some("127.0.0.1")).unwrap();
+        let limits = auth::Limits {
+            window_secs: 900,
+            per_username: 1,
+            per_address: 10,
+        };
+        let first = auth::reserve_attempt(&mut conn, "zhang.min", Some("127.0.0.1"), limits);
+        assert!(matches!(first.unwrap(), auth::Reservation::Reserved(_)));
+        let second = auth::reserve_attempt(&mut conn, "zhang.min", Some("127.0.0.1"), limits);
+        assert!(matches!(
+            second.unwrap(),
+            auth::Reservation::Throttled { .. }
+        ));
         let since = hcrm_db::now() - chrono::Duration::minutes(15);
         assert_eq!(
             auth::recent_failures(&mut conn, "zhang.min", since)

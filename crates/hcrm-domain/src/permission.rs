@@ -31,6 +31,18 @@ pub enum Permission {
     CustomerRead,
     #[serde(rename = "customer.write")]
     CustomerWrite,
+    /// Delete (archive) a customer.
+    #[serde(rename = "customer.delete")]
+    CustomerDelete,
+    /// Link customers (family, employer, referrer) — CUS-7.
+    #[serde(rename = "relation.write")]
+    RelationWrite,
+    /// Contact records, the 360 timeline and staff tasks: the service team's own work, not an
+    /// integration client's (least privilege).
+    #[serde(rename = "contact.read")]
+    ContactRead,
+    #[serde(rename = "contact.write")]
+    ContactWrite,
     /// Merge duplicate customers (CUS-10).
     #[serde(rename = "customer.merge")]
     CustomerMerge,
@@ -102,9 +114,13 @@ const MATRIX: &[(Permission, [bool; 10])] = &[
     (Permission::UserRead,            [O,  O,  O,  X,  X,  O,  X,  X,  X,  O]),
     (Permission::UserWrite,           [O,  O,  O,  O,  O,  O,  O,  O,  X,  O]),
     (Permission::AuditRead,           [O,  O,  O,  O,  X,  O,  O,  O,  X,  O]),
-    (Permission::PiiRead,             [O,  O,  X,  X,  X,  X,  O,  O,  O,  X]),
+    (Permission::PiiRead,             [O,  O,  X,  X,  X,  X,  O,  O,  O,  O]),
     (Permission::CustomerRead,        [X,  X,  X,  X,  X,  X,  X,  X,  X,  X]),
     (Permission::CustomerWrite,       [X,  X,  X,  X,  X,  O,  O,  O,  O,  X]),
+    (Permission::CustomerDelete,      [X,  X,  X,  X,  X,  O,  O,  O,  O,  O]),
+    (Permission::RelationWrite,       [X,  X,  X,  X,  X,  O,  O,  O,  O,  O]),
+    (Permission::ContactRead,         [X,  X,  X,  X,  X,  X,  X,  X,  X,  O]),
+    (Permission::ContactWrite,        [X,  X,  X,  X,  X,  O,  O,  O,  O,  O]),
     (Permission::CustomerMerge,       [O,  O,  O,  X,  X,  O,  O,  O,  O,  O]),
     (Permission::CustomerImport,      [O,  O,  O,  X,  X,  O,  O,  O,  O,  O]),
     (Permission::CustomerExport,      [O,  O,  O,  X,  X,  O,  O,  O,  O,  O]),
@@ -147,6 +163,10 @@ impl Permission {
             Permission::PiiRead => "pii.read",
             Permission::CustomerRead => "customer.read",
             Permission::CustomerWrite => "customer.write",
+            Permission::CustomerDelete => "customer.delete",
+            Permission::RelationWrite => "relation.write",
+            Permission::ContactRead => "contact.read",
+            Permission::ContactWrite => "contact.write",
             Permission::CustomerMerge => "customer.merge",
             Permission::CustomerImport => "customer.import",
             Permission::CustomerExport => "customer.export",
@@ -195,6 +215,12 @@ impl Label for Permission {
             Permission::PiiRead => lang.pick("查看完整证件号与电话", "See unmasked ID and phone"),
             Permission::CustomerRead => lang.pick("查看客户档案", "View customers"),
             Permission::CustomerWrite => lang.pick("编辑客户档案", "Edit customers"),
+            Permission::CustomerDelete => lang.pick("删除客户档案", "Delete customers"),
+            Permission::RelationWrite => lang.pick("维护客户关系", "Link customers"),
+            Permission::ContactRead => lang.pick("查看接触记录与任务", "View contacts and tasks"),
+            Permission::ContactWrite => {
+                lang.pick("登记接触记录与任务", "Record contacts and tasks")
+            }
             Permission::CustomerMerge => lang.pick("合并重复客户", "Merge customers"),
             Permission::CustomerImport => lang.pick("导入客户", "Import customers"),
             Permission::CustomerExport => lang.pick("导出客户", "Export customers"),
@@ -242,6 +268,17 @@ impl PermissionSet {
     pub fn to_vec(&self) -> Vec<Permission> {
         self.0.clone()
     }
+
+    /// Only those also named in `scopes` (an API key's).
+    pub fn restricted_to(&self, scopes: &[Permission]) -> PermissionSet {
+        PermissionSet(
+            self.0
+                .iter()
+                .copied()
+                .filter(|p| scopes.contains(p))
+                .collect(),
+        )
+    }
 }
 
 #[cfg(test)]
@@ -256,7 +293,7 @@ mod tests {
             let json = serde_json::to_string(p).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", p.code()));
         }
-        assert_eq!(all.len(), 33);
+        assert_eq!(all.len(), 37);
     }
 
     #[test]
@@ -275,6 +312,36 @@ mod tests {
         assert!(!UserWrite.granted_to(Role::Agent));
         assert!(!ComplaintRead.granted_to(Role::Integration));
         assert!(IntegrationWrite.granted_to(Role::Integration));
+    }
+
+    #[test]
+    fn integration_clients_reach_only_what_a_his_needs() {
+        use Permission::*;
+        let his = PermissionSet::for_roles(&[Role::Integration]);
+        for p in [
+            PiiRead,
+            CustomerDelete,
+            RelationWrite,
+            ContactRead,
+            ContactWrite,
+            MedicalRead,
+        ] {
+            assert!(!his.contains(p), "{p:?}");
+        }
+        assert!(his.contains(CustomerRead) && his.contains(CustomerWrite));
+        // Staff who could edit customers keep every part of it.
+        for role in [
+            Role::Agent,
+            Role::FollowUpAgent,
+            Role::AccountManager,
+            Role::Supervisor,
+        ] {
+            for p in [CustomerDelete, RelationWrite, ContactRead, ContactWrite] {
+                assert!(p.granted_to(role), "{role:?} {p:?}");
+            }
+        }
+        let key = his.restricted_to(&[CustomerRead, UserWrite]);
+        assert_eq!(key.to_vec(), vec![CustomerRead]);
     }
 
     #[test]

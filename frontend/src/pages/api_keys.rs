@@ -35,6 +35,7 @@ impl KeyDraft {
         ApiKeyCreate {
             name: self.name.trim().to_string(),
             expires_at: parse_date(&self.expires).map(|d| end_of_day(d, browser_offset(d))),
+            scopes: None,
         }
     }
 

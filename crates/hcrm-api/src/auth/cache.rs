@@ -26,6 +26,8 @@ pub type Known = (Principal, Vec<Role>);
 #[derive(Default)]
 pub struct AuthCache {
     entries: Mutex<HashMap<Uuid, (Instant, Known)>>,
+    /// Whether a sign-in (refresh-token family) is still live.
+    sessions: Mutex<HashMap<String, (Instant, bool)>>,
 }
 
 impl AuthCache {
@@ -44,10 +46,28 @@ impl AuthCache {
         }
     }
 
+    pub fn session(&self, sid: &str) -> Option<bool> {
+        let sessions = self.sessions.lock().ok()?;
+        let (at, live) = sessions.get(sid)?;
+        (at.elapsed() < TTL).then_some(*live)
+    }
+
+    pub fn put_session(&self, sid: String, live: bool) {
+        if let Ok(mut sessions) = self.sessions.lock() {
+            if sessions.len() >= PRUNE_AT {
+                sessions.retain(|_, (at, _)| at.elapsed() < TTL);
+            }
+            sessions.insert(sid, (Instant::now(), live));
+        }
+    }
+
     /// After any write: the next request of every user reads them afresh.
     pub fn forget_all(&self) {
         if let Ok(mut entries) = self.entries.lock() {
             entries.clear();
+        }
+        if let Ok(mut sessions) = self.sessions.lock() {
+            sessions.clear();
         }
     }
 }
@@ -76,8 +96,11 @@ mod tests {
         assert!(cache.get(id).is_none());
         cache.put(id, (principal(id), vec![Role::Admin]));
         assert_eq!(cache.get(id).map(|k| k.1), Some(vec![Role::Admin]));
+        cache.put_session("s".into(), true);
+        assert_eq!(cache.session("s"), Some(true));
         cache.forget_all();
         assert!(cache.get(id).is_none());
+        assert!(cache.session("s").is_none());
         cache.put(id, (principal(id), vec![]));
         if let Ok(mut entries) = cache.entries.lock()
             && let Some((at, _)) = entries.get_mut(&id)

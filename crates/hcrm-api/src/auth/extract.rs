@@ -8,9 +8,9 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use hcrm_db::users::Principal;
-use hcrm_domain::{Permission, PermissionSet, Scope};
+use hcrm_domain::{Permission, PermissionSet, Role, Scope};
 use uuid::Uuid;
 
 use crate::auth::tokens;
@@ -77,20 +77,39 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
         .ok_or(ApiError::Internal)?
         .clone();
     let token = bearer(&req).ok_or(ApiError::Unauthorized("missing bearer token"))?;
-    let user = if token.starts_with(tokens::API_KEY_PREFIX) {
+    // An API key names its scopes; a signed-in user's token names its sign-in.
+    let (user, scopes, session) = if token.starts_with(tokens::API_KEY_PREFIX) {
         let hash = tokens::refresh_hash(&token);
-        state
+        let (user, scopes) = state
             .db(move |c| Ok(hcrm_db::api_keys::authenticate(c, &hash)?))
             .await?
             .ok_or(ApiError::Unauthorized(
                 "invalid, expired or revoked API key",
-            ))?
+            ))?;
+        (user, Some(scopes), None)
     } else {
-        state
+        let (user, sid) = state
             .jwt
             .verify(&token)
-            .ok_or(ApiError::Unauthorized("invalid or expired token"))?
+            .ok_or(ApiError::Unauthorized("invalid or expired token"))?;
+        (user, None, Some(sid))
     };
+    if let Some(sid) = session {
+        let live = match state.auth_cache.session(&sid) {
+            Some(live) => live,
+            None => {
+                let key = sid.clone();
+                let live = state
+                    .db(move |c| Ok(hcrm_db::auth::session_live(c, &key)?))
+                    .await?;
+                state.auth_cache.put_session(sid, live);
+                live
+            }
+        };
+        if !live {
+            return Err(ApiError::Unauthorized("the sign-in has ended"));
+        }
+    }
     let (principal, required) = match state.auth_cache.get(user) {
         Some(known) => known,
         None => {
@@ -113,9 +132,20 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
     if !principal.active {
         return Err(ApiError::Unauthorized("the account is deactivated"));
     }
+    let permissions = PermissionSet::for_roles(&principal.roles);
+    let permissions = match &scopes {
+        Some(scopes) => permissions.restricted_to(scopes),
+        // Integration clients use API keys only (least privilege).
+        None if principal.roles.contains(&Role::Integration) => {
+            return Err(ApiError::Unauthorized(
+                "integration clients sign in with an API key",
+            ));
+        }
+        None => permissions,
+    };
     Ok(Caller {
         totp_required: hcrm_domain::api::auth::totp_required(&principal.roles, &required),
-        permissions: PermissionSet::for_roles(&principal.roles),
+        permissions,
         principal,
         remote_addr: remote_addr(&req),
     })
@@ -158,6 +188,10 @@ pub mod perm {
         SettingWrite,
         CustomerRead,
         CustomerWrite,
+        CustomerDelete,
+        RelationWrite,
+        ContactRead,
+        ContactWrite,
         CustomerMerge,
         CustomerImport,
         CustomerExport,
@@ -175,6 +209,24 @@ pub struct Authz<P> {
     _permission: PhantomData<P>,
 }
 
+/// The permission an endpoint checked, kept on the request so that an idempotent replay
+/// checks it again for whoever replays.
+#[derive(Debug, Clone, Copy)]
+pub struct Checked(pub Permission);
+
+/// Authenticates the caller of `req` and checks `permission` (and two-factor enrolment).
+pub async fn authorize(req: HttpRequest, permission: Permission) -> Result<Caller, ApiError> {
+    let caller = authenticate(req.clone()).await?;
+    if caller.totp_required && !caller.principal.totp_enabled {
+        return Err(ApiError::TotpEnrollmentRequired);
+    }
+    if !caller.can(permission) {
+        return Err(ApiError::Forbidden);
+    }
+    req.extensions_mut().insert(Checked(permission));
+    Ok(caller)
+}
+
 impl<P: perm::Required + 'static> FromRequest for Authz<P> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
@@ -182,18 +234,10 @@ impl<P: perm::Required + 'static> FromRequest for Authz<P> {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let caller = authenticate(req).await?;
-            if caller.totp_required && !caller.principal.totp_enabled {
-                return Err(ApiError::TotpEnrollmentRequired);
-            }
-            if caller.can(P::PERMISSION) {
-                Ok(Authz {
-                    caller,
-                    _permission: PhantomData,
-                })
-            } else {
-                Err(ApiError::Forbidden)
-            }
+            Ok(Authz {
+                caller: authorize(req, P::PERMISSION).await?,
+                _permission: PhantomData,
+            })
         })
     }
 }

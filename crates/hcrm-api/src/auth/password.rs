@@ -5,6 +5,11 @@ use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
 };
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
+
 use crate::error::ApiError;
 
 pub fn hash(password: &str) -> Result<String, ApiError> {
@@ -25,6 +30,46 @@ pub fn verify(password: &str, stored: &str) -> bool {
             .verify_password(password.as_bytes(), &h)
             .is_ok()
     })
+}
+
+/// Argon2 runs here, a few checks at a time: each takes ~19 MiB and a core for tens of
+/// milliseconds, so unbounded parallel sign-ins (no account needed) could exhaust the
+/// server's memory (PERF-6) and starve every other request. The rest queue, first come first
+/// served, for at most `patience`, then get 503.
+#[derive(Clone)]
+pub struct PasswordPool {
+    permits: Arc<Semaphore>,
+    patience: Duration,
+}
+
+impl PasswordPool {
+    pub fn new(at_once: usize, patience: Duration) -> PasswordPool {
+        PasswordPool {
+            permits: Arc::new(Semaphore::new(at_once.max(1))),
+            patience,
+        }
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let _turn = tokio::time::timeout(self.patience, self.permits.acquire())
+            .await
+            .map_err(|_| ApiError::Unavailable)?
+            .map_err(|_| ApiError::Unavailable)?;
+        Ok(actix_web::web::block(f).await?)
+    }
+
+    /// [`verify`] on the pool.
+    pub async fn verify(&self, password: String, stored: String) -> Result<bool, ApiError> {
+        self.run(move || verify(&password, &stored)).await
+    }
+
+    /// [`hash`] on the pool.
+    pub async fn hash(&self, password: String) -> Result<String, ApiError> {
+        self.run(move || hash(&password)).await?
+    }
 }
 
 /// A valid hash of a random password, verified against for unknown usernames so that a

@@ -12,6 +12,9 @@ pub struct Claims {
     pub iat: i64,
     pub exp: i64,
     pub iss: String,
+    /// The sign-in (refresh-token family) the token belongs to: when the sign-in is revoked
+    /// (logout, reuse, password change, two-factor reset, deactivation) the token stops too.
+    pub sid: String,
 }
 
 const ISSUER: &str = "hcrm";
@@ -29,27 +32,33 @@ impl JwtKeys {
         }
     }
 
-    pub fn issue(&self, user: Uuid, ttl_secs: i64) -> Result<String, jsonwebtoken::errors::Error> {
+    pub fn issue(
+        &self,
+        user: Uuid,
+        sid: &str,
+        ttl_secs: i64,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: user,
             iat: now,
             exp: now + ttl_secs,
             iss: ISSUER.into(),
+            sid: sid.to_string(),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
     }
 
-    /// The user of a valid, unexpired HS256 token of ours; `None` for anything else
-    /// (tampered, expired, `alg: none`, another algorithm, another issuer).
-    pub fn verify(&self, token: &str) -> Option<Uuid> {
+    /// The user and sign-in of a valid, unexpired HS256 token of ours; `None` for anything
+    /// else (tampered, expired, `alg: none`, another algorithm, another issuer, no sign-in).
+    pub fn verify(&self, token: &str) -> Option<(Uuid, String)> {
         let mut v = Validation::new(Algorithm::HS256);
         v.leeway = 0;
         v.set_issuer(&[ISSUER]);
         v.set_required_spec_claims(&["exp", "sub", "iss"]);
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &v)
             .ok()
-            .map(|d| d.claims.sub)
+            .map(|d| (d.claims.sub, d.claims.sid))
     }
 }
 
@@ -85,17 +94,17 @@ mod tests {
     fn issued_tokens_verify_and_forgeries_do_not() {
         let keys = JwtKeys::new(b"secret-for-tests");
         let user = Uuid::now_v7();
-        let token = keys.issue(user, 60).unwrap();
-        assert_eq!(keys.verify(&token), Some(user));
+        let token = keys.issue(user, "s1", 60).unwrap();
+        assert_eq!(keys.verify(&token), Some((user, "s1".to_string())));
 
         // Expired.
-        assert_eq!(keys.verify(&keys.issue(user, -5).unwrap()), None);
+        assert_eq!(keys.verify(&keys.issue(user, "s1", -5).unwrap()), None);
         // Signed with another secret.
         assert_eq!(JwtKeys::new(b"other").verify(&token), None);
         // Tampered payload.
         let parts: Vec<&str> = token.split('.').collect();
         let payload = B64.encode(format!(
-            r#"{{"sub":"{}","iat":0,"exp":9999999999,"iss":"hcrm"}}"#,
+            r#"{{"sub":"{}","iat":0,"exp":9999999999,"iss":"hcrm","sid":"s1"}}"#,
             Uuid::now_v7()
         ));
         assert_eq!(

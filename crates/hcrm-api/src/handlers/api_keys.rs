@@ -3,9 +3,9 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use hcrm_db::{api_keys as store, audit, users};
-use hcrm_domain::Role;
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::auth::{ApiKey, ApiKeyCreate, ApiKeyCreated};
+use hcrm_domain::{PermissionSet, Role};
 use uuid::Uuid;
 
 use crate::auth::{Authz, perm, tokens};
@@ -61,6 +61,15 @@ pub async fn create(
             "must be in the future",
         ));
     }
+    let role = PermissionSet::for_roles(&[Role::Integration]);
+    let scopes = body.scopes.clone().unwrap_or_else(|| role.to_vec());
+    if let Some(p) = scopes.iter().find(|p| !role.contains(**p)) {
+        return Err(ApiError::field(
+            "scopes",
+            "beyond_role",
+            &format!("the integration role does not hold {}", p.code()),
+        ));
+    }
     let key = tokens::new_api_key();
     let (prefix, hash) = (key[..9].to_string(), tokens::refresh_hash(&key));
     let created = state
@@ -69,16 +78,18 @@ pub async fn create(
             if !user.roles.contains(&Role::Integration) {
                 return Err(ApiError::field("user", "not_integration", "API keys are for users with the integration role"));
             }
-            let api_key = store::create(c, id, &body.name, &prefix, hash, body.expires_at.map(|t| t.naive_utc()), caller.principal.id)?;
-            let changes = serde_json::json!({"name": {"before": null, "after": api_key.name}, "prefix": {"before": null, "after": api_key.prefix}});
+            let api_key = store::create(c, id, &body.name, &prefix, hash, body.expires_at.map(|t| t.naive_utc()), &scopes, caller.principal.id)?;
+            let changes = serde_json::json!({"name": {"before": null, "after": api_key.name}, "prefix": {"before": null, "after": api_key.prefix}, "scopes": {"before": null, "after": api_key.scopes}});
             audit::record(c, caller.audit("create", "api_key", api_key.id, user.institutions.first().map(|i| i.id), changes))?;
             Ok(api_key)
         })
         .await?;
-    Ok(HttpResponse::Created().json(ApiKeyCreated {
-        key,
-        api_key: created,
-    }))
+    Ok(crate::idempotency::secret(HttpResponse::Created().json(
+        ApiKeyCreated {
+            key,
+            api_key: created,
+        },
+    )))
 }
 
 /// Revoke an API key: it stops working at once.

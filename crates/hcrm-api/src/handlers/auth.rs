@@ -4,9 +4,9 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Duration;
 use hcrm_db::users::Principal;
 use hcrm_db::{DbConn, audit, auth as store, users};
-use hcrm_domain::PermissionSet;
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::auth::{LoginRequest, Me, RefreshRequest, TokenResponse};
+use hcrm_domain::{PermissionSet, Role};
 use uuid::Uuid;
 
 use crate::auth::extract::remote_addr;
@@ -53,7 +53,7 @@ fn issue(
     )?;
     let access = state
         .jwt
-        .issue(user, state.settings.access_ttl_secs)
+        .issue(user, family, state.settings.access_ttl_secs)
         .map_err(|_| ApiError::Internal)?;
     Ok(TokenResponse {
         access_token: access,
@@ -86,48 +86,58 @@ pub async fn login(
         totp_code,
     } = body.valid()?;
     let addr = remote_addr(&req);
-    let window = state.settings.throttle_window_secs;
-    let max = state.settings.max_failed_logins;
+    let limits = store::Limits {
+        window_secs: state.settings.throttle_window_secs,
+        per_username: state.settings.max_failed_logins,
+        per_address: state.settings.max_failed_logins_per_address,
+    };
 
-    let (found, throttled) = state
-        .db({
-            let username = username.clone();
+    // The attempt is reserved (counted) before the password is checked, so that parallel
+    // attempts cannot all pass the count first.
+    let (attempt, found) = state
+        .write({
+            let (username, addr) = (username.clone(), addr.clone());
             move |c| {
-                let now = hcrm_db::now();
-                let failures =
-                    store::recent_failures(c, &username, now - Duration::seconds(window))?;
-                let throttled = (failures.len() >= max).then(|| {
-                    let oldest_counting = failures[failures.len() - max];
-                    (oldest_counting + Duration::seconds(window) - now)
-                        .num_seconds()
-                        .max(1) as u64
-                });
+                let attempt = match store::reserve_attempt(c, &username, addr.as_deref(), limits)? {
+                    store::Reservation::Reserved(id) => id,
+                    store::Reservation::Throttled { retry_after_secs } => {
+                        return Err(ApiError::TooManyAttempts {
+                            retry_after: retry_after_secs,
+                        });
+                    }
+                };
                 let found = match users::credentials(c, &username)? {
-                    Some((id, hash, active)) => Some((id, hash, active, users::totp(c, id)?)),
+                    Some((id, hash, active)) => {
+                        // Integration clients authenticate with API keys only (least privilege).
+                        let machine = users::principal(c, id)?.roles.contains(&Role::Integration);
+                        Some((id, hash, active && !machine, users::totp(c, id)?))
+                    }
                     None => None,
                 };
-                Ok((found, throttled))
+                Ok((attempt, found))
             }
         })
         .await?;
-    if let Some(retry_after) = throttled {
-        return Err(ApiError::TooManyAttempts { retry_after });
-    }
 
-    // Verify off the executor: Argon2 is deliberately slow. Unknown users cost the same.
+    // Unknown users cost the same Argon2 check.
     let (hash, user) = match &found {
-        Some((id, hash, active, _)) => (hash.clone(), active.then_some(*id)),
+        Some((id, hash, usable, _)) => (hash.clone(), usable.then_some(*id)),
         None => (password::dummy_hash().to_string(), None),
     };
-    let password_ok = web::block(move || password::verify(&pw, &hash)).await? && user.is_some();
+    let password_ok = state.passwords.verify(pw, hash).await? && user.is_some();
     let second_factor = match (&found, password_ok) {
         (Some((_, _, _, t)), true) if t.enabled => {
             Some((t.secret.clone().unwrap_or_default(), totp_code))
         }
         _ => None,
     };
-    // The right password without the code of a two-factor user: ask for it; not a failure.
+    // The right password without the code of a two-factor user: ask for it; neither a failure
+    // nor a success (a success would reset the count that limits guessing the code).
     if let Some((_, None)) = &second_factor {
+        let attempt = attempt.clone();
+        state
+            .write(move |c| Ok(store::forget_attempt(c, &attempt)?))
+            .await?;
         return Err(ApiError::TotpRequired);
     }
 
@@ -145,9 +155,9 @@ pub async fn login(
                 Some((_, None)) => false,
             };
             let ok = password_ok && totp_ok;
-            store::record_attempt(c, &username, ok, addr.as_deref())?;
             match user.filter(|_| ok) {
                 Some(id) => {
+                    store::succeed_attempt(c, &attempt)?;
                     users::record_login(c, id)?;
                     audit::record(c, event("login", Some(id), &username, addr, false))?;
                     let family = Uuid::now_v7().to_string();

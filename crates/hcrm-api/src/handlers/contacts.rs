@@ -34,13 +34,13 @@ pub struct ListQuery {
     (status = 200, body = Page<Contact>),
     (status = 400, description = "malformed query", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks customer.read", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks contact.read", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "no such customer for this caller", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "invalid limit or offset", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/customers/{id}/contacts")]
 pub async fn list(
-    auth: Authz<perm::CustomerRead>,
+    auth: Authz<perm::ContactRead>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     query: web::Query<ListQuery>,
@@ -69,13 +69,13 @@ pub async fn list(
     (status = 201, body = Contact),
     (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks customer.write, or an integration client", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks contact.write", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "no such customer in the caller's institutions", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "invalid fields (lengths, minutes, money, a date without a next step, a future time, an unknown linked customer)", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/customers/{id}/contacts")]
 pub async fn create(
-    auth: Authz<perm::CustomerWrite>,
+    auth: Authz<perm::ContactWrite>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     body: JsonBody<ContactCreate>,
@@ -140,12 +140,12 @@ pub async fn create(
 #[utoipa::path(tag = "customers", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = Contact),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks customer.read", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks contact.read", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "no such contact record for this caller", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/contacts/{id}")]
 pub async fn get(
-    auth: Authz<perm::CustomerRead>,
+    auth: Authz<perm::ContactRead>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {

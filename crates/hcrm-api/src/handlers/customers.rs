@@ -501,14 +501,14 @@ pub(crate) fn apply_update(
     responses(
     (status = 204, description = "deleted"),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks customer.write", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks customer.delete", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "no such customer for this caller", body = Problem, content_type = "application/problem+json"),
     (status = 412, description = "changed by someone else since it was read", body = Problem, content_type = "application/problem+json"),
     (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
 ))]
 #[delete("/customers/{id}")]
 pub async fn remove(
-    auth: Authz<perm::CustomerWrite>,
+    auth: Authz<perm::CustomerDelete>,
     state: web::Data<AppState>,
     req: HttpRequest,
     id: web::Path<Uuid>,

@@ -81,14 +81,14 @@ fn audit_changes(row: &RelationRow) -> serde_json::Value {
     (status = 201, body = Relation),
     (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks customer.write", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks relation.write", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "no such customer for this caller", body = Problem, content_type = "application/problem+json"),
     (status = 409, description = "the two customers are already linked this way", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "unknown other customer, a link to itself, or a kind these customers cannot have", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/customers/{id}/relations")]
 pub async fn create(
-    auth: Authz<perm::CustomerWrite>,
+    auth: Authz<perm::RelationWrite>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     body: JsonBody<RelationCreate>,
@@ -162,12 +162,12 @@ pub async fn create(
     params(("id" = Uuid, Path), ("relation_id" = Uuid, Path)), responses(
     (status = 204, description = "removed"),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks customer.write", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks relation.write", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "no such customer or relation for this caller", body = Problem, content_type = "application/problem+json"),
 ))]
 #[delete("/customers/{id}/relations/{relation_id}")]
 pub async fn remove(
-    auth: Authz<perm::CustomerWrite>,
+    auth: Authz<perm::RelationWrite>,
     state: web::Data<AppState>,
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {

@@ -91,12 +91,12 @@ pub struct ListQuery {
     (status = 200, body = Page<Task>),
     (status = 400, description = "malformed query", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks customer.read", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks contact.read", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "invalid limit, offset, sort or dates", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/tasks")]
 pub async fn list(
-    auth: Authz<perm::CustomerRead>,
+    auth: Authz<perm::ContactRead>,
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -153,11 +153,11 @@ pub async fn list(
 #[utoipa::path(tag = "tasks", security(("bearer" = [])), responses(
     (status = 200, body = MyTasks),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks customer.read", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks contact.read", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/tasks/mine")]
 pub async fn mine(
-    auth: Authz<perm::CustomerRead>,
+    auth: Authz<perm::ContactRead>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = auth.caller;
@@ -176,12 +176,12 @@ pub async fn mine(
     (status = 201, body = Task, headers(("ETag" = String, description = "the version, for If-Match"))),
     (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks customer.read; customer.write to give it to someone else; integration clients", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks contact.read; customer.write to give it to someone else; integration clients", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "invalid fields, unknown customer, institution or owner", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/tasks")]
 pub async fn create(
-    auth: Authz<perm::CustomerRead>,
+    auth: Authz<perm::ContactRead>,
     state: web::Data<AppState>,
     body: JsonBody<TaskCreate>,
 ) -> Result<HttpResponse, ApiError> {
@@ -290,12 +290,12 @@ pub async fn create(
 #[utoipa::path(tag = "tasks", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = Task, headers(("ETag" = String, description = "the version, for If-Match"))),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks customer.read", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks contact.read", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "no such task for this caller", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/tasks/{id}")]
 pub async fn get(
-    auth: Authz<perm::CustomerRead>,
+    auth: Authz<perm::ContactRead>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
@@ -321,7 +321,7 @@ pub async fn get(
 ))]
 #[patch("/tasks/{id}")]
 pub async fn update(
-    auth: Authz<perm::CustomerRead>,
+    auth: Authz<perm::ContactRead>,
     state: web::Data<AppState>,
     req: HttpRequest,
     id: web::Path<Uuid>,

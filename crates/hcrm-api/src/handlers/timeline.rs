@@ -34,13 +34,13 @@ pub struct TimelineQuery {
     (status = 200, body = TimelinePage),
     (status = 400, description = "malformed query (e.g. `before` not RFC 3339)", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks customer.read", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks contact.read", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "no such customer for this caller", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "invalid limit", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/customers/{id}/timeline")]
 pub async fn get(
-    auth: Authz<perm::CustomerRead>,
+    auth: Authz<perm::ContactRead>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     query: web::Query<TimelineQuery>,

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::auth::{Authz, Caller, password, perm};
+use crate::auth::{Authz, Caller, perm};
 use crate::body::JsonBody;
 use crate::error::{ApiError, duplicate_of};
 use crate::handlers::{created, expected_version, page, versioned, window};
@@ -103,6 +103,59 @@ fn check_refs(
     Ok(())
 }
 
+/// Nobody widens their own reach: an admin's own roles, institutions and group-wide flag
+/// are changed by another admin.
+fn refuse_own_reach(
+    current: &User,
+    roles: &[Role],
+    institutions: &[Uuid],
+    group_wide: Option<bool>,
+) -> Result<(), ApiError> {
+    let mut had: Vec<Uuid> = current.institutions.iter().map(|i| i.id).collect();
+    let mut wants = institutions.to_vec();
+    had.sort();
+    wants.sort();
+    let mut roles_now = current.roles.clone();
+    let mut roles_wanted = roles.to_vec();
+    roles_now.sort();
+    roles_wanted.sort();
+    let (field, changed) = if roles_now != roles_wanted {
+        ("roles", true)
+    } else if had != wants {
+        ("institution_ids", true)
+    } else {
+        (
+            "group_wide",
+            group_wide.is_some_and(|g| g != current.group_wide),
+        )
+    };
+    if changed {
+        return Err(ApiError::field(
+            field,
+            "self",
+            "you cannot change your own roles, institutions or group-wide access; ask another administrator",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `after` gives a role that reads unmasked personal or medical data which `before`
+/// did not: such grants are flagged in the audit trail for a director's review (PIPL Art. 28).
+fn grants_sensitive_access(before: &[Role], after: &[Role]) -> bool {
+    let reaches = |roles: &[Role]| {
+        let set = hcrm_domain::PermissionSet::for_roles(roles);
+        [
+            hcrm_domain::Permission::PiiRead,
+            hcrm_domain::Permission::MedicalRead,
+        ]
+        .into_iter()
+        .filter(|p| set.contains(*p))
+        .collect::<Vec<_>>()
+    };
+    let had = reaches(before);
+    reaches(after).iter().any(|p| !had.contains(p))
+}
+
 fn first_institution(u: &User) -> Option<Uuid> {
     u.institutions.first().map(|i| i.id)
 }
@@ -124,7 +177,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.valid()?;
     let pw = body.password.clone();
-    let hash = web::block(move || password::hash(&pw)).await??;
+    let hash = state.passwords.hash(pw).await?;
     let caller = auth.caller;
     let user = state
         .write(move |c| {
@@ -138,16 +191,15 @@ pub async fn create(
                 body.department_id,
             )?;
             let user = store::create(c, &body, hash)?;
-            audit::record(
-                c,
-                caller.audit(
-                    "create",
-                    "user",
-                    user.id,
-                    first_institution(&user),
-                    changes(None, Some(&user)),
-                ),
-            )?;
+            let mut entry = caller.audit(
+                "create",
+                "user",
+                user.id,
+                first_institution(&user),
+                changes(None, Some(&user)),
+            );
+            entry.flagged = grants_sensitive_access(&[], &user.roles);
+            audit::record(c, entry)?;
             Ok(user)
         })
         .await
@@ -190,7 +242,7 @@ async fn apply(
         ));
     }
     let hash = match patch.password.clone() {
-        Some(pw) => Some(web::block(move || password::hash(&pw)).await??),
+        Some(pw) => Some(state.passwords.hash(pw).await?),
         None => None,
     };
     let user = state
@@ -203,6 +255,9 @@ async fn apply(
                 .institution_ids
                 .clone()
                 .unwrap_or_else(|| current.institutions.iter().map(|i| i.id).collect());
+            if id == caller.principal.id {
+                refuse_own_reach(&current, &roles, &institutions, patch.group_wide)?;
+            }
             check_refs(
                 c,
                 &caller,
@@ -228,10 +283,9 @@ async fn apply(
             if patch.password.is_some() {
                 diff["password"] = serde_json::json!({"before": "***", "after": "***"});
             }
-            audit::record(
-                c,
-                caller.audit(action, "user", id, first_institution(&after), diff),
-            )?;
+            let mut entry = caller.audit(action, "user", id, first_institution(&after), diff);
+            entry.flagged = grants_sensitive_access(&before.roles, &after.roles);
+            audit::record(c, entry)?;
             Ok(after)
         })
         .await?;

@@ -165,8 +165,14 @@ fn missing_expired_tampered_and_alg_none_tokens_get_401() {
             .unwrap()
             .to_string();
         let keys = hcrm_api::auth::tokens::JwtKeys::new(SECRET);
-        let expired = keys.issue(user.parse().unwrap(), -10).unwrap();
+        let expired = keys.issue(user.parse().unwrap(), "s", -10).unwrap();
         srv.call("GET", me, Some(&expired), None)
+            .problem(401, "unauthorized");
+        // Signed with the right key, but of no sign-in the server knows (X-3, issue 7 item 7).
+        let sessionless = keys
+            .issue(user.parse().unwrap(), "no-such-sign-in", 60)
+            .unwrap();
+        srv.call("GET", me, Some(&sessionless), None)
             .problem(401, "unauthorized");
 
         let claims = json!({"sub": user, "iat": 0, "exp": 4_000_000_000i64, "iss": "hcrm"});
@@ -182,7 +188,7 @@ fn missing_expired_tampered_and_alg_none_tokens_get_401() {
         srv.call("GET", me, Some(&tampered), None)
             .problem(401, "unauthorized");
         let other_key = hcrm_api::auth::tokens::JwtKeys::new(b"another-secret")
-            .issue(user.parse().unwrap(), 60)
+            .issue(user.parse().unwrap(), "s", 60)
             .unwrap();
         srv.call("GET", me, Some(&other_key), None)
             .problem(401, "unauthorized");

@@ -112,11 +112,14 @@ pub struct ApiKey {
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
     pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// What the key may reach: permissions of its user's roles, no more.
+    #[cfg_attr(feature = "openapi", schema(example = json!(["customer.read", "customer.write"])))]
+    pub scopes: Vec<crate::Permission>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(example = json!({"name": "HIS 生产环境", "expires_at": "2027-12-31T16:00:00Z"})))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"name": "HIS 生产环境", "expires_at": "2027-12-31T16:00:00Z", "scopes": ["customer.read", "customer.write", "integration.write"]})))]
 #[serde(deny_unknown_fields)]
 pub struct ApiKeyCreate {
     #[validate(
@@ -127,6 +130,10 @@ pub struct ApiKeyCreate {
     /// When the key stops working; never when absent.
     #[serde(default)]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// What the key may reach (least privilege): permissions the integration role holds.
+    /// Absent: all of them.
+    #[serde(default)]
+    pub scopes: Option<Vec<crate::Permission>>,
 }
 
 /// The new key — store it now, it cannot be shown again — and its record.
