@@ -29,6 +29,12 @@ pub enum ApiError {
     TotpEnrollmentRequired,
     #[error("you may not do this")]
     Forbidden,
+    /// Forbidden for a reason the caller can act on; `code` is the problem type.
+    #[error("{detail}")]
+    Refused {
+        code: &'static str,
+        detail: &'static str,
+    },
     #[error("not found")]
     NotFound,
     /// CUS-10: the new customer's phone or ID number matches existing customers.
@@ -78,6 +84,7 @@ impl ApiError {
             ApiError::InvalidTotp => "invalid_totp",
             ApiError::TotpEnrollmentRequired => "totp_enrollment_required",
             ApiError::Forbidden => "forbidden",
+            ApiError::Refused { code, .. } => code,
             ApiError::NotFound => "not_found",
             ApiError::Duplicate { .. } => "duplicate",
             ApiError::PossibleDuplicate(_) => "possible_duplicate",
@@ -101,7 +108,7 @@ impl ApiError {
             ApiError::InvalidCredentials | ApiError::InvalidTotp => "Sign-in failed",
             ApiError::TotpRequired => "Second factor required",
             ApiError::TotpEnrollmentRequired => "Two-factor sign-in required",
-            ApiError::Forbidden => "Forbidden",
+            ApiError::Forbidden | ApiError::Refused { .. } => "Forbidden",
             ApiError::NotFound => "Not found",
             ApiError::Duplicate { .. } => "Already exists",
             ApiError::PossibleDuplicate(_) => "Possible duplicate",
@@ -151,7 +158,9 @@ impl ResponseError for ApiError {
             | ApiError::InvalidCredentials
             | ApiError::TotpRequired
             | ApiError::InvalidTotp => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden | ApiError::TotpEnrollmentRequired => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::Refused { .. } | ApiError::TotpEnrollmentRequired => {
+                StatusCode::FORBIDDEN
+            }
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Duplicate { .. } | ApiError::InProgress | ApiError::PossibleDuplicate(_) => {
                 StatusCode::CONFLICT

@@ -4,12 +4,13 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use hcrm_domain::Scope;
+use hcrm_domain::api::sensitive::{BreakGlassCategory, BreakGlassGrant};
 use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
 use crate::schema::break_glass_grants as g;
-use crate::util::{ListWindow, new_id, now, parse_id, parse_opt_id};
+use crate::util::{ListWindow, new_id, now, parse_id, parse_opt_id, utc};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = g)]
@@ -24,44 +25,112 @@ pub struct GrantRow {
     pub reviewed_by: Option<String>,
     pub reviewed_at: Option<NaiveDateTime>,
     pub review_note: Option<String>,
+    pub category: String,
+    pub needs_approval: bool,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<NaiveDateTime>,
 }
 
 impl GrantRow {
-    pub fn ids(&self) -> Result<(Uuid, Uuid, Uuid, Uuid, Option<Uuid>), DbError> {
-        Ok((
-            parse_id(&self.id)?,
-            parse_id(&self.user_id)?,
-            parse_id(&self.customer_id)?,
-            parse_id(&self.institution_id)?,
-            parse_opt_id(self.reviewed_by.as_deref())?,
-        ))
+    pub fn customer(&self) -> Result<Uuid, DbError> {
+        parse_id(&self.customer_id)
+    }
+
+    pub fn institution(&self) -> Result<Uuid, DbError> {
+        parse_id(&self.institution_id)
+    }
+
+    /// The grant as the API shows it, with the customer's name.
+    pub fn into_dto(self, customer_name: String) -> Result<BreakGlassGrant, DbError> {
+        Ok(BreakGlassGrant {
+            id: parse_id(&self.id)?,
+            user_id: parse_id(&self.user_id)?,
+            customer_id: parse_id(&self.customer_id)?,
+            customer_name,
+            institution_id: parse_id(&self.institution_id)?,
+            category: BreakGlassCategory::from_code(&self.category).ok_or_else(|| {
+                DbError::Corrupt(format!("break-glass category {:?}", self.category))
+            })?,
+            reason: self.reason,
+            granted_at: utc(self.granted_at),
+            expires_at: utc(self.expires_at),
+            needs_approval: self.needs_approval,
+            approved_by: parse_opt_id(self.approved_by.as_deref())?,
+            approved_at: self.approved_at.map(utc),
+            reviewed_by: parse_opt_id(self.reviewed_by.as_deref())?,
+            reviewed_at: self.reviewed_at.map(utc),
+            review_note: self.review_note,
+        })
     }
 }
 
-/// Grants `user` access to `customer` (of `institution`) for `minutes`.
-pub fn grant(
-    conn: &mut DbConn,
-    user: Uuid,
-    customer: Uuid,
-    institution: Uuid,
-    reason: &str,
-    minutes: i64,
-) -> Result<GrantRow, DbError> {
+/// A new grant: who, for which customer (of which institution), why.
+#[derive(Debug, Clone)]
+pub struct NewGrant<'a> {
+    pub user: Uuid,
+    pub customer: Uuid,
+    pub institution: Uuid,
+    pub category: BreakGlassCategory,
+    pub reason: &'a str,
+    pub minutes: i64,
+    /// Over the daily cap: it opens nothing until a supervisor approves it.
+    pub needs_approval: bool,
+}
+
+/// Grants access for `minutes` — or, when it needs approval, records the request only.
+pub fn grant(conn: &mut DbConn, new: &NewGrant) -> Result<GrantRow, DbError> {
     let t = now();
     let row = GrantRow {
         id: new_id(),
-        user_id: user.to_string(),
-        customer_id: customer.to_string(),
-        institution_id: institution.to_string(),
-        reason: reason.trim().to_string(),
+        user_id: new.user.to_string(),
+        customer_id: new.customer.to_string(),
+        institution_id: new.institution.to_string(),
+        reason: new.reason.trim().to_string(),
         granted_at: t,
-        expires_at: t + Duration::minutes(minutes),
+        expires_at: if new.needs_approval {
+            t
+        } else {
+            t + Duration::minutes(new.minutes)
+        },
         reviewed_by: None,
         reviewed_at: None,
         review_note: None,
+        category: new.category.code().to_string(),
+        needs_approval: new.needs_approval,
+        approved_by: None,
+        approved_at: None,
     };
     diesel::insert_into(g::table).values(&row).execute(conn)?;
     Ok(row)
+}
+
+/// Grants `user` opened by themself in the last 24 hours (approved ones do not count).
+pub fn opened_in_last_day(conn: &mut DbConn, user: Uuid) -> Result<i64, DbError> {
+    Ok(g::table
+        .filter(g::user_id.eq(user.to_string()))
+        .filter(g::needs_approval.eq(false))
+        .filter(g::granted_at.gt(now() - Duration::hours(24)))
+        .count()
+        .get_result(conn)?)
+}
+
+/// A supervisor's approval of a grant that waits for it: it opens the record for `minutes`
+/// from now. `false` when it needs none or was already approved.
+pub fn approve(conn: &mut DbConn, id: Uuid, by: Uuid, minutes: i64) -> Result<bool, DbError> {
+    let t = now();
+    let n = diesel::update(
+        g::table
+            .find(id.to_string())
+            .filter(g::needs_approval.eq(true))
+            .filter(g::approved_at.is_null()),
+    )
+    .set((
+        g::approved_by.eq(Some(by.to_string())),
+        g::approved_at.eq(Some(t)),
+        g::expires_at.eq(t + Duration::minutes(minutes)),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
 }
 
 /// Whether `user` holds an unexpired grant for `customer`.
@@ -79,6 +148,8 @@ pub fn active(conn: &mut DbConn, user: Uuid, customer: Uuid) -> Result<bool, DbE
 pub struct Filter {
     /// Only those not yet reviewed (`Some(false)`) or only reviewed ones (`Some(true)`).
     pub reviewed: Option<bool>,
+    /// Only those waiting for approval (`Some(true)`).
+    pub pending: Option<bool>,
     pub user_id: Option<Uuid>,
 }
 
@@ -90,6 +161,11 @@ fn filtered<'a>(scope: &Scope, f: &'a Filter) -> g::BoxedQuery<'a, Db> {
     match f.reviewed {
         Some(true) => q = q.filter(g::reviewed_at.is_not_null()),
         Some(false) => q = q.filter(g::reviewed_at.is_null()),
+        None => {}
+    }
+    match f.pending {
+        Some(true) => q = q.filter(g::needs_approval.eq(true).and(g::approved_at.is_null())),
+        Some(false) => q = q.filter(g::needs_approval.eq(false).or(g::approved_at.is_not_null())),
         None => {}
     }
     if let Some(u) = f.user_id {

@@ -27,6 +27,8 @@ struct Row {
     version: i32,
     created_at: chrono::NaiveDateTime,
     updated_at: chrono::NaiveDateTime,
+    /// JSON array of role codes; NULL for the default set.
+    break_glass_roles: Option<String>,
 }
 
 impl Row {
@@ -41,6 +43,12 @@ impl Row {
             address: self.address,
             hotline: self.hotline,
             active: self.active,
+            break_glass_roles: match &self.break_glass_roles {
+                None => hcrm_domain::api::sensitive::default_break_glass_roles(),
+                Some(text) => serde_json::from_str(text).map_err(|_| {
+                    DbError::Corrupt(format!("institution break_glass_roles {text:?}"))
+                })?,
+            },
             version: self.version,
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
@@ -180,6 +188,7 @@ pub fn create(conn: &mut DbConn, c: &InstitutionCreate) -> Result<Institution, D
         version: 1,
         created_at: t,
         updated_at: t,
+        break_glass_roles: None,
     };
     diesel::insert_into(institutions::table)
         .values(&row)
@@ -197,6 +206,7 @@ struct Changes {
     address: Option<Option<String>>,
     hotline: Option<Option<String>>,
     active: Option<bool>,
+    break_glass_roles: Option<Option<String>>,
     updated_at: chrono::NaiveDateTime,
 }
 
@@ -222,6 +232,12 @@ pub fn update(
         address: u.address.clone(),
         hotline: u.hotline.clone(),
         active: u.active,
+        break_glass_roles: match &u.break_glass_roles {
+            Some(roles) => Some(Some(
+                serde_json::to_string(roles).map_err(|e| DbError::Corrupt(e.to_string()))?,
+            )),
+            None => None,
+        },
         updated_at: now(),
     };
     let n = diesel::update(
@@ -238,4 +254,9 @@ pub fn update(
     }
     let after = get(conn, scope, id)?;
     Ok((before, after))
+}
+
+/// The roles whose users may break the glass into institution `id`'s records (X-6a).
+pub fn break_glass_roles(conn: &mut DbConn, id: Uuid) -> Result<Vec<hcrm_domain::Role>, DbError> {
+    Ok(get(conn, &Scope::Group, id)?.break_glass_roles)
 }

@@ -351,10 +351,17 @@ fn tasks_step(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbErro
     )
 }
 
-fn break_glass(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
-    Ok(
-        diesel::update(break_glass_grants::table.filter(break_glass_grants::customer_id.eq(from)))
-            .set(break_glass_grants::customer_id.eq(into))
-            .execute(conn)?,
+/// Break-glass grants stay bound to the record they were given for: a grant on the duplicate
+/// must not become one on the kept customer (X-6a). Its live grants end now; the history of
+/// them stays with the duplicate. Nothing moves.
+fn break_glass(conn: &mut DbConn, from: &str, _into: &str) -> Result<usize, DbError> {
+    let t = now();
+    diesel::update(
+        break_glass_grants::table
+            .filter(break_glass_grants::customer_id.eq(from))
+            .filter(break_glass_grants::expires_at.gt(t)),
     )
+    .set(break_glass_grants::expires_at.eq(t))
+    .execute(conn)?;
+    Ok(0)
 }

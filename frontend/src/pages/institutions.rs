@@ -150,6 +150,7 @@ impl RecordDraft for InstForm {
             address: (c.address != old.address).then_some(c.address),
             hotline: (c.hotline != old.hotline).then_some(c.hotline),
             active: None,
+            break_glass_roles: None,
             version: None,
         }
     }

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::auth::{Authz, perm};
 use crate::body::JsonBody;
 use crate::error::ApiError;
-use crate::handlers::customer_access::{audit_read, customer_access, writable};
+use crate::handlers::customer_access::{customer_access, customer_read, writable};
 use crate::handlers::tasks::require_staff;
 use crate::handlers::{page, window};
 use crate::state::AppState;
@@ -50,10 +50,7 @@ pub async fn list(
     let (id, caller) = (id.into_inner(), auth.caller);
     let result = state
         .db(move |c| {
-            let access = customer_access(c, &caller, id)?;
-            if access.flagged() {
-                audit_read(c, &caller, &access, "customer_contacts", &["contacts"])?;
-            }
+            customer_read(c, &caller, id, "customer_contacts", &["contacts"])?;
             Ok(store::list(c, id, w)?)
         })
         .await?;
@@ -153,10 +150,13 @@ pub async fn get(
     let contact = state
         .db(move |c| {
             let contact = store::get(c, id)?;
-            let access = customer_access(c, &caller, contact.customer_id)?;
-            if access.flagged() {
-                audit_read(c, &caller, &access, "customer_contacts", &["contact"])?;
-            }
+            customer_read(
+                c,
+                &caller,
+                contact.customer_id,
+                "customer_contacts",
+                &["contact"],
+            )?;
             Ok(contact)
         })
         .await?;

@@ -1,5 +1,7 @@
 //! Who may read a customer (X-4, X-6a, X-6b): the users of its institution, and anyone with a
-//! live break-glass grant for it. Every customer sub-resource goes through [`customer_access`].
+//! live break-glass grant for it. Every read of a customer sub-resource goes through
+//! [`customer_read`], which audits (flagged) every read made under a grant; writes go through
+//! [`writable`].
 
 use hcrm_db::{DbConn, audit, break_glass, customers};
 use uuid::Uuid;
@@ -37,8 +39,9 @@ impl Access {
     }
 }
 
-/// Whether the caller may read customer `id` — 404 when not (never 403: X-4).
-/// A merged customer answers 404 too; its record lives on in the customer it was merged into.
+/// Whether the caller reaches customer `id` — 404 when not (never 403: X-4). A merged
+/// customer answers 404 too; its record lives on in the customer it was merged into.
+/// Reads use [`customer_read`]; only a caller that audits every read itself uses this.
 pub fn customer_access(c: &mut DbConn, caller: &Caller, id: Uuid) -> Result<Access, ApiError> {
     let institution_id = customers::institution_of(c, id)?;
     if caller.scope().allows(institution_id) {
@@ -56,6 +59,22 @@ pub fn customer_access(c: &mut DbConn, caller: &Caller, id: Uuid) -> Result<Acce
         });
     }
     Err(ApiError::NotFound)
+}
+
+/// A read of `what` (`fields`) of customer `id`: 404 when out of reach; under a break-glass
+/// grant the read is recorded, flagged, in the audit trail.
+pub fn customer_read(
+    c: &mut DbConn,
+    caller: &Caller,
+    id: Uuid,
+    what: &str,
+    fields: &[&str],
+) -> Result<Access, ApiError> {
+    let access = customer_access(c, caller, id)?;
+    if access.flagged() {
+        audit_read(c, caller, &access, what, fields)?;
+    }
+    Ok(access)
 }
 
 /// Writes need the customer in the caller's own institutions; a grant only lets one read.

@@ -1,20 +1,19 @@
 //! CUS-1 … CUS-10: the customer archive — search, create with duplicate warning, 360 profile
-//! (masked ), update with stage history, soft delete, merge, break-glass (X-6a).
+//! (masked ), update with stage history, soft delete, merge.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use hcrm_db::customers::{self as store, Filter, Sort};
-use hcrm_db::{DbConn, audit, break_glass};
+use hcrm_db::{DbConn, audit};
 use hcrm_domain::api::audit::changes;
 use hcrm_domain::api::customers::{
     COUNT_CAP, Customer, CustomerCreate, CustomerSummary, CustomerUpdate, DuplicateMatch,
     StageChange, consistency,
 };
-use hcrm_domain::api::sensitive::{BreakGlassGrant, BreakGlassRequest};
 use hcrm_domain::api::{Page, Problem};
 use hcrm_domain::customer::{
     CustomerCategory, CustomerKind, LifecycleStage, SourceChannel, age_on, form_of_address,
 };
-use hcrm_domain::{Lang, Permission, Role, Scope};
+use hcrm_domain::{Lang, Permission, Scope};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -23,7 +22,7 @@ use validator::Validate;
 use crate::auth::{Authz, Caller, perm};
 use crate::body::JsonBody;
 use crate::error::{ApiError, field_errors};
-use crate::handlers::customer_access::{audit_read, customer_access, writable};
+use crate::handlers::customer_access::{audit_read, customer_read, writable};
 use crate::handlers::{expected_version, page, sort, versioned, window};
 use crate::state::AppState;
 
@@ -324,10 +323,11 @@ pub async fn get(
     let (id, caller) = (id.into_inner(), auth.caller);
     let customer = state
         .write(move |c| {
-            let access = customer_access(c, &caller, id)?;
+            let fields = ["id_number", "phones"];
+            let access = customer_read(c, &caller, id, "customer", &fields)?;
             let customer = store::get(c, &access.scope(&caller), id)?;
-            if caller.can(Permission::PiiRead) || access.flagged() {
-                audit_read(c, &caller, &access, "customer", &["id_number", "phones"])?;
+            if caller.can(Permission::PiiRead) && !access.flagged() {
+                audit_read(c, &caller, &access, "customer", &fields)?;
             }
             Ok(shown(&caller, customer))
         })
@@ -550,7 +550,7 @@ pub async fn stage_history(
     let (id, caller) = (id.into_inner(), auth.caller);
     let history = state
         .db(move |c| {
-            let access = customer_access(c, &caller, id)?;
+            let access = customer_read(c, &caller, id, "customer", &["stage_history"])?;
             Ok(store::stage_history(c, &access.scope(&caller), id)?)
         })
         .await?;
@@ -643,180 +643,4 @@ pub async fn merge(
         })
         .await?;
     Ok(HttpResponse::Ok().json(result))
-}
-
-/// The grant as the API shows it, with the customer's name.
-fn grant_view(c: &mut DbConn, r: break_glass::GrantRow) -> Result<BreakGlassGrant, ApiError> {
-    let mut names = store::names_of(c, std::slice::from_ref(&r.customer_id))?;
-    grant_named(r, &mut names)
-}
-
-fn grant_named(
-    r: break_glass::GrantRow,
-    names: &mut std::collections::HashMap<String, String>,
-) -> Result<BreakGlassGrant, ApiError> {
-    let (id, user_id, customer_id, institution_id, reviewed_by) = r.ids()?;
-    Ok(BreakGlassGrant {
-        id,
-        user_id,
-        customer_id,
-        customer_name: names.remove(&r.customer_id).unwrap_or_default(),
-        institution_id,
-        reason: r.reason,
-        granted_at: r.granted_at.and_utc(),
-        expires_at: r.expires_at.and_utc(),
-        reviewed_by,
-        reviewed_at: r.reviewed_at.map(|t| t.and_utc()),
-        review_note: r.review_note,
-    })
-}
-
-/// Minutes a break-glass grant lasts.
-pub const BREAK_GLASS_MINUTES: i64 = 30;
-
-/// Break the glass (X-6a): state a reason to read a customer outside your institutions (or its
-/// sensitive parts your role does not show) for 30 minutes. Flagged in the audit trail and
-/// listed for the supervisor's review.
-#[utoipa::path(tag = "customers", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = BreakGlassRequest, responses(
-    (status = 201, body = BreakGlassGrant),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks customer.read", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such customer in the group", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "no reason given", body = Problem, content_type = "application/problem+json"),
-))]
-#[post("/customers/{id}/break-glass")]
-pub async fn break_glass_open(
-    auth: Authz<perm::CustomerRead>,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-    body: JsonBody<BreakGlassRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let reason = body.valid()?.reason;
-    let (id, caller) = (id.into_inner(), auth.caller);
-    if caller.principal.roles == [Role::Integration] {
-        return Err(ApiError::Forbidden);
-    }
-    let grant = state
-        .write(move |c| {
-            let institution = store::institution_of(c, id)?;
-            let row = break_glass::grant(
-                c,
-                caller.principal.id,
-                id,
-                institution,
-                &reason,
-                BREAK_GLASS_MINUTES,
-            )?;
-            let mut entry = caller.audit(
-                "break_glass",
-                "customer",
-                id,
-                Some(institution),
-                serde_json::json!({"reason": reason, "minutes": BREAK_GLASS_MINUTES}),
-            );
-            entry.flagged = true;
-            audit::record(c, entry)?;
-            grant_view(c, row)
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(grant))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ReviewQuery {
-    /// `false`: only those still to review.
-    reviewed: Option<bool>,
-    user_id: Option<Uuid>,
-    limit: Option<i64>,
-    offset: Option<i64>,
-}
-
-/// Break-glass accesses to customers of the reviewer's institutions, newest first.
-#[utoipa::path(tag = "customers", security(("bearer" = [])), params(ReviewQuery), responses(
-    (status = 200, body = Page<BreakGlassGrant>),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks break_glass.review", body = Problem, content_type = "application/problem+json"),
-))]
-#[get("/break-glass-reviews")]
-pub async fn break_glass_reviews(
-    auth: Authz<perm::BreakGlassReview>,
-    state: web::Data<AppState>,
-    query: web::Query<ReviewQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let q = query.into_inner();
-    let w = window(q.limit, q.offset)?;
-    let filter = break_glass::Filter {
-        reviewed: q.reviewed,
-        user_id: q.user_id,
-    };
-    let scope = auth.caller.scope();
-    let (items, total) = state
-        .db(move |c| {
-            let (rows, total) = break_glass::list(c, &scope, &filter, w)?;
-            let ids: Vec<String> = rows.iter().map(|r| r.customer_id.clone()).collect();
-            let mut names = store::names_of(c, &ids)?;
-            let items = rows
-                .into_iter()
-                .map(|r| grant_named(r, &mut names))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok((items, total))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(page((items, total), w)))
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
-#[schema(example = json!({"note": "已核实：患者来电急诊，访问合理"}))]
-#[serde(deny_unknown_fields)]
-pub struct ReviewRequest {
-    #[serde(default)]
-    #[validate(length(max = 500))]
-    pub note: Option<String>,
-}
-
-/// Mark a break-glass access as reviewed, with a note.
-#[utoipa::path(tag = "customers", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = ReviewRequest, responses(
-    (status = 200, body = BreakGlassGrant),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks break_glass.review", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such grant in the reviewer's institutions", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "already reviewed", body = Problem, content_type = "application/problem+json"),
-))]
-#[post("/break-glass-reviews/{id}/review")]
-pub async fn break_glass_review(
-    auth: Authz<perm::BreakGlassReview>,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-    body: JsonBody<ReviewRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let note = body.valid()?.note;
-    let (id, caller) = (id.into_inner(), auth.caller);
-    let grant = state
-        .write(move |c| {
-            let scope = caller.scope();
-            let row = break_glass::get(c, &scope, id)?;
-            if !break_glass::review(c, id, caller.principal.id, note.as_deref())? {
-                return Err(ApiError::Duplicate {
-                    field: None,
-                    detail: "this access was already reviewed".into(),
-                });
-            }
-            let inst = row.ids()?.3;
-            audit::record(
-                c,
-                caller.audit(
-                    "review",
-                    "break_glass",
-                    id,
-                    Some(inst),
-                    serde_json::json!({"note": note}),
-                ),
-            )?;
-            let row = break_glass::get(c, &scope, id)?;
-            grant_view(c, row)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(grant))
 }

@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod break_glass;
 pub mod contacts;
 pub mod customer_access;
 pub mod customer_io;

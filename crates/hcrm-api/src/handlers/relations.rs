@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::auth::{Authz, Caller, perm};
 use crate::body::JsonBody;
 use crate::error::ApiError;
-use crate::handlers::customer_access::{audit_read, customer_access, writable};
+use crate::handlers::customer_access::{customer_read, writable};
 use crate::state::AppState;
 
 /// Whether the caller may see customer `other` (of `institution`) at the far end of a link.
@@ -43,15 +43,12 @@ pub async fn list(
     let (id, caller) = (id.into_inner(), auth.caller);
     let items = state
         .write(move |c| {
-            let access = customer_access(c, &caller, id)?;
+            customer_read(c, &caller, id, "customer", &["relations"])?;
             let mut shown = Vec::new();
             for (relation, institution) in relations::of_customer(c, id)? {
                 if reachable(c, &caller, relation.other_id, institution)? {
                     shown.push(relation);
                 }
-            }
-            if access.flagged() {
-                audit_read(c, &caller, &access, "customer", &["relations"])?;
             }
             Ok(shown)
         })

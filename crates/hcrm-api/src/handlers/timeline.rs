@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::auth::{Authz, perm};
 use crate::error::ApiError;
-use crate::handlers::customer_access::{audit_read, customer_access};
+use crate::handlers::customer_access::customer_read;
 use crate::handlers::window;
 use crate::state::AppState;
 
@@ -51,10 +51,7 @@ pub async fn get(
     let (id, caller) = (id.into_inner(), auth.caller);
     let page = state
         .db(move |c| {
-            let access = customer_access(c, &caller, id)?;
-            if access.flagged() {
-                audit_read(c, &caller, &access, "customer_timeline", &["timeline"])?;
-            }
+            customer_read(c, &caller, id, "customer_timeline", &["timeline"])?;
             Ok(timeline::page(c, &id.to_string(), before, w.limit)?)
         })
         .await?;

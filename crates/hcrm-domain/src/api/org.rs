@@ -30,6 +30,9 @@ pub struct Institution {
     #[cfg_attr(feature = "openapi", schema(example = "010-65432100"))]
     pub hotline: Option<String>,
     pub active: bool,
+    /// The roles whose users may break the glass into this institution's records (X-6a).
+    #[cfg_attr(feature = "openapi", schema(example = json!(["agent", "supervisor", "director"])))]
+    pub break_glass_roles: Vec<Role>,
     /// Send it back in `If-Match` to update.
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -108,9 +111,29 @@ pub struct InstitutionUpdate {
     pub hotline: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
+    /// The roles whose users may break the glass into this institution's records (X-6a);
+    /// an empty list lets nobody. Administrators and integration clients never may.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(custom(function = "allowed_break_glass_roles"))]
+    pub break_glass_roles: Option<Vec<Role>>,
     /// The version read; an alternative to the `If-Match` header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
+}
+
+fn allowed_break_glass_roles(roles: &[Role]) -> Result<(), validator::ValidationError> {
+    let allowed = crate::api::sensitive::default_break_glass_roles();
+    if roles.iter().all(|r| allowed.contains(r)) {
+        Ok(())
+    } else {
+        Err(
+            validator::ValidationError::new("break_glass_role").with_message(
+                std::borrow::Cow::Borrowed(
+                    "administrators and integration clients cannot break the glass",
+                ),
+            ),
+        )
+    }
 }
 
 /// 科室 — a department of one institution.

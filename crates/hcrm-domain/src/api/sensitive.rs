@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::Role;
+
 /// 医疗敏感信息 — CUS-5. Read needs `medical.read` or a break-glass grant (X-6a).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -202,18 +204,103 @@ mod tests {
     }
 }
 
+/// 紧急访问事由 — why a record outside one's reach is needed now (X-6a).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BreakGlassCategory {
+    /// 急诊抢救
+    Emergency,
+    /// 患者来电
+    PatientOnPhone,
+    /// 连续诊疗 (the patient is under care elsewhere in the group)
+    ContinuityOfCare,
+}
+
+impl BreakGlassCategory {
+    pub const ALL: [BreakGlassCategory; 3] = [
+        BreakGlassCategory::Emergency,
+        BreakGlassCategory::PatientOnPhone,
+        BreakGlassCategory::ContinuityOfCare,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            BreakGlassCategory::Emergency => "emergency",
+            BreakGlassCategory::PatientOnPhone => "patient_on_phone",
+            BreakGlassCategory::ContinuityOfCare => "continuity_of_care",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<BreakGlassCategory> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+}
+
+impl crate::i18n::Label for BreakGlassCategory {
+    fn label(&self, lang: crate::i18n::Lang) -> &'static str {
+        match self {
+            BreakGlassCategory::Emergency => lang.pick("急诊抢救", "Emergency"),
+            BreakGlassCategory::PatientOnPhone => lang.pick("患者来电", "Patient on the phone"),
+            BreakGlassCategory::ContinuityOfCare => lang.pick("连续诊疗", "Continuity of care"),
+        }
+    }
+}
+
+/// Self-opened grants a user may hold per 24 hours; beyond it a request waits for a
+/// supervisor's approval.
+pub const BREAK_GLASS_DAILY_CAP: i64 = 3;
+
+/// Who may break the glass into an institution's records unless the institution chose
+/// otherwise: the service staff, not administrators or machine clients.
+pub fn default_break_glass_roles() -> Vec<Role> {
+    Role::ALL
+        .into_iter()
+        .filter(|r| !matches!(r, Role::Admin | Role::Integration))
+        .collect()
+}
+
+/// A reason a reviewer can check: at least 8 characters, of which at least 5 different
+/// letters, digits or ideographs ("aaaaa" or "......" says nothing).
+pub fn reason_of_substance(text: &str) -> Result<(), validator::ValidationError> {
+    let text = text.trim();
+    let mut distinct: Vec<char> = text.chars().filter(|c| c.is_alphanumeric()).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if text.chars().count() >= 8 && distinct.len() >= 5 {
+        Ok(())
+    } else {
+        Err(
+            validator::ValidationError::new("reason_of_substance").with_message(
+                std::borrow::Cow::Borrowed(
+                    "say in at least 8 characters why the record is needed now",
+                ),
+            ),
+        )
+    }
+}
+
 /// A request to break the glass (X-6a): read a customer outside one's reach for 30 minutes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(example = json!({"reason": "患者来电，急诊需要核对过敏史"})))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"category": "patient_on_phone", "reason": "患者来电，急诊需要核对过敏史"})))]
 #[serde(deny_unknown_fields)]
 pub struct BreakGlassRequest {
+    pub category: BreakGlassCategory,
     /// Why the record is needed now; the supervisor reads it.
-    #[validate(
-        length(min = 5, max = 500),
-        custom(function = "crate::validation::not_blank")
-    )]
+    #[validate(length(max = 500), custom(function = "reason_of_substance"))]
     pub reason: String,
+}
+
+/// A supervisor's review of a break-glass access, with a note.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"note": "已核实：患者来电急诊，访问合理"})))]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRequest {
+    #[serde(default)]
+    #[validate(length(max = 500))]
+    pub note: Option<String>,
 }
 
 /// A break-glass grant (X-6a), as it is given and as the supervisor reviews it.
@@ -227,11 +314,57 @@ pub struct BreakGlassGrant {
     #[cfg_attr(feature = "openapi", schema(example = "张三丰"))]
     pub customer_name: String,
     pub institution_id: Uuid,
+    pub category: BreakGlassCategory,
     #[cfg_attr(feature = "openapi", schema(example = "患者来电，急诊需要核对过敏史"))]
     pub reason: String,
     pub granted_at: DateTime<Utc>,
+    /// Until when it opens the record; for a grant waiting for approval, its request time.
     pub expires_at: DateTime<Utc>,
+    /// Over the daily cap: it opens nothing until a supervisor approves it.
+    pub needs_approval: bool,
+    pub approved_by: Option<Uuid>,
+    pub approved_at: Option<DateTime<Utc>>,
     pub reviewed_by: Option<Uuid>,
     pub reviewed_at: Option<DateTime<Utc>>,
     pub review_note: Option<String>,
+}
+
+#[cfg(test)]
+mod break_glass_tests {
+    use super::*;
+
+    #[test]
+    fn a_reason_must_say_something() {
+        for bad in [
+            "aaaaa",
+            "aaaaaaaaaaaa",
+            "........",
+            "急诊",
+            "12121212",
+            "  ab  ",
+        ] {
+            assert!(reason_of_substance(bad).is_err(), "{bad:?}");
+        }
+        for good in [
+            "患者来电，急诊需要核对过敏史",
+            "急诊抢救需查看过敏史",
+            "patient called",
+        ] {
+            assert!(reason_of_substance(good).is_ok(), "{good:?}");
+        }
+    }
+
+    #[test]
+    fn categories_round_trip_and_the_default_roles_leave_out_admin_and_machines() {
+        for c in BreakGlassCategory::ALL {
+            assert_eq!(BreakGlassCategory::from_code(c.code()), Some(c));
+            assert_eq!(
+                serde_json::to_string(&c).unwrap_or_default(),
+                format!("\"{}\"", c.code())
+            );
+        }
+        let roles = default_break_glass_roles();
+        assert!(roles.contains(&Role::Agent) && roles.contains(&Role::Supervisor));
+        assert!(!roles.contains(&Role::Admin) && !roles.contains(&Role::Integration));
+    }
 }

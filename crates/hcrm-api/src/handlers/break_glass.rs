@@ -1,0 +1,252 @@
+//! X-6a: break-glass access — a user states a category and a reason to read one customer
+//! outside their reach for 30 minutes; a second person reviews every grant afterwards.
+//!
+//! Guards (issue 7): the customer's institution chooses which roles may break the glass at
+//! all; a user opens at most [`BREAK_GLASS_DAILY_CAP`] grants a day by themself, further
+//! requests wait for a supervisor's approval; nobody reviews or approves their own grant;
+//! every read under a grant is flagged in the audit trail (`customer_access::customer_read`).
+
+use actix_web::{HttpResponse, get, post, web};
+use hcrm_db::{DbConn, audit, break_glass as store, customers, institutions};
+use hcrm_domain::api::sensitive::{
+    BREAK_GLASS_DAILY_CAP, BreakGlassGrant, BreakGlassRequest, ReviewRequest,
+};
+use hcrm_domain::api::{Page, Problem};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use crate::auth::{Authz, Caller, perm};
+use crate::body::JsonBody;
+use crate::error::ApiError;
+use crate::handlers::{page, window};
+use crate::state::AppState;
+
+/// Minutes a break-glass grant lasts.
+pub const BREAK_GLASS_MINUTES: i64 = 30;
+
+fn view(c: &mut DbConn, r: store::GrantRow) -> Result<BreakGlassGrant, ApiError> {
+    let mut names = customers::names_of(c, std::slice::from_ref(&r.customer_id))?;
+    let name = names.remove(&r.customer_id).unwrap_or_default();
+    Ok(r.into_dto(name)?)
+}
+
+/// The grant `id` in the reviewer's institutions, unless it is the reviewer's own.
+fn others_grant(c: &mut DbConn, caller: &Caller, id: Uuid) -> Result<store::GrantRow, ApiError> {
+    let row = store::get(c, &caller.scope(), id)?;
+    if row.user_id == caller.principal.id.to_string() {
+        return Err(ApiError::Refused {
+            code: "own_grant",
+            detail: "a break-glass access is reviewed by someone other than the person who opened it",
+        });
+    }
+    Ok(row)
+}
+
+/// Break the glass (X-6a): state a category and a reason to read a customer outside your
+/// institutions (or its sensitive parts your role does not show) for 30 minutes. Flagged in
+/// the audit trail and listed for a supervisor's review. Beyond 3 grants in 24 hours the
+/// request waits for a supervisor's approval (202, `needs_approval`).
+#[utoipa::path(tag = "customers", operation_id = "open_break_glass", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = BreakGlassRequest, responses(
+    (status = 201, description = "open for 30 minutes", body = BreakGlassGrant),
+    (status = 202, description = "over the daily cap: waits for a supervisor's approval", body = BreakGlassGrant),
+    (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks customer.read, or the customer's institution does not let the caller's roles break the glass (`break_glass_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such customer in the group", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "no category, or a reason that says nothing (`reason_of_substance`)", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/customers/{id}/break-glass")]
+pub async fn open(
+    auth: Authz<perm::CustomerRead>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    body: JsonBody<BreakGlassRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let request = body.valid()?;
+    let (id, caller) = (id.into_inner(), auth.caller);
+    let grant = state
+        .write(move |c| {
+            let institution = customers::institution_of(c, id)?;
+            let allowed = institutions::break_glass_roles(c, institution)?;
+            if !caller.principal.roles.iter().any(|r| allowed.contains(r)) {
+                return Err(ApiError::Refused {
+                    code: "break_glass_not_allowed",
+                    detail: "this institution does not let your role break the glass",
+                });
+            }
+            let needs_approval =
+                store::opened_in_last_day(c, caller.principal.id)? >= BREAK_GLASS_DAILY_CAP;
+            let row = store::grant(
+                c,
+                &store::NewGrant {
+                    user: caller.principal.id,
+                    customer: id,
+                    institution,
+                    category: request.category,
+                    reason: &request.reason,
+                    minutes: BREAK_GLASS_MINUTES,
+                    needs_approval,
+                },
+            )?;
+            let mut entry = caller.audit(
+                "break_glass",
+                "customer",
+                id,
+                Some(institution),
+                serde_json::json!({
+                    "category": request.category.code(), "reason": request.reason,
+                    "minutes": BREAK_GLASS_MINUTES, "needs_approval": needs_approval,
+                }),
+            );
+            entry.flagged = true;
+            audit::record(c, entry)?;
+            view(c, row)
+        })
+        .await?;
+    Ok(if grant.needs_approval {
+        HttpResponse::Accepted().json(grant)
+    } else {
+        HttpResponse::Created().json(grant)
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ReviewQuery {
+    /// `false`: only those still to review.
+    reviewed: Option<bool>,
+    /// `true`: only those waiting for approval.
+    pending: Option<bool>,
+    user_id: Option<Uuid>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// Break-glass accesses to customers of the reviewer's institutions, newest first.
+#[utoipa::path(tag = "customers", operation_id = "list_break_glass_grants", security(("bearer" = [])), params(ReviewQuery), responses(
+    (status = 200, body = Page<BreakGlassGrant>),
+    (status = 400, description = "malformed query", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks break_glass.review", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/break-glass-reviews")]
+pub async fn list(
+    auth: Authz<perm::BreakGlassReview>,
+    state: web::Data<AppState>,
+    query: web::Query<ReviewQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let w = window(q.limit, q.offset)?;
+    let filter = store::Filter {
+        reviewed: q.reviewed,
+        pending: q.pending,
+        user_id: q.user_id,
+    };
+    let scope = auth.caller.scope();
+    let (items, total) = state
+        .db(move |c| {
+            let (rows, total) = store::list(c, &scope, &filter, w)?;
+            let ids: Vec<String> = rows.iter().map(|r| r.customer_id.clone()).collect();
+            let names = customers::names_of(c, &ids)?;
+            let items = rows
+                .into_iter()
+                .map(|r| {
+                    let name = names.get(&r.customer_id).cloned().unwrap_or_default();
+                    r.into_dto(name)
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((items, total))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page((items, total), w)))
+}
+
+/// Mark a break-glass access as reviewed, with a note — by someone other than its user.
+#[utoipa::path(tag = "customers", operation_id = "review_break_glass_grant", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = ReviewRequest, responses(
+    (status = 200, body = BreakGlassGrant),
+    (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks break_glass.review, or the reviewer's own grant (`own_grant`)", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such grant in the reviewer's institutions", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "already reviewed", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "a note longer than 500 characters", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/break-glass-reviews/{id}/review")]
+pub async fn review(
+    auth: Authz<perm::BreakGlassReview>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    body: JsonBody<ReviewRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let note = body.valid()?.note;
+    let (id, caller) = (id.into_inner(), auth.caller);
+    let grant = state
+        .write(move |c| {
+            let row = others_grant(c, &caller, id)?;
+            if !store::review(c, id, caller.principal.id, note.as_deref())? {
+                return Err(ApiError::Duplicate {
+                    field: None,
+                    detail: "this access was already reviewed".into(),
+                });
+            }
+            let institution = row.institution()?;
+            let entry = caller.audit(
+                "review",
+                "break_glass",
+                id,
+                Some(institution),
+                serde_json::json!({"note": note}),
+            );
+            audit::record(c, entry)?;
+            let row = store::get(c, &caller.scope(), id)?;
+            view(c, row)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(grant))
+}
+
+/// Approve a break-glass request that waits for it (over its user's daily cap): it opens the
+/// record for 30 minutes from now. Someone other than its user approves.
+#[utoipa::path(tag = "customers", operation_id = "approve_break_glass_grant", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = BreakGlassGrant),
+    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "lacks break_glass.review, or the approver's own request (`own_grant`)", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such grant in the approver's institutions, or its customer is gone (merged or deleted)", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "it needs no approval or was already approved", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/break-glass-reviews/{id}/approve")]
+pub async fn approve(
+    auth: Authz<perm::BreakGlassReview>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, caller) = (id.into_inner(), auth.caller);
+    let grant = state
+        .write(move |c| {
+            let row = others_grant(c, &caller, id)?;
+            // A merged or deleted customer has nothing left to open.
+            customers::institution_of(c, row.customer()?)?;
+            if !store::approve(c, id, caller.principal.id, BREAK_GLASS_MINUTES)? {
+                return Err(ApiError::Duplicate {
+                    field: None,
+                    detail: "this access needs no approval or was already approved".into(),
+                });
+            }
+            let institution = row.institution()?;
+            let mut entry = caller.audit(
+                "approve",
+                "break_glass",
+                id,
+                Some(institution),
+                serde_json::json!({"minutes": BREAK_GLASS_MINUTES}),
+            );
+            entry.flagged = true;
+            audit::record(c, entry)?;
+            let row = store::get(c, &caller.scope(), id)?;
+            view(c, row)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(grant))
+}
