@@ -478,6 +478,10 @@ fn two_factor_sign_in_and_the_per_role_requirement() {
             None,
         );
         assert_eq!(r.status, 204);
+        // The reset ends the agent's sign-ins at once, access token included (issue 7 item 7).
+        srv.get("/api/v1/institutions", &agent)
+            .problem(401, "unauthorized");
+        let agent = srv.login("agent.one", "Passw0rd-x");
         srv.get("/api/v1/institutions", &agent)
             .problem(403, "totp_enrollment_required");
         let events = srv

@@ -473,7 +473,7 @@ fn contacts_and_timeline_obey_permissions_scoping_and_break_glass() {
         srv.post(
             &format!("/api/v1/customers/{cust}/break-glass"),
             &w.agent_b,
-            json!({"reason": "患者来电，需要核对上次沟通内容"}),
+            json!({"category": "patient_on_phone", "reason": "患者来电，需要核对上次沟通内容"}),
         )
         .ok(201);
         assert_eq!(srv.get(&path, &w.agent_b).ok(200)["total"], 1);

@@ -752,20 +752,20 @@ fn other_institutions_customers_are_invisible_until_break_glass() {
         srv.post(
             &format!("{path}/break-glass"),
             &w.agent_a,
-            json!({"reason": ""}),
+            json!({"category": "emergency", "reason": ""}),
         )
         .problem(422, "validation");
         srv.post(
             &format!("/api/v1/customers/{}/break-glass", uuid::Uuid::now_v7()),
             &w.agent_a,
-            json!({"reason": "患者来电急诊"}),
+            json!({"category": "patient_on_phone", "reason": "患者来电急诊需要核对病历"}),
         )
         .problem(404, "not_found");
         let grant = srv
             .post(
                 &format!("{path}/break-glass"),
                 &w.agent_a,
-                json!({"reason": "患者来电急诊需要核对"}),
+                json!({"category": "patient_on_phone", "reason": "患者来电急诊需要核对"}),
             )
             .ok(201)
             .clone();

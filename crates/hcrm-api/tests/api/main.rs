@@ -12,3 +12,4 @@ mod input;
 mod openapi;
 mod org;
 mod relations_sensitive;
+mod security;

@@ -361,7 +361,7 @@ fn relations_never_cross_into_an_institution_the_caller_cannot_reach() {
         srv.post(
             &format!("/api/v1/customers/{b1}/break-glass"),
             &w.agent_a,
-            json!({"reason": "患者来电急诊需要核对"}),
+            json!({"category": "patient_on_phone", "reason": "患者来电急诊需要核对"}),
         )
         .ok(201);
         let seen = relations(srv, &w.agent_a, &b1);
@@ -540,7 +540,7 @@ fn the_medical_profile_is_read_with_permission_or_break_glass_and_every_read_is_
         srv.post(
             &format!("/api/v1/customers/{patient}/break-glass"),
             &w.agent_a,
-            json!({"reason": "患者来电急诊需要核对"}),
+            json!({"category": "patient_on_phone", "reason": "患者来电急诊需要核对"}),
         )
         .ok(201);
         let seen = srv.get(&path, &w.agent_a).ok(200).clone();
@@ -552,7 +552,7 @@ fn the_medical_profile_is_read_with_permission_or_break_glass_and_every_read_is_
         srv.post(
             &format!("/api/v1/customers/{patient}/break-glass"),
             &fup_b,
-            json!({"reason": "转诊患者急诊需要核对过敏史"}),
+            json!({"category": "patient_on_phone", "reason": "转诊患者急诊需要核对过敏史"}),
         )
         .ok(201);
         assert_eq!(srv.get(&path, &fup_b).ok(200)["allergies"], "青霉素过敏");
@@ -682,7 +682,7 @@ fn private_notes_are_for_the_assigned_account_manager_supervisors_and_up() {
         srv.post(
             &format!("/api/v1/customers/{vip}/break-glass"),
             &am1,
-            json!({"reason": "客户来电要求安排病房需要核对"}),
+            json!({"category": "patient_on_phone", "reason": "客户来电要求安排病房需要核对"}),
         )
         .ok(201);
         assert_eq!(srv.get(&path, &am1).ok(200)["habits"], "早睡");

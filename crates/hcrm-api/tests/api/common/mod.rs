@@ -1,7 +1,7 @@
 //! A real HCRM server on a free loopback port over a fresh database, driven over HTTP.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
 
 use actix_web::dev::ServerHandle;
@@ -20,7 +20,7 @@ pub struct Srv {
     agent: ureq::Agent,
     handle: ServerHandle,
     thread: Option<JoinHandle<()>>,
-    pub db: TestDb,
+    pub db: Arc<TestDb>,
 }
 
 pub struct Res {
@@ -107,6 +107,17 @@ impl Srv {
             )
             .unwrap();
         }
+        Srv::serve(Arc::new(db), settings)
+    }
+
+    /// A second server over the same database, with its own caches — as behind a load
+    /// balancer.
+    pub fn twin(&self, settings: Settings) -> Srv {
+        Srv::serve(self.db.clone(), settings)
+    }
+
+    fn serve(db: Arc<TestDb>, settings: Settings) -> Srv {
+        let pool = db.pool();
         let state = AppState::new(pool, SECRET, settings);
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::spawn(move || {
@@ -128,7 +139,7 @@ impl Srv {
             .into();
         Srv {
             base: format!("http://127.0.0.1:{port}"),
-            backend,
+            backend: db.backend,
             agent,
             handle,
             thread: Some(thread),
