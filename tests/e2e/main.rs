@@ -5,5 +5,6 @@ mod support;
 
 mod binary;
 mod generate;
+mod security;
 mod web;
 mod web_customers;

@@ -1,0 +1,61 @@
+//! Issue 7 on the running binary: unauthenticated sign-in floods cannot exhaust the server's
+//! memory (X-3, PERF-6: 150 MB).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Barrier;
+
+use hcrm_db::testing::{TestDb, backends};
+use serde_json::json;
+
+use crate::support::{Server, TempDir};
+
+/// PERF-6: the server's resident memory stays under 150 MB.
+const PERF_6_MIB: f64 = 150.0;
+
+/// 40 parallel sign-ins with unknown usernames (no account needed) used to run 40 Argon2
+/// checks at once, ~19 MiB each: 46 → 581 MB. Checks now run a few at a time.
+#[test]
+fn forty_parallel_sign_ins_leave_the_server_under_150_mb() {
+    for backend in backends() {
+        let dir = TempDir::new();
+        let db = TestDb::new(backend);
+        let server = Server::start(&dir.0, &[("DATABASE_URL", db.url.as_str())]);
+        let before = server.peak_rss_mib();
+        server.reset_peak_rss();
+        let barrier = Barrier::new(40);
+        let statuses: Vec<u16> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..40)
+                .map(|i| {
+                    let (server, barrier) = (&server, &barrier);
+                    s.spawn(move || {
+                        barrier.wait();
+                        server
+                            .json(
+                                "POST",
+                                "/api/v1/auth/login",
+                                None,
+                                Some(json!({"username": format!("ghost{i}"), "password": "Spring2026"})),
+                            )
+                            .0
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let peak = server.peak_rss_mib();
+        eprintln!(
+            "{backend}: peak RSS {before:.1} MiB from the start to the flood, {peak:.1} MiB during 40 parallel sign-ins"
+        );
+        // Every one was answered: wrong credentials, or the per-address limit.
+        assert!(
+            statuses.iter().all(|s| *s == 401 || *s == 429),
+            "{statuses:?}"
+        );
+        assert!(
+            statuses.iter().filter(|s| **s == 401).count() >= 20,
+            "{statuses:?}"
+        );
+        assert!(peak < PERF_6_MIB, "peak RSS {peak:.1} MiB");
+    }
+}
