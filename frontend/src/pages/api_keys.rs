@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use hcrm_domain::api::auth::{ApiKey, ApiKeyCreate, ApiKeyCreated};
 use hcrm_domain::api::org::User;
+use hcrm_domain::{Label, Permission, PermissionSet, Role};
 use validator::Validate;
 use yew::prelude::*;
 
@@ -22,11 +23,28 @@ pub struct ApiKeysPanelProps {
     pub on_close: Callback<()>,
 }
 
-#[derive(Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 struct KeyDraft {
     name: String,
     /// `YYYY-MM-DD` from the date input; empty for a key that never expires.
     expires: String,
+    /// What the key may reach: permissions of the integration role (all by default).
+    scopes: Vec<Permission>,
+}
+
+impl Default for KeyDraft {
+    fn default() -> Self {
+        KeyDraft {
+            name: String::new(),
+            expires: String::new(),
+            scopes: integration_permissions(),
+        }
+    }
+}
+
+/// The permissions an API key may be given: those of the integration role.
+fn integration_permissions() -> Vec<Permission> {
+    PermissionSet::for_roles(&[Role::Integration]).to_vec()
 }
 
 impl KeyDraft {
@@ -35,12 +53,15 @@ impl KeyDraft {
         ApiKeyCreate {
             name: self.name.trim().to_string(),
             expires_at: parse_date(&self.expires).map(|d| end_of_day(d, browser_offset(d))),
-            scopes: None,
+            scopes: Some(self.scopes.clone()),
         }
     }
 
     fn errors(&self, now: DateTime<Utc>) -> FieldErrors {
         let mut errors = forms::from_validation(self.create().validate());
+        if self.scopes.is_empty() {
+            errors.insert("scopes".into(), "required".into());
+        }
         if !self.expires.is_empty() {
             match parse_date(&self.expires) {
                 None => {
@@ -116,6 +137,15 @@ pub fn ApiKeysPanel(props: &ApiKeysPanelProps) -> Html {
     let errors = f.draft.errors(now());
     let shown = f.shown(&errors);
     let err = |field: &str| shown.get(field).cloned();
+    let toggle_scope = |scope: Permission| {
+        f.checkbox(&["scopes"], move |f, on| {
+            f.scopes.retain(|p| *p != scope);
+            if on {
+                f.scopes.push(scope);
+                f.scopes.sort();
+            }
+        })
+    };
 
     let onsubmit = {
         let (f, notice, created, copied, keys) = (
@@ -200,6 +230,7 @@ pub fn ApiKeysPanel(props: &ApiKeysPanelProps) -> Html {
                 class={classes!((k.revoked_at.is_some() || expired).then_some("inactive"))}>
                 <td>{ &k.name }</td>
                 <td class="mono">{ format!("{}…", k.prefix) }</td>
+                <td class="scopes">{ k.scopes.iter().map(|p| p.label(lang)).collect::<Vec<_>>().join(lang.pick("、", ", ")) }</td>
                 <td class="mono nowrap">{ local_time(k.created_at) }</td>
                 <td class="mono nowrap">
                     { k.expires_at.map(local_time).unwrap_or_else(|| tr(lang, "apikey.never").to_string()) }
@@ -222,6 +253,7 @@ pub fn ApiKeysPanel(props: &ApiKeysPanelProps) -> Html {
     let columns = [
         "apikey.name",
         "apikey.prefix",
+        "apikey.scopes",
         "apikey.created",
         "apikey.expires",
         "apikey.last_used",
@@ -271,6 +303,18 @@ pub fn ApiKeysPanel(props: &ApiKeysPanelProps) -> Html {
                         value={form.expires.clone()} oninput={f.input("expires_at", |f, v| f.expires = v)}
                         error={err("expires_at")} hint={tr(lang, "apikey.expires.hint")} />
                 </div>
+                <fieldset class="choices" id="api-key-scopes">
+                    <legend>{ tr(lang, "apikey.scopes") }<span class="req">{ "*" }</span></legend>
+                    <p class="hint">{ tr(lang, "apikey.scopes.hint") }</p>
+                    { for integration_permissions().into_iter().map(|p| html! {
+                        <label class="check">
+                            <input type="checkbox" data-scope={p.code()} checked={form.scopes.contains(&p)}
+                                   onchange={toggle_scope(p)} />
+                            { p.label(lang) }
+                        </label>
+                    }) }
+                    <FieldErrorLine error={err("scopes")} />
+                </fieldset>
                 <FieldErrorLine error={err("user")} />
                 <div class="form-actions">
                     { f.submit("api-key-create", "apikey.create", "apikey.creating") }
@@ -302,7 +346,7 @@ mod tests {
             .with_timezone(&Utc);
         let blank = KeyDraft {
             name: " ".into(),
-            expires: String::new(),
+            ..KeyDraft::default()
         };
         assert_eq!(
             blank.errors(now).get("name").map(String::as_str),
@@ -311,6 +355,7 @@ mod tests {
         let past = KeyDraft {
             name: "HIS".into(),
             expires: "2027-02-28".into(),
+            ..KeyDraft::default()
         };
         assert_eq!(
             past.errors(now).get("expires_at").map(String::as_str),
@@ -319,13 +364,25 @@ mod tests {
         let ok = KeyDraft {
             name: "HIS".into(),
             expires: "2027-03-01".into(),
+            ..KeyDraft::default()
         };
         assert!(ok.errors(now).is_empty());
         assert!(ok.create().expires_at.is_some());
         let never = KeyDraft {
             name: "HIS".into(),
-            expires: String::new(),
+            ..KeyDraft::default()
         };
         assert_eq!(never.create().expires_at, None);
+        // All of the role's permissions by default; none is refused.
+        assert_eq!(never.create().scopes, Some(integration_permissions()));
+        let none = KeyDraft {
+            name: "HIS".into(),
+            scopes: vec![],
+            ..KeyDraft::default()
+        };
+        assert_eq!(
+            none.errors(now).get("scopes").map(String::as_str),
+            Some("required")
+        );
     }
 }

@@ -1,13 +1,14 @@
 //! 机构 — institutions: list, search, create, edit (If-Match), deactivate (ORG-1).
 
-use hcrm_domain::Permission;
 use hcrm_domain::api::Page;
 use hcrm_domain::api::org::{Institution, InstitutionCreate, InstitutionUpdate};
+use hcrm_domain::api::sensitive::default_break_glass_roles;
+use hcrm_domain::{Label, Permission, Role};
 use uuid::Uuid;
 use validator::Validate;
 use yew::prelude::*;
 
-use crate::components::field::TextField;
+use crate::components::field::{FieldErrorLine, TextField};
 use crate::components::form::{RecordDraft, use_record_form};
 use crate::components::list::{
     Editing, active_label, active_param, page_head, use_editor, use_paged_list, use_search_text,
@@ -108,6 +109,8 @@ struct InstForm {
     time_zone: String,
     address: String,
     hotline: String,
+    /// X-6a: who may break the glass into this institution's records (editing only).
+    break_glass_roles: Vec<Role>,
 }
 
 impl RecordDraft for InstForm {
@@ -125,6 +128,7 @@ impl RecordDraft for InstForm {
             time_zone: i.time_zone.clone(),
             address: i.address.clone().unwrap_or_default(),
             hotline: i.hotline.clone().unwrap_or_default(),
+            break_glass_roles: i.break_glass_roles.clone(),
         }
     }
 
@@ -150,7 +154,15 @@ impl RecordDraft for InstForm {
             address: (c.address != old.address).then_some(c.address),
             hotline: (c.hotline != old.hotline).then_some(c.hotline),
             active: None,
-            break_glass_roles: None,
+            break_glass_roles: {
+                let (mut now, mut was) = (
+                    self.break_glass_roles.clone(),
+                    old.break_glass_roles.clone(),
+                );
+                now.sort();
+                was.sort();
+                (now != was).then_some(now)
+            },
             version: None,
         }
     }
@@ -179,6 +191,15 @@ fn InstitutionForm(props: &InstitutionFormProps) -> Html {
     }
     let shown = f.shown(&errors);
     let err = |field: &str| shown.get(field).cloned();
+    let toggle_role = |role: Role| {
+        f.checkbox(&["break_glass_roles"], move |f, on| {
+            f.break_glass_roles.retain(|r| *r != role);
+            if on {
+                f.break_glass_roles.push(role);
+                f.break_glass_roles.sort();
+            }
+        })
+    };
     let form = &*f.draft;
 
     html! {
@@ -208,6 +229,20 @@ fn InstitutionForm(props: &InstitutionFormProps) -> Html {
                     </label>
                 </div>
             </div>
+            if editing {
+                <fieldset class="choices" id="institution-break-glass-roles">
+                    <legend>{ tr(lang, "inst.break_glass_roles") }</legend>
+                    <p class="hint">{ tr(lang, "inst.break_glass_roles.hint") }</p>
+                    { for default_break_glass_roles().iter().map(|r| html! {
+                        <label class="check">
+                            <input type="checkbox" data-role={r.code()} checked={form.break_glass_roles.contains(r)}
+                                   onchange={toggle_role(*r)} />
+                            { r.label(lang) }
+                        </label>
+                    }) }
+                    <FieldErrorLine error={err("break_glass_roles")} />
+                </fieldset>
+            }
             { f.actions("institution-save") }
         </form>
     }

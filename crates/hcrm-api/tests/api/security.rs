@@ -252,25 +252,51 @@ fn with_key(srv: &Srv, path: &str, token: Option<&str>, key: &str, body: &Value)
     )
 }
 
+/// A signed-in client (its bearer token names the key's owner) retries a sign-in or a refresh
+/// with the same key: it never gets the first answer's tokens back.
 #[test]
 fn sign_in_and_refresh_answers_are_never_replayed() {
     each_backend(|srv| {
+        let bearer = srv.admin();
         let login = json!({"username": "admin", "password": ADMIN_PASSWORD});
-        let a = with_key(srv, "/api/v1/auth/login", None, "k-login", &login);
-        let b = with_key(srv, "/api/v1/auth/login", None, "k-login", &login);
+        let a = with_key(srv, "/api/v1/auth/login", Some(&bearer), "k-login", &login);
+        let b = with_key(srv, "/api/v1/auth/login", Some(&bearer), "k-login", &login);
         assert_eq!((a.status, b.status), (200, 200));
-        assert!(b.header("idempotent-replayed").is_none());
+        assert!(
+            b.header("idempotent-replayed").is_none(),
+            "login answer replayed"
+        );
         assert_ne!(a.body["refresh_token"], b.body["refresh_token"]);
 
         // A rotated-out refresh token replayed with the same key is reuse, not a cached pair.
         let rt1 = a.body["refresh_token"].as_str().unwrap().to_string();
         let body = json!({"refresh_token": rt1});
-        let first = with_key(srv, "/api/v1/auth/refresh", None, "k-refresh", &body);
+        let first = with_key(
+            srv,
+            "/api/v1/auth/refresh",
+            Some(&bearer),
+            "k-refresh",
+            &body,
+        );
         first.ok(200);
-        let again = with_key(srv, "/api/v1/auth/refresh", None, "k-refresh", &body);
+        let again = with_key(
+            srv,
+            "/api/v1/auth/refresh",
+            Some(&bearer),
+            "k-refresh",
+            &body,
+        );
         again.problem(401, "unauthorized");
         let rt2 = first.body["refresh_token"].as_str().unwrap();
         refresh(srv, rt2).problem(401, "unauthorized");
+        // Nothing of either answer was kept.
+        let mut conn = srv.db.pool().get().unwrap();
+        use diesel::prelude::*;
+        let kept: i64 = hcrm_db::schema::idempotency_keys::table
+            .count()
+            .get_result(&mut conn)
+            .unwrap();
+        assert_eq!(kept, 0);
     });
 }
 

@@ -1,10 +1,12 @@
-//! Break-glass (X-6a): state a reason to open a record outside one's access for a short time;
-//! supervisors review the grants afterwards.
+//! Break-glass (X-6a): state a category and a reason to open a record outside one's access
+//! for a short time; over the daily cap a supervisor approves first; a second person reviews
+//! every grant afterwards.
 
-use hcrm_domain::Permission;
+use hcrm_domain::api::sensitive::{BreakGlassCategory, reason_of_substance};
 use hcrm_domain::api::{Page, Problem};
+use hcrm_domain::{Label, Permission};
 use uuid::Uuid;
-use web_sys::HtmlTextAreaElement;
+use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::components::banner::{ErrorBanner, Notice};
@@ -21,16 +23,29 @@ pub struct BreakGlassDialogProps {
     pub on_close: Callback<()>,
 }
 
-/// `#break-glass-dialog`: a reason (5–500 characters) and a confirm button.
+/// `#break-glass-dialog`: a category, a reason of substance (8–500 characters) and a confirm
+/// button. Over the daily cap the request waits for a supervisor: the dialog says so.
 #[component]
 pub fn BreakGlassDialog(props: &BreakGlassDialogProps) -> Html {
     let session = use_session();
     let lang = use_lang();
+    let category = use_state(|| None::<BreakGlassCategory>);
     let reason = use_state(String::new);
     let busy = use_state(|| false);
     let problem = use_state(|| None::<Problem>);
     let tried = use_state(|| false);
-    let valid = (5..=500).contains(&reason.trim().chars().count());
+    let waiting = use_state(|| false);
+    let reason_ok =
+        reason.trim().chars().count() <= 500 && reason_of_substance(reason.trim()).is_ok();
+    let valid = reason_ok && category.is_some();
+
+    let onchange = {
+        let category = category.clone();
+        Callback::from(move |e: Event| {
+            let s: HtmlSelectElement = e.target_unchecked_into();
+            category.set(BreakGlassCategory::from_code(&s.value()));
+        })
+    };
 
     let oninput = {
         let reason = reason.clone();
@@ -40,8 +55,14 @@ pub fn BreakGlassDialog(props: &BreakGlassDialogProps) -> Html {
         })
     };
     let confirm = {
-        let (reason, busy, problem, tried) =
-            (reason.clone(), busy.clone(), problem.clone(), tried.clone());
+        let (reason, busy, problem, tried, waiting) = (
+            reason.clone(),
+            busy.clone(),
+            problem.clone(),
+            tried.clone(),
+            waiting.clone(),
+        );
+        let chosen = *category;
         let (api, id, on_granted) = (
             session.api.clone(),
             props.customer_id,
@@ -49,21 +70,23 @@ pub fn BreakGlassDialog(props: &BreakGlassDialogProps) -> Html {
         );
         Callback::from(move |_| {
             tried.set(true);
-            if !valid || *busy {
+            let Some(category) = chosen.filter(|_| valid && !*busy) else {
                 return;
-            }
+            };
             busy.set(true);
-            let (reason, busy, problem, api, on_granted) = (
+            let (reason, busy, problem, api, on_granted, waiting) = (
                 reason.trim().to_string(),
                 busy.clone(),
                 problem.clone(),
                 api.clone(),
                 on_granted.clone(),
+                waiting.clone(),
             );
             yew::platform::spawn_local(async move {
                 let path = format!("/customers/{id}/break-glass");
-                let body = BreakGlassRequest { reason };
-                match api.post::<serde_json::Value, _>(&path, &body).await {
+                let body = BreakGlassRequest { category, reason };
+                match api.post::<BreakGlassGrant, _>(&path, &body).await {
+                    Ok(grant) if grant.needs_approval => waiting.set(true),
                     Ok(_) => on_granted.emit(()),
                     Err(p) => problem.set(Some(p)),
                 }
@@ -80,13 +103,31 @@ pub fn BreakGlassDialog(props: &BreakGlassDialogProps) -> Html {
             <div id="break-glass-dialog" class="panel modal" role="dialog" aria-modal="true"
                  aria-labelledby="break-glass-title">
                 <h3 id="break-glass-title">{ tr(lang, "breakglass.title") }</h3>
+                if *waiting {
+                    <p id="break-glass-waiting" class="notice" role="status">{ tr(lang, "breakglass.waiting") }</p>
+                    <div class="form-actions">
+                        <button class="btn" onclick={close}>{ tr(lang, "common.close") }</button>
+                    </div>
+                } else {
                 <p class="warning-text">{ tr(lang, "breakglass.explain") }</p>
                 <ErrorBanner problem={(*problem).clone()} />
-                <div class={classes!("field", (*tried && !valid).then_some("has-error"))}>
+                <div class={classes!("field", (*tried && category.is_none()).then_some("has-error"))}>
+                    <label for="break-glass-category">{ tr(lang, "breakglass.category") }<span class="req">{ "*" }</span></label>
+                    <select id="break-glass-category" {onchange}>
+                        <option value="" selected={category.is_none()}>{ tr(lang, "common.choose") }</option>
+                        { for BreakGlassCategory::ALL.iter().map(|c| html! {
+                            <option value={c.code()} selected={*category == Some(*c)}>{ c.label(lang) }</option>
+                        }) }
+                    </select>
+                    if *tried && category.is_none() {
+                        <div class="field-error">{ tr(lang, "field.required") }</div>
+                    }
+                </div>
+                <div class={classes!("field", (*tried && !reason_ok).then_some("has-error"))}>
                     <label for="break-glass-reason">{ tr(lang, "breakglass.reason") }<span class="req">{ "*" }</span></label>
                     <textarea id="break-glass-reason" rows="3" value={(*reason).clone()} {oninput}
                               placeholder={tr(lang, "breakglass.reason.hint")} />
-                    if *tried && !valid {
+                    if *tried && !reason_ok {
                         <div class="field-error">{ tr(lang, "breakglass.reason.error") }</div>
                     }
                 </div>
@@ -96,6 +137,7 @@ pub fn BreakGlassDialog(props: &BreakGlassDialogProps) -> Html {
                     </button>
                     <button class="btn" onclick={close}>{ tr(lang, "common.cancel") }</button>
                 </div>
+                }
             </div>
         </div>
     }
@@ -148,9 +190,9 @@ pub fn BreakGlassReviewPage() -> Html {
     }
     let can = session.can(Permission::BreakGlassReview);
     let rows: Html = match &*grants {
-        None => html! { <tr><td colspan="6" class="muted">{ tr(lang, "loading") }</td></tr> },
+        None => html! { <tr><td colspan="7" class="muted">{ tr(lang, "loading") }</td></tr> },
         Some(g) if g.is_empty() => {
-            html! { <tr><td colspan="6" class="muted">{ tr(lang, "breakglass.none") }</td></tr> }
+            html! { <tr><td colspan="7" class="muted">{ tr(lang, "breakglass.none") }</td></tr> }
         }
         Some(g) => g
             .iter()
@@ -163,6 +205,30 @@ pub fn BreakGlassReviewPage() -> Html {
                         let mut next = (*notes).clone();
                         next.insert(id, t.value());
                         notes.set(next);
+                    })
+                };
+                let pending = grant.needs_approval && grant.approved_at.is_none();
+                let approve = {
+                    let (api, problem, notice, reload) = (
+                        session.api.clone(),
+                        problem.clone(),
+                        notice.clone(),
+                        reload.clone(),
+                    );
+                    Callback::from(move |_| {
+                        let (api, problem, notice, reload) =
+                            (api.clone(), problem.clone(), notice.clone(), reload.clone());
+                        yew::platform::spawn_local(async move {
+                            let path = format!("/break-glass-reviews/{id}/approve");
+                            match api.post::<serde_json::Value, _>(&path, &serde_json::json!(null)).await {
+                                Ok(_) => {
+                                    problem.set(None);
+                                    notice.set(Some(tr(lang, "breakglass.approved").into()));
+                                    reload.set(*reload + 1);
+                                }
+                                Err(p) => problem.set(Some(p)),
+                            }
+                        });
                     })
                 };
                 let review = {
@@ -198,9 +264,21 @@ pub fn BreakGlassReviewPage() -> Html {
                         <td title={grant.customer_id.to_string()}><CustomerLink id={grant.customer_id}>{
                             if grant.customer_name.is_empty() { short(grant.customer_id) } else { grant.customer_name.clone() }
                         }</CustomerLink></td>
+                        <td>{ grant.category.label(lang) }</td>
                         <td>{ &grant.reason }</td>
-                        <td>{ local_time(grant.expires_at) }</td>
+                        <td>
+                            if pending {
+                                <span class="badge badge-warn">{ tr(lang, "breakglass.pending") }</span>
+                            } else {
+                                { local_time(grant.expires_at) }
+                            }
+                        </td>
                         <td class="actions">
+                            if can && pending {
+                                <button class="btn btn-small btn-danger" data-approve={id.to_string()} onclick={approve}>
+                                    { tr(lang, "breakglass.approve") }
+                                </button>
+                            }
                             if can {
                                 <input type="text" class="review-note" placeholder={tr(lang, "breakglass.note")}
                                        value={notes.get(&id).cloned().unwrap_or_default()} {oninput} />
@@ -224,6 +302,7 @@ pub fn BreakGlassReviewPage() -> Html {
                     <th>{ tr(lang, "breakglass.granted_at") }</th>
                     <th>{ tr(lang, "breakglass.user") }</th>
                     <th>{ tr(lang, "breakglass.customer") }</th>
+                    <th>{ tr(lang, "breakglass.category") }</th>
                     <th>{ tr(lang, "breakglass.reason") }</th>
                     <th>{ tr(lang, "breakglass.expires_at") }</th>
                     <th>{ tr(lang, "common.actions") }</th>
