@@ -192,6 +192,12 @@ fn commands_migrate_openapi_user_create_and_demo_on_every_backend() {
         let agent = server.login("agent.bj01", &agent_pw);
         let (status, _) = server.json("GET", "/api/v1/users", Some(&agent), None);
         assert_eq!(status, 403);
+        // The HIS client gets an API key, not a password (issue 7: least privilege).
+        let his_key = password_of("his.bj01");
+        assert!(his_key.starts_with("hk_"), "{his_key}");
+        let (status, his_page) =
+            server.json("GET", "/api/v1/customers?limit=1", Some(&his_key), None);
+        assert_eq!(status, 200, "{his_page}");
         // OPS-2: about 2,000 customers over the three hospitals; the agent sees BJ01's only.
         let director = server.login("director", &director_pw);
         let (status, all) = server.json(

@@ -155,7 +155,7 @@ pub fn fill(conn: &mut DbConn) -> Result<(), String> {
     .map_err(e)?;
 
     println!("Demo data: 3 institutions (BJ01, BJ02, SH01), 24 departments, 42 doctors.");
-    println!("Staff users — the passwords are shown only now:");
+    println!("Staff users — the passwords (an API key for the HIS) are shown only now:");
     let mut staff_ids = std::collections::HashMap::new();
     for (username, name, role, institution) in STAFF {
         let pw = password();
@@ -172,8 +172,27 @@ pub fn fill(conn: &mut DbConn) -> Result<(), String> {
             },
         )?;
         staff_ids.insert(username, user.id.to_string());
+        // Integration clients sign in with an API key only (least privilege): print one.
+        let secret = if role == Role::Integration {
+            let key = hcrm_api::auth::tokens::new_api_key();
+            let integration = hcrm_domain::PermissionSet::for_roles(&[Role::Integration]);
+            hcrm_db::api_keys::create(
+                conn,
+                user.id,
+                "HIS demo",
+                &key[..9],
+                hcrm_api::auth::tokens::refresh_hash(&key),
+                None,
+                &integration.to_vec(),
+                user.id,
+            )
+            .map_err(e)?;
+            key
+        } else {
+            pw
+        };
         println!(
-            "  {username:<16} {pw:<22} {} {}",
+            "  {username:<16} {secret:<22} {} {}",
             role.code(),
             institution.unwrap_or("(group)")
         );
