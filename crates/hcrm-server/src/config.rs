@@ -23,6 +23,10 @@ pub struct Config {
     pub web_dir: Option<PathBuf>,
     pub admin_password: Option<String>,
     pub db_pool: u32,
+    /// Failed sign-ins allowed per client address in 15 minutes (`HCRM_LOGIN_ADDRESS_LIMIT`).
+    pub login_address_limit: usize,
+    /// Argon2 password checks run at once (`HCRM_PASSWORD_CHECKS`), ~19 MiB each.
+    pub password_checks: usize,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -50,6 +54,23 @@ impl Config {
                 .and_then(|v| v.parse().ok())
                 .filter(|n| (1..=512).contains(n))
                 .unwrap_or_else(default_db_pool),
+            login_address_limit: env("HCRM_LOGIN_ADDRESS_LIMIT")
+                .and_then(|v| v.parse().ok())
+                .filter(|n| (1..=100_000).contains(n))
+                .unwrap_or(hcrm_api::Settings::default().max_failed_logins_per_address),
+            password_checks: env("HCRM_PASSWORD_CHECKS")
+                .and_then(|v| v.parse().ok())
+                .filter(|n| (1..=64).contains(n))
+                .unwrap_or(hcrm_api::Settings::default().password_checks),
+        }
+    }
+
+    /// The API's tunables from this configuration.
+    pub fn api_settings(&self) -> hcrm_api::Settings {
+        hcrm_api::Settings {
+            max_failed_logins_per_address: self.login_address_limit,
+            password_checks: self.password_checks,
+            ..hcrm_api::Settings::default()
         }
     }
 
