@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs Debian's Chromium and ChromeDriver for the browser end-to-end test when missing.
+# Installs Debian's Chromium, ChromeDriver and a CJK font for the browser end-to-end test when
+# missing.
 set -euo pipefail
-if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+# A CJK font too, so that screenshots show the Chinese text rather than empty boxes.
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -d /usr/share/fonts/truetype/wqy ]; then
     exit 0
 fi
 SUDO=""
@@ -10,4 +12,4 @@ if [ "$(id -u)" != 0 ]; then
     SUDO=sudo
 fi
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null

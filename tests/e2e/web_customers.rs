@@ -85,3 +85,88 @@ fn agent_searches_opens_records_a_contact_and_sees_the_reminder() {
     assert_eq!(today_tasks[0]["customer_id"], customer_id.as_str());
     assert_eq!(today_tasks[0]["kind"], "reminder");
 }
+
+/// Break-glass in the web app (X-6a, issue 7): an agent of BJ01 opens a Shanghai customer by
+/// choosing a category and giving a reason of substance; the Shanghai supervisor sees the grant
+/// with its category in both languages.
+#[test]
+fn agent_breaks_the_glass_with_a_category_and_the_supervisor_reviews_it() {
+    let dist = web_dist();
+    let dir = TempDir::new();
+    let server = Server::start(&dir.0, &[("HCRM_WEB_DIR", dist.to_str().unwrap())]);
+    let admin = server.login("admin", ADMIN_PASSWORD);
+    let mut inst = std::collections::HashMap::new();
+    for (code, name, city, local) in [
+        ("BJ01", "北京和睦家医院", "北京", true),
+        ("SH01", "上海和睦家医院", "上海", false),
+    ] {
+        let (status, i) = server.json(
+            "POST",
+            "/api/v1/institutions",
+            Some(&admin),
+            Some(json!({"code": code, "name": name, "city": city, "local": local})),
+        );
+        assert_eq!(status, 201, "{i}");
+        inst.insert(code, i["id"].clone());
+    }
+    for (username, name, role, code) in [
+        ("wang.fang", "王芳", "agent", "BJ01"),
+        ("yang.fan", "杨帆", "supervisor", "SH01"),
+    ] {
+        let (status, u) = server.json("POST", "/api/v1/users", Some(&admin), Some(json!({"username": username, "display_name": name, "password": "Staff2026x", "roles": [role], "institution_ids": [inst[code]]})));
+        assert_eq!(status, 201, "{u}");
+    }
+    let sup = server.login("yang.fan", "Staff2026x");
+    let (status, customer) = server.json(
+        "POST",
+        "/api/v1/customers",
+        Some(&sup),
+        Some(json!({"kind": "individual", "name": "冯建军", "phones": ["13912345678"]})),
+    );
+    assert_eq!(status, 201, "{customer}");
+    let id = customer["id"].as_str().unwrap().to_string();
+
+    let b = Browser::start();
+    b.go(&format!("{}/", server.base));
+    b.type_into("#login-username", "wang.fang");
+    b.type_into("#login-password", "Staff2026x");
+    b.click("#login-submit");
+    b.find("#current-user");
+    // A link from elsewhere (a referral, a relation) is how an agent meets such a record.
+    b.go(&format!("{}/customers/{id}?via=link", server.base));
+    b.click("#break-glass-open");
+    b.find("#break-glass-dialog");
+    // Nothing chosen, then a reason that says nothing: both refused before any request.
+    b.click("#break-glass-confirm");
+    b.wait_text("必填");
+    b.click("#break-glass-category option[value='patient_on_phone']");
+    b.type_into("#break-glass-reason", "aaaaa");
+    b.click("#break-glass-confirm");
+    b.wait_text("请用至少 8 个字说明");
+    b.shot("break-glass-dialog");
+    b.type_into("#break-glass-reason", "患者来电，需要核对既往就诊记录");
+    b.script(
+        "const el = document.querySelector('#break-glass-reason'); \
+         const set = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set; \
+         set.call(el, '患者来电，需要核对既往就诊记录'); \
+         el.dispatchEvent(new Event('input', {bubbles: true})); return el.value;",
+    );
+    b.click("#break-glass-confirm");
+    b.wait_text("冯建军");
+    b.shot("break-glass-open");
+
+    // The Shanghai supervisor reviews it; the category reads in either language.
+    b.click("#logout");
+    b.type_into("#login-username", "yang.fan");
+    b.type_into("#login-password", "Staff2026x");
+    b.click("#login-submit");
+    b.find("#current-user");
+    b.go(&format!("{}/admin/break-glass", server.base));
+    b.find("#break-glass-table [data-grant-id]");
+    b.wait_text("患者来电");
+    b.shot("break-glass-review-zh");
+    b.click("#lang-switch");
+    b.wait_text("Patient on the phone");
+    b.shot("break-glass-review-en");
+    b.click("#lang-switch");
+}

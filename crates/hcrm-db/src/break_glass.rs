@@ -40,11 +40,16 @@ impl GrantRow {
         parse_id(&self.institution_id)
     }
 
-    /// The grant as the API shows it, with the customer's name.
-    pub fn into_dto(self, customer_name: String) -> Result<BreakGlassGrant, DbError> {
+    /// The grant as the API shows it, with the names of its user and customer.
+    pub fn into_dto(
+        self,
+        user_name: String,
+        customer_name: String,
+    ) -> Result<BreakGlassGrant, DbError> {
         Ok(BreakGlassGrant {
             id: parse_id(&self.id)?,
             user_id: parse_id(&self.user_id)?,
+            user_name,
             customer_id: parse_id(&self.customer_id)?,
             customer_name,
             institution_id: parse_id(&self.institution_id)?,

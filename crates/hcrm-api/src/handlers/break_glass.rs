@@ -7,7 +7,7 @@
 //! every read under a grant is flagged in the audit trail (`customer_access::customer_read`).
 
 use actix_web::{HttpResponse, get, post, web};
-use hcrm_db::{DbConn, audit, break_glass as store, customers, institutions};
+use hcrm_db::{DbConn, audit, break_glass as store, customers, institutions, users};
 use hcrm_domain::api::sensitive::{
     BREAK_GLASS_DAILY_CAP, BreakGlassGrant, BreakGlassRequest, ReviewRequest,
 };
@@ -25,10 +25,26 @@ use crate::state::AppState;
 /// Minutes a break-glass grant lasts.
 pub const BREAK_GLASS_MINUTES: i64 = 30;
 
+/// The grants as the API shows them, with the names of their users and customers.
+fn views(c: &mut DbConn, rows: Vec<store::GrantRow>) -> Result<Vec<BreakGlassGrant>, ApiError> {
+    let customer_ids: Vec<String> = rows.iter().map(|r| r.customer_id.clone()).collect();
+    let user_ids: Vec<String> = rows.iter().map(|r| r.user_id.clone()).collect();
+    let customer_names = customers::names_of(c, &customer_ids)?;
+    let user_names = users::display_names(c, &user_ids)?;
+    rows.into_iter()
+        .map(|r| {
+            let user = user_names.get(&r.user_id).cloned().unwrap_or_default();
+            let customer = customer_names
+                .get(&r.customer_id)
+                .cloned()
+                .unwrap_or_default();
+            Ok(r.into_dto(user, customer)?)
+        })
+        .collect()
+}
+
 fn view(c: &mut DbConn, r: store::GrantRow) -> Result<BreakGlassGrant, ApiError> {
-    let mut names = customers::names_of(c, std::slice::from_ref(&r.customer_id))?;
-    let name = names.remove(&r.customer_id).unwrap_or_default();
-    Ok(r.into_dto(name)?)
+    views(c, vec![r])?.pop().ok_or(ApiError::Internal)
 }
 
 /// The grant `id` in the reviewer's institutions, unless it is the reviewer's own.
@@ -148,16 +164,7 @@ pub async fn list(
     let (items, total) = state
         .db(move |c| {
             let (rows, total) = store::list(c, &scope, &filter, w)?;
-            let ids: Vec<String> = rows.iter().map(|r| r.customer_id.clone()).collect();
-            let names = customers::names_of(c, &ids)?;
-            let items = rows
-                .into_iter()
-                .map(|r| {
-                    let name = names.get(&r.customer_id).cloned().unwrap_or_default();
-                    r.into_dto(name)
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok((items, total))
+            Ok((views(c, rows)?, total))
         })
         .await?;
     Ok(HttpResponse::Ok().json(page((items, total), w)))

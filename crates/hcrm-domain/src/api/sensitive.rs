@@ -309,6 +309,9 @@ pub struct ReviewRequest {
 pub struct BreakGlassGrant {
     pub id: Uuid,
     pub user_id: Uuid,
+    /// Who opened it (display name), so that a reviewer of another institution knows them.
+    #[cfg_attr(feature = "openapi", schema(example = "王芳"))]
+    pub user_name: String,
     pub customer_id: Uuid,
     /// The customer's name, so that the reviewer sees whose record was opened.
     #[cfg_attr(feature = "openapi", schema(example = "张三丰"))]

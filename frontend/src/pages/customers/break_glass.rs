@@ -153,27 +153,6 @@ pub fn BreakGlassReviewPage() -> Html {
     let notice = use_state(|| None::<AttrValue>);
     let notes = use_state(std::collections::HashMap::<Uuid, String>::new);
     let reload = use_state(|| 0_u32);
-    // Names of the staff (when the reviewer may list users); ids otherwise.
-    let names = use_state(std::collections::HashMap::<Uuid, String>::new);
-    {
-        let (api, names) = (session.api.clone(), names.clone());
-        let can_list = session.can(Permission::UserRead);
-        use_effect_with(can_list, move |can_list| {
-            if *can_list {
-                yew::platform::spawn_local(async move {
-                    let path = "/users?limit=200";
-                    if let Ok(p) = api.get::<Page<hcrm_domain::api::org::User>>(path).await {
-                        names.set(
-                            p.items
-                                .into_iter()
-                                .map(|u| (u.id, format!("{} ({})", u.display_name, u.username)))
-                                .collect(),
-                        );
-                    }
-                });
-            }
-        });
-    }
     {
         let (api, grants, problem) = (session.api.clone(), grants.clone(), problem.clone());
         use_effect_with(*reload, move |_| {
@@ -260,7 +239,7 @@ pub fn BreakGlassReviewPage() -> Html {
                 html! {
                     <tr data-grant-id={id.to_string()}>
                         <td>{ local_time(grant.granted_at) }</td>
-                        <td title={grant.user_id.to_string()}>{ names.get(&grant.user_id).cloned().unwrap_or_else(|| short(grant.user_id)) }</td>
+                        <td title={grant.user_id.to_string()}>{ if grant.user_name.is_empty() { short(grant.user_id) } else { grant.user_name.clone() } }</td>
                         <td title={grant.customer_id.to_string()}><CustomerLink id={grant.customer_id}>{
                             if grant.customer_name.is_empty() { short(grant.customer_id) } else { grant.customer_name.clone() }
                         }</CustomerLink></td>
