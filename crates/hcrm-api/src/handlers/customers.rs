@@ -123,11 +123,12 @@ pub(crate) fn list_params(
         return Err(ApiError::field("q", "length", "at most 100 characters"));
     }
     let filter = Filter {
-        q: q.q,
+        // Stored text is NFC (issue 7 item 11): a search typed decomposed finds it too.
+        q: q.q.map(|t| hcrm_domain::validation::nfc(&t).into_owned()),
         kind: q.kind,
         category: q.category,
         stage: q.lifecycle_stage,
-        tag: q.tag,
+        tag: q.tag.map(|t| hcrm_domain::validation::nfc(&t).into_owned()),
         source_channel: q.source_channel,
         account_manager_id: q.account_manager_id,
         institution_id: q.institution_id,

@@ -73,19 +73,23 @@ pub struct ContactCreate {
     /// The relative or friend as a customer; only with a party other than the customer.
     #[serde(default)]
     pub party_customer_id: Option<Uuid>,
-    #[validate(length(min = 1, max = 200), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "validation::not_blank"),
+        custom(function = "validation::line")
+    )]
     pub subject: String,
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub content: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub feedback: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub agreement: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub next_step: Option<String>,
     #[serde(default)]
     pub next_step_on: Option<NaiveDate>,
@@ -227,6 +231,26 @@ mod tests {
             (
                 serde_json::json!({"money_spent_fen": -1}),
                 vec![("money_spent_fen", "range")],
+            ),
+            (
+                serde_json::json!({"subject": "复诊\u{200B}提醒"}),
+                vec![("subject", "control_character")],
+            ),
+            (
+                serde_json::json!({"subject": "复诊\n提醒"}),
+                vec![("subject", "control_character")],
+            ),
+            (
+                serde_json::json!({"subject": "\u{200B}"}),
+                vec![("subject", "blank"), ("subject", "control_character")],
+            ),
+            (
+                serde_json::json!({"content": "第一行\n\t第二行", "agreement": "周六\r\n上午"}),
+                vec![],
+            ),
+            (
+                serde_json::json!({"feedback": "A\u{202E}B"}),
+                vec![("feedback", "control_character")],
             ),
             (
                 serde_json::json!({"next_step_on": "2026-12-01"}),

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::validation;
+
 /// 医疗敏感信息 — CUS-5. Read needs `medical.read` or a break-glass grant (X-6a).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -60,16 +62,16 @@ impl MedicalProfile {
 #[serde(deny_unknown_fields)]
 pub struct MedicalProfileUpdate {
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub allergies: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub family_history: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub chronic_conditions: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub information_needs: Option<String>,
     /// The version read (0 for a profile not written yet), unless sent in `If-Match`.
     #[serde(default)]
@@ -130,16 +132,16 @@ impl PrivateNotes {
 #[serde(deny_unknown_fields)]
 pub struct PrivateNotesUpdate {
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub preferences: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub habits: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub family_background: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub special_requirements: Option<String>,
     /// The version read (0 for notes not written yet), unless sent in `If-Match`.
     #[serde(default)]
@@ -211,7 +213,8 @@ pub struct BreakGlassRequest {
     /// Why the record is needed now; the supervisor reads it.
     #[validate(
         length(min = 5, max = 500),
-        custom(function = "crate::validation::not_blank")
+        custom(function = "validation::not_blank"),
+        custom(function = "validation::multiline")
     )]
     pub reason: String,
 }
