@@ -135,6 +135,23 @@ pub fn totp_code(code: &str) -> Result<(), ValidationError> {
     }
 }
 
+/// The largest amount of money the API takes, in fen (分, X-10): ¥100,000,000. Far below
+/// 2^53, so that a JavaScript client reads every amount exactly.
+pub const MAX_MONEY_FEN: i64 = 10_000_000_000;
+
+/// An amount of money in fen: 0 to [`MAX_MONEY_FEN`]. Every amount the API takes is spent or
+/// paid, never signed; a refund will be its own record, not a negative amount.
+pub fn money_fen(fen: i64) -> Result<(), ValidationError> {
+    if (0..=MAX_MONEY_FEN).contains(&fen) {
+        Ok(())
+    } else {
+        Err(error(
+            "range",
+            "must be 0 to 10000000000 fen (¥100,000,000)",
+        ))
+    }
+}
+
 /// Text in Unicode NFC, so that the same name typed on two keyboards (`é` as one character
 /// or as `e` + U+0301) is stored, compared and searched as one. Borrows when already NFC.
 pub fn nfc(text: &str) -> Cow<'_, str> {
@@ -370,5 +387,26 @@ mod tests {
         assert_eq!(nfc("\u{1100}\u{1161}"), "\u{AC00}");
         assert!(matches!(nfc("张三"), Cow::Borrowed("张三")));
         assert!(matches!(nfc("\u{e9}"), Cow::Borrowed(_)));
+    }
+
+    /// Issue 7 item 13: amounts from 0 to ¥100,000,000 in fen.
+    #[test]
+    fn money_is_bounded_to_what_javascript_reads_exactly() {
+        const { assert!(MAX_MONEY_FEN < 1 << 53) };
+        let table = [
+            (0, true),
+            (1, true),
+            (MAX_MONEY_FEN, true),
+            (MAX_MONEY_FEN + 1, false),
+            (-1, false),
+            (i64::MAX, false),
+            (i64::MIN, false),
+        ];
+        for (fen, ok) in table {
+            assert_eq!(money_fen(fen).is_ok(), ok, "{fen}");
+            if let Err(e) = money_fen(fen) {
+                assert_eq!(e.code, "range");
+            }
+        }
     }
 }

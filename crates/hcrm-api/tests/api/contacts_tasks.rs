@@ -1216,3 +1216,38 @@ fn merge_keeps_both_customers_contacts_and_tasks_on_the_timeline() {
         );
     });
 }
+
+/// Issue 7 item 13: money is bounded to 0 ..= ¥100,000,000 in fen, so that a JavaScript
+/// client reads every amount exactly; beyond it 422 naming the field, and nothing stored.
+#[test]
+fn contact_money_is_bounded() {
+    each_backend(|srv| {
+        let w = world(srv);
+        let cust = customer(srv, &w.agent_a, "李娜", "13912345678");
+        let path = format!("/api/v1/customers/{cust}/contacts");
+        let body = |fen: Value| json!({"channel": "visit", "direction": "outbound", "subject": "陪诊", "money_spent_fen": fen});
+        for bad in [
+            json!(9_223_372_036_854_775_807_i64),
+            json!(10_000_000_001_i64),
+            json!(-1),
+        ] {
+            let r = srv.post(&path, &w.agent_a, body(bad.clone()));
+            r.problem(422, "validation");
+            assert_eq!(fields(&r), ["money_spent_fen"], "{bad}");
+        }
+        srv.post(
+            &path,
+            &w.agent_a,
+            body(json!(9_223_372_036_854_775_808_u64)),
+        )
+        .problem(422, "invalid_body");
+        assert_eq!(srv.get(&path, &w.agent_a).ok(200)["total"], 0);
+        let top = contact(srv, &w.agent_a, &cust, body(json!(10_000_000_000_i64)));
+        assert_eq!(top["money_spent_fen"], 10_000_000_000_i64);
+        let read = srv
+            .get(&format!("/api/v1/contacts/{}", s(&top["id"])), &w.agent_a)
+            .ok(200)
+            .clone();
+        assert_eq!(read["money_spent_fen"], 10_000_000_000_i64);
+    });
+}

@@ -38,7 +38,8 @@ pub struct Contact {
     pub next_step: Option<String>,
     pub next_step_on: Option<NaiveDate>,
     pub minutes_spent: Option<i32>,
-    /// Money spent, in fen (分, X-10).
+    /// Money spent, in fen (分, X-10): 0 to ¥100,000,000.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000000000i64))]
     pub money_spent_fen: Option<i64>,
     /// The staff member who held the contact (the caller who recorded it).
     pub owner_id: Uuid,
@@ -96,8 +97,11 @@ pub struct ContactCreate {
     #[serde(default)]
     #[validate(range(min = 0, max = 1440))]
     pub minutes_spent: Option<i32>,
+    /// Money spent, in fen: 0 to ¥100,000,000 (`MAX_MONEY_FEN`; the schema's literal bound is
+    /// checked against it by the OpenAPI test).
     #[serde(default)]
-    #[validate(range(min = 0))]
+    #[validate(custom(function = "validation::money_fen"))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000000000i64))]
     pub money_spent_fen: Option<i64>,
     /// When the contact took place; now when absent.
     #[serde(default)]
@@ -230,6 +234,18 @@ mod tests {
             (serde_json::json!({"money_spent_fen": 0}), vec![]),
             (
                 serde_json::json!({"money_spent_fen": -1}),
+                vec![("money_spent_fen", "range")],
+            ),
+            (
+                serde_json::json!({"money_spent_fen": crate::validation::MAX_MONEY_FEN}),
+                vec![],
+            ),
+            (
+                serde_json::json!({"money_spent_fen": crate::validation::MAX_MONEY_FEN + 1}),
+                vec![("money_spent_fen", "range")],
+            ),
+            (
+                serde_json::json!({"money_spent_fen": i64::MAX}),
                 vec![("money_spent_fen", "range")],
             ),
             (
