@@ -3,7 +3,8 @@
 //! create may not, and one answer for every user the caller may not name.
 
 use hcrm_db::DbConn;
-use hcrm_domain::{Permission, Role};
+use hcrm_domain::Permission;
+use hcrm_domain::scope::{may_look_after, may_name};
 use uuid::Uuid;
 
 use crate::auth::Caller;
@@ -25,7 +26,11 @@ pub fn check_assignee(
     user: Option<Uuid>,
     institution: Uuid,
 ) -> Result<(), ApiError> {
-    if user != Some(caller.principal.id) && !caller.can(Permission::CustomerWrite) {
+    if !may_name(
+        caller.principal.id,
+        user,
+        caller.can(Permission::CustomerWrite),
+    ) {
         return Err(ApiError::Forbidden);
     }
     let Some(user) = user else {
@@ -36,8 +41,7 @@ pub fn check_assignee(
         Err(hcrm_db::DbError::NotFound) => return Err(no_such_user()),
         other => other?,
     };
-    let staff = found.roles.iter().any(|r| *r != Role::Integration);
-    if !found.scope().allows(institution) || !staff {
+    if !may_look_after(&found.roles, &found.scope(), institution) {
         return Err(no_such_user());
     }
     if !found.active {
