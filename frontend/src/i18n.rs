@@ -258,6 +258,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("field.phone", "请输入正确的电话号码，如 010-12345678", "Enter a telephone number such as 010-12345678"),
     ("field.time_zone", "请输入有效的时区，如 Asia/Shanghai", "Enter an IANA time zone such as Asia/Shanghai"),
     ("field.blank", "不能为空", "Must not be blank"),
+    ("field.control_character", "不能含控制字符或不可见的格式字符", "Must not contain control or invisible formatting characters"),
     ("field.length", "长度不符合要求", "Has the wrong length"),
     ("field.required", "必填", "Required"),
     ("field.duplicate", "已被使用", "Is already taken"),
@@ -579,6 +580,7 @@ pub fn field_error_text(lang: Lang, code: &str) -> &'static str {
         "phone" => "field.phone",
         "time_zone" => "field.time_zone",
         "blank" => "field.blank",
+        "control_character" => "field.control_character",
         "length" => "field.length",
         "required" | "missing" => "field.required",
         "duplicate" | "unique" => "field.duplicate",
@@ -683,6 +685,7 @@ mod tests {
             "not_organization",
             "external_id_incomplete",
             "external_id_repeated",
+            "control_character",
         ] {
             for lang in [Lang::Zh, Lang::En] {
                 assert_ne!(

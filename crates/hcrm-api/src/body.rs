@@ -1,13 +1,23 @@
 //! `JsonBody<T>`: the JSON request body, extracted without failing so that the permission
 //! guard always answers first (actix extracts a handler's arguments concurrently; a bad
 //! body must not reveal the schema to someone who may not call the endpoint).
+//!
+//! Every string of every body is put in Unicode NFC here (issue 7 item 11), before a handler
+//! or a validator sees it: one place that no new field can miss, for every endpoint, where a
+//! per-field serde helper would have to be remembered on each of a hundred fields (and on
+//! their `Option<Option<_>>` forms). The import reads files, not JSON, and applies the same
+//! `hcrm_domain::validation::nfc` to each cell.
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
+use hcrm_domain::validation::nfc;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::error::{ApiError, validate};
 
@@ -34,18 +44,100 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let json = web::Json::<T>::from_request(req, payload);
+        // Content type, size and syntax are checked by actix's extractor (JsonConfig).
+        let json = web::Json::<Box<RawValue>>::from_request(req, payload);
         Box::pin(async move {
-            Ok(JsonBody(json.await.map(web::Json::into_inner).map_err(
-                |e| {
-                    e.as_error::<ApiError>()
-                        .cloned()
-                        .unwrap_or(ApiError::BadRequest {
-                            code: "malformed_json",
-                            detail: e.to_string(),
-                        })
-                },
-            )))
+            let raw = json.await.map_err(|e| {
+                e.as_error::<ApiError>()
+                    .cloned()
+                    .unwrap_or(ApiError::BadRequest {
+                        code: "malformed_json",
+                        detail: e.to_string(),
+                    })
+            });
+            Ok(JsonBody(raw.and_then(|raw| parse(raw.get()))))
         })
+    }
+}
+
+/// `text` as a `T` whose strings are all in NFC.
+fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    // The shape is checked on the text as sent, so that an unknown or repeated field or a
+    // wrong type is refused exactly as serde reads it (a `Value` would keep the last of two
+    // equal keys).
+    let exact: T = serde_json::from_str(text).map_err(shape_error)?;
+    // ASCII text without `\u` escapes holds only ASCII strings, which are NFC already.
+    if text.is_ascii() && !text.contains("\\u") {
+        return Ok(exact);
+    }
+    let mut value: Value = serde_json::from_str(text).map_err(shape_error)?;
+    if !nfc_strings(&mut value) {
+        return Ok(exact);
+    }
+    serde_json::from_value(value).map_err(shape_error)
+}
+
+fn shape_error(e: serde_json::Error) -> ApiError {
+    if e.is_data() {
+        ApiError::InvalidBody(e.to_string())
+    } else {
+        ApiError::BadRequest {
+            code: "malformed_json",
+            detail: e.to_string(),
+        }
+    }
+}
+
+/// Puts every string of `value` in NFC; true when one changed.
+fn nfc_strings(value: &mut Value) -> bool {
+    match value {
+        Value::String(s) => {
+            let composed = match nfc(s) {
+                Cow::Owned(n) => Some(n),
+                Cow::Borrowed(_) => None,
+            };
+            composed.map(|n| *s = n).is_some()
+        }
+        Value::Array(items) => items.iter_mut().fold(false, |any, v| nfc_strings(v) | any),
+        Value::Object(map) => map.values_mut().fold(false, |any, v| nfc_strings(v) | any),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Body {
+        name: String,
+        #[serde(default)]
+        tags: Vec<String>,
+    }
+
+    #[test]
+    fn strings_are_composed_wherever_they_are() {
+        let b: Body = parse(r#"{"name": "Zoe\u0301", "tags": ["cafe\u0301", "张三"]}"#).unwrap();
+        assert_eq!(b.name, "Zo\u{e9}");
+        assert_eq!(b.tags, ["caf\u{e9}", "张三"]);
+        let b: Body = parse("{\"name\": \"e\u{301}\"}").unwrap();
+        assert_eq!(b.name, "\u{e9}");
+    }
+
+    #[test]
+    fn shape_errors_read_as_before() {
+        let code = |text: &str| parse::<Body>(text).err().map(|e| e.code());
+        assert_eq!(code(r#"{"name": "a", "name": "b"}"#), Some("invalid_body"));
+        assert_eq!(
+            code(r#"{"name": "e\u0301", "name": "b"}"#),
+            Some("invalid_body")
+        );
+        assert_eq!(
+            code(r#"{"name": "a", "admin": true}"#),
+            Some("invalid_body")
+        );
+        assert_eq!(code(r#""a""#), Some("invalid_body"));
+        assert_eq!(code(r#"{"name": "a"}"#), None);
     }
 }

@@ -73,7 +73,7 @@ impl ApiError {
         }])
     }
 
-    fn code(&self) -> &'static str {
+    pub(crate) fn code(&self) -> &'static str {
         match self {
             ApiError::Validation(_) => "validation",
             ApiError::BadRequest { code, .. } => code,

@@ -2,6 +2,8 @@
 
 use uuid::Uuid;
 
+use crate::role::Role;
+
 /// The institutions a request may read and write. Every query takes one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
@@ -28,9 +30,60 @@ impl Scope {
     }
 }
 
+/// Issue 7 item 12, who may be handed a record (a task's owner, a customer's account
+/// manager). `named` is the user named, `None` for nobody (a task left to its team queue);
+/// naming anyone but oneself needs customer.write (`may_hand_out`).
+pub fn may_name(me: Uuid, named: Option<Uuid>, may_hand_out: bool) -> bool {
+    named == Some(me) || may_hand_out
+}
+
+/// Issue 7 item 12: whether a user with `roles` who sees `scope` may look after a record of
+/// `institution`: staff (some role besides `integration`) who work there. Whatever fails, the
+/// API gives one answer, so that a user of another institution looks like no user at all.
+pub fn may_look_after(roles: &[Role], scope: &Scope, institution: Uuid) -> bool {
+    scope.allows(institution) && roles.iter().any(|r| *r != Role::Integration)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn who_may_be_named_and_look_after_a_record() {
+        let (me, other) = (Uuid::now_v7(), Uuid::now_v7());
+        // (named, caller may hand out, allowed)
+        let naming = [
+            (Some(me), false, true),
+            (Some(me), true, true),
+            (Some(other), false, false),
+            (Some(other), true, true),
+            (None, false, false),
+            (None, true, true),
+        ];
+        for (named, write, ok) in naming {
+            assert_eq!(may_name(me, named, write), ok, "{named:?} {write}");
+        }
+        let (here, there) = (Uuid::now_v7(), Uuid::now_v7());
+        let local = Scope::Institutions(vec![here]);
+        let elsewhere = Scope::Institutions(vec![there]);
+        // (roles, scope, allowed)
+        let looking_after: [(&[Role], &Scope, bool); 7] = [
+            (&[Role::Agent], &local, true),
+            (&[Role::AccountManager], &local, true),
+            (&[Role::Agent], &elsewhere, false),
+            (&[Role::Director], &Scope::Group, true),
+            (&[Role::Integration], &local, false),
+            (&[Role::Integration, Role::Agent], &local, true),
+            (&[], &local, false),
+        ];
+        for (roles, scope, ok) in looking_after {
+            assert_eq!(
+                may_look_after(roles, scope, here),
+                ok,
+                "{roles:?} {scope:?}"
+            );
+        }
+    }
 
     #[test]
     fn group_allows_all_institutions_scope_only_its_own() {

@@ -135,9 +135,109 @@ pub fn totp_code(code: &str) -> Result<(), ValidationError> {
     }
 }
 
-/// Trimmed text that is not empty.
+/// The largest amount of money the API takes, in fen (分, X-10): ¥100,000,000. Far below
+/// 2^53, so that a JavaScript client reads every amount exactly.
+pub const MAX_MONEY_FEN: i64 = 10_000_000_000;
+
+/// An amount of money in fen: 0 to [`MAX_MONEY_FEN`]. Every amount the API takes is spent or
+/// paid, never signed; a refund will be its own record, not a negative amount.
+pub fn money_fen(fen: i64) -> Result<(), ValidationError> {
+    if (0..=MAX_MONEY_FEN).contains(&fen) {
+        Ok(())
+    } else {
+        Err(error(
+            "range",
+            "must be 0 to 10000000000 fen (¥100,000,000)",
+        ))
+    }
+}
+
+/// Text in Unicode NFC, so that the same name typed on two keyboards (`é` as one character
+/// or as `e` + U+0301) is stored, compared and searched as one. Borrows when already NFC.
+pub fn nfc(text: &str) -> Cow<'_, str> {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lines {
+    One,
+    Many,
+}
+
+/// The first character `text` may not hold: a control character (Cc) — in text of several
+/// lines all but `\n`, `\t` and the `\r` of a `\r\n` — a format character (Cf: zero-width
+/// spaces and joiners, bidi overrides and isolates, the byte-order mark, the soft hyphen …) or
+/// a Unicode line or paragraph separator. Private-use and unassigned code points pass: rare
+/// characters of Chinese names live there in older systems and in newer Unicode versions.
+fn forbidden_char(text: &str, lines: Lines) -> Option<char> {
+    use unicode_properties::{GeneralCategory as G, UnicodeGeneralCategory};
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let allowed = match c.general_category() {
+            G::Control => {
+                lines == Lines::Many
+                    && (c == '\n' || c == '\t' || (c == '\r' && chars.peek() == Some(&'\n')))
+            }
+            G::Format | G::LineSeparator | G::ParagraphSeparator => false,
+            _ => true,
+        };
+        if !allowed {
+            return Some(c);
+        }
+    }
+    None
+}
+
+fn check_text(text: &str, lines: Lines) -> Result<(), ValidationError> {
+    let Some(c) = forbidden_char(text, lines) else {
+        return Ok(());
+    };
+    let what = match lines {
+        Lines::One => "must be one line without control or invisible formatting characters",
+        Lines::Many => {
+            "must not contain control or invisible formatting characters (line breaks and tabs are fine)"
+        }
+    };
+    Err(ValidationError::new("control_character")
+        .with_message(Cow::Owned(format!("{what}; found U+{:04X}", u32::from(c)))))
+}
+
+/// Issue 7 item 11, the rule of every one-line text field (names, titles, subjects, address
+/// parts, codes …): no control or format characters, no line breaks.
+pub fn line(text: &str) -> Result<(), ValidationError> {
+    check_text(text, Lines::One)
+}
+
+/// The rule of every free-text field of several lines (notes, descriptions, contact content,
+/// the sensitive sheets …): as [`line`], but line breaks and tabs are allowed.
+pub fn multiline(text: &str) -> Result<(), ValidationError> {
+    check_text(text, Lines::Many)
+}
+
+/// [`line`] for each entry of a list (interests, specialties).
+pub fn lines(list: &[String]) -> Result<(), ValidationError> {
+    list.iter().try_for_each(|t| line(t))
+}
+
+/// True when `text` shows nothing: only spaces, control and format characters and combining
+/// marks with nothing to combine with (`"\u{200B}"`, `" \u{3000}"`).
+pub fn is_blank(text: &str) -> bool {
+    use unicode_properties::UnicodeGeneralCategory;
+    use unicode_properties::{GeneralCategory as G, GeneralCategoryGroup as Group};
+    !text.chars().any(|c| {
+        !matches!(c.general_category_group(), Group::Separator | Group::Mark)
+            && !matches!(c.general_category(), G::Control | G::Format)
+    })
+}
+
+/// Text that shows something (see [`is_blank`]).
 pub fn not_blank(text: &str) -> Result<(), ValidationError> {
-    if text.trim().is_empty() {
+    if is_blank(text) {
         Err(error("blank", "must not be blank"))
     } else {
         Ok(())
@@ -224,5 +324,89 @@ mod tests {
         assert!(time_zone("Mars/Olympus").is_err());
         assert!(not_blank("  ").is_err());
         assert!(not_blank(" 协和 ").is_ok());
+    }
+
+    /// Issue 7 item 11: (text, one line ok, several lines ok, blank).
+    #[test]
+    fn text_rule_refuses_control_and_format_characters() {
+        let table: &[(&str, bool, bool, bool)] = &[
+            ("张三", true, true, false),
+            ("欧阳 娜娜", true, true, false),
+            ("王·小明", true, true, false),
+            ("（备注）", true, true, false),
+            ("李　四", true, true, false), // ideographic space
+            ("O'Brien-Smith Jr.", true, true, false),
+            ("e\u{301}", true, true, false), // a combining mark on a letter
+            ("\u{E000}", true, true, false), // private use: rare characters of old systems
+            ("😀", true, true, false),
+            ("第一行\n第二行", false, true, false),
+            ("a\tb", false, true, false),
+            ("a\r\nb", false, true, false),
+            ("a\rb", false, false, false), // a lone carriage return rewrites a terminal line
+            ("\u{200B}", false, false, true), // zero-width space
+            ("张\u{200B}三", false, false, false),
+            ("\u{200C}", false, false, true),    // ZWNJ
+            ("\u{200D}", false, false, true),    // ZWJ
+            ("A\u{202E}B", false, false, false), // right-to-left override
+            ("A\u{202A}B", false, false, false),
+            ("A\u{2066}B\u{2069}", false, false, false), // isolates
+            ("\u{FEFF}王", false, false, false),         // byte-order mark
+            ("王\u{AD}五", false, false, false),         // soft hyphen
+            ("\u{0}", false, false, true),
+            ("\u{1B}[31m", false, false, false),
+            ("\u{7F}", false, false, true),
+            ("\u{85}", false, false, true),      // next line (Cc)
+            ("a\u{2028}b", false, false, false), // line separator
+            ("a\u{2029}b", false, false, false), // paragraph separator
+            ("", true, true, true),
+            ("   ", true, true, true),
+            ("\u{3000}", true, true, true),
+            ("\u{301}", true, true, true), // a lone combining mark shows nothing
+            ("\u{A0}", true, true, true),
+        ];
+        for (text, one, many, blank) in table {
+            assert_eq!(line(text).is_ok(), *one, "line {text:?}");
+            assert_eq!(multiline(text).is_ok(), *many, "multiline {text:?}");
+            assert_eq!(is_blank(text), *blank, "blank {text:?}");
+            assert_eq!(not_blank(text).is_err(), *blank, "not_blank {text:?}");
+            if let Err(e) = line(text) {
+                assert_eq!(e.code, "control_character");
+            }
+        }
+        assert!(lines(&["高血压".into(), "心内科".into()]).is_ok());
+        assert!(lines(&["高血压".into(), "心\u{200B}内科".into()]).is_err());
+        let e = line("张\u{200B}三").unwrap_err();
+        assert!(e.to_string().contains("U+200B"), "{e}");
+    }
+
+    #[test]
+    fn nfc_composes_and_borrows_what_is_composed() {
+        assert_eq!(nfc("e\u{301}"), "\u{e9}");
+        assert_eq!(nfc("Zoe\u{301}"), "Zo\u{e9}");
+        // Hangul jamo compose into syllables; CJK stays as it is.
+        assert_eq!(nfc("\u{1100}\u{1161}"), "\u{AC00}");
+        assert!(matches!(nfc("张三"), Cow::Borrowed("张三")));
+        assert!(matches!(nfc("\u{e9}"), Cow::Borrowed(_)));
+    }
+
+    /// Issue 7 item 13: amounts from 0 to ¥100,000,000 in fen.
+    #[test]
+    fn money_is_bounded_to_what_javascript_reads_exactly() {
+        const { assert!(MAX_MONEY_FEN < 1 << 53) };
+        let table = [
+            (0, true),
+            (1, true),
+            (MAX_MONEY_FEN, true),
+            (MAX_MONEY_FEN + 1, false),
+            (-1, false),
+            (i64::MAX, false),
+            (i64::MIN, false),
+        ];
+        for (fen, ok) in table {
+            assert_eq!(money_fen(fen).is_ok(), ok, "{fen}");
+            if let Err(e) = money_fen(fen) {
+                assert_eq!(e.code, "range");
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@ use hcrm_db::{DbConn, audit, institutions, users};
 use hcrm_domain::Role;
 use hcrm_domain::api::audit::changes;
 use hcrm_domain::api::org::{User, UserCreate, scope_problem};
+use hcrm_domain::validation::nfc;
 use validator::Validate;
 
 pub struct NewUser<'a> {
@@ -25,10 +26,12 @@ pub fn create(conn: &mut DbConn, n: NewUser<'_>) -> Result<User, String> {
             .map_err(|_| format!("no institution with code {code}"))?;
         institution_ids.push(inst.id);
     }
+    // NFC as every API body gets (issue 7 item 11): the password too, so that signing in
+    // through the API, which composes it, finds the same hash.
     let c = UserCreate {
         username: n.username.to_string(),
-        display_name: n.display_name.to_string(),
-        password: n.password.to_string(),
+        display_name: nfc(n.display_name).into_owned(),
+        password: nfc(n.password).into_owned(),
         phone: n.phone,
         roles: n.roles,
         institution_ids,

@@ -326,7 +326,7 @@ fn plan(
                             continue;
                         }
                         let u = update_of(&r, &current);
-                        if let Err(e) = prepare_update(c, &here, id, &current, &u) {
+                        if let Err(e) = prepare_update(c, caller, &here, id, &current, &u) {
                             errors.extend(row_errors(r.row, e)?);
                             continue;
                         }

@@ -22,6 +22,7 @@ use validator::Validate;
 use crate::auth::{Authz, Caller, perm};
 use crate::body::JsonBody;
 use crate::error::{ApiError, field_errors};
+use crate::handlers::assignee::check_assignee;
 use crate::handlers::customer_access::{audit_read, customer_read, writable};
 use crate::handlers::{expected_version, page, sort, versioned, window};
 use crate::state::AppState;
@@ -122,11 +123,12 @@ pub(crate) fn list_params(
         return Err(ApiError::field("q", "length", "at most 100 characters"));
     }
     let filter = Filter {
-        q: q.q,
+        // Stored text is NFC (issue 7 item 11): a search typed decomposed finds it too.
+        q: q.q.map(|t| hcrm_domain::validation::nfc(&t).into_owned()),
         kind: q.kind,
         category: q.category,
         stage: q.lifecycle_stage,
-        tag: q.tag,
+        tag: q.tag.map(|t| hcrm_domain::validation::nfc(&t).into_owned()),
         source_channel: q.source_channel,
         account_manager_id: q.account_manager_id,
         institution_id: q.institution_id,
@@ -172,13 +174,13 @@ pub(crate) fn form_for_create(x: &CustomerCreate) -> String {
     })
 }
 
-/// Checks that linked records exist where the caller can reach them.
+/// Checks that linked customers exist where the caller can reach them (the account manager
+/// is checked by `check_assignee`).
 fn check_links(
     c: &mut DbConn,
     scope: &Scope,
     employer: Option<Uuid>,
     referred_by: Option<Uuid>,
-    manager: Option<Uuid>,
 ) -> Result<(), ApiError> {
     if let Some(e) = employer {
         let org = store::get(c, scope, e)
@@ -194,17 +196,6 @@ fn check_links(
     if let Some(r) = referred_by {
         store::get(c, scope, r)
             .map_err(|_| ApiError::field("referred_by_id", "bad_reference", "no such customer"))?;
-    }
-    if let Some(m) = manager {
-        let user = hcrm_db::users::get(c, scope, m)
-            .map_err(|_| ApiError::field("account_manager_id", "bad_reference", "no such user"))?;
-        if !user.active {
-            return Err(ApiError::field(
-                "account_manager_id",
-                "inactive",
-                "the user is deactivated",
-            ));
-        }
     }
     Ok(())
 }
@@ -259,13 +250,10 @@ pub async fn create(
                     ));
                 }
             };
-            check_links(
-                c,
-                &scope,
-                x.employer_id,
-                x.referred_by_id,
-                x.account_manager_id,
-            )?;
+            check_links(c, &scope, x.employer_id, x.referred_by_id)?;
+            if let Some(m) = x.account_manager_id {
+                check_assignee(c, &caller, "account_manager_id", Some(m), institution)?;
+            }
             if !confirm {
                 let found = store::duplicates(c, &scope, &x.phones, x.id_number.as_deref(), None)?;
                 if !found.is_empty() {
@@ -379,6 +367,7 @@ pub async fn update(
 /// address and whether it was set by hand.
 pub(crate) fn prepare_update(
     c: &mut DbConn,
+    caller: &Caller,
     scope: &Scope,
     id: Uuid,
     current: &Customer,
@@ -440,8 +429,18 @@ pub(crate) fn prepare_update(
         scope,
         u.employer_id.flatten(),
         u.referred_by_id.flatten(),
-        u.account_manager_id.flatten(),
     )?;
+    if let Some(Some(m)) = u.account_manager_id
+        && Some(m) != current.account_manager_id
+    {
+        check_assignee(
+            c,
+            caller,
+            "account_manager_id",
+            Some(m),
+            current.institution_id,
+        )?;
+    }
     if u.employer_id == Some(Some(id)) || u.referred_by_id == Some(Some(id)) {
         return Err(ApiError::field(
             "employer_id",
@@ -482,7 +481,7 @@ pub(crate) fn apply_update(
 ) -> Result<Customer, ApiError> {
     let scope = caller.scope();
     let current = store::get(c, &scope, id)?;
-    let form = prepare_update(c, &scope, id, &current, u)?;
+    let form = prepare_update(c, caller, &scope, id, &current, u)?;
     let (before, after) = store::update(c, &scope, id, version, u, form, caller.principal.id)?;
     let diff = changes(
         Some(&before.clone().masked()),

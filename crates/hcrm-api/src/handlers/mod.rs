@@ -1,6 +1,7 @@
 //! HTTP handlers, one file per resource; each is thin: check, call hcrm-db, audit, answer.
 
 pub mod api_keys;
+pub mod assignee;
 pub mod audit;
 pub mod auth;
 pub mod break_glass;

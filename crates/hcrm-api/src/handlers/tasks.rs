@@ -5,8 +5,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::NaiveDate;
+use hcrm_db::audit;
 use hcrm_db::tasks::{self as store, Filter, NewTask, Sort};
-use hcrm_db::{DbConn, audit};
 use hcrm_domain::api::audit::changes;
 use hcrm_domain::api::tasks::{MyTasks, Task, TaskCreate, TaskUpdate, status_move_allowed};
 use hcrm_domain::api::{Page, Problem};
@@ -19,6 +19,7 @@ use uuid::Uuid;
 use crate::auth::{Authz, Caller, perm};
 use crate::body::JsonBody;
 use crate::error::ApiError;
+use crate::handlers::assignee::check_assignee;
 use crate::handlers::customer_access::writable;
 use crate::handlers::{created, expected_version, page, sort, versioned, window};
 use crate::state::AppState;
@@ -36,25 +37,6 @@ pub fn require_staff(caller: &Caller) -> Result<(), ApiError> {
     } else {
         Ok(())
     }
-}
-
-/// A user a task may be given to: active staff of the task's institution.
-fn check_owner(c: &mut DbConn, owner: Uuid, institution: Uuid) -> Result<(), ApiError> {
-    let bad = |code: &str, message: &str| ApiError::field("owner_id", code, message);
-    let user = match hcrm_db::users::principal(c, owner) {
-        Err(hcrm_db::DbError::NotFound) => return Err(bad("bad_reference", "no such user")),
-        other => other?,
-    };
-    if !user.active {
-        return Err(bad("inactive", "the user is deactivated"));
-    }
-    if !user.scope().allows(institution) || user.roles.iter().all(|r| *r == Role::Integration) {
-        return Err(bad(
-            "other_institution",
-            "the user does not work in the task's institution",
-        ));
-    }
-    Ok(())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -198,9 +180,6 @@ pub async fn create(
         (None, Some(_)) => None,
         (None, None) => Some(me),
     };
-    if owner != Some(me) && !caller.can(Permission::CustomerWrite) {
-        return Err(ApiError::Forbidden);
-    }
     let task = state
         .write(move |c| {
             let scope = caller.scope();
@@ -249,9 +228,7 @@ pub async fn create(
                     }
                 },
             };
-            if let Some(o) = owner {
-                check_owner(c, o, institution)?;
-            }
+            check_assignee(c, &caller, "owner_id", owner, institution)?;
             let id = store::create(
                 c,
                 NewTask {
@@ -305,15 +282,16 @@ pub async fn get(
 }
 
 /// Change a task: edit, reassign (an active user of its institution), close (`done`,
-/// `cancelled`) or reopen (`open`). Its owner may; others need customer.write. Send the
-/// version in `If-Match` (or as `version`).
+/// `cancelled`) or reopen (`open`). Its owner may; others need customer.write, and so does
+/// handing it to someone else or to a team queue, as for a new task. Send the version in
+/// `If-Match` (or as `version`).
 #[utoipa::path(tag = "tasks", security(("bearer" = [])), request_body = TaskUpdate,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "the version read, e.g. \"3\"")),
     responses(
     (status = 200, body = Task, headers(("ETag" = String, description = "the new version"))),
     (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "not the owner and lacks customer.write; integration clients", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "not the owner and lacks customer.write; handing it over without customer.write; integration clients", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "no such task for this caller", body = Problem, content_type = "application/problem+json"),
     (status = 412, description = "changed by someone else since it was read", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "invalid fields, status move or owner", body = Problem, content_type = "application/problem+json"),
@@ -357,10 +335,11 @@ pub async fn update(
                     ),
                 ));
             }
-            if let Some(Some(owner)) = u.owner_id
-                && Some(owner) != current.owner_id
+            // A new owner (or none: the team queue) under the rule a new task follows.
+            if let Some(owner) = u.owner_id
+                && owner != current.owner_id
             {
-                check_owner(c, owner, current.institution_id)?;
+                check_assignee(c, &caller, "owner_id", owner, current.institution_id)?;
             }
             let owner_after = u.owner_id.unwrap_or(current.owner_id);
             let team_after = u.team.clone().unwrap_or(current.team.clone());

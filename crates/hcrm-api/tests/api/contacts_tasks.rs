@@ -1216,3 +1216,123 @@ fn merge_keeps_both_customers_contacts_and_tasks_on_the_timeline() {
         );
     });
 }
+
+/// Issue 7 item 12: naming a task's owner does not tell a user of another institution from
+/// no user at all (the same `bad_reference` problem, byte for byte), on create and PATCH; and
+/// PATCH obeys the create rule: whoever may not give a task to someone else (no
+/// customer.write) may not hand theirs over either, nor push it to a team queue.
+#[test]
+fn task_owner_is_checked_by_one_rule_on_create_and_patch() {
+    each_backend(|srv| {
+        let w = world(srv);
+        let unknown = "0193a1d2-7c4e-7b10-8000-00000000000f";
+        let t = task(srv, &w.agent_a, json!({"title": "回访"}));
+        let path = format!("/api/v1/tasks/{}", s(&t["id"]));
+
+        let on_create = |owner: &str| {
+            let r = srv.post(
+                "/api/v1/tasks",
+                &w.agent_a,
+                json!({"title": "x", "owner_id": owner}),
+            );
+            r.problem(422, "validation");
+            r.body.clone()
+        };
+        let a = on_create(&w.agent_b_id);
+        assert_eq!(a["errors"][0]["field"], "owner_id", "{a}");
+        assert_eq!(a["errors"][0]["code"], "bad_reference", "{a}");
+        assert_eq!(
+            a,
+            on_create(unknown),
+            "create: another institution's user = no user"
+        );
+
+        let on_patch = |owner: &str| {
+            let r = srv.patch(&path, &w.agent_a, 1, json!({"owner_id": owner}));
+            r.problem(422, "validation");
+            r.body.clone()
+        };
+        let a = on_patch(&w.agent_b_id);
+        assert_eq!(a["errors"][0]["code"], "bad_reference", "{a}");
+        assert_eq!(
+            a,
+            on_patch(unknown),
+            "PATCH: another institution's user = no user"
+        );
+        // An integration client is no owner either, with the same answer.
+        let his = srv.user(&w.admin, "his.a", &["integration"], &w.inst_a);
+        assert_eq!(on_patch(&s(&his["id"])), on_patch(unknown));
+
+        // medical_affairs reads customers but lacks customer.write: it may not create a task
+        // for someone else, and so may not PATCH its own task over to them.
+        let med = srv.user(&w.admin, "med.a", &["medical_affairs"], &w.inst_a);
+        let med_token = srv.login("med.a", "Passw0rd-x");
+        srv.post(
+            "/api/v1/tasks",
+            &med_token,
+            json!({"title": "转交", "owner_id": w.agent_a_id}),
+        )
+        .problem(403, "forbidden");
+        let own = task(srv, &med_token, json!({"title": "核对病历"}));
+        let own_path = format!("/api/v1/tasks/{}", s(&own["id"]));
+        srv.patch(&own_path, &med_token, 1, json!({"owner_id": w.agent_a_id}))
+            .problem(403, "forbidden");
+        srv.patch(
+            &own_path,
+            &med_token,
+            1,
+            json!({"owner_id": null, "team": "care"}),
+        )
+        .problem(403, "forbidden");
+        let unchanged = srv.get(&own_path, &med_token).ok(200).clone();
+        assert_eq!(unchanged["owner_id"], med["id"]);
+        assert_eq!(unchanged["team"], Value::Null);
+        assert_eq!(unchanged["version"], 1);
+        // Naming oneself, and changing what is not the owner, stay allowed.
+        srv.patch(
+            &own_path,
+            &med_token,
+            1,
+            json!({"owner_id": med["id"], "team": "care", "title": "核对病历资料"}),
+        )
+        .ok(200);
+        let unchanged = srv.get(&path, &w.agent_a).ok(200).clone();
+        assert_eq!(unchanged["owner_id"], w.agent_a_id.as_str());
+        assert_eq!(unchanged["version"], 1);
+    });
+}
+
+/// Issue 7 item 13: money is bounded to 0 ..= ¥100,000,000 in fen, so that a JavaScript
+/// client reads every amount exactly; beyond it 422 naming the field, and nothing stored.
+#[test]
+fn contact_money_is_bounded() {
+    each_backend(|srv| {
+        let w = world(srv);
+        let cust = customer(srv, &w.agent_a, "李娜", "13912345678");
+        let path = format!("/api/v1/customers/{cust}/contacts");
+        let body = |fen: Value| json!({"channel": "visit", "direction": "outbound", "subject": "陪诊", "money_spent_fen": fen});
+        for bad in [
+            json!(9_223_372_036_854_775_807_i64),
+            json!(10_000_000_001_i64),
+            json!(-1),
+        ] {
+            let r = srv.post(&path, &w.agent_a, body(bad.clone()));
+            r.problem(422, "validation");
+            assert_eq!(fields(&r), ["money_spent_fen"], "{bad}");
+        }
+        srv.post(
+            &path,
+            &w.agent_a,
+            body(json!(9_223_372_036_854_775_808_u64)),
+        )
+        .problem(422, "invalid_body");
+        assert_eq!(srv.get(&path, &w.agent_a).ok(200)["total"], 0);
+        let top = contact(srv, &w.agent_a, &cust, body(json!(10_000_000_000_i64)));
+        assert_eq!(top["money_spent_fen"], 10_000_000_000_i64);
+        let read = srv
+            .get(&format!("/api/v1/contacts/{}", s(&top["id"])), &w.agent_a)
+            .ok(200)
+            .clone();
+        assert_eq!(read["money_spent_fen"], 10_000_000_000_i64);
+    });
+}

@@ -841,3 +841,63 @@ fn other_institutions_customers_are_invisible_until_break_glass() {
         );
     });
 }
+
+/// Issue 7 item 12: an account manager must be active staff of the customer's institution.
+/// A user of another institution gets the same `bad_reference` problem, byte for byte, as an
+/// id that names no user — on create and PATCH, even for a group-wide caller who sees both
+/// institutions — so that ids cannot be probed across institutions (X-6b).
+#[test]
+fn account_manager_errors_do_not_tell_other_institutions_from_unknown_users() {
+    each_backend(|srv| {
+        let w = world(srv);
+        let unknown = "0193a1d2-7c4e-7b10-8000-00000000000f";
+        let users = srv.get("/api/v1/users?limit=200", &w.admin).ok(200).clone();
+        let id_of = |name: &str| {
+            users["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|u| u["username"] == name)
+                .map(|u| u["id"].as_str().unwrap().to_string())
+                .unwrap()
+        };
+        let (agent_b, sup_a) = (id_of("agent.b"), id_of("sup.a"));
+        let his = srv.user(&w.admin, "his.a", &["integration"], &w.inst_a);
+        let his = his["id"].as_str().unwrap().to_string();
+        let director = srv.post(
+            "/api/v1/users",
+            &w.admin,
+            json!({"username": "dir", "display_name": "院长", "password": "Passw0rd-x", "roles": ["director"], "group_wide": true}),
+        );
+        director.ok(201);
+        let director = srv.login("dir", "Passw0rd-x");
+        let refused = |token: &str, body: Value| {
+            let r = srv.post("/api/v1/customers", token, body);
+            r.problem(422, "validation");
+            r.body.clone()
+        };
+        let with_manager = |m: &str| {
+            json!({"kind": "individual", "name": "王五", "account_manager_id": m,
+                   "institution_id": w.inst_a["id"]})
+        };
+        let none = refused(&w.agent_a, with_manager(unknown));
+        assert_eq!(none["errors"][0]["field"], "account_manager_id", "{none}");
+        assert_eq!(none["errors"][0]["code"], "bad_reference", "{none}");
+        for (who, token) in [("agent", &w.agent_a), ("director", &director)] {
+            for m in [&agent_b, &his] {
+                assert_eq!(refused(token, with_manager(m)), none, "{who} naming {m}");
+            }
+        }
+        assert_eq!(search(srv, &w.sup_a, "")["total"], 0, "nothing stored");
+
+        let c = create(srv, &director, with_manager(&sup_a));
+        assert_eq!(c["account_manager_id"], sup_a.as_str());
+        let path = format!("/api/v1/customers/{}", c["id"].as_str().unwrap());
+        for m in [unknown, &agent_b, &his] {
+            let r = srv.patch(&path, &director, 1, json!({"account_manager_id": m}));
+            r.problem(422, "validation");
+            assert_eq!(r.body, none, "PATCH naming {m}");
+        }
+        assert_eq!(srv.get(&path, &w.sup_a).ok(200)["version"], 1);
+    });
+}

@@ -598,3 +598,36 @@ fn a_broad_search_counts_up_to_the_cap_unless_asked_for_the_exact_total() {
             .problem(400, "invalid_query");
     });
 }
+
+/// Issue 7 item 11 on the import: a cell with an invisible or control character is a row
+/// error on its column and nothing is written; decomposed text is stored in NFC.
+#[test]
+fn import_refuses_invisible_characters_and_stores_nfc() {
+    each_backend(|srv| {
+        let admin = srv.admin();
+        let inst = srv.institution(&admin, "BJ01", true);
+        srv.user(&admin, "sup.a", &["supervisor"], &inst);
+        let sup = srv.login("sup.a", "Passw0rd-x");
+        let file = csv(&[
+            "姓名,手机,外部编号,市,备注",
+            "张\u{200B}三,13812345678,P001,,",
+            "Zoe\u{0301},13812345679,P002,,",
+            "李四,13812345670,P003,北\u{202E}京,",
+            "王五,13812345671,P004,,a\u{001B}[31mb",
+        ]);
+        let r = import(srv, &sup, "", CSV, file.clone()).report();
+        assert_eq!(
+            problems(&r),
+            vec![
+                p(2, "name", "control_character"),
+                p(4, "city", "control_character"),
+                p(5, "notes", "control_character"),
+            ],
+            "{r}"
+        );
+        assert_eq!(customers(srv, &sup, "")["total"], 0);
+        let r = import(srv, &sup, "?mode=valid_rows", CSV, file).report();
+        assert_eq!(counts(&r), (4, 1, 0, 3));
+        assert_eq!(by_external(srv, &sup, "P002")["name"], "Zo\u{e9}");
+    });
+}

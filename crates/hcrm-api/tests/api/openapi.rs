@@ -69,3 +69,30 @@ fn every_operation_is_documented_with_security_and_errors() {
         );
     }
 }
+
+/// Issue 7 item 13: every money field (`…_fen`) of every schema states its bounds, 0 to
+/// ¥100,000,000 in fen, so that clients know JavaScript reads each amount exactly.
+#[test]
+fn money_fields_declare_their_bounds() {
+    let doc = serde_json::to_value(hcrm_api::openapi()).unwrap();
+    let max = hcrm_domain::validation::MAX_MONEY_FEN;
+    assert!(max < 1 << 53, "beyond JavaScript's exact integers");
+    let mut seen = Vec::new();
+    for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
+        let Some(props) = schema["properties"].as_object() else {
+            continue;
+        };
+        for (field, prop) in props {
+            if field.ends_with("_fen") {
+                assert_eq!(prop["minimum"], 0, "{name}.{field}: {prop}");
+                assert_eq!(prop["maximum"], max, "{name}.{field}: {prop}");
+                seen.push(format!("{name}.{field}"));
+            }
+        }
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        ["Contact.money_spent_fen", "ContactCreate.money_spent_fen"]
+    );
+}

@@ -124,7 +124,8 @@ pub struct ApiKey {
 pub struct ApiKeyCreate {
     #[validate(
         length(min = 1, max = 100),
-        custom(function = "crate::validation::not_blank")
+        custom(function = "crate::validation::not_blank"),
+        custom(function = "crate::validation::line")
     )]
     pub name: String,
     /// When the key stops working; never when absent.

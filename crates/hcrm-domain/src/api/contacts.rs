@@ -38,7 +38,8 @@ pub struct Contact {
     pub next_step: Option<String>,
     pub next_step_on: Option<NaiveDate>,
     pub minutes_spent: Option<i32>,
-    /// Money spent, in fen (分, X-10).
+    /// Money spent, in fen (分, X-10): 0 to ¥100,000,000.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000000000i64))]
     pub money_spent_fen: Option<i64>,
     /// The staff member who held the contact (the caller who recorded it).
     pub owner_id: Uuid,
@@ -73,27 +74,34 @@ pub struct ContactCreate {
     /// The relative or friend as a customer; only with a party other than the customer.
     #[serde(default)]
     pub party_customer_id: Option<Uuid>,
-    #[validate(length(min = 1, max = 200), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "validation::not_blank"),
+        custom(function = "validation::line")
+    )]
     pub subject: String,
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub content: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub feedback: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub agreement: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub next_step: Option<String>,
     #[serde(default)]
     pub next_step_on: Option<NaiveDate>,
     #[serde(default)]
     #[validate(range(min = 0, max = 1440))]
     pub minutes_spent: Option<i32>,
+    /// Money spent, in fen: 0 to ¥100,000,000 (`MAX_MONEY_FEN`; the schema's literal bound is
+    /// checked against it by the OpenAPI test).
     #[serde(default)]
-    #[validate(range(min = 0))]
+    #[validate(custom(function = "validation::money_fen"))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000000000i64))]
     pub money_spent_fen: Option<i64>,
     /// When the contact took place; now when absent.
     #[serde(default)]
@@ -227,6 +235,38 @@ mod tests {
             (
                 serde_json::json!({"money_spent_fen": -1}),
                 vec![("money_spent_fen", "range")],
+            ),
+            (
+                serde_json::json!({"money_spent_fen": crate::validation::MAX_MONEY_FEN}),
+                vec![],
+            ),
+            (
+                serde_json::json!({"money_spent_fen": crate::validation::MAX_MONEY_FEN + 1}),
+                vec![("money_spent_fen", "range")],
+            ),
+            (
+                serde_json::json!({"money_spent_fen": i64::MAX}),
+                vec![("money_spent_fen", "range")],
+            ),
+            (
+                serde_json::json!({"subject": "复诊\u{200B}提醒"}),
+                vec![("subject", "control_character")],
+            ),
+            (
+                serde_json::json!({"subject": "复诊\n提醒"}),
+                vec![("subject", "control_character")],
+            ),
+            (
+                serde_json::json!({"subject": "\u{200B}"}),
+                vec![("subject", "blank"), ("subject", "control_character")],
+            ),
+            (
+                serde_json::json!({"content": "第一行\n\t第二行", "agreement": "周六\r\n上午"}),
+                vec![],
+            ),
+            (
+                serde_json::json!({"feedback": "A\u{202E}B"}),
+                vec![("feedback", "control_character")],
             ),
             (
                 serde_json::json!({"next_step_on": "2026-12-01"}),

@@ -22,10 +22,10 @@ pub const COUNT_CAP: i64 = 200;
 #[serde(deny_unknown_fields)]
 pub struct ExternalId {
     /// The system: `his`, `pacs`, `wechat` …
-    #[validate(length(min = 1, max = 30))]
+    #[validate(length(min = 1, max = 30), custom(function = "validation::line"))]
     #[cfg_attr(feature = "openapi", schema(example = "his"))]
     pub system: String,
-    #[validate(length(min = 1, max = 64))]
+    #[validate(length(min = 1, max = 64), custom(function = "validation::line"))]
     #[cfg_attr(feature = "openapi", schema(example = "P20261125001"))]
     pub external_id: String,
 }
@@ -35,19 +35,19 @@ pub struct ExternalId {
 #[serde(deny_unknown_fields)]
 pub struct Address {
     #[serde(default)]
-    #[validate(length(max = 30))]
+    #[validate(length(max = 30), custom(function = "validation::line"))]
     #[cfg_attr(feature = "openapi", schema(example = "北京市"))]
     pub province: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 30))]
+    #[validate(length(max = 30), custom(function = "validation::line"))]
     #[cfg_attr(feature = "openapi", schema(example = "北京市"))]
     pub city: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 30))]
+    #[validate(length(max = 30), custom(function = "validation::line"))]
     #[cfg_attr(feature = "openapi", schema(example = "朝阳区"))]
     pub district: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 200))]
+    #[validate(length(max = 200), custom(function = "validation::line"))]
     #[cfg_attr(feature = "openapi", schema(example = "将台路2号"))]
     pub street: Option<String>,
 }
@@ -232,15 +232,20 @@ fn mobiles(phones: &[String]) -> Result<(), ValidationError> {
     phones.iter().try_for_each(|p| validation::mobile(p))
 }
 
+/// Tags: 1–20 characters each, under the one-line text rule (lists join a customer's tags
+/// with a separator, and a tag of only invisible characters would be an empty tag).
 fn valid_tags(tags: &[String]) -> Result<(), ValidationError> {
-    if tags
-        .iter()
-        .all(|t| (1..=20).contains(&t.trim().chars().count()) && !t.chars().any(char::is_control))
-    {
+    if tags.iter().all(|t| {
+        (1..=20).contains(&t.trim().chars().count())
+            && validation::line(t).is_ok()
+            && !validation::is_blank(t)
+    }) {
         Ok(())
     } else {
         let mut e = ValidationError::new("tag");
-        e.message = Some("each tag has 1 to 20 characters, none of them control characters".into());
+        e.message = Some(
+            "each tag has 1 to 20 characters, none of them control or invisible characters".into(),
+        );
         Err(e)
     }
 }
@@ -263,7 +268,11 @@ pub struct CustomerCreate {
     #[serde(default)]
     pub institution_id: Option<Uuid>,
     pub kind: CustomerKind,
-    #[validate(length(min = 1, max = 100), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "validation::not_blank"),
+        custom(function = "validation::line")
+    )]
     pub name: String,
     #[serde(default)]
     pub gender: Option<Gender>,
@@ -272,10 +281,10 @@ pub struct CustomerCreate {
     #[serde(default)]
     pub id_type: Option<IdType>,
     #[serde(default)]
-    #[validate(length(max = 30))]
+    #[validate(length(max = 30), custom(function = "validation::line"))]
     pub id_number: Option<String>,
     #[serde(default)]
-    #[validate(length(min = 1, max = 30))]
+    #[validate(length(min = 1, max = 30), custom(function = "validation::line"))]
     pub card_number: Option<String>,
     #[serde(default)]
     #[validate(length(max = 5), custom(function = "mobiles"))]
@@ -284,53 +293,53 @@ pub struct CustomerCreate {
     #[validate(custom(function = "validation::phone"))]
     pub landline: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 50))]
+    #[validate(length(max = 50), custom(function = "validation::line"))]
     pub wechat: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 20))]
+    #[validate(length(max = 20), custom(function = "validation::line"))]
     pub qq: Option<String>,
     #[serde(default)]
-    #[validate(email, length(max = 100))]
+    #[validate(email, length(max = 100), custom(function = "validation::line"))]
     pub email: Option<String>,
     #[serde(default)]
     #[validate(nested)]
     pub address: Address,
     #[serde(default)]
-    #[validate(length(max = 50))]
+    #[validate(length(max = 50), custom(function = "validation::line"))]
     pub occupation: Option<String>,
     #[serde(default)]
     pub employer_id: Option<Uuid>,
     #[serde(default)]
-    #[validate(length(max = 30))]
+    #[validate(length(max = 30), custom(function = "validation::line"))]
     pub education: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 30))]
+    #[validate(length(max = 30), custom(function = "validation::line"))]
     pub marital_status: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 500))]
+    #[validate(length(max = 500), custom(function = "validation::multiline"))]
     pub family_situation: Option<String>,
     /// Set by hand; otherwise derived.
     #[serde(default)]
-    #[validate(length(min = 1, max = 30))]
+    #[validate(length(min = 1, max = 30), custom(function = "validation::line"))]
     pub form_of_address: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 20))]
+    #[validate(length(max = 20), custom(function = "validation::line"))]
     pub preferred_language: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 20))]
+    #[validate(length(max = 20), custom(function = "validation::line"))]
     pub preferred_channel: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 50))]
+    #[validate(length(max = 50), custom(function = "validation::line"))]
     pub preferred_hours: Option<String>,
     #[serde(default)]
     pub source_channel: Option<SourceChannel>,
     #[serde(default)]
-    #[validate(length(max = 200))]
+    #[validate(length(max = 200), custom(function = "validation::line"))]
     pub source_detail: Option<String>,
     #[serde(default)]
     pub referred_by_id: Option<Uuid>,
     #[serde(default)]
-    #[validate(length(max = 20))]
+    #[validate(length(max = 20), custom(function = "validation::lines"))]
     pub interests: Vec<String>,
     #[serde(default)]
     #[validate(length(max = 6))]
@@ -346,16 +355,16 @@ pub struct CustomerCreate {
     #[serde(default)]
     pub account_manager_id: Option<Uuid>,
     #[serde(default)]
-    #[validate(length(max = 2000))]
+    #[validate(length(max = 2000), custom(function = "validation::multiline"))]
     pub notes: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 18))]
+    #[validate(length(max = 18), custom(function = "validation::line"))]
     pub uscc: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 50))]
+    #[validate(length(max = 50), custom(function = "validation::line"))]
     pub industry: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 30))]
+    #[validate(length(max = 30), custom(function = "validation::line"))]
     pub org_size: Option<String>,
     #[serde(default)]
     #[validate(length(max = 10), nested)]
@@ -369,7 +378,11 @@ pub struct CustomerCreate {
 #[serde(deny_unknown_fields)]
 pub struct CustomerUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(length(min = 1, max = 100), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "validation::not_blank"),
+        custom(function = "validation::line")
+    )]
     pub name: Option<String>,
     #[serde(
         default,
@@ -394,14 +407,14 @@ pub struct CustomerUpdate {
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 30))]
+    #[validate(length(max = 30), custom(function = "validation::line"))]
     pub id_number: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(min = 1, max = 30))]
+    #[validate(length(min = 1, max = 30), custom(function = "validation::line"))]
     pub card_number: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(length(max = 5), custom(function = "mobiles"))]
@@ -418,21 +431,21 @@ pub struct CustomerUpdate {
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 50))]
+    #[validate(length(max = 50), custom(function = "validation::line"))]
     pub wechat: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 20))]
+    #[validate(length(max = 20), custom(function = "validation::line"))]
     pub qq: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(email, length(max = 100))]
+    #[validate(email, length(max = 100), custom(function = "validation::line"))]
     pub email: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
@@ -442,7 +455,7 @@ pub struct CustomerUpdate {
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 50))]
+    #[validate(length(max = 50), custom(function = "validation::line"))]
     pub occupation: Option<Option<String>>,
     #[serde(
         default,
@@ -455,21 +468,21 @@ pub struct CustomerUpdate {
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 30))]
+    #[validate(length(max = 30), custom(function = "validation::line"))]
     pub education: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 30))]
+    #[validate(length(max = 30), custom(function = "validation::line"))]
     pub marital_status: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 500))]
+    #[validate(length(max = 500), custom(function = "validation::multiline"))]
     pub family_situation: Option<Option<String>>,
     /// A value sets it by hand; `null` goes back to the derived form.
     #[serde(
@@ -477,28 +490,28 @@ pub struct CustomerUpdate {
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(min = 1, max = 30))]
+    #[validate(length(min = 1, max = 30), custom(function = "validation::line"))]
     pub form_of_address: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 20))]
+    #[validate(length(max = 20), custom(function = "validation::line"))]
     pub preferred_language: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 20))]
+    #[validate(length(max = 20), custom(function = "validation::line"))]
     pub preferred_channel: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 50))]
+    #[validate(length(max = 50), custom(function = "validation::line"))]
     pub preferred_hours: Option<Option<String>>,
     #[serde(
         default,
@@ -511,7 +524,7 @@ pub struct CustomerUpdate {
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 200))]
+    #[validate(length(max = 200), custom(function = "validation::line"))]
     pub source_detail: Option<Option<String>>,
     #[serde(
         default,
@@ -520,7 +533,7 @@ pub struct CustomerUpdate {
     )]
     pub referred_by_id: Option<Option<Uuid>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(length(max = 20))]
+    #[validate(length(max = 20), custom(function = "validation::lines"))]
     pub interests: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(length(max = 6))]
@@ -532,7 +545,7 @@ pub struct CustomerUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle_stage: Option<LifecycleStage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(length(max = 200))]
+    #[validate(length(max = 200), custom(function = "validation::line"))]
     pub stage_reason: Option<String>,
     #[serde(
         default,
@@ -551,28 +564,28 @@ pub struct CustomerUpdate {
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 2000))]
+    #[validate(length(max = 2000), custom(function = "validation::multiline"))]
     pub notes: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 18))]
+    #[validate(length(max = 18), custom(function = "validation::line"))]
     pub uscc: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 50))]
+    #[validate(length(max = 50), custom(function = "validation::line"))]
     pub industry: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 30))]
+    #[validate(length(max = 30), custom(function = "validation::line"))]
     pub org_size: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(length(max = 10), nested)]

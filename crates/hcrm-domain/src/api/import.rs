@@ -333,7 +333,9 @@ pub fn parse_row(row: u64, cells: &[String], columns: &[Option<Column>]) -> Pars
     for (i, column) in columns.iter().enumerate() {
         let Some(column) = *column else { continue };
         present.push(column);
-        let text = cells.get(i).map_or("", |c| c.trim());
+        // The same NFC as a JSON body gets (issue 7 item 11), before any rule reads the cell.
+        let cell = crate::validation::nfc(cells.get(i).map_or("", String::as_str));
+        let text = cell.trim();
         let opt = (!text.is_empty()).then(|| text.to_string());
         let mut bad = |code: &str, message: &str| {
             errors.push(RowError::new(row, column.code(), code, message));
@@ -574,6 +576,24 @@ mod tests {
                 (5, "birth_date", "date")
             ]
         );
+    }
+
+    #[test]
+    fn cells_are_read_in_nfc_and_checked_by_the_text_rule() {
+        use validator::Validate;
+        let cols = read_header(&cells(&["姓名", "市", "备注"])).unwrap();
+        let r = parse_row(2, &cells(&["Zoe\u{301}", "北京", "第一行\n第二行"]), &cols);
+        assert_eq!(r.customer.name, "Zo\u{e9}");
+        assert!(r.customer.validate().is_ok());
+        let r = parse_row(
+            3,
+            &cells(&["张\u{200B}三", "北\u{202E}京", "a\u{1B}b"]),
+            &cols,
+        );
+        let errors = r.customer.validate().unwrap_err();
+        let mut bad: Vec<&str> = errors.errors().keys().map(|k| k.as_ref()).collect();
+        bad.sort();
+        assert_eq!(bad, ["address", "name", "notes"]);
     }
 
     #[test]

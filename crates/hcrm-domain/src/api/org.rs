@@ -60,9 +60,17 @@ pub struct InstitutionRef {
 pub struct InstitutionCreate {
     #[validate(custom(function = "validation::institution_code"))]
     pub code: String,
-    #[validate(length(min = 1, max = 100), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "validation::not_blank"),
+        custom(function = "validation::line")
+    )]
     pub name: String,
-    #[validate(length(min = 1, max = 50), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(min = 1, max = 50),
+        custom(function = "validation::not_blank"),
+        custom(function = "validation::line")
+    )]
     pub city: String,
     pub local: bool,
     /// Defaults to `Asia/Shanghai`.
@@ -70,7 +78,7 @@ pub struct InstitutionCreate {
     #[validate(custom(function = "validation::time_zone"))]
     pub time_zone: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 200))]
+    #[validate(length(max = 200), custom(function = "validation::line"))]
     pub address: Option<String>,
     #[serde(default)]
     #[validate(custom(function = "validation::phone"))]
@@ -85,10 +93,18 @@ pub struct InstitutionCreate {
 #[serde(deny_unknown_fields)]
 pub struct InstitutionUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(length(min = 1, max = 100), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "validation::not_blank"),
+        custom(function = "validation::line")
+    )]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(length(min = 1, max = 50), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(min = 1, max = 50),
+        custom(function = "validation::not_blank"),
+        custom(function = "validation::line")
+    )]
     pub city: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local: Option<bool>,
@@ -100,7 +116,7 @@ pub struct InstitutionUpdate {
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 200))]
+    #[validate(length(max = 200), custom(function = "validation::line"))]
     pub address: Option<Option<String>>,
     #[serde(
         default,
@@ -162,10 +178,14 @@ pub struct Department {
 #[serde(deny_unknown_fields)]
 pub struct DepartmentCreate {
     pub institution_id: Uuid,
-    #[validate(length(min = 1, max = 100), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "validation::not_blank"),
+        custom(function = "validation::line")
+    )]
     pub name: String,
     #[serde(default)]
-    #[validate(length(min = 1, max = 20))]
+    #[validate(length(min = 1, max = 20), custom(function = "validation::line"))]
     pub code: Option<String>,
     #[serde(default)]
     #[validate(custom(function = "validation::phone"))]
@@ -178,14 +198,18 @@ pub struct DepartmentCreate {
 #[serde(deny_unknown_fields)]
 pub struct DepartmentUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(length(min = 1, max = 100), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "validation::not_blank"),
+        custom(function = "validation::line")
+    )]
     pub name: Option<String>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(min = 1, max = 20))]
+    #[validate(length(min = 1, max = 20), custom(function = "validation::line"))]
     pub code: Option<Option<String>>,
     #[serde(
         default,
@@ -297,12 +321,16 @@ pub struct Doctor {
 #[serde(deny_unknown_fields)]
 pub struct DoctorCreate {
     pub department_id: Uuid,
-    #[validate(length(min = 1, max = 50), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(min = 1, max = 50),
+        custom(function = "validation::not_blank"),
+        custom(function = "validation::line")
+    )]
     pub name: String,
-    #[validate(length(min = 1, max = 50))]
+    #[validate(length(min = 1, max = 50), custom(function = "validation::line"))]
     pub title: String,
     #[serde(default)]
-    #[validate(length(max = 20))]
+    #[validate(length(max = 20), custom(function = "validation::lines"))]
     pub specialties: Vec<String>,
     #[serde(default)]
     #[validate(length(max = 30), nested)]
@@ -317,13 +345,17 @@ pub struct DoctorUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department_id: Option<Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(length(min = 1, max = 50), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(min = 1, max = 50),
+        custom(function = "validation::not_blank"),
+        custom(function = "validation::line")
+    )]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(length(min = 1, max = 50))]
+    #[validate(length(min = 1, max = 50), custom(function = "validation::line"))]
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(length(max = 20))]
+    #[validate(length(max = 20), custom(function = "validation::lines"))]
     pub specialties: Option<Vec<String>>,
     /// Replaces the whole schedule when given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -370,7 +402,11 @@ pub struct User {
 pub struct UserCreate {
     #[validate(custom(function = "validation::username"))]
     pub username: String,
-    #[validate(length(min = 1, max = 50), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(min = 1, max = 50),
+        custom(function = "validation::not_blank"),
+        custom(function = "validation::line")
+    )]
     pub display_name: String,
     #[validate(custom(function = "validation::password"))]
     pub password: String,
@@ -396,7 +432,11 @@ pub struct UserCreate {
 #[serde(deny_unknown_fields)]
 pub struct UserUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(length(min = 1, max = 50), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(min = 1, max = 50),
+        custom(function = "validation::not_blank"),
+        custom(function = "validation::line")
+    )]
     pub display_name: Option<String>,
     /// A new password; the user's refresh tokens are revoked.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -7,6 +7,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::customer::kinds::{CustomerKind, RelationKind};
+use crate::validation;
 
 /// One relation as a customer's page shows it: the other customer and what this customer is
 /// to them. The same link appears on the other customer's page with the inverse kind.
@@ -43,6 +44,6 @@ pub struct RelationCreate {
     /// What the customer of the path is to `to_id`.
     pub kind: RelationKind,
     #[serde(default)]
-    #[validate(length(max = 500))]
+    #[validate(length(max = 500), custom(function = "validation::multiline"))]
     pub note: Option<String>,
 }

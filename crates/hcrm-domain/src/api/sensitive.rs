@@ -9,6 +9,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::Role;
+use crate::validation;
 
 /// 医疗敏感信息 — CUS-5. Read needs `medical.read` or a break-glass grant (X-6a).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -62,16 +63,16 @@ impl MedicalProfile {
 #[serde(deny_unknown_fields)]
 pub struct MedicalProfileUpdate {
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub allergies: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub family_history: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub chronic_conditions: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub information_needs: Option<String>,
     /// The version read (0 for a profile not written yet), unless sent in `If-Match`.
     #[serde(default)]
@@ -132,16 +133,16 @@ impl PrivateNotes {
 #[serde(deny_unknown_fields)]
 pub struct PrivateNotesUpdate {
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub preferences: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub habits: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub family_background: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub special_requirements: Option<String>,
     /// The version read (0 for notes not written yet), unless sent in `If-Match`.
     #[serde(default)]
@@ -288,7 +289,11 @@ pub fn reason_of_substance(text: &str) -> Result<(), validator::ValidationError>
 pub struct BreakGlassRequest {
     pub category: BreakGlassCategory,
     /// Why the record is needed now; the supervisor reads it.
-    #[validate(length(max = 500), custom(function = "reason_of_substance"))]
+    #[validate(
+        length(max = 500),
+        custom(function = "reason_of_substance"),
+        custom(function = "validation::multiline")
+    )]
     pub reason: String,
 }
 
@@ -299,7 +304,7 @@ pub struct BreakGlassRequest {
 #[serde(deny_unknown_fields)]
 pub struct ReviewRequest {
     #[serde(default)]
-    #[validate(length(max = 500))]
+    #[validate(length(max = 500), custom(function = "validation::multiline"))]
     pub note: Option<String>,
 }
 

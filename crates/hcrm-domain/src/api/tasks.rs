@@ -76,15 +76,23 @@ pub struct TaskCreate {
     /// Defaults to `other`.
     #[serde(default)]
     pub kind: Option<TaskKind>,
-    #[validate(length(min = 1, max = 200), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "validation::not_blank"),
+        custom(function = "validation::line")
+    )]
     pub title: String,
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub description: Option<String>,
     #[serde(default)]
     pub owner_id: Option<Uuid>,
     #[serde(default)]
-    #[validate(length(max = 50), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 50),
+        custom(function = "validation::not_blank"),
+        custom(function = "validation::line")
+    )]
     pub team: Option<String>,
     #[serde(default)]
     pub due_on: Option<NaiveDate>,
@@ -94,10 +102,10 @@ pub struct TaskCreate {
     #[serde(default)]
     pub customer_id: Option<Uuid>,
     #[serde(default)]
-    #[validate(length(min = 1, max = 30))]
+    #[validate(length(min = 1, max = 30), custom(function = "validation::line"))]
     pub source_type: Option<String>,
     #[serde(default)]
-    #[validate(length(min = 1, max = 64))]
+    #[validate(length(min = 1, max = 64), custom(function = "validation::line"))]
     pub source_id: Option<String>,
 }
 
@@ -136,14 +144,18 @@ pub fn beijing_date(t: DateTime<Utc>) -> NaiveDate {
 #[serde(deny_unknown_fields)]
 pub struct TaskUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(length(min = 1, max = 200), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "validation::not_blank"),
+        custom(function = "validation::line")
+    )]
     pub title: Option<String>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub description: Option<Option<String>>,
     /// Reassign: an active user of the task's institution; `null` leaves it to the team.
     #[serde(
@@ -157,7 +169,11 @@ pub struct TaskUpdate {
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 50), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 50),
+        custom(function = "validation::not_blank"),
+        custom(function = "validation::line")
+    )]
     pub team: Option<Option<String>>,
     #[serde(
         default,
@@ -173,7 +189,7 @@ pub struct TaskUpdate {
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "validation::multiline"))]
     pub outcome: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
