@@ -5,6 +5,7 @@ pub mod auth;
 pub mod body;
 pub mod error;
 pub mod handlers;
+pub mod headers;
 pub mod idempotency;
 pub mod state;
 pub mod web_app;
@@ -180,5 +181,6 @@ pub fn app(
                 .add(("Referrer-Policy", "no-referrer"))
                 .add(("X-Frame-Options", "DENY")),
         )
+        .wrap(actix_web::middleware::from_fn(headers::middleware))
         .wrap(Logger::new(r#"%a "%r" %s %b %Dms"#))
 }

@@ -6,6 +6,7 @@ mod common;
 mod auth;
 mod contacts_tasks;
 mod customers;
+mod headers;
 mod idempotency;
 mod import_export;
 mod input;
