@@ -7,12 +7,13 @@ pub mod error;
 pub mod handlers;
 pub mod headers;
 pub mod idempotency;
+pub mod request_log;
 pub mod state;
 pub mod web_app;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::{Compress, DefaultHeaders, Logger};
+use actix_web::middleware::{Compress, DefaultHeaders};
 use actix_web::{App, web};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -182,5 +183,5 @@ pub fn app(
                 .add(("X-Frame-Options", "DENY")),
         )
         .wrap(actix_web::middleware::from_fn(headers::middleware))
-        .wrap(Logger::new(r#"%a "%r" %s %b %Dms"#))
+        .wrap(request_log::logger())
 }
