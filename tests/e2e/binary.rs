@@ -357,3 +357,37 @@ fn the_request_log_keeps_no_search_terms() {
         assert!(log.contains(line), "{line} not in:\n{log}");
     }
 }
+
+/// Issue 7 item 14: the SQLite database (with its WAL and shared-memory files) and the data
+/// folder are created readable by their owner only, like the JWT secret.
+#[cfg(unix)]
+#[test]
+fn a_fresh_data_folder_is_private_to_its_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = TempDir::new();
+    let server = Server::start(&dir.0, &[]);
+    server.login("admin", ADMIN_PASSWORD);
+    let data = dir.0.join("data");
+    assert_eq!(mode(&data), 0o700, "data folder");
+    assert_eq!(mode(&data.join("hcrm.db")), 0o600, "hcrm.db");
+    assert_eq!(mode(&data.join("jwt-secret")), 0o600, "jwt-secret");
+    for side in ["hcrm.db-wal", "hcrm.db-shm"] {
+        let path = data.join(side);
+        assert!(path.is_file(), "{side} (WAL mode)");
+        assert_eq!(mode(&path), 0o600, "{side}");
+    }
+    drop(server);
+
+    // `hcrm migrate` on a new database file in a new folder: the same.
+    let other = dir.0.join("elsewhere/db");
+    let url = format!("sqlite://{}/hcrm.db", other.display());
+    let out = run(&dir.0, &[("DATABASE_URL", url.as_str())], &["migrate"], "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(mode(&other.join("hcrm.db")), 0o600);
+    assert_eq!(mode(&other), 0o700);
+}
