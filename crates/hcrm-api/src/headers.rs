@@ -14,8 +14,9 @@ pub const WEB_APP_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsaf
      style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
      base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// The vendored Swagger UI at `/docs`: its scripts are files of ours, but React sets `style`
-/// attributes and its stylesheet embeds `data:` icons, so inline styles are allowed here.
+/// The vendored Swagger UI at `/docs`: its scripts are files of ours, but its bundle applies
+/// inline styles (blocked under `style-src 'self'`, as the browser test showed) and its
+/// stylesheet embeds `data:` icons, so inline styles are allowed here — styles only.
 pub const DOCS_CSP: &str = "default-src 'self'; script-src 'self'; \
      style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
      object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";

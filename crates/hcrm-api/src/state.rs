@@ -29,6 +29,10 @@ pub struct Settings {
     /// Failed sign-ins allowed per username within `throttle_window_secs`.
     pub max_failed_logins: usize,
     pub throttle_window_secs: i64,
+    /// Believe a proxy's `X-Forwarded-Proto: https` (`HCRM_TRUST_FORWARDED_PROTO`): the
+    /// refresh cookie is then marked `Secure`. Only for a server reachable through its TLS
+    /// proxy alone.
+    pub trust_forwarded_proto: bool,
 }
 
 impl Default for Settings {
@@ -38,6 +42,7 @@ impl Default for Settings {
             refresh_ttl_days: 14,
             max_failed_logins: 5,
             throttle_window_secs: 15 * 60,
+            trust_forwarded_proto: false,
         }
     }
 }

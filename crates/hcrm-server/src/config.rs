@@ -23,6 +23,9 @@ pub struct Config {
     pub web_dir: Option<PathBuf>,
     pub admin_password: Option<String>,
     pub db_pool: u32,
+    /// `HCRM_TRUST_FORWARDED_PROTO=true`: the server is reachable only through a TLS proxy
+    /// that sets `X-Forwarded-Proto`; the refresh cookie is then `Secure`.
+    pub trust_forwarded_proto: bool,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -50,6 +53,8 @@ impl Config {
                 .and_then(|v| v.parse().ok())
                 .filter(|n| (1..=512).contains(n))
                 .unwrap_or_else(default_db_pool),
+            trust_forwarded_proto: env("HCRM_TRUST_FORWARDED_PROTO")
+                .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
         }
     }
 

@@ -232,7 +232,11 @@ fn serve(config: Config) -> Result<(), String> {
     let secret = config
         .jwt_secret()
         .map_err(|e| format!("JWT secret: {e}"))?;
-    let state = hcrm_api::AppState::new(pool, &secret, hcrm_api::Settings::default());
+    let settings = hcrm_api::Settings {
+        trust_forwarded_proto: config.trust_forwarded_proto,
+        ..hcrm_api::Settings::default()
+    };
+    let state = hcrm_api::AppState::new(pool, &secret, settings);
     match &config.web_dir {
         Some(d) => log::info!("serving the web app from {}", d.display()),
         None => log::warn!("web app not built (frontend/dist): run scripts/build-web.sh"),

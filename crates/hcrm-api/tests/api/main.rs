@@ -12,4 +12,5 @@ mod import_export;
 mod input;
 mod openapi;
 mod org;
+mod refresh_cookie;
 mod relations_sensitive;
