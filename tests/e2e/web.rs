@@ -231,3 +231,68 @@ fn the_docs_viewer_runs_under_its_content_security_policy() {
     let violations = csp_violations(&b);
     assert!(violations.is_empty(), "CSP violations: {violations:?}");
 }
+
+/// The authenticator app's code for `secret`, `offset` seconds from now.
+fn totp_code(secret: &str, offset: i64) -> String {
+    let now = chrono::Utc::now().timestamp() + offset;
+    hcrm_api::auth::totp::current_code(secret, u64::try_from(now).unwrap())
+}
+
+/// Issue 7 item 14 (X-6c): the two-factor page asks for the password again to set up and to
+/// turn off, and tells a wrong one apart from a wrong code.
+#[test]
+fn two_factor_changes_ask_for_the_password_on_the_profile_page() {
+    let dist = web_dist();
+    let dir = TempDir::new();
+    let server = Server::start(&dir.0, &[("HCRM_WEB_DIR", dist.to_str().unwrap())]);
+    let b = Browser::start();
+    b.go(&format!("{}/profile", server.base));
+    b.type_into("#login-username", "admin");
+    b.type_into("#login-password", ADMIN_PASSWORD);
+    b.click("#login-submit");
+    b.find("#totp-setup-form");
+
+    // No password: asked for it; a wrong one: told so, no secret shown.
+    b.click("#totp-setup");
+    b.find("#totp-password-error");
+    b.type_into("#totp-password", "not-the-password1");
+    b.click("#totp-setup");
+    b.wait_text("密码错误");
+    assert!(b.try_find("#totp-secret").is_none());
+    b.shot("totp-wrong-password");
+
+    b.type_into("#totp-password", ADMIN_PASSWORD);
+    b.click("#totp-setup");
+    let secret_el = b.find("#totp-secret");
+    let secret = b
+        .script("return document.querySelector('#totp-secret').textContent")
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(!secret_el.is_empty() && secret.len() == 32, "{secret}");
+    b.type_into("#totp-code", &totp_code(&secret, 0));
+    b.click("#totp-enable");
+    b.find("#totp-disable-form");
+    b.wait_text("两步验证已开启");
+
+    // Turning it off: the password field comes first; a wrong password is shown at it.
+    b.type_into("#totp-password", "not-the-password1");
+    b.type_into("#totp-code", &totp_code(&secret, 30));
+    b.click("#totp-disable");
+    b.find("#totp-password-error");
+    b.wait_text("密码错误");
+    assert_eq!(
+        b.script("return document.querySelector('#totp').dataset.enabled"),
+        "true"
+    );
+    b.shot("totp-disable-wrong-password");
+    // In English too.
+    b.click("#lang-switch");
+    b.wait_text("Current password");
+    b.type_into("#totp-password", ADMIN_PASSWORD);
+    b.type_into("#totp-code", &totp_code(&secret, 30));
+    b.click("#totp-disable");
+    b.wait_text("Two-factor sign-in is off.");
+    b.find("#totp-setup-form");
+    b.shot("totp-off-en");
+}

@@ -1,52 +1,172 @@
-//! X-6c: two-factor sign-in. A user sets it up (secret → authenticator app → confirm with a
-//! code), may turn it off with a code unless a role requires it; an admin resets it for a
-//! user who lost the device.
+//! X-6c: two-factor sign-in. A user sets it up (password → secret → authenticator app →
+//! confirm with a code), may turn it off with the password and a code unless a role requires
+//! it; an admin resets it for a user who lost the device.
+//!
+//! Issue 7 item 14: set-up and turning off ask for the password again, so that a stolen access
+//! token alone can neither bind another phone nor remove the second factor. Wrong passwords
+//! and codes (set-up, enable, disable) count per user like sign-ins — 5 within 15 minutes,
+//! then 429 with `Retry-After` — in the sign-in attempts table under `totp:<user id>`
+//! (usernames cannot contain `:`); a success starts the count afresh. Every failure, and every
+//! refusal beyond the limit, is audited (`totp_failed`).
 
 use actix_web::{HttpResponse, post, web};
-use hcrm_db::{audit, users};
+use chrono::Duration;
+use hcrm_db::{DbConn, audit, auth as attempts, users};
 use hcrm_domain::api::Problem;
-use hcrm_domain::api::auth::{Me, TotpCode, TotpSetup, totp_required};
+use hcrm_domain::api::auth::{
+    Me, TotpCode, TotpDisableRequest, TotpSetup, TotpSetupRequest, totp_required,
+};
 use uuid::Uuid;
 
-use crate::auth::{Authz, Caller, perm, totp};
+use crate::auth::{Authz, Caller, password, perm, totp};
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::handlers::auth::me_of;
 use crate::handlers::settings::load_security;
-use crate::state::AppState;
+use crate::state::{AppState, Settings};
+
+fn attempts_key(user: Uuid) -> String {
+    format!("totp:{user}")
+}
+
+/// Seconds until the user may try again, when their recent failures fill the allowance.
+fn retry_after(c: &mut DbConn, settings: &Settings, user: Uuid) -> Result<Option<u64>, ApiError> {
+    let window = Duration::seconds(settings.throttle_window_secs);
+    let now = hcrm_db::now();
+    let failures = attempts::recent_failures(c, &attempts_key(user), now - window)?;
+    let oldest_counting = failures
+        .len()
+        .checked_sub(settings.max_failed_logins)
+        .and_then(|i| failures.get(i));
+    Ok(oldest_counting.map(|t| (*t + window - now).num_seconds().max(1) as u64))
+}
+
+/// Why a two-factor change failed, for the count and the audit trail.
+#[derive(Clone, Copy)]
+enum Failure {
+    Password,
+    Code,
+    /// Refused unseen, beyond the allowance: audited, not counted again.
+    Throttled,
+}
+
+/// Counts (unless throttled) and audits a failed `step` of `caller`.
+fn record_failure(
+    c: &mut DbConn,
+    caller: &Caller,
+    step: &str,
+    failure: Failure,
+) -> Result<(), ApiError> {
+    let id = caller.principal.id;
+    let reason = match failure {
+        Failure::Password => "password",
+        Failure::Code => "code",
+        Failure::Throttled => "throttled",
+    };
+    if !matches!(failure, Failure::Throttled) {
+        attempts::record_attempt(c, &attempts_key(id), false, caller.remote_addr.as_deref())?;
+    }
+    audit::record(
+        c,
+        caller.audit(
+            "totp_failed",
+            "user",
+            id,
+            None,
+            serde_json::json!({"step": step, "reason": reason}),
+        ),
+    )?;
+    Ok(())
+}
+
+fn wrong_password() -> ApiError {
+    ApiError::field("password", "invalid_password", "the password is wrong")
+}
+
+/// Checks the allowance, then the caller's password (Argon2, off the executor). A wrong
+/// password or the refusal is recorded before the error is returned.
+async fn reauthenticate(
+    state: &web::Data<AppState>,
+    caller: &Caller,
+    step: &'static str,
+    pw: String,
+) -> Result<(), ApiError> {
+    let (id, username) = (caller.principal.id, caller.principal.username.clone());
+    let settings = state.settings.clone();
+    let (throttled, hash) = state
+        .db(move |c| {
+            let hash = users::credentials(c, &username)?.map(|(_, hash, _)| hash);
+            Ok((retry_after(c, &settings, id)?, hash))
+        })
+        .await?;
+    let failure = match throttled {
+        Some(_) => Some(Failure::Throttled),
+        None => {
+            let hash = hash.unwrap_or_else(|| password::dummy_hash().to_string());
+            let ok = web::block(move || password::verify(&pw, &hash)).await?;
+            (!ok).then_some(Failure::Password)
+        }
+    };
+    let Some(failure) = failure else {
+        return Ok(());
+    };
+    let who = caller.clone();
+    state
+        .write(move |c| record_failure(c, &who, step, failure))
+        .await?;
+    Err(match throttled {
+        Some(retry_after) => ApiError::TooManyAttempts { retry_after },
+        None => wrong_password(),
+    })
+}
 
 /// Start setting up two-factor sign-in: a new secret for the authenticator app. It takes
-/// effect once confirmed with `/auth/totp/enable`.
-#[utoipa::path(tag = "auth", security(("bearer" = [])), responses(
+/// effect once confirmed with `/auth/totp/enable`. Needs the password again; wrong passwords
+/// count towards the limit of 5 failed two-factor attempts per 15 minutes.
+#[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = TotpSetupRequest, responses(
     (status = 200, body = TotpSetup),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
     (status = 409, description = "two-factor sign-in is already on", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid input, or a wrong password (`invalid_password` on `password`)", body = Problem, content_type = "application/problem+json"),
+    (status = 429, description = "too many failed two-factor attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/totp/setup")]
-pub async fn setup(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn setup(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<TotpSetupRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let pw = body.valid()?.password;
     if caller.principal.totp_enabled {
         return Err(ApiError::Duplicate {
             field: None,
             detail: "two-factor sign-in is already on; turn it off first".into(),
         });
     }
+    reauthenticate(&state, &caller, "setup", pw).await?;
     let secret = totp::new_secret();
     let out = TotpSetup {
         otpauth_uri: totp::uri(&secret, &caller.principal.username),
         secret: secret.clone(),
     };
     let id = caller.principal.id;
+    let addr = caller.remote_addr.clone();
     state
-        .write(move |c| Ok(users::set_totp_secret(c, id, Some(&secret), false)?))
+        .write(move |c| {
+            attempts::record_attempt(c, &attempts_key(id), true, addr.as_deref())?;
+            Ok(users::set_totp_secret(c, id, Some(&secret), false)?)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
-/// Confirm the setup with the app's current code: two-factor sign-in is on from now.
+/// Confirm the setup with the app's current code: two-factor sign-in is on from now. Wrong
+/// codes count towards the limit of 5 failed two-factor attempts per 15 minutes.
 #[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = TotpCode, responses(
     (status = 200, body = Me),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "no setup started, or a wrong code", body = Problem, content_type = "application/problem+json"),
+    (status = 429, description = "too many failed two-factor attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/totp/enable")]
 pub async fn enable(
@@ -55,15 +175,28 @@ pub async fn enable(
     body: JsonBody<TotpCode>,
 ) -> Result<HttpResponse, ApiError> {
     let code = body.valid()?.code;
-    let me = state
+    let settings = state.settings.clone();
+    // A failure is committed (counted, audited) and then answered: Ok(Err(…)).
+    let outcome = state
         .write(move |c| {
             let id = caller.principal.id;
+            if let Some(retry_after) = retry_after(c, &settings, id)? {
+                record_failure(c, &caller, "enable", Failure::Throttled)?;
+                return Ok(Err(ApiError::TooManyAttempts { retry_after }));
+            }
             let t = users::totp(c, id)?;
             let secret = t.secret.filter(|_| !t.enabled).ok_or_else(|| {
                 ApiError::field("code", "totp_not_started", "start with /auth/totp/setup")
             })?;
-            let step = totp::matching_step(&secret, &code, totp::unix_now())
-                .ok_or_else(|| ApiError::field("code", "invalid_totp", "the code is wrong"))?;
+            let Some(step) = totp::matching_step(&secret, &code, totp::unix_now()) else {
+                record_failure(c, &caller, "enable", Failure::Code)?;
+                return Ok(Err(ApiError::field(
+                    "code",
+                    "invalid_totp",
+                    "the code is wrong",
+                )));
+            };
+            attempts::record_attempt(c, &attempts_key(id), true, caller.remote_addr.as_deref())?;
             users::set_totp_secret(c, id, Some(&secret), true)?;
             users::use_totp_step(c, id, step)?;
             audit::record(
@@ -77,51 +210,70 @@ pub async fn enable(
                 ),
             )?;
             let principal = users::principal(c, id)?;
-            me_of(c, &principal)
+            me_of(c, &principal).map(Ok)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(me))
+    Ok(HttpResponse::Ok().json(outcome?))
 }
 
-/// Turn two-factor sign-in off with a current code (not allowed while a role requires it).
-#[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = TotpCode, responses(
+/// Turn two-factor sign-in off with the password and a current code (not allowed while a
+/// role requires it). Wrong passwords and codes count towards the limit of 5 failed
+/// two-factor attempts per 15 minutes.
+#[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = TotpDisableRequest, responses(
     (status = 200, body = Me),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "not on, required by a role, or a wrong code", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "not on, required by a role, a wrong password (`invalid_password`) or a wrong code (`invalid_totp`)", body = Problem, content_type = "application/problem+json"),
+    (status = 429, description = "too many failed two-factor attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/totp/disable")]
 pub async fn disable(
     state: web::Data<AppState>,
     caller: Caller,
-    body: JsonBody<TotpCode>,
+    body: JsonBody<TotpDisableRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = body.valid()?.code;
-    let me = state
-        .write(move |c| {
-            let id = caller.principal.id;
-            if totp_required(
-                &caller.principal.roles,
-                &load_security(c)?.totp_required_roles,
-            ) {
+    let TotpDisableRequest { password: pw, code } = body.valid()?;
+    // The role rule and the state first: they are no secret, and no attempt should be spent.
+    let principal = caller.principal.clone();
+    state
+        .db(move |c| {
+            if totp_required(&principal.roles, &load_security(c)?.totp_required_roles) {
                 return Err(ApiError::field(
                     "code",
                     "totp_required_by_role",
                     "your role requires two-factor sign-in",
                 ));
             }
+            if !users::totp(c, principal.id)?.enabled {
+                return Err(ApiError::field(
+                    "code",
+                    "totp_not_enabled",
+                    "two-factor sign-in is not on",
+                ));
+            }
+            Ok(())
+        })
+        .await?;
+    reauthenticate(&state, &caller, "disable", pw).await?;
+    let outcome = state
+        .write(move |c| {
+            let id = caller.principal.id;
             let t = users::totp(c, id)?;
             let secret = t.secret.filter(|_| t.enabled).ok_or_else(|| {
                 ApiError::field("code", "totp_not_enabled", "two-factor sign-in is not on")
             })?;
-            let step = totp::matching_step(&secret, &code, totp::unix_now())
-                .ok_or_else(|| ApiError::field("code", "invalid_totp", "the code is wrong"))?;
-            if !users::use_totp_step(c, id, step)? {
-                return Err(ApiError::field(
+            let used = match totp::matching_step(&secret, &code, totp::unix_now()) {
+                Some(step) => users::use_totp_step(c, id, step)?,
+                None => false,
+            };
+            if !used {
+                record_failure(c, &caller, "disable", Failure::Code)?;
+                return Ok(Err(ApiError::field(
                     "code",
                     "invalid_totp",
-                    "the code was already used",
-                ));
+                    "the code is wrong or was already used",
+                )));
             }
+            attempts::record_attempt(c, &attempts_key(id), true, caller.remote_addr.as_deref())?;
             users::set_totp_secret(c, id, None, false)?;
             audit::record(
                 c,
@@ -134,10 +286,10 @@ pub async fn disable(
                 ),
             )?;
             let principal = users::principal(c, id)?;
-            me_of(c, &principal)
+            me_of(c, &principal).map(Ok)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(me))
+    Ok(HttpResponse::Ok().json(outcome?))
 }
 
 /// Reset a user's two-factor sign-in (lost device): it is off, and their sessions end.

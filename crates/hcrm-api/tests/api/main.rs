@@ -14,3 +14,4 @@ mod openapi;
 mod org;
 mod refresh_cookie;
 mod relations_sensitive;
+mod totp_reauth;

@@ -177,6 +177,32 @@ pub struct TotpCode {
     pub code: String,
 }
 
+/// Starting two-factor set-up: the user's password again, so that a stolen access token alone
+/// cannot bind another phone to the account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"password": "change-me-2026"})))]
+#[serde(deny_unknown_fields)]
+pub struct TotpSetupRequest {
+    /// The signed-in user's current password.
+    #[validate(length(min = 1, max = 128))]
+    pub password: String,
+}
+
+/// Turning two-factor sign-in off: the password again and a current code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"password": "change-me-2026", "code": "492039"})))]
+#[serde(deny_unknown_fields)]
+pub struct TotpDisableRequest {
+    /// The signed-in user's current password.
+    #[validate(length(min = 1, max = 128))]
+    pub password: String,
+    /// The authenticator app's current code.
+    #[validate(custom(function = "crate::validation::totp_code"))]
+    pub code: String,
+}
+
 /// Sign-in policy (X-6c): which roles must use two-factor sign-in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
