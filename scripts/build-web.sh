@@ -50,7 +50,7 @@ if [ -n "$WASM_OPT" ]; then
     fi
 fi
 
-cp frontend/index.html frontend/style.css "$DIST/"
+cp frontend/index.html frontend/boot.js frontend/style.css "$DIST/"
 
 echo "frontend/dist:"
 total_raw=0

@@ -189,6 +189,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("audit.do.totp_enable", "开启两步验证", "two-factor on"),
     ("audit.do.totp_disable", "关闭两步验证", "two-factor off"),
     ("audit.do.totp_reset", "重置两步验证", "two-factor reset"),
+    ("audit.do.totp_failed", "两步验证更改失败", "failed two-factor change"),
     // profile
     ("profile.title", "个人信息", "My profile"),
     ("profile.username", "用户名", "Username"),
@@ -213,10 +214,15 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("totp.uri", "配置链接（支持该链接的应用可直接导入）", "Setup link (for apps that can import it)"),
     ("totp.secret.warning", "请勿把密钥告诉他人；完成设置后它将不再显示。", "Do not share the key; it is not shown again once set up."),
     ("totp.code", "6 位验证码", "6-digit code"),
+    ("totp.password", "当前登录密码", "Current password"),
+    ("totp.password.hint", "为保护账号安全，更改两步验证前请再次输入您的登录密码。", "For your account's safety, enter your sign-in password again to change two-factor sign-in."),
     ("totp.enable", "确认开启", "Confirm"),
     ("totp.enabled", "两步验证已开启，下次登录时需要输入验证码。", "Two-factor sign-in is on; signing in will ask for a code from now on."),
     ("totp.disable", "关闭两步验证", "Turn off two-factor sign-in"),
     ("totp.disable.hint", "输入身份验证器应用当前显示的验证码以关闭两步验证。", "Enter the code your authenticator app shows now to turn two-factor sign-in off."),
+    ("problem.totp_too_many_attempts", "密码或验证码错误次数过多，请稍后再试。", "Too many wrong passwords or codes; please try again later."),
+    ("problem.totp_too_many_attempts.wait", "密码或验证码错误次数过多，请 {} 秒后再试。", "Too many wrong passwords or codes; please try again in {} seconds."),
+    ("problem.totp_too_many_attempts.wait_min", "密码或验证码错误次数过多，请 {} 分钟后再试。", "Too many wrong passwords or codes; please try again in {} minutes."),
     ("totp.disabled", "两步验证已关闭。", "Two-factor sign-in is off."),
     ("totp.required_by_role", "您的角色要求必须使用两步验证，因此不能关闭。如更换或丢失手机，请联系系统管理员重置。", "Your role requires two-factor sign-in, so it cannot be turned off. If you change or lose your phone, ask an administrator to reset it."),
     ("totp.lost", "如更换或丢失手机，请联系系统管理员重置两步验证。", "If you change or lose your phone, ask an administrator to reset two-factor sign-in."),
@@ -280,6 +286,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("field.totp_not_started", "请先点击“开启两步验证”生成密钥", "Start with the set-up button to get a key first"),
     ("field.totp_required_by_role", "您的角色要求必须使用两步验证，不能关闭", "Your role requires two-factor sign-in; it cannot be turned off"),
     ("field.totp_not_enabled", "两步验证尚未开启", "Two-factor sign-in is not on"),
+    ("field.invalid_password", "密码错误", "The password is wrong"),
     ("field.invalid", "无效", "Is invalid"),
     ("nav.tasks", "我的待办", "My tasks"),
     ("nav.break-glass", "紧急访问复核", "Break-glass reviews"),
@@ -523,6 +530,10 @@ pub fn trf(lang: Lang, key: &'static str, args: &[&str]) -> String {
     out
 }
 
+/// The code the two-factor page gives the API's 429 (`too_many_attempts`), whose own text
+/// speaks of sign-ins.
+pub const TOTP_TOO_MANY_ATTEMPTS: &str = "totp_too_many_attempts";
+
 /// A sentence for the user explaining a problem the API (or the network) reported.
 pub fn problem_text(lang: Lang, problem: &Problem) -> String {
     let key = match problem.code() {
@@ -557,6 +568,25 @@ pub fn problem_text(lang: Lang, problem: &Problem) -> String {
         "totp_enrollment_required" => "problem.totp_enrollment_required",
         "own_grant" => "problem.own_grant",
         "break_glass_not_allowed" => "problem.break_glass_not_allowed",
+        TOTP_TOO_MANY_ATTEMPTS => {
+            if let Some(secs) = problem
+                .detail
+                .as_deref()
+                .and_then(|d| d.parse::<u64>().ok())
+            {
+                return if secs >= 120 {
+                    let minutes = secs.div_ceil(60).to_string();
+                    trf(lang, "problem.totp_too_many_attempts.wait_min", &[&minutes])
+                } else {
+                    trf(
+                        lang,
+                        "problem.totp_too_many_attempts.wait",
+                        &[&secs.to_string()],
+                    )
+                };
+            }
+            "problem.totp_too_many_attempts"
+        }
         _ => match problem.status {
             401 => "problem.unauthorized",
             403 => "problem.forbidden",
@@ -603,6 +633,7 @@ pub fn field_error_text(lang: Lang, code: &str) -> &'static str {
         "totp_not_started" => "field.totp_not_started",
         "totp_required_by_role" => "field.totp_required_by_role",
         "totp_not_enabled" => "field.totp_not_enabled",
+        "invalid_password" => "field.invalid_password",
         "id_length" => "field.id_length",
         "id_characters" => "field.id_characters",
         "id_region" => "field.id_region",
@@ -682,6 +713,7 @@ mod tests {
             "totp_not_started",
             "totp_required_by_role",
             "totp_not_enabled",
+            "invalid_password",
             "not_organization",
             "external_id_incomplete",
             "external_id_repeated",
@@ -707,6 +739,11 @@ mod tests {
                 "totp_enrollment_required",
                 403,
                 "problem.totp_enrollment_required",
+            ),
+            (
+                TOTP_TOO_MANY_ATTEMPTS,
+                429,
+                "problem.totp_too_many_attempts",
             ),
         ] {
             for lang in [Lang::Zh, Lang::En] {

@@ -312,3 +312,88 @@ fn database_outage_is_503_and_the_server_recovers() {
     let (status, _) = server.json("GET", "/api/v1/auth/me", Some(&token), None);
     assert_eq!(status, 200);
 }
+
+/// Issue 7 item 14 (PIPL): the request log names the parameters of a search but not what was
+/// searched for — a mobile or a name typed into the search box never reaches the log.
+#[test]
+fn the_request_log_keeps_no_search_terms() {
+    let dir = TempDir::new();
+    let server = Server::start(&dir.0, &[]);
+    let token = server.login("admin", ADMIN_PASSWORD);
+    for query in [
+        "q=13812345678&limit=20",
+        "q=%E5%BC%A0%E4%B8%89&sort=name&offset=40",
+        "13900001111",
+        "q=zhangsan&limit=13700002222",
+    ] {
+        let (status, body) = server.json(
+            "GET",
+            &format!("/api/v1/customers?{query}"),
+            Some(&token),
+            None,
+        );
+        assert!(matches!(status, 200 | 400 | 422), "{status} {body}");
+    }
+    // The logger writes a line once the answer is sent: wait for all four.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let log = loop {
+        let log = server.log_text();
+        if log.matches("/api/v1/customers").count() >= 4 || std::time::Instant::now() > deadline {
+            break log;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    for secret in [
+        "13812345678",
+        "%E5%BC%A0",
+        "张三",
+        "13900001111",
+        "zhangsan",
+        "13700002222",
+    ] {
+        assert!(!log.contains(secret), "{secret} logged:\n{log}");
+    }
+    // Names stay, values go; paging and sorting values stay (they identify no one).
+    for line in [
+        "\"GET /api/v1/customers?q=***&limit=20 HTTP/1.1\" 200",
+        "\"GET /api/v1/customers?q=***&sort=name&offset=40 HTTP/1.1\" 200",
+        "\"GET /api/v1/customers?*** HTTP/1.1\"",
+        "\"GET /api/v1/customers?q=***&limit=*** HTTP/1.1\"",
+    ] {
+        assert!(log.contains(line), "{line} not in:\n{log}");
+    }
+}
+
+/// Issue 7 item 14: the SQLite database (with its WAL and shared-memory files) and the data
+/// folder are created readable by their owner only, like the JWT secret.
+#[cfg(unix)]
+#[test]
+fn a_fresh_data_folder_is_private_to_its_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = TempDir::new();
+    let server = Server::start(&dir.0, &[]);
+    server.login("admin", ADMIN_PASSWORD);
+    let data = dir.0.join("data");
+    assert_eq!(mode(&data), 0o700, "data folder");
+    assert_eq!(mode(&data.join("hcrm.db")), 0o600, "hcrm.db");
+    assert_eq!(mode(&data.join("jwt-secret")), 0o600, "jwt-secret");
+    for side in ["hcrm.db-wal", "hcrm.db-shm"] {
+        let path = data.join(side);
+        assert!(path.is_file(), "{side} (WAL mode)");
+        assert_eq!(mode(&path), 0o600, "{side}");
+    }
+    drop(server);
+
+    // `hcrm migrate` on a new database file in a new folder: the same.
+    let other = dir.0.join("elsewhere/db");
+    let url = format!("sqlite://{}/hcrm.db", other.display());
+    let out = run(&dir.0, &[("DATABASE_URL", url.as_str())], &["migrate"], "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(mode(&other.join("hcrm.db")), 0o600);
+    assert_eq!(mode(&other), 0o700);
+}

@@ -125,3 +125,174 @@ fn admin_creates_a_user_who_then_sees_a_different_menu() {
     b.find(".error-banner");
     b.shot("login-error");
 }
+
+/// The Content-Security-Policy reports in the browser's console since the last look (after
+/// checking that the console can be read at all).
+fn csp_violations(b: &Browser) -> Vec<String> {
+    b.script("console.error('hcrm-console-probe')");
+    let console = b.console();
+    assert!(
+        console.iter().any(|m| m.contains("hcrm-console-probe")),
+        "browser console unreadable: {console:?}"
+    );
+    console
+        .into_iter()
+        .filter(|m| m.contains("Content Security Policy") || m.contains("Content-Security-Policy"))
+        .collect()
+}
+
+/// Issue 7 item 10 (X-3): the refresh token lives in an HttpOnly, SameSite=Strict cookie scoped
+/// to /api/v1/auth — never in localStorage or sessionStorage, where a script could read it — yet
+/// a reload keeps the user signed in; signing out clears it. The app runs under its
+/// Content-Security-Policy (no inline script, 'wasm-unsafe-eval') without a single violation.
+#[test]
+fn a_reload_stays_signed_in_with_no_token_in_web_storage() {
+    let dist = web_dist();
+    let index = std::fs::read_to_string(dist.join("index.html")).unwrap();
+    assert!(
+        index.contains(r#"<script type="module" src="/boot.js"></script>"#)
+            && index.matches("<script").count() == 1,
+        "the only script is a file: {index}"
+    );
+    let dir = TempDir::new();
+    let server = Server::start(&dir.0, &[("HCRM_WEB_DIR", dist.to_str().unwrap())]);
+    let b = Browser::start();
+
+    b.go(&format!("{}/profile", server.base));
+    b.type_into("#login-username", "admin");
+    b.type_into("#login-password", ADMIN_PASSWORD);
+    b.click("#login-submit");
+    b.find("#current-user");
+    b.find("#profile-username");
+
+    let storage = b
+        .script(
+            "return JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])",
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    for token_like in ["rt_", "refresh", "eyJ"] {
+        assert!(
+            !storage.contains(token_like),
+            "{token_like} in web storage: {storage}"
+        );
+    }
+    let visible = b.script("return document.cookie");
+    assert!(
+        !visible.to_string().contains("hcrm_refresh"),
+        "scripts see the cookie: {visible}"
+    );
+    let refresh_cookie = |b: &Browser| {
+        b.cookies()
+            .into_iter()
+            .find(|c| c["name"] == "hcrm_refresh" && c["value"] != "")
+    };
+    let cookie = refresh_cookie(&b).expect("the browser holds the refresh cookie");
+    assert_eq!(cookie["httpOnly"], true, "{cookie}");
+    assert_eq!(cookie["sameSite"], "Strict", "{cookie}");
+    assert_eq!(cookie["path"], "/api/v1/auth", "{cookie}");
+
+    // A reload starts without an access token and gets one from the cookie: still signed in,
+    // on the same page.
+    b.go(&format!("{}/profile", server.base));
+    b.find("#profile-username");
+    b.find("#current-user");
+    assert!(
+        b.try_find("#login-username").is_none(),
+        "signed in after reload"
+    );
+    let rotated = refresh_cookie(&b).expect("cookie after reload");
+    assert_ne!(rotated["value"], cookie["value"], "rotated on refresh");
+    b.shot("reload-signed-in");
+
+    // Sign out: the cookie is gone and a reload shows the sign-in page.
+    b.click("#logout");
+    b.find("#login-username");
+    assert!(refresh_cookie(&b).is_none(), "cookie cleared on sign-out");
+    b.go(&format!("{}/profile", server.base));
+    b.find("#login-username");
+
+    let violations = csp_violations(&b);
+    assert!(violations.is_empty(), "CSP violations: {violations:?}");
+}
+
+/// Issue 7 item 10: the vendored Swagger UI at /docs renders under its own policy.
+#[test]
+fn the_docs_viewer_runs_under_its_content_security_policy() {
+    let dir = TempDir::new();
+    let server = Server::start(&dir.0, &[]);
+    let b = Browser::start();
+    b.go(&format!("{}/docs/", server.base));
+    b.find(".swagger-ui .info .title");
+    b.wait_text("HCRM API");
+    b.find(".opblock-tag");
+    b.shot("docs");
+    let violations = csp_violations(&b);
+    assert!(violations.is_empty(), "CSP violations: {violations:?}");
+}
+
+/// The authenticator app's code for `secret`, `offset` seconds from now.
+fn totp_code(secret: &str, offset: i64) -> String {
+    let now = chrono::Utc::now().timestamp() + offset;
+    hcrm_api::auth::totp::current_code(secret, u64::try_from(now).unwrap())
+}
+
+/// Issue 7 item 14 (X-6c): the two-factor page asks for the password again to set up and to
+/// turn off, and tells a wrong one apart from a wrong code.
+#[test]
+fn two_factor_changes_ask_for_the_password_on_the_profile_page() {
+    let dist = web_dist();
+    let dir = TempDir::new();
+    let server = Server::start(&dir.0, &[("HCRM_WEB_DIR", dist.to_str().unwrap())]);
+    let b = Browser::start();
+    b.go(&format!("{}/profile", server.base));
+    b.type_into("#login-username", "admin");
+    b.type_into("#login-password", ADMIN_PASSWORD);
+    b.click("#login-submit");
+    b.find("#totp-setup-form");
+
+    // No password: asked for it; a wrong one: told so, no secret shown.
+    b.click("#totp-setup");
+    b.find("#totp-password-error");
+    b.type_into("#totp-password", "not-the-password1");
+    b.click("#totp-setup");
+    b.wait_text("密码错误");
+    assert!(b.try_find("#totp-secret").is_none());
+    b.shot("totp-wrong-password");
+
+    b.type_into("#totp-password", ADMIN_PASSWORD);
+    b.click("#totp-setup");
+    let secret_el = b.find("#totp-secret");
+    let secret = b
+        .script("return document.querySelector('#totp-secret').textContent")
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(!secret_el.is_empty() && secret.len() == 32, "{secret}");
+    b.type_into("#totp-code", &totp_code(&secret, 0));
+    b.click("#totp-enable");
+    b.find("#totp-disable-form");
+    b.wait_text("两步验证已开启");
+
+    // Turning it off: the password field comes first; a wrong password is shown at it.
+    b.type_into("#totp-password", "not-the-password1");
+    b.type_into("#totp-code", &totp_code(&secret, 30));
+    b.click("#totp-disable");
+    b.find("#totp-password-error");
+    b.wait_text("密码错误");
+    assert_eq!(
+        b.script("return document.querySelector('#totp').dataset.enabled"),
+        "true"
+    );
+    b.shot("totp-disable-wrong-password");
+    // In English too.
+    b.click("#lang-switch");
+    b.wait_text("Current password");
+    b.type_into("#totp-password", ADMIN_PASSWORD);
+    b.type_into("#totp-code", &totp_code(&secret, 30));
+    b.click("#totp-disable");
+    b.wait_text("Two-factor sign-in is off.");
+    b.find("#totp-setup-form");
+    b.shot("totp-off-en");
+}

@@ -13,7 +13,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use hcrm_domain::validation::nfc;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -56,6 +56,74 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                     })
             });
             Ok(JsonBody(raw.and_then(|raw| parse(raw.get()))))
+        })
+    }
+}
+
+/// A JSON body the client may leave out altogether (no bytes or `null`: `None`), such as the refresh
+/// request of the web app, whose token travels in a cookie. A body that is there is read and
+/// checked like [`JsonBody`]: JSON only (415), at most [`crate::MAX_JSON_BYTES`] (413),
+/// syntax 400, shape 422.
+pub struct OptionalJsonBody<T>(Result<Option<T>, ApiError>);
+
+impl<T: validator::Validate> OptionalJsonBody<T> {
+    /// The body after validation, or `None` when there was none.
+    pub fn valid(self) -> Result<Option<T>, ApiError> {
+        let value = self.0?;
+        if let Some(v) = &value {
+            validate(v)?;
+        }
+        Ok(value)
+    }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    req.mime_type().ok().flatten().is_some_and(|m| {
+        (m.type_() == "application" && m.subtype() == "json")
+            || m.suffix().is_some_and(|s| s == "json")
+    })
+}
+
+fn parse_optional<T: DeserializeOwned>(
+    req: &HttpRequest,
+    bytes: &[u8],
+) -> Result<Option<T>, ApiError> {
+    if bytes.is_empty() {
+        return Ok(None);
+    }
+    if !is_json(req) {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| ApiError::BadRequest {
+        code: "malformed_json",
+        detail: e.to_string(),
+    })?;
+    // `null` is no body too.
+    if text.trim() == "null" {
+        return Ok(None);
+    }
+    parse(text).map(Some)
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalJsonBody<T> {
+    type Error = std::convert::Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let bytes = web::Bytes::from_request(&req, payload);
+        Box::pin(async move {
+            Ok(OptionalJsonBody(match bytes.await {
+                Ok(b) if b.len() > crate::MAX_JSON_BYTES => Err(ApiError::PayloadTooLarge),
+                Ok(b) => parse_optional(&req, &b),
+                Err(e) => Err(match e.as_error::<actix_web::error::PayloadError>() {
+                    Some(actix_web::error::PayloadError::Overflow) => ApiError::PayloadTooLarge,
+                    _ => ApiError::BadRequest {
+                        code: "malformed_json",
+                        detail: e.to_string(),
+                    },
+                }),
+            }))
         })
     }
 }

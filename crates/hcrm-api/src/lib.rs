@@ -5,13 +5,15 @@ pub mod auth;
 pub mod body;
 pub mod error;
 pub mod handlers;
+pub mod headers;
 pub mod idempotency;
+pub mod request_log;
 pub mod state;
 pub mod web_app;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::{Compress, DefaultHeaders, Logger};
+use actix_web::middleware::{Compress, DefaultHeaders};
 use actix_web::{App, web};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -181,5 +183,6 @@ pub fn app(
                 .add(("Referrer-Policy", "no-referrer"))
                 .add(("X-Frame-Options", "DENY")),
         )
-        .wrap(Logger::new(r#"%a "%r" %s %b %Dms"#))
+        .wrap(actix_web::middleware::from_fn(headers::middleware))
+        .wrap(request_log::logger())
 }

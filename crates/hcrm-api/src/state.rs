@@ -38,6 +38,10 @@ pub struct Settings {
     /// Argon2 checks run at once; the rest queue for `password_queue_secs`, then get 503.
     pub password_checks: usize,
     pub password_queue_secs: u64,
+    /// Believe a proxy's `X-Forwarded-Proto: https` (`HCRM_TRUST_FORWARDED_PROTO`): the
+    /// refresh cookie is then marked `Secure`. Only for a server reachable through its TLS
+    /// proxy alone.
+    pub trust_forwarded_proto: bool,
 }
 
 impl Default for Settings {
@@ -50,6 +54,7 @@ impl Default for Settings {
             max_failed_logins_per_address: 30,
             password_checks: 2,
             password_queue_secs: 10,
+            trust_forwarded_proto: false,
         }
     }
 }

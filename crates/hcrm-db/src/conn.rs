@@ -88,15 +88,12 @@ impl ManageConnection for Manager {
     }
 }
 
-/// Opens a pool on `url`, creating the SQLite file's folder when needed.
+/// Opens a pool on `url`, creating the SQLite file and its folder when needed.
 pub fn connect(url: &str, max_size: u32) -> Result<Pool, DbError> {
     let backend = Backend::from_url(url);
-    if let Backend::Sqlite(path) = &backend
-        && let Some(dir) = std::path::Path::new(path).parent()
-        && !dir.as_os_str().is_empty()
-    {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| DbError::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
+    if let Backend::Sqlite(path) = &backend {
+        create_private(std::path::Path::new(path))
+            .map_err(|e| DbError::Unavailable(format!("cannot create {path}: {e}")))?;
     }
     r2d2::Pool::builder()
         .max_size(max_size)
@@ -106,6 +103,41 @@ pub fn connect(url: &str, max_size: u32) -> Result<Pool, DbError> {
         .test_on_check_out(true)
         .build(Manager { backend })
         .map_err(|e| DbError::Unavailable(e.to_string()))
+}
+
+/// Creates a new SQLite database file (and missing folders) readable by its owner alone
+/// (issue 7 item 14, PIPL: the file holds the patient archive): folders 0700, the file 0600,
+/// whatever the umask. SQLite gives the `-wal` and `-shm` files the database file's mode.
+/// An existing file keeps the mode its operator chose; URIs and in-memory names are left to
+/// SQLite.
+fn create_private(path: &std::path::Path) -> std::io::Result<()> {
+    let name = path.to_string_lossy();
+    if name.is_empty() || name.starts_with(':') || name.starts_with("file:") || path.exists() {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        // Another process created it meanwhile: theirs to have chosen.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
+        other => other?,
+    };
+    // The umask may have taken bits away (never added any): set the mode exactly.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
 }
 
 /// Runs the embedded migrations of the connection's backend; returns how many ran.

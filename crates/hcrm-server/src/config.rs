@@ -27,6 +27,9 @@ pub struct Config {
     pub login_address_limit: usize,
     /// Argon2 password checks run at once (`HCRM_PASSWORD_CHECKS`), ~19 MiB each.
     pub password_checks: usize,
+    /// `HCRM_TRUST_FORWARDED_PROTO=true`: the server is reachable only through a TLS proxy
+    /// that sets `X-Forwarded-Proto`; the refresh cookie is then `Secure`.
+    pub trust_forwarded_proto: bool,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -54,6 +57,8 @@ impl Config {
                 .and_then(|v| v.parse().ok())
                 .filter(|n| (1..=512).contains(n))
                 .unwrap_or_else(default_db_pool),
+            trust_forwarded_proto: env("HCRM_TRUST_FORWARDED_PROTO")
+                .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
             login_address_limit: env("HCRM_LOGIN_ADDRESS_LIMIT")
                 .and_then(|v| v.parse().ok())
                 .filter(|n| (1..=100_000).contains(n))
@@ -70,6 +75,7 @@ impl Config {
         hcrm_api::Settings {
             max_failed_logins_per_address: self.login_address_limit,
             password_checks: self.password_checks,
+            trust_forwarded_proto: self.trust_forwarded_proto,
             ..hcrm_api::Settings::default()
         }
     }

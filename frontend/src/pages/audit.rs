@@ -82,12 +82,14 @@ fn action_label(lang: Lang, action: &str) -> String {
         "totp_enable" => "audit.do.totp_enable",
         "totp_disable" => "audit.do.totp_disable",
         "totp_reset" => "audit.do.totp_reset",
+        "totp_failed" => "audit.do.totp_failed",
         other => return other.to_string(),
     };
     tr(lang, key).to_string()
 }
 
-/// `{"name": {"before": "A", "after": "B"}}` as `name: A → B; …`, without bookkeeping fields.
+/// `{"name": {"before": "A", "after": "B"}}` as `name: A → B; …`, without bookkeeping fields;
+/// a plain value as `name: value`.
 fn changes_text(changes: &serde_json::Value) -> String {
     let serde_json::Value::Object(map) = changes else {
         return String::new();
@@ -99,7 +101,14 @@ fn changes_text(changes: &serde_json::Value) -> String {
     };
     map.iter()
         .filter(|(k, _)| !matches!(k.as_str(), "id" | "created_at" | "updated_at" | "version"))
-        .map(|(k, v)| format!("{k}: {} → {}", show(v.get("before")), show(v.get("after"))))
+        .map(|(k, v)| {
+            if v.get("before").is_some() || v.get("after").is_some() {
+                format!("{k}: {} → {}", show(v.get("before")), show(v.get("after")))
+            } else {
+                // A fact rather than a change (`{"step": "disable", "reason": "password"}`).
+                format!("{k}: {}", show(Some(v)))
+            }
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }

@@ -3,14 +3,14 @@
 
 use hcrm_domain::Label;
 use hcrm_domain::api::Problem;
-use hcrm_domain::api::auth::{Me, TotpCode, TotpSetup};
+use hcrm_domain::api::auth::{Me, TotpCode, TotpDisableRequest, TotpSetup, TotpSetupRequest};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::components::banner::{ErrorBanner, Notice};
 use crate::forms;
 use crate::hooks::{use_lang, use_session};
-use crate::i18n::{field_error_text, tr};
+use crate::i18n::{TOTP_TOO_MANY_ATTEMPTS, field_error_text, tr};
 use crate::pages::login::is_totp_code;
 
 #[component]
@@ -60,7 +60,8 @@ pub fn Profile() -> Html {
     }
 }
 
-/// `#totp`: set up (secret, URI, confirm with a code) or turn off two-factor sign-in.
+/// `#totp`: set up (password → secret, URI, confirm with a code) or turn off (password and a
+/// code) two-factor sign-in. Both changes ask for the password again (issue 7 item 14).
 #[component]
 fn TotpSection() -> Html {
     let session = use_session();
@@ -68,6 +69,8 @@ fn TotpSection() -> Html {
     let setup = use_state(|| None::<TotpSetup>);
     let code = use_state(String::new);
     let code_error = use_state(|| None::<String>);
+    let password = use_state(String::new);
+    let password_error = use_state(|| None::<String>);
     let problem = use_state(|| None::<Problem>);
     let notice = use_state(|| None::<AttrValue>);
     let busy = use_state(|| false);
@@ -84,8 +87,34 @@ fn TotpSection() -> Html {
             code_error.set(None);
         })
     };
+    let on_password = {
+        let (password, password_error) = (password.clone(), password_error.clone());
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            password.set(input.value());
+            password_error.set(None);
+        })
+    };
+    // A wrong password or code is shown at its field; too many attempts as a banner.
+    let show_problem = {
+        let (problem, code_error, password_error) =
+            (problem.clone(), code_error.clone(), password_error.clone());
+        move |p: Problem| {
+            let mut fields = forms::from_problem(&p);
+            if p.status == 429 {
+                problem.set(Some(too_many_attempts(&p)));
+                return;
+            }
+            let (c, pw) = (fields.remove("code"), fields.remove("password"));
+            if c.is_none() && pw.is_none() {
+                problem.set(Some(p));
+            }
+            code_error.set(c);
+            password_error.set(pw);
+        }
+    };
     let on_setup = {
-        let (api, setup, problem, notice, busy, code, code_error) = (
+        let (api, setup, problem, notice, busy, code, code_error, password, password_error) = (
             session.api.clone(),
             setup.clone(),
             problem.clone(),
@@ -93,9 +122,17 @@ fn TotpSection() -> Html {
             busy.clone(),
             code.clone(),
             code_error.clone(),
+            password.clone(),
+            password_error.clone(),
         );
-        Callback::from(move |_| {
+        let show_problem = show_problem.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
             if *busy {
+                return;
+            }
+            if password.is_empty() {
+                password_error.set(Some("required".into()));
                 return;
             }
             busy.set(true);
@@ -103,22 +140,32 @@ fn TotpSection() -> Html {
             notice.set(None);
             code.set(String::new());
             code_error.set(None);
-            let (api, setup, problem, busy) =
-                (api.clone(), setup.clone(), problem.clone(), busy.clone());
+            let body = TotpSetupRequest {
+                password: (*password).clone(),
+            };
+            // The password is not kept once sent.
+            password.set(String::new());
+            let (api, setup, busy, show_problem) = (
+                api.clone(),
+                setup.clone(),
+                busy.clone(),
+                show_problem.clone(),
+            );
             yew::platform::spawn_local(async move {
-                match api.post_empty::<TotpSetup>("/auth/totp/setup", None).await {
+                match api.post::<TotpSetup, _>("/auth/totp/setup", &body).await {
                     Ok(s) => setup.set(Some(s)),
                     // 409: it is on already (another tab); show the current state.
                     Err(p) if p.status == 409 => api.load_me().await,
-                    Err(p) => problem.set(Some(p)),
+                    Err(p) => show_problem(p),
                 }
                 busy.set(false);
             });
         })
     };
-    // Enable and disable both send the app's current code and get the new profile back.
-    let submit = |path: &'static str, done: &'static str| {
-        let (api, setup, problem, notice, busy, code, code_error) = (
+    // Enable sends the app's current code, disable the password and the code; both get the new
+    // profile back.
+    let submit = |path: &'static str, done: &'static str, with_password: bool| {
+        let (api, setup, problem, notice, busy, code, code_error, password, password_error) = (
             session.api.clone(),
             setup.clone(),
             problem.clone(),
@@ -126,33 +173,50 @@ fn TotpSection() -> Html {
             busy.clone(),
             code.clone(),
             code_error.clone(),
+            password.clone(),
+            password_error.clone(),
         );
+        let show_problem = show_problem.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if *busy {
                 return;
             }
+            let password_missing = with_password && password.is_empty();
+            if password_missing {
+                password_error.set(Some("required".into()));
+            }
             if !is_totp_code(&code) {
                 code_error.set(Some("totp_code".into()));
+                return;
+            }
+            if password_missing {
                 return;
             }
             busy.set(true);
             problem.set(None);
             notice.set(None);
-            let body = TotpCode {
-                code: (*code).clone(),
-            };
-            let (api, setup, problem, notice, busy, code, code_error) = (
+            let (code_now, password_now) = ((*code).clone(), (*password).clone());
+            password.set(String::new());
+            let (api, setup, notice, busy, code, show_problem) = (
                 api.clone(),
                 setup.clone(),
-                problem.clone(),
                 notice.clone(),
                 busy.clone(),
                 code.clone(),
-                code_error.clone(),
+                show_problem.clone(),
             );
             yew::platform::spawn_local(async move {
-                match api.post::<Me, _>(path, &body).await {
+                let result = if with_password {
+                    let body = TotpDisableRequest {
+                        password: password_now,
+                        code: code_now,
+                    };
+                    api.post::<Me, _>(path, &body).await
+                } else {
+                    api.post::<Me, _>(path, &TotpCode { code: code_now }).await
+                };
+                match result {
                     Ok(me) => {
                         setup.set(None);
                         code.set(String::new());
@@ -171,10 +235,7 @@ fn TotpSection() -> Html {
                             // The policy or the state changed meanwhile: show the current one.
                             api.load_me().await;
                         }
-                        match field {
-                            Some(c) => code_error.set(Some(c)),
-                            None => problem.set(Some(p)),
-                        }
+                        show_problem(p);
                     }
                 }
                 busy.set(false);
@@ -199,6 +260,20 @@ fn TotpSection() -> Html {
             </div>
         }
     };
+    let password_field = html! {
+        <div class={classes!("field", password_error.is_some().then_some("has-error"))}>
+            <label for="totp-password">{ tr(lang, "totp.password") }</label>
+            <input id="totp-password" type="password" autocomplete="current-password"
+                   value={(*password).clone()} oninput={on_password.clone()}
+                   aria-invalid={password_error.is_some().then_some("true")}
+                   aria-describedby={password_error.is_some().then_some("totp-password-error")} />
+            if let Some(c) = &*password_error {
+                <div class="field-error" id="totp-password-error">{ field_error_text(lang, c) }</div>
+            } else {
+                <div class="hint">{ tr(lang, "totp.password.hint") }</div>
+            }
+        </div>
+    };
 
     let body = if me.totp_enabled {
         html! {
@@ -207,7 +282,8 @@ fn TotpSection() -> Html {
                     <p id="totp-required-note" class="muted">{ tr(lang, "totp.required_by_role") }</p>
                 } else {
                     <form id="totp-disable-form" class="totp-form" novalidate=true
-                          onsubmit={submit("/auth/totp/disable", "totp.disabled")}>
+                          onsubmit={submit("/auth/totp/disable", "totp.disabled", true)}>
+                        { password_field.clone() }
                         { code_field("totp.disable.hint") }
                         <div class="form-actions">
                             <button id="totp-disable" type="submit" class="btn btn-danger" disabled={*busy}>
@@ -222,7 +298,7 @@ fn TotpSection() -> Html {
     } else if let Some(s) = &*setup {
         html! {
             <form id="totp-enable-form" class="totp-form" novalidate=true
-                  onsubmit={submit("/auth/totp/enable", "totp.enabled")}>
+                  onsubmit={submit("/auth/totp/enable", "totp.enabled", false)}>
                 <ol class="totp-steps">
                     <li>{ tr(lang, "totp.step1") }</li>
                     <li>
@@ -251,12 +327,14 @@ fn TotpSection() -> Html {
         }
     } else {
         html! {
-            <div class="form-actions">
-                <button id="totp-setup" type="button" class="btn btn-primary" disabled={*busy}
-                        onclick={on_setup}>
-                    { if *busy { tr(lang, "totp.setup.busy") } else { tr(lang, "totp.setup") } }
-                </button>
-            </div>
+            <form id="totp-setup-form" class="totp-form" novalidate=true onsubmit={on_setup}>
+                { password_field.clone() }
+                <div class="form-actions">
+                    <button id="totp-setup" type="submit" class="btn btn-primary" disabled={*busy}>
+                        { if *busy { tr(lang, "totp.setup.busy") } else { tr(lang, "totp.setup") } }
+                    </button>
+                </div>
+            </form>
         }
     };
 
@@ -277,4 +355,12 @@ fn TotpSection() -> Html {
             { body }
         </section>
     }
+}
+
+/// The 429 of a two-factor change, told apart from too many failed sign-ins (the wait, from
+/// `Retry-After`, stays in `detail`).
+fn too_many_attempts(p: &Problem) -> Problem {
+    let mut out = crate::services::local_problem(TOTP_TOO_MANY_ATTEMPTS, 429, "");
+    out.detail = p.detail.clone();
+    out
 }

@@ -1,8 +1,12 @@
-//! The signed-in session: tokens live here, inside the Yew context (never a global).
+//! The signed-in session: the access token lives here, in memory inside the Yew context (never
+//! a global, never in web storage).
 //!
-//! The refresh token is kept in localStorage so a reload stays signed in; the access token only
-//! in memory. The access token is refreshed by a timer shortly before it expires and, once, when
-//! a request comes back 401. Refresh tokens rotate, so concurrent refreshes are serialised.
+//! The refresh token is never seen by the app: the server keeps it in an `HttpOnly`,
+//! `SameSite=Strict` cookie scoped to `/api/v1/auth` (issue 7 item 10), which the browser sends
+//! with the app's same-origin calls to `/auth/refresh` and `/auth/logout`. A reload therefore
+//! starts without an access token and asks `/auth/refresh` for one. The access token is
+//! refreshed by a timer shortly before it expires and, once, when a request comes back 401.
+//! Refresh tokens rotate, so concurrent refreshes are serialised; every tab shares the cookie.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -12,14 +16,15 @@ use gloo_storage::{LocalStorage, Storage};
 use gloo_timers::callback::Timeout;
 use gloo_timers::future::TimeoutFuture;
 use hcrm_domain::api::Problem;
-use hcrm_domain::api::auth::{LoginRequest, Me, RefreshRequest, TokenResponse};
+use hcrm_domain::api::auth::{LoginRequest, Me, TokenResponse};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use yew::Callback;
 
 use super::{read, send, send_raw};
 
-const REFRESH_KEY: &str = "hcrm.refresh_token";
+/// Where earlier versions kept the refresh token; removed on start so none lingers there.
+const LEGACY_REFRESH_KEY: &str = "hcrm.refresh_token";
 
 /// The 403 of every non-`/auth` endpoint while the user still has to set up two-factor sign-in.
 pub const TOTP_ENROLLMENT_REQUIRED: &str = "totp_enrollment_required";
@@ -32,13 +37,9 @@ pub enum AuthState {
     SignedIn(Rc<Me>),
 }
 
-struct Tokens {
-    access: String,
-    refresh: String,
-}
-
 struct Inner {
-    tokens: RefCell<Option<Tokens>>,
+    /// The access token while signed in.
+    access: RefCell<Option<String>>,
     refreshing: Cell<bool>,
     timer: RefCell<Option<Timeout>>,
     on_state: Callback<AuthState>,
@@ -58,24 +59,16 @@ impl Api {
     /// `on_state` is told whenever the user signs in or out (or the session is lost).
     pub fn new(on_state: Callback<AuthState>) -> Api {
         Api(Rc::new(Inner {
-            tokens: RefCell::new(None),
+            access: RefCell::new(None),
             refreshing: Cell::new(false),
             timer: RefCell::new(None),
             on_state,
         }))
     }
 
-    /// On start: resume the session of the stored refresh token, if any.
+    /// On start: resume the session of the refresh cookie, if the browser has one.
     pub async fn restore(&self) {
-        let stored: Option<String> = LocalStorage::get(REFRESH_KEY).ok();
-        let Some(refresh) = stored else {
-            self.0.on_state.emit(AuthState::SignedOut);
-            return;
-        };
-        *self.0.tokens.borrow_mut() = Some(Tokens {
-            access: String::new(),
-            refresh,
-        });
+        LocalStorage::delete(LEGACY_REFRESH_KEY);
         if self.refresh().await {
             self.load_me().await;
         } else {
@@ -91,21 +84,18 @@ impl Api {
         Ok(())
     }
 
-    /// Revokes the refresh token on the server (best effort) and forgets the session.
+    /// Revokes the refresh cookie's token on the server, which also clears the cookie (best
+    /// effort), and forgets the session.
     pub async fn logout(&self) {
-        let refresh = self.0.tokens.borrow().as_ref().map(|t| t.refresh.clone());
-        if let Some(refresh_token) = refresh {
-            let access = self.access_token();
-            let body = RefreshRequest { refresh_token };
-            let _ = send(
-                Method::POST,
-                "/auth/logout",
-                access.as_deref(),
-                None,
-                Some(&body),
-            )
-            .await;
-        }
+        let access = self.access_token();
+        let _ = send(
+            Method::POST,
+            "/auth/logout",
+            access.as_deref(),
+            None,
+            None::<&()>,
+        )
+        .await;
         self.sign_out_locally();
     }
 
@@ -146,7 +136,7 @@ impl Api {
                 if resp.status() == 401 {
                     self.sign_out_locally();
                 }
-            } else if self.0.tokens.borrow().is_none() {
+            } else if self.0.access.borrow().is_none() {
                 // The refresh token was refused: the session is over.
                 self.sign_out_locally();
             }
@@ -250,20 +240,13 @@ impl Api {
     }
 
     fn access_token(&self) -> Option<String> {
-        self.0
-            .tokens
-            .borrow()
-            .as_ref()
-            .map(|t| t.access.clone())
-            .filter(|a| !a.is_empty())
+        self.0.access.borrow().clone().filter(|a| !a.is_empty())
     }
 
+    /// Keeps the access token; the refresh token (in the body after sign-in) is ignored, the
+    /// browser holds it in the cookie.
     fn store(&self, t: TokenResponse) {
-        let _ = LocalStorage::set(REFRESH_KEY, &t.refresh_token);
-        *self.0.tokens.borrow_mut() = Some(Tokens {
-            access: t.access_token,
-            refresh: t.refresh_token,
-        });
+        *self.0.access.borrow_mut() = Some(t.access_token);
         // Refresh a minute before expiry (or halfway for very short tokens).
         let secs = (t.expires_in - 60).max(t.expires_in / 2).max(5);
         let millis = u32::try_from(secs.saturating_mul(1000)).unwrap_or(u32::MAX);
@@ -272,7 +255,7 @@ impl Api {
             if let Some(inner) = weak.upgrade() {
                 let api = Api(inner);
                 yew::platform::spawn_local(async move {
-                    if !api.refresh().await && api.0.tokens.borrow().is_none() {
+                    if !api.refresh().await && api.0.access.borrow().is_none() {
                         api.0.on_state.emit(AuthState::SignedOut);
                     }
                 });
@@ -282,33 +265,27 @@ impl Api {
     }
 
     fn sign_out_locally(&self) {
-        LocalStorage::delete(REFRESH_KEY);
-        self.0.tokens.borrow_mut().take();
+        self.0.access.borrow_mut().take();
         self.0.timer.borrow_mut().take();
         self.0.on_state.emit(AuthState::SignedOut);
     }
 
-    /// Swaps the refresh token for new tokens. True when the session is still valid.
+    /// Swaps the refresh cookie for a new access token (and a rotated cookie). True when the
+    /// session is still valid.
     async fn refresh(&self) -> bool {
         if self.0.refreshing.get() {
-            // Another request is refreshing already; its rotated token is the one to use.
+            // Another request is refreshing already; its new access token is the one to use.
             while self.0.refreshing.get() {
                 TimeoutFuture::new(50).await;
             }
             return self.access_token().is_some();
         }
-        let Some(used) = self.0.tokens.borrow().as_ref().map(|t| t.refresh.clone()) else {
-            return false;
-        };
         self.0.refreshing.set(true);
-        let mut result = self.refresh_with(&used).await;
-        if matches!(&result, Err(p) if p.status == 401) {
-            // Another tab may have rotated the token we hold; try the one it stored.
-            let stored: Option<String> = LocalStorage::get(REFRESH_KEY).ok();
-            if let Some(other) = stored.filter(|s| *s != used) {
-                result = self.refresh_with(&other).await;
-            }
-        }
+        // No body: the browser sends the cookie (same origin, path /api/v1/auth).
+        let result = match send(Method::POST, "/auth/refresh", None, None, None::<&()>).await {
+            Ok(resp) => read::<TokenResponse>(resp).await,
+            Err(p) => Err(p),
+        };
         self.0.refreshing.set(false);
         match result {
             Ok(tokens) => {
@@ -316,21 +293,12 @@ impl Api {
                 true
             }
             Err(p) if (400..500).contains(&p.status) => {
-                LocalStorage::delete(REFRESH_KEY);
-                self.0.tokens.borrow_mut().take();
+                self.0.access.borrow_mut().take();
                 self.0.timer.borrow_mut().take();
                 false
             }
             // Network trouble: keep what we have and let the caller see the failure.
             Err(_) => false,
         }
-    }
-
-    async fn refresh_with(&self, refresh_token: &str) -> Result<TokenResponse, Problem> {
-        let body = RefreshRequest {
-            refresh_token: refresh_token.to_string(),
-        };
-        let resp = send(Method::POST, "/auth/refresh", None, None, Some(&body)).await?;
-        read(resp).await
     }
 }

@@ -66,7 +66,8 @@ impl Browser {
         args.push(format!("--user-data-dir={}", profile.0.display()));
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args}
+            "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args},
+            "goog:loggingPrefs": {"browser": "ALL"}
         }}});
         let mut b = Browser {
             driver,
@@ -179,6 +180,31 @@ impl Browser {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// Every cookie the browser holds, whatever its path, `HttpOnly` ones included (through
+    /// the DevTools protocol: WebDriver's own list has only the current page's path).
+    pub fn cookies(&self) -> Vec<Value> {
+        self.call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({"cmd": "Network.getAllCookies", "params": {}})),
+        )["cookies"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The console messages since the last call (Chromium's browser log), e.g. CSP violations.
+    pub fn console(&self) -> Vec<String> {
+        self.call("POST", "/se/log", Some(json!({"type": "browser"})))
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e["message"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     pub fn nav_keys(&self) -> Vec<String> {

@@ -1,6 +1,6 @@
 //! sign-in, token refresh with rotation, sign-out, and who am I.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, get, post, web};
 use chrono::Duration;
 use hcrm_db::users::Principal;
 use hcrm_db::{DbConn, audit, auth as store, users};
@@ -10,8 +10,8 @@ use hcrm_domain::{PermissionSet, Role};
 use uuid::Uuid;
 
 use crate::auth::extract::remote_addr;
-use crate::auth::{Caller, password, tokens, totp};
-use crate::body::JsonBody;
+use crate::auth::{Caller, cookie, password, tokens, totp};
+use crate::body::{JsonBody, OptionalJsonBody};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -57,7 +57,7 @@ fn issue(
         .map_err(|_| ApiError::Internal)?;
     Ok(TokenResponse {
         access_token: access,
-        refresh_token,
+        refresh_token: Some(refresh_token),
         token_type: "Bearer".into(),
         expires_in: state.settings.access_ttl_secs,
     })
@@ -175,23 +175,55 @@ pub async fn login(
             }
         })
         .await?;
-    result.map(|t| HttpResponse::Ok().json(t))
+    result.map(|t| tokens_answer(&req, &state, t, true))
+}
+
+/// The tokens as JSON and the refresh token as the cookie; the body keeps the refresh token
+/// only for a client that sent it in the body (or signed in): never to the web app's scripts.
+fn tokens_answer(
+    req: &HttpRequest,
+    state: &AppState,
+    mut t: TokenResponse,
+    in_body: bool,
+) -> HttpResponse {
+    let mut res = HttpResponse::Ok();
+    if let Some(token) = &t.refresh_token {
+        res.insert_header(cookie::set(req, &state.settings, token));
+    }
+    if !in_body {
+        t.refresh_token = None;
+    }
+    res.json(t)
+}
+
+/// The refresh token of the body, else of the cookie; and whether it came in the body.
+fn presented(body: Option<RefreshRequest>, req: &HttpRequest) -> Option<(String, bool)> {
+    match body.and_then(|b| b.refresh_token) {
+        Some(t) => Some((t, true)),
+        None => cookie::read(req).map(|t| (t, false)),
+    }
 }
 
 /// Exchange a refresh token for a new pair. The old refresh token stops working; presenting
 /// it again (a sign that it was stolen) revokes every token of that sign-in.
-#[utoipa::path(tag = "auth", request_body = RefreshRequest, responses(
-    (status = 200, body = TokenResponse),
-    (status = 401, description = "unknown, expired, revoked or reused refresh token", body = Problem, content_type = "application/problem+json"),
+///
+/// The token comes in the body or, without one, in the `hcrm_refresh` cookie (the web app);
+/// a token from the cookie is answered in the cookie only, and a refused one clears it.
+#[utoipa::path(tag = "auth", request_body(content = Option<RefreshRequest>, description = "optional: without it (or without `refresh_token`) the `hcrm_refresh` cookie is used"), responses(
+    (status = 200, body = TokenResponse, headers(("Set-Cookie" = String, description = "`hcrm_refresh=<new refresh token>; Path=/api/v1/auth; Max-Age=…; HttpOnly; SameSite=Strict` (`; Secure` over TLS)"))),
+    (status = 401, description = "no, unknown, expired, revoked or reused refresh token", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid input", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: JsonBody<RefreshRequest>,
+    body: OptionalJsonBody<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.valid()?;
-    let hash = tokens::refresh_hash(&body.refresh_token);
+    let Some((presented, in_body)) = presented(body.valid()?, &req) else {
+        return Err(ApiError::Unauthorized("no refresh token"));
+    };
+    let hash = tokens::refresh_hash(&presented);
     let addr = remote_addr(&req);
     let state2 = state.clone();
     let outcome = state
@@ -218,24 +250,35 @@ pub async fn refresh(
             issue(c, &state2, user, &token.family_id).map(Ok)
         })
         .await?;
-    outcome
-        .map(|t| HttpResponse::Ok().json(t))
-        .map_err(ApiError::Unauthorized)
+    match outcome {
+        Ok(t) => Ok(tokens_answer(&req, &state, t, in_body)),
+        Err(why) if !in_body => {
+            let mut res = ApiError::Unauthorized(why).error_response();
+            let (name, value) = cookie::clear(&req, &state.settings);
+            res.headers_mut().append(name, value);
+            Ok(res)
+        }
+        Err(why) => Err(ApiError::Unauthorized(why)),
+    }
 }
 
-/// Sign out: revoke the refresh token and every token rotated from the same sign-in.
-#[utoipa::path(tag = "auth", request_body = RefreshRequest, responses(
-    (status = 204, description = "signed out (also for an unknown token)"),
+/// Sign out: revoke the refresh token (of the body, else of the `hcrm_refresh` cookie) and
+/// every token rotated from the same sign-in; the cookie is cleared.
+#[utoipa::path(tag = "auth", request_body(content = Option<RefreshRequest>, description = "optional: without it (or without `refresh_token`) the `hcrm_refresh` cookie is used"), responses(
+    (status = 204, description = "signed out (also for an unknown or missing token)", headers(("Set-Cookie" = String, description = "`hcrm_refresh=; Path=/api/v1/auth; Max-Age=0; …`: the cookie is cleared"))),
     (status = 422, description = "invalid input", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/logout")]
 pub async fn logout(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: JsonBody<RefreshRequest>,
+    body: OptionalJsonBody<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.valid()?;
-    let hash = tokens::refresh_hash(&body.refresh_token);
+    let cleared = cookie::clear(&req, &state.settings);
+    let Some((presented, _)) = presented(body.valid()?, &req) else {
+        return Ok(HttpResponse::NoContent().insert_header(cleared).finish());
+    };
+    let hash = tokens::refresh_hash(&presented);
     let addr = remote_addr(&req);
     state
         .write(move |c| {
@@ -250,7 +293,7 @@ pub async fn logout(
             Ok(())
         })
         .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(HttpResponse::NoContent().insert_header(cleared).finish())
 }
 
 pub(crate) fn me_of(conn: &mut DbConn, p: &Principal) -> Result<Me, ApiError> {

@@ -1,35 +1,163 @@
-//! X-6c: two-factor sign-in. A user sets it up (secret → authenticator app → confirm with a
-//! code), may turn it off with a code unless a role requires it; an admin resets it for a
-//! user who lost the device.
+//! X-6c: two-factor sign-in. A user sets it up (password → secret → authenticator app →
+//! confirm with a code), may turn it off with the password and a code unless a role requires
+//! it; an admin resets it for a user who lost the device.
+//!
+//! Issue 7 item 14: set-up and turning off ask for the password again, so that a stolen access
+//! token alone can neither bind another phone nor remove the second factor. Wrong passwords
+//! and codes (set-up, enable, disable) count per user like sign-ins — 5 within 15 minutes,
+//! then 429 with `Retry-After` — in the sign-in attempts table under `totp:<user id>`
+//! (usernames cannot contain `:`); a success starts the count afresh. As at sign-in, the
+//! attempt is reserved (counted) before the password or code is checked, so parallel guesses
+//! cannot pass the count together. Every failure, and every refusal beyond the limit, is
+//! audited (`totp_failed`).
 
 use actix_web::{HttpResponse, post, web};
-use hcrm_db::{audit, users};
+use hcrm_db::{DbConn, audit, auth as attempts, users};
 use hcrm_domain::api::Problem;
-use hcrm_domain::api::auth::{Me, TotpCode, TotpSetup, totp_required};
+use hcrm_domain::api::auth::{
+    Me, TotpCode, TotpDisableRequest, TotpSetup, TotpSetupRequest, totp_required,
+};
 use uuid::Uuid;
 
-use crate::auth::{Authz, Caller, perm, totp};
+use crate::auth::{Authz, Caller, password, perm, totp};
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::handlers::auth::me_of;
 use crate::handlers::settings::load_security;
 use crate::state::AppState;
 
+fn attempts_key(user: Uuid) -> String {
+    format!("totp:{user}")
+}
+
+/// Why a two-factor change failed, for the count and the audit trail.
+#[derive(Clone, Copy)]
+enum Failure {
+    Password,
+    Code,
+    /// Refused unseen, beyond the allowance: audited, not counted again.
+    Throttled,
+}
+
+/// Audits a failed `step` of `caller` (its reserved attempt already counts as a failure).
+fn record_failure(
+    c: &mut DbConn,
+    caller: &Caller,
+    step: &str,
+    failure: Failure,
+) -> Result<(), ApiError> {
+    let id = caller.principal.id;
+    let reason = match failure {
+        Failure::Password => "password",
+        Failure::Code => "code",
+        Failure::Throttled => "throttled",
+    };
+    audit::record(
+        c,
+        caller.audit(
+            "totp_failed",
+            "user",
+            id,
+            None,
+            serde_json::json!({"step": step, "reason": reason}),
+        ),
+    )?;
+    Ok(())
+}
+
+fn wrong_password() -> ApiError {
+    ApiError::field("password", "invalid_password", "the password is wrong")
+}
+
+/// Reserves one two-factor attempt of the caller — it counts as failed until
+/// [`attempts::succeed_attempt`] — or refuses (audited) beyond the allowance.
+async fn reserve(
+    state: &web::Data<AppState>,
+    caller: &Caller,
+    step: &'static str,
+) -> Result<String, ApiError> {
+    let settings = state.settings.clone();
+    let limits = attempts::Limits {
+        window_secs: settings.throttle_window_secs,
+        per_username: settings.max_failed_logins,
+        per_address: settings.max_failed_logins_per_address,
+    };
+    let (id, addr, who) = (
+        caller.principal.id,
+        caller.remote_addr.clone(),
+        caller.clone(),
+    );
+    let reserved = state
+        .write(move |c| {
+            Ok(attempts::reserve_attempt(
+                c,
+                &attempts_key(id),
+                addr.as_deref(),
+                limits,
+            )?)
+        })
+        .await?;
+    match reserved {
+        attempts::Reservation::Reserved(attempt) => Ok(attempt),
+        attempts::Reservation::Throttled { retry_after_secs } => {
+            state
+                .write(move |c| record_failure(c, &who, step, Failure::Throttled))
+                .await?;
+            Err(ApiError::TooManyAttempts {
+                retry_after: retry_after_secs,
+            })
+        }
+    }
+}
+
+/// Reserves an attempt, then checks the caller's password (Argon2, on the password pool). A
+/// wrong password is audited before the error is returned; the attempt is given back.
+async fn reauthenticate(
+    state: &web::Data<AppState>,
+    caller: &Caller,
+    step: &'static str,
+    pw: String,
+) -> Result<String, ApiError> {
+    let attempt = reserve(state, caller, step).await?;
+    let username = caller.principal.username.clone();
+    let hash = state
+        .db(move |c| Ok(users::credentials(c, &username)?.map(|(_, hash, _)| hash)))
+        .await?
+        .unwrap_or_else(|| password::dummy_hash().to_string());
+    if state.passwords.verify(pw, hash).await? {
+        return Ok(attempt);
+    }
+    let who = caller.clone();
+    state
+        .write(move |c| record_failure(c, &who, step, Failure::Password))
+        .await?;
+    Err(wrong_password())
+}
+
 /// Start setting up two-factor sign-in: a new secret for the authenticator app. It takes
-/// effect once confirmed with `/auth/totp/enable`.
-#[utoipa::path(tag = "auth", security(("bearer" = [])), responses(
+/// effect once confirmed with `/auth/totp/enable`. Needs the password again; wrong passwords
+/// count towards the limit of 5 failed two-factor attempts per 15 minutes.
+#[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = TotpSetupRequest, responses(
     (status = 200, body = TotpSetup),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
     (status = 409, description = "two-factor sign-in is already on", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid input, or a wrong password (`invalid_password` on `password`)", body = Problem, content_type = "application/problem+json"),
+    (status = 429, description = "too many failed two-factor attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/totp/setup")]
-pub async fn setup(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn setup(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<TotpSetupRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let pw = body.valid()?.password;
     if caller.principal.totp_enabled {
         return Err(ApiError::Duplicate {
             field: None,
             detail: "two-factor sign-in is already on; turn it off first".into(),
         });
     }
+    let attempt = reauthenticate(&state, &caller, "setup", pw).await?;
     let secret = totp::new_secret();
     let out = TotpSetup {
         otpauth_uri: totp::uri(&secret, &caller.principal.username),
@@ -37,16 +165,21 @@ pub async fn setup(state: web::Data<AppState>, caller: Caller) -> Result<HttpRes
     };
     let id = caller.principal.id;
     state
-        .write(move |c| Ok(users::set_totp_secret(c, id, Some(&secret), false)?))
+        .write(move |c| {
+            attempts::succeed_attempt(c, &attempt)?;
+            Ok(users::set_totp_secret(c, id, Some(&secret), false)?)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
-/// Confirm the setup with the app's current code: two-factor sign-in is on from now.
+/// Confirm the setup with the app's current code: two-factor sign-in is on from now. Wrong
+/// codes count towards the limit of 5 failed two-factor attempts per 15 minutes.
 #[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = TotpCode, responses(
     (status = 200, body = Me),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "no setup started, or a wrong code", body = Problem, content_type = "application/problem+json"),
+    (status = 429, description = "too many failed two-factor attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/totp/enable")]
 pub async fn enable(
@@ -55,15 +188,29 @@ pub async fn enable(
     body: JsonBody<TotpCode>,
 ) -> Result<HttpResponse, ApiError> {
     let code = body.valid()?.code;
-    let me = state
-        .write(move |c| {
-            let id = caller.principal.id;
+    // The state first: it is no secret, and no attempt should be spent on it.
+    let id = caller.principal.id;
+    let secret = state
+        .db(move |c| {
             let t = users::totp(c, id)?;
-            let secret = t.secret.filter(|_| !t.enabled).ok_or_else(|| {
+            t.secret.filter(|_| !t.enabled).ok_or_else(|| {
                 ApiError::field("code", "totp_not_started", "start with /auth/totp/setup")
-            })?;
-            let step = totp::matching_step(&secret, &code, totp::unix_now())
-                .ok_or_else(|| ApiError::field("code", "invalid_totp", "the code is wrong"))?;
+            })
+        })
+        .await?;
+    let attempt = reserve(&state, &caller, "enable").await?;
+    // A failure is committed (audited; its attempt counted) and then answered: Ok(Err(…)).
+    let outcome = state
+        .write(move |c| {
+            let Some(step) = totp::matching_step(&secret, &code, totp::unix_now()) else {
+                record_failure(c, &caller, "enable", Failure::Code)?;
+                return Ok(Err(ApiError::field(
+                    "code",
+                    "invalid_totp",
+                    "the code is wrong",
+                )));
+            };
+            attempts::succeed_attempt(c, &attempt)?;
             users::set_totp_secret(c, id, Some(&secret), true)?;
             users::use_totp_step(c, id, step)?;
             audit::record(
@@ -77,51 +224,70 @@ pub async fn enable(
                 ),
             )?;
             let principal = users::principal(c, id)?;
-            me_of(c, &principal)
+            me_of(c, &principal).map(Ok)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(me))
+    Ok(HttpResponse::Ok().json(outcome?))
 }
 
-/// Turn two-factor sign-in off with a current code (not allowed while a role requires it).
-#[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = TotpCode, responses(
+/// Turn two-factor sign-in off with the password and a current code (not allowed while a
+/// role requires it). Wrong passwords and codes count towards the limit of 5 failed
+/// two-factor attempts per 15 minutes.
+#[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = TotpDisableRequest, responses(
     (status = 200, body = Me),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "not on, required by a role, or a wrong code", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "not on, required by a role, a wrong password (`invalid_password`) or a wrong code (`invalid_totp`)", body = Problem, content_type = "application/problem+json"),
+    (status = 429, description = "too many failed two-factor attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/totp/disable")]
 pub async fn disable(
     state: web::Data<AppState>,
     caller: Caller,
-    body: JsonBody<TotpCode>,
+    body: JsonBody<TotpDisableRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = body.valid()?.code;
-    let me = state
-        .write(move |c| {
-            let id = caller.principal.id;
-            if totp_required(
-                &caller.principal.roles,
-                &load_security(c)?.totp_required_roles,
-            ) {
+    let TotpDisableRequest { password: pw, code } = body.valid()?;
+    // The role rule and the state first: they are no secret, and no attempt should be spent.
+    let principal = caller.principal.clone();
+    state
+        .db(move |c| {
+            if totp_required(&principal.roles, &load_security(c)?.totp_required_roles) {
                 return Err(ApiError::field(
                     "code",
                     "totp_required_by_role",
                     "your role requires two-factor sign-in",
                 ));
             }
+            if !users::totp(c, principal.id)?.enabled {
+                return Err(ApiError::field(
+                    "code",
+                    "totp_not_enabled",
+                    "two-factor sign-in is not on",
+                ));
+            }
+            Ok(())
+        })
+        .await?;
+    let attempt = reauthenticate(&state, &caller, "disable", pw).await?;
+    let outcome = state
+        .write(move |c| {
+            let id = caller.principal.id;
             let t = users::totp(c, id)?;
             let secret = t.secret.filter(|_| t.enabled).ok_or_else(|| {
                 ApiError::field("code", "totp_not_enabled", "two-factor sign-in is not on")
             })?;
-            let step = totp::matching_step(&secret, &code, totp::unix_now())
-                .ok_or_else(|| ApiError::field("code", "invalid_totp", "the code is wrong"))?;
-            if !users::use_totp_step(c, id, step)? {
-                return Err(ApiError::field(
+            let used = match totp::matching_step(&secret, &code, totp::unix_now()) {
+                Some(step) => users::use_totp_step(c, id, step)?,
+                None => false,
+            };
+            if !used {
+                record_failure(c, &caller, "disable", Failure::Code)?;
+                return Ok(Err(ApiError::field(
                     "code",
                     "invalid_totp",
-                    "the code was already used",
-                ));
+                    "the code is wrong or was already used",
+                )));
             }
+            attempts::succeed_attempt(c, &attempt)?;
             users::set_totp_secret(c, id, None, false)?;
             audit::record(
                 c,
@@ -134,10 +300,10 @@ pub async fn disable(
                 ),
             )?;
             let principal = users::principal(c, id)?;
-            me_of(c, &principal)
+            me_of(c, &principal).map(Ok)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(me))
+    Ok(HttpResponse::Ok().json(outcome?))
 }
 
 /// Reset a user's two-factor sign-in (lost device): it is off, and their sessions end.

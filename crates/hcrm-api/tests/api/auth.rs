@@ -353,7 +353,11 @@ fn two_factor_sign_in_and_the_per_role_requirement() {
     each_backend(|srv| {
         let admin = srv.admin();
         let setup = srv
-            .post("/api/v1/auth/totp/setup", &admin, json!(null))
+            .post(
+                "/api/v1/auth/totp/setup",
+                &admin,
+                json!({"password": ADMIN_PASSWORD}),
+            )
             .ok(200)
             .clone();
         let secret = setup["secret"].as_str().unwrap().to_string();
@@ -449,7 +453,11 @@ fn two_factor_sign_in_and_the_per_role_requirement() {
             (json!(true), json!(false))
         );
         let agent_secret = srv
-            .post("/api/v1/auth/totp/setup", &agent, json!(null))
+            .post(
+                "/api/v1/auth/totp/setup",
+                &agent,
+                json!({"password": "Passw0rd-x"}),
+            )
             .ok(200)["secret"]
             .as_str()
             .unwrap()
@@ -464,7 +472,7 @@ fn two_factor_sign_in_and_the_per_role_requirement() {
         let r = srv.post(
             "/api/v1/auth/totp/disable",
             &agent,
-            json!({"code": code_at(&agent_secret, 30)}),
+            json!({"password": "Passw0rd-x", "code": code_at(&agent_secret, 30)}),
         );
         r.problem(422, "validation");
         assert_eq!(r.body["errors"][0]["code"], "totp_required_by_role");

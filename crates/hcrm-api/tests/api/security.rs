@@ -793,3 +793,21 @@ fn a_merge_ends_the_duplicates_grants() {
         let _ = &w.inst_a;
     });
 }
+
+/// The two-factor re-authentication (issue 7 item 14) reserves its attempts like sign-in: 20
+/// parallel wrong passwords to turn two-factor sign-in on get at most 5 password checks.
+#[test]
+fn parallel_wrong_passwords_at_two_factor_set_up_check_at_most_five() {
+    each_backend(|srv| {
+        let admin = srv.admin();
+        let answers = parallel(20, |_| {
+            srv.post(
+                "/api/v1/auth/totp/setup",
+                &admin,
+                json!({"password": "wrong-pass1"}),
+            )
+        });
+        let s = statuses(&answers);
+        assert_eq!((count(&s, 422), count(&s, 429)), (5, 15), "{s:?}");
+    });
+}

@@ -23,16 +23,23 @@ pub struct LoginRequest {
     pub totp_code: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+/// The refresh token to exchange (refresh) or revoke (sign-out). API clients send it here;
+/// the web app sends no body at all and the browser adds the `hcrm_refresh` cookie. When both
+/// are present the body wins.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"refresh_token": "rt_3k9w…"})))]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
+    /// The refresh token of the last login or refresh; leave it out to use the cookie.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(length(min = 1, max = 256))]
-    pub refresh_token: String,
+    pub refresh_token: Option<String>,
 }
 
 /// Tokens returned by login and refresh. Keep the refresh token secret; it rotates on use.
+/// It is also set as the `hcrm_refresh` cookie (`HttpOnly; SameSite=Strict;
+/// Path=/api/v1/auth`, `Secure` over TLS).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
@@ -43,7 +50,11 @@ pub struct RefreshRequest {
 })))]
 pub struct TokenResponse {
     pub access_token: String,
-    pub refresh_token: String,
+    /// The new refresh token: always after login; after refresh only when the old one came
+    /// in the request body — one presented in the cookie is answered in the cookie alone, out
+    /// of reach of the page's scripts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
     /// Always `Bearer`.
     pub token_type: String,
     /// Seconds until the access token expires.
@@ -170,6 +181,32 @@ pub struct TotpSetup {
 #[cfg_attr(feature = "openapi", schema(example = json!({"code": "492039"})))]
 #[serde(deny_unknown_fields)]
 pub struct TotpCode {
+    #[validate(custom(function = "crate::validation::totp_code"))]
+    pub code: String,
+}
+
+/// Starting two-factor set-up: the user's password again, so that a stolen access token alone
+/// cannot bind another phone to the account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"password": "change-me-2026"})))]
+#[serde(deny_unknown_fields)]
+pub struct TotpSetupRequest {
+    /// The signed-in user's current password.
+    #[validate(length(min = 1, max = 128))]
+    pub password: String,
+}
+
+/// Turning two-factor sign-in off: the password again and a current code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"password": "change-me-2026", "code": "492039"})))]
+#[serde(deny_unknown_fields)]
+pub struct TotpDisableRequest {
+    /// The signed-in user's current password.
+    #[validate(length(min = 1, max = 128))]
+    pub password: String,
+    /// The authenticator app's current code.
     #[validate(custom(function = "crate::validation::totp_code"))]
     pub code: String,
 }
