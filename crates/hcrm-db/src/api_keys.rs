@@ -43,28 +43,33 @@ impl Row {
     }
 }
 
-pub fn create(
-    conn: &mut DbConn,
-    user_id: Uuid,
-    name: &str,
-    prefix: &str,
-    key_hash: String,
-    expires_at: Option<NaiveDateTime>,
-    scopes: &[Permission],
-    created_by: Uuid,
-) -> Result<ApiKey, DbError> {
+/// A new key of `user_id`: what is stored of it (its first characters and its hash, never the
+/// key), its name, expiry and scopes.
+#[derive(Debug, Clone)]
+pub struct NewKey<'a> {
+    pub user_id: Uuid,
+    pub name: &'a str,
+    pub prefix: &'a str,
+    pub key_hash: String,
+    pub expires_at: Option<NaiveDateTime>,
+    pub scopes: &'a [Permission],
+    pub created_by: Uuid,
+}
+
+pub fn create(conn: &mut DbConn, new: NewKey) -> Result<ApiKey, DbError> {
     let row = Row {
         id: new_id(),
-        user_id: user_id.to_string(),
-        name: name.trim().to_string(),
-        prefix: prefix.to_string(),
-        key_hash,
-        created_by: Some(created_by.to_string()),
+        user_id: new.user_id.to_string(),
+        name: new.name.trim().to_string(),
+        prefix: new.prefix.to_string(),
+        key_hash: new.key_hash,
+        created_by: Some(new.created_by.to_string()),
         created_at: now(),
-        expires_at,
+        expires_at: new.expires_at,
         last_used_at: None,
         revoked_at: None,
-        scopes: serde_json::to_string(scopes).map_err(|e| DbError::Corrupt(e.to_string()))?,
+        scopes: serde_json::to_string(new.scopes)
+            .map_err(|e| DbError::Corrupt(e.to_string()))?,
     };
     diesel::insert_into(api_keys::table)
         .values(&row)

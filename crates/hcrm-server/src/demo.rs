@@ -178,13 +178,15 @@ pub fn fill(conn: &mut DbConn) -> Result<(), String> {
             let integration = hcrm_domain::PermissionSet::for_roles(&[Role::Integration]);
             hcrm_db::api_keys::create(
                 conn,
-                user.id,
-                "HIS demo",
-                &key[..9],
-                hcrm_api::auth::tokens::refresh_hash(&key),
-                None,
-                &integration.to_vec(),
-                user.id,
+                hcrm_db::api_keys::NewKey {
+                    user_id: user.id,
+                    name: "HIS demo",
+                    prefix: &key[..9],
+                    key_hash: hcrm_api::auth::tokens::refresh_hash(&key),
+                    expires_at: None,
+                    scopes: &integration.to_vec(),
+                    created_by: user.id,
+                },
             )
             .map_err(e)?;
             key

@@ -78,7 +78,18 @@ pub async fn create(
             if !user.roles.contains(&Role::Integration) {
                 return Err(ApiError::field("user", "not_integration", "API keys are for users with the integration role"));
             }
-            let api_key = store::create(c, id, &body.name, &prefix, hash, body.expires_at.map(|t| t.naive_utc()), &scopes, caller.principal.id)?;
+            let api_key = store::create(
+                c,
+                store::NewKey {
+                    user_id: id,
+                    name: &body.name,
+                    prefix: &prefix,
+                    key_hash: hash,
+                    expires_at: body.expires_at.map(|t| t.naive_utc()),
+                    scopes: &scopes,
+                    created_by: caller.principal.id,
+                },
+            )?;
             let changes = serde_json::json!({"name": {"before": null, "after": api_key.name}, "prefix": {"before": null, "after": api_key.prefix}, "scopes": {"before": null, "after": api_key.scopes}});
             audit::record(c, caller.audit("create", "api_key", api_key.id, user.institutions.first().map(|i| i.id), changes))?;
             Ok(api_key)
