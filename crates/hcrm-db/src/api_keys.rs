@@ -68,8 +68,7 @@ pub fn create(conn: &mut DbConn, new: NewKey) -> Result<ApiKey, DbError> {
         expires_at: new.expires_at,
         last_used_at: None,
         revoked_at: None,
-        scopes: serde_json::to_string(new.scopes)
-            .map_err(|e| DbError::Corrupt(e.to_string()))?,
+        scopes: serde_json::to_string(new.scopes).map_err(|e| DbError::Corrupt(e.to_string()))?,
     };
     diesel::insert_into(api_keys::table)
         .values(&row)
