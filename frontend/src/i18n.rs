@@ -534,26 +534,35 @@ pub fn trf(lang: Lang, key: &'static str, args: &[&str]) -> String {
 /// speaks of sign-ins.
 pub const TOTP_TOO_MANY_ATTEMPTS: &str = "totp_too_many_attempts";
 
+/// A "too many attempts" sentence with the wait when known: `[plain, in seconds, in minutes]`.
+/// The request layer puts the Retry-After seconds in `detail` for these problems.
+fn wait_text(lang: Lang, problem: &Problem, keys: [&'static str; 3]) -> String {
+    match problem
+        .detail
+        .as_deref()
+        .and_then(|d| d.parse::<u64>().ok())
+    {
+        Some(secs) if secs >= 120 => trf(lang, keys[2], &[&secs.div_ceil(60).to_string()]),
+        Some(secs) => trf(lang, keys[1], &[&secs.to_string()]),
+        None => tr(lang, keys[0]).to_string(),
+    }
+}
+
 /// A sentence for the user explaining a problem the API (or the network) reported.
 pub fn problem_text(lang: Lang, problem: &Problem) -> String {
     let key = match problem.code() {
         "validation" => "problem.validation",
         "invalid_credentials" => "problem.invalid_credentials",
         "too_many_attempts" => {
-            // The request layer puts the Retry-After seconds in `detail` for this problem.
-            if let Some(secs) = problem
-                .detail
-                .as_deref()
-                .and_then(|d| d.parse::<u64>().ok())
-            {
-                return if secs >= 120 {
-                    let minutes = secs.div_ceil(60).to_string();
-                    trf(lang, "problem.too_many_attempts.wait_min", &[&minutes])
-                } else {
-                    trf(lang, "problem.too_many_attempts.wait", &[&secs.to_string()])
-                };
-            }
-            "problem.too_many_attempts"
+            return wait_text(
+                lang,
+                problem,
+                [
+                    "problem.too_many_attempts",
+                    "problem.too_many_attempts.wait",
+                    "problem.too_many_attempts.wait_min",
+                ],
+            );
         }
         "not_found" => "problem.not_found",
         "stale" | "precondition_failed" | "conflict" => "problem.stale",
@@ -569,23 +578,15 @@ pub fn problem_text(lang: Lang, problem: &Problem) -> String {
         "own_grant" => "problem.own_grant",
         "break_glass_not_allowed" => "problem.break_glass_not_allowed",
         TOTP_TOO_MANY_ATTEMPTS => {
-            if let Some(secs) = problem
-                .detail
-                .as_deref()
-                .and_then(|d| d.parse::<u64>().ok())
-            {
-                return if secs >= 120 {
-                    let minutes = secs.div_ceil(60).to_string();
-                    trf(lang, "problem.totp_too_many_attempts.wait_min", &[&minutes])
-                } else {
-                    trf(
-                        lang,
-                        "problem.totp_too_many_attempts.wait",
-                        &[&secs.to_string()],
-                    )
-                };
-            }
-            "problem.totp_too_many_attempts"
+            return wait_text(
+                lang,
+                problem,
+                [
+                    "problem.totp_too_many_attempts",
+                    "problem.totp_too_many_attempts.wait",
+                    "problem.totp_too_many_attempts.wait_min",
+                ],
+            );
         }
         _ => match problem.status {
             401 => "problem.unauthorized",

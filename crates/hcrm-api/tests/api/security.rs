@@ -242,6 +242,16 @@ fn servers_agree_on_a_sign_out_within_two_seconds() {
 
 // ---- item 6: idempotency keeps no secrets and re-authorizes replays ---------------------------
 
+/// Answers kept for replay, in the database.
+fn kept_answers(srv: &Srv) -> i64 {
+    use diesel::prelude::*;
+    let mut conn = srv.db.pool().get().unwrap();
+    hcrm_db::schema::idempotency_keys::table
+        .count()
+        .get_result(&mut conn)
+        .unwrap()
+}
+
 fn with_key(srv: &Srv, path: &str, token: Option<&str>, key: &str, body: &Value) -> Res {
     srv.raw(
         "POST",
@@ -290,13 +300,7 @@ fn sign_in_and_refresh_answers_are_never_replayed() {
         let rt2 = first.body["refresh_token"].as_str().unwrap();
         refresh(srv, rt2).problem(401, "unauthorized");
         // Nothing of either answer was kept.
-        let mut conn = srv.db.pool().get().unwrap();
-        use diesel::prelude::*;
-        let kept: i64 = hcrm_db::schema::idempotency_keys::table
-            .count()
-            .get_result(&mut conn)
-            .unwrap();
-        assert_eq!(kept, 0);
+        assert_eq!(kept_answers(srv), 0);
     });
 }
 
@@ -314,13 +318,7 @@ fn a_new_api_key_is_never_kept_for_replay() {
         assert!(b.header("idempotent-replayed").is_none());
         assert_ne!(a.body["key"], b.body["key"]);
         // Nothing of the key is stored in the idempotency table.
-        let mut conn = srv.db.pool().get().unwrap();
-        use diesel::prelude::*;
-        let kept: i64 = hcrm_db::schema::idempotency_keys::table
-            .count()
-            .get_result(&mut conn)
-            .unwrap();
-        assert_eq!(kept, 0);
+        assert_eq!(kept_answers(srv), 0);
     });
 }
 
