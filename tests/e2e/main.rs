@@ -5,5 +5,6 @@ mod support;
 
 mod binary;
 mod generate;
+mod import_bombs;
 mod web;
 mod web_customers;

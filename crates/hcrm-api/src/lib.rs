@@ -6,8 +6,10 @@ pub mod body;
 pub mod error;
 pub mod handlers;
 pub mod idempotency;
+pub mod sheet;
 pub mod state;
 pub mod web_app;
+pub mod xlsx_guard;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
