@@ -335,7 +335,7 @@ pub fn read_xlsx(bytes: Vec<u8>) -> Result<Sheet, ApiError> {
         // Refused as soon as the row is too long, before its cells are held.
         row_bytes += cell_str(cell.get_value()).map_or(24, str::len);
         if row_bytes > MAX_IMPORT_ROW_BYTES {
-            builder.add(number, false, row_bytes, vec![])?;
+            return Err(row_too_long(number));
         }
         row.push((c as usize, cell.get_value().clone()));
     }
