@@ -256,6 +256,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("problem.break_glass_not_allowed", "该机构不允许您的角色申请紧急访问。", "This institution does not let your role break the glass."),
     ("problem.totp_enrollment_required", "您的角色要求使用两步验证，请先在个人信息页开启。", "Your role requires two-factor sign-in; set it up on your profile first."),
     ("problem.other", "操作失败，请稍后再试。", "The operation failed; please retry later."),
+    ("problem.payload_too_large", "文件太大或超出导入限制：最多 10 MB、10 万行、64 列。", "The file is too large or past the import limits: 10 MB, 100,000 rows, 64 columns."),
     // field error codes (validator codes from hcrm-domain and the API)
     ("field.institution_code", "须为 2–6 位大写字母或数字", "Must be 2 to 6 upper-case letters or digits"),
     ("field.username", "须为 3–32 位小写字母、数字、. _ -，以字母开头", "Must be 3 to 32 lower-case letters, digits, '.', '_' or '-', starting with a letter"),
@@ -482,6 +483,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("import.report.done", "导入结果", "Import report"),
     ("import.summary", "共 {} 行：新建 {}，更新 {}，跳过 {}，错误 {}", "{} rows: {} created, {} updated, {} skipped, {} errors"),
     ("import.row", "行号", "Row"),
+    ("import.errors.first", "仅列出前 {} 个错误。", "Only the first {} problems are listed."),
     ("import.columns", "可用的列（第一行为列名）：", "Columns (the first row names them): "),
     ("import.field", "字段", "Field"),
     ("import.error", "错误", "Error"),
@@ -588,6 +590,7 @@ pub fn problem_text(lang: Lang, problem: &Problem) -> String {
                 ],
             );
         }
+        "payload_too_large" => "problem.payload_too_large",
         _ => match problem.status {
             401 => "problem.unauthorized",
             403 => "problem.forbidden",

@@ -5,6 +5,7 @@ mod support;
 
 mod binary;
 mod generate;
+mod import_bombs;
 mod security;
 mod web;
 mod web_customers;

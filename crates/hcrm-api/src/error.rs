@@ -54,6 +54,10 @@ pub enum ApiError {
     PreconditionRequired,
     #[error("the request body is too large")]
     PayloadTooLarge,
+    /// An upload within the size limit whose content is past one of its limits (rows,
+    /// columns, unpacked size …): 413 with the limit as the field error (`file`, `too_many_rows`).
+    #[error("{}", .0.message)]
+    TooLarge(FieldError),
     #[error("send the body as application/json")]
     UnsupportedMediaType,
     #[error("too many failed sign-ins; try again in {retry_after} seconds")]
@@ -71,6 +75,15 @@ impl ApiError {
             code: code.to_string(),
             message: message.to_string(),
         }])
+    }
+
+    /// 413 for content past a limit, naming the field and the limit (`code`).
+    pub fn too_large(field: &str, code: &str, message: &str) -> ApiError {
+        ApiError::TooLarge(FieldError {
+            field: field.to_string(),
+            code: code.to_string(),
+            message: message.to_string(),
+        })
     }
 
     pub(crate) fn code(&self) -> &'static str {
@@ -91,7 +104,7 @@ impl ApiError {
             ApiError::Stale { .. } => "stale",
             ApiError::InProgress => "in_progress",
             ApiError::PreconditionRequired => "precondition_required",
-            ApiError::PayloadTooLarge => "payload_too_large",
+            ApiError::PayloadTooLarge | ApiError::TooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::TooManyAttempts { .. } => "too_many_attempts",
             ApiError::Unavailable => "unavailable",
@@ -115,7 +128,7 @@ impl ApiError {
             ApiError::Stale { .. } => "Stale version",
             ApiError::InProgress => "Request in progress",
             ApiError::PreconditionRequired => "Version required",
-            ApiError::PayloadTooLarge => "Payload too large",
+            ApiError::PayloadTooLarge | ApiError::TooLarge(_) => "Payload too large",
             ApiError::UnsupportedMediaType => "Unsupported media type",
             ApiError::TooManyAttempts { .. } => "Too many attempts",
             ApiError::Unavailable => "Service unavailable",
@@ -131,6 +144,7 @@ impl ApiError {
             detail: Some(self.to_string()),
             errors: match self {
                 ApiError::Validation(e) => e.clone(),
+                ApiError::TooLarge(e) => vec![e.clone()],
                 ApiError::Duplicate {
                     field: Some(field),
                     detail,
@@ -167,7 +181,7 @@ impl ResponseError for ApiError {
             }
             ApiError::Stale { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
-            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::PayloadTooLarge | ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -376,6 +390,20 @@ mod tests {
                 "type": "/problems/validation", "title": "Invalid input", "status": 422,
                 "detail": "1 invalid field(s)",
                 "errors": [{"field": "code", "code": "institution_code", "message": "bad"}]
+            })
+        );
+    }
+
+    #[test]
+    fn content_past_a_limit_is_413_naming_the_limit() {
+        let (status, json) = body(ApiError::too_large("file", "too_many_rows", "at most 100"));
+        assert_eq!(status, 413);
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "type": "/problems/payload_too_large", "title": "Payload too large",
+                "status": 413, "detail": "at most 100",
+                "errors": [{"field": "file", "code": "too_many_rows", "message": "at most 100"}]
             })
         );
     }

@@ -3,13 +3,16 @@
 
 pub mod auth;
 pub mod body;
+pub mod csv_file;
 pub mod error;
 pub mod handlers;
 pub mod headers;
 pub mod idempotency;
 pub mod request_log;
+pub mod sheet;
 pub mod state;
 pub mod web_app;
+pub mod xlsx_guard;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};

@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod permission;
 pub mod role;
 pub mod scope;
+pub mod spreadsheet;
 pub mod validation;
 
 pub use i18n::{Label, Lang};

