@@ -512,7 +512,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("field.required_column", "缺少必需的列", "A required column is missing"),
     ("field.unknown_value", "不是可选的值", "Not one of the allowed values"),
     ("field.next_step_required", "填写约定日期时请同时填写约定事项", "Say what the next step is when giving its date"),
-    ("field.stage_transition", "不能从当前阶段直接变更到该阶段", "Cannot move from the current stage to this one"),
+    ("field.stage_transition", "不能从当前状态直接变更到该状态", "Cannot move from the current state to this one"),
 ];
 
 /// The text for `key` in `lang`; the key itself when it has no entry (visible, never a panic).

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod customer;
 pub mod i18n;
+pub mod lifecycle;
 pub mod permission;
 pub mod role;
 pub mod scope;
@@ -13,6 +14,7 @@ pub mod spreadsheet;
 pub mod validation;
 
 pub use i18n::{Label, Lang};
+pub use lifecycle::Lifecycle;
 pub use permission::{Permission, PermissionSet};
 pub use role::Role;
 pub use scope::Scope;

@@ -13,7 +13,7 @@ use hcrm_domain::api::{Page, Problem};
 use hcrm_domain::customer::{
     CustomerCategory, CustomerKind, LifecycleStage, SourceChannel, age_on, form_of_address,
 };
-use hcrm_domain::{Lang, Permission, Scope};
+use hcrm_domain::{Lang, Lifecycle, Permission, Scope};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -414,15 +414,11 @@ pub(crate) fn prepare_update(
             return Err(ApiError::Validation(field_errors(&errors)));
         }
     }
-    if let Some(stage) = u.lifecycle_stage
-        && stage != current.lifecycle_stage
-        && !current.lifecycle_stage.can_move_to(stage)
-    {
-        return Err(ApiError::field(
-            "lifecycle_stage",
-            "stage_transition",
-            "this stage cannot follow the current one",
-        ));
+    if let Some(stage) = u.lifecycle_stage {
+        current
+            .lifecycle_stage
+            .check_move(stage, &caller.permissions)
+            .map_err(|e| ApiError::Validation(vec![e.field_error("lifecycle_stage")]))?;
     }
     check_links(
         c,

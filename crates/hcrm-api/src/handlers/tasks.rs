@@ -7,8 +7,9 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::NaiveDate;
 use hcrm_db::audit;
 use hcrm_db::tasks::{self as store, Filter, NewTask, Sort};
+use hcrm_domain::Lifecycle;
 use hcrm_domain::api::audit::changes;
-use hcrm_domain::api::tasks::{MyTasks, Task, TaskCreate, TaskUpdate, status_move_allowed};
+use hcrm_domain::api::tasks::{MyTasks, Task, TaskCreate, TaskUpdate};
 use hcrm_domain::api::{Page, Problem};
 use hcrm_domain::customer::{TaskKind, TaskStatus};
 use hcrm_domain::{Permission, Role, Scope};
@@ -323,17 +324,11 @@ pub async fn update(
                     current: current.version,
                 });
             }
-            if let Some(to) = u.status
-                && !status_move_allowed(current.status, to)
-            {
-                return Err(ApiError::field(
-                    "status",
-                    "transition",
-                    &format!(
-                        "a {} task cannot become {to}; reopen it first",
-                        current.status
-                    ),
-                ));
+            if let Some(to) = u.status {
+                current
+                    .status
+                    .check_move(to, &caller.permissions)
+                    .map_err(|e| ApiError::Validation(vec![e.field_error("status")]))?;
             }
             // A new owner (or none: the team queue) under the rule a new task follows.
             if let Some(owner) = u.owner_id

@@ -686,6 +686,12 @@ fn tasks_queue_filters_overdue_reassign_and_versions() {
         );
         r.problem(422, "validation");
         assert_eq!(fields(&r), ["status"]);
+        // The error names the moves there are (the shared lifecycle rule).
+        assert_eq!(r.body["errors"][0]["code"], "invalid_transition");
+        assert_eq!(
+            r.body["errors"][0]["message"],
+            "done cannot become cancelled; from done it may become open"
+        );
         // the old version is refused, a missing one asked for.
         srv.patch(
             &format!("/api/v1/tasks/{y}"),

@@ -259,7 +259,7 @@ fn csv_import_reports_rows_and_is_all_or_nothing_or_valid_rows_and_idempotent() 
         let r = import(srv, &sup, "?mode=valid_rows", CSV, file).report();
         assert_eq!(
             problems(&r),
-            vec![p(3, "lifecycle_stage", "stage_transition")]
+            vec![p(3, "lifecycle_stage", "invalid_transition")]
         );
         assert_eq!(counts(&r), (2, 0, 1, 1));
         let after = by_external(srv, &sup, "P001");

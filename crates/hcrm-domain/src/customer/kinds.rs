@@ -8,6 +8,8 @@ use crate::i18n::{Label, Lang};
 /// Writes a field-less enum with `ALL`, `code()`, `from_code()`, `Display` and `Label` from one
 /// table, so a variant can never be missing from one of them. Each variant's doc comment is its
 /// Chinese label; the code must equal serde's snake_case name (a test checks every variant).
+use crate::lifecycle::Lifecycle;
+
 macro_rules! coded_enum {
     (
         $(#[doc = $doc:literal])*
@@ -86,7 +88,7 @@ coded_enum! {
 }
 
 coded_enum! {
-    /// 客户生命周期阶段 — CUS-3. Moves are checked by [`LifecycleStage::can_move_to`].
+    /// 客户生命周期阶段 — CUS-3. Its moves are a [`Lifecycle`].
     pub enum LifecycleStage {
         Potential = "potential", "潜在", "Potential";
         Current = "current", "现实", "Current";
@@ -96,23 +98,29 @@ coded_enum! {
     }
 }
 
-impl LifecycleStage {
-    /// CUS-3 transitions. Loyalty is earned one step at a time (potential → current → loyal);
-    /// any customer may become dissatisfied or be lost; a dissatisfied or lost customer who is
-    /// won back is current again (loyalty has to be earned anew). Staying put is not a move, so
-    /// it is refused: stage history records changes only.
-    pub fn can_move_to(self, to: LifecycleStage) -> bool {
+/// CUS-3 transitions. Loyalty is earned one step at a time (potential → current → loyal);
+/// any customer may become dissatisfied or be lost; a dissatisfied or lost customer who is
+/// won back is current again (loyalty has to be earned anew). Staying put is not a move:
+/// stage history records changes only.
+impl Lifecycle for LifecycleStage {
+    fn states() -> &'static [Self] {
+        &Self::ALL
+    }
+
+    fn state_code(self) -> &'static str {
+        self.code()
+    }
+
+    fn allows(self, to: LifecycleStage) -> bool {
         use LifecycleStage::*;
-        if self == to {
-            return false;
-        }
-        matches!(
-            (self, to),
-            (_, Dissatisfied | Lost)
-                | (Potential, Current)
-                | (Current, Loyal)
-                | (Dissatisfied | Lost, Current)
-        )
+        self != to
+            && matches!(
+                (self, to),
+                (_, Dissatisfied | Lost)
+                    | (Potential, Current)
+                    | (Current, Loyal)
+                    | (Dissatisfied | Lost, Current)
+            )
     }
 }
 
@@ -241,6 +249,25 @@ coded_enum! {
         Open = "open", "待办", "Open";
         Done = "done", "已完成", "Done";
         Cancelled = "cancelled", "已取消", "Cancelled";
+    }
+}
+
+/// A task is done or cancelled, and a closed one reopened.
+impl Lifecycle for TaskStatus {
+    fn states() -> &'static [Self] {
+        &Self::ALL
+    }
+
+    fn state_code(self) -> &'static str {
+        self.code()
+    }
+
+    fn allows(self, to: TaskStatus) -> bool {
+        use TaskStatus::*;
+        matches!(
+            (self, to),
+            (Open, Done | Cancelled) | (Done | Cancelled, Open)
+        )
     }
 }
 
@@ -385,7 +412,7 @@ mod tests {
         ];
         assert_eq!(table.len(), LifecycleStage::ALL.len().pow(2));
         for (from, to, allowed) in table {
-            assert_eq!(from.can_move_to(to), allowed, "{from} → {to}");
+            assert_eq!(from.allows(to), allowed, "{from} → {to}");
         }
     }
 
