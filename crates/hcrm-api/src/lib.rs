@@ -8,6 +8,7 @@ pub mod error;
 pub mod handlers;
 pub mod headers;
 pub mod idempotency;
+pub mod modules;
 pub mod request_log;
 pub mod sheet;
 pub mod state;
@@ -71,71 +72,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
     use handlers::*;
     cfg.service(health::healthz)
         .service(health::readyz)
-        .service(
-            utoipa_actix_web::scope("/api/v1")
-                .service(auth::login)
-                .service(auth::refresh)
-                .service(auth::logout)
-                .service(auth::me)
-                .service(totp::setup)
-                .service(totp::enable)
-                .service(totp::disable)
-                .service(institutions::list)
-                .service(institutions::create)
-                .service(institutions::get)
-                .service(institutions::update)
-                .service(institutions::deactivate)
-                .service(departments::list)
-                .service(departments::create)
-                .service(departments::get)
-                .service(departments::update)
-                .service(departments::deactivate)
-                .service(doctors::list)
-                .service(doctors::create)
-                .service(doctors::get)
-                .service(doctors::update)
-                .service(users::list)
-                .service(users::create)
-                .service(users::get)
-                .service(users::update)
-                .service(users::deactivate)
-                .service(api_keys::list)
-                .service(api_keys::create)
-                .service(api_keys::revoke)
-                .service(totp::reset)
-                .service(settings::get_security)
-                .service(settings::put_security)
-                .service(audit::list)
-                .service(customers::list)
-                .service(customers::create)
-                .service(customer_io::import)
-                .service(customer_io::export)
-                .service(customers::get)
-                .service(customers::update)
-                .service(customers::remove)
-                .service(customers::stage_history)
-                .service(contacts::list)
-                .service(contacts::create)
-                .service(contacts::get)
-                .service(timeline::get)
-                .service(tasks::list)
-                .service(tasks::mine)
-                .service(tasks::create)
-                .service(tasks::get)
-                .service(tasks::update)
-                .service(customers::merge)
-                .service(break_glass::open)
-                .service(break_glass::list)
-                .service(break_glass::review)
-                .service(break_glass::approve)
-                .service(relations::list)
-                .service(relations::create)
-                .service(relations::remove)
-                .service(sensitive::get_medical)
-                .service(sensitive::put_medical)
-                .service(sensitive::get_private_notes)
-                .service(sensitive::put_private_notes),
-        );
+        .service(utoipa_actix_web::scope("/api/v1").configure(|cfg| {
+            for module in modules::MODULES {
+                (module.routes)(cfg);
+            }
+        }));
 }
 
 /// The OpenAPI document the code describes (served at `/api-docs/openapi.json`).

@@ -1,5 +1,5 @@
 //! CUS-10: merging a duplicate customer into another. Every module that keeps records of a
-//! customer adds one step to [`STEPS`]; a step moves (or, where one row per customer is
+//! customer registers in [`MODULES`] the columns that reference customers and a step that moves (or, where one row per customer is
 //! allowed, combines) its records from the duplicate to the kept customer so that nothing of
 //! either is lost. The duplicate itself stays, marked `merged_into_id`, for history and for
 //! links that still name it.
@@ -10,74 +10,123 @@ use diesel::sql_types::Text;
 use crate::conn::DbConn;
 use crate::error::DbError;
 use crate::schema::{
-    break_glass_grants, contacts, customer_contracts, customer_external_ids,
+    break_glass_grants, contacts, customer_contracts, customer_external_ids, customer_profiles,
     customer_stage_history, customers, tasks,
 };
 use crate::util::now;
 
-/// One module's part of a merge: `run(conn, from, into)` returns how many records it moved.
-pub struct MergeStep {
-    pub module: &'static str,
-    pub run: fn(&mut DbConn, &str, &str) -> Result<usize, DbError>,
+/// How a merge moves one module's records: `(conn, from, into)` → how many moved.
+pub type MergeFn = fn(&mut DbConn, &str, &str) -> Result<usize, DbError>;
+
+/// A column of a module's table that references `customers(id)`.
+#[derive(Debug, Clone, Copy)]
+pub struct Reference {
+    pub table: &'static str,
+    pub column: &'static str,
 }
 
-/// The registry: each module that hangs records on a customer adds its step here.
-pub const STEPS: &[MergeStep] = &[
-    MergeStep {
-        module: "phones",
-        run: phones,
+const fn r(table: &'static str, column: &'static str) -> Reference {
+    Reference { table, column }
+}
+
+/// A module that keeps records of a customer: the columns of its tables that reference
+/// customers — a schema test compares them with the database's foreign keys on both backends,
+/// so a new table cannot be left out — and how a merge moves its records (`None`: the merge
+/// itself sets the column).
+pub struct CustomerModule {
+    pub name: &'static str,
+    pub references: &'static [Reference],
+    pub merge: Option<MergeFn>,
+}
+
+/// The registry: every module that hangs records on a customer adds itself here (README,
+/// "adding a module").
+pub const MODULES: &[CustomerModule] = &[
+    CustomerModule {
+        name: "archive",
+        references: &[r("customers", "merged_into_id")],
+        merge: None,
     },
-    MergeStep {
-        module: "categories",
-        run: categories,
+    CustomerModule {
+        name: "phones",
+        references: &[r("customer_phones", "customer_id")],
+        merge: Some(phones),
     },
-    MergeStep {
-        module: "tags",
-        run: tags,
+    CustomerModule {
+        name: "categories",
+        references: &[r("customer_categories", "customer_id")],
+        merge: Some(categories),
     },
-    MergeStep {
-        module: "external_ids",
-        run: external_ids,
+    CustomerModule {
+        name: "tags",
+        references: &[r("customer_tags", "customer_id")],
+        merge: Some(tags),
     },
-    MergeStep {
-        module: "stage_history",
-        run: stage_history,
+    CustomerModule {
+        name: "external_ids",
+        references: &[r("customer_external_ids", "customer_id")],
+        merge: Some(external_ids),
     },
-    MergeStep {
-        module: "contracts",
-        run: contracts,
+    CustomerModule {
+        name: "stage_history",
+        references: &[r("customer_stage_history", "customer_id")],
+        merge: Some(stage_history),
     },
-    MergeStep {
-        module: "profile",
-        run: profile,
+    CustomerModule {
+        name: "contracts",
+        references: &[r("customer_contracts", "customer_id")],
+        merge: Some(contracts),
     },
-    MergeStep {
-        module: "medical",
-        run: medical,
+    CustomerModule {
+        name: "profile",
+        references: &[r("customer_profiles", "customer_id")],
+        merge: Some(profile),
     },
-    MergeStep {
-        module: "private_notes",
-        run: private_notes,
+    CustomerModule {
+        name: "referrals",
+        references: &[r("customer_profiles", "referred_by_id")],
+        merge: Some(referrals),
     },
-    MergeStep {
-        module: "relations",
-        run: relations,
+    CustomerModule {
+        name: "medical",
+        references: &[r("customer_medical", "customer_id")],
+        merge: Some(medical),
     },
-    MergeStep {
-        module: "employees",
-        run: employees,
+    CustomerModule {
+        name: "private_notes",
+        references: &[r("customer_private_notes", "customer_id")],
+        merge: Some(private_notes),
     },
-    MergeStep {
-        module: "contacts",
-        run: contacts_step,
+    CustomerModule {
+        name: "relations",
+        references: &[
+            r("customer_relations", "from_id"),
+            r("customer_relations", "to_id"),
+        ],
+        merge: Some(relations),
     },
-    MergeStep {
-        module: "tasks",
-        run: tasks_step,
+    CustomerModule {
+        name: "employees",
+        references: &[r("customers", "employer_id")],
+        merge: Some(employees),
     },
-    MergeStep {
-        module: "break_glass",
-        run: break_glass,
+    CustomerModule {
+        name: "contacts",
+        references: &[
+            r("contacts", "customer_id"),
+            r("contacts", "party_customer_id"),
+        ],
+        merge: Some(contacts_step),
+    },
+    CustomerModule {
+        name: "tasks",
+        references: &[r("tasks", "customer_id")],
+        merge: Some(tasks_step),
+    },
+    CustomerModule {
+        name: "break_glass",
+        references: &[r("break_glass_grants", "customer_id")],
+        merge: Some(break_glass),
     },
 ];
 
@@ -89,8 +138,10 @@ pub fn merge(
     into: &str,
 ) -> Result<Vec<(&'static str, usize)>, DbError> {
     let mut moved = Vec::new();
-    for step in STEPS {
-        moved.push((step.module, (step.run)(conn, from, into)?));
+    for module in MODULES {
+        if let Some(run) = module.merge {
+            moved.push((module.name, run(conn, from, into)?));
+        }
     }
     diesel::update(customers::table.find(from))
         .set((
@@ -322,6 +373,15 @@ fn relations(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError
     .bind::<Text, _>(from)
     .execute(conn)?;
     Ok(n)
+}
+
+/// Customers the duplicate referred were referred by the kept one.
+fn referrals(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+    Ok(
+        diesel::update(customer_profiles::table.filter(customer_profiles::referred_by_id.eq(from)))
+            .set(customer_profiles::referred_by_id.eq(Some(into)))
+            .execute(conn)?,
+    )
 }
 
 /// People employed by a merged organization now work for the kept one.

@@ -208,3 +208,73 @@ fn every_table_round_trips_on_every_backend() {
         ));
     }
 }
+
+#[derive(QueryableByName, Debug)]
+struct Reference {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    table_name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    column_name: String,
+}
+
+/// The columns of the database that reference `customers`, read from its foreign keys.
+fn references_to_customers(conn: &mut DbConn) -> Vec<(String, String)> {
+    let sql = match conn {
+        DbConn::Sqlite(_) => {
+            "SELECT m.name AS table_name, p.\"from\" AS column_name FROM sqlite_master m \
+             JOIN pragma_foreign_key_list(m.name) p WHERE m.type = 'table' AND p.\"table\" = 'customers'"
+        }
+        DbConn::Postgresql(_) => {
+            "SELECT cl.relname::text AS table_name, att.attname::text AS column_name \
+             FROM pg_constraint con JOIN pg_class cl ON cl.oid = con.conrelid \
+             JOIN pg_class ref ON ref.oid = con.confrelid \
+             JOIN pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = ANY (con.conkey) \
+             WHERE con.contype = 'f' AND ref.relname = 'customers'"
+        }
+    };
+    let mut found: Vec<(String, String)> = diesel::sql_query(sql)
+        .load::<Reference>(conn)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.table_name, r.column_name))
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// Issue 8 item 3 (CUS-10): every column that references a customer belongs to a module of
+/// the merge registry, so that a merge moves (or deliberately keeps) its rows; a new module's
+/// table that is not registered fails here, on both backends.
+#[test]
+fn every_reference_to_a_customer_is_in_the_merge_registry() {
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        let mut conn = db.pool().get().unwrap();
+        let in_database = references_to_customers(&mut conn);
+        assert!(in_database.len() >= 18, "{backend}: {in_database:?}");
+        let mut registered: Vec<(String, String)> = hcrm_db::merge::MODULES
+            .iter()
+            .flat_map(|m| m.references)
+            .map(|r| (r.table.to_string(), r.column.to_string()))
+            .collect();
+        registered.sort();
+        registered.dedup();
+        let missing: Vec<_> = in_database
+            .iter()
+            .filter(|r| !registered.contains(r))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{backend}: not in the merge registry: {missing:?}"
+        );
+        let stale: Vec<_> = registered
+            .iter()
+            .filter(|r| !in_database.contains(r))
+            .collect();
+        assert!(
+            stale.is_empty(),
+            "{backend}: registered but no such reference: {stale:?}"
+        );
+    }
+}

@@ -6,6 +6,7 @@ use hcrm_db::{api_keys as store, audit, users};
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::auth::{ApiKey, ApiKeyCreate, ApiKeyCreated};
 use hcrm_domain::{PermissionSet, Role};
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::{Authz, perm, tokens};
@@ -138,4 +139,9 @@ pub async fn revoke(
         })
         .await?;
     Ok(HttpResponse::Ok().json(key))
+}
+
+/// This module's routes (registered in [`crate::modules::MODULES`]).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list).service(create).service(revoke);
 }

@@ -7,6 +7,7 @@ use hcrm_domain::api::audit::AuditEvent;
 use hcrm_domain::api::{Page, Problem};
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::{Authz, perm};
@@ -69,4 +70,9 @@ pub async fn list(
         .db(move |c| Ok(store::list(c, &scope, &filter, w)?))
         .await?;
     Ok(HttpResponse::Ok().json(page(result, w)))
+}
+
+/// This module's routes (registered in [`crate::modules::MODULES`]).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list);
 }

@@ -7,6 +7,7 @@ use hcrm_db::{DbConn, audit, auth as store, users};
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::auth::{LoginRequest, Me, RefreshRequest, TokenResponse};
 use hcrm_domain::{PermissionSet, Role};
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::extract::remote_addr;
@@ -321,4 +322,12 @@ pub(crate) fn me_of(conn: &mut DbConn, p: &Principal) -> Result<Me, ApiError> {
 pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let me = state.db(move |c| me_of(c, &caller.principal)).await?;
     Ok(HttpResponse::Ok().json(me))
+}
+
+/// This module's routes (registered in [`crate::modules::MODULES`]).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(login)
+        .service(refresh)
+        .service(logout)
+        .service(me);
 }

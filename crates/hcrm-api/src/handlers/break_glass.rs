@@ -14,6 +14,7 @@ use hcrm_domain::api::sensitive::{
 use hcrm_domain::api::{Page, Problem};
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::{Authz, Caller, perm};
@@ -256,4 +257,12 @@ pub async fn approve(
         })
         .await?;
     Ok(HttpResponse::Ok().json(grant))
+}
+
+/// This module's routes (registered in [`crate::modules::MODULES`]).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(open)
+        .service(list)
+        .service(review)
+        .service(approve);
 }

@@ -9,6 +9,7 @@ use hcrm_domain::api::contacts::{Contact, ContactCreate};
 use hcrm_domain::api::{Page, Problem};
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::{Authz, perm};
@@ -161,4 +162,9 @@ pub async fn get(
         })
         .await?;
     Ok(HttpResponse::Ok().json(contact))
+}
+
+/// This module's routes (registered in [`crate::modules::MODULES`]).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list).service(create).service(get);
 }

@@ -4,6 +4,7 @@
 //! audited.
 
 use std::collections::{BTreeMap, HashSet};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -718,4 +719,9 @@ pub async fn export(
             format!("attachment; filename=\"{name}\""),
         ))
         .body(file))
+}
+
+/// This module's routes (registered in [`crate::modules::MODULES`]).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(import).service(export);
 }

@@ -16,6 +16,7 @@ use hcrm_domain::customer::{
 use hcrm_domain::{Lang, Lifecycle, Permission, Scope};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -638,4 +639,15 @@ pub async fn merge(
         })
         .await?;
     Ok(HttpResponse::Ok().json(result))
+}
+
+/// This module's routes (registered in [`crate::modules::MODULES`]).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(get)
+        .service(update)
+        .service(remove)
+        .service(stage_history)
+        .service(merge);
 }

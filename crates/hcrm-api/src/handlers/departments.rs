@@ -8,6 +8,7 @@ use hcrm_domain::api::org::{Department, DepartmentCreate, DepartmentUpdate};
 use hcrm_domain::api::{Page, Problem};
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::{Authz, perm};
@@ -198,4 +199,13 @@ pub async fn deactivate(
         ..Default::default()
     };
     apply(auth, state, id.into_inner(), None, patch, "deactivate").await
+}
+
+/// This module's routes (registered in [`crate::modules::MODULES`]).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(get)
+        .service(update)
+        .service(deactivate);
 }

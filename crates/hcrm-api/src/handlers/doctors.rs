@@ -9,6 +9,7 @@ use hcrm_domain::api::org::{Doctor, DoctorCreate, DoctorUpdate};
 use hcrm_domain::api::{Page, Problem};
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::{Authz, perm};
@@ -170,4 +171,12 @@ pub async fn update(
         })
         .await?;
     Ok(versioned(&doctor, doctor.version))
+}
+
+/// This module's routes (registered in [`crate::modules::MODULES`]).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(get)
+        .service(update);
 }

@@ -8,6 +8,7 @@ use hcrm_db::{DbConn, DbError, audit, break_glass};
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::customers::Customer;
 use hcrm_domain::api::relations::{Relation, RelationCreate};
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::{Authz, Caller, perm};
@@ -193,4 +194,9 @@ pub async fn remove(
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// This module's routes (registered in [`crate::modules::MODULES`]).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list).service(create).service(remove);
 }

@@ -14,6 +14,7 @@ use hcrm_domain::api::sensitive::{
     MedicalProfile, MedicalProfileUpdate, PrivateNotes, PrivateNotesUpdate,
 };
 use hcrm_domain::{Permission, Role};
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::{Authz, Caller, perm};
@@ -220,4 +221,12 @@ pub async fn put_private_notes(
         })
         .await?;
     Ok(versioned(&sheet, sheet.version))
+}
+
+/// This module's routes (registered in [`crate::modules::MODULES`]).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(get_medical)
+        .service(put_medical)
+        .service(get_private_notes)
+        .service(put_private_notes);
 }

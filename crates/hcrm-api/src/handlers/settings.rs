@@ -4,6 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, get, put, web};
 use hcrm_db::{DbConn, audit, settings};
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::auth::{SecuritySettings, SecuritySettingsUpdate};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::{Authz, perm};
 use crate::body::JsonBody;
@@ -87,4 +88,9 @@ pub async fn put_security(
         })
         .await?;
     Ok(HttpResponse::Ok().json(saved))
+}
+
+/// This module's routes (registered in [`crate::modules::MODULES`]).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(get_security).service(put_security);
 }

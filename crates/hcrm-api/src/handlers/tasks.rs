@@ -15,6 +15,7 @@ use hcrm_domain::customer::{TaskKind, TaskStatus};
 use hcrm_domain::{Permission, Role, Scope};
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::{Authz, Caller, perm};
@@ -360,4 +361,13 @@ pub async fn update(
         })
         .await?;
     Ok(versioned(&task, task.version))
+}
+
+/// This module's routes (registered in [`crate::modules::MODULES`]).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list)
+        .service(mine)
+        .service(create)
+        .service(get)
+        .service(update);
 }

@@ -8,6 +8,7 @@ use hcrm_domain::api::Problem;
 use hcrm_domain::api::timeline::TimelinePage;
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::{Authz, perm};
@@ -56,4 +57,9 @@ pub async fn get(
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
+}
+
+/// This module's routes (registered in [`crate::modules::MODULES`]).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(get);
 }

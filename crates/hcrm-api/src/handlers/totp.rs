@@ -17,6 +17,7 @@ use hcrm_domain::api::Problem;
 use hcrm_domain::api::auth::{
     Me, TotpCode, TotpDisableRequest, TotpSetup, TotpSetupRequest, totp_required,
 };
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::{Authz, Caller, password, perm, totp};
@@ -339,4 +340,12 @@ pub async fn reset(
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// This module's routes (registered in [`crate::modules::MODULES`]).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(setup)
+        .service(enable)
+        .service(disable)
+        .service(reset);
 }

@@ -901,3 +901,46 @@ fn account_manager_errors_do_not_tell_other_institutions_from_unknown_users() {
         assert_eq!(srv.get(&path, &w.sup_a).ok(200)["version"], 1);
     });
 }
+
+/// CUS-10 with the merge registry (issue 8 item 3): the customers a duplicate referred are
+/// referred by the kept customer after the merge (the referral was left on the duplicate
+/// before: no module of the merge moved `referred_by_id`).
+#[test]
+fn a_merge_moves_the_duplicates_referrals() {
+    each_backend(|srv| {
+        let w = world(srv);
+        let kept = create(
+            srv,
+            &w.agent_a,
+            json!({"kind": "individual", "name": "王建国"}),
+        );
+        let dup = create(
+            srv,
+            &w.agent_a,
+            json!({"kind": "individual", "name": "王建国"}),
+        );
+        let referred = create(
+            srv,
+            &w.agent_a,
+            json!({"kind": "individual", "name": "李红", "referred_by_id": dup["id"]}),
+        );
+        let merged = srv
+            .post(
+                &format!("/api/v1/customers/{}/merge", kept["id"].as_str().unwrap()),
+                &w.sup_a,
+                json!({"from_id": dup["id"]}),
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(merged["moved"]["referrals"], 1, "{merged}");
+        let now = srv
+            .get(
+                &format!("/api/v1/customers/{}", referred["id"].as_str().unwrap()),
+                &w.agent_a,
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(now["referred_by_id"], kept["id"]);
+        assert_eq!(now["referred_by_name"], "王建国");
+    });
+}
