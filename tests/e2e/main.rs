@@ -9,3 +9,4 @@ mod import_bombs;
 mod security;
 mod web;
 mod web_customers;
+mod web_payload;

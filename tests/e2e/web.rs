@@ -149,8 +149,17 @@ fn csp_violations(b: &Browser) -> Vec<String> {
 fn a_reload_stays_signed_in_with_no_token_in_web_storage() {
     let dist = web_dist();
     let index = std::fs::read_to_string(dist.join("index.html")).unwrap();
+    // The loader's name carries its content hash (issue 8 item 8): boot-<16 hex>.js.
+    let boot = index
+        .split(r#"<script type="module" src="/"#)
+        .nth(1)
+        .and_then(|rest| rest.split_once(r#""></script>"#))
+        .map(|(src, _)| src.to_string())
+        .unwrap_or_default();
     assert!(
-        index.contains(r#"<script type="module" src="/boot.js"></script>"#)
+        boot.starts_with("boot-")
+            && hcrm_api::web_app::is_content_hashed(&boot)
+            && dist.join(&boot).is_file()
             && index.matches("<script").count() == 1,
         "the only script is a file: {index}"
     );
