@@ -1,6 +1,8 @@
 # HCRM server with the web app. Build: docker build -t hcrm .
 FROM rust:1.95-bookworm AS build
 WORKDIR /src
+# Node (Debian's) gives the web build wasm-opt (npm's binaryen) and brotli copies of the assets.
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN scripts/build-web.sh && cargo build --release -p hcrm-server
 
