@@ -5,8 +5,8 @@
 
 use crate::support;
 
-use hcrm_db::customers::pinyin_keys;
 use hcrm_db::testing::{TestDb, backends};
+use hcrm_domain::customer::search_keys::pinyin_keys;
 use serde_json::{Value, json};
 use support::{ADMIN_PASSWORD, Server, TempDir, run};
 

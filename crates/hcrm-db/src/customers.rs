@@ -101,28 +101,7 @@ fn opt_code<T>(
     v.map(|v| code(what, v, parse)).transpose()
 }
 
-/// Full pinyin (`zhangsan`) and initials (`zs`) of a name, lower-case; other letters and
-/// digits are kept as they are, everything else dropped (CUS-9).
-pub fn pinyin_keys(name: &str) -> (String, String) {
-    use pinyin::ToPinyin;
-    let mut full = String::new();
-    let mut initials = String::new();
-    for (ch, py) in name.chars().zip(name.to_pinyin()) {
-        match py {
-            Some(p) => {
-                full.push_str(p.plain());
-                initials.push_str(p.first_letter());
-            }
-            None if ch.is_ascii_alphanumeric() => {
-                let lower = ch.to_ascii_lowercase();
-                full.push(lower);
-                initials.push(lower);
-            }
-            None => {}
-        }
-    }
-    (full, initials)
-}
+use hcrm_domain::customer::search_keys::pinyin_keys;
 
 /// Today's date where the group works (Beijing time), for ages and birthdays.
 pub fn today() -> NaiveDate {
@@ -493,10 +472,7 @@ fn trimmed(v: &Option<String>) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Normalized identity number: trimmed, upper-case (the check letter `X`).
-pub fn normalize_id_number(n: &str) -> String {
-    n.trim().to_uppercase()
-}
+use hcrm_domain::customer::id_number::normalize_id_number;
 
 /// Creates a customer in `institution`; run inside a write transaction. `form_of_address`
 /// is the derived or given form. Returns the new id.

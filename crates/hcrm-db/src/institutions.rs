@@ -260,3 +260,12 @@ pub fn update(
 pub fn break_glass_roles(conn: &mut DbConn, id: Uuid) -> Result<Vec<hcrm_domain::Role>, DbError> {
     Ok(get(conn, &Scope::Group, id)?.break_glass_roles)
 }
+
+/// Today in institution `id`'s time zone.
+pub fn today_of(conn: &mut DbConn, id: Uuid) -> Result<chrono::NaiveDate, DbError> {
+    let zone: String = institutions::table
+        .find(id.to_string())
+        .select(institutions::time_zone)
+        .first(conn)?;
+    Ok(hcrm_domain::time::today_in(&zone))
+}

@@ -3,10 +3,30 @@
 
 use diesel::prelude::*;
 
+use hcrm_domain::api::auth::SecuritySettings;
+
 use crate::conn::DbConn;
 use crate::error::DbError;
 use crate::schema::settings;
 use crate::util::now;
+
+/// The key of the sign-in policy (X-6c).
+pub const SECURITY: &str = "security";
+
+/// The sign-in policy; the defaults (no role required) until an admin saves it.
+pub fn security(conn: &mut DbConn) -> Result<SecuritySettings, DbError> {
+    Ok(match get(conn, SECURITY)? {
+        None => SecuritySettings {
+            totp_required_roles: vec![],
+            version: 0,
+        },
+        Some((value, version)) => SecuritySettings {
+            totp_required_roles: serde_json::from_value(value["totp_required_roles"].clone())
+                .unwrap_or_default(),
+            version,
+        },
+    })
+}
 
 /// The stored value and its version, or `None` when never set.
 pub fn get(conn: &mut DbConn, key: &str) -> Result<Option<(serde_json::Value, i32)>, DbError> {

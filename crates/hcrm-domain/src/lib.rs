@@ -11,6 +11,7 @@ pub mod permission;
 pub mod role;
 pub mod scope;
 pub mod spreadsheet;
+pub mod time;
 pub mod validation;
 
 pub use i18n::{Label, Lang};

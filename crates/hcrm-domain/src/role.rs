@@ -70,6 +70,18 @@ impl Role {
         matches!(self, Role::Director | Role::Executive | Role::Admin)
     }
 
+    /// Staff: users with some role besides `integration` — they do the service work (contacts,
+    /// tasks) and look after customers. No roles at all is no staff member either.
+    pub fn any_staff(roles: &[Role]) -> bool {
+        roles.iter().any(|r| *r != Role::Integration)
+    }
+
+    /// A machine client (HIS): any user holding `integration` signs in with an API key only
+    /// and reaches only what its key's scopes name (least privilege, issue 7).
+    pub fn is_machine_client(roles: &[Role]) -> bool {
+        roles.contains(&Role::Integration)
+    }
+
     /// Position in the permission matrix's columns.
     pub(crate) fn index(self) -> usize {
         self as usize
@@ -111,6 +123,21 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", role.code()));
         }
         assert_eq!(Role::from_code("root"), None);
+    }
+
+    #[test]
+    fn staff_and_machine_clients() {
+        use Role::*;
+        for (roles, staff, machine) in [
+            (&[][..], false, false),
+            (&[Integration][..], false, true),
+            (&[Agent][..], true, false),
+            (&[Integration, Agent][..], true, true),
+            (&[Admin][..], true, false),
+        ] {
+            assert_eq!(Role::any_staff(roles), staff, "{roles:?}");
+            assert_eq!(Role::is_machine_client(roles), machine, "{roles:?}");
+        }
     }
 
     #[test]

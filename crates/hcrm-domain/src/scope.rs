@@ -41,7 +41,7 @@ pub fn may_name(me: Uuid, named: Option<Uuid>, may_hand_out: bool) -> bool {
 /// `institution`: staff (some role besides `integration`) who work there. Whatever fails, the
 /// API gives one answer, so that a user of another institution looks like no user at all.
 pub fn may_look_after(roles: &[Role], scope: &Scope, institution: Uuid) -> bool {
-    scope.allows(institution) && roles.iter().any(|r| *r != Role::Integration)
+    scope.allows(institution) && Role::any_staff(roles)
 }
 
 #[cfg(test)]

@@ -535,7 +535,7 @@ fn add_org(
 ) -> usize {
     maker.serial += 1;
     let id = Uuid::now_v7().to_string();
-    let (full, initials) = hcrm_db::customers::pinyin_keys(name);
+    let (full, initials) = hcrm_domain::customer::search_keys::pinyin_keys(name);
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
     let region = if target.city.contains("上海") {
         "310105"

@@ -15,9 +15,10 @@ use std::time::Duration;
 
 use diesel::prelude::*;
 use diesel::sql_types::Text;
-use hcrm_db::customers::{pinyin_keys, prefix_pattern, prefix_upper_bound};
+use hcrm_db::customers::{prefix_pattern, prefix_upper_bound};
 use hcrm_db::{DbConn, Pool};
 use hcrm_domain::api::customers::COUNT_CAP;
+use hcrm_domain::customer::search_keys::pinyin_keys;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::Value;

@@ -5,12 +5,13 @@
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use hcrm_db::DbConn;
 use hcrm_db::schema::{
     customer_categories, customer_external_ids, customer_phones, customer_profiles,
     customer_stage_history, customer_tags, customers,
 };
-use hcrm_db::{DbConn, customers::pinyin_keys};
 use hcrm_domain::Lang;
+use hcrm_domain::customer::search_keys::pinyin_keys;
 use hcrm_domain::customer::{
     CustomerCategory, Gender, LifecycleStage, RelationshipType, SourceChannel, age_on,
     form_of_address, phone_last4, resident_id_for,

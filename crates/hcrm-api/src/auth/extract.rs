@@ -121,7 +121,7 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
                         }
                         other => other?,
                     };
-                    let required = crate::handlers::settings::load_security(c)?.totp_required_roles;
+                    let required = hcrm_db::settings::security(c)?.totp_required_roles;
                     Ok((principal, required))
                 })
                 .await?;
@@ -136,7 +136,7 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
     let permissions = match &scopes {
         Some(scopes) => permissions.restricted_to(scopes),
         // Integration clients use API keys only (least privilege).
-        None if principal.roles.contains(&Role::Integration) => {
+        None if Role::is_machine_client(&principal.roles) => {
             return Err(ApiError::Unauthorized(
                 "integration clients sign in with an API key",
             ));

@@ -110,7 +110,7 @@ pub async fn login(
                 let found = match users::credentials(c, &username)? {
                     Some((id, hash, active)) => {
                         // Integration clients authenticate with API keys only (least privilege).
-                        let machine = users::principal(c, id)?.roles.contains(&Role::Integration);
+                        let machine = Role::is_machine_client(&users::principal(c, id)?.roles);
                         Some((id, hash, active && !machine, users::totp(c, id)?))
                     }
                     None => None,
@@ -299,7 +299,7 @@ pub async fn logout(
 
 pub(crate) fn me_of(conn: &mut DbConn, p: &Principal) -> Result<Me, ApiError> {
     let institutions = hcrm_db::institutions::refs(conn, p.scope().institution_ids())?;
-    let required = crate::handlers::settings::load_security(conn)?.totp_required_roles;
+    let required = hcrm_db::settings::security(conn)?.totp_required_roles;
     Ok(Me {
         id: p.id,
         username: p.username.clone(),

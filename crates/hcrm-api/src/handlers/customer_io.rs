@@ -257,7 +257,7 @@ fn plan(
             .customer
             .id_number
             .as_deref()
-            .map(store::normalize_id_number);
+            .map(hcrm_domain::customer::id_number::normalize_id_number);
         let step = match r.external_id().cloned() {
             Some(e) => {
                 if !ext_seen.insert((e.system.clone(), e.external_id.clone())) {
@@ -454,6 +454,7 @@ pub async fn import(
                 return Ok(report);
             }
             let here = Scope::Institutions(vec![institution]);
+            let today = hcrm_db::institutions::today_of(c, institution)?;
             for p in plans {
                 match p {
                     Plan::Create(row) => {
@@ -462,7 +463,7 @@ pub async fn import(
                             c,
                             &x,
                             institution,
-                            form_for_create(&x),
+                            form_for_create(&x, today),
                             caller.principal.id,
                         )?;
                         audit::record(

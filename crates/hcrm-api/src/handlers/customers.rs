@@ -7,13 +7,14 @@ use hcrm_db::{DbConn, audit};
 use hcrm_domain::api::audit::changes;
 use hcrm_domain::api::customers::{
     COUNT_CAP, Customer, CustomerCreate, CustomerSummary, CustomerUpdate, DuplicateMatch,
-    StageChange, consistency,
+    StageChange,
 };
 use hcrm_domain::api::{Page, Problem};
-use hcrm_domain::customer::{
-    CustomerCategory, CustomerKind, LifecycleStage, SourceChannel, age_on, form_of_address,
+use hcrm_domain::customer::update::{
+    UpdateRefused, check_update, derived_address, form_of_address_after,
 };
-use hcrm_domain::{Lang, Lifecycle, Permission, Scope};
+use hcrm_domain::customer::{CustomerCategory, CustomerKind, LifecycleStage, SourceChannel};
+use hcrm_domain::{Permission, Scope};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -147,23 +148,8 @@ fn shown(caller: &Caller, customer: Customer) -> Customer {
     }
 }
 
-/// The derived form of address; an organization is addressed by its name.
-fn derived_address(
-    kind: CustomerKind,
-    name: &str,
-    gender: Option<hcrm_domain::customer::Gender>,
-    birth: Option<chrono::NaiveDate>,
-    occupation: Option<&str>,
-) -> String {
-    if kind == CustomerKind::Organization {
-        return name.trim().to_string();
-    }
-    let age = birth.map(|b| age_on(b, store::today()));
-    form_of_address(name, gender, age, occupation, Lang::Zh)
-}
-
-/// The form of address of a new customer: the one given, or derived.
-pub(crate) fn form_for_create(x: &CustomerCreate) -> String {
+/// The form of address of a new customer: the one given, or derived on `today`.
+pub(crate) fn form_for_create(x: &CustomerCreate, today: chrono::NaiveDate) -> String {
     x.form_of_address.clone().unwrap_or_else(|| {
         derived_address(
             x.kind,
@@ -171,6 +157,7 @@ pub(crate) fn form_for_create(x: &CustomerCreate) -> String {
             x.gender,
             x.birth_date,
             x.occupation.as_deref(),
+            today,
         )
     })
 }
@@ -268,7 +255,9 @@ pub async fn create(
                     return Err(ApiError::PossibleDuplicate(matches));
                 }
             }
-            let id = store::create(c, &x, institution, form_for_create(&x), caller.principal.id)?;
+            let today = hcrm_db::institutions::today_of(c, institution)?;
+            let form = form_for_create(&x, today);
+            let id = store::create(c, &x, institution, form, caller.principal.id)?;
             let created = store::get(c, &scope, id)?;
             audit::record(
                 c,
@@ -374,53 +363,10 @@ pub(crate) fn prepare_update(
     current: &Customer,
     u: &CustomerUpdate,
 ) -> Result<(String, bool), ApiError> {
-    // The rules that span fields, on the record as it will be.
-    let kind = current.kind;
-    let id_number = match &u.id_number {
-        Some(v) => v.clone(),
-        None => current.id_number.clone(),
-    };
-    let birth = match u.birth_date {
-        Some(v) => v,
-        None => current.birth_date,
-    };
-    let gender = match u.gender {
-        Some(v) => v,
-        None => current.gender,
-    };
-    let id_type = match u.id_type {
-        Some(v) => v,
-        None => current.id_type,
-    };
-    let uscc = match &u.uscc {
-        Some(v) => v.clone(),
-        None => current.uscc.clone(),
-    };
-    if u.id_number.is_some()
-        || u.birth_date.is_some()
-        || u.gender.is_some()
-        || u.id_type.is_some()
-        || u.uscc.is_some()
-    {
-        let mut errors = validator::ValidationErrors::new();
-        if let Err(e) = consistency(
-            kind,
-            id_type,
-            id_number.as_deref(),
-            birth,
-            gender,
-            uscc.as_deref(),
-        ) {
-            errors.add("__all__", e);
-            return Err(ApiError::Validation(field_errors(&errors)));
-        }
-    }
-    if let Some(stage) = u.lifecycle_stage {
-        current
-            .lifecycle_stage
-            .check_move(stage, &caller.permissions)
-            .map_err(|e| ApiError::Validation(vec![e.field_error("lifecycle_stage")]))?;
-    }
+    check_update(id, current, u, &caller.permissions).map_err(|e| match e {
+        UpdateRefused::Consistency(errors) => ApiError::Validation(field_errors(&errors)),
+        UpdateRefused::Fields(errors) => ApiError::Validation(errors),
+    })?;
     check_links(
         c,
         scope,
@@ -438,31 +384,8 @@ pub(crate) fn prepare_update(
             current.institution_id,
         )?;
     }
-    if u.employer_id == Some(Some(id)) || u.referred_by_id == Some(Some(id)) {
-        return Err(ApiError::field(
-            "employer_id",
-            "self",
-            "a customer cannot link to itself",
-        ));
-    }
-    let name = u.name.clone().unwrap_or_else(|| current.name.clone());
-    let occupation = match &u.occupation {
-        Some(v) => v.clone(),
-        None => current.occupation.clone(),
-    };
-    let form = match &u.form_of_address {
-        Some(Some(given)) => (given.trim().to_string(), true),
-        Some(None) => (
-            derived_address(kind, &name, gender, birth, occupation.as_deref()),
-            false,
-        ),
-        None if current.form_of_address_custom => (current.form_of_address.clone(), true),
-        None => (
-            derived_address(kind, &name, gender, birth, occupation.as_deref()),
-            false,
-        ),
-    };
-    Ok(form)
+    let today = hcrm_db::institutions::today_of(c, current.institution_id)?;
+    Ok(form_of_address_after(current, u, today))
 }
 
 /// Applies a checked update to customer `id` of the caller's institutions at `version`: the

@@ -9,11 +9,11 @@
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
 use hcrm_db::sensitive::{self as store, medical, private_notes};
 use hcrm_db::{DbConn, audit, break_glass};
+use hcrm_domain::Permission;
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::sensitive::{
-    MedicalProfile, MedicalProfileUpdate, PrivateNotes, PrivateNotesUpdate,
+    MedicalProfile, MedicalProfileUpdate, PrivateNotes, PrivateNotesUpdate, may_use_private_notes,
 };
-use hcrm_domain::{Permission, Role};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -60,12 +60,13 @@ fn may_see_private_notes(
     if !caller.can(permission) {
         return Ok(false);
     }
-    let beyond_account_manager = caller
-        .principal
-        .roles
-        .iter()
-        .any(|r| *r != Role::AccountManager && permission.granted_to(*r));
-    Ok(beyond_account_manager || store::account_manager_of(c, id)? == Some(caller.principal.id))
+    let assigned = store::account_manager_of(c, id)? == Some(caller.principal.id);
+    Ok(may_use_private_notes(
+        &caller.principal.roles,
+        &caller.permissions,
+        permission,
+        assigned,
+    ))
 }
 
 /// Audits a write of a sheet: which fields changed, never their text.

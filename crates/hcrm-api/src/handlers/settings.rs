@@ -1,7 +1,7 @@
 //! Settings an admin edits. X-6c: which roles must use two-factor sign-in.
 
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
-use hcrm_db::{DbConn, audit, settings};
+use hcrm_db::{audit, settings};
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::auth::{SecuritySettings, SecuritySettingsUpdate};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -12,22 +12,7 @@ use crate::error::ApiError;
 use crate::handlers::expected_version;
 use crate::state::AppState;
 
-const SECURITY: &str = "security";
-
-/// The sign-in policy; the defaults (no role required) until an admin saves it.
-pub fn load_security(conn: &mut DbConn) -> Result<SecuritySettings, ApiError> {
-    Ok(match settings::get(conn, SECURITY)? {
-        None => SecuritySettings {
-            totp_required_roles: vec![],
-            version: 0,
-        },
-        Some((value, version)) => SecuritySettings {
-            totp_required_roles: serde_json::from_value(value["totp_required_roles"].clone())
-                .unwrap_or_default(),
-            version,
-        },
-    })
-}
+use hcrm_db::settings::SECURITY;
 
 /// The sign-in policy (X-6c).
 #[utoipa::path(tag = "settings", security(("bearer" = [])), responses(
@@ -40,7 +25,7 @@ pub async fn get_security(
     _auth: Authz<perm::SettingWrite>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let s = state.db(load_security).await?;
+    let s = state.db(|c| Ok(settings::security(c)?)).await?;
     Ok(HttpResponse::Ok().json(s))
 }
 
@@ -68,7 +53,7 @@ pub async fn put_security(
     let caller = auth.caller;
     let saved = state
         .write(move |c| {
-            let before = load_security(c)?;
+            let before = settings::security(c)?;
             let mut roles = body.totp_required_roles.clone();
             roles.sort();
             roles.dedup();
@@ -78,7 +63,7 @@ pub async fn put_security(
                 &serde_json::json!({"totp_required_roles": roles}),
                 version,
             )?;
-            let after = load_security(c)?;
+            let after = settings::security(c)?;
             let changes = hcrm_domain::api::audit::changes(Some(&before), Some(&after));
             audit::record(
                 c,

@@ -29,15 +29,10 @@ use crate::state::AppState;
 /// Work records (contacts, tasks) are written by staff; an integration client only pushes
 /// data through its own endpoints.
 pub fn require_staff(caller: &Caller) -> Result<(), ApiError> {
-    if caller
-        .principal
-        .roles
-        .iter()
-        .all(|r| *r == Role::Integration)
-    {
-        Err(ApiError::Forbidden)
-    } else {
+    if Role::any_staff(&caller.principal.roles) {
         Ok(())
+    } else {
+        Err(ApiError::Forbidden)
     }
 }
 

@@ -24,7 +24,6 @@ use crate::auth::{Authz, Caller, password, perm, totp};
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::handlers::auth::me_of;
-use crate::handlers::settings::load_security;
 use crate::state::AppState;
 
 fn attempts_key(user: Uuid) -> String {
@@ -251,7 +250,10 @@ pub async fn disable(
     let principal = caller.principal.clone();
     state
         .db(move |c| {
-            if totp_required(&principal.roles, &load_security(c)?.totp_required_roles) {
+            if totp_required(
+                &principal.roles,
+                &hcrm_db::settings::security(c)?.totp_required_roles,
+            ) {
                 return Err(ApiError::field(
                     "code",
                     "totp_required_by_role",

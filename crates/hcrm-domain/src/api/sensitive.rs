@@ -149,6 +149,23 @@ pub struct PrivateNotesUpdate {
     pub version: Option<i32>,
 }
 
+/// private notes are for the customer's account manager, supervisors and up. With
+/// `permission` (private_notes.read or .write) in `permissions`, a user may use it on a
+/// customer unless they hold it only as an account manager — then only as the customer's
+/// assigned one (`assigned`).
+pub fn may_use_private_notes(
+    roles: &[Role],
+    permissions: &crate::PermissionSet,
+    permission: crate::Permission,
+    assigned: bool,
+) -> bool {
+    permissions.contains(permission)
+        && (assigned
+            || roles
+                .iter()
+                .any(|r| *r != Role::AccountManager && permission.granted_to(*r)))
+}
+
 fn changed(
     names: [&'static str; 4],
     a: [&Option<String>; 4],
@@ -335,6 +352,36 @@ pub struct BreakGlassGrant {
     pub reviewed_by: Option<Uuid>,
     pub reviewed_at: Option<DateTime<Utc>>,
     pub review_note: Option<String>,
+}
+
+#[cfg(test)]
+mod private_notes_tests {
+    use super::*;
+    use crate::{Permission, PermissionSet};
+
+    #[test]
+    fn private_notes_are_for_the_assigned_account_manager_and_supervisors_up() {
+        use Role::*;
+        let read = Permission::PrivateNotesRead;
+        for (roles, assigned, ok) in [
+            (&[AccountManager][..], true, true),
+            (&[AccountManager][..], false, false),
+            (&[Supervisor][..], false, true),
+            (&[AccountManager, Supervisor][..], false, true),
+            (&[Agent][..], true, false),
+            (&[President][..], false, true),
+        ] {
+            let perms = PermissionSet::for_roles(roles);
+            assert_eq!(
+                may_use_private_notes(roles, &perms, read, assigned),
+                ok,
+                "{roles:?} assigned={assigned}"
+            );
+        }
+        // A key's or session's permissions decide first.
+        let none = PermissionSet::default();
+        assert!(!may_use_private_notes(&[Supervisor], &none, read, true));
+    }
 }
 
 #[cfg(test)]

@@ -102,6 +102,11 @@ fn check_char(first17: &[u8]) -> char {
 ///
 /// Surrounding spaces are ignored and a lower-case `x` is accepted. `today` is the date in the
 /// institution's time zone: a birth date after it is refused.
+/// An identity number as stored and compared: trimmed, upper-case (the check letter `X`).
+pub fn normalize_id_number(n: &str) -> String {
+    n.trim().to_uppercase()
+}
+
 pub fn parse_resident_id(raw: &str, today: NaiveDate) -> Result<ResidentId, IdNumberError> {
     let trimmed = raw.trim();
     if trimmed.chars().count() != 18 {

@@ -5,6 +5,9 @@ pub mod address;
 pub mod id_number;
 pub mod kinds;
 pub mod phone;
+#[cfg(feature = "search-keys")]
+pub mod search_keys;
+pub mod update;
 pub mod uscc;
 
 pub use address::{age_on, form_of_address, surname};

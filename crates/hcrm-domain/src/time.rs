@@ -1,0 +1,51 @@
+//! instants are stored in UTC; dates ("today", "overdue", ages, deadlines) are those of
+//! the institution's time zone. One place computes them.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// The group's home time zone, for an institution whose zone cannot be read.
+pub const HOME_TIME_ZONE: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
+
+/// The time zone named `name` (IANA, as institutions store it); the home zone when unknown.
+pub fn zone(name: &str) -> chrono_tz::Tz {
+    name.parse().unwrap_or(HOME_TIME_ZONE)
+}
+
+/// The date of instant `t` in time zone `name`.
+pub fn date_in(t: DateTime<Utc>, name: &str) -> NaiveDate {
+    t.with_timezone(&zone(name)).date_naive()
+}
+
+/// Today in time zone `name`.
+pub fn today_in(name: &str) -> NaiveDate {
+    date_in(Utc::now(), name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_those_of_the_zone() {
+        let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        // 17:00 UTC is 01:00 the next day in Beijing, 21:00 the same day in Urumqi (UTC+6).
+        assert_eq!(
+            date_in(t("2026-11-30T17:00:00Z"), "Asia/Shanghai"),
+            d(2026, 12, 1)
+        );
+        assert_eq!(
+            date_in(t("2026-11-30T17:00:00Z"), "Asia/Urumqi"),
+            d(2026, 11, 30)
+        );
+        assert_eq!(
+            date_in(t("2026-11-30T15:59:59Z"), "Asia/Shanghai"),
+            d(2026, 11, 30)
+        );
+        // An unreadable zone is the home zone.
+        assert_eq!(
+            date_in(t("2026-11-30T17:00:00Z"), "Mars/Olympus"),
+            d(2026, 12, 1)
+        );
+    }
+}
