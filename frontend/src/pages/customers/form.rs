@@ -9,8 +9,8 @@ use hcrm_domain::api::customers::{
     Address, Customer, CustomerCreate, CustomerUpdate, ExternalId, consistency,
 };
 use hcrm_domain::customer::{
-    CustomerCategory, CustomerKind, Gender, IdType, LifecycleStage, RelationshipType,
-    SourceChannel, parse_resident_id,
+    ContactChannel, CustomerCategory, CustomerKind, Gender, IdType, LifecycleStage,
+    RelationshipType, SourceChannel, parse_resident_id,
 };
 use hcrm_domain::{Label, Lang};
 use uuid::Uuid;
@@ -924,9 +924,21 @@ pub fn CustomerFormPage(props: &CustomerFormPageProps) -> Html {
                     <TextField id="customer-preferred-language" label={tr(lang, "customer.preferred_language")}
                         value={form.preferred_language.clone()} oninput={input("preferred_language", |f, v| f.preferred_language = v)}
                         error={err("preferred_language")} />
-                    <TextField id="customer-preferred-channel" label={tr(lang, "customer.preferred_channel")}
-                        value={form.preferred_channel.clone()} oninput={input("preferred_channel", |f, v| f.preferred_channel = v)}
-                        error={err("preferred_channel")} />
+                    // A contact channel's code; words stored before (an import, the API) stay
+                    // choosable as they are.
+                    <div class="field">
+                        <label for="customer-preferred-channel">{ tr(lang, "customer.preferred_channel") }</label>
+                        <select id="customer-preferred-channel" onchange={select("preferred_channel", |f, v| f.preferred_channel = v)}>
+                            <option value="" selected={form.preferred_channel.is_empty()}>{ "—" }</option>
+                            { for ContactChannel::ALL.iter().map(|c| html! {
+                                <option value={c.code()} selected={form.preferred_channel == c.code()}>{ c.label(lang) }</option>
+                            }) }
+                            if !form.preferred_channel.is_empty() && ContactChannel::from_code(&form.preferred_channel).is_none() {
+                                <option value={form.preferred_channel.clone()} selected=true>{ form.preferred_channel.clone() }</option>
+                            }
+                        </select>
+                        <FieldErrorLine error={err("preferred_channel")} />
+                    </div>
                     <TextField id="customer-preferred-hours" label={tr(lang, "customer.preferred_hours")}
                         value={form.preferred_hours.clone()} oninput={input("preferred_hours", |f, v| f.preferred_hours = v)}
                         error={err("preferred_hours")} />

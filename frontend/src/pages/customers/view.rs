@@ -21,11 +21,10 @@ use crate::i18n::{tr, trf};
 use crate::pages::customers::break_glass::BreakGlassDialog;
 use crate::pages::customers::search::{CustomerLink, CustomerSearch};
 use crate::pages::customers::tasks::TaskRow;
+use crate::pages::customers::timeline::TimelineSection;
 use crate::pages::customers::{
-    Contact, ContactCreate, Items, Relation, RelationCreate, Task, TimelineEntry, TimelinePage,
-    local_time,
+    Contact, ContactCreate, Items, Relation, RelationCreate, Task, local_time,
 };
-use crate::services::query;
 
 #[derive(Properties, PartialEq)]
 pub struct CustomerPageProps {
@@ -261,7 +260,7 @@ fn ProfileCard(props: &ProfileCardProps) -> Html {
                     { c.source_channel.map(|s| s.label(lang).to_string()).unwrap_or_else(|| "—".into()) }
                 }) }
                 { row("customer.source_detail", text(&c.source_detail)) }
-                { row("customer.preferred_channel", html! { { format!("{} {}", c.preferred_channel.clone().unwrap_or_else(|| "—".into()), c.preferred_hours.clone().unwrap_or_default()) } }) }
+                { row("customer.preferred_channel", html! { { preferred_contact(lang, c) } }) }
                 { row("customer.account_manager", html! {
                     if let Some(name) = &c.account_manager_name {
                         <span id="customer-manager">{ name }</span>
@@ -300,117 +299,30 @@ fn ProfileCard(props: &ProfileCardProps) -> Html {
     }
 }
 
+/// The preferred channel (a contact channel's code, or the words typed in) and hours.
+pub fn preferred_contact(lang: Lang, c: &Customer) -> String {
+    let channel = match c.preferred_channel.as_deref() {
+        None | Some("") => "—".to_string(),
+        Some(text) => ContactChannel::from_code(text)
+            .map_or(text.to_string(), |ch| ch.label(lang).to_string()),
+    };
+    match c.preferred_hours.as_deref() {
+        Some(hours) if !hours.is_empty() => format!("{channel} {hours}"),
+        _ => channel,
+    }
+}
+
 #[derive(Properties, PartialEq)]
-struct SectionProps {
-    customer_id: Uuid,
+pub struct SectionProps {
+    pub customer_id: Uuid,
 }
 
 /// A section's load state: not yet, loaded, or a problem (404 = the endpoint is not there yet).
-fn unavailable(lang: Lang, p: &Problem) -> Html {
+pub fn unavailable(lang: Lang, p: &Problem) -> Html {
     if p.status == 404 || p.status == 405 {
         html! { <p class="muted">{ tr(lang, "customer.section.unavailable") }</p> }
     } else {
         html! { <ErrorBanner problem={Some(p.clone())} /> }
-    }
-}
-
-#[component]
-fn TimelineSection(props: &SectionProps) -> Html {
-    let session = use_session();
-    let lang = use_lang();
-    let items = use_state(Vec::<TimelineEntry>::new);
-    let next = use_state(|| None::<String>);
-    let loaded = use_state(|| false);
-    let problem = use_state(|| None::<Problem>);
-    let load = {
-        let (api, items, next, loaded, problem) = (
-            session.api.clone(),
-            items.clone(),
-            next.clone(),
-            loaded.clone(),
-            problem.clone(),
-        );
-        let id = props.customer_id;
-        Callback::from(move |before: Option<String>| {
-            let (api, items, next, loaded, problem) = (
-                api.clone(),
-                items.clone(),
-                next.clone(),
-                loaded.clone(),
-                problem.clone(),
-            );
-            yew::platform::spawn_local(async move {
-                let path = format!(
-                    "/customers/{id}/timeline{}",
-                    query(&[
-                        ("limit", "20".into()),
-                        ("before", before.clone().unwrap_or_default())
-                    ])
-                );
-                match api.get::<TimelinePage>(&path).await {
-                    Ok(t) => {
-                        let mut all = if before.is_some() {
-                            (*items).clone()
-                        } else {
-                            Vec::new()
-                        };
-                        all.extend(t.items);
-                        items.set(all);
-                        next.set(
-                            t.next_before
-                                .map(|b| b.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
-                        );
-                    }
-                    Err(p) => problem.set(Some(p)),
-                }
-                loaded.set(true);
-            });
-        })
-    };
-    {
-        let load = load.clone();
-        use_effect_with(props.customer_id, move |_| load.emit(None));
-    }
-    let more = {
-        let (load, next) = (load.clone(), next.clone());
-        Callback::from(move |_| load.emit((*next).clone()))
-    };
-    html! {
-        <div class="panel" id="timeline">
-            <h3>{ tr(lang, "customer.timeline") }</h3>
-            if let Some(p) = &*problem {
-                { unavailable(lang, p) }
-            } else if !*loaded {
-                <p class="muted">{ tr(lang, "loading") }</p>
-            } else if items.is_empty() {
-                <p class="muted">{ tr(lang, "common.empty") }</p>
-            } else {
-                <ol class="timeline">
-                    { for items.iter().map(|e| html! {
-                        <li data-kind={e.kind.clone()}>
-                            <time>{ local_time(e.at) }</time>
-                            <span class="tag">{ timeline_kind(lang, &e.kind) }</span>
-                            <strong>{ &e.title }</strong>
-                            if let Some(s) = &e.summary { <div class="muted">{ s }</div> }
-                        </li>
-                    }) }
-                </ol>
-                if next.is_some() {
-                    <button id="timeline-more" class="btn btn-small" onclick={more}>{ tr(lang, "customer.timeline.more") }</button>
-                }
-            }
-        </div>
-    }
-}
-
-fn timeline_kind(lang: Lang, kind: &str) -> String {
-    match kind {
-        "contact" => tr(lang, "timeline.contact").into(),
-        "task" => tr(lang, "timeline.task").into(),
-        "stage" | "stage_change" => tr(lang, "timeline.stage").into(),
-        "relation" => tr(lang, "timeline.relation").into(),
-        "created" | "customer" => tr(lang, "timeline.created").into(),
-        other => other.to_string(),
     }
 }
 
