@@ -2,12 +2,16 @@
 //! page, create/edit, merge, import/export. Every shape it sends or reads is hcrm-domain's.
 
 pub mod break_glass;
+pub mod contacts;
 pub mod form;
 pub mod import;
 pub mod list;
 pub mod merge;
 pub mod picker;
+pub mod profile;
+pub mod relations;
 pub mod search;
+pub mod sensitive;
 pub mod tasks;
 pub mod timeline;
 pub mod view;
@@ -17,7 +21,7 @@ use chrono::{DateTime, Local, Utc};
 pub use crate::services::Items;
 pub use hcrm_domain::api::contacts::{Contact, ContactCreate};
 pub use hcrm_domain::api::import::ImportReport;
-pub use hcrm_domain::api::relations::{Relation, RelationCreate};
+pub use hcrm_domain::api::relations::RelationCreate;
 pub use hcrm_domain::api::sensitive::{BreakGlassGrant, BreakGlassRequest};
 pub use hcrm_domain::api::tasks::{MyTasks, Task, TaskUpdate};
 
