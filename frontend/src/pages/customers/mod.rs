@@ -20,7 +20,6 @@ use chrono::{DateTime, Local, Utc};
 
 pub use crate::services::Items;
 pub use hcrm_domain::api::contacts::{Contact, ContactCreate};
-pub use hcrm_domain::api::import::ImportReport;
 pub use hcrm_domain::api::relations::RelationCreate;
 pub use hcrm_domain::api::sensitive::{BreakGlassGrant, BreakGlassRequest};
 pub use hcrm_domain::api::tasks::{MyTasks, Task, TaskUpdate};

@@ -11,6 +11,7 @@ use crate::hooks::{use_lang, use_session};
 use crate::i18n::{tr, trf};
 use crate::pages::customers::search::CustomerLink;
 use crate::pages::customers::{MyTasks, Task, TaskUpdate, due_text};
+use crate::services::tasks;
 use hcrm_domain::customer::TaskStatus;
 
 #[derive(Properties, PartialEq)]
@@ -58,10 +59,7 @@ pub fn TaskRow(props: &TaskRowProps) -> Html {
             };
             let (api, problem, on_done) = (api.clone(), problem.clone(), on_done.clone());
             yew::platform::spawn_local(async move {
-                match api
-                    .patch::<serde_json::Value, _>(&format!("/tasks/{id}"), version, &body)
-                    .await
-                {
+                match tasks::update(&api, id, version, &body).await {
                     Ok(_) => on_done.emit(()),
                     Err(p) => problem.set(Some(p)),
                 }
@@ -108,7 +106,7 @@ pub fn TasksPage() -> Html {
         let (api, mine, problem) = (session.api.clone(), mine.clone(), problem.clone());
         use_effect_with(*reload, move |_| {
             yew::platform::spawn_local(async move {
-                match api.get::<MyTasks>("/tasks/mine").await {
+                match tasks::mine(&api).await {
                     Ok(m) => {
                         problem.set(None);
                         mine.set(Some(m));

@@ -25,6 +25,7 @@ use crate::hooks::{use_lang, use_session};
 use crate::i18n::{field_error_text, tr, trf};
 use crate::pages::customers::picker::{CustomerPicker, Picked};
 use crate::pages::customers::search::CustomerLink;
+use crate::services::customers;
 
 use draft::{
     Draft, EXTERNAL_SYSTEMS, ExtRow, MAX_EXTERNAL_IDS, ext_row_bad, forget_server_error,
@@ -65,7 +66,7 @@ pub fn CustomerFormPage(props: &CustomerFormPageProps) -> Html {
         use_effect_with(props.id, move |id| {
             if let Some(id) = *id {
                 yew::platform::spawn_local(async move {
-                    match api.get::<Customer>(&format!("/customers/{id}")).await {
+                    match customers::get(&api, id).await {
                         Ok(c) => {
                             form.set(Draft::from_customer(&c));
                             existing.set(Some(c));
@@ -193,18 +194,9 @@ pub fn CustomerFormPage(props: &CustomerFormPageProps) -> Html {
             yew::platform::spawn_local(async move {
                 let old = (*existing).clone();
                 let result = match &old {
-                    None => {
-                        let path = if confirm_duplicate {
-                            "/customers?confirm_duplicate=true"
-                        } else {
-                            "/customers"
-                        };
-                        api.post::<Customer, _>(path, &form.create()).await
-                    }
+                    None => customers::create(&api, &form.create(), confirm_duplicate).await,
                     Some(old) => {
-                        let path = format!("/customers/{}", old.id);
-                        api.patch::<Customer, _>(&path, old.version, &form.update(old))
-                            .await
+                        customers::update(&api, old.id, old.version, &form.update(old)).await
                     }
                 };
                 busy.set(false);
@@ -218,8 +210,7 @@ pub fn CustomerFormPage(props: &CustomerFormPageProps) -> Html {
                     }
                     Err(p) => {
                         if let (true, Some(old)) = (is_stale(&p), &old) {
-                            let path = format!("/customers/{}", old.id);
-                            if let Ok(latest) = api.get::<Customer>(&path).await {
+                            if let Ok(latest) = customers::get(&api, old.id).await {
                                 form.set(Draft::from_customer(&latest));
                                 existing.set(Some(latest));
                             }
