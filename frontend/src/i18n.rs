@@ -434,6 +434,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("tasks.done", "完成", "Done"),
     ("tasks.done.confirm", "确认完成", "Mark done"),
     ("tasks.outcome", "处理结果", "Outcome"),
+    ("tasks.from_contact", "联系记录：{}", "Contact record: {}"),
     // break-glass (X-6a)
     ("breakglass.open", "紧急访问", "Break glass"),
     ("breakglass.title", "申请紧急访问", "Emergency access"),

@@ -14,10 +14,9 @@ use hcrm_domain::customer::{
     CustomerCategory, CustomerKind, LifecycleStage, SourceChannel, age_on, form_of_address,
 };
 use hcrm_domain::{Lang, Permission, Scope};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use uuid::Uuid;
-use validator::Validate;
 
 use crate::auth::{Authz, Caller, perm};
 use crate::body::JsonBody;

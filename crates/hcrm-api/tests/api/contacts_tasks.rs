@@ -176,6 +176,8 @@ fn contact_with_dated_next_step_creates_reminder_for_its_owner() {
         assert_eq!(t["customer_id"], cust.as_str());
         assert_eq!(t["source_type"], "contact");
         assert_eq!(t["source_id"], c["id"]);
+        // The contact's subject as typed, no text of the server's (X-12, issue 8 item 5).
+        assert_eq!(t["description"], c["subject"]);
         assert_eq!(t["overdue"], false);
         assert_eq!(t["institution_id"], w.inst_a["id"]);
 

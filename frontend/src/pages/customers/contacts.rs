@@ -40,7 +40,8 @@ pub fn ContactsSection(props: &ContactsProps) -> Html {
     let contacts = use_state(|| None::<Vec<Contact>>);
     let problem = use_state(|| None::<Problem>);
     let save_problem = use_state(|| None::<Problem>);
-    let notice = use_state(|| None::<AttrValue>);
+    // The key of the notice, worded at render so it follows the language switch.
+    let notice = use_state(|| None::<&'static str>);
     let tried = use_state(|| false);
     let busy = use_state(|| false);
     let draft = use_state(|| ContactDraft {
@@ -154,17 +155,11 @@ pub fn ContactsSection(props: &ContactsProps) -> Html {
                         save_problem.set(None);
                         tried.set(false);
                         let with_task = body.next_step_on.is_some();
-                        notice.set(Some(
-                            tr(
-                                lang,
-                                if with_task {
-                                    "contact.saved.task"
-                                } else {
-                                    "contact.saved"
-                                },
-                            )
-                            .into(),
-                        ));
+                        notice.set(Some(if with_task {
+                            "contact.saved.task"
+                        } else {
+                            "contact.saved"
+                        }));
                         draft.set(ContactDraft {
                             channel: d.channel,
                             direction: d.direction,
@@ -198,9 +193,9 @@ pub fn ContactsSection(props: &ContactsProps) -> Html {
                             <time class="muted">{ local_time(c.occurred_at) }</time>
                         </div>
                         if let Some(t) = &c.content { <div>{ t }</div> }
-                        if let Some(t) = &c.feedback { <div class="muted">{ tr(lang, "contact.feedback") }{ "：" }{ t }</div> }
+                        if let Some(t) = &c.feedback { <div class="muted">{ tr(lang, "contact.feedback") }{ lang.pick("：", ": ") }{ t }</div> }
                         if let Some(t) = &c.next_step {
-                            <div class="next-step">{ tr(lang, "contact.next_step") }{ "：" }{ t }
+                            <div class="next-step">{ tr(lang, "contact.next_step") }{ lang.pick("：", ": ") }{ t }
                                 { c.next_step_on.map(|d| format!(" ({d})")).unwrap_or_default() }</div>
                         }
                     </li>
@@ -212,7 +207,7 @@ pub fn ContactsSection(props: &ContactsProps) -> Html {
     html! {
         <div class="panel" id="contacts">
             <h3>{ tr(lang, "contact.title") }</h3>
-            <Notice text={(*notice).clone()} />
+            <Notice text={notice.map(|key| AttrValue::from(tr(lang, key)))} />
             if can_write && !matches!(&*problem, Some(p) if p.status == 404) {
                 <form id="contact-new" class="form contact-form" {onsubmit} novalidate=true>
                     <ErrorBanner problem={(*save_problem).clone()} />

@@ -80,7 +80,7 @@ pub fn TaskRow(props: &TaskRowProps) -> Html {
                     }
                 }
             </div>
-            if let Some(n) = &t.description { <div class="muted">{ n }</div> }
+            if let Some(n) = &t.description { <div class="muted">{ description(lang, t, n) }</div> }
             <ErrorBanner problem={(*problem).clone()} />
             if *closing {
                 <form class="task-done-form" onsubmit={done}>
@@ -148,5 +148,16 @@ pub fn TasksPage() -> Html {
                 <p class="muted">{ tr(lang, "loading") }</p>
             }
         </section>
+    }
+}
+
+/// A task's description; a contact's reminder names the contact it came from.
+fn description(lang: hcrm_domain::Lang, t: &Task, text: &str) -> String {
+    if t.source_type.as_deref() == Some("contact") {
+        // Reminders made before issue 8 stored the Chinese prefix with the subject.
+        let subject = text.strip_prefix("联系记录：").unwrap_or(text);
+        trf(lang, "tasks.from_contact", &[subject])
+    } else {
+        text.to_string()
     }
 }
