@@ -209,11 +209,11 @@ pub fn CustomerFormPage(props: &CustomerFormPageProps) -> Html {
                         }
                     }
                     Err(p) => {
-                        if let (true, Some(old)) = (is_stale(&p), &old) {
-                            if let Ok(latest) = customers::get(&api, old.id).await {
-                                form.set(Draft::from_customer(&latest));
-                                existing.set(Some(latest));
-                            }
+                        if let (true, Some(old)) = (is_stale(&p), &old)
+                            && let Ok(latest) = customers::get(&api, old.id).await
+                        {
+                            form.set(Draft::from_customer(&latest));
+                            existing.set(Some(latest));
                         }
                         server_errors.set(forms::from_problem(&p));
                         problem.set(Some(p));
