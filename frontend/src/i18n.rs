@@ -394,11 +394,9 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("private.habits", "习惯", "Habits"),
     ("private.family_background", "家庭背景", "Family background"),
     ("private.special_requests", "特殊要求", "Special requests"),
-    ("timeline.contact", "联系", "Contact"),
-    ("timeline.task", "任务", "Task"),
-    ("timeline.stage", "阶段变更", "Stage change"),
-    ("timeline.relation", "关系", "Relation"),
-    ("timeline.created", "建档", "Created"),
+    ("timeline.stage.move", "生命周期：{} → {}", "{} → {}"),
+    ("timeline.contact.detail", "{}：{}", "{}: {}"),
+    ("timeline.task.due", "截止 {}", "Due {}"),
     // contact records (CUS-12)
     ("contact.title", "联系记录", "Contact records"),
     ("contact.none", "暂无联系记录", "No contact records yet"),
@@ -436,6 +434,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("tasks.done", "完成", "Done"),
     ("tasks.done.confirm", "确认完成", "Mark done"),
     ("tasks.outcome", "处理结果", "Outcome"),
+    ("tasks.from_contact", "联系记录：{}", "Contact record: {}"),
     // break-glass (X-6a)
     ("breakglass.open", "紧急访问", "Break glass"),
     ("breakglass.title", "申请紧急访问", "Emergency access"),

@@ -28,7 +28,7 @@ fn agent_searches_opens_records_a_contact_and_sees_the_reminder() {
     let (status, _) = server.json("POST", "/api/v1/users", Some(&admin), Some(json!({"username": "wang.fang", "display_name": "王芳", "password": "Agent2026x", "roles": ["agent"], "institution_ids": [inst["id"]]})));
     assert_eq!(status, 201);
     let agent = server.login("wang.fang", "Agent2026x");
-    let (status, customer) = server.json("POST", "/api/v1/customers", Some(&agent), Some(json!({"kind": "individual", "name": "张建国", "gender": "male", "birth_date": "1958-04-12", "phones": ["13812345678"], "tags": ["高血压"]})));
+    let (status, customer) = server.json("POST", "/api/v1/customers", Some(&agent), Some(json!({"kind": "individual", "name": "张建国", "gender": "male", "birth_date": "1958-04-12", "phones": ["13812345678"], "tags": ["高血压"], "preferred_channel": "phone"})));
     assert_eq!(status, 201, "{customer}");
     let customer_id = customer["id"].as_str().unwrap().to_string();
 
@@ -70,6 +70,73 @@ fn agent_searches_opens_records_a_contact_and_sees_the_reminder() {
     b.click("#contact-save");
     b.wait_text("复诊提醒");
     b.shot("customer-contact");
+
+    // The timeline and the profile word every code in the reader's language (X-12, issue 8
+    // item 5): the API sends codes, the user's own words stay as typed.
+    let text = |css: &str| {
+        b.script(&format!(
+            "return document.querySelector('{css}').innerText;"
+        ))
+    };
+    let preferred = |label: &str| {
+        b.script(&format!(
+            "return [...document.querySelectorAll('#customer-profile .kv')] \
+             .find(kv => kv.querySelector('dt').innerText.trim() === '{label}') \
+             .querySelector('dd').innerText.trim();"
+        ))
+    };
+    b.wait_text("新建待办");
+    let zh = text("#timeline").as_str().unwrap().to_string();
+    for want in [
+        "建档",
+        "联系",
+        "电话 · 呼入/来访：患者询问复诊时间",
+        "新建待办",
+        "提醒 · 截止",
+    ] {
+        assert!(zh.contains(want), "{want} in {zh}");
+    }
+    assert_eq!(preferred("偏好联系方式"), "电话");
+    b.script("document.querySelector('#timeline').scrollIntoView(); return 1;");
+    b.shot("customer-360-timeline-zh");
+    b.click("#lang-switch");
+    b.wait_text("Customer created");
+    let en = text("#timeline").as_str().unwrap().to_string();
+    for want in [
+        "Customer created",
+        "Contact",
+        "Phone · Inbound: 患者询问复诊时间",
+        "Task created",
+        "Reminder · Due",
+    ] {
+        assert!(en.contains(want), "{want} in {en}");
+    }
+    // Only what users typed is Chinese in English; no raw code anywhere.
+    let typed = ["张建国", "复诊提醒", "患者询问复诊时间", "回电确认复诊时间"];
+    let mut rest = en.clone();
+    for t in typed {
+        rest = rest.replace(t, "");
+    }
+    assert!(
+        !rest.chars().any(|c| ('\u{3000}'..='\u{9fff}').contains(&c)),
+        "untranslated: {en}"
+    );
+    for (page, name) in [(&zh, "zh"), (&en, "en")] {
+        for code in ["_created", "contact\n", "reminder", "inbound", "phone"] {
+            assert!(
+                !page.contains(code),
+                "{code} in the {name} timeline: {page}"
+            );
+        }
+    }
+    assert_eq!(preferred("Preferred channel"), "Phone");
+    b.wait_text("Contact record saved; a reminder task was created");
+    b.wait_text("Contact record: 复诊提醒");
+    b.script("document.querySelector('#timeline').scrollIntoView(); return 1;");
+    b.shot("customer-360-timeline-en");
+    b.click("#lang-switch");
+    b.wait_text("偏好联系方式");
+    b.script("window.scrollTo(0, 0); return 1;");
 
     // The reminder is in "my tasks" for today.
     b.click("#nav a[data-nav='tasks']");

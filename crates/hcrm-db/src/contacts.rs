@@ -140,7 +140,8 @@ pub fn create(
                 institution_id: institution,
                 kind: TaskKind::Reminder,
                 title: step.chars().take(200).collect(),
-                description: Some(format!("联系记录：{}", row.subject)),
+                // The contact's subject; the web app says where it came from.
+                description: Some(row.subject.clone()),
                 owner_id: Some(owner),
                 team: None,
                 due_on: Some(on),

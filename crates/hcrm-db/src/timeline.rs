@@ -6,12 +6,13 @@
 //! the last entry's instant. Entries sharing the instant at the cut are moved whole to the next
 //! page (whose cursor is then that instant plus one microsecond, the precision stored) so that
 //! none is skipped or shown twice.
+//!
+//! Entries carry codes and the users' own words only; the web app words them.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use hcrm_domain::api::timeline::{TimelineEntry, TimelinePage};
-use hcrm_domain::customer::{ContactChannel, Direction, LifecycleStage, TaskStatus};
-use hcrm_domain::{Label, Lang};
+use hcrm_domain::api::timeline::{TimelineEntry, TimelineEntryKind as Kind, TimelinePage};
+use hcrm_domain::customer::{ContactChannel, Direction, LifecycleStage, TaskKind, TaskStatus};
 
 use crate::conn::DbConn;
 use crate::contacts;
@@ -60,7 +61,7 @@ const SAME_INSTANT_CAP: i64 = 1000;
 fn newest_first(list: &mut [TimelineEntry]) {
     list.sort_by(|a, b| {
         b.at.cmp(&a.at)
-            .then_with(|| a.kind.cmp(&b.kind))
+            .then_with(|| a.kind.code().cmp(b.kind.code()))
             .then_with(|| b.entity_id.cmp(&a.entity_id))
     });
 }
@@ -148,13 +149,14 @@ fn customer_source(
         && before.is_none_or(|b| at < b)
     {
         out.push(TimelineEntry {
-            at: utc(at),
-            kind: "customer_created".into(),
-            title: "建立客户档案".into(),
-            summary: Some(name),
-            entity_type: "customer".into(),
-            entity_id: parse_id(&id)?,
-            actor_id: parse_opt_id(by.as_deref())?,
+            subject: Some(name),
+            ..TimelineEntry::new(
+                utc(at),
+                Kind::CustomerCreated,
+                "customer",
+                parse_id(&id)?,
+                parse_opt_id(by.as_deref())?,
+            )
         });
     }
     let mut q = c::table
@@ -170,13 +172,14 @@ fn customer_source(
         .load(conn)?;
     for (id, name, at) in merged {
         out.push(TimelineEntry {
-            at: utc(at),
-            kind: "customer_merged".into(),
-            title: format!("合并重复档案：{name}"),
-            summary: None,
-            entity_type: "customer".into(),
-            entity_id: parse_id(&id)?,
-            actor_id: None,
+            subject: Some(name),
+            ..TimelineEntry::new(
+                utc(at),
+                Kind::CustomerMerged,
+                "customer",
+                parse_id(&id)?,
+                None,
+            )
         });
     }
     newest_first(&mut out);
@@ -184,8 +187,9 @@ fn customer_source(
     Ok(out)
 }
 
-fn stage_label(code: &str) -> &'static str {
-    LifecycleStage::from_code(code).map_or("?", |s| s.label(Lang::Zh))
+/// A stored code read back into its enum; an unknown one is a corrupt row.
+fn decode<T>(column: &str, code: &str, from: fn(&str) -> Option<T>) -> Result<T, DbError> {
+    from(code).ok_or_else(|| DbError::Corrupt(format!("{column}: {code}")))
 }
 
 /// Changes of lifecycle stage (CUS-3); the first stage is part of `customer_created`.
@@ -224,18 +228,18 @@ fn stage_source(
         .load(conn)?;
     rows.into_iter()
         .map(|(id, from, to, reason, by, at)| {
+            let stage = |code: &str| decode("stage", code, LifecycleStage::from_code);
             Ok(TimelineEntry {
-                at: utc(at),
-                kind: "stage_changed".into(),
-                title: format!(
-                    "生命周期：{} → {}",
-                    from.as_deref().map_or("", stage_label),
-                    stage_label(&to)
-                ),
-                summary: reason,
-                entity_type: "stage_change".into(),
-                entity_id: parse_id(&id)?,
-                actor_id: parse_opt_id(by.as_deref())?,
+                from_stage: from.as_deref().map(stage).transpose()?,
+                to_stage: Some(stage(&to)?),
+                note: reason,
+                ..TimelineEntry::new(
+                    utc(at),
+                    Kind::StageChanged,
+                    "stage_change",
+                    parse_id(&id)?,
+                    parse_opt_id(by.as_deref())?,
+                )
             })
         })
         .collect()
@@ -250,26 +254,18 @@ fn contact_source(
     contacts::recent_rows(conn, customer_id, before, limit)?
         .into_iter()
         .map(|r| {
-            let how = [
-                ContactChannel::from_code(&r.channel).map(|v| v.label(Lang::Zh)),
-                Direction::from_code(&r.direction).map(|v| v.label(Lang::Zh)),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" · ");
-            let summary = match r.content.as_deref() {
-                Some(text) => format!("{how}：{}", excerpt(text, 120)),
-                None => how,
-            };
             Ok(TimelineEntry {
-                at: utc(r.occurred_at),
-                kind: "contact".into(),
-                title: r.subject,
-                summary: Some(summary),
-                entity_type: "contact".into(),
-                entity_id: parse_id(&r.id)?,
-                actor_id: parse_opt_id(Some(&r.owner_id))?,
+                channel: Some(decode("channel", &r.channel, ContactChannel::from_code)?),
+                direction: Some(decode("direction", &r.direction, Direction::from_code)?),
+                note: r.content.as_deref().map(|text| excerpt(text, 120)),
+                subject: Some(r.subject),
+                ..TimelineEntry::new(
+                    utc(r.occurred_at),
+                    Kind::Contact,
+                    "contact",
+                    parse_id(&r.id)?,
+                    parse_opt_id(Some(&r.owner_id))?,
+                )
             })
         })
         .collect()
@@ -285,6 +281,7 @@ fn task_source(
     type TaskRow = (
         String,
         String,
+        String,
         Option<chrono::NaiveDate>,
         Option<String>,
         NaiveDateTime,
@@ -295,7 +292,14 @@ fn task_source(
     }
     let made: Vec<TaskRow> = created
         .order((t::created_at.desc(), t::id.desc()))
-        .select((t::id, t::title, t::due_on, t::created_by, t::created_at))
+        .select((
+            t::id,
+            t::title,
+            t::kind,
+            t::due_on,
+            t::created_by,
+            t::created_at,
+        ))
         .limit(limit)
         .load(conn)?;
     let mut closed = t::table
@@ -327,32 +331,39 @@ fn task_source(
         .limit(limit)
         .load(conn)?;
     let mut out = Vec::new();
-    for (id, title, due, by, at) in made {
+    for (id, title, kind, due, by, at) in made {
         out.push(TimelineEntry {
-            at: utc(at),
-            kind: "task_created".into(),
-            title,
-            summary: due.map(|d| format!("截止 {d}")),
-            entity_type: "task".into(),
-            entity_id: parse_id(&id)?,
-            actor_id: parse_opt_id(by.as_deref())?,
+            subject: Some(title),
+            task_kind: Some(decode("task kind", &kind, TaskKind::from_code)?),
+            due_on: due,
+            ..TimelineEntry::new(
+                utc(at),
+                Kind::TaskCreated,
+                "task",
+                parse_id(&id)?,
+                parse_opt_id(by.as_deref())?,
+            )
         });
     }
     for (id, title, status, outcome, by, at) in done {
         let Some(at) = at else { continue };
-        let kind = if status == TaskStatus::Done.code() {
-            "task_completed"
+        let status = decode("task status", &status, TaskStatus::from_code)?;
+        let kind = if status == TaskStatus::Done {
+            Kind::TaskCompleted
         } else {
-            "task_cancelled"
+            Kind::TaskCancelled
         };
         out.push(TimelineEntry {
-            at: utc(at),
-            kind: kind.into(),
-            title,
-            summary: outcome,
-            entity_type: "task".into(),
-            entity_id: parse_id(&id)?,
-            actor_id: parse_opt_id(by.as_deref())?,
+            subject: Some(title),
+            note: outcome,
+            task_status: Some(status),
+            ..TimelineEntry::new(
+                utc(at),
+                kind,
+                "task",
+                parse_id(&id)?,
+                parse_opt_id(by.as_deref())?,
+            )
         });
     }
     newest_first(&mut out);

@@ -13,6 +13,8 @@ pub enum Lang {
 }
 
 impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
+
     pub fn code(self) -> &'static str {
         match self {
             Lang::Zh => "zh-CN",
@@ -41,6 +43,15 @@ impl Lang {
 /// A value that has a human label in both interface languages.
 pub trait Label {
     fn label(&self, lang: Lang) -> &'static str;
+}
+
+impl Label for Lang {
+    fn label(&self, lang: Lang) -> &'static str {
+        match self {
+            Lang::Zh => lang.pick("简体中文", "Simplified Chinese"),
+            Lang::En => lang.pick("英文", "English"),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 pub mod api;
 pub mod customer;
 pub mod i18n;
+#[cfg(test)]
+mod labels_test;
 pub mod lifecycle;
 pub mod permission;
 pub mod role;

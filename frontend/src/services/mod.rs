@@ -1,16 +1,41 @@
 //! Talking to the API: one typed request function ([`Api::request`]) that adds the bearer
 //! token, refreshes it once on a 401 and turns every failure into a [`Problem`].
 
+pub mod break_glass;
+pub mod customers;
 pub mod session;
+pub mod tasks;
 
 use gloo_net::http::{Method, RequestBuilder, Response};
 use hcrm_domain::api::Problem;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 pub use session::{Api, AuthState};
 
 pub const API: &str = "/api/v1";
+
+/// A list endpoint answers with a bare array or a page; either reads as its items.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Items<T> {
+    Page { items: Vec<T> },
+    List(Vec<T>),
+}
+
+impl<T> Items<T> {
+    pub fn into_vec(self) -> Vec<T> {
+        match self {
+            Items::Page { items } | Items::List(items) => items,
+        }
+    }
+
+    pub fn as_slice(&self) -> &[T] {
+        match self {
+            Items::Page { items } | Items::List(items) => items,
+        }
+    }
+}
 
 /// A problem the app makes up when the server gave none (network down, HTML error page).
 pub fn local_problem(code: &str, status: u16, title: &str) -> Problem {

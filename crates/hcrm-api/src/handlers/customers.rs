@@ -15,11 +15,10 @@ use hcrm_domain::customer::update::{
 };
 use hcrm_domain::customer::{CustomerCategory, CustomerKind, LifecycleStage, SourceChannel};
 use hcrm_domain::{Permission, Scope};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
-use validator::Validate;
 
 use crate::auth::{Authz, Caller, perm};
 use crate::body::JsonBody;
@@ -476,21 +475,7 @@ pub async fn stage_history(
     Ok(HttpResponse::Ok().json(history))
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
-#[schema(example = json!({"from_id": "0193a1d2-7c4e-7b10-8000-00000000000f"}))]
-#[serde(deny_unknown_fields)]
-pub struct MergeRequest {
-    /// The duplicate, merged into the customer of the path and then gone from reads.
-    pub from_id: Uuid,
-}
-
-/// What a merge moved, per module.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct MergeResult {
-    pub customer: Customer,
-    /// Records moved from the duplicate, by module (`contacts`, `tags`, …).
-    pub moved: std::collections::BTreeMap<String, usize>,
-}
+pub use hcrm_domain::api::customers::{MergeRequest, MergeResult};
 
 /// Merge a duplicate into this customer (CUS-10): every record of both stays (contacts,
 /// relations, tags, external ids, stage history, and every later module's records); the

@@ -176,6 +176,8 @@ fn contact_with_dated_next_step_creates_reminder_for_its_owner() {
         assert_eq!(t["customer_id"], cust.as_str());
         assert_eq!(t["source_type"], "contact");
         assert_eq!(t["source_id"], c["id"]);
+        // The contact's subject as typed, no text of the server's (X-12, issue 8 item 5).
+        assert_eq!(t["description"], c["subject"]);
         assert_eq!(t["overdue"], false);
         assert_eq!(t["institution_id"], w.inst_a["id"]);
 
@@ -1008,14 +1010,75 @@ fn timeline_merges_every_source_newest_first_and_pages_by_instant() {
             .collect();
         assert!(times.windows(2).all(|p| p[0] >= p[1]), "{times:?}");
         // The completion is newest, the oldest contact last.
+        // Entries carry codes and the users' own words, no display text (X-12, issue 8
+        // item 5): the web app words them in the reader's language.
         assert_eq!(items[0]["kind"], "task_completed");
-        assert_eq!(items[0]["summary"], "已预约");
+        assert_eq!(items[0]["subject"], "预约复查");
+        assert_eq!(items[0]["note"], "已预约");
+        assert_eq!(items[0]["task_status"], "done");
         assert_eq!(items[0]["actor_id"], w.agent_a_id.as_str());
-        assert_eq!(items.last().unwrap()["entity_id"], c3["id"]);
-        assert_eq!(items.last().unwrap()["title"], "上门随访");
+        let oldest = items.last().unwrap();
+        assert_eq!(oldest["entity_id"], c3["id"]);
+        assert_eq!(
+            (
+                &oldest["subject"],
+                &oldest["channel"],
+                &oldest["direction"],
+                &oldest["note"]
+            ),
+            (
+                &json!("上门随访"),
+                &json!("visit"),
+                &json!("outbound"),
+                &json!("血压稳定")
+            )
+        );
         let stage = items.iter().find(|e| e["kind"] == "stage_changed").unwrap();
-        assert_eq!(stage["title"], "生命周期：潜在 → 现实");
-        assert_eq!(stage["summary"], "首次就诊");
+        assert_eq!(
+            (&stage["from_stage"], &stage["to_stage"], &stage["note"]),
+            (&json!("potential"), &json!("current"), &json!("首次就诊"))
+        );
+        let made = items
+            .iter()
+            .find(|e| e["kind"] == "task_created" && e["entity_id"] == t["id"])
+            .unwrap();
+        assert_eq!(
+            (&made["subject"], &made["task_kind"], &made["due_on"]),
+            (&t["title"], &t["kind"], &json!(day(1)))
+        );
+        let created = items
+            .iter()
+            .find(|e| e["kind"] == "customer_created")
+            .unwrap();
+        assert_eq!(
+            (&created["entity_id"], &created["subject"]),
+            (&json!(cust), &json!("周杰"))
+        );
+        // No entry holds text the server wrote: every string is a code, an id, a time or
+        // something a user typed in this test.
+        let typed = [
+            "周杰",
+            "预约复查",
+            "已预约",
+            "上门随访",
+            "血压稳定",
+            "首次就诊",
+            "咨询挂号",
+            "发送地址",
+            "复查",
+        ];
+        for e in items {
+            for (field, v) in e.as_object().unwrap() {
+                let Some(text) = v.as_str() else { continue };
+                let code_like = text
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_-:.+".contains(c));
+                assert!(
+                    code_like || typed.contains(&text),
+                    "{field}: {text:?} in {e}"
+                );
+            }
+        }
         // Contacts and the reminder of c3 and the task: 3 contacts, 2 tasks made, 1 done.
         let count = |k: &str| kinds.iter().filter(|x| **x == k).count();
         assert_eq!(

@@ -749,3 +749,22 @@ mod tests {
         assert_eq!(s.id_number.as_deref(), Some("110***********002X"));
     }
 }
+
+/// Which duplicate to merge into the customer of the path (CUS-10).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"from_id": "0193a1d2-7c4e-7b10-8000-00000000000f"})))]
+#[serde(deny_unknown_fields)]
+pub struct MergeRequest {
+    /// The duplicate, merged into the customer of the path and then gone from reads.
+    pub from_id: Uuid,
+}
+
+/// What a merge moved, per module.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MergeResult {
+    pub customer: Customer,
+    /// Records moved from the duplicate, by module (`contacts`, `tags`, …).
+    pub moved: std::collections::BTreeMap<String, usize>,
+}

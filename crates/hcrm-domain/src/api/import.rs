@@ -134,7 +134,47 @@ pub enum ExportFormat {
     Xlsx,
 }
 
+impl ImportMode {
+    pub const ALL: [ImportMode; 2] = [ImportMode::AllOrNothing, ImportMode::ValidRows];
+
+    /// The serde name, as in `?mode=`.
+    pub fn code(self) -> &'static str {
+        match self {
+            ImportMode::AllOrNothing => "all_or_nothing",
+            ImportMode::ValidRows => "valid_rows",
+        }
+    }
+}
+
+impl Label for ImportMode {
+    fn label(&self, lang: Lang) -> &'static str {
+        match self {
+            ImportMode::AllOrNothing => lang.pick("全部正确才导入", "All or nothing"),
+            ImportMode::ValidRows => lang.pick("只导入正确的行", "Only the valid rows"),
+        }
+    }
+}
+
+impl Label for ExportFormat {
+    fn label(&self, lang: Lang) -> &'static str {
+        match self {
+            ExportFormat::Csv => lang.pick("CSV 文件", "CSV file"),
+            ExportFormat::Xlsx => lang.pick("Excel 文件", "Excel workbook"),
+        }
+    }
+}
+
 impl ExportFormat {
+    pub const ALL: [ExportFormat; 2] = [ExportFormat::Csv, ExportFormat::Xlsx];
+
+    /// The serde name, as in `?format=`.
+    pub fn code(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Xlsx => "xlsx",
+        }
+    }
+
     pub fn extension(self) -> &'static str {
         match self {
             ExportFormat::Csv => "csv",

@@ -1,28 +1,107 @@
 //! CUS-11: the customer 360 timeline — everything about a customer as one stream, newest
-//! first. Each module adds its own kinds of entry; `kind` is the stable code the web app
-//! translates, `title` and `summary` are ready to show.
+//! first. Each module adds its own kinds of entry.
+//!
+//! An entry carries codes and parameters only, never display text: the web app words
+//! it in the reader's language from `kind` and the coded fields. The text fields hold only
+//! what users wrote (a contact's subject, a task's outcome …), shown as written.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// One thing that happened to or with a customer.
+use crate::customer::kinds::coded_enum;
+use crate::customer::{ContactChannel, Direction, LifecycleStage, TaskKind, TaskStatus};
+use crate::i18n::{Label, Lang};
+
+coded_enum! {
+    /// 时间线条目类型 — what an entry of the timeline records; it says which of the entry's
+    /// parameters are set.
+    pub enum TimelineEntryKind {
+        CustomerCreated = "customer_created", "建档", "Customer created";
+        CustomerMerged = "customer_merged", "合并重复档案", "Duplicate merged";
+        StageChanged = "stage_changed", "阶段变更", "Stage changed";
+        Contact = "contact", "联系", "Contact";
+        TaskCreated = "task_created", "新建待办", "Task created";
+        TaskCompleted = "task_completed", "待办完成", "Task done";
+        TaskCancelled = "task_cancelled", "待办取消", "Task cancelled";
+    }
+}
+
+/// One thing that happened to or with a customer. Which parameters are set depends on `kind`:
+///
+/// | kind | subject | note | other |
+/// |---|---|---|---|
+/// | `customer_created` | the customer's name | — | — |
+/// | `customer_merged` | the duplicate's name | — | — |
+/// | `stage_changed` | — | the reason | `from_stage`, `to_stage` |
+/// | `contact` | the subject | the content's first 120 characters | `channel`, `direction` |
+/// | `task_created` | the task's title | — | `task_kind`, `due_on` |
+/// | `task_completed`, `task_cancelled` | the task's title | the outcome | `task_status` |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
     pub at: DateTime<Utc>,
-    /// `customer_created`, `customer_merged`, `stage_changed`, `contact`, `task_created`,
-    /// `task_completed`, `task_cancelled` …
-    #[cfg_attr(feature = "openapi", schema(example = "contact"))]
-    pub kind: String,
-    #[cfg_attr(feature = "openapi", schema(example = "术后复查提醒"))]
-    pub title: String,
-    pub summary: Option<String>,
+    pub kind: TimelineEntryKind,
     /// The record the entry is about: `customer`, `contact`, `task`, `stage_change` …
+    #[cfg_attr(feature = "openapi", schema(example = "contact"))]
     pub entity_type: String,
     pub entity_id: Uuid,
     /// Who did it, when known.
     pub actor_id: Option<Uuid>,
+    /// The record's name as users wrote it (see the table above).
+    #[cfg_attr(feature = "openapi", schema(example = "术后复查提醒"))]
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// Free text users wrote about it (see the table above).
+    #[serde(default)]
+    pub note: Option<String>,
+    /// How a contact took place.
+    #[serde(default)]
+    pub channel: Option<ContactChannel>,
+    /// Who started a contact.
+    #[serde(default)]
+    pub direction: Option<Direction>,
+    /// The stage a customer left.
+    #[serde(default)]
+    pub from_stage: Option<LifecycleStage>,
+    /// The stage a customer entered.
+    #[serde(default)]
+    pub to_stage: Option<LifecycleStage>,
+    #[serde(default)]
+    pub task_kind: Option<TaskKind>,
+    #[serde(default)]
+    pub task_status: Option<TaskStatus>,
+    /// The day a task is due.
+    #[serde(default)]
+    pub due_on: Option<NaiveDate>,
+}
+
+impl TimelineEntry {
+    /// An entry of `kind` with no parameters yet.
+    pub fn new(
+        at: DateTime<Utc>,
+        kind: TimelineEntryKind,
+        entity_type: &str,
+        entity_id: Uuid,
+        actor_id: Option<Uuid>,
+    ) -> TimelineEntry {
+        TimelineEntry {
+            at,
+            kind,
+            entity_type: entity_type.to_string(),
+            entity_id,
+            actor_id,
+            subject: None,
+            note: None,
+            channel: None,
+            direction: None,
+            from_stage: None,
+            to_stage: None,
+            task_kind: None,
+            task_status: None,
+            due_on: None,
+        }
+    }
 }
 
 /// One page of the timeline. Ask for the next with `before=<next_before>`.

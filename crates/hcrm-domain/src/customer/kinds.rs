@@ -58,6 +58,9 @@ macro_rules! coded_enum {
     };
 }
 
+/// Other modules of the crate write their vocabularies with the same table.
+pub(crate) use coded_enum;
+
 coded_enum! {
     /// 性别 — gender, as recorded on the profile or read from the ID number.
     pub enum Gender {

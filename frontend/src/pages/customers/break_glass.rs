@@ -2,8 +2,8 @@
 //! for a short time; over the daily cap a supervisor approves first; a second person reviews
 //! every grant afterwards.
 
-use hcrm_domain::api::sensitive::{BreakGlassCategory, reason_of_substance};
-use hcrm_domain::api::{Page, Problem};
+use hcrm_domain::api::Problem;
+use hcrm_domain::api::sensitive::{BreakGlassCategory, ReviewRequest, reason_of_substance};
 use hcrm_domain::{Label, Permission};
 use uuid::Uuid;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
@@ -14,6 +14,7 @@ use crate::hooks::{use_lang, use_session};
 use crate::i18n::tr;
 use crate::pages::customers::search::CustomerLink;
 use crate::pages::customers::{BreakGlassGrant, BreakGlassRequest, local_time};
+use crate::services::{break_glass, customers};
 
 #[derive(Properties, PartialEq)]
 pub struct BreakGlassDialogProps {
@@ -83,9 +84,8 @@ pub fn BreakGlassDialog(props: &BreakGlassDialogProps) -> Html {
                 waiting.clone(),
             );
             yew::platform::spawn_local(async move {
-                let path = format!("/customers/{id}/break-glass");
                 let body = BreakGlassRequest { category, reason };
-                match api.post::<BreakGlassGrant, _>(&path, &body).await {
+                match customers::break_glass(&api, id, &body).await {
                     Ok(grant) if grant.needs_approval => waiting.set(true),
                     Ok(_) => on_granted.emit(()),
                     Err(p) => problem.set(Some(p)),
@@ -157,10 +157,7 @@ pub fn BreakGlassReviewPage() -> Html {
         let (api, grants, problem) = (session.api.clone(), grants.clone(), problem.clone());
         use_effect_with(*reload, move |_| {
             yew::platform::spawn_local(async move {
-                match api
-                    .get::<Page<BreakGlassGrant>>("/break-glass-reviews?reviewed=false&limit=200")
-                    .await
-                {
+                match break_glass::pending(&api).await {
                     Ok(p) => grants.set(Some(p.items)),
                     Err(p) => problem.set(Some(p)),
                 }
@@ -198,8 +195,7 @@ pub fn BreakGlassReviewPage() -> Html {
                         let (api, problem, notice, reload) =
                             (api.clone(), problem.clone(), notice.clone(), reload.clone());
                         yew::platform::spawn_local(async move {
-                            let path = format!("/break-glass-reviews/{id}/approve");
-                            match api.post::<serde_json::Value, _>(&path, &serde_json::json!(null)).await {
+                            match break_glass::approve(&api, id).await {
                                 Ok(_) => {
                                     problem.set(None);
                                     notice.set(Some(tr(lang, "breakglass.approved").into()));
@@ -223,9 +219,8 @@ pub fn BreakGlassReviewPage() -> Html {
                         let (api, problem, notice, reload) =
                             (api.clone(), problem.clone(), notice.clone(), reload.clone());
                         yew::platform::spawn_local(async move {
-                            let body = serde_json::json!({ "note": crate::forms::opt(&note) });
-                            let path = format!("/break-glass-reviews/{id}/review");
-                            match api.post::<serde_json::Value, _>(&path, &body).await {
+                            let body = ReviewRequest { note: crate::forms::opt(&note) };
+                            match break_glass::review(&api, id, &body).await {
                                 Ok(_) => {
                                     problem.set(None);
                                     notice.set(Some(tr(lang, "breakglass.reviewed").into()));

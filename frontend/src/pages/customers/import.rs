@@ -1,8 +1,9 @@
 //! Import customers from CSV or XLSX (CUS-13): a dry run first with the row-by-row error
 //! report, then the import in the chosen mode.
 
+use hcrm_domain::Label;
 use hcrm_domain::api::Problem;
-use hcrm_domain::api::import::COLUMNS;
+use hcrm_domain::api::import::{COLUMNS, ImportMode, ImportReport};
 use wasm_bindgen::JsValue;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -10,14 +11,14 @@ use yew::prelude::*;
 use crate::components::banner::ErrorBanner;
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::{field_error_text, tr, trf};
-use crate::pages::customers::ImportReport;
+use crate::services::customers;
 
 #[component]
 pub fn ImportPage() -> Html {
     let session = use_session();
     let lang = use_lang();
     let file = use_state(|| None::<web_sys::File>);
-    let mode = use_state(|| "all_or_nothing".to_string());
+    let mode = use_state(ImportMode::default);
     let report = use_state(|| None::<(bool, ImportReport)>);
     let problem = use_state(|| None::<Problem>);
     let busy = use_state(|| false);
@@ -34,7 +35,9 @@ pub fn ImportPage() -> Html {
         let mode = mode.clone();
         Callback::from(move |e: Event| {
             let s: HtmlSelectElement = e.target_unchecked_into();
-            mode.set(s.value());
+            if let Some(m) = ImportMode::ALL.into_iter().find(|m| m.code() == s.value()) {
+                mode.set(m);
+            }
         })
     };
     let run = |dry_run: bool| {
@@ -54,13 +57,13 @@ pub fn ImportPage() -> Html {
             } else {
                 "text/csv"
             };
-            let path = format!("/customers/import?mode={}&dry_run={dry_run}", *mode);
+            let mode = *mode;
             let (api, report, problem, busy) =
                 (api.clone(), report.clone(), problem.clone(), busy.clone());
             busy.set(true);
             yew::platform::spawn_local(async move {
                 let body: JsValue = f.into();
-                match api.upload::<ImportReport>(&path, &body, content_type).await {
+                match customers::import(&api, mode, dry_run, &body, content_type).await {
                     Ok(r) => {
                         problem.set(None);
                         report.set(Some((dry_run, r)));
@@ -89,8 +92,9 @@ pub fn ImportPage() -> Html {
                 <div class="field">
                     <label for="import-mode">{ tr(lang, "import.mode") }</label>
                     <select id="import-mode" onchange={on_mode}>
-                        <option value="all_or_nothing" selected={*mode == "all_or_nothing"}>{ tr(lang, "import.mode.all") }</option>
-                        <option value="valid_rows" selected={*mode == "valid_rows"}>{ tr(lang, "import.mode.valid") }</option>
+                        { for ImportMode::ALL.iter().map(|m| html! {
+                            <option value={m.code()} selected={*mode == *m}>{ m.label(lang) }</option>
+                        }) }
                     </select>
                 </div>
                 <div class="form-actions">

@@ -1,6 +1,7 @@
 //! 客户档案 list: the search box, a filtered page of customers, new / import / export.
 
 use hcrm_domain::api::customers::CustomerSummary;
+use hcrm_domain::api::import::ExportFormat;
 use hcrm_domain::api::{Page, Problem};
 use hcrm_domain::customer::{CustomerKind, LifecycleStage};
 use hcrm_domain::{Label, Permission};
@@ -14,7 +15,7 @@ use crate::components::pager::Pager;
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::tr;
 use crate::pages::customers::search::{CustomerSearch, summary_row};
-use crate::services::query;
+use crate::services::customers;
 
 const PAGE_SIZE: i64 = 20;
 
@@ -36,17 +37,14 @@ pub fn CustomersPage() -> Html {
         let (api, page, problem) = (session.api.clone(), page.clone(), problem.clone());
         let deps = ((*stage).clone(), (*kind).clone(), *offset);
         use_effect_with(deps, move |(stage, kind, offset)| {
-            let path = format!(
-                "/customers{}",
-                query(&[
-                    ("lifecycle_stage", stage.clone()),
-                    ("kind", kind.clone()),
-                    ("limit", PAGE_SIZE.to_string()),
-                    ("offset", offset.to_string()),
-                ])
-            );
+            let params = [
+                ("lifecycle_stage", stage.clone()),
+                ("kind", kind.clone()),
+                ("limit", PAGE_SIZE.to_string()),
+                ("offset", offset.to_string()),
+            ];
             yew::platform::spawn_local(async move {
-                match api.get::<Page<CustomerSummary>>(&path).await {
+                match customers::search(&api, &params).await {
                     Ok(p) => page.set(Some(p)),
                     Err(p) => problem.set(Some(p)),
                 }
@@ -62,31 +60,22 @@ pub fn CustomersPage() -> Html {
             offset.set(0);
         })
     };
-    let export = |format: &'static str| {
+    let export = |format: ExportFormat| {
         let (api, problem, exporting) = (session.api.clone(), problem.clone(), exporting.clone());
         let (stage, kind) = ((*stage).clone(), (*kind).clone());
-        let full = if *unmasked { "true" } else { "" }.to_string();
+        let full = *unmasked;
         Callback::from(move |_| {
             let (api, problem, exporting) = (api.clone(), problem.clone(), exporting.clone());
-            let path = format!(
-                "/customers/export{}",
-                query(&[
-                    ("format", format.to_string()),
-                    ("unmasked", full.clone()),
-                    ("lifecycle_stage", stage.clone()),
-                    ("kind", kind.clone()),
-                ])
-            );
+            let filters = [("lifecycle_stage", stage.clone()), ("kind", kind.clone())];
             exporting.set(true);
             yew::platform::spawn_local(async move {
-                match api.download(&path).await {
+                match customers::export(&api, format, full, &filters).await {
                     Ok(bytes) => {
-                        let mime = if format == "csv" {
-                            "text/csv;charset=utf-8"
-                        } else {
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                        let mime = match format {
+                            ExportFormat::Csv => "text/csv;charset=utf-8",
+                            ExportFormat::Xlsx => format.content_type(),
                         };
-                        save_file(&bytes, mime, &format!("customers.{format}"));
+                        save_file(&bytes, mime, &format!("customers.{}", format.extension()));
                         problem.set(None);
                     }
                     Err(p) => problem.set(Some(p)),
@@ -139,9 +128,9 @@ pub fn CustomersPage() -> Html {
                     }
                     if session.can(Permission::CustomerExport) {
                         <button id="customer-export-csv" class="btn" disabled={*exporting}
-                                onclick={export("csv")}>{ tr(lang, "customer.export.csv") }</button>
+                                onclick={export(ExportFormat::Csv)}>{ tr(lang, "customer.export.csv") }</button>
                         <button id="customer-export-xlsx" class="btn" disabled={*exporting}
-                                onclick={export("xlsx")}>{ tr(lang, "customer.export.xlsx") }</button>
+                                onclick={export(ExportFormat::Xlsx)}>{ tr(lang, "customer.export.xlsx") }</button>
                         if session.can(Permission::PiiRead) {
                             <label class="check" title={tr(lang, "customer.export.unmasked.hint")}>
                                 <input id="customer-export-unmasked" type="checkbox" checked={*unmasked}

@@ -5,8 +5,7 @@ use std::collections::BTreeMap;
 
 use hcrm_domain::Label;
 use hcrm_domain::api::Problem;
-use hcrm_domain::api::customers::{Customer, CustomerSummary};
-use serde::Deserialize;
+use hcrm_domain::api::customers::{Customer, CustomerSummary, MergeRequest};
 use uuid::Uuid;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -16,12 +15,7 @@ use crate::components::banner::ErrorBanner;
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::{tr, trf};
 use crate::pages::customers::search::CustomerSearch;
-
-#[derive(Deserialize)]
-struct MergeResult {
-    #[serde(default)]
-    moved: BTreeMap<String, i64>,
-}
+use crate::services::customers;
 
 #[derive(Properties, PartialEq)]
 pub struct MergePageProps {
@@ -35,7 +29,7 @@ pub fn MergePage(props: &MergePageProps) -> Html {
     let keep = use_state(|| None::<Customer>);
     let other = use_state(|| None::<Customer>);
     let problem = use_state(|| None::<Problem>);
-    let moved = use_state(|| None::<BTreeMap<String, i64>>);
+    let moved = use_state(|| None::<BTreeMap<String, usize>>);
     let busy = use_state(|| false);
     let id = props.id;
     {
@@ -43,7 +37,7 @@ pub fn MergePage(props: &MergePageProps) -> Html {
         use_effect_with(id, move |id| {
             let id = *id;
             yew::platform::spawn_local(async move {
-                match api.get::<Customer>(&format!("/customers/{id}")).await {
+                match customers::get(&api, id).await {
                     Ok(c) => keep.set(Some(c)),
                     Err(p) => problem.set(Some(p)),
                 }
@@ -55,7 +49,7 @@ pub fn MergePage(props: &MergePageProps) -> Html {
         Callback::from(move |c: CustomerSummary| {
             let (api, other, problem) = (api.clone(), other.clone(), problem.clone());
             yew::platform::spawn_local(async move {
-                match api.get::<Customer>(&format!("/customers/{}", c.id)).await {
+                match customers::get(&api, c.id).await {
                     Ok(c) => {
                         problem.set(None);
                         other.set(Some(c));
@@ -93,18 +87,9 @@ pub fn MergePage(props: &MergePageProps) -> Html {
                 keep.clone(),
             );
             yew::platform::spawn_local(async move {
-                let body = serde_json::json!({ "from_id": from });
-                match api
-                    .post::<serde_json::Value, _>(&format!("/customers/{id}/merge"), &body)
-                    .await
-                {
-                    Ok(v) => {
-                        if let Ok(c) = serde_json::from_value::<Customer>(v["customer"].clone()) {
-                            keep.set(Some(c));
-                        }
-                        let r: MergeResult = serde_json::from_value(v).unwrap_or(MergeResult {
-                            moved: BTreeMap::new(),
-                        });
+                match customers::merge(&api, id, &MergeRequest { from_id: from }).await {
+                    Ok(r) => {
+                        keep.set(Some(r.customer));
                         moved.set(Some(r.moved));
                         problem.set(None);
                     }

@@ -2,24 +2,27 @@
 //! page, create/edit, merge, import/export. Every shape it sends or reads is hcrm-domain's.
 
 pub mod break_glass;
+pub mod contacts;
 pub mod form;
 pub mod import;
 pub mod list;
 pub mod merge;
 pub mod picker;
+pub mod profile;
+pub mod relations;
 pub mod search;
+pub mod sensitive;
 pub mod tasks;
+pub mod timeline;
 pub mod view;
 
 use chrono::{DateTime, Local, Utc};
-use serde::Deserialize;
 
+pub use crate::services::Items;
 pub use hcrm_domain::api::contacts::{Contact, ContactCreate};
-pub use hcrm_domain::api::import::ImportReport;
-pub use hcrm_domain::api::relations::{Relation, RelationCreate};
+pub use hcrm_domain::api::relations::RelationCreate;
 pub use hcrm_domain::api::sensitive::{BreakGlassGrant, BreakGlassRequest};
 pub use hcrm_domain::api::tasks::{MyTasks, Task, TaskUpdate};
-pub use hcrm_domain::api::timeline::{TimelineEntry, TimelinePage};
 
 /// When a task is due, as text.
 pub fn due_text(t: &Task) -> String {
@@ -27,28 +30,6 @@ pub fn due_text(t: &Task) -> String {
         (Some(at), _) => local_time(at),
         (None, Some(on)) => on.to_string(),
         (None, None) => String::new(),
-    }
-}
-
-/// A list endpoint answers with a bare array or a page; either reads as its items.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
-pub enum Items<T> {
-    Page { items: Vec<T> },
-    List(Vec<T>),
-}
-
-impl<T> Items<T> {
-    pub fn into_vec(self) -> Vec<T> {
-        match self {
-            Items::Page { items } | Items::List(items) => items,
-        }
-    }
-
-    pub fn as_slice(&self) -> &[T] {
-        match self {
-            Items::Page { items } | Items::List(items) => items,
-        }
     }
 }
 

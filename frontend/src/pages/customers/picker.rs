@@ -7,7 +7,6 @@ use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
 use hcrm_domain::Label;
-use hcrm_domain::api::Page;
 use hcrm_domain::api::customers::CustomerSummary;
 use hcrm_domain::customer::CustomerKind;
 use uuid::Uuid;
@@ -17,7 +16,7 @@ use yew::prelude::*;
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::{field_error_text, tr, trf};
 use crate::pages::customers::break_glass::short;
-use crate::services::query;
+use crate::services::customers;
 
 const DEBOUNCE_MS: u32 = 250;
 
@@ -156,8 +155,7 @@ pub fn CustomerPicker(props: &CustomerPickerProps) -> Html {
                     if let Some(k) = kind {
                         params.push(("kind", k.code().to_string()));
                     }
-                    let path = format!("/customers{}", query(&params));
-                    let answer = api.get::<Page<CustomerSummary>>(&path).await;
+                    let answer = customers::search(&api, &params).await;
                     if *seq.borrow() != mine {
                         return; // the user typed on (or picked, or left); a newer state rules
                     }

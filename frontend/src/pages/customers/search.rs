@@ -16,7 +16,7 @@ use yew_router::prelude::*;
 use crate::app::Route;
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::tr;
-use crate::services::query;
+use crate::services::customers;
 
 const DEBOUNCE_MS: u32 = 250;
 
@@ -91,8 +91,7 @@ pub fn CustomerSearch(props: &CustomerSearchProps) -> Html {
             *timer.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {
                 busy.set(true);
                 yew::platform::spawn_local(async move {
-                    let path = format!("/customers{}", query(&[("q", q), ("limit", "10".into())]));
-                    let answer = api.get::<Page<CustomerSummary>>(&path).await;
+                    let answer = customers::search(&api, &[("q", q), ("limit", "10".into())]).await;
                     if seq.get() != mine {
                         return; // the user typed on; a newer search is coming
                     }

@@ -11,6 +11,7 @@ use crate::hooks::{use_lang, use_session};
 use crate::i18n::{tr, trf};
 use crate::pages::customers::search::CustomerLink;
 use crate::pages::customers::{MyTasks, Task, TaskUpdate, due_text};
+use crate::services::tasks;
 use hcrm_domain::customer::TaskStatus;
 
 #[derive(Properties, PartialEq)]
@@ -58,10 +59,7 @@ pub fn TaskRow(props: &TaskRowProps) -> Html {
             };
             let (api, problem, on_done) = (api.clone(), problem.clone(), on_done.clone());
             yew::platform::spawn_local(async move {
-                match api
-                    .patch::<serde_json::Value, _>(&format!("/tasks/{id}"), version, &body)
-                    .await
-                {
+                match tasks::update(&api, id, version, &body).await {
                     Ok(_) => on_done.emit(()),
                     Err(p) => problem.set(Some(p)),
                 }
@@ -82,7 +80,7 @@ pub fn TaskRow(props: &TaskRowProps) -> Html {
                     }
                 }
             </div>
-            if let Some(n) = &t.description { <div class="muted">{ n }</div> }
+            if let Some(n) = &t.description { <div class="muted">{ description(lang, t, n) }</div> }
             <ErrorBanner problem={(*problem).clone()} />
             if *closing {
                 <form class="task-done-form" onsubmit={done}>
@@ -108,7 +106,7 @@ pub fn TasksPage() -> Html {
         let (api, mine, problem) = (session.api.clone(), mine.clone(), problem.clone());
         use_effect_with(*reload, move |_| {
             yew::platform::spawn_local(async move {
-                match api.get::<MyTasks>("/tasks/mine").await {
+                match tasks::mine(&api).await {
                     Ok(m) => {
                         problem.set(None);
                         mine.set(Some(m));
@@ -150,5 +148,16 @@ pub fn TasksPage() -> Html {
                 <p class="muted">{ tr(lang, "loading") }</p>
             }
         </section>
+    }
+}
+
+/// A task's description; a contact's reminder names the contact it came from.
+fn description(lang: hcrm_domain::Lang, t: &Task, text: &str) -> String {
+    if t.source_type.as_deref() == Some("contact") {
+        // Reminders made before issue 8 stored the Chinese prefix with the subject.
+        let subject = text.strip_prefix("联系记录：").unwrap_or(text);
+        trf(lang, "tasks.from_contact", &[subject])
+    } else {
+        text.to_string()
     }
 }
