@@ -16,6 +16,7 @@ use crate::forms::{self, FieldErrors};
 use crate::hooks::use_lang;
 use crate::i18n::{tr, trf};
 use crate::pages::audit::local_time;
+use crate::services::org;
 
 #[derive(Properties, PartialEq)]
 pub struct ApiKeysPanelProps {
@@ -126,7 +127,7 @@ fn copy_to_clipboard(text: &str) {
 pub fn ApiKeysPanel(props: &ApiKeysPanelProps) -> Html {
     let lang = use_lang();
     let user_id = props.user.id;
-    let keys = use_loaded::<Vec<ApiKey>>(format!("/users/{user_id}/api-keys"));
+    let keys = use_loaded::<Vec<ApiKey>>(org::api_keys_path(user_id));
     let notice = use_state(|| None::<AttrValue>);
     let mut f = use_form_state(KeyDraft::default);
     // One banner for the panel: the list's problems and the form's.
@@ -166,8 +167,7 @@ pub fn ApiKeysPanel(props: &ApiKeysPanelProps) -> Html {
             let (f, created, copied, keys) =
                 (f.clone(), created.clone(), copied.clone(), keys.clone());
             yew::platform::spawn_local(async move {
-                let path = format!("/users/{user_id}/api-keys");
-                let result = keys.api.post::<ApiKeyCreated, _>(&path, &body).await;
+                let result = org::create_api_key(&keys.api, user_id, &body).await;
                 f.busy.set(false);
                 match result {
                     Ok(c) => {
@@ -215,11 +215,11 @@ pub fn ApiKeysPanel(props: &ApiKeysPanelProps) -> Html {
             html! { <span class="badge badge-ok">{ tr(lang, "apikey.valid") }</span> }
         };
         let on_revoke = {
-            let (notice, path) = (notice.clone(), format!("/api-keys/{}/revoke", k.id));
+            let (notice, id) = (notice.clone(), k.id);
             keys.action("apikey.revoke.confirm", move |api| {
-                let (notice, path) = (notice.clone(), path.clone());
+                let notice = notice.clone();
                 async move {
-                    api.post_empty::<ApiKey>(&path, None).await?;
+                    org::revoke_api_key(&api, id).await?;
                     notice.set(Some(tr(lang, "apikey.revoked.notice").into()));
                     Ok(())
                 }

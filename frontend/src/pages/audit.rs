@@ -8,6 +8,7 @@ use yew::prelude::*;
 use crate::components::list::{page_head, use_paged_list, use_search_text};
 use crate::hooks::use_lang;
 use crate::i18n::tr;
+use crate::services::org;
 
 const PAGE_SIZE: i64 = 50;
 
@@ -17,7 +18,7 @@ pub fn AuditPage() -> Html {
     let entity = use_search_text();
     let action = use_search_text();
     let list = use_paged_list::<AuditEvent>(
-        "/audit-events",
+        org::AUDIT_EVENTS,
         vec![("entity_type", entity.value()), ("action", action.value())],
         PAGE_SIZE,
     );

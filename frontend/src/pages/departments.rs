@@ -21,6 +21,7 @@ use crate::forms::{self, FieldErrors};
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::tr;
 use crate::pages::institutions::load_institutions;
+use crate::services::org;
 
 const PAGE_SIZE: i64 = 20;
 
@@ -32,7 +33,7 @@ pub fn DepartmentsPage() -> Html {
     let institution = use_state(String::new);
     let search = use_search_text();
     let list = use_paged_list::<Department>(
-        "/departments",
+        org::DEPARTMENTS,
         vec![
             ("institution_id", (*institution).clone()),
             ("q", search.value()),
@@ -141,7 +142,7 @@ impl RecordDraft for DeptForm {
     type Record = Department;
     type Create = DepartmentCreate;
     type Update = DepartmentUpdate;
-    const COLLECTION: &'static str = "/departments";
+    const COLLECTION: &'static str = org::DEPARTMENTS;
 
     fn read(d: &Department) -> DeptForm {
         DeptForm {
@@ -261,26 +262,20 @@ fn Doctors(props: &DoctorsProps) -> Html {
     let session = use_session();
     let lang = use_lang();
     let department_id = props.department.id;
-    let doctors =
-        use_loaded::<Page<Doctor>>(format!("/doctors?department_id={department_id}&limit=200"));
+    let doctors = use_loaded::<Page<Doctor>>(org::doctors_of_department_path(department_id));
     let editor = use_editor::<Doctor>();
     let can_write = session.can(Permission::DepartmentWrite);
     // The panel shows no notice: a save just closes the form and reads the doctors again.
     let on_done = editor.on_done(doctors.reloader(), |_| ());
     let row = |d: &Doctor| {
         let on_deactivate = {
-            let (path, version) = (format!("/doctors/{}", d.id), d.version);
-            doctors.action("common.deactivate.confirm", move |api| {
-                let path = path.clone();
-                async move {
-                    let body = DoctorUpdate {
-                        active: Some(false),
-                        ..DoctorUpdate::default()
-                    };
-                    api.patch::<Doctor, _>(&path, version, &body)
-                        .await
-                        .map(drop)
-                }
+            let (id, version) = (d.id, d.version);
+            doctors.action("common.deactivate.confirm", move |api| async move {
+                let body = DoctorUpdate {
+                    active: Some(false),
+                    ..DoctorUpdate::default()
+                };
+                org::update_doctor(&api, id, version, &body).await.map(drop)
             })
         };
         html! {
@@ -357,7 +352,7 @@ impl RecordDraft for DoctorDraft {
     type Record = Doctor;
     type Create = DoctorCreate;
     type Update = DoctorUpdate;
-    const COLLECTION: &'static str = "/doctors";
+    const COLLECTION: &'static str = org::DOCTORS;
 
     fn read(d: &Doctor) -> DoctorDraft {
         DoctorDraft {

@@ -1,6 +1,5 @@
 //! 机构 — institutions: list, search, create, edit (If-Match), deactivate (ORG-1).
 
-use hcrm_domain::api::Page;
 use hcrm_domain::api::org::{Institution, InstitutionCreate, InstitutionUpdate};
 use hcrm_domain::api::sensitive::default_break_glass_roles;
 use hcrm_domain::{Label, Permission, Role};
@@ -18,6 +17,7 @@ use crate::forms;
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::tr;
 use crate::services::Api;
+use crate::services::org;
 
 pub use crate::components::list::confirm;
 
@@ -26,9 +26,8 @@ const PAGE_SIZE: i64 = 20;
 /// Reads the active institutions to choose from (filters, forms) into `into`.
 pub(crate) fn load_institutions(api: Api, into: UseStateHandle<Vec<Institution>>) {
     yew::platform::spawn_local(async move {
-        let path = "/institutions?active=true&sort=code&limit=200";
-        if let Ok(p) = api.get::<Page<Institution>>(path).await {
-            into.set(p.items);
+        if let Ok(items) = org::active_institutions(&api).await {
+            into.set(items);
         }
     });
 }
@@ -40,7 +39,7 @@ pub fn InstitutionsPage() -> Html {
     let search = use_search_text();
     let inactive = use_state(|| false);
     let list = use_paged_list::<Institution>(
-        "/institutions",
+        org::INSTITUTIONS,
         vec![
             ("q", search.value()),
             ("active", active_param(*inactive)),
@@ -117,7 +116,7 @@ impl RecordDraft for InstForm {
     type Record = Institution;
     type Create = InstitutionCreate;
     type Update = InstitutionUpdate;
-    const COLLECTION: &'static str = "/institutions";
+    const COLLECTION: &'static str = org::INSTITUTIONS;
 
     fn read(i: &Institution) -> InstForm {
         InstForm {

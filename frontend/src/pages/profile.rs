@@ -12,6 +12,7 @@ use crate::forms;
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::{TOTP_TOO_MANY_ATTEMPTS, field_error_text, tr};
 use crate::pages::login::is_totp_code;
+use crate::services::auth;
 
 #[component]
 pub fn Profile() -> Html {
@@ -152,7 +153,7 @@ fn TotpSection() -> Html {
                 show_problem.clone(),
             );
             yew::platform::spawn_local(async move {
-                match api.post::<TotpSetup, _>("/auth/totp/setup", &body).await {
+                match auth::totp_setup(&api, &body).await {
                     Ok(s) => setup.set(Some(s)),
                     // 409: it is on already (another tab); show the current state.
                     Err(p) if p.status == 409 => api.load_me().await,
@@ -282,7 +283,7 @@ fn TotpSection() -> Html {
                     <p id="totp-required-note" class="muted">{ tr(lang, "totp.required_by_role") }</p>
                 } else {
                     <form id="totp-disable-form" class="totp-form" novalidate=true
-                          onsubmit={submit("/auth/totp/disable", "totp.disabled", true)}>
+                          onsubmit={submit(auth::TOTP_DISABLE, "totp.disabled", true)}>
                         { password_field.clone() }
                         { code_field("totp.disable.hint") }
                         <div class="form-actions">
@@ -298,7 +299,7 @@ fn TotpSection() -> Html {
     } else if let Some(s) = &*setup {
         html! {
             <form id="totp-enable-form" class="totp-form" novalidate=true
-                  onsubmit={submit("/auth/totp/enable", "totp.enabled", false)}>
+                  onsubmit={submit(auth::TOTP_ENABLE, "totp.enabled", false)}>
                 <ol class="totp-steps">
                     <li>{ tr(lang, "totp.step1") }</li>
                     <li>

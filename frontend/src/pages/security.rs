@@ -10,8 +10,7 @@ use crate::components::banner::{ErrorBanner, Notice};
 use crate::forms::is_stale;
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::tr;
-
-const PATH: &str = "/settings/security";
+use crate::services::org;
 
 #[component]
 pub fn SecurityPage() -> Html {
@@ -33,7 +32,7 @@ pub fn SecurityPage() -> Html {
         );
         use_effect_with((), move |_| {
             yew::platform::spawn_local(async move {
-                match api.get::<SecuritySettings>(PATH).await {
+                match org::security(&api).await {
                     Ok(s) => {
                         roles.set(s.totp_required_roles.clone());
                         base.set(Some(s));
@@ -91,10 +90,7 @@ pub fn SecurityPage() -> Html {
                 busy.clone(),
             );
             yew::platform::spawn_local(async move {
-                match api
-                    .put::<SecuritySettings, _>(PATH, current.version, &body)
-                    .await
-                {
+                match org::put_security(&api, current.version, &body).await {
                     Ok(saved) => {
                         roles.set(saved.totp_required_roles.clone());
                         base.set(Some(saved));
@@ -105,7 +101,7 @@ pub fn SecurityPage() -> Html {
                     Err(p) => {
                         if is_stale(&p) {
                             // Someone saved first: show their settings so the user can redo it.
-                            if let Ok(latest) = api.get::<SecuritySettings>(PATH).await {
+                            if let Ok(latest) = org::security(&api).await {
                                 roles.set(latest.totp_required_roles.clone());
                                 base.set(Some(latest));
                             }

@@ -18,6 +18,7 @@ use crate::hooks::{use_lang, use_session};
 use crate::i18n::tr;
 use crate::pages::api_keys::ApiKeysPanel;
 use crate::pages::institutions::load_institutions;
+use crate::services::org;
 
 const PAGE_SIZE: i64 = 20;
 
@@ -29,7 +30,7 @@ pub fn UsersPage() -> Html {
     let role = use_state(String::new);
     let inactive = use_state(|| false);
     let list = use_paged_list::<User>(
-        "/users",
+        org::USERS,
         vec![
             ("q", search.value()),
             ("role", (*role).clone()),
@@ -106,8 +107,7 @@ pub fn UsersPage() -> Html {
                 }
                 let (api, problem, notice) = (api.clone(), problem.clone(), notice.clone());
                 yew::platform::spawn_local(async move {
-                    let path = format!("/users/{id}/totp/reset");
-                    match api.post_empty::<()>(&path, None).await {
+                    match org::reset_totp(&api, id).await {
                         Ok(()) => {
                             problem.set(None);
                             notice.set(Some(tr(lang, "totp.reset.done").into()));
@@ -213,7 +213,7 @@ impl RecordDraft for UserDraft {
     type Record = User;
     type Create = UserCreate;
     type Update = UserUpdate;
-    const COLLECTION: &'static str = "/users";
+    const COLLECTION: &'static str = org::USERS;
 
     fn read(u: &User) -> UserDraft {
         UserDraft {
