@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: unit, API and end-to-end (the binary, and the web app in headless Chromium)
+# Runs every test: unit, API and end-to-end (the binary, and the web app in headless Chromium),
+# then the API contract check (scripts/contract.sh: generated clients, schemathesis),
 # on SQLite, and on PostgreSQL too when HCRM_TEST_DATABASE_URL is set
 # (e.g. postgres://postgres@127.0.0.1:5432/test; each test makes and drops its own database).
 set -euo pipefail
@@ -9,3 +10,5 @@ scripts/install-browser.sh
 cargo build -p hcrm-server
 cargo test --workspace --exclude hcrm-frontend
 cargo test -p hcrm-frontend
+# REL-1 / X-1: generated clients and schemathesis against the running binary (scripts/contract.sh).
+scripts/contract.sh

@@ -3,12 +3,14 @@
 
 pub mod auth;
 pub mod body;
+pub mod contract;
 pub mod csv_file;
 pub mod error;
 pub mod handlers;
 pub mod headers;
 pub mod idempotency;
 pub mod modules;
+pub mod multipart;
 pub mod request_log;
 pub mod sheet;
 pub mod state;
@@ -19,7 +21,6 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{Compress, DefaultHeaders};
 use actix_web::{App, web};
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -40,7 +41,7 @@ pub const MAX_JSON_BYTES: usize = 256 * 1024;
             and return `total`. Updates need the version read, in `If-Match` or as `version`.",
         license(name = "Apache-2.0")
     ),
-    modifiers(&BearerScheme),
+    components(schemas(hcrm_domain::api::Problem, contract::FileUpload)),
     tags(
         (name = "auth", description = "Sign-in, tokens, the signed-in user (X-3)"),
         (name = "institutions", description = "Hospitals of the group (ORG-1)"),
@@ -56,17 +57,6 @@ pub const MAX_JSON_BYTES: usize = 256 * 1024;
 )]
 pub struct ApiDoc;
 
-struct BearerScheme;
-
-impl Modify for BearerScheme {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        let mut http = Http::new(HttpAuthScheme::Bearer);
-        http.bearer_format = Some("JWT".into());
-        components.add_security_scheme("bearer", SecurityScheme::Http(http));
-    }
-}
-
 /// Every documented route; the OpenAPI document is collected from these registrations.
 pub fn configure(cfg: &mut ServiceConfig) {
     use handlers::*;
@@ -81,12 +71,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// The OpenAPI document the code describes (served at `/api-docs/openapi.json`).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    App::new()
+    let (_, doc) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(configure)
-        .split_for_parts()
-        .1
+        .split_for_parts();
+    completed(doc)
+}
+
+/// `doc` with the contract's document-wide parts, added once every path is collected.
+fn completed(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    contract::Contract.modify(&mut doc);
+    doc
 }
 
 /// The whole application: API, docs at `/docs`, and the web app from `web_dir` at `/`.
@@ -115,7 +111,7 @@ pub fn app(
         .app_data(web::PathConfig::default().error_handler(error::path_error))
         .configure(configure)
         .split_for_parts();
-    app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", doc))
+    app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", completed(doc)))
         .service(web::redirect("/docs", "/docs/"))
         .app_data(web::Data::new(web_app::WebDir(web_dir)))
         .default_service(web::to(web_app::fallback))

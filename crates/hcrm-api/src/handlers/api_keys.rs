@@ -15,12 +15,12 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The API keys of a user (never the keys themselves).
-#[utoipa::path(tag = "users", security(("bearer" = [])), params(("id" = Uuid, Path, description = "the user")), responses(
-    (status = 200, body = Vec<ApiKey>),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks user.write", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such user in the caller's scope", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "users", operation_id = "list_api_keys", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "the user")),
+    responses(
+        (status = 200, body = Vec<ApiKey>),
+        crate::contract::ReadErrors<perm::UserWrite>,
+    ))]
 #[get("/users/{id}/api-keys")]
 pub async fn list(
     auth: Authz<perm::UserWrite>,
@@ -39,13 +39,15 @@ pub async fn list(
 
 /// Create an API key for an integration user. The response holds the key; it is not stored
 /// and cannot be shown again.
-#[utoipa::path(tag = "users", security(("bearer" = [])), params(("id" = Uuid, Path, description = "the integration user"), ("Idempotency-Key" = Option<String>, Header, description = "makes a retried POST safe: a replay within 24 h returns the first answer (X-8)")), request_body = ApiKeyCreate, responses(
-    (status = 201, body = ApiKeyCreated),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks user.write", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such user in the caller's scope", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid fields, or the user is not an integration client", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "users", operation_id = "create_api_key", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "the integration user"), crate::contract::IdempotencyKey),
+    request_body = ApiKeyCreate,
+    responses(
+        (status = 201, body = ApiKeyCreated),
+        crate::contract::CreateErrors<perm::UserWrite>,
+        crate::contract::NotFound,
+        (status = 422, description = "invalid fields or JSON of the wrong shape, or the user is not an integration client", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[post("/users/{id}/api-keys")]
 pub async fn create(
     auth: Authz<perm::UserWrite>,
@@ -105,12 +107,12 @@ pub async fn create(
 }
 
 /// Revoke an API key: it stops working at once.
-#[utoipa::path(tag = "users", security(("bearer" = [])), params(("id" = Uuid, Path, description = "the key")), responses(
-    (status = 200, body = ApiKey),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks user.write", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such key in the caller's scope", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "users", operation_id = "revoke_api_key", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "the key"), crate::contract::IdempotencyKey),
+    responses(
+        (status = 200, body = ApiKey),
+        crate::contract::ActionErrors<perm::UserWrite>,
+    ))]
 #[post("/api-keys/{id}/revoke")]
 pub async fn revoke(
     auth: Authz<perm::UserWrite>,

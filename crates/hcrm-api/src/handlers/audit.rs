@@ -3,8 +3,8 @@
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use hcrm_db::audit::{self as store, Filter};
+use hcrm_domain::api::Page;
 use hcrm_domain::api::audit::AuditEvent;
-use hcrm_domain::api::{Page, Problem};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -40,13 +40,12 @@ pub struct ListQuery {
 }
 
 /// The audit trail, newest first. Institution-bound auditors see their institutions' events.
-#[utoipa::path(tag = "audit", security(("bearer" = [])), params(ListQuery), responses(
-    (status = 200, body = Page<AuditEvent>),
-    (status = 400, description = "malformed query", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks audit.read", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid limit or offset", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "audit", operation_id = "list_audit_events", security(("bearer" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, body = Page<AuditEvent>),
+        crate::contract::ListErrors<perm::AuditRead>,
+    ))]
 #[get("/audit-events")]
 pub async fn list(
     auth: Authz<perm::AuditRead>,

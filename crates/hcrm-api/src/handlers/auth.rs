@@ -69,12 +69,14 @@ fn issue(
 ///
 /// After 5 failed attempts for a username within 15 minutes further attempts get 429 with
 /// `Retry-After` until the oldest failure leaves the window. Every sign-in and failure is audited.
-#[utoipa::path(tag = "auth", request_body = LoginRequest, responses(
-    (status = 200, body = TokenResponse),
-    (status = 401, description = "wrong username or password (`invalid_credentials`), code needed (`totp_required`) or wrong (`invalid_totp`)", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid input", body = Problem, content_type = "application/problem+json"),
-    (status = 429, description = "too many failed attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "auth", operation_id = "sign_in",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, body = TokenResponse),
+        crate::contract::BodyErrors,
+        (status = 401, description = "wrong username or password (`invalid_credentials`), code needed (`totp_required`) or wrong (`invalid_totp`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "too many failed attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
@@ -210,11 +212,13 @@ fn presented(body: Option<RefreshRequest>, req: &HttpRequest) -> Option<(String,
 ///
 /// The token comes in the body or, without one, in the `hcrm_refresh` cookie (the web app);
 /// a token from the cookie is answered in the cookie only, and a refused one clears it.
-#[utoipa::path(tag = "auth", request_body(content = Option<RefreshRequest>, description = "optional: without it (or without `refresh_token`) the `hcrm_refresh` cookie is used"), responses(
-    (status = 200, body = TokenResponse, headers(("Set-Cookie" = String, description = "`hcrm_refresh=<new refresh token>; Path=/api/v1/auth; Max-Age=…; HttpOnly; SameSite=Strict` (`; Secure` over TLS)"))),
-    (status = 401, description = "no, unknown, expired, revoked or reused refresh token", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid input", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "auth", operation_id = "refresh_tokens",
+    request_body(content = Option<RefreshRequest>, description = "optional: without it (or without `refresh_token`) the `hcrm_refresh` cookie is used"),
+    responses(
+        (status = 200, body = TokenResponse, headers(("Set-Cookie" = String, description = "`hcrm_refresh=<new refresh token>; Path=/api/v1/auth; Max-Age=…; HttpOnly; SameSite=Strict` (`; Secure` over TLS)"))),
+        crate::contract::BodyErrors,
+        (status = 401, description = "no, unknown, expired, revoked or reused refresh token", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[post("/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,
@@ -265,10 +269,12 @@ pub async fn refresh(
 
 /// Sign out: revoke the refresh token (of the body, else of the `hcrm_refresh` cookie) and
 /// every token rotated from the same sign-in; the cookie is cleared.
-#[utoipa::path(tag = "auth", request_body(content = Option<RefreshRequest>, description = "optional: without it (or without `refresh_token`) the `hcrm_refresh` cookie is used"), responses(
-    (status = 204, description = "signed out (also for an unknown or missing token)", headers(("Set-Cookie" = String, description = "`hcrm_refresh=; Path=/api/v1/auth; Max-Age=0; …`: the cookie is cleared"))),
-    (status = 422, description = "invalid input", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "auth", operation_id = "sign_out",
+    request_body(content = Option<RefreshRequest>, description = "optional: without it (or without `refresh_token`) the `hcrm_refresh` cookie is used"),
+    responses(
+        (status = 204, description = "signed out (also for an unknown or missing token)", headers(("Set-Cookie" = String, description = "`hcrm_refresh=; Path=/api/v1/auth; Max-Age=0; …`: the cookie is cleared"))),
+        crate::contract::BodyErrors,
+    ))]
 #[post("/auth/logout")]
 pub async fn logout(
     state: web::Data<AppState>,
@@ -314,10 +320,10 @@ pub(crate) fn me_of(conn: &mut DbConn, p: &Principal) -> Result<Me, ApiError> {
 }
 
 /// The signed-in user: roles, institutions and permissions.
-#[utoipa::path(tag = "auth", security(("bearer" = [])), responses(
-    (status = 200, body = Me),
-    (status = 401, description = "missing, invalid or expired token", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "auth", operation_id = "get_current_user", security(("bearer" = [])),
+    responses(
+        (status = 200, body = Me),
+    ))]
 #[get("/auth/me")]
 pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let me = state.db(move |c| me_of(c, &caller.principal)).await?;

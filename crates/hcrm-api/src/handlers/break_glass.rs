@@ -64,15 +64,17 @@ fn others_grant(c: &mut DbConn, caller: &Caller, id: Uuid) -> Result<store::Gran
 /// institutions (or its sensitive parts your role does not show) for 30 minutes. Flagged in
 /// the audit trail and listed for a supervisor's review. Beyond 3 grants in 24 hours the
 /// request waits for a supervisor's approval (202, `needs_approval`).
-#[utoipa::path(tag = "customers", operation_id = "open_break_glass", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = BreakGlassRequest, responses(
-    (status = 201, description = "open for 30 minutes", body = BreakGlassGrant),
-    (status = 202, description = "over the daily cap: waits for a supervisor's approval", body = BreakGlassGrant),
-    (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks customer.read, or the customer's institution does not let the caller's roles break the glass (`break_glass_not_allowed`)", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such customer in the group", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "no category, or a reason that says nothing (`reason_of_substance`)", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "customers", operation_id = "open_break_glass", security(("bearer" = [])),
+    params(("id" = Uuid, Path), crate::contract::IdempotencyKey),
+    request_body = BreakGlassRequest,
+    responses(
+        (status = 201, description = "open for 30 minutes", body = BreakGlassGrant),
+        (status = 202, description = "over the daily cap: waits for a supervisor's approval", body = BreakGlassGrant),
+        crate::contract::CreateErrors<perm::CustomerRead>,
+        (status = 403, description = "lacks `customer.read`, or the customer's institution does not let the caller's roles break the glass (`break_glass_not_allowed`); or the caller's role must set up two-factor sign-in first (`totp_enrollment_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such customer in the group", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "JSON of the wrong shape, no category, or a reason that says nothing (`reason_of_substance`)", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[post("/customers/{id}/break-glass")]
 pub async fn open(
     auth: Authz<perm::CustomerRead>,
@@ -142,12 +144,12 @@ pub struct ReviewQuery {
 }
 
 /// Break-glass accesses to customers of the reviewer's institutions, newest first.
-#[utoipa::path(tag = "customers", operation_id = "list_break_glass_grants", security(("bearer" = [])), params(ReviewQuery), responses(
-    (status = 200, body = Page<BreakGlassGrant>),
-    (status = 400, description = "malformed query", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks break_glass.review", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "customers", operation_id = "list_break_glass_grants", security(("bearer" = [])),
+    params(ReviewQuery),
+    responses(
+        (status = 200, body = Page<BreakGlassGrant>),
+        crate::contract::ListErrors<perm::BreakGlassReview>,
+    ))]
 #[get("/break-glass-reviews")]
 pub async fn list(
     auth: Authz<perm::BreakGlassReview>,
@@ -172,15 +174,16 @@ pub async fn list(
 }
 
 /// Mark a break-glass access as reviewed, with a note — by someone other than its user.
-#[utoipa::path(tag = "customers", operation_id = "review_break_glass_grant", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = ReviewRequest, responses(
-    (status = 200, body = BreakGlassGrant),
-    (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks break_glass.review, or the reviewer's own grant (`own_grant`)", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such grant in the reviewer's institutions", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "already reviewed", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "a note longer than 500 characters", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "customers", operation_id = "review_break_glass_grant", security(("bearer" = [])),
+    params(("id" = Uuid, Path), crate::contract::IdempotencyKey),
+    request_body = ReviewRequest,
+    responses(
+        (status = 200, body = BreakGlassGrant),
+        crate::contract::CreateErrors<perm::BreakGlassReview>,
+        (status = 403, description = "lacks `break_glass.review`, or the reviewer's own grant (`own_grant`); or the caller's role must set up two-factor sign-in first (`totp_enrollment_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such grant in the reviewer's institutions", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "already reviewed", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[post("/break-glass-reviews/{id}/review")]
 pub async fn review(
     auth: Authz<perm::BreakGlassReview>,
@@ -217,13 +220,15 @@ pub async fn review(
 
 /// Approve a break-glass request that waits for it (over its user's daily cap): it opens the
 /// record for 30 minutes from now. Someone other than its user approves.
-#[utoipa::path(tag = "customers", operation_id = "approve_break_glass_grant", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = BreakGlassGrant),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks break_glass.review, or the approver's own request (`own_grant`)", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such grant in the approver's institutions, or its customer is gone (merged or deleted)", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "it needs no approval or was already approved", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "customers", operation_id = "approve_break_glass_grant", security(("bearer" = [])),
+    params(("id" = Uuid, Path), crate::contract::IdempotencyKey),
+    responses(
+        (status = 200, body = BreakGlassGrant),
+        crate::contract::ActionErrors<perm::BreakGlassReview>,
+        (status = 403, description = "lacks `break_glass.review`, or the approver's own request (`own_grant`); or the caller's role must set up two-factor sign-in first (`totp_enrollment_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such grant in the approver's institutions, or its customer is gone (merged or deleted)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "it needs no approval or was already approved", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[post("/break-glass-reviews/{id}/approve")]
 pub async fn approve(
     auth: Authz<perm::BreakGlassReview>,

@@ -31,14 +31,13 @@ pub struct ListQuery {
 
 /// A customer's contact records, newest first. Reads under a break-glass grant are audited
 /// and flagged (X-6a).
-#[utoipa::path(tag = "customers", security(("bearer" = [])), params(("id" = Uuid, Path), ListQuery), responses(
-    (status = 200, body = Page<Contact>),
-    (status = 400, description = "malformed query", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks contact.read", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such customer for this caller", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid limit or offset", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "customers", operation_id = "list_customer_contacts", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ListQuery),
+    responses(
+        (status = 200, body = Page<Contact>),
+        crate::contract::ListErrors<perm::ContactRead>,
+        crate::contract::NotFound,
+    ))]
 #[get("/customers/{id}/contacts")]
 pub async fn list(
     auth: Authz<perm::ContactRead>,
@@ -61,16 +60,15 @@ pub async fn list(
 /// Record a contact with the customer; the caller is its owner. A `next_step` with a
 /// `next_step_on` date also creates a reminder task for the caller due that day
 /// (`reminder_task_id`).
-#[utoipa::path(tag = "customers", security(("bearer" = [])), request_body = ContactCreate,
-    params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = "makes a retried POST safe (X-8)")),
+#[utoipa::path(tag = "customers", operation_id = "create_contact", security(("bearer" = [])),
+    params(("id" = Uuid, Path), crate::contract::IdempotencyKey),
+    request_body = ContactCreate,
     responses(
-    (status = 201, body = Contact),
-    (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks contact.write", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such customer in the caller's institutions", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid fields (lengths, minutes, money, a date without a next step, a future time, an unknown linked customer)", body = Problem, content_type = "application/problem+json"),
-))]
+        (status = 201, body = Contact),
+        crate::contract::CreateErrors<perm::ContactWrite>,
+        crate::contract::NotFound,
+        (status = 422, description = "invalid fields (lengths, minutes, money, a date without a next step, a future time, an unknown linked customer) or JSON of the wrong shape", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[post("/customers/{id}/contacts")]
 pub async fn create(
     auth: Authz<perm::ContactWrite>,
@@ -135,12 +133,12 @@ pub async fn create(
 }
 
 /// One contact record; 404 unless the caller may read its customer.
-#[utoipa::path(tag = "customers", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = Contact),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks contact.read", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such contact record for this caller", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "customers", operation_id = "get_contact", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = Contact),
+        crate::contract::ReadErrors<perm::ContactRead>,
+    ))]
 #[get("/contacts/{id}")]
 pub async fn get(
     auth: Authz<perm::ContactRead>,

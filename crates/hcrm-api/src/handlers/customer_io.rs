@@ -81,8 +81,12 @@ fn problem(
 
 /// The file type of the upload from its Content-Type (parameters such as `charset` ignored).
 fn upload_format(req: &HttpRequest) -> Option<ExportFormat> {
-    let raw = req.headers().get(header::CONTENT_TYPE)?.to_str().ok()?;
-    let essence = raw.split(';').next().unwrap_or_default().trim();
+    format_of(req.headers().get(header::CONTENT_TYPE)?.to_str().ok()?)
+}
+
+/// The format of a media type (parameters ignored).
+fn format_of(media_type: &str) -> Option<ExportFormat> {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
     if essence.eq_ignore_ascii_case(CSV_CONTENT_TYPE) {
         Some(ExportFormat::Csv)
     } else if essence.eq_ignore_ascii_case(XLSX_CONTENT_TYPE) {
@@ -371,20 +375,21 @@ fn plan(
 /// naming the limit in `errors[0].code` (`too_many_rows`, `too_many_columns`, `row_too_long`,
 /// `too_much_text`, `unpacked_too_large`, `compression_ratio`, `cell_too_large`,
 /// `too_many_strings`, `too_many_parts`), and nothing is imported.
-#[utoipa::path(tag = "customers", security(("bearer" = [])), params(ImportQuery),
-    request_body(description = "the spreadsheet, at most 10 MB and 100,000 rows", content(
-        (String = "text/csv"),
+#[utoipa::path(tag = "customers", operation_id = "import_customers", security(("bearer" = [])),
+    params(ImportQuery, crate::contract::IdempotencyKey),
+    request_body(description = "the spreadsheet, at most 10 MB and 100,000 rows: the file alone, or the `file` part of a form", content(
+        (crate::contract::FileBytes = "text/csv"),
         (Workbook = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (crate::contract::FileUpload = "multipart/form-data"),
     )),
     responses(
-    (status = 200, description = "the report; `created`/`updated` are 0 when an all-or-nothing import found errors", body = ImportReport),
-    (status = 400, description = "malformed query", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks customer.import", body = Problem, content_type = "application/problem+json"),
-    (status = 413, description = "the file is larger than 10 MB, or its content is past a limit (rows, columns, text, unpacked size, compression ratio, cell size); `errors[0].code` names it", body = Problem, content_type = "application/problem+json"),
-    (status = 415, description = "neither text/csv nor an .xlsx workbook", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "unknown institution, or an unreadable (not UTF-8, not an .xlsx archive, a part unpacking to more than it declares) or empty file", body = Problem, content_type = "application/problem+json"),
-))]
+        (status = 200, description = "the report; `created`/`updated` are 0 when an all-or-nothing import found errors", body = ImportReport),
+        crate::contract::Forbidden<perm::CustomerImport>,
+        (status = 400, description = "a malformed query string (`invalid_query`), or a form that cannot be read (`malformed_multipart`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "the file is larger than 10 MB, or its content is past a limit (rows, columns, text, unpacked size, compression ratio, cell size); `errors[0].code` names it", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "neither text/csv nor an .xlsx workbook, alone or as the form's `file` part", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "an invalid query parameter, unknown institution, a form without a `file` part, or an unreadable (not UTF-8, not an .xlsx archive, a part unpacking to more than it declares) or empty file", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[post("/customers/import")]
 pub async fn import(
     auth: Authz<perm::CustomerImport>,
@@ -394,15 +399,31 @@ pub async fn import(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let caller = auth.caller;
-    let Some(format) = upload_format(&req) else {
+    let (format, bytes) = match crate::multipart::boundary(&req) {
+        // Generated clients send the file as the `file` part of a form (issue 8 item 1).
+        Some(boundary) => {
+            let limit = MAX_IMPORT_BYTES + crate::multipart::ENVELOPE_BYTES;
+            let form = read_limited(&req, payload, limit).await?;
+            let file = crate::multipart::part(&form, &boundary, "file", MAX_IMPORT_BYTES)?;
+            (file.media_type().as_deref().and_then(format_of), file.bytes)
+        }
+        None => match upload_format(&req) {
+            Some(format) => (
+                Some(format),
+                read_limited(&req, payload, MAX_IMPORT_BYTES).await?,
+            ),
+            None => (None, Vec::new()),
+        },
+    };
+    let Some(format) = format else {
         return Ok(problem(
             actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
             "Unsupported media type",
-            "send the file as text/csv or as application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "send the file as text/csv or as application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, \
+             alone or as the `file` part of a multipart/form-data form",
         ));
     };
-    let bytes = read_limited(&req, payload, MAX_IMPORT_BYTES).await?;
     let sheet = web::block(move || match format {
         ExportFormat::Csv => sheet::read_csv(&bytes),
         ExportFormat::Xlsx => sheet::read_xlsx(bytes),
@@ -637,18 +658,19 @@ fn write_xlsx(customers: &[Customer]) -> Result<Vec<u8>, ApiError> {
 /// gets a leading `'` so that a spreadsheet shows it instead of running it as a formula (OWASP
 /// "CSV injection"; a phone written `+86…` is quoted too); XLSX cells are strings, never
 /// formulas.
-#[utoipa::path(tag = "customers", security(("bearer" = [])), params(ExportQuery, ListQuery), responses(
-    (status = 200, description = "the file, as an attachment `customers-YYYYMMDD.csv|xlsx`",
-        headers(("Content-Disposition" = String, description = "attachment; filename=\"customers-20261125.csv\"")),
-        content(
-            (String = "text/csv"),
-            (Workbook = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        )),
-    (status = 400, description = "malformed query", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks customer.export, or pii.read for unmasked", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid filter or format, or more than 100,000 rows", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "customers", operation_id = "export_customers", security(("bearer" = [])),
+    params(ExportQuery, ListQuery),
+    responses(
+        (status = 200, description = "the file, as an attachment `customers-YYYYMMDD.csv|xlsx`",
+            headers(("Content-Disposition" = String, description = "attachment; filename=\"customers-20261125.csv\"")),
+            content(
+                (crate::contract::FileBytes = "text/csv"),
+                (Workbook = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            )),
+        crate::contract::ListErrors<perm::CustomerExport>,
+        (status = 403, description = "lacks `customer.export`, or `pii.read` for `unmasked=true` (`forbidden`); or the caller's role must set up two-factor sign-in first (`totp_enrollment_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid filter or format, or more than 100,000 rows", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[get("/customers/export")]
 pub async fn export(
     auth: Authz<perm::CustomerExport>,

@@ -64,13 +64,12 @@ pub struct ListQuery {
 }
 
 /// Search and list customers of the caller's institutions; numbers are always masked here.
-#[utoipa::path(tag = "customers", security(("bearer" = [])), params(ListQuery), responses(
-    (status = 200, body = Page<CustomerSummary>),
-    (status = 400, description = "malformed query", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks customer.read", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid limit, offset, sort or month", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "customers", operation_id = "list_customers", security(("bearer" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, body = Page<CustomerSummary>),
+        crate::contract::ListErrors<perm::CustomerRead>,
+    ))]
 #[get("/customers")]
 pub async fn list(
     auth: Authz<perm::CustomerRead>,
@@ -198,16 +197,15 @@ pub struct CreateQuery {
 
 /// Create a customer. When its phone or ID number matches existing customers the answer is
 /// 409 `possible_duplicate` listing them, unless `confirm_duplicate=true`.
-#[utoipa::path(tag = "customers", security(("bearer" = [])), request_body = CustomerCreate,
-    params(CreateQuery, ("Idempotency-Key" = Option<String>, Header, description = "makes a retried POST safe (X-8)")),
+#[utoipa::path(tag = "customers", operation_id = "create_customer", security(("bearer" = [])),
+    params(CreateQuery, crate::contract::IdempotencyKey),
+    request_body = CustomerCreate,
     responses(
-    (status = 201, body = Customer),
-    (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks customer.write", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "possible duplicate (see `duplicates`), or an external id already used", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid fields (ID number, phone, USCC …)", body = Problem, content_type = "application/problem+json"),
-))]
+        (status = 201, body = Customer),
+        crate::contract::CreateErrors<perm::CustomerWrite>,
+        (status = 400, description = "malformed JSON (`malformed_json`) or query string (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "possible duplicate (see `duplicates`), or an external id already used", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[post("/customers")]
 pub async fn create(
     auth: Authz<perm::CustomerWrite>,
@@ -285,12 +283,12 @@ pub async fn create(
 
 /// The customer's profile (CUS-11 card). Unmasked reads (`pii.read`) and break-glass reads are
 /// audited; break-glass ones are flagged.
-#[utoipa::path(tag = "customers", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = Customer, headers(("ETag" = String, description = "the version, for If-Match"))),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks customer.read", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such customer for this caller", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "customers", operation_id = "get_customer", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = Customer, headers(("ETag" = String, description = "the version, for If-Match"))),
+        crate::contract::ReadErrors<perm::CustomerRead>,
+    ))]
 #[get("/customers/{id}")]
 pub async fn get(
     auth: Authz<perm::CustomerRead>,
@@ -314,18 +312,14 @@ pub async fn get(
 
 /// Change a customer. Send the version in `If-Match` (or as `version`). A new lifecycle stage
 /// is recorded in the stage history with `stage_reason` (CUS-3).
-#[utoipa::path(tag = "customers", security(("bearer" = [])), request_body = CustomerUpdate,
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "the version read, e.g. \"3\"")),
+#[utoipa::path(tag = "customers", operation_id = "update_customer", security(("bearer" = [])),
+    params(("id" = Uuid, Path), crate::contract::IfMatch),
+    request_body = CustomerUpdate,
     responses(
-    (status = 200, body = Customer),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks customer.write", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such customer for this caller", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "an external id already names another customer", body = Problem, content_type = "application/problem+json"),
-    (status = 412, description = "changed by someone else since it was read", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid fields or stage change", body = Problem, content_type = "application/problem+json"),
-    (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
-))]
+        (status = 200, body = Customer),
+        crate::contract::UpdateErrors<perm::CustomerWrite>,
+        (status = 409, description = "an external id already names another customer", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[patch("/customers/{id}")]
 pub async fn update(
     auth: Authz<perm::CustomerWrite>,
@@ -414,16 +408,12 @@ pub(crate) fn apply_update(
 }
 
 /// Delete a customer (soft): it leaves every list and search; its history is kept.
-#[utoipa::path(tag = "customers", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "the version read")),
+#[utoipa::path(tag = "customers", operation_id = "delete_customer", security(("bearer" = [])),
+    params(("id" = Uuid, Path), crate::contract::IfMatch),
     responses(
-    (status = 204, description = "deleted"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks customer.delete", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such customer for this caller", body = Problem, content_type = "application/problem+json"),
-    (status = 412, description = "changed by someone else since it was read", body = Problem, content_type = "application/problem+json"),
-    (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
-))]
+        (status = 204, description = "deleted"),
+        crate::contract::DeleteErrors<perm::CustomerDelete>,
+    ))]
 #[delete("/customers/{id}")]
 pub async fn remove(
     auth: Authz<perm::CustomerDelete>,
@@ -454,11 +444,12 @@ pub async fn remove(
 }
 
 /// The lifecycle stage history, oldest first (CUS-3).
-#[utoipa::path(tag = "customers", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = Vec<StageChange>),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such customer for this caller", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "customers", operation_id = "list_customer_stage_history", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = Vec<StageChange>),
+        crate::contract::ReadErrors<perm::CustomerRead>,
+    ))]
 #[get("/customers/{id}/stage-history")]
 pub async fn stage_history(
     auth: Authz<perm::CustomerRead>,
@@ -480,14 +471,15 @@ pub use hcrm_domain::api::customers::{MergeRequest, MergeResult};
 /// Merge a duplicate into this customer (CUS-10): every record of both stays (contacts,
 /// relations, tags, external ids, stage history, and every later module's records); the
 /// duplicate disappears from reads. Audited on both.
-#[utoipa::path(tag = "customers", security(("bearer" = [])), params(("id" = Uuid, Path, description = "the customer kept")),
-    request_body = MergeRequest, responses(
-    (status = 200, body = MergeResult),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks customer.merge", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "either customer unknown to this caller", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "merging a customer into itself, or different kinds", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "customers", operation_id = "merge_customers", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "the customer kept"), crate::contract::IdempotencyKey),
+    request_body = MergeRequest,
+    responses(
+        (status = 200, body = MergeResult),
+        crate::contract::CreateErrors<perm::CustomerMerge>,
+        (status = 404, description = "either customer unknown to this caller", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid fields or JSON of the wrong shape, merging a customer into itself, or different kinds", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[post("/customers/{id}/merge")]
 pub async fn merge(
     auth: Authz<perm::CustomerMerge>,

@@ -34,12 +34,12 @@ pub struct ListQuery {
 }
 
 /// List departments of the caller's institutions.
-#[utoipa::path(tag = "departments", security(("bearer" = [])), params(ListQuery), responses(
-    (status = 200, body = Page<Department>),
-    (status = 400, description = "malformed query", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid limit, offset or sort", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "departments", operation_id = "list_departments", security(("bearer" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, body = Page<Department>),
+        crate::contract::ListErrors<perm::DepartmentRead>,
+    ))]
 #[get("/departments")]
 pub async fn list(
     auth: Authz<perm::DepartmentRead>,
@@ -66,14 +66,14 @@ pub async fn list(
 }
 
 /// Create a department in one of the caller's institutions.
-#[utoipa::path(tag = "departments", security(("bearer" = [])), request_body = DepartmentCreate, params(("Idempotency-Key" = Option<String>, Header, description = "makes a retried POST safe: a replay within 24 h returns the first answer (X-8)")), responses(
-    (status = 201, body = Department),
-    (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks department.write", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "the institution already has a department of this name", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid fields or unknown institution", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "departments", operation_id = "create_department", security(("bearer" = [])),
+    params(crate::contract::IdempotencyKey),
+    request_body = DepartmentCreate,
+    responses(
+        (status = 201, body = Department),
+        crate::contract::CreateErrors<perm::DepartmentWrite>,
+        (status = 409, description = "the institution already has a department of this name", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[post("/departments")]
 pub async fn create(
     auth: Authz<perm::DepartmentWrite>,
@@ -109,11 +109,12 @@ pub async fn create(
 }
 
 /// One department; 404 when it belongs to another institution.
-#[utoipa::path(tag = "departments", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = Department, headers(("ETag" = String, description = "the version, for If-Match"))),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such department in the caller's scope", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "departments", operation_id = "get_department", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = Department, headers(("ETag" = String, description = "the version, for If-Match"))),
+        crate::contract::ReadErrors<perm::DepartmentRead>,
+    ))]
 #[get("/departments/{id}")]
 pub async fn get(
     auth: Authz<perm::DepartmentRead>,
@@ -156,18 +157,14 @@ async fn apply(
 }
 
 /// Change a department. Send the version read in `If-Match` (or as `version`).
-#[utoipa::path(tag = "departments", security(("bearer" = [])), request_body = DepartmentUpdate,
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "the version read, e.g. \"3\"")),
+#[utoipa::path(tag = "departments", operation_id = "update_department", security(("bearer" = [])),
+    params(("id" = Uuid, Path), crate::contract::IfMatch),
+    request_body = DepartmentUpdate,
     responses(
-    (status = 200, body = Department),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks department.write", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such department in the caller's scope", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "name taken in the institution", body = Problem, content_type = "application/problem+json"),
-    (status = 412, description = "changed by someone else since it was read", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid fields", body = Problem, content_type = "application/problem+json"),
-    (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
-))]
+        (status = 200, body = Department),
+        crate::contract::UpdateErrors<perm::DepartmentWrite>,
+        (status = 409, description = "name taken in the institution", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[patch("/departments/{id}")]
 pub async fn update(
     auth: Authz<perm::DepartmentWrite>,
@@ -182,12 +179,12 @@ pub async fn update(
 }
 
 /// Deactivate a department.
-#[utoipa::path(tag = "departments", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = Department),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks department.write", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such department in the caller's scope", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "departments", operation_id = "deactivate_department", security(("bearer" = [])),
+    params(("id" = Uuid, Path), crate::contract::IdempotencyKey),
+    responses(
+        (status = 200, body = Department),
+        crate::contract::ActionErrors<perm::DepartmentWrite>,
+    ))]
 #[post("/departments/{id}/deactivate")]
 pub async fn deactivate(
     auth: Authz<perm::DepartmentWrite>,

@@ -4,9 +4,9 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use hcrm_db::doctors::{self as store, Filter};
 use hcrm_db::{DbConn, audit};
 use hcrm_domain::Scope;
+use hcrm_domain::api::Page;
 use hcrm_domain::api::audit::changes;
 use hcrm_domain::api::org::{Doctor, DoctorCreate, DoctorUpdate};
-use hcrm_domain::api::{Page, Problem};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -34,12 +34,12 @@ pub struct ListQuery {
 }
 
 /// List doctors of the caller's institutions, by name.
-#[utoipa::path(tag = "doctors", security(("bearer" = [])), params(ListQuery), responses(
-    (status = 200, body = Page<Doctor>),
-    (status = 400, description = "malformed query", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid limit or offset", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "doctors", operation_id = "list_doctors", security(("bearer" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, body = Page<Doctor>),
+        crate::contract::ListErrors<perm::DepartmentRead>,
+    ))]
 #[get("/doctors")]
 pub async fn list(
     auth: Authz<perm::DepartmentRead>,
@@ -73,13 +73,13 @@ fn department_institution(
 }
 
 /// Add a doctor with a weekly (or dated) consultation schedule.
-#[utoipa::path(tag = "doctors", security(("bearer" = [])), request_body = DoctorCreate, params(("Idempotency-Key" = Option<String>, Header, description = "makes a retried POST safe: a replay within 24 h returns the first answer (X-8)")), responses(
-    (status = 201, body = Doctor),
-    (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks department.write", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid fields or unknown department", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "doctors", operation_id = "create_doctor", security(("bearer" = [])),
+    params(crate::contract::IdempotencyKey),
+    request_body = DoctorCreate,
+    responses(
+        (status = 201, body = Doctor),
+        crate::contract::CreateErrors<perm::DepartmentWrite>,
+    ))]
 #[post("/doctors")]
 pub async fn create(
     auth: Authz<perm::DepartmentWrite>,
@@ -110,11 +110,12 @@ pub async fn create(
 }
 
 /// One doctor with the schedule.
-#[utoipa::path(tag = "doctors", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = Doctor, headers(("ETag" = String, description = "the version, for If-Match"))),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such doctor in the caller's scope", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "doctors", operation_id = "get_doctor", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = Doctor, headers(("ETag" = String, description = "the version, for If-Match"))),
+        crate::contract::ReadErrors<perm::DepartmentRead>,
+    ))]
 #[get("/doctors/{id}")]
 pub async fn get(
     auth: Authz<perm::DepartmentRead>,
@@ -127,17 +128,13 @@ pub async fn get(
 }
 
 /// Change a doctor; a given `schedule` replaces the whole schedule.
-#[utoipa::path(tag = "doctors", security(("bearer" = [])), request_body = DoctorUpdate,
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "the version read, e.g. \"3\"")),
+#[utoipa::path(tag = "doctors", operation_id = "update_doctor", security(("bearer" = [])),
+    params(("id" = Uuid, Path), crate::contract::IfMatch),
+    request_body = DoctorUpdate,
     responses(
-    (status = 200, body = Doctor),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks department.write", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such doctor in the caller's scope", body = Problem, content_type = "application/problem+json"),
-    (status = 412, description = "changed by someone else since it was read", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid fields", body = Problem, content_type = "application/problem+json"),
-    (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
-))]
+        (status = 200, body = Doctor),
+        crate::contract::UpdateErrors<perm::DepartmentWrite>,
+    ))]
 #[patch("/doctors/{id}")]
 pub async fn update(
     auth: Authz<perm::DepartmentWrite>,

@@ -7,14 +7,14 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The process is alive.
-#[utoipa::path(tag = "operations", responses((status = 200, description = "alive", body = String, example = "ok")))]
+#[utoipa::path(tag = "operations", operation_id = "check_liveness", responses((status = 200, description = "alive", body = String, example = "ok")))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok")
 }
 
 /// The database answers; 503 problem+json when it does not.
-#[utoipa::path(tag = "operations", responses(
+#[utoipa::path(tag = "operations", operation_id = "check_readiness", responses(
     (status = 200, description = "ready", body = String, example = "ready"),
     (status = 503, description = "database unreachable", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
 ))]

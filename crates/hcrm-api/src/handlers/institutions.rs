@@ -35,12 +35,12 @@ pub struct ListQuery {
 }
 
 /// List the institutions the caller may see.
-#[utoipa::path(tag = "institutions", security(("bearer" = [])), params(ListQuery), responses(
-    (status = 200, body = Page<Institution>),
-    (status = 400, description = "malformed query", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid limit, offset or sort", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "institutions", operation_id = "list_institutions", security(("bearer" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, body = Page<Institution>),
+        crate::contract::ListErrors<perm::InstitutionRead>,
+    ))]
 #[get("/institutions")]
 pub async fn list(
     auth: Authz<perm::InstitutionRead>,
@@ -71,14 +71,14 @@ pub async fn list(
 }
 
 /// Create an institution (admin).
-#[utoipa::path(tag = "institutions", security(("bearer" = [])), request_body = InstitutionCreate, params(("Idempotency-Key" = Option<String>, Header, description = "makes a retried POST safe: a replay within 24 h returns the first answer (X-8)")), responses(
-    (status = 201, body = Institution),
-    (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks institution.write", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "the code is taken", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid fields", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "institutions", operation_id = "create_institution", security(("bearer" = [])),
+    params(crate::contract::IdempotencyKey),
+    request_body = InstitutionCreate,
+    responses(
+        (status = 201, body = Institution),
+        crate::contract::CreateErrors<perm::InstitutionWrite>,
+        (status = 409, description = "the code is taken", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[post("/institutions")]
 pub async fn create(
     auth: Authz<perm::InstitutionWrite>,
@@ -108,11 +108,12 @@ pub async fn create(
 }
 
 /// One institution; 404 when it is not the caller's.
-#[utoipa::path(tag = "institutions", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = Institution, headers(("ETag" = String, description = "the version, for If-Match"))),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such institution in the caller's scope", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "institutions", operation_id = "get_institution", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = Institution, headers(("ETag" = String, description = "the version, for If-Match"))),
+        crate::contract::ReadErrors<perm::InstitutionRead>,
+    ))]
 #[get("/institutions/{id}")]
 pub async fn get(
     auth: Authz<perm::InstitutionRead>,
@@ -151,17 +152,13 @@ async fn apply(
 }
 
 /// Change an institution. Send the version read in `If-Match` (or as `version`).
-#[utoipa::path(tag = "institutions", security(("bearer" = [])), request_body = InstitutionUpdate,
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "the version read, e.g. \"3\"")),
+#[utoipa::path(tag = "institutions", operation_id = "update_institution", security(("bearer" = [])),
+    params(("id" = Uuid, Path), crate::contract::IfMatch),
+    request_body = InstitutionUpdate,
     responses(
-    (status = 200, body = Institution),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks institution.write", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such institution in the caller's scope", body = Problem, content_type = "application/problem+json"),
-    (status = 412, description = "changed by someone else since it was read", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid fields", body = Problem, content_type = "application/problem+json"),
-    (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
-))]
+        (status = 200, body = Institution),
+        crate::contract::UpdateErrors<perm::InstitutionWrite>,
+    ))]
 #[patch("/institutions/{id}")]
 pub async fn update(
     auth: Authz<perm::InstitutionWrite>,
@@ -176,12 +173,12 @@ pub async fn update(
 }
 
 /// Deactivate an institution (its records stay; it no longer appears as active).
-#[utoipa::path(tag = "institutions", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = Institution),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks institution.write", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such institution in the caller's scope", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "institutions", operation_id = "deactivate_institution", security(("bearer" = [])),
+    params(("id" = Uuid, Path), crate::contract::IdempotencyKey),
+    responses(
+        (status = 200, body = Institution),
+        crate::contract::ActionErrors<perm::InstitutionWrite>,
+    ))]
 #[post("/institutions/{id}/deactivate")]
 pub async fn deactivate(
     auth: Authz<perm::InstitutionWrite>,

@@ -29,12 +29,12 @@ fn reachable(
 
 /// The customer's relations, from both sides: a link stored from the other customer shows
 /// here with the inverse kind (their `parent` is this customer's `child`). Oldest first.
-#[utoipa::path(tag = "customers", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = Vec<Relation>),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks customer.read", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such customer for this caller", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "customers", operation_id = "list_customer_relations", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = Vec<Relation>),
+        crate::contract::ReadErrors<perm::CustomerRead>,
+    ))]
 #[get("/customers/{id}/relations")]
 pub async fn list(
     auth: Authz<perm::CustomerRead>,
@@ -74,16 +74,16 @@ fn audit_changes(row: &RelationRow) -> serde_json::Value {
 /// Link this customer to another: "this customer is the ⟨kind⟩ of `to_id`". Family and
 /// friends join two individuals, `employee_of` an individual to an organization (`employer`
 /// the other way round), referrals anyone. The same link twice (either way round) is 409.
-#[utoipa::path(tag = "customers", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    request_body = RelationCreate, responses(
-    (status = 201, body = Relation),
-    (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks relation.write", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such customer for this caller", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "the two customers are already linked this way", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "unknown other customer, a link to itself, or a kind these customers cannot have", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "customers", operation_id = "create_customer_relation", security(("bearer" = [])),
+    params(("id" = Uuid, Path), crate::contract::IdempotencyKey),
+    request_body = RelationCreate,
+    responses(
+        (status = 201, body = Relation),
+        crate::contract::CreateErrors<perm::RelationWrite>,
+        crate::contract::NotFound,
+        (status = 409, description = "the two customers are already linked this way", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid fields or JSON of the wrong shape: an unknown other customer, a link to itself, or a kind these customers cannot have", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[post("/customers/{id}/relations")]
 pub async fn create(
     auth: Authz<perm::RelationWrite>,
@@ -156,13 +156,12 @@ pub async fn create(
 }
 
 /// Remove a relation (from either side).
-#[utoipa::path(tag = "customers", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("relation_id" = Uuid, Path)), responses(
-    (status = 204, description = "removed"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks relation.write", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such customer or relation for this caller", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "customers", operation_id = "delete_customer_relation", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("relation_id" = Uuid, Path)),
+    responses(
+        (status = 204, description = "removed"),
+        crate::contract::ActionErrors<perm::RelationWrite>,
+    ))]
 #[delete("/customers/{id}/relations/{relation_id}")]
 pub async fn remove(
     auth: Authz<perm::RelationWrite>,

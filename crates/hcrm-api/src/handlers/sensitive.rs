@@ -93,12 +93,13 @@ fn audit_write(
 
 /// The medical-sensitive profile (CUS-5): for `medical.read`, or with a break-glass grant for
 /// this customer (flagged). Every read is audited. Never written: all null at version 0.
-#[utoipa::path(tag = "customers", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = MedicalProfile, headers(("ETag" = String, description = "the version, for If-Match"))),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks medical.read and holds no break-glass grant for this customer", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such customer for this caller", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "customers", operation_id = "get_medical_profile", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = MedicalProfile, headers(("ETag" = String, description = "the version, for If-Match"))),
+        crate::contract::ReadErrors<perm::CustomerRead>,
+        (status = 403, description = "lacks `medical.read` and holds no break-glass grant for this customer (`forbidden`); or the caller's role must set up two-factor sign-in first (`totp_enrollment_required`)", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[get("/customers/{id}/medical")]
 pub async fn get_medical(
     auth: Authz<perm::CustomerRead>,
@@ -119,18 +120,13 @@ pub async fn get_medical(
 
 /// Replace the medical-sensitive profile. Send the version read (0 for a profile not written
 /// yet) in `If-Match` or as `version`. Audited with the names of the changed fields.
-#[utoipa::path(tag = "customers", security(("bearer" = [])), request_body = MedicalProfileUpdate,
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "the version read, e.g. \"3\"; \"0\" creates")),
+#[utoipa::path(tag = "customers", operation_id = "update_medical_profile", security(("bearer" = [])),
+    params(("id" = Uuid, Path), crate::contract::IfMatch),
+    request_body = MedicalProfileUpdate,
     responses(
-    (status = 200, body = MedicalProfile, headers(("ETag" = String, description = "the new version"))),
-    (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks medical.write", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such customer for this caller", body = Problem, content_type = "application/problem+json"),
-    (status = 412, description = "changed by someone else since it was read", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "a text longer than 4000 characters", body = Problem, content_type = "application/problem+json"),
-    (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
-))]
+        (status = 200, body = MedicalProfile, headers(("ETag" = String, description = "the new version"))),
+        crate::contract::UpdateErrors<perm::MedicalWrite>,
+    ))]
 #[put("/customers/{id}/medical")]
 pub async fn put_medical(
     auth: Authz<perm::MedicalWrite>,
@@ -157,12 +153,13 @@ pub async fn put_medical(
 /// The VIP private notes (X-6: 喜好、习惯、家庭背景、特殊要求): for the customer's assigned
 /// account manager, supervisors and up (`private_notes.read`), or with a break-glass grant for
 /// this customer (flagged). Every read is audited. Never written: all null at version 0.
-#[utoipa::path(tag = "customers", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = PrivateNotes, headers(("ETag" = String, description = "the version, for If-Match"))),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks private_notes.read, or an account manager not assigned to this customer, without a break-glass grant", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such customer for this caller", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "customers", operation_id = "get_private_notes", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = PrivateNotes, headers(("ETag" = String, description = "the version, for If-Match"))),
+        crate::contract::ReadErrors<perm::CustomerRead>,
+        (status = 403, description = "lacks `private_notes.read`, or an account manager not assigned to this customer, without a break-glass grant (`forbidden`); or the caller's role must set up two-factor sign-in first (`totp_enrollment_required`)", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[get("/customers/{id}/private-notes")]
 pub async fn get_private_notes(
     auth: Authz<perm::CustomerRead>,
@@ -186,18 +183,14 @@ pub async fn get_private_notes(
 /// Replace the VIP private notes (the assigned account manager, supervisors and up). Send the
 /// version read (0 for notes not written yet) in `If-Match` or as `version`. Audited with the
 /// names of the changed fields.
-#[utoipa::path(tag = "customers", security(("bearer" = [])), request_body = PrivateNotesUpdate,
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "the version read, e.g. \"3\"; \"0\" creates")),
+#[utoipa::path(tag = "customers", operation_id = "update_private_notes", security(("bearer" = [])),
+    params(("id" = Uuid, Path), crate::contract::IfMatch),
+    request_body = PrivateNotesUpdate,
     responses(
-    (status = 200, body = PrivateNotes, headers(("ETag" = String, description = "the new version"))),
-    (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks private_notes.write, or an account manager not assigned to this customer", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such customer for this caller", body = Problem, content_type = "application/problem+json"),
-    (status = 412, description = "changed by someone else since it was read", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "a text longer than 4000 characters", body = Problem, content_type = "application/problem+json"),
-    (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
-))]
+        (status = 200, body = PrivateNotes, headers(("ETag" = String, description = "the new version"))),
+        crate::contract::UpdateErrors<perm::PrivateNotesWrite>,
+        (status = 403, description = "lacks `private_notes.write`, or an account manager not assigned to this customer (`forbidden`); or the caller's role must set up two-factor sign-in first (`totp_enrollment_required`)", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[put("/customers/{id}/private-notes")]
 pub async fn put_private_notes(
     auth: Authz<perm::PrivateNotesWrite>,

@@ -2,7 +2,6 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
 use hcrm_db::{audit, settings};
-use hcrm_domain::api::Problem;
 use hcrm_domain::api::auth::{SecuritySettings, SecuritySettingsUpdate};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -15,11 +14,11 @@ use crate::state::AppState;
 use hcrm_db::settings::SECURITY;
 
 /// The sign-in policy (X-6c).
-#[utoipa::path(tag = "settings", security(("bearer" = [])), responses(
-    (status = 200, body = SecuritySettings),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks setting.write", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "settings", operation_id = "get_security_settings", security(("bearer" = [])),
+    responses(
+        (status = 200, body = SecuritySettings),
+        crate::contract::Forbidden<perm::SettingWrite>,
+    ))]
 #[get("/settings/security")]
 pub async fn get_security(
     _auth: Authz<perm::SettingWrite>,
@@ -31,16 +30,13 @@ pub async fn get_security(
 
 /// Change which roles must use two-factor sign-in. Users of those roles without it can then
 /// only reach `/auth` until they set it up.
-#[utoipa::path(tag = "settings", security(("bearer" = [])), request_body = SecuritySettingsUpdate,
-    params(("If-Match" = Option<String>, Header, description = "the version read (0 before the first save)")),
+#[utoipa::path(tag = "settings", operation_id = "update_security_settings", security(("bearer" = [])),
+    params(crate::contract::IfMatch),
+    request_body = SecuritySettingsUpdate,
     responses(
-    (status = 200, body = SecuritySettings),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks setting.write", body = Problem, content_type = "application/problem+json"),
-    (status = 412, description = "changed by someone else since it was read", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid fields", body = Problem, content_type = "application/problem+json"),
-    (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
-))]
+        (status = 200, body = SecuritySettings),
+        crate::contract::ChangeErrors<perm::SettingWrite>,
+    ))]
 #[put("/settings/security")]
 pub async fn put_security(
     auth: Authz<perm::SettingWrite>,

@@ -66,13 +66,12 @@ pub struct ListQuery {
 }
 
 /// Tasks of the caller's institutions.
-#[utoipa::path(tag = "tasks", security(("bearer" = [])), params(ListQuery), responses(
-    (status = 200, body = Page<Task>),
-    (status = 400, description = "malformed query", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks contact.read", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid limit, offset, sort or dates", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "tasks", operation_id = "list_tasks", security(("bearer" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, body = Page<Task>),
+        crate::contract::ListErrors<perm::ContactRead>,
+    ))]
 #[get("/tasks")]
 pub async fn list(
     auth: Authz<perm::ContactRead>,
@@ -129,11 +128,11 @@ pub async fn list(
 }
 
 /// My tasks: the signed-in user's open tasks due today and overdue, and how many more are open.
-#[utoipa::path(tag = "tasks", security(("bearer" = [])), responses(
-    (status = 200, body = MyTasks),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks contact.read", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "tasks", operation_id = "list_my_tasks", security(("bearer" = [])),
+    responses(
+        (status = 200, body = MyTasks),
+        crate::contract::Forbidden<perm::ContactRead>,
+    ))]
 #[get("/tasks/mine")]
 pub async fn mine(
     auth: Authz<perm::ContactRead>,
@@ -149,15 +148,14 @@ pub async fn mine(
 /// Create a task. Without `owner_id` and `team` it is the caller's own; giving it to someone
 /// else or to a team needs customer.write. A linked customer must be in the caller's
 /// institutions, and sets the task's institution.
-#[utoipa::path(tag = "tasks", security(("bearer" = [])), request_body = TaskCreate,
-    params(("Idempotency-Key" = Option<String>, Header, description = "makes a retried POST safe (X-8)")),
+#[utoipa::path(tag = "tasks", operation_id = "create_task", security(("bearer" = [])),
+    params(crate::contract::IdempotencyKey),
+    request_body = TaskCreate,
     responses(
-    (status = 201, body = Task, headers(("ETag" = String, description = "the version, for If-Match"))),
-    (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks contact.read; customer.write to give it to someone else; integration clients", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid fields, unknown customer, institution or owner", body = Problem, content_type = "application/problem+json"),
-))]
+        (status = 201, body = Task, headers(("ETag" = String, description = "the version, for If-Match"))),
+        crate::contract::CreateErrors<perm::ContactRead>,
+        (status = 403, description = "lacks `contact.read`, or `customer.write` to give it to someone else, or an integration client (`forbidden`); or the caller's role must set up two-factor sign-in first (`totp_enrollment_required`)", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[post("/tasks")]
 pub async fn create(
     auth: Authz<perm::ContactRead>,
@@ -261,12 +259,12 @@ pub async fn create(
 }
 
 /// One task of the caller's institutions.
-#[utoipa::path(tag = "tasks", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = Task, headers(("ETag" = String, description = "the version, for If-Match"))),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks contact.read", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such task for this caller", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "tasks", operation_id = "get_task", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = Task, headers(("ETag" = String, description = "the version, for If-Match"))),
+        crate::contract::ReadErrors<perm::ContactRead>,
+    ))]
 #[get("/tasks/{id}")]
 pub async fn get(
     auth: Authz<perm::ContactRead>,
@@ -282,18 +280,14 @@ pub async fn get(
 /// `cancelled`) or reopen (`open`). Its owner may; others need customer.write, and so does
 /// handing it to someone else or to a team queue, as for a new task. Send the version in
 /// `If-Match` (or as `version`).
-#[utoipa::path(tag = "tasks", security(("bearer" = [])), request_body = TaskUpdate,
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "the version read, e.g. \"3\"")),
+#[utoipa::path(tag = "tasks", operation_id = "update_task", security(("bearer" = [])),
+    params(("id" = Uuid, Path), crate::contract::IfMatch),
+    request_body = TaskUpdate,
     responses(
-    (status = 200, body = Task, headers(("ETag" = String, description = "the new version"))),
-    (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "not the owner and lacks customer.write; handing it over without customer.write; integration clients", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such task for this caller", body = Problem, content_type = "application/problem+json"),
-    (status = 412, description = "changed by someone else since it was read", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid fields, status move or owner", body = Problem, content_type = "application/problem+json"),
-    (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
-))]
+        (status = 200, body = Task, headers(("ETag" = String, description = "the new version"))),
+        crate::contract::UpdateErrors<perm::ContactRead>,
+        (status = 403, description = "not the owner and lacks `customer.write`, handing it over without `customer.write`, or an integration client (`forbidden`); or the caller's role must set up two-factor sign-in first (`totp_enrollment_required`)", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[patch("/tasks/{id}")]
 pub async fn update(
     auth: Authz<perm::ContactRead>,

@@ -4,7 +4,6 @@
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use hcrm_db::timeline;
-use hcrm_domain::api::Problem;
 use hcrm_domain::api::timeline::TimelinePage;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -31,14 +30,13 @@ pub struct TimelineQuery {
 /// The customer's timeline, newest first: profile and stage changes, contacts, tasks, and
 /// later modules' records. Page with `before=<next_before>`. Reads under a break-glass grant
 /// are audited and flagged (X-6a).
-#[utoipa::path(tag = "customers", security(("bearer" = [])), params(("id" = Uuid, Path), TimelineQuery), responses(
-    (status = 200, body = TimelinePage),
-    (status = 400, description = "malformed query (e.g. `before` not RFC 3339)", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks contact.read", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such customer for this caller", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid limit", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "customers", operation_id = "get_customer_timeline", security(("bearer" = [])),
+    params(("id" = Uuid, Path), TimelineQuery),
+    responses(
+        (status = 200, body = TimelinePage),
+        crate::contract::ListErrors<perm::ContactRead>,
+        crate::contract::NotFound,
+    ))]
 #[get("/customers/{id}/timeline")]
 pub async fn get(
     auth: Authz<perm::ContactRead>,

@@ -137,13 +137,15 @@ async fn reauthenticate(
 /// Start setting up two-factor sign-in: a new secret for the authenticator app. It takes
 /// effect once confirmed with `/auth/totp/enable`. Needs the password again; wrong passwords
 /// count towards the limit of 5 failed two-factor attempts per 15 minutes.
-#[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = TotpSetupRequest, responses(
-    (status = 200, body = TotpSetup),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "two-factor sign-in is already on", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid input, or a wrong password (`invalid_password` on `password`)", body = Problem, content_type = "application/problem+json"),
-    (status = 429, description = "too many failed two-factor attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "auth", operation_id = "set_up_totp", security(("bearer" = [])),
+    request_body = TotpSetupRequest,
+    responses(
+        (status = 200, body = TotpSetup),
+        crate::contract::BodyErrors,
+        (status = 409, description = "two-factor sign-in is already on", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid fields or JSON of the wrong shape, or a wrong password (`invalid_password` on `password`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "too many failed two-factor attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[post("/auth/totp/setup")]
 pub async fn setup(
     state: web::Data<AppState>,
@@ -175,12 +177,14 @@ pub async fn setup(
 
 /// Confirm the setup with the app's current code: two-factor sign-in is on from now. Wrong
 /// codes count towards the limit of 5 failed two-factor attempts per 15 minutes.
-#[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = TotpCode, responses(
-    (status = 200, body = Me),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "no setup started, or a wrong code", body = Problem, content_type = "application/problem+json"),
-    (status = 429, description = "too many failed two-factor attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "auth", operation_id = "enable_totp", security(("bearer" = [])),
+    request_body = TotpCode,
+    responses(
+        (status = 200, body = Me),
+        crate::contract::BodyErrors,
+        (status = 422, description = "invalid fields or JSON of the wrong shape, no setup started, or a wrong code", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "too many failed two-factor attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[post("/auth/totp/enable")]
 pub async fn enable(
     state: web::Data<AppState>,
@@ -233,12 +237,14 @@ pub async fn enable(
 /// Turn two-factor sign-in off with the password and a current code (not allowed while a
 /// role requires it). Wrong passwords and codes count towards the limit of 5 failed
 /// two-factor attempts per 15 minutes.
-#[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = TotpDisableRequest, responses(
-    (status = 200, body = Me),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "not on, required by a role, a wrong password (`invalid_password`) or a wrong code (`invalid_totp`)", body = Problem, content_type = "application/problem+json"),
-    (status = 429, description = "too many failed two-factor attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "auth", operation_id = "disable_totp", security(("bearer" = [])),
+    request_body = TotpDisableRequest,
+    responses(
+        (status = 200, body = Me),
+        crate::contract::BodyErrors,
+        (status = 422, description = "invalid fields or JSON of the wrong shape; not on, required by a role, a wrong password (`invalid_password`) or a wrong code (`invalid_totp`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "too many failed two-factor attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[post("/auth/totp/disable")]
 pub async fn disable(
     state: web::Data<AppState>,
@@ -310,12 +316,12 @@ pub async fn disable(
 }
 
 /// Reset a user's two-factor sign-in (lost device): it is off, and their sessions end.
-#[utoipa::path(tag = "users", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 204, description = "reset"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks user.write", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such user in the caller's scope", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "users", operation_id = "reset_user_totp", security(("bearer" = [])),
+    params(("id" = Uuid, Path), crate::contract::IdempotencyKey),
+    responses(
+        (status = 204, description = "reset"),
+        crate::contract::ActionErrors<perm::UserWrite>,
+    ))]
 #[post("/users/{id}/totp/reset")]
 pub async fn reset(
     auth: Authz<perm::UserWrite>,

@@ -35,13 +35,12 @@ pub struct ListQuery {
 }
 
 /// List staff of the caller's institutions, by username.
-#[utoipa::path(tag = "users", security(("bearer" = [])), params(ListQuery), responses(
-    (status = 200, body = Page<User>),
-    (status = 400, description = "malformed query (e.g. unknown role)", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks user.read", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid limit or offset", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "users", operation_id = "list_users", security(("bearer" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, body = Page<User>),
+        crate::contract::ListErrors<perm::UserRead>,
+    ))]
 #[get("/users")]
 pub async fn list(
     auth: Authz<perm::UserRead>,
@@ -162,14 +161,14 @@ fn first_institution(u: &User) -> Option<Uuid> {
 }
 
 /// Create a staff user with roles and institutions (admin).
-#[utoipa::path(tag = "users", security(("bearer" = [])), request_body = UserCreate, params(("Idempotency-Key" = Option<String>, Header, description = "makes a retried POST safe: a replay within 24 h returns the first answer (X-8)")), responses(
-    (status = 201, body = User),
-    (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks user.write", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "the username is taken", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid fields, references or scope", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "users", operation_id = "create_user", security(("bearer" = [])),
+    params(crate::contract::IdempotencyKey),
+    request_body = UserCreate,
+    responses(
+        (status = 201, body = User),
+        crate::contract::CreateErrors<perm::UserWrite>,
+        (status = 409, description = "the username is taken", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[post("/users")]
 pub async fn create(
     auth: Authz<perm::UserWrite>,
@@ -209,12 +208,12 @@ pub async fn create(
 }
 
 /// One staff user; 404 when not in the caller's institutions.
-#[utoipa::path(tag = "users", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = User, headers(("ETag" = String, description = "the version, for If-Match"))),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks user.read", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such user in the caller's scope", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "users", operation_id = "get_user", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = User, headers(("ETag" = String, description = "the version, for If-Match"))),
+        crate::contract::ReadErrors<perm::UserRead>,
+    ))]
 #[get("/users/{id}")]
 pub async fn get(
     auth: Authz<perm::UserRead>,
@@ -294,17 +293,13 @@ async fn apply(
 }
 
 /// Change a staff user. Send the version read in `If-Match` (or as `version`).
-#[utoipa::path(tag = "users", security(("bearer" = [])), request_body = UserUpdate,
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "the version read, e.g. \"3\"")),
+#[utoipa::path(tag = "users", operation_id = "update_user", security(("bearer" = [])),
+    params(("id" = Uuid, Path), crate::contract::IfMatch),
+    request_body = UserUpdate,
     responses(
-    (status = 200, body = User),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks user.write", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such user in the caller's scope", body = Problem, content_type = "application/problem+json"),
-    (status = 412, description = "changed by someone else since it was read", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid fields, references or scope", body = Problem, content_type = "application/problem+json"),
-    (status = 428, description = "no version given", body = Problem, content_type = "application/problem+json"),
-))]
+        (status = 200, body = User),
+        crate::contract::UpdateErrors<perm::UserWrite>,
+    ))]
 #[patch("/users/{id}")]
 pub async fn update(
     auth: Authz<perm::UserWrite>,
@@ -319,13 +314,13 @@ pub async fn update(
 }
 
 /// Deactivate a staff user: they can no longer sign in, and their sessions end.
-#[utoipa::path(tag = "users", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
-    (status = 200, body = User),
-    (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "lacks user.write", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "no such user in the caller's scope", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "deactivating yourself", body = Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(tag = "users", operation_id = "deactivate_user", security(("bearer" = [])),
+    params(("id" = Uuid, Path), crate::contract::IdempotencyKey),
+    responses(
+        (status = 200, body = User),
+        crate::contract::ActionErrors<perm::UserWrite>,
+        (status = 422, description = "deactivating yourself (`self`)", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[post("/users/{id}/deactivate")]
 pub async fn deactivate(
     auth: Authz<perm::UserWrite>,

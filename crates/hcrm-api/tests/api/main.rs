@@ -5,6 +5,7 @@ mod common;
 
 mod auth;
 mod contacts_tasks;
+mod contract;
 mod crafted;
 mod customers;
 mod headers;

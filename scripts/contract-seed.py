@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+# Part of scripts/contract.sh: usage contract-seed.py BASE ADMIN_TOKEN SUPERVISOR_TOKEN PASSWORD OUT.TOML
+"""Records for schemathesis to find: one of each kind, their ids offered for `{id}` half the time."""
+import json, sys, urllib.request
+
+base, admin, supervisor, password, out = sys.argv[1:6]
+
+def call(path, token, body):
+    req = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(req) as res:
+        return json.load(res)
+
+def get(path, token):
+    req = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(req) as res:
+        return json.load(res)
+
+ct01 = get("/api/v1/institutions?limit=5", admin)["items"][0]["id"]
+ids = {
+    "institutions": call("/api/v1/institutions", admin, {"code": "CT02", "name": "契约测试二院", "city": "上海", "local": False})["id"],
+}
+ids["departments"] = call("/api/v1/departments", admin, {"institution_id": ct01, "name": "心内科"})["id"]
+ids["doctors"] = call("/api/v1/doctors", admin, {"department_id": ids["departments"], "name": "李建国", "title": "主任医师"})["id"]
+ids["users"] = call("/api/v1/users", admin, {"username": "agent", "display_name": "坐席", "password": password,
+                                             "roles": ["agent"], "institution_ids": [ct01]})["id"]
+customer = call("/api/v1/customers", supervisor, {"kind": "individual", "name": "王建国", "phones": ["13812345678"]})["id"]
+ids["customers"] = customer
+ids["contacts"] = call(f"/api/v1/customers/{customer}/contacts", supervisor,
+                       {"channel": "phone", "direction": "outbound", "subject": "术后复查提醒"})["id"]
+ids["tasks"] = call("/api/v1/tasks", supervisor, {"title": "出院后第3天电话回访", "customer_id": customer})["id"]
+
+with open(out, "w") as f:
+    for name, value in ids.items():
+        f.write(f'[dictionaries.{name}]\nvalues = ["{value}"]\n\n')
+    for name in ids:
+        f.write(f'[[operations]]\ninclude-path-regex = "^/api/v1/{name}/\\\\{{id\\\\}}"\n'
+                f'parameters = {{ "path.id" = {{ dictionary = "{name}", probability = 0.5 }} }}\n\n')
+print(", ".join(f"{k} {v}" for k, v in ids.items()))
