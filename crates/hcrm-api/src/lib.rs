@@ -107,6 +107,12 @@ pub fn app(
                 .limit(MAX_JSON_BYTES)
                 .error_handler(error::json_error),
         )
+        // Raw bodies (the idempotency layer reads every keyed POST's body before its handler):
+        // as large as the largest body an endpoint takes — an import in a multipart form.
+        // Each endpoint checks its own, smaller, limit.
+        .app_data(web::PayloadConfig::new(
+            handlers::customer_io::MAX_IMPORT_BYTES + multipart::ENVELOPE_BYTES,
+        ))
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))
         .configure(configure)
