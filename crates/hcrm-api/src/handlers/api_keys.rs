@@ -73,7 +73,7 @@ pub async fn create(
     let key = tokens::new_api_key();
     let (prefix, hash) = (key[..9].to_string(), tokens::refresh_hash(&key));
     let created = state
-        .write(move |c| {
+        .write_auth(move |c| {
             let user = users::get(c, &caller.scope(), id)?;
             if !user.roles.contains(&Role::Integration) {
                 return Err(ApiError::field("user", "not_integration", "API keys are for users with the integration role"));
@@ -118,7 +118,7 @@ pub async fn revoke(
 ) -> Result<HttpResponse, ApiError> {
     let (id, caller) = (id.into_inner(), auth.caller);
     let key = state
-        .write(move |c| {
+        .write_auth(move |c| {
             let key = store::get(c, id)?;
             let user = users::get(c, &caller.scope(), key.user_id)?;
             let key = store::revoke(c, id)?;

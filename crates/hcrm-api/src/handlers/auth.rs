@@ -95,7 +95,7 @@ pub async fn login(
     // The attempt is reserved (counted) before the password is checked, so that parallel
     // attempts cannot all pass the count first.
     let (attempt, found) = state
-        .write({
+        .write_auth({
             let (username, addr) = (username.clone(), addr.clone());
             move |c| {
                 let attempt = match store::reserve_attempt(c, &username, addr.as_deref(), limits)? {
@@ -136,14 +136,14 @@ pub async fn login(
     if let Some((_, None)) = &second_factor {
         let attempt = attempt.clone();
         state
-            .write(move |c| Ok(store::forget_attempt(c, &attempt)?))
+            .write_auth(move |c| Ok(store::forget_attempt(c, &attempt)?))
             .await?;
         return Err(ApiError::TotpRequired);
     }
 
     let state2 = state.clone();
     let result = state
-        .write(move |c| {
+        .write_auth(move |c| {
             let totp_ok = match &second_factor {
                 None => true,
                 Some((secret, Some(code))) => {
@@ -227,7 +227,7 @@ pub async fn refresh(
     let addr = remote_addr(&req);
     let state2 = state.clone();
     let outcome = state
-        .write(move |c| {
+        .write_auth(move |c| {
             let Some(token) = store::find_refresh(c, &hash)? else {
                 return Ok(Err("invalid refresh token"));
             };
@@ -281,7 +281,7 @@ pub async fn logout(
     let hash = tokens::refresh_hash(&presented);
     let addr = remote_addr(&req);
     state
-        .write(move |c| {
+        .write_auth(move |c| {
             if let Some(token) = store::find_refresh(c, &hash)? {
                 store::revoke_family(c, &token.family_id)?;
                 let user = token.user()?;

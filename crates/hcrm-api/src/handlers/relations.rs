@@ -42,7 +42,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let (id, caller) = (id.into_inner(), auth.caller);
     let items = state
-        .write(move |c| {
+        .db(move |c| {
             customer_read(c, &caller, id, "customer", &["relations"])?;
             let mut shown = Vec::new();
             for (relation, institution) in relations::of_customer(c, id)? {

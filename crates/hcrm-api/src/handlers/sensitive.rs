@@ -105,7 +105,7 @@ pub async fn get_medical(
 ) -> Result<HttpResponse, ApiError> {
     let (id, caller) = (id.into_inner(), auth.caller);
     let sheet = state
-        .write(move |c| {
+        .db(move |c| {
             let access = read_access(c, &caller, id, |_| Ok(caller.can(Permission::MedicalRead)))?;
             let sheet = medical::get(c, id)?;
             audit_read(c, &caller, &access, MEDICAL, &MedicalProfile::FIELDS)?;
@@ -169,7 +169,7 @@ pub async fn get_private_notes(
 ) -> Result<HttpResponse, ApiError> {
     let (id, caller) = (id.into_inner(), auth.caller);
     let sheet = state
-        .write(move |c| {
+        .db(move |c| {
             let access = read_access(c, &caller, id, |c| {
                 may_see_private_notes(c, &caller, id, Permission::PrivateNotesRead)
             })?;

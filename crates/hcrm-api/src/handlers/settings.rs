@@ -66,7 +66,7 @@ pub async fn put_security(
     let version = expected_version(&req, body.version)?;
     let caller = auth.caller;
     let saved = state
-        .write(move |c| {
+        .write_auth(move |c| {
             let before = load_security(c)?;
             let mut roles = body.totp_required_roles.clone();
             roles.sort();

@@ -88,7 +88,7 @@ async fn reserve(
         caller.clone(),
     );
     let reserved = state
-        .write(move |c| {
+        .write_auth(move |c| {
             Ok(attempts::reserve_attempt(
                 c,
                 &attempts_key(id),
@@ -101,7 +101,7 @@ async fn reserve(
         attempts::Reservation::Reserved(attempt) => Ok(attempt),
         attempts::Reservation::Throttled { retry_after_secs } => {
             state
-                .write(move |c| record_failure(c, &who, step, Failure::Throttled))
+                .write_auth(move |c| record_failure(c, &who, step, Failure::Throttled))
                 .await?;
             Err(ApiError::TooManyAttempts {
                 retry_after: retry_after_secs,
@@ -129,7 +129,7 @@ async fn reauthenticate(
     }
     let who = caller.clone();
     state
-        .write(move |c| record_failure(c, &who, step, Failure::Password))
+        .write_auth(move |c| record_failure(c, &who, step, Failure::Password))
         .await?;
     Err(wrong_password())
 }
@@ -165,7 +165,7 @@ pub async fn setup(
     };
     let id = caller.principal.id;
     state
-        .write(move |c| {
+        .write_auth(move |c| {
             attempts::succeed_attempt(c, &attempt)?;
             Ok(users::set_totp_secret(c, id, Some(&secret), false)?)
         })
@@ -201,7 +201,7 @@ pub async fn enable(
     let attempt = reserve(&state, &caller, "enable").await?;
     // A failure is committed (audited; its attempt counted) and then answered: Ok(Err(…)).
     let outcome = state
-        .write(move |c| {
+        .write_auth(move |c| {
             let Some(step) = totp::matching_step(&secret, &code, totp::unix_now()) else {
                 record_failure(c, &caller, "enable", Failure::Code)?;
                 return Ok(Err(ApiError::field(
@@ -269,7 +269,7 @@ pub async fn disable(
         .await?;
     let attempt = reauthenticate(&state, &caller, "disable", pw).await?;
     let outcome = state
-        .write(move |c| {
+        .write_auth(move |c| {
             let id = caller.principal.id;
             let t = users::totp(c, id)?;
             let secret = t.secret.filter(|_| t.enabled).ok_or_else(|| {
@@ -321,7 +321,7 @@ pub async fn reset(
 ) -> Result<HttpResponse, ApiError> {
     let (id, caller) = (id.into_inner(), auth.caller);
     state
-        .write(move |c| {
+        .write_auth(move |c| {
             let user = users::get(c, &caller.scope(), id)?;
             users::set_totp_secret(c, id, None, false)?;
             hcrm_db::auth::revoke_user(c, id)?;

@@ -180,7 +180,7 @@ pub async fn create(
     let hash = state.passwords.hash(pw).await?;
     let caller = auth.caller;
     let user = state
-        .write(move |c| {
+        .write_auth(move |c| {
             check_refs(
                 c,
                 &caller,
@@ -246,7 +246,7 @@ async fn apply(
         None => None,
     };
     let user = state
-        .write(move |c| {
+        .write_auth(move |c| {
             let scope = caller.scope();
             let current = store::get(c, &scope, id)?;
             let version = version.unwrap_or(current.version);

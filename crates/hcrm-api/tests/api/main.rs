@@ -17,3 +17,4 @@ mod refresh_cookie;
 mod relations_sensitive;
 mod security;
 mod totp_reauth;
+mod write_path;
