@@ -1,0 +1,226 @@
+//! CUS-1 … CUS-11: the customer archive. One row in `customers` (what lists and searches
+//! need) and one in `customer_profiles` (the rest), with phones, categories, tags, external
+//! ids and the stage history beside them. Merged and deleted customers stay for history but
+//! never appear in reads.
+//!
+//! By what it holds: `read` (one customer, the names, duplicates, stage history), `search`
+//! (the list and the search box, CUS-9), `write` (create, update, soft delete); this module
+//! the rows and the helpers they share.
+
+mod read;
+mod search;
+mod write;
+
+pub use read::*;
+pub use search::*;
+pub use write::*;
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use hcrm_domain::Scope;
+use hcrm_domain::api::customers::{
+    Address, Customer, CustomerCreate, CustomerSummary, CustomerUpdate, ExternalId, StageChange,
+};
+use hcrm_domain::customer::{
+    CustomerCategory, CustomerKind, Gender, IdType, LifecycleStage, RelationshipType,
+    SourceChannel, age_on, phone_last4,
+};
+use uuid::Uuid;
+
+use crate::conn::{Db, DbConn};
+use crate::error::DbError;
+use crate::schema::{
+    customer_categories as cats, customer_external_ids as ext, customer_phones as phones,
+    customer_profiles as profiles, customer_stage_history as stages, customer_tags as tags,
+    customers as c,
+};
+use crate::util::{ListWindow, like_pattern, new_id, now, parse_id, parse_opt_id, utc};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = c)]
+struct Row {
+    id: String,
+    institution_id: String,
+    kind: String,
+    name: String,
+    name_pinyin: String,
+    name_initials: String,
+    gender: Option<String>,
+    birth_date: Option<NaiveDate>,
+    birth_month: Option<i32>,
+    id_type: Option<String>,
+    id_number: Option<String>,
+    card_number: Option<String>,
+    form_of_address: String,
+    form_of_address_custom: bool,
+    lifecycle_stage: String,
+    relationship_type: Option<String>,
+    source_channel: Option<String>,
+    account_manager_id: Option<String>,
+    uscc: Option<String>,
+    employer_id: Option<String>,
+    merged_into_id: Option<String>,
+    deleted_at: Option<NaiveDateTime>,
+    version: i32,
+    created_by: Option<String>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Default, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = profiles, treat_none_as_null = true)]
+struct ProfileRow {
+    customer_id: String,
+    landline: Option<String>,
+    wechat: Option<String>,
+    qq: Option<String>,
+    email: Option<String>,
+    province: Option<String>,
+    city: Option<String>,
+    district: Option<String>,
+    street: Option<String>,
+    occupation: Option<String>,
+    education: Option<String>,
+    marital_status: Option<String>,
+    family_situation: Option<String>,
+    preferred_language: Option<String>,
+    preferred_channel: Option<String>,
+    preferred_hours: Option<String>,
+    source_detail: Option<String>,
+    referred_by_id: Option<String>,
+    interests: String,
+    notes: Option<String>,
+    industry: Option<String>,
+    org_size: Option<String>,
+}
+
+fn corrupt(what: &str, v: &str) -> DbError {
+    DbError::Corrupt(format!("{what} {v:?}"))
+}
+
+fn code<T>(what: &str, v: &str, parse: fn(&str) -> Option<T>) -> Result<T, DbError> {
+    parse(v).ok_or_else(|| corrupt(what, v))
+}
+
+fn opt_code<T>(
+    what: &str,
+    v: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+) -> Result<Option<T>, DbError> {
+    v.map(|v| code(what, v, parse)).transpose()
+}
+
+/// Full pinyin (`zhangsan`) and initials (`zs`) of a name, lower-case; other letters and
+/// digits are kept as they are, everything else dropped (CUS-9).
+pub fn pinyin_keys(name: &str) -> (String, String) {
+    use pinyin::ToPinyin;
+    let mut full = String::new();
+    let mut initials = String::new();
+    for (ch, py) in name.chars().zip(name.to_pinyin()) {
+        match py {
+            Some(p) => {
+                full.push_str(p.plain());
+                initials.push_str(p.first_letter());
+            }
+            None if ch.is_ascii_alphanumeric() => {
+                let lower = ch.to_ascii_lowercase();
+                full.push(lower);
+                initials.push(lower);
+            }
+            None => {}
+        }
+    }
+    (full, initials)
+}
+
+/// Today's date where the group works (Beijing time), for ages and birthdays.
+pub fn today() -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+fn summary(
+    r: &Row,
+    phone: Option<String>,
+    tags: Vec<String>,
+    today: NaiveDate,
+) -> Result<CustomerSummary, DbError> {
+    Ok(CustomerSummary {
+        id: parse_id(&r.id)?,
+        institution_id: parse_id(&r.institution_id)?,
+        kind: code("kind", &r.kind, CustomerKind::from_code)?,
+        name: r.name.clone(),
+        gender: opt_code("gender", r.gender.as_deref(), Gender::from_code)?,
+        age: r.birth_date.map(|b| age_on(b, today)),
+        phone,
+        id_number: r.id_number.clone(),
+        card_number: r.card_number.clone(),
+        form_of_address: r.form_of_address.clone(),
+        lifecycle_stage: code("stage", &r.lifecycle_stage, LifecycleStage::from_code)?,
+        tags,
+        account_manager_id: parse_opt_id(r.account_manager_id.as_deref())?,
+    })
+}
+
+fn grouped(rows: Vec<(String, String)>) -> HashMap<String, Vec<String>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for (k, v) in rows {
+        out.entry(k).or_default().push(v);
+    }
+    out
+}
+
+fn phones_of(conn: &mut DbConn, ids: &[String]) -> Result<HashMap<String, Vec<String>>, DbError> {
+    let rows: Vec<(String, String)> = phones::table
+        .filter(phones::customer_id.eq_any(ids))
+        .order((
+            phones::customer_id,
+            phones::is_primary.desc(),
+            phones::phone,
+        ))
+        .select((phones::customer_id, phones::phone))
+        .load(conn)?;
+    Ok(grouped(rows))
+}
+
+fn tags_of(conn: &mut DbConn, ids: &[String]) -> Result<HashMap<String, Vec<String>>, DbError> {
+    let rows: Vec<(String, String)> = tags::table
+        .filter(tags::customer_id.eq_any(ids))
+        .order((tags::customer_id, tags::tag))
+        .select((tags::customer_id, tags::tag))
+        .load(conn)?;
+    Ok(grouped(rows))
+}
+
+/// The live customer row (not merged, not deleted) if it is in `scope`.
+fn live_row(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Row, DbError> {
+    let row: Row = c::table
+        .find(id.to_string())
+        .filter(c::merged_into_id.is_null())
+        .filter(c::deleted_at.is_null())
+        .select(Row::as_select())
+        .first(conn)?;
+    if scope.allows(parse_id(&row.institution_id)?) {
+        Ok(row)
+    } else {
+        Err(DbError::NotFound)
+    }
+}
+
+/// The institution of a live customer, whatever the caller's scope (for break-glass).
+pub fn institution_of(conn: &mut DbConn, id: Uuid) -> Result<Uuid, DbError> {
+    let inst: String = c::table
+        .find(id.to_string())
+        .filter(c::merged_into_id.is_null())
+        .filter(c::deleted_at.is_null())
+        .select(c::institution_id)
+        .first(conn)?;
+    parse_id(&inst)
+}
+
+/// Normalized identity number: trimmed, upper-case (the check letter `X`).
+pub fn normalize_id_number(n: &str) -> String {
+    n.trim().to_uppercase()
+}
