@@ -15,6 +15,7 @@ pub mod departments;
 pub mod doctors;
 pub mod error;
 pub mod idempotency;
+pub mod ids;
 pub mod institutions;
 pub mod merge;
 pub mod relations;

@@ -3,6 +3,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use hcrm_db::customers::{self as store, Filter, Sort};
+use hcrm_db::merge::{Duplicate, Kept};
 use hcrm_db::{DbConn, audit};
 use hcrm_domain::api::audit::changes;
 use hcrm_domain::api::customers::{
@@ -613,7 +614,7 @@ pub async fn merge(
                     "an individual and an organization cannot be merged",
                 ));
             }
-            let moved = hcrm_db::merge::merge(c, &from.to_string(), &into.to_string())?;
+            let moved = hcrm_db::merge::merge(c, Duplicate(from.into()), Kept(into.into()))?;
             let moved: std::collections::BTreeMap<String, usize> =
                 moved.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
             let detail =
