@@ -269,15 +269,15 @@ pub fn principal(conn: &mut DbConn, id: Uuid) -> Result<Principal, DbError> {
 /// Display names of users by id (the account managers a customer record names).
 pub fn display_names(
     conn: &mut DbConn,
-    ids: &[String],
-) -> Result<std::collections::HashMap<String, String>, DbError> {
+    ids: &[crate::ids::UserId],
+) -> Result<std::collections::HashMap<crate::ids::UserId, String>, DbError> {
     if ids.is_empty() {
         return Ok(Default::default());
     }
     Ok(users::table
         .filter(users::id.eq_any(ids))
         .select((users::id, users::display_name))
-        .load::<(String, String)>(conn)?
+        .load::<(crate::ids::UserId, String)>(conn)?
         .into_iter()
         .collect())
 }

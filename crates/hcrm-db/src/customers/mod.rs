@@ -32,18 +32,19 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
+use crate::ids::{CustomerId, InstitutionId, UserId};
 use crate::schema::{
     customer_categories as cats, customer_external_ids as ext, customer_phones as phones,
     customer_profiles as profiles, customer_stage_history as stages, customer_tags as tags,
     customers as c,
 };
-use crate::util::{ListWindow, like_pattern, new_id, now, parse_id, parse_opt_id, utc};
+use crate::util::{ListWindow, like_pattern, new_id, now, utc};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = c)]
 struct Row {
-    id: String,
-    institution_id: String,
+    id: CustomerId,
+    institution_id: InstitutionId,
     kind: String,
     name: String,
     name_pinyin: String,
@@ -59,13 +60,13 @@ struct Row {
     lifecycle_stage: String,
     relationship_type: Option<String>,
     source_channel: Option<String>,
-    account_manager_id: Option<String>,
+    account_manager_id: Option<UserId>,
     uscc: Option<String>,
-    employer_id: Option<String>,
-    merged_into_id: Option<String>,
+    employer_id: Option<CustomerId>,
+    merged_into_id: Option<CustomerId>,
     deleted_at: Option<NaiveDateTime>,
     version: i32,
-    created_by: Option<String>,
+    created_by: Option<UserId>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
@@ -73,7 +74,7 @@ struct Row {
 #[derive(Debug, Clone, Default, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = profiles, treat_none_as_null = true)]
 struct ProfileRow {
-    customer_id: String,
+    customer_id: CustomerId,
     landline: Option<String>,
     wechat: Option<String>,
     qq: Option<String>,
@@ -90,7 +91,7 @@ struct ProfileRow {
     preferred_channel: Option<String>,
     preferred_hours: Option<String>,
     source_detail: Option<String>,
-    referred_by_id: Option<String>,
+    referred_by_id: Option<CustomerId>,
     interests: String,
     notes: Option<String>,
     industry: Option<String>,
@@ -148,8 +149,8 @@ fn summary(
     today: NaiveDate,
 ) -> Result<CustomerSummary, DbError> {
     Ok(CustomerSummary {
-        id: parse_id(&r.id)?,
-        institution_id: parse_id(&r.institution_id)?,
+        id: r.id.0,
+        institution_id: r.institution_id.0,
         kind: code("kind", &r.kind, CustomerKind::from_code)?,
         name: r.name.clone(),
         gender: opt_code("gender", r.gender.as_deref(), Gender::from_code)?,
@@ -160,20 +161,23 @@ fn summary(
         form_of_address: r.form_of_address.clone(),
         lifecycle_stage: code("stage", &r.lifecycle_stage, LifecycleStage::from_code)?,
         tags,
-        account_manager_id: parse_opt_id(r.account_manager_id.as_deref())?,
+        account_manager_id: r.account_manager_id.map(Uuid::from),
     })
 }
 
-fn grouped(rows: Vec<(String, String)>) -> HashMap<String, Vec<String>> {
-    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+fn grouped<K: std::hash::Hash + Eq>(rows: Vec<(K, String)>) -> HashMap<K, Vec<String>> {
+    let mut out: HashMap<K, Vec<String>> = HashMap::new();
     for (k, v) in rows {
         out.entry(k).or_default().push(v);
     }
     out
 }
 
-fn phones_of(conn: &mut DbConn, ids: &[String]) -> Result<HashMap<String, Vec<String>>, DbError> {
-    let rows: Vec<(String, String)> = phones::table
+fn phones_of(
+    conn: &mut DbConn,
+    ids: &[CustomerId],
+) -> Result<HashMap<CustomerId, Vec<String>>, DbError> {
+    let rows: Vec<(CustomerId, String)> = phones::table
         .filter(phones::customer_id.eq_any(ids))
         .order((
             phones::customer_id,
@@ -185,8 +189,11 @@ fn phones_of(conn: &mut DbConn, ids: &[String]) -> Result<HashMap<String, Vec<St
     Ok(grouped(rows))
 }
 
-fn tags_of(conn: &mut DbConn, ids: &[String]) -> Result<HashMap<String, Vec<String>>, DbError> {
-    let rows: Vec<(String, String)> = tags::table
+fn tags_of(
+    conn: &mut DbConn,
+    ids: &[CustomerId],
+) -> Result<HashMap<CustomerId, Vec<String>>, DbError> {
+    let rows: Vec<(CustomerId, String)> = tags::table
         .filter(tags::customer_id.eq_any(ids))
         .order((tags::customer_id, tags::tag))
         .select((tags::customer_id, tags::tag))
@@ -197,12 +204,12 @@ fn tags_of(conn: &mut DbConn, ids: &[String]) -> Result<HashMap<String, Vec<Stri
 /// The live customer row (not merged, not deleted) if it is in `scope`.
 fn live_row(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Row, DbError> {
     let row: Row = c::table
-        .find(id.to_string())
+        .find(CustomerId::from(id))
         .filter(c::merged_into_id.is_null())
         .filter(c::deleted_at.is_null())
         .select(Row::as_select())
         .first(conn)?;
-    if scope.allows(parse_id(&row.institution_id)?) {
+    if scope.allows(row.institution_id.0) {
         Ok(row)
     } else {
         Err(DbError::NotFound)
@@ -211,13 +218,13 @@ fn live_row(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Row, DbError> 
 
 /// The institution of a live customer, whatever the caller's scope (for break-glass).
 pub fn institution_of(conn: &mut DbConn, id: Uuid) -> Result<Uuid, DbError> {
-    let inst: String = c::table
-        .find(id.to_string())
+    let inst: InstitutionId = c::table
+        .find(CustomerId::from(id))
         .filter(c::merged_into_id.is_null())
         .filter(c::deleted_at.is_null())
         .select(c::institution_id)
         .first(conn)?;
-    parse_id(&inst)
+    Ok(inst.0)
 }
 
 /// Normalized identity number: trimmed, upper-case (the check letter `X`).

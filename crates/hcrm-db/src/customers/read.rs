@@ -14,23 +14,26 @@ fn full(conn: &mut DbConn, row: Row) -> Result<Customer, DbError> {
 }
 
 /// The names of customers by id (merged and deleted ones too: history names them).
-pub fn names_of(conn: &mut DbConn, ids: &[String]) -> Result<HashMap<String, String>, DbError> {
+pub fn names_of(
+    conn: &mut DbConn,
+    ids: &[CustomerId],
+) -> Result<HashMap<CustomerId, String>, DbError> {
     Ok(c::table
         .filter(c::id.eq_any(ids))
         .select((c::id, c::name))
-        .load::<(String, String)>(conn)?
+        .load::<(CustomerId, String)>(conn)?
         .into_iter()
         .collect())
 }
 
 pub(super) fn full_many(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Customer>, DbError> {
-    let keys: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let mut profiles: HashMap<String, ProfileRow> = profiles::table
+    let keys: Vec<CustomerId> = rows.iter().map(|r| r.id).collect();
+    let mut profiles: HashMap<CustomerId, ProfileRow> = profiles::table
         .filter(profiles::customer_id.eq_any(&keys))
         .select(ProfileRow::as_select())
         .load::<ProfileRow>(conn)?
         .into_iter()
-        .map(|p| (p.customer_id.clone(), p))
+        .map(|p| (p.customer_id, p))
         .collect();
     let mut phones = phones_of(conn, &keys)?;
     let mut tags = tags_of(conn, &keys)?;
@@ -39,30 +42,27 @@ pub(super) fn full_many(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Custome
             .filter(cats::customer_id.eq_any(&keys))
             .order((cats::customer_id, cats::category))
             .select((cats::customer_id, cats::category))
-            .load::<(String, String)>(conn)?,
+            .load::<(CustomerId, String)>(conn)?,
     );
-    let managers: Vec<String> = rows
-        .iter()
-        .filter_map(|r| r.account_manager_id.clone())
-        .collect();
+    let managers: Vec<UserId> = rows.iter().filter_map(|r| r.account_manager_id).collect();
     let manager_names = crate::users::display_names(conn, &managers)?;
     // The customers linked from these (employer, referrer), by name.
-    let linked: Vec<String> = rows
+    let linked: Vec<CustomerId> = rows
         .iter()
-        .filter_map(|r| r.employer_id.clone())
-        .chain(profiles.values().filter_map(|p| p.referred_by_id.clone()))
+        .filter_map(|r| r.employer_id)
+        .chain(profiles.values().filter_map(|p| p.referred_by_id))
         .collect();
     let linked_names = if linked.is_empty() {
         HashMap::new()
     } else {
         names_of(conn, &linked)?
     };
-    let mut external: HashMap<String, Vec<ExternalId>> = HashMap::new();
+    let mut external: HashMap<CustomerId, Vec<ExternalId>> = HashMap::new();
     for (customer_id, system, external_id) in ext::table
         .filter(ext::customer_id.eq_any(&keys))
         .order((ext::customer_id, ext::system, ext::external_id))
         .select((ext::customer_id, ext::system, ext::external_id))
-        .load::<(String, String, String)>(conn)?
+        .load::<(CustomerId, String, String)>(conn)?
     {
         external.entry(customer_id).or_default().push(ExternalId {
             system,
@@ -72,7 +72,7 @@ pub(super) fn full_many(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Custome
     let today = today();
     rows.into_iter()
         .map(|row| {
-            let key = row.id.clone();
+            let key = row.id;
             let categories = categories
                 .remove(&key)
                 .unwrap_or_default()
@@ -104,7 +104,7 @@ pub(super) fn full_many(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Custome
 struct Names<'a> {
     account_manager: Option<String>,
     /// Customers by id.
-    linked: &'a HashMap<String, String>,
+    linked: &'a HashMap<CustomerId, String>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -119,8 +119,8 @@ fn assemble(
     today: NaiveDate,
 ) -> Result<Customer, DbError> {
     Ok(Customer {
-        id: parse_id(&row.id)?,
-        institution_id: parse_id(&row.institution_id)?,
+        id: row.id.0,
+        institution_id: row.institution_id.0,
         kind: code("kind", &row.kind, CustomerKind::from_code)?,
         name: row.name,
         gender: opt_code("gender", row.gender.as_deref(), Gender::from_code)?,
@@ -141,7 +141,7 @@ fn assemble(
             street: p.street,
         },
         occupation: p.occupation,
-        employer_id: parse_opt_id(row.employer_id.as_deref())?,
+        employer_id: row.employer_id.map(Uuid::from),
         employer_name: row
             .employer_id
             .as_ref()
@@ -160,7 +160,7 @@ fn assemble(
             SourceChannel::from_code,
         )?,
         source_detail: p.source_detail,
-        referred_by_id: parse_opt_id(p.referred_by_id.as_deref())?,
+        referred_by_id: p.referred_by_id.map(Uuid::from),
         referred_by_name: p
             .referred_by_id
             .as_ref()
@@ -174,7 +174,7 @@ fn assemble(
             row.relationship_type.as_deref(),
             RelationshipType::from_code,
         )?,
-        account_manager_id: parse_opt_id(row.account_manager_id.as_deref())?,
+        account_manager_id: row.account_manager_id.map(Uuid::from),
         account_manager_name: names.account_manager,
         notes: p.notes,
         uscc: row.uscc,
@@ -201,22 +201,22 @@ pub fn duplicates(
         .iter()
         .map(|p| hcrm_domain::validation::normalize_mobile(p))
         .collect();
-    let by_phone: Vec<String> = phones::table
+    let by_phone: Vec<CustomerId> = phones::table
         .filter(phones::phone.eq_any(&normalized))
         .select(phones::customer_id)
         .load(conn)?;
-    let by_id: Vec<String> = match id_number {
+    let by_id: Vec<CustomerId> = match id_number {
         Some(n) => c::table
             .filter(c::id_number.eq(normalize_id_number(n)))
             .select(c::id)
             .load(conn)?,
         None => vec![],
     };
-    let mut ids: Vec<String> = by_phone.iter().chain(by_id.iter()).cloned().collect();
+    let mut ids: Vec<CustomerId> = by_phone.iter().chain(by_id.iter()).copied().collect();
     ids.sort();
     ids.dedup();
     if let Some(e) = except {
-        ids.retain(|i| *i != e.to_string());
+        ids.retain(|i| i.0 != e);
     }
     let mut q = c::table
         .filter(c::id.eq_any(&ids))
@@ -228,7 +228,7 @@ pub fn duplicates(
             c::institution_id.eq_any(insts.iter().map(Uuid::to_string).collect::<Vec<_>>()),
         );
     }
-    let keys: Vec<String> = q.order(c::created_at).limit(20).select(c::id).load(conn)?;
+    let keys: Vec<CustomerId> = q.order(c::created_at).limit(20).select(c::id).load(conn)?;
     let rows = rows_of(conn, &keys)?;
     let list = summarize(rows)?;
     Ok(list
@@ -252,7 +252,7 @@ type StageRow = (
     Option<String>,
     String,
     Option<String>,
-    Option<String>,
+    Option<UserId>,
     NaiveDateTime,
 );
 
@@ -264,7 +264,7 @@ pub fn stage_history(
 ) -> Result<Vec<StageChange>, DbError> {
     live_row(conn, scope, id)?;
     let rows: Vec<StageRow> = stages::table
-        .filter(stages::customer_id.eq(id.to_string()))
+        .filter(stages::customer_id.eq(CustomerId::from(id)))
         .order((stages::changed_at, stages::id))
         .select((
             stages::from_stage,
@@ -280,7 +280,7 @@ pub fn stage_history(
                 from_stage: opt_code("stage", from.as_deref(), LifecycleStage::from_code)?,
                 to_stage: code("stage", &to, LifecycleStage::from_code)?,
                 reason,
-                changed_by: parse_opt_id(by.as_deref())?,
+                changed_by: by.map(Uuid::from),
                 changed_at: utc(at),
             })
         })
@@ -294,9 +294,9 @@ pub fn by_external_id(
     system: &str,
     external_id: &str,
 ) -> Result<Option<Uuid>, DbError> {
-    let id: Option<String> = ext::table
+    let id: Option<CustomerId> = ext::table
         .inner_join(c::table)
-        .filter(ext::institution_id.eq(institution.to_string()))
+        .filter(ext::institution_id.eq(InstitutionId::from(institution)))
         .filter(ext::system.eq(system))
         .filter(ext::external_id.eq(external_id))
         .filter(c::merged_into_id.is_null())
@@ -304,7 +304,7 @@ pub fn by_external_id(
         .select(ext::customer_id)
         .first(conn)
         .optional()?;
-    parse_opt_id(id.as_deref())
+    Ok(id.map(Uuid::from))
 }
 
 /// Whether the external id is on any customer of `institution`, live, merged or deleted (the
@@ -316,7 +316,7 @@ pub fn external_id_taken(
     external_id: &str,
 ) -> Result<bool, DbError> {
     let n: i64 = ext::table
-        .filter(ext::institution_id.eq(institution.to_string()))
+        .filter(ext::institution_id.eq(InstitutionId::from(institution)))
         .filter(ext::system.eq(system))
         .filter(ext::external_id.eq(external_id))
         .count()

@@ -381,7 +381,7 @@ fn arm_ids(
     arm: Option<Arm>,
     order: (Sort, bool),
     window: ListWindow,
-) -> Result<Vec<String>, DbError> {
+) -> Result<Vec<CustomerId>, DbError> {
     Ok(arm_query(scope, f, arm, order)
         .select(c::id)
         .limit(window.limit)
@@ -411,7 +411,7 @@ fn arm_count(
         Count::UpTo(cap) => arm_query(scope, f, arm, order)
             .select(c::id)
             .limit(cap + 1)
-            .load::<String>(conn)?
+            .load::<CustomerId>(conn)?
             .len() as i64,
     })
 }
@@ -435,7 +435,7 @@ diesel::define_sql_function!(
 
 /// The rows of `ids`, in that order, each with its first phone and its tags: one statement
 /// for the whole page (PERF-1).
-pub(super) fn rows_of(conn: &mut DbConn, ids: &[String]) -> Result<Vec<PagedRow>, DbError> {
+pub(super) fn rows_of(conn: &mut DbConn, ids: &[CustomerId]) -> Result<Vec<PagedRow>, DbError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -453,8 +453,7 @@ pub(super) fn rows_of(conn: &mut DbConn, ids: &[String]) -> Result<Vec<PagedRow>
         .filter(c::id.eq_any(ids))
         .select((Row::as_select(), first_phone, all_tags))
         .load(conn)?;
-    let mut by_id: HashMap<String, PagedRow> =
-        rows.into_iter().map(|r| (r.0.id.clone(), r)).collect();
+    let mut by_id: HashMap<CustomerId, PagedRow> = rows.into_iter().map(|r| (r.0.id, r)).collect();
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
@@ -495,7 +494,7 @@ fn page_rows(
             .collect();
         return Ok((rows, known));
     }
-    let mut ids: Vec<String> = Vec::new();
+    let mut ids: Vec<CustomerId> = Vec::new();
     let mut skip = window.offset;
     for (i, arm) in arms().into_iter().enumerate() {
         let need = window.limit - ids.len() as i64;

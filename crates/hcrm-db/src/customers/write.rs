@@ -2,7 +2,7 @@
 
 use super::*;
 
-fn set_phones(conn: &mut DbConn, id: &str, list: &[String]) -> Result<(), DbError> {
+fn set_phones(conn: &mut DbConn, id: CustomerId, list: &[String]) -> Result<(), DbError> {
     diesel::delete(phones::table.filter(phones::customer_id.eq(id))).execute(conn)?;
     let mut seen = Vec::new();
     for (i, raw) in list.iter().enumerate() {
@@ -23,7 +23,11 @@ fn set_phones(conn: &mut DbConn, id: &str, list: &[String]) -> Result<(), DbErro
     Ok(())
 }
 
-fn set_categories(conn: &mut DbConn, id: &str, list: &[CustomerCategory]) -> Result<(), DbError> {
+fn set_categories(
+    conn: &mut DbConn,
+    id: CustomerId,
+    list: &[CustomerCategory],
+) -> Result<(), DbError> {
     diesel::delete(cats::table.filter(cats::customer_id.eq(id))).execute(conn)?;
     let mut list = list.to_vec();
     list.sort();
@@ -36,7 +40,7 @@ fn set_categories(conn: &mut DbConn, id: &str, list: &[CustomerCategory]) -> Res
     Ok(())
 }
 
-fn set_tags(conn: &mut DbConn, id: &str, list: &[String]) -> Result<(), DbError> {
+fn set_tags(conn: &mut DbConn, id: CustomerId, list: &[String]) -> Result<(), DbError> {
     diesel::delete(tags::table.filter(tags::customer_id.eq(id))).execute(conn)?;
     let mut list: Vec<String> = list
         .iter()
@@ -55,8 +59,8 @@ fn set_tags(conn: &mut DbConn, id: &str, list: &[String]) -> Result<(), DbError>
 
 fn set_external_ids(
     conn: &mut DbConn,
-    id: &str,
-    institution: &str,
+    id: CustomerId,
+    institution: InstitutionId,
     list: &[ExternalId],
 ) -> Result<(), DbError> {
     diesel::delete(ext::table.filter(ext::customer_id.eq(id))).execute(conn)?;
@@ -75,11 +79,11 @@ fn set_external_ids(
 
 fn record_stage(
     conn: &mut DbConn,
-    id: &str,
+    id: CustomerId,
     from: Option<LifecycleStage>,
     to: LifecycleStage,
     reason: Option<&str>,
-    by: Uuid,
+    by: UserId,
 ) -> Result<(), DbError> {
     diesel::insert_into(stages::table)
         .values((
@@ -88,7 +92,7 @@ fn record_stage(
             stages::from_stage.eq(from.map(|s| s.code())),
             stages::to_stage.eq(to.code()),
             stages::reason.eq(reason),
-            stages::changed_by.eq(by.to_string()),
+            stages::changed_by.eq(by),
             stages::changed_at.eq(now()),
         ))
         .execute(conn)?;
@@ -112,12 +116,13 @@ pub fn create(
     by: Uuid,
 ) -> Result<Uuid, DbError> {
     let t = now();
-    let id = new_id();
+    let id = CustomerId::new();
+    let by = UserId::from(by);
     let (full_py, initials) = pinyin_keys(&x.name);
     let stage = x.lifecycle_stage.unwrap_or(LifecycleStage::Potential);
     let row = Row {
-        id: id.clone(),
-        institution_id: institution.to_string(),
+        id,
+        institution_id: institution.into(),
         kind: x.kind.code().into(),
         name: x.name.trim().into(),
         name_pinyin: full_py,
@@ -136,19 +141,19 @@ pub fn create(
         lifecycle_stage: stage.code().into(),
         relationship_type: x.relationship_type.map(|r| r.code().into()),
         source_channel: x.source_channel.map(|s| s.code().into()),
-        account_manager_id: x.account_manager_id.map(|u| u.to_string()),
+        account_manager_id: x.account_manager_id.map(UserId::from),
         uscc: x.uscc.as_deref().map(normalize_id_number),
-        employer_id: x.employer_id.map(|u| u.to_string()),
+        employer_id: x.employer_id.map(CustomerId::from),
         merged_into_id: None,
         deleted_at: None,
         version: 1,
-        created_by: Some(by.to_string()),
+        created_by: Some(by),
         created_at: t,
         updated_at: t,
     };
     diesel::insert_into(c::table).values(&row).execute(conn)?;
     let profile = ProfileRow {
-        customer_id: id.clone(),
+        customer_id: id,
         landline: trimmed(&x.landline),
         wechat: trimmed(&x.wechat),
         qq: trimmed(&x.qq),
@@ -165,7 +170,7 @@ pub fn create(
         preferred_channel: trimmed(&x.preferred_channel),
         preferred_hours: trimmed(&x.preferred_hours),
         source_detail: trimmed(&x.source_detail),
-        referred_by_id: x.referred_by_id.map(|u| u.to_string()),
+        referred_by_id: x.referred_by_id.map(CustomerId::from),
         interests: serde_json::Value::from(x.interests.clone()).to_string(),
         notes: trimmed(&x.notes),
         industry: trimmed(&x.industry),
@@ -174,12 +179,12 @@ pub fn create(
     diesel::insert_into(profiles::table)
         .values(&profile)
         .execute(conn)?;
-    set_phones(conn, &id, &x.phones)?;
-    set_categories(conn, &id, &x.categories)?;
-    set_tags(conn, &id, &x.tags)?;
-    set_external_ids(conn, &id, &row.institution_id, &x.external_ids)?;
-    record_stage(conn, &id, None, stage, Some("created"), by)?;
-    parse_id(&id)
+    set_phones(conn, id, &x.phones)?;
+    set_categories(conn, id, &x.categories)?;
+    set_tags(conn, id, &x.tags)?;
+    set_external_ids(conn, id, row.institution_id, &x.external_ids)?;
+    record_stage(conn, id, None, stage, Some("created"), by)?;
+    Ok(id.0)
 }
 
 #[derive(AsChangeset)]
@@ -199,9 +204,9 @@ struct Changes {
     lifecycle_stage: Option<String>,
     relationship_type: Option<Option<String>>,
     source_channel: Option<Option<String>>,
-    account_manager_id: Option<Option<String>>,
+    account_manager_id: Option<Option<UserId>>,
     uscc: Option<Option<String>>,
-    employer_id: Option<Option<String>>,
+    employer_id: Option<Option<CustomerId>>,
     updated_at: NaiveDateTime,
 }
 
@@ -229,7 +234,8 @@ pub fn update(
             current: before.version,
         });
     }
-    let key = id.to_string();
+    let key = CustomerId::from(id);
+    let by = UserId::from(by);
     let names = u
         .name
         .as_ref()
@@ -253,17 +259,17 @@ pub fn update(
         lifecycle_stage: u.lifecycle_stage.map(|s| s.code().to_string()),
         relationship_type: u.relationship_type.map(|r| r.map(|r| r.code().to_string())),
         source_channel: u.source_channel.map(|s| s.map(|s| s.code().to_string())),
-        account_manager_id: u.account_manager_id.map(|a| a.map(|a| a.to_string())),
+        account_manager_id: u.account_manager_id.map(|a| a.map(UserId::from)),
         uscc: u
             .uscc
             .as_ref()
             .map(|v| v.as_deref().map(normalize_id_number)),
-        employer_id: u.employer_id.map(|e| e.map(|e| e.to_string())),
+        employer_id: u.employer_id.map(|e| e.map(CustomerId::from)),
         updated_at: now(),
     };
     let n = diesel::update(
         c::table
-            .filter(c::id.eq(&key))
+            .filter(c::id.eq(key))
             .filter(c::version.eq(expected_version)),
     )
     .set((changes, c::version.eq(c::version + 1)))
@@ -274,7 +280,7 @@ pub fn update(
     }
     let address = u.address.clone().unwrap_or_else(|| before.address.clone());
     let profile = ProfileRow {
-        customer_id: key.clone(),
+        customer_id: key,
         landline: pick(&u.landline, before.landline.clone()),
         wechat: pick(&u.wechat, before.wechat.clone()),
         qq: pick(&u.qq, before.qq.clone()),
@@ -291,32 +297,32 @@ pub fn update(
         preferred_channel: pick(&u.preferred_channel, before.preferred_channel.clone()),
         preferred_hours: pick(&u.preferred_hours, before.preferred_hours.clone()),
         source_detail: pick(&u.source_detail, before.source_detail.clone()),
-        referred_by_id: pick(&u.referred_by_id, before.referred_by_id).map(|r| r.to_string()),
+        referred_by_id: pick(&u.referred_by_id, before.referred_by_id).map(CustomerId::from),
         interests: serde_json::Value::from(u.interests.clone().unwrap_or(before.interests.clone()))
             .to_string(),
         notes: pick(&u.notes, before.notes.clone()),
         industry: pick(&u.industry, before.industry.clone()),
         org_size: pick(&u.org_size, before.org_size.clone()),
     };
-    diesel::update(profiles::table.find(&key))
+    diesel::update(profiles::table.find(key))
         .set(&profile)
         .execute(conn)?;
     if let Some(list) = &u.phones {
-        set_phones(conn, &key, list)?;
+        set_phones(conn, key, list)?;
     }
     if let Some(list) = &u.categories {
-        set_categories(conn, &key, list)?;
+        set_categories(conn, key, list)?;
     }
     if let Some(list) = &u.tags {
-        set_tags(conn, &key, list)?;
+        set_tags(conn, key, list)?;
     }
     if let Some(list) = &u.external_ids {
-        set_external_ids(conn, &key, &before.institution_id.to_string(), list)?;
+        set_external_ids(conn, key, before.institution_id.into(), list)?;
     }
     if let Some(stage) = u.lifecycle_stage.filter(|s| *s != before.lifecycle_stage) {
         record_stage(
             conn,
-            &key,
+            key,
             Some(before.lifecycle_stage),
             stage,
             u.stage_reason.as_deref(),
@@ -342,7 +348,7 @@ pub fn soft_delete(
     }
     let n = diesel::update(
         c::table
-            .filter(c::id.eq(id.to_string()))
+            .filter(c::id.eq(CustomerId::from(id)))
             .filter(c::version.eq(expected_version)),
     )
     .set((
