@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
+use crate::kit::InScope;
 use crate::schema::audit_events;
 use crate::util::{ListWindow, new_id, now, parse_id, parse_opt_id, utc};
 
@@ -80,13 +81,8 @@ pub struct Filter {
 
 fn filtered<'a>(scope: &Scope, f: &'a Filter) -> audit_events::BoxedQuery<'a, Db> {
     let mut q = audit_events::table.into_boxed();
-    if let Some(ids) = scope.institution_ids() {
-        // Institution-bound auditors see their institutions' events only.
-        q = q.filter(
-            audit_events::institution_id
-                .eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()),
-        );
-    }
+    // Institution-bound auditors see their institutions' events only.
+    q = q.in_scope(audit_events::institution_id.assume_not_null(), scope);
     if let Some(v) = &f.entity_type {
         q = q.filter(audit_events::entity_type.eq(v));
     }

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
 use crate::ids::{CustomerId, GrantId, InstitutionId, UserId};
+use crate::kit::InScope;
 use crate::schema::break_glass_grants as g;
 use crate::util::{ListWindow, now, utc};
 
@@ -161,9 +162,7 @@ pub struct Filter {
 
 fn filtered<'a>(scope: &Scope, f: &'a Filter) -> g::BoxedQuery<'a, Db> {
     let mut q = g::table.into_boxed();
-    if let Some(ids) = scope.institution_ids() {
-        q = q.filter(g::institution_id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()));
-    }
+    q = q.in_scope(g::institution_id, scope);
     match f.reviewed {
         Some(true) => q = q.filter(g::reviewed_at.is_not_null()),
         Some(false) => q = q.filter(g::reviewed_at.is_null()),

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
+use crate::kit::{InScope, bump_version, versioned_update};
 use crate::schema::departments;
 use crate::util::{ListWindow, like_pattern, lower, new_id, now, parse_id, utc};
 
@@ -57,11 +58,7 @@ pub enum Sort {
 
 fn filtered<'a>(scope: &Scope, f: &'a Filter) -> departments::BoxedQuery<'a, Db> {
     let mut q = departments::table.into_boxed();
-    if let Some(ids) = scope.institution_ids() {
-        q = q.filter(
-            departments::institution_id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()),
-        );
-    }
+    q = q.in_scope(departments::institution_id, scope);
     if let Some(inst) = f.institution_id {
         q = q.filter(departments::institution_id.eq(inst.to_string()));
     }
@@ -161,30 +158,22 @@ pub fn update(
     expected_version: i32,
     u: &DepartmentUpdate,
 ) -> Result<(Department, Department), DbError> {
-    let before = get(conn, scope, id)?;
-    if before.version != expected_version {
-        return Err(DbError::Stale {
-            current: before.version,
-        });
-    }
-    let changes = Changes {
-        name: u.name.as_ref().map(|s| s.trim().to_string()),
-        code: u.code.clone(),
-        phone: u.phone.clone(),
-        active: u.active,
-        updated_at: now(),
-    };
-    let n = diesel::update(
-        departments::table
-            .filter(departments::id.eq(id.to_string()))
-            .filter(departments::version.eq(expected_version)),
-    )
-    .set((changes, departments::version.eq(departments::version + 1)))
-    .execute(conn)?;
-    if n == 0 {
-        let current = get(conn, scope, id)?.version;
-        return Err(DbError::Stale { current });
-    }
+    let before = versioned_update(
+        conn,
+        expected_version,
+        |c| get(c, scope, id),
+        |r| r.version,
+        |conn, _| {
+            let changes = Changes {
+                name: u.name.as_ref().map(|s| s.trim().to_string()),
+                code: u.code.clone(),
+                phone: u.phone.clone(),
+                active: u.active,
+                updated_at: now(),
+            };
+            bump_version!(conn, departments, id.to_string(), expected_version, changes)
+        },
+    )?;
     let after = get(conn, scope, id)?;
     Ok((before, after))
 }

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
+use crate::kit::{InScope, bump_version, versioned_update};
 use crate::schema::{doctor_schedules, doctors};
 use crate::util::{ListWindow, like_pattern, lower, new_id, now, parse_id, utc};
 
@@ -107,11 +108,7 @@ pub struct Filter {
 
 fn filtered<'a>(scope: &Scope, f: &'a Filter) -> doctors::BoxedQuery<'a, Db> {
     let mut q = doctors::table.into_boxed();
-    if let Some(ids) = scope.institution_ids() {
-        q = q.filter(
-            doctors::institution_id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()),
-        );
-    }
+    q = q.in_scope(doctors::institution_id, scope);
     if let Some(inst) = f.institution_id {
         q = q.filter(doctors::institution_id.eq(inst.to_string()));
     }
@@ -239,32 +236,24 @@ pub fn update(
     new_institution: Option<Uuid>,
     u: &DoctorUpdate,
 ) -> Result<(Doctor, Doctor), DbError> {
-    let before = get(conn, scope, id)?;
-    if before.version != expected_version {
-        return Err(DbError::Stale {
-            current: before.version,
-        });
-    }
-    let changes = Changes {
-        department_id: u.department_id.map(|d| d.to_string()),
-        institution_id: new_institution.map(|i| i.to_string()),
-        name: u.name.as_ref().map(|s| s.trim().to_string()),
-        title: u.title.as_ref().map(|s| s.trim().to_string()),
-        specialties: u.specialties.as_deref().map(specialties_json),
-        active: u.active,
-        updated_at: now(),
-    };
-    let n = diesel::update(
-        doctors::table
-            .filter(doctors::id.eq(id.to_string()))
-            .filter(doctors::version.eq(expected_version)),
-    )
-    .set((changes, doctors::version.eq(doctors::version + 1)))
-    .execute(conn)?;
-    if n == 0 {
-        let current = get(conn, scope, id)?.version;
-        return Err(DbError::Stale { current });
-    }
+    let before = versioned_update(
+        conn,
+        expected_version,
+        |c| get(c, scope, id),
+        |r| r.version,
+        |conn, _| {
+            let changes = Changes {
+                department_id: u.department_id.map(|d| d.to_string()),
+                institution_id: new_institution.map(|i| i.to_string()),
+                name: u.name.as_ref().map(|s| s.trim().to_string()),
+                title: u.title.as_ref().map(|s| s.trim().to_string()),
+                specialties: u.specialties.as_deref().map(specialties_json),
+                active: u.active,
+                updated_at: now(),
+            };
+            bump_version!(conn, doctors, id.to_string(), expected_version, changes)
+        },
+    )?;
     if let Some(schedule) = &u.schedule {
         replace_schedule(conn, &id.to_string(), schedule)?;
     }

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
+use crate::kit::{InScope, bump_version, versioned_update};
 use crate::schema::institutions;
 use crate::util::{ListWindow, like_pattern, lower, new_id, now, parse_id, utc};
 
@@ -76,9 +77,7 @@ pub enum Sort {
 
 fn filtered<'a>(scope: &Scope, f: &'a Filter) -> institutions::BoxedQuery<'a, Db> {
     let mut q = institutions::table.into_boxed();
-    if let Some(ids) = scope.institution_ids() {
-        q = q.filter(institutions::id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()));
-    }
+    q = q.in_scope(institutions::id, scope);
     if let Some(text) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
         let p = like_pattern(text.trim());
         q = q.filter(
@@ -218,40 +217,38 @@ pub fn update(
     expected_version: i32,
     u: &InstitutionUpdate,
 ) -> Result<(Institution, Institution), DbError> {
-    let before = get(conn, scope, id)?;
-    if before.version != expected_version {
-        return Err(DbError::Stale {
-            current: before.version,
-        });
-    }
-    let changes = Changes {
-        name: u.name.as_ref().map(|s| s.trim().to_string()),
-        city: u.city.as_ref().map(|s| s.trim().to_string()),
-        local: u.local,
-        time_zone: u.time_zone.clone(),
-        address: u.address.clone(),
-        hotline: u.hotline.clone(),
-        active: u.active,
-        break_glass_roles: match &u.break_glass_roles {
-            Some(roles) => Some(Some(
-                serde_json::to_string(roles).map_err(|e| DbError::Corrupt(e.to_string()))?,
-            )),
-            None => None,
+    let before = versioned_update(
+        conn,
+        expected_version,
+        |c| get(c, scope, id),
+        |r| r.version,
+        |conn, _| {
+            let changes = Changes {
+                name: u.name.as_ref().map(|s| s.trim().to_string()),
+                city: u.city.as_ref().map(|s| s.trim().to_string()),
+                local: u.local,
+                time_zone: u.time_zone.clone(),
+                address: u.address.clone(),
+                hotline: u.hotline.clone(),
+                active: u.active,
+                break_glass_roles: match &u.break_glass_roles {
+                    Some(roles) => Some(Some(
+                        serde_json::to_string(roles)
+                            .map_err(|e| DbError::Corrupt(e.to_string()))?,
+                    )),
+                    None => None,
+                },
+                updated_at: now(),
+            };
+            bump_version!(
+                conn,
+                institutions,
+                id.to_string(),
+                expected_version,
+                changes
+            )
         },
-        updated_at: now(),
-    };
-    let n = diesel::update(
-        institutions::table
-            .filter(institutions::id.eq(id.to_string()))
-            .filter(institutions::version.eq(expected_version)),
-    )
-    .set((changes, institutions::version.eq(institutions::version + 1)))
-    .execute(conn)?;
-    if n == 0 {
-        // Someone else wrote between our read and our write.
-        let current = get(conn, scope, id)?.version;
-        return Err(DbError::Stale { current });
-    }
+    )?;
     let after = get(conn, scope, id)?;
     Ok((before, after))
 }

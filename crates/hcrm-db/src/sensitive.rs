@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::conn::DbConn;
 use crate::error::DbError;
+use crate::kit::versioned_update;
 use crate::schema::customers as c;
 use crate::util::{now, parse_opt_id, utc};
 
@@ -83,45 +84,46 @@ macro_rules! sheet {
                 u: &$update,
                 by: Uuid,
             ) -> Result<($sheet, $sheet), DbError> {
-                let before = get(conn, customer)?;
-                if before.version != expected {
-                    return Err(DbError::Stale { current: before.version });
-                }
                 let key = customer.to_string();
-                if expected == 0 {
-                    let row = Row {
-                        customer_id: key,
-                        $($field: cleaned(&u.$field),)+
-                        version: 1,
-                        updated_by: Some(by.to_string()),
-                        updated_at: now(),
-                    };
-                    // Someone else wrote the first version meanwhile: as stale as any other.
-                    diesel::insert_into(t::table)
-                        .values(&row)
-                        .execute(conn)
-                        .map_err(|e| match DbError::from(e) {
-                            DbError::Duplicate(_) => DbError::Stale { current: 1 },
-                            other => other,
-                        })?;
-                } else {
-                    let n = diesel::update(
-                        t::table
-                            .filter(t::customer_id.eq(&key))
-                            .filter(t::version.eq(expected)),
-                    )
-                    .set(Changes {
-                        $($field: cleaned(&u.$field),)+
-                        version: expected + 1,
-                        updated_by: Some(by.to_string()),
-                        updated_at: now(),
-                    })
-                    .execute(conn)?;
-                    if n == 0 {
-                        let current = get(conn, customer)?.version;
-                        return Err(DbError::Stale { current });
-                    }
-                }
+                let before = versioned_update(
+                    conn,
+                    expected,
+                    |c| get(c, customer),
+                    |r| r.version,
+                    |conn, _| {
+                        if expected == 0 {
+                            let row = Row {
+                                customer_id: key,
+                                $($field: cleaned(&u.$field),)+
+                                version: 1,
+                                updated_by: Some(by.to_string()),
+                                updated_at: now(),
+                            };
+                            // Someone else wrote the first version meanwhile: as stale as any
+                            // other.
+                            diesel::insert_into(t::table)
+                                .values(&row)
+                                .execute(conn)
+                                .map_err(|e| match DbError::from(e) {
+                                    DbError::Duplicate(_) => DbError::Stale { current: 1 },
+                                    other => other,
+                                })
+                        } else {
+                            Ok(diesel::update(
+                                t::table
+                                    .filter(t::customer_id.eq(&key))
+                                    .filter(t::version.eq(expected)),
+                            )
+                            .set(Changes {
+                                $($field: cleaned(&u.$field),)+
+                                version: expected + 1,
+                                updated_by: Some(by.to_string()),
+                                updated_at: now(),
+                            })
+                            .execute(conn)?)
+                        }
+                    },
+                )?;
                 let after = get(conn, customer)?;
                 Ok((before, after))
             }

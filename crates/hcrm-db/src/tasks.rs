@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::conn::{Db, DbConn};
 use crate::customers::today;
 use crate::error::DbError;
+use crate::kit::{InScope, bump_version, versioned_update};
 use crate::schema::tasks as t;
 use crate::util::{ListWindow, new_id, now, parse_id, parse_opt_id, utc};
 
@@ -196,9 +197,7 @@ pub enum Sort {
 
 fn filtered<'a>(scope: &Scope, f: &'a Filter, today: NaiveDate) -> t::BoxedQuery<'a, Db> {
     let mut q = t::table.into_boxed();
-    if let Some(ids) = scope.institution_ids() {
-        q = q.filter(t::institution_id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()));
-    }
+    q = q.in_scope(t::institution_id, scope);
     if let Some(v) = f.owner_id {
         q = q.filter(t::owner_id.eq(v.to_string()));
     }
@@ -344,51 +343,43 @@ pub fn update(
     u: &TaskUpdate,
     by: Uuid,
 ) -> Result<(Task, Task), DbError> {
-    let before = get(conn, scope, id)?;
-    if before.version != expected_version {
-        return Err(DbError::Stale {
-            current: before.version,
-        });
-    }
-    let at = now();
-    let new_status = u.status.filter(|s| *s != before.status);
-    let (completed_at, completed_by) = match new_status {
-        Some(TaskStatus::Open) => (Some(None), Some(None)),
-        Some(_) => (Some(Some(at)), Some(Some(by.to_string()))),
-        None => (None, None),
-    };
-    // A new due date drops a time of day that belonged to the old one.
-    let due_at = match u.due_on {
-        Some(d) if d != before.due_on => Some(None),
-        _ => None,
-    };
-    let changes = Changes {
-        title: u.title.as_ref().map(|s| s.trim().to_string()),
-        description: u.description.clone(),
-        owner_id: u.owner_id.map(|o| o.map(|o| o.to_string())),
-        team: u
-            .team
-            .as_ref()
-            .map(|v| v.as_ref().map(|s| s.trim().to_string())),
-        due_on: u.due_on,
-        due_at,
-        status: new_status.map(|s| s.code().to_string()),
-        outcome: u.outcome.clone(),
-        completed_at,
-        completed_by,
-        updated_at: at,
-    };
-    let n = diesel::update(
-        t::table
-            .filter(t::id.eq(id.to_string()))
-            .filter(t::version.eq(expected_version)),
-    )
-    .set((changes, t::version.eq(t::version + 1)))
-    .execute(conn)?;
-    if n == 0 {
-        let current = get(conn, scope, id)?.version;
-        return Err(DbError::Stale { current });
-    }
+    let before = versioned_update(
+        conn,
+        expected_version,
+        |c| get(c, scope, id),
+        |r| r.version,
+        |conn, before| {
+            let at = now();
+            let new_status = u.status.filter(|s| *s != before.status);
+            let (completed_at, completed_by) = match new_status {
+                Some(TaskStatus::Open) => (Some(None), Some(None)),
+                Some(_) => (Some(Some(at)), Some(Some(by.to_string()))),
+                None => (None, None),
+            };
+            // A new due date drops a time of day that belonged to the old one.
+            let due_at = match u.due_on {
+                Some(d) if d != before.due_on => Some(None),
+                _ => None,
+            };
+            let changes = Changes {
+                title: u.title.as_ref().map(|s| s.trim().to_string()),
+                description: u.description.clone(),
+                owner_id: u.owner_id.map(|o| o.map(|o| o.to_string())),
+                team: u
+                    .team
+                    .as_ref()
+                    .map(|v| v.as_ref().map(|s| s.trim().to_string())),
+                due_on: u.due_on,
+                due_at,
+                status: new_status.map(|s| s.code().to_string()),
+                outcome: u.outcome.clone(),
+                completed_at,
+                completed_by,
+                updated_at: at,
+            };
+            bump_version!(conn, t, id.to_string(), expected_version, changes)
+        },
+    )?;
     let after = get(conn, scope, id)?;
     Ok((before, after))
 }

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
+use crate::kit::{bump_version, scope_ids, versioned_update};
 use crate::schema::{institutions, user_institutions, user_roles, users};
 use crate::util::{ListWindow, like_pattern, lower, new_id, now, parse_id, parse_opt_id, utc};
 
@@ -132,17 +133,14 @@ pub struct Filter {
     pub active: Option<bool>,
 }
 
-fn ids_strings(ids: &[Uuid]) -> Vec<String> {
-    ids.iter().map(Uuid::to_string).collect()
-}
-
 fn filtered<'a>(scope: &Scope, f: &'a Filter) -> users::BoxedQuery<'a, Db> {
     let mut q = users::table.into_boxed();
-    if let Some(ids) = scope.institution_ids() {
+    // A user is in scope through a membership in one of the scope's institutions.
+    if let Some(ids) = scope_ids(scope) {
         q = q.filter(
             users::id.eq_any(
                 user_institutions::table
-                    .filter(user_institutions::institution_id.eq_any(ids_strings(ids)))
+                    .filter(user_institutions::institution_id.eq_any(ids))
                     .select(user_institutions::user_id),
             ),
         );
@@ -376,36 +374,28 @@ pub fn update(
     u: &UserUpdate,
     password_hash: Option<String>,
 ) -> Result<(User, User), DbError> {
-    let before = get(conn, scope, id)?;
-    if before.version != expected_version {
-        return Err(DbError::Stale {
-            current: before.version,
-        });
-    }
-    let changes = Changes {
-        display_name: u.display_name.as_ref().map(|s| s.trim().to_string()),
-        password_hash,
-        phone: u
-            .phone
-            .as_ref()
-            .map(|p| p.as_deref().map(hcrm_domain::validation::normalize_mobile)),
-        group_wide: u.group_wide,
-        supervisor_id: u.supervisor_id.map(|s| s.map(|x| x.to_string())),
-        department_id: u.department_id.map(|s| s.map(|x| x.to_string())),
-        active: u.active,
-        updated_at: now(),
-    };
-    let n = diesel::update(
-        users::table
-            .filter(users::id.eq(id.to_string()))
-            .filter(users::version.eq(expected_version)),
-    )
-    .set((changes, users::version.eq(users::version + 1)))
-    .execute(conn)?;
-    if n == 0 {
-        let current = get(conn, scope, id)?.version;
-        return Err(DbError::Stale { current });
-    }
+    let before = versioned_update(
+        conn,
+        expected_version,
+        |c| get(c, scope, id),
+        |r| r.version,
+        |conn, _| {
+            let changes = Changes {
+                display_name: u.display_name.as_ref().map(|s| s.trim().to_string()),
+                password_hash,
+                phone: u
+                    .phone
+                    .as_ref()
+                    .map(|p| p.as_deref().map(hcrm_domain::validation::normalize_mobile)),
+                group_wide: u.group_wide,
+                supervisor_id: u.supervisor_id.map(|s| s.map(|x| x.to_string())),
+                department_id: u.department_id.map(|s| s.map(|x| x.to_string())),
+                active: u.active,
+                updated_at: now(),
+            };
+            bump_version!(conn, users, id.to_string(), expected_version, changes)
+        },
+    )?;
     let key = id.to_string();
     if let Some(roles) = &u.roles {
         set_roles(conn, &key, roles)?;

@@ -33,6 +33,7 @@ use uuid::Uuid;
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
 use crate::ids::{CustomerId, InstitutionId, UserId};
+use crate::kit::{InScope, bump_version, versioned_update};
 use crate::schema::{
     customer_categories as cats, customer_external_ids as ext, customer_phones as phones,
     customer_profiles as profiles, customer_stage_history as stages, customer_tags as tags,

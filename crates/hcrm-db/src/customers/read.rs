@@ -223,11 +223,7 @@ pub fn duplicates(
         .filter(c::merged_into_id.is_null())
         .filter(c::deleted_at.is_null())
         .into_boxed();
-    if let Some(insts) = scope.institution_ids() {
-        q = q.filter(
-            c::institution_id.eq_any(insts.iter().map(Uuid::to_string).collect::<Vec<_>>()),
-        );
-    }
+    q = q.in_scope(c::institution_id, scope);
     let keys: Vec<CustomerId> = q.order(c::created_at).limit(20).select(c::id).load(conn)?;
     let rows = rows_of(conn, &keys)?;
     let list = summarize(rows)?;

@@ -282,9 +282,7 @@ fn filtered<'a>(scope: &Scope, f: &'a Filter) -> c::BoxedQuery<'a, Db> {
         .filter(c::merged_into_id.is_null())
         .filter(c::deleted_at.is_null())
         .into_boxed();
-    if let Some(ids) = scope.institution_ids() {
-        q = q.filter(c::institution_id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()));
-    }
+    q = q.in_scope(c::institution_id, scope);
     if let Some(v) = f.kind {
         q = q.filter(c::kind.eq(v.code()));
     }

@@ -228,56 +228,48 @@ pub fn update(
     form_of_address: (String, bool),
     by: Uuid,
 ) -> Result<(Customer, Customer), DbError> {
-    let before = get(conn, scope, id)?;
-    if before.version != expected_version {
-        return Err(DbError::Stale {
-            current: before.version,
-        });
-    }
     let key = CustomerId::from(id);
     let by = UserId::from(by);
-    let names = u
-        .name
-        .as_ref()
-        .map(|n| (n.trim().to_string(), pinyin_keys(n)));
-    let birth = pick(&u.birth_date, before.birth_date);
-    let changes = Changes {
-        name: names.as_ref().map(|(n, _)| n.clone()),
-        name_pinyin: names.as_ref().map(|(_, (full, _))| full.clone()),
-        name_initials: names.as_ref().map(|(_, (_, i))| i.clone()),
-        gender: u.gender.map(|g| g.map(|g| g.code().to_string())),
-        birth_date: u.birth_date,
-        birth_month: u.birth_date.map(|_| birth.map(|b| b.month() as i32)),
-        id_type: u.id_type.map(|t| t.map(|t| t.code().to_string())),
-        id_number: u
-            .id_number
-            .as_ref()
-            .map(|n| n.as_deref().map(normalize_id_number)),
-        card_number: u.card_number.as_ref().map(trimmed),
-        form_of_address: Some(form_of_address.0),
-        form_of_address_custom: Some(form_of_address.1),
-        lifecycle_stage: u.lifecycle_stage.map(|s| s.code().to_string()),
-        relationship_type: u.relationship_type.map(|r| r.map(|r| r.code().to_string())),
-        source_channel: u.source_channel.map(|s| s.map(|s| s.code().to_string())),
-        account_manager_id: u.account_manager_id.map(|a| a.map(UserId::from)),
-        uscc: u
-            .uscc
-            .as_ref()
-            .map(|v| v.as_deref().map(normalize_id_number)),
-        employer_id: u.employer_id.map(|e| e.map(CustomerId::from)),
-        updated_at: now(),
-    };
-    let n = diesel::update(
-        c::table
-            .filter(c::id.eq(key))
-            .filter(c::version.eq(expected_version)),
-    )
-    .set((changes, c::version.eq(c::version + 1)))
-    .execute(conn)?;
-    if n == 0 {
-        let current = get(conn, scope, id)?.version;
-        return Err(DbError::Stale { current });
-    }
+    let before = versioned_update(
+        conn,
+        expected_version,
+        |c| get(c, scope, id),
+        |r| r.version,
+        |conn, before| {
+            let names = u
+                .name
+                .as_ref()
+                .map(|n| (n.trim().to_string(), pinyin_keys(n)));
+            let birth = pick(&u.birth_date, before.birth_date);
+            let changes = Changes {
+                name: names.as_ref().map(|(n, _)| n.clone()),
+                name_pinyin: names.as_ref().map(|(_, (full, _))| full.clone()),
+                name_initials: names.as_ref().map(|(_, (_, i))| i.clone()),
+                gender: u.gender.map(|g| g.map(|g| g.code().to_string())),
+                birth_date: u.birth_date,
+                birth_month: u.birth_date.map(|_| birth.map(|b| b.month() as i32)),
+                id_type: u.id_type.map(|t| t.map(|t| t.code().to_string())),
+                id_number: u
+                    .id_number
+                    .as_ref()
+                    .map(|n| n.as_deref().map(normalize_id_number)),
+                card_number: u.card_number.as_ref().map(trimmed),
+                form_of_address: Some(form_of_address.0),
+                form_of_address_custom: Some(form_of_address.1),
+                lifecycle_stage: u.lifecycle_stage.map(|s| s.code().to_string()),
+                relationship_type: u.relationship_type.map(|r| r.map(|r| r.code().to_string())),
+                source_channel: u.source_channel.map(|s| s.map(|s| s.code().to_string())),
+                account_manager_id: u.account_manager_id.map(|a| a.map(UserId::from)),
+                uscc: u
+                    .uscc
+                    .as_ref()
+                    .map(|v| v.as_deref().map(normalize_id_number)),
+                employer_id: u.employer_id.map(|e| e.map(CustomerId::from)),
+                updated_at: now(),
+            };
+            bump_version!(conn, c, key, expected_version, changes)
+        },
+    )?;
     let address = u.address.clone().unwrap_or_else(|| before.address.clone());
     let profile = ProfileRow {
         customer_id: key,
@@ -340,27 +332,20 @@ pub fn soft_delete(
     id: Uuid,
     expected_version: i32,
 ) -> Result<Customer, DbError> {
-    let before = get(conn, scope, id)?;
-    if before.version != expected_version {
-        return Err(DbError::Stale {
-            current: before.version,
-        });
-    }
-    let n = diesel::update(
-        c::table
-            .filter(c::id.eq(CustomerId::from(id)))
-            .filter(c::version.eq(expected_version)),
+    // Deleted by someone else meanwhile: the re-read finds nothing (404).
+    versioned_update(
+        conn,
+        expected_version,
+        |c| get(c, scope, id),
+        |r| r.version,
+        |conn, _| {
+            bump_version!(
+                conn,
+                c,
+                CustomerId::from(id),
+                expected_version,
+                (c::deleted_at.eq(Some(now())), c::updated_at.eq(now()))
+            )
+        },
     )
-    .set((
-        c::deleted_at.eq(Some(now())),
-        c::version.eq(c::version + 1),
-        c::updated_at.eq(now()),
-    ))
-    .execute(conn)?;
-    if n == 0 {
-        return Err(DbError::Stale {
-            current: expected_version + 1,
-        });
-    }
-    Ok(before)
 }

@@ -1,0 +1,91 @@
+//! The pieces every module's storage is built from (issue 8 item 2), written once: the scope
+//! filter, the versioned update and the decoding of enum columns. A new module
+//! uses these rather than writing them out again.
+
+use diesel::dsl;
+use diesel::prelude::*;
+use diesel::query_dsl::methods::FilterDsl;
+use diesel::sql_types::Text;
+use hcrm_domain::Scope;
+
+use crate::conn::DbConn;
+use crate::error::DbError;
+use crate::ids::InstitutionId;
+
+/// The institutions of a scope as ids to compare a column with; `None` for the whole group.
+pub(crate) fn scope_ids(scope: &Scope) -> Option<Vec<InstitutionId>> {
+    scope
+        .institution_ids()
+        .map(|ids| ids.iter().copied().map(InstitutionId::from).collect())
+}
+
+/// institution scoping of a (boxed) query — its `column` (an institution id) must be one
+/// of the caller's institutions; a group-wide scope adds nothing. A nullable column is passed
+/// as `column.assume_not_null()` (NULL is in no institution).
+pub(crate) trait InScope: Sized {
+    fn in_scope<C>(self, column: C, scope: &Scope) -> Self
+    where
+        C: Expression<SqlType = Text> + ExpressionMethods,
+        Self: FilterDsl<dsl::EqAny<C, Vec<InstitutionId>>, Output = Self>;
+}
+
+impl<Q> InScope for Q {
+    fn in_scope<C>(self, column: C, scope: &Scope) -> Self
+    where
+        C: Expression<SqlType = Text> + ExpressionMethods,
+        Self: FilterDsl<dsl::EqAny<C, Vec<InstitutionId>>, Output = Self>,
+    {
+        match scope_ids(scope) {
+            Some(ids) => FilterDsl::filter(self, column.eq_any(ids)),
+            None => self,
+        }
+    }
+}
+
+/// the version the caller read must be the stored one, else `Stale` naming the stored one.
+pub(crate) fn expect_version(current: i32, expected: i32) -> Result<(), DbError> {
+    if current == expected {
+        Ok(())
+    } else {
+        Err(DbError::Stale { current })
+    }
+}
+
+/// a versioned update, the one way a record with a `version` changes. `read` reads the
+/// record as the caller may see it, `version` tells its version; `write` (given the record
+/// before) runs the guarded `UPDATE … WHERE id = ? AND version = expected` — written with
+/// [`bump_version!`] — and returns the rows it changed. A version that differs before the
+/// write, or a write that found no row at that version (someone else wrote in between), is
+/// `Stale` with the version now stored (412 in the API). Returns the record before.
+pub(crate) fn versioned_update<R>(
+    conn: &mut DbConn,
+    expected: i32,
+    read: impl Fn(&mut DbConn) -> Result<R, DbError>,
+    version: impl Fn(&R) -> i32,
+    write: impl FnOnce(&mut DbConn, &R) -> Result<usize, DbError>,
+) -> Result<R, DbError> {
+    let before = read(conn)?;
+    expect_version(version(&before), expected)?;
+    if write(conn, &before)? == 0 {
+        let current = version(&read(conn)?);
+        return Err(DbError::Stale { current });
+    }
+    Ok(before)
+}
+
+/// `UPDATE $t SET $changes, version = version + 1 WHERE id = $id AND version = $expected`,
+/// returning the rows changed; for [`versioned_update`]. `$t` is the schema module of a
+/// table with `id` and `version` columns.
+macro_rules! bump_version {
+    ($conn:expr, $t:ident, $id:expr, $expected:expr, $changes:expr) => {
+        diesel::update(
+            $t::table
+                .filter($t::id.eq($id))
+                .filter($t::version.eq($expected)),
+        )
+        .set(($changes, $t::version.eq($t::version + 1)))
+        .execute($conn)
+        .map_err($crate::error::DbError::from)
+    };
+}
+pub(crate) use bump_version;
