@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
 use crate::ids::{CustomerId, GrantId, InstitutionId, UserId};
-use crate::kit::InScope;
+use crate::kit::{InScope, decode};
 use crate::schema::break_glass_grants as g;
 use crate::util::{ListWindow, now, utc};
 
@@ -55,9 +55,7 @@ impl GrantRow {
             customer_id: self.customer_id.0,
             customer_name,
             institution_id: self.institution_id.0,
-            category: BreakGlassCategory::from_code(&self.category).ok_or_else(|| {
-                DbError::Corrupt(format!("break-glass category {:?}", self.category))
-            })?,
+            category: decode(&self.category)?,
             reason: self.reason,
             granted_at: utc(self.granted_at),
             expires_at: utc(self.expires_at),

@@ -4,11 +4,12 @@
 use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use diesel::prelude::*;
 use hcrm_domain::api::contacts::{Contact, ContactCreate};
-use hcrm_domain::customer::{ContactChannel, ContactParty, Direction, TaskKind};
+use hcrm_domain::customer::TaskKind;
 use uuid::Uuid;
 
 use crate::conn::DbConn;
 use crate::error::DbError;
+use crate::kit::decode;
 use crate::schema::contacts as k;
 use crate::tasks::{self, NewTask};
 use crate::util::{ListWindow, new_id, now, parse_id, parse_opt_id, utc};
@@ -39,19 +40,15 @@ pub(crate) struct Row {
     pub created_at: NaiveDateTime,
 }
 
-fn coded<T>(what: &str, v: &str, parse: fn(&str) -> Option<T>) -> Result<T, DbError> {
-    parse(v).ok_or_else(|| DbError::Corrupt(format!("contact {what} {v:?}")))
-}
-
 impl Row {
     fn into_dto(self, reminder_task_id: Option<Uuid>) -> Result<Contact, DbError> {
         Ok(Contact {
             id: parse_id(&self.id)?,
             customer_id: parse_id(&self.customer_id)?,
             institution_id: parse_id(&self.institution_id)?,
-            channel: coded("channel", &self.channel, ContactChannel::from_code)?,
-            direction: coded("direction", &self.direction, Direction::from_code)?,
-            party: coded("party", &self.party, ContactParty::from_code)?,
+            channel: decode(&self.channel)?,
+            direction: decode(&self.direction)?,
+            party: decode(&self.party)?,
             party_customer_id: parse_opt_id(self.party_customer_id.as_deref())?,
             subject: self.subject,
             content: self.content,

@@ -2,12 +2,12 @@
 
 use diesel::prelude::*;
 use hcrm_domain::Scope;
-use hcrm_domain::api::org::{Doctor, DoctorCreate, DoctorUpdate, HalfDay, ScheduleSlot};
+use hcrm_domain::api::org::{Doctor, DoctorCreate, DoctorUpdate, ScheduleSlot};
 use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
-use crate::kit::{InScope, bump_version, versioned_update};
+use crate::kit::{InScope, bump_version, decode, versioned_update};
 use crate::schema::{doctor_schedules, doctors};
 use crate::util::{ListWindow, like_pattern, lower, new_id, now, parse_id, utc};
 
@@ -46,8 +46,7 @@ impl SlotRow {
                 .map(|w| u8::try_from(w).map_err(|_| DbError::Corrupt(format!("weekday {w}"))))
                 .transpose()?,
             date: self.on_date,
-            half_day: HalfDay::from_code(&self.half_day)
-                .ok_or_else(|| DbError::Corrupt(format!("half day {}", self.half_day)))?,
+            half_day: decode(&self.half_day)?,
             capacity: self.capacity,
         })
     }

@@ -89,3 +89,80 @@ macro_rules! bump_version {
     };
 }
 pub(crate) use bump_version;
+
+/// An enum stored as its stable code in a text column. Reading a value that is no code is
+/// `DbError::Corrupt` naming the column's meaning and the value — see [`decode`].
+pub trait Coded: Sized + Copy {
+    /// What the column holds, for the error message ("task status").
+    const WHAT: &'static str;
+    fn code(self) -> &'static str;
+    fn from_code(code: &str) -> Option<Self>;
+}
+
+/// The value a stored code stands for; `Corrupt` when it stands for none.
+pub(crate) fn decode<T: Coded>(code: &str) -> Result<T, DbError> {
+    T::from_code(code).ok_or_else(|| DbError::Corrupt(format!("{} {code:?}", T::WHAT)))
+}
+
+/// [`decode`] of a nullable column.
+pub(crate) fn decode_opt<T: Coded>(code: Option<&str>) -> Result<Option<T>, DbError> {
+    code.map(decode).transpose()
+}
+
+macro_rules! coded {
+    ($($t:ty => $what:literal,)*) => {$(
+        impl Coded for $t {
+            const WHAT: &'static str = $what;
+            fn code(self) -> &'static str {
+                <$t>::code(self)
+            }
+            fn from_code(code: &str) -> Option<Self> {
+                <$t>::from_code(code)
+            }
+        }
+    )*};
+}
+
+coded! {
+    hcrm_domain::customer::Gender => "gender",
+    hcrm_domain::customer::CustomerKind => "customer kind",
+    hcrm_domain::customer::CustomerCategory => "customer category",
+    hcrm_domain::customer::LifecycleStage => "lifecycle stage",
+    hcrm_domain::customer::RelationshipType => "relationship type",
+    hcrm_domain::customer::SourceChannel => "source channel",
+    hcrm_domain::customer::IdType => "id type",
+    hcrm_domain::customer::RelationKind => "relation kind",
+    hcrm_domain::customer::ContactChannel => "contact channel",
+    hcrm_domain::customer::Direction => "contact direction",
+    hcrm_domain::customer::ContactParty => "contact party",
+    hcrm_domain::customer::TaskStatus => "task status",
+    hcrm_domain::customer::TaskKind => "task kind",
+    hcrm_domain::api::org::HalfDay => "half day",
+    hcrm_domain::Role => "role",
+    hcrm_domain::api::sensitive::BreakGlassCategory => "break-glass category",
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hcrm_domain::customer::TaskStatus;
+
+    #[test]
+    fn a_stored_code_decodes_or_is_corrupt_naming_the_column() {
+        assert_eq!(decode::<TaskStatus>("done").ok(), Some(TaskStatus::Done));
+        assert_eq!(decode_opt::<TaskStatus>(None).ok(), Some(None));
+        match decode::<TaskStatus>("finished") {
+            Err(DbError::Corrupt(m)) => assert_eq!(m, "task status \"finished\""),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn versions_must_match() {
+        assert!(expect_version(3, 3).is_ok());
+        assert!(matches!(
+            expect_version(4, 3),
+            Err(DbError::Stale { current: 4 })
+        ));
+    }
+}

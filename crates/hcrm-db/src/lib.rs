@@ -17,7 +17,7 @@ pub mod error;
 pub mod idempotency;
 pub mod ids;
 pub mod institutions;
-mod kit;
+pub mod kit;
 pub mod merge;
 pub mod relations;
 pub mod schema;

@@ -4,11 +4,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use hcrm_domain::api::relations::Relation;
-use hcrm_domain::customer::{CustomerKind, RelationKind};
+use hcrm_domain::customer::RelationKind;
 use uuid::Uuid;
 
 use crate::conn::DbConn;
 use crate::error::DbError;
+use crate::kit::decode;
 use crate::schema::{customer_relations as r, customers as c};
 use crate::util::{new_id, now, parse_id, utc};
 
@@ -29,8 +30,7 @@ impl RelationRow {
     /// The other customer and the kind as `customer` sees it; `None` when the relation does
     /// not involve `customer`.
     pub fn seen_from(&self, customer: Uuid) -> Result<Option<(Uuid, RelationKind)>, DbError> {
-        let kind = RelationKind::from_code(&self.kind)
-            .ok_or_else(|| DbError::Corrupt(format!("relation kind {:?}", self.kind)))?;
+        let kind: RelationKind = decode(&self.kind)?;
         let key = customer.to_string();
         Ok(if self.from_id == key {
             Some((parse_id(&self.to_id)?, kind))
@@ -96,8 +96,7 @@ fn relation(row: &RelationRow, o: Other, kind: RelationKind) -> Result<(Relation
             other_id: parse_id(&o.id)?,
             other_name: o.name,
             other_form_of_address: o.form_of_address,
-            other_kind: CustomerKind::from_code(&o.kind)
-                .ok_or_else(|| DbError::Corrupt(format!("customer kind {:?}", o.kind)))?,
+            other_kind: decode(&o.kind)?,
             kind,
             note: row.note.clone(),
             created_at: utc(row.created_at),

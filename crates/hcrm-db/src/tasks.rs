@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::conn::{Db, DbConn};
 use crate::customers::today;
 use crate::error::DbError;
-use crate::kit::{InScope, bump_version, versioned_update};
+use crate::kit::{InScope, bump_version, decode, versioned_update};
 use crate::schema::tasks as t;
 use crate::util::{ListWindow, new_id, now, parse_id, parse_opt_id, utc};
 
@@ -47,13 +47,11 @@ struct Row {
 
 impl Row {
     fn into_dto(self, today: NaiveDate) -> Result<Task, DbError> {
-        let status = TaskStatus::from_code(&self.status)
-            .ok_or_else(|| DbError::Corrupt(format!("task status {:?}", self.status)))?;
+        let status: TaskStatus = decode(&self.status)?;
         Ok(Task {
             id: parse_id(&self.id)?,
             institution_id: parse_id(&self.institution_id)?,
-            kind: TaskKind::from_code(&self.kind)
-                .ok_or_else(|| DbError::Corrupt(format!("task kind {:?}", self.kind)))?,
+            kind: decode(&self.kind)?,
             title: self.title,
             description: self.description,
             owner_id: parse_opt_id(self.owner_id.as_deref())?,

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
-use crate::kit::{bump_version, scope_ids, versioned_update};
+use crate::kit::{bump_version, decode, scope_ids, versioned_update};
 use crate::schema::{institutions, user_institutions, user_roles, users};
 use crate::util::{ListWindow, like_pattern, lower, new_id, now, parse_id, parse_opt_id, utc};
 
@@ -65,8 +65,7 @@ fn roles_of(conn: &mut DbConn, ids: &[String]) -> Result<HashMap<String, Vec<Rol
         .load(conn)?;
     let mut out: HashMap<String, Vec<Role>> = HashMap::new();
     for (user, code) in rows {
-        let role =
-            Role::from_code(&code).ok_or_else(|| DbError::Corrupt(format!("role {code}")))?;
+        let role: Role = decode(&code)?;
         out.entry(user).or_default().push(role);
     }
     Ok(out)

@@ -25,15 +25,14 @@ use hcrm_domain::api::customers::{
     Address, Customer, CustomerCreate, CustomerSummary, CustomerUpdate, ExternalId, StageChange,
 };
 use hcrm_domain::customer::{
-    CustomerCategory, CustomerKind, Gender, IdType, LifecycleStage, RelationshipType,
-    SourceChannel, age_on, phone_last4,
+    CustomerCategory, CustomerKind, IdType, LifecycleStage, SourceChannel, age_on, phone_last4,
 };
 use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
 use crate::ids::{CustomerId, InstitutionId, UserId};
-use crate::kit::{InScope, bump_version, versioned_update};
+use crate::kit::{InScope, bump_version, decode, decode_opt, versioned_update};
 use crate::schema::{
     customer_categories as cats, customer_external_ids as ext, customer_phones as phones,
     customer_profiles as profiles, customer_stage_history as stages, customer_tags as tags,
@@ -99,22 +98,6 @@ struct ProfileRow {
     org_size: Option<String>,
 }
 
-fn corrupt(what: &str, v: &str) -> DbError {
-    DbError::Corrupt(format!("{what} {v:?}"))
-}
-
-fn code<T>(what: &str, v: &str, parse: fn(&str) -> Option<T>) -> Result<T, DbError> {
-    parse(v).ok_or_else(|| corrupt(what, v))
-}
-
-fn opt_code<T>(
-    what: &str,
-    v: Option<&str>,
-    parse: fn(&str) -> Option<T>,
-) -> Result<Option<T>, DbError> {
-    v.map(|v| code(what, v, parse)).transpose()
-}
-
 /// Full pinyin (`zhangsan`) and initials (`zs`) of a name, lower-case; other letters and
 /// digits are kept as they are, everything else dropped (CUS-9).
 pub fn pinyin_keys(name: &str) -> (String, String) {
@@ -152,15 +135,15 @@ fn summary(
     Ok(CustomerSummary {
         id: r.id.0,
         institution_id: r.institution_id.0,
-        kind: code("kind", &r.kind, CustomerKind::from_code)?,
+        kind: decode::<CustomerKind>(&r.kind)?,
         name: r.name.clone(),
-        gender: opt_code("gender", r.gender.as_deref(), Gender::from_code)?,
+        gender: decode_opt(r.gender.as_deref())?,
         age: r.birth_date.map(|b| age_on(b, today)),
         phone,
         id_number: r.id_number.clone(),
         card_number: r.card_number.clone(),
         form_of_address: r.form_of_address.clone(),
-        lifecycle_stage: code("stage", &r.lifecycle_stage, LifecycleStage::from_code)?,
+        lifecycle_stage: decode::<LifecycleStage>(&r.lifecycle_stage)?,
         tags,
         account_manager_id: r.account_manager_id.map(Uuid::from),
     })

@@ -77,7 +77,7 @@ pub(super) fn full_many(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Custome
                 .remove(&key)
                 .unwrap_or_default()
                 .iter()
-                .map(|v| code("category", v, CustomerCategory::from_code))
+                .map(|v| decode::<CustomerCategory>(v))
                 .collect::<Result<Vec<_>, _>>()?;
             let names = Names {
                 account_manager: row
@@ -121,12 +121,12 @@ fn assemble(
     Ok(Customer {
         id: row.id.0,
         institution_id: row.institution_id.0,
-        kind: code("kind", &row.kind, CustomerKind::from_code)?,
+        kind: decode::<CustomerKind>(&row.kind)?,
         name: row.name,
-        gender: opt_code("gender", row.gender.as_deref(), Gender::from_code)?,
+        gender: decode_opt(row.gender.as_deref())?,
         birth_date: row.birth_date,
         age: row.birth_date.map(|b| age_on(b, today)),
-        id_type: opt_code("id type", row.id_type.as_deref(), IdType::from_code)?,
+        id_type: decode_opt(row.id_type.as_deref())?,
         id_number: row.id_number,
         card_number: row.card_number,
         phones,
@@ -154,11 +154,7 @@ fn assemble(
         preferred_language: p.preferred_language,
         preferred_channel: p.preferred_channel,
         preferred_hours: p.preferred_hours,
-        source_channel: opt_code(
-            "source",
-            row.source_channel.as_deref(),
-            SourceChannel::from_code,
-        )?,
+        source_channel: decode_opt(row.source_channel.as_deref())?,
         source_detail: p.source_detail,
         referred_by_id: p.referred_by_id.map(Uuid::from),
         referred_by_name: p
@@ -168,12 +164,8 @@ fn assemble(
         interests: serde_json::from_str(&p.interests).unwrap_or_default(),
         categories,
         tags,
-        lifecycle_stage: code("stage", &row.lifecycle_stage, LifecycleStage::from_code)?,
-        relationship_type: opt_code(
-            "relationship",
-            row.relationship_type.as_deref(),
-            RelationshipType::from_code,
-        )?,
+        lifecycle_stage: decode::<LifecycleStage>(&row.lifecycle_stage)?,
+        relationship_type: decode_opt(row.relationship_type.as_deref())?,
         account_manager_id: row.account_manager_id.map(Uuid::from),
         account_manager_name: names.account_manager,
         notes: p.notes,
@@ -273,8 +265,8 @@ pub fn stage_history(
     rows.into_iter()
         .map(|(from, to, reason, by, at)| {
             Ok(StageChange {
-                from_stage: opt_code("stage", from.as_deref(), LifecycleStage::from_code)?,
-                to_stage: code("stage", &to, LifecycleStage::from_code)?,
+                from_stage: decode_opt(from.as_deref())?,
+                to_stage: decode::<LifecycleStage>(&to)?,
                 reason,
                 changed_by: by.map(Uuid::from),
                 changed_at: utc(at),
