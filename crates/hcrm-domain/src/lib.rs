@@ -15,4 +15,4 @@ pub mod validation;
 pub use i18n::{Label, Lang};
 pub use permission::{Permission, PermissionSet};
 pub use role::Role;
-pub use scope::Scope;
+pub use scope::{NewRecordInstitution, Scope};

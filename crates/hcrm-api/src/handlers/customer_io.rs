@@ -29,6 +29,7 @@ use crate::error::{ApiError, field_errors};
 use crate::handlers::customers::{
     ListQuery, apply_update, form_for_create, list_params, prepare_update,
 };
+use crate::handlers::institution_for_new;
 use crate::sheet::{self, Row};
 use crate::state::AppState;
 
@@ -201,20 +202,7 @@ fn target_institution(
     scope: &Scope,
     asked: Option<Uuid>,
 ) -> Result<Uuid, ApiError> {
-    match (asked, scope) {
-        (Some(i), _) => {
-            hcrm_db::institutions::get(c, scope, i).map_err(|_| {
-                ApiError::field("institution_id", "bad_reference", "no such institution")
-            })?;
-            Ok(i)
-        }
-        (None, Scope::Institutions(ids)) if ids.len() == 1 => Ok(ids[0]),
-        _ => Err(ApiError::field(
-            "institution_id",
-            "required",
-            "choose the institution",
-        )),
-    }
+    institution_for_new(c, scope, asked)
 }
 
 /// Checks every row and plans what to do with the valid ones, reporting the others; reads

@@ -25,7 +25,7 @@ use crate::body::JsonBody;
 use crate::error::{ApiError, field_errors};
 use crate::handlers::assignee::check_assignee;
 use crate::handlers::customer_access::{audit_read, customer_read, writable};
-use crate::handlers::{expected_version, page, sort, versioned, window};
+use crate::handlers::{expected_version, institution_for_new, page, sort, versioned, window};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -235,22 +235,7 @@ pub async fn create(
     let customer = state
         .write(move |c| {
             let scope = caller.scope();
-            let institution = match (x.institution_id, &scope) {
-                (Some(i), _) => {
-                    hcrm_db::institutions::get(c, &scope, i).map_err(|_| {
-                        ApiError::field("institution_id", "bad_reference", "no such institution")
-                    })?;
-                    i
-                }
-                (None, Scope::Institutions(ids)) if ids.len() == 1 => ids[0],
-                _ => {
-                    return Err(ApiError::field(
-                        "institution_id",
-                        "required",
-                        "choose the institution",
-                    ));
-                }
-            };
+            let institution = institution_for_new(c, &scope, x.institution_id)?;
             check_links(c, &scope, x.employer_id, x.referred_by_id)?;
             if let Some(m) = x.account_manager_id {
                 check_assignee(c, &caller, "account_manager_id", Some(m), institution)?;

@@ -13,7 +13,9 @@ use uuid::Uuid;
 use crate::auth::{Authz, perm};
 use crate::body::JsonBody;
 use crate::error::{ApiError, duplicate_of};
-use crate::handlers::{audited_change, created, expected_version, page, sort, versioned, window};
+use crate::handlers::{
+    audited_change, created, expected_version, institution_for_new, page, sort, versioned, window,
+};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -83,9 +85,7 @@ pub async fn create(
     let caller = auth.caller;
     let dept = state
         .write(move |c| {
-            hcrm_db::institutions::get(c, &caller.scope(), body.institution_id).map_err(|_| {
-                ApiError::field("institution_id", "bad_reference", "no such institution")
-            })?;
+            institution_for_new(c, &caller.scope(), Some(body.institution_id))?;
             let dept = store::create(c, &body)?;
             audit::record(
                 c,

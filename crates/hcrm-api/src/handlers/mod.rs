@@ -25,6 +25,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use hcrm_db::ListWindow;
 use hcrm_domain::api::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page};
+use hcrm_domain::{NewRecordInstitution, Scope};
 use serde::Serialize;
 
 use crate::auth::Caller;
@@ -136,4 +137,31 @@ pub fn audited_change<T: Serialize>(
         caller.audit(action, entity, id, institution(&after), diff),
     )?;
     Ok(after)
+}
+
+/// The institution of a new record, by hcrm-domain's rule ([`Scope::institution_for_new`]),
+/// looked up so that it exists: an institution out of the caller's reach or unknown is 422
+/// `bad_reference` on `institution_id` (one answer for both, X-4); none chosen when the
+/// caller must choose is `required`.
+pub fn institution_for_new(
+    c: &mut hcrm_db::DbConn,
+    scope: &Scope,
+    asked: Option<uuid::Uuid>,
+) -> Result<uuid::Uuid, ApiError> {
+    let no_such = || ApiError::field("institution_id", "bad_reference", "no such institution");
+    match scope.institution_for_new(asked) {
+        Ok(i) => {
+            hcrm_db::institutions::get(c, scope, i).map_err(|e| match e {
+                hcrm_db::DbError::NotFound => no_such(),
+                other => other.into(),
+            })?;
+            Ok(i)
+        }
+        Err(NewRecordInstitution::OutOfReach) => Err(no_such()),
+        Err(NewRecordInstitution::Required) => Err(ApiError::field(
+            "institution_id",
+            "required",
+            "choose the institution",
+        )),
+    }
 }

@@ -21,7 +21,9 @@ use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::handlers::assignee::check_assignee;
 use crate::handlers::customer_access::writable;
-use crate::handlers::{created, expected_version, page, sort, versioned, window};
+use crate::handlers::{
+    created, expected_version, institution_for_new, page, sort, versioned, window,
+};
 use crate::state::AppState;
 
 /// Work records (contacts, tasks) are written by staff; an integration client only pushes
@@ -200,33 +202,7 @@ pub async fn create(
                     }
                     access.institution_id
                 }
-                None => match (x.institution_id, &scope) {
-                    (Some(i), _) if scope.allows(i) => {
-                        hcrm_db::institutions::get(c, &scope, i).map_err(|_| {
-                            ApiError::field(
-                                "institution_id",
-                                "bad_reference",
-                                "no such institution",
-                            )
-                        })?;
-                        i
-                    }
-                    (Some(_), _) => {
-                        return Err(ApiError::field(
-                            "institution_id",
-                            "bad_reference",
-                            "no such institution",
-                        ));
-                    }
-                    (None, Scope::Institutions(ids)) if ids.len() == 1 => ids[0],
-                    _ => {
-                        return Err(ApiError::field(
-                            "institution_id",
-                            "required",
-                            "choose the institution",
-                        ));
-                    }
-                },
+                None => institution_for_new(c, &scope, x.institution_id)?,
             };
             check_assignee(c, &caller, "owner_id", owner, institution)?;
             let id = store::create(
