@@ -2,7 +2,8 @@
 //! institutions), is shown once, stored as a hash, and can be revoked.
 
 use actix_web::{HttpResponse, get, post, web};
-use hcrm_db::{api_keys as store, audit, users};
+use hcrm_db::audit::{Action, Entry};
+use hcrm_db::{api_keys as store, users};
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::auth::{ApiKey, ApiKeyCreate, ApiKeyCreated};
 use hcrm_domain::{PermissionSet, Role};
@@ -91,7 +92,13 @@ pub async fn create(
                 },
             )?;
             let changes = serde_json::json!({"name": {"before": null, "after": api_key.name}, "prefix": {"before": null, "after": api_key.prefix}, "scopes": {"before": null, "after": api_key.scopes}});
-            audit::record(c, caller.audit("create", "api_key", api_key.id, user.institutions.first().map(|i| i.id), changes))?;
+            caller.record(c, Entry::of(
+Action::Create,
+"api_key",
+Some(api_key.id.to_string()),
+user.institutions.first().map(|i| i.id),
+changes,
+))?;
             Ok(api_key)
         })
         .await?;
@@ -124,12 +131,12 @@ pub async fn revoke(
             let key = store::revoke(c, id)?;
             let changes =
                 serde_json::json!({"revoked_at": {"before": null, "after": key.revoked_at}});
-            audit::record(
+            caller.record(
                 c,
-                caller.audit(
-                    "revoke",
+                Entry::of(
+                    Action::Revoke,
                     "api_key",
-                    id,
+                    Some(id.to_string()),
                     user.institutions.first().map(|i| i.id),
                     changes,
                 ),

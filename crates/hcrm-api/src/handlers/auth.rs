@@ -2,6 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, ResponseError, get, post, web};
 use chrono::Duration;
+use hcrm_db::audit::Action;
 use hcrm_db::users::Principal;
 use hcrm_db::{DbConn, audit, auth as store, users};
 use hcrm_domain::api::Problem;
@@ -16,22 +17,25 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 fn event(
-    action: &str,
+    action: Action,
     user: Option<Uuid>,
     username: &str,
     addr: Option<String>,
     flagged: bool,
 ) -> audit::Entry {
+    // Before the guard: no `Caller` yet, so who and from where are filled in here.
+    let entry = audit::Entry::of(
+        action,
+        "session",
+        user.map(|u| u.to_string()),
+        None,
+        serde_json::json!({}),
+    );
     audit::Entry {
         actor_id: user,
         actor_username: Some(username.to_string()),
-        action: action.to_string(),
-        entity_type: "session".to_string(),
-        entity_id: user.map(|u| u.to_string()),
-        changes: serde_json::json!({}),
         remote_addr: addr,
-        flagged,
-        ..Default::default()
+        ..entry.flagged(flagged)
     }
 }
 
@@ -159,13 +163,13 @@ pub async fn login(
                 Some(id) => {
                     store::succeed_attempt(c, &attempt)?;
                     users::record_login(c, id)?;
-                    audit::record(c, event("login", Some(id), &username, addr, false))?;
+                    audit::record(c, event(Action::Login, Some(id), &username, addr, false))?;
                     let family = Uuid::now_v7().to_string();
                     issue(c, &state2, id, &family).map(Ok)
                 }
                 None => {
                     let known = found.map(|(id, ..)| id);
-                    audit::record(c, event("login_failed", known, &username, addr, false))?;
+                    audit::record(c, event(Action::LoginFailed, known, &username, addr, false))?;
                     Ok(Err(if password_ok {
                         ApiError::InvalidTotp
                     } else {
@@ -240,7 +244,10 @@ pub async fn refresh(
                 let name = users::principal(c, user)
                     .map(|p| p.username)
                     .unwrap_or_default();
-                audit::record(c, event("refresh_reuse", Some(user), &name, addr, true))?;
+                audit::record(
+                    c,
+                    event(Action::RefreshReuse, Some(user), &name, addr, true),
+                )?;
                 return Ok(Err("refresh token reused; the session is revoked"));
             }
             let principal = users::principal(c, user)?;
@@ -288,7 +295,7 @@ pub async fn logout(
                 let name = users::principal(c, user)
                     .map(|p| p.username)
                     .unwrap_or_default();
-                audit::record(c, event("logout", Some(user), &name, addr, false))?;
+                audit::record(c, event(Action::Logout, Some(user), &name, addr, false))?;
             }
             Ok(())
         })

@@ -7,7 +7,8 @@
 //! every read under a grant is flagged in the audit trail (`customer_access::customer_read`).
 
 use actix_web::{HttpResponse, get, post, web};
-use hcrm_db::{DbConn, audit, break_glass as store, customers, institutions, users};
+use hcrm_db::audit::{Action, Entry};
+use hcrm_db::{DbConn, break_glass as store, customers, institutions, users};
 use hcrm_domain::api::sensitive::{
     BREAK_GLASS_DAILY_CAP, BreakGlassGrant, BreakGlassRequest, ReviewRequest,
 };
@@ -105,18 +106,17 @@ pub async fn open(
                     needs_approval,
                 },
             )?;
-            let mut entry = caller.audit(
-                "break_glass",
+            let entry = Entry::of(
+                Action::BreakGlass,
                 "customer",
-                id,
+                Some(id.to_string()),
                 Some(institution),
                 serde_json::json!({
                     "category": request.category.code(), "reason": request.reason,
                     "minutes": BREAK_GLASS_MINUTES, "needs_approval": needs_approval,
                 }),
             );
-            entry.flagged = true;
-            audit::record(c, entry)?;
+            caller.record(c, entry.flagged(true))?;
             view(c, row)
         })
         .await?;
@@ -199,14 +199,14 @@ pub async fn review(
                 });
             }
             let institution = row.institution();
-            let entry = caller.audit(
-                "review",
+            let entry = Entry::of(
+                Action::Review,
                 "break_glass",
-                id,
+                Some(id.to_string()),
                 Some(institution),
                 serde_json::json!({"note": note}),
             );
-            audit::record(c, entry)?;
+            caller.record(c, entry)?;
             let row = store::get(c, &caller.scope(), id)?;
             view(c, row)
         })
@@ -242,15 +242,14 @@ pub async fn approve(
                 });
             }
             let institution = row.institution();
-            let mut entry = caller.audit(
-                "approve",
+            let entry = Entry::of(
+                Action::Approve,
                 "break_glass",
-                id,
+                Some(id.to_string()),
                 Some(institution),
                 serde_json::json!({"minutes": BREAK_GLASS_MINUTES}),
             );
-            entry.flagged = true;
-            audit::record(c, entry)?;
+            caller.record(c, entry.flagged(true))?;
             let row = store::get(c, &caller.scope(), id)?;
             view(c, row)
         })

@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, HashSet};
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use hcrm_db::audit::{Action, Entry};
 use hcrm_db::customers::{self as store};
-use hcrm_db::{DbConn, ListWindow, audit};
+use hcrm_db::{DbConn, ListWindow};
 use hcrm_domain::Scope;
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::customers::{Customer, CustomerUpdate};
@@ -452,12 +453,12 @@ pub async fn import(
                             form_for_create(&x),
                             caller.principal.id,
                         )?;
-                        audit::record(
+                        caller.record(
                             c,
-                            caller.audit(
-                                "create",
+                            Entry::of(
+                                Action::Create,
                                 "customer",
-                                id,
+                                Some(id.to_string()),
                                 Some(institution),
                                 serde_json::json!({"via": "import"}),
                             ),
@@ -472,12 +473,12 @@ pub async fn import(
                 }
             }
             if report.created + report.updated > 0 {
-                audit::record(
+                caller.record(
                     c,
-                    caller.audit(
-                        "import",
+                    Entry::of(
+                        Action::Import,
                         "customer_import",
-                        institution,
+                        Some(institution.to_string()),
                         Some(institution),
                         serde_json::json!({
                             "format": format.extension(), "mode": mode,
@@ -675,18 +676,17 @@ pub async fn export(
     .await??;
     state
         .write(move |c| {
-            let mut entry = caller.audit(
-                "export",
+            let entry = Entry::of(
+                Action::Export,
                 "customer",
-                "",
+                None,
                 institution,
                 serde_json::json!({
                     "count": count, "format": format.extension(), "filters": filters,
                     "masked": !unmasked,
                 }),
             );
-            entry.entity_id = None;
-            audit::record(c, entry)?;
+            caller.record(c, entry)?;
             Ok(())
         })
         .await?;

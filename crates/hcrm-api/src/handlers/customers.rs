@@ -2,10 +2,10 @@
 //! (masked ), update with stage history, soft delete, merge.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use hcrm_db::DbConn;
+use hcrm_db::audit::{Action, Entry};
 use hcrm_db::customers::{self as store, Filter, Sort};
 use hcrm_db::merge::{Duplicate, Kept};
-use hcrm_db::{DbConn, audit};
-use hcrm_domain::api::audit::changes;
 use hcrm_domain::api::customers::{
     COUNT_CAP, Customer, CustomerCreate, CustomerSummary, CustomerUpdate, DuplicateMatch,
     StageChange, consistency,
@@ -255,16 +255,7 @@ pub async fn create(
             }
             let id = store::create(c, &x, institution, form_for_create(&x), caller.principal.id)?;
             let created = store::get(c, &scope, id)?;
-            audit::record(
-                c,
-                caller.audit(
-                    "create",
-                    "customer",
-                    id,
-                    Some(institution),
-                    changes(None, Some(&created.clone().masked())),
-                ),
-            )?;
+            caller.record(c, Entry::created(&created))?;
             Ok(shown(&caller, created))
         })
         .await
@@ -470,14 +461,7 @@ pub(crate) fn apply_update(
     let current = store::get(c, &scope, id)?;
     let form = prepare_update(c, caller, &scope, id, &current, u)?;
     let (before, after) = store::update(c, &scope, id, version, u, form, caller.principal.id)?;
-    let diff = changes(
-        Some(&before.clone().masked()),
-        Some(&after.clone().masked()),
-    );
-    audit::record(
-        c,
-        caller.audit("update", "customer", id, Some(after.institution_id), diff),
-    )?;
+    caller.record(c, Entry::changed(Action::Update, &before, &after))?;
     Ok(after)
 }
 
@@ -505,16 +489,7 @@ pub async fn remove(
         .write(move |c| {
             writable(c, &caller, id)?;
             let before = store::soft_delete(c, &caller.scope(), id, version)?;
-            audit::record(
-                c,
-                caller.audit(
-                    "delete",
-                    "customer",
-                    id,
-                    Some(before.institution_id),
-                    changes(Some(&before.masked()), None),
-                ),
-            )?;
+            caller.record(c, Entry::deleted(&before))?;
             Ok(())
         })
         .await?;
@@ -604,22 +579,22 @@ pub async fn merge(
                 moved.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
             let detail =
                 serde_json::json!({"merged_from": from, "merged_into": into, "moved": moved});
-            audit::record(
+            caller.record(
                 c,
-                caller.audit(
-                    "merge",
+                Entry::of(
+                    Action::Merge,
                     "customer",
-                    into,
+                    Some(into.to_string()),
                     Some(kept.institution_id),
                     detail.clone(),
                 ),
             )?;
-            audit::record(
+            caller.record(
                 c,
-                caller.audit(
-                    "merged_away",
+                Entry::of(
+                    Action::MergedAway,
                     "customer",
-                    from,
+                    Some(from.to_string()),
                     Some(dup.institution_id),
                     detail,
                 ),

@@ -117,25 +117,20 @@ pub fn created<T: Serialize>(record: &T, version: i32) -> HttpResponse {
 /// One versioned change of a record with its audit entry, inside the caller's
 /// write transaction. `version` is the one the client read; actions that need none (such as
 /// deactivate) pass `None` and the current version is read with `current`.
-pub fn audited_change<T: Serialize>(
+pub fn audited_change<T: hcrm_db::audit::Audited>(
     c: &mut hcrm_db::DbConn,
     caller: &Caller,
-    (entity, action, id): (&str, &str, uuid::Uuid),
+    action: hcrm_db::audit::Action,
     version: Option<i32>,
     current: impl FnOnce(&mut hcrm_db::DbConn) -> Result<i32, hcrm_db::DbError>,
     change: impl FnOnce(&mut hcrm_db::DbConn, i32) -> Result<(T, T), hcrm_db::DbError>,
-    institution: impl FnOnce(&T) -> Option<uuid::Uuid>,
 ) -> Result<T, ApiError> {
     let version = match version {
         Some(v) => v,
         None => current(c)?,
     };
     let (before, after) = change(c, version)?;
-    let diff = hcrm_domain::api::audit::changes(Some(&before), Some(&after));
-    hcrm_db::audit::record(
-        c,
-        caller.audit(action, entity, id, institution(&after), diff),
-    )?;
+    caller.record(c, hcrm_db::audit::Entry::changed(action, &before, &after))?;
     Ok(after)
 }
 

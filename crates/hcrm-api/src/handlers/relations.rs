@@ -2,9 +2,10 @@
 //! caller cannot reach is not shown at all (X-6b: not even the other customer's name).
 
 use actix_web::{HttpResponse, delete, get, post, web};
+use hcrm_db::audit::{Action, Entry};
 use hcrm_db::customers as store;
 use hcrm_db::relations::{self, RelationRow};
-use hcrm_db::{DbConn, DbError, audit, break_glass};
+use hcrm_db::{DbConn, DbError, break_glass};
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::customers::Customer;
 use hcrm_domain::api::relations::{Relation, RelationCreate};
@@ -129,12 +130,12 @@ pub async fn create(
                 },
                 other => other.into(),
             })?;
-            audit::record(
+            caller.record(
                 c,
-                caller.audit(
-                    "create",
+                Entry::of(
+                    Action::Create,
                     "customer_relation",
-                    &row.id,
+                    Some(row.id.to_string()),
                     Some(access.institution_id),
                     audit_changes(&row),
                 ),
@@ -179,12 +180,12 @@ pub async fn remove(
                 return Err(ApiError::NotFound);
             }
             relations::delete(c, relation_id)?;
-            audit::record(
+            caller.record(
                 c,
-                caller.audit(
-                    "delete",
+                Entry::of(
+                    Action::Delete,
                     "customer_relation",
-                    relation_id,
+                    Some(relation_id.to_string()),
                     Some(access.institution_id),
                     audit_changes(&row),
                 ),

@@ -7,8 +7,9 @@
 //! the caller may not see is 403 unless the caller broke the glass for it.
 
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
+use hcrm_db::audit::{Action, Entry};
 use hcrm_db::sensitive::{self as store, medical, private_notes};
-use hcrm_db::{DbConn, audit, break_glass};
+use hcrm_db::{DbConn, break_glass};
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::sensitive::{
     MedicalProfile, MedicalProfileUpdate, PrivateNotes, PrivateNotesUpdate,
@@ -76,12 +77,16 @@ fn audit_write(
     first: bool,
     changed: Vec<&'static str>,
 ) -> Result<(), ApiError> {
-    audit::record(
+    caller.record(
         c,
-        caller.audit(
-            if first { "create" } else { "update" },
+        Entry::of(
+            if first {
+                Action::Create
+            } else {
+                Action::Update
+            },
             entity_type,
-            access.customer_id,
+            Some(access.customer_id.to_string()),
             Some(access.institution_id),
             serde_json::json!({ "fields": changed }),
         ),

@@ -1,7 +1,8 @@
 //! Settings an admin edits. X-6c: which roles must use two-factor sign-in.
 
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
-use hcrm_db::{DbConn, audit, settings};
+use hcrm_db::audit::{Action, Entry};
+use hcrm_db::{DbConn, settings};
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::auth::{SecuritySettings, SecuritySettingsUpdate};
 
@@ -79,9 +80,15 @@ pub async fn put_security(
             )?;
             let after = load_security(c)?;
             let changes = hcrm_domain::api::audit::changes(Some(&before), Some(&after));
-            audit::record(
+            caller.record(
                 c,
-                caller.audit("update", "setting", SECURITY, None, changes),
+                Entry::of(
+                    Action::Update,
+                    "setting",
+                    Some(SECURITY.to_string()),
+                    None,
+                    changes,
+                ),
             )?;
             Ok(after)
         })

@@ -5,9 +5,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::NaiveDate;
-use hcrm_db::audit;
+use hcrm_db::audit::{Action, Entry};
 use hcrm_db::tasks::{self as store, Filter, NewTask, Sort};
-use hcrm_domain::api::audit::changes;
 use hcrm_domain::api::tasks::{MyTasks, Task, TaskCreate, TaskUpdate, status_move_allowed};
 use hcrm_domain::api::{Page, Problem};
 use hcrm_domain::customer::{TaskKind, TaskStatus};
@@ -223,16 +222,7 @@ pub async fn create(
                 },
             )?;
             let task = store::get(c, &Scope::Group, id)?;
-            audit::record(
-                c,
-                caller.audit(
-                    "create",
-                    "task",
-                    id,
-                    Some(institution),
-                    changes(None, Some(&task)),
-                ),
-            )?;
+            caller.record(c, Entry::created(&task))?;
             Ok(task)
         })
         .await?;
@@ -327,16 +317,7 @@ pub async fn update(
                 ));
             }
             let (before, after) = store::update(c, &scope, id, version, &u, caller.principal.id)?;
-            audit::record(
-                c,
-                caller.audit(
-                    "update",
-                    "task",
-                    id,
-                    Some(after.institution_id),
-                    changes(Some(&before), Some(&after)),
-                ),
-            )?;
+            caller.record(c, Entry::changed(Action::Update, &before, &after))?;
             Ok(after)
         })
         .await?;

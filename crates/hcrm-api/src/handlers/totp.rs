@@ -12,7 +12,8 @@
 //! audited (`totp_failed`).
 
 use actix_web::{HttpResponse, post, web};
-use hcrm_db::{DbConn, audit, auth as attempts, users};
+use hcrm_db::audit::{Action, Entry};
+use hcrm_db::{DbConn, auth as attempts, users};
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::auth::{
     Me, TotpCode, TotpDisableRequest, TotpSetup, TotpSetupRequest, totp_required,
@@ -52,12 +53,12 @@ fn record_failure(
         Failure::Code => "code",
         Failure::Throttled => "throttled",
     };
-    audit::record(
+    caller.record(
         c,
-        caller.audit(
-            "totp_failed",
+        Entry::of(
+            Action::TotpFailed,
             "user",
-            id,
+            Some(id.to_string()),
             None,
             serde_json::json!({"step": step, "reason": reason}),
         ),
@@ -213,12 +214,12 @@ pub async fn enable(
             attempts::succeed_attempt(c, &attempt)?;
             users::set_totp_secret(c, id, Some(&secret), true)?;
             users::use_totp_step(c, id, step)?;
-            audit::record(
+            caller.record(
                 c,
-                caller.audit(
-                    "totp_enable",
+                Entry::of(
+                    Action::TotpEnable,
                     "user",
-                    id,
+                    Some(id.to_string()),
                     None,
                     serde_json::json!({"totp_enabled": {"before": false, "after": true}}),
                 ),
@@ -289,12 +290,12 @@ pub async fn disable(
             }
             attempts::succeed_attempt(c, &attempt)?;
             users::set_totp_secret(c, id, None, false)?;
-            audit::record(
+            caller.record(
                 c,
-                caller.audit(
-                    "totp_disable",
+                Entry::of(
+                    Action::TotpDisable,
                     "user",
-                    id,
+                    Some(id.to_string()),
                     None,
                     serde_json::json!({"totp_enabled": {"before": true, "after": false}}),
                 ),
@@ -325,12 +326,12 @@ pub async fn reset(
             let user = users::get(c, &caller.scope(), id)?;
             users::set_totp_secret(c, id, None, false)?;
             hcrm_db::auth::revoke_user(c, id)?;
-            audit::record(
+            caller.record(
                 c,
-                caller.audit(
-                    "totp_reset",
+                Entry::of(
+                    Action::TotpReset,
                     "user",
-                    id,
+                    Some(id.to_string()),
                     user.institutions.first().map(|i| i.id),
                     serde_json::json!({}),
                 ),
