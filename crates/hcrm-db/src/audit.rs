@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
-use crate::kit::InScope;
+use crate::kit::{InScope, counted_page};
 use crate::schema::audit_events;
 use crate::util::{ListWindow, new_id, now, parse_id, parse_opt_id, utc};
 
@@ -291,13 +291,13 @@ pub fn list(
     f: &Filter,
     window: ListWindow,
 ) -> Result<(Vec<AuditEvent>, i64), DbError> {
-    let total = filtered(scope, f).count().get_result(conn)?;
-    let rows: Vec<Row> = filtered(scope, f)
-        .order((audit_events::at.desc(), audit_events::id.desc()))
-        .select(Row::as_select())
-        .limit(window.limit)
-        .offset(window.offset)
-        .load(conn)?;
+    let (rows, total) = counted_page!(
+        conn,
+        filtered(scope, f),
+        |q| q.order((audit_events::at.desc(), audit_events::id.desc())),
+        Row,
+        window
+    );
     let items = rows
         .into_iter()
         .map(|r| {

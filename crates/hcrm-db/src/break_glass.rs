@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
 use crate::ids::{CustomerId, GrantId, InstitutionId, UserId};
-use crate::kit::{InScope, decode};
+use crate::kit::{InScope, counted_page, decode};
 use crate::schema::break_glass_grants as g;
 use crate::util::{ListWindow, now, utc};
 
@@ -184,13 +184,13 @@ pub fn list(
     f: &Filter,
     window: ListWindow,
 ) -> Result<(Vec<GrantRow>, i64), DbError> {
-    let total = filtered(scope, f).count().get_result(conn)?;
-    let rows = filtered(scope, f)
-        .order(g::granted_at.desc())
-        .select(GrantRow::as_select())
-        .limit(window.limit)
-        .offset(window.offset)
-        .load(conn)?;
+    let (rows, total) = counted_page!(
+        conn,
+        filtered(scope, f),
+        |q| q.order(g::granted_at.desc()),
+        GrantRow,
+        window
+    );
     Ok((rows, total))
 }
 

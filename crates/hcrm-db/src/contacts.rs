@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::conn::DbConn;
 use crate::error::DbError;
-use crate::kit::decode;
+use crate::kit::{counted_page, decode};
 use crate::schema::contacts as k;
 use crate::tasks::{self, NewTask};
 use crate::util::{ListWindow, new_id, now, parse_id, parse_opt_id, utc};
@@ -172,17 +172,13 @@ pub fn list(
     window: ListWindow,
 ) -> Result<(Vec<Contact>, i64), DbError> {
     let key = customer.to_string();
-    let total = k::table
-        .filter(k::customer_id.eq(&key))
-        .count()
-        .get_result(conn)?;
-    let rows: Vec<Row> = k::table
-        .filter(k::customer_id.eq(&key))
-        .order((k::occurred_at.desc(), k::id.desc()))
-        .select(Row::as_select())
-        .limit(window.limit)
-        .offset(window.offset)
-        .load(conn)?;
+    let (rows, total) = counted_page!(
+        conn,
+        k::table.filter(k::customer_id.eq(&key)),
+        |q| q.order((k::occurred_at.desc(), k::id.desc())),
+        Row,
+        window
+    );
     Ok((dtos(conn, rows)?, total))
 }
 

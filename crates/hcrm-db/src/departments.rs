@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
-use crate::kit::{InScope, bump_version, versioned_update};
+use crate::kit::{InScope, bump_version, counted_page, versioned_update};
 use crate::schema::departments;
 use crate::util::{ListWindow, like_pattern, lower, new_id, now, parse_id, utc};
 
@@ -87,19 +87,18 @@ pub fn list(
     descending: bool,
     window: ListWindow,
 ) -> Result<(Vec<Department>, i64), DbError> {
-    let total = filtered(scope, f).count().get_result(conn)?;
-    let q = filtered(scope, f);
-    let q = match (sort, descending) {
-        (Sort::Name, false) => q.order((departments::name.asc(), departments::id.asc())),
-        (Sort::Name, true) => q.order((departments::name.desc(), departments::id.asc())),
-        (Sort::CreatedAt, false) => q.order(departments::id.asc()),
-        (Sort::CreatedAt, true) => q.order(departments::id.desc()),
-    };
-    let rows: Vec<Row> = q
-        .select(Row::as_select())
-        .limit(window.limit)
-        .offset(window.offset)
-        .load(conn)?;
+    let (rows, total) = counted_page!(
+        conn,
+        filtered(scope, f),
+        |q| match (sort, descending) {
+            (Sort::Name, false) => q.order((departments::name.asc(), departments::id.asc())),
+            (Sort::Name, true) => q.order((departments::name.desc(), departments::id.asc())),
+            (Sort::CreatedAt, false) => q.order(departments::id.asc()),
+            (Sort::CreatedAt, true) => q.order(departments::id.desc()),
+        },
+        Row,
+        window
+    );
     let items = rows
         .into_iter()
         .map(Row::into_dto)

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
-use crate::kit::{InScope, bump_version, decode, versioned_update};
+use crate::kit::{InScope, bump_version, counted_page, decode, versioned_update};
 use crate::schema::{doctor_schedules, doctors};
 use crate::util::{ListWindow, like_pattern, lower, new_id, now, parse_id, utc};
 
@@ -136,13 +136,13 @@ pub fn list(
     f: &Filter,
     window: ListWindow,
 ) -> Result<(Vec<Doctor>, i64), DbError> {
-    let total = filtered(scope, f).count().get_result(conn)?;
-    let rows: Vec<Row> = filtered(scope, f)
-        .order((doctors::name.asc(), doctors::id.asc()))
-        .select(Row::as_select())
-        .limit(window.limit)
-        .offset(window.offset)
-        .load(conn)?;
+    let (rows, total) = counted_page!(
+        conn,
+        filtered(scope, f),
+        |q| q.order((doctors::name.asc(), doctors::id.asc())),
+        Row,
+        window
+    );
     Ok((with_schedules(conn, rows)?, total))
 }
 

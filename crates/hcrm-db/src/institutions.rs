@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
-use crate::kit::{InScope, bump_version, versioned_update};
+use crate::kit::{InScope, bump_version, counted_page, versioned_update};
 use crate::schema::institutions;
 use crate::util::{ListWindow, like_pattern, lower, new_id, now, parse_id, utc};
 
@@ -106,21 +106,20 @@ pub fn list(
     descending: bool,
     window: ListWindow,
 ) -> Result<(Vec<Institution>, i64), DbError> {
-    let total = filtered(scope, f).count().get_result(conn)?;
-    let mut q = filtered(scope, f);
-    q = match (sort, descending) {
-        (Sort::Code, false) => q.order(institutions::code.asc()),
-        (Sort::Code, true) => q.order(institutions::code.desc()),
-        (Sort::Name, false) => q.order((institutions::name.asc(), institutions::id.asc())),
-        (Sort::Name, true) => q.order((institutions::name.desc(), institutions::id.asc())),
-        (Sort::CreatedAt, false) => q.order(institutions::id.asc()),
-        (Sort::CreatedAt, true) => q.order(institutions::id.desc()),
-    };
-    let rows: Vec<Row> = q
-        .select(Row::as_select())
-        .limit(window.limit)
-        .offset(window.offset)
-        .load(conn)?;
+    let (rows, total) = counted_page!(
+        conn,
+        filtered(scope, f),
+        |q| match (sort, descending) {
+            (Sort::Code, false) => q.order(institutions::code.asc()),
+            (Sort::Code, true) => q.order(institutions::code.desc()),
+            (Sort::Name, false) => q.order((institutions::name.asc(), institutions::id.asc())),
+            (Sort::Name, true) => q.order((institutions::name.desc(), institutions::id.asc())),
+            (Sort::CreatedAt, false) => q.order(institutions::id.asc()),
+            (Sort::CreatedAt, true) => q.order(institutions::id.desc()),
+        },
+        Row,
+        window
+    );
     let items = rows
         .into_iter()
         .map(Row::into_dto)

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::conn::{Db, DbConn};
 use crate::customers::today;
 use crate::error::DbError;
-use crate::kit::{InScope, bump_version, decode, versioned_update};
+use crate::kit::{InScope, bump_version, counted_page, decode, versioned_update};
 use crate::schema::tasks as t;
 use crate::util::{ListWindow, new_id, now, parse_id, parse_opt_id, utc};
 
@@ -255,32 +255,31 @@ pub fn list(
     window: ListWindow,
 ) -> Result<(Vec<Task>, i64), DbError> {
     let today = today();
-    let total = filtered(scope, f, today).count().get_result(conn)?;
-    let q = filtered(scope, f, today);
     // NULLs sort differently on the two backends; order by "has no date" first, explicitly.
-    let q = match (sort, descending) {
-        (Sort::DueOn, false) => q.order((
-            t::due_on.is_null().asc(),
-            t::due_on.asc(),
-            t::due_at.is_null().asc(),
-            t::due_at.asc(),
-            t::id.asc(),
-        )),
-        (Sort::DueOn, true) => q.order((
-            t::due_on.is_null().asc(),
-            t::due_on.desc(),
-            t::due_at.is_null().asc(),
-            t::due_at.desc(),
-            t::id.asc(),
-        )),
-        (Sort::CreatedAt, false) => q.order(t::id.asc()),
-        (Sort::CreatedAt, true) => q.order(t::id.desc()),
-    };
-    let rows: Vec<Row> = q
-        .select(Row::as_select())
-        .limit(window.limit)
-        .offset(window.offset)
-        .load(conn)?;
+    let (rows, total) = counted_page!(
+        conn,
+        filtered(scope, f, today),
+        |q| match (sort, descending) {
+            (Sort::DueOn, false) => q.order((
+                t::due_on.is_null().asc(),
+                t::due_on.asc(),
+                t::due_at.is_null().asc(),
+                t::due_at.asc(),
+                t::id.asc(),
+            )),
+            (Sort::DueOn, true) => q.order((
+                t::due_on.is_null().asc(),
+                t::due_on.desc(),
+                t::due_at.is_null().asc(),
+                t::due_at.desc(),
+                t::id.asc(),
+            )),
+            (Sort::CreatedAt, false) => q.order(t::id.asc()),
+            (Sort::CreatedAt, true) => q.order(t::id.desc()),
+        },
+        Row,
+        window
+    );
     Ok((dtos(rows)?, total))
 }
 

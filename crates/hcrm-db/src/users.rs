@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
-use crate::kit::{bump_version, decode, scope_ids, versioned_update};
+use crate::kit::{bump_version, counted_page, decode, scope_ids, versioned_update};
 use crate::schema::{institutions, user_institutions, user_roles, users};
 use crate::util::{ListWindow, like_pattern, lower, new_id, now, parse_id, parse_opt_id, utc};
 
@@ -183,13 +183,13 @@ pub fn list(
     f: &Filter,
     window: ListWindow,
 ) -> Result<(Vec<User>, i64), DbError> {
-    let total = filtered(scope, f).count().get_result(conn)?;
-    let rows: Vec<Row> = filtered(scope, f)
-        .order(users::username.asc())
-        .select(Row::as_select())
-        .limit(window.limit)
-        .offset(window.offset)
-        .load(conn)?;
+    let (rows, total) = counted_page!(
+        conn,
+        filtered(scope, f),
+        |q| q.order(users::username.asc()),
+        Row,
+        window
+    );
     Ok((to_dtos(conn, rows)?, total))
 }
 
