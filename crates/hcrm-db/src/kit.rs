@@ -142,6 +142,23 @@ coded! {
     hcrm_domain::api::sensitive::BreakGlassCategory => "break-glass category",
 }
 
+/// one counted page of a list — how many rows `$query` finds, and the `$window` of them
+/// in the order `|q| …` gives, read as `$row` (a `Selectable`). Evaluates to `(rows, total)`.
+/// `$query` builds the list's query and is evaluated twice: boxed queries cannot be cloned.
+macro_rules! counted_page {
+    ($conn:expr, $query:expr, |$q:ident| $order:expr, $row:ty, $window:expr) => {{
+        let total: i64 = $query.count().get_result($conn)?;
+        let $q = $query;
+        let rows: Vec<$row> = $order
+            .select(<$row>::as_select())
+            .limit($window.limit)
+            .offset($window.offset)
+            .load($conn)?;
+        (rows, total)
+    }};
+}
+pub(crate) use counted_page;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,20 +183,3 @@ mod tests {
         ));
     }
 }
-
-/// one counted page of a list — how many rows `$query` finds, and the `$window` of them
-/// in the order `|q| …` gives, read as `$row` (a `Selectable`). Evaluates to `(rows, total)`.
-/// `$query` builds the list's query and is evaluated twice: boxed queries cannot be cloned.
-macro_rules! counted_page {
-    ($conn:expr, $query:expr, |$q:ident| $order:expr, $row:ty, $window:expr) => {{
-        let total: i64 = $query.count().get_result($conn)?;
-        let $q = $query;
-        let rows: Vec<$row> = $order
-            .select(<$row>::as_select())
-            .limit($window.limit)
-            .offset($window.offset)
-            .load($conn)?;
-        (rows, total)
-    }};
-}
-pub(crate) use counted_page;
