@@ -7,15 +7,16 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
+use crate::ids::{DepartmentId, InstitutionId};
 use crate::kit::{InScope, bump_version, counted_page, versioned_update};
 use crate::schema::departments;
-use crate::util::{ListWindow, like_pattern, lower, new_id, now, parse_id, utc};
+use crate::util::{ListWindow, like_pattern, lower, now, utc};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = departments)]
 struct Row {
-    id: String,
-    institution_id: String,
+    id: DepartmentId,
+    institution_id: InstitutionId,
     name: String,
     code: Option<String>,
     phone: Option<String>,
@@ -28,8 +29,8 @@ struct Row {
 impl Row {
     fn into_dto(self) -> Result<Department, DbError> {
         Ok(Department {
-            id: parse_id(&self.id)?,
-            institution_id: parse_id(&self.institution_id)?,
+            id: self.id.0,
+            institution_id: self.institution_id.0,
             name: self.name,
             code: self.code,
             phone: self.phone,
@@ -60,7 +61,7 @@ fn filtered<'a>(scope: &Scope, f: &'a Filter) -> departments::BoxedQuery<'a, Db>
     let mut q = departments::table.into_boxed();
     q = q.in_scope(departments::institution_id, scope);
     if let Some(inst) = f.institution_id {
-        q = q.filter(departments::institution_id.eq(inst.to_string()));
+        q = q.filter(departments::institution_id.eq(InstitutionId::from(inst)));
     }
     if let Some(text) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
         let p = like_pattern(text.trim());
@@ -109,7 +110,7 @@ pub fn list(
 /// One department; `NotFound` when its institution is outside `scope`.
 pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Department, DbError> {
     let d = departments::table
-        .find(id.to_string())
+        .find(DepartmentId::from(id))
         .select(Row::as_select())
         .first::<Row>(conn)?
         .into_dto()?;
@@ -124,8 +125,8 @@ pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Department, DbE
 pub fn create(conn: &mut DbConn, c: &DepartmentCreate) -> Result<Department, DbError> {
     let t = now();
     let row = Row {
-        id: new_id(),
-        institution_id: c.institution_id.to_string(),
+        id: DepartmentId::new(),
+        institution_id: c.institution_id.into(),
         name: c.name.trim().to_string(),
         code: c.code.clone(),
         phone: c.phone.clone(),
@@ -170,7 +171,13 @@ pub fn update(
                 active: u.active,
                 updated_at: now(),
             };
-            bump_version!(conn, departments, id.to_string(), expected_version, changes)
+            bump_version!(
+                conn,
+                departments,
+                DepartmentId::from(id),
+                expected_version,
+                changes
+            )
         },
     )?;
     let after = get(conn, scope, id)?;

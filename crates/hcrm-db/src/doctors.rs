@@ -7,16 +7,17 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
+use crate::ids::{DepartmentId, DoctorId, InstitutionId};
 use crate::kit::{InScope, bump_version, counted_page, decode, versioned_update};
 use crate::schema::{doctor_schedules, doctors};
-use crate::util::{ListWindow, like_pattern, lower, new_id, now, parse_id, utc};
+use crate::util::{ListWindow, like_pattern, lower, new_id, now, utc};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = doctors)]
 struct Row {
-    id: String,
-    institution_id: String,
-    department_id: String,
+    id: DoctorId,
+    institution_id: InstitutionId,
+    department_id: DepartmentId,
     name: String,
     title: String,
     /// JSON array of strings.
@@ -31,7 +32,7 @@ struct Row {
 #[diesel(table_name = doctor_schedules)]
 struct SlotRow {
     id: String,
-    doctor_id: String,
+    doctor_id: DoctorId,
     weekday: Option<i32>,
     on_date: Option<chrono::NaiveDate>,
     half_day: String,
@@ -52,7 +53,7 @@ impl SlotRow {
     }
 }
 
-fn load_schedules(conn: &mut DbConn, ids: &[String]) -> Result<Vec<SlotRow>, DbError> {
+fn load_schedules(conn: &mut DbConn, ids: &[DoctorId]) -> Result<Vec<SlotRow>, DbError> {
     Ok(doctor_schedules::table
         .filter(doctor_schedules::doctor_id.eq_any(ids))
         .order((
@@ -67,7 +68,7 @@ fn load_schedules(conn: &mut DbConn, ids: &[String]) -> Result<Vec<SlotRow>, DbE
 
 /// Turns rows into DTOs with their schedules, in one query for all of them.
 fn with_schedules(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Doctor>, DbError> {
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let ids: Vec<DoctorId> = rows.iter().map(|r| r.id).collect();
     let mut slots = load_schedules(conn, &ids)?;
     rows.into_iter()
         .map(|r| {
@@ -76,9 +77,9 @@ fn with_schedules(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Doctor>, DbEr
                 .partition(|s| s.doctor_id == r.id);
             slots = rest;
             Ok(Doctor {
-                id: parse_id(&r.id)?,
-                institution_id: parse_id(&r.institution_id)?,
-                department_id: parse_id(&r.department_id)?,
+                id: r.id.0,
+                institution_id: r.institution_id.0,
+                department_id: r.department_id.0,
                 name: r.name,
                 title: r.title,
                 specialties: serde_json::from_str(&r.specialties)
@@ -109,10 +110,10 @@ fn filtered<'a>(scope: &Scope, f: &'a Filter) -> doctors::BoxedQuery<'a, Db> {
     let mut q = doctors::table.into_boxed();
     q = q.in_scope(doctors::institution_id, scope);
     if let Some(inst) = f.institution_id {
-        q = q.filter(doctors::institution_id.eq(inst.to_string()));
+        q = q.filter(doctors::institution_id.eq(InstitutionId::from(inst)));
     }
     if let Some(dept) = f.department_id {
-        q = q.filter(doctors::department_id.eq(dept.to_string()));
+        q = q.filter(doctors::department_id.eq(DepartmentId::from(dept)));
     }
     if let Some(text) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
         let p = like_pattern(text.trim());
@@ -148,7 +149,7 @@ pub fn list(
 
 pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Doctor, DbError> {
     let row = doctors::table
-        .find(id.to_string())
+        .find(DoctorId::from(id))
         .select(Row::as_select())
         .first::<Row>(conn)?;
     let doctor = with_schedules(conn, vec![row])?
@@ -163,7 +164,7 @@ pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Doctor, DbError
 
 fn replace_schedule(
     conn: &mut DbConn,
-    doctor_id: &str,
+    doctor_id: DoctorId,
     slots: &[ScheduleSlot],
 ) -> Result<(), DbError> {
     diesel::delete(doctor_schedules::table.filter(doctor_schedules::doctor_id.eq(doctor_id)))
@@ -172,7 +173,7 @@ fn replace_schedule(
         .iter()
         .map(|s| SlotRow {
             id: new_id(),
-            doctor_id: doctor_id.to_string(),
+            doctor_id,
             weekday: s.weekday.map(i32::from),
             on_date: s.date,
             half_day: s.half_day.code().to_string(),
@@ -196,9 +197,9 @@ fn specialties_json(s: &[String]) -> String {
 pub fn create(conn: &mut DbConn, institution_id: Uuid, c: &DoctorCreate) -> Result<Uuid, DbError> {
     let t = now();
     let row = Row {
-        id: new_id(),
-        institution_id: institution_id.to_string(),
-        department_id: c.department_id.to_string(),
+        id: DoctorId::new(),
+        institution_id: institution_id.into(),
+        department_id: c.department_id.into(),
         name: c.name.trim().to_string(),
         title: c.title.trim().to_string(),
         specialties: specialties_json(&c.specialties),
@@ -210,15 +211,15 @@ pub fn create(conn: &mut DbConn, institution_id: Uuid, c: &DoctorCreate) -> Resu
     diesel::insert_into(doctors::table)
         .values(&row)
         .execute(conn)?;
-    replace_schedule(conn, &row.id, &c.schedule)?;
-    parse_id(&row.id)
+    replace_schedule(conn, row.id, &c.schedule)?;
+    Ok(row.id.0)
 }
 
 #[derive(AsChangeset)]
 #[diesel(table_name = doctors)]
 struct Changes {
-    department_id: Option<String>,
-    institution_id: Option<String>,
+    department_id: Option<DepartmentId>,
+    institution_id: Option<InstitutionId>,
     name: Option<String>,
     title: Option<String>,
     specialties: Option<String>,
@@ -242,19 +243,19 @@ pub fn update(
         |r| r.version,
         |conn, _| {
             let changes = Changes {
-                department_id: u.department_id.map(|d| d.to_string()),
-                institution_id: new_institution.map(|i| i.to_string()),
+                department_id: u.department_id.map(DepartmentId::from),
+                institution_id: new_institution.map(InstitutionId::from),
                 name: u.name.as_ref().map(|s| s.trim().to_string()),
                 title: u.title.as_ref().map(|s| s.trim().to_string()),
                 specialties: u.specialties.as_deref().map(specialties_json),
                 active: u.active,
                 updated_at: now(),
             };
-            bump_version!(conn, doctors, id.to_string(), expected_version, changes)
+            bump_version!(conn, doctors, DoctorId::from(id), expected_version, changes)
         },
     )?;
     if let Some(schedule) = &u.schedule {
-        replace_schedule(conn, &id.to_string(), schedule)?;
+        replace_schedule(conn, DoctorId::from(id), schedule)?;
     }
     let after = get(conn, &Scope::Group, id)?;
     Ok((before, after))

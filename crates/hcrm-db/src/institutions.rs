@@ -7,16 +7,17 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
+use crate::ids::InstitutionId;
 use crate::kit::{InScope, bump_version, counted_page, versioned_update};
 use crate::schema::institutions;
-use crate::util::{ListWindow, like_pattern, lower, new_id, now, parse_id, utc};
+use crate::util::{ListWindow, like_pattern, lower, now, utc};
 
 pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = institutions)]
 struct Row {
-    id: String,
+    id: InstitutionId,
     code: String,
     name: String,
     city: String,
@@ -35,7 +36,7 @@ struct Row {
 impl Row {
     fn into_dto(self) -> Result<Institution, DbError> {
         Ok(Institution {
-            id: parse_id(&self.id)?,
+            id: self.id.0,
             code: self.code,
             name: self.name,
             city: self.city,
@@ -133,7 +134,7 @@ pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Institution, Db
         return Err(DbError::NotFound);
     }
     institutions::table
-        .find(id.to_string())
+        .find(InstitutionId::from(id))
         .select(Row::as_select())
         .first::<Row>(conn)?
         .into_dto()
@@ -154,24 +155,29 @@ pub fn refs(conn: &mut DbConn, ids: Option<&[Uuid]>) -> Result<Vec<InstitutionRe
         .order(institutions::code.asc())
         .into_boxed();
     if let Some(ids) = ids {
-        q = q.filter(institutions::id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()));
+        q = q.filter(
+            institutions::id.eq_any(
+                ids.iter()
+                    .copied()
+                    .map(InstitutionId::from)
+                    .collect::<Vec<_>>(),
+            ),
+        );
     }
-    q.load::<(String, String, String)>(conn)?
+    Ok(q.load::<(InstitutionId, String, String)>(conn)?
         .into_iter()
-        .map(|(id, code, name)| {
-            Ok(InstitutionRef {
-                id: parse_id(&id)?,
-                code,
-                name,
-            })
+        .map(|(id, code, name)| InstitutionRef {
+            id: id.0,
+            code,
+            name,
         })
-        .collect()
+        .collect())
 }
 
 pub fn create(conn: &mut DbConn, c: &InstitutionCreate) -> Result<Institution, DbError> {
     let t = now();
     let row = Row {
-        id: new_id(),
+        id: InstitutionId::new(),
         code: c.code.clone(),
         name: c.name.trim().to_string(),
         city: c.city.trim().to_string(),
@@ -242,7 +248,7 @@ pub fn update(
             bump_version!(
                 conn,
                 institutions,
-                id.to_string(),
+                InstitutionId::from(id),
                 expected_version,
                 changes
             )
