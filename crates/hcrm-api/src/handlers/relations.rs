@@ -141,7 +141,7 @@ pub async fn create(
                 ),
             )?;
             Ok(Relation {
-                id: Uuid::parse_str(&row.id).map_err(|_| ApiError::Internal)?,
+                id: row.id.0,
                 other_id: to.id,
                 other_name: to.name,
                 other_form_of_address: to.form_of_address,
