@@ -9,9 +9,10 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
+use crate::ids::{InstitutionId, UserId};
 use crate::kit::{InScope, counted_page};
 use crate::schema::audit_events;
-use crate::util::{ListWindow, new_id, now, parse_id, parse_opt_id, utc};
+use crate::util::{ListWindow, new_id, now, parse_id, utc};
 
 /// What an entry says was done, stored as its code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,12 +206,12 @@ impl Entry {
 struct Row {
     id: String,
     at: NaiveDateTime,
-    actor_id: Option<String>,
+    actor_id: Option<UserId>,
     actor_username: Option<String>,
     action: String,
     entity_type: String,
     entity_id: Option<String>,
-    institution_id: Option<String>,
+    institution_id: Option<InstitutionId>,
     changes: String,
     remote_addr: Option<String>,
     flagged: bool,
@@ -225,12 +226,12 @@ pub fn record(conn: &mut DbConn, e: Entry) -> Result<(), DbError> {
     let row = Row {
         id: new_id(),
         at: now(),
-        actor_id: e.actor_id.map(|u| u.to_string()),
+        actor_id: e.actor_id.map(UserId::from),
         actor_username: e.actor_username,
         action: e.action.code().to_string(),
         entity_type: e.entity_type,
         entity_id: e.entity_id,
-        institution_id: e.institution_id.map(|u| u.to_string()),
+        institution_id: e.institution_id.map(InstitutionId::from),
         changes: changes.to_string(),
         remote_addr: e.remote_addr,
         flagged: e.flagged,
@@ -264,13 +265,13 @@ fn filtered<'a>(scope: &Scope, f: &'a Filter) -> audit_events::BoxedQuery<'a, Db
         q = q.filter(audit_events::entity_id.eq(v));
     }
     if let Some(v) = f.actor_id {
-        q = q.filter(audit_events::actor_id.eq(v.to_string()));
+        q = q.filter(audit_events::actor_id.eq(UserId::from(v)));
     }
     if let Some(v) = &f.action {
         q = q.filter(audit_events::action.eq(v));
     }
     if let Some(v) = f.institution_id {
-        q = q.filter(audit_events::institution_id.eq(v.to_string()));
+        q = q.filter(audit_events::institution_id.eq(InstitutionId::from(v)));
     }
     if let Some(v) = f.flagged {
         q = q.filter(audit_events::flagged.eq(v));
@@ -304,12 +305,12 @@ pub fn list(
             Ok(AuditEvent {
                 id: parse_id(&r.id)?,
                 at: utc(r.at),
-                actor_id: parse_opt_id(r.actor_id.as_deref())?,
+                actor_id: r.actor_id.map(Uuid::from),
                 actor_username: r.actor_username,
                 action: r.action,
                 entity_type: r.entity_type,
                 entity_id: r.entity_id,
-                institution_id: parse_opt_id(r.institution_id.as_deref())?,
+                institution_id: r.institution_id.map(Uuid::from),
                 changes: serde_json::from_str(&r.changes)
                     .map_err(|e| DbError::Corrupt(e.to_string()))?,
                 remote_addr: r.remote_addr,
