@@ -1,6 +1,7 @@
 //! The application context, registered once as `app_data` (like Lemmy's `LemmyContext`).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use hcrm_db::{DbConn, Pool};
 
@@ -21,6 +22,8 @@ pub struct AppState {
     /// for the database here, in order, rather than racing for the pool's connections, where
     /// a late request could overtake one that had waited long (PERF-1's p99).
     gate: Arc<tokio::sync::Semaphore>,
+    /// Write transactions begun, see [`AppState::write_count`].
+    writes: Arc<AtomicU64>,
 }
 
 /// Tunables with the issue's defaults; tests shorten them.
@@ -69,6 +72,7 @@ impl AppState {
                 std::time::Duration::from_secs(settings.password_queue_secs),
             ),
             gate: Arc::new(tokio::sync::Semaphore::new(pool.max_size() as usize)),
+            writes: Arc::new(AtomicU64::new(0)),
             settings: Arc::new(settings),
             pool,
         }
@@ -98,19 +102,38 @@ impl AppState {
         .await?
     }
 
-    /// Like [`AppState::db`], inside one write transaction: all of it or none of it. A
-    /// committed write may have changed a user or the sign-in policy: the auth cache forgets.
+    /// Like [`AppState::db`], inside one write transaction: all of it or none of it (on
+    /// SQLite it holds the write lock). For writes that change no user, role, sign-in or
+    /// sign-in setting: the auth cache stays warm (issue 8 item 4). Reads, audited ones too,
+    /// use [`AppState::db`]: their audit entry is one autocommit INSERT.
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
     {
-        let out = self
-            .db(move |conn| hcrm_db::write_transaction(conn, f))
-            .await;
+        self.writes.fetch_add(1, Ordering::Relaxed);
+        self.db(move |conn| hcrm_db::write_transaction(conn, f))
+            .await
+    }
+
+    /// [`AppState::write`] for the writes the guard depends on — users, their roles and
+    /// institutions, sign-ins and refresh tokens, two-factor state, the security settings.
+    /// Once committed, the auth cache forgets everything, so that a deactivation, a logout
+    /// or a password change stops the user's tokens at the next request (issue 7).
+    pub async fn write_auth<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+    {
+        let out = self.write(f).await;
         if out.is_ok() {
             self.auth_cache.forget_all();
         }
         out
+    }
+
+    /// How many write transactions this server has begun (tests show a read takes none).
+    pub fn write_count(&self) -> u64 {
+        self.writes.load(Ordering::Relaxed)
     }
 }

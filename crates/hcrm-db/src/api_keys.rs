@@ -8,18 +8,19 @@ use uuid::Uuid;
 
 use crate::conn::DbConn;
 use crate::error::DbError;
+use crate::ids::{ApiKeyId, UserId};
 use crate::schema::api_keys;
-use crate::util::{new_id, now, parse_id, utc};
+use crate::util::{now, utc};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = api_keys)]
 struct Row {
-    id: String,
-    user_id: String,
+    id: ApiKeyId,
+    user_id: UserId,
     name: String,
     prefix: String,
     key_hash: String,
-    created_by: Option<String>,
+    created_by: Option<UserId>,
     created_at: NaiveDateTime,
     expires_at: Option<NaiveDateTime>,
     last_used_at: Option<NaiveDateTime>,
@@ -30,8 +31,8 @@ struct Row {
 impl Row {
     fn into_dto(self) -> Result<ApiKey, DbError> {
         Ok(ApiKey {
-            id: parse_id(&self.id)?,
-            user_id: parse_id(&self.user_id)?,
+            id: self.id.0,
+            user_id: self.user_id.0,
             name: self.name,
             prefix: self.prefix,
             created_at: utc(self.created_at),
@@ -58,12 +59,12 @@ pub struct NewKey<'a> {
 
 pub fn create(conn: &mut DbConn, new: NewKey) -> Result<ApiKey, DbError> {
     let row = Row {
-        id: new_id(),
-        user_id: new.user_id.to_string(),
+        id: ApiKeyId::new(),
+        user_id: new.user_id.into(),
         name: new.name.trim().to_string(),
         prefix: new.prefix.to_string(),
         key_hash: new.key_hash,
-        created_by: Some(new.created_by.to_string()),
+        created_by: Some(new.created_by.into()),
         created_at: now(),
         expires_at: new.expires_at,
         last_used_at: None,
@@ -78,7 +79,7 @@ pub fn create(conn: &mut DbConn, new: NewKey) -> Result<ApiKey, DbError> {
 
 pub fn list_for_user(conn: &mut DbConn, user_id: Uuid) -> Result<Vec<ApiKey>, DbError> {
     api_keys::table
-        .filter(api_keys::user_id.eq(user_id.to_string()))
+        .filter(api_keys::user_id.eq(UserId::from(user_id)))
         .order(api_keys::id.desc())
         .select(Row::as_select())
         .load::<Row>(conn)?
@@ -89,7 +90,7 @@ pub fn list_for_user(conn: &mut DbConn, user_id: Uuid) -> Result<Vec<ApiKey>, Db
 
 pub fn get(conn: &mut DbConn, id: Uuid) -> Result<ApiKey, DbError> {
     api_keys::table
-        .find(id.to_string())
+        .find(ApiKeyId::from(id))
         .select(Row::as_select())
         .first::<Row>(conn)?
         .into_dto()
@@ -98,7 +99,7 @@ pub fn get(conn: &mut DbConn, id: Uuid) -> Result<ApiKey, DbError> {
 pub fn revoke(conn: &mut DbConn, id: Uuid) -> Result<ApiKey, DbError> {
     diesel::update(
         api_keys::table
-            .find(id.to_string())
+            .find(ApiKeyId::from(id))
             .filter(api_keys::revoked_at.is_null()),
     )
     .set(api_keys::revoked_at.eq(Some(now())))
@@ -113,7 +114,7 @@ pub fn authenticate(
     key_hash: &str,
 ) -> Result<Option<(Uuid, Vec<Permission>)>, DbError> {
     let t = now();
-    let found: Option<(String, String, String)> = api_keys::table
+    let found: Option<(ApiKeyId, UserId, String)> = api_keys::table
         .filter(api_keys::key_hash.eq(key_hash))
         .filter(api_keys::revoked_at.is_null())
         .filter(
@@ -128,7 +129,7 @@ pub fn authenticate(
         return Ok(None);
     };
     diesel::update(
-        api_keys::table.find(&id).filter(
+        api_keys::table.find(id).filter(
             api_keys::last_used_at
                 .is_null()
                 .or(api_keys::last_used_at.lt(t - chrono::Duration::minutes(1))),
@@ -136,7 +137,7 @@ pub fn authenticate(
     )
     .set(api_keys::last_used_at.eq(Some(t)))
     .execute(conn)?;
-    Ok(Some((parse_id(&user)?, decode_scopes(&scopes)?)))
+    Ok(Some((user.0, decode_scopes(&scopes)?)))
 }
 
 fn decode_scopes(text: &str) -> Result<Vec<Permission>, DbError> {

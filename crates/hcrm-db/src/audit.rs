@@ -3,20 +3,130 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use hcrm_domain::Scope;
-use hcrm_domain::api::audit::AuditEvent;
+use hcrm_domain::api::audit::{AuditEvent, changes};
+use serde::Serialize;
 use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
+use crate::ids::{InstitutionId, UserId};
+use crate::kit::{InScope, counted_page};
 use crate::schema::audit_events;
-use crate::util::{ListWindow, new_id, now, parse_id, parse_opt_id, utc};
+use crate::util::{ListWindow, new_id, now, parse_id, utc};
 
-/// One entry to record. Build it in the API layer, where who and from where are known.
-#[derive(Debug, Clone, Default)]
+/// What an entry says was done, stored as its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Create,
+    Update,
+    Delete,
+    Deactivate,
+    /// A read of sensitive data (the unmasked profile, the medical profile, private notes …).
+    Read,
+    Revoke,
+    Review,
+    Approve,
+    BreakGlass,
+    Merge,
+    MergedAway,
+    Import,
+    Export,
+    Login,
+    LoginFailed,
+    Logout,
+    RefreshReuse,
+    TotpEnable,
+    TotpDisable,
+    TotpFailed,
+    TotpReset,
+}
+
+impl Action {
+    /// The stable code the trail stores and the API filters by.
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+            Action::Deactivate => "deactivate",
+            Action::Read => "read",
+            Action::Revoke => "revoke",
+            Action::Review => "review",
+            Action::Approve => "approve",
+            Action::BreakGlass => "break_glass",
+            Action::Merge => "merge",
+            Action::MergedAway => "merged_away",
+            Action::Import => "import",
+            Action::Export => "export",
+            Action::Login => "login",
+            Action::LoginFailed => "login_failed",
+            Action::Logout => "logout",
+            Action::RefreshReuse => "refresh_reuse",
+            Action::TotpEnable => "totp_enable",
+            Action::TotpDisable => "totp_disable",
+            Action::TotpFailed => "totp_failed",
+            Action::TotpReset => "totp_reset",
+        }
+    }
+}
+
+/// A record the audit trail names by itself: its entity type, id and institution, and how
+/// the trail keeps it. Entries of its creation, change and deletion are built from the record
+/// ([`Entry::created`], [`Entry::changed`], [`Entry::deleted`]), never by hand.
+pub trait Audited: Serialize + Clone {
+    /// The entity type the trail names ("customer").
+    const ENTITY: &'static str;
+    fn audit_id(&self) -> Uuid;
+    fn audit_institution(&self) -> Option<Uuid>;
+    /// The record as the trail keeps it: a customer masked.
+    fn for_audit(&self) -> Self {
+        self.clone()
+    }
+}
+
+macro_rules! audited {
+    ($($t:ty => $entity:literal, |$r:ident| $inst:expr;)*) => {$(
+        impl Audited for $t {
+            const ENTITY: &'static str = $entity;
+            fn audit_id(&self) -> Uuid {
+                self.id
+            }
+            fn audit_institution(&self) -> Option<Uuid> {
+                let $r = self;
+                $inst
+            }
+        }
+    )*};
+}
+
+audited! {
+    hcrm_domain::api::org::Institution => "institution", |r| Some(r.id);
+    hcrm_domain::api::org::Department => "department", |r| Some(r.institution_id);
+    hcrm_domain::api::org::Doctor => "doctor", |r| Some(r.institution_id);
+    hcrm_domain::api::org::User => "user", |r| r.institutions.first().map(|i| i.id);
+    hcrm_domain::api::contacts::Contact => "contact", |r| Some(r.institution_id);
+    hcrm_domain::api::tasks::Task => "task", |r| Some(r.institution_id);
+}
+
+impl Audited for hcrm_domain::api::customers::Customer {
+    const ENTITY: &'static str = "customer";
+    fn audit_id(&self) -> Uuid {
+        self.id
+    }
+    fn audit_institution(&self) -> Option<Uuid> {
+        Some(self.institution_id)
+    }
+    fn for_audit(&self) -> Self {
+        self.clone().masked()
+    }
+}
+
+/// One entry to record. The API adds who and from where (`Caller::record`).
+#[derive(Debug, Clone)]
 pub struct Entry {
     pub actor_id: Option<Uuid>,
     pub actor_username: Option<String>,
-    pub action: String,
+    pub action: Action,
     pub entity_type: String,
     pub entity_id: Option<String>,
     pub institution_id: Option<Uuid>,
@@ -25,17 +135,83 @@ pub struct Entry {
     pub flagged: bool,
 }
 
+impl Entry {
+    /// An entry about anything: `entity` `id` of `institution`, with what changed. Prefer
+    /// [`Entry::created`], [`Entry::changed`] or [`Entry::deleted`] for an [`Audited`] record.
+    pub fn of(
+        action: Action,
+        entity: &str,
+        id: Option<String>,
+        institution: Option<Uuid>,
+        changes: serde_json::Value,
+    ) -> Entry {
+        Entry {
+            actor_id: None,
+            actor_username: None,
+            action,
+            entity_type: entity.to_string(),
+            entity_id: id,
+            institution_id: institution,
+            changes,
+            remote_addr: None,
+            flagged: false,
+        }
+    }
+
+    /// An action on an [`Audited`] record, named by the record, with `changes`.
+    pub fn about<T: Audited>(action: Action, record: &T, changes: serde_json::Value) -> Entry {
+        Entry::of(
+            action,
+            T::ENTITY,
+            Some(record.audit_id().to_string()),
+            record.audit_institution(),
+            changes,
+        )
+    }
+
+    /// The record was created: every field it has.
+    pub fn created<T: Audited>(record: &T) -> Entry {
+        Entry::about(
+            Action::Create,
+            record,
+            changes(None, Some(&record.for_audit())),
+        )
+    }
+
+    /// The record changed (`Update`, `Deactivate` …): the fields that differ; its institution
+    /// as it is now.
+    pub fn changed<T: Audited>(action: Action, before: &T, after: &T) -> Entry {
+        let diff = changes(Some(&before.for_audit()), Some(&after.for_audit()));
+        Entry::about(action, after, diff)
+    }
+
+    /// The record was deleted: every field it had.
+    pub fn deleted<T: Audited>(before: &T) -> Entry {
+        Entry::about(
+            Action::Delete,
+            before,
+            changes(Some(&before.for_audit()), None),
+        )
+    }
+
+    /// Flagged for review (break-glass, grants of sensitive access).
+    pub fn flagged(mut self, flagged: bool) -> Entry {
+        self.flagged = flagged;
+        self
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_events)]
 struct Row {
     id: String,
     at: NaiveDateTime,
-    actor_id: Option<String>,
+    actor_id: Option<UserId>,
     actor_username: Option<String>,
     action: String,
     entity_type: String,
     entity_id: Option<String>,
-    institution_id: Option<String>,
+    institution_id: Option<InstitutionId>,
     changes: String,
     remote_addr: Option<String>,
     flagged: bool,
@@ -50,12 +226,12 @@ pub fn record(conn: &mut DbConn, e: Entry) -> Result<(), DbError> {
     let row = Row {
         id: new_id(),
         at: now(),
-        actor_id: e.actor_id.map(|u| u.to_string()),
+        actor_id: e.actor_id.map(UserId::from),
         actor_username: e.actor_username,
-        action: e.action,
+        action: e.action.code().to_string(),
         entity_type: e.entity_type,
         entity_id: e.entity_id,
-        institution_id: e.institution_id.map(|u| u.to_string()),
+        institution_id: e.institution_id.map(InstitutionId::from),
         changes: changes.to_string(),
         remote_addr: e.remote_addr,
         flagged: e.flagged,
@@ -80,13 +256,8 @@ pub struct Filter {
 
 fn filtered<'a>(scope: &Scope, f: &'a Filter) -> audit_events::BoxedQuery<'a, Db> {
     let mut q = audit_events::table.into_boxed();
-    if let Some(ids) = scope.institution_ids() {
-        // Institution-bound auditors see their institutions' events only.
-        q = q.filter(
-            audit_events::institution_id
-                .eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()),
-        );
-    }
+    // Institution-bound auditors see their institutions' events only.
+    q = q.in_scope(audit_events::institution_id.assume_not_null(), scope);
     if let Some(v) = &f.entity_type {
         q = q.filter(audit_events::entity_type.eq(v));
     }
@@ -94,13 +265,13 @@ fn filtered<'a>(scope: &Scope, f: &'a Filter) -> audit_events::BoxedQuery<'a, Db
         q = q.filter(audit_events::entity_id.eq(v));
     }
     if let Some(v) = f.actor_id {
-        q = q.filter(audit_events::actor_id.eq(v.to_string()));
+        q = q.filter(audit_events::actor_id.eq(UserId::from(v)));
     }
     if let Some(v) = &f.action {
         q = q.filter(audit_events::action.eq(v));
     }
     if let Some(v) = f.institution_id {
-        q = q.filter(audit_events::institution_id.eq(v.to_string()));
+        q = q.filter(audit_events::institution_id.eq(InstitutionId::from(v)));
     }
     if let Some(v) = f.flagged {
         q = q.filter(audit_events::flagged.eq(v));
@@ -121,25 +292,25 @@ pub fn list(
     f: &Filter,
     window: ListWindow,
 ) -> Result<(Vec<AuditEvent>, i64), DbError> {
-    let total = filtered(scope, f).count().get_result(conn)?;
-    let rows: Vec<Row> = filtered(scope, f)
-        .order((audit_events::at.desc(), audit_events::id.desc()))
-        .select(Row::as_select())
-        .limit(window.limit)
-        .offset(window.offset)
-        .load(conn)?;
+    let (rows, total) = counted_page!(
+        conn,
+        filtered(scope, f),
+        |q| q.order((audit_events::at.desc(), audit_events::id.desc())),
+        Row,
+        window
+    );
     let items = rows
         .into_iter()
         .map(|r| {
             Ok(AuditEvent {
                 id: parse_id(&r.id)?,
                 at: utc(r.at),
-                actor_id: parse_opt_id(r.actor_id.as_deref())?,
+                actor_id: r.actor_id.map(Uuid::from),
                 actor_username: r.actor_username,
                 action: r.action,
                 entity_type: r.entity_type,
                 entity_id: r.entity_id,
-                institution_id: parse_opt_id(r.institution_id.as_deref())?,
+                institution_id: r.institution_id.map(Uuid::from),
                 changes: serde_json::from_str(&r.changes)
                     .map_err(|e| DbError::Corrupt(e.to_string()))?,
                 remote_addr: r.remote_addr,
@@ -148,4 +319,55 @@ pub fn list(
         })
         .collect::<Result<_, DbError>>()?;
     Ok((items, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hcrm_domain::api::org::Department;
+
+    fn department() -> Department {
+        Department {
+            id: Uuid::now_v7(),
+            institution_id: Uuid::now_v7(),
+            name: "心内科".into(),
+            code: Some("CARD".into()),
+            phone: None,
+            active: true,
+            version: 1,
+            created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn entries_are_built_from_the_record() {
+        let before = department();
+        let created = Entry::created(&before);
+        assert_eq!(created.action, Action::Create);
+        assert_eq!(created.entity_type, "department");
+        assert_eq!(created.entity_id, Some(before.id.to_string()));
+        assert_eq!(created.institution_id, Some(before.institution_id));
+        assert_eq!(created.changes["name"]["after"], "心内科");
+        assert!(!created.flagged);
+
+        let after = Department {
+            name: "心血管内科".into(),
+            active: false,
+            ..before.clone()
+        };
+        let changed = Entry::changed(Action::Deactivate, &before, &after);
+        assert_eq!(changed.action.code(), "deactivate");
+        assert_eq!(changed.changes["name"]["before"], "心内科");
+        assert_eq!(changed.changes["active"]["after"], false);
+        assert!(
+            changed.changes.get("code").is_none(),
+            "unchanged fields are left out"
+        );
+
+        let deleted = Entry::deleted(&before).flagged(true);
+        assert_eq!(deleted.action, Action::Delete);
+        assert_eq!(deleted.changes["name"]["before"], "心内科");
+        assert!(deleted.flagged);
+    }
 }

@@ -6,15 +6,16 @@ use uuid::Uuid;
 
 use crate::conn::DbConn;
 use crate::error::DbError;
+use crate::ids::UserId;
 use crate::schema::{login_attempts, refresh_tokens};
-use crate::util::{new_id, now, parse_id};
+use crate::util::{new_id, now};
 
 /// A stored refresh token (only its hash is kept).
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = refresh_tokens)]
 pub struct RefreshToken {
     pub id: String,
-    pub user_id: String,
+    pub user_id: UserId,
     /// Every token rotated from one sign-in shares the family; reuse revokes all of it.
     pub family_id: String,
     pub token_hash: String,
@@ -26,7 +27,7 @@ pub struct RefreshToken {
 
 impl RefreshToken {
     pub fn user(&self) -> Result<Uuid, DbError> {
-        parse_id(&self.user_id)
+        Ok(self.user_id.0)
     }
 }
 
@@ -39,7 +40,7 @@ pub fn insert_refresh(
 ) -> Result<(), DbError> {
     let row = RefreshToken {
         id: new_id(),
-        user_id: user_id.to_string(),
+        user_id: user_id.into(),
         family_id: family_id.to_string(),
         token_hash,
         expires_at,
@@ -89,7 +90,7 @@ pub fn revoke_family(conn: &mut DbConn, family_id: &str) -> Result<usize, DbErro
 pub fn revoke_user(conn: &mut DbConn, user_id: Uuid) -> Result<usize, DbError> {
     Ok(diesel::update(
         refresh_tokens::table
-            .filter(refresh_tokens::user_id.eq(user_id.to_string()))
+            .filter(refresh_tokens::user_id.eq(UserId::from(user_id)))
             .filter(refresh_tokens::revoked_at.is_null()),
     )
     .set(refresh_tokens::revoked_at.eq(Some(now())))

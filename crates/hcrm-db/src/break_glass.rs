@@ -9,35 +9,37 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
+use crate::ids::{CustomerId, GrantId, InstitutionId, UserId};
+use crate::kit::{InScope, counted_page, decode};
 use crate::schema::break_glass_grants as g;
-use crate::util::{ListWindow, new_id, now, parse_id, parse_opt_id, utc};
+use crate::util::{ListWindow, now, utc};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = g)]
 pub struct GrantRow {
-    pub id: String,
-    pub user_id: String,
-    pub customer_id: String,
-    pub institution_id: String,
+    pub id: GrantId,
+    pub user_id: UserId,
+    pub customer_id: CustomerId,
+    pub institution_id: InstitutionId,
     pub reason: String,
     pub granted_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
-    pub reviewed_by: Option<String>,
+    pub reviewed_by: Option<UserId>,
     pub reviewed_at: Option<NaiveDateTime>,
     pub review_note: Option<String>,
     pub category: String,
     pub needs_approval: bool,
-    pub approved_by: Option<String>,
+    pub approved_by: Option<UserId>,
     pub approved_at: Option<NaiveDateTime>,
 }
 
 impl GrantRow {
-    pub fn customer(&self) -> Result<Uuid, DbError> {
-        parse_id(&self.customer_id)
+    pub fn customer(&self) -> Uuid {
+        self.customer_id.0
     }
 
-    pub fn institution(&self) -> Result<Uuid, DbError> {
-        parse_id(&self.institution_id)
+    pub fn institution(&self) -> Uuid {
+        self.institution_id.0
     }
 
     /// The grant as the API shows it, with the names of its user and customer.
@@ -47,22 +49,20 @@ impl GrantRow {
         customer_name: String,
     ) -> Result<BreakGlassGrant, DbError> {
         Ok(BreakGlassGrant {
-            id: parse_id(&self.id)?,
-            user_id: parse_id(&self.user_id)?,
+            id: self.id.0,
+            user_id: self.user_id.0,
             user_name,
-            customer_id: parse_id(&self.customer_id)?,
+            customer_id: self.customer_id.0,
             customer_name,
-            institution_id: parse_id(&self.institution_id)?,
-            category: BreakGlassCategory::from_code(&self.category).ok_or_else(|| {
-                DbError::Corrupt(format!("break-glass category {:?}", self.category))
-            })?,
+            institution_id: self.institution_id.0,
+            category: decode(&self.category)?,
             reason: self.reason,
             granted_at: utc(self.granted_at),
             expires_at: utc(self.expires_at),
             needs_approval: self.needs_approval,
-            approved_by: parse_opt_id(self.approved_by.as_deref())?,
+            approved_by: self.approved_by.map(Uuid::from),
             approved_at: self.approved_at.map(utc),
-            reviewed_by: parse_opt_id(self.reviewed_by.as_deref())?,
+            reviewed_by: self.reviewed_by.map(Uuid::from),
             reviewed_at: self.reviewed_at.map(utc),
             review_note: self.review_note,
         })
@@ -86,10 +86,10 @@ pub struct NewGrant<'a> {
 pub fn grant(conn: &mut DbConn, new: &NewGrant) -> Result<GrantRow, DbError> {
     let t = now();
     let row = GrantRow {
-        id: new_id(),
-        user_id: new.user.to_string(),
-        customer_id: new.customer.to_string(),
-        institution_id: new.institution.to_string(),
+        id: GrantId::new(),
+        user_id: new.user.into(),
+        customer_id: new.customer.into(),
+        institution_id: new.institution.into(),
         reason: new.reason.trim().to_string(),
         granted_at: t,
         expires_at: if new.needs_approval {
@@ -112,7 +112,7 @@ pub fn grant(conn: &mut DbConn, new: &NewGrant) -> Result<GrantRow, DbError> {
 /// Grants `user` opened by themself in the last 24 hours (approved ones do not count).
 pub fn opened_in_last_day(conn: &mut DbConn, user: Uuid) -> Result<i64, DbError> {
     Ok(g::table
-        .filter(g::user_id.eq(user.to_string()))
+        .filter(g::user_id.eq(UserId::from(user)))
         .filter(g::needs_approval.eq(false))
         .filter(g::granted_at.gt(now() - Duration::hours(24)))
         .count()
@@ -125,12 +125,12 @@ pub fn approve(conn: &mut DbConn, id: Uuid, by: Uuid, minutes: i64) -> Result<bo
     let t = now();
     let n = diesel::update(
         g::table
-            .find(id.to_string())
+            .find(GrantId::from(id))
             .filter(g::needs_approval.eq(true))
             .filter(g::approved_at.is_null()),
     )
     .set((
-        g::approved_by.eq(Some(by.to_string())),
+        g::approved_by.eq(Some(UserId::from(by))),
         g::approved_at.eq(Some(t)),
         g::expires_at.eq(t + Duration::minutes(minutes)),
     ))
@@ -141,8 +141,8 @@ pub fn approve(conn: &mut DbConn, id: Uuid, by: Uuid, minutes: i64) -> Result<bo
 /// Whether `user` holds an unexpired grant for `customer`.
 pub fn active(conn: &mut DbConn, user: Uuid, customer: Uuid) -> Result<bool, DbError> {
     let n: i64 = g::table
-        .filter(g::user_id.eq(user.to_string()))
-        .filter(g::customer_id.eq(customer.to_string()))
+        .filter(g::user_id.eq(UserId::from(user)))
+        .filter(g::customer_id.eq(CustomerId::from(customer)))
         .filter(g::expires_at.gt(now()))
         .count()
         .get_result(conn)?;
@@ -160,9 +160,7 @@ pub struct Filter {
 
 fn filtered<'a>(scope: &Scope, f: &'a Filter) -> g::BoxedQuery<'a, Db> {
     let mut q = g::table.into_boxed();
-    if let Some(ids) = scope.institution_ids() {
-        q = q.filter(g::institution_id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()));
-    }
+    q = q.in_scope(g::institution_id, scope);
     match f.reviewed {
         Some(true) => q = q.filter(g::reviewed_at.is_not_null()),
         Some(false) => q = q.filter(g::reviewed_at.is_null()),
@@ -174,7 +172,7 @@ fn filtered<'a>(scope: &Scope, f: &'a Filter) -> g::BoxedQuery<'a, Db> {
         None => {}
     }
     if let Some(u) = f.user_id {
-        q = q.filter(g::user_id.eq(u.to_string()));
+        q = q.filter(g::user_id.eq(UserId::from(u)));
     }
     q
 }
@@ -186,22 +184,22 @@ pub fn list(
     f: &Filter,
     window: ListWindow,
 ) -> Result<(Vec<GrantRow>, i64), DbError> {
-    let total = filtered(scope, f).count().get_result(conn)?;
-    let rows = filtered(scope, f)
-        .order(g::granted_at.desc())
-        .select(GrantRow::as_select())
-        .limit(window.limit)
-        .offset(window.offset)
-        .load(conn)?;
+    let (rows, total) = counted_page!(
+        conn,
+        filtered(scope, f),
+        |q| q.order(g::granted_at.desc()),
+        GrantRow,
+        window
+    );
     Ok((rows, total))
 }
 
 pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<GrantRow, DbError> {
     let row: GrantRow = g::table
-        .find(id.to_string())
+        .find(GrantId::from(id))
         .select(GrantRow::as_select())
         .first(conn)?;
-    if scope.allows(parse_id(&row.institution_id)?) {
+    if scope.allows(row.institution_id.0) {
         Ok(row)
     } else {
         Err(DbError::NotFound)
@@ -212,11 +210,11 @@ pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<GrantRow, DbErr
 pub fn review(conn: &mut DbConn, id: Uuid, by: Uuid, note: Option<&str>) -> Result<bool, DbError> {
     let n = diesel::update(
         g::table
-            .find(id.to_string())
+            .find(GrantId::from(id))
             .filter(g::reviewed_at.is_null()),
     )
     .set((
-        g::reviewed_by.eq(Some(by.to_string())),
+        g::reviewed_by.eq(Some(UserId::from(by))),
         g::reviewed_at.eq(Some(now())),
         g::review_note.eq(note),
     ))

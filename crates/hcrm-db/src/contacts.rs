@@ -4,11 +4,12 @@
 use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use diesel::prelude::*;
 use hcrm_domain::api::contacts::{Contact, ContactCreate};
-use hcrm_domain::customer::{ContactChannel, ContactParty, Direction, TaskKind};
+use hcrm_domain::customer::TaskKind;
 use uuid::Uuid;
 
 use crate::conn::DbConn;
 use crate::error::DbError;
+use crate::kit::{counted_page, decode};
 use crate::schema::contacts as k;
 use crate::tasks::{self, NewTask};
 use crate::util::{ListWindow, new_id, now, parse_id, parse_opt_id, utc};
@@ -39,19 +40,15 @@ pub(crate) struct Row {
     pub created_at: NaiveDateTime,
 }
 
-fn coded<T>(what: &str, v: &str, parse: fn(&str) -> Option<T>) -> Result<T, DbError> {
-    parse(v).ok_or_else(|| DbError::Corrupt(format!("contact {what} {v:?}")))
-}
-
 impl Row {
     fn into_dto(self, reminder_task_id: Option<Uuid>) -> Result<Contact, DbError> {
         Ok(Contact {
             id: parse_id(&self.id)?,
             customer_id: parse_id(&self.customer_id)?,
             institution_id: parse_id(&self.institution_id)?,
-            channel: coded("channel", &self.channel, ContactChannel::from_code)?,
-            direction: coded("direction", &self.direction, Direction::from_code)?,
-            party: coded("party", &self.party, ContactParty::from_code)?,
+            channel: decode(&self.channel)?,
+            direction: decode(&self.direction)?,
+            party: decode(&self.party)?,
             party_customer_id: parse_opt_id(self.party_customer_id.as_deref())?,
             subject: self.subject,
             content: self.content,
@@ -176,17 +173,13 @@ pub fn list(
     window: ListWindow,
 ) -> Result<(Vec<Contact>, i64), DbError> {
     let key = customer.to_string();
-    let total = k::table
-        .filter(k::customer_id.eq(&key))
-        .count()
-        .get_result(conn)?;
-    let rows: Vec<Row> = k::table
-        .filter(k::customer_id.eq(&key))
-        .order((k::occurred_at.desc(), k::id.desc()))
-        .select(Row::as_select())
-        .limit(window.limit)
-        .offset(window.offset)
-        .load(conn)?;
+    let (rows, total) = counted_page!(
+        conn,
+        k::table.filter(k::customer_id.eq(&key)),
+        |q| q.order((k::occurred_at.desc(), k::id.desc())),
+        Row,
+        window
+    );
     Ok((dtos(conn, rows)?, total))
 }
 

@@ -7,14 +7,16 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
+use crate::ids::{DepartmentId, InstitutionId};
+use crate::kit::{InScope, bump_version, counted_page, versioned_update};
 use crate::schema::departments;
-use crate::util::{ListWindow, like_pattern, lower, new_id, now, parse_id, utc};
+use crate::util::{ListWindow, like_pattern, lower, now, utc};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = departments)]
 struct Row {
-    id: String,
-    institution_id: String,
+    id: DepartmentId,
+    institution_id: InstitutionId,
     name: String,
     code: Option<String>,
     phone: Option<String>,
@@ -27,8 +29,8 @@ struct Row {
 impl Row {
     fn into_dto(self) -> Result<Department, DbError> {
         Ok(Department {
-            id: parse_id(&self.id)?,
-            institution_id: parse_id(&self.institution_id)?,
+            id: self.id.0,
+            institution_id: self.institution_id.0,
             name: self.name,
             code: self.code,
             phone: self.phone,
@@ -57,13 +59,9 @@ pub enum Sort {
 
 fn filtered<'a>(scope: &Scope, f: &'a Filter) -> departments::BoxedQuery<'a, Db> {
     let mut q = departments::table.into_boxed();
-    if let Some(ids) = scope.institution_ids() {
-        q = q.filter(
-            departments::institution_id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()),
-        );
-    }
+    q = q.in_scope(departments::institution_id, scope);
     if let Some(inst) = f.institution_id {
-        q = q.filter(departments::institution_id.eq(inst.to_string()));
+        q = q.filter(departments::institution_id.eq(InstitutionId::from(inst)));
     }
     if let Some(text) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
         let p = like_pattern(text.trim());
@@ -90,19 +88,18 @@ pub fn list(
     descending: bool,
     window: ListWindow,
 ) -> Result<(Vec<Department>, i64), DbError> {
-    let total = filtered(scope, f).count().get_result(conn)?;
-    let q = filtered(scope, f);
-    let q = match (sort, descending) {
-        (Sort::Name, false) => q.order((departments::name.asc(), departments::id.asc())),
-        (Sort::Name, true) => q.order((departments::name.desc(), departments::id.asc())),
-        (Sort::CreatedAt, false) => q.order(departments::id.asc()),
-        (Sort::CreatedAt, true) => q.order(departments::id.desc()),
-    };
-    let rows: Vec<Row> = q
-        .select(Row::as_select())
-        .limit(window.limit)
-        .offset(window.offset)
-        .load(conn)?;
+    let (rows, total) = counted_page!(
+        conn,
+        filtered(scope, f),
+        |q| match (sort, descending) {
+            (Sort::Name, false) => q.order((departments::name.asc(), departments::id.asc())),
+            (Sort::Name, true) => q.order((departments::name.desc(), departments::id.asc())),
+            (Sort::CreatedAt, false) => q.order(departments::id.asc()),
+            (Sort::CreatedAt, true) => q.order(departments::id.desc()),
+        },
+        Row,
+        window
+    );
     let items = rows
         .into_iter()
         .map(Row::into_dto)
@@ -113,7 +110,7 @@ pub fn list(
 /// One department; `NotFound` when its institution is outside `scope`.
 pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Department, DbError> {
     let d = departments::table
-        .find(id.to_string())
+        .find(DepartmentId::from(id))
         .select(Row::as_select())
         .first::<Row>(conn)?
         .into_dto()?;
@@ -128,8 +125,8 @@ pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Department, DbE
 pub fn create(conn: &mut DbConn, c: &DepartmentCreate) -> Result<Department, DbError> {
     let t = now();
     let row = Row {
-        id: new_id(),
-        institution_id: c.institution_id.to_string(),
+        id: DepartmentId::new(),
+        institution_id: c.institution_id.into(),
         name: c.name.trim().to_string(),
         code: c.code.clone(),
         phone: c.phone.clone(),
@@ -161,30 +158,28 @@ pub fn update(
     expected_version: i32,
     u: &DepartmentUpdate,
 ) -> Result<(Department, Department), DbError> {
-    let before = get(conn, scope, id)?;
-    if before.version != expected_version {
-        return Err(DbError::Stale {
-            current: before.version,
-        });
-    }
-    let changes = Changes {
-        name: u.name.as_ref().map(|s| s.trim().to_string()),
-        code: u.code.clone(),
-        phone: u.phone.clone(),
-        active: u.active,
-        updated_at: now(),
-    };
-    let n = diesel::update(
-        departments::table
-            .filter(departments::id.eq(id.to_string()))
-            .filter(departments::version.eq(expected_version)),
-    )
-    .set((changes, departments::version.eq(departments::version + 1)))
-    .execute(conn)?;
-    if n == 0 {
-        let current = get(conn, scope, id)?.version;
-        return Err(DbError::Stale { current });
-    }
+    let before = versioned_update(
+        conn,
+        expected_version,
+        |c| get(c, scope, id),
+        |r| r.version,
+        |conn, _| {
+            let changes = Changes {
+                name: u.name.as_ref().map(|s| s.trim().to_string()),
+                code: u.code.clone(),
+                phone: u.phone.clone(),
+                active: u.active,
+                updated_at: now(),
+            };
+            bump_version!(
+                conn,
+                departments,
+                DepartmentId::from(id),
+                expected_version,
+                changes
+            )
+        },
+    )?;
     let after = get(conn, scope, id)?;
     Ok((before, after))
 }

@@ -2,20 +2,22 @@
 
 use diesel::prelude::*;
 use hcrm_domain::Scope;
-use hcrm_domain::api::org::{Doctor, DoctorCreate, DoctorUpdate, HalfDay, ScheduleSlot};
+use hcrm_domain::api::org::{Doctor, DoctorCreate, DoctorUpdate, ScheduleSlot};
 use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
+use crate::ids::{DepartmentId, DoctorId, InstitutionId};
+use crate::kit::{InScope, bump_version, counted_page, decode, versioned_update};
 use crate::schema::{doctor_schedules, doctors};
-use crate::util::{ListWindow, like_pattern, lower, new_id, now, parse_id, utc};
+use crate::util::{ListWindow, like_pattern, lower, new_id, now, utc};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = doctors)]
 struct Row {
-    id: String,
-    institution_id: String,
-    department_id: String,
+    id: DoctorId,
+    institution_id: InstitutionId,
+    department_id: DepartmentId,
     name: String,
     title: String,
     /// JSON array of strings.
@@ -30,7 +32,7 @@ struct Row {
 #[diesel(table_name = doctor_schedules)]
 struct SlotRow {
     id: String,
-    doctor_id: String,
+    doctor_id: DoctorId,
     weekday: Option<i32>,
     on_date: Option<chrono::NaiveDate>,
     half_day: String,
@@ -45,14 +47,13 @@ impl SlotRow {
                 .map(|w| u8::try_from(w).map_err(|_| DbError::Corrupt(format!("weekday {w}"))))
                 .transpose()?,
             date: self.on_date,
-            half_day: HalfDay::from_code(&self.half_day)
-                .ok_or_else(|| DbError::Corrupt(format!("half day {}", self.half_day)))?,
+            half_day: decode(&self.half_day)?,
             capacity: self.capacity,
         })
     }
 }
 
-fn load_schedules(conn: &mut DbConn, ids: &[String]) -> Result<Vec<SlotRow>, DbError> {
+fn load_schedules(conn: &mut DbConn, ids: &[DoctorId]) -> Result<Vec<SlotRow>, DbError> {
     Ok(doctor_schedules::table
         .filter(doctor_schedules::doctor_id.eq_any(ids))
         .order((
@@ -67,7 +68,7 @@ fn load_schedules(conn: &mut DbConn, ids: &[String]) -> Result<Vec<SlotRow>, DbE
 
 /// Turns rows into DTOs with their schedules, in one query for all of them.
 fn with_schedules(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Doctor>, DbError> {
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let ids: Vec<DoctorId> = rows.iter().map(|r| r.id).collect();
     let mut slots = load_schedules(conn, &ids)?;
     rows.into_iter()
         .map(|r| {
@@ -76,9 +77,9 @@ fn with_schedules(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Doctor>, DbEr
                 .partition(|s| s.doctor_id == r.id);
             slots = rest;
             Ok(Doctor {
-                id: parse_id(&r.id)?,
-                institution_id: parse_id(&r.institution_id)?,
-                department_id: parse_id(&r.department_id)?,
+                id: r.id.0,
+                institution_id: r.institution_id.0,
+                department_id: r.department_id.0,
                 name: r.name,
                 title: r.title,
                 specialties: serde_json::from_str(&r.specialties)
@@ -107,16 +108,12 @@ pub struct Filter {
 
 fn filtered<'a>(scope: &Scope, f: &'a Filter) -> doctors::BoxedQuery<'a, Db> {
     let mut q = doctors::table.into_boxed();
-    if let Some(ids) = scope.institution_ids() {
-        q = q.filter(
-            doctors::institution_id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()),
-        );
-    }
+    q = q.in_scope(doctors::institution_id, scope);
     if let Some(inst) = f.institution_id {
-        q = q.filter(doctors::institution_id.eq(inst.to_string()));
+        q = q.filter(doctors::institution_id.eq(InstitutionId::from(inst)));
     }
     if let Some(dept) = f.department_id {
-        q = q.filter(doctors::department_id.eq(dept.to_string()));
+        q = q.filter(doctors::department_id.eq(DepartmentId::from(dept)));
     }
     if let Some(text) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
         let p = like_pattern(text.trim());
@@ -140,19 +137,19 @@ pub fn list(
     f: &Filter,
     window: ListWindow,
 ) -> Result<(Vec<Doctor>, i64), DbError> {
-    let total = filtered(scope, f).count().get_result(conn)?;
-    let rows: Vec<Row> = filtered(scope, f)
-        .order((doctors::name.asc(), doctors::id.asc()))
-        .select(Row::as_select())
-        .limit(window.limit)
-        .offset(window.offset)
-        .load(conn)?;
+    let (rows, total) = counted_page!(
+        conn,
+        filtered(scope, f),
+        |q| q.order((doctors::name.asc(), doctors::id.asc())),
+        Row,
+        window
+    );
     Ok((with_schedules(conn, rows)?, total))
 }
 
 pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Doctor, DbError> {
     let row = doctors::table
-        .find(id.to_string())
+        .find(DoctorId::from(id))
         .select(Row::as_select())
         .first::<Row>(conn)?;
     let doctor = with_schedules(conn, vec![row])?
@@ -167,7 +164,7 @@ pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Doctor, DbError
 
 fn replace_schedule(
     conn: &mut DbConn,
-    doctor_id: &str,
+    doctor_id: DoctorId,
     slots: &[ScheduleSlot],
 ) -> Result<(), DbError> {
     diesel::delete(doctor_schedules::table.filter(doctor_schedules::doctor_id.eq(doctor_id)))
@@ -176,7 +173,7 @@ fn replace_schedule(
         .iter()
         .map(|s| SlotRow {
             id: new_id(),
-            doctor_id: doctor_id.to_string(),
+            doctor_id,
             weekday: s.weekday.map(i32::from),
             on_date: s.date,
             half_day: s.half_day.code().to_string(),
@@ -200,9 +197,9 @@ fn specialties_json(s: &[String]) -> String {
 pub fn create(conn: &mut DbConn, institution_id: Uuid, c: &DoctorCreate) -> Result<Uuid, DbError> {
     let t = now();
     let row = Row {
-        id: new_id(),
-        institution_id: institution_id.to_string(),
-        department_id: c.department_id.to_string(),
+        id: DoctorId::new(),
+        institution_id: institution_id.into(),
+        department_id: c.department_id.into(),
         name: c.name.trim().to_string(),
         title: c.title.trim().to_string(),
         specialties: specialties_json(&c.specialties),
@@ -214,15 +211,15 @@ pub fn create(conn: &mut DbConn, institution_id: Uuid, c: &DoctorCreate) -> Resu
     diesel::insert_into(doctors::table)
         .values(&row)
         .execute(conn)?;
-    replace_schedule(conn, &row.id, &c.schedule)?;
-    parse_id(&row.id)
+    replace_schedule(conn, row.id, &c.schedule)?;
+    Ok(row.id.0)
 }
 
 #[derive(AsChangeset)]
 #[diesel(table_name = doctors)]
 struct Changes {
-    department_id: Option<String>,
-    institution_id: Option<String>,
+    department_id: Option<DepartmentId>,
+    institution_id: Option<InstitutionId>,
     name: Option<String>,
     title: Option<String>,
     specialties: Option<String>,
@@ -239,34 +236,26 @@ pub fn update(
     new_institution: Option<Uuid>,
     u: &DoctorUpdate,
 ) -> Result<(Doctor, Doctor), DbError> {
-    let before = get(conn, scope, id)?;
-    if before.version != expected_version {
-        return Err(DbError::Stale {
-            current: before.version,
-        });
-    }
-    let changes = Changes {
-        department_id: u.department_id.map(|d| d.to_string()),
-        institution_id: new_institution.map(|i| i.to_string()),
-        name: u.name.as_ref().map(|s| s.trim().to_string()),
-        title: u.title.as_ref().map(|s| s.trim().to_string()),
-        specialties: u.specialties.as_deref().map(specialties_json),
-        active: u.active,
-        updated_at: now(),
-    };
-    let n = diesel::update(
-        doctors::table
-            .filter(doctors::id.eq(id.to_string()))
-            .filter(doctors::version.eq(expected_version)),
-    )
-    .set((changes, doctors::version.eq(doctors::version + 1)))
-    .execute(conn)?;
-    if n == 0 {
-        let current = get(conn, scope, id)?.version;
-        return Err(DbError::Stale { current });
-    }
+    let before = versioned_update(
+        conn,
+        expected_version,
+        |c| get(c, scope, id),
+        |r| r.version,
+        |conn, _| {
+            let changes = Changes {
+                department_id: u.department_id.map(DepartmentId::from),
+                institution_id: new_institution.map(InstitutionId::from),
+                name: u.name.as_ref().map(|s| s.trim().to_string()),
+                title: u.title.as_ref().map(|s| s.trim().to_string()),
+                specialties: u.specialties.as_deref().map(specialties_json),
+                active: u.active,
+                updated_at: now(),
+            };
+            bump_version!(conn, doctors, DoctorId::from(id), expected_version, changes)
+        },
+    )?;
     if let Some(schedule) = &u.schedule {
-        replace_schedule(conn, &id.to_string(), schedule)?;
+        replace_schedule(conn, DoctorId::from(id), schedule)?;
     }
     let after = get(conn, &Scope::Group, id)?;
     Ok((before, after))

@@ -7,15 +7,17 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
+use crate::ids::InstitutionId;
+use crate::kit::{InScope, bump_version, counted_page, versioned_update};
 use crate::schema::institutions;
-use crate::util::{ListWindow, like_pattern, lower, new_id, now, parse_id, utc};
+use crate::util::{ListWindow, like_pattern, lower, now, utc};
 
 pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = institutions)]
 struct Row {
-    id: String,
+    id: InstitutionId,
     code: String,
     name: String,
     city: String,
@@ -34,7 +36,7 @@ struct Row {
 impl Row {
     fn into_dto(self) -> Result<Institution, DbError> {
         Ok(Institution {
-            id: parse_id(&self.id)?,
+            id: self.id.0,
             code: self.code,
             name: self.name,
             city: self.city,
@@ -76,9 +78,7 @@ pub enum Sort {
 
 fn filtered<'a>(scope: &Scope, f: &'a Filter) -> institutions::BoxedQuery<'a, Db> {
     let mut q = institutions::table.into_boxed();
-    if let Some(ids) = scope.institution_ids() {
-        q = q.filter(institutions::id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()));
-    }
+    q = q.in_scope(institutions::id, scope);
     if let Some(text) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
         let p = like_pattern(text.trim());
         q = q.filter(
@@ -107,21 +107,20 @@ pub fn list(
     descending: bool,
     window: ListWindow,
 ) -> Result<(Vec<Institution>, i64), DbError> {
-    let total = filtered(scope, f).count().get_result(conn)?;
-    let mut q = filtered(scope, f);
-    q = match (sort, descending) {
-        (Sort::Code, false) => q.order(institutions::code.asc()),
-        (Sort::Code, true) => q.order(institutions::code.desc()),
-        (Sort::Name, false) => q.order((institutions::name.asc(), institutions::id.asc())),
-        (Sort::Name, true) => q.order((institutions::name.desc(), institutions::id.asc())),
-        (Sort::CreatedAt, false) => q.order(institutions::id.asc()),
-        (Sort::CreatedAt, true) => q.order(institutions::id.desc()),
-    };
-    let rows: Vec<Row> = q
-        .select(Row::as_select())
-        .limit(window.limit)
-        .offset(window.offset)
-        .load(conn)?;
+    let (rows, total) = counted_page!(
+        conn,
+        filtered(scope, f),
+        |q| match (sort, descending) {
+            (Sort::Code, false) => q.order(institutions::code.asc()),
+            (Sort::Code, true) => q.order(institutions::code.desc()),
+            (Sort::Name, false) => q.order((institutions::name.asc(), institutions::id.asc())),
+            (Sort::Name, true) => q.order((institutions::name.desc(), institutions::id.asc())),
+            (Sort::CreatedAt, false) => q.order(institutions::id.asc()),
+            (Sort::CreatedAt, true) => q.order(institutions::id.desc()),
+        },
+        Row,
+        window
+    );
     let items = rows
         .into_iter()
         .map(Row::into_dto)
@@ -135,7 +134,7 @@ pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Institution, Db
         return Err(DbError::NotFound);
     }
     institutions::table
-        .find(id.to_string())
+        .find(InstitutionId::from(id))
         .select(Row::as_select())
         .first::<Row>(conn)?
         .into_dto()
@@ -156,24 +155,29 @@ pub fn refs(conn: &mut DbConn, ids: Option<&[Uuid]>) -> Result<Vec<InstitutionRe
         .order(institutions::code.asc())
         .into_boxed();
     if let Some(ids) = ids {
-        q = q.filter(institutions::id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()));
+        q = q.filter(
+            institutions::id.eq_any(
+                ids.iter()
+                    .copied()
+                    .map(InstitutionId::from)
+                    .collect::<Vec<_>>(),
+            ),
+        );
     }
-    q.load::<(String, String, String)>(conn)?
+    Ok(q.load::<(InstitutionId, String, String)>(conn)?
         .into_iter()
-        .map(|(id, code, name)| {
-            Ok(InstitutionRef {
-                id: parse_id(&id)?,
-                code,
-                name,
-            })
+        .map(|(id, code, name)| InstitutionRef {
+            id: id.0,
+            code,
+            name,
         })
-        .collect()
+        .collect())
 }
 
 pub fn create(conn: &mut DbConn, c: &InstitutionCreate) -> Result<Institution, DbError> {
     let t = now();
     let row = Row {
-        id: new_id(),
+        id: InstitutionId::new(),
         code: c.code.clone(),
         name: c.name.trim().to_string(),
         city: c.city.trim().to_string(),
@@ -218,40 +222,38 @@ pub fn update(
     expected_version: i32,
     u: &InstitutionUpdate,
 ) -> Result<(Institution, Institution), DbError> {
-    let before = get(conn, scope, id)?;
-    if before.version != expected_version {
-        return Err(DbError::Stale {
-            current: before.version,
-        });
-    }
-    let changes = Changes {
-        name: u.name.as_ref().map(|s| s.trim().to_string()),
-        city: u.city.as_ref().map(|s| s.trim().to_string()),
-        local: u.local,
-        time_zone: u.time_zone.clone(),
-        address: u.address.clone(),
-        hotline: u.hotline.clone(),
-        active: u.active,
-        break_glass_roles: match &u.break_glass_roles {
-            Some(roles) => Some(Some(
-                serde_json::to_string(roles).map_err(|e| DbError::Corrupt(e.to_string()))?,
-            )),
-            None => None,
+    let before = versioned_update(
+        conn,
+        expected_version,
+        |c| get(c, scope, id),
+        |r| r.version,
+        |conn, _| {
+            let changes = Changes {
+                name: u.name.as_ref().map(|s| s.trim().to_string()),
+                city: u.city.as_ref().map(|s| s.trim().to_string()),
+                local: u.local,
+                time_zone: u.time_zone.clone(),
+                address: u.address.clone(),
+                hotline: u.hotline.clone(),
+                active: u.active,
+                break_glass_roles: match &u.break_glass_roles {
+                    Some(roles) => Some(Some(
+                        serde_json::to_string(roles)
+                            .map_err(|e| DbError::Corrupt(e.to_string()))?,
+                    )),
+                    None => None,
+                },
+                updated_at: now(),
+            };
+            bump_version!(
+                conn,
+                institutions,
+                InstitutionId::from(id),
+                expected_version,
+                changes
+            )
         },
-        updated_at: now(),
-    };
-    let n = diesel::update(
-        institutions::table
-            .filter(institutions::id.eq(id.to_string()))
-            .filter(institutions::version.eq(expected_version)),
-    )
-    .set((changes, institutions::version.eq(institutions::version + 1)))
-    .execute(conn)?;
-    if n == 0 {
-        // Someone else wrote between our read and our write.
-        let current = get(conn, scope, id)?.version;
-        return Err(DbError::Stale { current });
-    }
+    )?;
     let after = get(conn, scope, id)?;
     Ok((before, after))
 }

@@ -9,14 +9,24 @@ use diesel::sql_types::Text;
 
 use crate::conn::DbConn;
 use crate::error::DbError;
+use crate::ids::CustomerId;
 use crate::schema::{
     break_glass_grants, contacts, customer_contracts, customer_external_ids, customer_profiles,
     customer_stage_history, customers, tasks,
 };
 use crate::util::now;
 
-/// How a merge moves one module's records: `(conn, from, into)` → how many moved.
-pub type MergeFn = fn(&mut DbConn, &str, &str) -> Result<usize, DbError>;
+/// The customer merged away: its records move to the [`Kept`] one. Its own type, so that a
+/// step cannot be handed the two customers the wrong way round (issue 8 item 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Duplicate(pub CustomerId);
+
+/// The customer that stays and receives the [`Duplicate`]'s records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kept(pub CustomerId);
+
+/// How a merge moves one module's records: `(conn, duplicate, kept)` → how many moved.
+pub type MergeFn = fn(&mut DbConn, Duplicate, Kept) -> Result<usize, DbError>;
 
 /// A column of a module's table that references `customers(id)`.
 #[derive(Debug, Clone, Copy)]
@@ -134,15 +144,16 @@ pub const MODULES: &[CustomerModule] = &[
 /// Returns the records moved per module.
 pub fn merge(
     conn: &mut DbConn,
-    from: &str,
-    into: &str,
+    duplicate: Duplicate,
+    kept: Kept,
 ) -> Result<Vec<(&'static str, usize)>, DbError> {
     let mut moved = Vec::new();
     for module in MODULES {
         if let Some(run) = module.merge {
-            moved.push((module.name, run(conn, from, into)?));
+            moved.push((module.name, run(conn, duplicate, kept)?));
         }
     }
+    let (Duplicate(from), Kept(into)) = (duplicate, kept);
     diesel::update(customers::table.find(from))
         .set((
             customers::merged_into_id.eq(Some(into)),
@@ -174,8 +185,8 @@ fn union_rows(
     conn: &mut DbConn,
     table: &str,
     cols: &str,
-    from: &str,
-    into: &str,
+    from: CustomerId,
+    into: CustomerId,
 ) -> Result<usize, DbError> {
     // Table and column names are ours (constants above), never input.
     let n = sql(conn, format!(
@@ -192,7 +203,11 @@ fn union_rows(
     Ok(n)
 }
 
-fn phones(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+fn phones(
+    conn: &mut DbConn,
+    Duplicate(from): Duplicate,
+    Kept(into): Kept,
+) -> Result<usize, DbError> {
     sql(
         conn,
         "INSERT INTO customer_phones (customer_id, phone, last4, is_primary) \
@@ -209,15 +224,23 @@ fn phones(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
     })
 }
 
-fn categories(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+fn categories(
+    conn: &mut DbConn,
+    Duplicate(from): Duplicate,
+    Kept(into): Kept,
+) -> Result<usize, DbError> {
     union_rows(conn, "customer_categories", "category", from, into)
 }
 
-fn tags(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+fn tags(conn: &mut DbConn, Duplicate(from): Duplicate, Kept(into): Kept) -> Result<usize, DbError> {
     union_rows(conn, "customer_tags", "tag", from, into)
 }
 
-fn external_ids(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+fn external_ids(
+    conn: &mut DbConn,
+    Duplicate(from): Duplicate,
+    Kept(into): Kept,
+) -> Result<usize, DbError> {
     Ok(diesel::update(
         customer_external_ids::table.filter(customer_external_ids::customer_id.eq(from)),
     )
@@ -225,7 +248,11 @@ fn external_ids(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbEr
     .execute(conn)?)
 }
 
-fn stage_history(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+fn stage_history(
+    conn: &mut DbConn,
+    Duplicate(from): Duplicate,
+    Kept(into): Kept,
+) -> Result<usize, DbError> {
     Ok(diesel::update(
         customer_stage_history::table.filter(customer_stage_history::customer_id.eq(from)),
     )
@@ -233,7 +260,11 @@ fn stage_history(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbE
     .execute(conn)?)
 }
 
-fn contracts(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+fn contracts(
+    conn: &mut DbConn,
+    Duplicate(from): Duplicate,
+    Kept(into): Kept,
+) -> Result<usize, DbError> {
     Ok(
         diesel::update(customer_contracts::table.filter(customer_contracts::customer_id.eq(from)))
             .set(customer_contracts::customer_id.eq(into))
@@ -246,8 +277,8 @@ fn fill_gaps(
     conn: &mut DbConn,
     table: &str,
     cols: &[&str],
-    from: &str,
-    into: &str,
+    from: CustomerId,
+    into: CustomerId,
 ) -> Result<usize, DbError> {
     let exists = sql(
         conn,
@@ -289,7 +320,11 @@ struct Named {
     name: String,
 }
 
-fn profile(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+fn profile(
+    conn: &mut DbConn,
+    Duplicate(from): Duplicate,
+    Kept(into): Kept,
+) -> Result<usize, DbError> {
     fill_gaps(
         conn,
         "customer_profiles",
@@ -320,7 +355,11 @@ fn profile(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> 
     )
 }
 
-fn medical(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+fn medical(
+    conn: &mut DbConn,
+    Duplicate(from): Duplicate,
+    Kept(into): Kept,
+) -> Result<usize, DbError> {
     fill_gaps(
         conn,
         "customer_medical",
@@ -335,7 +374,11 @@ fn medical(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> 
     )
 }
 
-fn private_notes(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+fn private_notes(
+    conn: &mut DbConn,
+    Duplicate(from): Duplicate,
+    Kept(into): Kept,
+) -> Result<usize, DbError> {
     fill_gaps(
         conn,
         "customer_private_notes",
@@ -351,7 +394,11 @@ fn private_notes(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbE
 }
 
 /// Relations move to the kept customer; links between the two and repeats are dropped.
-fn relations(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+fn relations(
+    conn: &mut DbConn,
+    Duplicate(from): Duplicate,
+    Kept(into): Kept,
+) -> Result<usize, DbError> {
     let mut n = 0;
     for (this, other) in [("from_id", "to_id"), ("to_id", "from_id")] {
         n += sql(
@@ -376,7 +423,11 @@ fn relations(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError
 }
 
 /// Customers the duplicate referred were referred by the kept one.
-fn referrals(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+fn referrals(
+    conn: &mut DbConn,
+    Duplicate(from): Duplicate,
+    Kept(into): Kept,
+) -> Result<usize, DbError> {
     Ok(
         diesel::update(customer_profiles::table.filter(customer_profiles::referred_by_id.eq(from)))
             .set(customer_profiles::referred_by_id.eq(Some(into)))
@@ -385,7 +436,11 @@ fn referrals(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError
 }
 
 /// People employed by a merged organization now work for the kept one.
-fn employees(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+fn employees(
+    conn: &mut DbConn,
+    Duplicate(from): Duplicate,
+    Kept(into): Kept,
+) -> Result<usize, DbError> {
     Ok(
         diesel::update(customers::table.filter(customers::employer_id.eq(from)))
             .set(customers::employer_id.eq(Some(into)))
@@ -393,7 +448,11 @@ fn employees(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError
     )
 }
 
-fn contacts_step(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+fn contacts_step(
+    conn: &mut DbConn,
+    Duplicate(from): Duplicate,
+    Kept(into): Kept,
+) -> Result<usize, DbError> {
     let n = diesel::update(contacts::table.filter(contacts::customer_id.eq(from)))
         .set(contacts::customer_id.eq(into))
         .execute(conn)?;
@@ -403,7 +462,11 @@ fn contacts_step(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbE
     Ok(n)
 }
 
-fn tasks_step(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbError> {
+fn tasks_step(
+    conn: &mut DbConn,
+    Duplicate(from): Duplicate,
+    Kept(into): Kept,
+) -> Result<usize, DbError> {
     Ok(
         diesel::update(tasks::table.filter(tasks::customer_id.eq(from)))
             .set(tasks::customer_id.eq(Some(into)))
@@ -414,7 +477,7 @@ fn tasks_step(conn: &mut DbConn, from: &str, into: &str) -> Result<usize, DbErro
 /// Break-glass grants stay bound to the record they were given for: a grant on the duplicate
 /// must not become one on the kept customer (X-6a). Its live grants end now; the history of
 /// them stays with the duplicate. Nothing moves.
-fn break_glass(conn: &mut DbConn, from: &str, _into: &str) -> Result<usize, DbError> {
+fn break_glass(conn: &mut DbConn, Duplicate(from): Duplicate, _: Kept) -> Result<usize, DbError> {
     let t = now();
     diesel::update(
         break_glass_grants::table

@@ -4,24 +4,26 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use hcrm_domain::api::relations::Relation;
-use hcrm_domain::customer::{CustomerKind, RelationKind};
+use hcrm_domain::customer::RelationKind;
 use uuid::Uuid;
 
 use crate::conn::DbConn;
 use crate::error::DbError;
+use crate::ids::{CustomerId, InstitutionId, RelationId, UserId};
+use crate::kit::decode;
 use crate::schema::{customer_relations as r, customers as c};
-use crate::util::{new_id, now, parse_id, utc};
+use crate::util::{now, utc};
 
 /// A stored relation, in the direction it was stored.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = r)]
 pub struct RelationRow {
-    pub id: String,
-    pub from_id: String,
-    pub to_id: String,
+    pub id: RelationId,
+    pub from_id: CustomerId,
+    pub to_id: CustomerId,
     pub kind: String,
     pub note: Option<String>,
-    pub created_by: Option<String>,
+    pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
 }
 
@@ -29,13 +31,12 @@ impl RelationRow {
     /// The other customer and the kind as `customer` sees it; `None` when the relation does
     /// not involve `customer`.
     pub fn seen_from(&self, customer: Uuid) -> Result<Option<(Uuid, RelationKind)>, DbError> {
-        let kind = RelationKind::from_code(&self.kind)
-            .ok_or_else(|| DbError::Corrupt(format!("relation kind {:?}", self.kind)))?;
-        let key = customer.to_string();
+        let kind: RelationKind = decode(&self.kind)?;
+        let key = CustomerId::from(customer);
         Ok(if self.from_id == key {
-            Some((parse_id(&self.to_id)?, kind))
+            Some((self.to_id.0, kind))
         } else if self.to_id == key {
-            Some((parse_id(&self.from_id)?, kind.inverse()))
+            Some((self.from_id.0, kind.inverse()))
         } else {
             None
         })
@@ -45,8 +46,8 @@ impl RelationRow {
 /// The other end of a relation, as the list shows it.
 #[derive(Debug, Clone, Queryable)]
 struct Other {
-    id: String,
-    institution_id: String,
+    id: CustomerId,
+    institution_id: InstitutionId,
     name: String,
     form_of_address: String,
     kind: String,
@@ -55,7 +56,7 @@ struct Other {
 /// Every relation of `customer` whose other end is a live customer, seen from `customer`,
 /// with the other customer's institution (the caller decides what it may see). Oldest first.
 pub fn of_customer(conn: &mut DbConn, customer: Uuid) -> Result<Vec<(Relation, Uuid)>, DbError> {
-    let key = customer.to_string();
+    let key = CustomerId::from(customer);
     let other_cols = (
         c::id,
         c::institution_id,
@@ -92,17 +93,16 @@ pub fn of_customer(conn: &mut DbConn, customer: Uuid) -> Result<Vec<(Relation, U
 fn relation(row: &RelationRow, o: Other, kind: RelationKind) -> Result<(Relation, Uuid), DbError> {
     Ok((
         Relation {
-            id: parse_id(&row.id)?,
-            other_id: parse_id(&o.id)?,
+            id: row.id.0,
+            other_id: o.id.0,
             other_name: o.name,
             other_form_of_address: o.form_of_address,
-            other_kind: CustomerKind::from_code(&o.kind)
-                .ok_or_else(|| DbError::Corrupt(format!("customer kind {:?}", o.kind)))?,
+            other_kind: decode(&o.kind)?,
             kind,
             note: row.note.clone(),
             created_at: utc(row.created_at),
         },
-        parse_id(&o.institution_id)?,
+        o.institution_id.0,
     ))
 }
 
@@ -113,7 +113,7 @@ pub fn exists(
     to: Uuid,
     kind: RelationKind,
 ) -> Result<bool, DbError> {
-    let (from, to) = (from.to_string(), to.to_string());
+    let (from, to) = (CustomerId::from(from), CustomerId::from(to));
     let n: i64 = r::table
         .filter(
             r::from_id
@@ -146,23 +146,23 @@ pub fn create(
     // A no-op update takes the row lock on PostgreSQL (SQLite's writers are serialized
     // already); both transactions lock the same customer, so the second waits and then sees
     // the first one's row.
-    let first = from.min(to).to_string();
-    diesel::update(c::table.find(&first))
+    let first = CustomerId::from(from.min(to));
+    diesel::update(c::table.find(first))
         .set(c::version.eq(c::version))
         .execute(conn)?;
     if exists(conn, from, to, kind)? {
         return Err(DbError::Duplicate("customer_relations".into()));
     }
     let row = RelationRow {
-        id: new_id(),
-        from_id: from.to_string(),
-        to_id: to.to_string(),
+        id: RelationId::new(),
+        from_id: from.into(),
+        to_id: to.into(),
         kind: kind.code().to_string(),
         note: note
             .map(str::trim)
             .filter(|n| !n.is_empty())
             .map(str::to_string),
-        created_by: Some(by.to_string()),
+        created_by: Some(by.into()),
         created_at: now(),
     };
     diesel::insert_into(r::table).values(&row).execute(conn)?;
@@ -171,16 +171,16 @@ pub fn create(
 
 /// The relation `id` if it involves `customer`.
 pub fn get(conn: &mut DbConn, customer: Uuid, id: Uuid) -> Result<RelationRow, DbError> {
-    let key = customer.to_string();
+    let key = CustomerId::from(customer);
     Ok(r::table
-        .find(id.to_string())
+        .find(RelationId::from(id))
         .filter(r::from_id.eq(&key).or(r::to_id.eq(&key)))
         .select(RelationRow::as_select())
         .first(conn)?)
 }
 
 pub fn delete(conn: &mut DbConn, id: Uuid) -> Result<(), DbError> {
-    let n = diesel::delete(r::table.find(id.to_string())).execute(conn)?;
+    let n = diesel::delete(r::table.find(RelationId::from(id))).execute(conn)?;
     if n == 0 {
         return Err(DbError::NotFound);
     }

@@ -9,8 +9,10 @@ use uuid::Uuid;
 
 use crate::conn::DbConn;
 use crate::error::DbError;
+use crate::ids::{CustomerId, UserId};
+use crate::kit::versioned_update;
 use crate::schema::customers as c;
-use crate::util::{now, parse_opt_id, utc};
+use crate::util::{now, utc};
 
 /// A text as stored: blank is no text.
 fn cleaned(v: &Option<String>) -> Option<String> {
@@ -20,11 +22,11 @@ fn cleaned(v: &Option<String>) -> Option<String> {
 /// The assigned account manager of a customer (X-6: the one account manager who sees its
 /// private notes).
 pub fn account_manager_of(conn: &mut DbConn, customer: Uuid) -> Result<Option<Uuid>, DbError> {
-    let m: Option<String> = c::table
-        .find(customer.to_string())
+    let m: Option<UserId> = c::table
+        .find(CustomerId::from(customer))
         .select(c::account_manager_id)
         .first(conn)?;
-    parse_opt_id(m.as_deref())
+    Ok(m.map(Uuid::from))
 }
 
 /// Writes `get` and `put` for one sheet table whose text columns are named like the fields of
@@ -40,10 +42,10 @@ macro_rules! sheet {
             #[derive(Queryable, Selectable, Insertable)]
             #[diesel(table_name = t)]
             struct Row {
-                customer_id: String,
+                customer_id: CustomerId,
                 $($field: Option<String>,)+
                 version: i32,
-                updated_by: Option<String>,
+                updated_by: Option<UserId>,
                 updated_at: NaiveDateTime,
             }
 
@@ -52,14 +54,14 @@ macro_rules! sheet {
             struct Changes {
                 $($field: Option<String>,)+
                 version: i32,
-                updated_by: Option<String>,
+                updated_by: Option<UserId>,
                 updated_at: NaiveDateTime,
             }
 
             /// The sheet of `customer`; empty at version 0 when never written.
             pub fn get(conn: &mut DbConn, customer: Uuid) -> Result<$sheet, DbError> {
                 let row: Option<Row> = t::table
-                    .find(customer.to_string())
+                    .find(CustomerId::from(customer))
                     .select(Row::as_select())
                     .first(conn)
                     .optional()?;
@@ -70,7 +72,7 @@ macro_rules! sheet {
                     $($field: row.$field,)+
                     version: row.version,
                     updated_at: Some(utc(row.updated_at)),
-                    updated_by: parse_opt_id(row.updated_by.as_deref())?,
+                    updated_by: row.updated_by.map(Uuid::from),
                 })
             }
 
@@ -83,45 +85,46 @@ macro_rules! sheet {
                 u: &$update,
                 by: Uuid,
             ) -> Result<($sheet, $sheet), DbError> {
-                let before = get(conn, customer)?;
-                if before.version != expected {
-                    return Err(DbError::Stale { current: before.version });
-                }
-                let key = customer.to_string();
-                if expected == 0 {
-                    let row = Row {
-                        customer_id: key,
-                        $($field: cleaned(&u.$field),)+
-                        version: 1,
-                        updated_by: Some(by.to_string()),
-                        updated_at: now(),
-                    };
-                    // Someone else wrote the first version meanwhile: as stale as any other.
-                    diesel::insert_into(t::table)
-                        .values(&row)
-                        .execute(conn)
-                        .map_err(|e| match DbError::from(e) {
-                            DbError::Duplicate(_) => DbError::Stale { current: 1 },
-                            other => other,
-                        })?;
-                } else {
-                    let n = diesel::update(
-                        t::table
-                            .filter(t::customer_id.eq(&key))
-                            .filter(t::version.eq(expected)),
-                    )
-                    .set(Changes {
-                        $($field: cleaned(&u.$field),)+
-                        version: expected + 1,
-                        updated_by: Some(by.to_string()),
-                        updated_at: now(),
-                    })
-                    .execute(conn)?;
-                    if n == 0 {
-                        let current = get(conn, customer)?.version;
-                        return Err(DbError::Stale { current });
-                    }
-                }
+                let key = CustomerId::from(customer);
+                let before = versioned_update(
+                    conn,
+                    expected,
+                    |c| get(c, customer),
+                    |r| r.version,
+                    |conn, _| {
+                        if expected == 0 {
+                            let row = Row {
+                                customer_id: key,
+                                $($field: cleaned(&u.$field),)+
+                                version: 1,
+                                updated_by: Some(UserId::from(by)),
+                                updated_at: now(),
+                            };
+                            // Someone else wrote the first version meanwhile: as stale as any
+                            // other.
+                            diesel::insert_into(t::table)
+                                .values(&row)
+                                .execute(conn)
+                                .map_err(|e| match DbError::from(e) {
+                                    DbError::Duplicate(_) => DbError::Stale { current: 1 },
+                                    other => other,
+                                })
+                        } else {
+                            Ok(diesel::update(
+                                t::table
+                                    .filter(t::customer_id.eq(&key))
+                                    .filter(t::version.eq(expected)),
+                            )
+                            .set(Changes {
+                                $($field: cleaned(&u.$field),)+
+                                version: expected + 1,
+                                updated_by: Some(UserId::from(by)),
+                                updated_at: now(),
+                            })
+                            .execute(conn)?)
+                        }
+                    },
+                )?;
                 let after = get(conn, customer)?;
                 Ok((before, after))
             }

@@ -7,6 +7,7 @@ use hcrm_domain::api::auth::SecuritySettings;
 
 use crate::conn::DbConn;
 use crate::error::DbError;
+use crate::kit::versioned_update;
 use crate::schema::settings;
 use crate::util::now;
 
@@ -51,31 +52,36 @@ pub fn put(
     value: &serde_json::Value,
     expected: i32,
 ) -> Result<i32, DbError> {
-    let current = get(conn, key)?.map_or(0, |(_, v)| v);
-    if current != expected {
-        return Err(DbError::Stale { current });
-    }
-    if current == 0 {
-        diesel::insert_into(settings::table)
-            .values((
-                settings::key.eq(key),
-                settings::value.eq(value.to_string()),
-                settings::version.eq(1),
-                settings::updated_at.eq(now()),
-            ))
-            .execute(conn)?;
-    } else {
-        diesel::update(
-            settings::table
-                .find(key)
-                .filter(settings::version.eq(expected)),
-        )
-        .set((
-            settings::value.eq(value.to_string()),
-            settings::version.eq(expected + 1),
-            settings::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
-    }
+    let current = versioned_update(
+        conn,
+        expected,
+        |c| Ok(get(c, key)?.map_or(0, |(_, v)| v)),
+        |v| *v,
+        |conn, &current| {
+            if current == 0 {
+                diesel::insert_into(settings::table)
+                    .values((
+                        settings::key.eq(key),
+                        settings::value.eq(value.to_string()),
+                        settings::version.eq(1),
+                        settings::updated_at.eq(now()),
+                    ))
+                    .execute(conn)
+                    .map_err(DbError::from)
+            } else {
+                Ok(diesel::update(
+                    settings::table
+                        .find(key)
+                        .filter(settings::version.eq(expected)),
+                )
+                .set((
+                    settings::value.eq(value.to_string()),
+                    settings::version.eq(expected + 1),
+                    settings::updated_at.eq(now()),
+                ))
+                .execute(conn)?)
+            }
+        },
+    )?;
     Ok(current + 1)
 }

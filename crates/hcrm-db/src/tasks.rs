@@ -16,59 +16,59 @@ use uuid::Uuid;
 use crate::conn::{Db, DbConn};
 use crate::customers::today;
 use crate::error::DbError;
+use crate::ids::{CustomerId, InstitutionId, TaskId, UserId};
+use crate::kit::{InScope, bump_version, counted_page, decode, versioned_update};
 use crate::schema::tasks as t;
-use crate::util::{ListWindow, new_id, now, parse_id, parse_opt_id, utc};
+use crate::util::{ListWindow, now, utc};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = t)]
 struct Row {
-    id: String,
-    institution_id: String,
+    id: TaskId,
+    institution_id: InstitutionId,
     kind: String,
     title: String,
     description: Option<String>,
-    owner_id: Option<String>,
+    owner_id: Option<UserId>,
     team: Option<String>,
     due_on: Option<NaiveDate>,
     due_at: Option<NaiveDateTime>,
     status: String,
-    customer_id: Option<String>,
+    customer_id: Option<CustomerId>,
     source_type: Option<String>,
     source_id: Option<String>,
     outcome: Option<String>,
     completed_at: Option<NaiveDateTime>,
-    completed_by: Option<String>,
+    completed_by: Option<UserId>,
     version: i32,
-    created_by: Option<String>,
+    created_by: Option<UserId>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
 
 impl Row {
     fn into_dto(self, today: NaiveDate) -> Result<Task, DbError> {
-        let status = TaskStatus::from_code(&self.status)
-            .ok_or_else(|| DbError::Corrupt(format!("task status {:?}", self.status)))?;
+        let status: TaskStatus = decode(&self.status)?;
         Ok(Task {
-            id: parse_id(&self.id)?,
-            institution_id: parse_id(&self.institution_id)?,
-            kind: TaskKind::from_code(&self.kind)
-                .ok_or_else(|| DbError::Corrupt(format!("task kind {:?}", self.kind)))?,
+            id: self.id.0,
+            institution_id: self.institution_id.0,
+            kind: decode(&self.kind)?,
             title: self.title,
             description: self.description,
-            owner_id: parse_opt_id(self.owner_id.as_deref())?,
+            owner_id: self.owner_id.map(Uuid::from),
             team: self.team,
             due_on: self.due_on,
             due_at: self.due_at.map(utc),
             status,
-            customer_id: parse_opt_id(self.customer_id.as_deref())?,
+            customer_id: self.customer_id.map(Uuid::from),
             source_type: self.source_type,
             source_id: self.source_id,
             outcome: self.outcome,
             completed_at: self.completed_at.map(utc),
-            completed_by: parse_opt_id(self.completed_by.as_deref())?,
+            completed_by: self.completed_by.map(Uuid::from),
             overdue: is_overdue(status, self.due_on, today),
             version: self.version,
-            created_by: parse_opt_id(self.created_by.as_deref())?,
+            created_by: self.created_by.map(Uuid::from),
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
         })
@@ -102,14 +102,14 @@ pub struct NewTask {
 /// Creates an open task; run inside the caller's write transaction. Returns its id.
 pub fn create(conn: &mut DbConn, n: NewTask) -> Result<Uuid, DbError> {
     let at = now();
-    let id = new_id();
+    let id = TaskId::new();
     let row = Row {
-        id: id.clone(),
-        institution_id: n.institution_id.to_string(),
+        id,
+        institution_id: n.institution_id.into(),
         kind: n.kind.code().to_string(),
         title: n.title.trim().to_string(),
         description: n.description,
-        owner_id: n.owner_id.map(|u| u.to_string()),
+        owner_id: n.owner_id.map(UserId::from),
         team: n.team.map(|s| s.trim().to_string()),
         due_on: n.due_on.or(n.due_at.map(beijing_date)),
         due_at: n
@@ -117,25 +117,25 @@ pub fn create(conn: &mut DbConn, n: NewTask) -> Result<Uuid, DbError> {
             .map(|d| d.naive_utc())
             .map(|d| d.with_nanosecond(d.nanosecond() / 1000 * 1000).unwrap_or(d)),
         status: TaskStatus::Open.code().to_string(),
-        customer_id: n.customer_id.map(|u| u.to_string()),
+        customer_id: n.customer_id.map(CustomerId::from),
         source_type: n.source_type,
         source_id: n.source_id,
         outcome: None,
         completed_at: None,
         completed_by: None,
         version: 1,
-        created_by: n.created_by.map(|u| u.to_string()),
+        created_by: n.created_by.map(UserId::from),
         created_at: at,
         updated_at: at,
     };
     diesel::insert_into(t::table).values(&row).execute(conn)?;
-    parse_id(&id)
+    Ok(id.0)
 }
 
 /// One task; `NotFound` when its institution is outside `scope`.
 pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Task, DbError> {
     let task = t::table
-        .find(id.to_string())
+        .find(TaskId::from(id))
         .select(Row::as_select())
         .first::<Row>(conn)?
         .into_dto(today())?;
@@ -152,7 +152,7 @@ pub fn ids_by_source(
     source_type: &str,
     source_ids: &[String],
 ) -> Result<HashMap<String, Uuid>, DbError> {
-    let rows: Vec<(Option<String>, String)> = t::table
+    let rows: Vec<(Option<String>, TaskId)> = t::table
         .filter(t::source_type.eq(source_type))
         .filter(t::source_id.eq_any(source_ids))
         .order(t::id)
@@ -161,7 +161,7 @@ pub fn ids_by_source(
     let mut out = HashMap::new();
     for (source, id) in rows {
         if let Some(source) = source {
-            out.entry(source).or_insert(parse_id(&id)?);
+            out.entry(source).or_insert(id.0);
         }
     }
     Ok(out)
@@ -196,11 +196,9 @@ pub enum Sort {
 
 fn filtered<'a>(scope: &Scope, f: &'a Filter, today: NaiveDate) -> t::BoxedQuery<'a, Db> {
     let mut q = t::table.into_boxed();
-    if let Some(ids) = scope.institution_ids() {
-        q = q.filter(t::institution_id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()));
-    }
+    q = q.in_scope(t::institution_id, scope);
     if let Some(v) = f.owner_id {
-        q = q.filter(t::owner_id.eq(v.to_string()));
+        q = q.filter(t::owner_id.eq(UserId::from(v)));
     }
     if let Some(v) = &f.team {
         q = q.filter(t::team.eq(v.trim().to_string()));
@@ -212,10 +210,10 @@ fn filtered<'a>(scope: &Scope, f: &'a Filter, today: NaiveDate) -> t::BoxedQuery
         q = q.filter(t::kind.eq(v.code()));
     }
     if let Some(v) = f.customer_id {
-        q = q.filter(t::customer_id.eq(v.to_string()));
+        q = q.filter(t::customer_id.eq(CustomerId::from(v)));
     }
     if let Some(v) = f.institution_id {
-        q = q.filter(t::institution_id.eq(v.to_string()));
+        q = q.filter(t::institution_id.eq(InstitutionId::from(v)));
     }
     if let Some(v) = &f.source_type {
         q = q.filter(t::source_type.eq(v));
@@ -258,32 +256,31 @@ pub fn list(
     window: ListWindow,
 ) -> Result<(Vec<Task>, i64), DbError> {
     let today = today();
-    let total = filtered(scope, f, today).count().get_result(conn)?;
-    let q = filtered(scope, f, today);
     // NULLs sort differently on the two backends; order by "has no date" first, explicitly.
-    let q = match (sort, descending) {
-        (Sort::DueOn, false) => q.order((
-            t::due_on.is_null().asc(),
-            t::due_on.asc(),
-            t::due_at.is_null().asc(),
-            t::due_at.asc(),
-            t::id.asc(),
-        )),
-        (Sort::DueOn, true) => q.order((
-            t::due_on.is_null().asc(),
-            t::due_on.desc(),
-            t::due_at.is_null().asc(),
-            t::due_at.desc(),
-            t::id.asc(),
-        )),
-        (Sort::CreatedAt, false) => q.order(t::id.asc()),
-        (Sort::CreatedAt, true) => q.order(t::id.desc()),
-    };
-    let rows: Vec<Row> = q
-        .select(Row::as_select())
-        .limit(window.limit)
-        .offset(window.offset)
-        .load(conn)?;
+    let (rows, total) = counted_page!(
+        conn,
+        filtered(scope, f, today),
+        |q| match (sort, descending) {
+            (Sort::DueOn, false) => q.order((
+                t::due_on.is_null().asc(),
+                t::due_on.asc(),
+                t::due_at.is_null().asc(),
+                t::due_at.asc(),
+                t::id.asc(),
+            )),
+            (Sort::DueOn, true) => q.order((
+                t::due_on.is_null().asc(),
+                t::due_on.desc(),
+                t::due_at.is_null().asc(),
+                t::due_at.desc(),
+                t::id.asc(),
+            )),
+            (Sort::CreatedAt, false) => q.order(t::id.asc()),
+            (Sort::CreatedAt, true) => q.order(t::id.desc()),
+        },
+        Row,
+        window
+    );
     Ok((dtos(rows)?, total))
 }
 
@@ -323,14 +320,14 @@ pub fn mine(conn: &mut DbConn, scope: &Scope, user: Uuid) -> Result<MyTasks, DbE
 struct Changes {
     title: Option<String>,
     description: Option<Option<String>>,
-    owner_id: Option<Option<String>>,
+    owner_id: Option<Option<UserId>>,
     team: Option<Option<String>>,
     due_on: Option<Option<NaiveDate>>,
     due_at: Option<Option<NaiveDateTime>>,
     status: Option<String>,
     outcome: Option<Option<String>>,
     completed_at: Option<Option<NaiveDateTime>>,
-    completed_by: Option<Option<String>>,
+    completed_by: Option<Option<UserId>>,
     updated_at: NaiveDateTime,
 }
 
@@ -344,51 +341,43 @@ pub fn update(
     u: &TaskUpdate,
     by: Uuid,
 ) -> Result<(Task, Task), DbError> {
-    let before = get(conn, scope, id)?;
-    if before.version != expected_version {
-        return Err(DbError::Stale {
-            current: before.version,
-        });
-    }
-    let at = now();
-    let new_status = u.status.filter(|s| *s != before.status);
-    let (completed_at, completed_by) = match new_status {
-        Some(TaskStatus::Open) => (Some(None), Some(None)),
-        Some(_) => (Some(Some(at)), Some(Some(by.to_string()))),
-        None => (None, None),
-    };
-    // A new due date drops a time of day that belonged to the old one.
-    let due_at = match u.due_on {
-        Some(d) if d != before.due_on => Some(None),
-        _ => None,
-    };
-    let changes = Changes {
-        title: u.title.as_ref().map(|s| s.trim().to_string()),
-        description: u.description.clone(),
-        owner_id: u.owner_id.map(|o| o.map(|o| o.to_string())),
-        team: u
-            .team
-            .as_ref()
-            .map(|v| v.as_ref().map(|s| s.trim().to_string())),
-        due_on: u.due_on,
-        due_at,
-        status: new_status.map(|s| s.code().to_string()),
-        outcome: u.outcome.clone(),
-        completed_at,
-        completed_by,
-        updated_at: at,
-    };
-    let n = diesel::update(
-        t::table
-            .filter(t::id.eq(id.to_string()))
-            .filter(t::version.eq(expected_version)),
-    )
-    .set((changes, t::version.eq(t::version + 1)))
-    .execute(conn)?;
-    if n == 0 {
-        let current = get(conn, scope, id)?.version;
-        return Err(DbError::Stale { current });
-    }
+    let before = versioned_update(
+        conn,
+        expected_version,
+        |c| get(c, scope, id),
+        |r| r.version,
+        |conn, before| {
+            let at = now();
+            let new_status = u.status.filter(|s| *s != before.status);
+            let (completed_at, completed_by) = match new_status {
+                Some(TaskStatus::Open) => (Some(None), Some(None)),
+                Some(_) => (Some(Some(at)), Some(Some(UserId::from(by)))),
+                None => (None, None),
+            };
+            // A new due date drops a time of day that belonged to the old one.
+            let due_at = match u.due_on {
+                Some(d) if d != before.due_on => Some(None),
+                _ => None,
+            };
+            let changes = Changes {
+                title: u.title.as_ref().map(|s| s.trim().to_string()),
+                description: u.description.clone(),
+                owner_id: u.owner_id.map(|o| o.map(UserId::from)),
+                team: u
+                    .team
+                    .as_ref()
+                    .map(|v| v.as_ref().map(|s| s.trim().to_string())),
+                due_on: u.due_on,
+                due_at,
+                status: new_status.map(|s| s.code().to_string()),
+                outcome: u.outcome.clone(),
+                completed_at,
+                completed_by,
+                updated_at: at,
+            };
+            bump_version!(conn, t, TaskId::from(id), expected_version, changes)
+        },
+    )?;
     let after = get(conn, scope, id)?;
     Ok((before, after))
 }

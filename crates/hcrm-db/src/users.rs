@@ -9,20 +9,22 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
+use crate::ids::{DepartmentId, InstitutionId, UserId};
+use crate::kit::{bump_version, counted_page, decode, scope_ids, versioned_update};
 use crate::schema::{institutions, user_institutions, user_roles, users};
-use crate::util::{ListWindow, like_pattern, lower, new_id, now, parse_id, parse_opt_id, utc};
+use crate::util::{ListWindow, like_pattern, lower, now, utc};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
 struct Row {
-    id: String,
+    id: UserId,
     username: String,
     display_name: String,
     phone: Option<String>,
     password_hash: String,
     group_wide: bool,
-    supervisor_id: Option<String>,
-    department_id: Option<String>,
+    supervisor_id: Option<UserId>,
+    department_id: Option<DepartmentId>,
     active: bool,
     version: i32,
     last_login_at: Option<chrono::NaiveDateTime>,
@@ -57,15 +59,14 @@ impl Principal {
     }
 }
 
-fn roles_of(conn: &mut DbConn, ids: &[String]) -> Result<HashMap<String, Vec<Role>>, DbError> {
-    let rows: Vec<(String, String)> = user_roles::table
+fn roles_of(conn: &mut DbConn, ids: &[UserId]) -> Result<HashMap<UserId, Vec<Role>>, DbError> {
+    let rows: Vec<(UserId, String)> = user_roles::table
         .filter(user_roles::user_id.eq_any(ids))
         .order((user_roles::user_id, user_roles::role))
         .load(conn)?;
-    let mut out: HashMap<String, Vec<Role>> = HashMap::new();
+    let mut out: HashMap<UserId, Vec<Role>> = HashMap::new();
     for (user, code) in rows {
-        let role =
-            Role::from_code(&code).ok_or_else(|| DbError::Corrupt(format!("role {code}")))?;
+        let role: Role = decode(&code)?;
         out.entry(user).or_default().push(role);
     }
     Ok(out)
@@ -73,9 +74,9 @@ fn roles_of(conn: &mut DbConn, ids: &[String]) -> Result<HashMap<String, Vec<Rol
 
 fn institutions_of(
     conn: &mut DbConn,
-    ids: &[String],
-) -> Result<HashMap<String, Vec<InstitutionRef>>, DbError> {
-    let rows: Vec<(String, String, String, String)> = user_institutions::table
+    ids: &[UserId],
+) -> Result<HashMap<UserId, Vec<InstitutionRef>>, DbError> {
+    let rows: Vec<(UserId, InstitutionId, String, String)> = user_institutions::table
         .inner_join(institutions::table)
         .filter(user_institutions::user_id.eq_any(ids))
         .order((user_institutions::user_id, institutions::code))
@@ -86,10 +87,10 @@ fn institutions_of(
             institutions::name,
         ))
         .load(conn)?;
-    let mut out: HashMap<String, Vec<InstitutionRef>> = HashMap::new();
+    let mut out: HashMap<UserId, Vec<InstitutionRef>> = HashMap::new();
     for (user, id, code, name) in rows {
         out.entry(user).or_default().push(InstitutionRef {
-            id: parse_id(&id)?,
+            id: id.0,
             code,
             name,
         });
@@ -98,21 +99,21 @@ fn institutions_of(
 }
 
 fn to_dtos(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<User>, DbError> {
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let ids: Vec<UserId> = rows.iter().map(|r| r.id).collect();
     let mut roles = roles_of(conn, &ids)?;
     let mut insts = institutions_of(conn, &ids)?;
     rows.into_iter()
         .map(|r| {
             Ok(User {
-                id: parse_id(&r.id)?,
+                id: r.id.0,
                 roles: roles.remove(&r.id).unwrap_or_default(),
                 institutions: insts.remove(&r.id).unwrap_or_default(),
                 username: r.username,
                 display_name: r.display_name,
                 phone: r.phone,
                 group_wide: r.group_wide,
-                supervisor_id: parse_opt_id(r.supervisor_id.as_deref())?,
-                department_id: parse_opt_id(r.department_id.as_deref())?,
+                supervisor_id: r.supervisor_id.map(Uuid::from),
+                department_id: r.department_id.map(Uuid::from),
                 active: r.active,
                 version: r.version,
                 last_login_at: r.last_login_at.map(utc),
@@ -132,17 +133,14 @@ pub struct Filter {
     pub active: Option<bool>,
 }
 
-fn ids_strings(ids: &[Uuid]) -> Vec<String> {
-    ids.iter().map(Uuid::to_string).collect()
-}
-
 fn filtered<'a>(scope: &Scope, f: &'a Filter) -> users::BoxedQuery<'a, Db> {
     let mut q = users::table.into_boxed();
-    if let Some(ids) = scope.institution_ids() {
+    // A user is in scope through a membership in one of the scope's institutions.
+    if let Some(ids) = scope_ids(scope) {
         q = q.filter(
             users::id.eq_any(
                 user_institutions::table
-                    .filter(user_institutions::institution_id.eq_any(ids_strings(ids)))
+                    .filter(user_institutions::institution_id.eq_any(ids))
                     .select(user_institutions::user_id),
             ),
         );
@@ -151,7 +149,7 @@ fn filtered<'a>(scope: &Scope, f: &'a Filter) -> users::BoxedQuery<'a, Db> {
         q = q.filter(
             users::id.eq_any(
                 user_institutions::table
-                    .filter(user_institutions::institution_id.eq(inst.to_string()))
+                    .filter(user_institutions::institution_id.eq(InstitutionId::from(inst)))
                     .select(user_institutions::user_id),
             ),
         );
@@ -186,13 +184,13 @@ pub fn list(
     f: &Filter,
     window: ListWindow,
 ) -> Result<(Vec<User>, i64), DbError> {
-    let total = filtered(scope, f).count().get_result(conn)?;
-    let rows: Vec<Row> = filtered(scope, f)
-        .order(users::username.asc())
-        .select(Row::as_select())
-        .limit(window.limit)
-        .offset(window.offset)
-        .load(conn)?;
+    let (rows, total) = counted_page!(
+        conn,
+        filtered(scope, f),
+        |q| q.order(users::username.asc()),
+        Row,
+        window
+    );
     Ok((to_dtos(conn, rows)?, total))
 }
 
@@ -209,7 +207,7 @@ fn visible(scope: &Scope, user: &User) -> bool {
 
 pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<User, DbError> {
     let row = users::table
-        .find(id.to_string())
+        .find(UserId::from(id))
         .select(Row::as_select())
         .first::<Row>(conn)?;
     let user = to_dtos(conn, vec![row])?.pop().ok_or(DbError::NotFound)?;
@@ -229,33 +227,31 @@ pub fn credentials(
     conn: &mut DbConn,
     username: &str,
 ) -> Result<Option<(Uuid, String, bool)>, DbError> {
-    let found: Option<(String, String, bool)> = users::table
+    let found: Option<(UserId, String, bool)> = users::table
         .filter(users::username.eq(username))
         .select((users::id, users::password_hash, users::active))
         .first(conn)
         .optional()?;
-    found
-        .map(|(id, hash, active)| Ok((parse_id(&id)?, hash, active)))
-        .transpose()
+    Ok(found.map(|(id, hash, active)| (id.0, hash, active)))
 }
 
 pub fn principal(conn: &mut DbConn, id: Uuid) -> Result<Principal, DbError> {
     let row = users::table
-        .find(id.to_string())
+        .find(UserId::from(id))
         .select(Row::as_select())
         .first::<Row>(conn)?;
     let roles = roles_of(conn, std::slice::from_ref(&row.id))?
         .remove(&row.id)
         .unwrap_or_default();
     let institution_ids: Vec<Uuid> = user_institutions::table
-        .filter(user_institutions::user_id.eq(&row.id))
+        .filter(user_institutions::user_id.eq(row.id))
         .select(user_institutions::institution_id)
-        .load::<String>(conn)?
-        .iter()
-        .map(|s| parse_id(s))
-        .collect::<Result<_, _>>()?;
+        .load::<InstitutionId>(conn)?
+        .into_iter()
+        .map(Uuid::from)
+        .collect();
     Ok(Principal {
-        id: parse_id(&row.id)?,
+        id: row.id.0,
         username: row.username,
         display_name: row.display_name,
         active: row.active,
@@ -269,27 +265,27 @@ pub fn principal(conn: &mut DbConn, id: Uuid) -> Result<Principal, DbError> {
 /// Display names of users by id (the account managers a customer record names).
 pub fn display_names(
     conn: &mut DbConn,
-    ids: &[String],
-) -> Result<std::collections::HashMap<String, String>, DbError> {
+    ids: &[crate::ids::UserId],
+) -> Result<std::collections::HashMap<crate::ids::UserId, String>, DbError> {
     if ids.is_empty() {
         return Ok(Default::default());
     }
     Ok(users::table
         .filter(users::id.eq_any(ids))
         .select((users::id, users::display_name))
-        .load::<(String, String)>(conn)?
+        .load::<(crate::ids::UserId, String)>(conn)?
         .into_iter()
         .collect())
 }
 
 pub fn record_login(conn: &mut DbConn, id: Uuid) -> Result<(), DbError> {
-    diesel::update(users::table.find(id.to_string()))
+    diesel::update(users::table.find(UserId::from(id)))
         .set(users::last_login_at.eq(Some(now())))
         .execute(conn)?;
     Ok(())
 }
 
-fn set_roles(conn: &mut DbConn, user_id: &str, roles: &[Role]) -> Result<(), DbError> {
+fn set_roles(conn: &mut DbConn, user_id: UserId, roles: &[Role]) -> Result<(), DbError> {
     diesel::delete(user_roles::table.filter(user_roles::user_id.eq(user_id))).execute(conn)?;
     let mut roles = roles.to_vec();
     roles.sort();
@@ -305,7 +301,7 @@ fn set_roles(conn: &mut DbConn, user_id: &str, roles: &[Role]) -> Result<(), DbE
     Ok(())
 }
 
-fn set_institutions(conn: &mut DbConn, user_id: &str, ids: &[Uuid]) -> Result<(), DbError> {
+fn set_institutions(conn: &mut DbConn, user_id: UserId, ids: &[Uuid]) -> Result<(), DbError> {
     diesel::delete(user_institutions::table.filter(user_institutions::user_id.eq(user_id)))
         .execute(conn)?;
     let mut ids = ids.to_vec();
@@ -315,7 +311,7 @@ fn set_institutions(conn: &mut DbConn, user_id: &str, ids: &[Uuid]) -> Result<()
         diesel::insert_into(user_institutions::table)
             .values((
                 user_institutions::user_id.eq(user_id),
-                user_institutions::institution_id.eq(inst.to_string()),
+                user_institutions::institution_id.eq(InstitutionId::from(inst)),
             ))
             .execute(conn)?;
     }
@@ -326,7 +322,7 @@ fn set_institutions(conn: &mut DbConn, user_id: &str, ids: &[Uuid]) -> Result<()
 pub fn create(conn: &mut DbConn, c: &UserCreate, password_hash: String) -> Result<User, DbError> {
     let t = now();
     let row = Row {
-        id: new_id(),
+        id: UserId::new(),
         username: c.username.clone(),
         display_name: c.display_name.trim().to_string(),
         phone: c
@@ -335,8 +331,8 @@ pub fn create(conn: &mut DbConn, c: &UserCreate, password_hash: String) -> Resul
             .map(hcrm_domain::validation::normalize_mobile),
         password_hash,
         group_wide: c.group_wide,
-        supervisor_id: c.supervisor_id.map(|u| u.to_string()),
-        department_id: c.department_id.map(|d| d.to_string()),
+        supervisor_id: c.supervisor_id.map(UserId::from),
+        department_id: c.department_id.map(DepartmentId::from),
         active: true,
         version: 1,
         last_login_at: None,
@@ -349,9 +345,9 @@ pub fn create(conn: &mut DbConn, c: &UserCreate, password_hash: String) -> Resul
     diesel::insert_into(users::table)
         .values(&row)
         .execute(conn)?;
-    set_roles(conn, &row.id, &c.roles)?;
-    set_institutions(conn, &row.id, &c.institution_ids)?;
-    get(conn, &Scope::Group, parse_id(&row.id)?)
+    set_roles(conn, row.id, &c.roles)?;
+    set_institutions(conn, row.id, &c.institution_ids)?;
+    get(conn, &Scope::Group, row.id.0)
 }
 
 #[derive(AsChangeset)]
@@ -361,8 +357,8 @@ struct Changes {
     password_hash: Option<String>,
     phone: Option<Option<String>>,
     group_wide: Option<bool>,
-    supervisor_id: Option<Option<String>>,
-    department_id: Option<Option<String>>,
+    supervisor_id: Option<Option<UserId>>,
+    department_id: Option<Option<DepartmentId>>,
     active: Option<bool>,
     updated_at: chrono::NaiveDateTime,
 }
@@ -376,42 +372,34 @@ pub fn update(
     u: &UserUpdate,
     password_hash: Option<String>,
 ) -> Result<(User, User), DbError> {
-    let before = get(conn, scope, id)?;
-    if before.version != expected_version {
-        return Err(DbError::Stale {
-            current: before.version,
-        });
-    }
-    let changes = Changes {
-        display_name: u.display_name.as_ref().map(|s| s.trim().to_string()),
-        password_hash,
-        phone: u
-            .phone
-            .as_ref()
-            .map(|p| p.as_deref().map(hcrm_domain::validation::normalize_mobile)),
-        group_wide: u.group_wide,
-        supervisor_id: u.supervisor_id.map(|s| s.map(|x| x.to_string())),
-        department_id: u.department_id.map(|s| s.map(|x| x.to_string())),
-        active: u.active,
-        updated_at: now(),
-    };
-    let n = diesel::update(
-        users::table
-            .filter(users::id.eq(id.to_string()))
-            .filter(users::version.eq(expected_version)),
-    )
-    .set((changes, users::version.eq(users::version + 1)))
-    .execute(conn)?;
-    if n == 0 {
-        let current = get(conn, scope, id)?.version;
-        return Err(DbError::Stale { current });
-    }
-    let key = id.to_string();
+    let before = versioned_update(
+        conn,
+        expected_version,
+        |c| get(c, scope, id),
+        |r| r.version,
+        |conn, _| {
+            let changes = Changes {
+                display_name: u.display_name.as_ref().map(|s| s.trim().to_string()),
+                password_hash,
+                phone: u
+                    .phone
+                    .as_ref()
+                    .map(|p| p.as_deref().map(hcrm_domain::validation::normalize_mobile)),
+                group_wide: u.group_wide,
+                supervisor_id: u.supervisor_id.map(|s| s.map(UserId::from)),
+                department_id: u.department_id.map(|s| s.map(DepartmentId::from)),
+                active: u.active,
+                updated_at: now(),
+            };
+            bump_version!(conn, users, UserId::from(id), expected_version, changes)
+        },
+    )?;
+    let key = UserId::from(id);
     if let Some(roles) = &u.roles {
-        set_roles(conn, &key, roles)?;
+        set_roles(conn, key, roles)?;
     }
     if let Some(ids) = &u.institution_ids {
-        set_institutions(conn, &key, ids)?;
+        set_institutions(conn, key, ids)?;
     }
     let after = get(conn, &Scope::Group, id)?;
     Ok((before, after))
@@ -427,7 +415,7 @@ pub struct Totp {
 
 pub fn totp(conn: &mut DbConn, id: Uuid) -> Result<Totp, DbError> {
     let (secret, enabled, last_step) = users::table
-        .find(id.to_string())
+        .find(UserId::from(id))
         .select((
             users::totp_secret,
             users::totp_enabled,
@@ -448,7 +436,7 @@ pub fn set_totp_secret(
     secret: Option<&str>,
     enabled: bool,
 ) -> Result<(), DbError> {
-    diesel::update(users::table.find(id.to_string()))
+    diesel::update(users::table.find(UserId::from(id)))
         .set((
             users::totp_secret.eq(secret),
             users::totp_enabled.eq(enabled),
@@ -462,7 +450,7 @@ pub fn set_totp_secret(
 /// code was already used (replay).
 pub fn use_totp_step(conn: &mut DbConn, id: Uuid, step: i64) -> Result<bool, DbError> {
     let n = diesel::update(
-        users::table.find(id.to_string()).filter(
+        users::table.find(UserId::from(id)).filter(
             users::totp_last_step
                 .is_null()
                 .or(users::totp_last_step.lt(step)),

@@ -160,12 +160,13 @@ fn every_table_round_trips_on_every_backend() {
         );
         audit::record(
             &mut conn,
-            audit::Entry {
-                action: "create".into(),
-                entity_type: "user".into(),
-                changes: serde_json::json!({"a": 1}),
-                ..Default::default()
-            },
+            audit::Entry::of(
+                audit::Action::Create,
+                "user",
+                None,
+                None,
+                serde_json::json!({"a": 1}),
+            ),
         )
         .unwrap();
         let (events, total) = audit::list(

@@ -77,6 +77,10 @@ const NOT_VOCABULARY: &[(&str, &str)] = &[
         "reported as a field error code that the web app translates",
     ),
     (
+        "NewRecordInstitution",
+        "the outcome of a rule, reported as a field error code that the web app translates",
+    ),
+    (
         "MoveRefused",
         "reported as a field error code (invalid_transition) that the web app translates",
     ),

@@ -20,4 +20,4 @@ pub use i18n::{Label, Lang};
 pub use lifecycle::Lifecycle;
 pub use permission::{Permission, PermissionSet};
 pub use role::Role;
-pub use scope::Scope;
+pub use scope::{NewRecordInstitution, Scope};

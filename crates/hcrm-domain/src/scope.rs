@@ -28,6 +28,27 @@ impl Scope {
             Scope::Institutions(ids) => Some(ids),
         }
     }
+
+    /// Issue 8 item 2, the institution of a new record (a customer, a task, a department …):
+    /// the one `asked` for when this scope reaches it, else the caller's only institution.
+    /// The caller still checks that the institution exists.
+    pub fn institution_for_new(&self, asked: Option<Uuid>) -> Result<Uuid, NewRecordInstitution> {
+        match (asked, self) {
+            (Some(i), _) if self.allows(i) => Ok(i),
+            (Some(_), _) => Err(NewRecordInstitution::OutOfReach),
+            (None, Scope::Institutions(ids)) if ids.len() == 1 => Ok(ids[0]),
+            (None, _) => Err(NewRecordInstitution::Required),
+        }
+    }
+}
+
+/// Why a new record has no institution: see [`Scope::institution_for_new`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewRecordInstitution {
+    /// The institution asked for is not the caller's (to them it does not exist).
+    OutOfReach,
+    /// None asked for, and the caller works in several (or is group-wide): they choose.
+    Required,
 }
 
 /// Issue 7 item 12, who may be handed a record (a task's owner, a customer's account
@@ -47,6 +68,32 @@ pub fn may_look_after(roles: &[Role], scope: &Scope, institution: Uuid) -> bool 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_institution_of_a_new_record() {
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        let one = Scope::Institutions(vec![a]);
+        let two = Scope::Institutions(vec![a, b]);
+        use NewRecordInstitution::*;
+        // (scope, asked, chosen)
+        let cases = [
+            (&one, None, Ok(a)),
+            (&one, Some(a), Ok(a)),
+            (&one, Some(b), Err(OutOfReach)),
+            (&two, None, Err(Required)),
+            (&two, Some(b), Ok(b)),
+            (&Scope::Group, None, Err(Required)),
+            (&Scope::Group, Some(b), Ok(b)),
+            (&Scope::Institutions(vec![]), None, Err(Required)),
+        ];
+        for (scope, asked, chosen) in cases {
+            assert_eq!(
+                scope.institution_for_new(asked),
+                chosen,
+                "{scope:?} {asked:?}"
+            );
+        }
+    }
 
     #[test]
     fn who_may_be_named_and_look_after_a_record() {

@@ -2,7 +2,6 @@
 
 use hcrm_db::{DbConn, audit, institutions, users};
 use hcrm_domain::Role;
-use hcrm_domain::api::audit::changes;
 use hcrm_domain::api::org::{User, UserCreate, scope_problem};
 use hcrm_domain::validation::nfc;
 use validator::Validate;
@@ -50,12 +49,7 @@ pub fn create(conn: &mut DbConn, n: NewUser<'_>) -> Result<User, String> {
             conn,
             audit::Entry {
                 actor_username: Some("system".into()),
-                action: "create".into(),
-                entity_type: "user".into(),
-                entity_id: Some(user.id.to_string()),
-                institution_id: user.institutions.first().map(|i| i.id),
-                changes: changes(None, Some(&user)),
-                ..Default::default()
+                ..audit::Entry::created(&user)
             },
         )?;
         Ok::<_, hcrm_db::DbError>(user)

@@ -2,13 +2,15 @@
 //! institutions and the two-factor policy), kept for a moment: four queries per request were a
 //! third of a customer search's cost (PERF-1).
 //!
-//! Every write through [`crate::state::AppState::write`] forgets everything, so a change made
-//! through this server (deactivating a user, new roles, the two-factor policy) takes effect on
-//! the next request; a change made elsewhere (another server, the `hcrm user` command) within
+//! Every write through [`crate::state::AppState::write_auth`] — the writes that change users,
+//! roles, memberships, sign-ins or the security settings — forgets everything, so such a change
+//! made through this server (deactivating a user, new roles, a logout, the two-factor policy)
+//! takes effect on the next request; other writes (customers, tasks …) leave the cache warm; a change made elsewhere (another server, the `hcrm user` command) within
 //! [`TTL`].
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use hcrm_db::users::Principal;
@@ -28,6 +30,8 @@ pub struct AuthCache {
     entries: Mutex<HashMap<Uuid, (Instant, Known)>>,
     /// Whether a sign-in (refresh-token family) is still live.
     sessions: Mutex<HashMap<String, (Instant, bool)>>,
+    /// How many times everything was forgotten.
+    generation: AtomicU64,
 }
 
 impl AuthCache {
@@ -61,8 +65,15 @@ impl AuthCache {
         }
     }
 
-    /// After any write: the next request of every user reads them afresh.
+    /// How many times [`AuthCache::forget_all`] ran: tests tell a warm cache from an
+    /// emptied one by it.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Relaxed)
+    }
+
+    /// After a write of users, roles, sign-ins or security settings: the next request of every user reads them afresh.
     pub fn forget_all(&self) {
+        self.generation.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut entries) = self.entries.lock() {
             entries.clear();
         }
@@ -98,7 +109,9 @@ mod tests {
         assert_eq!(cache.get(id).map(|k| k.1), Some(vec![Role::Admin]));
         cache.put_session("s".into(), true);
         assert_eq!(cache.session("s"), Some(true));
+        assert_eq!(cache.generation(), 0);
         cache.forget_all();
+        assert_eq!(cache.generation(), 1);
         assert!(cache.get(id).is_none());
         assert!(cache.session("s").is_none());
         cache.put(id, (principal(id), vec![]));

@@ -11,7 +11,6 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use hcrm_db::users::Principal;
 use hcrm_domain::{Permission, PermissionSet, Role, Scope};
-use uuid::Uuid;
 
 use crate::auth::tokens;
 use crate::error::ApiError;
@@ -36,26 +35,22 @@ impl Caller {
         self.permissions.contains(p)
     }
 
-    /// An audit entry by this caller.
-    pub fn audit(
+    /// Records `entry` in the audit trail as done by this caller, from where they called
+    /// . Build it from the record: `audit::Entry::created(&record)` and its siblings.
+    pub fn record(
         &self,
-        action: &str,
-        entity_type: &str,
-        entity_id: impl ToString,
-        institution_id: Option<Uuid>,
-        changes: serde_json::Value,
-    ) -> hcrm_db::audit::Entry {
-        hcrm_db::audit::Entry {
-            actor_id: Some(self.principal.id),
-            actor_username: Some(self.principal.username.clone()),
-            action: action.to_string(),
-            entity_type: entity_type.to_string(),
-            entity_id: Some(entity_id.to_string()),
-            institution_id,
-            changes,
-            remote_addr: self.remote_addr.clone(),
-            flagged: false,
-        }
+        c: &mut hcrm_db::DbConn,
+        entry: hcrm_db::audit::Entry,
+    ) -> Result<(), hcrm_db::DbError> {
+        hcrm_db::audit::record(
+            c,
+            hcrm_db::audit::Entry {
+                actor_id: Some(self.principal.id),
+                actor_username: Some(self.principal.username.clone()),
+                remote_addr: self.remote_addr.clone(),
+                ..entry
+            },
+        )
     }
 }
 

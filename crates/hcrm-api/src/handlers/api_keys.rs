@@ -2,7 +2,8 @@
 //! institutions), is shown once, stored as a hash, and can be revoked.
 
 use actix_web::{HttpResponse, get, post, web};
-use hcrm_db::{api_keys as store, audit, users};
+use hcrm_db::audit::{Action, Entry};
+use hcrm_db::{api_keys as store, users};
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::auth::{ApiKey, ApiKeyCreate, ApiKeyCreated};
 use hcrm_domain::{PermissionSet, Role};
@@ -76,7 +77,7 @@ pub async fn create(
     let key = tokens::new_api_key();
     let (prefix, hash) = (key[..9].to_string(), tokens::refresh_hash(&key));
     let created = state
-        .write(move |c| {
+        .write_auth(move |c| {
             let user = users::get(c, &caller.scope(), id)?;
             if !user.roles.contains(&Role::Integration) {
                 return Err(ApiError::field("user", "not_integration", "API keys are for users with the integration role"));
@@ -94,7 +95,13 @@ pub async fn create(
                 },
             )?;
             let changes = serde_json::json!({"name": {"before": null, "after": api_key.name}, "prefix": {"before": null, "after": api_key.prefix}, "scopes": {"before": null, "after": api_key.scopes}});
-            audit::record(c, caller.audit("create", "api_key", api_key.id, user.institutions.first().map(|i| i.id), changes))?;
+            caller.record(c, Entry::of(
+Action::Create,
+"api_key",
+Some(api_key.id.to_string()),
+user.institutions.first().map(|i| i.id),
+changes,
+))?;
             Ok(api_key)
         })
         .await?;
@@ -121,18 +128,18 @@ pub async fn revoke(
 ) -> Result<HttpResponse, ApiError> {
     let (id, caller) = (id.into_inner(), auth.caller);
     let key = state
-        .write(move |c| {
+        .write_auth(move |c| {
             let key = store::get(c, id)?;
             let user = users::get(c, &caller.scope(), key.user_id)?;
             let key = store::revoke(c, id)?;
             let changes =
                 serde_json::json!({"revoked_at": {"before": null, "after": key.revoked_at}});
-            audit::record(
+            caller.record(
                 c,
-                caller.audit(
-                    "revoke",
+                Entry::of(
+                    Action::Revoke,
                     "api_key",
-                    id,
+                    Some(id.to_string()),
                     user.institutions.first().map(|i| i.id),
                     changes,
                 ),

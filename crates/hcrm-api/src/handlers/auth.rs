@@ -2,6 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, ResponseError, get, post, web};
 use chrono::Duration;
+use hcrm_db::audit::Action;
 use hcrm_db::users::Principal;
 use hcrm_db::{DbConn, audit, auth as store, users};
 use hcrm_domain::api::Problem;
@@ -17,22 +18,25 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 fn event(
-    action: &str,
+    action: Action,
     user: Option<Uuid>,
     username: &str,
     addr: Option<String>,
     flagged: bool,
 ) -> audit::Entry {
+    // Before the guard: no `Caller` yet, so who and from where are filled in here.
+    let entry = audit::Entry::of(
+        action,
+        "session",
+        user.map(|u| u.to_string()),
+        None,
+        serde_json::json!({}),
+    );
     audit::Entry {
         actor_id: user,
         actor_username: Some(username.to_string()),
-        action: action.to_string(),
-        entity_type: "session".to_string(),
-        entity_id: user.map(|u| u.to_string()),
-        changes: serde_json::json!({}),
         remote_addr: addr,
-        flagged,
-        ..Default::default()
+        ..entry.flagged(flagged)
     }
 }
 
@@ -98,7 +102,7 @@ pub async fn login(
     // The attempt is reserved (counted) before the password is checked, so that parallel
     // attempts cannot all pass the count first.
     let (attempt, found) = state
-        .write({
+        .write_auth({
             let (username, addr) = (username.clone(), addr.clone());
             move |c| {
                 let attempt = match store::reserve_attempt(c, &username, addr.as_deref(), limits)? {
@@ -139,14 +143,14 @@ pub async fn login(
     if let Some((_, None)) = &second_factor {
         let attempt = attempt.clone();
         state
-            .write(move |c| Ok(store::forget_attempt(c, &attempt)?))
+            .write_auth(move |c| Ok(store::forget_attempt(c, &attempt)?))
             .await?;
         return Err(ApiError::TotpRequired);
     }
 
     let state2 = state.clone();
     let result = state
-        .write(move |c| {
+        .write_auth(move |c| {
             let totp_ok = match &second_factor {
                 None => true,
                 Some((secret, Some(code))) => {
@@ -162,13 +166,13 @@ pub async fn login(
                 Some(id) => {
                     store::succeed_attempt(c, &attempt)?;
                     users::record_login(c, id)?;
-                    audit::record(c, event("login", Some(id), &username, addr, false))?;
+                    audit::record(c, event(Action::Login, Some(id), &username, addr, false))?;
                     let family = Uuid::now_v7().to_string();
                     issue(c, &state2, id, &family).map(Ok)
                 }
                 None => {
                     let known = found.map(|(id, ..)| id);
-                    audit::record(c, event("login_failed", known, &username, addr, false))?;
+                    audit::record(c, event(Action::LoginFailed, known, &username, addr, false))?;
                     Ok(Err(if password_ok {
                         ApiError::InvalidTotp
                     } else {
@@ -232,7 +236,7 @@ pub async fn refresh(
     let addr = remote_addr(&req);
     let state2 = state.clone();
     let outcome = state
-        .write(move |c| {
+        .write_auth(move |c| {
             let Some(token) = store::find_refresh(c, &hash)? else {
                 return Ok(Err("invalid refresh token"));
             };
@@ -245,7 +249,10 @@ pub async fn refresh(
                 let name = users::principal(c, user)
                     .map(|p| p.username)
                     .unwrap_or_default();
-                audit::record(c, event("refresh_reuse", Some(user), &name, addr, true))?;
+                audit::record(
+                    c,
+                    event(Action::RefreshReuse, Some(user), &name, addr, true),
+                )?;
                 return Ok(Err("refresh token reused; the session is revoked"));
             }
             let principal = users::principal(c, user)?;
@@ -288,14 +295,14 @@ pub async fn logout(
     let hash = tokens::refresh_hash(&presented);
     let addr = remote_addr(&req);
     state
-        .write(move |c| {
+        .write_auth(move |c| {
             if let Some(token) = store::find_refresh(c, &hash)? {
                 store::revoke_family(c, &token.family_id)?;
                 let user = token.user()?;
                 let name = users::principal(c, user)
                     .map(|p| p.username)
                     .unwrap_or_default();
-                audit::record(c, event("logout", Some(user), &name, addr, false))?;
+                audit::record(c, event(Action::Logout, Some(user), &name, addr, false))?;
             }
             Ok(())
         })

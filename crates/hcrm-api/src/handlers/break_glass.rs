@@ -7,7 +7,8 @@
 //! every read under a grant is flagged in the audit trail (`customer_access::customer_read`).
 
 use actix_web::{HttpResponse, get, post, web};
-use hcrm_db::{DbConn, audit, break_glass as store, customers, institutions, users};
+use hcrm_db::audit::{Action, Entry};
+use hcrm_db::{DbConn, break_glass as store, customers, institutions, users};
 use hcrm_domain::api::sensitive::{
     BREAK_GLASS_DAILY_CAP, BreakGlassGrant, BreakGlassRequest, ReviewRequest,
 };
@@ -28,8 +29,8 @@ pub const BREAK_GLASS_MINUTES: i64 = 30;
 
 /// The grants as the API shows them, with the names of their users and customers.
 fn views(c: &mut DbConn, rows: Vec<store::GrantRow>) -> Result<Vec<BreakGlassGrant>, ApiError> {
-    let customer_ids: Vec<String> = rows.iter().map(|r| r.customer_id.clone()).collect();
-    let user_ids: Vec<String> = rows.iter().map(|r| r.user_id.clone()).collect();
+    let customer_ids: Vec<_> = rows.iter().map(|r| r.customer_id).collect();
+    let user_ids: Vec<_> = rows.iter().map(|r| r.user_id).collect();
     let customer_names = customers::names_of(c, &customer_ids)?;
     let user_names = users::display_names(c, &user_ids)?;
     rows.into_iter()
@@ -51,7 +52,7 @@ fn view(c: &mut DbConn, r: store::GrantRow) -> Result<BreakGlassGrant, ApiError>
 /// The grant `id` in the reviewer's institutions, unless it is the reviewer's own.
 fn others_grant(c: &mut DbConn, caller: &Caller, id: Uuid) -> Result<store::GrantRow, ApiError> {
     let row = store::get(c, &caller.scope(), id)?;
-    if row.user_id == caller.principal.id.to_string() {
+    if row.user_id.0 == caller.principal.id {
         return Err(ApiError::Refused {
             code: "own_grant",
             detail: "a break-glass access is reviewed by someone other than the person who opened it",
@@ -108,18 +109,17 @@ pub async fn open(
                     needs_approval,
                 },
             )?;
-            let mut entry = caller.audit(
-                "break_glass",
+            let entry = Entry::of(
+                Action::BreakGlass,
                 "customer",
-                id,
+                Some(id.to_string()),
                 Some(institution),
                 serde_json::json!({
                     "category": request.category.code(), "reason": request.reason,
                     "minutes": BREAK_GLASS_MINUTES, "needs_approval": needs_approval,
                 }),
             );
-            entry.flagged = true;
-            audit::record(c, entry)?;
+            caller.record(c, entry.flagged(true))?;
             view(c, row)
         })
         .await?;
@@ -202,15 +202,15 @@ pub async fn review(
                     detail: "this access was already reviewed".into(),
                 });
             }
-            let institution = row.institution()?;
-            let entry = caller.audit(
-                "review",
+            let institution = row.institution();
+            let entry = Entry::of(
+                Action::Review,
                 "break_glass",
-                id,
+                Some(id.to_string()),
                 Some(institution),
                 serde_json::json!({"note": note}),
             );
-            audit::record(c, entry)?;
+            caller.record(c, entry)?;
             let row = store::get(c, &caller.scope(), id)?;
             view(c, row)
         })
@@ -240,23 +240,22 @@ pub async fn approve(
         .write(move |c| {
             let row = others_grant(c, &caller, id)?;
             // A merged or deleted customer has nothing left to open.
-            customers::institution_of(c, row.customer()?)?;
+            customers::institution_of(c, row.customer())?;
             if !store::approve(c, id, caller.principal.id, BREAK_GLASS_MINUTES)? {
                 return Err(ApiError::Duplicate {
                     field: None,
                     detail: "this access needs no approval or was already approved".into(),
                 });
             }
-            let institution = row.institution()?;
-            let mut entry = caller.audit(
-                "approve",
+            let institution = row.institution();
+            let entry = Entry::of(
+                Action::Approve,
                 "break_glass",
-                id,
+                Some(id.to_string()),
                 Some(institution),
                 serde_json::json!({"minutes": BREAK_GLASS_MINUTES}),
             );
-            entry.flagged = true;
-            audit::record(c, entry)?;
+            caller.record(c, entry.flagged(true))?;
             let row = store::get(c, &caller.scope(), id)?;
             view(c, row)
         })

@@ -2,9 +2,9 @@
 //! task for the record's owner, in the same transaction.
 
 use actix_web::{HttpResponse, get, post, web};
+use hcrm_db::audit::Entry;
 use hcrm_db::contacts as store;
-use hcrm_db::{audit, tasks};
-use hcrm_domain::api::audit::changes;
+use hcrm_db::tasks;
 use hcrm_domain::api::contacts::{Contact, ContactCreate};
 use hcrm_domain::api::{Page, Problem};
 use serde::Deserialize;
@@ -103,28 +103,10 @@ pub async fn create(
             }
             let made = store::create(c, id, access.institution_id, &x, caller.principal.id)?;
             let contact = store::get(c, made.contact_id)?;
-            audit::record(
-                c,
-                caller.audit(
-                    "create",
-                    "contact",
-                    contact.id,
-                    Some(contact.institution_id),
-                    changes(None, Some(&contact)),
-                ),
-            )?;
+            caller.record(c, Entry::created(&contact))?;
             if let Some(task_id) = made.reminder_task_id {
                 let task = tasks::get(c, &hcrm_domain::Scope::Group, task_id)?;
-                audit::record(
-                    c,
-                    caller.audit(
-                        "create",
-                        "task",
-                        task_id,
-                        Some(task.institution_id),
-                        changes(None, Some(&task)),
-                    ),
-                )?;
+                caller.record(c, Entry::created(&task))?;
             }
             Ok(contact)
         })

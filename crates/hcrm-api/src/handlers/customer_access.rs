@@ -3,7 +3,8 @@
 //! [`customer_read`], which audits (flagged) every read made under a grant; writes go through
 //! [`writable`].
 
-use hcrm_db::{DbConn, audit, break_glass, customers};
+use hcrm_db::audit::{Action, Entry};
+use hcrm_db::{DbConn, break_glass, customers};
 use uuid::Uuid;
 
 use crate::auth::Caller;
@@ -96,14 +97,13 @@ pub fn audit_read(
     what: &str,
     fields: &[&str],
 ) -> Result<(), ApiError> {
-    let mut entry = caller.audit(
-        "read",
+    let entry = Entry::of(
+        Action::Read,
         what,
-        access.customer_id,
+        Some(access.customer_id.to_string()),
         Some(access.institution_id),
         serde_json::json!({"fields": fields, "via": if access.flagged() { "break_glass" } else { "scope" }}),
     );
-    entry.flagged = access.flagged();
-    audit::record(c, entry)?;
+    caller.record(c, entry.flagged(access.flagged()))?;
     Ok(())
 }

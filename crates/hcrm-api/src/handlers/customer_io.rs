@@ -8,8 +8,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use hcrm_db::audit::{Action, Entry};
 use hcrm_db::customers::{self as store};
-use hcrm_db::{DbConn, ListWindow, audit};
+use hcrm_db::{DbConn, ListWindow};
 use hcrm_domain::Scope;
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::customers::{Customer, CustomerUpdate};
@@ -30,6 +31,7 @@ use crate::error::{ApiError, field_errors};
 use crate::handlers::customers::{
     ListQuery, apply_update, form_for_create, list_params, prepare_update,
 };
+use crate::handlers::institution_for_new;
 use crate::sheet::{self, Row};
 use crate::state::AppState;
 
@@ -206,20 +208,7 @@ fn target_institution(
     scope: &Scope,
     asked: Option<Uuid>,
 ) -> Result<Uuid, ApiError> {
-    match (asked, scope) {
-        (Some(i), _) => {
-            hcrm_db::institutions::get(c, scope, i).map_err(|_| {
-                ApiError::field("institution_id", "bad_reference", "no such institution")
-            })?;
-            Ok(i)
-        }
-        (None, Scope::Institutions(ids)) if ids.len() == 1 => Ok(ids[0]),
-        _ => Err(ApiError::field(
-            "institution_id",
-            "required",
-            "choose the institution",
-        )),
-    }
+    institution_for_new(c, scope, asked)
 }
 
 /// Checks every row and plans what to do with the valid ones, reporting the others; reads
@@ -487,12 +476,12 @@ pub async fn import(
                             form_for_create(&x, today),
                             caller.principal.id,
                         )?;
-                        audit::record(
+                        caller.record(
                             c,
-                            caller.audit(
-                                "create",
+                            Entry::of(
+                                Action::Create,
                                 "customer",
-                                id,
+                                Some(id.to_string()),
                                 Some(institution),
                                 serde_json::json!({"via": "import"}),
                             ),
@@ -507,12 +496,12 @@ pub async fn import(
                 }
             }
             if report.created + report.updated > 0 {
-                audit::record(
+                caller.record(
                     c,
-                    caller.audit(
-                        "import",
+                    Entry::of(
+                        Action::Import,
                         "customer_import",
-                        institution,
+                        Some(institution.to_string()),
                         Some(institution),
                         serde_json::json!({
                             "format": format.extension(), "mode": mode,
@@ -711,18 +700,17 @@ pub async fn export(
     .await??;
     state
         .write(move |c| {
-            let mut entry = caller.audit(
-                "export",
+            let entry = Entry::of(
+                Action::Export,
                 "customer",
-                "",
+                None,
                 institution,
                 serde_json::json!({
                     "count": count, "format": format.extension(), "filters": filters,
                     "masked": !unmasked,
                 }),
             );
-            entry.entity_id = None;
-            audit::record(c, entry)?;
+            caller.record(c, entry)?;
             Ok(())
         })
         .await?;

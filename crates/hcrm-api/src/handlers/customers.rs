@@ -2,9 +2,10 @@
 //! (masked ), update with stage history, soft delete, merge.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use hcrm_db::DbConn;
+use hcrm_db::audit::{Action, Entry};
 use hcrm_db::customers::{self as store, Filter, Sort};
-use hcrm_db::{DbConn, audit};
-use hcrm_domain::api::audit::changes;
+use hcrm_db::merge::{Duplicate, Kept};
 use hcrm_domain::api::customers::{
     COUNT_CAP, Customer, CustomerCreate, CustomerSummary, CustomerUpdate, DuplicateMatch,
     StageChange,
@@ -25,7 +26,7 @@ use crate::body::JsonBody;
 use crate::error::{ApiError, field_errors};
 use crate::handlers::assignee::check_assignee;
 use crate::handlers::customer_access::{audit_read, customer_read, writable};
-use crate::handlers::{expected_version, page, sort, versioned, window};
+use crate::handlers::{expected_version, institution_for_new, page, sort, versioned, window};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -219,22 +220,7 @@ pub async fn create(
     let customer = state
         .write(move |c| {
             let scope = caller.scope();
-            let institution = match (x.institution_id, &scope) {
-                (Some(i), _) => {
-                    hcrm_db::institutions::get(c, &scope, i).map_err(|_| {
-                        ApiError::field("institution_id", "bad_reference", "no such institution")
-                    })?;
-                    i
-                }
-                (None, Scope::Institutions(ids)) if ids.len() == 1 => ids[0],
-                _ => {
-                    return Err(ApiError::field(
-                        "institution_id",
-                        "required",
-                        "choose the institution",
-                    ));
-                }
-            };
+            let institution = institution_for_new(c, &scope, x.institution_id)?;
             check_links(c, &scope, x.employer_id, x.referred_by_id)?;
             if let Some(m) = x.account_manager_id {
                 check_assignee(c, &caller, "account_manager_id", Some(m), institution)?;
@@ -256,16 +242,7 @@ pub async fn create(
             let form = form_for_create(&x, today);
             let id = store::create(c, &x, institution, form, caller.principal.id)?;
             let created = store::get(c, &scope, id)?;
-            audit::record(
-                c,
-                caller.audit(
-                    "create",
-                    "customer",
-                    id,
-                    Some(institution),
-                    changes(None, Some(&created.clone().masked())),
-                ),
-            )?;
+            caller.record(c, Entry::created(&created))?;
             Ok(shown(&caller, created))
         })
         .await
@@ -296,8 +273,9 @@ pub async fn get(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, caller) = (id.into_inner(), auth.caller);
+    // An audited read, not a write: the entry is one autocommit INSERT (issue 8 item 4).
     let customer = state
-        .write(move |c| {
+        .db(move |c| {
             let fields = ["id_number", "phones"];
             let access = customer_read(c, &caller, id, "customer", &fields)?;
             let customer = store::get(c, &access.scope(&caller), id)?;
@@ -396,14 +374,7 @@ pub(crate) fn apply_update(
     let current = store::get(c, &scope, id)?;
     let form = prepare_update(c, caller, &scope, id, &current, u)?;
     let (before, after) = store::update(c, &scope, id, version, u, form, caller.principal.id)?;
-    let diff = changes(
-        Some(&before.clone().masked()),
-        Some(&after.clone().masked()),
-    );
-    audit::record(
-        c,
-        caller.audit("update", "customer", id, Some(after.institution_id), diff),
-    )?;
+    caller.record(c, Entry::changed(Action::Update, &before, &after))?;
     Ok(after)
 }
 
@@ -427,16 +398,7 @@ pub async fn remove(
         .write(move |c| {
             writable(c, &caller, id)?;
             let before = store::soft_delete(c, &caller.scope(), id, version)?;
-            audit::record(
-                c,
-                caller.audit(
-                    "delete",
-                    "customer",
-                    id,
-                    Some(before.institution_id),
-                    changes(Some(&before.masked()), None),
-                ),
-            )?;
+            caller.record(c, Entry::deleted(&before))?;
             Ok(())
         })
         .await?;
@@ -509,27 +471,27 @@ pub async fn merge(
                     "an individual and an organization cannot be merged",
                 ));
             }
-            let moved = hcrm_db::merge::merge(c, &from.to_string(), &into.to_string())?;
+            let moved = hcrm_db::merge::merge(c, Duplicate(from.into()), Kept(into.into()))?;
             let moved: std::collections::BTreeMap<String, usize> =
                 moved.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
             let detail =
                 serde_json::json!({"merged_from": from, "merged_into": into, "moved": moved});
-            audit::record(
+            caller.record(
                 c,
-                caller.audit(
-                    "merge",
+                Entry::of(
+                    Action::Merge,
                     "customer",
-                    into,
+                    Some(into.to_string()),
                     Some(kept.institution_id),
                     detail.clone(),
                 ),
             )?;
-            audit::record(
+            caller.record(
                 c,
-                caller.audit(
-                    "merged_away",
+                Entry::of(
+                    Action::MergedAway,
                     "customer",
-                    from,
+                    Some(from.to_string()),
                     Some(dup.institution_id),
                     detail,
                 ),

@@ -1,9 +1,8 @@
 //! ORG-2: departments of an institution.
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use hcrm_db::audit;
+use hcrm_db::audit::{Action, Entry};
 use hcrm_db::departments::{self as store, Filter, Sort};
-use hcrm_domain::api::audit::changes;
 use hcrm_domain::api::org::{Department, DepartmentCreate, DepartmentUpdate};
 use hcrm_domain::api::{Page, Problem};
 use serde::Deserialize;
@@ -14,7 +13,9 @@ use uuid::Uuid;
 use crate::auth::{Authz, perm};
 use crate::body::JsonBody;
 use crate::error::{ApiError, duplicate_of};
-use crate::handlers::{audited_change, created, expected_version, page, sort, versioned, window};
+use crate::handlers::{
+    audited_change, created, expected_version, institution_for_new, page, sort, versioned, window,
+};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -84,20 +85,9 @@ pub async fn create(
     let caller = auth.caller;
     let dept = state
         .write(move |c| {
-            hcrm_db::institutions::get(c, &caller.scope(), body.institution_id).map_err(|_| {
-                ApiError::field("institution_id", "bad_reference", "no such institution")
-            })?;
+            institution_for_new(c, &caller.scope(), Some(body.institution_id))?;
             let dept = store::create(c, &body)?;
-            audit::record(
-                c,
-                caller.audit(
-                    "create",
-                    "department",
-                    dept.id,
-                    Some(dept.institution_id),
-                    changes(None, Some(&dept)),
-                ),
-            )?;
+            caller.record(c, Entry::created(&dept))?;
             Ok(dept)
         })
         .await
@@ -132,7 +122,7 @@ async fn apply(
     id: Uuid,
     version: Option<i32>,
     patch: DepartmentUpdate,
-    action: &'static str,
+    action: Action,
 ) -> Result<HttpResponse, ApiError> {
     let caller = auth.caller;
     let dept = state
@@ -141,11 +131,10 @@ async fn apply(
             audited_change(
                 c,
                 &caller,
-                ("department", action, id),
+                action,
                 version,
                 |c| Ok(store::get(c, &scope, id)?.version),
                 |c, v| store::update(c, &scope, id, v, &patch),
-                |after| Some(after.institution_id),
             )
         })
         .await
@@ -175,7 +164,15 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.valid()?;
     let version = expected_version(&req, body.version)?;
-    apply(auth, state, id.into_inner(), Some(version), body, "update").await
+    apply(
+        auth,
+        state,
+        id.into_inner(),
+        Some(version),
+        body,
+        Action::Update,
+    )
+    .await
 }
 
 /// Deactivate a department.
@@ -195,7 +192,15 @@ pub async fn deactivate(
         active: Some(false),
         ..Default::default()
     };
-    apply(auth, state, id.into_inner(), None, patch, "deactivate").await
+    apply(
+        auth,
+        state,
+        id.into_inner(),
+        None,
+        patch,
+        Action::Deactivate,
+    )
+    .await
 }
 
 /// This module's routes (registered in [`crate::modules::MODULES`]).

@@ -1,11 +1,11 @@
 //! ORG-2: doctors and experts with their consultation schedules.
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use hcrm_db::DbConn;
+use hcrm_db::audit::{Action, Entry};
 use hcrm_db::doctors::{self as store, Filter};
-use hcrm_db::{DbConn, audit};
 use hcrm_domain::Scope;
 use hcrm_domain::api::Page;
-use hcrm_domain::api::audit::changes;
 use hcrm_domain::api::org::{Doctor, DoctorCreate, DoctorUpdate};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -93,16 +93,7 @@ pub async fn create(
             let institution = department_institution(c, &caller.scope(), body.department_id)?;
             let id = store::create(c, institution, &body)?;
             let doctor = store::get(c, &Scope::Group, id)?;
-            audit::record(
-                c,
-                caller.audit(
-                    "create",
-                    "doctor",
-                    id,
-                    Some(institution),
-                    changes(None, Some(&doctor)),
-                ),
-            )?;
+            caller.record(c, Entry::created(&doctor))?;
             Ok(doctor)
         })
         .await?;
@@ -154,16 +145,7 @@ pub async fn update(
                 .map(|d| department_institution(c, &scope, d))
                 .transpose()?;
             let (before, after) = store::update(c, &scope, id, version, institution, &body)?;
-            audit::record(
-                c,
-                caller.audit(
-                    "update",
-                    "doctor",
-                    id,
-                    Some(after.institution_id),
-                    changes(Some(&before), Some(&after)),
-                ),
-            )?;
+            caller.record(c, Entry::changed(Action::Update, &before, &after))?;
             Ok(after)
         })
         .await?;

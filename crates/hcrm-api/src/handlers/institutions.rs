@@ -1,9 +1,8 @@
 //! ORG-1: institutions.
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use hcrm_db::audit;
+use hcrm_db::audit::{Action, Entry};
 use hcrm_db::institutions::{self as store, Filter, Sort};
-use hcrm_domain::api::audit::changes;
 use hcrm_domain::api::org::{Institution, InstitutionCreate, InstitutionUpdate};
 use hcrm_domain::api::{Page, Problem};
 use serde::Deserialize;
@@ -90,16 +89,7 @@ pub async fn create(
     let inst = state
         .write(move |c| {
             let inst = store::create(c, &body)?;
-            audit::record(
-                c,
-                caller.audit(
-                    "create",
-                    "institution",
-                    inst.id,
-                    Some(inst.id),
-                    changes(None, Some(&inst)),
-                ),
-            )?;
+            caller.record(c, Entry::created(&inst))?;
             Ok(inst)
         })
         .await
@@ -131,7 +121,7 @@ async fn apply(
     id: Uuid,
     version: Option<i32>,
     patch: InstitutionUpdate,
-    action: &'static str,
+    action: Action,
 ) -> Result<HttpResponse, ApiError> {
     let caller = auth.caller;
     let inst = state
@@ -140,11 +130,10 @@ async fn apply(
             audited_change(
                 c,
                 &caller,
-                ("institution", action, id),
+                action,
                 version,
                 |c| Ok(store::get(c, &scope, id)?.version),
                 |c, v| store::update(c, &scope, id, v, &patch),
-                |after| Some(after.id),
             )
         })
         .await?;
@@ -169,7 +158,15 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.valid()?;
     let version = expected_version(&req, body.version)?;
-    apply(auth, state, id.into_inner(), Some(version), body, "update").await
+    apply(
+        auth,
+        state,
+        id.into_inner(),
+        Some(version),
+        body,
+        Action::Update,
+    )
+    .await
 }
 
 /// Deactivate an institution (its records stay; it no longer appears as active).
@@ -189,7 +186,15 @@ pub async fn deactivate(
         active: Some(false),
         ..Default::default()
     };
-    apply(auth, state, id.into_inner(), None, patch, "deactivate").await
+    apply(
+        auth,
+        state,
+        id.into_inner(),
+        None,
+        patch,
+        Action::Deactivate,
+    )
+    .await
 }
 
 /// This module's routes (registered in [`crate::modules::MODULES`]).

@@ -25,6 +25,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use hcrm_db::ListWindow;
 use hcrm_domain::api::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page};
+use hcrm_domain::{NewRecordInstitution, Scope};
 use serde::Serialize;
 
 use crate::auth::Caller;
@@ -116,24 +117,46 @@ pub fn created<T: Serialize>(record: &T, version: i32) -> HttpResponse {
 /// One versioned change of a record with its audit entry, inside the caller's
 /// write transaction. `version` is the one the client read; actions that need none (such as
 /// deactivate) pass `None` and the current version is read with `current`.
-pub fn audited_change<T: Serialize>(
+pub fn audited_change<T: hcrm_db::audit::Audited>(
     c: &mut hcrm_db::DbConn,
     caller: &Caller,
-    (entity, action, id): (&str, &str, uuid::Uuid),
+    action: hcrm_db::audit::Action,
     version: Option<i32>,
     current: impl FnOnce(&mut hcrm_db::DbConn) -> Result<i32, hcrm_db::DbError>,
     change: impl FnOnce(&mut hcrm_db::DbConn, i32) -> Result<(T, T), hcrm_db::DbError>,
-    institution: impl FnOnce(&T) -> Option<uuid::Uuid>,
 ) -> Result<T, ApiError> {
     let version = match version {
         Some(v) => v,
         None => current(c)?,
     };
     let (before, after) = change(c, version)?;
-    let diff = hcrm_domain::api::audit::changes(Some(&before), Some(&after));
-    hcrm_db::audit::record(
-        c,
-        caller.audit(action, entity, id, institution(&after), diff),
-    )?;
+    caller.record(c, hcrm_db::audit::Entry::changed(action, &before, &after))?;
     Ok(after)
+}
+
+/// The institution of a new record, by hcrm-domain's rule ([`Scope::institution_for_new`]),
+/// looked up so that it exists: an institution out of the caller's reach or unknown is 422
+/// `bad_reference` on `institution_id` (one answer for both, X-4); none chosen when the
+/// caller must choose is `required`.
+pub fn institution_for_new(
+    c: &mut hcrm_db::DbConn,
+    scope: &Scope,
+    asked: Option<uuid::Uuid>,
+) -> Result<uuid::Uuid, ApiError> {
+    let no_such = || ApiError::field("institution_id", "bad_reference", "no such institution");
+    match scope.institution_for_new(asked) {
+        Ok(i) => {
+            hcrm_db::institutions::get(c, scope, i).map_err(|e| match e {
+                hcrm_db::DbError::NotFound => no_such(),
+                other => other.into(),
+            })?;
+            Ok(i)
+        }
+        Err(NewRecordInstitution::OutOfReach) => Err(no_such()),
+        Err(NewRecordInstitution::Required) => Err(ApiError::field(
+            "institution_id",
+            "required",
+            "choose the institution",
+        )),
+    }
 }

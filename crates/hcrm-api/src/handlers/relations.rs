@@ -2,9 +2,10 @@
 //! caller cannot reach is not shown at all (X-6b: not even the other customer's name).
 
 use actix_web::{HttpResponse, delete, get, post, web};
+use hcrm_db::audit::{Action, Entry};
 use hcrm_db::customers as store;
 use hcrm_db::relations::{self, RelationRow};
-use hcrm_db::{DbConn, DbError, audit, break_glass};
+use hcrm_db::{DbConn, DbError, break_glass};
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::customers::Customer;
 use hcrm_domain::api::relations::{Relation, RelationCreate};
@@ -43,7 +44,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let (id, caller) = (id.into_inner(), auth.caller);
     let items = state
-        .write(move |c| {
+        .db(move |c| {
             customer_read(c, &caller, id, "customer", &["relations"])?;
             let mut shown = Vec::new();
             for (relation, institution) in relations::of_customer(c, id)? {
@@ -130,18 +131,18 @@ pub async fn create(
                 },
                 other => other.into(),
             })?;
-            audit::record(
+            caller.record(
                 c,
-                caller.audit(
-                    "create",
+                Entry::of(
+                    Action::Create,
                     "customer_relation",
-                    &row.id,
+                    Some(row.id.to_string()),
                     Some(access.institution_id),
                     audit_changes(&row),
                 ),
             )?;
             Ok(Relation {
-                id: Uuid::parse_str(&row.id).map_err(|_| ApiError::Internal)?,
+                id: row.id.0,
                 other_id: to.id,
                 other_name: to.name,
                 other_form_of_address: to.form_of_address,
@@ -179,12 +180,12 @@ pub async fn remove(
                 return Err(ApiError::NotFound);
             }
             relations::delete(c, relation_id)?;
-            audit::record(
+            caller.record(
                 c,
-                caller.audit(
-                    "delete",
+                Entry::of(
+                    Action::Delete,
                     "customer_relation",
-                    relation_id,
+                    Some(relation_id.to_string()),
                     Some(access.institution_id),
                     audit_changes(&row),
                 ),

@@ -7,8 +7,9 @@
 //! the caller may not see is 403 unless the caller broke the glass for it.
 
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
+use hcrm_db::audit::{Action, Entry};
 use hcrm_db::sensitive::{self as store, medical, private_notes};
-use hcrm_db::{DbConn, audit, break_glass};
+use hcrm_db::{DbConn, break_glass};
 use hcrm_domain::Permission;
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::sensitive::{
@@ -78,12 +79,16 @@ fn audit_write(
     first: bool,
     changed: Vec<&'static str>,
 ) -> Result<(), ApiError> {
-    audit::record(
+    caller.record(
         c,
-        caller.audit(
-            if first { "create" } else { "update" },
+        Entry::of(
+            if first {
+                Action::Create
+            } else {
+                Action::Update
+            },
             entity_type,
-            access.customer_id,
+            Some(access.customer_id.to_string()),
             Some(access.institution_id),
             serde_json::json!({ "fields": changed }),
         ),
@@ -108,7 +113,7 @@ pub async fn get_medical(
 ) -> Result<HttpResponse, ApiError> {
     let (id, caller) = (id.into_inner(), auth.caller);
     let sheet = state
-        .write(move |c| {
+        .db(move |c| {
             let access = read_access(c, &caller, id, |_| Ok(caller.can(Permission::MedicalRead)))?;
             let sheet = medical::get(c, id)?;
             audit_read(c, &caller, &access, MEDICAL, &MedicalProfile::FIELDS)?;
@@ -168,7 +173,7 @@ pub async fn get_private_notes(
 ) -> Result<HttpResponse, ApiError> {
     let (id, caller) = (id.into_inner(), auth.caller);
     let sheet = state
-        .write(move |c| {
+        .db(move |c| {
             let access = read_access(c, &caller, id, |c| {
                 may_see_private_notes(c, &caller, id, Permission::PrivateNotesRead)
             })?;

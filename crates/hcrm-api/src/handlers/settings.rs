@@ -1,7 +1,8 @@
 //! Settings an admin edits. X-6c: which roles must use two-factor sign-in.
 
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
-use hcrm_db::{audit, settings};
+use hcrm_db::audit::{Action, Entry};
+use hcrm_db::settings;
 use hcrm_domain::api::auth::{SecuritySettings, SecuritySettingsUpdate};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -48,7 +49,7 @@ pub async fn put_security(
     let version = expected_version(&req, body.version)?;
     let caller = auth.caller;
     let saved = state
-        .write(move |c| {
+        .write_auth(move |c| {
             let before = settings::security(c)?;
             let mut roles = body.totp_required_roles.clone();
             roles.sort();
@@ -61,9 +62,15 @@ pub async fn put_security(
             )?;
             let after = settings::security(c)?;
             let changes = hcrm_domain::api::audit::changes(Some(&before), Some(&after));
-            audit::record(
+            caller.record(
                 c,
-                caller.audit("update", "setting", SECURITY, None, changes),
+                Entry::of(
+                    Action::Update,
+                    "setting",
+                    Some(SECURITY.to_string()),
+                    None,
+                    changes,
+                ),
             )?;
             Ok(after)
         })

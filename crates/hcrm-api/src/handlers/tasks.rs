@@ -5,10 +5,9 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::NaiveDate;
-use hcrm_db::audit;
+use hcrm_db::audit::{Action, Entry};
 use hcrm_db::tasks::{self as store, Filter, NewTask, Sort};
 use hcrm_domain::Lifecycle;
-use hcrm_domain::api::audit::changes;
 use hcrm_domain::api::tasks::{MyTasks, Task, TaskCreate, TaskUpdate};
 use hcrm_domain::api::{Page, Problem};
 use hcrm_domain::customer::{TaskKind, TaskStatus};
@@ -23,7 +22,9 @@ use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::handlers::assignee::check_assignee;
 use crate::handlers::customer_access::writable;
-use crate::handlers::{created, expected_version, page, sort, versioned, window};
+use crate::handlers::{
+    created, expected_version, institution_for_new, page, sort, versioned, window,
+};
 use crate::state::AppState;
 
 /// Work records (contacts, tasks) are written by staff; an integration client only pushes
@@ -195,33 +196,7 @@ pub async fn create(
                     }
                     access.institution_id
                 }
-                None => match (x.institution_id, &scope) {
-                    (Some(i), _) if scope.allows(i) => {
-                        hcrm_db::institutions::get(c, &scope, i).map_err(|_| {
-                            ApiError::field(
-                                "institution_id",
-                                "bad_reference",
-                                "no such institution",
-                            )
-                        })?;
-                        i
-                    }
-                    (Some(_), _) => {
-                        return Err(ApiError::field(
-                            "institution_id",
-                            "bad_reference",
-                            "no such institution",
-                        ));
-                    }
-                    (None, Scope::Institutions(ids)) if ids.len() == 1 => ids[0],
-                    _ => {
-                        return Err(ApiError::field(
-                            "institution_id",
-                            "required",
-                            "choose the institution",
-                        ));
-                    }
-                },
+                None => institution_for_new(c, &scope, x.institution_id)?,
             };
             check_assignee(c, &caller, "owner_id", owner, institution)?;
             let id = store::create(
@@ -242,16 +217,7 @@ pub async fn create(
                 },
             )?;
             let task = store::get(c, &Scope::Group, id)?;
-            audit::record(
-                c,
-                caller.audit(
-                    "create",
-                    "task",
-                    id,
-                    Some(institution),
-                    changes(None, Some(&task)),
-                ),
-            )?;
+            caller.record(c, Entry::created(&task))?;
             Ok(task)
         })
         .await?;
@@ -336,16 +302,7 @@ pub async fn update(
                 ));
             }
             let (before, after) = store::update(c, &scope, id, version, &u, caller.principal.id)?;
-            audit::record(
-                c,
-                caller.audit(
-                    "update",
-                    "task",
-                    id,
-                    Some(after.institution_id),
-                    changes(Some(&before), Some(&after)),
-                ),
-            )?;
+            caller.record(c, Entry::changed(Action::Update, &before, &after))?;
             Ok(after)
         })
         .await?;

@@ -12,7 +12,8 @@
 //! audited (`totp_failed`).
 
 use actix_web::{HttpResponse, post, web};
-use hcrm_db::{DbConn, audit, auth as attempts, users};
+use hcrm_db::audit::{Action, Entry};
+use hcrm_db::{DbConn, auth as attempts, users};
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::auth::{
     Me, TotpCode, TotpDisableRequest, TotpSetup, TotpSetupRequest, totp_required,
@@ -52,12 +53,12 @@ fn record_failure(
         Failure::Code => "code",
         Failure::Throttled => "throttled",
     };
-    audit::record(
+    caller.record(
         c,
-        caller.audit(
-            "totp_failed",
+        Entry::of(
+            Action::TotpFailed,
             "user",
-            id,
+            Some(id.to_string()),
             None,
             serde_json::json!({"step": step, "reason": reason}),
         ),
@@ -88,7 +89,7 @@ async fn reserve(
         caller.clone(),
     );
     let reserved = state
-        .write(move |c| {
+        .write_auth(move |c| {
             Ok(attempts::reserve_attempt(
                 c,
                 &attempts_key(id),
@@ -101,7 +102,7 @@ async fn reserve(
         attempts::Reservation::Reserved(attempt) => Ok(attempt),
         attempts::Reservation::Throttled { retry_after_secs } => {
             state
-                .write(move |c| record_failure(c, &who, step, Failure::Throttled))
+                .write_auth(move |c| record_failure(c, &who, step, Failure::Throttled))
                 .await?;
             Err(ApiError::TooManyAttempts {
                 retry_after: retry_after_secs,
@@ -129,7 +130,7 @@ async fn reauthenticate(
     }
     let who = caller.clone();
     state
-        .write(move |c| record_failure(c, &who, step, Failure::Password))
+        .write_auth(move |c| record_failure(c, &who, step, Failure::Password))
         .await?;
     Err(wrong_password())
 }
@@ -167,7 +168,7 @@ pub async fn setup(
     };
     let id = caller.principal.id;
     state
-        .write(move |c| {
+        .write_auth(move |c| {
             attempts::succeed_attempt(c, &attempt)?;
             Ok(users::set_totp_secret(c, id, Some(&secret), false)?)
         })
@@ -205,7 +206,7 @@ pub async fn enable(
     let attempt = reserve(&state, &caller, "enable").await?;
     // A failure is committed (audited; its attempt counted) and then answered: Ok(Err(…)).
     let outcome = state
-        .write(move |c| {
+        .write_auth(move |c| {
             let Some(step) = totp::matching_step(&secret, &code, totp::unix_now()) else {
                 record_failure(c, &caller, "enable", Failure::Code)?;
                 return Ok(Err(ApiError::field(
@@ -217,12 +218,12 @@ pub async fn enable(
             attempts::succeed_attempt(c, &attempt)?;
             users::set_totp_secret(c, id, Some(&secret), true)?;
             users::use_totp_step(c, id, step)?;
-            audit::record(
+            caller.record(
                 c,
-                caller.audit(
-                    "totp_enable",
+                Entry::of(
+                    Action::TotpEnable,
                     "user",
-                    id,
+                    Some(id.to_string()),
                     None,
                     serde_json::json!({"totp_enabled": {"before": false, "after": true}}),
                 ),
@@ -278,7 +279,7 @@ pub async fn disable(
         .await?;
     let attempt = reauthenticate(&state, &caller, "disable", pw).await?;
     let outcome = state
-        .write(move |c| {
+        .write_auth(move |c| {
             let id = caller.principal.id;
             let t = users::totp(c, id)?;
             let secret = t.secret.filter(|_| t.enabled).ok_or_else(|| {
@@ -298,12 +299,12 @@ pub async fn disable(
             }
             attempts::succeed_attempt(c, &attempt)?;
             users::set_totp_secret(c, id, None, false)?;
-            audit::record(
+            caller.record(
                 c,
-                caller.audit(
-                    "totp_disable",
+                Entry::of(
+                    Action::TotpDisable,
                     "user",
-                    id,
+                    Some(id.to_string()),
                     None,
                     serde_json::json!({"totp_enabled": {"before": true, "after": false}}),
                 ),
@@ -330,16 +331,16 @@ pub async fn reset(
 ) -> Result<HttpResponse, ApiError> {
     let (id, caller) = (id.into_inner(), auth.caller);
     state
-        .write(move |c| {
+        .write_auth(move |c| {
             let user = users::get(c, &caller.scope(), id)?;
             users::set_totp_secret(c, id, None, false)?;
             hcrm_db::auth::revoke_user(c, id)?;
-            audit::record(
+            caller.record(
                 c,
-                caller.audit(
-                    "totp_reset",
+                Entry::of(
+                    Action::TotpReset,
                     "user",
-                    id,
+                    Some(id.to_string()),
                     user.institutions.first().map(|i| i.id),
                     serde_json::json!({}),
                 ),

@@ -2,9 +2,9 @@
 //! their sessions.
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use hcrm_db::DbConn;
+use hcrm_db::audit::{Action, Entry};
 use hcrm_db::users::{self as store, Filter};
-use hcrm_db::{DbConn, audit};
-use hcrm_domain::api::audit::changes;
 use hcrm_domain::api::org::{User, UserCreate, UserUpdate, scope_problem};
 use hcrm_domain::api::{Page, Problem};
 use hcrm_domain::{Role, Scope};
@@ -156,10 +156,6 @@ fn grants_sensitive_access(before: &[Role], after: &[Role]) -> bool {
     reaches(after).iter().any(|p| !had.contains(p))
 }
 
-fn first_institution(u: &User) -> Option<Uuid> {
-    u.institutions.first().map(|i| i.id)
-}
-
 /// Create a staff user with roles and institutions (admin).
 #[utoipa::path(tag = "users", operation_id = "create_user", security(("bearer" = [])),
     params(crate::contract::IdempotencyKey),
@@ -180,7 +176,7 @@ pub async fn create(
     let hash = state.passwords.hash(pw).await?;
     let caller = auth.caller;
     let user = state
-        .write(move |c| {
+        .write_auth(move |c| {
             check_refs(
                 c,
                 &caller,
@@ -191,15 +187,8 @@ pub async fn create(
                 body.department_id,
             )?;
             let user = store::create(c, &body, hash)?;
-            let mut entry = caller.audit(
-                "create",
-                "user",
-                user.id,
-                first_institution(&user),
-                changes(None, Some(&user)),
-            );
-            entry.flagged = grants_sensitive_access(&[], &user.roles);
-            audit::record(c, entry)?;
+            let entry = Entry::created(&user);
+            caller.record(c, entry.flagged(grants_sensitive_access(&[], &user.roles)))?;
             Ok(user)
         })
         .await
@@ -231,7 +220,7 @@ async fn apply(
     id: Uuid,
     version: Option<i32>,
     patch: UserUpdate,
-    action: &'static str,
+    action: Action,
 ) -> Result<HttpResponse, ApiError> {
     let caller = auth.caller;
     if id == caller.principal.id && patch.active == Some(false) {
@@ -246,7 +235,7 @@ async fn apply(
         None => None,
     };
     let user = state
-        .write(move |c| {
+        .write_auth(move |c| {
             let scope = caller.scope();
             let current = store::get(c, &scope, id)?;
             let version = version.unwrap_or(current.version);
@@ -279,13 +268,14 @@ async fn apply(
             if ends_sessions {
                 hcrm_db::auth::revoke_user(c, id)?;
             }
-            let mut diff = changes(Some(&before), Some(&after));
+            let mut entry = Entry::changed(action, &before, &after);
             if patch.password.is_some() {
-                diff["password"] = serde_json::json!({"before": "***", "after": "***"});
+                entry.changes["password"] = serde_json::json!({"before": "***", "after": "***"});
             }
-            let mut entry = caller.audit(action, "user", id, first_institution(&after), diff);
-            entry.flagged = grants_sensitive_access(&before.roles, &after.roles);
-            audit::record(c, entry)?;
+            caller.record(
+                c,
+                entry.flagged(grants_sensitive_access(&before.roles, &after.roles)),
+            )?;
             Ok(after)
         })
         .await?;
@@ -310,7 +300,15 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.valid()?;
     let version = expected_version(&req, body.version)?;
-    apply(auth, state, id.into_inner(), Some(version), body, "update").await
+    apply(
+        auth,
+        state,
+        id.into_inner(),
+        Some(version),
+        body,
+        Action::Update,
+    )
+    .await
 }
 
 /// Deactivate a staff user: they can no longer sign in, and their sessions end.
@@ -331,7 +329,15 @@ pub async fn deactivate(
         active: Some(false),
         ..Default::default()
     };
-    apply(auth, state, id.into_inner(), None, patch, "deactivate").await
+    apply(
+        auth,
+        state,
+        id.into_inner(),
+        None,
+        patch,
+        Action::Deactivate,
+    )
+    .await
 }
 
 /// This module's routes (registered in [`crate::modules::MODULES`]).

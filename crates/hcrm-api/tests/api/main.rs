@@ -19,3 +19,4 @@ mod relations_sensitive;
 mod security;
 mod totp_reauth;
 mod web_app;
+mod write_path;

@@ -21,6 +21,8 @@ pub struct Srv {
     handle: ServerHandle,
     thread: Option<JoinHandle<()>>,
     pub db: Arc<TestDb>,
+    /// The server's context, for tests that look at its auth cache or its write count.
+    pub state: AppState,
 }
 
 pub struct Res {
@@ -119,6 +121,7 @@ impl Srv {
     fn serve(db: Arc<TestDb>, settings: Settings) -> Srv {
         let pool = db.pool();
         let state = AppState::new(pool, SECRET, settings);
+        let kept = state.clone();
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
@@ -144,6 +147,7 @@ impl Srv {
             handle,
             thread: Some(thread),
             db,
+            state: kept,
         }
     }
 

@@ -1,0 +1,193 @@
+//! CUS-1 … CUS-11: the customer archive. One row in `customers` (what lists and searches
+//! need) and one in `customer_profiles` (the rest), with phones, categories, tags, external
+//! ids and the stage history beside them. Merged and deleted customers stay for history but
+//! never appear in reads.
+//!
+//! By what it holds: `read` (one customer, the names, duplicates, stage history), `search`
+//! (the list and the search box, CUS-9), `write` (create, update, soft delete); this module
+//! the rows and the helpers they share.
+
+mod read;
+mod search;
+mod write;
+
+pub use read::*;
+pub use search::*;
+pub use write::*;
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use hcrm_domain::Scope;
+use hcrm_domain::api::customers::{
+    Address, Customer, CustomerCreate, CustomerSummary, CustomerUpdate, ExternalId, StageChange,
+};
+use hcrm_domain::customer::{
+    CustomerCategory, CustomerKind, IdType, LifecycleStage, SourceChannel, age_on, phone_last4,
+};
+use uuid::Uuid;
+
+use crate::conn::{Db, DbConn};
+use crate::error::DbError;
+use crate::ids::{CustomerId, InstitutionId, UserId};
+use crate::kit::{InScope, bump_version, decode, decode_opt, versioned_update};
+use crate::schema::{
+    customer_categories as cats, customer_external_ids as ext, customer_phones as phones,
+    customer_profiles as profiles, customer_stage_history as stages, customer_tags as tags,
+    customers as c,
+};
+use crate::util::{ListWindow, like_pattern, new_id, now, utc};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = c)]
+struct Row {
+    id: CustomerId,
+    institution_id: InstitutionId,
+    kind: String,
+    name: String,
+    name_pinyin: String,
+    name_initials: String,
+    gender: Option<String>,
+    birth_date: Option<NaiveDate>,
+    birth_month: Option<i32>,
+    id_type: Option<String>,
+    id_number: Option<String>,
+    card_number: Option<String>,
+    form_of_address: String,
+    form_of_address_custom: bool,
+    lifecycle_stage: String,
+    relationship_type: Option<String>,
+    source_channel: Option<String>,
+    account_manager_id: Option<UserId>,
+    uscc: Option<String>,
+    employer_id: Option<CustomerId>,
+    merged_into_id: Option<CustomerId>,
+    deleted_at: Option<NaiveDateTime>,
+    version: i32,
+    created_by: Option<UserId>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Default, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = profiles, treat_none_as_null = true)]
+struct ProfileRow {
+    customer_id: CustomerId,
+    landline: Option<String>,
+    wechat: Option<String>,
+    qq: Option<String>,
+    email: Option<String>,
+    province: Option<String>,
+    city: Option<String>,
+    district: Option<String>,
+    street: Option<String>,
+    occupation: Option<String>,
+    education: Option<String>,
+    marital_status: Option<String>,
+    family_situation: Option<String>,
+    preferred_language: Option<String>,
+    preferred_channel: Option<String>,
+    preferred_hours: Option<String>,
+    source_detail: Option<String>,
+    referred_by_id: Option<CustomerId>,
+    interests: String,
+    notes: Option<String>,
+    industry: Option<String>,
+    org_size: Option<String>,
+}
+
+pub(crate) use hcrm_domain::customer::search_keys::pinyin_keys;
+
+/// Today's date where the group works (Beijing time), for ages and birthdays.
+pub fn today() -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+fn summary(
+    r: &Row,
+    phone: Option<String>,
+    tags: Vec<String>,
+    today: NaiveDate,
+) -> Result<CustomerSummary, DbError> {
+    Ok(CustomerSummary {
+        id: r.id.0,
+        institution_id: r.institution_id.0,
+        kind: decode::<CustomerKind>(&r.kind)?,
+        name: r.name.clone(),
+        gender: decode_opt(r.gender.as_deref())?,
+        age: r.birth_date.map(|b| age_on(b, today)),
+        phone,
+        id_number: r.id_number.clone(),
+        card_number: r.card_number.clone(),
+        form_of_address: r.form_of_address.clone(),
+        lifecycle_stage: decode::<LifecycleStage>(&r.lifecycle_stage)?,
+        tags,
+        account_manager_id: r.account_manager_id.map(Uuid::from),
+    })
+}
+
+fn grouped<K: std::hash::Hash + Eq>(rows: Vec<(K, String)>) -> HashMap<K, Vec<String>> {
+    let mut out: HashMap<K, Vec<String>> = HashMap::new();
+    for (k, v) in rows {
+        out.entry(k).or_default().push(v);
+    }
+    out
+}
+
+fn phones_of(
+    conn: &mut DbConn,
+    ids: &[CustomerId],
+) -> Result<HashMap<CustomerId, Vec<String>>, DbError> {
+    let rows: Vec<(CustomerId, String)> = phones::table
+        .filter(phones::customer_id.eq_any(ids))
+        .order((
+            phones::customer_id,
+            phones::is_primary.desc(),
+            phones::phone,
+        ))
+        .select((phones::customer_id, phones::phone))
+        .load(conn)?;
+    Ok(grouped(rows))
+}
+
+fn tags_of(
+    conn: &mut DbConn,
+    ids: &[CustomerId],
+) -> Result<HashMap<CustomerId, Vec<String>>, DbError> {
+    let rows: Vec<(CustomerId, String)> = tags::table
+        .filter(tags::customer_id.eq_any(ids))
+        .order((tags::customer_id, tags::tag))
+        .select((tags::customer_id, tags::tag))
+        .load(conn)?;
+    Ok(grouped(rows))
+}
+
+/// The live customer row (not merged, not deleted) if it is in `scope`.
+fn live_row(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Row, DbError> {
+    let row: Row = c::table
+        .find(CustomerId::from(id))
+        .filter(c::merged_into_id.is_null())
+        .filter(c::deleted_at.is_null())
+        .select(Row::as_select())
+        .first(conn)?;
+    if scope.allows(row.institution_id.0) {
+        Ok(row)
+    } else {
+        Err(DbError::NotFound)
+    }
+}
+
+/// The institution of a live customer, whatever the caller's scope (for break-glass).
+pub fn institution_of(conn: &mut DbConn, id: Uuid) -> Result<Uuid, DbError> {
+    let inst: InstitutionId = c::table
+        .find(CustomerId::from(id))
+        .filter(c::merged_into_id.is_null())
+        .filter(c::deleted_at.is_null())
+        .select(c::institution_id)
+        .first(conn)?;
+    Ok(inst.0)
+}
+
+pub(crate) use hcrm_domain::customer::id_number::normalize_id_number;

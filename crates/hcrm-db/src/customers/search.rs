@@ -1,0 +1,642 @@
+//! The customer list and the search box (CUS-9, PERF-1, PERF-8).
+
+use super::*;
+
+/// List filters (CUS-9): every one optional.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// One box: name fragment, full phone or last 4 digits, ID number, card number, external
+    /// id, pinyin initials or full pinyin.
+    pub q: Option<String>,
+    pub kind: Option<CustomerKind>,
+    pub category: Option<CustomerCategory>,
+    pub stage: Option<LifecycleStage>,
+    pub tag: Option<String>,
+    pub source_channel: Option<SourceChannel>,
+    pub account_manager_id: Option<Uuid>,
+    pub institution_id: Option<Uuid>,
+    /// 1–12.
+    pub birth_month: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// The best matches first (the default): a search lists its arms one after the other
+    /// (`search_arms`), each in its own order; without a search it is pinyin order.
+    #[default]
+    Relevance,
+    /// By pinyin, so 张 sorts under Z.
+    Name,
+    CreatedAt,
+    UpdatedAt,
+}
+
+type Cond = Box<dyn BoxableExpression<c::table, Db, SqlType = diesel::sql_types::Bool>>;
+
+/// One way the search text matches, and the order it lists its matches in by relevance.
+struct Arm {
+    cond: Cond,
+    order: ArmOrder,
+}
+
+#[derive(Clone, Copy)]
+enum ArmOrder {
+    /// Pinyin, then id (the index of live customers by pinyin).
+    Pinyin,
+    /// Initials, then pinyin, then id (the index of live customers by initials).
+    Initials,
+}
+
+impl Arm {
+    fn pinyin(cond: Cond) -> Arm {
+        Arm {
+            cond,
+            order: ArmOrder::Pinyin,
+        }
+    }
+}
+
+/// How far a list counts its matches (CUS-9, PERF-1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Count {
+    /// Every match, however many: exports and reports.
+    Exact,
+    /// Up to this many; beyond it the total is this figure and flagged as a lower bound, so a
+    /// broad search (`zs` matches ~2 % of a million customers) costs what its page costs.
+    UpTo(i64),
+}
+
+/// A page of customers and how many match.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub items: Vec<CustomerSummary>,
+    pub total: i64,
+    /// `total` is a lower bound: more match than were counted.
+    pub capped: bool,
+}
+
+/// A subquery giving customer ids: one place an exact lookup looks in.
+type IdSource = Box<dyn QueryFragment<Db> + Send>;
+
+/// `customers.id IN (a UNION b UNION …)`: an exact lookup in several places (phones, ID and
+/// card numbers, HIS ids) as one set of ids, which each backend gathers by the places' own
+/// indexes before it reads the customers by id — on PostgreSQL an index-only scan of live
+/// customers (`customers_live_id`). An OR of `IN (…)`s instead made PostgreSQL filter every
+/// customer (PERF-1). Unlike a SQL literal the statement is the same text for every value,
+/// so each connection prepares it once.
+struct IdAmong(Vec<IdSource>);
+
+impl Expression for IdAmong {
+    type SqlType = diesel::sql_types::Bool;
+}
+
+impl AppearsOnTable<c::table> for IdAmong {}
+
+impl SelectableExpression<c::table> for IdAmong {}
+
+impl diesel::expression::ValidGrouping<()> for IdAmong {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+
+impl QueryId for IdAmong {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl QueryFragment<Db> for IdAmong {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Db>) -> QueryResult<()> {
+        out.push_sql("\"customers\".\"id\" IN (");
+        for (i, source) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push_sql(" UNION ");
+            }
+            source.walk_ast(out.reborrow())?;
+        }
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+/// The smallest string above every string that starts with `prefix`, for a range scan; `None`
+/// when there is none (`z…`). Pinyin keys hold only `a-z` and `0-9`, which every collation
+/// orders alike.
+pub fn prefix_upper_bound(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        if matches!(last, 'a'..='y' | '0'..='8') {
+            chars.push((last as u8 + 1) as char);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
+/// `name_pinyin` in the range of strings starting with `prefix` (served, in list order, by the
+/// index of live customers by pinyin).
+fn pinyin_range(prefix: &str) -> Cond {
+    let from: Cond = Box::new(c::name_pinyin.ge(prefix.to_string()));
+    match prefix_upper_bound(prefix) {
+        Some(to) => Box::new(from.and(c::name_pinyin.lt(to))),
+        None => from,
+    }
+}
+
+/// `text%` for LIKE, wildcards escaped (use with `ESCAPE '\'`).
+pub fn prefix_pattern(text: &str) -> String {
+    let mut p = like_pattern(text);
+    p.remove(0);
+    p
+}
+
+/// What the search box text stands for (CUS-9), as arms that never overlap: each is served by
+/// one index and, where it can be broad, walks it in its order, so a page costs what it shows
+/// (PERF-1, PERF-8). By relevance, a list shows the arms one after the other. The text is read
+/// by its shape:
+/// - digits (and ID-like text with a digit): full mobile, last 4 digits of a phone, ID number,
+///   card number, external (HIS) id — one arm of exact lookups;
+/// - letters only: pinyin initials (`zs`), then the beginning of the full pinyin
+///   (`zhangsan`), which is also how a Latin name is found by its beginning;
+/// - anything else is a name fragment: one character finds names that start with it (a
+///   surname); two or more also find, after those, names that contain it further in.
+fn search_arms(text: &str, pg: bool) -> Vec<Arm> {
+    let q = text.trim();
+    if q.is_empty() {
+        return Vec::new();
+    }
+    let squeezed: String = q.chars().filter(|ch| !ch.is_whitespace()).collect();
+    if squeezed.chars().all(|ch| ch.is_ascii_alphabetic()) {
+        // Initials first (`zx`: 张欣, then 张晓明 …), in initials order so that the index of
+        // initials serves them however the matches lie in pinyin order; then the rest whose
+        // full pinyin starts so (`zhangx…`), in pinyin order.
+        let lower = squeezed.to_ascii_lowercase();
+        let by_initials = || -> Cond {
+            let from: Cond = Box::new(c::name_initials.ge(lower.clone()));
+            match prefix_upper_bound(&lower) {
+                Some(to) => Box::new(from.and(c::name_initials.lt(to))),
+                None => from,
+            }
+        };
+        return vec![
+            Arm {
+                cond: by_initials(),
+                order: ArmOrder::Initials,
+            },
+            Arm {
+                cond: Box::new(pinyin_range(&lower).and(diesel::dsl::not(by_initials()))),
+                order: ArmOrder::Pinyin,
+            },
+        ];
+    }
+    if q.chars().any(|ch| ch.is_ascii_digit()) {
+        let compact: String = q.chars().filter(|ch| !matches!(ch, ' ' | '-')).collect();
+        let digits = compact.chars().all(|ch| ch.is_ascii_digit());
+        let mut among: Vec<IdSource> = Vec::new();
+        if hcrm_domain::validation::mobile(q).is_ok() {
+            let phone = hcrm_domain::validation::normalize_mobile(q);
+            among.push(Box::new(
+                phones::table
+                    .filter(phones::phone.eq(phone))
+                    .select(phones::customer_id)
+                    .into_boxed(),
+            ));
+        }
+        if digits && compact.len() == 4 {
+            among.push(Box::new(
+                phones::table
+                    .filter(phones::last4.eq(compact.clone()))
+                    .select(phones::customer_id)
+                    .into_boxed(),
+            ));
+        }
+        if (15..=18).contains(&compact.len())
+            && compact.chars().all(|ch| ch.is_ascii_alphanumeric())
+        {
+            among.push(Box::new(
+                c::table
+                    .filter(c::id_number.eq(compact.to_uppercase()))
+                    .select(c::id)
+                    .into_boxed(),
+            ));
+        }
+        if q.len() <= 64 {
+            among.push(Box::new(
+                c::table
+                    .filter(c::card_number.eq(q.to_string()))
+                    .select(c::id)
+                    .into_boxed(),
+            ));
+            among.push(Box::new(
+                ext::table
+                    .filter(ext::external_id.eq(q.to_string()))
+                    .select(ext::customer_id)
+                    .into_boxed(),
+            ));
+        }
+        if among.is_empty() {
+            return Vec::new();
+        }
+        return vec![Arm::pinyin(Box::new(IdAmong(among)))];
+    }
+    let start = prefix_pattern(q);
+    let (pinyin, _) = pinyin_keys(q);
+    let mut arms = vec![Arm::pinyin(Box::new(
+        pinyin_range(&pinyin).and(c::name.like(start.clone()).escape('\\')),
+    ))];
+    let chars = q.chars().count();
+    if chars >= 2 {
+        // Inside the name, not at its start (that is the first arm): the arms never overlap,
+        // so their counts add up.
+        let not_start = c::name.not_like(start).escape('\\');
+        let inside: Cond = if pg {
+            // Two characters: the index of inner pairs; more: the trigram index. Computed as
+            // an array first, so that the planner never walks the list order filtering every
+            // customer through the function.
+            const LIVE: &str = "customers.id = ANY(ARRAY(SELECT id FROM customers \
+                                WHERE merged_into_id IS NULL AND deleted_at IS NULL AND ";
+            if chars == 2 {
+                Box::new(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+                        "{LIVE}hcrm_inner_pairs(name) @> ARRAY["
+                    ))
+                    .bind::<diesel::sql_types::Text, _>(q.to_lowercase())
+                    .sql("]::text[]))"),
+                )
+            } else {
+                Box::new(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>(&format!("{LIVE}name LIKE "))
+                        .bind::<diesel::sql_types::Text, _>(like_pattern(q))
+                        .sql(" ESCAPE '\\'))"),
+                )
+            }
+        } else {
+            Box::new(c::name.like(like_pattern(q)).escape('\\'))
+        };
+        arms.push(Arm::pinyin(Box::new(inside.and(not_start))));
+    }
+    arms
+}
+
+/// Live customers in `scope` matching the filters other than the search text.
+fn filtered<'a>(scope: &Scope, f: &'a Filter) -> c::BoxedQuery<'a, Db> {
+    let mut q = c::table
+        .filter(c::merged_into_id.is_null())
+        .filter(c::deleted_at.is_null())
+        .into_boxed();
+    q = q.in_scope(c::institution_id, scope);
+    if let Some(v) = f.kind {
+        q = q.filter(c::kind.eq(v.code()));
+    }
+    if let Some(v) = f.category {
+        q = q.filter(
+            c::id.eq_any(
+                cats::table
+                    .filter(cats::category.eq(v.code()))
+                    .select(cats::customer_id),
+            ),
+        );
+    }
+    if let Some(v) = f.stage {
+        q = q.filter(c::lifecycle_stage.eq(v.code()));
+    }
+    if let Some(v) = &f.tag {
+        q = q.filter(
+            c::id.eq_any(
+                tags::table
+                    .filter(tags::tag.eq(v.trim().to_string()))
+                    .select(tags::customer_id),
+            ),
+        );
+    }
+    if let Some(v) = f.source_channel {
+        q = q.filter(c::source_channel.eq(v.code()));
+    }
+    if let Some(v) = f.account_manager_id {
+        q = q.filter(c::account_manager_id.eq(v.to_string()));
+    }
+    if let Some(v) = f.institution_id {
+        q = q.filter(c::institution_id.eq(v.to_string()));
+    }
+    if let Some(m) = f.birth_month {
+        q = q.filter(c::birth_month.eq(m as i32));
+    }
+    q
+}
+
+fn ordered<'a>(q: c::BoxedQuery<'a, Db>, sort: Sort, descending: bool) -> c::BoxedQuery<'a, Db> {
+    match (sort, descending) {
+        (Sort::Relevance, _) | (Sort::Name, false) => q.order((c::name_pinyin.asc(), c::id.asc())),
+        (Sort::Name, true) => q.order((c::name_pinyin.desc(), c::id.desc())),
+        (Sort::CreatedAt, false) => q.order(c::id.asc()),
+        (Sort::CreatedAt, true) => q.order(c::id.desc()),
+        (Sort::UpdatedAt, false) => q.order((c::updated_at.asc(), c::id.asc())),
+        (Sort::UpdatedAt, true) => q.order((c::updated_at.desc(), c::id.desc())),
+    }
+}
+
+/// The order `ordered` gives, for merging the arms' pages.
+fn list_order(sort: Sort, descending: bool, a: &Row, b: &Row) -> std::cmp::Ordering {
+    let asc = match sort {
+        Sort::Relevance | Sort::Name => (&a.name_pinyin, &a.id).cmp(&(&b.name_pinyin, &b.id)),
+        Sort::CreatedAt => a.id.cmp(&b.id),
+        Sort::UpdatedAt => (a.updated_at, &a.id).cmp(&(b.updated_at, &b.id)),
+    };
+    if descending { asc.reverse() } else { asc }
+}
+
+/// `q` in the order an arm lists by: its own by relevance, else the sort asked for.
+fn arm_ordered<'a>(
+    q: c::BoxedQuery<'a, Db>,
+    arm: Option<ArmOrder>,
+    order: (Sort, bool),
+) -> c::BoxedQuery<'a, Db> {
+    match (order.0, arm) {
+        (Sort::Relevance, Some(ArmOrder::Initials)) => {
+            q.order((c::name_initials.asc(), c::name_pinyin.asc(), c::id.asc()))
+        }
+        _ => ordered(q, order.0, order.1),
+    }
+}
+
+/// Live customers in `scope` matching the filters and the arm.
+fn arm_query<'a>(
+    scope: &Scope,
+    f: &'a Filter,
+    arm: Option<Arm>,
+    order: (Sort, bool),
+) -> c::BoxedQuery<'a, Db> {
+    match arm {
+        None => arm_ordered(filtered(scope, f), None, order),
+        Some(arm) => arm_ordered(filtered(scope, f).filter(arm.cond), Some(arm.order), order),
+    }
+}
+
+/// The ids of one arm's window in its order: the indexes of live customers by pinyin and by
+/// initials answer this without visiting the table (PERF-1).
+fn arm_ids(
+    conn: &mut DbConn,
+    scope: &Scope,
+    f: &Filter,
+    arm: Option<Arm>,
+    order: (Sort, bool),
+    window: ListWindow,
+) -> Result<Vec<CustomerId>, DbError> {
+    Ok(arm_query(scope, f, arm, order)
+        .select(c::id)
+        .limit(window.limit)
+        .offset(window.offset)
+        .load(conn)?)
+}
+
+/// How many match one arm, counting at most `count`'s cap (+1, to know it was passed).
+fn arm_count(
+    conn: &mut DbConn,
+    scope: &Scope,
+    f: &Filter,
+    arm: Option<Arm>,
+    order: (Sort, bool),
+    count: Count,
+) -> Result<i64, DbError> {
+    Ok(match count {
+        Count::Exact => match arm {
+            None => filtered(scope, f).count().get_result(conn)?,
+            Some(arm) => filtered(scope, f)
+                .filter(arm.cond)
+                .count()
+                .get_result(conn)?,
+        },
+        // In the arm's order, so that a broad arm walks the same index as its page and stops
+        // early; the ids, not a constant, so that the statement is prepared once.
+        Count::UpTo(cap) => arm_query(scope, f, arm, order)
+            .select(c::id)
+            .limit(cap + 1)
+            .load::<CustomerId>(conn)?
+            .len() as i64,
+    })
+}
+
+/// A customer row read for a page, with its first phone (the primary one first) and its tags
+/// joined by [`TAG_SEPARATOR`].
+type PagedRow = (Row, Option<String>, Option<String>);
+
+/// Joins a customer's tags in [`rows_of`]; tags cannot hold it (`valid_tags` refuses control
+/// characters).
+const TAG_SEPARATOR: &str = "\u{1f}";
+
+diesel::define_sql_function!(
+    /// SQL `string_agg(value, separator)`: PostgreSQL, and SQLite from 3.44 (bundled).
+    #[aggregate]
+    fn string_agg(
+        value: diesel::sql_types::Text,
+        separator: diesel::sql_types::Text,
+    ) -> diesel::sql_types::Nullable<diesel::sql_types::Text>
+);
+
+/// The rows of `ids`, in that order, each with its first phone and its tags: one statement
+/// for the whole page (PERF-1).
+pub(super) fn rows_of(conn: &mut DbConn, ids: &[CustomerId]) -> Result<Vec<PagedRow>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let first_phone = phones::table
+        .filter(phones::customer_id.eq(c::id))
+        .order((phones::is_primary.desc(), phones::phone))
+        .select(phones::phone)
+        .limit(1)
+        .single_value();
+    let all_tags = tags::table
+        .filter(tags::customer_id.eq(c::id))
+        .select(string_agg(tags::tag, TAG_SEPARATOR))
+        .single_value();
+    let rows: Vec<PagedRow> = c::table
+        .filter(c::id.eq_any(ids))
+        .select((Row::as_select(), first_phone, all_tags))
+        .load(conn)?;
+    let mut by_id: HashMap<CustomerId, PagedRow> = rows.into_iter().map(|r| (r.0.id, r)).collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+/// The rows of a window of live customers in `scope` matching `f` (CUS-9), and what each arm
+/// was found to hold on the way (so that it need not be counted again).
+///
+/// A search runs each arm (`search_arms`; they never overlap) as its own query. By relevance
+/// the arms follow one another: the window is taken from the first, then the next, and so on;
+/// from an arm's start the same walk reads as far as `count`'s cap, which gives the count too.
+/// In an asked-for order each arm gives its first `offset + limit` and they are merged. With
+/// indexes in the arms' orders (migration 000007) the cost follows the page, not the number
+/// of matches (PERF-1, PERF-8).
+fn page_rows(
+    conn: &mut DbConn,
+    scope: &Scope,
+    f: &Filter,
+    arms: &dyn Fn() -> Vec<Option<Arm>>,
+    order: (Sort, bool),
+    window: ListWindow,
+    count: Count,
+) -> Result<(Vec<PagedRow>, Vec<Option<i64>>), DbError> {
+    let mut known: Vec<Option<i64>> = Vec::new();
+    if order.0 != Sort::Relevance {
+        let head = ListWindow {
+            limit: window.offset + window.limit,
+            offset: 0,
+        };
+        let mut ids = Vec::new();
+        for arm in arms() {
+            ids.extend(arm_ids(conn, scope, f, arm, order, head)?);
+        }
+        let mut rows = rows_of(conn, &ids)?;
+        rows.sort_by(|(a, ..), (b, ..)| list_order(order.0, order.1, a, b));
+        let rows = rows
+            .into_iter()
+            .skip(usize::try_from(window.offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(window.limit).unwrap_or(0))
+            .collect();
+        return Ok((rows, known));
+    }
+    let mut ids: Vec<CustomerId> = Vec::new();
+    let mut skip = window.offset;
+    for (i, arm) in arms().into_iter().enumerate() {
+        let need = window.limit - ids.len() as i64;
+        if need <= 0 {
+            known.push(None);
+            continue;
+        }
+        let fetch = match count {
+            Count::UpTo(cap) if skip == 0 => need.max(cap + 1),
+            _ => need,
+        };
+        let got = arm_ids(
+            conn,
+            scope,
+            f,
+            arm,
+            order,
+            ListWindow {
+                limit: fetch,
+                offset: skip,
+            },
+        )?;
+        let n = got.len() as i64;
+        ids.extend(got.into_iter().take(usize::try_from(need).unwrap_or(0)));
+        let held = if n == fetch {
+            // Read all it was asked for: past the cap when read for counting, else unknown.
+            (fetch > need).then_some(n)
+        } else if n > 0 || skip == 0 {
+            Some(skip + n) // the arm ends in what was read
+        } else {
+            // The window starts past this arm: how far past is its count.
+            let arm = arms().into_iter().nth(i).flatten();
+            Some(arm_count(conn, scope, f, arm, order, Count::Exact)?)
+        };
+        known.push(held);
+        if let (true, Some(held)) = (n < need, held) {
+            skip = (skip - held).max(0);
+        }
+    }
+    Ok((rows_of(conn, &ids)?, known))
+}
+
+/// The search arms of `f` (one, with no condition, without a search text), made afresh for
+/// each query: conditions are boxed, not clonable.
+fn arms_of<'a>(f: &'a Filter, pg: bool) -> impl Fn() -> Vec<Option<Arm>> + 'a {
+    let text = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    move || match text {
+        None => vec![None],
+        Some(t) => search_arms(t, pg).into_iter().map(Some).collect(),
+    }
+}
+
+/// A page of live customers in `scope` matching `f` (CUS-9), and how many match (X-9):
+/// counting runs only when the page is full, and stops at `count`'s cap.
+pub fn list(
+    conn: &mut DbConn,
+    scope: &Scope,
+    f: &Filter,
+    sort: Sort,
+    descending: bool,
+    window: ListWindow,
+    count: Count,
+) -> Result<Listed, DbError> {
+    let order = (sort, descending);
+    let arms = arms_of(f, matches!(conn, DbConn::Postgresql(_)));
+    let (rows, known) = page_rows(conn, scope, f, &arms, order, window, count)?;
+    let shown = rows.len() as i64;
+    let (total, capped) = if shown < window.limit && (shown > 0 || window.offset == 0) {
+        // The page is the last one: nothing to count.
+        (window.offset + shown, false)
+    } else {
+        let mut total = 0;
+        for (i, arm) in arms().into_iter().enumerate() {
+            if matches!(count, Count::UpTo(cap) if total > cap) {
+                break; // already past the cap: the rest need no counting
+            }
+            total += match known.get(i).copied().flatten() {
+                Some(t) => t,
+                None => arm_count(conn, scope, f, arm, order, count)?,
+            };
+        }
+        match count {
+            Count::UpTo(cap) if total > cap => (cap, true),
+            _ => (total, false),
+        }
+    };
+    Ok(Listed {
+        items: summarize(rows)?,
+        total,
+        capped,
+    })
+}
+
+/// A window of `list`, full records, uncounted (the export, CUS-13).
+pub fn list_full(
+    conn: &mut DbConn,
+    scope: &Scope,
+    f: &Filter,
+    sort: Sort,
+    descending: bool,
+    window: ListWindow,
+) -> Result<Vec<Customer>, DbError> {
+    let arms = arms_of(f, matches!(conn, DbConn::Postgresql(_)));
+    let (rows, _) = page_rows(
+        conn,
+        scope,
+        f,
+        &arms,
+        (sort, descending),
+        window,
+        Count::Exact,
+    )?;
+    full_many(conn, rows.into_iter().map(|(r, ..)| r).collect())
+}
+
+/// Summaries of rows read with their first phone and tags (`rows_of`).
+pub(super) fn summarize(rows: Vec<PagedRow>) -> Result<Vec<CustomerSummary>, DbError> {
+    let today = today();
+    rows.into_iter()
+        .map(|(r, phone, joined)| {
+            let mut tags: Vec<String> = joined
+                .iter()
+                .flat_map(|t| t.split(TAG_SEPARATOR))
+                .map(str::to_string)
+                .collect();
+            tags.sort_unstable();
+            summary(&r, phone, tags, today)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_upper_bound;
+
+    #[test]
+    fn the_upper_bound_of_a_prefix_range_carries_past_z_and_9() {
+        assert_eq!(prefix_upper_bound("l").as_deref(), Some("m"));
+        assert_eq!(prefix_upper_bound("wangwei").as_deref(), Some("wangwej"));
+        assert_eq!(prefix_upper_bound("wangz").as_deref(), Some("wanh"));
+        assert_eq!(prefix_upper_bound("ab9").as_deref(), Some("ac"));
+        assert_eq!(prefix_upper_bound("a8").as_deref(), Some("a9"));
+        assert_eq!(prefix_upper_bound("z"), None);
+        assert_eq!(prefix_upper_bound("zz9"), None);
+        assert_eq!(prefix_upper_bound(""), None);
+    }
+}
