@@ -263,11 +263,59 @@ pub fn break_glass_roles(conn: &mut DbConn, id: Uuid) -> Result<Vec<hcrm_domain:
     Ok(get(conn, &Scope::Group, id)?.break_glass_roles)
 }
 
+/// Institution `id`'s time zone (IANA name).
+pub fn time_zone_of(conn: &mut DbConn, id: Uuid) -> Result<String, DbError> {
+    Ok(institutions::table
+        .find(InstitutionId::from(id))
+        .select(institutions::time_zone)
+        .first(conn)?)
+}
+
 /// Today in institution `id`'s time zone.
 pub fn today_of(conn: &mut DbConn, id: Uuid) -> Result<chrono::NaiveDate, DbError> {
-    let zone: String = institutions::table
-        .find(id.to_string())
-        .select(institutions::time_zone)
-        .first(conn)?;
-    Ok(hcrm_domain::time::today_in(&zone))
+    Ok(hcrm_domain::time::today_in(&time_zone_of(conn, id)?))
+}
+
+/// Today in every institution's time zone, for the dates of records of several.
+#[derive(Debug, Clone)]
+pub struct Todays {
+    by_institution: std::collections::HashMap<Uuid, chrono::NaiveDate>,
+    home: chrono::NaiveDate,
+}
+
+impl Todays {
+    /// Today where institution `id` is (the group's home zone for an unknown one).
+    pub fn of(&self, id: Uuid) -> chrono::NaiveDate {
+        self.by_institution.get(&id).copied().unwrap_or(self.home)
+    }
+
+    /// Today for a list over `scope`: the date its institutions share. When their zones
+    /// disagree on the date (a few hours a day, for a group-wide user of hospitals in zones
+    /// hours apart), the group's home date — each record still reports its own `overdue`.
+    pub fn date_for(&self, scope: &Scope) -> chrono::NaiveDate {
+        let mut dates = self
+            .by_institution
+            .iter()
+            .filter(|(id, _)| scope.allows(**id))
+            .map(|(_, d)| *d);
+        match dates.next() {
+            Some(first) if dates.all(|d| d == first) => first,
+            _ => self.home,
+        }
+    }
+}
+
+/// Today in each institution's time zone.
+pub fn todays(conn: &mut DbConn) -> Result<Todays, DbError> {
+    let zones: Vec<(InstitutionId, String)> = institutions::table
+        .select((institutions::id, institutions::time_zone))
+        .load(conn)?;
+    let by_institution = zones
+        .into_iter()
+        .map(|(id, zone)| (id.0, hcrm_domain::time::today_in(&zone)))
+        .collect();
+    Ok(Todays {
+        by_institution,
+        home: hcrm_domain::time::today_in(hcrm_domain::time::HOME_TIME_ZONE.name()),
+    })
 }

@@ -7,16 +7,14 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Timelike, Utc};
 use diesel::prelude::*;
 use hcrm_domain::Scope;
-use hcrm_domain::api::tasks::{
-    MY_TASKS_LIMIT, MyTasks, Task, TaskUpdate, beijing_date, is_overdue,
-};
+use hcrm_domain::api::tasks::{MY_TASKS_LIMIT, MyTasks, Task, TaskUpdate, is_overdue};
 use hcrm_domain::customer::{TaskKind, TaskStatus};
 use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
-use crate::customers::today;
 use crate::error::DbError;
 use crate::ids::{CustomerId, InstitutionId, TaskId, UserId};
+use crate::institutions::{self, Todays};
 use crate::kit::{InScope, bump_version, counted_page, decode, versioned_update};
 use crate::schema::tasks as t;
 use crate::util::{ListWindow, now, utc};
@@ -75,9 +73,14 @@ impl Row {
     }
 }
 
-fn dtos(rows: Vec<Row>) -> Result<Vec<Task>, DbError> {
-    let today = today();
-    rows.into_iter().map(|r| r.into_dto(today)).collect()
+/// The tasks with `overdue` as of today in each one's institution.
+fn dtos(rows: Vec<Row>, todays: &Todays) -> Result<Vec<Task>, DbError> {
+    rows.into_iter()
+        .map(|r| {
+            let today = todays.of(r.institution_id.0);
+            r.into_dto(today)
+        })
+        .collect()
 }
 
 /// A task to create; the caller has checked every link (institution, owner, customer).
@@ -111,7 +114,15 @@ pub fn create(conn: &mut DbConn, n: NewTask) -> Result<Uuid, DbError> {
         description: n.description,
         owner_id: n.owner_id.map(UserId::from),
         team: n.team.map(|s| s.trim().to_string()),
-        due_on: n.due_on.or(n.due_at.map(beijing_date)),
+        due_on: match (n.due_on, n.due_at) {
+            (Some(on), _) => Some(on),
+            // The date of the due time where the task's institution is.
+            (None, Some(at)) => Some(hcrm_domain::time::date_in(
+                at,
+                &institutions::time_zone_of(conn, n.institution_id)?,
+            )),
+            (None, None) => None,
+        },
         due_at: n
             .due_at
             .map(|d| d.naive_utc())
@@ -134,11 +145,12 @@ pub fn create(conn: &mut DbConn, n: NewTask) -> Result<Uuid, DbError> {
 
 /// One task; `NotFound` when its institution is outside `scope`.
 pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Task, DbError> {
-    let task = t::table
+    let row = t::table
         .find(TaskId::from(id))
         .select(Row::as_select())
-        .first::<Row>(conn)?
-        .into_dto(today())?;
+        .first::<Row>(conn)?;
+    let today = institutions::today_of(conn, row.institution_id.0)?;
+    let task = row.into_dto(today)?;
     if scope.allows(task.institution_id) {
         Ok(task)
     } else {
@@ -255,7 +267,8 @@ pub fn list(
     descending: bool,
     window: ListWindow,
 ) -> Result<(Vec<Task>, i64), DbError> {
-    let today = today();
+    let todays = institutions::todays(conn)?;
+    let today = todays.date_for(scope);
     // NULLs sort differently on the two backends; order by "has no date" first, explicitly.
     let (rows, total) = counted_page!(
         conn,
@@ -281,12 +294,13 @@ pub fn list(
         Row,
         window
     );
-    Ok((dtos(rows)?, total))
+    Ok((dtos(rows, &todays)?, total))
 }
 
 /// "My tasks": `user`'s open tasks in `scope` due today and overdue, and how many more.
 pub fn mine(conn: &mut DbConn, scope: &Scope, user: Uuid) -> Result<MyTasks, DbError> {
-    let today = today();
+    let todays = institutions::todays(conn)?;
+    let today = todays.date_for(scope);
     let open = Filter {
         owner_id: Some(user),
         status: Some(TaskStatus::Open),
@@ -309,8 +323,8 @@ pub fn mine(conn: &mut DbConn, scope: &Scope, user: Uuid) -> Result<MyTasks, DbE
         .count()
         .get_result(conn)?;
     Ok(MyTasks {
-        today: dtos(due_today)?,
-        overdue: dtos(overdue)?,
+        today: dtos(due_today, &todays)?,
+        overdue: dtos(overdue, &todays)?,
         upcoming_count,
     })
 }

@@ -1405,3 +1405,74 @@ fn contact_money_is_bounded() {
         assert_eq!(read["money_spent_fen"], 10_000_000_000_i64);
     });
 }
+
+/// "today" and "overdue" are those of the task's institution's time zone. A task due on
+/// today's date in Pago Pago (UTC−11) is not overdue there, but the same date is past in
+/// Kiritimati (UTC+14); with one Beijing "today" for all, the first was overdue for most of
+/// every day.
+#[test]
+fn overdue_is_counted_in_the_institutions_time_zone() {
+    each_backend(|srv| {
+        let admin = srv.admin();
+        let mut ids = Vec::new();
+        for (code, zone) in [
+            ("PPG1", "Pacific/Pago_Pago"),
+            ("KIR1", "Pacific/Kiritimati"),
+        ] {
+            let inst = srv
+                .post(
+                    "/api/v1/institutions",
+                    &admin,
+                    json!({"code": code, "name": code, "city": "海外", "local": false, "time_zone": zone}),
+                )
+                .ok(201)
+                .clone();
+            ids.push(inst["id"].as_str().unwrap().to_string());
+        }
+        srv.post(
+            "/api/v1/users",
+            &admin,
+            json!({"username": "agent.far", "display_name": "远程客服", "password": "Passw0rd-x",
+                   "roles": ["agent"], "institution_ids": ids}),
+        )
+        .ok(201);
+        let agent = srv.login("agent.far", "Passw0rd-x");
+        let pago_today = hcrm_domain::time::date_in(Utc::now(), "Pacific/Pago_Pago").to_string();
+        let overdue_of = |institution: &str| {
+            let t = srv
+                .post(
+                    "/api/v1/tasks",
+                    &agent,
+                    json!({"title": "回电", "institution_id": institution, "due_on": pago_today}),
+                )
+                .ok(201)
+                .clone();
+            let id = t["id"].as_str().unwrap().to_string();
+            (
+                t["overdue"].clone(),
+                srv.get(&format!("/api/v1/tasks/{id}"), &agent).ok(200)["overdue"].clone(),
+            )
+        };
+        assert_eq!(
+            overdue_of(&ids[0]),
+            (json!(false), json!(false)),
+            "Pago Pago"
+        );
+        assert_eq!(
+            overdue_of(&ids[1]),
+            (json!(true), json!(true)),
+            "Kiritimati"
+        );
+        // My tasks: due today in Pago Pago, overdue in Kiritimati — each in its own list.
+        let mine = srv.get("/api/v1/tasks/mine", &agent).ok(200).clone();
+        let listed: Vec<bool> = mine["overdue"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(mine["today"].as_array().unwrap())
+            .map(|t| t["overdue"].as_bool().unwrap())
+            .collect();
+        assert_eq!(listed.len(), 2, "{mine}");
+        assert!(listed.contains(&true) && listed.contains(&false), "{mine}");
+    });
+}

@@ -100,9 +100,10 @@ struct ProfileRow {
 
 pub(crate) use hcrm_domain::customer::search_keys::pinyin_keys;
 
-/// Today's date where the group works (Beijing time), for ages and birthdays.
+/// Today where the group works (its home time zone, X-11), for the ages of a list that spans
+/// institutions; a day's difference in age matters only for a few hours on a birthday.
 pub fn today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+    hcrm_domain::time::today_in(hcrm_domain::time::HOME_TIME_ZONE.name())
 }
 
 fn summary(

@@ -132,9 +132,10 @@ impl TaskCreate {
     }
 }
 
-/// The date of an instant in Beijing, where the group works.
+/// The date of an instant in the group's home time zone (Beijing), where a request's due time
+/// is checked against its due date before the task's institution is known.
 pub fn beijing_date(t: DateTime<Utc>) -> NaiveDate {
-    (t + chrono::Duration::hours(8)).date_naive()
+    crate::time::date_in(t, crate::time::HOME_TIME_ZONE.name())
 }
 
 /// Changes to a task; absent fields stay, `null` clears. Send the version in `If-Match`.
