@@ -1,8 +1,8 @@
 //! The module registry: every module of the API adds itself here once with its routes. Its
 //! part of the customer archive — the columns of its tables that reference customers and how a
-//! merge moves them — is registered in `hcrm_db::merge::MODULES` (a schema test checks that
-//! list against the database's foreign keys), its entries on the 360 timeline in
-//! `hcrm_db::timeline::SOURCES`. README, "adding a module".
+//! merge moves them, and its entries on the 360 timeline — is registered in
+//! `hcrm_db::merge::MODULES` (a schema test checks that list against the database's foreign
+//! keys). README, "adding a module".
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

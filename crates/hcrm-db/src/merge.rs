@@ -14,6 +14,7 @@ use crate::schema::{
     break_glass_grants, contacts, customer_contracts, customer_external_ids, customer_profiles,
     customer_stage_history, customers, tasks,
 };
+use crate::timeline;
 use crate::util::now;
 
 /// The customer merged away: its records move to the [`Kept`] one. Its own type, so that a
@@ -47,6 +48,8 @@ pub struct CustomerModule {
     pub name: &'static str,
     pub references: &'static [Reference],
     pub merge: Option<MergeFn>,
+    /// Its entries on the customer's 360 timeline (CUS-11), if it has any.
+    pub timeline: Option<timeline::LoadFn>,
 }
 
 /// The registry: every module that hangs records on a customer adds itself here (README,
@@ -56,56 +59,67 @@ pub const MODULES: &[CustomerModule] = &[
         name: "archive",
         references: &[r("customers", "merged_into_id")],
         merge: None,
+        timeline: Some(timeline::customer_source),
     },
     CustomerModule {
         name: "phones",
         references: &[r("customer_phones", "customer_id")],
         merge: Some(phones),
+        timeline: None,
     },
     CustomerModule {
         name: "categories",
         references: &[r("customer_categories", "customer_id")],
         merge: Some(categories),
+        timeline: None,
     },
     CustomerModule {
         name: "tags",
         references: &[r("customer_tags", "customer_id")],
         merge: Some(tags),
+        timeline: None,
     },
     CustomerModule {
         name: "external_ids",
         references: &[r("customer_external_ids", "customer_id")],
         merge: Some(external_ids),
+        timeline: None,
     },
     CustomerModule {
         name: "stage_history",
         references: &[r("customer_stage_history", "customer_id")],
         merge: Some(stage_history),
+        timeline: Some(timeline::stage_source),
     },
     CustomerModule {
         name: "contracts",
         references: &[r("customer_contracts", "customer_id")],
         merge: Some(contracts),
+        timeline: None,
     },
     CustomerModule {
         name: "profile",
         references: &[r("customer_profiles", "customer_id")],
         merge: Some(profile),
+        timeline: None,
     },
     CustomerModule {
         name: "referrals",
         references: &[r("customer_profiles", "referred_by_id")],
         merge: Some(referrals),
+        timeline: None,
     },
     CustomerModule {
         name: "medical",
         references: &[r("customer_medical", "customer_id")],
         merge: Some(medical),
+        timeline: None,
     },
     CustomerModule {
         name: "private_notes",
         references: &[r("customer_private_notes", "customer_id")],
         merge: Some(private_notes),
+        timeline: None,
     },
     CustomerModule {
         name: "relations",
@@ -114,11 +128,13 @@ pub const MODULES: &[CustomerModule] = &[
             r("customer_relations", "to_id"),
         ],
         merge: Some(relations),
+        timeline: None,
     },
     CustomerModule {
         name: "employees",
         references: &[r("customers", "employer_id")],
         merge: Some(employees),
+        timeline: None,
     },
     CustomerModule {
         name: "contacts",
@@ -127,16 +143,19 @@ pub const MODULES: &[CustomerModule] = &[
             r("contacts", "party_customer_id"),
         ],
         merge: Some(contacts_step),
+        timeline: Some(timeline::contact_source),
     },
     CustomerModule {
         name: "tasks",
         references: &[r("tasks", "customer_id")],
         merge: Some(tasks_step),
+        timeline: Some(timeline::task_source),
     },
     CustomerModule {
         name: "break_glass",
         references: &[r("break_glass_grants", "customer_id")],
         merge: Some(break_glass),
+        timeline: None,
     },
 ];
 

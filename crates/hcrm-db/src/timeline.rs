@@ -1,5 +1,6 @@
-//! CUS-11: the customer 360 timeline. Every module that keeps records of a customer adds one
-//! [`TimelineSource`] to [`SOURCES`]; a page is the newest entries of all sources merged.
+//! CUS-11: the customer 360 timeline. Every module that keeps records of a customer names its
+//! source in its entry of the registry (`crate::merge::MODULES`); a page is the newest entries
+//! of all sources merged.
 //!
 //! Paging is by keyset on the instant (`before`): each source gives its newest `limit + 1`
 //! entries older than `before`, the merge is cut to `limit`, and the next page starts below
@@ -29,32 +30,6 @@ pub type LoadFn = fn(
     limit: i64,
 ) -> Result<Vec<TimelineEntry>, DbError>;
 
-/// One module's entries on the timeline.
-pub struct TimelineSource {
-    pub kind: &'static str,
-    pub load: LoadFn,
-}
-
-/// The registry: each module that hangs records on a customer adds its source here.
-pub const SOURCES: &[TimelineSource] = &[
-    TimelineSource {
-        kind: "customer",
-        load: customer_source,
-    },
-    TimelineSource {
-        kind: "stage",
-        load: stage_source,
-    },
-    TimelineSource {
-        kind: "contact",
-        load: contact_source,
-    },
-    TimelineSource {
-        kind: "task",
-        load: task_source,
-    },
-];
-
 /// Most entries of one instant a page shows when they alone exceed the page.
 const SAME_INSTANT_CAP: i64 = 1000;
 
@@ -73,8 +48,8 @@ fn load_all(
     limit: i64,
 ) -> Result<Vec<TimelineEntry>, DbError> {
     let mut all = Vec::new();
-    for source in SOURCES {
-        all.extend((source.load)(conn, customer_id, before, limit)?);
+    for load in crate::merge::MODULES.iter().filter_map(|m| m.timeline) {
+        all.extend(load(conn, customer_id, before, limit)?);
     }
     newest_first(&mut all);
     Ok(all)
@@ -132,7 +107,7 @@ fn excerpt(text: &str, chars: usize) -> String {
     out
 }
 
-fn customer_source(
+pub(crate) fn customer_source(
     conn: &mut DbConn,
     customer_id: &str,
     before: Option<NaiveDateTime>,
@@ -193,7 +168,7 @@ fn decode<T>(column: &str, code: &str, from: fn(&str) -> Option<T>) -> Result<T,
 }
 
 /// Changes of lifecycle stage (CUS-3); the first stage is part of `customer_created`.
-fn stage_source(
+pub(crate) fn stage_source(
     conn: &mut DbConn,
     customer_id: &str,
     before: Option<NaiveDateTime>,
@@ -245,7 +220,7 @@ fn stage_source(
         .collect()
 }
 
-fn contact_source(
+pub(crate) fn contact_source(
     conn: &mut DbConn,
     customer_id: &str,
     before: Option<NaiveDateTime>,
@@ -272,7 +247,7 @@ fn contact_source(
 }
 
 /// Tasks about the customer: when each was made, and when it was done or cancelled.
-fn task_source(
+pub(crate) fn task_source(
     conn: &mut DbConn,
     customer_id: &str,
     before: Option<NaiveDateTime>,

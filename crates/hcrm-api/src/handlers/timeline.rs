@@ -1,5 +1,5 @@
 //! CUS-11: the customer 360 timeline — one merged, newest-first stream of everything about a
-//! customer, from every module registered in `hcrm_db::timeline::SOURCES`.
+//! customer, from every module registered in `hcrm_db::merge::MODULES` (timeline sources).
 
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
