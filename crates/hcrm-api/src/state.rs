@@ -62,6 +62,17 @@ impl Default for Settings {
     }
 }
 
+impl Settings {
+    /// The limits of failed sign-ins (and two-factor attempts) per name and per address.
+    pub fn attempt_limits(&self) -> hcrm_db::auth::Limits {
+        hcrm_db::auth::Limits {
+            window_secs: self.throttle_window_secs,
+            per_username: self.max_failed_logins,
+            per_address: self.max_failed_logins_per_address,
+        }
+    }
+}
+
 impl AppState {
     pub fn new(pool: Pool, jwt_secret: &[u8], settings: Settings) -> AppState {
         AppState {

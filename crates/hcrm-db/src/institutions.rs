@@ -316,6 +316,6 @@ pub fn todays(conn: &mut DbConn) -> Result<Todays, DbError> {
         .collect();
     Ok(Todays {
         by_institution,
-        home: hcrm_domain::time::today_in(hcrm_domain::time::HOME_TIME_ZONE.name()),
+        home: hcrm_domain::time::today_at_home(),
     })
 }

@@ -235,6 +235,14 @@ pub fn credentials(
     Ok(found.map(|(id, hash, active)| (id.0, hash, active)))
 }
 
+/// The roles of user `id`.
+pub fn roles(conn: &mut DbConn, id: Uuid) -> Result<Vec<Role>, DbError> {
+    let id = UserId::from(id);
+    Ok(roles_of(conn, std::slice::from_ref(&id))?
+        .remove(&id)
+        .unwrap_or_default())
+}
+
 pub fn principal(conn: &mut DbConn, id: Uuid) -> Result<Principal, DbError> {
     let row = users::table
         .find(UserId::from(id))

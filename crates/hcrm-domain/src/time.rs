@@ -16,6 +16,11 @@ pub fn date_in(t: DateTime<Utc>, name: &str) -> NaiveDate {
     t.with_timezone(&zone(name)).date_naive()
 }
 
+/// Today in the group's home time zone, for what spans institutions.
+pub fn today_at_home() -> NaiveDate {
+    date_in(Utc::now(), HOME_TIME_ZONE.name())
+}
+
 /// Today in time zone `name`.
 pub fn today_in(name: &str) -> NaiveDate {
     date_in(Utc::now(), name)

@@ -175,14 +175,15 @@ pub fn fill(conn: &mut DbConn) -> Result<(), String> {
         // Integration clients sign in with an API key only (least privilege): print one.
         let secret = if role == Role::Integration {
             let key = hcrm_api::auth::tokens::new_api_key();
+            let (prefix, key_hash) = hcrm_api::auth::tokens::api_key_stored(&key);
             let integration = hcrm_domain::PermissionSet::for_roles(&[Role::Integration]);
             hcrm_db::api_keys::create(
                 conn,
                 hcrm_db::api_keys::NewKey {
                     user_id: user.id,
                     name: "HIS demo",
-                    prefix: &key[..9],
-                    key_hash: hcrm_api::auth::tokens::refresh_hash(&key),
+                    prefix,
+                    key_hash,
                     expires_at: None,
                     scopes: &integration.to_vec(),
                     created_by: user.id,

@@ -5,7 +5,8 @@
 //! Every write through [`crate::state::AppState::write_auth`] — the writes that change users,
 //! roles, memberships, sign-ins or the security settings — forgets everything, so such a change
 //! made through this server (deactivating a user, new roles, a logout, the two-factor policy)
-//! takes effect on the next request; other writes (customers, tasks …) leave the cache warm; a change made elsewhere (another server, the `hcrm user` command) within
+//! takes effect on the next request; other writes (customers, tasks …) leave the cache warm;
+//! a change made elsewhere (another server, the `hcrm user` command) takes effect within
 //! [`TTL`].
 
 use std::collections::HashMap;
@@ -25,44 +26,66 @@ const PRUNE_AT: usize = 10_000;
 /// A user as a request sees them, and the roles that must sign in with a second factor.
 pub type Known = (Principal, Vec<Role>);
 
+/// Values trusted for [`TTL`] after they were put.
+struct Expiring<K, V>(Mutex<HashMap<K, (Instant, V)>>);
+
+impl<K, V> Default for Expiring<K, V> {
+    fn default() -> Self {
+        Expiring(Mutex::new(HashMap::new()))
+    }
+}
+
+impl<K: std::hash::Hash + Eq, V: Clone> Expiring<K, V> {
+    fn get<Q>(&self, key: &Q) -> Option<V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: std::hash::Hash + Eq + ?Sized,
+    {
+        let entries = self.0.lock().ok()?;
+        let (at, value) = entries.get(key)?;
+        (at.elapsed() < TTL).then(|| value.clone())
+    }
+
+    fn put(&self, key: K, value: V) {
+        if let Ok(mut entries) = self.0.lock() {
+            if entries.len() >= PRUNE_AT {
+                entries.retain(|_, (at, _)| at.elapsed() < TTL);
+            }
+            entries.insert(key, (Instant::now(), value));
+        }
+    }
+
+    fn clear(&self) {
+        if let Ok(mut entries) = self.0.lock() {
+            entries.clear();
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct AuthCache {
-    entries: Mutex<HashMap<Uuid, (Instant, Known)>>,
+    users: Expiring<Uuid, Known>,
     /// Whether a sign-in (refresh-token family) is still live.
-    sessions: Mutex<HashMap<String, (Instant, bool)>>,
+    sessions: Expiring<String, bool>,
     /// How many times everything was forgotten.
     generation: AtomicU64,
 }
 
 impl AuthCache {
     pub fn get(&self, user: Uuid) -> Option<Known> {
-        let entries = self.entries.lock().ok()?;
-        let (at, known) = entries.get(&user)?;
-        (at.elapsed() < TTL).then(|| known.clone())
+        self.users.get(&user)
     }
 
     pub fn put(&self, user: Uuid, known: Known) {
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= PRUNE_AT {
-                entries.retain(|_, (at, _)| at.elapsed() < TTL);
-            }
-            entries.insert(user, (Instant::now(), known));
-        }
+        self.users.put(user, known);
     }
 
     pub fn session(&self, sid: &str) -> Option<bool> {
-        let sessions = self.sessions.lock().ok()?;
-        let (at, live) = sessions.get(sid)?;
-        (at.elapsed() < TTL).then_some(*live)
+        self.sessions.get(sid)
     }
 
     pub fn put_session(&self, sid: String, live: bool) {
-        if let Ok(mut sessions) = self.sessions.lock() {
-            if sessions.len() >= PRUNE_AT {
-                sessions.retain(|_, (at, _)| at.elapsed() < TTL);
-            }
-            sessions.insert(sid, (Instant::now(), live));
-        }
+        self.sessions.put(sid, live);
     }
 
     /// How many times [`AuthCache::forget_all`] ran: tests tell a warm cache from an
@@ -71,15 +94,12 @@ impl AuthCache {
         self.generation.load(Ordering::Relaxed)
     }
 
-    /// After a write of users, roles, sign-ins or security settings: the next request of every user reads them afresh.
+    /// After a write of users, roles, sign-ins or security settings: the next request of every
+    /// user reads them afresh.
     pub fn forget_all(&self) {
         self.generation.fetch_add(1, Ordering::Relaxed);
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.clear();
-        }
-        if let Ok(mut sessions) = self.sessions.lock() {
-            sessions.clear();
-        }
+        self.users.clear();
+        self.sessions.clear();
     }
 }
 
@@ -115,7 +135,7 @@ mod tests {
         assert!(cache.get(id).is_none());
         assert!(cache.session("s").is_none());
         cache.put(id, (principal(id), vec![]));
-        if let Ok(mut entries) = cache.entries.lock()
+        if let Ok(mut entries) = cache.users.0.lock()
             && let Some((at, _)) = entries.get_mut(&id)
         {
             *at = Instant::now() - TTL;

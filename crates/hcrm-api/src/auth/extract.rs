@@ -66,6 +66,19 @@ fn bearer(req: &HttpRequest) -> Option<String> {
         .then(|| token.trim().to_string())
 }
 
+/// The user behind a token and the roles that must use two-factor sign-in, from the database.
+fn load_known(
+    c: &mut hcrm_db::DbConn,
+    user: uuid::Uuid,
+) -> Result<crate::auth::cache::Known, ApiError> {
+    let principal = match hcrm_db::users::principal(c, user) {
+        Err(hcrm_db::DbError::NotFound) => return Err(ApiError::Unauthorized("unknown user")),
+        other => other?,
+    };
+    let required = hcrm_db::settings::security(c)?.totp_required_roles;
+    Ok((principal, required))
+}
+
 async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
@@ -89,41 +102,40 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
             .ok_or(ApiError::Unauthorized("invalid or expired token"))?;
         (user, None, Some(sid))
     };
-    if let Some(sid) = session {
-        let live = match state.auth_cache.session(&sid) {
-            Some(live) => live,
-            None => {
-                let key = sid.clone();
-                let live = state
-                    .db(move |c| Ok(hcrm_db::auth::session_live(c, &key)?))
-                    .await?;
-                state.auth_cache.put_session(sid, live);
-                live
-            }
-        };
-        if !live {
-            return Err(ApiError::Unauthorized("the sign-in has ended"));
-        }
-    }
-    let (principal, required) = match state.auth_cache.get(user) {
-        Some(known) => known,
-        None => {
-            let known = state
+    // What the cache does not hold is read in one trip to the database. An API key has no
+    // sign-in to end: it is live while the key is.
+    let cached_live = match &session {
+        Some(sid) => state.auth_cache.session(sid),
+        None => Some(true),
+    };
+    let (live, (principal, required)) = match (cached_live, state.auth_cache.get(user)) {
+        (Some(live), Some(known)) => (live, known),
+        (cached_live, cached_known) => {
+            let sid = session.clone();
+            let (live, known) = state
                 .db(move |c| {
-                    let principal = match hcrm_db::users::principal(c, user) {
-                        Err(hcrm_db::DbError::NotFound) => {
-                            return Err(ApiError::Unauthorized("unknown user"));
-                        }
-                        other => other?,
+                    let live = match (cached_live, &sid) {
+                        (Some(live), _) => live,
+                        (None, Some(sid)) => hcrm_db::auth::session_live(c, sid)?,
+                        (None, None) => true,
                     };
-                    let required = hcrm_db::settings::security(c)?.totp_required_roles;
-                    Ok((principal, required))
+                    let known = match cached_known {
+                        Some(known) => known,
+                        None => load_known(c, user)?,
+                    };
+                    Ok((live, known))
                 })
                 .await?;
+            if let Some(sid) = session {
+                state.auth_cache.put_session(sid, live);
+            }
             state.auth_cache.put(user, known.clone());
-            known
+            (live, known)
         }
     };
+    if !live {
+        return Err(ApiError::Unauthorized("the sign-in has ended"));
+    }
     if !principal.active {
         return Err(ApiError::Unauthorized("the account is deactivated"));
     }

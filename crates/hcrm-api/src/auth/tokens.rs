@@ -76,6 +76,12 @@ pub fn new_api_key() -> String {
     format!("{API_KEY_PREFIX}{}", hex::encode(bytes))
 }
 
+/// What is stored of an API key: its first characters, to recognise it in a list, and its
+/// hash ([`refresh_hash`]); never the key.
+pub fn api_key_stored(key: &str) -> (&str, String) {
+    (&key[..API_KEY_PREFIX.len() + 6], refresh_hash(key))
+}
+
 /// API keys are told from JWTs by this prefix.
 pub const API_KEY_PREFIX: &str = "hk_";
 

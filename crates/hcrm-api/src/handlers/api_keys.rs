@@ -75,12 +75,17 @@ pub async fn create(
         ));
     }
     let key = tokens::new_api_key();
-    let (prefix, hash) = (key[..9].to_string(), tokens::refresh_hash(&key));
+    let (prefix, hash) = tokens::api_key_stored(&key);
+    let prefix = prefix.to_string();
     let created = state
         .write_auth(move |c| {
             let user = users::get(c, &caller.scope(), id)?;
-            if !user.roles.contains(&Role::Integration) {
-                return Err(ApiError::field("user", "not_integration", "API keys are for users with the integration role"));
+            if !Role::is_machine_client(&user.roles) {
+                return Err(ApiError::field(
+                    "user",
+                    "not_integration",
+                    "API keys are for users with the integration role",
+                ));
             }
             let api_key = store::create(
                 c,
@@ -94,14 +99,19 @@ pub async fn create(
                     created_by: caller.principal.id,
                 },
             )?;
-            let changes = serde_json::json!({"name": {"before": null, "after": api_key.name}, "prefix": {"before": null, "after": api_key.prefix}, "scopes": {"before": null, "after": api_key.scopes}});
-            caller.record(c, Entry::of(
-Action::Create,
-"api_key",
-Some(api_key.id.to_string()),
-user.institutions.first().map(|i| i.id),
-changes,
-))?;
+            let changes = serde_json::json!({
+                "name": {"before": null, "after": api_key.name},
+                "prefix": {"before": null, "after": api_key.prefix},
+                "scopes": {"before": null, "after": api_key.scopes},
+            });
+            let entry = Entry::of(
+                Action::Create,
+                "api_key",
+                Some(api_key.id.to_string()),
+                user.institutions.first().map(|i| i.id),
+                changes,
+            );
+            caller.record(c, entry)?;
             Ok(api_key)
         })
         .await?;

@@ -93,16 +93,14 @@ pub async fn login(
         totp_code,
     } = body.valid()?;
     let addr = remote_addr(&req);
-    let limits = store::Limits {
-        window_secs: state.settings.throttle_window_secs,
-        per_username: state.settings.max_failed_logins,
-        per_address: state.settings.max_failed_logins_per_address,
-    };
+    let limits = state.settings.attempt_limits();
 
     // The attempt is reserved (counted) before the password is checked, so that parallel
-    // attempts cannot all pass the count first.
+    // attempts cannot all pass the count first. Sign-in attempts change no user, role or
+    // sign-in another request could hold: they leave the auth cache warm (`write`), so that a
+    // flood of them cannot make every other request read its user afresh.
     let (attempt, found) = state
-        .write_auth({
+        .write({
             let (username, addr) = (username.clone(), addr.clone());
             move |c| {
                 let attempt = match store::reserve_attempt(c, &username, addr.as_deref(), limits)? {
@@ -116,7 +114,7 @@ pub async fn login(
                 let found = match users::credentials(c, &username)? {
                     Some((id, hash, active)) => {
                         // Integration clients authenticate with API keys only (least privilege).
-                        let machine = Role::is_machine_client(&users::principal(c, id)?.roles);
+                        let machine = Role::is_machine_client(&users::roles(c, id)?);
                         Some((id, hash, active && !machine, users::totp(c, id)?))
                     }
                     None => None,
@@ -143,14 +141,14 @@ pub async fn login(
     if let Some((_, None)) = &second_factor {
         let attempt = attempt.clone();
         state
-            .write_auth(move |c| Ok(store::forget_attempt(c, &attempt)?))
+            .write(move |c| Ok(store::forget_attempt(c, &attempt)?))
             .await?;
         return Err(ApiError::TotpRequired);
     }
 
     let state2 = state.clone();
     let result = state
-        .write_auth(move |c| {
+        .write(move |c| {
             let totp_ok = match &second_factor {
                 None => true,
                 Some((secret, Some(code))) => {

@@ -77,19 +77,14 @@ async fn reserve(
     caller: &Caller,
     step: &'static str,
 ) -> Result<String, ApiError> {
-    let settings = state.settings.clone();
-    let limits = attempts::Limits {
-        window_secs: settings.throttle_window_secs,
-        per_username: settings.max_failed_logins,
-        per_address: settings.max_failed_logins_per_address,
-    };
+    let limits = state.settings.attempt_limits();
     let (id, addr, who) = (
         caller.principal.id,
         caller.remote_addr.clone(),
         caller.clone(),
     );
     let reserved = state
-        .write_auth(move |c| {
+        .write(move |c| {
             Ok(attempts::reserve_attempt(
                 c,
                 &attempts_key(id),
@@ -102,7 +97,7 @@ async fn reserve(
         attempts::Reservation::Reserved(attempt) => Ok(attempt),
         attempts::Reservation::Throttled { retry_after_secs } => {
             state
-                .write_auth(move |c| record_failure(c, &who, step, Failure::Throttled))
+                .write(move |c| record_failure(c, &who, step, Failure::Throttled))
                 .await?;
             Err(ApiError::TooManyAttempts {
                 retry_after: retry_after_secs,
@@ -130,7 +125,7 @@ async fn reauthenticate(
     }
     let who = caller.clone();
     state
-        .write_auth(move |c| record_failure(c, &who, step, Failure::Password))
+        .write(move |c| record_failure(c, &who, step, Failure::Password))
         .await?;
     Err(wrong_password())
 }

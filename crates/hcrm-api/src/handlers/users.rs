@@ -111,32 +111,29 @@ fn refuse_own_reach(
     institutions: &[Uuid],
     group_wide: Option<bool>,
 ) -> Result<(), ApiError> {
-    let mut had: Vec<Uuid> = current.institutions.iter().map(|i| i.id).collect();
-    let mut wants = institutions.to_vec();
-    had.sort();
-    wants.sort();
-    let mut roles_now = current.roles.clone();
-    let mut roles_wanted = roles.to_vec();
-    roles_now.sort();
-    roles_wanted.sort();
-    let (field, changed) = if roles_now != roles_wanted {
-        ("roles", true)
-    } else if had != wants {
-        ("institution_ids", true)
+    fn same<T: Ord>(a: impl Iterator<Item = T>, b: impl Iterator<Item = T>) -> bool {
+        a.collect::<std::collections::BTreeSet<_>>() == b.collect()
+    }
+    let changed = if !same(current.roles.iter(), roles.iter()) {
+        Some("roles")
+    } else if !same(
+        current.institutions.iter().map(|i| &i.id),
+        institutions.iter(),
+    ) {
+        Some("institution_ids")
+    } else if group_wide.is_some_and(|g| g != current.group_wide) {
+        Some("group_wide")
     } else {
-        (
-            "group_wide",
-            group_wide.is_some_and(|g| g != current.group_wide),
-        )
+        None
     };
-    if changed {
-        return Err(ApiError::field(
+    match changed {
+        Some(field) => Err(ApiError::field(
             field,
             "self",
             "you cannot change your own roles, institutions or group-wide access; ask another administrator",
-        ));
+        )),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Whether `after` gives a role that reads unmasked personal or medical data which `before`

@@ -103,7 +103,7 @@ pub(crate) use hcrm_domain::customer::search_keys::pinyin_keys;
 /// Today where the group works (its home time zone, X-11), for the ages of a list that spans
 /// institutions; a day's difference in age matters only for a few hours on a birthday.
 pub fn today() -> NaiveDate {
-    hcrm_domain::time::today_in(hcrm_domain::time::HOME_TIME_ZONE.name())
+    hcrm_domain::time::today_at_home()
 }
 
 fn summary(
