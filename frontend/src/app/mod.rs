@@ -106,7 +106,7 @@ pub fn nav_items() -> Vec<NavItem> {
             "tasks",
             "nav.tasks",
             Route::Tasks,
-            Some(P::CustomerRead),
+            Some(P::ContactRead),
             false,
         ),
         item(
@@ -223,7 +223,7 @@ fn switch(route: Route) -> Html {
         Route::CustomerMerge { id } => with_id(&id, |id| {
             guarded(Permission::CustomerMerge, html! { <MergePage {id} /> })
         }),
-        Route::Tasks => guarded(Permission::CustomerRead, html! { <TasksPage /> }),
+        Route::Tasks => guarded(Permission::ContactRead, html! { <TasksPage /> }),
         Route::BreakGlass => guarded(
             Permission::BreakGlassReview,
             html! { <BreakGlassReviewPage /> },

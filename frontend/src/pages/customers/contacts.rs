@@ -203,7 +203,7 @@ pub fn ContactsSection(props: &ContactsProps) -> Html {
             </ul>
         },
     };
-    let can_write = session.can(Permission::CustomerWrite) || session.can(Permission::CustomerRead);
+    let can_write = session.can(Permission::ContactWrite);
     html! {
         <div class="panel" id="contacts">
             <h3>{ tr(lang, "contact.title") }</h3>

@@ -90,7 +90,7 @@ pub fn RelationsSection(props: &RelationsProps) -> Html {
             });
         })
     };
-    let can_write = session.can(Permission::CustomerWrite);
+    let can_write = session.can(Permission::RelationWrite);
     let remove = |rid: Uuid| {
         let (api, reload, save_problem) =
             (session.api.clone(), reload.clone(), save_problem.clone());
