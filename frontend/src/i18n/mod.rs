@@ -1,0 +1,264 @@
+//! X-12: every piece of interface text in Simplified Chinese (default) and English.
+//!
+//! Text is looked up by key in one table per area (`text/`) so a missing translation is easy to spot; enum labels
+//! (roles, permissions …) come from hcrm-domain's [`Label`](hcrm_domain::Label) instead.
+
+use hcrm_domain::Lang;
+use hcrm_domain::api::Problem;
+
+mod text;
+
+/// Every entry of every area's table.
+fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    text::TABLES.iter().flat_map(|table| table.iter())
+}
+
+/// The text for `key` in `lang`; the key itself when it has no entry (visible, never a panic).
+pub fn tr(lang: Lang, key: &'static str) -> &'static str {
+    entries()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, zh, en)| lang.pick(zh, en))
+        .unwrap_or(key)
+}
+
+/// [`tr`] with `{}` placeholders replaced in order.
+pub fn trf(lang: Lang, key: &'static str, args: &[&str]) -> String {
+    let mut out = tr(lang, key).to_string();
+    for arg in args {
+        out = out.replacen("{}", arg, 1);
+    }
+    out
+}
+
+/// The code the two-factor page gives the API's 429 (`too_many_attempts`), whose own text
+/// speaks of sign-ins.
+pub const TOTP_TOO_MANY_ATTEMPTS: &str = "totp_too_many_attempts";
+
+/// A "too many attempts" sentence with the wait when known: `[plain, in seconds, in minutes]`.
+/// The request layer puts the Retry-After seconds in `detail` for these problems.
+fn wait_text(lang: Lang, problem: &Problem, keys: [&'static str; 3]) -> String {
+    match problem
+        .detail
+        .as_deref()
+        .and_then(|d| d.parse::<u64>().ok())
+    {
+        Some(secs) if secs >= 120 => trf(lang, keys[2], &[&secs.div_ceil(60).to_string()]),
+        Some(secs) => trf(lang, keys[1], &[&secs.to_string()]),
+        None => tr(lang, keys[0]).to_string(),
+    }
+}
+
+/// A sentence for the user explaining a problem the API (or the network) reported.
+pub fn problem_text(lang: Lang, problem: &Problem) -> String {
+    let key = match problem.code() {
+        "validation" => "problem.validation",
+        "invalid_credentials" => "problem.invalid_credentials",
+        "too_many_attempts" => {
+            return wait_text(
+                lang,
+                problem,
+                [
+                    "problem.too_many_attempts",
+                    "problem.too_many_attempts.wait",
+                    "problem.too_many_attempts.wait_min",
+                ],
+            );
+        }
+        "not_found" => "problem.not_found",
+        "stale" | "precondition_failed" | "conflict" => "problem.stale",
+        "duplicate" => "problem.duplicate",
+        "forbidden" => "problem.forbidden",
+        "unauthorized" => "problem.unauthorized",
+        "network" => "problem.network",
+        "unavailable" | "service_unavailable" => "problem.unavailable",
+        "bad_request" | "malformed" => "problem.bad_request",
+        "totp_required" => "problem.totp_required",
+        "invalid_totp" => "problem.invalid_totp",
+        "totp_enrollment_required" => "problem.totp_enrollment_required",
+        "own_grant" => "problem.own_grant",
+        "break_glass_not_allowed" => "problem.break_glass_not_allowed",
+        TOTP_TOO_MANY_ATTEMPTS => {
+            return wait_text(
+                lang,
+                problem,
+                [
+                    "problem.totp_too_many_attempts",
+                    "problem.totp_too_many_attempts.wait",
+                    "problem.totp_too_many_attempts.wait_min",
+                ],
+            );
+        }
+        "payload_too_large" => "problem.payload_too_large",
+        _ => match problem.status {
+            401 => "problem.unauthorized",
+            403 => "problem.forbidden",
+            404 => "problem.not_found",
+            409 | 412 => "problem.stale",
+            422 => "problem.validation",
+            503 => "problem.unavailable",
+            _ => "problem.other",
+        },
+    };
+    tr(lang, key).to_string()
+}
+
+/// A translated message for a field error code (`institution_code`, `blank`, `length` …).
+pub fn field_error_text(lang: Lang, code: &str) -> &'static str {
+    let key = match code {
+        "institution_code" => "field.institution_code",
+        "username" => "field.username",
+        "password" => "field.password",
+        "mobile" => "field.mobile",
+        "phone" => "field.phone",
+        "time_zone" => "field.time_zone",
+        "blank" => "field.blank",
+        "control_character" => "field.control_character",
+        "length" => "field.length",
+        "required" | "missing" => "field.required",
+        "duplicate" | "unique" => "field.duplicate",
+        "group_wide" => "field.group_wide",
+        "institution_ids" | "institution_required" => "field.institution_ids",
+        "range" => "field.range",
+        "past" => "field.past",
+        "not_integration" => "field.not_integration",
+        "self" => "field.self",
+        "reason_of_substance" => "breakglass.reason.error",
+        "break_glass_role" => "field.break_glass_role",
+        "beyond_role" => "field.beyond_role",
+        "scope" => "field.scope",
+        "bad_reference" => "field.bad_reference",
+        "invalid_sort" => "field.invalid_sort",
+        "if_match" => "field.if_match",
+        "unknown" | "not_found" => "field.unknown",
+        "totp_code" => "field.totp_code",
+        "invalid_totp" => "field.invalid_totp",
+        "totp_not_started" => "field.totp_not_started",
+        "totp_required_by_role" => "field.totp_required_by_role",
+        "totp_not_enabled" => "field.totp_not_enabled",
+        "invalid_password" => "field.invalid_password",
+        "id_length" => "field.id_length",
+        "id_characters" => "field.id_characters",
+        "id_region" => "field.id_region",
+        "id_birth_date" => "field.id_birth_date",
+        "id_checksum" => "field.id_checksum",
+        "id_birth_date_mismatch" => "field.id_birth_date_mismatch",
+        "id_gender_mismatch" => "field.id_gender_mismatch",
+        "uscc_length" => "field.uscc_length",
+        "uscc_characters" => "field.uscc_characters",
+        "uscc_checksum" => "field.uscc_checksum",
+        "uscc_individual" => "field.uscc_individual",
+        "email" => "field.email",
+        "tag" => "field.tag",
+        "interests" => "field.interests",
+        "external_id_incomplete" => "field.external_id_incomplete",
+        "external_id_repeated" => "field.external_id_repeated",
+        "not_organization" => "field.not_organization",
+        "date" | "invalid_date" => "field.date",
+        "stage_transition" | "invalid_transition" => "field.stage_transition",
+        "next_step_required" => "field.next_step_required",
+        "unknown_column" => "field.unknown_column",
+        "possible_duplicate" => "field.possible_duplicate",
+        "duplicate_column" => "field.duplicate_column",
+        "required_column" => "field.required_column",
+        "unknown_value" => "field.unknown_value",
+        _ => "field.invalid",
+    };
+    tr(lang, key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every literal key passed to `tr`/`trf` in the sources has an entry.
+    #[test]
+    fn every_used_key_exists() {
+        let src = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let mut files = vec![std::path::PathBuf::from(src)];
+        let mut missing = Vec::new();
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                for entry in std::fs::read_dir(&path).into_iter().flatten().flatten() {
+                    files.push(entry.path());
+                }
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for part in text
+                .split("tr(lang, \"")
+                .skip(1)
+                .chain(text.split("trf(lang, \"").skip(1))
+            {
+                let key = part.split('"').next().unwrap_or_default();
+                if !entries().any(|(k, _, _)| *k == key) {
+                    missing.push(format!("{}: {key}", path.display()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "{missing:?}");
+    }
+
+    #[test]
+    fn api_field_codes_are_translated() {
+        for code in [
+            "duplicate",
+            "past",
+            "not_integration",
+            "self",
+            "scope",
+            "bad_reference",
+            "invalid_sort",
+            "if_match",
+            "range",
+            "totp_code",
+            "invalid_totp",
+            "totp_not_started",
+            "totp_required_by_role",
+            "totp_not_enabled",
+            "invalid_password",
+            "not_organization",
+            "external_id_incomplete",
+            "external_id_repeated",
+            "control_character",
+        ] {
+            for lang in [Lang::Zh, Lang::En] {
+                assert_ne!(
+                    field_error_text(lang, code),
+                    field_error_text(lang, "no-such-code"),
+                    "{code}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn totp_problems_are_translated() {
+        let problem = |code: &str, status: u16| crate::services::local_problem(code, status, "");
+        for (code, status, key) in [
+            ("totp_required", 401, "problem.totp_required"),
+            ("invalid_totp", 401, "problem.invalid_totp"),
+            (
+                "totp_enrollment_required",
+                403,
+                "problem.totp_enrollment_required",
+            ),
+            (
+                TOTP_TOO_MANY_ATTEMPTS,
+                429,
+                "problem.totp_too_many_attempts",
+            ),
+        ] {
+            for lang in [Lang::Zh, Lang::En] {
+                assert_eq!(problem_text(lang, &problem(code, status)), tr(lang, key));
+            }
+        }
+    }
+
+    #[test]
+    fn keys_are_unique() {
+        let all: Vec<_> = entries().collect();
+        for (i, (k, _, _)) in all.iter().enumerate() {
+            assert!(!all[i + 1..].iter().any(|(k2, _, _)| k2 == k), "{k}");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! Profile, two-factor sign-in and security settings (X-6c).
+
+/// `(key, 中文, English)`.
+#[rustfmt::skip]
+pub const TEXT: &[(&str, &str, &str)] = &[
+    // profile
+    ("profile.title", "个人信息", "My profile"),
+    ("profile.username", "用户名", "Username"),
+    ("profile.display_name", "姓名", "Name"),
+    ("profile.roles", "角色", "Roles"),
+    ("profile.scope", "数据范围", "Data scope"),
+    ("profile.group_wide", "集团级：全部机构", "Group-wide: every institution"),
+    ("profile.institutions", "所属机构", "Institutions"),
+    ("profile.permissions", "权限", "Permissions"),
+    // two-factor sign-in (X-6c)
+    ("totp.title", "两步验证", "Two-factor sign-in"),
+    ("totp.about", "开启后，登录时除密码外还需输入手机身份验证器应用（如 Microsoft Authenticator、Google 身份验证器、腾讯身份验证器）生成的 6 位验证码。", "When it is on, signing in needs, besides the password, the 6-digit code of an authenticator app on your phone (Microsoft Authenticator, Google Authenticator …)."),
+    ("totp.status", "状态", "Status"),
+    ("totp.on", "已开启", "On"),
+    ("totp.off", "未开启", "Off"),
+    ("totp.setup", "开启两步验证", "Set up two-factor sign-in"),
+    ("totp.setup.busy", "正在生成密钥…", "Creating a secret…"),
+    ("totp.step1", "在手机上打开身份验证器应用，选择“添加账户”→“手动输入密钥”（或“输入设置密钥”）。", "Open the authenticator app on your phone and choose to add an account by entering a setup key."),
+    ("totp.step2", "账户名填写您的用户名，密钥填写下面的内容（基于时间），保存。", "Use your username as the account name, type the key below (time-based) and save."),
+    ("totp.step3", "输入应用中显示的 6 位验证码，点击“确认开启”。", "Enter the 6-digit code the app now shows and press Confirm."),
+    ("totp.secret", "密钥", "Key"),
+    ("totp.uri", "配置链接（支持该链接的应用可直接导入）", "Setup link (for apps that can import it)"),
+    ("totp.secret.warning", "请勿把密钥告诉他人；完成设置后它将不再显示。", "Do not share the key; it is not shown again once set up."),
+    ("totp.code", "6 位验证码", "6-digit code"),
+    ("totp.password", "当前登录密码", "Current password"),
+    ("totp.password.hint", "为保护账号安全，更改两步验证前请再次输入您的登录密码。", "For your account's safety, enter your sign-in password again to change two-factor sign-in."),
+    ("totp.enable", "确认开启", "Confirm"),
+    ("totp.enabled", "两步验证已开启，下次登录时需要输入验证码。", "Two-factor sign-in is on; signing in will ask for a code from now on."),
+    ("totp.disable", "关闭两步验证", "Turn off two-factor sign-in"),
+    ("totp.disable.hint", "输入身份验证器应用当前显示的验证码以关闭两步验证。", "Enter the code your authenticator app shows now to turn two-factor sign-in off."),
+    ("problem.totp_too_many_attempts", "密码或验证码错误次数过多，请稍后再试。", "Too many wrong passwords or codes; please try again later."),
+    ("problem.totp_too_many_attempts.wait", "密码或验证码错误次数过多，请 {} 秒后再试。", "Too many wrong passwords or codes; please try again in {} seconds."),
+    ("problem.totp_too_many_attempts.wait_min", "密码或验证码错误次数过多，请 {} 分钟后再试。", "Too many wrong passwords or codes; please try again in {} minutes."),
+    ("totp.disabled", "两步验证已关闭。", "Two-factor sign-in is off."),
+    ("totp.required_by_role", "您的角色要求必须使用两步验证，因此不能关闭。如更换或丢失手机，请联系系统管理员重置。", "Your role requires two-factor sign-in, so it cannot be turned off. If you change or lose your phone, ask an administrator to reset it."),
+    ("totp.lost", "如更换或丢失手机，请联系系统管理员重置两步验证。", "If you change or lose your phone, ask an administrator to reset two-factor sign-in."),
+    ("totp.enroll.title", "请先开启两步验证", "Set up two-factor sign-in first"),
+    ("totp.enroll.text", "根据系统安全设置，您的角色必须使用两步验证登录。在下方完成设置之前，菜单中的各业务模块均已锁定。", "The security settings require two-factor sign-in for your role. The modules of the menu are locked until you set it up below."),
+    ("totp.reset", "重置两步验证", "Reset two-factor"),
+    ("totp.reset.confirm", "确定重置该员工的两步验证吗？其两步验证将被关闭、已登录的会话将被退出，之后需重新设置（适用于更换或丢失手机）。", "Reset this user's two-factor sign-in? It is turned off and their sessions are signed out; they set it up again afterwards (for a new or lost phone)."),
+    ("totp.reset.done", "已重置该员工的两步验证", "The user's two-factor sign-in was reset"),
+    // security settings (X-6c)
+    ("security.title", "安全设置", "Security settings"),
+    ("security.totp_roles", "必须使用两步验证的角色", "Roles that must use two-factor sign-in"),
+    ("security.totp_roles.hint", "勾选的角色的员工在开启两步验证之前只能进入个人信息页完成设置。请先为自己开启两步验证，再要求自己的角色使用。", "Staff with a ticked role can only open their profile, to set it up, until their two-factor sign-in is on. Turn on your own before requiring it for your role."),
+    ("security.self_warning", "您自己的角色也在其中，而您尚未开启两步验证：保存后您需要先完成设置。", "Your own role is included and your two-factor sign-in is off: you will have to set it up after saving."),
+];

@@ -1,0 +1,28 @@
+//! Break-glass access (X-6a).
+
+/// `(key, 中文, English)`.
+#[rustfmt::skip]
+pub const TEXT: &[(&str, &str, &str)] = &[
+    // break-glass (X-6a)
+    ("breakglass.open", "紧急访问", "Break glass"),
+    ("breakglass.title", "申请紧急访问", "Emergency access"),
+    ("breakglass.explain", "紧急访问将被记录在审计日志中，并由主管复核。授权有效期 30 分钟。", "Emergency access is recorded in the audit trail and reviewed by a supervisor. It lasts 30 minutes."),
+    ("breakglass.reason", "原因", "Reason"),
+    ("breakglass.reason.hint", "如：患者来电，急诊需要核对过敏史", "e.g. patient on the phone, the emergency team needs the allergies"),
+    ("breakglass.reason.error", "请用至少 8 个字说明为何现在需要查看该档案（最多 500 字）", "Say in at least 8 characters (at most 500) why the record is needed now"),
+    ("breakglass.category", "事由类别", "Category"),
+    ("breakglass.waiting", "您今天的紧急访问次数已达上限，本次申请需主管批准后才能查看档案。", "You have reached today's limit of emergency accesses: this request opens the record once a supervisor approves it."),
+    ("breakglass.pending", "待批准", "Awaiting approval"),
+    ("breakglass.approve", "批准", "Approve"),
+    ("breakglass.approved", "已批准，授权有效期 30 分钟", "Approved: the record is open for 30 minutes"),
+    ("breakglass.confirm", "确认访问", "Open the record"),
+    ("breakglass.reviews", "紧急访问复核", "Break-glass reviews"),
+    ("breakglass.none", "没有待复核的紧急访问", "No break-glass access to review"),
+    ("breakglass.granted_at", "访问时间", "When"),
+    ("breakglass.expires_at", "到期", "Expires"),
+    ("breakglass.user", "员工", "User"),
+    ("breakglass.customer", "客户", "Customer"),
+    ("breakglass.note", "复核意见", "Review note"),
+    ("breakglass.review", "复核", "Review"),
+    ("breakglass.reviewed", "已复核", "Reviewed"),
+];

@@ -1,0 +1,27 @@
+//! One table of `(key, 中文, English)` per area of the app; [`super::tr`] looks in all of them.
+//! A new module adds its own file here and one line to [`TABLES`].
+
+mod account;
+mod admin;
+mod audit;
+mod break_glass;
+mod customers;
+mod import;
+mod merge;
+mod problems;
+mod shell;
+mod tasks;
+
+/// Every table, searched in order.
+pub const TABLES: &[&[(&str, &str, &str)]] = &[
+    account::TEXT,
+    admin::TEXT,
+    audit::TEXT,
+    break_glass::TEXT,
+    customers::TEXT,
+    import::TEXT,
+    merge::TEXT,
+    problems::TEXT,
+    shell::TEXT,
+    tasks::TEXT,
+];
