@@ -8,6 +8,7 @@ use crate::api::import::{ExportFormat, ImportMode};
 use crate::api::org::HalfDay;
 use crate::api::sensitive::BreakGlassCategory;
 use crate::api::timeline::TimelineEntryKind;
+use crate::calendar::DayKind;
 use crate::customer::{
     ContactChannel, ContactParty, CustomerCategory, CustomerKind, Direction, Gender, IdType,
     LifecycleStage, RelationKind, RelationshipType, SourceChannel, TaskKind, TaskStatus,
@@ -59,6 +60,7 @@ labelled! {
     TimelineEntryKind => TimelineEntryKind::ALL,
     ImportMode => ImportMode::ALL,
     ExportFormat => ExportFormat::ALL,
+    DayKind => DayKind::ALL,
 }
 
 /// Enums that are not a vocabulary shown to users, and why.
@@ -83,6 +85,10 @@ const NOT_VOCABULARY: &[(&str, &str)] = &[
     (
         "MoveRefused",
         "reported as a field error code (invalid_transition) that the web app translates",
+    ),
+    (
+        "CalendarError",
+        "reported as a field error code (CalendarError::code) that the web app translates",
     ),
     (
         "UpdateRefused",

@@ -4,6 +4,7 @@
 //! derives (OpenAPI schemas) sit behind the `openapi` feature.
 
 pub mod api;
+pub mod calendar;
 pub mod customer;
 pub mod i18n;
 #[cfg(test)]
