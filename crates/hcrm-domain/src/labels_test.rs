@@ -9,6 +9,7 @@ use crate::api::org::HalfDay;
 use crate::api::sensitive::BreakGlassCategory;
 use crate::api::timeline::TimelineEntryKind;
 use crate::calendar::DayKind;
+use crate::complaint::PenaltyLevel;
 use crate::customer::{
     ContactChannel, ContactParty, CustomerCategory, CustomerKind, Direction, Gender, IdType,
     LifecycleStage, RelationKind, RelationshipType, SourceChannel, TaskKind, TaskStatus,
@@ -61,6 +62,7 @@ labelled! {
     ImportMode => ImportMode::ALL,
     ExportFormat => ExportFormat::ALL,
     DayKind => DayKind::ALL,
+    PenaltyLevel => PenaltyLevel::ALL,
 }
 
 /// Enums that are not a vocabulary shown to users, and why.

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod calendar;
+pub mod complaint;
 pub mod customer;
 pub mod i18n;
 #[cfg(test)]
