@@ -9,7 +9,7 @@ use crate::api::org::HalfDay;
 use crate::api::sensitive::BreakGlassCategory;
 use crate::api::timeline::TimelineEntryKind;
 use crate::calendar::DayKind;
-use crate::complaint::PenaltyLevel;
+use crate::complaint::{ClockState, Escalation, PenaltyLevel};
 use crate::customer::{
     ContactChannel, ContactParty, CustomerCategory, CustomerKind, Direction, Gender, IdType,
     LifecycleStage, RelationKind, RelationshipType, SourceChannel, TaskKind, TaskStatus,
@@ -63,6 +63,8 @@ labelled! {
     ExportFormat => ExportFormat::ALL,
     DayKind => DayKind::ALL,
     PenaltyLevel => PenaltyLevel::ALL,
+    ClockState => ClockState::ALL,
+    Escalation => Escalation::ALL,
 }
 
 /// Enums that are not a vocabulary shown to users, and why.
@@ -87,6 +89,10 @@ const NOT_VOCABULARY: &[(&str, &str)] = &[
     (
         "MoveRefused",
         "reported as a field error code (invalid_transition) that the web app translates",
+    ),
+    (
+        "Limit",
+        "a clock's length (unit and amount), shown as a number with its unit",
     ),
     (
         "CalendarError",

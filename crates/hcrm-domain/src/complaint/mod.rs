@@ -1,8 +1,10 @@
-//! Complaints (CMP): the pure rules — the case number (CMP-2) and the proposed penalty level
-//! (CMP-7). The case's states, clocks and storage build on these.
+//! Complaints (CMP): the pure rules — the case number (CMP-2), the SLA clocks (CMP-5) and the
+//! proposed penalty level (CMP-7). The case's states, clocks and storage build on these.
 
+pub mod clock;
 pub mod number;
 pub mod penalty;
 
+pub use clock::{Clock, ClockState, ClockView, Escalation, EscalationPolicy, Limit};
 pub use number::ComplaintNumber;
 pub use penalty::{Fines, PenaltyFacts, PenaltyLevel};
