@@ -41,6 +41,8 @@ fn organisation(server: &Server, users: &[(&str, &str, &str, &str, bool)]) -> Va
 
 fn sign_in(b: &Browser, server: &Server, username: &str) {
     b.go(&format!("{}/", server.base));
+    // The app restores a session from its cookie first: wait for either page.
+    b.find("#login-username, #logout");
     if b.try_find("#logout").is_some() {
         b.click("#logout");
     }
@@ -51,8 +53,9 @@ fn sign_in(b: &Browser, server: &Server, username: &str) {
 }
 
 fn text_of(b: &Browser, css: &str) -> String {
+    let css = serde_json::to_string(css).unwrap();
     b.script(&format!(
-        "const el = document.querySelector('{css}'); return el ? el.innerText : '';"
+        "const el = document.querySelector({css}); return el ? el.innerText : '';"
     ))
     .as_str()
     .unwrap_or_default()

@@ -14,7 +14,7 @@ use yew::prelude::*;
 use crate::components::list::{page_head, use_loaded, use_paged_list};
 use crate::hooks::use_lang;
 use crate::i18n::tr;
-use crate::pages::audit_details::detail_lines;
+use crate::pages::audit_details::{detail_lines, details_text};
 use crate::services::org;
 
 const PAGE_SIZE: i64 = 50;
@@ -95,11 +95,7 @@ pub fn AuditPage() -> Html {
     };
     let row = |ev: &AuditEvent| {
         let lines = detail_lines(lang, &ev.changes);
-        let title = lines
-            .iter()
-            .map(|(k, v)| format!("{k}{}{v}", lang.pick("：", ": ")))
-            .collect::<Vec<_>>()
-            .join("\n");
+        let title = details_text(lang, &ev.changes);
         let entity_id = ev.entity_id.clone().unwrap_or_default();
         let copy = {
             let (id, copied) = (entity_id.clone(), copied.clone());

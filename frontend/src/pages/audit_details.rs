@@ -109,6 +109,17 @@ fn as_change(v: &Value) -> Option<(&Value, &Value)> {
         .then(|| (&map["before"], &map["after"]))
 }
 
+/// Nothing set: null, an empty list, or an object of such (an address without any part).
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Array(items) => items.is_empty(),
+        Value::Object(map) => map.values().all(is_empty),
+        Value::String(s) => s.is_empty(),
+        _ => false,
+    }
+}
+
 /// The lines of an entry's details, `(field label, what)`, in the order recorded.
 pub fn detail_lines(lang: Lang, changes: &Value) -> Vec<(String, String)> {
     let Value::Object(map) = changes else {
@@ -119,8 +130,8 @@ pub fn detail_lines(lang: Lang, changes: &Value) -> Vec<(String, String)> {
         .filter_map(|(k, v)| {
             let text = match as_change(v) {
                 // Nothing before and nothing after: no line (a creation's empty fields).
-                Some((Value::Null, Value::Null)) => return None,
-                Some((Value::Null, after)) => value_text(lang, k, after),
+                Some((before, after)) if is_empty(before) && is_empty(after) => return None,
+                Some((before, after)) if is_empty(before) => value_text(lang, k, after),
                 Some((before, after)) => format!(
                     "{} → {}",
                     value_text(lang, k, before),
@@ -203,6 +214,8 @@ mod tests {
     fn changes_show_before_and_after_and_skip_what_was_never_set() {
         let created = json!({"name": {"before": null, "after": "心内科"},
                              "phone": {"before": null, "after": null},
+                             "tags": {"before": null, "after": []},
+                             "address": {"before": null, "after": {"city": null}},
                              "version": {"before": null, "after": 1}});
         assert_eq!(details_text(Lang::En, &created), "Name: 心内科");
         let changed = json!({"lifecycle_stage": {"before": "potential", "after": "current"},

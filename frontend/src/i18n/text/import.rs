@@ -23,7 +23,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("import.template.csv", "CSV 模板", "CSV template"),
     ("import.template.xlsx", "Excel 模板", "Excel template"),
     ("import.allowed", "{}，可填：{}", "{}; allowed: {}"),
-    ("import.valid_rows", "{} 行正确：修正其余行的错误后，将导入这些行（“全部正确才导入”模式下本次未导入任何行）。", "{} row(s) are valid and will be imported once the errors in the other rows are fixed (in all-or-nothing mode nothing was imported)."),
+    ("import.valid_rows", "{} 行正确：修正其余行的错误后即可导入这些行。", "{} row(s) are valid: they will be imported once the errors in the other rows are fixed."),
     ("field.duplicate_in_file", "与文件中前面某行的外部编号相同", "An earlier row of the file has this external id"),
     ("field.kind_change", "该外部编号对应的客户类型不同（个人/单位）", "The customer with this external id is of the other kind (individual/organization)"),
     ("import.field", "字段", "Field"),

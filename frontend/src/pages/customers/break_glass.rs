@@ -241,7 +241,8 @@ pub fn BreakGlassReviewPage() -> Html {
     let lang = use_lang();
     let grants = use_state(|| None::<Vec<BreakGlassGrant>>);
     let problem = use_state(|| None::<Problem>);
-    let notice = use_state(|| None::<AttrValue>);
+    // A key, worded at each render: the notice follows a change of language.
+    let notice = use_state(|| None::<&'static str>);
     let drafts = use_state(std::collections::HashMap::<Uuid, Draft>::new);
     let show = use_state(Show::default);
     let reload = use_state(|| 0_u32);
@@ -316,7 +317,7 @@ pub fn BreakGlassReviewPage() -> Html {
                             match break_glass::approve(&api, id).await {
                                 Ok(_) => {
                                     problem.set(None);
-                                    notice.set(Some(tr(lang, "breakglass.approved").into()));
+                                    notice.set(Some("breakglass.approved"));
                                     reload.set(*reload + 1);
                                 }
                                 Err(p) => problem.set(Some(p)),
@@ -346,7 +347,7 @@ pub fn BreakGlassReviewPage() -> Html {
                             match break_glass::review(&api, id, &body).await {
                                 Ok(_) => {
                                     problem.set(None);
-                                    notice.set(Some(tr(lang, "breakglass.reviewed").into()));
+                                    notice.set(Some("breakglass.reviewed"));
                                     reload.set(*reload + 1);
                                 }
                                 Err(p) => problem.set(Some(p)),
@@ -421,7 +422,7 @@ pub fn BreakGlassReviewPage() -> Html {
         <section class="page">
             <div class="page-head"><h2>{ tr(lang, "breakglass.reviews") }</h2></div>
             <ErrorBanner problem={(*problem).clone()} />
-            <Notice text={(*notice).clone()} />
+            <Notice text={notice.map(|key| AttrValue::from(tr(lang, key)))} />
             <div class="toolbar">
                 <label for="break-glass-show">{ tr(lang, "breakglass.show") }</label>
                 <select id="break-glass-show" onchange={on_show}>
