@@ -474,6 +474,11 @@ fn finding(lang: Lang, grant: &BreakGlassGrant) -> Html {
     }
 }
 
+/// The first block of a uuid, enough to tell records apart on screen.
+pub fn short(id: Uuid) -> String {
+    id.to_string().chars().take(8).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -522,9 +527,4 @@ mod tests {
             assert_eq!(show_of(&show_code(show)), show);
         }
     }
-}
-
-/// The first block of a uuid, enough to tell records apart on screen.
-pub fn short(id: Uuid) -> String {
-    id.to_string().chars().take(8).collect()
 }
