@@ -8,5 +8,6 @@ mod generate;
 mod import_bombs;
 mod security;
 mod web;
+mod web_audit;
 mod web_customers;
 mod web_payload;

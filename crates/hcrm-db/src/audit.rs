@@ -3,72 +3,20 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use hcrm_domain::Scope;
-use hcrm_domain::api::audit::{AuditEvent, changes};
+use hcrm_domain::api::audit::{AuditEntity, AuditEvent, changes};
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
 use crate::ids::{InstitutionId, UserId};
-use crate::kit::{InScope, counted_page};
+use crate::kit::{InScope, counted_page, decode};
 use crate::schema::audit_events;
 use crate::util::{ListWindow, new_id, now, parse_id, utc};
 
-/// What an entry says was done, stored as its code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Create,
-    Update,
-    Delete,
-    Deactivate,
-    /// A read of sensitive data (the unmasked profile, the medical profile, private notes …).
-    Read,
-    Revoke,
-    Review,
-    Approve,
-    BreakGlass,
-    Merge,
-    MergedAway,
-    Import,
-    Export,
-    Login,
-    LoginFailed,
-    Logout,
-    RefreshReuse,
-    TotpEnable,
-    TotpDisable,
-    TotpFailed,
-    TotpReset,
-}
-
-impl Action {
-    /// The stable code the trail stores and the API filters by.
-    pub fn code(self) -> &'static str {
-        match self {
-            Action::Create => "create",
-            Action::Update => "update",
-            Action::Delete => "delete",
-            Action::Deactivate => "deactivate",
-            Action::Read => "read",
-            Action::Revoke => "revoke",
-            Action::Review => "review",
-            Action::Approve => "approve",
-            Action::BreakGlass => "break_glass",
-            Action::Merge => "merge",
-            Action::MergedAway => "merged_away",
-            Action::Import => "import",
-            Action::Export => "export",
-            Action::Login => "login",
-            Action::LoginFailed => "login_failed",
-            Action::Logout => "logout",
-            Action::RefreshReuse => "refresh_reuse",
-            Action::TotpEnable => "totp_enable",
-            Action::TotpDisable => "totp_disable",
-            Action::TotpFailed => "totp_failed",
-            Action::TotpReset => "totp_reset",
-        }
-    }
-}
+/// What an entry says was done, stored as its code: the vocabulary lives in hcrm-domain
+/// with its labels, so that the web app words every entry.
+pub use hcrm_domain::api::audit::AuditAction as Action;
 
 /// A record the audit trail names by itself: its entity type, id and institution, and how
 /// the trail keeps it. Entries of its creation, change and deletion are built from the record
@@ -218,6 +166,13 @@ struct Row {
 }
 
 pub fn record(conn: &mut DbConn, e: Entry) -> Result<(), DbError> {
+    // Every entity type is a value of the labelled vocabulary, or the trail cannot be read
+    // back (and the web app could not word it): a new one is added to `AuditEntity`.
+    debug_assert!(
+        AuditEntity::from_code(&e.entity_type).is_some(),
+        "audit entity type {:?} is not in AuditEntity",
+        e.entity_type
+    );
     let changes = if e.changes.is_null() {
         serde_json::json!({})
     } else {
@@ -244,10 +199,10 @@ pub fn record(conn: &mut DbConn, e: Entry) -> Result<(), DbError> {
 
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    pub entity_type: Option<String>,
+    pub entity_type: Option<AuditEntity>,
     pub entity_id: Option<String>,
     pub actor_id: Option<Uuid>,
-    pub action: Option<String>,
+    pub action: Option<Action>,
     pub institution_id: Option<Uuid>,
     pub flagged: Option<bool>,
     pub from: Option<NaiveDateTime>,
@@ -258,8 +213,8 @@ fn filtered<'a>(scope: &Scope, f: &'a Filter) -> audit_events::BoxedQuery<'a, Db
     let mut q = audit_events::table.into_boxed();
     // Institution-bound auditors see their institutions' events only.
     q = q.in_scope(audit_events::institution_id.assume_not_null(), scope);
-    if let Some(v) = &f.entity_type {
-        q = q.filter(audit_events::entity_type.eq(v));
+    if let Some(v) = f.entity_type {
+        q = q.filter(audit_events::entity_type.eq(v.code()));
     }
     if let Some(v) = &f.entity_id {
         q = q.filter(audit_events::entity_id.eq(v));
@@ -267,8 +222,8 @@ fn filtered<'a>(scope: &Scope, f: &'a Filter) -> audit_events::BoxedQuery<'a, Db
     if let Some(v) = f.actor_id {
         q = q.filter(audit_events::actor_id.eq(UserId::from(v)));
     }
-    if let Some(v) = &f.action {
-        q = q.filter(audit_events::action.eq(v));
+    if let Some(v) = f.action {
+        q = q.filter(audit_events::action.eq(v.code()));
     }
     if let Some(v) = f.institution_id {
         q = q.filter(audit_events::institution_id.eq(InstitutionId::from(v)));
@@ -307,8 +262,8 @@ pub fn list(
                 at: utc(r.at),
                 actor_id: r.actor_id.map(Uuid::from),
                 actor_username: r.actor_username,
-                action: r.action,
-                entity_type: r.entity_type,
+                action: decode(&r.action)?,
+                entity_type: decode(&r.entity_type)?,
                 entity_id: r.entity_id,
                 institution_id: r.institution_id.map(Uuid::from),
                 changes: serde_json::from_str(&r.changes)

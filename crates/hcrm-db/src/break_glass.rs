@@ -4,13 +4,13 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use hcrm_domain::Scope;
-use hcrm_domain::api::sensitive::{BreakGlassCategory, BreakGlassGrant};
+use hcrm_domain::api::sensitive::{BreakGlassCategory, BreakGlassGrant, ReviewOutcome};
 use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
 use crate::ids::{CustomerId, GrantId, InstitutionId, UserId};
-use crate::kit::{InScope, counted_page, decode};
+use crate::kit::{InScope, counted_page, decode, decode_opt};
 use crate::schema::break_glass_grants as g;
 use crate::util::{ListWindow, now, utc};
 
@@ -31,6 +31,7 @@ pub struct GrantRow {
     pub needs_approval: bool,
     pub approved_by: Option<UserId>,
     pub approved_at: Option<NaiveDateTime>,
+    pub review_outcome: Option<String>,
 }
 
 impl GrantRow {
@@ -64,6 +65,7 @@ impl GrantRow {
             approved_at: self.approved_at.map(utc),
             reviewed_by: self.reviewed_by.map(Uuid::from),
             reviewed_at: self.reviewed_at.map(utc),
+            review_outcome: decode_opt(self.review_outcome.as_deref())?,
             review_note: self.review_note,
         })
     }
@@ -104,6 +106,7 @@ pub fn grant(conn: &mut DbConn, new: &NewGrant) -> Result<GrantRow, DbError> {
         needs_approval: new.needs_approval,
         approved_by: None,
         approved_at: None,
+        review_outcome: None,
     };
     diesel::insert_into(g::table).values(&row).execute(conn)?;
     Ok(row)
@@ -138,6 +141,22 @@ pub fn approve(conn: &mut DbConn, id: Uuid, by: Uuid, minutes: i64) -> Result<bo
     Ok(n == 1)
 }
 
+/// `user`'s grant for `customer` that is open now (the one open longest, if several).
+pub fn open_grant(
+    conn: &mut DbConn,
+    user: Uuid,
+    customer: Uuid,
+) -> Result<Option<GrantRow>, DbError> {
+    Ok(g::table
+        .filter(g::user_id.eq(UserId::from(user)))
+        .filter(g::customer_id.eq(CustomerId::from(customer)))
+        .filter(g::expires_at.gt(now()))
+        .order(g::expires_at.desc())
+        .select(GrantRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// Whether `user` holds an unexpired grant for `customer`.
 pub fn active(conn: &mut DbConn, user: Uuid, customer: Uuid) -> Result<bool, DbError> {
     let n: i64 = g::table
@@ -156,6 +175,8 @@ pub struct Filter {
     /// Only those waiting for approval (`Some(true)`).
     pub pending: Option<bool>,
     pub user_id: Option<Uuid>,
+    /// Only grants reviewed with this finding.
+    pub outcome: Option<ReviewOutcome>,
 }
 
 fn filtered<'a>(scope: &Scope, f: &'a Filter) -> g::BoxedQuery<'a, Db> {
@@ -173,6 +194,9 @@ fn filtered<'a>(scope: &Scope, f: &'a Filter) -> g::BoxedQuery<'a, Db> {
     }
     if let Some(u) = f.user_id {
         q = q.filter(g::user_id.eq(UserId::from(u)));
+    }
+    if let Some(o) = f.outcome {
+        q = q.filter(g::review_outcome.eq(o.code()));
     }
     q
 }
@@ -206,8 +230,15 @@ pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<GrantRow, DbErr
     }
 }
 
-/// Records the supervisor's review once; `false` when it was already reviewed.
-pub fn review(conn: &mut DbConn, id: Uuid, by: Uuid, note: Option<&str>) -> Result<bool, DbError> {
+/// Records the supervisor's review once, with its finding; `false` when it was already
+/// reviewed.
+pub fn review(
+    conn: &mut DbConn,
+    id: Uuid,
+    by: Uuid,
+    outcome: ReviewOutcome,
+    note: Option<&str>,
+) -> Result<bool, DbError> {
     let n = diesel::update(
         g::table
             .find(GrantId::from(id))
@@ -217,6 +248,7 @@ pub fn review(conn: &mut DbConn, id: Uuid, by: Uuid, note: Option<&str>) -> Resu
         g::reviewed_by.eq(Some(UserId::from(by))),
         g::reviewed_at.eq(Some(now())),
         g::review_note.eq(note),
+        g::review_outcome.eq(Some(outcome.code())),
     ))
     .execute(conn)?;
     Ok(n == 1)

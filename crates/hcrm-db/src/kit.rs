@@ -140,6 +140,9 @@ coded! {
     hcrm_domain::api::org::HalfDay => "half day",
     hcrm_domain::Role => "role",
     hcrm_domain::api::sensitive::BreakGlassCategory => "break-glass category",
+    hcrm_domain::api::sensitive::ReviewOutcome => "break-glass review outcome",
+    hcrm_domain::api::audit::AuditAction => "audit action",
+    hcrm_domain::api::audit::AuditEntity => "audit entity type",
 }
 
 /// one counted page of a list — how many rows `$query` finds, and the `$window` of them

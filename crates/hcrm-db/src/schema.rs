@@ -394,6 +394,7 @@ diesel::table! {
         needs_approval -> Bool,
         approved_by -> Nullable<Text>,
         approved_at -> Nullable<Timestamp>,
+        review_outcome -> Nullable<Text>,
     }
 }
 

@@ -4,10 +4,11 @@
 //! [`LABELLED`] walks each enum's `ALL`; the source scan fails when an enum is added to the
 //! crate without being listed there (or in [`NOT_VOCABULARY`], with the reason).
 
-use crate::api::import::{ExportFormat, ImportMode};
+use crate::api::audit::{AuditAction, AuditEntity};
+use crate::api::import::{Column, ExportFormat, ImportMode};
 use crate::api::org::HalfDay;
-use crate::api::sensitive::BreakGlassCategory;
-use crate::api::timeline::TimelineEntryKind;
+use crate::api::sensitive::{BreakGlassCategory, ReviewOutcome};
+use crate::api::timeline::{SystemStageReason, TimelineEntryKind};
 use crate::calendar::DayKind;
 use crate::complaint::{ClockState, Escalation, PenaltyLevel};
 use crate::customer::{
@@ -65,15 +66,16 @@ labelled! {
     PenaltyLevel => PenaltyLevel::ALL,
     ClockState => ClockState::ALL,
     Escalation => Escalation::ALL,
+    AuditAction => AuditAction::ALL,
+    AuditEntity => AuditEntity::ALL,
+    ReviewOutcome => ReviewOutcome::ALL,
+    Column => Column::ALL,
+    SystemStageReason => SystemStageReason::ALL,
 }
 
 /// Enums that are not a vocabulary shown to users, and why.
 const NOT_VOCABULARY: &[(&str, &str)] = &[
     ("Scope", "carries the institutions; shown as their names"),
-    (
-        "Column",
-        "spreadsheet columns: the Chinese header and the English code are its two names",
-    ),
     (
         "IdNumberError",
         "reported as a field error code that the web app translates",

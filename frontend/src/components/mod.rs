@@ -1,6 +1,7 @@
 //! Building blocks shared by the pages.
 
 pub mod banner;
+pub mod dialog;
 pub mod field;
 pub mod form;
 pub mod list;

@@ -21,6 +21,13 @@ pub fn tr(lang: Lang, key: &'static str) -> &'static str {
         .unwrap_or(key)
 }
 
+/// The text for a key built at run time (`audit.field.<name>`), when it has an entry.
+pub fn tr_dyn(lang: Lang, key: &str) -> Option<&'static str> {
+    entries()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, zh, en)| lang.pick(zh, en))
+}
+
 /// [`tr`] with `{}` placeholders replaced in order.
 pub fn trf(lang: Lang, key: &'static str, args: &[&str]) -> String {
     let mut out = tr(lang, key).to_string();
@@ -161,6 +168,8 @@ pub fn field_error_text(lang: Lang, code: &str) -> &'static str {
         "duplicate_column" => "field.duplicate_column",
         "required_column" => "field.required_column",
         "unknown_value" => "field.unknown_value",
+        "duplicate_in_file" => "field.duplicate_in_file",
+        "kind_change" => "field.kind_change",
         _ => "field.invalid",
     };
     tr(lang, key)
@@ -252,6 +261,33 @@ mod tests {
                 assert_eq!(problem_text(lang, &problem(code, status)), tr(lang, key));
             }
         }
+    }
+
+    /// English texts that rightly show Chinese words: the switch to Chinese names the language
+    /// in it, and forms of address are Chinese words.
+    const CHINESE_IN_ENGLISH: [&str; 2] = ["lang.switch", "customer.form_of_address.hint"];
+
+    /// Issue 9 item 14: English text has no Chinese in it — no full-width colon, comma or
+    /// bracket anywhere, no untranslated word but the few above — so an English reader never
+    /// meets "Same：" or "（…）".
+    #[test]
+    fn english_texts_have_no_chinese_characters_or_punctuation() {
+        let full_width = |c: char| matches!(c, '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}');
+        let cjk = |c: char| full_width(c) || matches!(c, '\u{3400}'..='\u{9fff}');
+        let bad: Vec<String> = entries()
+            .filter(|(k, _, en)| {
+                en.chars().any(full_width)
+                    || (!CHINESE_IN_ENGLISH.contains(k) && en.chars().any(cjk))
+            })
+            .map(|(k, _, en)| format!("{k}: {en:?}"))
+            .collect();
+        assert!(
+            bad.is_empty(),
+            "English text with Chinese characters: {bad:#?}"
+        );
+        // The test can fail: a full-width colon and a Chinese word are caught.
+        assert!("Same：".chars().any(full_width));
+        assert!("相同".chars().any(cjk));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod audit_details;
 pub mod coming_soon;
 pub mod customers;
 pub mod departments;

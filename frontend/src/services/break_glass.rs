@@ -1,14 +1,29 @@
 //! Supervisors' review of break-glass access (X-6a).
 
-use hcrm_domain::api::sensitive::{BreakGlassGrant, ReviewRequest};
+use hcrm_domain::api::sensitive::{BreakGlassGrant, ReviewOutcome, ReviewRequest};
 use hcrm_domain::api::{Page, Problem};
 use uuid::Uuid;
 
 use crate::services::Api;
 
-/// Grants not reviewed yet.
-pub async fn pending(api: &Api) -> Result<Page<BreakGlassGrant>, Problem> {
-    api.get("/break-glass-reviews?reviewed=false&limit=200")
+/// Which grants a reviewer lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Show {
+    /// Not reviewed yet.
+    #[default]
+    ToReview,
+    /// Reviewed, optionally with one finding.
+    Reviewed(Option<ReviewOutcome>),
+}
+
+/// The grants of the reviewer's institutions, newest first.
+pub async fn list(api: &Api, show: Show) -> Result<Page<BreakGlassGrant>, Problem> {
+    let filter = match show {
+        Show::ToReview => "reviewed=false".to_string(),
+        Show::Reviewed(None) => "reviewed=true".to_string(),
+        Show::Reviewed(Some(o)) => format!("reviewed=true&outcome={}", o.code()),
+    };
+    api.get(&format!("/break-glass-reviews?{filter}&limit=200"))
         .await
 }
 

@@ -153,6 +153,17 @@ pub async fn break_glass(
     api.post(&format!("{}/break-glass", one(id)), body).await
 }
 
+/// The caller's own grant for customer `id` that is open now (404 when none).
+pub async fn open_grant(api: &Api, id: Uuid) -> Result<BreakGlassGrant, Problem> {
+    api.get(&format!("{}/break-glass", one(id))).await
+}
+
+/// The import template: the header row of every column (CUS-13).
+pub async fn import_template(api: &Api, format: ExportFormat) -> Result<Vec<u8>, Problem> {
+    api.download(&format!("{BASE}/import/template?format={}", format.code()))
+        .await
+}
+
 /// Imports (or with `dry_run` checks) a CSV or XLSX file (CUS-13).
 pub async fn import(
     api: &Api,

@@ -12,6 +12,11 @@ use super::{TempDir, free_port, workspace};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
+/// WebDriver's codes of the keys tests press ([`Browser::press`]).
+pub const TAB: &str = "\u{E004}";
+pub const SHIFT: &str = "\u{E008}";
+pub const ESCAPE: &str = "\u{E00C}";
+
 fn chromedriver() -> PathBuf {
     ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
         .iter()
@@ -152,6 +157,48 @@ impl Browser {
             &format!("/element/{id}/value"),
             Some(json!({"text": text})),
         );
+    }
+
+    /// Presses `keys` together, as a real keyboard (WebDriver actions): e.g. `[TAB]`,
+    /// `[SHIFT, TAB]`, `[ESCAPE]`. Keys go to the element that has focus.
+    pub fn press(&self, keys: &[&str]) {
+        let mut actions: Vec<Value> = keys
+            .iter()
+            .map(|k| json!({"type": "keyDown", "value": k}))
+            .collect();
+        actions.extend(
+            keys.iter()
+                .rev()
+                .map(|k| json!({"type": "keyUp", "value": k})),
+        );
+        self.call(
+            "POST",
+            "/actions",
+            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})),
+        );
+        self.call("DELETE", "/actions", None);
+    }
+
+    /// The id of the element that has focus ("" for none or one without an id).
+    pub fn focused(&self) -> String {
+        self.script("return document.activeElement ? document.activeElement.id : ''")
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Sets a `<select>` or `<input>`'s value as a user's choice does (input and change
+    /// events), for controls WebDriver cannot type into (dates, selects).
+    pub fn set_value(&self, css: &str, value: &str) {
+        self.find(css);
+        let css = css.replace('\'', "\\'");
+        self.script(&format!(
+            "const el = document.querySelector('{css}'); \
+             const proto = el instanceof HTMLSelectElement ? HTMLSelectElement.prototype : HTMLInputElement.prototype; \
+             Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, '{value}'); \
+             el.dispatchEvent(new Event('input', {{bubbles: true}})); \
+             el.dispatchEvent(new Event('change', {{bubbles: true}})); return el.value;"
+        ));
     }
 
     pub fn script(&self, js: &str) -> Value {

@@ -10,7 +10,7 @@ use actix_web::{HttpResponse, get, post, web};
 use hcrm_db::audit::{Action, Entry};
 use hcrm_db::{DbConn, break_glass as store, customers, institutions, users};
 use hcrm_domain::api::sensitive::{
-    BREAK_GLASS_DAILY_CAP, BreakGlassGrant, BreakGlassRequest, ReviewRequest,
+    BREAK_GLASS_DAILY_CAP, BreakGlassGrant, BreakGlassRequest, ReviewOutcome, ReviewRequest,
 };
 use hcrm_domain::api::{Page, Problem};
 use serde::Deserialize;
@@ -134,8 +134,11 @@ pub async fn open(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ReviewQuery {
-    /// `false`: only those still to review.
+    /// `false`: only those still to review; `true`: only reviewed ones.
     reviewed: Option<bool>,
+    /// Only grants reviewed with this finding.
+    #[param(inline)]
+    outcome: Option<ReviewOutcome>,
     /// `true`: only those waiting for approval.
     pending: Option<bool>,
     user_id: Option<Uuid>,
@@ -162,6 +165,7 @@ pub async fn list(
         reviewed: q.reviewed,
         pending: q.pending,
         user_id: q.user_id,
+        outcome: q.outcome,
     };
     let scope = auth.caller.scope();
     let (items, total) = state
@@ -173,7 +177,9 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(page((items, total), w)))
 }
 
-/// Mark a break-glass access as reviewed, with a note — by someone other than its user.
+/// Review a break-glass access — by someone other than its user: the finding
+/// (`appropriate`, `inappropriate`, `needs_follow_up`) and a note, required for
+/// `inappropriate`. Reviewed grants stay listed (`?reviewed=true`, `?outcome=`).
 #[utoipa::path(tag = "customers", operation_id = "review_break_glass_grant", security(("bearer" = [])),
     params(("id" = Uuid, Path), crate::contract::IdempotencyKey),
     request_body = ReviewRequest,
@@ -183,6 +189,7 @@ pub async fn list(
         (status = 403, description = "lacks `break_glass.review`, or the reviewer's own grant (`own_grant`); or the caller's role must set up two-factor sign-in first (`totp_enrollment_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "no such grant in the reviewer's institutions", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "already reviewed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "JSON of the wrong shape, no or an unknown `outcome`, or `inappropriate` without a note (`required` on `note`)", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/break-glass-reviews/{id}/review")]
 pub async fn review(
@@ -191,12 +198,13 @@ pub async fn review(
     id: web::Path<Uuid>,
     body: JsonBody<ReviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let note = body.valid()?.note;
+    let ReviewRequest { outcome, note } = body.valid()?;
+    let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
     let (id, caller) = (id.into_inner(), auth.caller);
     let grant = state
         .write(move |c| {
             let row = others_grant(c, &caller, id)?;
-            if !store::review(c, id, caller.principal.id, note.as_deref())? {
+            if !store::review(c, id, caller.principal.id, outcome, note.as_deref())? {
                 return Err(ApiError::Duplicate {
                     field: None,
                     detail: "this access was already reviewed".into(),
@@ -208,11 +216,37 @@ pub async fn review(
                 "break_glass",
                 Some(id.to_string()),
                 Some(institution),
-                serde_json::json!({"note": note}),
+                serde_json::json!({"outcome": outcome.code(), "note": note}),
             );
-            caller.record(c, entry)?;
+            // An inappropriate access or one to follow up stays visible among flagged entries.
+            caller.record(c, entry.flagged(outcome != ReviewOutcome::Appropriate))?;
             let row = store::get(c, &caller.scope(), id)?;
             view(c, row)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(grant))
+}
+
+/// The caller's own break-glass grant for this customer that is open now (X-6a), so that the
+/// record can say how long the temporary access lasts.
+#[utoipa::path(tag = "customers", operation_id = "get_own_break_glass_grant", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "the open grant; `expires_at` says until when", body = BreakGlassGrant),
+        crate::contract::ReadErrors<perm::CustomerRead>,
+        (status = 404, description = "the caller holds no open grant for this customer", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/customers/{id}/break-glass")]
+pub async fn own(
+    auth: Authz<perm::CustomerRead>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, user) = (id.into_inner(), auth.caller.principal.id);
+    let grant = state
+        .db(move |c| match store::open_grant(c, user, id)? {
+            Some(row) => view(c, row),
+            None => Err(ApiError::NotFound),
         })
         .await?;
     Ok(HttpResponse::Ok().json(grant))
@@ -266,6 +300,7 @@ pub async fn approve(
 /// This module's routes (registered in [`crate::modules::MODULES`]).
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(open)
+        .service(own)
         .service(list)
         .service(review)
         .service(approve);

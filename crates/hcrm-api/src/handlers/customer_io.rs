@@ -18,6 +18,7 @@ use hcrm_domain::api::import::{
     CSV_CONTENT_TYPE, Column, ExportFormat, ImportMode, ImportReport, MAX_EXPORT_ROWS, ParsedRow,
     RowError, XLSX_CONTENT_TYPE, column_of_field, export_header, export_row, parse_row,
 };
+use hcrm_domain::api::timeline::SystemStageReason;
 use hcrm_domain::validation::normalize_mobile;
 use hcrm_domain::{Permission, api::customers::Address};
 use serde::Deserialize;
@@ -163,7 +164,7 @@ fn update_of(r: &ParsedRow, current: &Customer) -> CustomerUpdate {
         lifecycle_stage: x
             .lifecycle_stage
             .filter(|s| has(Column::LifecycleStage) && *s != current.lifecycle_stage),
-        stage_reason: Some("import".into()),
+        stage_reason: Some(SystemStageReason::Import.code().into()),
         notes: set(Column::Notes, &x.notes),
         ..CustomerUpdate::default()
     }
@@ -372,7 +373,7 @@ fn plan(
         (crate::contract::FileUpload = "multipart/form-data"),
     )),
     responses(
-        (status = 200, description = "the report; `created`/`updated` are 0 when an all-or-nothing import found errors", body = ImportReport),
+        (status = 200, description = "the report; `created`/`updated` are 0 when an all-or-nothing import found errors, `valid_rows` says how many rows would be written once the others are fixed", body = ImportReport),
         crate::contract::Forbidden<perm::CustomerImport>,
         (status = 400, description = "a malformed query string (`invalid_query`), or a form that cannot be read (`malformed_multipart`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "the file is larger than 10 MB, or its content is past a limit (rows, columns, text, unpacked size, compression ratio, cell size); `errors[0].code` names it", body = Problem, content_type = "application/problem+json"),
@@ -432,6 +433,7 @@ pub async fn import(
                 created: 0,
                 updated: 0,
                 skipped: total_rows,
+                valid_rows: 0,
                 errors: vec![],
                 error_count: 0,
                 dry_run,
@@ -450,6 +452,8 @@ pub async fn import(
                 .map(|(i, row)| (i, parsed(row, &columns, institution)));
             let plans = plan(c, &caller, institution, parsed_rows, &mut report)?;
             report.errors.sort_by_key(|e| e.row);
+            // Said also when nothing is written: how much would go in once the rest is fixed.
+            report.valid_rows = plans.len() as u64;
             if mode == ImportMode::AllOrNothing && report.error_count > 0 {
                 return Ok(report);
             }
@@ -605,7 +609,7 @@ fn export_rows(
     Ok(out)
 }
 
-fn write_csv(customers: &[Customer]) -> Result<Vec<u8>, ApiError> {
+pub(crate) fn write_csv(customers: &[Customer]) -> Result<Vec<u8>, ApiError> {
     let mut file = CsvFile::new();
     file.row(export_header())?;
     for c in customers {
@@ -616,7 +620,7 @@ fn write_csv(customers: &[Customer]) -> Result<Vec<u8>, ApiError> {
 
 /// Every cell written as a string (`write_string`, never `write` or `write_formula`): a value
 /// that looks like a formula stays text, so XLSX cells need no `'` (issue 7 item 3).
-fn write_xlsx(customers: &[Customer]) -> Result<Vec<u8>, ApiError> {
+pub(crate) fn write_xlsx(customers: &[Customer]) -> Result<Vec<u8>, ApiError> {
     let fail = |e: rust_xlsxwriter::XlsxError| {
         log::error!("xlsx export: {e}");
         ApiError::Internal
@@ -734,5 +738,7 @@ pub async fn export(
 
 /// This module's routes (registered in [`crate::modules::MODULES`]).
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(import).service(export);
+    cfg.service(import)
+        .service(export)
+        .service(super::import_template::template);
 }

@@ -12,6 +12,7 @@ pub mod customers;
 pub mod departments;
 pub mod doctors;
 pub mod health;
+pub mod import_template;
 pub mod institutions;
 pub mod relations;
 pub mod sensitive;

@@ -810,14 +810,14 @@ fn other_institutions_customers_are_invisible_until_break_glass() {
         srv.post(
             &format!("/api/v1/break-glass-reviews/{gid}/review"),
             &w.sup_a,
-            json!({"note": "x"}),
+            json!({"outcome": "appropriate", "note": "x"}),
         )
         .problem(404, "not_found");
         let reviewed = srv
             .post(
                 &format!("/api/v1/break-glass-reviews/{gid}/review"),
                 &w.sup_b,
-                json!({"note": "核实无误"}),
+                json!({"outcome": "appropriate", "note": "核实无误"}),
             )
             .ok(200)
             .clone();
@@ -831,7 +831,7 @@ fn other_institutions_customers_are_invisible_until_break_glass() {
         srv.post(
             &format!("/api/v1/break-glass-reviews/{gid}/review"),
             &w.sup_b,
-            json!({"note": "again"}),
+            json!({"outcome": "appropriate", "note": "again"}),
         )
         .problem(409, "duplicate");
         assert_eq!(

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod audit_review;
 mod auth;
 mod contacts_tasks;
 mod contract;

@@ -82,7 +82,7 @@ fn forty_parallel_wrong_passwords_check_at_most_five() {
             &mut conn,
             &hcrm_domain::Scope::Group,
             &hcrm_db::audit::Filter {
-                action: Some("login_failed".into()),
+                action: Some(hcrm_db::audit::Action::LoginFailed),
                 ..Default::default()
             },
             hcrm_db::ListWindow {
@@ -650,10 +650,18 @@ fn nobody_reviews_their_own_break_glass() {
             "/api/v1/break-glass-reviews/{}/review",
             g["id"].as_str().unwrap()
         );
-        srv.post(&review, &w.sup_a, json!({"note": "自己审查"}))
-            .problem(403, "own_grant");
+        srv.post(
+            &review,
+            &w.sup_a,
+            json!({"outcome": "appropriate", "note": "自己审查"}),
+        )
+        .problem(403, "own_grant");
         let done = srv
-            .post(&review, &w.sup_a2, json!({"note": "核实无误"}))
+            .post(
+                &review,
+                &w.sup_a2,
+                json!({"outcome": "appropriate", "note": "核实无误"}),
+            )
             .ok(200)
             .clone();
         assert_eq!(done["review_note"], "核实无误");

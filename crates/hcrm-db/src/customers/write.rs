@@ -1,6 +1,7 @@
 //! Writes of a customer: create, update with its stage history (CUS-3), soft delete.
 
 use super::*;
+use hcrm_domain::api::timeline::SystemStageReason;
 
 fn set_phones(conn: &mut DbConn, id: CustomerId, list: &[String]) -> Result<(), DbError> {
     diesel::delete(phones::table.filter(phones::customer_id.eq(id))).execute(conn)?;
@@ -183,7 +184,14 @@ pub fn create(
     set_categories(conn, id, &x.categories)?;
     set_tags(conn, id, &x.tags)?;
     set_external_ids(conn, id, row.institution_id, &x.external_ids)?;
-    record_stage(conn, id, None, stage, Some("created"), by)?;
+    record_stage(
+        conn,
+        id,
+        None,
+        stage,
+        Some(SystemStageReason::Created.code()),
+        by,
+    )?;
     Ok(id.0)
 }
 

@@ -4,6 +4,60 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::customer::kinds::coded_enum;
+use crate::i18n::{Label, Lang};
+
+coded_enum! {
+    /// 审计操作 — what an entry of the audit trail says was done; stored as its code and
+    /// filtered by it (`?action=`).
+    pub enum AuditAction {
+        Create = "create", "新建", "Created";
+        Update = "update", "修改", "Changed";
+        Delete = "delete", "删除", "Deleted";
+        Deactivate = "deactivate", "停用", "Deactivated";
+        Read = "read", "查看敏感信息", "Read sensitive data";
+        Revoke = "revoke", "撤销", "Revoked";
+        Review = "review", "复核", "Reviewed";
+        Approve = "approve", "批准", "Approved";
+        BreakGlass = "break_glass", "紧急查看", "Emergency access";
+        Merge = "merge", "合并", "Merged";
+        MergedAway = "merged_away", "被合并", "Merged into another";
+        Import = "import", "导入", "Imported";
+        Export = "export", "导出", "Exported";
+        Login = "login", "登录", "Signed in";
+        LoginFailed = "login_failed", "登录失败", "Failed sign-in";
+        Logout = "logout", "退出登录", "Signed out";
+        RefreshReuse = "refresh_reuse", "登录凭证被重复使用", "Sign-in token reused";
+        TotpEnable = "totp_enable", "开启两步验证", "Two-factor sign-in on";
+        TotpDisable = "totp_disable", "关闭两步验证", "Two-factor sign-in off";
+        TotpFailed = "totp_failed", "两步验证更改失败", "Failed two-factor change";
+        TotpReset = "totp_reset", "重置两步验证", "Two-factor sign-in reset";
+    }
+}
+
+coded_enum! {
+    /// 审计对象类型 — the kind of record an entry of the audit trail is about (`?entity_type=`).
+    pub enum AuditEntity {
+        Institution = "institution", "机构", "Institution";
+        Department = "department", "科室", "Department";
+        Doctor = "doctor", "医生", "Doctor";
+        User = "user", "用户", "User";
+        Session = "session", "登录", "Sign-in";
+        Setting = "setting", "系统设置", "Setting";
+        ApiKey = "api_key", "接口密钥", "API key";
+        Customer = "customer", "客户", "Customer";
+        CustomerRelation = "customer_relation", "客户关系", "Customer relation";
+        CustomerMedical = "customer_medical", "医疗敏感信息", "Medical profile";
+        CustomerPrivateNotes = "customer_private_notes", "VIP 私密信息", "VIP private notes";
+        CustomerContacts = "customer_contacts", "客户联系记录", "Customer's contact records";
+        CustomerTimeline = "customer_timeline", "客户时间线", "Customer timeline";
+        CustomerImport = "customer_import", "客户导入", "Customer import";
+        Contact = "contact", "联系记录", "Contact record";
+        Task = "task", "待办", "Task";
+        BreakGlass = "break_glass", "紧急查看授权", "Emergency access grant";
+    }
+}
+
 /// One recorded action. Append-only.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -14,14 +68,19 @@ pub struct AuditEvent {
     pub actor_id: Option<Uuid>,
     #[cfg_attr(feature = "openapi", schema(example = "admin"))]
     pub actor_username: Option<String>,
-    /// What happened: `create`, `update`, `deactivate`, `login`, `login_failed`, `read` …
-    #[cfg_attr(feature = "openapi", schema(example = "update"))]
-    pub action: String,
-    #[cfg_attr(feature = "openapi", schema(example = "institution"))]
-    pub entity_type: String,
+    /// What happened.
+    pub action: AuditAction,
+    /// The kind of record it is about.
+    pub entity_type: AuditEntity,
+    /// The record's id (a user's for sign-ins, the institution's for an import).
     pub entity_id: Option<String>,
     pub institution_id: Option<Uuid>,
     /// Changed fields as `{"field": {"before": …, "after": …}}`; secrets are never recorded.
+    /// Entries that record an act rather than a change hold its facts instead: a break-glass
+    /// access `{"category", "reason", "minutes", "needs_approval"}`, an export `{"count",
+    /// "format", "filters", "masked"}`, an import `{"format", "mode", "total_rows", "created",
+    /// "updated", "skipped", "errors"}`, a read `{"fields", "via"}`, a review `{"outcome",
+    /// "note"}`.
     #[cfg_attr(feature = "openapi", schema(value_type = Object, example = json!({"hotline": {"before": "010-1", "after": "010-2"}})))]
     pub changes: serde_json::Value,
     #[cfg_attr(feature = "openapi", schema(example = "127.0.0.1"))]

@@ -229,7 +229,7 @@ impl RowError {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
-    "total_rows": 3, "created": 1, "updated": 1, "skipped": 1, "dry_run": false, "mode": "valid_rows",
+    "total_rows": 3, "created": 1, "updated": 1, "skipped": 1, "valid_rows": 2, "dry_run": false, "mode": "valid_rows",
     "error_count": 1,
     "errors": [{"row": 4, "field": "phones", "code": "mobile", "message": "not a mainland mobile number"}]
 })))]
@@ -242,6 +242,10 @@ pub struct ImportReport {
     pub updated: u64,
     /// Rows not written.
     pub skipped: u64,
+    /// Rows without a problem: what would be created or updated once the other rows are
+    /// fixed (an all-or-nothing import with errors writes none of them).
+    #[serde(default)]
+    pub valid_rows: u64,
     /// The problems found, by row: the first 1,000 when there are more.
     pub errors: Vec<RowError>,
     /// How many problems were found, listed or not.
@@ -692,6 +696,7 @@ mod tests {
             created: 0,
             updated: 0,
             skipped: 0,
+            valid_rows: 0,
             errors: vec![],
             error_count: 0,
             dry_run: false,

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod contacts;
 pub mod customers;
 pub mod import;
+mod import_columns;
 pub mod org;
 pub mod relations;
 pub mod sensitive;

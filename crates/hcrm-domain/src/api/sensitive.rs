@@ -9,6 +9,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::Role;
+use crate::i18n::{Label, Lang};
 use crate::validation;
 
 /// 医疗敏感信息 — CUS-5. Read needs `medical.read` or a break-glass grant (X-6a).
@@ -314,15 +315,40 @@ pub struct BreakGlassRequest {
     pub reason: String,
 }
 
-/// A supervisor's review of a break-glass access, with a note.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+crate::customer::kinds::coded_enum! {
+    /// 复核结论 — what the reviewer found a break-glass access to be (X-6a).
+    pub enum ReviewOutcome {
+        Appropriate = "appropriate", "合理", "Appropriate";
+        Inappropriate = "inappropriate", "不合理", "Inappropriate";
+        NeedsFollowUp = "needs_follow_up", "需跟进", "Needs follow-up";
+    }
+}
+
+/// A supervisor's review of a break-glass access: the outcome, and a note (required when the
+/// access was inappropriate, so that the finding says why).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(example = json!({"note": "已核实：患者来电急诊，访问合理"})))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"outcome": "appropriate", "note": "已核实：患者来电急诊，访问合理"})))]
 #[serde(deny_unknown_fields)]
+#[validate(schema(function = "note_for_inappropriate", skip_on_field_errors = false))]
 pub struct ReviewRequest {
+    pub outcome: ReviewOutcome,
+    /// Required (not blank) when `outcome` is `inappropriate`.
     #[serde(default)]
     #[validate(length(max = 500), custom(function = "validation::multiline"))]
     pub note: Option<String>,
+}
+
+/// An `inappropriate` finding says why: its note is required (`required` on `note`).
+fn note_for_inappropriate(r: &ReviewRequest) -> Result<(), validator::ValidationError> {
+    let blank = r.note.as_deref().is_none_or(|n| n.trim().is_empty());
+    if r.outcome == ReviewOutcome::Inappropriate && blank {
+        let mut e = validator::ValidationError::new("required");
+        e.message = Some("say why the access was inappropriate".into());
+        e.add_param("field".into(), &"note");
+        return Err(e);
+    }
+    Ok(())
 }
 
 /// A break-glass grant (X-6a), as it is given and as the supervisor reviews it.
@@ -351,6 +377,10 @@ pub struct BreakGlassGrant {
     pub approved_at: Option<DateTime<Utc>>,
     pub reviewed_by: Option<Uuid>,
     pub reviewed_at: Option<DateTime<Utc>>,
+    /// The reviewer's finding; absent while not reviewed (and for grants reviewed before
+    /// outcomes were recorded).
+    #[serde(default)]
+    pub review_outcome: Option<ReviewOutcome>,
     pub review_note: Option<String>,
 }
 
@@ -387,6 +417,35 @@ mod private_notes_tests {
 #[cfg(test)]
 mod break_glass_tests {
     use super::*;
+
+    #[test]
+    fn an_inappropriate_finding_needs_a_note() {
+        let review = |outcome, note: Option<&str>| ReviewRequest {
+            outcome,
+            note: note.map(str::to_string),
+        };
+        for (outcome, note, ok) in [
+            (ReviewOutcome::Appropriate, None, true),
+            (ReviewOutcome::NeedsFollowUp, None, true),
+            (
+                ReviewOutcome::Inappropriate,
+                Some("未见来电记录，访问不合理"),
+                true,
+            ),
+            (ReviewOutcome::Inappropriate, None, false),
+            (ReviewOutcome::Inappropriate, Some("   "), false),
+        ] {
+            let result = review(outcome, note).validate();
+            assert_eq!(result.is_ok(), ok, "{outcome:?} {note:?}");
+            if let Err(e) = result {
+                let text = format!("{e:?}");
+                assert!(
+                    text.contains("\"note\"") && text.contains("required"),
+                    "{text}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn a_reason_must_say_something() {

@@ -27,6 +27,23 @@ coded_enum! {
     }
 }
 
+coded_enum! {
+    /// 阶段变更原因（系统） — the reasons the system itself writes into the stage history
+    /// (CUS-3) when no user typed one; any other reason is the user's own words.
+    pub enum SystemStageReason {
+        Created = "created", "建档", "Customer created";
+        Import = "import", "批量导入", "Imported from a file";
+    }
+}
+
+impl SystemStageReason {
+    /// A stage history reason as the reader sees it: the label of a system reason, else the
+    /// words as the user wrote them.
+    pub fn display(reason: &str, lang: Lang) -> &str {
+        SystemStageReason::from_code(reason).map_or(reason, |r| r.label(lang))
+    }
+}
+
 /// One thing that happened to or with a customer. Which parameters are set depends on `kind`:
 ///
 /// | kind | subject | note | other |

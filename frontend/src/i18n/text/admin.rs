@@ -15,7 +15,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("inst.local.short", "本地", "Local"),
     ("inst.time_zone", "时区", "Time zone"),
     ("inst.address", "地址", "Address"),
-    ("inst.break_glass_roles", "可申请紧急访问本机构客户档案的角色", "Roles that may break the glass into this institution's records"),
+    ("inst.break_glass_roles", "可对本机构客户档案使用紧急查看的角色", "Roles that may use emergency access to this institution's records"),
     ("inst.break_glass_roles.hint", "不勾选任何角色则无人可以申请；每次访问都会记录并由主管复核。", "With none ticked nobody may; every access is recorded and reviewed by a supervisor."),
     ("inst.hotline", "服务热线", "Hotline"),
     // departments & doctors

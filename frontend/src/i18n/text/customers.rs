@@ -86,7 +86,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("customer.masked", "证件号和电话已按隐私规则部分隐藏（需要“查看完整证件号与电话”权限）。", "ID and phone numbers are partly hidden by the privacy rules (needs the “See unmasked ID and phone” permission)."),
     ("customer.masked.edit", "证件号和电话已部分隐藏，您不能修改它们。", "ID and phone numbers are partly hidden; you cannot change them."),
     ("customer.duplicate.warning", "可能与以下已有客户重复，请先核对：", "This may be a customer who already exists; please check:"),
-    ("customer.duplicate.matched_on", "相同：", "Same "),
+    ("customer.duplicate.matched_on", "相同：", "Matches on: "),
     ("customer.duplicate.other", "其他信息", "other details"),
     ("customer.create_anyway", "仍然创建", "Create anyway"),
     ("customer.restricted", "该客户档案不在您的访问范围内。如确有紧急需要，可说明原因申请临时访问（将被记录并由主管复核）。", "This record is outside your access. In an emergency you may state a reason to open it for a short time (recorded and reviewed by a supervisor)."),

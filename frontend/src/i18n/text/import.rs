@@ -19,6 +19,13 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("import.row", "行号", "Row"),
     ("import.errors.first", "仅列出前 {} 个错误。", "Only the first {} problems are listed."),
     ("import.columns", "可用的列（第一行为列名）：", "Columns (the first row names them): "),
+    ("import.template", "可下载只含列名的模板文件：", "Start from a template with the column headers:"),
+    ("import.template.csv", "CSV 模板", "CSV template"),
+    ("import.template.xlsx", "Excel 模板", "Excel template"),
+    ("import.allowed", "{}，可填：{}", "{}; allowed: {}"),
+    ("import.valid_rows", "{} 行正确：修正其余行的错误后即可导入这些行。", "{} row(s) are valid: they will be imported once the errors in the other rows are fixed."),
+    ("field.duplicate_in_file", "与文件中前面某行的外部编号相同", "An earlier row of the file has this external id"),
+    ("field.kind_change", "该外部编号对应的客户类型不同（个人/单位）", "The customer with this external id is of the other kind (individual/organization)"),
     ("import.field", "字段", "Field"),
     ("import.error", "错误", "Error"),
 ];

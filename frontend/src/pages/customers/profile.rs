@@ -2,6 +2,7 @@
 //! reader's language, and the stage history.
 
 use hcrm_domain::api::customers::{Customer, StageChange};
+use hcrm_domain::api::timeline::SystemStageReason;
 use hcrm_domain::customer::ContactChannel;
 use hcrm_domain::{Label, Lang, Permission};
 use yew::prelude::*;
@@ -102,7 +103,7 @@ pub fn ProfileCard(props: &ProfileCardProps) -> Html {
             }
             <dl class="kv-grid">
                 { row("customer.gender_age", html! { { if gender_age.is_empty() { "—".to_string() } else { gender_age } } }) }
-                { row("customer.phone", html! { <span class="mono" id="customer-phones">{ if c.phones.is_empty() { "—".to_string() } else { c.phones.join("、") } }</span> }) }
+                { row("customer.phone", html! { <span class="mono" id="customer-phones">{ if c.phones.is_empty() { "—".to_string() } else { c.phones.join(lang.pick("、", ", ")) } }</span> }) }
                 { row("customer.id_number", html! {
                     <span class="mono" id="customer-id-number-value">
                         { c.id_type.map(|t| format!("{} ", t.label(lang))).unwrap_or_default() }
@@ -163,7 +164,7 @@ pub fn ProfileCard(props: &ProfileCardProps) -> Html {
                                 <td>{ local_time(s.changed_at) }</td>
                                 <td>{ s.from_stage.map(|f| f.label(lang)).unwrap_or("—") }</td>
                                 <td>{ s.to_stage.label(lang) }</td>
-                                <td>{ s.reason.clone().unwrap_or_default() }</td>
+                                <td>{ s.reason.as_deref().map(|r| SystemStageReason::display(r, lang)).unwrap_or_default() }</td>
                             </tr>
                         }) }
                     </tbody>

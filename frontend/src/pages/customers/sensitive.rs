@@ -195,7 +195,7 @@ fn render_value(lang: Lang, v: &serde_json::Value) -> Html {
                     .iter()
                     .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
                     .collect::<Vec<_>>()
-                    .join("、"),
+                    .join(lang.pick("、", ", ")),
                 other => other.to_string(),
             };
             html! { <div class="kv"><dt>{ sensitive_label(lang, k) }</dt><dd>{ text }</dd></div> }

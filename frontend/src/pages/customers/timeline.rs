@@ -2,7 +2,9 @@
 //! codes and the users' own words; every entry is worded here in the reader's language.
 
 use hcrm_domain::api::Problem;
-use hcrm_domain::api::timeline::{TimelineEntry, TimelineEntryKind as Kind, TimelinePage};
+use hcrm_domain::api::timeline::{
+    SystemStageReason, TimelineEntry, TimelineEntryKind as Kind, TimelinePage,
+};
 use hcrm_domain::{Label, Lang};
 use yew::prelude::*;
 
@@ -26,7 +28,9 @@ pub fn entry_text(lang: Lang, e: &TimelineEntry) -> (String, Option<String>) {
                     e.to_stage.map_or("—", |s| s.label(lang)),
                 ],
             ),
-            e.note.clone(),
+            e.note
+                .as_deref()
+                .map(|r| SystemStageReason::display(r, lang).to_string()),
         ),
         Kind::Contact => {
             let how = [
@@ -184,6 +188,21 @@ mod tests {
                 }
                 assert_eq!(has_cjk(&text), lang == Lang::Zh, "{kind} {lang:?}: {text}");
             }
+        }
+    }
+
+    /// Issue 9 item 14: the reasons the system writes read as words, the users' as written.
+    #[test]
+    fn system_stage_reasons_are_worded() {
+        let mut e = entry(Kind::StageChanged);
+        for (note, lang, shown) in [
+            ("created", Lang::En, "Customer created"),
+            ("created", Lang::Zh, "建档"),
+            ("import", Lang::En, "Imported from a file"),
+            ("首次就诊", Lang::En, "首次就诊"),
+        ] {
+            e.note = Some(note.into());
+            assert_eq!(entry_text(lang, &e).1.as_deref(), Some(shown));
         }
     }
 

@@ -14,7 +14,7 @@ use crate::components::banner::ErrorBanner;
 use crate::components::list::use_loaded;
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::tr;
-use crate::pages::customers::break_glass::BreakGlassDialog;
+use crate::pages::customers::break_glass::{BreakGlassDialog, TemporaryAccess};
 use crate::pages::customers::contacts::ContactsSection;
 use crate::pages::customers::profile::ProfileCard;
 use crate::pages::customers::relations::RelationsSection;
@@ -112,6 +112,7 @@ pub fn CustomerPage(props: &CustomerPageProps) -> Html {
     let side_key = format!("{reload_key}-{}", *side_reload);
     html! {
         <section class="page" id="customer-page" data-customer-id={c.id.to_string()}>
+            <TemporaryAccess customer_id={id} key={format!("grant-{reload_key}")} />
             <ProfileCard customer={c.clone()} />
             <div class="c360-grid">
                 <div class="c360-main">
