@@ -261,6 +261,7 @@ fn the_phone_menu_folds_behind_a_button_and_the_skip_link_reaches_the_page() {
             "the open menu",
             "getComputedStyle(document.querySelector('#nav')).visibility === 'visible'",
         );
+        std::thread::sleep(std::time::Duration::from_millis(300)); // the slide-in
         b.shot(&format!("phone-menu-open-{lang}"));
         b.click("#nav a[data-nav='customers']");
         b.find("#customer-list [data-customer-id]");
