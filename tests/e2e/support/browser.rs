@@ -263,6 +263,40 @@ impl Browser {
         )
     }
 
+    /// Text on the page below WCAG AA contrast (4.5:1; 3:1 from 24 px, or 18.67 px bold): each
+    /// as "text (ratio)", against the first opaque background behind it. Disabled controls
+    /// are exempt, as WCAG has it.
+    pub fn low_contrast(&self) -> Vec<String> {
+        let v = self.script(
+            "const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number); \
+             const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; \
+               return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }) \
+               .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0); \
+             const bg = e => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); \
+               if (c.length === 3 || c[3] > 0.5) return c.slice(0, 3); } return [255, 255, 255]; }; \
+             const out = []; \
+             for (const e of document.querySelectorAll('body *')) { \
+               const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()); \
+               if (!own || e.closest('[disabled], [aria-disabled=true], .sr-only, .skip-link')) continue; \
+               const s = getComputedStyle(e); \
+               if (s.visibility !== 'visible' || s.display === 'none' || e.getClientRects().length === 0) continue; \
+               if (Number(s.opacity) < 1) continue; \
+               const a = lum(rgb(s.color).slice(0, 3)), b = lum(bg(e)); \
+               const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); \
+               const size = parseFloat(s.fontSize), bold = Number(s.fontWeight) >= 700; \
+               const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5; \
+               if (ratio < need) out.push(e.textContent.trim().slice(0, 30) + ' (' + ratio.toFixed(2) + ')'); } \
+             return out;",
+        );
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The number of elements matching `css` now.
     pub fn count(&self, css: &str) -> usize {
         let css = serde_json::to_string(css).unwrap_or_default();
