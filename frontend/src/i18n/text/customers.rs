@@ -5,6 +5,7 @@
 pub const TEXT: &[(&str, &str, &str)] = &[
     // customers (CUS)
     ("customer.title", "客户档案", "Customers"),
+    ("customer.page", "客户详情", "Customer record"),
     ("customer.new", "新建客户", "New customer"),
     ("customer.edit", "编辑客户", "Edit customer"),
     ("customer.open", "打开", "Open"),
