@@ -10,4 +10,5 @@ mod security;
 mod web;
 mod web_audit;
 mod web_customers;
+mod web_layout;
 mod web_payload;

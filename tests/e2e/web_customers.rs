@@ -201,6 +201,12 @@ fn agent_breaks_the_glass_with_a_category_and_the_supervisor_reviews_it() {
     b.find("#current-user");
     // A link from elsewhere (a referral, a relation) is how an agent meets such a record.
     b.go(&format!("{}/customers/{id}?via=link", server.base));
+    b.find("#break-glass-open");
+    // The restricted page has its one h1 too (issue 9 item 17), for screen readers.
+    assert_eq!(
+        b.script("return [...document.querySelectorAll('h1')].map(h => h.textContent)"),
+        serde_json::json!(["客户详情"])
+    );
     b.click("#break-glass-open");
     b.find("#break-glass-dialog");
     // Nothing chosen, then a reason that says nothing: both refused before any request.
@@ -220,6 +226,10 @@ fn agent_breaks_the_glass_with_a_category_and_the_supervisor_reviews_it() {
     );
     b.click("#break-glass-confirm");
     b.wait_text("冯建军");
+    assert_eq!(
+        b.script("return [...document.querySelectorAll('h1')].map(h => h.querySelector('.c-name').innerText)"),
+        serde_json::json!(["冯建军"])
+    );
     b.shot("break-glass-open");
 
     // The Shanghai supervisor reviews it; the category reads in either language.

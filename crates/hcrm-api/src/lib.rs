@@ -85,10 +85,11 @@ fn completed(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     doc
 }
 
-/// The whole application: API, docs at `/docs`, and the web app from `web_dir` at `/`.
+/// The whole application: API, docs at `/docs`, and the web app at `/` from the first of
+/// `web_dirs` that holds a build when a request comes (`None`/empty: none).
 pub fn app(
     state: AppState,
-    web_dir: Option<std::path::PathBuf>,
+    web_dirs: impl IntoIterator<Item = std::path::PathBuf>,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -119,7 +120,9 @@ pub fn app(
         .split_for_parts();
     app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", completed(doc)))
         .service(web::redirect("/docs", "/docs/"))
-        .app_data(web::Data::new(web_app::WebDir(web_dir)))
+        .app_data(web::Data::new(web_app::WebDir(
+            web_dirs.into_iter().collect(),
+        )))
         .default_service(web::to(web_app::fallback))
         .wrap(actix_web::middleware::from_fn(idempotency::middleware))
         .wrap(Compress::default())

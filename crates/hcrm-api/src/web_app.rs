@@ -10,6 +10,10 @@
 //! the fly). Content-hashed files never change under their name: `Cache-Control: public,
 //! max-age=31536000, immutable`; everything else (`index.html`, the client-side routes) is
 //! `no-cache`, so a new build is picked up at the next load.
+//!
+//! Issue 9 item 18: where the app is built is looked up at each request among the candidate
+//! folders, so a server started before `scripts/build-web.sh` finished serves the app as soon
+//! as it is there (no restart).
 
 use std::path::{Path, PathBuf};
 
@@ -19,7 +23,19 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 
 use crate::error::ApiError;
 
-pub struct WebDir(pub Option<PathBuf>);
+/// The folders the built web app may be in, by preference; the first holding an
+/// `index.html` is served (looked up per request: a build may appear after the start).
+pub struct WebDir(pub Vec<PathBuf>);
+
+impl WebDir {
+    /// The first candidate that holds a built app now.
+    fn built(&self) -> Option<&Path> {
+        self.0
+            .iter()
+            .map(PathBuf::as_path)
+            .find(|d| d.join("index.html").is_file())
+    }
+}
 
 const NOT_BUILT: &str = "<!doctype html><meta charset=utf-8><title>HCRM</title>\
 <p>HCRM is running, but the web app is not built. Run <code>scripts/run.sh</code>, or see \
@@ -42,7 +58,7 @@ pub async fn fallback(req: HttpRequest, dir: web::Data<WebDir>) -> Result<HttpRe
     if is_api {
         return Err(ApiError::NotFound);
     }
-    let Some(root) = &dir.0 else {
+    let Some(root) = dir.built() else {
         return Ok(not_built());
     };
     let rel = path.trim_start_matches('/');

@@ -7,7 +7,11 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Timelike, Utc};
 use diesel::prelude::*;
 use hcrm_domain::Scope;
-use hcrm_domain::api::tasks::{MY_TASKS_LIMIT, MyTasks, Task, TaskUpdate, is_overdue};
+use hcrm_domain::api::tasks::{
+    MY_TASKS_LIMIT, MyTaskCounts, MyTasks, Task, TaskCustomer, TaskUpdate, UPCOMING_DAYS,
+    is_overdue,
+};
+use hcrm_domain::customer::mask_phone;
 use hcrm_domain::customer::{TaskKind, TaskStatus};
 use uuid::Uuid;
 
@@ -16,6 +20,8 @@ use crate::error::DbError;
 use crate::ids::{CustomerId, InstitutionId, TaskId, UserId};
 use crate::institutions::{self, Todays};
 use crate::kit::{InScope, bump_version, counted_page, decode, versioned_update};
+use crate::schema::customer_phones as phones;
+use crate::schema::customers as c;
 use crate::schema::tasks as t;
 use crate::util::{ListWindow, now, utc};
 
@@ -69,6 +75,7 @@ impl Row {
             created_by: self.created_by.map(Uuid::from),
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
+            customer: None,
         })
     }
 }
@@ -81,6 +88,44 @@ fn dtos(rows: Vec<Row>, todays: &Todays) -> Result<Vec<Task>, DbError> {
             r.into_dto(today)
         })
         .collect()
+}
+
+/// Names the linked customer of each task of a list (`Task::customer`): one statement for the
+/// page, the phone masked.
+fn with_customers(conn: &mut DbConn, mut tasks: Vec<Task>) -> Result<Vec<Task>, DbError> {
+    let ids: Vec<CustomerId> = tasks
+        .iter()
+        .filter_map(|t| t.customer_id.map(CustomerId::from))
+        .collect();
+    if ids.is_empty() {
+        return Ok(tasks);
+    }
+    let first_phone = phones::table
+        .filter(phones::customer_id.eq(c::id))
+        .order((phones::is_primary.desc(), phones::phone))
+        .select(phones::phone)
+        .limit(1)
+        .single_value();
+    let rows: Vec<(CustomerId, String, String, Option<String>)> = c::table
+        .filter(c::id.eq_any(&ids))
+        .select((c::id, c::name, c::form_of_address, first_phone))
+        .load(conn)?;
+    let by_id: HashMap<Uuid, TaskCustomer> = rows
+        .into_iter()
+        .map(|(id, name, form_of_address, phone)| {
+            let customer = TaskCustomer {
+                id: id.0,
+                name,
+                form_of_address,
+                phone: phone.as_deref().map(mask_phone),
+            };
+            (id.0, customer)
+        })
+        .collect();
+    for task in &mut tasks {
+        task.customer = task.customer_id.and_then(|id| by_id.get(&id).cloned());
+    }
+    Ok(tasks)
 }
 
 /// A task to create; the caller has checked every link (institution, owner, customer).
@@ -294,18 +339,16 @@ pub fn list(
         Row,
         window
     );
-    Ok((dtos(rows, &todays)?, total))
+    Ok((with_customers(conn, dtos(rows, &todays)?)?, total))
 }
 
-/// "My tasks": `user`'s open tasks in `scope` due today and overdue, and how many more.
+/// "My tasks": `user`'s open tasks in `scope` overdue, due today and in the coming week
+/// (each list by date and time, at most [`MY_TASKS_LIMIT`]), with the counts.
 pub fn mine(conn: &mut DbConn, scope: &Scope, user: Uuid) -> Result<MyTasks, DbError> {
     let todays = institutions::todays(conn)?;
     let today = todays.date_for(scope);
-    let open = Filter {
-        owner_id: Some(user),
-        status: Some(TaskStatus::Open),
-        ..Filter::default()
-    };
+    let week_end = today + chrono::Duration::days(UPCOMING_DAYS);
+    let open = open_of(user);
     let due_today: Vec<Row> = filtered(scope, &open, today)
         .filter(t::due_on.eq(today))
         .order((t::due_at.is_null().asc(), t::due_at.asc(), t::id.asc()))
@@ -318,14 +361,71 @@ pub fn mine(conn: &mut DbConn, scope: &Scope, user: Uuid) -> Result<MyTasks, DbE
         .select(Row::as_select())
         .limit(MY_TASKS_LIMIT)
         .load(conn)?;
-    let upcoming_count = filtered(scope, &open, today)
-        .filter(t::due_on.gt(today).or(t::due_on.is_null()))
+    let upcoming: Vec<Row> = filtered(scope, &open, today)
+        .filter(t::due_on.gt(today))
+        .filter(t::due_on.le(week_end))
+        .order((
+            t::due_on.asc(),
+            t::due_at.is_null().asc(),
+            t::due_at.asc(),
+            t::id.asc(),
+        ))
+        .select(Row::as_select())
+        .limit(MY_TASKS_LIMIT)
+        .load(conn)?;
+    let counts = counts_on(conn, scope, &open, today)?;
+    Ok(MyTasks {
+        today: with_customers(conn, dtos(due_today, &todays)?)?,
+        overdue: with_customers(conn, dtos(overdue, &todays)?)?,
+        upcoming: with_customers(conn, dtos(upcoming, &todays)?)?,
+        upcoming_count: counts.upcoming + counts.later,
+        counts,
+    })
+}
+
+/// How many open tasks `user` has in `scope`, by when they are due.
+pub fn my_counts(conn: &mut DbConn, scope: &Scope, user: Uuid) -> Result<MyTaskCounts, DbError> {
+    let today = institutions::todays(conn)?.date_for(scope);
+    counts_on(conn, scope, &open_of(user), today)
+}
+
+fn open_of(user: Uuid) -> Filter {
+    Filter {
+        owner_id: Some(user),
+        status: Some(TaskStatus::Open),
+        ..Filter::default()
+    }
+}
+
+fn counts_on(
+    conn: &mut DbConn,
+    scope: &Scope,
+    open: &Filter,
+    today: NaiveDate,
+) -> Result<MyTaskCounts, DbError> {
+    let week_end = today + chrono::Duration::days(UPCOMING_DAYS);
+    let overdue = filtered(scope, open, today)
+        .filter(t::due_on.lt(today))
         .count()
         .get_result(conn)?;
-    Ok(MyTasks {
-        today: dtos(due_today, &todays)?,
-        overdue: dtos(overdue, &todays)?,
-        upcoming_count,
+    let due_today = filtered(scope, open, today)
+        .filter(t::due_on.eq(today))
+        .count()
+        .get_result(conn)?;
+    let upcoming = filtered(scope, open, today)
+        .filter(t::due_on.gt(today))
+        .filter(t::due_on.le(week_end))
+        .count()
+        .get_result(conn)?;
+    let later = filtered(scope, open, today)
+        .filter(t::due_on.gt(week_end).or(t::due_on.is_null()))
+        .count()
+        .get_result(conn)?;
+    Ok(MyTaskCounts {
+        overdue,
+        today: due_today,
+        upcoming,
+        later,
     })
 }
 

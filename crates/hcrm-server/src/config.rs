@@ -20,7 +20,8 @@ pub fn default_db_pool() -> u32 {
 pub struct Config {
     pub database_url: String,
     pub bind: String,
-    pub web_dir: Option<PathBuf>,
+    /// Where the built web app is looked for, by preference (at each request).
+    pub web_dirs: Vec<PathBuf>,
     pub admin_password: Option<String>,
     pub db_pool: u32,
     /// Failed sign-ins allowed per client address in 15 minutes (`HCRM_LOGIN_ADDRESS_LIMIT`).
@@ -38,20 +39,25 @@ fn env(name: &str) -> Option<String> {
 
 impl Config {
     pub fn from_env() -> Config {
-        let web_dir = env("HCRM_WEB_DIR").map(PathBuf::from).or_else(|| {
-            // The built web app next to the working directory (a checkout) or the binary.
-            let beside_exe = std::env::current_exe()
-                .ok()
-                .and_then(|p| p.parent().map(|d| d.join("dist")));
-            [Some(PathBuf::from("frontend/dist")), beside_exe]
-                .into_iter()
-                .flatten()
-                .find(|d| d.join("index.html").is_file())
-        });
+        // Where the built web app is, or will be: the server looks at each request, so a
+        // build made after the start is served without a restart (issue 9 item 18).
+        let web_dirs = match env("HCRM_WEB_DIR") {
+            Some(d) => vec![PathBuf::from(d)],
+            // Next to the working directory (a checkout) or the binary.
+            None => {
+                let beside_exe = std::env::current_exe()
+                    .ok()
+                    .and_then(|p| p.parent().map(|d| d.join("dist")));
+                [Some(PathBuf::from("frontend/dist")), beside_exe]
+                    .into_iter()
+                    .flatten()
+                    .collect()
+            }
+        };
         Config {
             database_url: env("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
             bind: env("HCRM_BIND").unwrap_or_else(|| DEFAULT_BIND.to_string()),
-            web_dir,
+            web_dirs,
             admin_password: env("HCRM_ADMIN_PASSWORD"),
             db_pool: env("HCRM_DB_POOL")
                 .and_then(|v| v.parse().ok())

@@ -233,15 +233,21 @@ fn serve(config: Config) -> Result<(), String> {
         .jwt_secret()
         .map_err(|e| format!("JWT secret: {e}"))?;
     let state = hcrm_api::AppState::new(pool, &secret, config.api_settings());
-    match &config.web_dir {
+    match config
+        .web_dirs
+        .iter()
+        .find(|d| d.join("index.html").is_file())
+    {
         Some(d) => log::info!("serving the web app from {}", d.display()),
-        None => log::warn!("web app not built (frontend/dist): run scripts/build-web.sh"),
+        None => log::warn!(
+            "web app not built (frontend/dist): run scripts/build-web.sh; it is served once built"
+        ),
     }
     let backend = hcrm_db::Backend::from_url(&config.database_url).name();
     log::info!("HCRM listening on http://{} ({backend})", config.bind);
-    let web_dir = config.web_dir.clone();
+    let web_dirs = config.web_dirs.clone();
     actix_web::rt::System::new().block_on(async move {
-        actix_web::HttpServer::new(move || hcrm_api::app(state.clone(), web_dir.clone()))
+        actix_web::HttpServer::new(move || hcrm_api::app(state.clone(), web_dirs.clone()))
             // PERF-1: answer at once. With Nagle's algorithm a response written in two parts
             // waits for the client's delayed ACK, adding ~40 ms to every request.
             .tcp_nodelay(true)

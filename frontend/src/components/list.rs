@@ -252,15 +252,18 @@ pub fn grid<T>(
         Some([]) => html! { <tr><td {colspan} class="muted">{ tr(lang, empty) }</td></tr> },
         Some(items) => items.iter().map(row).collect(),
     };
+    // Narrow screens scroll the table inside its box, never the page (issue 9 item 16).
     html! {
-        <table {id} class="grid">
-            <thead><tr>{ for columns.iter().map(|c| html! { <th>{ tr(lang, c) }</th> }) }</tr></thead>
-            <tbody>{ rows }</tbody>
-        </table>
+        <div class="grid-scroll">
+            <table {id} class="grid">
+                <thead><tr>{ for columns.iter().map(|c| html! { <th scope="col">{ tr(lang, c) }</th> }) }</tr></thead>
+                <tbody>{ rows }</tbody>
+            </table>
+        </div>
     }
 }
 
-/// `.page-head`: the title and, when given, the "new" button `(id, label, onclick)`.
+/// `.page-head`: the page's one `<h1>` (issue 9 item 17) and, when given, the "new" button `(id, label, onclick)`.
 pub fn page_head(
     lang: Lang,
     title: &'static str,
@@ -268,7 +271,7 @@ pub fn page_head(
 ) -> Html {
     html! {
         <div class="page-head">
-            <h2>{ tr(lang, title) }</h2>
+            <h1>{ tr(lang, title) }</h1>
             if let Some((id, label, onclick)) = new {
                 <button {id} class="btn btn-primary" {onclick}>{ tr(lang, label) }</button>
             }

@@ -1,4 +1,5 @@
-//! The app shell: header (user, language switch, sign-out) and the permission-filtered menu.
+//! The app shell: a skip link to the page, the header (menu button on narrow screens, user,
+//! language switch, sign-out) and the permission-filtered menu (issue 9 items 16, 17).
 
 use hcrm_domain::Lang;
 use yew::prelude::*;
@@ -19,6 +20,13 @@ pub fn Shell(props: &ShellProps) -> Html {
     let lang = use_lang();
     let navigator = use_navigator();
     let current = use_route::<Route>();
+    // Phones: the menu folds away behind `#menu-toggle`; any move closes it again.
+    let menu_open = use_state(|| false);
+    {
+        let menu_open = menu_open.clone();
+        use_effect_with(current.clone(), move |_| menu_open.set(false));
+    }
+    let main_ref = use_node_ref();
     let Some(me) = session.me() else {
         return html! {};
     };
@@ -47,10 +55,14 @@ pub fn Shell(props: &ShellProps) -> Html {
         }
         let route = item.route.clone();
         let onclick = {
-            let navigator = navigator.clone();
-            let route = route.clone();
+            let (navigator, route, menu_open) =
+                (navigator.clone(), route.clone(), menu_open.clone());
             Callback::from(move |e: MouseEvent| {
+                if opens_elsewhere(&e) {
+                    return; // a new tab or window: the browser's own doing
+                }
                 e.prevent_default();
+                menu_open.set(false);
                 if let Some(n) = &navigator {
                     n.push(&route);
                 }
@@ -101,9 +113,31 @@ pub fn Shell(props: &ShellProps) -> Html {
         })
     };
 
+    let toggle_menu = {
+        let menu_open = menu_open.clone();
+        Callback::from(move |_| menu_open.set(!*menu_open))
+    };
+    // The skip link moves the focus into the page without touching the route.
+    let skip = {
+        let main_ref = main_ref.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            if let Some(main) = main_ref.cast::<web_sys::HtmlElement>() {
+                let _ = main.focus();
+            }
+        })
+    };
+
     html! {
-        <div class="shell">
+        <div class={classes!("shell", menu_open.then_some("menu-open"))}>
+            <a id="skip-link" class="skip-link" href="#main" onclick={skip}>{ tr(lang, "nav.skip") }</a>
             <header class="topbar">
+                <button id="menu-toggle" class="btn btn-ghost menu-toggle" type="button"
+                        aria-controls="nav" aria-expanded={menu_open.to_string()}
+                        onclick={toggle_menu}>
+                    <span class="menu-icon" aria-hidden="true"></span>
+                    <span class="menu-label">{ tr(lang, "nav.menu") }</span>
+                </button>
                 <a class="brand" href="/" onclick={home}>
                     <span class="brand-mark">{ tr(lang, "app.short") }</span>
                     <span class="brand-name">{ tr(lang, "app.name") }</span>
@@ -128,7 +162,7 @@ pub fn Shell(props: &ShellProps) -> Html {
                     }
                     <ul class="nav-bottom">{ profile }</ul>
                 </nav>
-                <main class="content">
+                <main id="main" class="content" tabindex="-1" ref={main_ref}>
                     if enrolling {
                         <div id="totp-enroll-banner" class="enroll-banner" role="alert">
                             <strong>{ tr(lang, "totp.enroll.title") }</strong>
@@ -140,6 +174,12 @@ pub fn Shell(props: &ShellProps) -> Html {
             </div>
         </div>
     }
+}
+
+/// Whether a click on a link asks for a new tab or window (Ctrl/⌘/Shift, the middle button),
+/// which the browser does itself: the app only handles plain clicks.
+pub fn opens_elsewhere(e: &MouseEvent) -> bool {
+    e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key() || e.button() != 0
 }
 
 /// `#lang-switch`: toggles 简体中文 / English; the choice is remembered in localStorage.

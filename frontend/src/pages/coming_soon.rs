@@ -16,7 +16,7 @@ pub fn ComingSoon(props: &ComingSoonProps) -> Html {
     let lang = use_lang();
     html! {
         <section class="page coming-soon">
-            <h2>{ tr(lang, props.title_key) }</h2>
+            <h1>{ tr(lang, props.title_key) }</h1>
             <div class="empty-state">
                 <div class="empty-title">{ tr(lang, "soon.title") }</div>
                 <p class="muted">{ tr(lang, "soon.text") }</p>

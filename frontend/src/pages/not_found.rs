@@ -12,7 +12,7 @@ pub fn NotFound() -> Html {
     let lang = use_lang();
     html! {
         <section class="page">
-            <h2>{ tr(lang, "notfound.title") }</h2>
+            <h1>{ tr(lang, "notfound.title") }</h1>
             <Link<Route> to={Route::Home}>{ tr(lang, "notfound.back") }</Link<Route>>
         </section>
     }

@@ -26,7 +26,7 @@ pub fn Profile() -> Html {
     let enrolling = me.totp_required && !me.totp_enabled;
     html! {
         <section class="page">
-            <h2>{ tr(lang, "profile.title") }</h2>
+            <h1>{ tr(lang, "profile.title") }</h1>
             <div class={classes!("profile-body", enrolling.then_some("enrolling"))}>
             <dl class="details" id="profile">
                 <dt>{ tr(lang, "profile.username") }</dt>

@@ -122,7 +122,7 @@ pub fn SecurityPage() -> Html {
     html! {
         <section class="page">
             <div class="page-head">
-                <h2>{ tr(lang, "security.title") }</h2>
+                <h1>{ tr(lang, "security.title") }</h1>
             </div>
             <ErrorBanner problem={(*problem).clone()} />
             <Notice text={(*notice).clone()} />

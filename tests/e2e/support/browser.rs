@@ -265,6 +265,135 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// Sets the viewport to `width` × `height` CSS pixels (issue 9: desktop, tablet 768, phone
+    /// 390), as a phone when `mobile` (touch, the page's viewport meta). Through the DevTools
+    /// protocol: a headless window cannot be made narrower than Chromium's minimum.
+    pub fn window_size(&self, width: u32, height: u32, mobile: bool) {
+        let v = self.call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(
+                json!({"cmd": "Emulation.setDeviceMetricsOverride", "params": {
+                    "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile
+                }}),
+            ),
+        );
+        assert!(v.get("error").is_none(), "viewport {width}x{height}: {v}");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while self.script("return window.innerWidth") != json!(width) {
+            assert!(
+                Instant::now() < deadline,
+                "the viewport is not {width} wide"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// How far the page itself scrolls sideways: the document's scroll width beyond the
+    /// viewport, in CSS pixels (0: none), with the widest elements that stick out.
+    pub fn sideways_overflow(&self) -> (i64, String) {
+        let v = self.script(
+            "const w = window.innerWidth; \
+             const over = document.scrollingElement.scrollWidth - w; \
+             const wide = [...document.querySelectorAll('body *')] \
+               .filter(e => e.getBoundingClientRect().right > w + 1) \
+               .filter(e => !e.closest('.grid-scroll') || e.classList.contains('grid-scroll')) \
+               .slice(0, 5) \
+               .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + \
+                    (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '') + \
+                    ' ' + Math.round(e.getBoundingClientRect().right)); \
+             return [over, wide.join(', ')];",
+        );
+        (
+            v[0].as_i64().unwrap_or(i64::MAX),
+            v[1].as_str().unwrap_or_default().to_string(),
+        )
+    }
+
+    /// Text on the page below WCAG AA contrast (4.5:1; 3:1 from 24 px, or 18.67 px bold): each
+    /// as "text (ratio)", against the first opaque background behind it. Disabled controls
+    /// are exempt, as WCAG has it.
+    pub fn low_contrast(&self) -> Vec<String> {
+        let v = self.script(
+            "const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number); \
+             const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; \
+               return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }) \
+               .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0); \
+             const bg = e => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); \
+               if (c.length === 3 || c[3] > 0.5) return c.slice(0, 3); } return [255, 255, 255]; }; \
+             const out = []; \
+             for (const e of document.querySelectorAll('body *')) { \
+               const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()); \
+               if (!own || e.closest('[disabled], [aria-disabled=true], .sr-only, .skip-link')) continue; \
+               const s = getComputedStyle(e); \
+               if (s.visibility !== 'visible' || s.display === 'none' || e.getClientRects().length === 0) continue; \
+               if (Number(s.opacity) < 1) continue; \
+               const a = lum(rgb(s.color).slice(0, 3)), b = lum(bg(e)); \
+               const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); \
+               const size = parseFloat(s.fontSize), bold = Number(s.fontWeight) >= 700; \
+               const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5; \
+               if (ratio < need) out.push(e.textContent.trim().slice(0, 30) + ' (' + ratio.toFixed(2) + ')'); } \
+             return out;",
+        );
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The number of elements matching `css` now.
+    pub fn count(&self, css: &str) -> usize {
+        let css = serde_json::to_string(css).unwrap_or_default();
+        self.script(&format!("return document.querySelectorAll({css}).length"))
+            .as_u64()
+            .unwrap_or(0) as usize
+    }
+
+    /// The `id` of the element that has the keyboard's focus ("" for none).
+    pub fn focused_id(&self) -> String {
+        self.script("return document.activeElement ? document.activeElement.id : ''")
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Sends keys to the element with the focus (WebDriver key codes: `\u{E004}` is Tab,
+    /// `\u{E007}` Enter, `\u{E015}` Arrow down).
+    pub fn keys(&self, keys: &str) {
+        let actions: Vec<Value> = keys
+            .chars()
+            .flat_map(|c| {
+                let k = c.to_string();
+                [
+                    json!({"type": "keyDown", "value": k}),
+                    json!({"type": "keyUp", "value": k}),
+                ]
+            })
+            .collect();
+        self.call(
+            "POST",
+            "/actions",
+            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})),
+        );
+        self.call("DELETE", "/actions", None);
+    }
+
+    /// Waits until `js` (an expression) is true on the page.
+    #[track_caller]
+    pub fn wait_for(&self, what: &str, js: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while self.script(&format!("return !!({js})")) != json!(true) {
+            if Instant::now() > deadline {
+                self.shot("failure");
+                panic!("{what} never true; page text: {}", self.page_text());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     pub fn shot(&self, name: &str) {
         let data = self.call("GET", "/screenshot", None);
         if let Some(b64) = data.as_str()

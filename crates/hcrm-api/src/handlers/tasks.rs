@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use hcrm_db::audit::{Action, Entry};
 use hcrm_db::tasks::{self as store, Filter, NewTask, Sort};
 use hcrm_domain::Lifecycle;
-use hcrm_domain::api::tasks::{MyTasks, Task, TaskCreate, TaskUpdate};
+use hcrm_domain::api::tasks::{MyTaskCounts, MyTasks, Task, TaskCreate, TaskUpdate};
 use hcrm_domain::api::{Page, Problem};
 use hcrm_domain::customer::{TaskKind, TaskStatus};
 use hcrm_domain::{Permission, Role, Scope};
@@ -66,7 +66,8 @@ pub struct ListQuery {
     offset: Option<i64>,
 }
 
-/// Tasks of the caller's institutions.
+/// Tasks of the caller's institutions; each names its linked customer (`customer`: name,
+/// form of address, masked phone).
 #[utoipa::path(tag = "tasks", operation_id = "list_tasks", security(("bearer" = [])),
     params(ListQuery),
     responses(
@@ -128,7 +129,8 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(page(result, w)))
 }
 
-/// My tasks: the signed-in user's open tasks due today and overdue, and how many more are open.
+/// My tasks: the signed-in user's open tasks overdue, due today and due in the coming seven
+/// days (each naming its customer), and how many there are of each.
 #[utoipa::path(tag = "tasks", operation_id = "list_my_tasks", security(("bearer" = [])),
     responses(
         (status = 200, body = MyTasks),
@@ -144,6 +146,25 @@ pub async fn mine(
         .db(move |c| Ok(store::mine(c, &caller.scope(), caller.principal.id)?))
         .await?;
     Ok(HttpResponse::Ok().json(mine))
+}
+
+/// How many open tasks the signed-in user has: overdue, due today, in the coming seven days,
+/// later or undated (the home page's counts; "today" is the institutions' date, X-11).
+#[utoipa::path(tag = "tasks", operation_id = "get_my_task_counts", security(("bearer" = [])),
+    responses(
+        (status = 200, body = MyTaskCounts),
+        crate::contract::Forbidden<perm::ContactRead>,
+    ))]
+#[get("/tasks/mine/counts")]
+pub async fn my_counts(
+    auth: Authz<perm::ContactRead>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = auth.caller;
+    let counts = state
+        .db(move |c| Ok(store::my_counts(c, &caller.scope(), caller.principal.id)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(counts))
 }
 
 /// Create a task. Without `owner_id` and `team` it is the caller's own; giving it to someone
@@ -313,6 +334,7 @@ pub async fn update(
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list)
         .service(mine)
+        .service(my_counts)
         .service(create)
         .service(get)
         .service(update);

@@ -13,6 +13,7 @@ mod headers;
 mod idempotency;
 mod import_export;
 mod input;
+mod my_tasks;
 mod openapi;
 mod org;
 mod refresh_cookie;

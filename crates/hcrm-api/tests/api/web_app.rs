@@ -263,3 +263,58 @@ fn files_without_variants_and_unknown_paths_behave_as_before() {
         assert_eq!(res.body, "identity:index.html", "{path}");
     }
 }
+
+/// Issue 9 item 18: a web app built after the server started is served at once — the server
+/// looks for the build at each request (first candidate folder holding one), not once at the
+/// start. One application instance throughout, as a running server.
+#[test]
+fn a_web_app_built_after_the_start_is_served_without_a_restart() {
+    let root = std::env::temp_dir().join(format!("hcrm-late-{}", uuid::Uuid::now_v7().simple()));
+    let (first, second) = (root.join("frontend-dist"), root.join("beside-binary"));
+    for (backend, (_db, state)) in backends()
+        .into_iter()
+        .map(|b| {
+            let db = TestDb::new(b);
+            let state = AppState::new(db.pool(), SECRET, Settings::default());
+            (b, (db, state))
+        })
+        .collect::<Vec<_>>()
+    {
+        let _ = std::fs::remove_dir_all(&root);
+        actix_web::rt::System::new().block_on(async {
+            let app =
+                actix_test::init_service(hcrm_api::app(state, vec![first.clone(), second.clone()]))
+                    .await;
+            let app = &app;
+            let get = move |path: &'static str| {
+                let req = actix_test::TestRequest::get().uri(path).to_request();
+                async move {
+                    let res = actix_test::call_service(app, req).await;
+                    let status = res.status();
+                    let body = actix_test::read_body(res).await;
+                    (status, String::from_utf8_lossy(&body).into_owned())
+                }
+            };
+            // Nothing built yet: the notice, at `/` and at a client-side route.
+            for path in ["/", "/customers"] {
+                let (status, body) = get(path).await;
+                assert_eq!(status, StatusCode::OK, "{backend}");
+                assert!(body.contains("not built"), "{backend} {path}: {body}");
+            }
+            // Built beside the binary (the second candidate) while running: served.
+            std::fs::create_dir_all(&second).unwrap();
+            std::fs::write(second.join("index.html"), "second build").unwrap();
+            assert_eq!(get("/customers").await.1, "second build", "{backend}");
+            // A build in the preferred folder wins from then on, files by name too.
+            std::fs::create_dir_all(&first).unwrap();
+            std::fs::write(first.join("index.html"), "first build").unwrap();
+            std::fs::write(first.join(JS), "new script").unwrap();
+            assert_eq!(get("/").await.1, "first build", "{backend}");
+            let (status, body) = get("/hcrm_frontend-0123456789abcdef.js").await;
+            assert_eq!((status, body.as_str()), (StatusCode::OK, "new script"));
+            // The API is still the API.
+            assert_eq!(get("/api/v1/nothing").await.0, StatusCode::NOT_FOUND);
+        });
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -44,9 +44,29 @@ pub struct Task {
     pub created_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The linked customer as a work list names them (CUS-12, X-13): given in lists
+    /// (`GET /tasks`, `GET /tasks/mine`), absent on a single task and when none is linked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<TaskCustomer>,
 }
 
-/// The signed-in user's day: open tasks due today, those overdue, and how many more are open.
+/// 客户 — who a task is about, enough to call them: the name, the form of address (尊称) and
+/// the first phone, always masked (a work list is no place for full numbers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskCustomer {
+    pub id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(example = "张建国"))]
+    pub name: String,
+    #[cfg_attr(feature = "openapi", schema(example = "张大爷"))]
+    pub form_of_address: String,
+    /// The primary (else first) phone, masked.
+    #[cfg_attr(feature = "openapi", schema(example = "138****5678"))]
+    pub phone: Option<String>,
+}
+
+/// The signed-in user's work: open tasks overdue, due today and due in the coming week, and
+/// how many there are of each.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MyTasks {
@@ -54,12 +74,37 @@ pub struct MyTasks {
     pub today: Vec<Task>,
     /// Open, due before today; oldest first.
     pub overdue: Vec<Task>,
-    /// Open tasks due later or without a date.
+    /// Open, due in the [`UPCOMING_DAYS`] after today; by date, then time of day.
+    pub upcoming: Vec<Task>,
+    /// Open tasks due after today or without a date (the coming week's included).
     pub upcoming_count: i64,
+    /// How many of each there are (the lists stop at [`MY_TASKS_LIMIT`]).
+    pub counts: MyTaskCounts,
 }
 
-/// Most tasks `today` and `overdue` list each.
+/// How many open tasks the signed-in user has, by when they are due (the home page's
+/// badges).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "overdue": 2, "today": 5, "upcoming": 12, "later": 37
+})))]
+pub struct MyTaskCounts {
+    /// Due before today.
+    pub overdue: i64,
+    /// Due today.
+    pub today: i64,
+    /// Due in the [`UPCOMING_DAYS`] after today.
+    pub upcoming: i64,
+    /// Due after that, or without a date.
+    pub later: i64,
+}
+
+/// Most tasks `today`, `overdue` and `upcoming` list each.
 pub const MY_TASKS_LIMIT: i64 = 200;
+
+/// The coming week: tasks due in this many days after today are "upcoming".
+pub const UPCOMING_DAYS: i64 = 7;
 
 /// A new task. Without `owner_id` and `team` it is the caller's own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]

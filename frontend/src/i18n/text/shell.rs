@@ -21,6 +21,8 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("logout", "退出登录", "Sign out"),
     // navigation
     ("nav.label", "主菜单", "Main menu"),
+    ("nav.menu", "菜单", "Menu"),
+    ("nav.skip", "跳到主要内容", "Skip to main content"),
     ("nav.group.work", "业务", "Work"),
     ("nav.group.admin", "系统管理", "Administration"),
     ("nav.home", "首页", "Home"),
@@ -43,6 +45,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     // generic pages
     ("home.welcome", "欢迎，", "Welcome, "),
     ("home.hint", "请选择要处理的工作。", "Pick what to work on."),
+    ("home.modules", "功能模块", "Modules"),
     ("soon.title", "即将推出", "Coming soon"),
     ("soon.text", "该模块正在建设中，敬请期待。", "This module is being built and will be available soon."),
     ("notfound.title", "页面不存在", "Page not found"),

@@ -420,7 +420,7 @@ pub fn BreakGlassReviewPage() -> Html {
     };
     html! {
         <section class="page">
-            <div class="page-head"><h2>{ tr(lang, "breakglass.reviews") }</h2></div>
+            <div class="page-head"><h1>{ tr(lang, "breakglass.reviews") }</h1></div>
             <ErrorBanner problem={(*problem).clone()} />
             <Notice text={notice.map(|key| AttrValue::from(tr(lang, key)))} />
             <div class="toolbar">

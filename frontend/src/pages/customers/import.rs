@@ -94,7 +94,7 @@ pub fn ImportPage() -> Html {
     let dry_done = report.as_ref().is_some_and(|(dry, _)| *dry);
     html! {
         <section class="page" id="import-page">
-            <div class="page-head"><h2>{ tr(lang, "import.title") }</h2></div>
+            <div class="page-head"><h1>{ tr(lang, "import.title") }</h1></div>
             <p class="muted">{ tr(lang, "import.explain") }</p>
             <p class="hint" id="import-columns">
                 { tr(lang, "import.columns") }

@@ -120,7 +120,7 @@ pub fn MergePage(props: &MergePageProps) -> Html {
     html! {
         <section class="page" id="merge-page">
             <div class="page-head">
-                <h2>{ tr(lang, "merge.title") }</h2>
+                <h1>{ tr(lang, "merge.title") }</h1>
                 <Link<Route> to={Route::Customer { id: id.to_string() }} classes="btn">{ tr(lang, "merge.back") }</Link<Route>>
             </div>
             <p class="muted">{ tr(lang, "merge.explain") }</p>

@@ -73,10 +73,10 @@ pub fn ProfileCard(props: &ProfileCardProps) -> Html {
         <div class="panel profile-card" id="customer-profile">
             <div class="profile-head">
                 <div>
-                    <h2 id="customer-title">
+                    <h1 id="customer-title">
                         <span class="c-name">{ &c.name }</span>
                         <span class="c-address">{ &c.form_of_address }</span>
-                    </h2>
+                    </h1>
                     <div class="profile-tags">
                         <span class="tag tag-strong" data-kind={c.kind.code()}>{ c.kind.label(lang) }</span>
                         <span class={classes!("tag", "stage", format!("stage-{}", c.lifecycle_stage.code()))}

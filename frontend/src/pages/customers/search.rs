@@ -1,5 +1,7 @@
 //! The agent's home box (CUS-9): one input, results as you type (debounced, stale answers
-//! dropped), Enter or a click opens the 360 page.
+//! dropped) in a pop-up with combobox ARIA (issue 9 item 17), Enter or a click opens the 360
+//! page, and "all results" opens the customer list with the same query (item 3). Picking a
+//! customer (merge, relations) uses the same box without that link.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -14,8 +16,10 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
+use crate::components::shell::opens_elsewhere;
 use crate::hooks::{use_lang, use_session};
-use crate::i18n::tr;
+use crate::i18n::{tr, trf};
+use crate::pages::customers::list::list_path;
 use crate::services::customers;
 
 const DEBOUNCE_MS: u32 = 250;
@@ -46,6 +50,17 @@ pub fn CustomerSearch(props: &CustomerSearchProps) -> Html {
     let timer = use_mut_ref(|| None::<Timeout>);
     // Every keystroke bumps the sequence; an answer for an older one is dropped.
     let seq = use_mut_ref(|| Rc::new(Cell::new(0_u32)));
+    // `autofocus` is not honoured for elements a script adds: focus it once shown (after
+    // sign-in the home box takes the keyboard).
+    let input_ref = use_node_ref();
+    {
+        let (input_ref, autofocus) = (input_ref.clone(), props.autofocus);
+        use_effect_with((), move |_| {
+            if autofocus && let Some(input) = input_ref.cast::<HtmlInputElement>() {
+                let _ = input.focus();
+            }
+        });
+    }
 
     let open: Callback<CustomerSummary> = {
         let on_pick = props.on_pick.clone();
@@ -131,35 +146,81 @@ pub fn CustomerSearch(props: &CustomerSearchProps) -> Html {
                         open.emit(c.clone());
                     }
                 }
+                "Escape" => results.set(None),
                 _ => {}
             }
         })
     };
 
+    let results_id = props.results_id.clone();
+    let option_id = |i: usize| format!("{results_id}-{i}");
+    // "All results": the list page with this query, its count and pages (not when picking).
+    let all_results = |p: &Page<CustomerSummary>| {
+        if props.on_pick.is_some() || text.trim().is_empty() {
+            return html! {};
+        }
+        let href = list_path(&text);
+        let onclick = {
+            let (navigator, q) = (navigator.clone(), text.trim().to_string());
+            Callback::from(move |e: MouseEvent| {
+                if opens_elsewhere(&e) {
+                    return;
+                }
+                e.prevent_default();
+                if let Some(n) = &navigator {
+                    let _ = n.push_with_query(&Route::Customers, &[("q", q.clone())]);
+                }
+            })
+        };
+        let label = if p.total_capped {
+            trf(lang, "customer.search.all_capped", &[&p.total.to_string()])
+        } else {
+            trf(lang, "customer.search.all", &[&p.total.to_string()])
+        };
+        html! {
+            <div class="search-all" role="presentation">
+                <a id={format!("{results_id}-all")} {href} {onclick}>{ label }</a>
+            </div>
+        }
+    };
     let list = match &*results {
         None => html! {},
         Some(p) if p.items.is_empty() => html! {
-            <div id={props.results_id.clone()} class="search-results">
-                <div class="muted search-empty">{ tr(lang, "customer.search.none") }</div>
+            <div id={results_id.clone()} class="search-results" role="listbox"
+                 aria-label={tr(lang, "customer.search.placeholder")}>
+                <div class="muted search-empty" role="option" aria-disabled="true" aria-selected="false">
+                    { tr(lang, "customer.search.none") }
+                </div>
             </div>
         },
         Some(p) => html! {
-            <ul id={props.results_id.clone()} class="search-results" role="listbox">
-                { for p.items.iter().enumerate().map(|(i, c)| {
-                    let onclick = {
-                        let (open, c) = (open.clone(), c.clone());
-                        Callback::from(move |_| open.emit(c.clone()))
-                    };
-                    summary_row(lang, c, i == *active, onclick)
-                }) }
-            </ul>
+            <div class="search-popup">
+                <ul id={results_id.clone()} class="search-results" role="listbox"
+                    aria-label={tr(lang, "customer.search.placeholder")}>
+                    { for p.items.iter().enumerate().map(|(i, c)| {
+                        let onclick = {
+                            let (open, c) = (open.clone(), c.clone());
+                            Callback::from(move |_| open.emit(c.clone()))
+                        };
+                        summary_row(lang, c, &option_id(i), i == *active, onclick)
+                    }) }
+                </ul>
+                { all_results(p) }
+            </div>
         },
     };
+    let expanded = results.is_some();
+    let active_option = results
+        .as_ref()
+        .filter(|p| *active < p.items.len())
+        .map(|_| option_id(*active));
 
     html! {
         <div class="customer-search">
             <input id={props.id.clone()} type="search" value={(*text).clone()} {oninput} {onkeydown}
-                   autocomplete="off" autofocus={props.autofocus}
+                   ref={input_ref} autocomplete="off" role="combobox" aria-autocomplete="list"
+                   aria-expanded={expanded.to_string()} aria-controls={props.results_id.clone()}
+                   aria-activedescendant={active_option}
                    placeholder={tr(lang, "customer.search.placeholder")}
                    aria-label={tr(lang, "customer.search.placeholder")} />
             <div class="hint">
@@ -175,11 +236,12 @@ pub fn CustomerSearch(props: &CustomerSearchProps) -> Html {
 pub fn summary_row(
     lang: hcrm_domain::Lang,
     c: &CustomerSummary,
+    id: &str,
     active: bool,
     onclick: Callback<MouseEvent>,
 ) -> Html {
     html! {
-        <li data-customer-id={c.id.to_string()} role="option" aria-selected={active.to_string()}
+        <li id={id.to_string()} data-customer-id={c.id.to_string()} role="option" aria-selected={active.to_string()}
             class={classes!("search-row", active.then_some("active"))} {onclick}>
             <span class="c-name">{ &c.name }</span>
             <span class="c-address muted">{ &c.form_of_address }</span>

@@ -88,6 +88,8 @@ pub fn CustomerPage(props: &CustomerPageProps) -> Html {
             .is_some_and(|p| p.status == 403 || (p.status == 404 && followed));
         return html! {
             <section class="page" id="customer-page">
+                // Until the record shows its name, the page's one h1 says what page it is.
+                <h1 class="sr-only">{ tr(lang, "customer.page") }</h1>
                 if let Some(p) = &*problem {
                     if restricted {
                         <div id="customer-restricted" class="panel restricted">

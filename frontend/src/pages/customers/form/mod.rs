@@ -283,7 +283,7 @@ pub fn CustomerFormPage(props: &CustomerFormPageProps) -> Html {
     html! {
         <section class="page">
             <form class="panel form" id="customer-form" {onsubmit} novalidate=true autocomplete="off">
-                <h3>{ tr(lang, if editing { "customer.edit" } else { "customer.new" }) }</h3>
+                <h1>{ tr(lang, if editing { "customer.edit" } else { "customer.new" }) }</h1>
                 if stale {
                     <div id="customer-stale" class="error-banner" role="alert" data-code="stale">
                         { tr(lang, "problem.stale") }
