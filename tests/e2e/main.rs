@@ -9,4 +9,5 @@ mod import_bombs;
 mod security;
 mod web;
 mod web_customers;
+mod web_forms;
 mod web_payload;

@@ -8,9 +8,11 @@ use crate::api::import::{ExportFormat, ImportMode};
 use crate::api::org::HalfDay;
 use crate::api::sensitive::BreakGlassCategory;
 use crate::api::timeline::TimelineEntryKind;
+use crate::customer::merge::{MergeField, MergeSide};
 use crate::customer::{
-    ContactChannel, ContactParty, CustomerCategory, CustomerKind, Direction, Gender, IdType,
-    LifecycleStage, RelationKind, RelationshipType, SourceChannel, TaskKind, TaskStatus,
+    ContactChannel, ContactParty, CustomerCategory, CustomerKind, Direction, Education, Gender,
+    IdType, LifecycleStage, MaritalStatus, PreferredLanguage, RelationKind, RelationshipType,
+    SourceChannel, TaskKind, TaskStatus,
 };
 use crate::{Label, Lang, Permission, Role};
 
@@ -59,10 +61,19 @@ labelled! {
     TimelineEntryKind => TimelineEntryKind::ALL,
     ImportMode => ImportMode::ALL,
     ExportFormat => ExportFormat::ALL,
+    MergeField => MergeField::ALL,
+    Education => Education::ALL,
+    MaritalStatus => MaritalStatus::ALL,
+    PreferredLanguage => PreferredLanguage::ALL,
+    MergeSide => MergeSide::ALL,
 }
 
 /// Enums that are not a vocabulary shown to users, and why.
 const NOT_VOCABULARY: &[(&str, &str)] = &[
+    (
+        "DivisionError",
+        "a struct, reported as the field error code division_unknown",
+    ),
     ("Scope", "carries the institutions; shown as their names"),
     (
         "Column",

@@ -78,6 +78,7 @@ fn problem(
             detail: Some(detail.into()),
             errors: vec![],
             duplicates: vec![],
+            merged_into: None,
         })
 }
 
