@@ -507,12 +507,12 @@ fn duplicates_warn_and_merge_keeps_everything() {
         .ok(200);
 
         // Merging needs customer.merge (supervisor), not the agent.
-        srv.merge(&a_id, &w.agent_a, json!({"from_id": b_id}))
+        srv.merge(a_id, &w.agent_a, json!({"from_id": b_id}))
             .problem(403, "forbidden");
-        srv.merge(&a_id, &w.sup_a, json!({"from_id": a_id}))
+        srv.merge(a_id, &w.sup_a, json!({"from_id": a_id}))
             .problem(422, "validation");
         let merged = srv
-            .merge(&a_id, &w.sup_a, json!({"from_id": b_id}))
+            .merge(a_id, &w.sup_a, json!({"from_id": b_id}))
             .ok(200)
             .clone();
         let c = &merged["customer"];
@@ -553,7 +553,7 @@ fn duplicates_warn_and_merge_keeps_everything() {
             .as_str()
             .unwrap()
             .to_string();
-        srv.merge(&a_id, &w.sup_a, json!({"from_id": other}))
+        srv.merge(a_id, &w.sup_a, json!({"from_id": other}))
             .problem(422, "validation");
     });
 }

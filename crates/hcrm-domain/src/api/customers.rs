@@ -13,6 +13,8 @@ use crate::customer::kinds::{
 };
 use crate::validation;
 
+pub use super::merge::{MergeRequest, MergeResult};
+
 /// How many matches a customer search counts before it says "200+" (`total_capped`): a
 /// broad search then costs what its page costs (CUS-9, PERF-1).
 pub const COUNT_CAP: i64 = 200;
@@ -763,5 +765,3 @@ mod tests {
         assert_eq!(s.id_number.as_deref(), Some("110***********002X"));
     }
 }
-
-pub use super::merge::{MergeRequest, MergeResult};

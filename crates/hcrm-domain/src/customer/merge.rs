@@ -199,14 +199,12 @@ pub fn merge_update(
     choose!(F::Employer, |c: &Customer| c.employer_id, |u, v| u
         .employer_id =
         Some(v));
-    choose!(F::Education, |c: &Customer| c.education.clone(), |u, v| u
+    choose!(F::Education, |c: &Customer| c.education, |u, v| u
         .education =
         Some(v));
-    choose!(
-        F::MaritalStatus,
-        |c: &Customer| c.marital_status.clone(),
-        |u, v| u.marital_status = Some(v)
-    );
+    choose!(F::MaritalStatus, |c: &Customer| c.marital_status, |u, v| {
+        u.marital_status = Some(v)
+    });
     choose!(
         F::FamilySituation,
         |c: &Customer| c.family_situation.clone(),
@@ -214,12 +212,12 @@ pub fn merge_update(
     );
     choose!(
         F::PreferredLanguage,
-        |c: &Customer| c.preferred_language.clone(),
+        |c: &Customer| c.preferred_language,
         |u, v| u.preferred_language = Some(v)
     );
     choose!(
         F::PreferredChannel,
-        |c: &Customer| c.preferred_channel.clone(),
+        |c: &Customer| c.preferred_channel,
         |u, v| u.preferred_channel = Some(v)
     );
     choose!(
