@@ -7,6 +7,7 @@
 //! the first; an edit is guarded by the version read.
 
 mod address;
+mod checks;
 mod draft;
 mod duplicates;
 mod fields;
@@ -36,10 +37,8 @@ use crate::pages::customers::view::merged_into;
 use crate::services::customers;
 
 use address::{AddressPicker, Place};
-use draft::{
-    Draft, EXTERNAL_SYSTEMS, ExtRow, MAX_EXTERNAL_IDS, ext_row_bad, forget_server_error,
-    live_errors,
-};
+use checks::{ext_row_bad, forget_server_error, live_errors};
+use draft::{Draft, EXTERNAL_SYSTEMS, ExtRow, MAX_EXTERNAL_IDS};
 use duplicates::{DuplicateHint, Lookup};
 
 #[derive(Properties, PartialEq)]
