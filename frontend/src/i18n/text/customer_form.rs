@@ -17,6 +17,8 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("merge.report.title", "报告疑似重复", "Report a suspected duplicate"),
     ("merge.report.explain", "您无权合并档案。请选择疑似重复的客户并说明理由，主管将收到一条待办任务。", "You may not merge records. Choose the suspected duplicate and say why; the supervisors get a task."),
     ("merge.report.note", "说明", "Note"),
+    ("merge.report.this", "本客户", "This customer"),
+    ("merge.report.other", "疑似重复的客户", "Suspected duplicate"),
     ("merge.report.send", "报告给主管", "Report to the supervisors"),
     ("merge.report.sent", "已报告，主管将收到一条“疑似重复客户”任务。", "Reported: the supervisors get a \"suspected duplicate\" task."),
     ("merge.choose", "逐项选择保留的值", "Choose the value to keep for each field"),

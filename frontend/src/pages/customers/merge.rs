@@ -275,8 +275,8 @@ pub fn MergePage(props: &MergePageProps) -> Html {
             } else {
                 <CustomerSearch id="merge-search" results_id="merge-results" {on_pick} />
                 <div class="merge-compare" id="merge-compare">
-                    { column(keep.as_ref(), "merge.keep") }
-                    { column(other.as_ref(), "merge.duplicate") }
+                    { column(keep.as_ref(), if may_merge { "merge.keep" } else { "merge.report.this" }) }
+                    { column(other.as_ref(), if may_merge { "merge.duplicate" } else { "merge.report.other" }) }
                 </div>
                 if may_merge {
                     { choice_table }
