@@ -137,6 +137,7 @@ mod tests {
                 message: String::new(),
             }],
             duplicates: Vec::new(),
+            merged_into: None,
         };
         assert_eq!(
             from_problem(&p).get("roles").map(String::as_str),
@@ -158,6 +159,7 @@ mod tests {
             detail: None,
             errors: vec![error("length"), error("blank")],
             duplicates: Vec::new(),
+            merged_into: None,
         };
         assert_eq!(
             from_problem(&p).get("display_name").map(String::as_str),

@@ -11,4 +11,5 @@ mod web;
 mod web_audit;
 mod web_customers;
 mod web_layout;
+mod web_forms;
 mod web_payload;

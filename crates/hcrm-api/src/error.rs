@@ -37,6 +37,9 @@ pub enum ApiError {
     },
     #[error("not found")]
     NotFound,
+    /// A customer merged into another (CUS-10, issue 9 item 11): 404 naming the kept one.
+    #[error("this customer was merged into {0}; open that one")]
+    Merged(uuid::Uuid),
     /// CUS-10: the new customer's phone or ID number matches existing customers.
     #[error("{} existing customer(s) have this phone or ID number; confirm to create anyway", .0.len())]
     PossibleDuplicate(Vec<hcrm_domain::api::customers::DuplicateMatch>),
@@ -99,6 +102,7 @@ impl ApiError {
             ApiError::Forbidden => "forbidden",
             ApiError::Refused { code, .. } => code,
             ApiError::NotFound => "not_found",
+            ApiError::Merged(_) => "merged",
             ApiError::Duplicate { .. } => "duplicate",
             ApiError::PossibleDuplicate(_) => "possible_duplicate",
             ApiError::Stale { .. } => "stale",
@@ -123,6 +127,7 @@ impl ApiError {
             ApiError::TotpEnrollmentRequired => "Two-factor sign-in required",
             ApiError::Forbidden | ApiError::Refused { .. } => "Forbidden",
             ApiError::NotFound => "Not found",
+            ApiError::Merged(_) => "Merged into another customer",
             ApiError::Duplicate { .. } => "Already exists",
             ApiError::PossibleDuplicate(_) => "Possible duplicate",
             ApiError::Stale { .. } => "Stale version",
@@ -159,6 +164,10 @@ impl ApiError {
                 ApiError::PossibleDuplicate(matches) => matches.clone(),
                 _ => Vec::new(),
             },
+            merged_into: match self {
+                ApiError::Merged(id) => Some(*id),
+                _ => None,
+            },
         }
     }
 }
@@ -175,7 +184,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden | ApiError::Refused { .. } | ApiError::TotpEnrollmentRequired => {
                 StatusCode::FORBIDDEN
             }
-            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::NotFound | ApiError::Merged(_) => StatusCode::NOT_FOUND,
             ApiError::Duplicate { .. } | ApiError::InProgress | ApiError::PossibleDuplicate(_) => {
                 StatusCode::CONFLICT
             }

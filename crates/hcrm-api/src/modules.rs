@@ -58,6 +58,14 @@ pub const MODULES: &[Module] = &[
         routes: customer_io::routes,
     },
     Module {
+        name: "divisions",
+        routes: divisions::routes,
+    },
+    Module {
+        name: "customer_merge",
+        routes: customer_merge::routes,
+    },
+    Module {
         name: "customers",
         routes: customers::routes,
     },

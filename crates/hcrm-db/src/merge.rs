@@ -189,6 +189,42 @@ pub fn merge(
     Ok(moved)
 }
 
+/// The live customer that customer `id` was merged into, following merges of merges (issue 9
+/// item 11: a link to a merged-away record leads to the kept one). `None` when `id` was not
+/// merged, when the chain leaves `scope` (another institution's ids stay plain 404s, X-4), or
+/// when the kept customer was deleted since.
+pub fn merged_into(
+    conn: &mut DbConn,
+    scope: &hcrm_domain::Scope,
+    id: uuid::Uuid,
+) -> Result<Option<uuid::Uuid>, DbError> {
+    let mut at = CustomerId::from(id);
+    // A chain is as long as the merges made one after the other; 32 ends a cycle, which the
+    // merge itself never makes.
+    for _ in 0..32 {
+        let row = customers::table
+            .find(at)
+            .select((
+                customers::merged_into_id,
+                customers::institution_id,
+                customers::deleted_at.is_null(),
+            ))
+            .first::<(Option<CustomerId>, crate::ids::InstitutionId, bool)>(conn)
+            .optional()?;
+        let Some((next, institution, live)) = row else {
+            return Ok(None);
+        };
+        if !scope.allows(institution.0) {
+            return Ok(None);
+        }
+        match next {
+            Some(next) => at = next,
+            None => return Ok((at.0 != id && live).then_some(at.0)),
+        }
+    }
+    Ok(None)
+}
+
 /// Raw SQL with `$1`, `$2` placeholders, as each backend numbers them (SQLite: `?1`, `?2`,
 /// so that a placeholder may come before a lower-numbered one).
 fn sql(conn: &DbConn, text: impl AsRef<str>) -> diesel::query_builder::SqlQuery {

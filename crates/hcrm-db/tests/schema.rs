@@ -279,3 +279,97 @@ fn every_reference_to_a_customer_is_in_the_merge_registry() {
         );
     }
 }
+
+/// Issue 9 item 7: the migration `2026-12-06-000030_coded_preferences` maps the words stored
+/// before to codes on both backends (run here again over rows written with the old words; the
+/// statements only map, so a second run is what the first did to older data).
+#[test]
+fn old_preference_words_become_codes() {
+    use hcrm_domain::api::customers::CustomerCreate;
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        let mut conn = db.pool().get().unwrap();
+        let inst = institutions::create(
+            &mut conn,
+            &InstitutionCreate {
+                code: "BJ01".into(),
+                name: "北京和睦医院".into(),
+                city: "北京".into(),
+                local: true,
+                time_zone: None,
+                address: None,
+                hotline: None,
+            },
+        )
+        .unwrap();
+        // (education, marital status, language, channel) as typed before → as coded after.
+        let rows = [
+            (
+                ["本科", "已婚", "中文", "微信"],
+                [
+                    Some("bachelor"),
+                    Some("married"),
+                    Some("zh"),
+                    Some("wechat"),
+                ],
+            ),
+            (
+                ["高中", "离异", "粤语", "电话"],
+                [
+                    Some("senior_high"),
+                    Some("divorced"),
+                    Some("yue"),
+                    Some("phone"),
+                ],
+            ),
+            (
+                ["master", "single", "en", "email"],
+                [Some("master"), Some("single"), Some("en"), Some("email")],
+            ),
+            (
+                ["自学成才", "保密", "手语", "飞鸽传书"],
+                [Some("other"), Some("other"), Some("other"), None],
+            ),
+            (["", " ", "", ""], [None, None, None, None]),
+        ];
+        let mut ids = Vec::new();
+        for (old, _) in &rows {
+            let x: CustomerCreate =
+                serde_json::from_value(serde_json::json!({"kind": "individual", "name": "王芳"}))
+                    .unwrap();
+            let id = hcrm_db::customers::create(&mut conn, &x, inst.id, "王女士".into(), inst.id)
+                .unwrap();
+            let sql = format!(
+                "UPDATE customer_profiles SET education = '{}', marital_status = '{}', \
+                 preferred_language = '{}', preferred_channel = '{}' WHERE customer_id = '{id}'",
+                old[0], old[1], old[2], old[3]
+            );
+            diesel::sql_query(sql).execute(&mut conn).unwrap();
+            ids.push(id);
+        }
+        let up =
+            include_str!("../../../migrations/sqlite/2026-12-06-000030_coded_preferences/up.sql");
+        assert_eq!(
+            up,
+            include_str!("../../../migrations/postgres/2026-12-06-000030_coded_preferences/up.sql")
+        );
+        let statements: String = up
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for statement in statements.split(';').filter(|s| !s.trim().is_empty()) {
+            diesel::sql_query(statement).execute(&mut conn).unwrap();
+        }
+        for ((_, coded), id) in rows.iter().zip(&ids) {
+            let c = hcrm_db::customers::get(&mut conn, &Scope::Group, *id).unwrap();
+            let got = [
+                c.education.map(|v| v.code()),
+                c.marital_status.map(|v| v.code()),
+                c.preferred_language.map(|v| v.code()),
+                c.preferred_channel.map(|v| v.code()),
+            ];
+            assert_eq!(&got, coded, "{backend}");
+        }
+    }
+}

@@ -11,9 +11,11 @@ use crate::api::sensitive::{BreakGlassCategory, ReviewOutcome};
 use crate::api::timeline::{SystemStageReason, TimelineEntryKind};
 use crate::calendar::DayKind;
 use crate::complaint::{ClockState, Escalation, PenaltyLevel};
+use crate::customer::merge::{MergeField, MergeSide};
 use crate::customer::{
-    ContactChannel, ContactParty, CustomerCategory, CustomerKind, Direction, Gender, IdType,
-    LifecycleStage, RelationKind, RelationshipType, SourceChannel, TaskKind, TaskStatus,
+    ContactChannel, ContactParty, CustomerCategory, CustomerKind, Direction, Education, Gender,
+    IdType, LifecycleStage, MaritalStatus, PreferredLanguage, RelationKind, RelationshipType,
+    SourceChannel, TaskKind, TaskStatus,
 };
 use crate::{Label, Lang, Permission, Role};
 
@@ -71,10 +73,19 @@ labelled! {
     ReviewOutcome => ReviewOutcome::ALL,
     Column => Column::ALL,
     SystemStageReason => SystemStageReason::ALL,
+    MergeField => MergeField::ALL,
+    Education => Education::ALL,
+    MaritalStatus => MaritalStatus::ALL,
+    PreferredLanguage => PreferredLanguage::ALL,
+    MergeSide => MergeSide::ALL,
 }
 
 /// Enums that are not a vocabulary shown to users, and why.
 const NOT_VOCABULARY: &[(&str, &str)] = &[
+    (
+        "DivisionError",
+        "a struct, reported as the field error code division_unknown",
+    ),
     ("Scope", "carries the institutions; shown as their names"),
     (
         "IdNumberError",

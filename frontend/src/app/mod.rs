@@ -221,7 +221,8 @@ fn switch(route: Route) -> Html {
             )
         }),
         Route::CustomerMerge { id } => with_id(&id, |id| {
-            guarded(Permission::CustomerMerge, html! { <MergePage {id} /> })
+            // Merge (customer.merge), or report a suspected duplicate (contact.write).
+            guarded(Permission::ContactWrite, html! { <MergePage {id} /> })
         }),
         Route::Tasks => guarded(Permission::ContactRead, html! { <TasksPage /> }),
         Route::BreakGlass => guarded(

@@ -11,14 +11,131 @@ use hcrm_domain::api::org::{Department, Doctor, Institution, User};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::components::banner::ErrorBanner;
 use crate::forms::{self, FieldErrors, is_stale};
 use crate::hooks::{use_lang, use_session};
-use crate::i18n::tr;
+use crate::i18n::{field_error_text, tr, trf};
 use crate::services::Api;
+
+/// Scrolls the element `id` into view (below the sticky top bar: the page's CSS gives form
+/// fields and alerts a `scroll-margin-top`) and gives it the focus. False when it is not there.
+pub fn reveal(id: &str) -> bool {
+    let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    else {
+        return false;
+    };
+    if let Ok(html) = el.clone().dyn_into::<web_sys::HtmlElement>() {
+        let _ = html.focus();
+    }
+    el.scroll_into_view();
+    true
+}
+
+/// After a refused save (issue 9 item 7): the first field marked invalid in form `form_id`
+/// (`aria-invalid="true"`, in the order of the page) gets the focus and comes into view;
+/// without one, the error summary `summary_id` does.
+pub fn reveal_first_error(form_id: &str, summary_id: &str) {
+    let first = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(form_id))
+        .and_then(|f| f.query_selector("[aria-invalid='true']").ok().flatten());
+    match first {
+        Some(el) => {
+            if let Ok(html) = el.clone().dyn_into::<web_sys::HtmlElement>() {
+                let _ = html.focus();
+            }
+            el.scroll_into_view();
+        }
+        None => {
+            reveal(summary_id);
+        }
+    }
+}
+
+/// Runs [`reveal_first_error`] after the render that follows each refusal (`refusals` counts
+/// them): the fields are marked by then.
+#[hook]
+pub fn use_reveal_errors(form_id: &'static str, summary_id: &'static str, refusals: u32) {
+    use_effect_with(refusals, move |n| {
+        if *n > 0 {
+            reveal_first_error(form_id, summary_id);
+        }
+    });
+}
+
+/// One line of an [`ErrorSummary`]: the input to jump to, its label, the error code.
+#[derive(Clone, PartialEq)]
+pub struct SummaryLine {
+    pub target: AttrValue,
+    pub label: AttrValue,
+    pub code: String,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ErrorSummaryProps {
+    pub id: AttrValue,
+    pub lines: Vec<SummaryLine>,
+}
+
+/// The errors of a refused save at the top of the form (issue 9 item 7), each a link that
+/// brings its field into view with the focus.
+#[component]
+pub fn ErrorSummary(props: &ErrorSummaryProps) -> Html {
+    let lang = use_lang();
+    if props.lines.is_empty() {
+        return html! {};
+    }
+    html! {
+        <div id={props.id.clone()} class="error-summary" role="alert" tabindex="-1">
+            <p>{ trf(lang, "form.error_summary", &[&props.lines.len().to_string()]) }</p>
+            <ul>
+                { for props.lines.iter().map(|l| {
+                    let target = l.target.clone();
+                    let onclick = Callback::from(move |e: MouseEvent| {
+                        e.prevent_default();
+                        reveal(&target);
+                    });
+                    html! {
+                        <li data-field={l.target.clone()}>
+                            <a href={format!("#{}", l.target)} {onclick}>
+                                { l.label.clone() }{ lang.pick("：", ": ") }{ field_error_text(lang, &l.code) }
+                            </a>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </div>
+    }
+}
+
+/// A form's `onkeydown` that keeps Enter in a one-line input from submitting it (issue 9
+/// item 9: a record with only a subject was saved by accident). Enter still submits from
+/// the submit button, and makes new lines in a text area.
+pub fn no_enter_submit() -> Callback<KeyboardEvent> {
+    Callback::from(|e: KeyboardEvent| {
+        if e.key() != "Enter" {
+            return;
+        }
+        let in_line = e
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            .is_some_and(|i| {
+                !matches!(
+                    i.type_().as_str(),
+                    "submit" | "button" | "checkbox" | "radio"
+                )
+            });
+        if in_line {
+            e.prevent_default();
+        }
+    })
+}
 
 /// A record written with its version in If-Match.
 pub trait Versioned {
@@ -45,6 +162,9 @@ pub struct FormState<F> {
     pub problem: UseStateHandle<Option<Problem>>,
     /// The field errors of the last refused save, until the field is edited.
     pub server_errors: UseStateHandle<FieldErrors>,
+    /// How many saves were refused (live checks or the server): [`use_reveal_errors`] brings
+    /// the first error into view after each.
+    pub refusals: UseStateHandle<u32>,
     pub lang: Lang,
 }
 
@@ -57,6 +177,7 @@ impl<F> Clone for FormState<F> {
             busy: self.busy.clone(),
             problem: self.problem.clone(),
             server_errors: self.server_errors.clone(),
+            refusals: self.refusals.clone(),
             lang: self.lang,
         }
     }
@@ -71,6 +192,7 @@ pub fn use_form_state<F: 'static>(init: impl FnOnce() -> F) -> FormState<F> {
         busy: use_state(|| false),
         problem: use_state(|| None),
         server_errors: use_state(FieldErrors::new),
+        refusals: use_state(|| 0),
         lang: use_lang(),
     }
 }
@@ -133,6 +255,9 @@ impl<F: Clone + 'static> FormState<F> {
     /// A submit starts: false (nothing to send) while the draft is invalid or a save runs.
     pub fn begin(&self, valid: bool) -> bool {
         self.submitted.set(true);
+        if !valid {
+            self.refusals.set(*self.refusals + 1);
+        }
         if !valid || *self.busy {
             return false;
         }
@@ -146,6 +271,7 @@ impl<F: Clone + 'static> FormState<F> {
     pub fn fail(&self, problem: Problem) {
         self.server_errors.set(forms::from_problem(&problem));
         self.problem.set(Some(problem));
+        self.refusals.set(*self.refusals + 1);
     }
 
     /// Starts over with `draft` (a create that keeps the form open).

@@ -72,6 +72,7 @@ pub fn problem_text(lang: Lang, problem: &Problem) -> String {
             );
         }
         "not_found" => "problem.not_found",
+        "merged" => "problem.merged",
         "stale" | "precondition_failed" | "conflict" => "problem.stale",
         "duplicate" => "problem.duplicate",
         "forbidden" => "problem.forbidden",
@@ -129,6 +130,7 @@ pub fn field_error_text(lang: Lang, code: &str) -> &'static str {
         "past" => "field.past",
         "not_integration" => "field.not_integration",
         "self" => "field.self",
+        "division_unknown" => "field.division_unknown",
         "reason_of_substance" => "breakglass.reason.error",
         "break_glass_role" => "field.break_glass_role",
         "beyond_role" => "field.beyond_role",

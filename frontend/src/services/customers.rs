@@ -9,8 +9,10 @@ use hcrm_domain::api::customers::{
     StageChange,
 };
 use hcrm_domain::api::import::{ExportFormat, ImportMode, ImportReport};
+use hcrm_domain::api::merge::{DuplicateCheck, DuplicateCheckResult, DuplicateReport};
 use hcrm_domain::api::relations::{Relation, RelationCreate};
 use hcrm_domain::api::sensitive::{BreakGlassGrant, BreakGlassRequest};
+use hcrm_domain::api::tasks::Task;
 use hcrm_domain::api::timeline::TimelinePage;
 use uuid::Uuid;
 
@@ -139,9 +141,33 @@ pub async fn put_sensitive(
     api.put(&section.path(id), version, body).await
 }
 
-/// Merges the duplicate `body.from_id` into customer `id` (CUS-10).
-pub async fn merge(api: &Api, id: Uuid, body: &MergeRequest) -> Result<MergeResult, Problem> {
-    api.post(&format!("{}/merge", one(id)), body).await
+/// Merges the duplicate `body.from_id` into customer `id` at the `version` read (CUS-10).
+pub async fn merge(
+    api: &Api,
+    id: Uuid,
+    version: i32,
+    body: &MergeRequest,
+) -> Result<MergeResult, Problem> {
+    api.post_versioned(&format!("{}/merge", one(id)), version, body)
+        .await
+}
+
+/// The customers a phone or ID number already names, while it is typed (CUS-10).
+pub async fn check_duplicates(
+    api: &Api,
+    body: &DuplicateCheck,
+) -> Result<DuplicateCheckResult, Problem> {
+    api.post(&format!("{BASE}/duplicate-check"), body).await
+}
+
+/// Reports a suspected duplicate of customer `id` to the supervisors (a task).
+pub async fn report_duplicate(
+    api: &Api,
+    id: Uuid,
+    body: &DuplicateReport,
+) -> Result<Task, Problem> {
+    api.post(&format!("{}/duplicate-reports", one(id)), body)
+        .await
 }
 
 /// Opens a record outside one's reach for 30 minutes (X-6a).

@@ -48,6 +48,7 @@ pub fn local_problem(code: &str, status: u16, title: &str) -> Problem {
         detail: None,
         errors: Vec::new(),
         duplicates: Vec::new(),
+        merged_into: None,
     }
 }
 

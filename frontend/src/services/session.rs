@@ -174,6 +174,17 @@ impl Api {
         self.request(Method::POST, path, None, Some(body)).await
     }
 
+    /// A POST of an action on a versioned record (a merge), with the version read.
+    pub async fn post_versioned<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        version: i32,
+        body: &B,
+    ) -> Result<T, Problem> {
+        self.request(Method::POST, path, Some(version), Some(body))
+            .await
+    }
+
     /// A POST without a body (actions such as `/deactivate`), with the version when known.
     pub async fn post_empty<T: DeserializeOwned>(
         &self,

@@ -79,6 +79,7 @@ fn problem(
             detail: Some(detail.into()),
             errors: vec![],
             duplicates: vec![],
+            merged_into: None,
         })
 }
 

@@ -5,14 +5,14 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use hcrm_db::DbConn;
 use hcrm_db::audit::{Action, Entry};
 use hcrm_db::customers::{self as store, Filter, Sort};
-use hcrm_db::merge::{Duplicate, Kept};
 use hcrm_domain::api::customers::{
     COUNT_CAP, Customer, CustomerCreate, CustomerSummary, CustomerUpdate, DuplicateMatch,
     StageChange,
 };
 use hcrm_domain::api::{Page, Problem};
 use hcrm_domain::customer::update::{
-    UpdateRefused, check_update, derived_address, form_of_address_after,
+    UpdateRefused, check_update, create_from_id, derived_address, form_of_address_after,
+    update_from_id,
 };
 use hcrm_domain::customer::{CustomerCategory, CustomerKind, LifecycleStage, SourceChannel};
 use hcrm_domain::{Permission, Scope};
@@ -139,7 +139,7 @@ pub(crate) fn list_params(
 }
 
 /// The customer as this caller may see it: numbers masked without `pii.read`.
-fn shown(caller: &Caller, customer: Customer) -> Customer {
+pub(crate) fn shown(caller: &Caller, customer: Customer) -> Customer {
     if caller.can(Permission::PiiRead) {
         customer
     } else {
@@ -148,7 +148,9 @@ fn shown(caller: &Caller, customer: Customer) -> Customer {
 }
 
 /// The form of address of a new customer: the one given, or derived on `today`.
+/// A valid resident ID number gives a blank gender and birth date first (issue 9 item 6).
 pub(crate) fn form_for_create(x: &CustomerCreate, today: chrono::NaiveDate) -> String {
+    let x = &create_from_id(x, today);
     x.form_of_address.clone().unwrap_or_else(|| {
         derived_address(
             x.kind,
@@ -259,12 +261,19 @@ pub async fn create(
 }
 
 /// The customer's profile (CUS-11 card). Unmasked reads (`pii.read`) and break-glass reads are
-/// audited; break-glass ones are flagged.
+/// audited; break-glass ones are flagged. A customer merged into another answers 404 with
+/// `type` `/problems/merged` and `merged_into`, the id to open instead (a redirect would be
+/// followed by generated clients without their knowing, to a record of another id).
 #[utoipa::path(tag = "customers", operation_id = "get_customer", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
     responses(
         (status = 200, body = Customer, headers(("ETag" = String, description = "the version, for If-Match"))),
         crate::contract::ReadErrors<perm::CustomerRead>,
+        (status = 404, description = "no such customer for this caller (`not_found`), or one merged into another (`merged`, with `merged_into`: open that id instead)", body = Problem, content_type = "application/problem+json",
+            examples(
+                ("not_found" = (value = json!({"type": "/problems/not_found", "title": "Not found", "status": 404, "detail": "not found"}))),
+                ("merged" = (value = json!({"type": "/problems/merged", "title": "Merged into another customer", "status": 404, "detail": "this customer was merged into 0193a1d2-7c4e-7b10-8000-00000000000f; open that one", "merged_into": "0193a1d2-7c4e-7b10-8000-00000000000f"}))),
+            )),
     ))]
 #[get("/customers/{id}")]
 pub async fn get(
@@ -277,7 +286,16 @@ pub async fn get(
     let customer = state
         .db(move |c| {
             let fields = ["id_number", "phones"];
-            let access = customer_read(c, &caller, id, "customer", &fields)?;
+            let access = match customer_read(c, &caller, id, "customer", &fields) {
+                // A merged-away customer names the one it lives on in (issue 9 item 11).
+                Err(ApiError::NotFound) => {
+                    return Err(match hcrm_db::merge::merged_into(c, &caller.scope(), id)? {
+                        Some(kept) => ApiError::Merged(kept),
+                        None => ApiError::NotFound,
+                    });
+                }
+                other => other?,
+            };
             let customer = store::get(c, &access.scope(&caller), id)?;
             if caller.can(Permission::PiiRead) && !access.flagged() {
                 audit_read(c, &caller, &access, "customer", &fields)?;
@@ -325,7 +343,8 @@ pub async fn update(
 
 /// The checks of an update against the record as it is and as it will be, without writing
 /// (the import runs them for its dry run and its all-or-nothing decision). Returns the form of
-/// address and whether it was set by hand.
+/// address, whether it was set by hand, and the change to write: `u` with the gender
+/// and birth date a resident ID number gives a record that lacks them (issue 9 item 6).
 pub(crate) fn prepare_update(
     c: &mut DbConn,
     caller: &Caller,
@@ -333,7 +352,7 @@ pub(crate) fn prepare_update(
     id: Uuid,
     current: &Customer,
     u: &CustomerUpdate,
-) -> Result<(String, bool), ApiError> {
+) -> Result<((String, bool), CustomerUpdate), ApiError> {
     check_update(id, current, u, &caller.permissions).map_err(|e| match e {
         UpdateRefused::Consistency(errors) => ApiError::Validation(field_errors(&errors)),
         UpdateRefused::Fields(errors) => ApiError::Validation(errors),
@@ -356,7 +375,8 @@ pub(crate) fn prepare_update(
         )?;
     }
     let today = hcrm_db::institutions::today_of(c, current.institution_id)?;
-    Ok(form_of_address_after(current, u, today))
+    let u = update_from_id(current, u, today);
+    Ok((form_of_address_after(current, &u, today), u))
 }
 
 /// Applies a checked update to customer `id` of the caller's institutions at `version`: the
@@ -372,8 +392,8 @@ pub(crate) fn apply_update(
 ) -> Result<Customer, ApiError> {
     let scope = caller.scope();
     let current = store::get(c, &scope, id)?;
-    let form = prepare_update(c, caller, &scope, id, &current, u)?;
-    let (before, after) = store::update(c, &scope, id, version, u, form, caller.principal.id)?;
+    let (form, u) = prepare_update(c, caller, &scope, id, &current, u)?;
+    let (before, after) = store::update(c, &scope, id, version, &u, form, caller.principal.id)?;
     caller.record(c, Entry::changed(Action::Update, &before, &after))?;
     Ok(after)
 }
@@ -428,81 +448,6 @@ pub async fn stage_history(
     Ok(HttpResponse::Ok().json(history))
 }
 
-pub use hcrm_domain::api::customers::{MergeRequest, MergeResult};
-
-/// Merge a duplicate into this customer (CUS-10): every record of both stays (contacts,
-/// relations, tags, external ids, stage history, and every later module's records); the
-/// duplicate disappears from reads. Audited on both.
-#[utoipa::path(tag = "customers", operation_id = "merge_customers", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "the customer kept"), crate::contract::IdempotencyKey),
-    request_body = MergeRequest,
-    responses(
-        (status = 200, body = MergeResult),
-        crate::contract::CreateErrors<perm::CustomerMerge>,
-        (status = 404, description = "either customer unknown to this caller", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "invalid fields or JSON of the wrong shape, merging a customer into itself, or different kinds", body = Problem, content_type = "application/problem+json"),
-    ))]
-#[post("/customers/{id}/merge")]
-pub async fn merge(
-    auth: Authz<perm::CustomerMerge>,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-    body: JsonBody<MergeRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let from = body.valid()?.from_id;
-    let (into, caller) = (id.into_inner(), auth.caller);
-    if from == into {
-        return Err(ApiError::field(
-            "from_id",
-            "self",
-            "a customer cannot be merged into itself",
-        ));
-    }
-    let result = state
-        .write(move |c| {
-            let scope = caller.scope();
-            let kept = store::get(c, &scope, into)?;
-            let dup = store::get(c, &scope, from)
-                .map_err(|_| ApiError::field("from_id", "bad_reference", "no such customer"))?;
-            if kept.kind != dup.kind {
-                return Err(ApiError::field(
-                    "from_id",
-                    "kind_mismatch",
-                    "an individual and an organization cannot be merged",
-                ));
-            }
-            let moved = hcrm_db::merge::merge(c, Duplicate(from.into()), Kept(into.into()))?;
-            let moved: std::collections::BTreeMap<String, usize> =
-                moved.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-            let detail =
-                serde_json::json!({"merged_from": from, "merged_into": into, "moved": moved});
-            caller.record(
-                c,
-                Entry::of(
-                    Action::Merge,
-                    "customer",
-                    Some(into.to_string()),
-                    Some(kept.institution_id),
-                    detail.clone(),
-                ),
-            )?;
-            caller.record(
-                c,
-                Entry::of(
-                    Action::MergedAway,
-                    "customer",
-                    Some(from.to_string()),
-                    Some(dup.institution_id),
-                    detail,
-                ),
-            )?;
-            let customer = shown(&caller, store::get(c, &scope, into)?);
-            Ok(MergeResult { customer, moved })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(result))
-}
-
 /// This module's routes (registered in [`crate::modules::MODULES`]).
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list)
@@ -510,6 +455,5 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(get)
         .service(update)
         .service(remove)
-        .service(stage_history)
-        .service(merge);
+        .service(stage_history);
 }

@@ -1207,11 +1207,7 @@ fn merge_keeps_both_customers_contacts_and_tasks_on_the_timeline() {
         );
 
         let merged = srv
-            .post(
-                &format!("/api/v1/customers/{kept}/merge"),
-                &sup,
-                json!({"from_id": dup}),
-            )
+            .merge(&kept, &sup, json!({"from_id": dup}))
             .ok(200)
             .clone();
         assert_eq!(merged["moved"]["contacts"], 1);

@@ -507,24 +507,12 @@ fn duplicates_warn_and_merge_keeps_everything() {
         .ok(200);
 
         // Merging needs customer.merge (supervisor), not the agent.
-        srv.post(
-            &format!("/api/v1/customers/{a_id}/merge"),
-            &w.agent_a,
-            json!({"from_id": b_id}),
-        )
-        .problem(403, "forbidden");
-        srv.post(
-            &format!("/api/v1/customers/{a_id}/merge"),
-            &w.sup_a,
-            json!({"from_id": a_id}),
-        )
-        .problem(422, "validation");
+        srv.merge(a_id, &w.agent_a, json!({"from_id": b_id}))
+            .problem(403, "forbidden");
+        srv.merge(a_id, &w.sup_a, json!({"from_id": a_id}))
+            .problem(422, "validation");
         let merged = srv
-            .post(
-                &format!("/api/v1/customers/{a_id}/merge"),
-                &w.sup_a,
-                json!({"from_id": b_id}),
-            )
+            .merge(a_id, &w.sup_a, json!({"from_id": b_id}))
             .ok(200)
             .clone();
         let c = &merged["customer"];
@@ -532,8 +520,10 @@ fn duplicates_warn_and_merge_keeps_everything() {
         assert_eq!(c["phones"].as_array().unwrap().len(), 2);
         assert_eq!(c["external_ids"].as_array().unwrap().len(), 2);
         assert!(merged["moved"]["external_ids"].as_u64().unwrap() >= 1);
-        srv.get(&format!("/api/v1/customers/{b_id}"), &w.sup_a)
-            .problem(404, "not_found");
+        // The merged-away id names the kept one (issue 9 item 11).
+        let gone = srv.get(&format!("/api/v1/customers/{b_id}"), &w.sup_a);
+        gone.problem(404, "merged");
+        assert_eq!(gone.body["merged_into"], a["id"]);
         assert_eq!(search(srv, &w.agent_a, "q=周")["total"], 1);
         let history = srv
             .get(
@@ -563,12 +553,8 @@ fn duplicates_warn_and_merge_keeps_everything() {
             .as_str()
             .unwrap()
             .to_string();
-        srv.post(
-            &format!("/api/v1/customers/{a_id}/merge"),
-            &w.sup_a,
-            json!({"from_id": other}),
-        )
-        .problem(422, "validation");
+        srv.merge(a_id, &w.sup_a, json!({"from_id": other}))
+            .problem(422, "validation");
     });
 }
 
@@ -925,8 +911,8 @@ fn a_merge_moves_the_duplicates_referrals() {
             json!({"kind": "individual", "name": "李红", "referred_by_id": dup["id"]}),
         );
         let merged = srv
-            .post(
-                &format!("/api/v1/customers/{}/merge", kept["id"].as_str().unwrap()),
+            .merge(
+                kept["id"].as_str().unwrap(),
                 &w.sup_a,
                 json!({"from_id": dup["id"]}),
             )

@@ -9,6 +9,7 @@ mod contacts_tasks;
 mod contract;
 mod crafted;
 mod customers;
+mod duplicates_merge;
 mod headers;
 mod idempotency;
 mod import_export;

@@ -771,12 +771,7 @@ fn merging_keeps_the_duplicates_medical_information_and_relations() {
             .clone();
         assert_eq!(before["version"], 0);
 
-        srv.post(
-            &format!("/api/v1/customers/{kept}/merge"),
-            &w.sup_a,
-            json!({"from_id": dup}),
-        )
-        .ok(200);
+        srv.merge(&kept, &w.sup_a, json!({"from_id": dup})).ok(200);
 
         let medical = srv
             .get(&format!("/api/v1/customers/{kept}/medical"), &fup)

@@ -776,12 +776,7 @@ fn a_merge_ends_the_duplicates_grants() {
         let g = break_glass(srv, &w.agent_a, &dup).ok(201).clone();
         srv.get(&format!("/api/v1/customers/{dup}"), &w.agent_a)
             .ok(200);
-        srv.post(
-            &format!("/api/v1/customers/{kept}/merge"),
-            &w.sup_b,
-            json!({"from_id": dup}),
-        )
-        .ok(200);
+        srv.merge(&kept, &w.sup_b, json!({"from_id": dup})).ok(200);
         srv.get(&format!("/api/v1/customers/{kept}"), &w.agent_a)
             .problem(404, "not_found");
         srv.get(&format!("/api/v1/customers/{dup}"), &w.agent_a)

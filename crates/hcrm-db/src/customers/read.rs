@@ -146,13 +146,13 @@ fn assemble(
             .employer_id
             .as_ref()
             .and_then(|id| names.linked.get(id).cloned()),
-        education: p.education,
-        marital_status: p.marital_status,
+        education: decode_opt(p.education.as_deref())?,
+        marital_status: decode_opt(p.marital_status.as_deref())?,
         family_situation: p.family_situation,
         form_of_address: row.form_of_address,
         form_of_address_custom: row.form_of_address_custom,
-        preferred_language: p.preferred_language,
-        preferred_channel: p.preferred_channel,
+        preferred_language: decode_opt(p.preferred_language.as_deref())?,
+        preferred_channel: decode_opt(p.preferred_channel.as_deref())?,
         preferred_hours: p.preferred_hours,
         source_channel: decode_opt(row.source_channel.as_deref())?,
         source_detail: p.source_detail,

@@ -119,6 +119,9 @@ pub fn create(
     let t = now();
     let id = CustomerId::new();
     let by = UserId::from(by);
+    // A valid resident ID number gives a blank gender and birth date (issue 9 item 6).
+    let today = crate::institutions::today_of(conn, institution)?;
+    let x = &hcrm_domain::customer::update::create_from_id(x, today);
     let (full_py, initials) = pinyin_keys(&x.name);
     let stage = x.lifecycle_stage.unwrap_or(LifecycleStage::Potential);
     let row = Row {
@@ -164,11 +167,11 @@ pub fn create(
         district: trimmed(&x.address.district),
         street: trimmed(&x.address.street),
         occupation: trimmed(&x.occupation),
-        education: trimmed(&x.education),
-        marital_status: trimmed(&x.marital_status),
+        education: x.education.map(|v| v.code().to_string()),
+        marital_status: x.marital_status.map(|v| v.code().to_string()),
         family_situation: trimmed(&x.family_situation),
-        preferred_language: trimmed(&x.preferred_language),
-        preferred_channel: trimmed(&x.preferred_channel),
+        preferred_language: x.preferred_language.map(|v| v.code().to_string()),
+        preferred_channel: x.preferred_channel.map(|v| v.code().to_string()),
         preferred_hours: trimmed(&x.preferred_hours),
         source_detail: trimmed(&x.source_detail),
         referred_by_id: x.referred_by_id.map(CustomerId::from),
@@ -290,11 +293,14 @@ pub fn update(
         district: trimmed(&address.district),
         street: trimmed(&address.street),
         occupation: pick(&u.occupation, before.occupation.clone()),
-        education: pick(&u.education, before.education.clone()),
-        marital_status: pick(&u.marital_status, before.marital_status.clone()),
+        education: pick(&u.education, before.education).map(|v| v.code().to_string()),
+        marital_status: pick(&u.marital_status, before.marital_status)
+            .map(|v| v.code().to_string()),
         family_situation: pick(&u.family_situation, before.family_situation.clone()),
-        preferred_language: pick(&u.preferred_language, before.preferred_language.clone()),
-        preferred_channel: pick(&u.preferred_channel, before.preferred_channel.clone()),
+        preferred_language: pick(&u.preferred_language, before.preferred_language)
+            .map(|v| v.code().to_string()),
+        preferred_channel: pick(&u.preferred_channel, before.preferred_channel)
+            .map(|v| v.code().to_string()),
         preferred_hours: pick(&u.preferred_hours, before.preferred_hours.clone()),
         source_detail: pick(&u.source_detail, before.source_detail.clone()),
         referred_by_id: pick(&u.referred_by_id, before.referred_by_id).map(CustomerId::from),

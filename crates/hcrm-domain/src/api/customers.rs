@@ -8,9 +8,12 @@ use validator::{Validate, ValidationError};
 
 use crate::api::double_option;
 use crate::customer::kinds::{
-    CustomerCategory, CustomerKind, Gender, IdType, LifecycleStage, RelationshipType, SourceChannel,
+    ContactChannel, CustomerCategory, CustomerKind, Education, Gender, IdType, LifecycleStage,
+    MaritalStatus, PreferredLanguage, RelationshipType, SourceChannel,
 };
 use crate::validation;
+
+pub use super::merge::{MergeRequest, MergeResult};
 
 /// How many matches a customer search counts before it says "200+" (`total_capped`): a
 /// broad search then costs what its page costs (CUS-9, PERF-1).
@@ -30,9 +33,12 @@ pub struct ExternalId {
     pub external_id: String,
 }
 
+/// Province, city and district are names of the GB/T 2260 table (`GET /divisions`; issue 9
+/// item 7), each under the level above when that is given (`division_unknown`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[validate(schema(function = "check_division", skip_on_field_errors = true))]
 pub struct Address {
     #[serde(default)]
     #[validate(length(max = 30), custom(function = "validation::line"))]
@@ -50,6 +56,21 @@ pub struct Address {
     #[validate(length(max = 200), custom(function = "validation::line"))]
     #[cfg_attr(feature = "openapi", schema(example = "将台路2号"))]
     pub street: Option<String>,
+}
+
+fn check_division(a: &Address) -> Result<(), ValidationError> {
+    crate::customer::division::check_address(
+        a.province.as_deref(),
+        a.city.as_deref(),
+        a.district.as_deref(),
+    )
+    .map_err(|e| {
+        field_error(
+            e.field,
+            "division_unknown",
+            "not a province, city or district of the division table (under the level above)",
+        )
+    })
 }
 
 /// 客户档案 — one customer, as the 360 page shows it.
@@ -83,15 +104,15 @@ pub struct Customer {
     /// The employer's name, to show without reading that customer.
     #[serde(default)]
     pub employer_name: Option<String>,
-    pub education: Option<String>,
-    pub marital_status: Option<String>,
+    pub education: Option<Education>,
+    pub marital_status: Option<MaritalStatus>,
     pub family_situation: Option<String>,
     /// 尊称: derived from surname, gender, age and occupation unless set by hand.
     #[cfg_attr(feature = "openapi", schema(example = "王大爷"))]
     pub form_of_address: String,
     pub form_of_address_custom: bool,
-    pub preferred_language: Option<String>,
-    pub preferred_channel: Option<String>,
+    pub preferred_language: Option<PreferredLanguage>,
+    pub preferred_channel: Option<ContactChannel>,
     pub preferred_hours: Option<String>,
     pub source_channel: Option<SourceChannel>,
     pub source_detail: Option<String>,
@@ -258,7 +279,9 @@ fn valid_tags(tags: &[String]) -> Result<(), ValidationError> {
     "kind": "individual", "name": "王建国", "gender": "male", "birth_date": "1949-12-31",
     "id_type": "resident_id", "id_number": "11010519491231002X", "phones": ["13812345678"],
     "address": {"province": "北京市", "city": "北京市", "district": "朝阳区"},
-    "occupation": "退休教师", "categories": ["outpatient"], "tags": ["高血压"],
+    "occupation": "退休教师", "education": "bachelor", "marital_status": "married",
+    "preferred_language": "zh", "preferred_channel": "wechat",
+    "categories": ["outpatient"], "tags": ["高血压"],
     "source_channel": "referral", "external_ids": [{"system": "his", "external_id": "P20261125001"}]
 })))]
 #[serde(deny_unknown_fields)]
@@ -310,11 +333,9 @@ pub struct CustomerCreate {
     #[serde(default)]
     pub employer_id: Option<Uuid>,
     #[serde(default)]
-    #[validate(length(max = 30), custom(function = "validation::line"))]
-    pub education: Option<String>,
+    pub education: Option<Education>,
     #[serde(default)]
-    #[validate(length(max = 30), custom(function = "validation::line"))]
-    pub marital_status: Option<String>,
+    pub marital_status: Option<MaritalStatus>,
     #[serde(default)]
     #[validate(length(max = 500), custom(function = "validation::multiline"))]
     pub family_situation: Option<String>,
@@ -323,11 +344,10 @@ pub struct CustomerCreate {
     #[validate(length(min = 1, max = 30), custom(function = "validation::line"))]
     pub form_of_address: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 20), custom(function = "validation::line"))]
-    pub preferred_language: Option<String>,
+    pub preferred_language: Option<PreferredLanguage>,
+    /// How to reach the customer: one of the contact channels.
     #[serde(default)]
-    #[validate(length(max = 20), custom(function = "validation::line"))]
-    pub preferred_channel: Option<String>,
+    pub preferred_channel: Option<ContactChannel>,
     #[serde(default)]
     #[validate(length(max = 50), custom(function = "validation::line"))]
     pub preferred_hours: Option<String>,
@@ -468,15 +488,13 @@ pub struct CustomerUpdate {
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 30), custom(function = "validation::line"))]
-    pub education: Option<Option<String>>,
+    pub education: Option<Option<Education>>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 30), custom(function = "validation::line"))]
-    pub marital_status: Option<Option<String>>,
+    pub marital_status: Option<Option<MaritalStatus>>,
     #[serde(
         default,
         deserialize_with = "double_option",
@@ -497,15 +515,13 @@ pub struct CustomerUpdate {
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 20), custom(function = "validation::line"))]
-    pub preferred_language: Option<Option<String>>,
+    pub preferred_language: Option<Option<PreferredLanguage>>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 20), custom(function = "validation::line"))]
-    pub preferred_channel: Option<Option<String>>,
+    pub preferred_channel: Option<Option<ContactChannel>>,
     #[serde(
         default,
         deserialize_with = "double_option",
@@ -748,23 +764,4 @@ mod tests {
         assert_eq!(s.phone.as_deref(), Some("138****5678"));
         assert_eq!(s.id_number.as_deref(), Some("110***********002X"));
     }
-}
-
-/// Which duplicate to merge into the customer of the path (CUS-10).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(example = json!({"from_id": "0193a1d2-7c4e-7b10-8000-00000000000f"})))]
-#[serde(deny_unknown_fields)]
-pub struct MergeRequest {
-    /// The duplicate, merged into the customer of the path and then gone from reads.
-    pub from_id: Uuid,
-}
-
-/// What a merge moved, per module.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct MergeResult {
-    pub customer: Customer,
-    /// Records moved from the duplicate, by module (`contacts`, `tags`, …).
-    pub moved: std::collections::BTreeMap<String, usize>,
 }

@@ -6,6 +6,7 @@ pub mod contacts;
 pub mod customers;
 pub mod import;
 mod import_columns;
+pub mod merge;
 pub mod org;
 pub mod relations;
 pub mod sensitive;
@@ -75,6 +76,10 @@ pub struct Problem {
     /// For `possible_duplicate` (CUS-10): the existing customers the new one may be.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub duplicates: Vec<customers::DuplicateMatch>,
+    /// For `merged` (a 404, issue 9 item 11): the customer this one was merged into, which
+    /// clients open instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<uuid::Uuid>,
 }
 
 impl Problem {

@@ -79,16 +79,18 @@ fn title(occupation: &str) -> Option<Title> {
 /// | 律师 lawyer                     | any     | any     | `{姓}律师`     |
 /// |                                | < 7     | any     | `{姓}小朋友`   |
 /// |                                | 7–17    | any     | `{姓}同学`     |
-/// |                                | any     | unknown | `尊敬的{姓}`   |
+/// |                                | any     | unknown | `{姓}先生/女士` |
 /// |                                | unknown or 18–59 | male / female | `{姓}先生` / `{姓}女士` |
 /// |                                | 60–74   | male / female | `{姓}大爷` / `{姓}阿姨` |
 /// |                                | ≥ 75    | male / female | `{姓}爷爷` / `{姓}奶奶` |
 ///
-/// English: professor → `Prof. {S}`; teacher → `Teacher {S}`; doctor → `Dr. {S}`; under 18 or
-/// unknown gender → `Dear {S}`; everyone else (lawyers and the elderly too) → `Mr. {S}` /
-/// `Ms. {S}`.
+/// English: professor → `Prof. {S}`; teacher → `Teacher {S}`; doctor → `Dr. {S}`; under 18 →
+/// `Dear {S}`; unknown gender → `Mr./Ms. {S}`; everyone else (lawyers and the elderly too) →
+/// `Mr. {S}` / `Ms. {S}`.
 ///
-/// `Gender::Unknown` counts as no gender. A name with no surname at all gives `尊敬的客户` /
+/// `Gender::Unknown` counts as no gender. Without a gender the form names both (`韩先生/女士`,
+/// as notices do) and never a bare surname (`尊敬的韩` reads as calling the person by name,
+/// which the seeds' 人性化尊称制度 forbids; issue 9 item 6). A name with no surname at all gives `尊敬的客户` /
 /// `Dear customer`.
 pub fn form_of_address(
     name: &str,
@@ -112,7 +114,7 @@ pub fn form_of_address(
                 (Some(Title::Lawyer), _, _) => "律师",
                 (None, Some(0..=6), _) => "小朋友",
                 (None, Some(7..=17), _) => "同学",
-                (None, _, None) => return format!("尊敬的{s}"),
+                (None, _, None) => "先生/女士",
                 (None, Some(60..=74), Some(Gender::Male)) => "大爷",
                 (None, Some(60..=74), _) => "阿姨",
                 (None, Some(75..), Some(Gender::Male)) => "爷爷",
@@ -127,8 +129,8 @@ pub fn form_of_address(
                 (Some(Title::Professor), _) => "Prof.",
                 (Some(Title::Teacher), _) => "Teacher",
                 (Some(Title::Doctor), _) => "Dr.",
-                (_, None) => "Dear",
                 _ if minor => "Dear",
+                (_, None) => "Mr./Ms.",
                 (_, Some(Gender::Male)) => "Mr.",
                 (_, _) => "Ms.",
             };
@@ -180,7 +182,7 @@ mod tests {
 
     #[test]
     fn chinese_forms() {
-        let table: [Row; 40] = [
+        let table: [Row; 42] = [
             // Occupation first, whatever the age or gender.
             ("李华", Some(F), Some(45), Some("小学教师"), "李老师"),
             ("李华", Some(M), Some(80), Some("退休老师"), "李老师"),
@@ -224,11 +226,14 @@ mod tests {
             // Unknown age with a gender.
             ("王伟", Some(M), None, None, "王先生"),
             ("张敏", Some(F), None, None, "张女士"),
-            // Unknown gender: adults and unknown age.
-            ("王伟", None, Some(30), None, "尊敬的王"),
-            ("王伟", Some(U), Some(65), None, "尊敬的王"),
-            ("王伟", None, None, None, "尊敬的王"),
-            ("王伟", Some(U), None, Some("司机"), "尊敬的王"),
+            // Unknown gender: adults, the elderly and unknown age name both (issue 9 item 6:
+            // never 尊敬的韩).
+            ("王伟", None, Some(30), None, "王先生/女士"),
+            ("王伟", Some(U), Some(65), None, "王先生/女士"),
+            ("韩梅", None, Some(80), None, "韩先生/女士"),
+            ("王伟", None, None, None, "王先生/女士"),
+            ("韩梅", Some(U), None, None, "韩先生/女士"),
+            ("王伟", Some(U), None, Some("司机"), "王先生/女士"),
             // Compound surnames.
             ("欧阳娜娜", Some(F), Some(25), None, "欧阳女士"),
             ("司马光", Some(M), Some(66), None, "司马大爷"),
@@ -249,21 +254,23 @@ mod tests {
 
     #[test]
     fn english_forms() {
-        let table: [Row; 17] = [
+        let table: [Row; 19] = [
             ("李华", Some(F), Some(45), Some("小学教师"), "Teacher 李"),
             ("李华", Some(M), Some(60), Some("大学教授"), "Prof. 李"),
             ("李华", None, None, Some("Professor of surgery"), "Prof. 李"),
             ("刘强", Some(M), Some(50), Some("医生"), "Dr. 刘"),
             ("陈静", Some(F), Some(35), Some("律师"), "Ms. 陈"),
             ("陈伟", Some(M), Some(35), Some("lawyer"), "Mr. 陈"),
-            ("陈伟", None, Some(35), Some("lawyer"), "Dear 陈"),
+            ("陈伟", None, Some(35), Some("lawyer"), "Mr./Ms. 陈"),
             ("王伟", Some(M), Some(30), None, "Mr. 王"),
             ("张敏", Some(F), None, None, "Ms. 张"),
             ("王伟", Some(M), Some(74), None, "Mr. 王"),
             ("张敏", Some(F), Some(80), None, "Ms. 张"),
             ("赵一", Some(M), Some(5), None, "Dear 赵"),
             ("赵一", Some(F), Some(17), None, "Dear 赵"),
-            ("王伟", Some(U), Some(30), None, "Dear 王"),
+            ("王伟", Some(U), Some(30), None, "Mr./Ms. 王"),
+            ("韩梅", None, None, None, "Mr./Ms. 韩"),
+            ("赵一", None, Some(9), None, "Dear 赵"),
             ("欧阳修", Some(M), Some(40), None, "Mr. 欧阳"),
             ("John Smith", Some(M), Some(40), None, "Mr. Smith"),
             ("", None, None, None, "Dear customer"),
@@ -285,6 +292,25 @@ mod tests {
                     for gender in [None, Some(M), Some(F)] {
                         let form = form_of_address(name, gender, age, None, lang);
                         assert!(!form.contains(name), "{form}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Issue 9 item 6: whatever is unknown, the form is never `尊敬的` plus a bare surname,
+    /// nor the surname alone.
+    #[test]
+    fn never_a_bare_surname() {
+        for name in ["韩梅", "王小明", "欧阳娜娜", "John Smith"] {
+            let s = surname(name);
+            for age in [None, Some(3), Some(12), Some(30), Some(65), Some(90)] {
+                for gender in [None, Some(M), Some(F), Some(U)] {
+                    for occupation in [None, Some("司机"), Some("教师")] {
+                        let form = form_of_address(name, gender, age, occupation, Lang::Zh);
+                        assert_ne!(form, format!("尊敬的{s}"));
+                        assert_ne!(form, s);
+                        assert!(form.starts_with(s), "{form}");
                     }
                 }
             }

@@ -229,6 +229,44 @@ coded_enum! {
 }
 
 coded_enum! {
+    /// 学历 — CUS-4: the highest education (issue 9 item 7: a select, no longer free text).
+    pub enum Education {
+        None = "none", "无", "None";
+        Primary = "primary", "小学", "Primary school";
+        JuniorHigh = "junior_high", "初中", "Junior high school";
+        SeniorHigh = "senior_high", "高中/中专", "Senior high or vocational school";
+        College = "college", "大专", "Junior college";
+        Bachelor = "bachelor", "本科", "Bachelor's degree";
+        Master = "master", "硕士", "Master's degree";
+        Doctorate = "doctorate", "博士", "Doctorate";
+        Other = "other", "其他", "Other";
+    }
+}
+
+coded_enum! {
+    /// 婚姻状况 — CUS-4.
+    pub enum MaritalStatus {
+        Single = "single", "未婚", "Single";
+        Married = "married", "已婚", "Married";
+        Divorced = "divorced", "离异", "Divorced";
+        Widowed = "widowed", "丧偶", "Widowed";
+        Other = "other", "其他", "Other";
+    }
+}
+
+coded_enum! {
+    /// 偏好语言 — CUS-4: the language to speak with the customer.
+    pub enum PreferredLanguage {
+        Zh = "zh", "普通话", "Mandarin Chinese";
+        Yue = "yue", "粤语", "Cantonese";
+        En = "en", "英语", "English";
+        Ja = "ja", "日语", "Japanese";
+        Ko = "ko", "韩语", "Korean";
+        Other = "other", "其他", "Other";
+    }
+}
+
+coded_enum! {
     /// 联系方向 — CUS-12: who started the contact.
     pub enum Direction {
         Inbound = "inbound", "呼入/来访", "Inbound";
@@ -281,6 +319,7 @@ coded_enum! {
         FollowUp = "follow_up", "回访", "Follow-up";
         Care = "care", "关怀", "Care";
         InVisit = "in_visit", "诊中服务", "In-visit service";
+        DuplicateReview = "duplicate_review", "疑似重复客户", "Suspected duplicate";
         Other = "other", "其他", "Other";
     }
 }
@@ -355,6 +394,17 @@ mod tests {
         );
         check_enum(&TaskStatus::ALL, TaskStatus::code, TaskStatus::from_code);
         check_enum(&TaskKind::ALL, TaskKind::code, TaskKind::from_code);
+        check_enum(&Education::ALL, Education::code, Education::from_code);
+        check_enum(
+            &MaritalStatus::ALL,
+            MaritalStatus::code,
+            MaritalStatus::from_code,
+        );
+        check_enum(
+            &PreferredLanguage::ALL,
+            PreferredLanguage::code,
+            PreferredLanguage::from_code,
+        );
     }
 
     #[test]

@@ -2,8 +2,10 @@
 //! record and the checks on its identity numbers, phones and form of address.
 
 pub mod address;
+pub mod division;
 pub mod id_number;
 pub mod kinds;
+pub mod merge;
 pub mod phone;
 #[cfg(feature = "search-keys")]
 pub mod search_keys;
@@ -15,8 +17,9 @@ pub use id_number::{
     IdNumberError, ResidentId, mask_id_number, parse_resident_id, resident_id_for,
 };
 pub use kinds::{
-    ContactChannel, ContactParty, CustomerCategory, CustomerKind, Direction, Gender, IdType,
-    LifecycleStage, RelationKind, RelationshipType, SourceChannel, TaskKind, TaskStatus,
+    ContactChannel, ContactParty, CustomerCategory, CustomerKind, Direction, Education, Gender,
+    IdType, LifecycleStage, MaritalStatus, PreferredLanguage, RelationKind, RelationshipType,
+    SourceChannel, TaskKind, TaskStatus,
 };
 pub use phone::{mask_phone, phone_last4};
 pub use uscc::{UsccError, uscc_for, validate_uscc};

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use crate::api::FieldError;
-use crate::api::customers::{Customer, CustomerUpdate, consistency};
-use crate::customer::{CustomerKind, Gender, age_on, form_of_address};
+use crate::api::customers::{Customer, CustomerCreate, CustomerUpdate, consistency};
+use crate::customer::{CustomerKind, Gender, IdType, age_on, form_of_address, parse_resident_id};
 use crate::{Lang, Lifecycle, PermissionSet};
 
 /// Why a change was refused.
@@ -110,5 +110,188 @@ pub fn form_of_address_after(
         Some(None) => (derive(), false),
         None if current.form_of_address_custom => (current.form_of_address.clone(), true),
         None => (derive(), false),
+    }
+}
+
+/// Issue 9 item 6 (CUS-4): what a valid resident ID number of an individual says about a
+/// record's blank gender and birth date. The number is the authority: a gender that is
+/// absent or `unknown` and an absent birth date take the number's; given ones are left alone
+/// (`consistency` has refused those that disagree). `None` for each field that stays as it is.
+pub fn identity_from_id(
+    kind: CustomerKind,
+    id_type: Option<IdType>,
+    id_number: Option<&str>,
+    gender: Option<Gender>,
+    birth_date: Option<NaiveDate>,
+    today: NaiveDate,
+) -> (Option<Gender>, Option<NaiveDate>) {
+    if kind != CustomerKind::Individual
+        || id_type.unwrap_or(IdType::ResidentId) != IdType::ResidentId
+    {
+        return (None, None);
+    }
+    let Some(id) = id_number.and_then(|n| parse_resident_id(n, today).ok()) else {
+        return (None, None);
+    };
+    let gender = matches!(gender, None | Some(Gender::Unknown)).then_some(id.gender);
+    let birth = birth_date.is_none().then_some(id.birth_date);
+    (gender, birth)
+}
+
+/// A new customer with the gender and birth date its resident ID number gives (the server
+/// derives them as the web form does; issue 9 item 6).
+pub fn create_from_id(x: &CustomerCreate, today: NaiveDate) -> CustomerCreate {
+    let mut x = x.clone();
+    let (gender, birth) = identity_from_id(
+        x.kind,
+        x.id_type,
+        x.id_number.as_deref(),
+        x.gender,
+        x.birth_date,
+        today,
+    );
+    if let Some(g) = gender {
+        x.gender = Some(g);
+    }
+    if let Some(b) = birth {
+        x.birth_date = Some(b);
+    }
+    x
+}
+
+/// A change with the gender and birth date the record's resident ID number gives when the
+/// record as it will be has none (issue 9 item 6): also fills them on an older record that
+/// lacks them whenever it is changed.
+pub fn update_from_id(current: &Customer, u: &CustomerUpdate, today: NaiveDate) -> CustomerUpdate {
+    let mut u = u.clone();
+    let id_number = u.id_number.clone().unwrap_or(current.id_number.clone());
+    let (gender, birth) = identity_from_id(
+        current.kind,
+        u.id_type.unwrap_or(current.id_type),
+        id_number.as_deref(),
+        u.gender.unwrap_or(current.gender),
+        u.birth_date.unwrap_or(current.birth_date),
+        today,
+    );
+    if let Some(g) = gender {
+        u.gender = Some(Some(g));
+    }
+    if let Some(b) = birth {
+        u.birth_date = Some(Some(b));
+    }
+    u
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Gender::{Female as F, Male as M, Unknown as U};
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    /// (kind, id type, number, gender given, birth given) → (gender filled, birth filled)
+    #[test]
+    fn a_valid_resident_id_fills_blank_gender_and_birth_date() {
+        use CustomerKind::{Individual as P, Organization as O};
+        let today = d(2026, 12, 6);
+        let woman = Some("11010519491231002X");
+        let man = Some("110105199003070017");
+        type Row = (
+            CustomerKind,
+            Option<IdType>,
+            Option<&'static str>,
+            Option<Gender>,
+            Option<NaiveDate>,
+            (Option<Gender>, Option<NaiveDate>),
+        );
+        let table: [Row; 11] = [
+            (P, None, woman, None, None, (Some(F), Some(d(1949, 12, 31)))),
+            (
+                P,
+                Some(IdType::ResidentId),
+                man,
+                None,
+                None,
+                (Some(M), Some(d(1990, 3, 7))),
+            ),
+            // `unknown` is no gender: the number's wins.
+            (P, None, man, Some(U), None, (Some(M), Some(d(1990, 3, 7)))),
+            // Given values stay.
+            (P, None, man, Some(M), None, (None, Some(d(1990, 3, 7)))),
+            (P, None, man, None, Some(d(1990, 3, 7)), (Some(M), None)),
+            (P, None, man, Some(M), Some(d(1990, 3, 7)), (None, None)),
+            // Not a resident ID, not valid, none, or an organization: nothing.
+            (P, Some(IdType::Passport), man, None, None, (None, None)),
+            (
+                P,
+                None,
+                Some("110105199003070018"),
+                None,
+                None,
+                (None, None),
+            ),
+            (P, None, Some("1101051990"), None, None, (None, None)),
+            (P, None, None, None, None, (None, None)),
+            (O, None, man, None, None, (None, None)),
+        ];
+        for (kind, id_type, number, gender, birth, expected) in table {
+            assert_eq!(
+                identity_from_id(kind, id_type, number, gender, birth, today),
+                expected,
+                "{kind} {id_type:?} {number:?} {gender:?} {birth:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn create_and_update_are_filled() {
+        let today = d(2026, 12, 6);
+        let x: CustomerCreate = serde_json::from_value(serde_json::json!({
+            "kind": "individual", "name": "韩梅", "id_number": "110105199003070017"
+        }))
+        .unwrap();
+        let filled = create_from_id(&x, today);
+        assert_eq!(filled.gender, Some(M));
+        assert_eq!(filled.birth_date, Some(d(1990, 3, 7)));
+        let current: Customer = serde_json::from_value(
+            serde_json::from_str::<serde_json::Value>(
+                r#"{
+            "id": "01a213bd-9855-7399-80ae-bf4dd6a21692",
+            "institution_id": "01a213bd-9855-7399-80ae-bf4dd6a21692",
+            "kind": "individual", "name": "韩梅", "gender": null, "birth_date": null,
+            "age": null, "id_type": null, "id_number": null, "card_number": null,
+            "phones": [], "landline": null, "wechat": null, "qq": null,
+            "email": null, "address": {}, "occupation": null, "employer_id": null,
+            "education": null, "marital_status": null, "family_situation": null,
+            "form_of_address": "韩先生/女士", "form_of_address_custom": false,
+            "preferred_language": null, "preferred_channel": null, "preferred_hours": null,
+            "source_channel": null, "source_detail": null, "referred_by_id": null,
+            "interests": [], "categories": [], "tags": [],
+            "lifecycle_stage": "potential", "relationship_type": null,
+            "account_manager_id": null, "notes": null, "uscc": null, "industry": null,
+            "org_size": null, "external_ids": [], "masked": false, "version": 1,
+            "created_at": "2026-11-25T08:00:00Z", "updated_at": "2026-11-25T08:00:00Z"
+        }"#,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let u = CustomerUpdate {
+            id_number: Some(Some("11010519491231002X".into())),
+            ..CustomerUpdate::default()
+        };
+        let filled = update_from_id(&current, &u, today);
+        assert_eq!(filled.gender, Some(Some(F)));
+        assert_eq!(filled.birth_date, Some(Some(d(1949, 12, 31))));
+        let (form, custom) = form_of_address_after(&current, &filled, today);
+        assert_eq!((form.as_str(), custom), ("韩奶奶", false));
+        // A change that leaves the number alone on a record without one fills nothing.
+        let name_only = CustomerUpdate {
+            name: Some("韩梅梅".into()),
+            ..CustomerUpdate::default()
+        };
+        assert_eq!(update_from_id(&current, &name_only, today), name_only);
     }
 }

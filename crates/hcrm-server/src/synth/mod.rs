@@ -173,7 +173,15 @@ pub const OCCUPATIONS: &[&str] = &[
     "建筑工程师",
 ];
 
-const EDUCATIONS: &[&str] = &["高中", "大专", "本科", "硕士", "博士", "初中"];
+/// Education codes (hcrm-domain `Education`; issue 9 item 7).
+const EDUCATIONS: &[&str] = &[
+    "senior_high",
+    "college",
+    "bachelor",
+    "master",
+    "doctorate",
+    "junior_high",
+];
 
 pub const TAGS: &[&str] = &[
     "高端体检",
@@ -579,7 +587,7 @@ impl Maker {
             education: (detailed && spec.age >= 18).then(|| (*pick(rng, EDUCATIONS)).into()),
             marital_status: spec
                 .married
-                .map(|m| if m { "已婚" } else { "未婚" }.to_string()),
+                .map(|m| if m { "married" } else { "single" }.to_string()),
             preferred_language: Some("zh".into()),
             preferred_channel: detailed
                 .then(|| (*pick(rng, &["phone", "wechat", "sms", "email"])).to_string()),

@@ -5,6 +5,7 @@ mod account;
 mod admin;
 mod audit;
 mod break_glass;
+mod customer_form;
 mod customers;
 mod import;
 mod merge;
@@ -18,6 +19,7 @@ pub const TABLES: &[&[(&str, &str, &str)]] = &[
     admin::TEXT,
     audit::TEXT,
     break_glass::TEXT,
+    customer_form::TEXT,
     customers::TEXT,
     import::TEXT,
     merge::TEXT,

@@ -1,5 +1,7 @@
 //! Contact records on the 360 page (CUS-12): the list and the form of a new contact, whose
-//! next step with a date becomes a reminder task.
+//! next step with a date becomes a reminder task. Enter in a one-line field does not save
+//! (issue 9 item 9: a record with only a subject was saved by accident); after a save the
+//! focus is back on the form's first field for the next call.
 
 use hcrm_domain::api::Problem;
 use hcrm_domain::customer::{ContactChannel, ContactParty, Direction};
@@ -9,6 +11,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::components::banner::{ErrorBanner, Notice};
+use crate::components::form::no_enter_submit;
 use crate::forms::opt;
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::tr;
@@ -54,6 +57,7 @@ pub fn ContactsSection(props: &ContactsProps) -> Html {
         next_step_on: String::new(),
     });
     let id = props.customer_id;
+    let first_field = use_node_ref();
     {
         let (api, contacts, problem) = (session.api.clone(), contacts.clone(), problem.clone());
         use_effect_with(id, move |id| {
@@ -103,13 +107,14 @@ pub fn ContactsSection(props: &ContactsProps) -> Html {
             .map(|(_, key)| html! { <div class="field-error">{ tr(lang, key) }</div> })
     };
     let onsubmit = {
-        let (draft, tried, busy, save_problem, notice, contacts) = (
+        let (draft, tried, busy, save_problem, notice, contacts, first_field) = (
             draft.clone(),
             tried.clone(),
             busy.clone(),
             save_problem.clone(),
             notice.clone(),
             contacts.clone(),
+            first_field.clone(),
         );
         let (api, on_saved) = (session.api.clone(), props.on_saved.clone());
         let valid = errors.is_empty();
@@ -136,7 +141,7 @@ pub fn ContactsSection(props: &ContactsProps) -> Html {
                 occurred_at: None,
             };
             busy.set(true);
-            let (draft, tried, busy, save_problem, notice, contacts, api, on_saved) = (
+            let (draft, tried, busy, save_problem, notice, contacts, api, on_saved, first_field) = (
                 draft.clone(),
                 tried.clone(),
                 busy.clone(),
@@ -145,6 +150,7 @@ pub fn ContactsSection(props: &ContactsProps) -> Html {
                 contacts.clone(),
                 api.clone(),
                 on_saved.clone(),
+                first_field.clone(),
             );
             yew::platform::spawn_local(async move {
                 match customers::add_contact(&api, id, &body).await {
@@ -170,6 +176,10 @@ pub fn ContactsSection(props: &ContactsProps) -> Html {
                             next_step_on: String::new(),
                         });
                         on_saved.emit(());
+                        // Ready for the next contact: the focus on the first field.
+                        if let Some(el) = first_field.cast::<web_sys::HtmlElement>() {
+                            let _ = el.focus();
+                        }
                     }
                     Err(p) => save_problem.set(Some(p)),
                 }
@@ -209,12 +219,13 @@ pub fn ContactsSection(props: &ContactsProps) -> Html {
             <h3>{ tr(lang, "contact.title") }</h3>
             <Notice text={notice.map(|key| AttrValue::from(tr(lang, key)))} />
             if can_write && !matches!(&*problem, Some(p) if p.status == 404) {
-                <form id="contact-new" class="form contact-form" {onsubmit} novalidate=true>
+                <form id="contact-new" class="form contact-form" {onsubmit} novalidate=true
+                      onkeydown={no_enter_submit()}>
                     <ErrorBanner problem={(*save_problem).clone()} />
                     <div class="form-grid">
                         <div class="field">
                             <label for="contact-channel">{ tr(lang, "contact.channel") }</label>
-                            <select id="contact-channel" onchange={set(|d, v| d.channel = v)}>
+                            <select id="contact-channel" ref={first_field.clone()} onchange={set(|d, v| d.channel = v)}>
                                 { for ContactChannel::ALL.iter().map(|c| html! {
                                     <option value={c.code()} selected={draft.channel == c.code()}>{ c.label(lang) }</option>
                                 }) }

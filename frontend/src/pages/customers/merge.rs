@@ -1,17 +1,23 @@
 //! Merge a duplicate into this customer (CUS-10): pick it by search, compare side by side,
-//! confirm; the counts of moved records are shown.
+//! choose per differing field whose value stays (issue 9 item 11), confirm; the records and
+//! fields moved are shown. Without `customer.merge` (agents) the page reports the suspected
+//! duplicate to the supervisors instead (item 10).
 
 use std::collections::BTreeMap;
 
-use hcrm_domain::Label;
 use hcrm_domain::api::Problem;
-use hcrm_domain::api::customers::{Customer, CustomerSummary, MergeRequest};
+use hcrm_domain::api::customers::{Customer, CustomerSummary};
+use hcrm_domain::api::merge::{DuplicateReport, MergeRequest, MergeResult};
+use hcrm_domain::customer::merge::{MergeField, MergeSide, differences, side_of};
+use hcrm_domain::{Label, Lang, Permission};
 use uuid::Uuid;
+use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
-use crate::components::banner::ErrorBanner;
+use crate::components::banner::{ErrorBanner, Notice};
+use crate::forms::opt;
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::{tr, trf};
 use crate::pages::customers::search::CustomerSearch;
@@ -29,9 +35,13 @@ pub fn MergePage(props: &MergePageProps) -> Html {
     let keep = use_state(|| None::<Customer>);
     let other = use_state(|| None::<Customer>);
     let problem = use_state(|| None::<Problem>);
-    let moved = use_state(|| None::<BTreeMap<String, usize>>);
+    let result = use_state(|| None::<MergeResult>);
+    let choices = use_state(BTreeMap::<MergeField, MergeSide>::new);
+    let note = use_state(String::new);
+    let reported = use_state(|| false);
     let busy = use_state(|| false);
     let id = props.id;
+    let may_merge = session.can(Permission::CustomerMerge);
     {
         let (api, keep, problem) = (session.api.clone(), keep.clone(), problem.clone());
         use_effect_with(id, move |id| {
@@ -45,13 +55,27 @@ pub fn MergePage(props: &MergePageProps) -> Html {
         });
     }
     let on_pick = {
-        let (api, other, problem) = (session.api.clone(), other.clone(), problem.clone());
+        let (api, other, problem, choices, reported) = (
+            session.api.clone(),
+            other.clone(),
+            problem.clone(),
+            choices.clone(),
+            reported.clone(),
+        );
         Callback::from(move |c: CustomerSummary| {
-            let (api, other, problem) = (api.clone(), other.clone(), problem.clone());
+            let (api, other, problem, choices, reported) = (
+                api.clone(),
+                other.clone(),
+                problem.clone(),
+                choices.clone(),
+                reported.clone(),
+            );
             yew::platform::spawn_local(async move {
                 match customers::get(&api, c.id).await {
                     Ok(c) => {
                         problem.set(None);
+                        choices.set(BTreeMap::new());
+                        reported.set(false);
                         other.set(Some(c));
                     }
                     Err(p) => problem.set(Some(p)),
@@ -60,37 +84,84 @@ pub fn MergePage(props: &MergePageProps) -> Html {
         })
     };
     let confirm = {
-        let (api, other, problem, moved, busy, keep) = (
+        let (api, other, problem, result, busy, keep, choices) = (
             session.api.clone(),
             other.clone(),
             problem.clone(),
-            moved.clone(),
+            result.clone(),
             busy.clone(),
             keep.clone(),
+            choices.clone(),
         );
         Callback::from(move |_| {
-            let Some(from) = other.as_ref().map(|o| o.id) else {
+            let (Some(from), Some(version)) = (
+                other.as_ref().map(|o| o.id),
+                keep.as_ref().map(|k| k.version),
+            ) else {
                 return;
             };
-            if from == id {
-                return;
-            }
-            if !crate::pages::institutions::confirm(tr(lang, "merge.confirm.question")) {
+            if from == id
+                || !crate::pages::institutions::confirm(tr(lang, "merge.confirm.question"))
+            {
                 return;
             }
             busy.set(true);
-            let (api, problem, moved, busy, keep) = (
+            let body = MergeRequest {
+                from_id: from,
+                choices: (*choices).clone(),
+            };
+            let (api, problem, result, busy, keep) = (
                 api.clone(),
                 problem.clone(),
-                moved.clone(),
+                result.clone(),
                 busy.clone(),
                 keep.clone(),
             );
             yew::platform::spawn_local(async move {
-                match customers::merge(&api, id, &MergeRequest { from_id: from }).await {
+                match customers::merge(&api, id, version, &body).await {
                     Ok(r) => {
-                        keep.set(Some(r.customer));
-                        moved.set(Some(r.moved));
+                        keep.set(Some(r.customer.clone()));
+                        result.set(Some(r));
+                        problem.set(None);
+                    }
+                    Err(p) => {
+                        // A stale version: read the kept customer again to choose anew.
+                        if p.status == 412
+                            && let Ok(latest) = customers::get(&api, id).await
+                        {
+                            keep.set(Some(latest));
+                        }
+                        problem.set(Some(p));
+                    }
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let report = {
+        let (api, other, problem, note, reported, busy) = (
+            session.api.clone(),
+            other.clone(),
+            problem.clone(),
+            note.clone(),
+            reported.clone(),
+            busy.clone(),
+        );
+        Callback::from(move |_| {
+            let Some(other_id) = other.as_ref().map(|o| o.id) else {
+                return;
+            };
+            busy.set(true);
+            let body = DuplicateReport {
+                other_customer_id: other_id,
+                note: opt(&note),
+            };
+            let (api, problem, reported, busy) =
+                (api.clone(), problem.clone(), reported.clone(), busy.clone());
+            yew::platform::spawn_local(async move {
+                match customers::report_duplicate(&api, id, &body).await {
+                    Ok(_) => {
+                        reported.set(true);
                         problem.set(None);
                     }
                     Err(p) => problem.set(Some(p)),
@@ -117,35 +188,187 @@ pub fn MergePage(props: &MergePageProps) -> Html {
             </div>
         }
     };
+    // One row per differing field: the two values, the kept one's or the duplicate's.
+    let choice_table = match (keep.as_ref(), other.as_ref()) {
+        (Some(k), Some(d)) if may_merge && k.id != d.id => {
+            let rows = differences(k, d);
+            let pick = |field: MergeField, side: MergeSide| {
+                let choices = choices.clone();
+                Callback::from(move |_: Event| {
+                    let mut next = (*choices).clone();
+                    next.insert(field, side);
+                    choices.set(next);
+                })
+            };
+            html! {
+                <div id="merge-fields">
+                    <h3>{ tr(lang, "merge.choose") }</h3>
+                    <p class="muted">{ tr(lang, "merge.choose.explain") }</p>
+                    if rows.is_empty() {
+                        <p class="muted">{ tr(lang, "merge.fields_none") }</p>
+                    } else {
+                        <table class="merge-choices">
+                            <thead><tr>
+                                <th>{ tr(lang, "merge.field") }</th>
+                                <th>{ tr(lang, "merge.keep") }</th>
+                                <th>{ tr(lang, "merge.duplicate") }</th>
+                            </tr></thead>
+                            <tbody>
+                                { for rows.iter().map(|(field, kept_blank)| {
+                                    let side = side_of(*field, *kept_blank, &choices);
+                                    let name = format!("merge-{}", field.code());
+                                    let cell = |c: &Customer, s: MergeSide| html! {
+                                        <td>
+                                            <label>
+                                                <input type="radio" name={name.clone()} value={s.code()}
+                                                       id={format!("merge-{}-{}", field.code(), s.code())}
+                                                       checked={side == s} onchange={pick(*field, s)} />
+                                                <span>{ value_text(lang, c, *field) }</span>
+                                            </label>
+                                        </td>
+                                    };
+                                    html! {
+                                        <tr class="differs" data-field={field.code()}>
+                                            <th>{ field.label(lang) }</th>
+                                            { cell(k, MergeSide::Kept) }
+                                            { cell(d, MergeSide::Duplicate) }
+                                        </tr>
+                                    }
+                                }) }
+                            </tbody>
+                        </table>
+                    }
+                </div>
+            }
+        }
+        _ => html! {},
+    };
+    let same = other.as_ref().is_some_and(|o| o.id == id);
     html! {
         <section class="page" id="merge-page">
             <div class="page-head">
-                <h1>{ tr(lang, "merge.title") }</h1>
+                <h1>{ tr(lang, if may_merge { "merge.title" } else { "merge.report.title" }) }</h1>
                 <Link<Route> to={Route::Customer { id: id.to_string() }} classes="btn">{ tr(lang, "merge.back") }</Link<Route>>
             </div>
-            <p class="muted">{ tr(lang, "merge.explain") }</p>
+            <p class="muted">{ tr(lang, if may_merge { "merge.explain" } else { "merge.report.explain" }) }</p>
             <ErrorBanner problem={(*problem).clone()} />
-            if let Some(m) = &*moved {
+            if let Some(r) = &*result {
                 <div id="merge-result" class="notice" role="status">
                     <p>{ tr(lang, "merge.done") }</p>
                     <ul>
-                        { for m.iter().filter(|(_, n)| **n > 0).map(|(k, n)| html! {
+                        { for r.moved.iter().filter(|(_, n)| **n > 0).map(|(k, n)| html! {
                             <li data-module={k.clone()}>{ trf(lang, "merge.moved", &[module_label(lang, k), &n.to_string()]) }</li>
                         }) }
                     </ul>
+                    if r.fields.is_empty() {
+                        <p id="merge-fields-moved">{ tr(lang, "merge.fields_none") }</p>
+                    } else {
+                        <p id="merge-fields-moved">
+                            { tr(lang, "merge.fields_moved") }
+                            { r.fields.iter().map(|f| f.label(lang)).collect::<Vec<_>>().join("、") }
+                        </p>
+                    }
+                    <Link<Route> to={Route::Customer { id: id.to_string() }} classes="btn btn-primary">
+                        <span id="merge-open-kept">{ tr(lang, "merge.open_kept") }</span>
+                    </Link<Route>>
                 </div>
             } else {
                 <CustomerSearch id="merge-search" results_id="merge-results" {on_pick} />
                 <div class="merge-compare" id="merge-compare">
-                    { column(keep.as_ref(), "merge.keep") }
-                    { column(other.as_ref(), "merge.duplicate") }
+                    { column(keep.as_ref(), if may_merge { "merge.keep" } else { "merge.report.this" }) }
+                    { column(other.as_ref(), if may_merge { "merge.duplicate" } else { "merge.report.other" }) }
                 </div>
-                <button id="merge-confirm" class="btn btn-danger" onclick={confirm}
-                        disabled={other.is_none() || *busy || other.as_ref().is_some_and(|o| o.id == id)}>
-                    { tr(lang, "merge.confirm") }
-                </button>
+                if may_merge {
+                    { choice_table }
+                    <button id="merge-confirm" class="btn btn-danger" onclick={confirm}
+                            disabled={other.is_none() || *busy || same}>
+                        { tr(lang, "merge.confirm") }
+                    </button>
+                } else if *reported {
+                    <Notice text={Some(AttrValue::from(tr(lang, "merge.report.sent")))} />
+                } else {
+                    <div class="merge-report" id="merge-report">
+                        <div class="field">
+                            <label for="merge-report-note">{ tr(lang, "merge.report.note") }</label>
+                            <textarea id="merge-report-note" rows="2" value={(*note).clone()}
+                                      oninput={{ let note = note.clone(); Callback::from(move |e: InputEvent| {
+                                          let t: HtmlTextAreaElement = e.target_unchecked_into();
+                                          note.set(t.value());
+                                      }) }} />
+                        </div>
+                        <button id="merge-report-send" class="btn btn-primary" onclick={report}
+                                disabled={other.is_none() || *busy || same}>
+                            { tr(lang, "merge.report.send") }
+                        </button>
+                    </div>
+                }
             }
         </section>
+    }
+}
+
+/// A field's value on one record as the page shows it; blank as "(blank)".
+fn value_text(lang: Lang, c: &Customer, field: MergeField) -> String {
+    use MergeField as F;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let label = |v: Option<&dyn Label>| v.map(|v| v.label(lang).to_string()).unwrap_or_default();
+    let out = match field {
+        F::Name => c.name.clone(),
+        F::Gender => c
+            .gender
+            .map(|g| g.label(lang).to_string())
+            .unwrap_or_default(),
+        F::BirthDate => c.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+        F::IdDocument => match &c.id_number {
+            Some(n) => format!(
+                "{} {n}",
+                c.id_type.map(|t| t.label(lang)).unwrap_or_default()
+            ),
+            None => String::new(),
+        },
+        F::CardNumber => text(&c.card_number),
+        F::Landline => text(&c.landline),
+        F::Wechat => text(&c.wechat),
+        F::Qq => text(&c.qq),
+        F::Email => text(&c.email),
+        F::Address => [
+            &c.address.province,
+            &c.address.city,
+            &c.address.district,
+            &c.address.street,
+        ]
+        .iter()
+        .filter_map(|v| v.as_deref())
+        .collect::<Vec<_>>()
+        .join(" "),
+        F::Occupation => text(&c.occupation),
+        F::Employer => text(&c.employer_name),
+        F::Education => label(c.education.as_ref().map(|v| v as &dyn Label)),
+        F::MaritalStatus => label(c.marital_status.as_ref().map(|v| v as &dyn Label)),
+        F::FamilySituation => text(&c.family_situation),
+        F::PreferredLanguage => label(c.preferred_language.as_ref().map(|v| v as &dyn Label)),
+        F::PreferredChannel => label(c.preferred_channel.as_ref().map(|v| v as &dyn Label)),
+        F::PreferredHours => text(&c.preferred_hours),
+        F::SourceChannel => c
+            .source_channel
+            .map(|s| s.label(lang).to_string())
+            .unwrap_or_default(),
+        F::SourceDetail => text(&c.source_detail),
+        F::ReferredBy => text(&c.referred_by_name),
+        F::RelationshipType => c
+            .relationship_type
+            .map(|r| r.label(lang).to_string())
+            .unwrap_or_default(),
+        F::AccountManager => text(&c.account_manager_name),
+        F::Notes => text(&c.notes),
+        F::Uscc => text(&c.uscc),
+        F::Industry => text(&c.industry),
+        F::OrgSize => text(&c.org_size),
+    };
+    if out.trim().is_empty() {
+        tr(lang, "merge.empty").to_string()
+    } else {
+        out
     }
 }
 

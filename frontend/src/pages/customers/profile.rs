@@ -3,7 +3,6 @@
 
 use hcrm_domain::api::customers::{Customer, StageChange};
 use hcrm_domain::api::timeline::SystemStageReason;
-use hcrm_domain::customer::ContactChannel;
 use hcrm_domain::{Label, Lang, Permission};
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -95,6 +94,11 @@ pub fn ProfileCard(props: &ProfileCardProps) -> Html {
                         <Link<Route> to={Route::CustomerMerge { id: c.id.to_string() }} classes="btn">
                             <span id="customer-merge">{ tr(lang, "merge.title") }</span>
                         </Link<Route>>
+                    } else if session.can(Permission::ContactWrite) {
+                        // Agents may not merge: they report a suspected duplicate (issue 9 item 10).
+                        <Link<Route> to={Route::CustomerMerge { id: c.id.to_string() }} classes="btn">
+                            <span id="customer-report-duplicate">{ tr(lang, "merge.report.title") }</span>
+                        </Link<Route>>
                     }
                 </div>
             </div>
@@ -174,13 +178,11 @@ pub fn ProfileCard(props: &ProfileCardProps) -> Html {
     }
 }
 
-/// The preferred channel (a contact channel's code, or the words typed in) and hours.
+/// The preferred channel (a contact channel) and hours.
 pub fn preferred_contact(lang: Lang, c: &Customer) -> String {
-    let channel = match c.preferred_channel.as_deref() {
-        None | Some("") => "—".to_string(),
-        Some(text) => ContactChannel::from_code(text)
-            .map_or(text.to_string(), |ch| ch.label(lang).to_string()),
-    };
+    let channel = c
+        .preferred_channel
+        .map_or("—".to_string(), |ch| ch.label(lang).to_string());
     match c.preferred_hours.as_deref() {
         Some(hours) if !hours.is_empty() => format!("{channel} {hours}"),
         _ => channel,

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::app::Route;
 use crate::components::banner::ErrorBanner;
 use crate::components::list::use_loaded;
 use crate::hooks::{use_lang, use_session};
@@ -47,6 +48,7 @@ pub fn CustomerPage(props: &CustomerPageProps) -> Html {
     let side_reload = use_state(|| 0_u32);
     let id = props.id;
 
+    let navigator = use_navigator();
     {
         let (api, customer, problem) = (session.api.clone(), customer.clone(), problem.clone());
         use_effect_with((id, *reload), move |(id, _)| {
@@ -56,7 +58,14 @@ pub fn CustomerPage(props: &CustomerPageProps) -> Html {
             yew::platform::spawn_local(async move {
                 match customers::get(&api, id).await {
                     Ok(c) => customer.set(Some(c)),
-                    Err(p) => problem.set(Some(p)),
+                    // A merged-away record: on to the customer it was merged into (issue 9
+                    // item 11), in place of this address in the history.
+                    Err(p) => match (merged_into(&p), &navigator) {
+                        (Some(kept), Some(n)) => n.replace(&Route::Customer {
+                            id: kept.to_string(),
+                        }),
+                        _ => problem.set(Some(p)),
+                    },
                 }
             });
         });
@@ -138,6 +147,11 @@ pub fn CustomerPage(props: &CustomerPageProps) -> Html {
             { dialog_html }
         </section>
     }
+}
+
+/// The customer a merged-away one was merged into, from a 404 `merged` problem.
+pub fn merged_into(p: &Problem) -> Option<Uuid> {
+    p.merged_into.filter(|_| p.code() == "merged")
 }
 
 #[derive(Properties, PartialEq)]

@@ -226,6 +226,20 @@ impl Srv {
         )
     }
 
+    /// Merges `body`'s `from_id` into customer `kept` as `token`, with the kept customer's
+    /// version read just before in `If-Match` (0 when it cannot be read).
+    pub fn merge(&self, kept: &str, token: &str, body: Value) -> Res {
+        let read = self.get(&format!("/api/v1/customers/{kept}"), token);
+        let v = format!("\"{}\"", read.body["version"].as_i64().unwrap_or(0));
+        self.raw(
+            "POST",
+            &format!("/api/v1/customers/{kept}/merge"),
+            Some(token),
+            &[("If-Match", &v)],
+            Some(("application/json", body.to_string())),
+        )
+    }
+
     pub fn login_tokens(&self, username: &str, password: &str) -> Res {
         self.call(
             "POST",

@@ -2,18 +2,16 @@
 //! update of only the changed fields) and its live checks in both languages.
 
 use chrono::NaiveDate;
-use hcrm_domain::api::customers::{
-    Address, Customer, CustomerCreate, CustomerUpdate, ExternalId, consistency,
-};
+use hcrm_domain::api::customers::{Address, Customer, CustomerCreate, CustomerUpdate, ExternalId};
+use hcrm_domain::customer::update::identity_from_id;
 use hcrm_domain::customer::{
-    CustomerCategory, CustomerKind, Gender, IdType, LifecycleStage, RelationshipType, SourceChannel,
+    ContactChannel, CustomerCategory, CustomerKind, Education, Gender, IdType, LifecycleStage,
+    MaritalStatus, PreferredLanguage, RelationshipType, SourceChannel,
 };
-use yew::prelude::*;
 
-use crate::forms::{FieldErrors, opt};
+use crate::forms::opt;
 use crate::pages::customers::picker::Picked;
 
-/// How many external ids a customer may have (`CustomerCreate::external_ids`).
 /// How many external ids a customer may have (`CustomerCreate::external_ids`).
 pub(super) const MAX_EXTERNAL_IDS: usize = 10;
 /// How many interests a customer may have (`CustomerCreate::interests`).
@@ -125,11 +123,11 @@ impl Draft {
             card_number: c.card_number.clone().unwrap_or_default(),
             landline: c.landline.clone().unwrap_or_default(),
             qq: c.qq.clone().unwrap_or_default(),
-            education: c.education.clone().unwrap_or_default(),
-            marital_status: c.marital_status.clone().unwrap_or_default(),
+            education: code(c.education.map(|v| v.code())),
+            marital_status: code(c.marital_status.map(|v| v.code())),
             family_situation: c.family_situation.clone().unwrap_or_default(),
-            preferred_language: c.preferred_language.clone().unwrap_or_default(),
-            preferred_channel: c.preferred_channel.clone().unwrap_or_default(),
+            preferred_language: code(c.preferred_language.map(|v| v.code())),
+            preferred_channel: code(c.preferred_channel.map(|v| v.code())),
             preferred_hours: c.preferred_hours.clone().unwrap_or_default(),
             source_detail: c.source_detail.clone().unwrap_or_default(),
             org_size: c.org_size.clone().unwrap_or_default(),
@@ -150,6 +148,48 @@ impl Draft {
                     external_id: e.external_id.clone(),
                 })
                 .collect(),
+        }
+    }
+
+    /// Issue 9 item 6: a valid resident ID number fills a blank gender and birth date, as the
+    /// server does. Typed over with another valid number, the values the old number gave are
+    /// replaced by the new one's; values typed by hand stay (a disagreement is a live error).
+    pub(super) fn set_id_number(&mut self, typed: String) {
+        let today = chrono::Local::now().date_naive();
+        let given = |d: &Draft| {
+            identity_from_id(
+                d.kind(),
+                IdType::from_code(&d.id_type),
+                opt(&d.id_number).as_deref(),
+                None,
+                None,
+                today,
+            )
+        };
+        let (old_gender, old_birth) = given(self);
+        self.id_number = typed.trim().to_uppercase();
+        if given(self).0.is_none() {
+            return;
+        }
+        if old_gender.is_some_and(|g| g.code() == self.gender) {
+            self.gender.clear();
+        }
+        if old_birth.is_some_and(|b| b.to_string() == self.birth_date) {
+            self.birth_date.clear();
+        }
+        let (gender, birth) = identity_from_id(
+            self.kind(),
+            IdType::from_code(&self.id_type),
+            opt(&self.id_number).as_deref(),
+            Gender::from_code(&self.gender),
+            self.birth_date(),
+            today,
+        );
+        if let Some(g) = gender {
+            self.gender = g.code().into();
+        }
+        if let Some(b) = birth {
+            self.birth_date = b.to_string();
         }
     }
 
@@ -242,16 +282,24 @@ impl Draft {
             } else {
                 self.employer.as_ref().map(|p| p.id)
             },
-            education: if org { None } else { opt(&self.education) },
-            marital_status: if org { None } else { opt(&self.marital_status) },
+            education: if org {
+                None
+            } else {
+                code_opt(&self.education, Education::from_code)
+            },
+            marital_status: if org {
+                None
+            } else {
+                code_opt(&self.marital_status, MaritalStatus::from_code)
+            },
             family_situation: if org {
                 None
             } else {
                 opt(&self.family_situation)
             },
             form_of_address: opt(&self.form_of_address),
-            preferred_language: opt(&self.preferred_language),
-            preferred_channel: opt(&self.preferred_channel),
+            preferred_language: code_opt(&self.preferred_language, PreferredLanguage::from_code),
+            preferred_channel: code_opt(&self.preferred_channel, ContactChannel::from_code),
             preferred_hours: opt(&self.preferred_hours),
             source_channel: code_opt(&self.source_channel, SourceChannel::from_code),
             source_detail: opt(&self.source_detail),
@@ -357,153 +405,9 @@ impl Draft {
     }
 }
 
-/// The live checks of the form, the same rules as `CustomerCreate`'s validation but without
-/// calling its derive: that would link the `validator` crate's e-mail check (regex and IDNA
-/// tables, hundreds of KB of wasm; PERF-7). The server checks everything again.
-pub(super) fn live_errors(d: &Draft, masked: bool) -> FieldErrors {
-    let mut errors = FieldErrors::new();
-    let mut put = |field: &str, code: &str| {
-        errors
-            .entry(field.to_string())
-            .or_insert_with(|| code.to_string());
-    };
-    let c = d.create();
-    let chars = |s: &str| s.chars().count();
-    if c.name.trim().is_empty() {
-        put("name", "blank");
-    } else if chars(&c.name) > 100 {
-        put("name", "length");
-    }
-    if opt(&d.birth_date).is_some() && d.birth_date().is_none() {
-        put("birth_date", "date");
-    }
-    if !masked {
-        for (field, value) in [("phone", &d.phone), ("phone2", &d.phone2)] {
-            if opt(value).is_some_and(|p| hcrm_domain::validation::mobile(&p).is_err()) {
-                put(field, "mobile");
-            }
-        }
-        if c.landline
-            .as_deref()
-            .is_some_and(|l| hcrm_domain::validation::phone(l).is_err())
-        {
-            put("landline", "phone");
-        }
-        if c.id_number.as_deref().is_some_and(|n| chars(n) > 30) {
-            put("id_number", "length");
-        }
-    }
-    if let Some(e) = &c.email
-        && !looks_like_email(e)
-    {
-        put("email", "email");
-    }
-    if c.tags.iter().any(|t| chars(t) > 20) {
-        put("tags", "tag");
-    } else if c.tags.len() > 30 {
-        put("tags", "length");
-    }
-    if c.interests.len() > MAX_INTERESTS {
-        put("interests", "interests");
-    }
-    let ext = &c.external_ids;
-    if d.external_ids.iter().any(ExtRow::is_incomplete) {
-        put("external_ids", "external_id_incomplete");
-    } else if ext.len() > MAX_EXTERNAL_IDS
-        || ext
-            .iter()
-            .any(|e| chars(&e.system) > 30 || chars(&e.external_id) > 64)
-    {
-        put("external_ids", "length");
-    } else if ext.iter().enumerate().any(|(i, e)| ext[..i].contains(e)) {
-        put("external_ids", "external_id_repeated");
-    }
-    for (field, value, max) in [
-        ("wechat", &c.wechat, 50),
-        ("occupation", &c.occupation, 50),
-        ("industry", &c.industry, 50),
-        ("form_of_address", &c.form_of_address, 30),
-        ("notes", &c.notes, 2000),
-        ("card_number", &c.card_number, 30),
-        ("qq", &c.qq, 20),
-        ("education", &c.education, 30),
-        ("marital_status", &c.marital_status, 30),
-        ("family_situation", &c.family_situation, 500),
-        ("preferred_language", &c.preferred_language, 20),
-        ("preferred_channel", &c.preferred_channel, 20),
-        ("preferred_hours", &c.preferred_hours, 50),
-        ("source_detail", &c.source_detail, 200),
-        ("org_size", &c.org_size, 30),
-        ("province", &c.address.province, 30),
-    ] {
-        if value.as_deref().is_some_and(|v| chars(v) > max) {
-            put(field, "length");
-        }
-    }
-    // ID number checksum / birth date / gender, USCC (hcrm-domain's own rule).
-    let id_number = if masked { None } else { c.id_number.as_deref() };
-    if let Err(e) = consistency(
-        c.kind,
-        c.id_type,
-        id_number,
-        c.birth_date,
-        c.gender,
-        c.uscc.as_deref(),
-    ) {
-        let field = e
-            .params
-            .get("field")
-            .and_then(|v| v.as_str())
-            .unwrap_or("id_number")
-            .to_string();
-        put(&field, &e.code);
-    }
-    errors
-}
-
-/// `local@domain.tld`, no spaces: enough for live feedback (the server validates fully).
-pub(super) fn looks_like_email(e: &str) -> bool {
-    let mut parts = e.split('@');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(local), Some(domain), None) => {
-            !local.is_empty()
-                && !e.chars().any(char::is_whitespace)
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-        }
-        _ => false,
-    }
-}
-
-/// Drops the API's error on a field once the user changes it.
-pub(super) fn forget_server_error(errors: &UseStateHandle<FieldErrors>, field: &str) {
-    if errors.contains_key(field) {
-        let mut next = (**errors).clone();
-        next.remove(field);
-        errors.set(next);
-    }
-}
-
-/// A row of the external id editor that the live checks object to.
-pub(super) fn ext_row_bad(rows: &[ExtRow], i: usize) -> bool {
-    let Some(row) = rows.get(i) else {
-        return false;
-    };
-    let key = |r: &ExtRow| {
-        (
-            r.system.trim().to_string(),
-            r.external_id.trim().to_string(),
-        )
-    };
-    row.is_incomplete()
-        || row.system.trim().chars().count() > 30
-        || row.external_id.trim().chars().count() > 64
-        || (!row.is_blank() && rows[..i].iter().any(|r| key(r) == key(row)))
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::checks::{ext_row_bad, live_errors, looks_like_email};
     use super::*;
     use uuid::Uuid;
 
@@ -549,6 +453,42 @@ mod tests {
         // Masked numbers are not checked (they are not sent either).
         let masked = draft(|d| d.id_number = "110***********002X".into());
         assert!(live_errors(&masked, true).is_empty());
+    }
+
+    /// Issue 9 item 6: the ID number fills gender and birth date; another valid number
+    /// replaces what the first gave, never what was typed by hand.
+    #[test]
+    fn a_valid_id_number_fills_gender_and_birth_date() {
+        let mut d = draft(|_| {});
+        d.set_id_number("11010519900307001".into());
+        assert_eq!((d.gender.as_str(), d.birth_date.as_str()), ("", ""));
+        d.set_id_number("110105199003070017".into());
+        assert_eq!(
+            (d.gender.as_str(), d.birth_date.as_str()),
+            ("male", "1990-03-07")
+        );
+        assert!(live_errors(&d, false).is_empty());
+        d.set_id_number("11010519491231002x".into());
+        assert_eq!(d.id_number, "11010519491231002X");
+        assert_eq!(
+            (d.gender.as_str(), d.birth_date.as_str()),
+            ("female", "1949-12-31")
+        );
+        // Typed by hand: kept, and the disagreement shows.
+        d.birth_date = "1950-01-01".into();
+        d.set_id_number("110105199003070017".into());
+        assert_eq!(
+            (d.gender.as_str(), d.birth_date.as_str()),
+            ("male", "1950-01-01")
+        );
+        assert_eq!(
+            code(&d, "birth_date").as_deref(),
+            Some("id_birth_date_mismatch")
+        );
+        // Not a resident ID: nothing filled.
+        let mut p = draft(|d| d.id_type = "passport".into());
+        p.set_id_number("110105199003070017".into());
+        assert_eq!(p.gender, "");
     }
 
     #[test]
