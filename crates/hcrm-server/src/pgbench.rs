@@ -135,7 +135,10 @@ fn substitute(sql: &str, values: &[String]) -> Result<String, String> {
 }
 
 /// The statements of the first page of `text`, with their binds as printed.
-fn statements(conn: &mut DbConn, text: &str) -> Result<Option<([Sent; 2], Vec<String>)>, String> {
+/// The first page's two statements (`first_page_statements`) and the walk's binds as printed.
+type Statements = ([Sent; 2], Vec<String>);
+
+fn statements(conn: &mut DbConn, text: &str) -> Result<Option<Statements>, String> {
     let Some(sent) =
         first_page_statements(conn, text, PAGE, COUNT_CAP).map_err(|e| e.to_string())?
     else {
@@ -426,7 +429,7 @@ mod tests {
             .unwrap();
             crate::generate::run(&mut conn, 3000, None, Some(7)).unwrap();
             let vocab = Vocab::new();
-            for kind in 0..KINDS.len() {
+            for (kind, name) in KINDS.iter().enumerate() {
                 let mut rng = StdRng::seed_from_u64(kind as u64);
                 let texts: Vec<String> = (0..60)
                     .map(|_| query_text(&vocab, &mut rng, kind))
@@ -435,7 +438,7 @@ mod tests {
                     same_page(&mut conn, kind, text).unwrap();
                 }
                 let (script, used) = script(&mut conn, &texts).unwrap();
-                assert!(used >= 50, "{} of 60 texts used for {}", used, KINDS[kind]);
+                assert!(used >= 50, "{used} of 60 texts used for {name}");
                 for text in texts.iter().take(10) {
                     let filter = Filter {
                         q: Some(text.clone()),

@@ -79,6 +79,10 @@ fn field(page: &Value, name: &str) -> Vec<String> {
         .collect()
 }
 
+fn one(id: &str) -> Vec<String> {
+    vec![id.to_string()]
+}
+
 fn sorted(mut v: Vec<String>) -> Vec<String> {
     v.sort();
     v
@@ -222,18 +226,14 @@ fn masked_numbers_and_id_number_endings_find_customers() {
             format!("+86 {masked}"),
             format!(" {masked} "),
         ] {
-            assert_eq!(
-                ids(&search(srv, &w.agent_a, &q)),
-                [with_phone.clone()],
-                "{q}"
-            );
+            assert_eq!(ids(&search(srv, &w.agent_a, &q)), one(&with_phone), "{q}");
         }
         assert_eq!(
             ids(&search(srv, &w.agent_a, &format!("139****{last4}"))),
-            [other_prefix.clone()]
+            one(&other_prefix)
         );
         assert_eq!(search(srv, &w.agent_a, "186****0000")["total"], 0);
-        assert_eq!(ids(&search(srv, &w.agent_b, &masked)), [b.clone()]);
+        assert_eq!(ids(&search(srv, &w.agent_b, &masked)), one(&b));
 
         // Four digits are a phone's end and an ID number's end: both customers, counted once.
         let four = search(srv, &w.agent_a, &last4);
@@ -257,18 +257,18 @@ fn masked_numbers_and_id_number_endings_find_customers() {
             .unwrap();
         assert_eq!(row["id_number"], json!(format!("110***********{last4}")));
         // Six: the ID number's end alone (no phone is searched by 6 digits).
-        assert_eq!(ids(&search(srv, &w.agent_a, &last6)), [with_id.clone()]);
+        assert_eq!(ids(&search(srv, &w.agent_a, &last6)), one(&with_id));
         // The ID number as the list shows it.
         assert_eq!(
             ids(&search(srv, &w.agent_a, &format!("110***********{last4}"))),
-            [with_id.clone()]
+            one(&with_id)
         );
         assert_eq!(
             search(srv, &w.agent_a, &format!("310***********{last4}"))["total"],
             0
         );
         // The other institution finds its own only.
-        assert_eq!(ids(&search(srv, &w.agent_b, &id_b[12..])), [b.clone()]);
+        assert_eq!(ids(&search(srv, &w.agent_b, &id_b[12..])), one(&b));
         assert_eq!(search(srv, &w.agent_b, &last6)["total"], 0);
 
         // A changed ID number is found by its new end, not the old one.
@@ -281,10 +281,7 @@ fn masked_numbers_and_id_number_endings_find_customers() {
         )
         .ok(200);
         assert_eq!(search(srv, &w.agent_a, &last6)["total"], 0);
-        assert_eq!(
-            ids(&search(srv, &w.agent_a, &id_new[12..])),
-            [with_id.clone()]
-        );
+        assert_eq!(ids(&search(srv, &w.agent_a, &id_new[12..])), one(&with_id));
     });
 }
 
