@@ -1,5 +1,5 @@
 -- CUS-9 (issue 9): the keys a customer is found by beyond the name's start and the pinyin —
--- each character inside the name (`name_char`: `婷` finds 白婷佳) and the last 4 and 6
+-- each character inside the name but the first (`name_char`: `婷` finds 白婷佳) and the last 4 and 6
 -- characters of the ID number (`id_suffix`: `1234`, `311234`). One row per key (`term`), written with
 -- the customer (hcrm-db `customers::NewCustomers`) and again when the name or the ID number
 -- changes; the same table and statements on both backends. A merged or deleted customer
@@ -16,7 +16,8 @@ CREATE INDEX customer_search_keys_key ON customer_search_keys (kind, term, custo
 INSERT INTO customer_search_keys (customer_id, kind, term)
 SELECT DISTINCT id, 'name_char', lower(substr(btrim(name), i, 1))
 FROM customers, generate_series(2, char_length(btrim(name))) AS i
-WHERE substr(btrim(name), i, 1) !~ '\s';
+WHERE substr(btrim(name), i, 1) !~ '\s'
+  AND lower(substr(btrim(name), i, 1)) <> lower(substr(btrim(name), 1, 1));
 
 INSERT INTO customer_search_keys (customer_id, kind, term)
 SELECT id, 'id_suffix', right(upper(id_number), 4) FROM customers

@@ -287,10 +287,26 @@ fn search_arms(text: &str, pg: bool) -> Vec<Arm> {
         arms.push(Arm::pinyin(Box::new(inside.and(not_start))));
     } else if let Some(ch) = q.chars().next() {
         // One character inside names (a remembered given-name character, issue 9): the
-        // names holding it after their first character, from its key rows (CUS-9).
-        let not_start = c::name.not_like(start).escape('\\');
-        let inside = IdAmong(vec![Box::new(key_lookup(NAME_CHAR, one_char_key(ch)))]);
-        arms.push(Arm::pinyin(Box::new(inside.and(not_start))));
+        // names holding it after their first character, from its key rows (CUS-9). A name's
+        // keys leave out its first character, so none of these starts with it (that is the
+        // first arm). On PostgreSQL the ids are gathered as an array first: otherwise the
+        // planner walks the list order probing the keys for every customer (3× slower).
+        let term = one_char_key(ch);
+        let inside: Cond = if pg {
+            Box::new(
+                diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    "customers.id = ANY(ARRAY(SELECT customer_id FROM customer_search_keys \
+                     WHERE kind = ",
+                )
+                .bind::<diesel::sql_types::Text, _>(NAME_CHAR)
+                .sql(" AND term = ")
+                .bind::<diesel::sql_types::Text, _>(term)
+                .sql("))"),
+            )
+        } else {
+            Box::new(IdAmong(vec![Box::new(key_lookup(NAME_CHAR, term))]))
+        };
+        arms.push(Arm::pinyin(inside));
     }
     arms
 }

@@ -29,15 +29,19 @@ pub fn pinyin_keys(name: &str) -> (String, String) {
 /// The characters of a name after its first, lower-cased, each once, in order (CUS-9): one
 /// character typed in the search box finds the names that hold it further in (a remembered
 /// given-name character: `婷` and `佳` find 白婷佳). Names starting with it are found by the
-/// name's start, so the first character is no key; spaces are none either.
+/// name's start, so the first character is no key, nor is it again further in (婷婷 has no
+/// key); spaces are none either.
 pub fn inner_chars(name: &str) -> Vec<String> {
+    let mut chars = name.trim().chars();
+    let first = chars.next().map(one_char_key);
     let mut out: Vec<String> = Vec::new();
-    for ch in name.trim().chars().skip(1) {
+    for ch in chars {
         if ch.is_whitespace() {
             continue;
         }
         let key = one_char_key(ch);
-        if !out.contains(&key) {
+        // A name starting with the character is found by its start: never twice.
+        if Some(&key) != first.as_ref() && !out.contains(&key) {
             out.push(key);
         }
     }
@@ -137,7 +141,8 @@ mod tests {
     fn inner_characters_are_the_keys_after_the_first() {
         for (name, keys) in [
             ("白婷佳", vec!["婷", "佳"]),
-            ("婷婷", vec!["婷"]),
+            ("婷婷", vec![]),
+            ("王小王", vec!["小"]),
             ("欧阳娜娜", vec!["阳", "娜"]),
             ("王", vec![]),
             (" 李 Ming ", vec!["m", "i", "n", "g"]),
