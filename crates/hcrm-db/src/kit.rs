@@ -165,6 +165,43 @@ macro_rules! counted_page {
 }
 pub(crate) use counted_page;
 
+/// Writes `$rows` (a slice of `Insertable` rows of `$table`, each with `$columns` values) in
+/// multi-row INSERTs on the concrete connection, as the multi-backend wrapper has no batch
+/// insert: the set-based writes of new customers (one, the demo's or the generator's 10,000 —
+/// OPS-2) and of the demo's relations, contacts and tasks. At most 30,000 values a statement
+/// (SQLite allows 32,766). Rows with `Option` fields must say
+/// `treat_none_as_default_value = false`, else SQLite writes them one statement per row.
+/// Evaluates to `Result<usize, DbError>`, the rows written.
+macro_rules! insert_many {
+    ($conn:expr, $table:expr, $rows:expr, $columns:expr) => {{
+        let per: usize = (30_000 / $columns).max(1);
+        let mut n = 0usize;
+        let mut failed = None;
+        for chunk in $rows.chunks(per) {
+            let done = match &mut *$conn {
+                $crate::conn::DbConn::Postgresql(c) => {
+                    diesel::insert_into($table).values(chunk).execute(c)
+                }
+                $crate::conn::DbConn::Sqlite(c) => {
+                    diesel::insert_into($table).values(chunk).execute(c)
+                }
+            };
+            match done {
+                Ok(k) => n += k,
+                Err(e) => {
+                    failed = Some($crate::error::DbError::from(e));
+                    break;
+                }
+            }
+        }
+        match failed {
+            Some(e) => Err::<usize, $crate::error::DbError>(e),
+            None => Ok(n),
+        }
+    }};
+}
+pub(crate) use insert_many;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -68,6 +68,14 @@ pub const MODULES: &[CustomerModule] = &[
         timeline: None,
     },
     CustomerModule {
+        // The keys a search finds a customer by (CUS-9): the duplicate keeps its own, as it
+        // leaves every search once merged; the kept customer's stay as they are.
+        name: "search_keys",
+        references: &[r("customer_search_keys", "customer_id")],
+        merge: None,
+        timeline: None,
+    },
+    CustomerModule {
         name: "categories",
         references: &[r("customer_categories", "customer_id")],
         merge: Some(categories),

@@ -169,6 +169,12 @@ pub fn create(
     Ok(row)
 }
 
+/// Stores many relations at once in multi-row INSERTs (the demo's families, OPS-2); unlike
+/// [`create`] it trusts the caller that none exists yet either way round.
+pub fn insert_many(conn: &mut DbConn, rows: &[RelationRow]) -> Result<usize, DbError> {
+    crate::kit::insert_many!(conn, r::table, rows, 7)
+}
+
 /// The relation `id` if it involves `customer`.
 pub fn get(conn: &mut DbConn, customer: Uuid, id: Uuid) -> Result<RelationRow, DbError> {
     let key = CustomerId::from(customer);

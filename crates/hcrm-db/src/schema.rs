@@ -237,6 +237,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    customer_search_keys (customer_id, kind, term) {
+        customer_id -> Text,
+        kind -> Text,
+        term -> Text,
+    }
+}
+
+diesel::table! {
     customer_phones (customer_id, phone) {
         customer_id -> Text,
         phone -> Text,
@@ -407,6 +415,7 @@ diesel::joinable!(user_institutions -> institutions (institution_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_keys -> users (user_id));
 diesel::joinable!(customer_phones -> customers (customer_id));
+diesel::joinable!(customer_search_keys -> customers (customer_id));
 diesel::joinable!(customer_profiles -> customers (customer_id));
 diesel::joinable!(customer_categories -> customers (customer_id));
 diesel::joinable!(customer_tags -> customers (customer_id));
@@ -434,6 +443,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     customers,
     customer_profiles,
     customer_phones,
+    customer_search_keys,
     customer_categories,
     customer_tags,
     customer_external_ids,

@@ -13,7 +13,7 @@ use hcrm_domain::api::org::{
 };
 use hcrm_domain::{Role, Scope};
 
-const TABLES: [&str; 28] = [
+const TABLES: [&str; 29] = [
     "api_keys",
     "audit_events",
     "break_glass_grants",
@@ -26,6 +26,7 @@ const TABLES: [&str; 28] = [
     "customer_private_notes",
     "customer_profiles",
     "customer_relations",
+    "customer_search_keys",
     "customer_stage_history",
     "customer_tags",
     "customers",

@@ -2,6 +2,7 @@
 //! (one outside the home city), departments, doctors with consultation schedules, and one
 //! user per role. Later modules add their own records here.
 
+use hcrm_db::ids::UserId;
 use hcrm_db::{DbConn, departments, doctors, institutions};
 use hcrm_domain::Role;
 use hcrm_domain::api::org::{
@@ -208,9 +209,13 @@ fn customers(
     conn: &mut DbConn,
     staff: &std::collections::HashMap<&str, String>,
 ) -> Result<(), String> {
-    let ids = |names: &[&str]| -> Vec<String> {
-        names.iter().filter_map(|n| staff.get(n).cloned()).collect()
+    let id = |name: &str| -> Option<UserId> {
+        staff
+            .get(name)
+            .and_then(|s| s.parse::<uuid::Uuid>().ok())
+            .map(UserId::from)
     };
+    let ids = |names: &[&str]| -> Vec<UserId> { names.iter().filter_map(|n| id(n)).collect() };
     let owners = std::collections::HashMap::from([
         (
             "BJ01".to_string(),
@@ -219,10 +224,10 @@ fn customers(
         ("BJ02".to_string(), ids(&["director"])),
         ("SH01".to_string(), ids(&["supervisor.sh01"])),
     ]);
-    let managers = std::collections::HashMap::from([(
-        "BJ01".to_string(),
-        staff.get("manager.bj01").cloned().unwrap_or_default(),
-    )]);
+    let managers: std::collections::HashMap<String, UserId> = id("manager.bj01")
+        .map(|m| ("BJ01".to_string(), m))
+        .into_iter()
+        .collect();
     let targets = crate::generate::targets(conn, None)?;
     let made = hcrm_db::write_transaction(conn, |conn| {
         crate::demo_customers::fill(conn, &targets, &owners, &managers)

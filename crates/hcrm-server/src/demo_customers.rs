@@ -1,13 +1,20 @@
 //! OPS-2: the demo's customers — about 2,000 people in families (spouses, children, elderly
 //! parents) and organizations with employees over the three hospitals, with contact records
 //! whose next steps became reminder tasks (CUS-1 … CUS-12). Deterministic (fixed seed).
+//! Written through hcrm-db: the customers' own rows in multi-row INSERTs
+//! (`NewCustomers::write`), relations likewise, contact records with `contacts::create` (which
+//! makes their reminders as the API does).
 
 use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDateTime};
-use diesel::prelude::*;
-use hcrm_db::DbConn;
-use hcrm_db::schema::{contacts, customer_relations, tasks};
+use hcrm_db::customers::{
+    CategoryRow, CustomerRow, ExternalIdRow, PhoneRow, ProfileRow, StageRow, TagRow,
+};
+use hcrm_db::ids::{CustomerId, InstitutionId, RelationId, UserId};
+use hcrm_db::relations::RelationRow;
+use hcrm_db::{DbConn, DbError};
+use hcrm_domain::api::contacts::ContactCreate;
 use hcrm_domain::customer::{
     ContactChannel, ContactParty, Direction, Gender, RelationKind, uscc_for,
 };
@@ -16,10 +23,7 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use uuid::Uuid;
 
-use crate::synth::{
-    Batch, CategoryRow, CustomerRow, ExternalRow, Maker, PersonSpec, PhoneRow, ProfileRow,
-    StageRow, TagRow, Target, insert_rows,
-};
+use crate::synth::{Batch, Maker, PersonSpec, Target};
 
 /// Individuals per institution (organizations come on top).
 const PEOPLE_PER_INSTITUTION: usize = 650;
@@ -123,61 +127,6 @@ const CONTACTS: [(&str, &str, &str, &str, &str); 10] = [
 
 const HOUSE_TAGS: [&str; 4] = ["家庭客户", "高端体检", "慢病管理", "儿童保健"];
 
-#[derive(Insertable)]
-#[diesel(table_name = customer_relations, treat_none_as_default_value = false)]
-struct RelationRow {
-    id: String,
-    from_id: String,
-    to_id: String,
-    kind: String,
-    note: Option<String>,
-    created_by: Option<String>,
-    created_at: NaiveDateTime,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = contacts, treat_none_as_default_value = false)]
-struct ContactRow {
-    id: String,
-    customer_id: String,
-    institution_id: String,
-    channel: String,
-    direction: String,
-    party: String,
-    party_customer_id: Option<String>,
-    subject: String,
-    content: Option<String>,
-    feedback: Option<String>,
-    agreement: Option<String>,
-    next_step: Option<String>,
-    next_step_on: Option<chrono::NaiveDate>,
-    minutes_spent: Option<i32>,
-    money_spent_fen: Option<i64>,
-    owner_id: String,
-    occurred_at: NaiveDateTime,
-    created_at: NaiveDateTime,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = tasks, treat_none_as_default_value = false)]
-struct TaskRow {
-    id: String,
-    institution_id: String,
-    kind: String,
-    title: String,
-    description: Option<String>,
-    owner_id: Option<String>,
-    due_on: Option<chrono::NaiveDate>,
-    status: String,
-    customer_id: Option<String>,
-    source_type: Option<String>,
-    source_id: Option<String>,
-    version: i32,
-    created_by: Option<String>,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
-}
-
 /// What was made, for the summary line.
 pub struct Made {
     pub individuals: usize,
@@ -187,11 +136,16 @@ pub struct Made {
     pub reminders: usize,
 }
 
-fn relation(from: &str, to: &str, kind: RelationKind, at: NaiveDateTime) -> RelationRow {
+fn relation(
+    from: CustomerId,
+    to: CustomerId,
+    kind: RelationKind,
+    at: NaiveDateTime,
+) -> RelationRow {
     RelationRow {
-        id: Uuid::now_v7().to_string(),
-        from_id: from.into(),
-        to_id: to.into(),
+        id: RelationId::new(),
+        from_id: from,
+        to_id: to,
         kind: kind.code().into(),
         note: None,
         created_by: None,
@@ -204,9 +158,9 @@ fn relation(from: &str, to: &str, kind: RelationKind, at: NaiveDateTime) -> Rela
 pub fn fill(
     conn: &mut DbConn,
     targets: &[Target],
-    owners: &HashMap<String, Vec<String>>,
-    managers: &HashMap<String, String>,
-) -> Result<Made, diesel::result::Error> {
+    owners: &HashMap<String, Vec<UserId>>,
+    managers: &HashMap<String, UserId>,
+) -> Result<Made, DbError> {
     let mut rng = StdRng::seed_from_u64(2026);
     let now = hcrm_db::now();
     let mut maker = Maker::new(now, String::new());
@@ -263,11 +217,8 @@ pub fn fill(
                 true,
             );
             let at = batch.customers[husband].created_at;
-            let (h, w) = (
-                batch.customers[husband].id.clone(),
-                batch.customers[wife].id.clone(),
-            );
-            relations.push(relation(&h, &w, RelationKind::Spouse, at));
+            let (h, w) = (batch.customers[husband].id, batch.customers[wife].id);
+            relations.push(relation(h, w, RelationKind::Spouse, at));
             // The family's shared address.
             let home = batch.profiles[husband].clone();
             let surname_index = crate::synth::SURNAMES
@@ -303,9 +254,9 @@ pub fn fill(
                     true,
                 );
                 share_home(&mut batch, child, &home);
-                let c = batch.customers[child].id.clone();
-                relations.push(relation(&h, &c, RelationKind::Parent, at));
-                relations.push(relation(&w, &c, RelationKind::Parent, at));
+                let c = batch.customers[child].id;
+                relations.push(relation(h, c, RelationKind::Parent, at));
+                relations.push(relation(w, c, RelationKind::Parent, at));
             }
             if his_age < 60 && rng.random_bool(0.3) {
                 let age = (his_age + rng.random_range(24..32)).min(98);
@@ -325,8 +276,8 @@ pub fn fill(
                     true,
                 );
                 share_home(&mut batch, elder, &home);
-                let e = batch.customers[elder].id.clone();
-                relations.push(relation(&e, &h, RelationKind::Parent, at));
+                let e = batch.customers[elder].id;
+                relations.push(relation(e, h, RelationKind::Parent, at));
                 batch.tags.push(TagRow {
                     customer_id: e,
                     tag: "老年关怀".into(),
@@ -335,7 +286,7 @@ pub fn fill(
             share_home(&mut batch, wife, &home);
             if rng.random_bool(0.3) {
                 batch.tags.push(TagRow {
-                    customer_id: h.clone(),
+                    customer_id: h,
                     tag: (*HOUSE_TAGS.choose(&mut rng).unwrap_or(&HOUSE_TAGS[0])).into(),
                 });
             }
@@ -363,16 +314,16 @@ pub fn fill(
                 &mut maker, &mut rng, &mut batch, target, name, industry, size, k,
             );
             made_orgs += 1;
-            let org_id = batch.customers[org].id.clone();
+            let org_id = batch.customers[org].id;
             let at = batch.customers[org].created_at;
             let n = rng.random_range(3..8);
             for &p in people.choose_multiple(&mut rng, n) {
                 if batch.customers[p].employer_id.is_some() {
                     continue;
                 }
-                batch.customers[p].employer_id = Some(org_id.clone());
-                let p_id = batch.customers[p].id.clone();
-                relations.push(relation(&p_id, &org_id, RelationKind::EmployeeOf, at));
+                batch.customers[p].employer_id = Some(org_id);
+                let p_id = batch.customers[p].id;
+                relations.push(relation(p_id, org_id, RelationKind::EmployeeOf, at));
                 batch.categories.push(CategoryRow {
                     customer_id: p_id,
                     category: "health_check".into(),
@@ -383,7 +334,7 @@ pub fn fill(
         if let Some(m) = managers.get(&target.code) {
             for row in &mut batch.customers[start..] {
                 if row.lifecycle_stage == "loyal" {
-                    row.account_manager_id = Some(m.clone());
+                    row.account_manager_id = Some(*m);
                 }
             }
         }
@@ -404,33 +355,23 @@ pub fn fill(
     // Employers before their employees (foreign keys are checked per statement).
     batch.customers.sort_by_key(|r| r.kind != "organization");
     batch.write(conn)?;
-    insert_rows!(conn, customer_relations::table, &relations, 7)?;
+    hcrm_db::relations::insert_many(conn, &relations)?;
 
-    // Contact records with next steps, and their reminders.
-    let mut contact_rows = Vec::new();
-    let mut reminders = Vec::new();
-    let relatives: HashMap<&str, &str> = relations
+    // Contact records with next steps, and their reminders, as the API records them.
+    let mut contacts = 0;
+    let mut reminders = 0;
+    let relatives: HashMap<CustomerId, CustomerId> = relations
         .iter()
         .filter(|r| r.kind == "spouse")
-        .flat_map(|r| {
-            [
-                (r.from_id.as_str(), r.to_id.as_str()),
-                (r.to_id.as_str(), r.from_id.as_str()),
-            ]
-        })
+        .flat_map(|r| [(r.from_id, r.to_id), (r.to_id, r.from_id)])
         .collect();
-    let inst_code: HashMap<&str, &str> = targets
-        .iter()
-        .map(|t| (t.id.as_str(), t.code.as_str()))
-        .collect();
+    let inst_code: HashMap<InstitutionId, &str> =
+        targets.iter().map(|t| (t.id, t.code.as_str())).collect();
     for row in &batch.customers {
         if row.kind != "individual" || !rng.random_bool(0.55) {
             continue;
         }
-        let code = inst_code
-            .get(row.institution_id.as_str())
-            .copied()
-            .unwrap_or("");
+        let code = inst_code.get(&row.institution_id).copied().unwrap_or("");
         let Some(staff) = owners.get(code).filter(|s| !s.is_empty()) else {
             continue;
         };
@@ -438,56 +379,30 @@ pub fn fill(
             let (subject, content, feedback, agreement, next) =
                 *CONTACTS.choose(&mut rng).unwrap_or(&CONTACTS[0]);
             let occurred = now - Duration::minutes(rng.random_range(30..240 * 24 * 60));
-            let owner = staff.choose(&mut rng).unwrap_or(&staff[0]).clone();
+            let owner = *staff.choose(&mut rng).unwrap_or(&staff[0]);
             let with_spouse = rng
                 .random_bool(0.1)
-                .then(|| relatives.get(row.id.as_str()))
+                .then(|| relatives.get(&row.id).copied())
                 .flatten();
             let channel = *ContactChannel::ALL
                 .choose(&mut rng)
                 .unwrap_or(&ContactChannel::Phone);
             let next_on = (!next.is_empty() && rng.random_bool(0.25))
                 .then(|| maker.today + Duration::days(rng.random_range(-5..21)));
-            let id = Uuid::now_v7().to_string();
-            if let Some(due) = next_on {
-                reminders.push(TaskRow {
-                    id: Uuid::now_v7().to_string(),
-                    institution_id: row.institution_id.clone(),
-                    kind: "reminder".into(),
-                    title: format!("{}：{next}", row.name),
-                    description: Some(format!("{subject} — {agreement}")),
-                    owner_id: Some(owner.clone()),
-                    due_on: Some(due),
-                    status: "open".into(),
-                    customer_id: Some(row.id.clone()),
-                    source_type: Some("contact".into()),
-                    source_id: Some(id.clone()),
-                    version: 1,
-                    created_by: Some(owner.clone()),
-                    created_at: occurred,
-                    updated_at: occurred,
-                });
-            }
-            contact_rows.push(ContactRow {
-                id,
-                customer_id: row.id.clone(),
-                institution_id: row.institution_id.clone(),
-                channel: channel.code().into(),
-                direction: if rng.random_bool(0.4) {
-                    Direction::Inbound
-                } else {
-                    Direction::Outbound
-                }
-                .code()
-                .into(),
+            let direction = if rng.random_bool(0.4) {
+                Direction::Inbound
+            } else {
+                Direction::Outbound
+            };
+            let contact = ContactCreate {
+                channel,
+                direction,
                 party: if with_spouse.is_some() {
                     ContactParty::Relative
                 } else {
                     ContactParty::Customer
-                }
-                .code()
-                .into(),
-                party_customer_id: with_spouse.map(|s| s.to_string()),
+                },
+                party_customer_id: with_spouse.map(Uuid::from),
                 subject: subject.into(),
                 content: Some(content.into()),
                 feedback: Some(feedback.into()),
@@ -496,20 +411,25 @@ pub fn fill(
                 next_step_on: next_on,
                 minutes_spent: Some(rng.random_range(3..40)),
                 money_spent_fen: rng.random_bool(0.1).then(|| rng.random_range(100..5000)),
-                owner_id: owner,
-                occurred_at: occurred,
-                created_at: occurred,
-            });
+                occurred_at: Some(occurred.and_utc()),
+            };
+            let made = hcrm_db::contacts::create(
+                conn,
+                row.id.into(),
+                row.institution_id.into(),
+                &contact,
+                owner.into(),
+            )?;
+            contacts += 1;
+            reminders += usize::from(made.reminder_task_id.is_some());
         }
     }
-    insert_rows!(conn, contacts::table, &contact_rows, 18)?;
-    insert_rows!(conn, tasks::table, &reminders, 15)?;
     Ok(Made {
         individuals: batch.customers.len() - made_orgs,
         organizations: made_orgs,
         relations: relations.len(),
-        contacts: contact_rows.len(),
-        reminders: reminders.len(),
+        contacts,
+        reminders,
     })
 }
 
@@ -534,7 +454,7 @@ fn add_org(
     k: usize,
 ) -> usize {
     maker.serial += 1;
-    let id = Uuid::now_v7().to_string();
+    let id = CustomerId::new();
     let (full, initials) = hcrm_domain::customer::search_keys::pinyin_keys(name);
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
     let region = if target.city.contains("上海") {
@@ -548,8 +468,8 @@ fn add_org(
     let uscc = uscc_for(&format!("91{region}{body}"));
     let created = maker.now - Duration::days(rng.random_range(30..1000));
     batch.customers.push(CustomerRow {
-        id: id.clone(),
-        institution_id: target.id.clone(),
+        id,
+        institution_id: target.id,
         kind: "organization".into(),
         name: name.into(),
         name_pinyin: full,
@@ -574,20 +494,18 @@ fn add_org(
         account_manager_id: None,
         uscc,
         employer_id: None,
+        merged_into_id: None,
+        deleted_at: None,
         version: 1,
         created_by: None,
         created_at: created,
         updated_at: created,
     });
-    let phone = crate::synth::mobile(rng);
-    batch.phones.push(PhoneRow {
-        customer_id: id.clone(),
-        last4: hcrm_domain::customer::phone_last4(&phone).unwrap_or_default(),
-        phone,
-        is_primary: true,
-    });
+    batch
+        .phones
+        .push(PhoneRow::new(id, &crate::synth::mobile(rng), true));
     batch.profiles.push(ProfileRow {
-        customer_id: id.clone(),
+        customer_id: id,
         landline: Some(format!(
             "{}-{}",
             if target.city.contains("上海") {
@@ -605,12 +523,12 @@ fn add_org(
         ..Default::default()
     });
     batch.categories.push(CategoryRow {
-        customer_id: id.clone(),
+        customer_id: id,
         category: "partner".into(),
     });
-    batch.externals.push(ExternalRow {
-        customer_id: id.clone(),
-        institution_id: target.id.clone(),
+    batch.external_ids.push(ExternalIdRow {
+        customer_id: id,
+        institution_id: target.id,
         system: "HIS".into(),
         external_id: format!("ORG{}{:05}", target.code, maker.serial),
     });

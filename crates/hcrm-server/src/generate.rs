@@ -1,12 +1,14 @@
 //! OPS-2 (second part): `hcrm generate --customers N` — many realistic customers fast, for
 //! benchmarks (PERF-1, PERF-8). Rows are made in Rust from a fixed vocabulary (names with their
-//! pinyin precomputed) and written in multi-row INSERTs, 10,000 customers per transaction.
+//! pinyin precomputed) into hcrm-db's own rows and written by hcrm-db
+//! (`NewCustomers::write`, multi-row INSERTs), 10,000 customers per transaction.
 
 use std::time::Instant;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use hcrm_db::DbConn;
+use hcrm_db::ids::InstitutionId;
 use hcrm_db::schema::{customers, institutions};
 use hcrm_domain::customer::Gender;
 use rand::rngs::StdRng;
@@ -26,7 +28,7 @@ pub fn targets(conn: &mut DbConn, code: Option<&str>) -> Result<Vec<Target>, Str
     if let Some(code) = code {
         q = q.filter(institutions::code.eq(code.to_string()));
     }
-    let rows: Vec<(String, String, String)> = q.load(conn).map_err(|e| e.to_string())?;
+    let rows: Vec<(InstitutionId, String, String)> = q.load(conn).map_err(|e| e.to_string())?;
     if rows.is_empty() {
         return Err(match code {
             Some(c) => format!("no active institution with code {c}"),
@@ -88,7 +90,7 @@ pub fn run(
     let analyze = match conn {
         DbConn::Postgresql(_) => {
             "VACUUM ANALYZE customers, customer_phones, customer_tags, customer_external_ids, \
-             customer_categories, customer_profiles, customer_stage_history"
+             customer_categories, customer_profiles, customer_stage_history, customer_search_keys"
         }
         DbConn::Sqlite(_) => "ANALYZE",
     };
@@ -101,7 +103,8 @@ const BULK: usize = 100_000;
 
 /// The tables a load writes.
 const TABLES: &str = "'customers', 'customer_profiles', 'customer_phones', 'customer_tags', \
-     'customer_categories', 'customer_external_ids', 'customer_stage_history'";
+     'customer_categories', 'customer_external_ids', 'customer_stage_history', \
+     'customer_search_keys'";
 
 /// A failed load, carried out of the transaction (which then rolls back).
 struct Fail(String);

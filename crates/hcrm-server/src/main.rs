@@ -102,7 +102,8 @@ enum BenchCommand {
         /// Only the database side (no server needed).
         #[arg(long)]
         sql_only: bool,
-        /// Query kinds, comma-separated: phone_suffix, name_fragment, pinyin_initials.
+        /// Query kinds, comma-separated: phone_suffix, name_fragment, pinyin_initials (PERF-1's
+        /// mix), given_char (one given-name character).
         #[arg(long, default_value = "phone_suffix,name_fragment,pinyin_initials")]
         kinds: String,
         /// Ask for uncompressed answers, as an integration on the hospital's LAN would (by

@@ -4,10 +4,12 @@
 //!
 //! Each kind is a pgbench script of the two statements `hcrm_db::customers::list` sends for
 //! it: the first arm's walk (page ids and count, up to the cap + 1) and the page's rows with
-//! their first phones and tags. Their texts are written out here, so before it runs the
-//! benchmark checks, on a few of its queries, that each script finds the same page as the
-//! application. The script does not run the later arms a sparse search would add, so pgbench does
-//! at most the work the application does (the ratio errs against the API).
+//! their first phones and tags. Both come from hcrm-db's own query builders as PostgreSQL
+//! receives them (`first_page_statements`); this module only turns their bound values into
+//! pgbench expressions — for each drawn search text its own value, picked by a random
+//! `:i` — and checks on a few queries that each script finds the application's page. The
+//! script does not run the later arms a sparse search would add, so pgbench does at most the
+//! work the application does (the ratio errs against the API).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,10 +17,9 @@ use std::time::Duration;
 
 use diesel::prelude::*;
 use diesel::sql_types::Text;
-use hcrm_db::customers::{prefix_pattern, prefix_upper_bound};
+use hcrm_db::customers::{Sent, first_page_statements};
 use hcrm_db::{DbConn, Pool};
 use hcrm_domain::api::customers::COUNT_CAP;
-use hcrm_domain::customer::search_keys::pinyin_keys;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::Value;
@@ -29,78 +30,147 @@ use crate::synth::Vocab;
 /// Queries drawn per kind; each transaction picks one at random.
 const DRAWN: usize = 1000;
 
-/// The page's rows as `rows_of` reads them, for the ids in `:ids`.
-const ROWS: &str = "SELECT customers.id, customers.institution_id, customers.kind, customers.name, \
-    customers.name_pinyin, customers.name_initials, customers.gender, customers.birth_date, \
-    customers.birth_month, customers.id_type, customers.id_number, customers.card_number, \
-    customers.form_of_address, customers.form_of_address_custom, customers.lifecycle_stage, \
-    customers.relationship_type, customers.source_channel, customers.account_manager_id, \
-    customers.uscc, customers.employer_id, customers.merged_into_id, customers.deleted_at, \
-    customers.version, customers.created_by, customers.created_at, customers.updated_at, \
-    (SELECT customer_phones.phone FROM customer_phones \
-     WHERE customer_phones.customer_id = customers.id \
-     ORDER BY customer_phones.is_primary DESC, customer_phones.phone LIMIT 1), \
-    (SELECT string_agg(customer_tags.tag, chr(31)) FROM customer_tags \
-     WHERE customer_tags.customer_id = customers.id) \
-    FROM customers WHERE customers.id = ANY(:ids::text[]);";
+/// The rows of a first page, as the API's default page of the search box shows them.
+const PAGE: i64 = 20;
 
-const LIVE: &str = "customers.merged_into_id IS NULL AND customers.deleted_at IS NULL";
-
-/// The first arm of `kind` with its values as SQL expressions (`v[0]`, `v[1]` …), giving the
-/// page's ids (`{…}`) in the arm's order, read up to the count cap + 1 like the application.
-fn arm_sql(kind: usize, v: &[String]) -> String {
-    let (cond, order) = match kind {
-        0 => (
-            format!(
-                "customers.id IN (SELECT customer_id FROM customer_phones WHERE last4 = {t} \
-                 UNION SELECT customers.id FROM customers WHERE card_number = {t} \
-                 UNION SELECT customer_id FROM customer_external_ids WHERE external_id = {t})",
-                t = v[0]
-            ),
-            "customers.name_pinyin, customers.id",
-        ),
-        1 => (
-            format!(
-                "customers.name_pinyin >= {} AND customers.name_pinyin < {} \
-                 AND customers.name LIKE {} ESCAPE '\\'",
-                v[0], v[1], v[2]
-            ),
-            "customers.name_pinyin, customers.id",
-        ),
-        _ => (
-            format!(
-                "customers.name_initials >= {} AND customers.name_initials < {}",
-                v[0], v[1]
-            ),
-            "customers.name_initials, customers.name_pinyin, customers.id",
-        ),
-    };
-    format!(
-        "SELECT coalesce((array_agg(id))[1:20], '{{}}')::text AS ids FROM (\
-         SELECT customers.id FROM customers WHERE {LIVE} AND {cond} ORDER BY {order} \
-         LIMIT {}) AS arm",
-        COUNT_CAP + 1
-    )
-}
-
-/// The values the first arm of `kind` binds for the search text `text`.
-fn arm_values(kind: usize, text: &str) -> Vec<String> {
-    // Keys hold only a-z and 0-9: where a prefix has no upper bound (`zz`), `{` is above
-    // every key, as the application's open-ended range is.
-    let bound = |p: &str| prefix_upper_bound(p).unwrap_or_else(|| "{".to_string());
-    match kind {
-        0 => vec![text.to_string()],
-        1 => {
-            let (pinyin, _) = pinyin_keys(text);
-            let upper = bound(&pinyin);
-            vec![pinyin, upper, prefix_pattern(text)]
+/// The items of diesel's print of a statement's binds (`["王%", 201, …]`), each as printed.
+fn bind_items(list: &str) -> Result<Vec<String>, String> {
+    let inner = list
+        .trim()
+        .strip_prefix('[')
+        .and_then(|l| l.strip_suffix(']'))
+        .ok_or_else(|| format!("unexpected binds {list:?}"))?;
+    let mut items = Vec::new();
+    let (mut depth, mut quoted, mut escaped) = (0i32, false, false);
+    let mut item = String::new();
+    for ch in inner.chars() {
+        match ch {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            '[' | '(' | '{' if !quoted => depth += 1,
+            ']' | ')' | '}' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                items.push(item.trim().to_string());
+                item.clear();
+                continue;
+            }
+            _ => {}
         }
-        _ => vec![text.to_string(), bound(text)],
+        item.push(ch);
     }
+    if !item.trim().is_empty() {
+        items.push(item.trim().to_string());
+    }
+    Ok(items)
 }
 
-fn literal(v: &str) -> String {
-    format!("'{}'", v.replace('\'', "''"))
+/// A printed bind as an SQL literal: a string (Rust's `Debug` of it) or a number; `None` for
+/// anything else (the page's array of ids).
+fn sql_literal(item: &str) -> Option<String> {
+    if item.parse::<i64>().is_ok() || item == "true" || item == "false" {
+        return Some(item.to_string());
+    }
+    let body = item.strip_prefix('"')?.strip_suffix('"')?;
+    let mut text = String::new();
+    let mut chars = body.chars();
+    while let Some(ch) = chars.next() {
+        if ch != '\\' {
+            text.push(ch);
+            continue;
+        }
+        text.push(match chars.next()? {
+            'n' => '\n',
+            'r' => '\r',
+            't' => '\t',
+            '0' => '\0',
+            'u' => {
+                let hex: String = chars.by_ref().skip(1).take_while(|&c| c != '}').collect();
+                char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?
+            }
+            other => other,
+        });
+    }
+    // Control characters (the tags' separator) as `chr(n)`, so the script stays plain text.
+    let mut parts: Vec<String> = Vec::new();
+    let mut run = String::new();
+    for ch in text.chars() {
+        if ch.is_control() {
+            parts.push(format!("'{}'", run.replace('\'', "''")));
+            run.clear();
+            parts.push(format!("chr({})", ch as u32));
+        } else {
+            run.push(ch);
+        }
+    }
+    parts.push(format!("'{}'", run.replace('\'', "''")));
+    Some(if parts.len() == 1 {
+        parts.remove(0)
+    } else {
+        format!("({})", parts.join(" || "))
+    })
+}
+
+/// `sql` with each `$k` replaced by `values[k - 1]`.
+fn substitute(sql: &str, values: &[String]) -> Result<String, String> {
+    let mut out = String::new();
+    let mut chars = sql.chars().peekable();
+    while let Some(ch) = chars.next() {
+        if ch != '$' || !chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push(ch);
+            continue;
+        }
+        let mut k = String::new();
+        while let Some(d) = chars.peek().copied().filter(char::is_ascii_digit) {
+            k.push(d);
+            chars.next();
+        }
+        let k: usize = k.parse().map_err(|_| format!("bad placeholder in {sql}"))?;
+        let value = values
+            .get(k.wrapping_sub(1))
+            .ok_or_else(|| format!("no value for ${k} in {sql}"))?;
+        out.push_str(value);
+    }
+    Ok(out)
+}
+
+/// The statements of the first page of `text`, with their binds as printed.
+/// The first page's two statements (`first_page_statements`) and the walk's binds as printed.
+type Statements = ([Sent; 2], Vec<String>);
+
+fn statements(conn: &mut DbConn, text: &str) -> Result<Option<Statements>, String> {
+    let Some(sent) =
+        first_page_statements(conn, text, PAGE, COUNT_CAP).map_err(|e| e.to_string())?
+    else {
+        return Ok(None);
+    };
+    let binds = bind_items(&sent[0].binds)?;
+    Ok(Some((sent, binds)))
+}
+
+/// The first arm's walk with its values as SQL (`values[k]` for `$k+1`), giving the page's
+/// ids (`{…}`) in the arm's order.
+fn ids_sql(walk: &Sent, values: &[String]) -> Result<String, String> {
+    Ok(format!(
+        "SELECT coalesce((array_agg(id))[1:{PAGE}], '{{}}')::text AS ids FROM ({}) AS arm",
+        substitute(&walk.sql, values)?
+    ))
+}
+
+/// The page's rows for the ids `:ids` that the walk `\gset`.
+fn rows_sql(rows: &Sent) -> Result<String, String> {
+    let values: Vec<String> = bind_items(&rows.binds)?
+        .iter()
+        .map(|b| sql_literal(b).unwrap_or_else(|| ":ids::text[]".to_string()))
+        .collect();
+    substitute(&rows.sql, &values)
+}
+
+fn literals(binds: &[String]) -> Result<Vec<String>, String> {
+    binds
+        .iter()
+        .map(|b| sql_literal(b).ok_or_else(|| format!("cannot write {b} in a script")))
+        .collect()
 }
 
 #[derive(QueryableByName)]
@@ -109,29 +179,61 @@ struct Ids {
     ids: String,
 }
 
-/// The script of `kind` over its drawn texts: a random one per transaction.
-fn script(kind: usize, drawn: &[Vec<String>]) -> String {
-    let columns = drawn.first().map_or(0, Vec::len);
-    let exprs: Vec<String> = (0..columns)
-        .map(|c| {
-            let items: Vec<String> = drawn.iter().map(|v| literal(&v[c])).collect();
-            format!("(ARRAY[{}])[:i]", items.join(","))
+/// The script of one kind over its drawn search texts: a random one per transaction. Texts
+/// whose walk is another statement (a pinyin range open at the top, `zz`) are left out, so
+/// that the script is one prepared statement like the application's.
+fn script(conn: &mut DbConn, texts: &[String]) -> Result<(String, usize), String> {
+    let mut first: Option<[Sent; 2]> = None;
+    let mut columns: Vec<Vec<String>> = Vec::new();
+    let mut used = 0;
+    for text in texts {
+        let Some((sent, binds)) = statements(conn, text)? else {
+            continue;
+        };
+        let shape = first.get_or_insert_with(|| sent.clone());
+        if shape[0].sql != sent[0].sql {
+            continue;
+        }
+        let values = literals(&binds)?;
+        columns.resize(values.len(), Vec::new());
+        for (column, value) in columns.iter_mut().zip(values) {
+            column.push(value);
+        }
+        used += 1;
+    }
+    let Some([walk, rows]) = first else {
+        return Err("no drawn query has a statement to run".into());
+    };
+    let exprs: Vec<String> = columns
+        .iter()
+        .map(|values| {
+            if values.iter().all(|v| v == &values[0]) {
+                values[0].clone()
+            } else {
+                format!("(ARRAY[{}])[:i]", values.join(","))
+            }
         })
         .collect();
-    format!(
-        "\\set i random(1, {})\n{} \\gset\n{ROWS}\n",
-        drawn.len(),
-        arm_sql(kind, &exprs)
-    )
+    Ok((
+        format!(
+            "\\set i random(1, {used})\n{} \\gset\n{};\n",
+            ids_sql(&walk, &exprs)?,
+            rows_sql(&rows)?
+        ),
+        used,
+    ))
 }
 
-/// Checks that the script's statements find the same page as the application for `text`.
+/// Checks that the script's walk, with the values of `text`, finds the application's page.
 fn same_page(conn: &mut DbConn, kind: usize, text: &str) -> Result<(), String> {
-    let literals: Vec<String> = arm_values(kind, text).iter().map(|v| literal(v)).collect();
+    let Some(([walk, _], binds)) = statements(conn, text)? else {
+        return Ok(());
+    };
+    let sql = ids_sql(&walk, &literals(&binds)?)?;
     let DbConn::Postgresql(pg) = conn else {
         return Err("pgbench needs PostgreSQL".into());
     };
-    let script_ids = diesel::sql_query(arm_sql(kind, &literals))
+    let script_ids = diesel::sql_query(sql)
         .get_result::<Ids>(pg)
         .map_err(|e| format!("pgbench script of {}: {e}", KINDS[kind]))?
         .ids;
@@ -150,7 +252,7 @@ fn same_page(conn: &mut DbConn, kind: usize, text: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "the pgbench script of {} no longer runs what the application runs for {text:?}: \
+            "the pgbench script of {} does not find what the application finds for {text:?}: \
              {script_ids} ≠ {app_ids}",
             KINDS[kind]
         ))
@@ -220,9 +322,9 @@ pub fn run(o: &Options, database_url: &str, pool: &Pool, seed: u64) -> Result<Va
         for text in texts.iter().take(5) {
             same_page(&mut conn, kind, text)?;
         }
-        let drawn: Vec<Vec<String>> = texts.iter().map(|t| arm_values(kind, t)).collect();
+        let (text, _) = script(&mut conn, &texts)?;
         let file = dir.join(format!("{}.sql", KINDS[kind]));
-        std::fs::write(&file, script(kind, &drawn)).map_err(|e| e.to_string())?;
+        std::fs::write(&file, text).map_err(|e| e.to_string())?;
         files.push(file);
     }
     drop(conn);
@@ -261,4 +363,115 @@ pub fn run(o: &Options, database_url: &str, pool: &Pool, seed: u64) -> Result<Va
         }
     }
     Ok(figures)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use hcrm_db::customers::{Count, Filter, Sort, list, statements_sent};
+    use hcrm_db::testing::{TestDb, backends};
+    use hcrm_db::{ListWindow, institutions};
+    use hcrm_domain::Scope;
+    use hcrm_domain::api::org::InstitutionCreate;
+
+    #[test]
+    fn binds_as_printed_become_sql_literals() {
+        let items = bind_items(
+            r#"["wang", "wanh", "王\"伟%", 201, "\u{1f}", [CustomerId(1), CustomerId(2)]]"#,
+        )
+        .unwrap();
+        assert_eq!(items.len(), 6, "{items:?}");
+        let literals: Vec<Option<String>> = items.iter().map(|i| sql_literal(i)).collect();
+        assert_eq!(
+            literals,
+            [
+                Some("'wang'".into()),
+                Some("'wanh'".into()),
+                Some("'王\"伟%'".into()),
+                Some("201".into()),
+                Some("('' || chr(31) || '')".into()),
+                None,
+            ]
+        );
+        assert_eq!(sql_literal(r#""it's""#).as_deref(), Some("'it''s'"));
+        assert_eq!(
+            substitute(
+                "a = $1 AND b = $10 OR c = $2",
+                &(1..=10).map(|i| i.to_string()).collect::<Vec<_>>()
+            )
+            .unwrap(),
+            "a = 1 AND b = 10 OR c = 2"
+        );
+    }
+
+    /// The scripts are made of what the API's `list` sends: its first statement is the walk
+    /// the script runs and the page's rows are read by the script's second statement — so a
+    /// change to the search that the bench did not follow fails here (PERF-1).
+    #[test]
+    fn the_pgbench_scripts_run_what_the_api_runs() {
+        for backend in backends().into_iter().filter(|b| *b == "postgres") {
+            let db = TestDb::new(backend);
+            let pool = db.pool();
+            let mut conn = pool.get().unwrap();
+            institutions::create(
+                &mut conn,
+                &InstitutionCreate {
+                    code: "BJ01".into(),
+                    name: "北京和睦家医院".into(),
+                    city: "北京".into(),
+                    local: true,
+                    time_zone: None,
+                    address: None,
+                    hotline: None,
+                },
+            )
+            .unwrap();
+            crate::generate::run(&mut conn, 3000, None, Some(7)).unwrap();
+            let vocab = Vocab::new();
+            for (kind, name) in KINDS.iter().enumerate() {
+                let mut rng = StdRng::seed_from_u64(kind as u64);
+                let texts: Vec<String> = (0..60)
+                    .map(|_| query_text(&vocab, &mut rng, kind))
+                    .collect();
+                for text in texts.iter().take(10) {
+                    same_page(&mut conn, kind, text).unwrap();
+                }
+                let (script, used) = script(&mut conn, &texts).unwrap();
+                assert!(used >= 50, "{used} of 60 texts used for {name}");
+                for text in texts.iter().take(10) {
+                    let filter = Filter {
+                        q: Some(text.clone()),
+                        ..Default::default()
+                    };
+                    let window = ListWindow {
+                        limit: PAGE,
+                        offset: 0,
+                    };
+                    let (listed, sent) = statements_sent(&mut conn, |c| {
+                        list(
+                            c,
+                            &Scope::Group,
+                            &filter,
+                            Sort::Relevance,
+                            false,
+                            window,
+                            Count::UpTo(COUNT_CAP),
+                        )
+                    })
+                    .unwrap();
+                    let [walk, rows] = first_page_statements(&mut conn, text, PAGE, COUNT_CAP)
+                        .unwrap()
+                        .unwrap();
+                    assert_eq!(sent[0], walk, "{text:?}: the API's first statement");
+                    // An empty page reads no rows.
+                    assert!(
+                        sent.iter().any(|s| s.sql == rows.sql) || listed.items.is_empty(),
+                        "{text:?}: the API reads its page otherwise: {sent:#?}"
+                    );
+                    assert!(script.contains(&rows_sql(&rows).unwrap()), "{script}");
+                }
+            }
+        }
+    }
 }

@@ -34,10 +34,12 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// One search box, read by its shape: digits are a full mobile number or its last 4
-    /// digits, an ID number, a card number or an external (HIS) id; letters are pinyin
-    /// initials (`zs`) or the beginning of the full pinyin (`zhangsan`) or of a Latin name;
-    /// anything else is a name: one character finds names starting with it (`张`), two or
-    /// more find names containing them (`王伟`).
+    /// digits, an ID number or its last 4 or 6 characters, a card number or an external (HIS)
+    /// id; a number as lists show it masked (`186****0124`, `110***********1234`) finds it by
+    /// the digits shown, other text with `*` finds nothing; letters are pinyin initials (`zs`)
+    /// or the beginning of the full pinyin (`zhangsan`) or of a Latin name; anything else is
+    /// a name: names starting with it first (`张`), then names containing it (`婷` finds
+    /// 白婷佳, `王伟` finds 张王伟).
     #[param(example = "zs")]
     q: Option<String>,
     kind: Option<CustomerKind>,

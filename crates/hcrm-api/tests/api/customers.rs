@@ -208,12 +208,16 @@ fn name_fragments_match_the_start_and_inside_and_page_in_pinyin_order() {
         );
         let down = search(srv, &w.agent_a, "q=王伟&sort=-name&limit=2");
         assert_eq!(names(&down), ["张王伟", "王伟华"]);
-        // One character is the start of a name (a surname).
+        // One character finds the names starting with it (a surname), then those holding it
+        // further in (issue 9: a remembered given-name character; more in `search_box.rs`).
         assert_eq!(
-            sorted(names(&search(srv, &w.agent_a, "q=王"))),
-            ["王伟", "王伟华", "王维"]
+            names(&search(srv, &w.agent_a, "q=王")),
+            ["王维", "王伟", "王伟华", "张王伟"]
         );
-        assert_eq!(search(srv, &w.agent_a, "q=伟")["total"], 0);
+        assert_eq!(
+            sorted(names(&search(srv, &w.agent_a, "q=伟"))),
+            ["张王伟", "李伟", "汪伟", "王伟", "王伟华", "赵伟"]
+        );
         // Letters are pinyin: initials, or the beginning of the full pinyin or of a Latin
         // name; spaces are ignored.
         assert_eq!(

@@ -19,6 +19,7 @@ mod openapi;
 mod org;
 mod refresh_cookie;
 mod relations_sensitive;
+mod search_box;
 mod security;
 mod totp_reauth;
 mod web_app;

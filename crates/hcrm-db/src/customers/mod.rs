@@ -3,16 +3,21 @@
 //! ids and the stage history beside them. Merged and deleted customers stay for history but
 //! never appear in reads.
 //!
-//! By what it holds: `read` (one customer, the names, duplicates, stage history), `search`
-//! (the list and the search box, CUS-9), `write` (create, update, soft delete); this module
-//! the rows and the helpers they share.
+//! By what it holds: `rows` (the rows of a customer as stored, and how new ones are written —
+//! also by the demo and the generator), `read` (one customer, the names, duplicates, stage
+//! history), `search` (the list and the search box, CUS-9), `write` (create, update, soft
+//! delete); this module the helpers they share.
 
 mod read;
+mod rows;
 mod search;
+mod sent;
 mod write;
 
 pub use read::*;
+pub use rows::*;
 pub use search::*;
+pub use sent::*;
 pub use write::*;
 
 use std::collections::HashMap;
@@ -40,64 +45,6 @@ use crate::schema::{
 };
 use crate::util::{ListWindow, like_pattern, new_id, now, utc};
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = c)]
-struct Row {
-    id: CustomerId,
-    institution_id: InstitutionId,
-    kind: String,
-    name: String,
-    name_pinyin: String,
-    name_initials: String,
-    gender: Option<String>,
-    birth_date: Option<NaiveDate>,
-    birth_month: Option<i32>,
-    id_type: Option<String>,
-    id_number: Option<String>,
-    card_number: Option<String>,
-    form_of_address: String,
-    form_of_address_custom: bool,
-    lifecycle_stage: String,
-    relationship_type: Option<String>,
-    source_channel: Option<String>,
-    account_manager_id: Option<UserId>,
-    uscc: Option<String>,
-    employer_id: Option<CustomerId>,
-    merged_into_id: Option<CustomerId>,
-    deleted_at: Option<NaiveDateTime>,
-    version: i32,
-    created_by: Option<UserId>,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
-}
-
-#[derive(Debug, Clone, Default, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = profiles, treat_none_as_null = true)]
-struct ProfileRow {
-    customer_id: CustomerId,
-    landline: Option<String>,
-    wechat: Option<String>,
-    qq: Option<String>,
-    email: Option<String>,
-    province: Option<String>,
-    city: Option<String>,
-    district: Option<String>,
-    street: Option<String>,
-    occupation: Option<String>,
-    education: Option<String>,
-    marital_status: Option<String>,
-    family_situation: Option<String>,
-    preferred_language: Option<String>,
-    preferred_channel: Option<String>,
-    preferred_hours: Option<String>,
-    source_detail: Option<String>,
-    referred_by_id: Option<CustomerId>,
-    interests: String,
-    notes: Option<String>,
-    industry: Option<String>,
-    org_size: Option<String>,
-}
-
 pub(crate) use hcrm_domain::customer::search_keys::pinyin_keys;
 
 /// Today where the group works (its home time zone, X-11), for the ages of a list that spans
@@ -107,7 +54,7 @@ pub fn today() -> NaiveDate {
 }
 
 fn summary(
-    r: &Row,
+    r: &CustomerRow,
     phone: Option<String>,
     tags: Vec<String>,
     today: NaiveDate,
@@ -166,12 +113,12 @@ fn tags_of(
 }
 
 /// The live customer row (not merged, not deleted) if it is in `scope`.
-fn live_row(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Row, DbError> {
-    let row: Row = c::table
+fn live_row(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<CustomerRow, DbError> {
+    let row: CustomerRow = c::table
         .find(CustomerId::from(id))
         .filter(c::merged_into_id.is_null())
         .filter(c::deleted_at.is_null())
-        .select(Row::as_select())
+        .select(CustomerRow::as_select())
         .first(conn)?;
     if scope.allows(row.institution_id.0) {
         Ok(row)

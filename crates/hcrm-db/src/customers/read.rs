@@ -9,7 +9,7 @@ pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Customer, DbErr
     full(conn, row)
 }
 
-fn full(conn: &mut DbConn, row: Row) -> Result<Customer, DbError> {
+fn full(conn: &mut DbConn, row: CustomerRow) -> Result<Customer, DbError> {
     full_many(conn, vec![row])?.pop().ok_or(DbError::NotFound)
 }
 
@@ -26,7 +26,10 @@ pub fn names_of(
         .collect())
 }
 
-pub(super) fn full_many(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Customer>, DbError> {
+pub(super) fn full_many(
+    conn: &mut DbConn,
+    rows: Vec<CustomerRow>,
+) -> Result<Vec<Customer>, DbError> {
     let keys: Vec<CustomerId> = rows.iter().map(|r| r.id).collect();
     let mut profiles: HashMap<CustomerId, ProfileRow> = profiles::table
         .filter(profiles::customer_id.eq_any(&keys))
@@ -109,7 +112,7 @@ struct Names<'a> {
 
 #[allow(clippy::too_many_arguments)]
 fn assemble(
-    row: Row,
+    row: CustomerRow,
     names: Names<'_>,
     p: ProfileRow,
     phones: Vec<String>,

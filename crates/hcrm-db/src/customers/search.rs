@@ -1,6 +1,8 @@
 //! The customer list and the search box (CUS-9, PERF-1, PERF-8).
 
 use super::*;
+use crate::schema::customer_search_keys as keys;
+use hcrm_domain::customer::search_keys::{Masked, id_suffix_query, masked_number, one_char_key};
 
 /// List filters (CUS-9): every one optional.
 #[derive(Debug, Clone, Default)]
@@ -34,7 +36,7 @@ pub enum Sort {
 type Cond = Box<dyn BoxableExpression<c::table, Db, SqlType = diesel::sql_types::Bool>>;
 
 /// One way the search text matches, and the order it lists its matches in by relevance.
-struct Arm {
+pub(super) struct Arm {
     cond: Cond,
     order: ArmOrder,
 }
@@ -156,12 +158,20 @@ pub fn prefix_pattern(text: &str) -> String {
 ///   card number, external (HIS) id — one arm of exact lookups;
 /// - letters only: pinyin initials (`zs`), then the beginning of the full pinyin
 ///   (`zhangsan`), which is also how a Latin name is found by its beginning;
-/// - anything else is a name fragment: one character finds names that start with it (a
-///   surname); two or more also find, after those, names that contain it further in.
+/// - digits also end an ID number (its last 4 or 6, `id_suffix` keys) — a 4-digit text finds
+///   phones and ID numbers ending so;
+/// - a number masked as the app shows it (`186****0124`) is found by the digits it shows;
+///   other text with a `*` finds nothing;
+/// - anything else is a name fragment: names that start with it first, then names that
+///   contain it further in (one character from its `name_char` keys, two from the index of
+///   inner pairs on PostgreSQL, more by the trigram index).
 fn search_arms(text: &str, pg: bool) -> Vec<Arm> {
     let q = text.trim();
     if q.is_empty() {
         return Vec::new();
+    }
+    if q.contains('*') {
+        return masked_arms(q);
     }
     let squeezed: String = q.chars().filter(|ch| !ch.is_whitespace()).collect();
     if squeezed.chars().all(|ch| ch.is_ascii_alphabetic()) {
@@ -207,6 +217,9 @@ fn search_arms(text: &str, pg: bool) -> Vec<Arm> {
                     .select(phones::customer_id)
                     .into_boxed(),
             ));
+        }
+        if let Some(suffix) = id_suffix_query(&compact) {
+            among.push(Box::new(key_lookup(ID_SUFFIX, suffix)));
         }
         if (15..=18).contains(&compact.len())
             && compact.chars().all(|ch| ch.is_ascii_alphanumeric())
@@ -272,8 +285,79 @@ fn search_arms(text: &str, pg: bool) -> Vec<Arm> {
             Box::new(c::name.like(like_pattern(q)).escape('\\'))
         };
         arms.push(Arm::pinyin(Box::new(inside.and(not_start))));
+    } else if let Some(ch) = q.chars().next() {
+        // One character inside names (a remembered given-name character, issue 9): the
+        // names holding it after their first character, from its key rows (CUS-9). A name's
+        // keys leave out its first character, so none of these starts with it (that is the
+        // first arm). On PostgreSQL the ids are gathered as an array first: otherwise the
+        // planner walks the list order probing the keys for every customer (3× slower).
+        let term = one_char_key(ch);
+        let inside: Cond = if pg {
+            Box::new(
+                diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    "customers.id = ANY(ARRAY(SELECT customer_id FROM customer_search_keys \
+                     WHERE kind = ",
+                )
+                .bind::<diesel::sql_types::Text, _>(NAME_CHAR)
+                .sql(" AND term = ")
+                .bind::<diesel::sql_types::Text, _>(term)
+                .sql("))"),
+            )
+        } else {
+            Box::new(IdAmong(vec![Box::new(key_lookup(NAME_CHAR, term))]))
+        };
+        arms.push(Arm::pinyin(inside));
     }
     arms
+}
+
+/// The customers with the search key `term` of `kind` (`customer_search_keys`), read from
+/// the key index alone.
+fn key_lookup(
+    kind: &'static str,
+    term: String,
+) -> keys::BoxedQuery<'static, Db, diesel::sql_types::Text> {
+    keys::table
+        .filter(keys::kind.eq(kind))
+        .filter(keys::term.eq(term))
+        .select(keys::customer_id)
+        .into_boxed()
+}
+
+/// A search text with a `*`: a number as the app shows it masked (X-6) is found by the digits
+/// it shows — a mobile by its first 3 (a range of the phone index) among the phones ending in
+/// its last 4, an ID number by its start among those ending in its last 4. Any other text
+/// with a `*` finds nothing, without asking the database (`186****`, `****`).
+fn masked_arms(q: &str) -> Vec<Arm> {
+    let source: IdSource = match masked_number(q) {
+        Some(Masked::Mobile { first3, last4 }) => Box::new(
+            phones::table
+                .filter(phones::last4.eq(last4))
+                .filter(phones::phone.like(prefix_pattern(&first3)).escape('\\'))
+                .select(phones::customer_id)
+                .into_boxed(),
+        ),
+        Some(Masked::IdNumber { head, last4 }) => Box::new(
+            c::table
+                .filter(
+                    c::id.eq_any(
+                        keys::table
+                            .filter(keys::kind.eq(ID_SUFFIX))
+                            .filter(keys::term.eq(last4))
+                            .select(keys::customer_id),
+                    ),
+                )
+                .filter(
+                    c::id_number
+                        .like(prefix_pattern(&head.to_uppercase()))
+                        .escape('\\'),
+                )
+                .select(c::id)
+                .into_boxed(),
+        ),
+        None => return Vec::new(),
+    };
+    vec![Arm::pinyin(Box::new(IdAmong(vec![source])))]
 }
 
 /// Live customers in `scope` matching the filters other than the search text.
@@ -334,7 +418,12 @@ fn ordered<'a>(q: c::BoxedQuery<'a, Db>, sort: Sort, descending: bool) -> c::Box
 }
 
 /// The order `ordered` gives, for merging the arms' pages.
-fn list_order(sort: Sort, descending: bool, a: &Row, b: &Row) -> std::cmp::Ordering {
+fn list_order(
+    sort: Sort,
+    descending: bool,
+    a: &CustomerRow,
+    b: &CustomerRow,
+) -> std::cmp::Ordering {
     let asc = match sort {
         Sort::Relevance | Sort::Name => (&a.name_pinyin, &a.id).cmp(&(&b.name_pinyin, &b.id)),
         Sort::CreatedAt => a.id.cmp(&b.id),
@@ -372,7 +461,7 @@ fn arm_query<'a>(
 
 /// The ids of one arm's window in its order: the indexes of live customers by pinyin and by
 /// initials answer this without visiting the table (PERF-1).
-fn arm_ids(
+pub(super) fn arm_ids(
     conn: &mut DbConn,
     scope: &Scope,
     f: &Filter,
@@ -416,7 +505,7 @@ fn arm_count(
 
 /// A customer row read for a page, with its first phone (the primary one first) and its tags
 /// joined by [`TAG_SEPARATOR`].
-type PagedRow = (Row, Option<String>, Option<String>);
+type PagedRow = (CustomerRow, Option<String>, Option<String>);
 
 /// Joins a customer's tags in [`rows_of`]; tags cannot hold it (`valid_tags` refuses control
 /// characters).
@@ -449,7 +538,7 @@ pub(super) fn rows_of(conn: &mut DbConn, ids: &[CustomerId]) -> Result<Vec<Paged
         .single_value();
     let rows: Vec<PagedRow> = c::table
         .filter(c::id.eq_any(ids))
-        .select((Row::as_select(), first_phone, all_tags))
+        .select((CustomerRow::as_select(), first_phone, all_tags))
         .load(conn)?;
     let mut by_id: HashMap<CustomerId, PagedRow> = rows.into_iter().map(|r| (r.0.id, r)).collect();
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
@@ -501,7 +590,7 @@ fn page_rows(
             continue;
         }
         let fetch = match count {
-            Count::UpTo(cap) if skip == 0 => need.max(cap + 1),
+            Count::UpTo(cap) if skip == 0 => first_fetch(need, cap),
             _ => need,
         };
         let got = arm_ids(
@@ -535,9 +624,15 @@ fn page_rows(
     Ok((rows_of(conn, &ids)?, known))
 }
 
+/// How many ids a walk reads from an arm's start when `need` of them fill the page and the
+/// count stops at `cap`: the page and the count in one statement.
+pub(super) fn first_fetch(need: i64, cap: i64) -> i64 {
+    need.max(cap + 1)
+}
+
 /// The search arms of `f` (one, with no condition, without a search text), made afresh for
 /// each query: conditions are boxed, not clonable.
-fn arms_of<'a>(f: &'a Filter, pg: bool) -> impl Fn() -> Vec<Option<Arm>> + 'a {
+pub(super) fn arms_of<'a>(f: &'a Filter, pg: bool) -> impl Fn() -> Vec<Option<Arm>> + 'a {
     let text = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
     move || match text {
         None => vec![None],

@@ -2,47 +2,33 @@
 
 use super::*;
 use hcrm_domain::api::timeline::SystemStageReason;
+use crate::kit::insert_many;
 
-fn set_phones(conn: &mut DbConn, id: CustomerId, list: &[String]) -> Result<(), DbError> {
-    diesel::delete(phones::table.filter(phones::customer_id.eq(id))).execute(conn)?;
-    let mut seen = Vec::new();
-    for (i, raw) in list.iter().enumerate() {
-        let phone = hcrm_domain::validation::normalize_mobile(raw);
-        if seen.contains(&phone) {
-            continue;
+/// The phone rows of `list`: the first is the primary one; repeats dropped.
+fn phone_rows(id: CustomerId, list: &[String]) -> Vec<PhoneRow> {
+    let mut rows: Vec<PhoneRow> = Vec::new();
+    for raw in list {
+        let row = PhoneRow::new(id, raw, rows.is_empty());
+        if !rows.iter().any(|r| r.phone == row.phone) {
+            rows.push(row);
         }
-        diesel::insert_into(phones::table)
-            .values((
-                phones::customer_id.eq(id),
-                phones::phone.eq(&phone),
-                phones::last4.eq(phone_last4(&phone).unwrap_or_default()),
-                phones::is_primary.eq(i == 0),
-            ))
-            .execute(conn)?;
-        seen.push(phone);
     }
-    Ok(())
+    rows
 }
 
-fn set_categories(
-    conn: &mut DbConn,
-    id: CustomerId,
-    list: &[CustomerCategory],
-) -> Result<(), DbError> {
-    diesel::delete(cats::table.filter(cats::customer_id.eq(id))).execute(conn)?;
+fn category_rows(id: CustomerId, list: &[CustomerCategory]) -> Vec<CategoryRow> {
     let mut list = list.to_vec();
     list.sort();
     list.dedup();
-    for cat in list {
-        diesel::insert_into(cats::table)
-            .values((cats::customer_id.eq(id), cats::category.eq(cat.code())))
-            .execute(conn)?;
-    }
-    Ok(())
+    list.into_iter()
+        .map(|cat| CategoryRow {
+            customer_id: id,
+            category: cat.code().into(),
+        })
+        .collect()
 }
 
-fn set_tags(conn: &mut DbConn, id: CustomerId, list: &[String]) -> Result<(), DbError> {
-    diesel::delete(tags::table.filter(tags::customer_id.eq(id))).execute(conn)?;
+fn tag_rows(id: CustomerId, list: &[String]) -> Vec<TagRow> {
     let mut list: Vec<String> = list
         .iter()
         .map(|t| t.trim().to_string())
@@ -50,54 +36,45 @@ fn set_tags(conn: &mut DbConn, id: CustomerId, list: &[String]) -> Result<(), Db
         .collect();
     list.sort();
     list.dedup();
-    for tag in list {
-        diesel::insert_into(tags::table)
-            .values((tags::customer_id.eq(id), tags::tag.eq(tag)))
-            .execute(conn)?;
-    }
-    Ok(())
+    list.into_iter()
+        .map(|tag| TagRow {
+            customer_id: id,
+            tag,
+        })
+        .collect()
 }
 
-fn set_external_ids(
-    conn: &mut DbConn,
+fn external_id_rows(
     id: CustomerId,
     institution: InstitutionId,
     list: &[ExternalId],
-) -> Result<(), DbError> {
-    diesel::delete(ext::table.filter(ext::customer_id.eq(id))).execute(conn)?;
-    for e in list {
-        diesel::insert_into(ext::table)
-            .values((
-                ext::customer_id.eq(id),
-                ext::institution_id.eq(institution),
-                ext::system.eq(e.system.trim()),
-                ext::external_id.eq(e.external_id.trim()),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
+) -> Vec<ExternalIdRow> {
+    list.iter()
+        .map(|e| ExternalIdRow {
+            customer_id: id,
+            institution_id: institution,
+            system: e.system.trim().into(),
+            external_id: e.external_id.trim().into(),
+        })
+        .collect()
 }
 
-fn record_stage(
-    conn: &mut DbConn,
+fn stage_row(
     id: CustomerId,
     from: Option<LifecycleStage>,
     to: LifecycleStage,
     reason: Option<&str>,
     by: UserId,
-) -> Result<(), DbError> {
-    diesel::insert_into(stages::table)
-        .values((
-            stages::id.eq(new_id()),
-            stages::customer_id.eq(id),
-            stages::from_stage.eq(from.map(|s| s.code())),
-            stages::to_stage.eq(to.code()),
-            stages::reason.eq(reason),
-            stages::changed_by.eq(by),
-            stages::changed_at.eq(now()),
-        ))
-        .execute(conn)?;
-    Ok(())
+) -> StageRow {
+    StageRow {
+        id: new_id(),
+        customer_id: id,
+        from_stage: from.map(|s| s.code().into()),
+        to_stage: to.code().into(),
+        reason: reason.map(str::to_string),
+        changed_by: Some(by),
+        changed_at: now(),
+    }
 }
 
 fn trimmed(v: &Option<String>) -> Option<String> {
@@ -124,7 +101,7 @@ pub fn create(
     let x = &hcrm_domain::customer::update::create_from_id(x, today);
     let (full_py, initials) = pinyin_keys(&x.name);
     let stage = x.lifecycle_stage.unwrap_or(LifecycleStage::Potential);
-    let row = Row {
+    let row = CustomerRow {
         id,
         institution_id: institution.into(),
         kind: x.kind.code().into(),
@@ -155,7 +132,6 @@ pub fn create(
         created_at: t,
         updated_at: t,
     };
-    diesel::insert_into(c::table).values(&row).execute(conn)?;
     let profile = ProfileRow {
         customer_id: id,
         landline: trimmed(&x.landline),
@@ -180,21 +156,16 @@ pub fn create(
         industry: trimmed(&x.industry),
         org_size: trimmed(&x.org_size),
     };
-    diesel::insert_into(profiles::table)
-        .values(&profile)
-        .execute(conn)?;
-    set_phones(conn, id, &x.phones)?;
-    set_categories(conn, id, &x.categories)?;
-    set_tags(conn, id, &x.tags)?;
-    set_external_ids(conn, id, row.institution_id, &x.external_ids)?;
-    record_stage(
-        conn,
-        id,
-        None,
-        stage,
-        Some(SystemStageReason::Created.code()),
-        by,
-    )?;
+    let new = NewCustomers {
+        phones: phone_rows(id, &x.phones),
+        categories: category_rows(id, &x.categories),
+        tags: tag_rows(id, &x.tags),
+        external_ids: external_id_rows(id, row.institution_id, &x.external_ids),
+        stages: vec![stage_row(id, None, stage, Some(SystemStageReason::Created.code()), by)],
+        customers: vec![row],
+        profiles: vec![profile],
+    };
+    new.write(conn)?;
     Ok(id.0)
 }
 
@@ -314,28 +285,39 @@ pub fn update(
         .set(&profile)
         .execute(conn)?;
     if let Some(list) = &u.phones {
-        set_phones(conn, key, list)?;
+        diesel::delete(phones::table.filter(phones::customer_id.eq(key))).execute(conn)?;
+        insert_many!(conn, phones::table, &phone_rows(key, list), 4)?;
     }
     if let Some(list) = &u.categories {
-        set_categories(conn, key, list)?;
+        diesel::delete(cats::table.filter(cats::customer_id.eq(key))).execute(conn)?;
+        insert_many!(conn, cats::table, &category_rows(key, list), 2)?;
     }
     if let Some(list) = &u.tags {
-        set_tags(conn, key, list)?;
+        diesel::delete(tags::table.filter(tags::customer_id.eq(key))).execute(conn)?;
+        insert_many!(conn, tags::table, &tag_rows(key, list), 2)?;
     }
     if let Some(list) = &u.external_ids {
-        set_external_ids(conn, key, before.institution_id.into(), list)?;
+        diesel::delete(ext::table.filter(ext::customer_id.eq(key))).execute(conn)?;
+        let rows = external_id_rows(key, before.institution_id.into(), list);
+        insert_many!(conn, ext::table, &rows, 4)?;
     }
     if let Some(stage) = u.lifecycle_stage.filter(|s| *s != before.lifecycle_stage) {
-        record_stage(
-            conn,
+        let row = stage_row(
             key,
             Some(before.lifecycle_stage),
             stage,
             u.stage_reason.as_deref(),
             by,
-        )?;
+        );
+        diesel::insert_into(stages::table)
+            .values(&row)
+            .execute(conn)?;
     }
     let after = get(conn, scope, id)?;
+    if u.name.is_some() || u.id_number.is_some() {
+        // The keys a search finds it by (CUS-9) follow the stored name and ID number.
+        rekey(conn, key, &after.name, after.id_number.as_deref())?;
+    }
     Ok((before, after))
 }
 

@@ -1,22 +1,27 @@
 //! Synthetic but realistic customers (OPS-2), shared by `hcrm demo` and `hcrm generate`: Chinese
 //! names from a weighted vocabulary whose pinyin is worked out once, valid resident ID numbers
 //! (real region codes, consistent with birth date and gender), valid mobiles, addresses in the
-//! institution's city. Deterministic for a seed; rows are written in multi-row batches.
+//! institution's city. Deterministic for a seed; the rows are hcrm-db's own
+//! (`hcrm_db::customers::NewCustomers`), written in multi-row batches.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
+use hcrm_db::customers::{
+    CategoryRow, CustomerRow, ExternalIdRow, NewCustomers, PhoneRow, ProfileRow, StageRow, TagRow,
+};
+use hcrm_db::ids::{CustomerId, InstitutionId};
 use hcrm_domain::Lang;
 use hcrm_domain::customer::search_keys::pinyin_keys;
 use hcrm_domain::customer::{
     CustomerCategory, Gender, LifecycleStage, RelationshipType, SourceChannel, age_on,
-    form_of_address, phone_last4, resident_id_for,
+    form_of_address, resident_id_for,
 };
 use rand::Rng;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use uuid::Uuid;
 
-mod rows;
-pub use rows::*;
+/// The generator's batch: hcrm-db's own rows of new customers, written set-based.
+pub type Batch = NewCustomers;
 
 /// Surnames with their rough share per 10,000 people (the most common ones, and a few
 /// compound surnames).
@@ -379,7 +384,7 @@ pub fn mobile(rng: &mut StdRng) -> String {
 /// An institution customers are made for.
 #[derive(Clone)]
 pub struct Target {
-    pub id: String,
+    pub id: InstitutionId,
     pub code: String,
     pub city: String,
 }
@@ -464,7 +469,7 @@ impl Maker {
         detailed: bool,
     ) -> usize {
         self.serial += 1;
-        let id = Uuid::now_v7().to_string();
+        let id = CustomerId::new();
         let (name, full, initials, _) = self.vocab.name(rng, spec.gender, spec.surname);
         let birth = self.birth_for_age(rng, spec.age);
         let seq = rng.random_range(0..500u16) * 2 + u16::from(spec.gender == Gender::Male);
@@ -520,8 +525,8 @@ impl Maker {
             .random_bool(0.6)
             .then(|| format!("{}{}{:07}", target.code, self.run_tag, self.serial));
         batch.customers.push(CustomerRow {
-            id: id.clone(),
-            institution_id: target.id.clone(),
+            id,
+            institution_id: target.id,
             kind: "individual".into(),
             name,
             name_pinyin: full.clone(),
@@ -540,26 +545,16 @@ impl Maker {
             account_manager_id: None,
             uscc: None,
             employer_id: None,
+            merged_into_id: None,
+            deleted_at: None,
             version: 1,
             created_by: None,
             created_at: created,
             updated_at: created,
         });
-        let phone = mobile(rng);
-        batch.phones.push(PhoneRow {
-            customer_id: id.clone(),
-            last4: phone_last4(&phone).unwrap_or_default(),
-            phone,
-            is_primary: true,
-        });
+        batch.phones.push(PhoneRow::new(id, &mobile(rng), true));
         if rng.random_bool(0.1) {
-            let phone = mobile(rng);
-            batch.phones.push(PhoneRow {
-                customer_id: id.clone(),
-                last4: phone_last4(&phone).unwrap_or_default(),
-                phone,
-                is_primary: false,
-            });
+            batch.phones.push(PhoneRow::new(id, &mobile(rng), false));
         }
         let city = city_of(&target.city);
         let street = format!(
@@ -570,7 +565,7 @@ impl Maker {
             rng.random_range(1..30) * 100 + rng.random_range(1..5)
         );
         batch.profiles.push(ProfileRow {
-            customer_id: id.clone(),
+            customer_id: id,
             wechat: (detailed && rng.random_bool(0.5)).then(|| format!("wx_{full}{}", self.serial)),
             email: (detailed && rng.random_bool(0.3)).then(|| {
                 format!(
@@ -607,20 +602,20 @@ impl Maker {
         // to write, and no search reads them.
         if detailed {
             batch.categories.push(CategoryRow {
-                customer_id: id.clone(),
+                customer_id: id,
                 category: category.code().into(),
             });
         }
         if rng.random_bool(0.25) {
             batch.tags.push(TagRow {
-                customer_id: id.clone(),
+                customer_id: id,
                 tag: (*pick(rng, TAGS)).into(),
             });
         }
         if rng.random_bool(0.5) || source == SourceChannel::His {
-            batch.externals.push(ExternalRow {
-                customer_id: id.clone(),
-                institution_id: target.id.clone(),
+            batch.external_ids.push(ExternalIdRow {
+                customer_id: id,
+                institution_id: target.id,
                 system: "HIS".into(),
                 external_id: format!("P{}{}{:08}", target.code, self.run_tag, self.serial),
             });
@@ -657,12 +652,12 @@ mod tests {
         let mut batch = Batch::default();
         let targets = [
             Target {
-                id: "i1".into(),
+                id: InstitutionId::new(),
                 code: "BJ01".into(),
                 city: "北京".into(),
             },
             Target {
-                id: "i2".into(),
+                id: InstitutionId::new(),
                 code: "SH01".into(),
                 city: "上海".into(),
             },
