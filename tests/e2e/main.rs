@@ -10,6 +10,6 @@ mod security;
 mod web;
 mod web_audit;
 mod web_customers;
-mod web_layout;
 mod web_forms;
+mod web_layout;
 mod web_payload;

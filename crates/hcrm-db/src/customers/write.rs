@@ -1,8 +1,8 @@
 //! Writes of a customer: create, update with its stage history (CUS-3), soft delete.
 
 use super::*;
-use hcrm_domain::api::timeline::SystemStageReason;
 use crate::kit::insert_many;
+use hcrm_domain::api::timeline::SystemStageReason;
 
 /// The phone rows of `list`: the first is the primary one; repeats dropped.
 fn phone_rows(id: CustomerId, list: &[String]) -> Vec<PhoneRow> {
@@ -161,7 +161,13 @@ pub fn create(
         categories: category_rows(id, &x.categories),
         tags: tag_rows(id, &x.tags),
         external_ids: external_id_rows(id, row.institution_id, &x.external_ids),
-        stages: vec![stage_row(id, None, stage, Some(SystemStageReason::Created.code()), by)],
+        stages: vec![stage_row(
+            id,
+            None,
+            stage,
+            Some(SystemStageReason::Created.code()),
+            by,
+        )],
         customers: vec![row],
         profiles: vec![profile],
     };
