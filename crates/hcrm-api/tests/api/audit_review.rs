@@ -4,11 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::common::world::{At, TwoInstitutions};
 use crate::common::{self, Srv, each_backend};
 
 use serde_json::{Value, json};
 
-const PW: &str = "Passw0rd-x";
 
 struct World {
     admin: String,
@@ -24,31 +24,28 @@ struct World {
 }
 
 fn world(srv: &Srv) -> World {
-    let admin = srv.admin();
-    let inst_a = srv.institution(&admin, "BJ01", true);
-    let inst_b = srv.institution(&admin, "SH01", false);
-    let mut ids = Vec::new();
-    for (name, role, inst) in [
-        ("agent.a", "agent", &inst_a),
-        ("dir.a", "director", &inst_a),
-        ("sup.a", "supervisor", &inst_a),
-        ("agent.b", "agent", &inst_b),
-        ("sup.b", "supervisor", &inst_b),
-        ("sup.b2", "supervisor", &inst_b),
-    ] {
-        ids.push(srv.user(&admin, name, &[role], inst)["id"].clone());
-    }
+    let w = TwoInstitutions::new(
+        srv,
+        &[
+            ("agent.a", "agent", At::A),
+            ("dir.a", "director", At::A),
+            ("sup.a", "supervisor", At::A),
+            ("agent.b", "agent", At::B),
+            ("sup.b", "supervisor", At::B),
+            ("sup.b2", "supervisor", At::B),
+        ],
+    );
     World {
-        agent_a: srv.login("agent.a", PW),
-        agent_a_id: ids[0].as_str().unwrap().to_string(),
-        dir_a: srv.login("dir.a", PW),
-        sup_a: srv.login("sup.a", PW),
-        agent_b: srv.login("agent.b", PW),
-        sup_b: srv.login("sup.b", PW),
-        sup_b2: srv.login("sup.b2", PW),
-        admin,
-        inst_a,
-        inst_b,
+        agent_a: w.token("agent.a"),
+        agent_a_id: w.id("agent.a"),
+        dir_a: w.token("dir.a"),
+        sup_a: w.token("sup.a"),
+        agent_b: w.token("agent.b"),
+        sup_b: w.token("sup.b"),
+        sup_b2: w.token("sup.b2"),
+        admin: w.admin,
+        inst_a: w.inst_a,
+        inst_b: w.inst_b,
     }
 }
 

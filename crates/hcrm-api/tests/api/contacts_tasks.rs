@@ -8,6 +8,7 @@
 use crate::common;
 
 use chrono::{Duration, NaiveDate, Utc};
+use common::world::{At, TwoInstitutions};
 use common::{Res, Srv, each_backend};
 use serde_json::{Value, json};
 
@@ -24,22 +25,24 @@ struct World {
 }
 
 fn world(srv: &Srv) -> World {
-    let admin = srv.admin();
-    let inst_a = srv.institution(&admin, "BJ01", true);
-    let inst_b = srv.institution(&admin, "SH01", false);
-    let a = srv.user(&admin, "agent.a", &["agent"], &inst_a);
-    let a2 = srv.user(&admin, "agent2.a", &["agent"], &inst_a);
-    let b = srv.user(&admin, "agent.b", &["agent"], &inst_b);
+    let w = TwoInstitutions::new(
+        srv,
+        &[
+            ("agent.a", "agent", At::A),
+            ("agent2.a", "agent", At::A),
+            ("agent.b", "agent", At::B),
+        ],
+    );
     World {
-        agent_a: srv.login("agent.a", "Passw0rd-x"),
-        agent_a_id: a["id"].as_str().unwrap().to_string(),
-        agent2_a: srv.login("agent2.a", "Passw0rd-x"),
-        agent2_a_id: a2["id"].as_str().unwrap().to_string(),
-        agent_b: srv.login("agent.b", "Passw0rd-x"),
-        agent_b_id: b["id"].as_str().unwrap().to_string(),
-        admin,
-        inst_a,
-        inst_b,
+        agent_a: w.token("agent.a"),
+        agent_a_id: w.id("agent.a"),
+        agent2_a: w.token("agent2.a"),
+        agent2_a_id: w.id("agent2.a"),
+        agent_b: w.token("agent.b"),
+        agent_b_id: w.id("agent.b"),
+        admin: w.admin,
+        inst_a: w.inst_a,
+        inst_b: w.inst_b,
     }
 }
 

@@ -8,6 +8,7 @@
 
 use crate::common;
 
+use common::world::{At, TwoInstitutions};
 use common::{Srv, each_backend};
 use serde_json::{Value, json};
 
@@ -20,19 +21,21 @@ struct World {
 }
 
 fn world(srv: &Srv) -> World {
-    let admin = srv.admin();
-    let inst_a = srv.institution(&admin, "BJ01", true);
-    let inst_b = srv.institution(&admin, "SH01", false);
-    srv.user(&admin, "agent.a", &["agent"], &inst_a);
-    srv.user(&admin, "sup.a", &["supervisor"], &inst_a);
-    srv.user(&admin, "agent.b", &["agent"], &inst_b);
-    srv.user(&admin, "sup.b", &["supervisor"], &inst_b);
+    let w = TwoInstitutions::new(
+        srv,
+        &[
+            ("agent.a", "agent", At::A),
+            ("sup.a", "supervisor", At::A),
+            ("agent.b", "agent", At::B),
+            ("sup.b", "supervisor", At::B),
+        ],
+    );
     World {
-        agent_a: srv.login("agent.a", "Passw0rd-x"),
-        sup_a: srv.login("sup.a", "Passw0rd-x"),
-        agent_b: srv.login("agent.b", "Passw0rd-x"),
-        sup_b: srv.login("sup.b", "Passw0rd-x"),
-        admin,
+        agent_a: w.token("agent.a"),
+        sup_a: w.token("sup.a"),
+        agent_b: w.token("agent.b"),
+        sup_b: w.token("sup.b"),
+        admin: w.admin,
     }
 }
 

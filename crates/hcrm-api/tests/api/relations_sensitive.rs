@@ -7,6 +7,7 @@
 
 use crate::common;
 
+use common::world::{At, TwoInstitutions};
 use common::{Res, Srv, each_backend};
 use serde_json::{Value, json};
 
@@ -22,19 +23,21 @@ struct World {
 }
 
 fn world(srv: &Srv) -> World {
-    let admin = srv.admin();
-    let inst_a = srv.institution(&admin, "BJ01", true);
-    let inst_b = srv.institution(&admin, "SH01", false);
-    srv.user(&admin, "agent.a", &["agent"], &inst_a);
-    srv.user(&admin, "agent.b", &["agent"], &inst_b);
-    srv.user(&admin, "sup.a", &["supervisor"], &inst_a);
+    let w = TwoInstitutions::new(
+        srv,
+        &[
+            ("agent.a", "agent", At::A),
+            ("agent.b", "agent", At::B),
+            ("sup.a", "supervisor", At::A),
+        ],
+    );
     World {
-        agent_a: srv.login("agent.a", PASSWORD),
-        agent_b: srv.login("agent.b", PASSWORD),
-        sup_a: srv.login("sup.a", PASSWORD),
-        admin,
-        inst_a,
-        inst_b,
+        agent_a: w.token("agent.a"),
+        agent_b: w.token("agent.b"),
+        sup_a: w.token("sup.a"),
+        admin: w.admin,
+        inst_a: w.inst_a,
+        inst_b: w.inst_b,
     }
 }
 

@@ -8,6 +8,7 @@
 use crate::common;
 
 use chrono::NaiveDate;
+use common::world::{At, TwoInstitutions};
 use common::{Srv, each_backend};
 use hcrm_domain::customer::resident_id_for;
 use serde_json::{Value, json};
@@ -19,16 +20,18 @@ struct World {
 }
 
 fn world(srv: &Srv) -> World {
-    let admin = srv.admin();
-    let inst_a = srv.institution(&admin, "BJ01", true);
-    let inst_b = srv.institution(&admin, "SH01", false);
-    srv.user(&admin, "agent.a", &["agent"], &inst_a);
-    srv.user(&admin, "sup.a", &["supervisor"], &inst_a);
-    srv.user(&admin, "agent.b", &["agent"], &inst_b);
+    let w = TwoInstitutions::new(
+        srv,
+        &[
+            ("agent.a", "agent", At::A),
+            ("sup.a", "supervisor", At::A),
+            ("agent.b", "agent", At::B),
+        ],
+    );
     World {
-        agent_a: srv.login("agent.a", "Passw0rd-x"),
-        sup_a: srv.login("sup.a", "Passw0rd-x"),
-        agent_b: srv.login("agent.b", "Passw0rd-x"),
+        agent_a: w.token("agent.a"),
+        sup_a: w.token("sup.a"),
+        agent_b: w.token("agent.b"),
     }
 }
 

@@ -12,6 +12,7 @@ use hcrm_api::Settings;
 use hcrm_db::testing::backends;
 use serde_json::{Value, json};
 
+use crate::common::world::{At, TwoInstitutions};
 use crate::common::{ADMIN_PASSWORD, Res, Srv, each_backend};
 
 const PW: &str = "Passw0rd-x";
@@ -560,27 +561,25 @@ struct World {
 }
 
 fn world(srv: &Srv) -> World {
-    let admin = srv.admin();
-    let inst_a = srv.institution(&admin, "BJ01", true);
-    let inst_b = srv.institution(&admin, "SH01", false);
-    for (name, role, inst) in [
-        ("agent.a", "agent", &inst_a),
-        ("sup.a", "supervisor", &inst_a),
-        ("sup.a2", "supervisor", &inst_a),
-        ("agent.b", "agent", &inst_b),
-        ("sup.b", "supervisor", &inst_b),
-    ] {
-        srv.user(&admin, name, &[role], inst);
-    }
+    let w = TwoInstitutions::new(
+        srv,
+        &[
+            ("agent.a", "agent", At::A),
+            ("sup.a", "supervisor", At::A),
+            ("sup.a2", "supervisor", At::A),
+            ("agent.b", "agent", At::B),
+            ("sup.b", "supervisor", At::B),
+        ],
+    );
     World {
-        agent_a: srv.login("agent.a", PW),
-        sup_a: srv.login("sup.a", PW),
-        sup_a2: srv.login("sup.a2", PW),
-        agent_b: srv.login("agent.b", PW),
-        sup_b: srv.login("sup.b", PW),
-        admin,
-        inst_a,
-        inst_b,
+        agent_a: w.token("agent.a"),
+        sup_a: w.token("sup.a"),
+        sup_a2: w.token("sup.a2"),
+        agent_b: w.token("agent.b"),
+        sup_b: w.token("sup.b"),
+        admin: w.admin,
+        inst_a: w.inst_a,
+        inst_b: w.inst_b,
     }
 }
 

@@ -1,6 +1,8 @@
 //! A real HCRM server on a free loopback port over a fresh database, driven over HTTP.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod world;
+
 use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
 
