@@ -104,6 +104,10 @@ const NOT_VOCABULARY: &[(&str, &str)] = &[
         "reported as a field error code (invalid_transition) that the web app translates",
     ),
     (
+        "Masked",
+        "a search term read as a masked number (its visible digits); never shown",
+    ),
+    (
         "Limit",
         "a clock's length (unit and amount), shown as a number with its unit",
     ),

@@ -3,6 +3,8 @@
 
 pub mod address;
 pub mod division;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod id_number;
 pub mod kinds;
 pub mod merge;
