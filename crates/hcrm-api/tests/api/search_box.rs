@@ -274,8 +274,13 @@ fn masked_numbers_and_id_number_endings_find_customers() {
         assert_eq!(ids(&search(srv, &w.agent_b, &id_b[12..])), one(&b));
         assert_eq!(search(srv, &w.agent_b, &last6)["total"], 0);
 
-        // A changed ID number is found by its new end, not the old one.
-        let id_new = id_number(555);
+        // A changed ID number is found by its new end, not the old one. The new number is of
+        // the same sex as the old: the gender the old one filled in must agree with it.
+        let sex = |n: &str| (n.as_bytes()[16] - b'0') % 2;
+        let id_new = (555..)
+            .map(id_number)
+            .find(|n| sex(n) == sex(&id_a))
+            .unwrap();
         srv.patch(
             &format!("/api/v1/customers/{with_id}"),
             &w.agent_a,
