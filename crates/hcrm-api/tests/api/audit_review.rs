@@ -9,7 +9,6 @@ use crate::common::{self, Srv, each_backend};
 
 use serde_json::{Value, json};
 
-
 struct World {
     admin: String,
     inst_a: Value,
