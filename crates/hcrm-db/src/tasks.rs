@@ -90,15 +90,16 @@ fn dtos(rows: Vec<Row>, todays: &Todays) -> Result<Vec<Task>, DbError> {
         .collect()
 }
 
-/// Names the linked customer of each task of a list (`Task::customer`): one statement for the
-/// page, the phone masked.
-fn with_customers(conn: &mut DbConn, mut tasks: Vec<Task>) -> Result<Vec<Task>, DbError> {
-    let ids: Vec<CustomerId> = tasks
+/// Names the linked customer of each task of the lists (`Task::customer`): one statement for
+/// all of them, the phone masked.
+fn name_customers(conn: &mut DbConn, lists: &mut [&mut Vec<Task>]) -> Result<(), DbError> {
+    let ids: Vec<CustomerId> = lists
         .iter()
+        .flat_map(|tasks| tasks.iter())
         .filter_map(|t| t.customer_id.map(CustomerId::from))
         .collect();
     if ids.is_empty() {
-        return Ok(tasks);
+        return Ok(());
     }
     let first_phone = phones::table
         .filter(phones::customer_id.eq(c::id))
@@ -122,10 +123,10 @@ fn with_customers(conn: &mut DbConn, mut tasks: Vec<Task>) -> Result<Vec<Task>, 
             (id.0, customer)
         })
         .collect();
-    for task in &mut tasks {
+    for task in lists.iter_mut().flat_map(|tasks| tasks.iter_mut()) {
         task.customer = task.customer_id.and_then(|id| by_id.get(&id).cloned());
     }
-    Ok(tasks)
+    Ok(())
 }
 
 /// A task to create; the caller has checked every link (institution, owner, customer).
@@ -339,7 +340,9 @@ pub fn list(
         Row,
         window
     );
-    Ok((with_customers(conn, dtos(rows, &todays)?)?, total))
+    let mut tasks = dtos(rows, &todays)?;
+    name_customers(conn, &mut [&mut tasks])?;
+    Ok((tasks, total))
 }
 
 /// "My tasks": `user`'s open tasks in `scope` overdue, due today and in the coming week
@@ -374,10 +377,16 @@ pub fn mine(conn: &mut DbConn, scope: &Scope, user: Uuid) -> Result<MyTasks, DbE
         .limit(MY_TASKS_LIMIT)
         .load(conn)?;
     let counts = counts_on(conn, scope, &open, today)?;
+    let (mut today, mut overdue, mut upcoming) = (
+        dtos(due_today, &todays)?,
+        dtos(overdue, &todays)?,
+        dtos(upcoming, &todays)?,
+    );
+    name_customers(conn, &mut [&mut today, &mut overdue, &mut upcoming])?;
     Ok(MyTasks {
-        today: with_customers(conn, dtos(due_today, &todays)?)?,
-        overdue: with_customers(conn, dtos(overdue, &todays)?)?,
-        upcoming: with_customers(conn, dtos(upcoming, &todays)?)?,
+        today,
+        overdue,
+        upcoming,
         upcoming_count: counts.upcoming + counts.later,
         counts,
     })
