@@ -40,16 +40,7 @@ fn organisation(server: &Server, users: &[(&str, &str, &str, &str, bool)]) -> Va
 }
 
 fn sign_in(b: &Browser, server: &Server, username: &str) {
-    b.go(&format!("{}/", server.base));
-    // The app restores a session from its cookie first: wait for either page.
-    b.find("#login-username, #logout");
-    if b.try_find("#logout").is_some() {
-        b.click("#logout");
-    }
-    b.type_into("#login-username", username);
-    b.type_into("#login-password", PW);
-    b.click("#login-submit");
-    b.find("#current-user");
+    b.sign_in(&server.base, username, PW);
 }
 
 fn text_of(b: &Browser, css: &str) -> String {

@@ -37,11 +37,7 @@ fn setup(who: &str) -> (TempDir, Server, Browser, String, String) {
     let agent = server.login("wang.fang", "Staff2026x");
     let sup = server.login("li.na", "Staff2026x");
     let b = Browser::start();
-    b.go(&format!("{}/", server.base));
-    b.type_into("#login-username", who);
-    b.type_into("#login-password", "Staff2026x");
-    b.click("#login-submit");
-    b.find("#current-user");
+    b.sign_in(&server.base, who, "Staff2026x");
     (dir, server, b, agent, sup)
 }
 

@@ -116,11 +116,7 @@ fn world() -> World {
 }
 
 fn sign_in(b: &Browser, w: &World, username: &str, password: &str) {
-    b.go(&format!("{}/", w.server.base));
-    b.type_into("#login-username", username);
-    b.type_into("#login-password", password);
-    b.click("#login-submit");
-    b.find("#current-user");
+    b.sign_in(&w.server.base, username, password);
 }
 
 fn sign_out(b: &Browser) {

@@ -394,6 +394,20 @@ impl Browser {
         }
     }
 
+    /// Opens the app at `base` and signs in as `username`; a session the app restored from its
+    /// cookie is signed out first.
+    pub fn sign_in(&self, base: &str, username: &str, password: &str) {
+        self.go(&format!("{base}/"));
+        self.find("#login-username, #logout");
+        if self.try_find("#logout").is_some() {
+            self.click("#logout");
+        }
+        self.type_into("#login-username", username);
+        self.type_into("#login-password", password);
+        self.click("#login-submit");
+        self.find("#current-user");
+    }
+
     pub fn shot(&self, name: &str) {
         let data = self.call("GET", "/screenshot", None);
         if let Some(b64) = data.as_str()
