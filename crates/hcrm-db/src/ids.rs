@@ -130,6 +130,16 @@ typed_ids! {
     GrantId;
     /// An API key.
     ApiKeyId;
+    /// 投诉 — a complaint case.
+    ComplaintId;
+    /// 投诉附件 — a complaint's attachment.
+    AttachmentId;
+    /// 退费/赔偿 — a complaint's refund or compensation.
+    RefundId;
+    /// 责任认定 — a person held responsible in a complaint, with the penalty.
+    ResponsibilityId;
+    /// 整改措施 — an improvement action of a complaint.
+    ImprovementId;
 }
 
 #[cfg(test)]

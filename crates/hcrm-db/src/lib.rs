@@ -8,6 +8,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod break_glass;
+pub mod calendars;
 pub mod conn;
 pub mod contacts;
 pub mod customers;
