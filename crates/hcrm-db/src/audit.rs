@@ -9,10 +9,10 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
-use crate::ids::{InstitutionId, UserId};
+use crate::ids::{AuditEventId, InstitutionId, UserId};
 use crate::kit::{InScope, counted_page, decode};
 use crate::schema::audit_events;
-use crate::util::{ListWindow, new_id, now, parse_id, utc};
+use crate::util::{ListWindow, now, utc};
 
 /// What an entry says was done, stored as its code: the vocabulary lives in hcrm-domain
 /// with its labels, so that the web app words every entry.
@@ -152,7 +152,7 @@ impl Entry {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_events)]
 struct Row {
-    id: String,
+    id: AuditEventId,
     at: NaiveDateTime,
     actor_id: Option<UserId>,
     actor_username: Option<String>,
@@ -179,7 +179,7 @@ pub fn record(conn: &mut DbConn, e: Entry) -> Result<(), DbError> {
         e.changes
     };
     let row = Row {
-        id: new_id(),
+        id: AuditEventId::new(),
         at: now(),
         actor_id: e.actor_id.map(UserId::from),
         actor_username: e.actor_username,
@@ -258,7 +258,7 @@ pub fn list(
         .into_iter()
         .map(|r| {
             Ok(AuditEvent {
-                id: parse_id(&r.id)?,
+                id: r.id.into(),
                 at: utc(r.at),
                 actor_id: r.actor_id.map(Uuid::from),
                 actor_username: r.actor_username,

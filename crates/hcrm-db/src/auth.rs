@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::conn::DbConn;
 use crate::error::DbError;
-use crate::ids::UserId;
+use crate::ids::{RefreshTokenId, UserId};
 use crate::schema::{login_attempts, refresh_tokens};
 use crate::util::{new_id, now};
 
@@ -14,7 +14,7 @@ use crate::util::{new_id, now};
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = refresh_tokens)]
 pub struct RefreshToken {
-    pub id: String,
+    pub id: RefreshTokenId,
     pub user_id: UserId,
     /// Every token rotated from one sign-in shares the family; reuse revokes all of it.
     pub family_id: String,
@@ -39,7 +39,7 @@ pub fn insert_refresh(
     expires_at: NaiveDateTime,
 ) -> Result<(), DbError> {
     let row = RefreshToken {
-        id: new_id(),
+        id: RefreshTokenId::new(),
         user_id: user_id.into(),
         family_id: family_id.to_string(),
         token_hash,
@@ -64,7 +64,7 @@ pub fn find_refresh(conn: &mut DbConn, token_hash: &str) -> Result<Option<Refres
 
 /// Marks a token used if nobody did first; false means it was already used or revoked
 /// (two refreshes racing with one token count as reuse).
-pub fn consume_refresh(conn: &mut DbConn, id: &str) -> Result<bool, DbError> {
+pub fn consume_refresh(conn: &mut DbConn, id: RefreshTokenId) -> Result<bool, DbError> {
     let n = diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::id.eq(id))

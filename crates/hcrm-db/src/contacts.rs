@@ -9,10 +9,11 @@ use uuid::Uuid;
 
 use crate::conn::DbConn;
 use crate::error::DbError;
+use crate::ids::{ContactId, CustomerId, InstitutionId, UserId};
 use crate::kit::{counted_page, decode};
 use crate::schema::contacts as k;
 use crate::tasks::{self, NewTask};
-use crate::util::{ListWindow, new_id, now, parse_id, parse_opt_id, utc};
+use crate::util::{ListWindow, now, utc};
 
 /// The `source_type` of reminder tasks made from a contact's next step.
 pub const SOURCE_TYPE: &str = "contact";
@@ -20,13 +21,13 @@ pub const SOURCE_TYPE: &str = "contact";
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = k)]
 pub(crate) struct Row {
-    pub id: String,
-    pub customer_id: String,
-    pub institution_id: String,
+    pub id: ContactId,
+    pub customer_id: CustomerId,
+    pub institution_id: InstitutionId,
     pub channel: String,
     pub direction: String,
     pub party: String,
-    pub party_customer_id: Option<String>,
+    pub party_customer_id: Option<CustomerId>,
     pub subject: String,
     pub content: Option<String>,
     pub feedback: Option<String>,
@@ -35,7 +36,7 @@ pub(crate) struct Row {
     pub next_step_on: Option<NaiveDate>,
     pub minutes_spent: Option<i32>,
     pub money_spent_fen: Option<i64>,
-    pub owner_id: String,
+    pub owner_id: UserId,
     pub occurred_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
 }
@@ -43,13 +44,13 @@ pub(crate) struct Row {
 impl Row {
     fn into_dto(self, reminder_task_id: Option<Uuid>) -> Result<Contact, DbError> {
         Ok(Contact {
-            id: parse_id(&self.id)?,
-            customer_id: parse_id(&self.customer_id)?,
-            institution_id: parse_id(&self.institution_id)?,
+            id: self.id.into(),
+            customer_id: self.customer_id.into(),
+            institution_id: self.institution_id.into(),
             channel: decode(&self.channel)?,
             direction: decode(&self.direction)?,
             party: decode(&self.party)?,
-            party_customer_id: parse_opt_id(self.party_customer_id.as_deref())?,
+            party_customer_id: self.party_customer_id.map(Uuid::from),
             subject: self.subject,
             content: self.content,
             feedback: self.feedback,
@@ -58,7 +59,7 @@ impl Row {
             next_step_on: self.next_step_on,
             minutes_spent: self.minutes_spent,
             money_spent_fen: self.money_spent_fen,
-            owner_id: parse_id(&self.owner_id)?,
+            owner_id: self.owner_id.into(),
             occurred_at: utc(self.occurred_at),
             created_at: utc(self.created_at),
             reminder_task_id,
@@ -67,11 +68,11 @@ impl Row {
 }
 
 fn dtos(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Contact>, DbError> {
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id.uuid()).collect();
     let mut reminders = tasks::ids_by_source(conn, SOURCE_TYPE, &ids)?;
     rows.into_iter()
         .map(|r| {
-            let task = reminders.remove(&r.id);
+            let task = reminders.remove(&r.id.uuid());
             r.into_dto(task)
         })
         .collect()
@@ -101,22 +102,22 @@ pub struct Created {
 /// transaction; the API has checked the linked customer.
 pub fn create(
     conn: &mut DbConn,
-    customer: Uuid,
-    institution: Uuid,
+    customer: CustomerId,
+    institution: InstitutionId,
     x: &ContactCreate,
-    owner: Uuid,
+    owner: UserId,
 ) -> Result<Created, DbError> {
     let at = now();
-    let id = new_id();
+    let id = ContactId::new();
     let next_step = text(&x.next_step);
     let row = Row {
-        id: id.clone(),
-        customer_id: customer.to_string(),
-        institution_id: institution.to_string(),
+        id,
+        customer_id: customer,
+        institution_id: institution,
         channel: x.channel.code().to_string(),
         direction: x.direction.code().to_string(),
         party: x.party.code().to_string(),
-        party_customer_id: x.party_customer_id.map(|u| u.to_string()),
+        party_customer_id: x.party_customer_id.map(CustomerId::from),
         subject: x.subject.trim().to_string(),
         content: text(&x.content),
         feedback: text(&x.feedback),
@@ -125,7 +126,7 @@ pub fn create(
         next_step_on: x.next_step_on,
         minutes_spent: x.minutes_spent,
         money_spent_fen: x.money_spent_fen,
-        owner_id: owner.to_string(),
+        owner_id: owner,
         occurred_at: x.occurred_at.map(|t| micros(t.naive_utc())).unwrap_or(at),
         created_at: at,
     };
@@ -134,48 +135,44 @@ pub fn create(
         (Some(step), Some(on)) => Some(tasks::create(
             conn,
             NewTask {
-                institution_id: institution,
+                institution_id: institution.uuid(),
                 kind: TaskKind::Reminder,
                 title: step.chars().take(200).collect(),
                 // The contact's subject; the web app says where it came from.
                 description: Some(row.subject.clone()),
-                owner_id: Some(owner),
+                owner_id: Some(owner.uuid()),
                 team: None,
                 due_on: Some(on),
                 due_at: None,
-                customer_id: Some(customer),
+                customer_id: Some(customer.uuid()),
                 source_type: Some(SOURCE_TYPE.to_string()),
-                source_id: Some(id.clone()),
-                created_by: Some(owner),
+                source_id: Some(id.to_string()),
+                created_by: Some(owner.uuid()),
             },
         )?),
         _ => None,
     };
     Ok(Created {
-        contact_id: parse_id(&id)?,
+        contact_id: id.uuid(),
         reminder_task_id,
     })
 }
 
 /// One contact record, whatever its customer (the API checks access to that customer).
-pub fn get(conn: &mut DbConn, id: Uuid) -> Result<Contact, DbError> {
-    let row: Row = k::table
-        .find(id.to_string())
-        .select(Row::as_select())
-        .first(conn)?;
+pub fn get(conn: &mut DbConn, id: ContactId) -> Result<Contact, DbError> {
+    let row: Row = k::table.find(id).select(Row::as_select()).first(conn)?;
     dtos(conn, vec![row])?.pop().ok_or(DbError::NotFound)
 }
 
 /// A customer's contact records, newest first, and their number.
 pub fn list(
     conn: &mut DbConn,
-    customer: Uuid,
+    customer: CustomerId,
     window: ListWindow,
 ) -> Result<(Vec<Contact>, i64), DbError> {
-    let key = customer.to_string();
     let (rows, total) = counted_page!(
         conn,
-        k::table.filter(k::customer_id.eq(&key)),
+        k::table.filter(k::customer_id.eq(customer)),
         |q| q.order((k::occurred_at.desc(), k::id.desc())),
         Row,
         window
@@ -186,7 +183,7 @@ pub fn list(
 /// The newest `limit` contact rows of a customer before `before` (for the timeline).
 pub(crate) fn recent_rows(
     conn: &mut DbConn,
-    customer: &str,
+    customer: CustomerId,
     before: Option<NaiveDateTime>,
     limit: i64,
 ) -> Result<Vec<Row>, DbError> {

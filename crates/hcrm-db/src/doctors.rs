@@ -7,10 +7,10 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
-use crate::ids::{DepartmentId, DoctorId, InstitutionId};
+use crate::ids::{DepartmentId, DoctorId, InstitutionId, ScheduleSlotId};
 use crate::kit::{InScope, bump_version, counted_page, decode, versioned_update};
 use crate::schema::{doctor_schedules, doctors};
-use crate::util::{ListWindow, like_pattern, lower, new_id, now, utc};
+use crate::util::{ListWindow, like_pattern, lower, now, utc};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = doctors)]
@@ -31,7 +31,7 @@ struct Row {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = doctor_schedules)]
 struct SlotRow {
-    id: String,
+    id: ScheduleSlotId,
     doctor_id: DoctorId,
     weekday: Option<i32>,
     on_date: Option<chrono::NaiveDate>,
@@ -172,7 +172,7 @@ fn replace_schedule(
     let rows: Vec<SlotRow> = slots
         .iter()
         .map(|s| SlotRow {
-            id: new_id(),
+            id: ScheduleSlotId::new(),
             doctor_id,
             weekday: s.weekday.map(i32::from),
             on_date: s.date,

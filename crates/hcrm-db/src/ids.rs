@@ -130,6 +130,14 @@ typed_ids! {
     GrantId;
     /// An API key.
     ApiKeyId;
+    /// 阶段变更 — one change of a customer's lifecycle stage.
+    StageChangeId;
+    /// 审计记录 — one entry of the audit trail.
+    AuditEventId;
+    /// A stored refresh token (its hash).
+    RefreshTokenId;
+    /// 出诊时段 — one slot of a doctor's clinic schedule.
+    ScheduleSlotId;
     /// 投诉 — a complaint case.
     ComplaintId;
     /// 投诉附件 — a complaint's attachment.

@@ -208,18 +208,22 @@ pub fn get(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Task, DbError> 
 pub fn ids_by_source(
     conn: &mut DbConn,
     source_type: &str,
-    source_ids: &[String],
-) -> Result<HashMap<String, Uuid>, DbError> {
+    source_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Uuid>, DbError> {
+    // `source_id` is text naming a record of any module; the ids asked for are known, so the
+    // answer is keyed by them without parsing what was stored.
+    let asked: HashMap<String, Uuid> = source_ids.iter().map(|u| (u.to_string(), *u)).collect();
+    let keys: Vec<&String> = asked.keys().collect();
     let rows: Vec<(Option<String>, TaskId)> = t::table
         .filter(t::source_type.eq(source_type))
-        .filter(t::source_id.eq_any(source_ids))
+        .filter(t::source_id.eq_any(keys))
         .order(t::id)
         .select((t::source_id, t::id))
         .load(conn)?;
     let mut out = HashMap::new();
     for (source, id) in rows {
-        if let Some(source) = source {
-            out.entry(source).or_insert(id.0);
+        if let Some(source) = source.and_then(|s| asked.get(&s)) {
+            out.entry(*source).or_insert(id.0);
         }
     }
     Ok(out)

@@ -18,14 +18,15 @@ use hcrm_domain::customer::{ContactChannel, Direction, LifecycleStage, TaskKind,
 use crate::conn::DbConn;
 use crate::contacts;
 use crate::error::DbError;
+use crate::ids::{CustomerId, StageChangeId, TaskId, UserId};
 use crate::schema::{customer_stage_history as stages, customers as c, tasks as t};
-use crate::util::{parse_id, parse_opt_id, utc};
+use crate::util::utc;
 
 /// How a source loads: `(conn, customer_id, before, limit)` → its newest `limit` entries
 /// strictly older than `before` (all when `None`), newest first.
 pub type LoadFn = fn(
     &mut DbConn,
-    customer_id: &str,
+    customer_id: CustomerId,
     before: Option<NaiveDateTime>,
     limit: i64,
 ) -> Result<Vec<TimelineEntry>, DbError>;
@@ -43,7 +44,7 @@ fn newest_first(list: &mut [TimelineEntry]) {
 
 fn load_all(
     conn: &mut DbConn,
-    customer_id: &str,
+    customer_id: CustomerId,
     before: Option<NaiveDateTime>,
     limit: i64,
 ) -> Result<Vec<TimelineEntry>, DbError> {
@@ -58,7 +59,7 @@ fn load_all(
 /// One page of the customer's timeline, newest first; `limit` ≥ 1.
 pub fn page(
     conn: &mut DbConn,
-    customer_id: &str,
+    customer_id: CustomerId,
     before: Option<NaiveDateTime>,
     limit: i64,
 ) -> Result<TimelinePage, DbError> {
@@ -109,12 +110,12 @@ fn excerpt(text: &str, chars: usize) -> String {
 
 pub(crate) fn customer_source(
     conn: &mut DbConn,
-    customer_id: &str,
+    customer_id: CustomerId,
     before: Option<NaiveDateTime>,
     limit: i64,
 ) -> Result<Vec<TimelineEntry>, DbError> {
     // The profile itself, and the duplicates merged into it (at the merge).
-    let created: Option<(String, String, Option<String>, NaiveDateTime)> = c::table
+    let created: Option<(CustomerId, String, Option<UserId>, NaiveDateTime)> = c::table
         .find(customer_id)
         .select((c::id, c::name, c::created_by, c::created_at))
         .first(conn)
@@ -129,8 +130,8 @@ pub(crate) fn customer_source(
                 utc(at),
                 Kind::CustomerCreated,
                 "customer",
-                parse_id(&id)?,
-                parse_opt_id(by.as_deref())?,
+                id.uuid(),
+                by.map(UserId::uuid),
             )
         });
     }
@@ -140,7 +141,7 @@ pub(crate) fn customer_source(
     if let Some(b) = before {
         q = q.filter(c::updated_at.lt(b));
     }
-    let merged: Vec<(String, String, NaiveDateTime)> = q
+    let merged: Vec<(CustomerId, String, NaiveDateTime)> = q
         .order((c::updated_at.desc(), c::id.desc()))
         .select((c::id, c::name, c::updated_at))
         .limit(limit)
@@ -148,13 +149,7 @@ pub(crate) fn customer_source(
     for (id, name, at) in merged {
         out.push(TimelineEntry {
             subject: Some(name),
-            ..TimelineEntry::new(
-                utc(at),
-                Kind::CustomerMerged,
-                "customer",
-                parse_id(&id)?,
-                None,
-            )
+            ..TimelineEntry::new(utc(at), Kind::CustomerMerged, "customer", id.uuid(), None)
         });
     }
     newest_first(&mut out);
@@ -170,7 +165,7 @@ fn decode<T>(column: &str, code: &str, from: fn(&str) -> Option<T>) -> Result<T,
 /// Changes of lifecycle stage (CUS-3); the first stage is part of `customer_created`.
 pub(crate) fn stage_source(
     conn: &mut DbConn,
-    customer_id: &str,
+    customer_id: CustomerId,
     before: Option<NaiveDateTime>,
     limit: i64,
 ) -> Result<Vec<TimelineEntry>, DbError> {
@@ -182,11 +177,11 @@ pub(crate) fn stage_source(
         q = q.filter(stages::changed_at.lt(b));
     }
     type StageRow = (
-        String,
+        StageChangeId,
         Option<String>,
         String,
         Option<String>,
-        Option<String>,
+        Option<UserId>,
         NaiveDateTime,
     );
     let rows: Vec<StageRow> = q
@@ -212,8 +207,8 @@ pub(crate) fn stage_source(
                     utc(at),
                     Kind::StageChanged,
                     "stage_change",
-                    parse_id(&id)?,
-                    parse_opt_id(by.as_deref())?,
+                    id.uuid(),
+                    by.map(UserId::uuid),
                 )
             })
         })
@@ -222,7 +217,7 @@ pub(crate) fn stage_source(
 
 pub(crate) fn contact_source(
     conn: &mut DbConn,
-    customer_id: &str,
+    customer_id: CustomerId,
     before: Option<NaiveDateTime>,
     limit: i64,
 ) -> Result<Vec<TimelineEntry>, DbError> {
@@ -238,8 +233,8 @@ pub(crate) fn contact_source(
                     utc(r.occurred_at),
                     Kind::Contact,
                     "contact",
-                    parse_id(&r.id)?,
-                    parse_opt_id(Some(&r.owner_id))?,
+                    r.id.uuid(),
+                    Some(r.owner_id.uuid()),
                 )
             })
         })
@@ -249,16 +244,16 @@ pub(crate) fn contact_source(
 /// Tasks about the customer: when each was made, and when it was done or cancelled.
 pub(crate) fn task_source(
     conn: &mut DbConn,
-    customer_id: &str,
+    customer_id: CustomerId,
     before: Option<NaiveDateTime>,
     limit: i64,
 ) -> Result<Vec<TimelineEntry>, DbError> {
     type TaskRow = (
-        String,
+        TaskId,
         String,
         String,
         Option<chrono::NaiveDate>,
-        Option<String>,
+        Option<UserId>,
         NaiveDateTime,
     );
     let mut created = t::table.filter(t::customer_id.eq(customer_id)).into_boxed();
@@ -286,11 +281,11 @@ pub(crate) fn task_source(
         closed = closed.filter(t::completed_at.lt(b));
     }
     type ClosedRow = (
-        String,
+        TaskId,
         String,
         String,
         Option<String>,
-        Option<String>,
+        Option<UserId>,
         Option<NaiveDateTime>,
     );
     let done: Vec<ClosedRow> = closed
@@ -315,8 +310,8 @@ pub(crate) fn task_source(
                 utc(at),
                 Kind::TaskCreated,
                 "task",
-                parse_id(&id)?,
-                parse_opt_id(by.as_deref())?,
+                id.uuid(),
+                by.map(UserId::uuid),
             )
         });
     }
@@ -332,13 +327,7 @@ pub(crate) fn task_source(
             subject: Some(title),
             note: outcome,
             task_status: Some(status),
-            ..TimelineEntry::new(
-                utc(at),
-                kind,
-                "task",
-                parse_id(&id)?,
-                parse_opt_id(by.as_deref())?,
-            )
+            ..TimelineEntry::new(utc(at), kind, "task", id.uuid(), by.map(UserId::uuid))
         });
     }
     newest_first(&mut out);

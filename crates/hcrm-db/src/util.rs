@@ -1,8 +1,6 @@
 use chrono::{DateTime, NaiveDateTime, Timelike, Utc};
 use uuid::Uuid;
 
-use crate::error::DbError;
-
 /// The current instant in UTC, to the microsecond both backends keep.
 pub fn now() -> NaiveDateTime {
     let n = Utc::now().naive_utc();
@@ -15,14 +13,6 @@ pub(crate) fn utc(t: NaiveDateTime) -> DateTime<Utc> {
 
 pub(crate) fn new_id() -> String {
     Uuid::now_v7().to_string()
-}
-
-pub(crate) fn parse_id(s: &str) -> Result<Uuid, DbError> {
-    Uuid::parse_str(s).map_err(|_| DbError::Corrupt(format!("bad id {s:?}")))
-}
-
-pub(crate) fn parse_opt_id(s: Option<&str>) -> Result<Option<Uuid>, DbError> {
-    s.map(parse_id).transpose()
 }
 
 /// The window of a list request, already clamped by the API.

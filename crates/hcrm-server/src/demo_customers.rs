@@ -11,7 +11,7 @@ use chrono::{Duration, NaiveDateTime};
 use hcrm_db::customers::{
     CategoryRow, CustomerRow, ExternalIdRow, PhoneRow, ProfileRow, StageRow, TagRow,
 };
-use hcrm_db::ids::{CustomerId, InstitutionId, RelationId, UserId};
+use hcrm_db::ids::{CustomerId, InstitutionId, RelationId, StageChangeId, UserId};
 use hcrm_db::relations::RelationRow;
 use hcrm_db::{DbConn, DbError};
 use hcrm_domain::api::contacts::ContactCreate;
@@ -413,13 +413,8 @@ pub fn fill(
                 money_spent_fen: rng.random_bool(0.1).then(|| rng.random_range(100..5000)),
                 occurred_at: Some(occurred.and_utc()),
             };
-            let made = hcrm_db::contacts::create(
-                conn,
-                row.id.into(),
-                row.institution_id.into(),
-                &contact,
-                owner.into(),
-            )?;
+            let made =
+                hcrm_db::contacts::create(conn, row.id, row.institution_id, &contact, owner)?;
             contacts += 1;
             reminders += usize::from(made.reminder_task_id.is_some());
         }
@@ -533,7 +528,7 @@ fn add_org(
         external_id: format!("ORG{}{:05}", target.code, maker.serial),
     });
     batch.stages.push(StageRow {
-        id: Uuid::now_v7().to_string(),
+        id: StageChangeId::new(),
         customer_id: id,
         from_stage: None,
         to_stage: batch.customers[batch.customers.len() - 1]

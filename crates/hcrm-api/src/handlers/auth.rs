@@ -242,7 +242,7 @@ pub async fn refresh(
             if token.revoked_at.is_some() || token.expires_at < hcrm_db::now() {
                 return Ok(Err("refresh token expired or revoked"));
             }
-            if token.used_at.is_some() || !store::consume_refresh(c, &token.id)? {
+            if token.used_at.is_some() || !store::consume_refresh(c, token.id)? {
                 store::revoke_family(c, &token.family_id)?;
                 let name = users::principal(c, user)
                     .map(|p| p.username)

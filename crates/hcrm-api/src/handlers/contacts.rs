@@ -51,7 +51,7 @@ pub async fn list(
     let result = state
         .db(move |c| {
             customer_read(c, &caller, id, "customer_contacts", &["contacts"])?;
-            Ok(store::list(c, id, w)?)
+            Ok(store::list(c, id.into(), w)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(page(result, w)))
@@ -101,8 +101,14 @@ pub async fn create(
                     other => other,
                 })?;
             }
-            let made = store::create(c, id, access.institution_id, &x, caller.principal.id)?;
-            let contact = store::get(c, made.contact_id)?;
+            let made = store::create(
+                c,
+                id.into(),
+                access.institution_id.into(),
+                &x,
+                caller.principal.id.into(),
+            )?;
+            let contact = store::get(c, made.contact_id.into())?;
             caller.record(c, Entry::created(&contact))?;
             if let Some(task_id) = made.reminder_task_id {
                 let task = tasks::get(c, &hcrm_domain::Scope::Group, task_id)?;
@@ -130,7 +136,7 @@ pub async fn get(
     let (id, caller) = (id.into_inner(), auth.caller);
     let contact = state
         .db(move |c| {
-            let contact = store::get(c, id)?;
+            let contact = store::get(c, id.into())?;
             customer_read(
                 c,
                 &caller,

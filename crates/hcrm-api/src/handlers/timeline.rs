@@ -51,7 +51,7 @@ pub async fn get(
     let page = state
         .db(move |c| {
             customer_read(c, &caller, id, "customer_timeline", &["timeline"])?;
-            Ok(timeline::page(c, &id.to_string(), before, w.limit)?)
+            Ok(timeline::page(c, id.into(), before, w.limit)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))

@@ -43,7 +43,7 @@ use crate::schema::{
     customer_profiles as profiles, customer_stage_history as stages, customer_tags as tags,
     customers as c,
 };
-use crate::util::{ListWindow, like_pattern, new_id, now, utc};
+use crate::util::{ListWindow, like_pattern, now, utc};
 
 pub(crate) use hcrm_domain::customer::search_keys::pinyin_keys;
 

@@ -123,7 +123,7 @@ pub struct ExternalIdRow {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = stages, treat_none_as_default_value = false)]
 pub struct StageRow {
-    pub id: String,
+    pub id: crate::ids::StageChangeId,
     pub customer_id: CustomerId,
     pub from_stage: Option<String>,
     pub to_stage: String,

@@ -67,7 +67,7 @@ fn stage_row(
     by: UserId,
 ) -> StageRow {
     StageRow {
-        id: new_id(),
+        id: crate::ids::StageChangeId::new(),
         customer_id: id,
         from_stage: from.map(|s| s.code().into()),
         to_stage: to.code().into(),

@@ -8,7 +8,7 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use hcrm_db::customers::{
     CategoryRow, CustomerRow, ExternalIdRow, NewCustomers, PhoneRow, ProfileRow, StageRow, TagRow,
 };
-use hcrm_db::ids::{CustomerId, InstitutionId};
+use hcrm_db::ids::{CustomerId, InstitutionId, StageChangeId};
 use hcrm_domain::Lang;
 use hcrm_domain::customer::search_keys::pinyin_keys;
 use hcrm_domain::customer::{
@@ -18,7 +18,6 @@ use hcrm_domain::customer::{
 use rand::Rng;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
-use uuid::Uuid;
 
 /// The generator's batch: hcrm-db's own rows of new customers, written set-based.
 pub type Batch = NewCustomers;
@@ -622,7 +621,7 @@ impl Maker {
         }
         if detailed {
             batch.stages.push(StageRow {
-                id: Uuid::now_v7().to_string(),
+                id: StageChangeId::new(),
                 customer_id: id,
                 from_stage: None,
                 to_stage: stage.code().into(),
