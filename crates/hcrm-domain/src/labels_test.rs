@@ -10,7 +10,10 @@ use crate::api::org::HalfDay;
 use crate::api::sensitive::{BreakGlassCategory, ReviewOutcome};
 use crate::api::timeline::{SystemStageReason, TimelineEntryKind};
 use crate::calendar::DayKind;
-use crate::complaint::{ClockState, Escalation, PenaltyLevel};
+use crate::complaint::{
+    AttachmentKind, ClockState, Escalation, FileFormat, PenaltyLevel, RefundKind, RefundMethod,
+    RefundStatus,
+};
 use crate::customer::merge::{MergeField, MergeSide};
 use crate::customer::{
     ContactChannel, ContactParty, CustomerCategory, CustomerKind, Direction, Education, Gender,
@@ -66,6 +69,11 @@ labelled! {
     ExportFormat => ExportFormat::ALL,
     DayKind => DayKind::ALL,
     PenaltyLevel => PenaltyLevel::ALL,
+    RefundKind => RefundKind::ALL,
+    RefundMethod => RefundMethod::ALL,
+    RefundStatus => RefundStatus::ALL,
+    AttachmentKind => AttachmentKind::ALL,
+    FileFormat => FileFormat::ALL,
     ClockState => ClockState::ALL,
     Escalation => Escalation::ALL,
     AuditAction => AuditAction::ALL,
@@ -114,6 +122,14 @@ const NOT_VOCABULARY: &[(&str, &str)] = &[
     (
         "CalendarError",
         "reported as a field error code (CalendarError::code) that the web app translates",
+    ),
+    (
+        "RefundRefused",
+        "reported as a field error code (RefundRefused::code) that the web app translates",
+    ),
+    (
+        "FileRefused",
+        "reported as a problem code (FileRefused::code) that the web app translates",
     ),
     (
         "UpdateRefused",
