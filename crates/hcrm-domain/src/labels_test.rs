@@ -11,8 +11,9 @@ use crate::api::sensitive::{BreakGlassCategory, ReviewOutcome};
 use crate::api::timeline::{SystemStageReason, TimelineEntryKind};
 use crate::calendar::DayKind;
 use crate::complaint::{
-    AttachmentKind, ClockState, Escalation, FileFormat, PenaltyLevel, RefundKind, RefundMethod,
-    RefundStatus,
+    AttachmentKind, ClockKind, ClockState, ComplaintAction, ComplaintCategory, ComplaintChannel,
+    ComplaintSeverity, ComplaintState, Escalation, FileFormat, PenaltyLevel, RefundKind,
+    RefundMethod, RefundStatus,
 };
 use crate::customer::merge::{MergeField, MergeSide};
 use crate::customer::{
@@ -86,6 +87,12 @@ labelled! {
     MaritalStatus => MaritalStatus::ALL,
     PreferredLanguage => PreferredLanguage::ALL,
     MergeSide => MergeSide::ALL,
+    ComplaintChannel => ComplaintChannel::ALL,
+    ComplaintCategory => ComplaintCategory::ALL,
+    ComplaintSeverity => ComplaintSeverity::ALL,
+    ComplaintState => ComplaintState::ALL,
+    ComplaintAction => ComplaintAction::ALL,
+    ClockKind => ClockKind::ALL,
 }
 
 /// Enums that are not a vocabulary shown to users, and why.
@@ -130,6 +137,14 @@ const NOT_VOCABULARY: &[(&str, &str)] = &[
     (
         "FileRefused",
         "reported as a problem code (FileRefused::code) that the web app translates",
+    ),
+    (
+        "Branch",
+        "which classification a move of the complaint flow needs; never shown",
+    ),
+    (
+        "ActionRefused",
+        "reported as a problem (409 invalid_transition / 403) naming the allowed actions",
     ),
     (
         "UpdateRefused",

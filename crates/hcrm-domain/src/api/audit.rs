@@ -59,6 +59,7 @@ coded_enum! {
         ComplaintResponsibility = "complaint_responsibility", "投诉责任认定", "Complaint responsibility";
         ComplaintImprovement = "complaint_improvement", "投诉改善措施", "Complaint improvement action";
         ComplaintAttachment = "complaint_attachment", "投诉附件", "Complaint attachment";
+        Complaint = "complaint", "投诉", "Complaint";
     }
 }
 

@@ -3,12 +3,17 @@
 
 pub mod attachment;
 pub mod clock;
+pub mod flow;
 pub mod number;
 pub mod penalty;
 pub mod refund;
 
 pub use attachment::{AttachmentKind, FileFormat};
 pub use clock::{Clock, ClockState, ClockView, Escalation, EscalationPolicy, Limit};
+pub use flow::{
+    ClockKind, ComplaintAction, ComplaintCategory, ComplaintChannel, ComplaintLimits,
+    ComplaintSeverity, ComplaintState,
+};
 pub use number::ComplaintNumber;
 pub use penalty::{Fines, PenaltyFacts, PenaltyLevel};
 pub use refund::{RefundKind, RefundMethod, RefundStatus};
