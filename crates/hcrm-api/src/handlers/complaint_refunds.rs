@@ -274,12 +274,13 @@ fn transition_in(
         has_comment: t.comment.is_some(),
     })
     .map_err(|e| refused(t.to, e))?;
-    let expected_arrival_at = if t.to == RefundStatus::Paid {
-        let paid_at = t.paid_at.unwrap_or_else(chrono::Utc::now);
-        let calendar = hcrm_db::calendars::calendar_of(c, current.institution_id)?;
-        Some(current.method.expected_arrival(paid_at, &calendar))
-    } else {
-        None
+    let paid_at = (t.to == RefundStatus::Paid).then(|| t.paid_at.unwrap_or_else(chrono::Utc::now));
+    let expected_arrival_at = match paid_at {
+        Some(paid_at) => {
+            let calendar = hcrm_db::calendars::calendar_of(c, current.institution_id)?;
+            Some(current.method.expected_arrival(paid_at, &calendar))
+        }
+        None => None,
     };
     let (before, after) = store::transition(
         c,
@@ -292,7 +293,7 @@ fn transition_in(
             by: caller.principal.id,
             comment: t.comment,
             signed_document_id: t.signed_document_id,
-            paid_at: t.paid_at,
+            paid_at,
             expected_arrival_at,
         },
     )?;
