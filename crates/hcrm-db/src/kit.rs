@@ -152,6 +152,12 @@ coded! {
     hcrm_domain::complaint::ComplaintState => "complaint state",
     hcrm_domain::complaint::ComplaintAction => "complaint action",
     hcrm_domain::complaint::ClockKind => "complaint clock kind",
+    hcrm_domain::complaint::RefundKind => "refund kind",
+    hcrm_domain::complaint::RefundMethod => "refund method",
+    hcrm_domain::complaint::RefundStatus => "refund status",
+    hcrm_domain::complaint::PenaltyLevel => "penalty level",
+    hcrm_domain::complaint::AttachmentKind => "attachment kind",
+    hcrm_domain::complaint::FileFormat => "file format",
 }
 
 /// one counted page of a list — how many rows `$query` finds, and the `$window` of them

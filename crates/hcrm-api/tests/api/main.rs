@@ -6,6 +6,7 @@ mod common;
 mod audit_review;
 mod auth;
 mod complaints;
+mod complaint_money;
 mod contacts_tasks;
 mod contract;
 mod crafted;
