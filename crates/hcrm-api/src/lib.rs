@@ -11,6 +11,7 @@ pub mod headers;
 pub mod idempotency;
 pub mod modules;
 pub mod multipart;
+pub mod opinion_form;
 pub mod request_log;
 pub mod sheet;
 pub mod slip;

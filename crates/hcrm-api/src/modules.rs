@@ -50,6 +50,10 @@ pub const MODULES: &[Module] = &[
         routes: settings::routes,
     },
     Module {
+        name: "complaint_stats",
+        routes: complaint_stats::routes,
+    },
+    Module {
         name: "complaints",
         routes: complaints::routes,
     },

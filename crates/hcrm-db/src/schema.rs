@@ -623,7 +623,21 @@ diesel::joinable!(complaint_refunds -> complaint_attachments (signed_document_id
 diesel::joinable!(complaints -> institutions (institution_id));
 diesel::joinable!(complaints -> customers (customer_id));
 diesel::joinable!(complaint_involved -> complaints (complaint_id));
+diesel::joinable!(complaint_refunds -> complaints (complaint_id));
+diesel::joinable!(complaint_responsibilities -> complaints (complaint_id));
 diesel::joinable!(complaint_history -> complaints (complaint_id));
+// CMP-8: the statistics group a case's columns with those of its departments, refunds and
+// penalties.
+diesel::allow_columns_to_appear_in_same_group_by_clause!(
+    complaints::institution_id,
+    complaints::category,
+    complaints::severity,
+    complaints::channel,
+    complaints::state,
+    complaint_involved::department_id,
+    complaint_refunds::status,
+    complaint_responsibilities::confirmed_level,
+);
 diesel::joinable!(complaint_history -> users (actor_id));
 diesel::joinable!(complaint_clocks -> complaints (complaint_id));
 diesel::joinable!(complaint_escalations -> complaint_clocks (clock_id));

@@ -210,6 +210,7 @@ pub mod perm {
         ComplaintRead,
         ComplaintWrite,
         ComplaintApprove,
+        ReportRead,
     );
 }
 

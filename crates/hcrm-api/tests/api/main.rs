@@ -5,8 +5,8 @@ mod common;
 
 mod audit_review;
 mod auth;
-mod complaints;
 mod complaint_money;
+mod complaints;
 mod contacts_tasks;
 mod contract;
 mod crafted;

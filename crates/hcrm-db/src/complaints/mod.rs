@@ -524,7 +524,8 @@ pub fn history_of(
     rows.into_iter()
         .map(|r| {
             Ok(ComplaintHistoryEntry {
-                id: crate::util::parse_id(&r.id)?,
+                id: Uuid::parse_str(&r.id)
+                    .map_err(|_| DbError::Corrupt(format!("history id {:?}", r.id)))?,
                 action: decode(&r.action)?,
                 from_state: decode_opt(r.from_state.as_deref())?,
                 to_state: decode(&r.to_state)?,

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod complaint_money;
+pub mod complaint_stats;
 pub mod complaints;
 pub mod contacts;
 pub mod customers;
