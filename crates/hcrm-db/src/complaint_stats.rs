@@ -88,6 +88,27 @@ type CaseRow = (
     i64,
 );
 
+/// A grouping's refunds of one status: count and fen.
+type RefundRow = (
+    InstitutionId,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    i64,
+    i64,
+);
+
+/// A grouping's confirmed penalties of one level.
+type PenaltyRow = (
+    InstitutionId,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+    i64,
+);
+
 /// Which cases of a grouping a count takes.
 #[derive(Clone, Copy)]
 enum Which {
@@ -232,15 +253,7 @@ pub fn count_period(
         counted
             .departments
             .extend(dept.into_iter().map(|((i, d, _), cell)| (i, d, cell)));
-        let rows: Vec<(
-            InstitutionId,
-            Option<String>,
-            Option<String>,
-            String,
-            String,
-            i64,
-            i64,
-        )> = r::table
+        let rows: Vec<RefundRow> = r::table
             .inner_join(c::table)
             .filter(c::institution_id.eq_any(ids.clone()))
             .filter(c::received_at.ge(start))
@@ -278,14 +291,7 @@ pub fn count_period(
                 },
             ));
         }
-        let rows: Vec<(
-            InstitutionId,
-            Option<String>,
-            Option<String>,
-            String,
-            Option<String>,
-            i64,
-        )> = p::table
+        let rows: Vec<PenaltyRow> = p::table
             .inner_join(c::table)
             .filter(p::confirmed_level.is_not_null())
             .filter(c::institution_id.eq_any(ids.clone()))

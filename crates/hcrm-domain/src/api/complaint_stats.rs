@@ -23,8 +23,8 @@ use crate::complaint::{
 };
 use crate::i18n::{Label, Lang};
 
-/// Longest period a statistics table covers (three years and a leap day).
-pub const MAX_PERIOD_DAYS: i64 = 3 * 365 + 1;
+/// Longest period a statistics table covers, in months (three years).
+pub const MAX_PERIOD_MONTHS: u32 = 36;
 
 /// A period of whole days, both ends included, in each institution's own time zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,7 +67,7 @@ fn day_of(text: &str) -> Option<NaiveDate> {
 impl Period {
     /// The period of a query: `month` (`2026-12`) or `from` and `to` (`2026-12-01`), or the
     /// month of `today` when none is given. Malformed, reversed or longer than
-    /// [`MAX_PERIOD_DAYS`]: the field errors (422).
+    /// [`MAX_PERIOD_MONTHS`]: the field errors (422).
     pub fn parse(
         month: Option<&str>,
         from: Option<&str>,
@@ -111,7 +111,11 @@ impl Period {
         if period.to < period.from {
             return Err(vec![bad("to", "before_from", "to is before from")]);
         }
-        if period.days() > MAX_PERIOD_DAYS {
+        let limit = period
+            .from
+            .checked_add_months(chrono::Months::new(MAX_PERIOD_MONTHS))
+            .unwrap_or(NaiveDate::MAX);
+        if period.to >= limit {
             return Err(vec![bad(
                 "to",
                 "too_long",
@@ -258,9 +262,17 @@ pub struct StatsRow {
     pub national_breach_rate: Option<f64>,
     /// Refunds and compensations not rejected (CMP-6), and their amount in fen.
     pub refunds: i64,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(minimum = 0, maximum = 9007199254740991i64)
+    )]
     pub refund_fen: i64,
     /// Of them, paid, and the amount paid in fen.
     pub refunds_paid: i64,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(minimum = 0, maximum = 9007199254740991i64)
+    )]
     pub refund_paid_fen: i64,
     /// Confirmed penalties by level (CMP-7).
     pub penalties: PenaltyCounts,
@@ -696,6 +708,17 @@ impl OpinionForm {
     }
 }
 
+/// The instant day `day` starts in time zone `zone` (an IANA name).
+pub fn day_start(day: NaiveDate, zone: &str) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    let local = day.and_time(chrono::NaiveTime::MIN);
+    crate::time::zone(zone)
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|| local.and_utc())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -755,9 +778,9 @@ mod tests {
             code(None, Some("2026-12-02"), Some("2026-12-01")),
             Some(("to".into(), "before_from".into()))
         );
-        assert_eq!(code(None, Some("2020-01-01"), Some("2023-01-01")), None);
+        assert_eq!(code(None, Some("2020-01-01"), Some("2022-12-31")), None);
         assert_eq!(
-            code(None, Some("2020-01-01"), Some("2023-01-02")),
+            code(None, Some("2020-01-01"), Some("2023-01-01")),
             Some(("to".into(), "too_long".into()))
         );
         assert_eq!(
@@ -886,15 +909,4 @@ mod tests {
         assert_eq!(rows[0][..4], ["A", "Total", "Total", "5"]);
         assert_eq!(rows[0][15], "503.00");
     }
-}
-
-/// The instant day `day` starts in time zone `zone` (an IANA name).
-pub fn day_start(day: NaiveDate, zone: &str) -> chrono::DateTime<chrono::Utc> {
-    use chrono::TimeZone;
-    let local = day.and_time(chrono::NaiveTime::MIN);
-    crate::time::zone(zone)
-        .from_local_datetime(&local)
-        .earliest()
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .unwrap_or_else(|| local.and_utc())
 }
