@@ -224,6 +224,81 @@ fn commands_migrate_openapi_user_create_and_demo_on_every_backend() {
         );
         let own = own["total"].as_i64().unwrap();
         assert!(own > 500 && own < total, "{own} of {total}");
+        // Complaints (issue 10): a case in every state of the flow, some late (a breached
+        // clock), some waiting on the patient; the statistics count them.
+        assert!(text.contains("Complaints: "), "{text}");
+        for state in [
+            "received",
+            "handed_over",
+            "accepted",
+            "investigating",
+            "analysed",
+            "proposed",
+            "approved",
+            "negotiating",
+            "president_review",
+            "expert_consultation",
+            "agreement",
+            "legal",
+            "procedures",
+            "archiving",
+            "internal_handling",
+            "improvement",
+            "closed",
+        ] {
+            let (status, page) = server.json(
+                "GET",
+                &format!("/api/v1/complaints?limit=100&state={state}"),
+                Some(&director),
+                None,
+            );
+            assert_eq!(status, 200, "{page}");
+            assert!(page["total"].as_i64().unwrap() >= 1, "{state} ({backend})");
+        }
+        let (_, late) = server.json(
+            "GET",
+            "/api/v1/complaints?limit=1&breached=true",
+            Some(&director),
+            None,
+        );
+        assert!(late["total"].as_i64().unwrap() >= 3, "{late}");
+        let (_, open) = server.json(
+            "GET",
+            "/api/v1/complaints?limit=100&open=true",
+            Some(&director),
+            None,
+        );
+        assert!(
+            open["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["waiting_on_patient"] == true),
+            "{open}"
+        );
+        let today = chrono::Utc::now().date_naive();
+        let (status, stats) = server.json(
+            "GET",
+            &format!(
+                "/api/v1/complaints/statistics?from={}&to={}",
+                today - chrono::Duration::days(60),
+                today + chrono::Duration::days(1)
+            ),
+            Some(&director),
+            None,
+        );
+        assert_eq!(status, 200, "{stats}");
+        let summary = &stats["total"]["summary"];
+        assert!(summary["received"].as_i64().unwrap() >= 20, "{summary}");
+        assert!(
+            summary["group_breached"].as_i64().unwrap() >= 1,
+            "{summary}"
+        );
+        assert!(summary["refunds"].as_i64().unwrap() >= 1, "{summary}");
+        assert!(
+            summary["penalties"]["written_warning"].as_i64().unwrap() >= 1,
+            "{summary}"
+        );
         // The demo created staff, so no `admin` was bootstrapped over them.
         let (status, _) = server.json(
             "POST",

@@ -201,7 +201,18 @@ pub fn fill(conn: &mut DbConn) -> Result<(), String> {
             institution.unwrap_or("(group)")
         );
     }
-    customers(conn, &staff_ids)
+    customers(conn, &staff_ids)?;
+    let now = hcrm_db::complaints::instant();
+    let made = hcrm_db::write_transaction(conn, |conn| {
+        crate::demo_complaints::fill(conn, &staff_ids, now)
+    })
+    .map_err(|e| e.to_string())?;
+    println!(
+        "Complaints: {} cases in every state of the flow (some late, some waiting on the \
+         patient), {} refunds, {} confirmed penalties.",
+        made.complaints, made.refunds, made.findings
+    );
+    Ok(())
 }
 
 /// The customers of the three hospitals, looked after by the demo staff.

@@ -4,6 +4,7 @@ mod accounts;
 mod bench;
 mod config;
 mod demo;
+mod demo_complaints;
 mod demo_customers;
 mod generate;
 mod pgbench;
