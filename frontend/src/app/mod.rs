@@ -7,6 +7,7 @@ use yew_router::prelude::*;
 
 use crate::components::shell::Shell;
 use crate::hooks::{LangContext, Session};
+use crate::pages::complaint_stats::ComplaintStatsPage;
 use crate::pages::customers::{
     break_glass::BreakGlassReviewPage, form::CustomerFormPage, import::ImportPage,
     list::CustomersPage, merge::MergePage, tasks::TasksPage, view::CustomerPage,
@@ -54,6 +55,8 @@ pub enum Route {
     Quality,
     #[at("/reports")]
     Reports,
+    #[at("/reports/complaints")]
+    ComplaintStats,
     #[at("/integration")]
     Integration,
     #[at("/admin/institutions")]
@@ -159,6 +162,13 @@ pub fn nav_items() -> Vec<NavItem> {
             false,
         ),
         item(
+            "complaint-stats",
+            "nav.complaint-stats",
+            Route::ComplaintStats,
+            Some(P::ReportRead),
+            false,
+        ),
+        item(
             "integration",
             "nav.integration",
             Route::Integration,
@@ -236,6 +246,7 @@ fn switch(route: Route) -> Html {
         Route::Messages => soon("nav.messages"),
         Route::Quality => soon("nav.quality"),
         Route::Reports => soon("nav.reports"),
+        Route::ComplaintStats => guarded(Permission::ReportRead, html! { <ComplaintStatsPage /> }),
         Route::Integration => soon("nav.integration"),
         Route::Institutions => {
             guarded(Permission::InstitutionWrite, html! { <InstitutionsPage /> })

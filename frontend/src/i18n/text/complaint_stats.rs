@@ -1,0 +1,37 @@
+//! Complaint statistics (CMP-8).
+
+/// `(key, 中文, English)`.
+#[rustfmt::skip]
+pub const TEXT: &[(&str, &str, &str)] = &[
+    ("nav.complaint-stats", "投诉统计", "Complaint statistics"),
+    ("cstats.title", "投诉统计", "Complaint statistics"),
+    ("cstats.month", "月份", "Month"),
+    ("cstats.or", "或", "or"),
+    ("cstats.from", "起始日", "From"),
+    ("cstats.to", "截止日", "To"),
+    ("cstats.apply", "统计", "Show"),
+    ("cstats.csv", "下载 CSV", "Download CSV"),
+    ("cstats.xlsx", "下载 Excel", "Download Excel"),
+    ("cstats.period", "统计期间", "Period"),
+    ("cstats.all", "全部机构", "All institutions"),
+    ("cstats.none", "本期间没有受理投诉", "No complaints received in this period"),
+    ("cstats.item", "项目", "Item"),
+    ("cstats.received", "受理数", "Received"),
+    ("cstats.open", "处理中", "Open"),
+    ("cstats.closed", "已结案", "Closed"),
+    ("cstats.group", "集团时限 达标/超时", "Group targets met / breached"),
+    ("cstats.national", "国家时限 达标/超时", "National limit met / breached"),
+    ("cstats.group.long", "集团处理时限", "Group handling targets"),
+    ("cstats.national.long", "国家规定反馈时限（5/10 个工作日）", "National feedback limit (5/10 working days)"),
+    ("cstats.met", "达标", "met"),
+    ("cstats.breached", "超时", "breached"),
+    ("cstats.running", "计时中", "running"),
+    ("cstats.refunds", "退赔（笔数·金额）", "Refunds (count · amount)"),
+    ("cstats.refund_amount", "退赔金额", "Refund amount"),
+    ("cstats.penalties", "处罚人次", "Penalties"),
+    ("cstats.by_quality", "按投诉性质", "By quality"),
+    ("cstats.by_category", "按投诉类型", "By category"),
+    ("cstats.by_severity", "按严重程度", "By severity"),
+    ("cstats.by_channel", "按投诉渠道", "By channel"),
+    ("cstats.by_department", "按涉及科室", "By department"),
+];
