@@ -152,6 +152,12 @@ coded! {
     hcrm_domain::complaint::PenaltyLevel => "penalty level",
     hcrm_domain::complaint::AttachmentKind => "attachment kind",
     hcrm_domain::complaint::FileFormat => "file format",
+    hcrm_domain::complaint::ComplaintChannel => "complaint channel",
+    hcrm_domain::complaint::ComplaintCategory => "complaint category",
+    hcrm_domain::complaint::ComplaintSeverity => "complaint severity",
+    hcrm_domain::complaint::ComplaintState => "complaint state",
+    hcrm_domain::complaint::ComplaintAction => "complaint action",
+    hcrm_domain::complaint::ClockKind => "complaint clock kind",
 }
 
 /// one counted page of a list — how many rows `$query` finds, and the `$window` of them

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod break_glass;
 pub mod calendars;
 pub mod complaint_money;
+pub mod complaints;
 pub mod conn;
 pub mod contacts;
 pub mod customers;

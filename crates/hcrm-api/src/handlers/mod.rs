@@ -8,6 +8,7 @@ pub mod break_glass;
 pub mod complaint_accountability;
 pub mod complaint_attachments;
 pub mod complaint_refunds;
+pub mod complaints;
 pub mod contacts;
 pub mod customer_access;
 pub mod customer_io;

@@ -33,7 +33,6 @@ struct World {
     agent_b: String,
     agent_b_id: String,
     sup_b: String,
-    inst_a: Value,
 }
 
 fn world(srv: &Srv) -> World {
@@ -65,7 +64,6 @@ fn world(srv: &Srv) -> World {
         agent_b_id: w.id("agent.b"),
         sup_b: w.token("sup.b"),
         admin: w.admin,
-        inst_a: w.inst_a,
     }
 }
 
@@ -75,49 +73,20 @@ fn s(v: &Value) -> String {
         .to_string()
 }
 
-/// A complaint of the agent's institution, written as the case module stores one.
+/// A complaint of the agent's institution, taken in through the complaints API; its id.
 fn complaint(srv: &Srv, w: &World, serial: i32) -> String {
-    use diesel::prelude::*;
-    use hcrm_db::ids::{ComplaintId, CustomerId, InstitutionId, UserId};
-    use hcrm_db::schema::complaints as k;
-    let customer = s(&srv
-        .post(
-            "/api/v1/customers",
-            &w.agent,
-            json!({"kind": "individual", "name": "白婷佳", "gender": "female",
-                   "phones": [format!("1391234{serial:04}")]}),
-        )
-        .ok(201)["id"]);
-    let id = ComplaintId::new();
-    let now = hcrm_db::now();
-    let inst: uuid::Uuid = s(&w.inst_a["id"]).parse().unwrap();
-    let customer: uuid::Uuid = customer.parse().unwrap();
-    let receiver: uuid::Uuid = w.agent_id.parse().unwrap();
-    let mut c = srv.db.pool().get().unwrap();
-    diesel::insert_into(k::table)
-        .values((
-            k::id.eq(id),
-            k::institution_id.eq(InstitutionId::from(inst)),
-            k::number.eq(format!("BJ01-2026-12-{serial:04}")),
-            k::period.eq("2026-12"),
-            k::serial.eq(serial),
-            k::channel.eq("phone"),
-            k::customer_id.eq(CustomerId::from(customer)),
-            k::receiver_id.eq(UserId::from(receiver)),
-            k::description.eq("术后效果不满意"),
-            k::received_at.eq(now),
-            k::major_dispute.eq(false),
-            k::state.eq("procedures"),
-            k::waiting_on_patient.eq(false),
-            k::promised_reply_at.eq(now),
-            k::settled_on_spot.eq(false),
-            k::version.eq(1),
-            k::created_at.eq(now),
-            k::updated_at.eq(now),
-        ))
-        .execute(&mut *c)
-        .unwrap();
-    id.to_string()
+    s(&case_of(srv, w, serial)["id"])
+}
+
+fn case_of(srv: &Srv, w: &World, serial: i32) -> Value {
+    srv.post(
+        "/api/v1/complaints",
+        &w.agent,
+        json!({"channel": "phone", "description": "术后效果不满意",
+               "new_customer": {"name": "白婷佳", "mobile": format!("1391234{serial:04}")}}),
+    )
+    .ok(201)
+    .clone()
 }
 
 fn with_version(srv: &Srv, path: &str, token: &str, version: &Value, body: Value) -> Res {
@@ -261,9 +230,11 @@ fn refunds_follow_the_approval_chain_of_the_seed() {
             &r["version"],
             json!({"to": "approved"}),
         );
-        e.problem(409, "wrong_state");
-        assert_eq!(e.body["errors"][0]["code"], "invalid_transition");
-        assert!(s(&e.body["errors"][0]["message"]).contains("countersigned, rejected"));
+        e.problem(409, "invalid_transition");
+        assert_eq!(
+            e.body["allowed_actions"],
+            json!(["countersigned", "rejected"])
+        );
         let r = with_version(srv, &moves, &w.sup, &r["version"], sign)
             .ok(200)
             .clone();
@@ -333,8 +304,13 @@ fn refunds_follow_the_approval_chain_of_the_seed() {
         );
         assert_eq!(r["next"], json!([]));
         let e = with_version(srv, &moves, &w.agent, &r["version"], paid);
-        e.problem(409, "wrong_state");
-        assert!(s(&e.body["errors"][0]["message"]).contains("no more steps"));
+        e.problem(409, "invalid_transition");
+        // A paid refund takes no more steps: no allowed ones are named.
+        assert!(
+            e.body["allowed_actions"]
+                .as_array()
+                .is_none_or(|a| a.is_empty())
+        );
         // The signed document stays while a refund names it.
         let doc = format!("/api/v1/complaints/{case}/attachments/{signed}");
         srv.call("DELETE", &doc, Some(&w.sup), None)
@@ -394,7 +370,7 @@ fn refunds_follow_the_approval_chain_of_the_seed() {
             &r2["version"],
             json!({"to": "countersigned"}),
         )
-        .problem(409, "wrong_state");
+        .problem(409, "invalid_transition");
         with_version(srv, &moves2, &w.sup, &r2["version"], json!({"to": "bogus"}))
             .problem(422, "invalid_body");
 
@@ -556,7 +532,9 @@ fn attachments_are_known_by_content_hashed_and_scoped() {
 fn responsibility_levels_follow_the_table_and_are_confirmed_by_a_person() {
     each_backend(|srv| {
         let w = world(srv);
-        let case = complaint(srv, &w, 4);
+        let case_json = case_of(srv, &w, 4);
+        let case = s(&case_json["id"]);
+        let number = s(&case_json["number"]);
         let base = format!("/api/v1/complaints/{case}/responsibilities");
         let finding = |loss: Option<i64>, accident: bool| {
             let mut body = json!({"staff_name": "李咨询", "description": "术前沟通不充分",
@@ -707,7 +685,7 @@ fn responsibility_levels_follow_the_table_and_are_confirmed_by_a_person() {
             f["fines"],
             json!({"staff_fen": 30_000, "supervisor_fen": 60_000, "leader_fen": 120_000})
         );
-        assert_eq!(f["complaint_number"], "BJ01-2026-12-0004");
+        assert_eq!(f["complaint_number"], number.as_str());
         with_version(
             srv,
             &confirm,
@@ -744,7 +722,7 @@ fn responsibility_levels_follow_the_table_and_are_confirmed_by_a_person() {
             "¥1,200.00",
             "赵院长",
             "服务态度&lt;生硬&gt;",
-            "BJ01-2026-12-0004",
+            number.as_str(),
             "受罚人签字",
         ] {
             assert!(html.contains(text), "{text}: {html}");
