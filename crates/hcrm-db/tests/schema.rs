@@ -13,7 +13,7 @@ use hcrm_domain::api::org::{
 };
 use hcrm_domain::{Role, Scope};
 
-const TABLES: [&str; 40] = [
+const TABLES: [&str; 41] = [
     "api_keys",
     "audit_events",
     "break_glass_grants",
@@ -22,6 +22,7 @@ const TABLES: [&str; 40] = [
     "complaint_clocks",
     "complaint_counters",
     "complaint_escalations",
+    "complaint_follow_up_wishes",
     "complaint_history",
     "complaint_improvements",
     "complaint_involved",

@@ -785,6 +785,54 @@ fn responsibility_levels_follow_the_table_and_are_confirmed_by_a_person() {
     });
 }
 
+fn put_wish(srv: &Srv, token: &str, case: &str, version: Option<i64>, body: Value) -> Res {
+    let v = version.map(|v| format!("\"{v}\""));
+    let headers: Vec<(&str, &str)> = v.iter().map(|v| ("If-Match", v.as_str())).collect();
+    srv.raw(
+        "PUT",
+        &format!("/api/v1/complaints/{case}/follow-up-wish"),
+        Some(token),
+        &headers,
+        Some(("application/json", body.to_string())),
+    )
+}
+
+/// Takes case `id` through the non-quality flow to closing and archiving (结案备档).
+fn to_archiving(srv: &Srv, w: &World, id: &str) {
+    for (token, body) in [
+        (&w.agent, json!({"action": "hand_over"})),
+        (&w.sup, json!({"action": "accept"})),
+        (&w.sup, json!({"action": "investigate"})),
+        (&w.sup, json!({"action": "analyse", "category": "billing"})),
+        (
+            &w.sup,
+            json!({"action": "propose", "solution": "退还差价并致歉"}),
+        ),
+        (&w.pres, json!({"action": "approve"})),
+        (&w.sup, json!({"action": "negotiate"})),
+        (&w.sup, json!({"action": "agree", "outcome": "患者接受"})),
+        (&w.sup, json!({"action": "finish_procedures"})),
+    ] {
+        let current = srv
+            .get(&format!("/api/v1/complaints/{id}"), token)
+            .ok(200)
+            .clone();
+        let mut body = body;
+        body["version"] = current["version"].clone();
+        srv.post(
+            &format!("/api/v1/complaints/{id}/transitions"),
+            token,
+            body.clone(),
+        )
+        .ok(200);
+    }
+    let c = srv
+        .get(&format!("/api/v1/complaints/{id}"), &w.sup)
+        .ok(200)
+        .clone();
+    assert_eq!(c["state"], "archiving", "{c}");
+}
+
 #[test]
 fn improvement_actions_have_an_owner_a_due_date_and_an_end() {
     each_backend(|srv| {
@@ -882,5 +930,47 @@ fn improvement_actions_have_an_owner_a_due_date_and_an_end() {
         assert_eq!(count(&srv.get(&base, &w.med)), 1);
         srv.get(&base, &w.agent_b).problem(404, "not_found");
         srv.get(&base, &w.admin).problem(403, "forbidden");
+
+        // The follow-up wish, recorded as the case closes.
+        let wish = format!("/api/v1/complaints/{case}/follow-up-wish");
+        let none = srv.get(&wish, &w.agent).ok(200).clone();
+        assert_eq!(
+            (none["wanted"].clone(), none["version"].clone()),
+            (Value::Null, json!(0))
+        );
+        let e = put_wish(srv, &w.sup, &case, Some(0), json!({"wanted": true}));
+        e.problem(409, "wrong_state");
+        assert_eq!(e.body["errors"][0]["code"], "case_open");
+        to_archiving(srv, &w, &case);
+        put_wish(srv, &w.sup, &case, None, json!({"wanted": true}))
+            .problem(428, "precondition_required");
+        put_wish(srv, &w.sup, &case, Some(0), json!({"wanted": "yes"}))
+            .problem(422, "invalid_body");
+        put_wish(srv, &w.am, &case, Some(0), json!({"wanted": true})).problem(403, "forbidden");
+        put_wish(srv, &w.sup_b, &case, Some(0), json!({"wanted": true})).problem(404, "not_found");
+        let set = put_wish(
+            srv,
+            &w.sup,
+            &case,
+            Some(0),
+            json!({"wanted": true, "note": "希望院长回访"}),
+        )
+        .ok(200)
+        .clone();
+        assert_eq!(
+            (set["wanted"].clone(), set["version"].clone()),
+            (json!(true), json!(1))
+        );
+        put_wish(srv, &w.agent, &case, Some(0), json!({"wanted": false})).problem(412, "stale");
+        let set = put_wish(srv, &w.agent, &case, Some(1), json!({"wanted": false}))
+            .ok(200)
+            .clone();
+        assert_eq!(
+            (set["wanted"].clone(), set["note"].clone()),
+            (json!(false), Value::Null)
+        );
+        assert_eq!(srv.get(&wish, &w.med).ok(200)["version"], 2);
+        srv.get(&wish, &w.agent_b).problem(404, "not_found");
+        srv.get(&wish, &w.admin).problem(403, "forbidden");
     });
 }
