@@ -630,6 +630,36 @@ fn responsibility_levels_follow_the_table_and_are_confirmed_by_a_person() {
             .clone();
         assert_eq!(f["staff_name"], "agent.a");
         assert_eq!(f["supervisor_name"], "sup.a");
+        // … or as a doctor: their name and department.
+        let dept = srv
+            .post(
+                "/api/v1/departments",
+                &w.admin,
+                json!({"institution_id": case_json["institution_id"], "name": "整形外科"}),
+            )
+            .ok(201)
+            .clone();
+        let doctor = srv
+            .post(
+                "/api/v1/doctors",
+                &w.admin,
+                json!({"department_id": dept["id"], "name": "李建国", "title": "主治医师",
+                       "specialties": [], "schedule": []}),
+            )
+            .ok(201)
+            .clone();
+        let d = srv
+            .post(
+                &base,
+                &w.sup,
+                json!({"staff_doctor_id": doctor["id"], "description": "术后随访遗漏"}),
+            )
+            .ok(201)
+            .clone();
+        assert_eq!(
+            (d["staff_name"].clone(), d["department_name"].clone()),
+            (json!("李建国"), json!("整形外科"))
+        );
         assert_eq!(f["proposed_level"], "minor_demerit");
         let one = format!("{base}/{}", s(&f["id"]));
         let confirm = format!("{one}/confirmation");
