@@ -590,11 +590,11 @@ pub struct ComplaintSettings {
 #[utoipa::path(tag = "settings", operation_id = "get_complaint_settings", security(("bearer" = [])),
     responses(
         (status = 200, body = ComplaintSettings),
-        crate::contract::Forbidden<perm::ComplaintRead>,
+        crate::contract::Forbidden<perm::SettingWrite>,
     ))]
 #[get("/settings/complaints")]
 pub async fn get_settings(
-    _auth: Authz<perm::ComplaintRead>,
+    _auth: Authz<perm::SettingWrite>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (limits, version) = state.db(|c| Ok(store::limits_versioned(c)?)).await?;

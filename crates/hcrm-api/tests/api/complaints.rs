@@ -494,6 +494,72 @@ fn intake_numbers_promises_a_reply_refuses_bad_input_and_is_scoped() {
             .clone();
         assert_eq!(audit["total"], 1);
         assert_eq!(audit["items"][0]["action"], "create");
+
+        // The limits are a setting (CMP-5): the seed's until an admin changes them.
+        let settings = srv
+            .get("/api/v1/settings/complaints", &w.admin)
+            .ok(200)
+            .clone();
+        assert_eq!(settings["version"], 0);
+        assert_eq!(
+            settings["limits"]["hand_over"],
+            json!({"unit": "calendar_hours", "amount": 12})
+        );
+        assert_eq!(
+            settings["limits"]["case_other"],
+            json!({"unit": "calendar_days", "amount": 14})
+        );
+        srv.get("/api/v1/settings/complaints", &agent)
+            .problem(403, "forbidden");
+        let mut limits = settings["limits"].clone();
+        limits["hand_over"]["amount"] = json!(0);
+        let r = srv.call(
+            "PUT",
+            "/api/v1/settings/complaints",
+            Some(&w.admin),
+            Some(&json!({"limits": limits, "version": 0})),
+        );
+        r.problem(422, "validation");
+        assert_eq!(r.field_errors(), vec!["hand_over"]);
+        limits["hand_over"]["amount"] = json!(6);
+        srv.call(
+            "PUT",
+            "/api/v1/settings/complaints",
+            Some(&w.admin),
+            Some(&json!({"limits": limits})),
+        )
+        .problem(428, "precondition_required");
+        srv.call(
+            "PUT",
+            "/api/v1/settings/complaints",
+            Some(&agent),
+            Some(&json!({"limits": limits, "version": 0})),
+        )
+        .problem(403, "forbidden");
+        let saved = srv
+            .call(
+                "PUT",
+                "/api/v1/settings/complaints",
+                Some(&w.admin),
+                Some(&json!({"limits": limits, "version": 0})),
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(saved["version"], 1);
+        let later = intake(
+            srv,
+            &agent,
+            json!({"channel": "sms", "customer_id": wang, "description": "短信投诉"}),
+        )
+        .ok(201)
+        .clone();
+        assert_eq!(clock(&later, "hand_over")["limit"]["amount"], 6);
+        // The earlier case keeps the limit its clock started with.
+        let first = srv
+            .get(&format!("/api/v1/complaints/{id}"), &agent)
+            .ok(200)
+            .clone();
+        assert_eq!(clock(&first, "hand_over")["limit"]["amount"], 12);
     });
 }
 
