@@ -495,6 +495,44 @@ fn intake_numbers_promises_a_reply_refuses_bad_input_and_is_scoped() {
         assert_eq!(audit["total"], 1);
         assert_eq!(audit["items"][0]["action"], "create");
 
+        // A retried intake with its Idempotency-Key is answered again, not taken in twice.
+        let body = json!({"channel": "web", "customer_id": wang, "description": "网站留言投诉"});
+        let taken = count(srv, &agent, "/api/v1/complaints");
+        let first = srv.raw(
+            "POST",
+            "/api/v1/complaints",
+            Some(&agent),
+            &[("Idempotency-Key", "cmp-intake-1")],
+            Some(("application/json", body.to_string())),
+        );
+        let again = srv.raw(
+            "POST",
+            "/api/v1/complaints",
+            Some(&agent),
+            &[("Idempotency-Key", "cmp-intake-1")],
+            Some(("application/json", body.to_string())),
+        );
+        assert_eq!(first.ok(201)["number"], again.ok(201)["number"]);
+        assert_eq!(again.header("idempotent-replayed"), Some("true"));
+        assert_eq!(count(srv, &agent, "/api/v1/complaints"), taken + 1);
+
+        // A complaint follows its complainant when the duplicate is merged away (CUS-10).
+        let twin = customer(srv, &agent, "王秀英", "13800138009");
+        let theirs = intake(
+            srv,
+            &agent,
+            json!({"channel": "phone", "customer_id": twin, "description": "重复建档的投诉人"}),
+        )
+        .ok(201)
+        .clone();
+        srv.merge(&wang, &w.token("sup.a"), json!({"from_id": twin}))
+            .ok(200);
+        let moved = srv
+            .get(&format!("/api/v1/complaints/{}", s(&theirs["id"])), &agent)
+            .ok(200)
+            .clone();
+        assert_eq!(moved["customer_id"], json!(wang));
+
         // The limits are a setting (CMP-5): the seed's until an admin changes them.
         let settings = srv
             .get("/api/v1/settings/complaints", &w.admin)
@@ -623,6 +661,44 @@ fn the_flow_moves_by_the_seeds_roles_with_both_disagreement_branches_and_a_histo
         )
         .problem(422, "validation");
         mv(srv, &agent, &id, json!({"action": "receive"})).problem(422, "validation");
+        for (body, field) in [
+            (
+                json!({"action": "hand_over", "comment": "长".repeat(2001)}),
+                "comment",
+            ),
+            (
+                json!({"action": "hand_over", "comment": "a\u{200b}\u{202e}b"}),
+                "comment",
+            ),
+            (
+                json!({"action": "hand_over", "category": "billing"}),
+                "category",
+            ),
+            (json!({"action": "hand_over", "outcome": "x"}), "outcome"),
+        ] {
+            let r = mv(srv, &agent, &id, body.clone());
+            r.problem(422, "validation");
+            assert_eq!(r.field_errors(), vec![field], "{body}");
+        }
+        mv(
+            srv,
+            &agent,
+            &id,
+            json!({"action": "hand_over", "severity": "huge"}),
+        )
+        .problem(422, "invalid_body");
+        mv(
+            srv,
+            &agent,
+            &id,
+            json!({"action": "hand_over", "version": "one"}),
+        )
+        .problem(422, "invalid_body");
+        // Nothing of that was written.
+        assert_eq!(
+            srv.get(&format!("/api/v1/complaints/{id}"), &agent).ok(200)["version"],
+            1
+        );
         let c = step(
             srv,
             &w,
