@@ -341,6 +341,11 @@ fn intake_numbers_promises_a_reply_refuses_bad_input_and_is_scoped() {
                 Some("outcome"),
             ),
             (
+                json!({"channel": "phone", "customer_id": wang, "description": "x",
+                       "occurred_at": "1212-01-01T00:00:00Z"}),
+                Some("occurred_at"),
+            ),
+            (
                 json!({"channel": "phone", "customer_id": wang, "description": "x", "category": "mood"}),
                 None,
             ),
