@@ -525,6 +525,34 @@ fn attachments_are_known_by_content_hashed_and_scoped() {
             .clone();
         // Two uploads, two downloads (reads), one deletion; refused reads leave no entry.
         assert_eq!(audit["total"], 5, "{audit}");
+
+        // The limit is a setting: 20 MB, or lower.
+        let settings = "/api/v1/settings/complaint-attachments";
+        let put = |token: &str, version: &str, body: Value| {
+            srv.raw(
+                "PUT",
+                settings,
+                Some(token),
+                &[("If-Match", version)],
+                Some(("application/json", body.to_string())),
+            )
+        };
+        let current = srv.get(settings, &w.agent).ok(200).clone();
+        assert_eq!(current, json!({"max_bytes": 20_971_520, "version": 0}));
+        put(&w.sup, "\"0\"", json!({"max_bytes": 100})).problem(403, "forbidden");
+        put(&w.admin, "\"0\"", json!({"max_bytes": 0})).problem(422, "validation");
+        put(&w.admin, "\"0\"", json!({"max_bytes": 20_971_521})).problem(422, "validation");
+        let set = put(&w.admin, "\"0\"", json!({"max_bytes": 100}))
+            .ok(200)
+            .clone();
+        assert_eq!(set, json!({"max_bytes": 100, "version": 1}));
+        put(&w.admin, "\"0\"", json!({"max_bytes": 200})).problem(412, "stale");
+        let mut file = PNG.to_vec();
+        file.resize(101, 0);
+        upload(srv, &w.agent, &case, "", "image/png", &file).problem(413, "payload_too_large");
+        file.truncate(100);
+        upload(srv, &w.agent, &case, "", "image/png", &file).ok(201);
+        assert_eq!(count(&srv.get(&base, &w.agent)), 2);
     });
 }
 

@@ -481,6 +481,31 @@ pub struct Attachment {
     pub created_at: DateTime<Utc>,
 }
 
+/// The attachment limit (CMP-9): the largest file taken, at most the server's 20 MB.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"max_bytes": 20971520, "version": 0})))]
+pub struct AttachmentSettings {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 20971520))]
+    pub max_bytes: i64,
+    /// 0 while the default holds.
+    pub version: i32,
+}
+
+/// A new attachment limit (`setting.write`). Send the version read in `If-Match`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"max_bytes": 10485760, "version": 0})))]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentSettingsUpdate {
+    /// 1 byte to 20 MB (the server's ceiling, `MAX_ATTACHMENT_BYTES`).
+    #[validate(range(min = 1, max = 20971520))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 20971520))]
+    pub max_bytes: i64,
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -499,6 +524,23 @@ mod tests {
         assert!(r(-1).validate().is_err());
         assert!(r(validation::MAX_MONEY_FEN).validate().is_ok());
         assert!(r(validation::MAX_MONEY_FEN + 1).validate().is_err());
+    }
+
+    #[test]
+    fn the_attachment_limit_is_at_most_the_servers() {
+        assert_eq!(
+            crate::complaint::attachment::MAX_ATTACHMENT_BYTES,
+            20_971_520,
+            "the schema's literal bound"
+        );
+        let u = |max_bytes| AttachmentSettingsUpdate {
+            max_bytes,
+            version: None,
+        };
+        assert!(u(0).validate().is_err());
+        assert!(u(1).validate().is_ok());
+        assert!(u(20_971_520).validate().is_ok());
+        assert!(u(20_971_521).validate().is_err());
     }
 
     #[test]
