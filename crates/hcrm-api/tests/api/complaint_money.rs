@@ -551,7 +551,20 @@ fn attachments_are_known_by_content_hashed_and_scoped() {
         file.resize(101, 0);
         upload(srv, &w.agent, &case, "", "image/png", &file).problem(413, "payload_too_large");
         file.truncate(100);
-        upload(srv, &w.agent, &case, "", "image/png", &file).ok(201);
+        // A retried upload with the same Idempotency-Key stores the file once.
+        let keyed = || {
+            srv.bytes(
+                "POST",
+                &base,
+                Some(&w.agent),
+                &[("Idempotency-Key", "scan-42")],
+                Some(("image/png", file.clone())),
+            )
+        };
+        let first = keyed().ok(201).clone();
+        let again = keyed();
+        assert_eq!(again.ok(201)["id"], first["id"]);
+        assert_eq!(again.header("idempotent-replayed"), Some("true"));
         assert_eq!(count(&srv.get(&base, &w.agent)), 2);
     });
 }
