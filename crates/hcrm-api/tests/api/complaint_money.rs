@@ -265,6 +265,14 @@ fn refunds_follow_the_approval_chain_of_the_seed() {
             "paid_at": (Utc::now() + Duration::days(2)).to_rfc3339()}),
         )
         .problem(422, "validation");
+        let e = with_version(
+            srv,
+            &moves,
+            &w.sup,
+            &r["version"],
+            json!({"to": "paid", "paid_at": "1212-01-01T00:00:00Z"}),
+        );
+        assert_eq!(e.field_errors(), ["paid_at"], "{}", e.body);
         let photo = s(&upload(srv, &w.agent, &case, "?kind=photo", "image/png", PNG).ok(201)["id"]);
         let e = with_version(
             srv,
@@ -920,6 +928,10 @@ fn improvement_actions_have_an_owner_a_due_date_and_an_end() {
             (
                 json!({"text": "培训", "owner_id": w.agent_b_id, "due_on": yesterday}),
                 "owner_id",
+            ),
+            (
+                json!({"text": "培训", "owner_id": w.sup_id, "due_on": "1212-01-01"}),
+                "due_on",
             ),
         ] {
             let r = srv.post(&base, &w.agent, body.clone());
