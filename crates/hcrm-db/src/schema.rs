@@ -598,6 +598,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    complaint_follow_up_wishes (complaint_id) {
+        complaint_id -> Text,
+        institution_id -> Text,
+        wanted -> Bool,
+        note -> Nullable<Text>,
+        recorded_by -> Nullable<Text>,
+        recorded_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
 diesel::joinable!(departments -> institutions (institution_id));
 diesel::joinable!(doctors -> departments (department_id));
 diesel::joinable!(doctor_schedules -> doctors (doctor_id));
@@ -683,5 +695,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     complaint_refunds,
     complaint_responsibilities,
     complaint_improvements,
+    complaint_follow_up_wishes,
     write_lock,
 );

@@ -13,7 +13,7 @@ use hcrm_domain::api::org::{
 };
 use hcrm_domain::{Role, Scope};
 
-const TABLES: [&str; 40] = [
+const TABLES: [&str; 41] = [
     "api_keys",
     "audit_events",
     "break_glass_grants",
@@ -22,6 +22,7 @@ const TABLES: [&str; 40] = [
     "complaint_clocks",
     "complaint_counters",
     "complaint_escalations",
+    "complaint_follow_up_wishes",
     "complaint_history",
     "complaint_improvements",
     "complaint_involved",
@@ -149,8 +150,8 @@ fn every_table_round_trips_on_every_backend() {
         assert_eq!(user.institutions[0].code, "BJ01");
         auth::insert_refresh(&mut conn, user.id, "fam", "h1".into(), hcrm_db::now()).unwrap();
         let token = auth::find_refresh(&mut conn, "h1").unwrap().unwrap();
-        assert!(auth::consume_refresh(&mut conn, token.id).unwrap());
-        assert!(!auth::consume_refresh(&mut conn, token.id).unwrap());
+        assert!(auth::consume_refresh(&mut conn, &token.id).unwrap());
+        assert!(!auth::consume_refresh(&mut conn, &token.id).unwrap());
         let limits = auth::Limits {
             window_secs: 900,
             per_username: 1,

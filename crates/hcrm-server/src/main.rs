@@ -7,6 +7,7 @@ mod demo;
 mod demo_complaints;
 mod demo_customers;
 mod generate;
+mod jobs;
 mod pgbench;
 mod synth;
 
@@ -234,6 +235,12 @@ fn serve(config: Config) -> Result<(), String> {
     let secret = config
         .jwt_secret()
         .map_err(|e| format!("JWT secret: {e}"))?;
+    if config.escalation_seconds > 0 {
+        jobs::start_escalations(
+            pool.clone(),
+            std::time::Duration::from_secs(config.escalation_seconds),
+        );
+    }
     let state = hcrm_api::AppState::new(pool, &secret, config.api_settings());
     match config
         .web_dirs

@@ -1,3 +1,4 @@
+DROP TABLE complaint_follow_up_wishes;
 DROP TABLE complaint_improvements;
 DROP TABLE complaint_responsibilities;
 DROP TABLE complaint_refunds;

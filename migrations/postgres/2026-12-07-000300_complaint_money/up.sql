@@ -101,3 +101,16 @@ CREATE TABLE complaint_improvements (
     updated_at TIMESTAMP NOT NULL
 );
 CREATE INDEX complaint_improvements_complaint ON complaint_improvements (complaint_id, id);
+
+-- Whether the complainant wants a follow-up call on the handling (回访), recorded as the case
+-- closes; the follow-up plans (FUP-1) read it. One row per case once recorded.
+CREATE TABLE complaint_follow_up_wishes (
+    complaint_id TEXT PRIMARY KEY NOT NULL REFERENCES complaints(id),
+    institution_id TEXT NOT NULL REFERENCES institutions(id),
+    wanted BOOLEAN NOT NULL,
+    note TEXT,
+    recorded_by TEXT REFERENCES users(id),
+    recorded_at TIMESTAMP NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX complaint_follow_up_wishes_wanted ON complaint_follow_up_wishes (institution_id, wanted, recorded_at);

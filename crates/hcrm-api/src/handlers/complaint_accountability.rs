@@ -4,16 +4,17 @@
 //! improvement actions (`/complaints/{id}/improvements`).
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
 use hcrm_db::audit::{Action, Entry};
 use hcrm_db::complaint_money::accountability::{
     self as store, Confirmation, NewImprovement, NewResponsibility,
 };
-use hcrm_db::complaint_money::{self as cases, refunds};
+use hcrm_db::complaint_money::{self as cases, follow_up, refunds};
 use hcrm_domain::api::complaint_money::{
-    Improvement, ImprovementCreate, ImprovementUpdate, PenaltyReview, Responsibility,
-    ResponsibilityConfirm, ResponsibilityCreate,
+    FollowUpWish, FollowUpWishUpdate, Improvement, ImprovementCreate, ImprovementUpdate,
+    PenaltyReview, Responsibility, ResponsibilityConfirm, ResponsibilityCreate, due_on_errors,
 };
+use hcrm_domain::complaint::follow_up_wish::may_record_in;
 use hcrm_domain::complaint::penalty::{month_range, review_due_on};
 use hcrm_domain::complaint::{Fines, PenaltyFacts, PenaltyLevel};
 use hcrm_domain::scope::may_look_after;
@@ -466,6 +467,10 @@ pub async fn create_improvement(
     let (id, caller) = (id.into_inner(), auth.caller);
     require_staff(&caller)?;
     let x = body.valid()?;
+    let errors = due_on_errors(Some(x.due_on));
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
     let found = state
         .write(move |c| {
             let case = cases::case_of(c, &caller.scope(), id)?;
@@ -510,6 +515,10 @@ pub async fn update_improvement(
     let ((complaint, id), caller) = (path.into_inner(), auth.caller);
     require_staff(&caller)?;
     let u = body.valid()?;
+    let errors = due_on_errors(u.due_on);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
     let version = expected_version(&req, u.version)?;
     let found = state
         .write(move |c| {
@@ -536,6 +545,100 @@ pub async fn update_improvement(
     Ok(versioned(&found, found.version))
 }
 
+// ---------------------------------------------------------------------------------------
+// The follow-up wish
+// ---------------------------------------------------------------------------------------
+
+/// Whether the complainant wants a follow-up call on how the case was handled; `wanted`
+/// `null` (version 0) until recorded.
+#[utoipa::path(tag = "complaints", operation_id = "get_complaint_follow_up_wish", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "the complaint")),
+    responses(
+        (status = 200, body = FollowUpWish, headers(("ETag" = String, description = "the version, for If-Match"))),
+        crate::contract::ReadErrors<perm::ComplaintRead>,
+    ))]
+#[get("/complaints/{id}/follow-up-wish")]
+pub async fn get_follow_up_wish(
+    auth: Authz<perm::ComplaintRead>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, scope) = (id.into_inner(), auth.caller.scope());
+    let wish = state
+        .db(move |c| {
+            cases::case_of(c, &scope, id)?;
+            Ok(follow_up::get(c, id)?)
+        })
+        .await?;
+    Ok(versioned(&wish, wish.version))
+}
+
+/// Record whether the complainant wants a follow-up call on the handling (回访), as the case
+/// closes: from closing and archiving (结案备档) on; earlier is 409 (`case_open`). The
+/// follow-up plans read it. Send the version read in `If-Match` (`"0"` the first time).
+#[utoipa::path(tag = "complaints", operation_id = "set_complaint_follow_up_wish", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "the complaint"), crate::contract::IfMatch),
+    request_body = FollowUpWishUpdate,
+    responses(
+        (status = 200, body = FollowUpWish, headers(("ETag" = String, description = "the new version"))),
+        crate::contract::UpdateErrors<perm::ComplaintWrite>,
+        (status = 409, description = "the case is not being closed yet (`wrong_state`, `errors[0].code` `case_open`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
+    ))]
+#[put("/complaints/{id}/follow-up-wish")]
+pub async fn set_follow_up_wish(
+    auth: Authz<perm::ComplaintWrite>,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: JsonBody<FollowUpWishUpdate>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, caller) = (id.into_inner(), auth.caller);
+    require_staff(&caller)?;
+    let x = body.valid()?;
+    let version = expected_version(&req, x.version)?;
+    let wish = state
+        .write(move |c| {
+            let case = cases::case_of(c, &caller.scope(), id)?;
+            if !may_record_in(case.state) {
+                return Err(ApiError::WrongState(hcrm_domain::api::FieldError {
+                    field: "wanted".into(),
+                    code: "case_open".into(),
+                    message: format!(
+                        "the case is {}: the wish is recorded as it closes (from archiving on)",
+                        case.state
+                    ),
+                }));
+            }
+            let (before, after) = follow_up::put(
+                c,
+                case.id,
+                case.institution_id,
+                version,
+                x.wanted,
+                x.note,
+                caller.principal.id,
+            )?;
+            // A fact of the case: recorded as a change of the complaint.
+            let changes = serde_json::json!({
+                "follow_up_wanted": {"before": before.wanted, "after": after.wanted},
+                "follow_up_note": {"before": before.note, "after": after.note},
+            });
+            caller.record(
+                c,
+                Entry::of(
+                    Action::Update,
+                    "complaint",
+                    Some(case.id.to_string()),
+                    Some(case.institution_id),
+                    changes,
+                ),
+            )?;
+            Ok(after)
+        })
+        .await?;
+    Ok(versioned(&wish, wish.version))
+}
+
 /// This module's routes (registered in [`crate::modules::MODULES`]).
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list)
@@ -546,5 +649,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(penalties)
         .service(list_improvements)
         .service(create_improvement)
-        .service(update_improvement);
+        .service(update_improvement)
+        .service(get_follow_up_wish)
+        .service(set_follow_up_wish);
 }

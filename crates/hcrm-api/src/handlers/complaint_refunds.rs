@@ -180,7 +180,8 @@ fn refused(to: RefundStatus, e: hcrm_domain::complaint::refund::RefundRefused) -
 /// countersigned it), `rejected` (either approver, with the reason in `comment`), `paid`
 /// (`complaint.write`, once the patient's signed documents are attached — given here or at
 /// the start; a bank-card refund is then expected 7 working days later on the institution's
-/// calendar). A step the refund's state does not allow is 409 naming the allowed ones. Send
+/// calendar). A step the refund's state does not allow is 409 `invalid_transition` with the
+/// allowed ones in `allowed_actions`. Send
 /// the version in `If-Match`.
 #[utoipa::path(tag = "complaints", operation_id = "update_complaint_refund_status", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "the complaint"), ("refund_id" = Uuid, Path),
@@ -190,7 +191,7 @@ fn refused(to: RefundStatus, e: hcrm_domain::complaint::refund::RefundRefused) -
         (status = 200, body = Refund, headers(("ETag" = String, description = "the new version"))),
         crate::contract::UpdateErrors<perm::ComplaintRead>,
         (status = 403, description = "lacks `complaint.approve` for an approval step or `complaint.write` to record the payment (`forbidden`), or the caller's roles do not take this step (`transition_not_permitted`); or the caller's role must set up two-factor sign-in first (`totp_enrollment_required`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "the refund's state does not allow this step (`wrong_state`, `errors[0].code` `invalid_transition` naming the allowed steps)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "the refund's state does not allow this step (`invalid_transition`, the allowed steps in `allowed_actions`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
     ))]
 #[post("/complaints/{id}/refunds/{refund_id}/transitions")]
 pub async fn transition(
@@ -252,11 +253,10 @@ fn transition_in(
                 allowed.join(", ")
             )
         };
-        return Err(ApiError::WrongState(hcrm_domain::api::FieldError {
-            field: "to".into(),
-            code: "invalid_transition".into(),
-            message,
-        }));
+        return Err(ApiError::InvalidTransition {
+            detail: message,
+            allowed: allowed.into_iter().map(str::to_string).collect(),
+        });
     }
     if let Some(doc) = t.signed_document_id {
         check_signed_document(c, complaint, "signed_document_id", doc)?;

@@ -33,7 +33,6 @@ struct World {
     agent_b: String,
     agent_b_id: String,
     sup_b: String,
-    inst_a: Value,
 }
 
 fn world(srv: &Srv) -> World {
@@ -65,7 +64,6 @@ fn world(srv: &Srv) -> World {
         agent_b_id: w.id("agent.b"),
         sup_b: w.token("sup.b"),
         admin: w.admin,
-        inst_a: w.inst_a,
     }
 }
 
@@ -75,49 +73,20 @@ fn s(v: &Value) -> String {
         .to_string()
 }
 
-/// A complaint of the agent's institution, written as the case module stores one.
+/// A complaint of the agent's institution, taken in through the complaints API; its id.
 fn complaint(srv: &Srv, w: &World, serial: i32) -> String {
-    use diesel::prelude::*;
-    use hcrm_db::ids::{ComplaintId, CustomerId, InstitutionId, UserId};
-    use hcrm_db::schema::complaints as k;
-    let customer = s(&srv
-        .post(
-            "/api/v1/customers",
-            &w.agent,
-            json!({"kind": "individual", "name": "白婷佳", "gender": "female",
-                   "phones": [format!("1391234{serial:04}")]}),
-        )
-        .ok(201)["id"]);
-    let id = ComplaintId::new();
-    let now = hcrm_db::now();
-    let inst: uuid::Uuid = s(&w.inst_a["id"]).parse().unwrap();
-    let customer: uuid::Uuid = customer.parse().unwrap();
-    let receiver: uuid::Uuid = w.agent_id.parse().unwrap();
-    let mut c = srv.db.pool().get().unwrap();
-    diesel::insert_into(k::table)
-        .values((
-            k::id.eq(id),
-            k::institution_id.eq(InstitutionId::from(inst)),
-            k::number.eq(format!("BJ01-2026-12-{serial:04}")),
-            k::period.eq("2026-12"),
-            k::serial.eq(serial),
-            k::channel.eq("phone"),
-            k::customer_id.eq(CustomerId::from(customer)),
-            k::receiver_id.eq(UserId::from(receiver)),
-            k::description.eq("术后效果不满意"),
-            k::received_at.eq(now),
-            k::major_dispute.eq(false),
-            k::state.eq("procedures"),
-            k::waiting_on_patient.eq(false),
-            k::promised_reply_at.eq(now),
-            k::settled_on_spot.eq(false),
-            k::version.eq(1),
-            k::created_at.eq(now),
-            k::updated_at.eq(now),
-        ))
-        .execute(&mut *c)
-        .unwrap();
-    id.to_string()
+    s(&case_of(srv, w, serial)["id"])
+}
+
+fn case_of(srv: &Srv, w: &World, serial: i32) -> Value {
+    srv.post(
+        "/api/v1/complaints",
+        &w.agent,
+        json!({"channel": "phone", "description": "术后效果不满意",
+               "new_customer": {"name": "白婷佳", "mobile": format!("1391234{serial:04}")}}),
+    )
+    .ok(201)
+    .clone()
 }
 
 fn with_version(srv: &Srv, path: &str, token: &str, version: &Value, body: Value) -> Res {
@@ -261,9 +230,11 @@ fn refunds_follow_the_approval_chain_of_the_seed() {
             &r["version"],
             json!({"to": "approved"}),
         );
-        e.problem(409, "wrong_state");
-        assert_eq!(e.body["errors"][0]["code"], "invalid_transition");
-        assert!(s(&e.body["errors"][0]["message"]).contains("countersigned, rejected"));
+        e.problem(409, "invalid_transition");
+        assert_eq!(
+            e.body["allowed_actions"],
+            json!(["countersigned", "rejected"])
+        );
         let r = with_version(srv, &moves, &w.sup, &r["version"], sign)
             .ok(200)
             .clone();
@@ -294,6 +265,14 @@ fn refunds_follow_the_approval_chain_of_the_seed() {
             "paid_at": (Utc::now() + Duration::days(2)).to_rfc3339()}),
         )
         .problem(422, "validation");
+        let e = with_version(
+            srv,
+            &moves,
+            &w.sup,
+            &r["version"],
+            json!({"to": "paid", "paid_at": "1212-01-01T00:00:00Z"}),
+        );
+        assert_eq!(e.field_errors(), ["paid_at"], "{}", e.body);
         let photo = s(&upload(srv, &w.agent, &case, "?kind=photo", "image/png", PNG).ok(201)["id"]);
         let e = with_version(
             srv,
@@ -333,8 +312,13 @@ fn refunds_follow_the_approval_chain_of_the_seed() {
         );
         assert_eq!(r["next"], json!([]));
         let e = with_version(srv, &moves, &w.agent, &r["version"], paid);
-        e.problem(409, "wrong_state");
-        assert!(s(&e.body["errors"][0]["message"]).contains("no more steps"));
+        e.problem(409, "invalid_transition");
+        // A paid refund takes no more steps: no allowed ones are named.
+        assert!(
+            e.body["allowed_actions"]
+                .as_array()
+                .is_none_or(|a| a.is_empty())
+        );
         // The signed document stays while a refund names it.
         let doc = format!("/api/v1/complaints/{case}/attachments/{signed}");
         srv.call("DELETE", &doc, Some(&w.sup), None)
@@ -394,7 +378,7 @@ fn refunds_follow_the_approval_chain_of_the_seed() {
             &r2["version"],
             json!({"to": "countersigned"}),
         )
-        .problem(409, "wrong_state");
+        .problem(409, "invalid_transition");
         with_version(srv, &moves2, &w.sup, &r2["version"], json!({"to": "bogus"}))
             .problem(422, "invalid_body");
 
@@ -549,6 +533,47 @@ fn attachments_are_known_by_content_hashed_and_scoped() {
             .clone();
         // Two uploads, two downloads (reads), one deletion; refused reads leave no entry.
         assert_eq!(audit["total"], 5, "{audit}");
+
+        // The limit is a setting: 20 MB, or lower.
+        let settings = "/api/v1/settings/complaint-attachments";
+        let put = |token: &str, version: &str, body: Value| {
+            srv.raw(
+                "PUT",
+                settings,
+                Some(token),
+                &[("If-Match", version)],
+                Some(("application/json", body.to_string())),
+            )
+        };
+        let current = srv.get(settings, &w.agent).ok(200).clone();
+        assert_eq!(current, json!({"max_bytes": 20_971_520, "version": 0}));
+        put(&w.sup, "\"0\"", json!({"max_bytes": 100})).problem(403, "forbidden");
+        put(&w.admin, "\"0\"", json!({"max_bytes": 0})).problem(422, "validation");
+        put(&w.admin, "\"0\"", json!({"max_bytes": 20_971_521})).problem(422, "validation");
+        let set = put(&w.admin, "\"0\"", json!({"max_bytes": 100}))
+            .ok(200)
+            .clone();
+        assert_eq!(set, json!({"max_bytes": 100, "version": 1}));
+        put(&w.admin, "\"0\"", json!({"max_bytes": 200})).problem(412, "stale");
+        let mut file = PNG.to_vec();
+        file.resize(101, 0);
+        upload(srv, &w.agent, &case, "", "image/png", &file).problem(413, "payload_too_large");
+        file.truncate(100);
+        // A retried upload with the same Idempotency-Key stores the file once.
+        let keyed = || {
+            srv.bytes(
+                "POST",
+                &base,
+                Some(&w.agent),
+                &[("Idempotency-Key", "scan-42")],
+                Some(("image/png", file.clone())),
+            )
+        };
+        let first = keyed().ok(201).clone();
+        let again = keyed();
+        assert_eq!(again.ok(201)["id"], first["id"]);
+        assert_eq!(again.header("idempotent-replayed"), Some("true"));
+        assert_eq!(count(&srv.get(&base, &w.agent)), 2);
     });
 }
 
@@ -556,7 +581,9 @@ fn attachments_are_known_by_content_hashed_and_scoped() {
 fn responsibility_levels_follow_the_table_and_are_confirmed_by_a_person() {
     each_backend(|srv| {
         let w = world(srv);
-        let case = complaint(srv, &w, 4);
+        let case_json = case_of(srv, &w, 4);
+        let case = s(&case_json["id"]);
+        let number = s(&case_json["number"]);
         let base = format!("/api/v1/complaints/{case}/responsibilities");
         let finding = |loss: Option<i64>, accident: bool| {
             let mut body = json!({"staff_name": "李咨询", "description": "术前沟通不充分",
@@ -652,6 +679,36 @@ fn responsibility_levels_follow_the_table_and_are_confirmed_by_a_person() {
             .clone();
         assert_eq!(f["staff_name"], "agent.a");
         assert_eq!(f["supervisor_name"], "sup.a");
+        // … or as a doctor: their name and department.
+        let dept = srv
+            .post(
+                "/api/v1/departments",
+                &w.admin,
+                json!({"institution_id": case_json["institution_id"], "name": "整形外科"}),
+            )
+            .ok(201)
+            .clone();
+        let doctor = srv
+            .post(
+                "/api/v1/doctors",
+                &w.admin,
+                json!({"department_id": dept["id"], "name": "李建国", "title": "主治医师",
+                       "specialties": [], "schedule": []}),
+            )
+            .ok(201)
+            .clone();
+        let d = srv
+            .post(
+                &base,
+                &w.sup,
+                json!({"staff_doctor_id": doctor["id"], "description": "术后随访遗漏"}),
+            )
+            .ok(201)
+            .clone();
+        assert_eq!(
+            (d["staff_name"].clone(), d["department_name"].clone()),
+            (json!("李建国"), json!("整形外科"))
+        );
         assert_eq!(f["proposed_level"], "minor_demerit");
         let one = format!("{base}/{}", s(&f["id"]));
         let confirm = format!("{one}/confirmation");
@@ -707,7 +764,7 @@ fn responsibility_levels_follow_the_table_and_are_confirmed_by_a_person() {
             f["fines"],
             json!({"staff_fen": 30_000, "supervisor_fen": 60_000, "leader_fen": 120_000})
         );
-        assert_eq!(f["complaint_number"], "BJ01-2026-12-0004");
+        assert_eq!(f["complaint_number"], number.as_str());
         with_version(
             srv,
             &confirm,
@@ -744,7 +801,7 @@ fn responsibility_levels_follow_the_table_and_are_confirmed_by_a_person() {
             "¥1,200.00",
             "赵院长",
             "服务态度&lt;生硬&gt;",
-            "BJ01-2026-12-0004",
+            number.as_str(),
             "受罚人签字",
         ] {
             assert!(html.contains(text), "{text}: {html}");
@@ -807,6 +864,54 @@ fn responsibility_levels_follow_the_table_and_are_confirmed_by_a_person() {
     });
 }
 
+fn put_wish(srv: &Srv, token: &str, case: &str, version: Option<i64>, body: Value) -> Res {
+    let v = version.map(|v| format!("\"{v}\""));
+    let headers: Vec<(&str, &str)> = v.iter().map(|v| ("If-Match", v.as_str())).collect();
+    srv.raw(
+        "PUT",
+        &format!("/api/v1/complaints/{case}/follow-up-wish"),
+        Some(token),
+        &headers,
+        Some(("application/json", body.to_string())),
+    )
+}
+
+/// Takes case `id` through the non-quality flow to closing and archiving (结案备档).
+fn to_archiving(srv: &Srv, w: &World, id: &str) {
+    for (token, body) in [
+        (&w.agent, json!({"action": "hand_over"})),
+        (&w.sup, json!({"action": "accept"})),
+        (&w.sup, json!({"action": "investigate"})),
+        (&w.sup, json!({"action": "analyse", "category": "billing"})),
+        (
+            &w.sup,
+            json!({"action": "propose", "solution": "退还差价并致歉"}),
+        ),
+        (&w.pres, json!({"action": "approve"})),
+        (&w.sup, json!({"action": "negotiate"})),
+        (&w.sup, json!({"action": "agree", "outcome": "患者接受"})),
+        (&w.sup, json!({"action": "finish_procedures"})),
+    ] {
+        let current = srv
+            .get(&format!("/api/v1/complaints/{id}"), token)
+            .ok(200)
+            .clone();
+        let mut body = body;
+        body["version"] = current["version"].clone();
+        srv.post(
+            &format!("/api/v1/complaints/{id}/transitions"),
+            token,
+            body.clone(),
+        )
+        .ok(200);
+    }
+    let c = srv
+        .get(&format!("/api/v1/complaints/{id}"), &w.sup)
+        .ok(200)
+        .clone();
+    assert_eq!(c["state"], "archiving", "{c}");
+}
+
 #[test]
 fn improvement_actions_have_an_owner_a_due_date_and_an_end() {
     each_backend(|srv| {
@@ -823,6 +928,10 @@ fn improvement_actions_have_an_owner_a_due_date_and_an_end() {
             (
                 json!({"text": "培训", "owner_id": w.agent_b_id, "due_on": yesterday}),
                 "owner_id",
+            ),
+            (
+                json!({"text": "培训", "owner_id": w.sup_id, "due_on": "1212-01-01"}),
+                "due_on",
             ),
         ] {
             let r = srv.post(&base, &w.agent, body.clone());
@@ -904,5 +1013,47 @@ fn improvement_actions_have_an_owner_a_due_date_and_an_end() {
         assert_eq!(count(&srv.get(&base, &w.med)), 1);
         srv.get(&base, &w.agent_b).problem(404, "not_found");
         srv.get(&base, &w.admin).problem(403, "forbidden");
+
+        // The follow-up wish, recorded as the case closes.
+        let wish = format!("/api/v1/complaints/{case}/follow-up-wish");
+        let none = srv.get(&wish, &w.agent).ok(200).clone();
+        assert_eq!(
+            (none["wanted"].clone(), none["version"].clone()),
+            (Value::Null, json!(0))
+        );
+        let e = put_wish(srv, &w.sup, &case, Some(0), json!({"wanted": true}));
+        e.problem(409, "wrong_state");
+        assert_eq!(e.body["errors"][0]["code"], "case_open");
+        to_archiving(srv, &w, &case);
+        put_wish(srv, &w.sup, &case, None, json!({"wanted": true}))
+            .problem(428, "precondition_required");
+        put_wish(srv, &w.sup, &case, Some(0), json!({"wanted": "yes"}))
+            .problem(422, "invalid_body");
+        put_wish(srv, &w.am, &case, Some(0), json!({"wanted": true})).problem(403, "forbidden");
+        put_wish(srv, &w.sup_b, &case, Some(0), json!({"wanted": true})).problem(404, "not_found");
+        let set = put_wish(
+            srv,
+            &w.sup,
+            &case,
+            Some(0),
+            json!({"wanted": true, "note": "希望院长回访"}),
+        )
+        .ok(200)
+        .clone();
+        assert_eq!(
+            (set["wanted"].clone(), set["version"].clone()),
+            (json!(true), json!(1))
+        );
+        put_wish(srv, &w.agent, &case, Some(0), json!({"wanted": false})).problem(412, "stale");
+        let set = put_wish(srv, &w.agent, &case, Some(1), json!({"wanted": false}))
+            .ok(200)
+            .clone();
+        assert_eq!(
+            (set["wanted"].clone(), set["note"].clone()),
+            (json!(false), Value::Null)
+        );
+        assert_eq!(srv.get(&wish, &w.med).ok(200)["version"], 2);
+        srv.get(&wish, &w.agent_b).problem(404, "not_found");
+        srv.get(&wish, &w.admin).problem(403, "forbidden");
     });
 }

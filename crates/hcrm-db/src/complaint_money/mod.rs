@@ -5,16 +5,18 @@
 
 pub mod accountability;
 pub mod attachments;
+pub mod follow_up;
 pub mod refunds;
 
 use diesel::prelude::*;
 use hcrm_domain::Scope;
+use hcrm_domain::complaint::ComplaintState;
 use uuid::Uuid;
 
 use crate::conn::DbConn;
 use crate::error::DbError;
 use crate::ids::{ComplaintId, InstitutionId};
-use crate::kit::InScope;
+use crate::kit::{InScope, decode};
 use crate::schema::complaints as k;
 
 /// The case a record belongs to, as far as these records need it.
@@ -23,20 +25,23 @@ pub struct Case {
     pub id: Uuid,
     pub institution_id: Uuid,
     pub number: String,
+    pub state: ComplaintState,
 }
 
 /// Complaint `id` if it is in `scope`; `NotFound` otherwise (unknown or another
 /// institution's: one answer, X-6b).
 pub fn case_of(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Case, DbError> {
-    let (id, institution_id, number): (ComplaintId, InstitutionId, String) = k::table
-        .filter(k::id.eq(ComplaintId::from(id)))
-        .into_boxed()
-        .in_scope(k::institution_id, scope)
-        .select((k::id, k::institution_id, k::number))
-        .first(conn)?;
+    let (id, institution_id, number, state): (ComplaintId, InstitutionId, String, String) =
+        k::table
+            .filter(k::id.eq(ComplaintId::from(id)))
+            .into_boxed()
+            .in_scope(k::institution_id, scope)
+            .select((k::id, k::institution_id, k::number, k::state))
+            .first(conn)?;
     Ok(Case {
         id: id.0,
         institution_id: institution_id.0,
         number,
+        state: decode(&state)?,
     })
 }
