@@ -289,6 +289,17 @@ fn statistics_count_by_grouping_both_clocks_apart_in_three_formats_scoped() {
         // Permissions: agents and the admin do not read statistics.
         srv.get(&url, &agent).problem(403, "forbidden");
         srv.get(&url, &w.admin).problem(403, "forbidden");
+        let his = srv.user(&w.admin, "his.a", &["integration"], &w.inst_a);
+        let key = s(&srv
+            .post(
+                &format!("/api/v1/users/{}/api-keys", s(&his["id"])),
+                &w.admin,
+                json!({"name": "HIS"}),
+            )
+            .ok(201)["key"]);
+        srv.get(&url, &key).problem(403, "forbidden");
+        srv.get("/api/v1/complaints/opinion-form", &key)
+            .problem(403, "forbidden");
         // Bad periods and options: 422, or 400 for an unknown parameter.
         for (q, field) in [
             ("from=2026-12-10&to=2026-12-01", "to"),
