@@ -150,8 +150,8 @@ fn every_table_round_trips_on_every_backend() {
         assert_eq!(user.institutions[0].code, "BJ01");
         auth::insert_refresh(&mut conn, user.id, "fam", "h1".into(), hcrm_db::now()).unwrap();
         let token = auth::find_refresh(&mut conn, "h1").unwrap().unwrap();
-        assert!(auth::consume_refresh(&mut conn, &token.id).unwrap());
-        assert!(!auth::consume_refresh(&mut conn, &token.id).unwrap());
+        assert!(auth::consume_refresh(&mut conn, token.id).unwrap());
+        assert!(!auth::consume_refresh(&mut conn, token.id).unwrap());
         let limits = auth::Limits {
             window_secs: 900,
             per_username: 1,
