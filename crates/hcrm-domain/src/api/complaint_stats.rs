@@ -140,14 +140,6 @@ impl Period {
     }
 }
 
-/// How a case did on one family of clocks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum SlaOutcome {
-    Met,
-    Breached,
-    Running,
-}
-
 /// The grouping a database cell belongs to: the case's classification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct CaseKey {
