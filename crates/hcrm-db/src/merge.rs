@@ -11,8 +11,8 @@ use crate::conn::DbConn;
 use crate::error::DbError;
 use crate::ids::CustomerId;
 use crate::schema::{
-    break_glass_grants, contacts, customer_contracts, customer_external_ids, customer_profiles,
-    customer_stage_history, customers, tasks,
+    break_glass_grants, complaints, contacts, customer_contracts, customer_external_ids,
+    customer_profiles, customer_stage_history, customers, tasks,
 };
 use crate::timeline;
 use crate::util::now;
@@ -158,6 +158,13 @@ pub const MODULES: &[CustomerModule] = &[
         references: &[r("tasks", "customer_id")],
         merge: Some(tasks_step),
         timeline: Some(timeline::task_source),
+    },
+    CustomerModule {
+        // CMP-1: a complaint follows its complainant to the kept record.
+        name: "complaints",
+        references: &[r("complaints", "customer_id")],
+        merge: Some(complaints_step),
+        timeline: None,
     },
     CustomerModule {
         name: "break_glass",
@@ -533,6 +540,18 @@ fn tasks_step(
     Ok(
         diesel::update(tasks::table.filter(tasks::customer_id.eq(from)))
             .set(tasks::customer_id.eq(Some(into)))
+            .execute(conn)?,
+    )
+}
+
+fn complaints_step(
+    conn: &mut DbConn,
+    Duplicate(from): Duplicate,
+    Kept(into): Kept,
+) -> Result<usize, DbError> {
+    Ok(
+        diesel::update(complaints::table.filter(complaints::customer_id.eq(from)))
+            .set(complaints::customer_id.eq(into))
             .execute(conn)?,
     )
 }

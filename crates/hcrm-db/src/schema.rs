@@ -406,6 +406,98 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    complaint_counters (institution_id, period) {
+        institution_id -> Text,
+        period -> Text,
+        last_serial -> Integer,
+    }
+}
+
+diesel::table! {
+    complaints (id) {
+        id -> Text,
+        institution_id -> Text,
+        number -> Text,
+        period -> Text,
+        serial -> Integer,
+        channel -> Text,
+        customer_id -> Text,
+        receiver_id -> Text,
+        handler_id -> Nullable<Text>,
+        description -> Text,
+        occurred_at -> Nullable<Timestamp>,
+        received_at -> Timestamp,
+        demands -> Nullable<Text>,
+        category -> Nullable<Text>,
+        severity -> Nullable<Text>,
+        major_dispute -> Bool,
+        state -> Text,
+        waiting_on_patient -> Bool,
+        promised_reply_at -> Timestamp,
+        settled_on_spot -> Bool,
+        solution -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        urgent_deadline -> Nullable<Timestamp>,
+        version -> Integer,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    complaint_involved (id) {
+        id -> Text,
+        complaint_id -> Text,
+        position -> Integer,
+        kind -> Text,
+        department_id -> Nullable<Text>,
+        doctor_id -> Nullable<Text>,
+        user_id -> Nullable<Text>,
+        name -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    complaint_history (id) {
+        id -> Text,
+        complaint_id -> Text,
+        action -> Text,
+        from_state -> Nullable<Text>,
+        to_state -> Text,
+        actor_id -> Text,
+        at -> Timestamp,
+        comment -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    complaint_clocks (id) {
+        id -> Text,
+        complaint_id -> Text,
+        institution_id -> Text,
+        kind -> Text,
+        limit_unit -> Text,
+        limit_amount -> Integer,
+        started_at -> Timestamp,
+        paused_since -> Nullable<Timestamp>,
+        paused_total_seconds -> BigInt,
+        stopped_at -> Nullable<Timestamp>,
+        breached_at -> Nullable<Timestamp>,
+        deadline -> Timestamp,
+    }
+}
+
+diesel::table! {
+    complaint_escalations (clock_id, level) {
+        clock_id -> Text,
+        level -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(departments -> institutions (institution_id));
 diesel::joinable!(doctors -> departments (department_id));
 diesel::joinable!(doctor_schedules -> doctors (doctor_id));
@@ -425,6 +517,15 @@ diesel::joinable!(customer_contracts -> customers (customer_id));
 diesel::joinable!(customer_medical -> customers (customer_id));
 diesel::joinable!(customer_private_notes -> customers (customer_id));
 diesel::joinable!(tasks -> institutions (institution_id));
+
+diesel::joinable!(complaints -> institutions (institution_id));
+diesel::joinable!(complaints -> customers (customer_id));
+diesel::joinable!(complaint_involved -> complaints (complaint_id));
+diesel::joinable!(complaint_history -> complaints (complaint_id));
+diesel::joinable!(complaint_history -> users (actor_id));
+diesel::joinable!(complaint_clocks -> complaints (complaint_id));
+diesel::joinable!(complaint_escalations -> complaint_clocks (clock_id));
+diesel::joinable!(complaint_counters -> institutions (institution_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     institutions,
@@ -455,5 +556,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     contacts,
     tasks,
     break_glass_grants,
+    complaint_counters,
+    complaints,
+    complaint_involved,
+    complaint_history,
+    complaint_clocks,
+    complaint_escalations,
     write_lock,
 );

@@ -10,7 +10,10 @@ use crate::api::org::HalfDay;
 use crate::api::sensitive::{BreakGlassCategory, ReviewOutcome};
 use crate::api::timeline::{SystemStageReason, TimelineEntryKind};
 use crate::calendar::DayKind;
-use crate::complaint::{ClockState, Escalation, PenaltyLevel};
+use crate::complaint::{
+    ClockKind, ClockState, ComplaintAction, ComplaintCategory, ComplaintChannel, ComplaintSeverity,
+    ComplaintState, Escalation, PenaltyLevel,
+};
 use crate::customer::merge::{MergeField, MergeSide};
 use crate::customer::{
     ContactChannel, ContactParty, CustomerCategory, CustomerKind, Direction, Education, Gender,
@@ -78,6 +81,12 @@ labelled! {
     MaritalStatus => MaritalStatus::ALL,
     PreferredLanguage => PreferredLanguage::ALL,
     MergeSide => MergeSide::ALL,
+    ComplaintChannel => ComplaintChannel::ALL,
+    ComplaintCategory => ComplaintCategory::ALL,
+    ComplaintSeverity => ComplaintSeverity::ALL,
+    ComplaintState => ComplaintState::ALL,
+    ComplaintAction => ComplaintAction::ALL,
+    ClockKind => ClockKind::ALL,
 }
 
 /// Enums that are not a vocabulary shown to users, and why.
@@ -114,6 +123,14 @@ const NOT_VOCABULARY: &[(&str, &str)] = &[
     (
         "CalendarError",
         "reported as a field error code (CalendarError::code) that the web app translates",
+    ),
+    (
+        "Branch",
+        "which classification a move of the complaint flow needs; never shown",
+    ),
+    (
+        "ActionRefused",
+        "reported as a problem (409 invalid_transition / 403) naming the allowed actions",
     ),
     (
         "UpdateRefused",

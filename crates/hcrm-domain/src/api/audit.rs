@@ -55,6 +55,7 @@ coded_enum! {
         Contact = "contact", "联系记录", "Contact record";
         Task = "task", "待办", "Task";
         BreakGlass = "break_glass", "紧急查看授权", "Emergency access grant";
+        Complaint = "complaint", "投诉", "Complaint";
     }
 }
 

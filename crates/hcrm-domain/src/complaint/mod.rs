@@ -2,9 +2,14 @@
 //! proposed penalty level (CMP-7). The case's states, clocks and storage build on these.
 
 pub mod clock;
+pub mod flow;
 pub mod number;
 pub mod penalty;
 
 pub use clock::{Clock, ClockState, ClockView, Escalation, EscalationPolicy, Limit};
+pub use flow::{
+    ClockKind, ComplaintAction, ComplaintCategory, ComplaintChannel, ComplaintLimits,
+    ComplaintSeverity, ComplaintState,
+};
 pub use number::ComplaintNumber;
 pub use penalty::{Fines, PenaltyFacts, PenaltyLevel};
