@@ -70,7 +70,10 @@ pub fn span_text(lang: Lang, span: TimeDelta, working: bool) -> String {
     }
     // Minutes matter only within the last day.
     if days == 0 && (mins > 0 || parts.is_empty()) {
-        parts.push(format!("{mins}{}", if parts.is_empty() { m_alone } else { m }));
+        parts.push(format!(
+            "{mins}{}",
+            if parts.is_empty() { m_alone } else { m }
+        ));
     }
     parts.join(lang.pick("", " "))
 }
@@ -157,9 +160,18 @@ mod tests {
         assert_eq!(Urgency::of(r, TimeDelta::minutes(241)), Urgency::Amber);
         assert_eq!(Urgency::of(r, TimeDelta::hours(4)), Urgency::Red);
         assert_eq!(Urgency::of(r, TimeDelta::zero()), Urgency::Breached);
-        assert_eq!(Urgency::of(ClockState::Breached, TimeDelta::hours(3)), Urgency::Breached);
-        assert_eq!(Urgency::of(ClockState::Paused, TimeDelta::hours(-3)), Urgency::Paused);
-        assert_eq!(Urgency::of(ClockState::Met, TimeDelta::hours(-3)), Urgency::Met);
+        assert_eq!(
+            Urgency::of(ClockState::Breached, TimeDelta::hours(3)),
+            Urgency::Breached
+        );
+        assert_eq!(
+            Urgency::of(ClockState::Paused, TimeDelta::hours(-3)),
+            Urgency::Paused
+        );
+        assert_eq!(
+            Urgency::of(ClockState::Met, TimeDelta::hours(-3)),
+            Urgency::Met
+        );
     }
 
     #[test]
@@ -168,18 +180,39 @@ mod tests {
         let left = TimeDelta::hours(51) + TimeDelta::minutes(20);
         assert_eq!(clock_text(Lang::Zh, r, left, false), "剩余 2天3小时");
         assert_eq!(clock_text(Lang::En, r, left, false), "2 d 3 h left");
-        assert_eq!(clock_text(Lang::Zh, r, left, true), "剩余 51小时20分（工作时间）");
-        assert_eq!(clock_text(Lang::En, r, left, true), "51 h 20 min of working time left");
-        assert_eq!(clock_text(Lang::Zh, r, TimeDelta::minutes(45), false), "剩余 45分钟");
-        assert_eq!(clock_text(Lang::En, r, TimeDelta::minutes(45), false), "45 min left");
+        assert_eq!(
+            clock_text(Lang::Zh, r, left, true),
+            "剩余 51小时20分（工作时间）"
+        );
+        assert_eq!(
+            clock_text(Lang::En, r, left, true),
+            "51 h 20 min of working time left"
+        );
+        assert_eq!(
+            clock_text(Lang::Zh, r, TimeDelta::minutes(45), false),
+            "剩余 45分钟"
+        );
+        assert_eq!(
+            clock_text(Lang::En, r, TimeDelta::minutes(45), false),
+            "45 min left"
+        );
         let late = -TimeDelta::hours(5);
-        assert_eq!(clock_text(Lang::Zh, ClockState::Breached, late, false), "已超时 5小时");
-        assert_eq!(clock_text(Lang::En, ClockState::Breached, late, false), "Overdue by 5 h");
+        assert_eq!(
+            clock_text(Lang::Zh, ClockState::Breached, late, false),
+            "已超时 5小时"
+        );
+        assert_eq!(
+            clock_text(Lang::En, ClockState::Breached, late, false),
+            "Overdue by 5 h"
+        );
         assert_eq!(clock_text(Lang::En, r, late, false), "Overdue by 5 h");
         assert_eq!(
             clock_text(Lang::En, ClockState::Paused, TimeDelta::hours(3), false),
             "Paused · 3 h left"
         );
-        assert_eq!(clock_text(Lang::Zh, ClockState::Met, late, false), "按时完成");
+        assert_eq!(
+            clock_text(Lang::Zh, ClockState::Met, late, false),
+            "按时完成"
+        );
     }
 }

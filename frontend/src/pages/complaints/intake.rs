@@ -6,15 +6,15 @@
 //! looks the number up, Enter on the button saves.
 
 use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
+use hcrm_domain::Label;
 use hcrm_domain::api::Page;
+use hcrm_domain::api::Problem;
 use hcrm_domain::api::complaints::{
     Complaint, ComplaintCreate, InvolvedDepartment, InvolvedStaff, NewComplainant,
 };
 use hcrm_domain::api::customers::CustomerSummary;
 use hcrm_domain::api::org::Department;
-use hcrm_domain::api::Problem;
 use hcrm_domain::complaint::{ComplaintChannel, ComplaintState};
-use hcrm_domain::{Label, Lang};
 use uuid::Uuid;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
@@ -105,11 +105,10 @@ fn check(d: &Draft, lookup: &Lookup) -> FieldErrors {
     let new_customer = matches!(lookup, Lookup::Done(_)) && d.customer.is_none();
     match lookup {
         Lookup::Done(_) if d.customer.is_some() => {}
-        Lookup::Done(_) => {
-            if hcrm_domain::validation::mobile(&digits(&d.phone)).is_err() {
-                e.insert("phone".into(), "mobile".into());
-            }
+        Lookup::Done(_) if hcrm_domain::validation::mobile(&digits(&d.phone)).is_err() => {
+            e.insert("phone".into(), "mobile".into());
         }
+        Lookup::Done(_) => {}
         _ if d.phone.trim().is_empty() => {
             e.insert("phone".into(), "required".into());
         }
@@ -213,10 +212,8 @@ pub fn IntakePage() -> Html {
     let problem = use_state(|| None::<Problem>);
     let server_errors = use_state(FieldErrors::new);
     let created = use_state(|| None::<Complaint>);
-    let departments = use_loaded::<Page<Department>>(format!(
-        "{}?active=true&limit=200",
-        org::DEPARTMENTS
-    ));
+    let departments =
+        use_loaded::<Page<Department>>(format!("{}?active=true&limit=200", org::DEPARTMENTS));
     let phone_ref = use_node_ref();
     use_reveal_errors(FORM_ID, SUMMARY_ID, *refusals);
     {
@@ -230,7 +227,11 @@ pub fn IntakePage() -> Html {
     }
 
     let live = check(&draft, &lookup);
-    let mut shown = if *submitted { live.clone() } else { FieldErrors::new() };
+    let mut shown = if *submitted {
+        live.clone()
+    } else {
+        FieldErrors::new()
+    };
     for (f, c) in server_errors.iter() {
         shown.entry(f.clone()).or_insert_with(|| c.clone());
     }
@@ -487,7 +488,9 @@ pub fn IntakePage() -> Html {
     };
     let department_list = match &*departments.data {
         None => html! { <p class="muted">{ tr(lang, "loading") }</p> },
-        Some(p) if p.items.is_empty() => html! { <p class="muted">{ tr(lang, "complaints.departments.none") }</p> },
+        Some(p) if p.items.is_empty() => {
+            html! { <p class="muted">{ tr(lang, "complaints.departments.none") }</p> }
+        }
         Some(p) => html! {
             <div class="choice-list">
                 { for p.items.iter().map(|dep| {
@@ -675,7 +678,10 @@ mod tests {
         let b = body(&d, false);
         let names: Vec<_> = b.staff.iter().filter_map(|s| s.name.clone()).collect();
         assert_eq!(names, ["张护士", "李医生", "王前台"]);
-        assert_eq!(b.new_customer.map(|n| n.mobile).as_deref(), Some("13812345678"));
+        assert_eq!(
+            b.new_customer.map(|n| n.mobile).as_deref(),
+            Some("13812345678")
+        );
         assert_eq!(b.received_at, None);
         assert!(!b.settled_on_spot && b.outcome.is_none());
     }
