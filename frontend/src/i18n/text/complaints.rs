@@ -15,6 +15,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("flow.branch", "患者不同意时：", "If the patient disagrees:"),
     ("flow.done", "已完成", "done"),
     ("flow.current", "当前步骤", "current step"),
+    ("problem.invalid_transition", "案件已变化，此操作现在不可执行；页面已显示现在可执行的操作。", "The case has moved on and this action no longer applies; the page now shows what can be done."),
     // workbench
     ("complaints.title", "投诉工作台", "Complaints workbench"),
     ("complaints.new", "登记投诉", "Register a complaint"),
