@@ -11,8 +11,9 @@ use crate::api::sensitive::{BreakGlassCategory, ReviewOutcome};
 use crate::api::timeline::{SystemStageReason, TimelineEntryKind};
 use crate::calendar::DayKind;
 use crate::complaint::{
-    ClockKind, ClockState, ComplaintAction, ComplaintCategory, ComplaintChannel, ComplaintSeverity,
-    ComplaintState, Escalation, PenaltyLevel,
+    AttachmentKind, ClockKind, ClockState, ComplaintAction, ComplaintCategory, ComplaintChannel,
+    ComplaintSeverity, ComplaintState, Escalation, FileFormat, PenaltyLevel, RefundKind,
+    RefundMethod, RefundStatus,
 };
 use crate::customer::merge::{MergeField, MergeSide};
 use crate::customer::{
@@ -69,6 +70,11 @@ labelled! {
     ExportFormat => ExportFormat::ALL,
     DayKind => DayKind::ALL,
     PenaltyLevel => PenaltyLevel::ALL,
+    RefundKind => RefundKind::ALL,
+    RefundMethod => RefundMethod::ALL,
+    RefundStatus => RefundStatus::ALL,
+    AttachmentKind => AttachmentKind::ALL,
+    FileFormat => FileFormat::ALL,
     ClockState => ClockState::ALL,
     Escalation => Escalation::ALL,
     AuditAction => AuditAction::ALL,
@@ -131,6 +137,12 @@ const NOT_VOCABULARY: &[(&str, &str)] = &[
     (
         "ActionRefused",
         "reported as a problem (409 invalid_transition / 403) naming the allowed actions",
+        "RefundRefused",
+        "reported as a field error code (RefundRefused::code) that the web app translates",
+    ),
+    (
+        "FileRefused",
+        "reported as a problem code (FileRefused::code) that the web app translates",
     ),
     (
         "UpdateRefused",

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod complaints;
+pub mod complaint_money;
 pub mod contacts;
 pub mod customers;
 pub mod import;

@@ -1,11 +1,14 @@
 //! Complaints (CMP): the pure rules — the case number (CMP-2), the SLA clocks (CMP-5) and the
 //! proposed penalty level (CMP-7). The case's states, clocks and storage build on these.
 
+pub mod attachment;
 pub mod clock;
 pub mod flow;
 pub mod number;
 pub mod penalty;
+pub mod refund;
 
+pub use attachment::{AttachmentKind, FileFormat};
 pub use clock::{Clock, ClockState, ClockView, Escalation, EscalationPolicy, Limit};
 pub use flow::{
     ClockKind, ComplaintAction, ComplaintCategory, ComplaintChannel, ComplaintLimits,
@@ -13,3 +16,4 @@ pub use flow::{
 };
 pub use number::ComplaintNumber;
 pub use penalty::{Fines, PenaltyFacts, PenaltyLevel};
+pub use refund::{RefundKind, RefundMethod, RefundStatus};

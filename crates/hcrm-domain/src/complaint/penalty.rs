@@ -6,6 +6,7 @@
 //! ends III and starts IV) the amount belongs to the higher level. Losses above ¥100,000 stay
 //! at level IV: level V is for serious medical or safety accidents, whatever the amount.
 
+use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::customer::kinds::coded_enum;
@@ -36,9 +37,51 @@ pub struct PenaltyFacts {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Fines {
+    /// The responsible staff member's (责任人).
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000000000i64))]
     pub staff_fen: i64,
+    /// Their direct supervisor's (上级主管).
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000000000i64))]
     pub supervisor_fen: i64,
+    /// The hospital leader's (院领导).
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000000000i64))]
     pub leader_fen: i64,
+}
+
+impl Fines {
+    pub const ZERO: Fines = Fines {
+        staff_fen: 0,
+        supervisor_fen: 0,
+        leader_fen: 0,
+    };
+
+    /// The sum of two sets of fines, person by person.
+    pub fn plus(self, other: Fines) -> Fines {
+        Fines {
+            staff_fen: self.staff_fen + other.staff_fen,
+            supervisor_fen: self.supervisor_fen + other.supervisor_fen,
+            leader_fen: self.leader_fen + other.leader_fen,
+        }
+    }
+}
+
+/// The month `YYYY-MM` as its first day and the first day of the month after; `None` when it
+/// is no month.
+pub fn month_range(month: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let (y, m) = month.split_once('-')?;
+    if y.len() != 4 || m.len() != 2 {
+        return None;
+    }
+    let start = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1)?;
+    let next = start.checked_add_months(Months::new(1))?;
+    Some((start, next))
+}
+
+/// 四(五): the executive office reviews the previous month's penalties before the 10th — the
+/// review of the month starting `start` is due on the 10th of the month after.
+pub fn review_due_on(start: NaiveDate) -> NaiveDate {
+    let next = start.checked_add_months(Months::new(1)).unwrap_or(start);
+    next.with_day(10).unwrap_or(next)
 }
 
 /// ¥ in fen.
@@ -139,7 +182,43 @@ mod tests {
                 "{level}"
             );
         }
+        assert_eq!(
+            PenaltyLevel::Suspension
+                .fines()
+                .plus(PenaltyLevel::WrittenWarning.fines()),
+            Fines {
+                staff_fen: 55_000,
+                supervisor_fen: 110_000,
+                leader_fen: 220_000
+            }
+        );
         let numerals: Vec<_> = PenaltyLevel::ALL.iter().map(|l| l.numeral()).collect();
         assert_eq!(numerals, ["I", "II", "III", "IV", "V"]);
+    }
+
+    #[test]
+    fn the_review_of_a_month_is_due_on_the_tenth_of_the_next() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            month_range("2026-11"),
+            Some((d("2026-11-01"), d("2026-12-01")))
+        );
+        assert_eq!(
+            month_range("2026-12"),
+            Some((d("2026-12-01"), d("2027-01-01")))
+        );
+        for bad in [
+            "2026-13",
+            "2026-1",
+            "26-11",
+            "2026/11",
+            "",
+            "2026-11-01",
+            "abcd-ef",
+        ] {
+            assert_eq!(month_range(bad), None, "{bad}");
+        }
+        assert_eq!(review_due_on(d("2026-11-01")), d("2026-12-10"));
+        assert_eq!(review_due_on(d("2026-12-01")), d("2027-01-10"));
     }
 }
