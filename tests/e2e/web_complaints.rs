@@ -48,7 +48,10 @@ fn act(b: &Browser, action: &str, comment: &str, fill: impl Fn(&Browser), to: &s
     b.find("#action-dialog");
     // The dialog takes the focus (its first field).
     let focused = b.focused_id();
-    assert!(focused.starts_with("action-"), "focus in the dialog: {focused}");
+    assert!(
+        focused.starts_with("action-"),
+        "focus in the dialog: {focused}"
+    );
     fill(b);
     b.type_into("#action-comment", comment);
     b.click("#action-confirm");
@@ -145,7 +148,10 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     b.find("#complaint-queue .queue-empty");
     b.click("#complaint-new");
     b.find("#complaint-form");
-    b.wait_for("the phone box has the focus", "document.activeElement && document.activeElement.id === 'complainant-phone'");
+    b.wait_for(
+        "the phone box has the focus",
+        "document.activeElement && document.activeElement.id === 'complainant-phone'",
+    );
 
     // A refused save lists what is missing and focuses the first field.
     b.click("#complaint-save");
@@ -156,10 +162,16 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     // Keyboard only: the number, Enter looks it up; Tab walks the form; Enter saves.
     b.keys("13812345678");
     b.keys(ENTER);
-    b.find(&format!("#complainant-results [data-customer-id='{}']", zhang["id"].as_str().unwrap()));
+    b.find(&format!(
+        "#complainant-results [data-customer-id='{}']",
+        zhang["id"].as_str().unwrap()
+    ));
     b.wait_text("张大爷");
     assert_eq!(
-        b.script(&format!("return document.querySelector('#complainant-{}').checked", zhang["id"].as_str().unwrap())),
+        b.script(&format!(
+            "return document.querySelector('#complainant-{}').checked",
+            zhang["id"].as_str().unwrap()
+        )),
         json!(true),
         "the customer found is picked"
     );
@@ -173,7 +185,11 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
         if id == "complaint-staff" {
             b.type_into("#complaint-staff", "前台张护士");
         }
-        if id.starts_with("complaint-dep-") && seen.iter().all(|s: &String| !s.starts_with("complaint-dep-")) {
+        if id.starts_with("complaint-dep-")
+            && seen
+                .iter()
+                .all(|s: &String| !s.starts_with("complaint-dep-"))
+        {
             b.keys(" "); // the first department: Space ticks it
         }
         seen.push(id.clone());
@@ -218,9 +234,15 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
         .as_str()
         .unwrap()
         .to_string();
-    assert!(number.starts_with("BJ01-") && number.len() == "BJ01-2026-12-0001".len(), "{number}");
+    assert!(
+        number.starts_with("BJ01-") && number.len() == "BJ01-2026-12-0001".len(),
+        "{number}"
+    );
     let promised = b.script("return document.querySelector('#complaint-promised').innerText");
-    assert!(promised.as_str().is_some_and(|p| p.len() >= 16), "{promised}");
+    assert!(
+        promised.as_str().is_some_and(|p| p.len() >= 16),
+        "{promised}"
+    );
     b.wait_text("请告知患者");
     b.shot("complaint-created-zh");
     lang_switch(&b, true);
@@ -232,17 +254,27 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     b.click("#complaint-open");
     b.find("#complaint-page[data-state='received']");
     b.find("#complaint-flow .flow-current[data-step='received']");
-    assert_eq!(b.count("#complaint-actions [data-action]"), 2, "hand over and pause");
+    assert_eq!(
+        b.count("#complaint-actions [data-action]"),
+        2,
+        "hand over and pause"
+    );
     act(&b, "hand_over", "已转客服部李娜", |_| {}, "handed_over");
     assert_eq!(b.count("#complaint-actions [data-action]"), 0);
     b.find("#complaint-no-actions");
-    let case_url = b.script("return location.pathname").as_str().unwrap().to_string();
+    let case_url = b
+        .script("return location.pathname")
+        .as_str()
+        .unwrap()
+        .to_string();
 
     // The supervisor's workbench: the case with its colour countdowns, both clocks.
     b.sign_in(&server.base, "li.na", PASSWORD);
     b.click("#nav a[data-nav='complaints']");
     b.find(&format!("#complaint-queue [data-number='{number}']"));
-    b.find(&format!("#complaint-queue [data-number='{number}'] .countdown"));
+    b.find(&format!(
+        "#complaint-queue [data-number='{number}'] .countdown"
+    ));
     for (width, height, mobile, size) in [(1280, 860, false, "1280"), (390, 844, true, "390")] {
         b.window_size(width, height, mobile);
         for (lang, en) in [("zh", false), ("en", true)] {
@@ -251,7 +283,10 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
             }
             b.find("#complaint-queue .countdown");
             let (over, wide) = b.sideways_overflow();
-            assert!(over <= 0, "the workbench scrolls sideways at {size} ({lang}): {wide}");
+            assert!(
+                over <= 0,
+                "the workbench scrolls sideways at {size} ({lang}): {wide}"
+            );
             assert!(b.low_contrast().is_empty(), "{:?}", b.low_contrast());
             let text = b.page_text();
             no_codes(&text, lang);
@@ -271,11 +306,20 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     b.click("#filter-breached");
     b.click(&format!("#complaint-queue [data-number='{number}'] a"));
     b.find("#complaint-page[data-state='handed_over']");
-    assert_eq!(b.script("return location.pathname").as_str().unwrap(), case_url);
+    assert_eq!(
+        b.script("return location.pathname").as_str().unwrap(),
+        case_url
+    );
 
     // The supervisor: accept, investigate, analyse (classified), propose.
     act(&b, "accept", "已受理，填写投诉处理表", |_| {}, "accepted");
-    act(&b, "investigate", "联系当事人及患者", |_| {}, "investigating");
+    act(
+        &b,
+        "investigate",
+        "联系当事人及患者",
+        |_| {},
+        "investigating",
+    );
     act(
         &b,
         "analyse",
@@ -313,12 +357,30 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
         |b| b.type_into("#action-outcome", "患者接受致歉及免费复查"),
         "procedures",
     );
-    act(&b, "finish_procedures", "已备注至CRM和病历", |_| {}, "archiving");
-    act(&b, "archive", "已填写投诉案件统计表", |_| {}, "internal_handling");
+    act(
+        &b,
+        "finish_procedures",
+        "已备注至CRM和病历",
+        |_| {},
+        "archiving",
+    );
+    act(
+        &b,
+        "archive",
+        "已填写投诉案件统计表",
+        |_| {},
+        "internal_handling",
+    );
 
     b.sign_in(&server.base, "zhao.min", PASSWORD);
     b.go(&format!("{}{case_url}", server.base));
-    act(&b, "finish_internal_handling", "前台书面警告", |_| {}, "improvement");
+    act(
+        &b,
+        "finish_internal_handling",
+        "前台书面警告",
+        |_| {},
+        "improvement",
+    );
 
     b.sign_in(&server.base, "li.na", PASSWORD);
     b.go(&format!("{}{case_url}", server.base));
@@ -326,7 +388,11 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     b.find("#complaint-flow .flow-current[data-step='closed']");
     b.find("#complaint-flow .flow-skipped, #complaint-flow .flow-done");
     b.find("#complaint-no-actions");
-    assert!(b.count("#complaint-history li") >= 13, "history: {}", b.page_text());
+    assert!(
+        b.count("#complaint-history li") >= 13,
+        "history: {}",
+        b.page_text()
+    );
 
     // The closed case in both languages at both widths.
     for (width, height, mobile, size) in [(1280, 860, false, "1280"), (390, 844, true, "390")] {
@@ -339,7 +405,10 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
                 b.wait_text("已结案");
             }
             let (over, wide) = b.sideways_overflow();
-            assert!(over <= 0, "the case scrolls sideways at {size} ({lang}): {wide}");
+            assert!(
+                over <= 0,
+                "the case scrolls sideways at {size} ({lang}): {wide}"
+            );
             let text = b.page_text();
             no_codes(&text, lang);
             if en {
@@ -380,5 +449,9 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     assert_eq!(case["number"], Value::from(number.as_str()));
     assert_eq!(case["customer_id"], zhang["id"]);
     assert_eq!(case["category"], "process");
-    assert_eq!(case["departments"].as_array().map(Vec::len), Some(1), "{case}");
+    assert_eq!(
+        case["departments"].as_array().map(Vec::len),
+        Some(1),
+        "{case}"
+    );
 }

@@ -24,6 +24,9 @@ use crate::components::list::use_loaded;
 use crate::forms::{self, FieldErrors};
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::{field_error_text, tr, trf};
+use crate::pages::complaints::money::{
+    AttachmentsPanel, ImprovementsPanel, RefundsPanel, ResponsibilityPanel,
+};
 use crate::pages::complaints::{is_working, seconds, state_tag};
 use crate::pages::customers::local_time;
 use crate::pages::customers::search::CustomerLink;
@@ -167,6 +170,8 @@ pub fn ComplaintPage(props: &ComplaintPageProps) -> Html {
     let history = use_loaded::<Items<ComplaintHistoryEntry>>(complaints::history_path(props.id));
     let acting = use_state(|| None::<ComplaintAction>);
     let notice = use_state(|| None::<AttrValue>);
+    // Counts the actions taken here: the money panels read again after each.
+    let changes = use_state(|| 0_u32);
 
     let Some(c) = &*case.data else {
         return html! {
@@ -347,6 +352,12 @@ pub fn ComplaintPage(props: &ComplaintPageProps) -> Html {
                     { kv("complaints.solution", opt_text(&c.solution)) }
                     { kv("complaints.outcome", opt_text(&c.outcome)) }
                 </dl>
+            </div>
+            <div class="case-grid">
+                <RefundsPanel id={c.id} generation={*changes} />
+                <ResponsibilityPanel id={c.id} generation={*changes} />
+                <ImprovementsPanel id={c.id} generation={*changes} />
+                <AttachmentsPanel id={c.id} generation={*changes} />
             </div>
             <div class="panel" id="complaint-history-panel">
                 <h2 class="panel-title">{ tr(lang, "complaints.history") }</h2>

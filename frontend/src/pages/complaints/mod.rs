@@ -4,6 +4,7 @@
 
 pub mod case;
 pub mod intake;
+pub mod money;
 pub mod workbench;
 
 use chrono::TimeDelta;
