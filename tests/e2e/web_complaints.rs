@@ -17,7 +17,7 @@ use support::{ADMIN_PASSWORD, Server, TempDir};
 const PASSWORD: &str = "Staff2026x";
 const ENTER: &str = "\u{E007}";
 /// What people type: allowed to stay Chinese on the English page.
-const TYPED: [&str; 9] = [
+const TYPED: [&str; 10] = [
     "张建国",
     "张大爷",
     "王芳",
@@ -26,6 +26,7 @@ const TYPED: [&str; 9] = [
     "北京和睦家医院",
     "术后复查等候两小时无人告知原因",
     "门诊部",
+    "皮肤科",
     "前台张护士",
 ];
 
@@ -260,8 +261,9 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
         "hand over and pause"
     );
     act(&b, "hand_over", "已转客服部李娜", |_| {}, "handed_over");
-    assert_eq!(b.count("#complaint-actions [data-action]"), 0);
-    b.find("#complaint-no-actions");
+    // Handed over: only "wait on the patient" is left to the receiver.
+    assert_eq!(b.count("#complaint-actions [data-action]"), 1);
+    b.find("#action-pause");
     let case_url = b
         .script("return location.pathname")
         .as_str()
@@ -340,8 +342,9 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
         |b| b.type_into("#action-solution", "当面致歉并赠送一次免费复查"),
         "proposed",
     );
-    // Approval is the director's (non-quality): the supervisor has nothing to do now.
-    b.find("#complaint-no-actions");
+    // Approval is the director's (non-quality): the supervisor may only pause now.
+    assert_eq!(b.count("#complaint-actions [data-action]"), 1);
+    b.find("#action-pause");
 
     b.sign_in(&server.base, "zhao.min", PASSWORD);
     b.go(&format!("{}{case_url}", server.base));

@@ -127,6 +127,12 @@ fn dialog_actions(lang: Lang, prefix: &str, busy: bool, on_cancel: Callback<()>)
     }
 }
 
+/// The server has no such part (an older server): the panel stays away rather than show an
+/// error about a case that is there.
+fn missing<T>(loaded: &crate::components::list::Loaded<T>) -> bool {
+    loaded.problem.as_ref().is_some_and(|p| p.status == 404) && loaded.data.is_none()
+}
+
 /// Runs a save: busy while it runs, its problem shown, `done` after.
 fn save<T: 'static>(
     busy: &UseStateHandle<bool>,
@@ -257,6 +263,9 @@ pub fn RefundsPanel(props: &PartProps) -> Html {
             })
             .collect(),
     };
+    if missing(&loaded) {
+        return html! {};
+    }
     html! {
         <div class="panel" id="complaint-refunds">
             <div class="panel-head">
@@ -554,6 +563,9 @@ pub fn ResponsibilityPanel(props: &PartProps) -> Html {
             })
             .collect(),
     };
+    if missing(&loaded) {
+        return html! {};
+    }
     html! {
         <div class="panel" id="complaint-responsibility">
             <div class="panel-head">
@@ -811,6 +823,9 @@ pub fn ImprovementsPanel(props: &PartProps) -> Html {
             })
             .collect(),
     };
+    if missing(&loaded) {
+        return html! {};
+    }
     html! {
         <div class="panel" id="complaint-improvements">
             <div class="panel-head">
@@ -1018,6 +1033,9 @@ pub fn AttachmentsPanel(props: &PartProps) -> Html {
             })
             .collect(),
     };
+    if missing(&loaded) {
+        return html! {};
+    }
     html! {
         <div class="panel" id="complaint-attachments">
             <h2 class="panel-title">{ tr(lang, "attachment.title") }</h2>
