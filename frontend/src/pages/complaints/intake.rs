@@ -46,8 +46,6 @@ enum Lookup {
 #[derive(Clone, PartialEq)]
 struct Draft {
     phone: String,
-    /// The customer picked from the lookup; `None` with a finished lookup: a new one.
-    customer: Option<Uuid>,
     new_name: String,
     channel: String,
     description: String,
@@ -69,7 +67,6 @@ impl Draft {
     fn new() -> Draft {
         Draft {
             phone: String::new(),
-            customer: None,
             new_name: String::new(),
             channel: ComplaintChannel::Phone.code().to_string(),
             description: String::new(),
@@ -100,11 +97,12 @@ fn digits(phone: &str) -> String {
 }
 
 /// The live checks; field names are the API's where it has them.
-fn check(d: &Draft, lookup: &Lookup) -> FieldErrors {
+/// `customer`: the one picked from the lookup; `None` after a lookup: a new one.
+fn check(d: &Draft, lookup: &Lookup, customer: Option<Uuid>) -> FieldErrors {
     let mut e = FieldErrors::new();
-    let new_customer = matches!(lookup, Lookup::Done(_)) && d.customer.is_none();
+    let new_customer = matches!(lookup, Lookup::Done(_)) && customer.is_none();
     match lookup {
-        Lookup::Done(_) if d.customer.is_some() => {}
+        Lookup::Done(_) if customer.is_some() => {}
         Lookup::Done(_) if hcrm_domain::validation::mobile(&digits(&d.phone)).is_err() => {
             e.insert("phone".into(), "mobile".into());
         }
@@ -136,15 +134,15 @@ fn check(d: &Draft, lookup: &Lookup) -> FieldErrors {
     e
 }
 
-fn body(d: &Draft, received_changed: bool) -> ComplaintCreate {
-    let new_customer = d.customer.is_none().then(|| NewComplainant {
+fn body(d: &Draft, customer: Option<Uuid>, received_changed: bool) -> ComplaintCreate {
+    let new_customer = customer.is_none().then(|| NewComplainant {
         name: d.new_name.trim().to_string(),
         mobile: digits(&d.phone),
     });
     ComplaintCreate {
         institution_id: None,
         channel: ComplaintChannel::from_code(&d.channel).unwrap_or(ComplaintChannel::Phone),
-        customer_id: d.customer,
+        customer_id: customer,
         new_customer,
         description: d.description.trim().to_string(),
         occurred_at: parse_local(&d.occurred),
@@ -205,6 +203,8 @@ pub fn IntakePage() -> Html {
     let session = use_session();
     let draft = use_state(Draft::new);
     let lookup = use_state(|| Lookup::NotYet);
+    // Apart from the draft: the lookup's answer comes after more typing may have happened.
+    let customer = use_state(|| None::<Uuid>);
     let received_changed = use_state(|| false);
     let submitted = use_state(|| false);
     let refusals = use_state(|| 0_u32);
@@ -226,7 +226,7 @@ pub fn IntakePage() -> Html {
         });
     }
 
-    let live = check(&draft, &lookup);
+    let live = check(&draft, &lookup, *customer);
     let mut shown = if *submitted {
         live.clone()
     } else {
@@ -239,35 +239,38 @@ pub fn IntakePage() -> Html {
 
     // Looks the number up: the customers it matches, the first one picked.
     let run_lookup = {
-        let (api, draft, lookup) = (session.api.clone(), draft.clone(), lookup.clone());
+        let (api, customer, lookup) = (session.api.clone(), customer.clone(), lookup.clone());
         Callback::from(move |phone: String| {
             let q = digits(&phone);
             if q.len() < 4 {
                 return;
             }
             lookup.set(Lookup::Searching);
-            let (api, draft, lookup) = (api.clone(), draft.clone(), lookup.clone());
+            let (api, customer, lookup) = (api.clone(), customer.clone(), lookup.clone());
             yew::platform::spawn_local(async move {
                 let found = customers::search(&api, &[("q", q), ("limit", "5".into())])
                     .await
                     .map(|p| p.items)
                     .unwrap_or_default();
-                let mut d = (*draft).clone();
-                d.customer = found.first().map(|c| c.id);
-                draft.set(d);
+                customer.set(found.first().map(|c| c.id));
                 lookup.set(Lookup::Done(found));
             });
         })
     };
     let on_phone = {
-        let (draft, lookup, run_lookup) = (draft.clone(), lookup.clone(), run_lookup.clone());
+        let (draft, lookup, run_lookup, customer) = (
+            draft.clone(),
+            lookup.clone(),
+            run_lookup.clone(),
+            customer.clone(),
+        );
         Callback::from(move |e: InputEvent| {
             let i: HtmlInputElement = e.target_unchecked_into();
             let value = i.value();
             let mut d = (*draft).clone();
             d.phone = value.clone();
-            d.customer = None;
             draft.set(d);
+            customer.set(None);
             lookup.set(Lookup::NotYet);
             // A whole mobile number looks itself up.
             if digits(&value).len() == 11 {
@@ -290,12 +293,8 @@ pub fn IntakePage() -> Html {
         Callback::from(move |_: MouseEvent| run_lookup.emit(draft.phone.clone()))
     };
     let pick = |id: Option<Uuid>| {
-        let draft = draft.clone();
-        Callback::from(move |_: Event| {
-            let mut d = (*draft).clone();
-            d.customer = id;
-            draft.set(d);
-        })
+        let customer = customer.clone();
+        Callback::from(move |_: Event| customer.set(id))
     };
     let text = |apply: fn(&mut Draft, String)| {
         let (draft, server_errors) = (draft.clone(), server_errors.clone());
@@ -354,7 +353,12 @@ pub fn IntakePage() -> Html {
     };
 
     let onsubmit = {
-        let (api, draft, lookup) = (session.api.clone(), draft.clone(), lookup.clone());
+        let (api, draft, lookup, customer) = (
+            session.api.clone(),
+            draft.clone(),
+            lookup.clone(),
+            customer.clone(),
+        );
         let (submitted, refusals, busy, problem, server_errors, created) = (
             submitted.clone(),
             refusals.clone(),
@@ -372,7 +376,8 @@ pub fn IntakePage() -> Html {
                 run_lookup.emit(draft.phone.clone());
                 return;
             }
-            if !check(&draft, &lookup).is_empty() || !matches!(*lookup, Lookup::Done(_)) {
+            if !check(&draft, &lookup, *customer).is_empty() || !matches!(*lookup, Lookup::Done(_))
+            {
                 refusals.set(*refusals + 1);
                 return;
             }
@@ -381,7 +386,7 @@ pub fn IntakePage() -> Html {
             }
             busy.set(true);
             problem.set(None);
-            let body = body(&draft, received_changed);
+            let body = body(&draft, *customer, received_changed);
             let (api, busy, problem, server_errors, refusals, created) = (
                 api.clone(),
                 busy.clone(),
@@ -405,15 +410,17 @@ pub fn IntakePage() -> Html {
         })
     };
     let another = {
-        let (draft, lookup, created, submitted, received_changed) = (
+        let (draft, lookup, created, submitted, received_changed, customer) = (
             draft.clone(),
             lookup.clone(),
             created.clone(),
             submitted.clone(),
             received_changed.clone(),
+            customer.clone(),
         );
         Callback::from(move |_: MouseEvent| {
             draft.set(Draft::new());
+            customer.set(None);
             lookup.set(Lookup::NotYet);
             submitted.set(false);
             received_changed.set(false);
@@ -445,7 +452,7 @@ pub fn IntakePage() -> Html {
         Lookup::NotYet => html! {},
         Lookup::Searching => html! { <p class="muted">{ tr(lang, "complaints.lookup.busy") }</p> },
         Lookup::Done(list) => {
-            let new_chosen = draft.customer.is_none();
+            let new_chosen = customer.is_none();
             html! {
                 <fieldset class="choices complainant-choices" id="complainant-results">
                     <legend>{ if list.is_empty() { tr(lang, "complaints.lookup.none") } else { tr(lang, "complaints.lookup.found") } }</legend>
@@ -453,7 +460,7 @@ pub fn IntakePage() -> Html {
                         let id = format!("complainant-{}", c.id);
                         html! {
                             <label class="check complainant-option" for={id.clone()} data-customer-id={c.id.to_string()}>
-                                <input type="radio" name="complainant" id={id} checked={draft.customer == Some(c.id)}
+                                <input type="radio" name="complainant" id={id} checked={*customer == Some(c.id)}
                                        onchange={pick(Some(c.id))} />
                                 <span class="c-name">{ &c.name }</span>
                                 if c.form_of_address != c.name {
@@ -675,7 +682,7 @@ mod tests {
         d.new_name = "王女士".into();
         d.description = "等候两小时".into();
         d.staff = "张护士，李医生、 王前台;".into();
-        let b = body(&d, false);
+        let b = body(&d, None, false);
         let names: Vec<_> = b.staff.iter().filter_map(|s| s.name.clone()).collect();
         assert_eq!(names, ["张护士", "李医生", "王前台"]);
         assert_eq!(
@@ -689,13 +696,13 @@ mod tests {
     #[test]
     fn checks_name_what_is_missing() {
         let d = Draft::new();
-        let e = check(&d, &Lookup::NotYet);
+        let e = check(&d, &Lookup::NotYet, None);
         assert_eq!(e.get("phone").map(String::as_str), Some("required"));
         assert_eq!(e.get("description").map(String::as_str), Some("required"));
         let mut d = Draft::new();
         d.phone = "12345".into();
         d.settled = true;
-        let e = check(&d, &Lookup::Done(Vec::new()));
+        let e = check(&d, &Lookup::Done(Vec::new()), None);
         assert_eq!(e.get("phone").map(String::as_str), Some("mobile"));
         assert_eq!(e.get("new_customer").map(String::as_str), Some("required"));
         assert_eq!(e.get("outcome").map(String::as_str), Some("required"));
