@@ -2,8 +2,8 @@
 
 pub mod audit;
 pub mod auth;
-pub mod complaints;
 pub mod complaint_money;
+pub mod complaints;
 pub mod contacts;
 pub mod customers;
 pub mod import;
