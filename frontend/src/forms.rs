@@ -138,6 +138,7 @@ mod tests {
             }],
             duplicates: Vec::new(),
             merged_into: None,
+            allowed_actions: Vec::new(),
         };
         assert_eq!(
             from_problem(&p).get("roles").map(String::as_str),
@@ -160,6 +161,7 @@ mod tests {
             errors: vec![error("length"), error("blank")],
             duplicates: Vec::new(),
             merged_into: None,
+            allowed_actions: Vec::new(),
         };
         assert_eq!(
             from_problem(&p).get("display_name").map(String::as_str),

@@ -35,6 +35,16 @@ pub enum ApiError {
         code: &'static str,
         detail: &'static str,
     },
+    /// Forbidden with a reason in words (an action of the complaint flow that is not the
+    /// caller's, CMP-4).
+    #[error("{0}")]
+    ForbiddenBecause(String),
+    /// CMP-4: the record's state has no such move; `allowed` are the moves it has.
+    #[error("{detail}")]
+    InvalidTransition {
+        detail: String,
+        allowed: Vec<String>,
+    },
     #[error("not found")]
     NotFound,
     /// A customer merged into another (CUS-10, issue 9 item 11): 404 naming the kept one.
@@ -99,7 +109,8 @@ impl ApiError {
             ApiError::TotpRequired => "totp_required",
             ApiError::InvalidTotp => "invalid_totp",
             ApiError::TotpEnrollmentRequired => "totp_enrollment_required",
-            ApiError::Forbidden => "forbidden",
+            ApiError::Forbidden | ApiError::ForbiddenBecause(_) => "forbidden",
+            ApiError::InvalidTransition { .. } => "invalid_transition",
             ApiError::Refused { code, .. } => code,
             ApiError::NotFound => "not_found",
             ApiError::Merged(_) => "merged",
@@ -125,7 +136,10 @@ impl ApiError {
             ApiError::InvalidCredentials | ApiError::InvalidTotp => "Sign-in failed",
             ApiError::TotpRequired => "Second factor required",
             ApiError::TotpEnrollmentRequired => "Two-factor sign-in required",
-            ApiError::Forbidden | ApiError::Refused { .. } => "Forbidden",
+            ApiError::Forbidden | ApiError::Refused { .. } | ApiError::ForbiddenBecause(_) => {
+                "Forbidden"
+            }
+            ApiError::InvalidTransition { .. } => "Not allowed in this state",
             ApiError::NotFound => "Not found",
             ApiError::Merged(_) => "Merged into another customer",
             ApiError::Duplicate { .. } => "Already exists",
@@ -150,6 +164,11 @@ impl ApiError {
             errors: match self {
                 ApiError::Validation(e) => e.clone(),
                 ApiError::TooLarge(e) => vec![e.clone()],
+                ApiError::InvalidTransition { detail, .. } => vec![FieldError {
+                    field: "action".into(),
+                    code: "invalid_transition".into(),
+                    message: detail.clone(),
+                }],
                 ApiError::Duplicate {
                     field: Some(field),
                     detail,
@@ -168,6 +187,10 @@ impl ApiError {
                 ApiError::Merged(id) => Some(*id),
                 _ => None,
             },
+            allowed_actions: match self {
+                ApiError::InvalidTransition { allowed, .. } => allowed.clone(),
+                _ => Vec::new(),
+            },
         }
     }
 }
@@ -181,9 +204,11 @@ impl ResponseError for ApiError {
             | ApiError::InvalidCredentials
             | ApiError::TotpRequired
             | ApiError::InvalidTotp => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden | ApiError::Refused { .. } | ApiError::TotpEnrollmentRequired => {
-                StatusCode::FORBIDDEN
-            }
+            ApiError::Forbidden
+            | ApiError::ForbiddenBecause(_)
+            | ApiError::Refused { .. }
+            | ApiError::TotpEnrollmentRequired => StatusCode::FORBIDDEN,
+            ApiError::InvalidTransition { .. } => StatusCode::CONFLICT,
             ApiError::NotFound | ApiError::Merged(_) => StatusCode::NOT_FOUND,
             ApiError::Duplicate { .. } | ApiError::InProgress | ApiError::PossibleDuplicate(_) => {
                 StatusCode::CONFLICT

@@ -50,6 +50,10 @@ pub const MODULES: &[Module] = &[
         routes: settings::routes,
     },
     Module {
+        name: "complaints",
+        routes: complaints::routes,
+    },
+    Module {
         name: "audit",
         routes: audit::routes,
     },

@@ -69,6 +69,24 @@ impl Audited for hcrm_domain::api::customers::Customer {
     }
 }
 
+/// A complaint as the trail keeps it: without the clocks' time left and the caller's
+/// actions, which change with the clock and the reader, not with the record.
+impl Audited for hcrm_domain::api::complaints::Complaint {
+    const ENTITY: &'static str = "complaint";
+    fn audit_id(&self) -> Uuid {
+        self.id
+    }
+    fn audit_institution(&self) -> Option<Uuid> {
+        Some(self.institution_id)
+    }
+    fn for_audit(&self) -> Self {
+        let mut c = self.clone();
+        c.clocks.clear();
+        c.allowed_actions.clear();
+        c
+    }
+}
+
 /// One entry to record. The API adds who and from where (`Caller::record`).
 #[derive(Debug, Clone)]
 pub struct Entry {

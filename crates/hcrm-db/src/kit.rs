@@ -146,6 +146,12 @@ coded! {
     hcrm_domain::api::sensitive::ReviewOutcome => "break-glass review outcome",
     hcrm_domain::api::audit::AuditAction => "audit action",
     hcrm_domain::api::audit::AuditEntity => "audit entity type",
+    hcrm_domain::complaint::ComplaintChannel => "complaint channel",
+    hcrm_domain::complaint::ComplaintCategory => "complaint category",
+    hcrm_domain::complaint::ComplaintSeverity => "complaint severity",
+    hcrm_domain::complaint::ComplaintState => "complaint state",
+    hcrm_domain::complaint::ComplaintAction => "complaint action",
+    hcrm_domain::complaint::ClockKind => "complaint clock kind",
 }
 
 /// one counted page of a list — how many rows `$query` finds, and the `$window` of them

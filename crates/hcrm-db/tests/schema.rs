@@ -13,10 +13,16 @@ use hcrm_domain::api::org::{
 };
 use hcrm_domain::{Role, Scope};
 
-const TABLES: [&str; 29] = [
+const TABLES: [&str; 35] = [
     "api_keys",
     "audit_events",
     "break_glass_grants",
+    "complaint_clocks",
+    "complaint_counters",
+    "complaint_escalations",
+    "complaint_history",
+    "complaint_involved",
+    "complaints",
     "contacts",
     "customer_categories",
     "customer_contracts",

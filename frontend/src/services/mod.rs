@@ -50,6 +50,7 @@ pub fn local_problem(code: &str, status: u16, title: &str) -> Problem {
         errors: Vec::new(),
         duplicates: Vec::new(),
         merged_into: None,
+        allowed_actions: Vec::new(),
     }
 }
 

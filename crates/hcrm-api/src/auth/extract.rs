@@ -207,6 +207,9 @@ pub mod perm {
         PrivateNotesRead,
         PrivateNotesWrite,
         BreakGlassReview,
+        ComplaintRead,
+        ComplaintWrite,
+        ComplaintApprove,
     );
 }
 

@@ -80,6 +80,7 @@ fn problem(
             errors: vec![],
             duplicates: vec![],
             merged_into: None,
+            allowed_actions: vec![],
         })
 }
 

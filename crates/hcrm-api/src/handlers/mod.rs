@@ -5,6 +5,7 @@ pub mod assignee;
 pub mod audit;
 pub mod auth;
 pub mod break_glass;
+pub mod complaints;
 pub mod contacts;
 pub mod customer_access;
 pub mod customer_io;

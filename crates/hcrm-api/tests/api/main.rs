@@ -5,6 +5,7 @@ mod common;
 
 mod audit_review;
 mod auth;
+mod complaints;
 mod contacts_tasks;
 mod contract;
 mod crafted;

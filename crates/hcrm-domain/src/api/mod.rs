@@ -82,6 +82,10 @@ pub struct Problem {
     /// clients open instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_into: Option<uuid::Uuid>,
+    /// For `invalid_transition` (409, CMP-4): the actions the case's flow has from its
+    /// state (codes of `ComplaintAction`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_actions: Vec<String>,
 }
 
 impl Problem {

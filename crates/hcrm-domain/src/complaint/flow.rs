@@ -412,6 +412,7 @@ impl Lifecycle for ComplaintState {
 /// The clock limits and escalation timing of CMP-5 and CMP-5a (a setting: `complaints`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ComplaintLimits {
     /// 接到投诉工作人员 → 客服部: 12 hours.
     pub hand_over: super::Limit,
