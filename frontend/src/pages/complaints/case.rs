@@ -147,6 +147,12 @@ fn needs(action: ComplaintAction) -> Needs {
     }
 }
 
+/// Actions the API takes only with a comment saying why.
+fn comment_required(action: ComplaintAction) -> bool {
+    use ComplaintAction::*;
+    matches!(action, Pause | Reject | Escalate | ReferToLegal)
+}
+
 /// Buttons that turn the case away from the main path, or stop its clocks, look different.
 fn action_class(action: ComplaintAction) -> &'static str {
     use ComplaintAction::*;
@@ -472,6 +478,9 @@ fn ActionDialog(props: &ActionDialogProps) -> Html {
                 }
                 _ => {}
             }
+            if comment_required(action) && comment.trim().is_empty() {
+                live.insert("comment".into(), "required".into());
+            }
             if !live.is_empty() {
                 errors.set(live);
                 return;
@@ -562,10 +571,17 @@ fn ActionDialog(props: &ActionDialogProps) -> Html {
                 <p class="muted">{ trf(lang, "complaints.action.from", &[&c.number, c.state.label(lang)]) }</p>
                 <ErrorBanner problem={(*problem).clone()} />
                 { extra }
-                <div class="field">
-                    <label for="action-comment">{ tr(lang, "complaints.comment") }</label>
+                <div class={classes!("field", err("comment").is_some().then_some("has-error"))}>
+                    <label for="action-comment">
+                        { tr(lang, "complaints.comment") }
+                        if comment_required(action) { <span class="req">{ "*" }</span> }
+                    </label>
                     <textarea id="action-comment" rows="3" value={(*comment).clone()}
-                              oninput={on_text(comment.clone())} />
+                              oninput={on_text(comment.clone())}
+                              aria-invalid={err("comment").is_some().then_some("true")} />
+                    if let Some(code) = err("comment") {
+                        <div class="field-error">{ field_error_text(lang, &code) }</div>
+                    }
                 </div>
                 <div class="form-actions">
                     <button id="action-confirm" type="submit" class={classes!("btn", "btn-primary")} disabled={*busy}>
