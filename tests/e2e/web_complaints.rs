@@ -198,7 +198,8 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
             break;
         }
     }
-    let order: Vec<&str> = seen
+    // A date-time box is several stops (its year, month … in turn): each field once.
+    let mut order: Vec<&str> = seen
         .iter()
         .map(String::as_str)
         .filter(|id| {
@@ -214,13 +215,14 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
             .contains(id)
         })
         .collect();
+    order.dedup();
     assert_eq!(
         order,
         [
             "complainant-lookup",
             "complaint-channel",
-            "complaint-received",
             "complaint-description",
+            "complaint-received",
             "complaint-staff",
             "complaint-settled",
             "complaint-save"

@@ -16,6 +16,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("flow.done", "已完成", "done"),
     ("flow.current", "当前步骤", "current step"),
     ("problem.invalid_transition", "案件已变化，此操作现在不可执行；页面已显示现在可执行的操作。", "The case has moved on and this action no longer applies; the page now shows what can be done."),
+    ("complaints.possible_duplicate", "该号码已属于一位已有客户：请按“查找”并从结果中选择投诉人。", "This number belongs to an existing customer: press Look up and choose the complainant from the results."),
     // workbench
     ("complaints.title", "投诉工作台", "Complaints workbench"),
     ("complaints.new", "登记投诉", "Register a complaint"),

@@ -524,7 +524,14 @@ pub fn IntakePage() -> Html {
             <p class="muted intake-lead">{ tr(lang, "complaints.intake.lead") }</p>
             <form id={FORM_ID} class="form panel intake-form" onsubmit={onsubmit} onkeydown={no_enter_submit()} novalidate=true>
                 <ErrorSummary id={SUMMARY_ID} lines={summary} />
-                <ErrorBanner problem={(*problem).clone()} />
+                // The new complainant's number is a customer's after all: say what to do.
+                if problem.as_ref().is_some_and(|p| p.code() == "possible_duplicate") {
+                    <div class="error-banner" role="alert" data-code="possible_duplicate">
+                        { tr(lang, "complaints.possible_duplicate") }
+                    </div>
+                } else {
+                    <ErrorBanner problem={(*problem).clone()} />
+                }
                 <fieldset class="form-section">
                     <legend>{ tr(lang, "complaints.section.complainant") }</legend>
                     <div class={field_class("phone")}>
@@ -553,19 +560,6 @@ pub fn IntakePage() -> Html {
                                     value={draft.channel.clone()} onchange={on_channel}
                                     options={coded_options(&ComplaintChannel::ALL, ComplaintChannel::code, lang)}
                                     error={err("channel")} />
-                        <div class={field_class("received_at")}>
-                            <label for="complaint-received">{ tr(lang, "complaints.received") }</label>
-                            <input id="complaint-received" type="datetime-local" value={draft.received.clone()}
-                                   oninput={on_received} aria-invalid={err("received_at").is_some().then_some("true")} />
-                            { error_line("received_at") }
-                        </div>
-                        <div class={field_class("occurred_at")}>
-                            <label for="complaint-occurred">{ tr(lang, "complaints.occurred_at") }</label>
-                            <input id="complaint-occurred" type="datetime-local" value={draft.occurred.clone()}
-                                   oninput={text(|d, v| d.occurred = v)}
-                                   aria-invalid={err("occurred_at").is_some().then_some("true")} />
-                            { error_line("occurred_at") }
-                        </div>
                     </div>
                     <div class={field_class("description")}>
                         <label for="complaint-description">{ tr(lang, "complaints.description") }<span class="req">{ "*" }</span></label>
@@ -579,6 +573,21 @@ pub fn IntakePage() -> Html {
                         <textarea id="complaint-demands" rows="2" value={draft.demands.clone()}
                                   oninput={text(|d, v| d.demands = v)} />
                         { error_line("demands") }
+                    </div>
+                    <div class="form-grid">
+                        <div class={field_class("received_at")}>
+                            <label for="complaint-received">{ tr(lang, "complaints.received") }</label>
+                            <input id="complaint-received" type="datetime-local" value={draft.received.clone()}
+                                   oninput={on_received} aria-invalid={err("received_at").is_some().then_some("true")} />
+                            { error_line("received_at") }
+                        </div>
+                        <div class={field_class("occurred_at")}>
+                            <label for="complaint-occurred">{ tr(lang, "complaints.occurred_at") }</label>
+                            <input id="complaint-occurred" type="datetime-local" value={draft.occurred.clone()}
+                                   oninput={text(|d, v| d.occurred = v)}
+                                   aria-invalid={err("occurred_at").is_some().then_some("true")} />
+                            { error_line("occurred_at") }
+                        </div>
                     </div>
                 </fieldset>
                 <fieldset class="form-section">
