@@ -62,7 +62,8 @@ fn act(b: &Browser, action: &str, comment: &str, fill: impl Fn(&Browser), to: &s
     );
 }
 
-/// The page's text has no raw code of the complaint vocabularies.
+/// The page's text has no raw code of the complaint vocabularies (those a label cannot
+/// contain: with an underscore) and no untranslated text key.
 fn no_codes(text: &str, lang: &str) {
     for code in [
         "handed_over",
@@ -72,10 +73,8 @@ fn no_codes(text: &str, lang: &str) {
         "finish_",
         "settle_on_spot",
         "in_person",
-        "phone_",
-        "attitude",
-        "running",
-        "breached",
+        "online_chat",
+        "medical_effect",
         "working_days",
         "calendar_",
         "complaint.",

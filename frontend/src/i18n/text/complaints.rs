@@ -25,7 +25,6 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("complaints.filter.breached", "只看已超时", "Breached only"),
     ("complaints.filter.mine", "我经手的", "Mine"),
     ("complaints.filter.all", "含已结案", "Include closed"),
-    ("complaints.count", "共 {} 件", "{} cases"),
     ("complaints.queue.empty", "没有符合条件的投诉", "No complaints match"),
     ("complaints.major_dispute", "重大医疗纠纷", "Major medical dispute"),
     ("complaints.major_dispute.ask", "重大医疗纠纷（须上报卫生健康主管部门）", "Major medical dispute (to be reported to the health authority)"),

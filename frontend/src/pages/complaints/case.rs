@@ -175,7 +175,9 @@ pub fn ComplaintPage(props: &ComplaintPageProps) -> Html {
     let case = use_loaded::<Complaint>(complaints::one_path(props.id));
     let history = use_loaded::<Items<ComplaintHistoryEntry>>(complaints::history_path(props.id));
     let acting = use_state(|| None::<ComplaintAction>);
-    let notice = use_state(|| None::<AttrValue>);
+    // The last action taken here and the state it led to, worded at each render (the
+    // language may change after).
+    let notice = use_state(|| None::<(ComplaintAction, ComplaintState)>);
     // Counts the actions taken here: the money panels read again after each.
     let changes = use_state(|| 0_u32);
 
@@ -209,22 +211,17 @@ pub fn ComplaintPage(props: &ComplaintPageProps) -> Html {
         Callback::from(move |()| acting.set(None))
     };
     let done = {
-        let (acting, notice, case, history) = (
+        let (acting, notice, case, history, changes) = (
             acting.clone(),
             notice.clone(),
             case.clone(),
             history.clone(),
+            changes.clone(),
         );
         Callback::from(move |(action, saved): (ComplaintAction, Complaint)| {
             acting.set(None);
-            notice.set(Some(
-                trf(
-                    lang,
-                    "complaints.action.done",
-                    &[action.label(lang), saved.state.label(lang)],
-                )
-                .into(),
-            ));
+            changes.set(*changes + 1);
+            notice.set(Some((action, saved.state)));
             case.data.set(Some(saved));
             history.reload();
         })
@@ -304,7 +301,9 @@ pub fn ComplaintPage(props: &ComplaintPageProps) -> Html {
                 </div>
             </div>
             { case.banner() }
-            <Notice text={(*notice).clone()} />
+            <Notice text={notice.map(|(action, state)| AttrValue::from(
+                trf(lang, "complaints.action.done", &[action.label(lang), state.label(lang)]),
+            ))} />
             <div class="panel">
                 <h2 class="panel-title">{ tr(lang, "flow.title") }</h2>
                 <Flow id="complaint-flow" steps={main} {branch} />

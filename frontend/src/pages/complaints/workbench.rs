@@ -170,9 +170,6 @@ pub fn WorkbenchPage() -> Html {
                            onchange={check(|q, b| q.all = b)} />
                     { tr(lang, "complaints.filter.all") }
                 </label>
-                if let Some(p) = &*loaded.data {
-                    <span class="list-count">{ trf(lang, "complaints.count", &[&p.total.to_string()]) }</span>
-                }
             </div>
             { loaded.banner() }
             <ul id="complaint-queue" class="queue">{ rows }</ul>
