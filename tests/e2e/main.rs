@@ -4,6 +4,7 @@
 mod support;
 
 mod binary;
+mod complaints;
 mod generate;
 mod import_bombs;
 mod security;

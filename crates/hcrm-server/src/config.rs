@@ -31,6 +31,9 @@ pub struct Config {
     /// `HCRM_TRUST_FORWARDED_PROTO=true`: the server is reachable only through a TLS proxy
     /// that sets `X-Forwarded-Proto`; the refresh cookie is then `Secure`.
     pub trust_forwarded_proto: bool,
+    /// Seconds between runs of the complaint escalation job (`HCRM_ESCALATION_SECONDS`,
+    /// default 60; 0 turns it off on this server — every server may run it, X-14).
+    pub escalation_seconds: u64,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -73,6 +76,10 @@ impl Config {
                 .and_then(|v| v.parse().ok())
                 .filter(|n| (1..=64).contains(n))
                 .unwrap_or(hcrm_api::Settings::default().password_checks),
+            escalation_seconds: env("HCRM_ESCALATION_SECONDS")
+                .and_then(|v| v.parse().ok())
+                .filter(|n| *n <= 86_400)
+                .unwrap_or(60),
         }
     }
 

@@ -6,6 +6,7 @@ mod config;
 mod demo;
 mod demo_customers;
 mod generate;
+mod jobs;
 mod pgbench;
 mod synth;
 
@@ -233,6 +234,12 @@ fn serve(config: Config) -> Result<(), String> {
     let secret = config
         .jwt_secret()
         .map_err(|e| format!("JWT secret: {e}"))?;
+    if config.escalation_seconds > 0 {
+        jobs::start_escalations(
+            pool.clone(),
+            std::time::Duration::from_secs(config.escalation_seconds),
+        );
+    }
     let state = hcrm_api::AppState::new(pool, &secret, config.api_settings());
     match config
         .web_dirs

@@ -4,7 +4,7 @@
 //! storage `hcrm_db::complaints`.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, TimeDelta, Utc};
 use hcrm_db::audit::{Action, Entry};
 use hcrm_db::complaints::{self as store, Filter, MoveInput, NewComplaint};
 use hcrm_domain::api::complaints::{
@@ -146,7 +146,9 @@ fn check_instants(x: &ComplaintCreate, at: DateTime<Utc>) -> Result<DateTime<Utc
         }
     }
     if let Some(o) = x.occurred_at {
-        if o > at + skew {
+        if o.year() < 1900 {
+            field("occurred_at", "range", "must be after 1900");
+        } else if o > at + skew {
             field("occurred_at", "future", "must not be in the future");
         } else if o > received + skew {
             field(
@@ -590,11 +592,11 @@ pub struct ComplaintSettings {
 #[utoipa::path(tag = "settings", operation_id = "get_complaint_settings", security(("bearer" = [])),
     responses(
         (status = 200, body = ComplaintSettings),
-        crate::contract::Forbidden<perm::ComplaintRead>,
+        crate::contract::Forbidden<perm::SettingWrite>,
     ))]
 #[get("/settings/complaints")]
 pub async fn get_settings(
-    _auth: Authz<perm::ComplaintRead>,
+    _auth: Authz<perm::SettingWrite>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (limits, version) = state.db(|c| Ok(store::limits_versioned(c)?)).await?;

@@ -341,6 +341,11 @@ fn intake_numbers_promises_a_reply_refuses_bad_input_and_is_scoped() {
                 Some("outcome"),
             ),
             (
+                json!({"channel": "phone", "customer_id": wang, "description": "x",
+                       "occurred_at": "1212-01-01T00:00:00Z"}),
+                Some("occurred_at"),
+            ),
+            (
                 json!({"channel": "phone", "customer_id": wang, "description": "x", "category": "mood"}),
                 None,
             ),
@@ -494,6 +499,110 @@ fn intake_numbers_promises_a_reply_refuses_bad_input_and_is_scoped() {
             .clone();
         assert_eq!(audit["total"], 1);
         assert_eq!(audit["items"][0]["action"], "create");
+
+        // A retried intake with its Idempotency-Key is answered again, not taken in twice.
+        let body = json!({"channel": "web", "customer_id": wang, "description": "网站留言投诉"});
+        let taken = count(srv, &agent, "/api/v1/complaints");
+        let first = srv.raw(
+            "POST",
+            "/api/v1/complaints",
+            Some(&agent),
+            &[("Idempotency-Key", "cmp-intake-1")],
+            Some(("application/json", body.to_string())),
+        );
+        let again = srv.raw(
+            "POST",
+            "/api/v1/complaints",
+            Some(&agent),
+            &[("Idempotency-Key", "cmp-intake-1")],
+            Some(("application/json", body.to_string())),
+        );
+        assert_eq!(first.ok(201)["number"], again.ok(201)["number"]);
+        assert_eq!(again.header("idempotent-replayed"), Some("true"));
+        assert_eq!(count(srv, &agent, "/api/v1/complaints"), taken + 1);
+
+        // A complaint follows its complainant when the duplicate is merged away (CUS-10).
+        let twin = customer(srv, &agent, "王秀英", "13800138009");
+        let theirs = intake(
+            srv,
+            &agent,
+            json!({"channel": "phone", "customer_id": twin, "description": "重复建档的投诉人"}),
+        )
+        .ok(201)
+        .clone();
+        srv.merge(&wang, &w.token("sup.a"), json!({"from_id": twin}))
+            .ok(200);
+        let moved = srv
+            .get(&format!("/api/v1/complaints/{}", s(&theirs["id"])), &agent)
+            .ok(200)
+            .clone();
+        assert_eq!(moved["customer_id"], json!(wang));
+
+        // The limits are a setting (CMP-5): the seed's until an admin changes them.
+        let settings = srv
+            .get("/api/v1/settings/complaints", &w.admin)
+            .ok(200)
+            .clone();
+        assert_eq!(settings["version"], 0);
+        assert_eq!(
+            settings["limits"]["hand_over"],
+            json!({"unit": "calendar_hours", "amount": 12})
+        );
+        assert_eq!(
+            settings["limits"]["case_other"],
+            json!({"unit": "calendar_days", "amount": 14})
+        );
+        srv.get("/api/v1/settings/complaints", &agent)
+            .problem(403, "forbidden");
+        let mut limits = settings["limits"].clone();
+        limits["hand_over"]["amount"] = json!(0);
+        let r = srv.call(
+            "PUT",
+            "/api/v1/settings/complaints",
+            Some(&w.admin),
+            Some(&json!({"limits": limits, "version": 0})),
+        );
+        r.problem(422, "validation");
+        assert_eq!(r.field_errors(), vec!["hand_over"]);
+        limits["hand_over"]["amount"] = json!(6);
+        srv.call(
+            "PUT",
+            "/api/v1/settings/complaints",
+            Some(&w.admin),
+            Some(&json!({"limits": limits})),
+        )
+        .problem(428, "precondition_required");
+        srv.call(
+            "PUT",
+            "/api/v1/settings/complaints",
+            Some(&agent),
+            Some(&json!({"limits": limits, "version": 0})),
+        )
+        .problem(403, "forbidden");
+        let saved = srv
+            .call(
+                "PUT",
+                "/api/v1/settings/complaints",
+                Some(&w.admin),
+                Some(&json!({"limits": limits, "version": 0})),
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(saved["version"], 1);
+        let later = intake(
+            srv,
+            &agent,
+            json!({"channel": "sms", "customer_id": wang, "description": "短信投诉"}),
+        )
+        .ok(201)
+        .clone();
+        assert_eq!(clock(&later, "hand_over")["limit"]["amount"], 6);
+        // The earlier case keeps the limit its clock started with.
+        let first = srv
+            .get(&format!("/api/v1/complaints/{id}"), &agent)
+            .ok(200)
+            .clone();
+        assert_eq!(clock(&first, "hand_over")["limit"]["amount"], 12);
     });
 }
 
@@ -557,6 +666,44 @@ fn the_flow_moves_by_the_seeds_roles_with_both_disagreement_branches_and_a_histo
         )
         .problem(422, "validation");
         mv(srv, &agent, &id, json!({"action": "receive"})).problem(422, "validation");
+        for (body, field) in [
+            (
+                json!({"action": "hand_over", "comment": "长".repeat(2001)}),
+                "comment",
+            ),
+            (
+                json!({"action": "hand_over", "comment": "a\u{200b}\u{202e}b"}),
+                "comment",
+            ),
+            (
+                json!({"action": "hand_over", "category": "billing"}),
+                "category",
+            ),
+            (json!({"action": "hand_over", "outcome": "x"}), "outcome"),
+        ] {
+            let r = mv(srv, &agent, &id, body.clone());
+            r.problem(422, "validation");
+            assert_eq!(r.field_errors(), vec![field], "{body}");
+        }
+        mv(
+            srv,
+            &agent,
+            &id,
+            json!({"action": "hand_over", "severity": "huge"}),
+        )
+        .problem(422, "invalid_body");
+        mv(
+            srv,
+            &agent,
+            &id,
+            json!({"action": "hand_over", "version": "one"}),
+        )
+        .problem(422, "invalid_body");
+        // Nothing of that was written.
+        assert_eq!(
+            srv.get(&format!("/api/v1/complaints/{id}"), &agent).ok(200)["version"],
+            1
+        );
         let c = step(
             srv,
             &w,

@@ -312,6 +312,13 @@ pub fn escalate(conn: &mut DbConn, now: DateTime<Utc>) -> Result<EscalationRun, 
             }
         };
         let clock = row.clock()?;
+        // Most running clocks have nothing due: skip them without reading what was sent.
+        if clock
+            .escalations_due(&calendar, policy, now, &[])
+            .is_empty()
+        {
+            continue;
+        }
         let sent: Vec<Escalation> = e::table
             .filter(e::clock_id.eq(&row.id))
             .select(e::level)
