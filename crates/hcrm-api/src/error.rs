@@ -73,6 +73,13 @@ pub enum ApiError {
     TooLarge(FieldError),
     #[error("send the body as application/json")]
     UnsupportedMediaType,
+    /// An upload of a type not taken, known by its content (CMP-9): 415 naming the field.
+    #[error("{}", .0.message)]
+    UnsupportedFile(FieldError),
+    /// The record's state does not allow the request (a refund already paid, a file still
+    /// in use): 409 naming the field and the reason (`invalid_transition`, `in_use` …).
+    #[error("{}", .0.message)]
+    WrongState(FieldError),
     #[error("too many failed sign-ins; try again in {retry_after} seconds")]
     TooManyAttempts { retry_after: u64 },
     #[error("the database is unavailable; try again shortly")]
@@ -121,6 +128,8 @@ impl ApiError {
             ApiError::PreconditionRequired => "precondition_required",
             ApiError::PayloadTooLarge | ApiError::TooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::UnsupportedFile(_) => "unsupported_file_type",
+            ApiError::WrongState(_) => "wrong_state",
             ApiError::TooManyAttempts { .. } => "too_many_attempts",
             ApiError::Unavailable => "unavailable",
             ApiError::Internal => "internal",
@@ -148,7 +157,10 @@ impl ApiError {
             ApiError::InProgress => "Request in progress",
             ApiError::PreconditionRequired => "Version required",
             ApiError::PayloadTooLarge | ApiError::TooLarge(_) => "Payload too large",
-            ApiError::UnsupportedMediaType => "Unsupported media type",
+            ApiError::UnsupportedMediaType | ApiError::UnsupportedFile(_) => {
+                "Unsupported media type"
+            }
+            ApiError::WrongState(_) => "Not in this state",
             ApiError::TooManyAttempts { .. } => "Too many attempts",
             ApiError::Unavailable => "Service unavailable",
             ApiError::Internal => "Internal error",
@@ -163,7 +175,9 @@ impl ApiError {
             detail: Some(self.to_string()),
             errors: match self {
                 ApiError::Validation(e) => e.clone(),
-                ApiError::TooLarge(e) => vec![e.clone()],
+                ApiError::TooLarge(e) | ApiError::UnsupportedFile(e) | ApiError::WrongState(e) => {
+                    vec![e.clone()]
+                }
                 ApiError::InvalidTransition { detail, .. } => vec![FieldError {
                     field: "action".into(),
                     code: "invalid_transition".into(),
@@ -216,7 +230,10 @@ impl ResponseError for ApiError {
             ApiError::Stale { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge | ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnsupportedMediaType | ApiError::UnsupportedFile(_) => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
+            ApiError::WrongState(_) => StatusCode::CONFLICT,
             ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,

@@ -57,6 +57,14 @@ pub async fn middleware(
     let csp = match kind {
         Kind::Api => {
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            // A page of the API (the penalty slip) may allow its own hashed style sheet, and
+            // nothing else: its policy must start by denying everything.
+            if headers
+                .get(header::CONTENT_SECURITY_POLICY)
+                .is_some_and(|v| keeps_api_default(v.as_bytes()))
+            {
+                return Ok(res);
+            }
             API_CSP
         }
         Kind::Docs => DOCS_CSP,
@@ -67,6 +75,26 @@ pub async fn middleware(
         HeaderValue::from_static(csp),
     );
     Ok(res)
+}
+
+/// Whether a handler's own policy under `/api` may stay: it denies everything by default,
+/// keeps framing out, and allows at most hashed style sheets — no script, no `unsafe-*`.
+fn keeps_api_default(policy: &[u8]) -> bool {
+    let Ok(policy) = std::str::from_utf8(policy) else {
+        return false;
+    };
+    let directives: Vec<&str> = policy.split(';').map(str::trim).collect();
+    directives.first() == Some(&"default-src 'none'")
+        && directives.contains(&"frame-ancestors 'none'")
+        && directives.iter().all(|d| {
+            *d == "default-src 'none'"
+                || *d == "frame-ancestors 'none'"
+                || d.strip_prefix("style-src ").is_some_and(|sources| {
+                    sources
+                        .split(' ')
+                        .all(|s| s.starts_with("'sha256-") && s.ends_with('\''))
+                })
+        })
 }
 
 #[cfg(test)]
@@ -88,6 +116,22 @@ mod tests {
             ("/customers/1", Kind::WebApp),
         ] {
             assert_eq!(Kind::of(path), kind, "{path}");
+        }
+    }
+
+    #[test]
+    fn an_api_page_may_allow_only_its_hashed_styles() {
+        assert!(keeps_api_default(
+            b"default-src 'none'; style-src 'sha256-abc='; frame-ancestors 'none'"
+        ));
+        assert!(keeps_api_default(API_CSP.as_bytes()));
+        for weaker in [
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+            "default-src 'none'; script-src 'sha256-abc='; frame-ancestors 'none'",
+            "default-src 'self'; frame-ancestors 'none'",
+            "default-src 'none'; style-src 'sha256-abc='",
+        ] {
+            assert!(!keeps_api_default(weaker.as_bytes()), "{weaker}");
         }
     }
 

@@ -13,6 +13,7 @@ pub mod modules;
 pub mod multipart;
 pub mod request_log;
 pub mod sheet;
+pub mod slip;
 pub mod state;
 pub mod web_app;
 pub mod xlsx_guard;
@@ -109,10 +110,12 @@ pub fn app(
                 .error_handler(error::json_error),
         )
         // Raw bodies (the idempotency layer reads every keyed POST's body before its handler):
-        // as large as the largest body an endpoint takes — an import in a multipart form.
-        // Each endpoint checks its own, smaller, limit.
+        // as large as the largest body an endpoint takes — a complaint's attachment or an
+        // import in a multipart form. Each endpoint checks its own, smaller, limit.
         .app_data(web::PayloadConfig::new(
-            handlers::customer_io::MAX_IMPORT_BYTES + multipart::ENVELOPE_BYTES,
+            handlers::customer_io::MAX_IMPORT_BYTES
+                .max(hcrm_domain::complaint::attachment::MAX_ATTACHMENT_BYTES)
+                + multipart::ENVELOPE_BYTES,
         ))
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))

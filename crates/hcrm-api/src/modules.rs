@@ -97,4 +97,16 @@ pub const MODULES: &[Module] = &[
         name: "sensitive",
         routes: sensitive::routes,
     },
+    Module {
+        name: "complaint_attachments",
+        routes: complaint_attachments::routes,
+    },
+    Module {
+        name: "complaint_refunds",
+        routes: complaint_refunds::routes,
+    },
+    Module {
+        name: "complaint_accountability",
+        routes: complaint_accountability::routes,
+    },
 ];

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod break_glass;
 pub mod calendars;
+pub mod complaint_money;
 pub mod complaints;
 pub mod conn;
 pub mod contacts;

@@ -498,6 +498,118 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    complaint_attachments (id) {
+        id -> Text,
+        complaint_id -> Text,
+        institution_id -> Text,
+        kind -> Text,
+        file_name -> Text,
+        format -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        description -> Nullable<Text>,
+        uploaded_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    complaint_attachment_contents (attachment_id) {
+        attachment_id -> Text,
+        content -> Binary,
+    }
+}
+
+diesel::table! {
+    complaint_refunds (id) {
+        id -> Text,
+        complaint_id -> Text,
+        institution_id -> Text,
+        kind -> Text,
+        amount_fen -> BigInt,
+        method -> Text,
+        reason -> Text,
+        signed_document_id -> Nullable<Text>,
+        status -> Text,
+        countersigned_by -> Nullable<Text>,
+        countersigned_at -> Nullable<Timestamp>,
+        approved_by -> Nullable<Text>,
+        approved_at -> Nullable<Timestamp>,
+        rejected_by -> Nullable<Text>,
+        rejected_at -> Nullable<Timestamp>,
+        rejection_reason -> Nullable<Text>,
+        paid_by -> Nullable<Text>,
+        paid_at -> Nullable<Timestamp>,
+        expected_arrival_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    complaint_responsibilities (id) {
+        id -> Text,
+        complaint_id -> Text,
+        institution_id -> Text,
+        staff_user_id -> Nullable<Text>,
+        staff_doctor_id -> Nullable<Text>,
+        staff_name -> Text,
+        department_id -> Nullable<Text>,
+        supervisor_user_id -> Nullable<Text>,
+        supervisor_name -> Nullable<Text>,
+        leader_user_id -> Nullable<Text>,
+        leader_name -> Nullable<Text>,
+        description -> Text,
+        loss_fen -> BigInt,
+        serious_accident -> Bool,
+        reputation_damage -> Bool,
+        patient_dissatisfied -> Bool,
+        proposed_level -> Text,
+        confirmed_level -> Nullable<Text>,
+        confirmed_by -> Nullable<Text>,
+        confirmed_at -> Nullable<Timestamp>,
+        confirmed_on -> Nullable<Date>,
+        confirmation_note -> Nullable<Text>,
+        version -> Integer,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    complaint_improvements (id) {
+        id -> Text,
+        complaint_id -> Text,
+        institution_id -> Text,
+        text -> Text,
+        owner_id -> Text,
+        due_on -> Date,
+        done -> Bool,
+        done_at -> Nullable<Timestamp>,
+        done_by -> Nullable<Text>,
+        version -> Integer,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    complaint_follow_up_wishes (complaint_id) {
+        complaint_id -> Text,
+        institution_id -> Text,
+        wanted -> Bool,
+        note -> Nullable<Text>,
+        recorded_by -> Nullable<Text>,
+        recorded_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
 diesel::joinable!(departments -> institutions (institution_id));
 diesel::joinable!(doctors -> departments (department_id));
 diesel::joinable!(doctor_schedules -> doctors (doctor_id));
@@ -517,6 +629,8 @@ diesel::joinable!(customer_contracts -> customers (customer_id));
 diesel::joinable!(customer_medical -> customers (customer_id));
 diesel::joinable!(customer_private_notes -> customers (customer_id));
 diesel::joinable!(tasks -> institutions (institution_id));
+diesel::joinable!(complaint_attachment_contents -> complaint_attachments (attachment_id));
+diesel::joinable!(complaint_refunds -> complaint_attachments (signed_document_id));
 
 diesel::joinable!(complaints -> institutions (institution_id));
 diesel::joinable!(complaints -> customers (customer_id));
@@ -562,5 +676,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     complaint_history,
     complaint_clocks,
     complaint_escalations,
+    complaint_attachments,
+    complaint_attachment_contents,
+    complaint_refunds,
+    complaint_responsibilities,
+    complaint_improvements,
+    complaint_follow_up_wishes,
     write_lock,
 );

@@ -13,15 +13,21 @@ use hcrm_domain::api::org::{
 };
 use hcrm_domain::{Role, Scope};
 
-const TABLES: [&str; 35] = [
+const TABLES: [&str; 41] = [
     "api_keys",
     "audit_events",
     "break_glass_grants",
+    "complaint_attachment_contents",
+    "complaint_attachments",
     "complaint_clocks",
     "complaint_counters",
     "complaint_escalations",
+    "complaint_follow_up_wishes",
     "complaint_history",
+    "complaint_improvements",
     "complaint_involved",
+    "complaint_refunds",
+    "complaint_responsibilities",
     "complaints",
     "contacts",
     "customer_categories",

@@ -131,18 +131,20 @@ const NOT_VOCABULARY: &[(&str, &str)] = &[
         "reported as a field error code (CalendarError::code) that the web app translates",
     ),
     (
-        "Branch",
-        "which classification a move of the complaint flow needs; never shown",
-    ),
-    (
-        "ActionRefused",
-        "reported as a problem (409 invalid_transition / 403) naming the allowed actions",
         "RefundRefused",
         "reported as a field error code (RefundRefused::code) that the web app translates",
     ),
     (
         "FileRefused",
         "reported as a problem code (FileRefused::code) that the web app translates",
+    ),
+    (
+        "Branch",
+        "which classification a move of the complaint flow needs; never shown",
+    ),
+    (
+        "ActionRefused",
+        "reported as a problem (409 invalid_transition / 403) naming the allowed actions",
     ),
     (
         "UpdateRefused",

@@ -102,7 +102,7 @@ fn format_of(media_type: &str) -> Option<ExportFormat> {
 }
 
 /// The body, at most `limit` bytes: a declared larger length is refused before reading.
-async fn read_limited(
+pub(crate) async fn read_limited(
     req: &HttpRequest,
     payload: web::Payload,
     limit: usize,

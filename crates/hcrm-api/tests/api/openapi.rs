@@ -321,6 +321,16 @@ fn money_fields_declare_their_bounds() {
     seen.sort();
     assert_eq!(
         seen,
-        ["Contact.money_spent_fen", "ContactCreate.money_spent_fen"]
+        [
+            "Contact.money_spent_fen",
+            "ContactCreate.money_spent_fen",
+            "Fines.leader_fen",
+            "Fines.staff_fen",
+            "Fines.supervisor_fen",
+            "Refund.amount_fen",
+            "RefundCreate.amount_fen",
+            "Responsibility.loss_fen",
+            "ResponsibilityCreate.loss_fen",
+        ]
     );
 }

@@ -55,11 +55,11 @@ coded_enum! {
         Contact = "contact", "联系记录", "Contact record";
         Task = "task", "待办", "Task";
         BreakGlass = "break_glass", "紧急查看授权", "Emergency access grant";
-        Complaint = "complaint", "投诉", "Complaint";
         ComplaintRefund = "complaint_refund", "投诉退款/赔偿", "Complaint refund";
         ComplaintResponsibility = "complaint_responsibility", "投诉责任认定", "Complaint responsibility";
         ComplaintImprovement = "complaint_improvement", "投诉改善措施", "Complaint improvement action";
         ComplaintAttachment = "complaint_attachment", "投诉附件", "Complaint attachment";
+        Complaint = "complaint", "投诉", "Complaint";
     }
 }
 

@@ -418,6 +418,39 @@ pub struct ImprovementUpdate {
     pub version: Option<i32>,
 }
 
+/// 回访意愿 — whether the complainant wants a follow-up call on how the case was handled,
+/// recorded as the case closes (from closing and archiving on). `wanted` is `null` and
+/// `version` 0 until recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FollowUpWish {
+    pub complaint_id: Uuid,
+    pub wanted: Option<bool>,
+    pub note: Option<String>,
+    pub recorded_by: Option<Uuid>,
+    pub recorded_at: Option<DateTime<Utc>>,
+    pub version: i32,
+}
+
+/// The complainant's wish for a follow-up call. Send the version read in `If-Match` (`"0"`
+/// the first time).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"wanted": true, "note": "希望院长亲自回访"})))]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpWishUpdate {
+    pub wanted: bool,
+    #[serde(default)]
+    #[validate(
+        length(min = 1, max = 1000),
+        custom(function = "validation::not_blank"),
+        custom(function = "validation::multiline")
+    )]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
 // ---------------------------------------------------------------------------------------
 // Attachments (CMP-9)
 // ---------------------------------------------------------------------------------------

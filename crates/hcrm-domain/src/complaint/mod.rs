@@ -4,6 +4,7 @@
 pub mod attachment;
 pub mod clock;
 pub mod flow;
+pub mod follow_up_wish;
 pub mod number;
 pub mod penalty;
 pub mod refund;

@@ -30,6 +30,8 @@ pub struct Srv {
 pub struct Res {
     pub status: u16,
     pub body: Value,
+    /// The body as received (a downloaded file).
+    pub bytes: Vec<u8>,
     pub content_type: String,
     pub headers: Vec<(String, String)>,
 }
@@ -172,6 +174,24 @@ impl Srv {
         headers: &[(&str, &str)],
         body: Option<(&str, String)>,
     ) -> Res {
+        self.bytes(
+            method,
+            path,
+            token,
+            headers,
+            body.map(|(ct, text)| (ct, text.into_bytes())),
+        )
+    }
+
+    /// A request with a body of any bytes (a file upload).
+    pub fn bytes(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Res {
         let url = format!("{}{}", self.base, encode_non_ascii(path));
         let mut req = ureq::http::Request::builder().method(method).uri(&url);
         if let Some(t) = token {
@@ -199,11 +219,13 @@ impl Srv {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
             .collect();
-        let text = res.body_mut().read_to_string().unwrap_or_default();
+        let bytes = res.body_mut().read_to_vec().unwrap_or_default();
+        let text = String::from_utf8(bytes.clone()).unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
         Res {
             status,
             body,
+            bytes,
             content_type,
             headers,
         }
