@@ -44,7 +44,8 @@ pub struct FlowProps {
     pub branch: Vec<FlowStep>,
 }
 
-fn step(lang: hcrm_domain::Lang, s: &FlowStep, n: usize) -> Html {
+/// `last`: the end of the flow, ticked once reached.
+fn step(lang: hcrm_domain::Lang, s: &FlowStep, n: usize, last: bool) -> Html {
     let status_text = match s.status {
         StepStatus::Done => tr(lang, "flow.done"),
         StepStatus::Current => tr(lang, "flow.current"),
@@ -55,7 +56,11 @@ fn step(lang: hcrm_domain::Lang, s: &FlowStep, n: usize) -> Html {
             data-step={s.code.clone()} data-status={s.status.code()}
             aria-current={(s.status == StepStatus::Current).then_some("step")}>
             <span class="flow-mark" aria-hidden="true">
-                { if s.status == StepStatus::Done { "✓".to_string() } else { n.to_string() } }
+                { if s.status == StepStatus::Done || (last && s.status == StepStatus::Current) {
+                    "✓".to_string()
+                } else {
+                    n.to_string()
+                } }
             </span>
             <span class="flow-label">{ s.label.clone() }</span>
             if !status_text.is_empty() {
@@ -71,13 +76,13 @@ pub fn Flow(props: &FlowProps) -> Html {
     html! {
         <div id={props.id.clone()} class="flow-box">
             <ol class="flow" aria-label={tr(lang, "flow.title")}>
-                { for props.steps.iter().enumerate().map(|(i, s)| step(lang, s, i + 1)) }
+                { for props.steps.iter().enumerate().map(|(i, s)| step(lang, s, i + 1, i + 1 == props.steps.len())) }
             </ol>
             if !props.branch.is_empty() {
                 <div class="flow-branch">
                     <span class="flow-branch-title">{ tr(lang, "flow.branch") }</span>
                     <ol class="flow">
-                        { for props.branch.iter().enumerate().map(|(i, s)| step(lang, s, i + 1)) }
+                        { for props.branch.iter().enumerate().map(|(i, s)| step(lang, s, i + 1, false)) }
                     </ol>
                 </div>
             }

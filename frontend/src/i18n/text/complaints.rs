@@ -150,4 +150,11 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("attachment.description", "说明", "Description"),
     ("attachment.upload", "上传", "Upload"),
     ("attachment.uploading", "正在上传…", "Uploading…"),
+    // the follow-up wish (closing)
+    ("wish.title", "结案回访意愿", "Follow-up call on the handling"),
+    ("wish.question", "投诉人是否希望就处理情况接受回访？", "Does the complainant want a follow-up call on how the complaint was handled?"),
+    ("wish.yes", "希望回访", "Yes, call them"),
+    ("wish.no", "不需要回访", "No call"),
+    ("wish.note", "备注", "Note"),
+    ("wish.saved", "已保存", "Saved"),
 ];

@@ -8,7 +8,7 @@ use hcrm_domain::api::complaints::{
     Complaint, ComplaintClock, ComplaintHistoryEntry, ComplaintTransition,
 };
 use hcrm_domain::complaint::{
-    ClockKind, ComplaintAction, ComplaintCategory, ComplaintSeverity, ComplaintState,
+    ClockKind, ClockState, ComplaintAction, ComplaintCategory, ComplaintSeverity, ComplaintState,
 };
 use hcrm_domain::{Label, Lang};
 use uuid::Uuid;
@@ -25,7 +25,7 @@ use crate::forms::{self, FieldErrors};
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::{field_error_text, tr, trf};
 use crate::pages::complaints::money::{
-    AttachmentsPanel, ImprovementsPanel, RefundsPanel, ResponsibilityPanel,
+    AttachmentsPanel, FollowUpWishPanel, ImprovementsPanel, RefundsPanel, ResponsibilityPanel,
 };
 use crate::pages::complaints::{is_working, seconds, state_tag};
 use crate::pages::customers::local_time;
@@ -126,6 +126,12 @@ pub fn flow_steps(
         Vec::new()
     };
     (main, side)
+}
+
+/// From closing and archiving (结案备档) on.
+fn closing(state: ComplaintState) -> bool {
+    use ComplaintState::*;
+    matches!(state, Archiving | InternalHandling | Improvement | Closed)
 }
 
 /// What an action asks for besides a comment.
@@ -233,10 +239,15 @@ pub fn ComplaintPage(props: &ComplaintPageProps) -> Html {
         Callback::from(move |()| case.reload())
     };
 
-    let (national, group): (Vec<&ComplaintClock>, Vec<&ComplaintClock>) = c
+    let (national, mut group): (Vec<&ComplaintClock>, Vec<&ComplaintClock>) = c
         .clocks
         .iter()
         .partition(|k| k.national || k.kind == ClockKind::National);
+    // Those still counting first, then in the order of the flow.
+    group.sort_by_key(|k| {
+        let done = matches!(k.state, ClockState::Met);
+        (done, ClockKind::ALL.iter().position(|x| *x == k.kind))
+    });
     let clock = |k: &ComplaintClock| {
         html! {
             <li class="clock-row" data-clock={k.kind.code()} data-state={k.state.code()}>
@@ -364,6 +375,10 @@ pub fn ComplaintPage(props: &ComplaintPageProps) -> Html {
                 <ImprovementsPanel id={c.id} generation={*changes} />
                 <AttachmentsPanel id={c.id} generation={*changes} />
             </div>
+            // Recorded when the case closes: from closing and archiving on.
+            if closing(c.state) {
+                <FollowUpWishPanel id={c.id} />
+            }
             <div class="panel" id="complaint-history-panel">
                 <h2 class="panel-title">{ tr(lang, "complaints.history") }</h2>
                 { history.banner() }
