@@ -361,6 +361,34 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
         |b| b.type_into("#action-outcome", "患者接受致歉及免费复查"),
         "procedures",
     );
+    // Procedures (CMP-6, CMP-9): the patient's signed document, a refund started and
+    // countersigned by the supervisor.
+    let pdf = dir.0.join("signed.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").unwrap();
+    b.set_value("#attachment-kind", "signed_document");
+    b.type_into("#attachment-file", pdf.to_str().unwrap());
+    b.type_into("#attachment-description", "患者签字的退费确认书");
+    b.click("#attachment-upload");
+    b.find("#complaint-attachments [data-attachment-id]");
+    b.wait_text("signed.pdf");
+    let document = b
+        .script("return document.querySelector('#complaint-attachments [data-attachment-id]').dataset.attachmentId")
+        .as_str()
+        .unwrap()
+        .to_string();
+    b.click("#refund-new");
+    b.find("#refund-dialog");
+    b.type_into("#refund-amount", "200");
+    b.type_into("#refund-reason", "退还复查挂号费");
+    b.click("#refund-confirm");
+    b.find("#complaint-refunds [data-status='requested']");
+    b.wait_text("¥200.00");
+    b.click("#complaint-refunds [data-to='countersigned']");
+    b.find("#refund-move-dialog");
+    b.click("#refund-move-confirm");
+    b.find("#complaint-refunds [data-status='countersigned']");
+    // Four eyes: the one who countersigned does not approve.
+    assert_eq!(b.count("#complaint-refunds [data-to='approved']"), 0);
     act(
         &b,
         "finish_procedures",
@@ -375,9 +403,33 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
         |_| {},
         "internal_handling",
     );
+    // Closing: the complainant wants a follow-up call; the responsible person named, the
+    // level proposed from the refund (below ¥20,000: II).
+    b.click("#wish-yes");
+    b.click("#wish-save");
+    b.wait_text("已保存");
+    b.click("#responsibility-new");
+    b.find("#responsibility-dialog");
+    b.type_into("#responsibility-staff", "前台张护士");
+    b.type_into("#responsibility-description", "未主动告知候诊延误");
+    b.click("#responsibility-confirm");
+    b.find("#complaint-responsibility .penalty-proposed[data-level='minor_demerit']");
+    b.wait_text("待确认");
+    assert_eq!(b.count("#complaint-responsibility .penalty-slip"), 0);
 
     b.sign_in(&server.base, "zhao.min", PASSWORD);
     b.go(&format!("{}{case_url}", server.base));
+    // The director approves the refund and confirms the level; the slip is offered.
+    b.click("#complaint-refunds [data-to='approved']");
+    b.find("#refund-move-dialog");
+    b.click("#refund-move-confirm");
+    b.find("#complaint-refunds [data-status='approved']");
+    b.click("#complaint-responsibility .penalty-confirm-open");
+    b.find("#penalty-dialog");
+    b.click("#penalty-confirm");
+    b.find("#complaint-responsibility .penalty-confirmed [data-level='minor_demerit']");
+    b.find("#complaint-responsibility .penalty-slip");
+    b.wait_text("责任人 ¥200.00 · 上级主管 ¥400.00 · 院领导 ¥800.00");
     act(
         &b,
         "finish_internal_handling",
@@ -388,6 +440,19 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
 
     b.sign_in(&server.base, "li.na", PASSWORD);
     b.go(&format!("{}{case_url}", server.base));
+    // The refund paid against the signed document; an improvement action, done.
+    b.click("#complaint-refunds [data-to='paid']");
+    b.find("#refund-move-dialog");
+    b.set_value("#refund-document", &document);
+    b.click("#refund-move-confirm");
+    b.find("#complaint-refunds [data-status='paid']");
+    b.click("#improvement-new");
+    b.find("#improvement-dialog");
+    b.type_into("#improvement-text", "候诊超过30分钟由前台主动告知原因");
+    b.click("#improvement-confirm");
+    b.find("#complaint-improvements [data-done='false']");
+    b.click("#complaint-improvements .improvement-toggle");
+    b.find("#complaint-improvements [data-done='true']");
     act(&b, "complete", "候诊超时主动告知", |_| {}, "closed");
     b.find("#complaint-flow .flow-current[data-step='closed']");
     b.find("#complaint-flow .flow-skipped, #complaint-flow .flow-done");
@@ -430,6 +495,10 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
                     "前台书面警告",
                     "候诊超时主动告知",
                     "已转客服部李娜",
+                    "患者签字的退费确认书",
+                    "退还复查挂号费",
+                    "未主动告知候诊延误",
+                    "候诊超过30分钟由前台主动告知原因",
                 ] {
                     rest = rest.replace(t, "");
                 }
@@ -458,4 +527,36 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
         Some(1),
         "{case}"
     );
+    let (status, wish) = server.json(
+        "GET",
+        &format!("/api/v1/complaints/{id}/follow-up-wish"),
+        Some(&sup),
+        None,
+    );
+    assert_eq!(status, 200, "{wish}");
+    assert_eq!(wish["wanted"], true);
+    let (_, refunds) = server.json(
+        "GET",
+        &format!("/api/v1/complaints/{id}/refunds"),
+        Some(&sup),
+        None,
+    );
+    assert_eq!(refunds[0]["status"], "paid", "{refunds}");
+    assert_eq!(refunds[0]["amount_fen"], 20000);
+    assert_eq!(
+        refunds[0]["signed_document_id"],
+        Value::from(document.as_str())
+    );
+    let (_, found) = server.json(
+        "GET",
+        &format!("/api/v1/complaints/{id}/responsibilities"),
+        Some(&sup),
+        None,
+    );
+    assert_eq!(found[0]["confirmed_level"], "minor_demerit", "{found}");
+    let slip = format!(
+        "/api/v1/complaints/{id}/responsibilities/{}/slip",
+        found[0]["id"].as_str().unwrap()
+    );
+    assert_eq!(server.text(&slip).0, 401, "the slip is not public");
 }
