@@ -31,7 +31,7 @@ const TYPED: [&str; 10] = [
 ];
 
 fn lang_switch(b: &Browser, to_en: bool) {
-    b.click("#lang-switch");
+    tap(&b, "#lang-switch");
     b.wait_for(
         "the language switched",
         &format!(
@@ -41,11 +41,22 @@ fn lang_switch(b: &Browser, to_en: bool) {
     );
 }
 
+/// Clicks `css` brought to the middle of the window first: below the sticky top bar a click
+/// would land on the bar.
+fn tap(b: &Browser, css: &str) {
+    b.find(css);
+    let quoted = serde_json::to_string(css).unwrap();
+    b.script(&format!(
+        "document.querySelector({quoted}).scrollIntoView({{block: 'center'}}); return 1;"
+    ));
+    b.click(css);
+}
+
 /// Takes `action` on the open case page: the button, the dialog (with `fill`), confirm; then
 /// waits for the case to be in `to`.
 fn act(b: &Browser, action: &str, comment: &str, fill: impl Fn(&Browser), to: &str) {
     b.find(&format!("#action-{action}"));
-    b.click(&format!("#action-{action}"));
+    tap(&b, &format!("#action-{action}"));
     b.find("#action-dialog");
     // The dialog takes the focus (its first field).
     let focused = b.focused_id();
@@ -55,7 +66,7 @@ fn act(b: &Browser, action: &str, comment: &str, fill: impl Fn(&Browser), to: &s
     );
     fill(b);
     b.type_into("#action-comment", comment);
-    b.click("#action-confirm");
+    tap(&b, "#action-confirm");
     b.wait_for(
         &format!("{action} → {to}"),
         &format!("document.querySelector('#complaint-page[data-state=\"{to}\"]') && !document.querySelector('#action-dialog')"),
@@ -144,9 +155,9 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     b.sign_in(&server.base, "wang.fang", PASSWORD);
 
     // The menu leads to the workbench; "register" to the intake with the phone box focused.
-    b.click("#nav a[data-nav='complaints']");
+    tap(&b, "#nav a[data-nav='complaints']");
     b.find("#complaint-queue .queue-empty");
-    b.click("#complaint-new");
+    tap(&b, "#complaint-new");
     b.find("#complaint-form");
     b.wait_for(
         "the phone box has the focus",
@@ -154,7 +165,7 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     );
 
     // A refused save lists what is missing and focuses the first field.
-    b.click("#complaint-save");
+    tap(&b, "#complaint-save");
     b.find("#complaint-errors");
     assert_eq!(b.focused_id(), "complainant-phone");
     b.shot("complaint-intake-errors-zh");
@@ -253,7 +264,7 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     lang_switch(&b, false);
 
     // The case: the agent may hand it over (首诉负责制) and nothing more.
-    b.click("#complaint-open");
+    tap(&b, "#complaint-open");
     b.find("#complaint-page[data-state='received']");
     b.find("#complaint-flow .flow-current[data-step='received']");
     assert_eq!(
@@ -273,7 +284,7 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
 
     // The supervisor's workbench: the case with its colour countdowns, both clocks.
     b.sign_in(&server.base, "li.na", PASSWORD);
-    b.click("#nav a[data-nav='complaints']");
+    tap(&b, "#nav a[data-nav='complaints']");
     b.find(&format!("#complaint-queue [data-number='{number}']"));
     b.find(&format!(
         "#complaint-queue [data-number='{number}'] .countdown"
@@ -304,10 +315,10 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     }
     b.window_size(1280, 860, false);
     // The filters: nothing breached yet, and back.
-    b.click("#filter-breached");
+    tap(&b, "#filter-breached");
     b.find("#complaint-queue .queue-empty");
-    b.click("#filter-breached");
-    b.click(&format!("#complaint-queue [data-number='{number}'] a"));
+    tap(&b, "#filter-breached");
+    tap(&b, &format!("#complaint-queue [data-number='{number}'] a"));
     b.find("#complaint-page[data-state='handed_over']");
     assert_eq!(
         b.script("return location.pathname").as_str().unwrap(),
@@ -329,7 +340,7 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
         "前台未告知等候原因",
         |b| {
             // Without a classification the dialog refuses.
-            b.click("#action-confirm");
+            tap(&b, "#action-confirm");
             b.find("#action-dialog .has-error");
             b.set_value("#action-category", "process");
             b.set_value("#action-severity", "general");
@@ -368,7 +379,7 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     b.set_value("#attachment-kind", "signed_document");
     b.type_into("#attachment-file", pdf.to_str().unwrap());
     b.type_into("#attachment-description", "患者签字的退费确认书");
-    b.click("#attachment-upload");
+    tap(&b, "#attachment-upload");
     b.find("#complaint-attachments [data-attachment-id]");
     b.wait_text("signed.pdf");
     let document = b
@@ -376,16 +387,16 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
         .as_str()
         .unwrap()
         .to_string();
-    b.click("#refund-new");
+    tap(&b, "#refund-new");
     b.find("#refund-dialog");
     b.type_into("#refund-amount", "200");
     b.type_into("#refund-reason", "退还复查挂号费");
-    b.click("#refund-confirm");
+    tap(&b, "#refund-confirm");
     b.find("#complaint-refunds [data-status='requested']");
     b.wait_text("¥200.00");
-    b.click("#complaint-refunds [data-to='countersigned']");
+    tap(&b, "#complaint-refunds [data-to='countersigned']");
     b.find("#refund-move-dialog");
-    b.click("#refund-move-confirm");
+    tap(&b, "#refund-move-confirm");
     b.find("#complaint-refunds [data-status='countersigned']");
     // Four eyes: the one who countersigned does not approve.
     assert_eq!(b.count("#complaint-refunds [data-to='approved']"), 0);
@@ -405,14 +416,14 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     );
     // Closing: the complainant wants a follow-up call; the responsible person named, the
     // level proposed from the refund (below ¥20,000: II).
-    b.click("#wish-yes");
-    b.click("#wish-save");
+    tap(&b, "#wish-yes");
+    tap(&b, "#wish-save");
     b.wait_text("已保存");
-    b.click("#responsibility-new");
+    tap(&b, "#responsibility-new");
     b.find("#responsibility-dialog");
     b.type_into("#responsibility-staff", "前台张护士");
     b.type_into("#responsibility-description", "未主动告知候诊延误");
-    b.click("#responsibility-confirm");
+    tap(&b, "#responsibility-confirm");
     b.find("#complaint-responsibility .penalty-proposed[data-level='minor_demerit']");
     b.wait_text("待确认");
     assert_eq!(b.count("#complaint-responsibility .penalty-slip"), 0);
@@ -420,13 +431,13 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     b.sign_in(&server.base, "zhao.min", PASSWORD);
     b.go(&format!("{}{case_url}", server.base));
     // The director approves the refund and confirms the level; the slip is offered.
-    b.click("#complaint-refunds [data-to='approved']");
+    tap(&b, "#complaint-refunds [data-to='approved']");
     b.find("#refund-move-dialog");
-    b.click("#refund-move-confirm");
+    tap(&b, "#refund-move-confirm");
     b.find("#complaint-refunds [data-status='approved']");
-    b.click("#complaint-responsibility .penalty-confirm-open");
+    tap(&b, "#complaint-responsibility .penalty-confirm-open");
     b.find("#penalty-dialog");
-    b.click("#penalty-confirm");
+    tap(&b, "#penalty-confirm");
     b.find("#complaint-responsibility .penalty-confirmed [data-level='minor_demerit']");
     b.find("#complaint-responsibility .penalty-slip");
     b.wait_text("责任人 ¥200.00 · 上级主管 ¥400.00 · 院领导 ¥800.00");
@@ -441,17 +452,17 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     b.sign_in(&server.base, "li.na", PASSWORD);
     b.go(&format!("{}{case_url}", server.base));
     // The refund paid against the signed document; an improvement action, done.
-    b.click("#complaint-refunds [data-to='paid']");
+    tap(&b, "#complaint-refunds [data-to='paid']");
     b.find("#refund-move-dialog");
     b.set_value("#refund-document", &document);
-    b.click("#refund-move-confirm");
+    tap(&b, "#refund-move-confirm");
     b.find("#complaint-refunds [data-status='paid']");
-    b.click("#improvement-new");
+    tap(&b, "#improvement-new");
     b.find("#improvement-dialog");
     b.type_into("#improvement-text", "候诊超过30分钟由前台主动告知原因");
-    b.click("#improvement-confirm");
+    tap(&b, "#improvement-confirm");
     b.find("#complaint-improvements [data-done='false']");
-    b.click("#complaint-improvements .improvement-toggle");
+    tap(&b, "#complaint-improvements .improvement-toggle");
     b.find("#complaint-improvements [data-done='true']");
     act(&b, "complete", "候诊超时主动告知", |_| {}, "closed");
     b.find("#complaint-flow .flow-current[data-step='closed']");
@@ -506,6 +517,10 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
             }
             b.script("window.scrollTo(0, 0); return 1;");
             b.shot(&format!("complaint-case-{size}-{lang}"));
+            b.script("document.querySelector('#complaint-refunds').scrollIntoView(); window.scrollBy(0, -60); return 1;");
+            b.shot(&format!("complaint-case-{size}-{lang}-panels"));
+            b.script("document.querySelector('#complaint-history-panel').scrollIntoView(); window.scrollBy(0, -60); return 1;");
+            b.shot(&format!("complaint-case-{size}-{lang}-history"));
             if en {
                 lang_switch(&b, false);
             }
