@@ -31,7 +31,7 @@ const TYPED: [&str; 10] = [
 ];
 
 fn lang_switch(b: &Browser, to_en: bool) {
-    tap(&b, "#lang-switch");
+    tap(b, "#lang-switch");
     b.wait_for(
         "the language switched",
         &format!(
@@ -56,7 +56,7 @@ fn tap(b: &Browser, css: &str) {
 /// waits for the case to be in `to`.
 fn act(b: &Browser, action: &str, comment: &str, fill: impl Fn(&Browser), to: &str) {
     b.find(&format!("#action-{action}"));
-    tap(&b, &format!("#action-{action}"));
+    tap(b, &format!("#action-{action}"));
     b.find("#action-dialog");
     // The dialog takes the focus (its first field).
     let focused = b.focused_id();
@@ -66,7 +66,7 @@ fn act(b: &Browser, action: &str, comment: &str, fill: impl Fn(&Browser), to: &s
     );
     fill(b);
     b.type_into("#action-comment", comment);
-    tap(&b, "#action-confirm");
+    tap(b, "#action-confirm");
     b.wait_for(
         &format!("{action} → {to}"),
         &format!("document.querySelector('#complaint-page[data-state=\"{to}\"]') && !document.querySelector('#action-dialog')"),
@@ -340,7 +340,7 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
         "前台未告知等候原因",
         |b| {
             // Without a classification the dialog refuses.
-            tap(&b, "#action-confirm");
+            tap(b, "#action-confirm");
             b.find("#action-dialog .has-error");
             b.set_value("#action-category", "process");
             b.set_value("#action-severity", "general");
