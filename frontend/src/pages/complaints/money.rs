@@ -1073,7 +1073,7 @@ mod tests {
         assert_eq!(yuan(1_280_000), "¥12,800.00");
         assert_eq!(yuan(1_999_999), "¥19,999.99");
         assert_eq!(yuan(5), "¥0.05");
-        assert_eq!(yuan(100_000_000_00), "¥100,000,000.00");
+        assert_eq!(yuan(10_000_000_000), "¥100,000,000.00");
         assert_eq!(parse_yuan("12800"), Some(1_280_000));
         assert_eq!(parse_yuan("¥12,800.5"), Some(1_280_050));
         assert_eq!(parse_yuan(" 0.05 "), Some(5));
