@@ -263,8 +263,40 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     b.shot("complaint-created-en");
     lang_switch(&b, false);
 
+    // The next complaint's form on a phone, in both languages: nothing sideways.
+    let case_href = b
+        .script("return document.querySelector('#complaint-created a').getAttribute('href')")
+        .as_str()
+        .unwrap()
+        .to_string();
+    tap(&b, "#complaint-another");
+    b.find("#complaint-form");
+    b.window_size(390, 844, true);
+    for (lang, en) in [("zh", false), ("en", true)] {
+        if en {
+            lang_switch(&b, true);
+        }
+        b.find("#complainant-phone");
+        let (over, wide) = b.sideways_overflow();
+        assert!(
+            over <= 0,
+            "the intake scrolls sideways at 390 ({lang}): {wide}"
+        );
+        let text = b.page_text();
+        no_codes(&text, lang);
+        if en {
+            english_only(&text);
+        }
+        b.script("window.scrollTo(0, 0); return 1;");
+        b.shot(&format!("complaint-intake-390-{lang}"));
+        if en {
+            lang_switch(&b, false);
+        }
+    }
+    b.window_size(1280, 860, false);
+
     // The case: the agent may hand it over (首诉负责制) and nothing more.
-    tap(&b, "#complaint-open");
+    b.go(&format!("{}{case_href}", server.base));
     b.find("#complaint-page[data-state='received']");
     b.find("#complaint-flow .flow-current[data-step='received']");
     assert_eq!(
