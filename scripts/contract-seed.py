@@ -29,6 +29,8 @@ ids["customers"] = customer
 ids["contacts"] = call(f"/api/v1/customers/{customer}/contacts", supervisor,
                        {"channel": "phone", "direction": "outbound", "subject": "术后复查提醒"})["id"]
 ids["tasks"] = call("/api/v1/tasks", supervisor, {"title": "出院后第3天电话回访", "customer_id": customer})["id"]
+ids["complaints"] = call("/api/v1/complaints", supervisor, {"channel": "phone", "customer_id": customer,
+                                                            "description": "术后复查等候两小时无人告知"})["id"]
 
 with open(out, "w") as f:
     for name, value in ids.items():

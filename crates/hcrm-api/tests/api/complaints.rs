@@ -27,6 +27,7 @@ const STAFF: &[(&str, &str, At)] = &[
     ("med.a", "medical_affairs", At::A),
     ("exe.a", "executive", At::A),
     ("agent.b", "agent", At::B),
+    ("sup.b", "supervisor", At::B),
 ];
 
 fn customer(srv: &Srv, token: &str, name: &str, phone: &str) -> String {
@@ -1024,6 +1025,34 @@ fn the_flow_moves_by_the_seeds_roles_with_both_disagreement_branches_and_a_histo
             .ok(200)
             .clone();
         assert_eq!(after["version"].as_i64().unwrap(), version + 1);
+
+        // SH01 is not local (京外): its whole-case clock is 14 days; A's staff cannot touch it.
+        let b_customer = customer(srv, &w.token("agent.b"), "李强", "13800138002");
+        let sh = s(&intake(
+            srv,
+            &w.token("agent.b"),
+            json!({"channel": "email", "customer_id": b_customer, "description": "邮件投诉"}),
+        )
+        .ok(201)["number"]);
+        assert!(sh.starts_with("SH01-") && sh.ends_with("-0001"), "{sh}");
+        let b_list = srv
+            .get("/api/v1/complaints", &w.token("sup.b"))
+            .ok(200)
+            .clone();
+        assert_eq!(b_list["total"], 1);
+        let b_id = s(&b_list["items"][0]["id"]);
+        mv(
+            srv,
+            &w.token("sup.a"),
+            &b_id,
+            json!({"action": "accept", "version": 1}),
+        )
+        .problem(404, "not_found");
+        let c = step(srv, &w, "sup.b", &b_id, json!({"action": "accept"}));
+        assert_eq!(
+            clock(&c, "case")["limit"],
+            json!({"unit": "calendar_days", "amount": 14})
+        );
 
         // Every move is in the audit trail.
         let audit = srv
