@@ -12,7 +12,7 @@ use hcrm_db::complaint_money::accountability::{
 use hcrm_db::complaint_money::{self as cases, follow_up, refunds};
 use hcrm_domain::api::complaint_money::{
     FollowUpWish, FollowUpWishUpdate, Improvement, ImprovementCreate, ImprovementUpdate,
-    PenaltyReview, Responsibility, ResponsibilityConfirm, ResponsibilityCreate,
+    PenaltyReview, Responsibility, ResponsibilityConfirm, ResponsibilityCreate, due_on_errors,
 };
 use hcrm_domain::complaint::follow_up_wish::may_record_in;
 use hcrm_domain::complaint::penalty::{month_range, review_due_on};
@@ -467,6 +467,10 @@ pub async fn create_improvement(
     let (id, caller) = (id.into_inner(), auth.caller);
     require_staff(&caller)?;
     let x = body.valid()?;
+    let errors = due_on_errors(Some(x.due_on));
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
     let found = state
         .write(move |c| {
             let case = cases::case_of(c, &caller.scope(), id)?;
@@ -511,6 +515,10 @@ pub async fn update_improvement(
     let ((complaint, id), caller) = (path.into_inner(), auth.caller);
     require_staff(&caller)?;
     let u = body.valid()?;
+    let errors = due_on_errors(u.due_on);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
     let version = expected_version(&req, u.version)?;
     let found = state
         .write(move |c| {

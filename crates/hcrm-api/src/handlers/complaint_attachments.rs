@@ -5,11 +5,11 @@
 //! Scoped like the case: another institution's file is 404 as an unknown one.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use hcrm_db::audit::{Action, Entry};
 use hcrm_db::complaint_money::attachments::{self as store, NewAttachment};
 use hcrm_db::complaint_money::{self as cases, refunds};
-use hcrm_domain::api::complaint_money::Attachment;
+use hcrm_domain::api::complaint_money::{Attachment, AttachmentSettings, AttachmentSettingsUpdate};
 use hcrm_domain::complaint::AttachmentKind;
 use hcrm_domain::complaint::attachment::{
     FileRefused, MAX_ATTACHMENT_BYTES, check_file, clean_file_name,
@@ -22,9 +22,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::{Authz, perm};
+use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::handlers::customer_io::read_limited;
 use crate::handlers::tasks::require_staff;
+use crate::handlers::{expected_version, versioned};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -94,7 +96,8 @@ pub async fn list(
 }
 
 /// Attach a file to a case: the body itself (any declared type; name it with `file_name`)
-/// or the `file` part of a `multipart/form-data` form. At most 20 MB; JPEG, PNG, PDF or Word
+/// or the `file` part of a `multipart/form-data` form. At most 20 MB (or the lower limit of
+/// `/settings/complaint-attachments`); JPEG, PNG, PDF or Word
 /// (.docx) known by the file's first bytes — a name whose extension says another format is
 /// refused (an `.exe` named `.png`). The answer carries the SHA-256 of what was stored.
 #[utoipa::path(tag = "complaints", operation_id = "create_complaint_attachment", security(("bearer" = [])),
@@ -108,7 +111,7 @@ pub async fn list(
         crate::contract::Forbidden<perm::ComplaintWrite>,
         crate::contract::NotFound,
         (status = 400, description = "a malformed query string (`invalid_query`), or a form that cannot be read (`malformed_multipart`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "the file is larger than 20 MB (`payload_too_large`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "the file is larger than the limit, 20 MB unless set lower (`payload_too_large`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
         (status = 415, description = "not a JPEG, PNG, PDF or .docx file by its content, or named with another format's extension (`unsupported_file_type`, `errors[0].code` `unsupported_file_type` or `file_name_mismatch`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
         (status = 422, description = "an empty file, a form without a `file` part, an invalid `kind`, `file_name` or `description` (`validation`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
     ))]
@@ -152,20 +155,19 @@ pub async fn upload(
                 .collect(),
         ));
     }
+    let max = state.db(|c| Ok(store::settings(c)?)).await?.max_bytes;
+    let max = usize::try_from(max).map_or(MAX_ATTACHMENT_BYTES, |m| m.min(MAX_ATTACHMENT_BYTES));
     let (name, bytes) = match crate::multipart::boundary(&req) {
         Some(boundary) => {
-            let limit = MAX_ATTACHMENT_BYTES + crate::multipart::ENVELOPE_BYTES;
+            let limit = max + crate::multipart::ENVELOPE_BYTES;
             let form = read_limited(&req, payload, limit).await?;
-            let part = crate::multipart::part(&form, &boundary, "file", MAX_ATTACHMENT_BYTES)?;
+            let part = crate::multipart::part(&form, &boundary, "file", max)?;
             (part.filename.or(q.file_name), part.bytes)
         }
-        None => (
-            q.file_name,
-            read_limited(&req, payload, MAX_ATTACHMENT_BYTES).await?,
-        ),
+        None => (q.file_name, read_limited(&req, payload, max).await?),
     };
     let name = name.map(|n| hcrm_domain::validation::nfc(&n).into_owned());
-    let format = check_file(&bytes, name.as_deref()).map_err(file_error)?;
+    let format = check_file(&bytes, name.as_deref(), max).map_err(file_error)?;
     let file_name = clean_file_name(name.as_deref(), format);
     let sha256 = hex::encode(Sha256::digest(&bytes));
     let description = q
@@ -336,13 +338,69 @@ pub async fn remove(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// The attachment limit (CMP-9): the largest file a case takes, 20 MB unless set lower.
+#[utoipa::path(tag = "settings", operation_id = "get_complaint_attachment_settings", security(("bearer" = [])),
+    responses(
+        (status = 200, body = AttachmentSettings, headers(("ETag" = String, description = "the version, for If-Match"))),
+        crate::contract::Forbidden<perm::ComplaintRead>,
+    ))]
+#[get("/settings/complaint-attachments")]
+pub async fn get_settings(
+    _auth: Authz<perm::ComplaintRead>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let found = state.db(|c| Ok(store::settings(c)?)).await?;
+    Ok(versioned(&found, found.version))
+}
+
+/// Set the attachment limit: 1 byte to 20 MB, the server's ceiling. Send the version read in
+/// `If-Match` (`"0"` the first time).
+#[utoipa::path(tag = "settings", operation_id = "update_complaint_attachment_settings", security(("bearer" = [])),
+    params(crate::contract::IfMatch),
+    request_body = AttachmentSettingsUpdate,
+    responses(
+        (status = 200, body = AttachmentSettings, headers(("ETag" = String, description = "the new version"))),
+        crate::contract::ChangeErrors<perm::SettingWrite>,
+    ))]
+#[put("/settings/complaint-attachments")]
+pub async fn put_settings(
+    auth: Authz<perm::SettingWrite>,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: JsonBody<AttachmentSettingsUpdate>,
+) -> Result<HttpResponse, ApiError> {
+    let x = body.valid()?;
+    let version = expected_version(&req, x.version)?;
+    let caller = auth.caller;
+    let saved = state
+        .write(move |c| {
+            let (before, after) = store::put_settings(c, x.max_bytes, version)?;
+            let changes = hcrm_domain::api::audit::changes(Some(&before), Some(&after));
+            caller.record(
+                c,
+                Entry::of(
+                    Action::Update,
+                    "setting",
+                    Some(store::SETTINGS_KEY.to_string()),
+                    None,
+                    changes,
+                ),
+            )?;
+            Ok(after)
+        })
+        .await?;
+    Ok(versioned(&saved, saved.version))
+}
+
 /// This module's routes (registered in [`crate::modules::MODULES`]).
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list)
         .service(upload)
         .service(get)
         .service(download)
-        .service(remove);
+        .service(remove)
+        .service(get_settings)
+        .service(put_settings);
 }
 
 #[cfg(test)]

@@ -265,6 +265,14 @@ fn refunds_follow_the_approval_chain_of_the_seed() {
             "paid_at": (Utc::now() + Duration::days(2)).to_rfc3339()}),
         )
         .problem(422, "validation");
+        let e = with_version(
+            srv,
+            &moves,
+            &w.sup,
+            &r["version"],
+            json!({"to": "paid", "paid_at": "1212-01-01T00:00:00Z"}),
+        );
+        assert_eq!(e.field_errors(), ["paid_at"], "{}", e.body);
         let photo = s(&upload(srv, &w.agent, &case, "?kind=photo", "image/png", PNG).ok(201)["id"]);
         let e = with_version(
             srv,
@@ -525,6 +533,47 @@ fn attachments_are_known_by_content_hashed_and_scoped() {
             .clone();
         // Two uploads, two downloads (reads), one deletion; refused reads leave no entry.
         assert_eq!(audit["total"], 5, "{audit}");
+
+        // The limit is a setting: 20 MB, or lower.
+        let settings = "/api/v1/settings/complaint-attachments";
+        let put = |token: &str, version: &str, body: Value| {
+            srv.raw(
+                "PUT",
+                settings,
+                Some(token),
+                &[("If-Match", version)],
+                Some(("application/json", body.to_string())),
+            )
+        };
+        let current = srv.get(settings, &w.agent).ok(200).clone();
+        assert_eq!(current, json!({"max_bytes": 20_971_520, "version": 0}));
+        put(&w.sup, "\"0\"", json!({"max_bytes": 100})).problem(403, "forbidden");
+        put(&w.admin, "\"0\"", json!({"max_bytes": 0})).problem(422, "validation");
+        put(&w.admin, "\"0\"", json!({"max_bytes": 20_971_521})).problem(422, "validation");
+        let set = put(&w.admin, "\"0\"", json!({"max_bytes": 100}))
+            .ok(200)
+            .clone();
+        assert_eq!(set, json!({"max_bytes": 100, "version": 1}));
+        put(&w.admin, "\"0\"", json!({"max_bytes": 200})).problem(412, "stale");
+        let mut file = PNG.to_vec();
+        file.resize(101, 0);
+        upload(srv, &w.agent, &case, "", "image/png", &file).problem(413, "payload_too_large");
+        file.truncate(100);
+        // A retried upload with the same Idempotency-Key stores the file once.
+        let keyed = || {
+            srv.bytes(
+                "POST",
+                &base,
+                Some(&w.agent),
+                &[("Idempotency-Key", "scan-42")],
+                Some(("image/png", file.clone())),
+            )
+        };
+        let first = keyed().ok(201).clone();
+        let again = keyed();
+        assert_eq!(again.ok(201)["id"], first["id"]);
+        assert_eq!(again.header("idempotent-replayed"), Some("true"));
+        assert_eq!(count(&srv.get(&base, &w.agent)), 2);
     });
 }
 
@@ -879,6 +928,10 @@ fn improvement_actions_have_an_owner_a_due_date_and_an_end() {
             (
                 json!({"text": "培训", "owner_id": w.agent_b_id, "due_on": yesterday}),
                 "owner_id",
+            ),
+            (
+                json!({"text": "培训", "owner_id": w.sup_id, "due_on": "1212-01-01"}),
+                "due_on",
             ),
         ] {
             let r = srv.post(&base, &w.agent, body.clone());

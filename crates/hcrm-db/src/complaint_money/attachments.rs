@@ -5,7 +5,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use hcrm_domain::Scope;
-use hcrm_domain::api::complaint_money::Attachment;
+use hcrm_domain::api::complaint_money::{Attachment, AttachmentSettings};
+use hcrm_domain::complaint::attachment::MAX_ATTACHMENT_BYTES;
 use hcrm_domain::complaint::{AttachmentKind, FileFormat};
 use uuid::Uuid;
 
@@ -132,4 +133,41 @@ pub fn delete(conn: &mut DbConn, id: Uuid) -> Result<(), DbError> {
     diesel::delete(b::table.find(AttachmentId::from(id))).execute(conn)?;
     diesel::delete(a::table.find(AttachmentId::from(id))).execute(conn)?;
     Ok(())
+}
+
+/// The settings key of the attachment limit.
+pub const SETTINGS_KEY: &str = "complaint_attachments";
+
+/// The attachment limit: the stored one (never above the server's ceiling), else the ceiling.
+pub fn settings(conn: &mut DbConn) -> Result<AttachmentSettings, DbError> {
+    let ceiling = MAX_ATTACHMENT_BYTES as i64;
+    Ok(match crate::settings::get(conn, SETTINGS_KEY)? {
+        Some((value, version)) => AttachmentSettings {
+            max_bytes: value["max_bytes"]
+                .as_i64()
+                .filter(|n| *n > 0)
+                .map_or(ceiling, |n| n.min(ceiling)),
+            version,
+        },
+        None => AttachmentSettings {
+            max_bytes: ceiling,
+            version: 0,
+        },
+    })
+}
+
+/// Stores the limit at `expected` (0 when never set); returns (before, after).
+pub fn put_settings(
+    conn: &mut DbConn,
+    max_bytes: i64,
+    expected: i32,
+) -> Result<(AttachmentSettings, AttachmentSettings), DbError> {
+    let before = settings(conn)?;
+    crate::settings::put(
+        conn,
+        SETTINGS_KEY,
+        &serde_json::json!({ "max_bytes": max_bytes }),
+        expected,
+    )?;
+    Ok((before, settings(conn)?))
 }

@@ -3,7 +3,7 @@
 //! proposed and confirmed penalty level, improvement actions, and the files of the case.
 //! Every record belongs to one complaint and carries its institution (scoped like the case).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use validator::Validate;
@@ -13,6 +13,21 @@ use crate::complaint::{
     AttachmentKind, FileFormat, Fines, PenaltyLevel, RefundKind, RefundMethod, RefundStatus,
 };
 use crate::validation;
+
+/// The first and last years a date of these records may have (a due date, a payment):
+/// dates far outside are typing mistakes, and some are beyond what a database keeps.
+pub const FIRST_YEAR: i32 = 2000;
+pub const LAST_YEAR: i32 = 2100;
+
+/// `due_on` within [`FIRST_YEAR`]..=[`LAST_YEAR`].
+pub fn due_on_errors(due_on: Option<NaiveDate>) -> Vec<FieldError> {
+    match due_on {
+        Some(d) if !(FIRST_YEAR..=LAST_YEAR).contains(&d.year()) => {
+            vec![field("due_on", "range", "must be in 2000 to 2100")]
+        }
+        _ => vec![],
+    }
+}
 
 fn field(field: &str, code: &str, message: &str) -> FieldError {
     FieldError {
@@ -161,6 +176,8 @@ impl RefundTransition {
             .is_some_and(|t| t > now + chrono::Duration::minutes(5))
         {
             out.push(field("paid_at", "future", "must not be in the future"));
+        } else if self.paid_at.is_some_and(|t| t.year() < FIRST_YEAR) {
+            out.push(field("paid_at", "range", "must be in 2000 or later"));
         }
         out
     }
@@ -481,6 +498,31 @@ pub struct Attachment {
     pub created_at: DateTime<Utc>,
 }
 
+/// The attachment limit (CMP-9): the largest file taken, at most the server's 20 MB.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"max_bytes": 20971520, "version": 0})))]
+pub struct AttachmentSettings {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 20971520))]
+    pub max_bytes: i64,
+    /// 0 while the default holds.
+    pub version: i32,
+}
+
+/// A new attachment limit (`setting.write`). Send the version read in `If-Match`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"max_bytes": 10485760, "version": 0})))]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentSettingsUpdate {
+    /// 1 byte to 20 MB (the server's ceiling, `MAX_ATTACHMENT_BYTES`).
+    #[validate(range(min = 1, max = 20971520))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 20971520))]
+    pub max_bytes: i64,
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -499,6 +541,49 @@ mod tests {
         assert!(r(-1).validate().is_err());
         assert!(r(validation::MAX_MONEY_FEN).validate().is_ok());
         assert!(r(validation::MAX_MONEY_FEN + 1).validate().is_err());
+    }
+
+    #[test]
+    fn dates_stay_within_the_years_a_case_can_have() {
+        let d = |y| NaiveDate::from_ymd_opt(y, 1, 1);
+        assert!(due_on_errors(d(2026)).is_empty());
+        assert!(due_on_errors(None).is_empty());
+        assert_eq!(due_on_errors(d(1999))[0].code, "range");
+        assert_eq!(due_on_errors(d(2101))[0].code, "range");
+        let t = |paid_at: &str| RefundTransition {
+            to: RefundStatus::Paid,
+            comment: None,
+            signed_document_id: None,
+            paid_at: Some(paid_at.parse().unwrap()),
+            version: None,
+        };
+        let now = "2026-12-07T00:00:00Z".parse().unwrap();
+        assert!(t("2026-12-06T00:00:00Z").cross_field_errors(now).is_empty());
+        assert_eq!(
+            t("1212-01-01T00:00:00Z").cross_field_errors(now)[0].code,
+            "range"
+        );
+        assert_eq!(
+            t("2027-01-01T00:00:00Z").cross_field_errors(now)[0].code,
+            "future"
+        );
+    }
+
+    #[test]
+    fn the_attachment_limit_is_at_most_the_servers() {
+        assert_eq!(
+            crate::complaint::attachment::MAX_ATTACHMENT_BYTES,
+            20_971_520,
+            "the schema's literal bound"
+        );
+        let u = |max_bytes| AttachmentSettingsUpdate {
+            max_bytes,
+            version: None,
+        };
+        assert!(u(0).validate().is_err());
+        assert!(u(1).validate().is_ok());
+        assert!(u(20_971_520).validate().is_ok());
+        assert!(u(20_971_521).validate().is_err());
     }
 
     #[test]

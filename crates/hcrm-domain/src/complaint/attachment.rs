@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::customer::kinds::coded_enum;
 use crate::i18n::{Label, Lang};
 
-/// The largest attachment taken: 20 MB (a phone photo or a scanned agreement of many pages).
+/// The largest attachment the server takes: 20 MB (a phone photo or a scanned agreement of
+/// many pages). The setting `complaint_attachments.max_bytes` may lower it, not raise it.
 pub const MAX_ATTACHMENT_BYTES: usize = 20 * 1024 * 1024;
 
 /// The longest file name kept (characters).
@@ -104,13 +105,18 @@ impl FileRefused {
     }
 }
 
-/// Checks a file: not empty, at most [`MAX_ATTACHMENT_BYTES`], of an allowed format by its
-/// content, and named (if at all) with an extension of that format — or with none.
-pub fn check_file(bytes: &[u8], file_name: Option<&str>) -> Result<FileFormat, FileRefused> {
+/// Checks a file: not empty, at most `max_bytes` (and never more than
+/// [`MAX_ATTACHMENT_BYTES`]), of an allowed format by its content, and named (if at all) with
+/// an extension of that format — or with none.
+pub fn check_file(
+    bytes: &[u8],
+    file_name: Option<&str>,
+    max_bytes: usize,
+) -> Result<FileFormat, FileRefused> {
     if bytes.is_empty() {
         return Err(FileRefused::Empty);
     }
-    if bytes.len() > MAX_ATTACHMENT_BYTES {
+    if bytes.len() > max_bytes.min(MAX_ATTACHMENT_BYTES) {
         return Err(FileRefused::TooLarge);
     }
     let format = FileFormat::sniff(bytes).ok_or(FileRefused::UnsupportedType)?;
@@ -174,27 +180,50 @@ mod tests {
 
     #[test]
     fn a_file_is_checked_by_content_size_and_name() {
-        assert_eq!(check_file(PNG, Some("伤口.PNG")), Ok(FileFormat::Png));
-        assert_eq!(check_file(PNG, None), Ok(FileFormat::Png));
-        assert_eq!(check_file(PNG, Some("photo")), Ok(FileFormat::Png));
         assert_eq!(
-            check_file(EXE, Some("photo.png")),
+            check_file(PNG, Some("伤口.PNG"), MAX_ATTACHMENT_BYTES),
+            Ok(FileFormat::Png)
+        );
+        assert_eq!(
+            check_file(PNG, None, MAX_ATTACHMENT_BYTES),
+            Ok(FileFormat::Png)
+        );
+        assert_eq!(
+            check_file(PNG, Some("photo"), MAX_ATTACHMENT_BYTES),
+            Ok(FileFormat::Png)
+        );
+        assert_eq!(
+            check_file(EXE, Some("photo.png"), MAX_ATTACHMENT_BYTES),
             Err(FileRefused::UnsupportedType)
         );
         assert_eq!(
-            check_file(PNG, Some("photo.pdf")),
+            check_file(PNG, Some("photo.pdf"), MAX_ATTACHMENT_BYTES),
             Err(FileRefused::NameMismatch(FileFormat::Png))
         );
         assert_eq!(
-            check_file(PNG, Some("photo.png.exe")),
+            check_file(PNG, Some("photo.png.exe"), MAX_ATTACHMENT_BYTES),
             Err(FileRefused::NameMismatch(FileFormat::Png))
         );
-        assert_eq!(check_file(b"", Some("a.png")), Err(FileRefused::Empty));
+        assert_eq!(
+            check_file(b"", Some("a.png"), MAX_ATTACHMENT_BYTES),
+            Err(FileRefused::Empty)
+        );
         let mut big = PNG.to_vec();
         big.resize(MAX_ATTACHMENT_BYTES, 0);
-        assert_eq!(check_file(&big, None), Ok(FileFormat::Png));
+        assert_eq!(
+            check_file(&big, None, MAX_ATTACHMENT_BYTES),
+            Ok(FileFormat::Png)
+        );
+        assert_eq!(check_file(&big, None, 1_000), Err(FileRefused::TooLarge));
         big.push(0);
-        assert_eq!(check_file(&big, None), Err(FileRefused::TooLarge));
+        assert_eq!(
+            check_file(&big, None, MAX_ATTACHMENT_BYTES),
+            Err(FileRefused::TooLarge)
+        );
+        assert_eq!(
+            check_file(&big, None, usize::MAX),
+            Err(FileRefused::TooLarge)
+        );
     }
 
     #[test]
