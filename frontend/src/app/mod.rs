@@ -7,6 +7,7 @@ use yew_router::prelude::*;
 
 use crate::components::shell::Shell;
 use crate::hooks::{LangContext, Session};
+use crate::pages::complaints::{case::ComplaintPage, intake::IntakePage, workbench::WorkbenchPage};
 use crate::pages::customers::{
     break_glass::BreakGlassReviewPage, form::CustomerFormPage, import::ImportPage,
     list::CustomersPage, merge::MergePage, tasks::TasksPage, view::CustomerPage,
@@ -44,6 +45,10 @@ pub enum Route {
     Service,
     #[at("/complaints")]
     Complaints,
+    #[at("/complaints/new")]
+    ComplaintNew,
+    #[at("/complaints/:id")]
+    Complaint { id: String },
     #[at("/follow-ups")]
     FollowUps,
     #[at("/members")]
@@ -230,7 +235,14 @@ fn switch(route: Route) -> Html {
             html! { <BreakGlassReviewPage /> },
         ),
         Route::Service => soon("nav.service"),
-        Route::Complaints => soon("nav.complaints"),
+        Route::Complaints => guarded(Permission::ComplaintRead, html! { <WorkbenchPage /> }),
+        Route::ComplaintNew => guarded(Permission::ComplaintWrite, html! { <IntakePage /> }),
+        Route::Complaint { id } => with_id(&id, |id| {
+            guarded(
+                Permission::ComplaintRead,
+                html! { <ComplaintPage key={id.to_string()} {id} /> },
+            )
+        }),
         Route::FollowUps => soon("nav.follow-ups"),
         Route::Members => soon("nav.members"),
         Route::Messages => soon("nav.messages"),

@@ -97,6 +97,7 @@ pub fn problem_text(lang: Lang, problem: &Problem) -> String {
             );
         }
         "payload_too_large" => "problem.payload_too_large",
+        "invalid_transition" => "problem.invalid_transition",
         _ => match problem.status {
             401 => "problem.unauthorized",
             403 => "problem.forbidden",

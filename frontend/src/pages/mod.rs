@@ -4,6 +4,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod audit_details;
 pub mod coming_soon;
+pub mod complaints;
 pub mod customers;
 pub mod departments;
 pub mod home;
