@@ -9,6 +9,7 @@ pub mod complaint_accountability;
 pub mod complaint_attachments;
 pub mod complaint_refunds;
 pub mod complaints;
+pub mod calendars;
 pub mod contacts;
 pub mod customer_access;
 pub mod customer_io;

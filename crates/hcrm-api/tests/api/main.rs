@@ -7,6 +7,7 @@ mod audit_review;
 mod auth;
 mod complaint_money;
 mod complaints;
+mod calendars;
 mod contacts_tasks;
 mod contract;
 mod crafted;

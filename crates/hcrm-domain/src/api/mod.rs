@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod complaint_money;
 pub mod complaints;
+pub mod calendars;
 pub mod contacts;
 pub mod customers;
 pub mod import;
