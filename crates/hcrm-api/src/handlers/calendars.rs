@@ -4,7 +4,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
-use chrono::{DateTime, Datelike, FixedOffset, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, TimeDelta, TimeZone, Utc};
 use hcrm_db::audit::{Action, Entry};
 use hcrm_db::calendars as store;
 use hcrm_domain::api::calendars::{
@@ -423,6 +423,9 @@ pub struct CheckQuery {
     /// The instant the period starts (RFC 3339, in 2000–2100); default now.
     #[param(value_type = Option<String>, example = "2026-02-13T10:00:00+08:00")]
     start: Option<DateTime<FixedOffset>>,
+    /// Or the start as a local time of the institution's time zone (`2026-02-13T10:00`).
+    #[param(value_type = Option<String>, example = "2026-02-13T10:00")]
+    start_local: Option<NaiveDateTime>,
     /// Working days to add (0–366): the day of the start is not counted, the period ends at
     /// the close of business of the last one. Give this or `working_hours`.
     #[param(example = 3)]
@@ -466,9 +469,21 @@ pub async fn check(
         }
         _ => {}
     }
-    let start = q.start.map_or_else(Utc::now, |t| t.with_timezone(&Utc));
-    if !(MIN_YEAR..=MAX_YEAR).contains(&start.year()) {
-        return Err(ApiError::field("start", "range", "a start in 2000 to 2100"));
+    let out_of_range = || ApiError::field("start", "range", "a start in 2000 to 2100");
+    let year = match (q.start, q.start_local) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::field(
+                "start",
+                "one_of",
+                "give start or start_local, not both",
+            ));
+        }
+        (Some(t), None) => t.year(),
+        (None, Some(t)) => t.year(),
+        (None, None) => MIN_YEAR,
+    };
+    if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+        return Err(out_of_range());
     }
     let (id, scope) = (id.into_inner(), auth.caller.scope());
     let calendar = state
@@ -477,6 +492,20 @@ pub async fn check(
             Ok(hcrm_db::calendars::calendar_of(c, id)?)
         })
         .await?;
+    let start = match (q.start, q.start_local) {
+        (Some(t), _) => t.with_timezone(&Utc),
+        // A local time a clock change skips is read as the first valid time after it.
+        (None, Some(local)) => (0..180)
+            .find_map(|m| {
+                calendar
+                    .zone()
+                    .from_local_datetime(&(local + TimeDelta::minutes(m)))
+                    .earliest()
+            })
+            .ok_or_else(out_of_range)?
+            .with_timezone(&Utc),
+        (None, None) => Utc::now(),
+    };
     let (deadline, counted_days) = match (q.working_days, q.working_hours) {
         (Some(n), _) => (
             calendar.add_working_days(start, n),

@@ -459,6 +459,13 @@ fn a_year_is_imported_from_csv_with_its_notice_all_or_nothing_and_exported() {
         assert_eq!(counted(&res), ["2027-02-15", "2027-02-16"]);
         let res = check(srv, &agent, &a, "2027-02-19T10:00", "working_days=1");
         assert_eq!(counted(&res), ["2027-02-20"]);
+        // The same from a local time of the institution's zone, as the web page asks.
+        let res = srv.get(
+            &format!("/api/v1/calendars/{a}/check?start_local=2027-02-19T10:00:00&working_days=1"),
+            &agent,
+        );
+        assert_eq!(res.ok(200)["start"], "2027-02-19T02:00:00Z");
+        assert_eq!(res.body["deadline_local"], "2027-02-20T17:30:00");
 
         // Exported as the file the import reads, and imported back unchanged.
         let file = send(

@@ -5,6 +5,7 @@ mod account;
 mod admin;
 mod audit;
 mod break_glass;
+mod calendars;
 mod customer_form;
 mod customers;
 mod import;
@@ -19,6 +20,7 @@ pub const TABLES: &[&[(&str, &str, &str)]] = &[
     admin::TEXT,
     audit::TEXT,
     break_glass::TEXT,
+    calendars::TEXT,
     customer_form::TEXT,
     customers::TEXT,
     import::TEXT,
