@@ -55,6 +55,14 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("holiday.Dragon Boat Festival", "端午节", "Dragon Boat Festival"),
     ("holiday.Mid-autumn Festival", "中秋节", "Mid-autumn Festival"),
     ("holiday.National Day", "国庆节", "National Day"),
+    // the audit trail of a calendar
+    ("audit.field.hours", "工作时间", "Working hours"),
+    ("audit.field.rest_days", "每周休息日", "Weekly rest days"),
+    ("audit.field.year", "年份", "Year"),
+    ("audit.field.notice", "通知名称", "Notice"),
+    ("audit.field.document_number", "文号", "Document number"),
+    ("audit.field.days", "特殊日期数", "Special days"),
+    ("audit.field.replaced_days", "替换前的特殊日期数", "Special days replaced"),
     // file and hours problems
     ("field.unknown_kind", "类型应为 holiday（法定节假日）或 makeup_workday（调休上班）", "The kind must be holiday or makeup_workday"),
     ("field.outside_year", "日期不在该年份内", "The date is not in this year"),
