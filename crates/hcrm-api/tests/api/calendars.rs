@@ -268,6 +268,23 @@ fn the_default_calendar_is_the_official_schedule_and_edited_hours_reach_deadline
         .problem(404, "not_found");
         srv.get("/api/v1/calendars/not-an-id", &agent)
             .problem(404, "not_found");
+        // An integration client (a HIS) has no business with the calendars: 403 everywhere.
+        let his = srv.user(&w.admin, "his.bj01", &["integration"], &w.inst_a);
+        let key = s(&srv
+            .post(
+                &format!("/api/v1/users/{}/api-keys", s(&his["id"])),
+                &w.admin,
+                json!({"name": "HIS"}),
+            )
+            .ok(201)["key"]);
+        for path in [
+            "/api/v1/calendars".to_string(),
+            format!("/api/v1/calendars/{a}"),
+            format!("/api/v1/calendars/{a}/check?working_days=1"),
+            format!("/api/v1/calendars/{a}/years/2026/export"),
+        ] {
+            srv.get(&path, &key).problem(403, "forbidden");
+        }
 
         // Editing: admin and director only, with the version read.
         let hours = json!({
