@@ -78,6 +78,7 @@ fn web_calendar_shows_the_official_2026_schedule_in_both_languages_and_edits_hou
                 if shown == 2026 {
                     break;
                 }
+                b.script("window.scrollTo(0, 0); return 0");
                 b.click(if shown > 2026 {
                     "#cal-prev"
                 } else {
@@ -183,6 +184,48 @@ fn web_calendar_shows_the_official_2026_schedule_in_both_languages_and_edits_hou
     );
     assert_eq!(saved["version"], 1, "{saved}");
     assert_eq!(saved["hours"][1]["end"], "18:00:00", "{saved}");
+
+    // 2027 has no schedule yet; the director imports the year's file. A bad file first: its
+    // problems are listed by line and nothing changes.
+    // (Scrolled to the top first: WebDriver would scroll the button under the sticky header.)
+    b.script("window.scrollTo(0, 0); return 0");
+    b.click("#cal-next");
+    b.find("#cal-year[data-year='2027'] #cal-source[data-source='none']");
+    let bad = dir.0.join("2027-bad.csv");
+    std::fs::write(
+        &bad,
+        "date,kind,name\n2027-01-01,holiday,元旦\n2027-02-10,makeup_workday,春节\n",
+    )
+    .unwrap();
+    b.type_into("#cal-import-file", bad.to_str().unwrap());
+    b.type_into(
+        "#cal-import-notice",
+        "国务院办公厅关于2027年部分节假日安排的通知",
+    );
+    b.click("#cal-import-run");
+    b.find("#cal-errors");
+    let errors = b.script("return document.querySelector('#cal-errors').innerText");
+    assert!(
+        errors
+            .as_str()
+            .unwrap()
+            .contains("第 3 行：调休上班日应为休息日"),
+        "{errors}"
+    );
+    b.find("#cal-source[data-source='none']");
+    let good = dir.0.join("2027.csv");
+    std::fs::write(
+        &good,
+        "\u{feff}date,kind,name\n2027-01-01,holiday,元旦\n2027-02-06,holiday,春节\n2027-02-20,makeup_workday,春节\n",
+    )
+    .unwrap();
+    b.type_into("#cal-import-file", good.to_str().unwrap());
+    b.click("#cal-import-run");
+    b.find("#cal-source[data-source='imported']");
+    b.find("#cal-days tr[data-date='2027-02-20'][data-kind='makeup_workday']");
+    assert!(b.try_find("#cal-errors").is_none());
+    assert!(b.page_text().contains("由 zhao.lei 于"));
+    b.shot("calendar-imported-2027");
 
     // An agent reads the calendar but has nothing to edit.
     b.click("#logout");

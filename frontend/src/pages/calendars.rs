@@ -73,6 +73,8 @@ pub fn CalendarsPage() -> Html {
     let rows = use_state(Rows::new);
     let rest = use_state(Vec::<DayOfWeek>::new);
     let problem = use_state(|| None::<Problem>);
+    // An import's problems are shown at the import, by line.
+    let import_problem = use_state(|| None::<Problem>);
     let notice = use_state(|| None::<AttrValue>);
     let busy = use_state(|| false);
     let file = use_state(|| None::<web_sys::File>);
@@ -275,7 +277,7 @@ pub fn CalendarsPage() -> Html {
             file.clone(),
             notice_text.clone(),
             document_number.clone(),
-            problem.clone(),
+            import_problem.clone(),
             notice.clone(),
             busy.clone(),
             show.clone(),
@@ -398,15 +400,19 @@ pub fn CalendarsPage() -> Html {
         })
     };
 
-    let errors: Vec<String> = (*problem)
-        .as_ref()
-        .map(|p| {
-            p.errors
-                .iter()
-                .map(|e| error_line(lang, &e.field, &e.code))
-                .collect()
-        })
-        .unwrap_or_default();
+    let lines = |problem: &Option<Problem>| -> Vec<String> {
+        problem
+            .as_ref()
+            .map(|p| {
+                p.errors
+                    .iter()
+                    .map(|e| error_line(lang, &e.field, &e.code))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let errors = lines(&problem);
+    let import_errors = lines(&import_problem);
 
     html! {
         <section class="page" id="calendar-page">
@@ -425,7 +431,7 @@ pub fn CalendarsPage() -> Html {
             <p class="muted">{ tr(lang, "cal.explain") }</p>
             <ErrorBanner problem={(*problem).clone()} />
             if !errors.is_empty() {
-                <ul class="cal-errors" id="cal-errors">
+                <ul class="cal-errors" id="cal-problems">
                     { for errors.iter().map(|e| html! { <li>{ e }</li> }) }
                 </ul>
             }
@@ -503,6 +509,12 @@ pub fn CalendarsPage() -> Html {
                     <div class="panel form" id="cal-import">
                         <h2 class="panel-title">{ trf(lang, "cal.import.title", &[&d.year.to_string()]) }</h2>
                         <p class="hint">{ tr(lang, "cal.import.format") }</p>
+                        <ErrorBanner problem={(*import_problem).clone()} />
+                        if !import_errors.is_empty() {
+                            <ul class="cal-errors" id="cal-errors">
+                                { for import_errors.iter().map(|e| html! { <li>{ e }</li> }) }
+                            </ul>
+                        }
                         <div class="form-grid">
                             <div class="field">
                                 <label for="cal-import-file">{ tr(lang, "cal.import.file") }</label>
