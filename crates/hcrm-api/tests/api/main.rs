@@ -5,9 +5,9 @@ mod common;
 
 mod audit_review;
 mod auth;
+mod calendars;
 mod complaint_money;
 mod complaints;
-mod calendars;
 mod contacts_tasks;
 mod contract;
 mod crafted;

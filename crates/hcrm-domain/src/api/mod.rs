@@ -2,9 +2,9 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calendars;
 pub mod complaint_money;
 pub mod complaints;
-pub mod calendars;
 pub mod contacts;
 pub mod customers;
 pub mod import;
