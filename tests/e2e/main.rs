@@ -10,6 +10,7 @@ mod import_bombs;
 mod security;
 mod web;
 mod web_audit;
+mod web_calendar;
 mod web_complaints;
 mod web_customers;
 mod web_forms;

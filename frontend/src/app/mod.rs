@@ -13,9 +13,9 @@ use crate::pages::customers::{
     list::CustomersPage, merge::MergePage, tasks::TasksPage, view::CustomerPage,
 };
 use crate::pages::{
-    audit::AuditPage, coming_soon::ComingSoon, departments::DepartmentsPage, home::Home,
-    institutions::InstitutionsPage, login::Login, not_found::NotFound, profile::Profile,
-    security::SecurityPage, users::UsersPage,
+    audit::AuditPage, calendars::CalendarsPage, coming_soon::ComingSoon,
+    departments::DepartmentsPage, home::Home, institutions::InstitutionsPage, login::Login,
+    not_found::NotFound, profile::Profile, security::SecurityPage, users::UsersPage,
 };
 use crate::services::{Api, AuthState};
 
@@ -69,6 +69,8 @@ pub enum Route {
     Users,
     #[at("/admin/audit")]
     Audit,
+    #[at("/admin/calendars")]
+    Calendars,
     #[at("/admin/security")]
     Security,
     #[at("/admin/break-glass")]
@@ -184,6 +186,13 @@ pub fn nav_items() -> Vec<NavItem> {
             Some(P::DepartmentWrite),
             true,
         ),
+        item(
+            "calendars",
+            "nav.calendars",
+            Route::Calendars,
+            Some(P::CalendarRead),
+            true,
+        ),
         item("users", "nav.users", Route::Users, Some(P::UserRead), true),
         item("audit", "nav.audit", Route::Audit, Some(P::AuditRead), true),
         item(
@@ -253,6 +262,7 @@ fn switch(route: Route) -> Html {
             guarded(Permission::InstitutionWrite, html! { <InstitutionsPage /> })
         }
         Route::Departments => guarded(Permission::DepartmentWrite, html! { <DepartmentsPage /> }),
+        Route::Calendars => guarded(Permission::CalendarRead, html! { <CalendarsPage /> }),
         Route::Users => guarded(Permission::UserRead, html! { <UsersPage /> }),
         Route::Audit => guarded(Permission::AuditRead, html! { <AuditPage /> }),
         Route::Security => guarded(Permission::SettingWrite, html! { <SecurityPage /> }),

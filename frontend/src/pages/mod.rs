@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod audit_details;
+pub mod calendars;
 pub mod coming_soon;
 pub mod complaints;
 pub mod customers;

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod break_glass;
+pub mod calendars;
 pub mod complaints;
 pub mod customers;
 pub mod org;

@@ -210,6 +210,8 @@ pub mod perm {
         ComplaintRead,
         ComplaintWrite,
         ComplaintApprove,
+        CalendarRead,
+        CalendarWrite,
     );
 }
 

@@ -5,6 +5,7 @@ mod account;
 mod admin;
 mod audit;
 mod break_glass;
+mod calendars;
 mod complaints;
 mod customer_form;
 mod customers;
@@ -20,6 +21,7 @@ pub const TABLES: &[&[(&str, &str, &str)]] = &[
     admin::TEXT,
     audit::TEXT,
     break_glass::TEXT,
+    calendars::TEXT,
     complaints::TEXT,
     customer_form::TEXT,
     customers::TEXT,
