@@ -22,12 +22,12 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BIND
         || cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
-cargo build --release -p hcrm-frontend --target wasm32-unknown-unknown --target-dir "$TARGET_DIR"
+cargo build --profile web -p hcrm-frontend --target wasm32-unknown-unknown --target-dir "$TARGET_DIR"
 
 rm -rf "$DIST"
 mkdir -p "$DIST"
 wasm-bindgen --target web --no-typescript --out-name hcrm_frontend --out-dir "$DIST" \
-    "$TARGET_DIR/wasm32-unknown-unknown/release/hcrm-frontend.wasm"
+    "$TARGET_DIR/wasm32-unknown-unknown/web/hcrm-frontend.wasm"
 
 # wasm-opt keeps the app within PERF-7's 700 KB (gzip). Debian's binaryen is too old for this
 # wasm; npm's `binaryen` package ships a current one, so use it when npm is there.

@@ -38,4 +38,8 @@ with open(out, "w") as f:
     for name in ids:
         f.write(f'[[operations]]\ninclude-path-regex = "^/api/v1/{name}/\\\\{{id\\\\}}"\n'
                 f'parameters = {{ "path.id" = {{ dictionary = "{name}", probability = 0.5 }} }}\n\n')
+    # ORG-3: the calendar of CT01 for `{institution_id}` half the time.
+    f.write(f'[dictionaries.calendars]\nvalues = ["{ct01}"]\n\n')
+    f.write('[[operations]]\ninclude-path-regex = "^/api/v1/calendars/\\\\{institution_id\\\\}"\n'
+            'parameters = { "path.institution_id" = { dictionary = "calendars", probability = 0.5 } }\n\n')
 print(", ".join(f"{k} {v}" for k, v in ids.items()))

@@ -11,6 +11,8 @@ mod security;
 mod web;
 mod web_audit;
 mod web_complaint_stats;
+mod web_calendar;
+mod web_complaints;
 mod web_customers;
 mod web_forms;
 mod web_layout;

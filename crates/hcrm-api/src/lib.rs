@@ -48,6 +48,7 @@ pub const MAX_JSON_BYTES: usize = 256 * 1024;
         (name = "auth", description = "Sign-in, tokens, the signed-in user (X-3)"),
         (name = "institutions", description = "Hospitals of the group (ORG-1)"),
         (name = "departments", description = "Departments of an institution (ORG-2)"),
+        (name = "calendars", description = "Business calendars: working hours, rest days, holidays and make-up working days (ORG-3)"),
         (name = "doctors", description = "Doctors and their consultation schedules (ORG-2)"),
         (name = "users", description = "Staff users, roles and institutions (ORG-4)"),
         (name = "audit", description = "The audit trail (X-5)"),

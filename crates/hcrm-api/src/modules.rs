@@ -34,6 +34,10 @@ pub const MODULES: &[Module] = &[
         routes: departments::routes,
     },
     Module {
+        name: "calendars",
+        routes: calendars::routes,
+    },
+    Module {
         name: "doctors",
         routes: doctors::routes,
     },

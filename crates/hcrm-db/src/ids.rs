@@ -140,6 +140,12 @@ typed_ids! {
     ScheduleSlotId;
     /// 投诉 — a complaint case.
     ComplaintId;
+    /// 投诉处理记录 — one step of a complaint's history.
+    ComplaintEventId;
+    /// 投诉时钟 — one SLA clock of a complaint (CMP-5).
+    ComplaintClockId;
+    /// 投诉涉及 — a department or person a complaint involves.
+    InvolvedPartyId;
     /// 投诉附件 — a complaint's attachment.
     AttachmentId;
     /// 退费/赔偿 — a complaint's refund or compensation.

@@ -610,7 +610,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    calendar_settings (institution_id) {
+        institution_id -> Text,
+        hours -> Text,
+        rest_days -> Text,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_years (institution_id, year) {
+        institution_id -> Text,
+        year -> Integer,
+        notice -> Text,
+        document_number -> Nullable<Text>,
+        imported_at -> Timestamp,
+        imported_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    calendar_days (institution_id, day) {
+        institution_id -> Text,
+        day -> Date,
+        year -> Integer,
+        kind -> Text,
+        name -> Text,
+    }
+}
+
 diesel::joinable!(departments -> institutions (institution_id));
+diesel::joinable!(calendar_settings -> institutions (institution_id));
+diesel::joinable!(calendar_years -> users (imported_by));
 diesel::joinable!(doctors -> departments (department_id));
 diesel::joinable!(doctor_schedules -> doctors (doctor_id));
 diesel::joinable!(user_roles -> users (user_id));
@@ -697,4 +730,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     complaint_improvements,
     complaint_follow_up_wishes,
     write_lock,
+    calendar_settings,
+    calendar_years,
+    calendar_days,
 );

@@ -13,10 +13,13 @@ use hcrm_domain::api::org::{
 };
 use hcrm_domain::{Role, Scope};
 
-const TABLES: [&str; 41] = [
+const TABLES: [&str; 44] = [
     "api_keys",
     "audit_events",
     "break_glass_grants",
+    "calendar_days",
+    "calendar_settings",
+    "calendar_years",
     "complaint_attachment_contents",
     "complaint_attachments",
     "complaint_clocks",

@@ -5,11 +5,12 @@
 //! crate without being listed there (or in [`NOT_VOCABULARY`], with the reason).
 
 use crate::api::audit::{AuditAction, AuditEntity};
+use crate::api::calendars::YearSource;
 use crate::api::import::{Column, ExportFormat, ImportMode};
 use crate::api::org::HalfDay;
 use crate::api::sensitive::{BreakGlassCategory, ReviewOutcome};
 use crate::api::timeline::{SystemStageReason, TimelineEntryKind};
-use crate::calendar::DayKind;
+use crate::calendar::{DayKind, DayOfWeek};
 use crate::complaint::{
     AttachmentKind, ClockKind, ClockState, ComplaintAction, ComplaintCategory, ComplaintChannel,
     ComplaintSeverity, ComplaintState, Escalation, FileFormat, PenaltyLevel, RefundKind,
@@ -69,6 +70,8 @@ labelled! {
     ImportMode => ImportMode::ALL,
     ExportFormat => ExportFormat::ALL,
     DayKind => DayKind::ALL,
+    DayOfWeek => DayOfWeek::ALL,
+    YearSource => YearSource::ALL,
     PenaltyLevel => PenaltyLevel::ALL,
     RefundKind => RefundKind::ALL,
     RefundMethod => RefundMethod::ALL,

@@ -97,6 +97,12 @@ pub enum Permission {
     /// Settings, calendars, templates.
     #[serde(rename = "setting.write")]
     SettingWrite,
+    /// The business calendars (ORG-3) every deadline is counted on.
+    #[serde(rename = "calendar.read")]
+    CalendarRead,
+    /// Working hours, rest days and the years of holidays of an institution's calendar.
+    #[serde(rename = "calendar.write")]
+    CalendarWrite,
 }
 
 const X: bool = true;
@@ -144,6 +150,8 @@ const MATRIX: &[(Permission, [bool; 10])] = &[
     (Permission::ReportRead,          [O,  O,  O,  X,  X,  X,  X,  X,  O,  O]),
     (Permission::IntegrationWrite,    [O,  O,  O,  O,  O,  O,  O,  O,  O,  X]),
     (Permission::SettingWrite,        [O,  O,  O,  O,  O,  O,  O,  O,  X,  O]),
+    (Permission::CalendarRead,        [X,  X,  X,  X,  X,  X,  X,  X,  X,  O]),
+    (Permission::CalendarWrite,       [O,  O,  O,  O,  X,  O,  O,  O,  X,  O]),
 ];
 
 impl Permission {
@@ -190,6 +198,8 @@ impl Permission {
             Permission::ReportRead => "report.read",
             Permission::IntegrationWrite => "integration.write",
             Permission::SettingWrite => "setting.write",
+            Permission::CalendarRead => "calendar.read",
+            Permission::CalendarWrite => "calendar.write",
         }
     }
 
@@ -244,6 +254,8 @@ impl Label for Permission {
             Permission::ReportRead => lang.pick("查看报表", "View reports"),
             Permission::IntegrationWrite => lang.pick("系统对接写入", "Integration writes"),
             Permission::SettingWrite => lang.pick("系统设置", "Settings"),
+            Permission::CalendarRead => lang.pick("查看工作日历", "View calendars"),
+            Permission::CalendarWrite => lang.pick("管理工作日历", "Manage calendars"),
         }
     }
 }
@@ -293,7 +305,7 @@ mod tests {
             let json = serde_json::to_string(p).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", p.code()));
         }
-        assert_eq!(all.len(), 37);
+        assert_eq!(all.len(), 39);
     }
 
     #[test]
@@ -312,6 +324,18 @@ mod tests {
         assert!(!UserWrite.granted_to(Role::Agent));
         assert!(!ComplaintRead.granted_to(Role::Integration));
         assert!(IntegrationWrite.granted_to(Role::Integration));
+        // ORG-3: every staff role reads the calendars deadlines are counted on; admin and
+        // director change them; integration clients do neither.
+        let editors: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| CalendarWrite.granted_to(*r))
+            .collect();
+        assert_eq!(editors, vec![Role::Director, Role::Admin]);
+        assert!(
+            Role::ALL
+                .into_iter()
+                .all(|r| CalendarRead.granted_to(r) != (r == Role::Integration))
+        );
     }
 
     #[test]

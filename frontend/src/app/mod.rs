@@ -8,14 +8,15 @@ use yew_router::prelude::*;
 use crate::components::shell::Shell;
 use crate::hooks::{LangContext, Session};
 use crate::pages::complaint_stats::ComplaintStatsPage;
+use crate::pages::complaints::{case::ComplaintPage, intake::IntakePage, workbench::WorkbenchPage};
 use crate::pages::customers::{
     break_glass::BreakGlassReviewPage, form::CustomerFormPage, import::ImportPage,
     list::CustomersPage, merge::MergePage, tasks::TasksPage, view::CustomerPage,
 };
 use crate::pages::{
-    audit::AuditPage, coming_soon::ComingSoon, departments::DepartmentsPage, home::Home,
-    institutions::InstitutionsPage, login::Login, not_found::NotFound, profile::Profile,
-    security::SecurityPage, users::UsersPage,
+    audit::AuditPage, calendars::CalendarsPage, coming_soon::ComingSoon,
+    departments::DepartmentsPage, home::Home, institutions::InstitutionsPage, login::Login,
+    not_found::NotFound, profile::Profile, security::SecurityPage, users::UsersPage,
 };
 use crate::services::{Api, AuthState};
 
@@ -45,6 +46,10 @@ pub enum Route {
     Service,
     #[at("/complaints")]
     Complaints,
+    #[at("/complaints/new")]
+    ComplaintNew,
+    #[at("/complaints/:id")]
+    Complaint { id: String },
     #[at("/follow-ups")]
     FollowUps,
     #[at("/members")]
@@ -67,6 +72,8 @@ pub enum Route {
     Users,
     #[at("/admin/audit")]
     Audit,
+    #[at("/admin/calendars")]
+    Calendars,
     #[at("/admin/security")]
     Security,
     #[at("/admin/break-glass")]
@@ -189,6 +196,13 @@ pub fn nav_items() -> Vec<NavItem> {
             Some(P::DepartmentWrite),
             true,
         ),
+        item(
+            "calendars",
+            "nav.calendars",
+            Route::Calendars,
+            Some(P::CalendarRead),
+            true,
+        ),
         item("users", "nav.users", Route::Users, Some(P::UserRead), true),
         item("audit", "nav.audit", Route::Audit, Some(P::AuditRead), true),
         item(
@@ -240,7 +254,14 @@ fn switch(route: Route) -> Html {
             html! { <BreakGlassReviewPage /> },
         ),
         Route::Service => soon("nav.service"),
-        Route::Complaints => soon("nav.complaints"),
+        Route::Complaints => guarded(Permission::ComplaintRead, html! { <WorkbenchPage /> }),
+        Route::ComplaintNew => guarded(Permission::ComplaintWrite, html! { <IntakePage /> }),
+        Route::Complaint { id } => with_id(&id, |id| {
+            guarded(
+                Permission::ComplaintRead,
+                html! { <ComplaintPage key={id.to_string()} {id} /> },
+            )
+        }),
         Route::FollowUps => soon("nav.follow-ups"),
         Route::Members => soon("nav.members"),
         Route::Messages => soon("nav.messages"),
@@ -252,6 +273,7 @@ fn switch(route: Route) -> Html {
             guarded(Permission::InstitutionWrite, html! { <InstitutionsPage /> })
         }
         Route::Departments => guarded(Permission::DepartmentWrite, html! { <DepartmentsPage /> }),
+        Route::Calendars => guarded(Permission::CalendarRead, html! { <CalendarsPage /> }),
         Route::Users => guarded(Permission::UserRead, html! { <UsersPage /> }),
         Route::Audit => guarded(Permission::AuditRead, html! { <AuditPage /> }),
         Route::Security => guarded(Permission::SettingWrite, html! { <SecurityPage /> }),

@@ -1,8 +1,10 @@
 //! Building blocks shared by the pages.
 
 pub mod banner;
+pub mod countdown;
 pub mod dialog;
 pub mod field;
+pub mod flow;
 pub mod form;
 pub mod list;
 pub mod pager;

@@ -97,6 +97,7 @@ pub fn problem_text(lang: Lang, problem: &Problem) -> String {
             );
         }
         "payload_too_large" => "problem.payload_too_large",
+        "invalid_transition" => "problem.invalid_transition",
         _ => match problem.status {
             401 => "problem.unauthorized",
             403 => "problem.forbidden",
@@ -172,6 +173,19 @@ pub fn field_error_text(lang: Lang, code: &str) -> &'static str {
         "unknown_value" => "field.unknown_value",
         "duplicate_in_file" => "field.duplicate_in_file",
         "kind_change" => "field.kind_change",
+        "unknown_kind" => "field.unknown_kind",
+        "outside_year" => "field.outside_year",
+        "repeated_date" => "field.repeated_date",
+        "makeup_on_working_weekday" => "field.makeup_on_working_weekday",
+        "header" => "field.header",
+        "columns" => "field.columns",
+        "unbalanced_quote" => "field.unbalanced_quote",
+        "empty" => "field.empty_file",
+        "too_many_problems" => "field.too_many_problems",
+        "not_utf8" => "field.not_utf8",
+        "invalid_interval" => "field.invalid_interval",
+        "overlapping_intervals" => "field.overlapping_intervals",
+        "no_working_weekday" | "no_working_hours" => "field.no_working_weekday",
         _ => "field.invalid",
     };
     tr(lang, key)

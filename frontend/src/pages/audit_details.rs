@@ -56,6 +56,7 @@ fn coded_label(lang: Lang, field: &str, code: &str) -> Option<&'static str> {
         "status" => of(TaskStatus::from_code(code), lang),
         "roles" | "totp_roles" | "break_glass_roles" => of(Role::from_code(code), lang),
         "scopes" | "permissions" => of(Permission::all().find(|p| p.code() == code), lang),
+        "rest_days" => of(hcrm_domain::calendar::DayOfWeek::from_code(code), lang),
         "via" => match code {
             "break_glass" => Some(tr(lang, "audit.via.break_glass")),
             "scope" => Some(tr(lang, "audit.via.scope")),

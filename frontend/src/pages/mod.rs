@@ -3,8 +3,10 @@
 pub mod api_keys;
 pub mod audit;
 pub mod audit_details;
+pub mod calendars;
 pub mod coming_soon;
 pub mod complaint_stats;
+pub mod complaints;
 pub mod customers;
 pub mod departments;
 pub mod home;

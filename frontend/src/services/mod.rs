@@ -3,6 +3,8 @@
 
 pub mod auth;
 pub mod break_glass;
+pub mod calendars;
+pub mod complaints;
 pub mod customers;
 pub mod org;
 pub mod session;

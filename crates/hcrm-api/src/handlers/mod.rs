@@ -5,6 +5,7 @@ pub mod assignee;
 pub mod audit;
 pub mod auth;
 pub mod break_glass;
+pub mod calendars;
 pub mod complaint_accountability;
 pub mod complaint_attachments;
 pub mod complaint_refunds;

@@ -5,6 +5,7 @@ mod common;
 
 mod audit_review;
 mod auth;
+mod calendars;
 mod complaint_money;
 mod complaint_stats;
 mod complaints;

@@ -12,18 +12,18 @@ use hcrm_domain::{Lang, Role};
 
 use crate::conn::DbConn;
 use crate::error::DbError;
-use crate::ids::{ComplaintId, CustomerId, InstitutionId, UserId};
+use crate::ids::{ComplaintClockId, ComplaintId, CustomerId, InstitutionId, UserId};
 use crate::kit::decode;
 use crate::schema::complaint_clocks as k;
 use crate::schema::complaint_escalations as e;
 use crate::schema::complaints as c;
 use crate::tasks::{self, NewTask};
-use crate::util::{new_id, utc};
+use crate::util::utc;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = k, treat_none_as_null = true)]
 pub(crate) struct ClockRow {
-    pub id: String,
+    pub id: ComplaintClockId,
     pub complaint_id: ComplaintId,
     pub institution_id: InstitutionId,
     pub kind: String,
@@ -101,7 +101,7 @@ impl ClockRow {
         let (unit, amount) = limit_parts(limit);
         let clock = Clock::start(limit, at);
         let mut row = ClockRow {
-            id: new_id(),
+            id: ComplaintClockId::new(),
             complaint_id: complaint,
             institution_id: institution,
             kind: kind.code().to_string(),

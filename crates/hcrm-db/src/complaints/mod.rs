@@ -24,13 +24,16 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
-use crate::ids::{ComplaintId, CustomerId, DepartmentId, DoctorId, InstitutionId, UserId};
+use crate::ids::{
+    ComplaintEventId, ComplaintId, CustomerId, DepartmentId, DoctorId, InstitutionId,
+    InvolvedPartyId, UserId,
+};
 use crate::kit::{InScope, bump_version, counted_page, decode, decode_opt, versioned_update};
 use crate::schema::complaint_counters as cc;
 use crate::schema::complaint_history as h;
 use crate::schema::complaint_involved as inv;
 use crate::schema::complaints as c;
-use crate::util::{ListWindow, new_id, now, utc};
+use crate::util::{ListWindow, now, utc};
 use clocks::ClockRow;
 
 /// The key of the limits setting (CMP-5: all limits are settings).
@@ -84,7 +87,7 @@ struct Row {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = inv)]
 struct InvolvedRow {
-    id: String,
+    id: InvolvedPartyId,
     complaint_id: ComplaintId,
     position: i32,
     kind: String,
@@ -97,7 +100,7 @@ struct InvolvedRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = h)]
 struct HistoryRow {
-    id: String,
+    id: ComplaintEventId,
     complaint_id: ComplaintId,
     action: String,
     from_state: Option<String>,
@@ -298,7 +301,7 @@ fn involved_rows(
     let mut out = Vec::new();
     for (p, d) in departments.iter().enumerate() {
         out.push(InvolvedRow {
-            id: new_id(),
+            id: InvolvedPartyId::new(),
             complaint_id: id,
             position: p as i32,
             kind: "department".into(),
@@ -310,7 +313,7 @@ fn involved_rows(
     }
     for (p, s) in staff.iter().enumerate() {
         out.push(InvolvedRow {
-            id: new_id(),
+            id: InvolvedPartyId::new(),
             complaint_id: id,
             position: p as i32,
             kind: "staff".into(),
@@ -336,7 +339,7 @@ fn history(
 ) -> Result<(), DbError> {
     diesel::insert_into(h::table)
         .values(HistoryRow {
-            id: new_id(),
+            id: ComplaintEventId::new(),
             complaint_id: id,
             action: action.code().to_string(),
             from_state: from.map(|s| s.code().to_string()),
@@ -524,8 +527,7 @@ pub fn history_of(
     rows.into_iter()
         .map(|r| {
             Ok(ComplaintHistoryEntry {
-                id: Uuid::parse_str(&r.id)
-                    .map_err(|_| DbError::Corrupt(format!("history id {:?}", r.id)))?,
+                id: r.id.uuid(),
                 action: decode(&r.action)?,
                 from_state: decode_opt(r.from_state.as_deref())?,
                 to_state: decode(&r.to_state)?,

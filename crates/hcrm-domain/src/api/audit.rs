@@ -60,6 +60,7 @@ coded_enum! {
         ComplaintImprovement = "complaint_improvement", "投诉改善措施", "Complaint improvement action";
         ComplaintAttachment = "complaint_attachment", "投诉附件", "Complaint attachment";
         Complaint = "complaint", "投诉", "Complaint";
+        Calendar = "calendar", "工作日历", "Business calendar";
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calendars;
 pub mod complaint_money;
 pub mod complaint_stats;
 pub mod complaints;

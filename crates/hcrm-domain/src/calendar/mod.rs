@@ -11,7 +11,11 @@
 //! Pure: the calendar is built from data the caller loads (the shipped official schedule in
 //! [`official`], or an institution's edited table).
 
+pub mod institution;
 pub mod official;
+pub mod year_file;
+
+pub use institution::{DayOfWeek, assemble};
 
 use std::collections::BTreeMap;
 
@@ -171,6 +175,44 @@ impl Calendar {
 
     pub fn zone(&self) -> chrono_tz::Tz {
         self.zone
+    }
+
+    /// The working intervals of a working day, in order.
+    pub fn hours(&self) -> &[Interval] {
+        &self.hours
+    }
+
+    /// The weekly rest days, Monday first.
+    pub fn rest_days(&self) -> Vec<Weekday> {
+        [
+            Weekday::Mon,
+            Weekday::Tue,
+            Weekday::Wed,
+            Weekday::Thu,
+            Weekday::Fri,
+            Weekday::Sat,
+            Weekday::Sun,
+        ]
+        .into_iter()
+        .filter(|d| self.rest[d.num_days_from_monday() as usize])
+        .collect()
+    }
+
+    /// The `n` working days after the day of `t`, in order: the days a period of `n` working
+    /// days counts ([`Calendar::add_working_days`]), for a person to check.
+    pub fn working_days_after(&self, t: DateTime<Utc>, n: u32) -> Vec<NaiveDate> {
+        let mut d = self.local(t).date();
+        (0..n)
+            .map(|_| {
+                d = self.next_working_day(d);
+                d
+            })
+            .collect()
+    }
+
+    /// The local date and time of `t` in the calendar's zone.
+    pub fn local_time(&self, t: DateTime<Utc>) -> NaiveDateTime {
+        self.local(t)
     }
 
     /// Whether `date` is worked: a make-up working day always, a holiday never, otherwise by

@@ -6,6 +6,8 @@ mod admin;
 mod audit;
 mod break_glass;
 mod complaint_stats;
+mod calendars;
+mod complaints;
 mod customer_form;
 mod customers;
 mod import;
@@ -21,6 +23,8 @@ pub const TABLES: &[&[(&str, &str, &str)]] = &[
     audit::TEXT,
     break_glass::TEXT,
     complaint_stats::TEXT,
+    calendars::TEXT,
+    complaints::TEXT,
     customer_form::TEXT,
     customers::TEXT,
     import::TEXT,
