@@ -77,12 +77,17 @@ say "Python client (openapi-python-client $OPENAPI_PYTHON_CLIENT_VERSION)"
 rm -rf "$py_out"
 # No post hooks: formatting the generated code (ruff) is not what is checked here. The
 # generator knows raw bodies only as application/octet-stream: the import's CSV and XLSX bodies
-# are mapped to it (its form, `multipart/form-data`, needs no mapping).
+# and the complaint attachments' file types (bodies and downloads) are mapped to it (the
+# forms, `multipart/form-data`, need no mapping).
 cat >"$work/python-client.yaml" <<'YAML'
 post_hooks: []
 content_type_overrides:
   text/csv: application/octet-stream
   application/vnd.openxmlformats-officedocument.spreadsheetml.sheet: application/octet-stream
+  image/jpeg: application/octet-stream
+  image/png: application/octet-stream
+  application/pdf: application/octet-stream
+  application/vnd.openxmlformats-officedocument.wordprocessingml.document: application/octet-stream
 YAML
 if ! "$venv/bin/openapi-python-client" generate --path "$spec" --output-path "$py_out" \
     --meta none --config "$work/python-client.yaml" >"$work/python-client.log" 2>&1; then
