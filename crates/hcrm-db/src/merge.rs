@@ -164,7 +164,7 @@ pub const MODULES: &[CustomerModule] = &[
         name: "complaints",
         references: &[r("complaints", "customer_id")],
         merge: Some(complaints_step),
-        timeline: None,
+        timeline: Some(crate::complaints::timeline_source),
     },
     CustomerModule {
         name: "break_glass",

@@ -100,7 +100,7 @@ pub fn page(
     })
 }
 
-fn excerpt(text: &str, chars: usize) -> String {
+pub(crate) fn excerpt(text: &str, chars: usize) -> String {
     let mut out: String = text.chars().take(chars).collect();
     if text.chars().count() > chars {
         out.push('…');

@@ -252,6 +252,34 @@ fn intake_numbers_promises_a_reply_refuses_bad_input_and_is_scoped() {
             ]
         );
         assert_eq!(hist[1]["actor"]["name"], "agent.a");
+        // The complainant's 360 timeline shows the case received and closed (CUS-11), by its
+        // number, with what the patient said and how it ended.
+        let timeline = srv
+            .get(&format!("/api/v1/customers/{}/timeline", wang), &agent)
+            .ok(200)
+            .clone();
+        let of_spot: Vec<(String, String)> = timeline["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["entity_id"] == spot["id"])
+            .map(|e| (s(&e["kind"]), s(&e["note"])))
+            .collect();
+        assert_eq!(
+            of_spot,
+            vec![
+                ("complaint_closed".into(), "已调高空调温度并致歉".into()),
+                ("complaint_received".into(), "候诊区太冷".into())
+            ]
+        );
+        assert!(
+            timeline["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["entity_id"] == spot["id"])
+                .all(|e| e["subject"] == spot["number"] && e["entity_type"] == "complaint")
+        );
 
         // A major dispute: the reporting task goes to the institution's director.
         let major = intake(

@@ -895,3 +895,67 @@ pub fn institution_of(conn: &mut DbConn, id: Uuid) -> Result<Uuid, DbError> {
 pub fn instant() -> DateTime<Utc> {
     utc(now())
 }
+
+/// The customer's complaints on their 360 timeline (CUS-11): when each was received (its
+/// number, the start of what the patient said, by the receiver) and when it was closed (its
+/// outcome). Newest `limit` of each, strictly older than `before`.
+pub(crate) fn timeline_source(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+    before: Option<NaiveDateTime>,
+    limit: i64,
+) -> Result<Vec<hcrm_domain::api::timeline::TimelineEntry>, DbError> {
+    use hcrm_domain::api::timeline::{TimelineEntry, TimelineEntryKind as Kind};
+    let mut received = c::table.filter(c::customer_id.eq(customer_id)).into_boxed();
+    if let Some(b) = before {
+        received = received.filter(c::received_at.lt(b));
+    }
+    let received: Vec<(ComplaintId, String, String, UserId, NaiveDateTime)> = received
+        .order((c::received_at.desc(), c::id.desc()))
+        .select((
+            c::id,
+            c::number,
+            c::description,
+            c::receiver_id,
+            c::received_at,
+        ))
+        .limit(limit)
+        .load(conn)?;
+    let mut closed = c::table
+        .filter(c::customer_id.eq(customer_id))
+        .filter(c::closed_at.is_not_null())
+        .into_boxed();
+    if let Some(b) = before {
+        closed = closed.filter(c::closed_at.lt(b));
+    }
+    let closed: Vec<(ComplaintId, String, Option<String>, Option<NaiveDateTime>)> = closed
+        .order((c::closed_at.desc(), c::id.desc()))
+        .select((c::id, c::number, c::outcome, c::closed_at))
+        .limit(limit)
+        .load(conn)?;
+    let mut out = Vec::with_capacity(received.len() + closed.len());
+    for (id, number, description, by, at) in received {
+        out.push(TimelineEntry {
+            subject: Some(number),
+            note: Some(crate::timeline::excerpt(&description, 120)),
+            ..TimelineEntry::new(
+                utc(at),
+                Kind::ComplaintReceived,
+                "complaint",
+                id.uuid(),
+                Some(by.uuid()),
+            )
+        });
+    }
+    for (id, number, outcome, at) in closed {
+        let Some(at) = at else { continue };
+        out.push(TimelineEntry {
+            subject: Some(number),
+            note: outcome,
+            ..TimelineEntry::new(utc(at), Kind::ComplaintClosed, "complaint", id.uuid(), None)
+        });
+    }
+    out.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.entity_id.cmp(&a.entity_id)));
+    out.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(out)
+}

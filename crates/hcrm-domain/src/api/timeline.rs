@@ -24,6 +24,8 @@ coded_enum! {
         TaskCreated = "task_created", "新建待办", "Task created";
         TaskCompleted = "task_completed", "待办完成", "Task done";
         TaskCancelled = "task_cancelled", "待办取消", "Task cancelled";
+        ComplaintReceived = "complaint_received", "收到投诉", "Complaint received";
+        ComplaintClosed = "complaint_closed", "投诉结案", "Complaint closed";
     }
 }
 

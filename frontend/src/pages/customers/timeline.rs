@@ -59,6 +59,8 @@ pub fn entry_text(lang: Lang, e: &TimelineEntry) -> (String, Option<String>) {
             (subject, (!parts.is_empty()).then(|| parts.join(" · ")))
         }
         Kind::TaskCompleted | Kind::TaskCancelled => (subject, e.note.clone()),
+        // The case number, and what the patient said or how it ended, in their words.
+        Kind::ComplaintReceived | Kind::ComplaintClosed => (subject, e.note.clone()),
     }
 }
 
