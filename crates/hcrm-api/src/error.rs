@@ -324,6 +324,16 @@ pub fn validate<T: validator::Validate>(value: &T) -> Result<(), ApiError> {
         .map_err(|e| ApiError::Validation(field_errors(&e)))
 }
 
+/// The checks `validator` cannot express (one field against another, against now): 422
+/// listing them when there are any.
+pub fn check_fields(errors: Vec<FieldError>) -> Result<(), ApiError> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
 pub fn field_errors(errors: &validator::ValidationErrors) -> Vec<FieldError> {
     let mut out = Vec::new();
     flatten("", errors, &mut out);

@@ -45,6 +45,21 @@ pub fn calendar_of(conn: &mut DbConn, id: Uuid) -> Result<Calendar, DbError> {
     settings.calendar(&zone, &stored)
 }
 
+/// The calendars of the institutions a run touches, each read once ([`calendar_of`]): for a
+/// list or a job that meets many records of few institutions.
+#[derive(Debug, Default)]
+pub struct Calendars(std::collections::HashMap<Uuid, Calendar>);
+
+impl Calendars {
+    /// Institution `id`'s calendar, read on first use.
+    pub fn of(&mut self, conn: &mut DbConn, id: Uuid) -> Result<&Calendar, DbError> {
+        Ok(match self.0.entry(id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(calendar_of(conn, id)?),
+        })
+    }
+}
+
 /// Working hours and rest days as stored, or the defaults (version 0).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 struct Settings {

@@ -113,10 +113,7 @@ pub async fn create(
     let (id, caller) = (id.into_inner(), auth.caller);
     require_staff(&caller)?;
     let x = body.valid()?;
-    let errors = x.cross_field_errors();
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    crate::error::check_fields(x.cross_field_errors())?;
     let found = state
         .write(move |c| {
             let case = cases::case_of(c, &caller.scope(), id)?;
@@ -467,10 +464,7 @@ pub async fn create_improvement(
     let (id, caller) = (id.into_inner(), auth.caller);
     require_staff(&caller)?;
     let x = body.valid()?;
-    let errors = due_on_errors(Some(x.due_on));
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    crate::error::check_fields(due_on_errors(Some(x.due_on)))?;
     let found = state
         .write(move |c| {
             let case = cases::case_of(c, &caller.scope(), id)?;
@@ -515,10 +509,7 @@ pub async fn update_improvement(
     let ((complaint, id), caller) = (path.into_inner(), auth.caller);
     require_staff(&caller)?;
     let u = body.valid()?;
-    let errors = due_on_errors(u.due_on);
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    crate::error::check_fields(due_on_errors(u.due_on))?;
     let version = expected_version(&req, u.version)?;
     let found = state
         .write(move |c| {

@@ -95,10 +95,7 @@ pub async fn create(
     let (id, caller) = (id.into_inner(), auth.caller);
     require_staff(&caller)?;
     let x = body.valid()?;
-    let errors = x.cross_field_errors();
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    crate::error::check_fields(x.cross_field_errors())?;
     let refund = state
         .write(move |c| {
             let case = cases::case_of(c, &caller.scope(), id)?;
@@ -211,10 +208,7 @@ pub async fn transition(
     if !caller.can(needed) {
         return Err(ApiError::Forbidden);
     }
-    let errors = t.cross_field_errors(chrono::Utc::now());
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    crate::error::check_fields(t.cross_field_errors(chrono::Utc::now()))?;
     let version = expected_version(&req, t.version)?;
     let refund = state
         .write(move |c| transition_in(c, &caller, complaint, id, version, t))

@@ -79,10 +79,7 @@ pub async fn create(
     let (id, caller) = (id.into_inner(), auth.caller);
     require_staff(&caller)?;
     let x = body.valid()?;
-    let errors = x.cross_field_errors(chrono::Utc::now());
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    crate::error::check_fields(x.cross_field_errors(chrono::Utc::now()))?;
     let contact = state
         .write(move |c| {
             let access = writable(c, &caller, id)?;

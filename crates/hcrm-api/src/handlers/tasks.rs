@@ -187,10 +187,7 @@ pub async fn create(
     let caller = auth.caller;
     require_staff(&caller)?;
     let x = body.valid()?;
-    let errors = x.cross_field_errors();
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    crate::error::check_fields(x.cross_field_errors())?;
     let me = caller.principal.id;
     let owner = match (x.owner_id, &x.team) {
         (Some(o), _) => Some(o),

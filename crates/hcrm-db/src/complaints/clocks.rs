@@ -301,22 +301,12 @@ pub fn escalate(conn: &mut DbConn, now: DateTime<Utc>) -> Result<EscalationRun, 
         .select(ClockRow::as_select())
         .load(conn)?;
     let mut run = EscalationRun::default();
-    let mut calendars: std::collections::HashMap<InstitutionId, Calendar> = Default::default();
+    let mut calendars = crate::calendars::Calendars::default();
     for row in candidates {
-        let calendar = match calendars.get(&row.institution_id) {
-            Some(c) => c.clone(),
-            None => {
-                let cal = crate::calendars::calendar_of(conn, row.institution_id.0)?;
-                calendars.insert(row.institution_id, cal.clone());
-                cal
-            }
-        };
+        let calendar = calendars.of(conn, row.institution_id.0)?;
         let clock = row.clock()?;
         // Most running clocks have nothing due: skip them without reading what was sent.
-        if clock
-            .escalations_due(&calendar, policy, now, &[])
-            .is_empty()
-        {
+        if clock.escalations_due(calendar, policy, now, &[]).is_empty() {
             continue;
         }
         let sent: Vec<Escalation> = e::table
@@ -326,11 +316,11 @@ pub fn escalate(conn: &mut DbConn, now: DateTime<Utc>) -> Result<EscalationRun, 
             .iter()
             .filter_map(|l| Escalation::from_code(l))
             .collect();
-        let due = clock.escalations_due(&calendar, policy, now, &sent);
+        let due = clock.escalations_due(calendar, policy, now, &sent);
         let mut breach_noted = false;
         if clock.breached_at.is_none() {
             let mut after = clock.clone();
-            after.note_breach(&calendar, now);
+            after.note_breach(calendar, now);
             if let Some(at) = after.breached_at {
                 breach_noted = crate::conn::write_transaction(conn, |c| {
                     Ok::<_, DbError>(
@@ -351,7 +341,7 @@ pub fn escalate(conn: &mut DbConn, now: DateTime<Utc>) -> Result<EscalationRun, 
             run.breaches_noted += 1;
         }
         for level in due {
-            match send_one(conn, &row, &calendar, &clock, level, now) {
+            match send_one(conn, &row, calendar, &clock, level, now) {
                 Ok(Some(n)) => {
                     run.escalations += 1;
                     run.tasks += n;

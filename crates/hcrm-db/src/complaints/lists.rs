@@ -77,16 +77,10 @@ pub fn list(
             .into_iter()
             .collect()
     };
-    let mut calendars: HashMap<InstitutionId, Calendar> = HashMap::new();
+    let mut calendars = crate::calendars::Calendars::default();
     let mut items = Vec::with_capacity(rows.len());
     for r in rows {
-        let calendar = match calendars.entry(r.institution_id) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(crate::calendars::calendar_of(conn, r.institution_id.0)?)
-            }
-        };
-        let calendar = &*calendar;
+        let calendar = calendars.of(conn, r.institution_id.0)?;
         let views: Vec<_> = clocks_by
             .remove(&r.id)
             .unwrap_or_default()

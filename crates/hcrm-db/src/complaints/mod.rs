@@ -18,7 +18,6 @@ use hcrm_domain::api::complaints::{
     Complainant, Complaint, ComplaintHistoryEntry, ComplaintLimits, ComplaintListItem,
     ComplaintPerson, InvolvedDepartment, InvolvedStaff,
 };
-use hcrm_domain::calendar::Calendar;
 use hcrm_domain::complaint::{
     ClockKind, ClockState, ComplaintAction, ComplaintCategory, ComplaintChannel, ComplaintNumber,
     ComplaintSeverity, ComplaintState,
