@@ -72,6 +72,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         }));
 }
 
+/// Where the OpenAPI document is served.
+const OPENAPI_JSON: &str = "/api-docs/openapi.json";
+
 /// The OpenAPI document the code describes (served at `/api-docs/openapi.json`).
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let (_, doc) = App::new()
@@ -123,20 +126,42 @@ pub fn app(
         .app_data(web::PathConfig::default().error_handler(error::path_error))
         .configure(configure)
         .split_for_parts();
-    app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", completed(doc)))
-        .service(web::redirect("/docs", "/docs/"))
-        .app_data(web::Data::new(web_app::WebDir(
-            web_dirs.into_iter().collect(),
-        )))
-        .default_service(web::to(web_app::fallback))
-        .wrap(actix_web::middleware::from_fn(idempotency::middleware))
-        .wrap(Compress::default())
-        .wrap(
-            DefaultHeaders::new()
-                .add(("X-Content-Type-Options", "nosniff"))
-                .add(("Referrer-Policy", "no-referrer"))
-                .add(("X-Frame-Options", "DENY")),
-        )
-        .wrap(actix_web::middleware::from_fn(headers::middleware))
-        .wrap(request_log::logger())
+    // The document is serialised once for the process and served as those bytes: each worker
+    // holding its own (and Swagger UI serialising it at every request) kept two copies of a
+    // ~700 KB document's structures resident, which grows with every module (PERF-6).
+    static DOC_JSON: std::sync::OnceLock<web::Bytes> = std::sync::OnceLock::new();
+    let doc_json = DOC_JSON
+        .get_or_init(|| {
+            serde_json::to_vec(&completed(doc))
+                .unwrap_or_default()
+                .into()
+        })
+        .clone();
+    app.route(
+        OPENAPI_JSON,
+        web::get().to(move || {
+            let doc_json = doc_json.clone();
+            async move {
+                actix_web::HttpResponse::Ok()
+                    .content_type("application/json")
+                    .body(doc_json)
+            }
+        }),
+    )
+    .service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::new([OPENAPI_JSON])))
+    .service(web::redirect("/docs", "/docs/"))
+    .app_data(web::Data::new(web_app::WebDir(
+        web_dirs.into_iter().collect(),
+    )))
+    .default_service(web::to(web_app::fallback))
+    .wrap(actix_web::middleware::from_fn(idempotency::middleware))
+    .wrap(Compress::default())
+    .wrap(
+        DefaultHeaders::new()
+            .add(("X-Content-Type-Options", "nosniff"))
+            .add(("Referrer-Policy", "no-referrer"))
+            .add(("X-Frame-Options", "DENY")),
+    )
+    .wrap(actix_web::middleware::from_fn(headers::middleware))
+    .wrap(request_log::logger())
 }

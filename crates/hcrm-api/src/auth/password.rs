@@ -1,9 +1,7 @@
 //! Argon2id password hashes.
 
-use argon2::Argon2;
-use argon2::password_hash::{
-    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
-};
+use argon2::password_hash::{Output, PasswordHash, PasswordHasher, SaltString, rand_core::OsRng};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,13 +21,50 @@ pub fn hash(password: &str) -> Result<String, ApiError> {
         })
 }
 
+/// The largest Argon2 memory a stored hash may ask a check for (64 MiB; ours use 19 MiB).
+const MAX_CHECK_KIB: u32 = 64 * 1024;
+
+thread_local! {
+    /// Argon2's working memory on this thread, kept from one check to the next.
+    static BLOCKS: std::cell::RefCell<Vec<Block>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Checks a password against a stored hash; a malformed hash never matches.
+///
+/// What the crate's `verify_password` does, in memory the thread keeps: the 19 MiB it
+/// would allocate and free at every check is allocated once per pool thread. Freed and
+/// allocated again, it was often given fresh pages before the old ones went back to the
+/// system, so a flood of sign-ins held up to twice the pool's memory (PERF-6).
 pub fn verify(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
+    let Ok(h) = PasswordHash::new(stored) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (h.salt, h.hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) = (Algorithm::try_from(h.algorithm), Params::try_from(&h))
+    else {
+        return false;
+    };
+    let Ok(version) = h.version.map_or(Ok(Version::default()), Version::try_from) else {
+        return false;
+    };
+    let mut salt_buf = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_buf) else {
+        return false;
+    };
+    if params.m_cost() > MAX_CHECK_KIB {
+        return false;
+    }
+    let mut out = vec![0u8; expected.len()];
+    BLOCKS.with_borrow_mut(|blocks| {
+        if blocks.len() < params.block_count() {
+            blocks.resize(params.block_count(), Block::default());
+        }
+        Argon2::new(algorithm, version, params)
+            .hash_password_into_with_memory(password.as_bytes(), salt, &mut out, &mut blocks[..])
             .is_ok()
-    })
+    }) && Output::new(&out).is_ok_and(|computed| computed == expected)
 }
 
 type Job = Box<dyn FnOnce() + Send>;
@@ -104,18 +139,24 @@ impl PasswordPool {
     pub async fn hash(&self, password: String) -> Result<String, ApiError> {
         self.run(move || hash(&password)).await?
     }
-}
 
-/// A valid hash of a random password, verified against for unknown usernames so that a
-/// failed sign-in takes as long whether or not the user exists.
-pub fn dummy_hash() -> &'static str {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DUMMY.get_or_init(|| hash(&uuid::Uuid::now_v7().to_string()).unwrap_or_default())
+    /// A valid hash of a random password, verified against for unknown usernames so that a
+    /// failed sign-in takes as long whether or not the user exists. It is made once, on the
+    /// pool like every other Argon2 run: made on a request's thread it left that thread's
+    /// allocator holding another 19 MiB, which took a flood of sign-ins past PERF-6's 150 MB.
+    pub async fn dummy_hash(&self) -> Result<String, ApiError> {
+        static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+        DUMMY
+            .get_or_try_init(|| self.hash(uuid::Uuid::now_v7().to_string()))
+            .await
+            .cloned()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::password_hash::PasswordVerifier;
 
     #[test]
     fn argon2id_round_trip() {
@@ -124,6 +165,34 @@ mod tests {
         assert!(verify("Hospital2026", &h));
         assert!(!verify("hospital2026", &h));
         assert!(!verify("Hospital2026", "not a hash"));
-        assert!(!verify("x", dummy_hash()));
+        let dummy = hash(&uuid::Uuid::now_v7().to_string()).unwrap();
+        assert!(!verify("x", &dummy));
+    }
+
+    #[test]
+    fn the_check_agrees_with_the_crate_s() {
+        let h = hash("Hospital2026").unwrap();
+        let parsed = PasswordHash::new(&h).unwrap();
+        for (password, right) in [("Hospital2026", true), ("hospital2026", false)] {
+            let crate_s = Argon2::default().verify_password(password.as_bytes(), &parsed);
+            assert_eq!(crate_s.is_ok(), right);
+            // Twice: the second check runs in the memory the first left.
+            assert_eq!(verify(password, &h), right);
+            assert_eq!(verify(password, &h), right);
+        }
+        assert!(!verify("Hospital2026", "not a hash"));
+        assert!(!verify(
+            "Hospital2026",
+            "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ"
+        ));
+        // Other parameters (a hash made with more memory) still check.
+        let params = Params::new(32 * 1024, 1, 1, None).unwrap();
+        let salt = SaltString::generate(&mut OsRng);
+        let strong = Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+            .hash_password(b"Hospital2026", &salt)
+            .unwrap()
+            .to_string();
+        assert!(verify("Hospital2026", &strong));
+        assert!(!verify("Hospital2027", &strong));
     }
 }

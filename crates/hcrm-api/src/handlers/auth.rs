@@ -12,7 +12,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::extract::remote_addr;
-use crate::auth::{Caller, cookie, password, tokens, totp};
+use crate::auth::{Caller, cookie, tokens, totp};
 use crate::body::{JsonBody, OptionalJsonBody};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -127,7 +127,7 @@ pub async fn login(
     // Unknown users cost the same Argon2 check.
     let (hash, user) = match &found {
         Some((id, hash, usable, _)) => (hash.clone(), usable.then_some(*id)),
-        None => (password::dummy_hash().to_string(), None),
+        None => (state.passwords.dummy_hash().await?, None),
     };
     let password_ok = state.passwords.verify(pw, hash).await? && user.is_some();
     let second_factor = match (&found, password_ok) {

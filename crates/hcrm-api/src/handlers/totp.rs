@@ -21,7 +21,7 @@ use hcrm_domain::api::auth::{
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::{Authz, Caller, password, perm, totp};
+use crate::auth::{Authz, Caller, perm, totp};
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::handlers::auth::me_of;
@@ -116,10 +116,13 @@ async fn reauthenticate(
 ) -> Result<String, ApiError> {
     let attempt = reserve(state, caller, step).await?;
     let username = caller.principal.username.clone();
-    let hash = state
+    let stored = state
         .db(move |c| Ok(users::credentials(c, &username)?.map(|(_, hash, _)| hash)))
-        .await?
-        .unwrap_or_else(|| password::dummy_hash().to_string());
+        .await?;
+    let hash = match stored {
+        Some(hash) => hash,
+        None => state.passwords.dummy_hash().await?,
+    };
     if state.passwords.verify(pw, hash).await? {
         return Ok(attempt);
     }
