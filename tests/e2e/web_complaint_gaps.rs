@@ -30,6 +30,17 @@ fn set_lang(b: &Browser, lang: &str) {
     }
 }
 
+/// Clicks `css` brought to the middle of the window first: below the sticky top bar a click
+/// would land on the bar.
+fn tap(b: &Browser, css: &str) {
+    b.find(css);
+    let quoted = serde_json::to_string(css).unwrap();
+    b.script(&format!(
+        "document.querySelector({quoted}).scrollIntoView({{block: 'center'}}); return 1;"
+    ));
+    b.click(css);
+}
+
 #[test]
 fn web_notifications_penalty_review_and_complaint_limits() {
     let dist = web_dist();
@@ -117,6 +128,8 @@ fn web_notifications_penalty_review_and_complaint_limits() {
     b.find("#notif-panel .notif-item.notif-unread[data-kind='complaint_breach']");
     b.wait_text(case["number"].as_str().unwrap());
     b.wait_text("超时通报");
+    // The panel sits in the dark top bar: its text must not take the bar's white.
+    assert!(b.low_contrast().is_empty(), "{:?}", b.low_contrast());
     b.shot("complaint-gaps-notifications-zh");
     set_lang(&b, "en");
     b.wait_text("Breach (supervisor and director)");
@@ -185,8 +198,9 @@ fn web_notifications_penalty_review_and_complaint_limits() {
     b.set_value("#limit-hand_over", "10");
     b.set_value("#limit-investigation-unit", "working_hours");
     b.set_value("#limit-investigation", "20");
-    b.click("#limits-save");
+    tap(&b, "#limits-save");
     b.wait_text("时限已保存");
+    b.find("#complaint-limits-page h1");
     let text = b.page_text();
     for code in ["working_days", "calendar_hours", "hand_over", "limits."] {
         assert!(!text.contains(code), "{code}: {text}");

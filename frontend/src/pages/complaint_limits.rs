@@ -61,15 +61,10 @@ pub fn ComplaintLimitsPage() -> Html {
             }
         });
     }
-    let Some(current) = &*draft else {
-        return html! {
-            <section class="page" id="complaint-limits-page">
-                <h1>{ tr(lang, "limits.title") }</h1>
-                { loaded.banner() }
-                if loaded.problem.is_none() { <p class="muted">{ tr(lang, "loading") }</p> }
-            </section>
-        };
-    };
+    // One shape whether read or not: the page's head stays, the form comes when read.
+    let empty = Value::Null;
+    let ready = draft.is_some();
+    let current = draft.as_ref().unwrap_or(&empty);
     let set = |path: (&'static str, Option<&'static str>)| {
         let (draft, saved) = (draft.clone(), saved.clone());
         move |v: Value| {
@@ -185,7 +180,11 @@ pub fn ComplaintLimitsPage() -> Html {
             <p class="hint">{ tr(lang, "limits.hint") }</p>
             <Notice text={saved.then(|| AttrValue::from(tr(lang, "limits.saved")))} />
             <ErrorBanner problem={(*problem).clone()} />
-            <form class="form" {onsubmit}>
+            { loaded.banner() }
+            if !ready && loaded.problem.is_none() {
+                <p class="muted">{ tr(lang, "loading") }</p>
+            }
+            <form class="form" {onsubmit} hidden={!ready}>
                 <div class="table-scroll stats-table">
                     <table class="list" id="limits-table">
                         <tbody>
