@@ -11,6 +11,7 @@ mod security;
 mod web;
 mod web_audit;
 mod web_calendar;
+mod web_complaint_gaps;
 mod web_complaint_stats;
 mod web_complaints;
 mod web_customers;

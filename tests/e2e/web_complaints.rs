@@ -2,7 +2,10 @@
 //! an agent registers a complaint by phone lookup with the keyboard alone (Tab, Enter), sees
 //! the number and the reply time to promise, and hands it over; the supervisor, with the
 //! director where the flow needs one (approval, internal handling), takes it to closed with
-//! the buttons of the case page. The workbench and the case read in Chinese and in English
+//! the buttons of the case page — correcting the details on the way (issue 10 item 2) — and
+//! the statistics page counts it (item 7); the closed case offers no refund, finding or
+//! upload controls any more (item 3), and its times read in the institution's time zone, not
+//! the browser's (item 6, X-11). The workbench and the case read in Chinese and in English
 //! with no code left unlabelled; screenshots at 1280 and 390 px in both languages go to
 //! `tests/screenshots/complaint-*.png`.
 
@@ -366,6 +369,16 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
         |_| {},
         "investigating",
     );
+    // The details corrected after intake: the patient's demands, heard on the first call.
+    tap(&b, "#complaint-edit");
+    b.find("#edit-dialog");
+    b.find("#edit-category");
+    b.type_into("#edit-demands", "书面道歉");
+    tap(&b, "#edit-confirm");
+    b.wait_for(
+        "the edit saved",
+        "!document.querySelector('#edit-dialog') && document.querySelector('#complaint-details').innerText.includes('书面道歉')",
+    );
     act(
         &b,
         "analyse",
@@ -500,6 +513,21 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     b.find("#complaint-flow .flow-current[data-step='closed']");
     b.find("#complaint-flow .flow-skipped, #complaint-flow .flow-done");
     b.find("#complaint-no-actions");
+    // Closed: its money, findings and files are shown, not offered for change (the API
+    // refuses those writes, 409 case_closed), nor are its details.
+    b.find("#complaint-refunds [data-status='paid']");
+    for control in [
+        "#refund-new",
+        "#complaint-refunds [data-to]",
+        "#responsibility-new",
+        "#complaint-responsibility .penalty-confirm-open",
+        "#improvement-new",
+        "#complaint-improvements .improvement-toggle",
+        "#attachment-upload",
+        "#complaint-edit",
+    ] {
+        assert_eq!(b.count(control), 0, "{control} on a closed case");
+    }
     assert!(
         b.count("#complaint-history li") >= 13,
         "history: {}",
@@ -538,6 +566,7 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
                     "前台书面警告",
                     "候诊超时主动告知",
                     "已转客服部李娜",
+                    "书面道歉",
                     "患者签字的退费确认书",
                     "退还复查挂号费",
                     "未主动告知候诊延误",
@@ -565,6 +594,28 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     let id = case_url.rsplit('/').next().unwrap();
     let (status, case) = server.json("GET", &format!("/api/v1/complaints/{id}"), Some(&sup), None);
     assert_eq!(status, 200, "{case}");
+    // X-11: the case's times in its institution's zone (Asia/Shanghai), whatever the
+    // browser's (this one's is the machine's).
+    assert_eq!(case["time_zone"], "Asia/Shanghai");
+    let received: chrono::DateTime<chrono::Utc> =
+        case["received_at"].as_str().unwrap().parse().unwrap();
+    b.time_zone("America/New_York");
+    b.go(&format!("{}{case_url}", server.base));
+    b.find("#complaint-page[data-state='closed'] #complaint-received");
+    assert_eq!(
+        b.script("return Intl.DateTimeFormat().resolvedOptions().timeZone"),
+        json!("America/New_York"),
+        "the browser is elsewhere"
+    );
+    let shown = b.script("return document.querySelector('#complaint-received').innerText");
+    assert_eq!(
+        shown.as_str().unwrap(),
+        (received + chrono::Duration::hours(8))
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        "received in Beijing time"
+    );
+    assert_eq!(case["demands"], "书面道歉");
     assert_eq!(case["state"], "closed");
     assert_eq!(case["number"], Value::from(number.as_str()));
     assert_eq!(case["customer_id"], zhang["id"]);
@@ -606,4 +657,14 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
         found[0]["id"].as_str().unwrap()
     );
     assert_eq!(server.text(&slip).0, 401, "the slip is not public");
+
+    // The statistics page counts it: received this month, and closed.
+    b.sign_in(&server.base, "zhao.min", PASSWORD);
+    tap(&b, "#nav a[data-nav='complaint-stats']");
+    b.find("#complaint-stats");
+    b.wait_for(
+        "the case counted",
+        "document.querySelector('#stats-received strong')?.innerText === '1' \
+         && document.querySelector('#stats-closed strong')?.innerText === '1'",
+    );
 }

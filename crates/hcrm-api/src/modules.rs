@@ -66,6 +66,10 @@ pub const MODULES: &[Module] = &[
         routes: audit::routes,
     },
     Module {
+        name: "notifications",
+        routes: notifications::routes,
+    },
+    Module {
         name: "customer_io",
         routes: customer_io::routes,
     },

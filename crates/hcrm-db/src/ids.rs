@@ -154,6 +154,8 @@ typed_ids! {
     ResponsibilityId;
     /// 整改措施 — an improvement action of a complaint.
     ImprovementId;
+    /// 站内通知 — one user's in-app notification.
+    NotificationId;
 }
 
 #[cfg(test)]

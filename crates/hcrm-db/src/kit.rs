@@ -159,6 +159,7 @@ coded! {
     hcrm_domain::complaint::ComplaintAction => "complaint action",
     hcrm_domain::complaint::ClockKind => "complaint clock kind",
     hcrm_domain::calendar::DayKind => "calendar day kind",
+    hcrm_domain::api::notifications::NotificationKind => "notification kind",
 }
 
 /// one counted page of a list — how many rows `$query` finds, and the `$window` of them

@@ -23,6 +23,7 @@ pub mod ids;
 pub mod institutions;
 pub mod kit;
 pub mod merge;
+pub mod notifications;
 pub mod relations;
 pub mod schema;
 pub mod sensitive;

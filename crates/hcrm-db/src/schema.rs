@@ -641,6 +641,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        user_id -> Text,
+        institution_id -> Text,
+        kind -> Text,
+        title_zh -> Text,
+        title_en -> Text,
+        source_type -> Nullable<Text>,
+        source_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(departments -> institutions (institution_id));
 diesel::joinable!(calendar_settings -> institutions (institution_id));
 diesel::joinable!(calendar_years -> users (imported_by));
@@ -687,6 +702,8 @@ diesel::joinable!(complaint_history -> users (actor_id));
 diesel::joinable!(complaint_clocks -> complaints (complaint_id));
 diesel::joinable!(complaint_escalations -> complaint_clocks (clock_id));
 diesel::joinable!(complaint_counters -> institutions (institution_id));
+diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(notifications -> institutions (institution_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     institutions,
@@ -733,4 +750,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_settings,
     calendar_years,
     calendar_days,
+    notifications,
 );

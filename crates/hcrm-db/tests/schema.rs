@@ -13,7 +13,7 @@ use hcrm_domain::api::org::{
 };
 use hcrm_domain::{Role, Scope};
 
-const TABLES: [&str; 44] = [
+const TABLES: [&str; 45] = [
     "api_keys",
     "audit_events",
     "break_glass_grants",
@@ -51,6 +51,7 @@ const TABLES: [&str; 44] = [
     "idempotency_keys",
     "institutions",
     "login_attempts",
+    "notifications",
     "refresh_tokens",
     "settings",
     "tasks",
@@ -150,6 +151,45 @@ fn every_table_round_trips_on_every_backend() {
         })
         .unwrap();
         assert_eq!(user.phone.as_deref(), Some("13812345678"));
+        // Issue 10: a notification made, listed, counted and read, for its user only.
+        {
+            use hcrm_db::notifications as n;
+            use hcrm_domain::api::notifications::NotificationKind;
+            let what = n::NewNotification {
+                institution_id: inst.id,
+                kind: NotificationKind::ComplaintBreach,
+                title_zh: "投诉已超时".into(),
+                title_en: "Complaint breached".into(),
+                source_type: Some("complaint".into()),
+                source_id: Some(uuid::Uuid::now_v7().to_string()),
+            };
+            let to = [hcrm_db::ids::UserId::from(user.id)];
+            assert_eq!(
+                n::notify(&mut conn, &to, &what, chrono::Utc::now()).unwrap(),
+                1
+            );
+            assert_eq!(n::unread_count(&mut conn, user.id).unwrap(), 1);
+            let window = ListWindow {
+                limit: 10,
+                offset: 0,
+            };
+            let (items, total) = n::list(&mut conn, user.id, Some(true), window).unwrap();
+            assert_eq!(total, 1);
+            assert_eq!(items[0].kind, NotificationKind::ComplaintBreach);
+            assert_eq!(items[0].title_zh, "投诉已超时");
+            let other = uuid::Uuid::now_v7();
+            assert!(matches!(
+                n::mark_read(&mut conn, other, items[0].id, chrono::Utc::now()),
+                Err(DbError::NotFound)
+            ));
+            let read = n::mark_read(&mut conn, user.id, items[0].id, chrono::Utc::now()).unwrap();
+            assert!(read.read_at.is_some(), "{backend}");
+            assert_eq!(n::unread_count(&mut conn, user.id).unwrap(), 0);
+            assert_eq!(
+                n::mark_all_read(&mut conn, user.id, chrono::Utc::now()).unwrap(),
+                0
+            );
+        }
         assert_eq!(user.institutions[0].code, "BJ01");
         auth::insert_refresh(&mut conn, user.id, "fam", "h1".into(), hcrm_db::now()).unwrap();
         let token = auth::find_refresh(&mut conn, "h1").unwrap().unwrap();

@@ -7,6 +7,7 @@
 use crate::api::audit::{AuditAction, AuditEntity};
 use crate::api::calendars::YearSource;
 use crate::api::import::{Column, ExportFormat, ImportMode};
+use crate::api::notifications::NotificationKind;
 use crate::api::org::HalfDay;
 use crate::api::sensitive::{BreakGlassCategory, ReviewOutcome};
 use crate::api::timeline::{SystemStageReason, TimelineEntryKind};
@@ -96,10 +97,19 @@ labelled! {
     ComplaintState => ComplaintState::ALL,
     ComplaintAction => ComplaintAction::ALL,
     ClockKind => ClockKind::ALL,
+    NotificationKind => NotificationKind::ALL,
 }
 
 /// Enums that are not a vocabulary shown to users, and why.
 const NOT_VOCABULARY: &[(&str, &str)] = &[
+    (
+        "EditField",
+        "a field of the complaint's edit form; the form labels its fields",
+    ),
+    (
+        "EditRefused",
+        "the outcome of a rule, reported as a problem code that the web app translates",
+    ),
     (
         "DivisionError",
         "a struct, reported as the field error code division_unknown",

@@ -209,8 +209,9 @@ pub fn fill(conn: &mut DbConn) -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     println!(
         "Complaints: {} cases in every state of the flow (some late, some waiting on the \
-         patient), {} refunds, {} confirmed penalties.",
-        made.complaints, made.refunds, made.findings
+         patient), {} refunds ({} paid against the patient's signed documents), {} confirmed \
+         penalties.",
+        made.complaints, made.refunds, made.paid, made.findings
     );
     Ok(())
 }

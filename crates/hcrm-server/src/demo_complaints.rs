@@ -8,14 +8,14 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use hcrm_db::complaint_money::{accountability, refunds};
+use hcrm_db::complaint_money::{accountability, attachments, refunds};
 use hcrm_db::complaints::{self, MoveInput, NewComplaint};
 use hcrm_db::{DbConn, DbError, customers, departments};
 use hcrm_domain::api::complaints::InvolvedDepartment;
 use hcrm_domain::complaint::flow::CaseFacts;
 use hcrm_domain::complaint::{
-    ComplaintAction, ComplaintCategory, ComplaintChannel, ComplaintSeverity, ComplaintState,
-    PenaltyFacts, PenaltyLevel, RefundKind, RefundMethod, RefundStatus,
+    AttachmentKind, ComplaintAction, ComplaintCategory, ComplaintChannel, ComplaintSeverity,
+    ComplaintState, FileFormat, PenaltyFacts, PenaltyLevel, RefundKind, RefundMethod, RefundStatus,
 };
 use hcrm_domain::{PermissionSet, Role, Scope};
 use uuid::Uuid;
@@ -338,10 +338,67 @@ fn actor(
     }
 }
 
+/// The patient's signed refund confirmation as the demo keeps it: a one-page PDF.
+const SIGNED_CONFIRMATION: &[u8] = b"%PDF-1.4\n\
+1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n\
+2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n\
+3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n\
+trailer<</Root 1 0 R>>\n%%EOF\n";
+
+/// Attaches the patient's signed confirmation to case `complaint` and records refund
+/// `refund` (at version `version`) paid against it at `at`, by `by`, with the arrival a bank
+/// card refund is expected at on the institution's calendar.
+#[allow(clippy::too_many_arguments)]
+fn pay_against_signature(
+    conn: &mut DbConn,
+    complaint: Uuid,
+    institution: Uuid,
+    refund: Uuid,
+    version: i32,
+    case: &Case,
+    by: Uuid,
+    at: DateTime<Utc>,
+) -> Result<(), DbError> {
+    use sha2::{Digest, Sha256};
+    let document = attachments::create(
+        conn,
+        attachments::NewAttachment {
+            complaint_id: complaint,
+            institution_id: institution,
+            kind: AttachmentKind::SignedDocument,
+            file_name: "退费确认书（患者签字）.pdf".to_string(),
+            format: FileFormat::Pdf,
+            sha256: hex::encode(Sha256::digest(SIGNED_CONFIRMATION)),
+            description: Some(format!("患者签字确认：{}", case.demands)),
+            uploaded_by: by,
+        },
+        SIGNED_CONFIRMATION,
+    )?;
+    let calendar = hcrm_db::calendars::calendar_of(conn, institution)?;
+    refunds::transition(
+        conn,
+        &Scope::Group,
+        complaint,
+        refund,
+        version,
+        &refunds::Move {
+            to: RefundStatus::Paid,
+            by,
+            comment: None,
+            signed_document_id: Some(document),
+            paid_at: Some(at),
+            expected_arrival_at: Some(RefundMethod::BankCard.expected_arrival(at, &calendar)),
+        },
+    )?;
+    Ok(())
+}
+
 /// How many cases, refunds and confirmed findings were made.
 pub struct Made {
     pub complaints: usize,
     pub refunds: usize,
+    /// Refunds paid, each with the patient's signed documents attached to the case.
+    pub paid: usize,
     pub findings: usize,
 }
 
@@ -361,6 +418,7 @@ pub fn fill(
     let mut made = Made {
         complaints: 0,
         refunds: 0,
+        paid: 0,
         findings: 0,
     };
     for (code, sh) in [("BJ01", false), ("SH01", true)] {
@@ -537,6 +595,28 @@ pub fn fill(
                             },
                         )?;
                         v = after.version;
+                    }
+                    // Past the procedures step the money has moved: the patient signed the
+                    // refund confirmation (退费确认书), it is attached to the case, and the
+                    // refund is paid against it (CMP-6).
+                    if matches!(
+                        state,
+                        ComplaintState::Archiving
+                            | ComplaintState::InternalHandling
+                            | ComplaintState::Improvement
+                            | ComplaintState::Closed
+                    ) {
+                        pay_against_signature(
+                            conn,
+                            id,
+                            inst,
+                            refund,
+                            v,
+                            case,
+                            user(if sh { "supervisor.sh01" } else { "agent.bj01" })?,
+                            at.min(now),
+                        )?;
+                        made.paid += 1;
                     }
                 }
             }

@@ -7,8 +7,11 @@ use yew_router::prelude::*;
 
 use crate::components::shell::Shell;
 use crate::hooks::{LangContext, Session};
+use crate::pages::complaint_limits::ComplaintLimitsPage;
 use crate::pages::complaint_stats::ComplaintStatsPage;
-use crate::pages::complaints::{case::ComplaintPage, intake::IntakePage, workbench::WorkbenchPage};
+use crate::pages::complaints::{
+    case::ComplaintPage, intake::IntakePage, penalties::PenaltiesPage, workbench::WorkbenchPage,
+};
 use crate::pages::customers::{
     break_glass::BreakGlassReviewPage, form::CustomerFormPage, import::ImportPage,
     list::CustomersPage, merge::MergePage, tasks::TasksPage, view::CustomerPage,
@@ -48,6 +51,8 @@ pub enum Route {
     Complaints,
     #[at("/complaints/new")]
     ComplaintNew,
+    #[at("/complaints/penalties")]
+    Penalties,
     #[at("/complaints/:id")]
     Complaint { id: String },
     #[at("/follow-ups")]
@@ -76,6 +81,8 @@ pub enum Route {
     Calendars,
     #[at("/admin/security")]
     Security,
+    #[at("/admin/complaint-limits")]
+    ComplaintLimits,
     #[at("/admin/break-glass")]
     BreakGlass,
     #[at("/profile")]
@@ -176,6 +183,13 @@ pub fn nav_items() -> Vec<NavItem> {
             false,
         ),
         item(
+            "penalties",
+            "nav.penalties",
+            Route::Penalties,
+            Some(P::ComplaintApprove),
+            false,
+        ),
+        item(
             "integration",
             "nav.integration",
             Route::Integration,
@@ -209,6 +223,13 @@ pub fn nav_items() -> Vec<NavItem> {
             "security",
             "nav.security",
             Route::Security,
+            Some(P::SettingWrite),
+            true,
+        ),
+        item(
+            "complaint-limits",
+            "nav.complaint-limits",
+            Route::ComplaintLimits,
             Some(P::SettingWrite),
             true,
         ),
@@ -256,6 +277,7 @@ fn switch(route: Route) -> Html {
         Route::Service => soon("nav.service"),
         Route::Complaints => guarded(Permission::ComplaintRead, html! { <WorkbenchPage /> }),
         Route::ComplaintNew => guarded(Permission::ComplaintWrite, html! { <IntakePage /> }),
+        Route::Penalties => guarded(Permission::ComplaintApprove, html! { <PenaltiesPage /> }),
         Route::Complaint { id } => with_id(&id, |id| {
             guarded(
                 Permission::ComplaintRead,
@@ -277,6 +299,9 @@ fn switch(route: Route) -> Html {
         Route::Users => guarded(Permission::UserRead, html! { <UsersPage /> }),
         Route::Audit => guarded(Permission::AuditRead, html! { <AuditPage /> }),
         Route::Security => guarded(Permission::SettingWrite, html! { <SecurityPage /> }),
+        Route::ComplaintLimits => {
+            guarded(Permission::SettingWrite, html! { <ComplaintLimitsPage /> })
+        }
         Route::Profile => html! { <Profile /> },
         Route::NotFound => html! { <NotFound /> },
     }

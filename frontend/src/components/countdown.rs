@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::hooks::use_lang;
 use crate::i18n::trf;
-use crate::pages::customers::local_time;
+use crate::pages::customers::zoned_time;
 
 /// How urgent a clock is; its `code` is the CSS class suffix and `data-urgency`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -110,6 +110,10 @@ pub struct CountdownProps {
     /// Without the deadline line (dense lists; the deadline is in the tooltip).
     #[prop_or_default]
     pub compact: bool,
+    /// The time zone the deadline is shown in (the institution's, X-11); the browser's when
+    /// empty.
+    #[prop_or_default]
+    pub zone: AttrValue,
 }
 
 /// `.countdown.countdown-<urgency>` with `data-urgency`.
@@ -120,7 +124,7 @@ pub fn Countdown(props: &CountdownProps) -> Html {
     let text = clock_text(lang, props.state, props.left, props.working);
     let due = props
         .deadline
-        .map(|d| trf(lang, "clock.deadline", &[&local_time(d)]));
+        .map(|d| trf(lang, "clock.deadline", &[&zoned_time(d, &props.zone)]));
     html! {
         <span id={props.id.clone()} class={classes!("countdown", format!("countdown-{}", urgency.code()))}
               data-urgency={urgency.code()} title={due.clone()}>

@@ -7,5 +7,6 @@ pub mod field;
 pub mod flow;
 pub mod form;
 pub mod list;
+pub mod notifications;
 pub mod pager;
 pub mod shell;

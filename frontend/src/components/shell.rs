@@ -6,6 +6,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::{NavItem, Route, nav_items};
+use crate::components::notifications::NotificationBell;
 use crate::hooks::{use_lang, use_lang_context, use_session};
 use crate::i18n::tr;
 
@@ -143,6 +144,9 @@ pub fn Shell(props: &ShellProps) -> Html {
                     <span class="brand-name">{ tr(lang, "app.name") }</span>
                 </a>
                 <div class="topbar-right">
+                    if !enrolling {
+                        <NotificationBell />
+                    }
                     <span id="current-user" class="current-user" title={me.username.clone()}>
                         { &me.display_name }
                     </span>

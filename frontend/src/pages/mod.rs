@@ -5,6 +5,7 @@ pub mod audit;
 pub mod audit_details;
 pub mod calendars;
 pub mod coming_soon;
+pub mod complaint_limits;
 pub mod complaint_stats;
 pub mod complaints;
 pub mod customers;

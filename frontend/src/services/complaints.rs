@@ -6,7 +6,9 @@ use hcrm_domain::api::complaint_money::{
     Attachment, Improvement, ImprovementCreate, ImprovementUpdate, Refund, RefundCreate,
     RefundTransition, Responsibility, ResponsibilityConfirm, ResponsibilityCreate,
 };
-use hcrm_domain::api::complaints::{Complaint, ComplaintCreate, ComplaintTransition};
+use hcrm_domain::api::complaints::{
+    Complaint, ComplaintCreate, ComplaintSettings, ComplaintTransition, ComplaintUpdate,
+};
 use uuid::Uuid;
 
 use crate::services::{Api, query};
@@ -39,6 +41,12 @@ pub async fn transition(
     body: &ComplaintTransition,
 ) -> Result<Complaint, Problem> {
     api.post(&format!("{BASE}/{id}/transitions"), body).await
+}
+
+/// Corrects a case's details (the version read goes in `If-Match`); the case as it is after.
+pub async fn update(api: &Api, id: Uuid, body: &ComplaintUpdate) -> Result<Complaint, Problem> {
+    api.patch(&one_path(id), body.version.unwrap_or(0), body)
+        .await
 }
 
 // Money and accountability (CMP-6, CMP-7) and attachments (CMP-9).
@@ -136,4 +144,26 @@ pub async fn download_attachment(api: &Api, id: Uuid, a: &Attachment) -> Result<
         a.id
     ))
     .await
+}
+
+/// Where a month's confirmed penalties are read (`YYYY-MM`; empty: last month, the API's
+/// default) — the review due by the 10th (CMP-7).
+pub fn penalties_path(month: &str) -> String {
+    if month.is_empty() {
+        "/penalties".to_string()
+    } else {
+        format!("/penalties?month={month}")
+    }
+}
+
+/// Where the complaint limits are read (admin).
+pub const SETTINGS_PATH: &str = "/settings/complaints";
+
+/// Saves the complaint limits with the version read.
+pub async fn put_settings(
+    api: &Api,
+    body: &ComplaintSettings,
+) -> Result<ComplaintSettings, Problem> {
+    api.put(SETTINGS_PATH, body.version.unwrap_or(0), body)
+        .await
 }

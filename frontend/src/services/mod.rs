@@ -6,6 +6,7 @@ pub mod break_glass;
 pub mod calendars;
 pub mod complaints;
 pub mod customers;
+pub mod notifications;
 pub mod org;
 pub mod session;
 pub mod tasks;

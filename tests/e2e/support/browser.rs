@@ -119,6 +119,16 @@ impl Browser {
         self.call("POST", "/url", Some(json!({"url": url})));
     }
 
+    /// Makes the browser's own time zone `zone` (IANA), as if the machine were there: what
+    /// the page shows "in the browser's zone" changes with it.
+    pub fn time_zone(&self, zone: &str) {
+        self.call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({"cmd": "Emulation.setTimezoneOverride", "params": {"timezoneId": zone}})),
+        );
+    }
+
     pub fn try_find(&self, css: &str) -> Option<String> {
         let v = self.call(
             "POST",

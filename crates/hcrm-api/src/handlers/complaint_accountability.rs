@@ -27,6 +27,7 @@ use uuid::Uuid;
 use crate::auth::{Authz, perm};
 use crate::body::JsonBody;
 use crate::error::ApiError;
+use crate::handlers::complaint_refunds::open_case;
 use crate::handlers::tasks::require_staff;
 use crate::handlers::{created, expected_version, versioned};
 use crate::state::AppState;
@@ -102,6 +103,7 @@ pub async fn list(
         (status = 201, body = Responsibility, headers(("ETag" = String, description = "the version, for If-Match"))),
         crate::contract::CreateErrors<perm::ComplaintWrite>,
         crate::contract::NotFound,
+        (status = 409, description = "the case is closed (`wrong_state`, `errors[0].code` `case_closed`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
     ))]
 #[post("/complaints/{id}/responsibilities")]
 pub async fn create(
@@ -116,7 +118,7 @@ pub async fn create(
     crate::error::check_fields(x.cross_field_errors())?;
     let found = state
         .write(move |c| {
-            let case = cases::case_of(c, &caller.scope(), id)?;
+            let case = open_case(c, &caller.scope(), id)?;
             let here = one_institution(case.institution_id);
             let mut department_id = x.department_id;
             let staff_name = match (x.staff_user_id, x.staff_doctor_id) {
@@ -234,7 +236,7 @@ pub async fn get(
     responses(
         (status = 200, body = Responsibility, headers(("ETag" = String, description = "the new version"))),
         crate::contract::UpdateErrors<perm::ComplaintApprove>,
-        (status = 409, description = "the level is confirmed already (`wrong_state`, `errors[0].code` `already_confirmed`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "the level is confirmed already (`wrong_state`, `errors[0].code` `already_confirmed`), or the case is closed (`errors[0].code` `case_closed`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
     ))]
 #[post("/complaints/{id}/responsibilities/{responsibility_id}/confirmation")]
 pub async fn confirm(
@@ -252,6 +254,7 @@ pub async fn confirm(
         .write(move |c| {
             let scope = caller.scope();
             let current = store::get(c, &scope, complaint, id)?;
+            open_case(c, &scope, complaint)?;
             if current.version != version {
                 return Err(ApiError::Stale {
                     current: current.version,
@@ -453,6 +456,7 @@ pub async fn list_improvements(
         (status = 201, body = Improvement, headers(("ETag" = String, description = "the version, for If-Match"))),
         crate::contract::CreateErrors<perm::ComplaintWrite>,
         crate::contract::NotFound,
+        (status = 409, description = "the case is closed (`wrong_state`, `errors[0].code` `case_closed`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
     ))]
 #[post("/complaints/{id}/improvements")]
 pub async fn create_improvement(
@@ -467,7 +471,7 @@ pub async fn create_improvement(
     crate::error::check_fields(due_on_errors(Some(x.due_on)))?;
     let found = state
         .write(move |c| {
-            let case = cases::case_of(c, &caller.scope(), id)?;
+            let case = open_case(c, &caller.scope(), id)?;
             colleague(c, "owner_id", x.owner_id, case.institution_id, true)?;
             let iid = store::create_improvement(
                 c,
@@ -497,6 +501,7 @@ pub async fn create_improvement(
     responses(
         (status = 200, body = Improvement, headers(("ETag" = String, description = "the new version"))),
         crate::contract::UpdateErrors<perm::ComplaintWrite>,
+        (status = 409, description = "the case is closed (`wrong_state`, `errors[0].code` `case_closed`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
     ))]
 #[patch("/complaints/{id}/improvements/{improvement_id}")]
 pub async fn update_improvement(
@@ -515,6 +520,7 @@ pub async fn update_improvement(
         .write(move |c| {
             let scope = caller.scope();
             let current = store::get_improvement(c, &scope, complaint, id)?;
+            open_case(c, &scope, complaint)?;
             if let Some(owner) = u.owner_id
                 && owner != current.owner_id
             {

@@ -24,6 +24,7 @@ use uuid::Uuid;
 use crate::auth::{Authz, perm};
 use crate::body::JsonBody;
 use crate::error::ApiError;
+use crate::handlers::complaint_refunds::open_case;
 use crate::handlers::customer_io::read_limited;
 use crate::handlers::tasks::require_staff;
 use crate::handlers::{expected_version, versioned};
@@ -114,6 +115,7 @@ pub async fn list(
         (status = 413, description = "the file is larger than the limit, 20 MB unless set lower (`payload_too_large`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
         (status = 415, description = "not a JPEG, PNG, PDF or .docx file by its content, or named with another format's extension (`unsupported_file_type`, `errors[0].code` `unsupported_file_type` or `file_name_mismatch`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
         (status = 422, description = "an empty file, a form without a `file` part, an invalid `kind`, `file_name` or `description` (`validation`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "the case is closed (`wrong_state`, `errors[0].code` `case_closed`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
     ))]
 #[post("/complaints/{id}/attachments")]
 pub async fn upload(
@@ -176,7 +178,7 @@ pub async fn upload(
     let kind = q.kind.unwrap_or(AttachmentKind::Other);
     let found = state
         .write(move |c| {
-            let case = cases::case_of(c, &caller.scope(), id)?;
+            let case = open_case(c, &caller.scope(), id)?;
             let aid = store::create(
                 c,
                 NewAttachment {
@@ -305,7 +307,7 @@ pub async fn download(
         (status = 204, description = "removed"),
         crate::contract::ActionErrors<perm::ComplaintWrite>,
         (status = 403, description = "lacks `complaint.write`, or neither uploaded it nor holds `complaint.approve` (`forbidden`); or the caller's role must set up two-factor sign-in first (`totp_enrollment_required`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "a refund names it as the patient's signed documents (`wrong_state`, `errors[0].code` `in_use`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "a refund names it as the patient's signed documents (`wrong_state`, `errors[0].code` `in_use`), or the case is closed (`case_closed`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
     ))]
 #[delete("/complaints/{id}/attachments/{attachment_id}")]
 pub async fn remove(
@@ -318,6 +320,7 @@ pub async fn remove(
     state
         .write(move |c| {
             let found = store::get(c, &caller.scope(), complaint, id)?;
+            open_case(c, &caller.scope(), complaint)?;
             if found.uploaded_by != Some(caller.principal.id)
                 && !caller.can(Permission::ComplaintApprove)
             {

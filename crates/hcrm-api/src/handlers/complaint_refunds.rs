@@ -23,6 +23,29 @@ use crate::handlers::tasks::require_staff;
 use crate::handlers::{created, expected_version, versioned};
 use crate::state::AppState;
 
+/// Case `id` in the caller's `scope`, open to changes of its money, findings and files: a
+/// closed case (已结案) takes none — 409 `wrong_state` with `errors[0].code` `case_closed`
+/// (its record stays as it was closed; CMP-4).
+pub(crate) fn open_case(
+    c: &mut hcrm_db::DbConn,
+    scope: &Scope,
+    id: Uuid,
+) -> Result<cases::Case, ApiError> {
+    let case = cases::case_of(c, scope, id)?;
+    if case.state.is_open() {
+        Ok(case)
+    } else {
+        Err(ApiError::WrongState(hcrm_domain::api::FieldError {
+            field: "complaint".into(),
+            code: "case_closed".into(),
+            message: format!(
+                "complaint {} is closed: its refunds, findings and files stay as they were",
+                case.number
+            ),
+        }))
+    }
+}
+
 /// The attachment `id` of case `complaint` as the patient's signed documents: 422
 /// `bad_reference` on `field` when the case has no such attachment, 422 `not_signed_document`
 /// when it is a photo or a letter.
@@ -84,6 +107,7 @@ pub async fn list(
         (status = 201, body = Refund, headers(("ETag" = String, description = "the version, for If-Match"))),
         crate::contract::CreateErrors<perm::ComplaintWrite>,
         crate::contract::NotFound,
+        (status = 409, description = "the case is closed (`wrong_state`, `errors[0].code` `case_closed`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
     ))]
 #[post("/complaints/{id}/refunds")]
 pub async fn create(
@@ -98,7 +122,7 @@ pub async fn create(
     crate::error::check_fields(x.cross_field_errors())?;
     let refund = state
         .write(move |c| {
-            let case = cases::case_of(c, &caller.scope(), id)?;
+            let case = open_case(c, &caller.scope(), id)?;
             if let Some(doc) = x.signed_document_id {
                 check_signed_document(c, case.id, "signed_document_id", doc)?;
             }
@@ -188,7 +212,7 @@ fn refused(to: RefundStatus, e: hcrm_domain::complaint::refund::RefundRefused) -
         (status = 200, body = Refund, headers(("ETag" = String, description = "the new version"))),
         crate::contract::UpdateErrors<perm::ComplaintRead>,
         (status = 403, description = "lacks `complaint.approve` for an approval step or `complaint.write` to record the payment (`forbidden`), or the caller's roles do not take this step (`transition_not_permitted`); or the caller's role must set up two-factor sign-in first (`totp_enrollment_required`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "the refund's state does not allow this step (`invalid_transition`, the allowed steps in `allowed_actions`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "the refund's state does not allow this step (`invalid_transition`, the allowed steps in `allowed_actions`), or the case is closed (`wrong_state`, `errors[0].code` `case_closed`)", body = hcrm_domain::api::Problem, content_type = "application/problem+json"),
     ))]
 #[post("/complaints/{id}/refunds/{refund_id}/transitions")]
 pub async fn transition(
@@ -226,6 +250,7 @@ fn transition_in(
 ) -> Result<Refund, ApiError> {
     let scope = caller.scope();
     let current = store::get(c, &scope, complaint, id)?;
+    open_case(c, &scope, complaint)?;
     if current.version != version {
         return Err(ApiError::Stale {
             current: current.version,

@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, TimeDelta, Utc};
 use hcrm_db::audit::{Action, Entry};
 use hcrm_db::complaints::{self as store, Filter, MoveInput, NewComplaint};
 use hcrm_domain::api::complaints::{
-    Complaint, ComplaintCreate, ComplaintHistoryEntry, ComplaintLimits, ComplaintListItem,
+    Complaint, ComplaintCreate, ComplaintHistoryEntry, ComplaintListItem, ComplaintSettings,
     ComplaintTransition, InvolvedDepartment, InvolvedStaff,
 };
 use hcrm_domain::api::customers::{CustomerCreate, DuplicateMatch};
@@ -16,8 +16,8 @@ use hcrm_domain::api::{FieldError, Page, Problem};
 use hcrm_domain::complaint::flow::{ActionRefused, CaseFacts};
 use hcrm_domain::complaint::{ComplaintAction, ComplaintCategory, ComplaintState};
 use hcrm_domain::{Permission, Role, Scope};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -30,13 +30,17 @@ use crate::handlers::{created, expected_version, institution_for_new, page, vers
 use crate::state::AppState;
 
 /// The instant of a request, to the microsecond both backends keep.
-fn now() -> DateTime<Utc> {
+pub(crate) fn now() -> DateTime<Utc> {
     store::instant()
 }
 
 /// The complaint as this caller sees it: the complainant's phone masked without `pii.read`,
 /// and the actions the caller may take now.
-fn for_caller(c: &mut hcrm_db::DbConn, caller: &Caller, id: Uuid) -> Result<Complaint, ApiError> {
+pub(crate) fn for_caller(
+    c: &mut hcrm_db::DbConn,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<Complaint, ApiError> {
     let unmasked = caller.can(Permission::PiiRead);
     let mut complaint = store::get(c, &caller.scope(), id, unmasked, now())?;
     complaint.allowed_actions =
@@ -69,7 +73,7 @@ fn may_hand_over(caller: &Caller, c: &Complaint) -> bool {
 
 /// Checks the departments and staff named: each record must be of the complaint's
 /// institution (else 422 `bad_reference`); a record's name is filled in.
-fn resolve_involved(
+pub(crate) fn resolve_involved(
     c: &mut hcrm_db::DbConn,
     scope: &Scope,
     institution: Uuid,
@@ -577,16 +581,6 @@ pub async fn transition(
     Ok(versioned(&complaint, complaint.version))
 }
 
-/// The complaint limits in force (CMP-5, CMP-5a) and the version to send when changing them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ComplaintSettings {
-    pub limits: ComplaintLimits,
-    /// 0 while never saved (the seed's limits).
-    #[serde(default)]
-    pub version: Option<i32>,
-}
-
 /// The complaint limits: every step's, the whole case's (local / other institutions), the
 /// national rule's, the promised reply and the escalation timing.
 #[utoipa::path(tag = "settings", operation_id = "get_complaint_settings", security(("bearer" = [])),
@@ -671,6 +665,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(get)
         .service(history)
         .service(transition)
+        .service(super::complaint_edit::update)
         .service(get_settings)
         .service(put_settings);
 }

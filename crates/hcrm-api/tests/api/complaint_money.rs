@@ -1057,3 +1057,143 @@ fn improvement_actions_have_an_owner_a_due_date_and_an_end() {
         srv.get(&wish, &w.admin).problem(403, "forbidden");
     });
 }
+
+/// Item 3 of the complaint gaps: a closed case (已结案) keeps its money, findings and files as
+/// they were — a new refund, a refund's step, a finding, its confirmation, an improvement
+/// new or changed, an upload or a removal is 409 `case_closed` and changes nothing; reading goes on, and
+/// another institution's closed case is still a 404.
+#[test]
+fn a_closed_case_takes_no_more_refunds_findings_or_files() {
+    each_backend(|srv| {
+        let w = world(srv);
+        let case = complaint(srv, &w, 71);
+        let base = format!("/api/v1/complaints/{case}");
+        let doc = upload(
+            srv,
+            &w.agent,
+            &case,
+            "?kind=signed_document&file_name=sign.pdf",
+            "application/pdf",
+            PDF,
+        )
+        .ok(201)
+        .clone();
+        let refund = srv
+            .post(
+                &format!("{base}/refunds"),
+                &w.agent,
+                json!({"amount_fen": 20_000, "method": "cash", "reason": "退还检查费"}),
+            )
+            .ok(201)
+            .clone();
+        let finding = srv
+            .post(
+                &format!("{base}/responsibilities"),
+                &w.agent,
+                json!({"staff_name": "李咨询", "description": "解释不到位"}),
+            )
+            .ok(201)
+            .clone();
+        let due_on = (Utc::now() + Duration::days(30)).date_naive().to_string();
+        let improvement = srv
+            .post(
+                &format!("{base}/improvements"),
+                &w.agent,
+                json!({"text": "前台培训", "owner_id": w.sup_id, "due_on": due_on}),
+            )
+            .ok(201)
+            .clone();
+        // Closed: archived, handled inside, improved.
+        to_archiving(srv, &w, &case);
+        for (token, body) in [
+            (&w.sup, json!({"action": "archive"})),
+            (&w.dir, json!({"action": "finish_internal_handling"})),
+            (&w.sup, json!({"action": "complete", "comment": "已培训"})),
+        ] {
+            let v = srv.get(&base, token).ok(200)["version"].clone();
+            let mut body = body;
+            body["version"] = v;
+            srv.post(&format!("{base}/transitions"), token, body)
+                .ok(200);
+        }
+        assert_eq!(srv.get(&base, &w.sup).ok(200)["state"], "closed");
+        let closed = |r: Res| {
+            r.problem(409, "wrong_state");
+            assert_eq!(r.body["errors"][0]["code"], "case_closed", "{}", r.body);
+        };
+        closed(srv.post(
+            &format!("{base}/refunds"),
+            &w.agent,
+            json!({"amount_fen": 10_000, "method": "cash", "reason": "再退"}),
+        ));
+        closed(with_version(
+            srv,
+            &format!("{base}/refunds/{}/transitions", s(&refund["id"])),
+            &w.sup,
+            &refund["version"],
+            json!({"to": "countersigned"}),
+        ));
+        closed(srv.post(
+            &format!("{base}/responsibilities"),
+            &w.agent,
+            json!({"staff_name": "王护士", "description": "态度生硬"}),
+        ));
+        closed(with_version(
+            srv,
+            &format!("{base}/responsibilities/{}/confirmation", s(&finding["id"])),
+            &w.dir,
+            &finding["version"],
+            json!({"level": finding["proposed_level"]}),
+        ));
+        closed(srv.post(
+            &format!("{base}/improvements"),
+            &w.agent,
+            json!({"text": "培训", "owner_id": w.sup_id, "due_on": due_on}),
+        ));
+        closed(srv.patch(
+            &format!("{base}/improvements/{}", s(&improvement["id"])),
+            &w.agent,
+            improvement["version"].as_i64().unwrap(),
+            json!({"text": "改写"}),
+        ));
+        closed(upload(
+            srv,
+            &w.agent,
+            &case,
+            "?kind=photo&file_name=x.png",
+            "image/png",
+            PNG,
+        ));
+        closed(srv.call(
+            "DELETE",
+            &format!("{base}/attachments/{}", s(&doc["id"])),
+            Some(&w.agent),
+            None,
+        ));
+        // Nothing changed, and it still reads.
+        let refunds = srv.get(&format!("{base}/refunds"), &w.sup).ok(200).clone();
+        assert_eq!(refunds.as_array().unwrap().len(), 1);
+        assert_eq!(refunds[0]["status"], "requested");
+        assert_eq!(refunds[0]["version"], refund["version"]);
+        let findings = srv
+            .get(&format!("{base}/responsibilities"), &w.sup)
+            .ok(200)
+            .clone();
+        assert_eq!(findings.as_array().unwrap().len(), 1);
+        assert_eq!(findings[0]["confirmed_level"], Value::Null);
+        assert_eq!(count(&srv.get(&format!("{base}/attachments"), &w.sup)), 1);
+        let improvements = srv
+            .get(&format!("{base}/improvements"), &w.sup)
+            .ok(200)
+            .clone();
+        assert_eq!(improvements[0]["text"], "前台培训");
+        assert_eq!(improvements[0]["version"], improvement["version"]);
+        // Another institution's closed case stays a 404, not a 409.
+        srv.post(
+            &format!("{base}/refunds"),
+            &w.sup_b,
+            json!({"amount_fen": 10_000, "method": "cash", "reason": "再退"}),
+        )
+        .problem(404, "not_found");
+    });
+}

@@ -14,11 +14,13 @@ use crate::conn::DbConn;
 use crate::error::DbError;
 use crate::ids::{ComplaintClockId, ComplaintId, CustomerId, InstitutionId, UserId};
 use crate::kit::decode;
+use crate::notifications::NewNotification;
 use crate::schema::complaint_clocks as k;
 use crate::schema::complaint_escalations as e;
 use crate::schema::complaints as c;
 use crate::tasks::{self, NewTask};
 use crate::util::utc;
+use hcrm_domain::api::notifications::NotificationKind;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = k, treat_none_as_null = true)]
@@ -280,6 +282,8 @@ pub struct EscalationRun {
     pub escalations: usize,
     /// Tasks made for them.
     pub tasks: usize,
+    /// In-app notifications made for them (one per recipient, as the tasks).
+    pub notifications: usize,
 }
 
 /// CMP-5b: notes breaches and sends the escalations due at `now` — a warning before the
@@ -342,9 +346,10 @@ pub fn escalate(conn: &mut DbConn, now: DateTime<Utc>) -> Result<EscalationRun, 
         }
         for level in due {
             match send_one(conn, &row, calendar, &clock, level, now) {
-                Ok(Some(n)) => {
+                Ok(Some((tasks, notifications))) => {
                     run.escalations += 1;
-                    run.tasks += n;
+                    run.tasks += tasks;
+                    run.notifications += notifications;
                 }
                 Ok(None) => {}
                 // Another server sent it first.
@@ -363,7 +368,7 @@ fn send_one(
     clock: &Clock,
     level: Escalation,
     now: DateTime<Utc>,
-) -> Result<Option<usize>, DbError> {
+) -> Result<Option<(usize, usize)>, DbError> {
     crate::conn::write_transaction(conn, |c| {
         let taken: i64 = e::table
             .filter(e::clock_id.eq(&row.id))
@@ -424,7 +429,35 @@ fn send_one(
             due,
             "complaint_escalation",
         )?;
-        Ok(Some(n))
+        // The same recipients hear of it in the web app's header (issue 10), in this
+        // transaction: a second server's duplicate rolls back with them.
+        let recipients = users_with_roles(c, row.institution_id, recipients_roles(level))?;
+        let told = crate::notifications::notify(
+            c,
+            &recipients,
+            &NewNotification {
+                institution_id: row.institution_id.0,
+                kind: match level {
+                    Escalation::Warning => NotificationKind::ComplaintWarning,
+                    Escalation::Breach => NotificationKind::ComplaintBreach,
+                    Escalation::President => NotificationKind::ComplaintPresident,
+                },
+                title_zh: format!(
+                    "投诉 {number}：{}——{}",
+                    kind.label(Lang::Zh),
+                    level.label(Lang::Zh)
+                ),
+                title_en: format!(
+                    "Complaint {number}: {} — {}",
+                    kind.label(Lang::En),
+                    level.label(Lang::En)
+                ),
+                source_type: Some("complaint".into()),
+                source_id: Some(row.complaint_id.to_string()),
+            },
+            now,
+        )?;
+        Ok(Some((n, told)))
     })
 }
 

@@ -99,6 +99,7 @@ pub fn list(
         items.push(ComplaintListItem {
             id: r.id.0,
             institution_id: r.institution_id.0,
+            time_zone: calendar.zone().name().to_string(),
             number: r.number,
             channel: decode(&r.channel)?,
             state: decode(&r.state)?,

@@ -4,7 +4,10 @@
 //! `hcrm_domain::complaint`; the API checks the caller before calling in here.
 
 pub mod clocks;
+mod edit;
 mod lists;
+
+pub use edit::update;
 
 pub use lists::list;
 pub(crate) use lists::timeline_source;
@@ -392,6 +395,27 @@ fn report_major_dispute(conn: &mut DbConn, id: ComplaintId) -> Result<(), DbErro
     Ok(())
 }
 
+/// The involved rows as the API shows them: departments, staff.
+fn involved_of(rows: Vec<InvolvedRow>) -> (Vec<InvolvedDepartment>, Vec<InvolvedStaff>) {
+    let mut departments = Vec::new();
+    let mut staff = Vec::new();
+    for r in rows {
+        if r.kind == "department" {
+            departments.push(InvolvedDepartment {
+                department_id: r.department_id.map(|d| d.0),
+                name: r.name,
+            });
+        } else {
+            staff.push(InvolvedStaff {
+                doctor_id: r.doctor_id.map(|d| d.0),
+                user_id: r.user_id.map(|u| u.0),
+                name: r.name,
+            });
+        }
+    }
+    (departments, staff)
+}
+
 /// What a read needs besides the record: the calendar of its institution and the instant.
 fn dto(
     conn: &mut DbConn,
@@ -426,22 +450,7 @@ fn dto(
         .order((inv::kind.asc(), inv::position.asc()))
         .select(InvolvedRow::as_select())
         .load(conn)?;
-    let mut departments = Vec::new();
-    let mut staff = Vec::new();
-    for r in involved {
-        if r.kind == "department" {
-            departments.push(InvolvedDepartment {
-                department_id: r.department_id.map(|d| d.0),
-                name: r.name,
-            });
-        } else {
-            staff.push(InvolvedStaff {
-                doctor_id: r.doctor_id.map(|d| d.0),
-                user_id: r.user_id.map(|u| u.0),
-                name: r.name,
-            });
-        }
-    }
+    let (departments, staff) = involved_of(involved);
     let mut shown: Vec<_> = clocks::of(conn, row.id)?
         .iter()
         .map(|r| r.view(&calendar, at))
@@ -455,6 +464,7 @@ fn dto(
     Ok(Complaint {
         id: row.id.0,
         institution_id: row.institution_id.0,
+        time_zone: calendar.zone().name().to_string(),
         number: row.number,
         channel: decode(&row.channel)?,
         customer_id: row.customer_id.0,

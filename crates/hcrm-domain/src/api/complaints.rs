@@ -16,6 +16,18 @@ use crate::validation;
 
 pub use crate::complaint::flow::ComplaintLimits;
 
+/// The complaint limits in force (CMP-5, CMP-5a) and the version to send when changing them
+/// (`GET/PUT /settings/complaints`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintSettings {
+    pub limits: ComplaintLimits,
+    /// 0 while never saved (the seed's limits).
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
 /// A department involved: one of the institution's departments, or a name when it is none.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -242,6 +254,10 @@ pub struct Complainant {
 pub struct Complaint {
     pub id: Uuid,
     pub institution_id: Uuid,
+    /// The institution's time zone (IANA, X-11): show every instant of the case in it.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(example = "Asia/Shanghai"))]
+    pub time_zone: String,
     /// CMP-2: `CODE-YYYY-MM-NNNN`.
     #[cfg_attr(feature = "openapi", schema(example = "BJ01-2026-12-0007"))]
     pub number: String,
@@ -289,6 +305,9 @@ pub struct Complaint {
 pub struct ComplaintListItem {
     pub id: Uuid,
     pub institution_id: Uuid,
+    /// The institution's time zone (IANA, X-11).
+    #[serde(default)]
+    pub time_zone: String,
     pub number: String,
     pub channel: ComplaintChannel,
     pub state: ComplaintState,
@@ -351,6 +370,81 @@ pub struct ComplaintTransition {
         custom(function = "validation::multiline")
     )]
     pub outcome: Option<String>,
+}
+
+/// `PATCH /complaints/{id}`: correct a case's details after intake. Only the fields given
+/// change; `departments` and `staff` replace the lists. Who may change what in which state
+/// is [`crate::complaint::edit`]; the state moves only through the transitions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "category": "process", "severity": "serious",
+    "departments": [{"name": "门诊部"}, {"name": "收费处"}],
+    "demands": "书面道歉并退还挂号费", "version": 3
+})))]
+#[serde(deny_unknown_fields)]
+#[validate(schema(function = "check_update", skip_on_field_errors = false))]
+pub struct ComplaintUpdate {
+    /// What happened, corrected.
+    #[serde(default)]
+    #[validate(
+        length(min = 1, max = 4000),
+        custom(function = "validation::not_blank"),
+        custom(function = "validation::multiline")
+    )]
+    pub description: Option<String>,
+    /// When it happened (not in the future, not after the complaint was received).
+    #[serde(default)]
+    pub occurred_at: Option<DateTime<Utc>>,
+    /// 患者诉求; an empty text clears it.
+    #[serde(default)]
+    #[validate(length(max = 2000), custom(function = "validation::multiline"))]
+    pub demands: Option<String>,
+    /// The departments involved (replaces the list).
+    #[serde(default)]
+    #[validate(length(max = 10), nested)]
+    pub departments: Option<Vec<InvolvedDepartment>>,
+    /// The staff involved (replaces the list).
+    #[serde(default)]
+    #[validate(length(max = 20), nested)]
+    pub staff: Option<Vec<InvolvedStaff>>,
+    #[serde(default)]
+    pub category: Option<ComplaintCategory>,
+    #[serde(default)]
+    pub severity: Option<ComplaintSeverity>,
+    /// The version read (or `If-Match`); 412 when the case changed since.
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+impl ComplaintUpdate {
+    /// The details this edit changes.
+    pub fn fields(&self) -> Vec<crate::complaint::edit::EditField> {
+        use crate::complaint::edit::EditField::*;
+        [
+            (self.description.is_some(), Description),
+            (self.occurred_at.is_some(), OccurredAt),
+            (self.demands.is_some(), Demands),
+            (self.departments.is_some(), Departments),
+            (self.staff.is_some(), Staff),
+            (self.category.is_some(), Category),
+            (self.severity.is_some(), Severity),
+        ]
+        .into_iter()
+        .filter_map(|(given, f)| given.then_some(f))
+        .collect()
+    }
+}
+
+fn check_update(u: &ComplaintUpdate) -> Result<(), ValidationError> {
+    if u.fields().is_empty() {
+        return Err(field_error(
+            "description",
+            "empty",
+            "give at least one detail to change",
+        ));
+    }
+    Ok(())
 }
 
 /// One entry of a case's history: who, when, which action, from and to which state.

@@ -11,6 +11,7 @@ pub mod customers;
 pub mod import;
 mod import_columns;
 pub mod merge;
+pub mod notifications;
 pub mod org;
 pub mod relations;
 pub mod sensitive;

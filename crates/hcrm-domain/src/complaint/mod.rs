@@ -3,6 +3,7 @@
 
 pub mod attachment;
 pub mod clock;
+pub mod edit;
 pub mod flow;
 pub mod follow_up_wish;
 pub mod number;

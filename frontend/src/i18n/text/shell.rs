@@ -19,6 +19,11 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("login.totp.prompt", "该账号已开启两步验证，请输入身份验证器应用中显示的 6 位验证码。", "Two-factor sign-in is on for this account: enter the 6-digit code shown by your authenticator app."),
     ("login.totp.back", "换个账号登录", "Sign in with another account"),
     ("logout", "退出登录", "Sign out"),
+    // the header's notifications
+    ("notif.title", "通知", "Notifications"),
+    ("notif.unread", "{} 条未读通知", "{} unread notifications"),
+    ("notif.read_all", "全部标为已读", "Mark all read"),
+    ("notif.none", "暂无通知", "No notifications"),
     // navigation
     ("nav.label", "主菜单", "Main menu"),
     ("nav.menu", "菜单", "Menu"),

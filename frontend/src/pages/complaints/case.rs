@@ -28,8 +28,8 @@ use crate::pages::complaints::money::{
     AttachmentsPanel, FollowUpWishPanel, ImprovementsPanel, RefundsPanel, ResponsibilityPanel,
 };
 use crate::pages::complaints::{is_working, seconds, state_tag};
-use crate::pages::customers::local_time;
 use crate::pages::customers::search::CustomerLink;
+use crate::pages::customers::zoned_time;
 use crate::services::{Items, complaints};
 
 /// The main path of CMP-4, in order.
@@ -186,6 +186,8 @@ pub fn ComplaintPage(props: &ComplaintPageProps) -> Html {
     let notice = use_state(|| None::<(ComplaintAction, ComplaintState)>);
     // Counts the actions taken here: the money panels read again after each.
     let changes = use_state(|| 0_u32);
+    let editing = use_state(|| false);
+    let session = use_session();
 
     let Some(c) = &*case.data else {
         return html! {
@@ -203,6 +205,10 @@ pub fn ComplaintPage(props: &ComplaintPageProps) -> Html {
         .unwrap_or_default();
     let visited: Vec<ComplaintState> = entries.iter().map(|e| e.to_state).collect();
     let quality = c.quality.unwrap_or(false);
+    let open = c.state.is_open();
+    // Every instant of the case in its institution's time zone, not the browser's.
+    let zone = AttrValue::from(c.time_zone.clone());
+    let at = |t: chrono::DateTime<chrono::Utc>| zoned_time(t, &c.time_zone);
     let (main, branch) = flow_steps(lang, c.state, quality, &visited);
 
     let open_action = |a: ComplaintAction| {
@@ -232,6 +238,24 @@ pub fn ComplaintPage(props: &ComplaintPageProps) -> Html {
             history.reload();
         })
     };
+    let edited = {
+        let (editing, case, notice) = (editing.clone(), case.clone(), notice.clone());
+        Callback::from(move |saved: Complaint| {
+            editing.set(false);
+            notice.set(None);
+            case.data.set(Some(saved));
+        })
+    };
+    let close_edit = {
+        let editing = editing.clone();
+        Callback::from(move |()| editing.set(false))
+    };
+    let me = session.me();
+    let edit_fields = crate::pages::complaints::edit::fields_for(
+        me.as_ref().map(|m| m.roles.as_slice()).unwrap_or_default(),
+        me.as_ref().map(|m| m.id),
+        c,
+    );
     let refused = {
         let case = case.clone();
         // The case moved under us (another user, a stale version): read it again so the
@@ -253,7 +277,7 @@ pub fn ComplaintPage(props: &ComplaintPageProps) -> Html {
             <li class="clock-row" data-clock={k.kind.code()} data-state={k.state.code()}>
                 <span class="clock-kind">{ k.kind.label(lang) }</span>
                 <Countdown state={k.state} left={seconds(k.seconds_left)} working={is_working(k.limit)}
-                           deadline={Some(k.deadline)} />
+                           deadline={Some(k.deadline)} zone={zone.clone()} />
             </li>
         }
     };
@@ -341,7 +365,15 @@ pub fn ComplaintPage(props: &ComplaintPageProps) -> Html {
                 </div>
             </div>
             <div class="panel" id="complaint-details">
-                <h2 class="panel-title">{ tr(lang, "complaints.details") }</h2>
+                <div class="panel-head">
+                    <h2 class="panel-title">{ tr(lang, "complaints.details") }</h2>
+                    if !edit_fields.is_empty() {
+                        <button id="complaint-edit" type="button" class="btn btn-small"
+                                onclick={{ let e = editing.clone(); Callback::from(move |_| e.set(true)) }}>
+                            { tr(lang, "complaints.edit") }
+                        </button>
+                    }
+                </div>
                 <dl class="kv-grid">
                     { kv("complaints.complainant", html! {
                         <>
@@ -353,9 +385,9 @@ pub fn ComplaintPage(props: &ComplaintPageProps) -> Html {
                     }) }
                     { kv("complaints.phone", opt_text(&c.complainant.phone)) }
                     { kv("complaints.channel", html! { c.channel.label(lang) }) }
-                    { kv("complaints.received", html! { local_time(c.received_at) }) }
-                    { kv("complaints.occurred_at", opt_text(&c.occurred_at.map(local_time))) }
-                    { kv("complaints.promised", html! { <span id="complaint-promised">{ local_time(c.promised_reply_at) }</span> }) }
+                    { kv("complaints.received", html! { <span id="complaint-received">{ at(c.received_at) }</span> }) }
+                    { kv("complaints.occurred_at", opt_text(&c.occurred_at.map(at))) }
+                    { kv("complaints.promised", html! { <span id="complaint-promised">{ at(c.promised_reply_at) }</span> }) }
                     { kv("complaints.receiver", html! { &c.receiver.name }) }
                     { kv("complaints.handler", opt_text(&c.handler.as_ref().map(|h| h.name.clone()))) }
                     { kv("complaints.departments", opt_text(&(!departments.is_empty()).then_some(departments))) }
@@ -370,10 +402,10 @@ pub fn ComplaintPage(props: &ComplaintPageProps) -> Html {
                 </dl>
             </div>
             <div class="case-grid">
-                <RefundsPanel id={c.id} generation={*changes} />
-                <ResponsibilityPanel id={c.id} generation={*changes} />
-                <ImprovementsPanel id={c.id} generation={*changes} />
-                <AttachmentsPanel id={c.id} generation={*changes} />
+                <RefundsPanel id={c.id} generation={*changes} {open} zone={zone.clone()} />
+                <ResponsibilityPanel id={c.id} generation={*changes} {open} zone={zone.clone()} />
+                <ImprovementsPanel id={c.id} generation={*changes} {open} zone={zone.clone()} />
+                <AttachmentsPanel id={c.id} generation={*changes} {open} zone={zone.clone()} />
             </div>
             // Recorded when the case closes: from closing and archiving on.
             if closing(c.state) {
@@ -383,9 +415,13 @@ pub fn ComplaintPage(props: &ComplaintPageProps) -> Html {
                 <h2 class="panel-title">{ tr(lang, "complaints.history") }</h2>
                 { history.banner() }
                 <ol id="complaint-history" class="timeline history">
-                    { for entries.iter().map(|e| history_row(lang, e)) }
+                    { for entries.iter().map(|e| history_row(lang, &c.time_zone, e)) }
                 </ol>
             </div>
+            if *editing {
+                <crate::pages::complaints::edit::EditDialog complaint={c.clone()} fields={edit_fields.clone()}
+                    on_close={close_edit} on_done={edited} on_refused={refused.clone()} />
+            }
             if let Some(action) = *acting {
                 <ActionDialog complaint={c.clone()} {action} on_close={close} on_done={done} on_refused={refused} />
             }
@@ -393,10 +429,10 @@ pub fn ComplaintPage(props: &ComplaintPageProps) -> Html {
     }
 }
 
-fn history_row(lang: Lang, e: &ComplaintHistoryEntry) -> Html {
+fn history_row(lang: Lang, zone: &str, e: &ComplaintHistoryEntry) -> Html {
     html! {
         <li data-action={e.action.code()}>
-            <time>{ local_time(e.at) }</time>
+            <time>{ zoned_time(e.at, zone) }</time>
             <strong>{ e.action.label(lang) }</strong>
             { " · " }{ &e.actor.name }
             <span class="muted history-states">

@@ -27,7 +27,7 @@ use crate::forms::{self, FieldErrors};
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::{field_error_text, tr, trf};
 use crate::pages::complaints::{CaseLink, state_tag};
-use crate::pages::customers::local_time;
+use crate::pages::customers::zoned_time;
 use crate::services::{complaints, customers, org};
 
 const FORM_ID: &str = "complaint-form";
@@ -651,7 +651,7 @@ struct CreatedProps {
 fn Created(props: &CreatedProps) -> Html {
     let lang = use_lang();
     let c = &props.complaint;
-    let promised = local_time(c.promised_reply_at);
+    let promised = zoned_time(c.promised_reply_at, &c.time_zone);
     let closed = c.state == ComplaintState::Closed;
     html! {
         <div class="panel created-panel" id="complaint-created" role="status">

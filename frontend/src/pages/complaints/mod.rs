@@ -3,8 +3,10 @@
 //! actions, both clocks, the history). Every shape is hcrm-domain's; every code is labelled.
 
 pub mod case;
+pub mod edit;
 pub mod intake;
 pub mod money;
+pub mod penalties;
 pub mod workbench;
 
 use chrono::TimeDelta;

@@ -19,7 +19,7 @@ use crate::components::pager::Pager;
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::{tr, trf};
 use crate::pages::complaints::{CaseLink, kind_is_working, seconds, state_tag};
-use crate::pages::customers::local_time;
+use crate::pages::customers::zoned_time;
 use crate::services::complaints;
 
 const PAGE_SIZE: i64 = 20;
@@ -185,7 +185,8 @@ fn queue_row(lang: hcrm_domain::Lang, c: &ComplaintListItem) -> Html {
     let group = match (c.urgent_clock, c.urgent_seconds_left) {
         (Some(kind), Some(left)) if kind != ClockKind::National => html! {
             <Countdown state={ClockState::Running} left={seconds(left)} working={kind_is_working(kind)}
-                       deadline={c.urgent_deadline} compact=true label={AttrValue::from(kind.label(lang))} />
+                       deadline={c.urgent_deadline} compact=true label={AttrValue::from(kind.label(lang))}
+                       zone={AttrValue::from(c.time_zone.clone())} />
         },
         _ => html! {},
     };
@@ -222,7 +223,7 @@ fn queue_row(lang: hcrm_domain::Lang, c: &ComplaintListItem) -> Html {
             <div class="queue-meta">
                 <span class="c-name">{ &c.complainant }</span>
                 <span class="muted">{ c.channel.label(lang) }</span>
-                <span class="muted">{ trf(lang, "complaints.received_at", &[&local_time(c.received_at)]) }</span>
+                <span class="muted">{ trf(lang, "complaints.received_at", &[&zoned_time(c.received_at, &c.time_zone)]) }</span>
             </div>
             <div class="queue-clocks">{ group }{ national }</div>
         </li>

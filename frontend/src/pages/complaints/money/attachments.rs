@@ -34,7 +34,7 @@ pub fn AttachmentsPanel(props: &PartProps) -> Html {
             }
         });
     }
-    let can_write = session.can(Permission::ComplaintWrite);
+    let can_write = session.can(Permission::ComplaintWrite) && props.open;
     let on_file = {
         let file = file.clone();
         Callback::from(move |e: Event| {

@@ -24,7 +24,7 @@ pub fn ImprovementsPanel(props: &PartProps) -> Html {
             }
         });
     }
-    let can_write = session.can(Permission::ComplaintWrite);
+    let can_write = session.can(Permission::ComplaintWrite) && props.open;
     let me = session.me();
     let name_of = |owner: Uuid| -> String {
         if let Some(u) = users

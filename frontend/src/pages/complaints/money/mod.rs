@@ -29,7 +29,7 @@ use crate::forms;
 use crate::hooks::{use_lang, use_session};
 use crate::i18n::{tr, trf};
 use crate::pages::customers::list::save_file;
-use crate::pages::customers::local_time;
+use crate::pages::customers::zoned_time;
 use crate::services::{Items, complaints, org};
 
 /// "¥12,800.00".
@@ -165,6 +165,13 @@ pub struct PartProps {
     /// Counts the case's changes: the parts read again with it.
     #[prop_or_default]
     pub generation: u32,
+    /// The case is open: a closed case (已结案) shows its records without the controls that
+    /// would change them (the API refuses those writes, 409 `case_closed`).
+    #[prop_or(true)]
+    pub open: bool,
+    /// The case's time zone (its institution's, X-11).
+    #[prop_or_default]
+    pub zone: AttrValue,
 }
 
 #[derive(Properties, PartialEq)]

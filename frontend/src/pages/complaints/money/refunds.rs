@@ -36,8 +36,13 @@ pub fn RefundsPanel(props: &PartProps) -> Html {
             }
         });
     }
-    let can_write = session.can(Permission::ComplaintWrite);
-    let roles = session.me().map(|m| m.roles.clone()).unwrap_or_default();
+    let can_write = session.can(Permission::ComplaintWrite) && props.open;
+    // A closed case takes no step either.
+    let roles = if props.open {
+        session.me().map(|m| m.roles.clone()).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let close = {
         let (creating, moving) = (creating.clone(), moving.clone());
         Callback::from(move |()| {
@@ -88,7 +93,7 @@ pub fn RefundsPanel(props: &PartProps) -> Html {
                         </div>
                         <div class="pre-line">{ &r.reason }</div>
                         if let Some(at) = r.expected_arrival_at {
-                            <div class="muted">{ trf(lang, "refund.arrival", &[&local_time(at)]) }</div>
+                            <div class="muted">{ trf(lang, "refund.arrival", &[&zoned_time(at, &props.zone)]) }</div>
                         }
                         if let Some(why) = &r.rejection_reason {
                             <div class="muted">{ trf(lang, "refund.rejected_because", &[why]) }</div>

@@ -24,8 +24,8 @@ pub fn ResponsibilityPanel(props: &PartProps) -> Html {
             }
         });
     }
-    let can_write = session.can(Permission::ComplaintWrite);
-    let can_approve = session.can(Permission::ComplaintApprove);
+    let can_write = session.can(Permission::ComplaintWrite) && props.open;
+    let can_approve = session.can(Permission::ComplaintApprove) && props.open;
     let close = {
         let (creating, confirming) = (creating.clone(), confirming.clone());
         Callback::from(move |()| {
