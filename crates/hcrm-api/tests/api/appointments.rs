@@ -90,7 +90,7 @@ fn organization(srv: &Srv, token: &str, name: &str) -> String {
         .post(
             "/api/v1/customers",
             token,
-            json!({"kind": "organization", "name": name, "phones": ["010-88886666"]}),
+            json!({"kind": "organization", "name": name, "phones": ["13910001000"]}),
         )
         .ok(201)["id"])
 }
