@@ -655,6 +655,12 @@ diesel::table! {
         read_at -> Nullable<Timestamp>,
     }
 }
+// ORG-2, SVC-2, SVC-2a: clinic sessions, resources, leaves, appointments, the waitlist.
+mod service_tables;
+pub use service_tables::{
+    appointments, clinic_resources, clinic_sessions, resource_schedules, schedule_exceptions,
+    waitlist_entries,
+};
 
 diesel::joinable!(departments -> institutions (institution_id));
 diesel::joinable!(calendar_settings -> institutions (institution_id));
@@ -705,6 +711,15 @@ diesel::joinable!(complaint_counters -> institutions (institution_id));
 diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(notifications -> institutions (institution_id));
 
+diesel::joinable!(resource_schedules -> clinic_resources (resource_id));
+diesel::joinable!(clinic_sessions -> doctors (doctor_id));
+diesel::joinable!(clinic_sessions -> clinic_resources (resource_id));
+diesel::joinable!(clinic_sessions -> departments (department_id));
+diesel::joinable!(appointments -> clinic_sessions (session_id));
+diesel::joinable!(appointments -> customers (customer_id));
+diesel::joinable!(waitlist_entries -> clinic_sessions (session_id));
+diesel::joinable!(waitlist_entries -> customers (customer_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     institutions,
     departments,
@@ -751,4 +766,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_years,
     calendar_days,
     notifications,
+    clinic_resources,
+    resource_schedules,
+    clinic_sessions,
+    schedule_exceptions,
+    appointments,
+    waitlist_entries,
 );

@@ -11,6 +11,10 @@ use crate::api::notifications::NotificationKind;
 use crate::api::org::HalfDay;
 use crate::api::sensitive::{BreakGlassCategory, ReviewOutcome};
 use crate::api::timeline::{SystemStageReason, TimelineEntryKind};
+use crate::appointment::{
+    AppointmentAction, AppointmentKind, AppointmentStatus, ResourceKind, SessionOrigin,
+    SessionStatus, WaitlistStatus,
+};
 use crate::calendar::{DayKind, DayOfWeek};
 use crate::complaint::{
     AttachmentKind, ClockKind, ClockState, ComplaintAction, ComplaintCategory, ComplaintChannel,
@@ -91,6 +95,13 @@ labelled! {
     MaritalStatus => MaritalStatus::ALL,
     PreferredLanguage => PreferredLanguage::ALL,
     MergeSide => MergeSide::ALL,
+    AppointmentKind => AppointmentKind::ALL,
+    AppointmentStatus => AppointmentStatus::ALL,
+    AppointmentAction => AppointmentAction::ALL,
+    ResourceKind => ResourceKind::ALL,
+    SessionStatus => SessionStatus::ALL,
+    SessionOrigin => SessionOrigin::ALL,
+    WaitlistStatus => WaitlistStatus::ALL,
     ComplaintChannel => ComplaintChannel::ALL,
     ComplaintCategory => ComplaintCategory::ALL,
     ComplaintSeverity => ComplaintSeverity::ALL,
@@ -109,6 +120,14 @@ const NOT_VOCABULARY: &[(&str, &str)] = &[
     (
         "EditRefused",
         "the outcome of a rule, reported as a problem code that the web app translates",
+    ),
+    (
+        "BookingRefused",
+        "a rule's refusal, sent as the field error codes of field_and_code",
+    ),
+    (
+        "TooEarly",
+        "a rule's refusal, sent as the field error code too_early",
     ),
     (
         "DivisionError",
