@@ -159,6 +159,12 @@ coded! {
     hcrm_domain::complaint::ComplaintAction => "complaint action",
     hcrm_domain::complaint::ClockKind => "complaint clock kind",
     hcrm_domain::calendar::DayKind => "calendar day kind",
+    hcrm_domain::appointment::AppointmentKind => "appointment kind",
+    hcrm_domain::appointment::AppointmentStatus => "appointment status",
+    hcrm_domain::appointment::ResourceKind => "resource kind",
+    hcrm_domain::appointment::SessionStatus => "session status",
+    hcrm_domain::appointment::SessionOrigin => "session origin",
+    hcrm_domain::appointment::WaitlistStatus => "waitlist status",
 }
 
 /// one counted page of a list — how many rows `$query` finds, and the `$window` of them

@@ -213,6 +213,9 @@ pub mod perm {
         ReportRead,
         CalendarRead,
         CalendarWrite,
+        ServiceRead,
+        ServiceWrite,
+        ScheduleWrite,
     );
 }
 

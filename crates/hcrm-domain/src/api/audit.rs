@@ -61,6 +61,11 @@ coded_enum! {
         ComplaintAttachment = "complaint_attachment", "投诉附件", "Complaint attachment";
         Complaint = "complaint", "投诉", "Complaint";
         Calendar = "calendar", "工作日历", "Business calendar";
+        ClinicResource = "clinic_resource", "检查资源", "Examination resource";
+        ClinicSession = "clinic_session", "出诊", "Clinic session";
+        ScheduleException = "schedule_exception", "停诊", "Leave or closure";
+        Appointment = "appointment", "预约", "Appointment";
+        WaitlistEntry = "waitlist_entry", "候补", "Waitlist entry";
     }
 }
 

@@ -26,6 +26,10 @@ coded_enum! {
         TaskCancelled = "task_cancelled", "待办取消", "Task cancelled";
         ComplaintReceived = "complaint_received", "收到投诉", "Complaint received";
         ComplaintClosed = "complaint_closed", "投诉结案", "Complaint closed";
+        AppointmentBooked = "appointment_booked", "预约", "Appointment booked";
+        AppointmentArrived = "appointment_arrived", "到诊", "Arrived";
+        AppointmentNoShow = "appointment_no_show", "爽约", "No-show";
+        AppointmentCancelled = "appointment_cancelled", "取消预约", "Appointment cancelled";
     }
 }
 
@@ -56,6 +60,8 @@ impl SystemStageReason {
 /// | `contact` | the subject | the content's first 120 characters | `channel`, `direction` |
 /// | `task_created` | the task's title | — | `task_kind`, `due_on` |
 /// | `task_completed`, `task_cancelled` | the task's title | the outcome | `task_status` |
+/// | `appointment_booked`, `…_arrived`, `…_no_show` | the doctor's or resource's name | — | `due_on` (the session's day) |
+/// | `appointment_cancelled` | the doctor's or resource's name | the reason | `due_on` |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
@@ -90,7 +96,7 @@ pub struct TimelineEntry {
     pub task_kind: Option<TaskKind>,
     #[serde(default)]
     pub task_status: Option<TaskStatus>,
-    /// The day a task is due.
+    /// The day a task is due; an appointment's day.
     #[serde(default)]
     pub due_on: Option<NaiveDate>,
 }

@@ -61,6 +61,19 @@ pub fn entry_text(lang: Lang, e: &TimelineEntry) -> (String, Option<String>) {
         Kind::TaskCompleted | Kind::TaskCancelled => (subject, e.note.clone()),
         // The case number, and what the patient said or how it ended, in their words.
         Kind::ComplaintReceived | Kind::ComplaintClosed => (subject, e.note.clone()),
+        // The doctor or resource, the session's day, and a cancellation's reason.
+        Kind::AppointmentBooked
+        | Kind::AppointmentArrived
+        | Kind::AppointmentNoShow
+        | Kind::AppointmentCancelled => {
+            let day = e.due_on.map(|d| d.to_string());
+            let detail = [day, e.note.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ");
+            (subject, (!detail.is_empty()).then_some(detail))
+        }
     }
 }
 
