@@ -14,6 +14,7 @@ mod web_audit;
 mod web_calendar;
 mod web_complaint_stats;
 mod web_complaints;
+mod web_console;
 mod web_customers;
 mod web_forms;
 mod web_layout;

@@ -16,7 +16,8 @@ use crate::pages::customers::{
 use crate::pages::{
     audit::AuditPage, calendars::CalendarsPage, coming_soon::ComingSoon,
     departments::DepartmentsPage, home::Home, institutions::InstitutionsPage, login::Login,
-    not_found::NotFound, profile::Profile, security::SecurityPage, users::UsersPage,
+    not_found::NotFound, profile::Profile, security::SecurityPage, service::ConsolePage,
+    users::UsersPage,
 };
 use crate::services::{Api, AuthState};
 
@@ -253,7 +254,7 @@ fn switch(route: Route) -> Html {
             Permission::BreakGlassReview,
             html! { <BreakGlassReviewPage /> },
         ),
-        Route::Service => soon("nav.service"),
+        Route::Service => guarded(Permission::ServiceRead, html! { <ConsolePage /> }),
         Route::Complaints => guarded(Permission::ComplaintRead, html! { <WorkbenchPage /> }),
         Route::ComplaintNew => guarded(Permission::ComplaintWrite, html! { <IntakePage /> }),
         Route::Complaint { id } => with_id(&id, |id| {

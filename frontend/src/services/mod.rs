@@ -1,6 +1,7 @@
 //! Talking to the API: one typed request function ([`Api::request`]) that adds the bearer
 //! token, refreshes it once on a 401 and turns every failure into a [`Problem`].
 
+pub mod appointments;
 pub mod auth;
 pub mod break_glass;
 pub mod calendars;

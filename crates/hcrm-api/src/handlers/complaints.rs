@@ -311,6 +311,8 @@ pub struct ListQuery {
     breached: Option<bool>,
     /// Cases the caller received or handles.
     mine: Option<bool>,
+    /// The cases of one customer (the agent console shows a caller's open ones).
+    customer_id: Option<Uuid>,
     /// 1–200, default 50.
     limit: Option<i64>,
     offset: Option<i64>,
@@ -350,6 +352,7 @@ pub async fn list(
         institution_id: q.institution_id,
         breached: q.breached,
         mine: q.mine.unwrap_or(false).then_some(caller.principal.id),
+        customer_id: q.customer_id,
     };
     let scope = caller.scope();
     let result = state

@@ -497,6 +497,44 @@ fn intake_numbers_promises_a_reply_refuses_bad_input_and_is_scoped() {
                 .ok(200)["total"],
             1
         );
+        // One customer's cases (the agent console's caller): 赵敏's two, none of 王's; in
+        // another institution's scope none.
+        let zhao = s(&c2["customer_id"]);
+        let of_zhao = srv
+            .get(
+                &format!("/api/v1/complaints?customer_id={zhao}&open=true"),
+                &agent,
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(of_zhao["total"], 2);
+        assert!(
+            of_zhao["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|k| k["customer_id"] == json!(zhao))
+        );
+        assert_eq!(
+            srv.get(&format!("/api/v1/complaints?customer_id={wang}"), &agent)
+                .ok(200)["total"],
+            4
+        );
+        assert_eq!(
+            srv.get(
+                &format!("/api/v1/complaints?customer_id={wang}&open=false"),
+                &agent
+            )
+            .ok(200)["total"],
+            1
+        );
+        assert_eq!(
+            srv.get(&format!("/api/v1/complaints?customer_id={zhao}"), &agent_b)
+                .ok(200)["total"],
+            0
+        );
+        srv.get("/api/v1/complaints?customer_id=nope", &agent)
+            .problem(400, "invalid_query");
         let breached = srv
             .get("/api/v1/complaints?breached=true", &agent)
             .ok(200)

@@ -167,6 +167,52 @@ pub struct CustomerSummary {
     pub account_manager_id: Option<Uuid>,
 }
 
+impl CustomerCreate {
+    /// A new potential customer (CUS-3) known only by name and number: the caller nobody
+    /// has on file, created from the agent console's phone box (SVC-1).
+    pub fn potential(name: String, phone: String) -> CustomerCreate {
+        CustomerCreate {
+            institution_id: None,
+            kind: CustomerKind::Individual,
+            name,
+            gender: None,
+            birth_date: None,
+            id_type: None,
+            id_number: None,
+            card_number: None,
+            phones: vec![phone],
+            landline: None,
+            wechat: None,
+            qq: None,
+            email: None,
+            address: Address::default(),
+            occupation: None,
+            employer_id: None,
+            education: None,
+            marital_status: None,
+            family_situation: None,
+            form_of_address: None,
+            preferred_language: None,
+            preferred_channel: None,
+            preferred_hours: None,
+            source_channel: None,
+            source_detail: None,
+            referred_by_id: None,
+            interests: Vec::new(),
+            categories: Vec::new(),
+            tags: Vec::new(),
+            lifecycle_stage: Some(LifecycleStage::Potential),
+            relationship_type: None,
+            account_manager_id: None,
+            notes: None,
+            uscc: None,
+            industry: None,
+            org_size: None,
+            external_ids: Vec::new(),
+        }
+    }
+}
+
 fn check_create(c: &CustomerCreate) -> Result<(), ValidationError> {
     consistency(
         c.kind,
