@@ -31,6 +31,14 @@ ids["contacts"] = call(f"/api/v1/customers/{customer}/contacts", supervisor,
 ids["tasks"] = call("/api/v1/tasks", supervisor, {"title": "出院后第3天电话回访", "customer_id": customer})["id"]
 ids["complaints"] = call("/api/v1/complaints", supervisor, {"channel": "phone", "customer_id": customer,
                                                             "description": "术后复查等候两小时无人告知"})["id"]
+# SVC-1, SVC-3: a consultation (open, so that changes and the close get past 409) and an
+# in-visit service (its task's id).
+ids["consultations"] = call("/api/v1/consultations", supervisor, {"channel": "hotline", "customer_id": customer,
+                                                                   "question": "心内科周二有专家门诊吗？"})["id"]
+import datetime
+ids["in-visit-services"] = call("/api/v1/in-visit-services", supervisor, {
+    "service": "result_call", "customer_id": customer,
+    "reference_at": datetime.datetime.now(datetime.timezone.utc).isoformat()})["task"]["id"]
 
 with open(out, "w") as f:
     for name, value in ids.items():

@@ -158,6 +158,13 @@ coded! {
     hcrm_domain::complaint::ComplaintState => "complaint state",
     hcrm_domain::complaint::ComplaintAction => "complaint action",
     hcrm_domain::complaint::ClockKind => "complaint clock kind",
+    hcrm_domain::api::consultations::ConsultationChannel => "consultation channel",
+    hcrm_domain::api::consultations::ConsultationOutcome => "consultation outcome",
+    hcrm_domain::api::consultations::ConsultationState => "consultation state",
+    hcrm_domain::api::in_visit::InVisitService => "in-visit service",
+    hcrm_domain::api::in_visit::InVisitStep => "in-visit step",
+    hcrm_domain::api::in_visit::Delivery => "delivery",
+    hcrm_domain::api::service_times::ServiceTarget => "service time target",
     hcrm_domain::calendar::DayKind => "calendar day kind",
 }
 

@@ -688,6 +688,65 @@ diesel::joinable!(complaint_clocks -> complaints (complaint_id));
 diesel::joinable!(complaint_escalations -> complaint_clocks (clock_id));
 diesel::joinable!(complaint_counters -> institutions (institution_id));
 
+diesel::table! {
+    consultations (id) {
+        id -> Text,
+        institution_id -> Text,
+        channel -> Text,
+        customer_id -> Text,
+        owner_id -> Text,
+        referred_to_id -> Nullable<Text>,
+        referred_doctor_id -> Nullable<Text>,
+        referral_note -> Nullable<Text>,
+        department_id -> Nullable<Text>,
+        topic -> Nullable<Text>,
+        question -> Text,
+        answer -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        state -> Text,
+        callback_task_id -> Nullable<Text>,
+        received_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+        closed_by -> Nullable<Text>,
+        version -> Integer,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    task_in_visit (task_id) {
+        task_id -> Text,
+        service -> Text,
+        reference_at -> Timestamp,
+        steps_done -> Text,
+        delivery -> Nullable<Text>,
+        address -> Nullable<Text>,
+        tracking_number -> Nullable<Text>,
+        location -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    service_times (id) {
+        id -> Text,
+        institution_id -> Text,
+        target -> Text,
+        customer_id -> Nullable<Text>,
+        occurred_on -> Date,
+        minutes -> Integer,
+        limit_minutes -> Integer,
+        met -> Bool,
+        note -> Nullable<Text>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(consultations -> customers (customer_id));
+diesel::joinable!(task_in_visit -> tasks (task_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     institutions,
     departments,
@@ -733,4 +792,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_settings,
     calendar_years,
     calendar_days,
+    consultations,
+    task_in_visit,
+    service_times,
 );

@@ -6,6 +6,7 @@ mod config;
 mod demo;
 mod demo_complaints;
 mod demo_customers;
+mod demo_service;
 mod generate;
 mod jobs;
 mod pgbench;

@@ -61,6 +61,9 @@ coded_enum! {
         ComplaintAttachment = "complaint_attachment", "投诉附件", "Complaint attachment";
         Complaint = "complaint", "投诉", "Complaint";
         Calendar = "calendar", "工作日历", "Business calendar";
+        Consultation = "consultation", "咨询", "Consultation";
+        InVisitService = "in_visit_service", "诊中服务", "In-visit service";
+        ServiceTime = "service_time", "服务时间记录", "Service time";
     }
 }
 

@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::api::consultations::{ConsultationChannel, ConsultationOutcome};
 use crate::customer::kinds::coded_enum;
 use crate::customer::{ContactChannel, Direction, LifecycleStage, TaskKind, TaskStatus};
 use crate::i18n::{Label, Lang};
@@ -26,6 +27,8 @@ coded_enum! {
         TaskCancelled = "task_cancelled", "待办取消", "Task cancelled";
         ComplaintReceived = "complaint_received", "收到投诉", "Complaint received";
         ComplaintClosed = "complaint_closed", "投诉结案", "Complaint closed";
+        ConsultationReceived = "consultation_received", "咨询", "Consultation";
+        ConsultationClosed = "consultation_closed", "咨询结束", "Consultation closed";
     }
 }
 
@@ -56,6 +59,8 @@ impl SystemStageReason {
 /// | `contact` | the subject | the content's first 120 characters | `channel`, `direction` |
 /// | `task_created` | the task's title | — | `task_kind`, `due_on` |
 /// | `task_completed`, `task_cancelled` | the task's title | the outcome | `task_status` |
+/// | `consultation_received` | the topic | the question's first 120 characters | `consultation_channel` |
+/// | `consultation_closed` | the topic | the answer's first 120 characters | `consultation_outcome` |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
@@ -93,6 +98,12 @@ pub struct TimelineEntry {
     /// The day a task is due.
     #[serde(default)]
     pub due_on: Option<NaiveDate>,
+    /// How a consultation came in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consultation_channel: Option<ConsultationChannel>,
+    /// What came of a consultation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consultation_outcome: Option<ConsultationOutcome>,
 }
 
 impl TimelineEntry {
@@ -119,6 +130,8 @@ impl TimelineEntry {
             task_kind: None,
             task_status: None,
             due_on: None,
+            consultation_channel: None,
+            consultation_outcome: None,
         }
     }
 }
