@@ -13,7 +13,7 @@ use hcrm_domain::api::org::{
 };
 use hcrm_domain::{Role, Scope};
 
-const TABLES: [&str; 44] = [
+const TABLES: [&str; 47] = [
     "api_keys",
     "audit_events",
     "break_glass_grants",
@@ -32,6 +32,7 @@ const TABLES: [&str; 44] = [
     "complaint_refunds",
     "complaint_responsibilities",
     "complaints",
+    "consultations",
     "contacts",
     "customer_categories",
     "customer_contracts",
@@ -52,7 +53,9 @@ const TABLES: [&str; 44] = [
     "institutions",
     "login_attempts",
     "refresh_tokens",
+    "service_times",
     "settings",
+    "task_in_visit",
     "tasks",
     "user_institutions",
     "user_roles",
