@@ -1,7 +1,8 @@
 //! The agent console in the web app (issue 11, SVC-1, SVC-2), end to end in headless
 //! Chromium: a call from an unknown number — the phone box finds nobody, the agent creates a
-//! potential customer with the number filled in, books the caller into a clinic session from
-//! the calendar, and marks the arrival in today's list. The console reads in Chinese and in
+//! potential customer with the number filled in, records the consultation on the form
+//! prefilled with them, books the caller into a clinic session from the calendar, and marks
+//! the arrival in today's list. The console reads in Chinese and in
 //! English with no code left unlabelled, and nothing scrolls sideways at 390 px; screenshots
 //! at 1280 and 390 px in both languages go to `tests/screenshots/console-*.png`.
 
@@ -16,7 +17,8 @@ use support::{ADMIN_PASSWORD, Server, TempDir};
 const PASSWORD: &str = "Staff2026x";
 const ENTER: &str = "\u{E007}";
 /// What people typed: allowed to stay Chinese on the English page.
-const TYPED: [&str; 7] = [
+const TYPED: [&str; 8] = [
+    "心内科周二有专家门诊吗？",
     "陈立新",
     "北京和睦家医院",
     "心内科",
@@ -174,6 +176,21 @@ fn a_call_from_an_unknown_number_ends_in_a_booked_and_arrived_appointment() {
     b.find("#console-complaints");
     b.find("#console-next");
     b.wait_text("没有待到诊的预约");
+
+    // What the caller asks goes on the consultation form, prefilled with them (SVC-1).
+    b.find("#consultation-form");
+    b.type_into("#consultation-question", "心内科周二有专家门诊吗？");
+    b.set_value("#consultation-outcome", "appointment_booked");
+    tap(&b, "#consultation-save");
+    b.find("#consultation-saved[data-consultation-id]");
+    let (status, asked) = server.json(
+        "GET",
+        &format!("/api/v1/consultations?customer_id={customer}"),
+        Some(&supervisor),
+        None,
+    );
+    assert_eq!(status, 200, "{asked}");
+    assert_eq!(asked["total"], 1, "{asked}");
 
     // The calendar of the department: today's session with its places; book it.
     b.set_value("#booking-department", dep["id"].as_str().unwrap());

@@ -166,6 +166,10 @@ typed_ids! {
     ResponsibilityId;
     /// 整改措施 — an improvement action of a complaint.
     ImprovementId;
+    /// 咨询 — a consultation (SVC-1).
+    ConsultationId;
+    /// 限时服务记录 — a service time measured against a target (SVC-6).
+    ServiceTimeId;
 }
 
 #[cfg(test)]

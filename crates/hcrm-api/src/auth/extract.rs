@@ -207,6 +207,8 @@ pub mod perm {
         PrivateNotesRead,
         PrivateNotesWrite,
         BreakGlassReview,
+        ServiceRead,
+        ServiceWrite,
         ComplaintRead,
         ComplaintWrite,
         ComplaintApprove,

@@ -7,14 +7,18 @@ pub mod calendars;
 pub mod complaint_money;
 pub mod complaint_stats;
 pub mod complaints;
+pub mod consultation_stats;
+pub mod consultations;
 pub mod contacts;
 pub mod customers;
 pub mod import;
 mod import_columns;
+pub mod in_visit;
 pub mod merge;
 pub mod org;
 pub mod relations;
 pub mod sensitive;
+pub mod service_times;
 pub mod tasks;
 pub mod timeline;
 

@@ -1,5 +1,5 @@
-//! The caller found by the phone box: their card (the 360 page's), their open complaints and
-//! open tasks.
+//! The caller found by the phone box: their card (the 360 page's), the consultation form for
+//! what they ask (SVC-1), their open complaints, next appointment and open tasks.
 
 use chrono::Local;
 use hcrm_domain::api::Page;
@@ -19,6 +19,7 @@ use crate::pages::customers::local_time;
 use crate::pages::customers::profile::ProfileCard;
 use crate::pages::customers::view::TasksSection;
 use crate::pages::service::booking::{Caller, session_when};
+use crate::pages::service::form::ConsultationForm;
 use crate::services::{Items, appointments, complaints, customers};
 
 #[derive(Properties, PartialEq)]
@@ -60,6 +61,9 @@ pub fn CallerPanel(props: &CallerProps) -> Html {
             <ProfileCard customer={c.clone()} />
             <div class="c360-grid">
                 <div class="c360-main">
+                    if session.can(Permission::ServiceWrite) {
+                        <ConsultationForm customer_id={Some(c.id)} customer_name={Some(AttrValue::from(c.name.clone()))} />
+                    }
                     if session.can(Permission::ComplaintRead) {
                         <OpenComplaints customer_id={c.id} />
                     }

@@ -3,10 +3,18 @@
 //! complaints and tasks, several are offered to pick from, none offers a new potential
 //! customer with the number filled in. Enter in the phone box looks the number up; Tab walks
 //! on to what was found.
+//!
+//! The rest of the service centre (SVC-1, SVC-3, SVC-6) lives beside it: the consultation
+//! form (a component the console embeds), the consultations and their daily statistics, the
+//! in-visit board and the service time limits.
 
 mod arrivals;
 mod booking;
 mod caller;
+pub mod consultations;
+pub mod form;
+pub mod in_visit;
+pub mod time_limits;
 
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::customers::{CustomerCreate, CustomerSummary};
