@@ -207,8 +207,6 @@ pub mod perm {
         PrivateNotesRead,
         PrivateNotesWrite,
         BreakGlassReview,
-        ServiceRead,
-        ServiceWrite,
         ComplaintRead,
         ComplaintWrite,
         ComplaintApprove,
