@@ -17,8 +17,10 @@ use support::{ADMIN_PASSWORD, Server, TempDir};
 const PASSWORD: &str = "Staff2026x";
 const ENTER: &str = "\u{E007}";
 /// What people typed: allowed to stay Chinese on the English page.
-const TYPED: [&str; 8] = [
+const TYPED: [&str; 9] = [
     "心内科周二有专家门诊吗？",
+    // The caller's form of address, made from the name the agent typed.
+    "陈先生/女士",
     "陈立新",
     "北京和睦家医院",
     "心内科",
@@ -49,19 +51,17 @@ fn lang_switch(b: &Browser, to_en: bool) {
     );
 }
 
-/// No raw code of the appointment vocabularies and no untranslated text key.
+/// No raw code of the appointment and consultation vocabularies (those with an underscore:
+/// the others are English words too) and no untranslated text key.
 fn no_codes(text: &str, lang: &str) {
     for code in [
         "expert_consultation",
         "home_nursing",
         "health_check",
         "no_show",
-        "booked",
-        "arrived",
-        "morning",
-        "afternoon",
-        "evening",
-        "potential",
+        "appointment_booked",
+        "walk_in",
+        "web_chat",
         "console.",
         "booking.",
         "arrivals.",
@@ -172,7 +172,8 @@ fn a_call_from_an_unknown_number_ends_in_a_booked_and_arrived_appointment() {
     );
     assert_eq!(status, 200, "{created}");
     assert_eq!(created["lifecycle_stage"], "potential");
-    assert_eq!(created["phones"], json!(["13912345678"]));
+    // The agent sees the number masked; it is the caller's.
+    assert_eq!(created["phones"], json!(["139****5678"]));
     b.find("#console-complaints");
     b.find("#console-next");
     b.wait_text("没有待到诊的预约");

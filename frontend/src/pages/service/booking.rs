@@ -8,6 +8,7 @@ use hcrm_domain::api::Problem;
 use hcrm_domain::api::appointments::{
     AppointmentCreate, ClinicSession, Directory, FreeSession, WaitlistCreate,
 };
+use hcrm_domain::api::org::HalfDay;
 use hcrm_domain::appointment::AppointmentKind;
 use hcrm_domain::customer::kinds::CustomerKind;
 use hcrm_domain::{Label, Lang, Permission};
@@ -32,6 +33,16 @@ pub struct Caller {
     pub kind: CustomerKind,
 }
 
+/// What was done, worded at each render (the language may change while it shows).
+#[derive(Clone, PartialEq)]
+struct Done {
+    /// `booking.done` or `booking.waiting`.
+    key: &'static str,
+    name: AttrValue,
+    date: NaiveDate,
+    half: HalfDay,
+}
+
 #[derive(Properties, PartialEq)]
 pub struct CalendarProps {
     /// Absent: the calendar shows places, booking waits for a caller.
@@ -48,7 +59,7 @@ fn weekday(lang: Lang, d: NaiveDate) -> &'static str {
 }
 
 /// `2026-12-08 周二 上午`.
-pub fn session_when(lang: Lang, date: NaiveDate, half: hcrm_domain::api::org::HalfDay) -> String {
+pub fn session_when(lang: Lang, date: NaiveDate, half: HalfDay) -> String {
     format!("{date} {} {}", weekday(lang, date), half.label(lang))
 }
 
@@ -61,7 +72,7 @@ pub fn AppointmentCalendar(props: &CalendarProps) -> Html {
     let doctor = use_state(|| None::<Uuid>);
     let booking = use_state(|| None::<ClinicSession>);
     let waitlist = use_state(|| None::<ClinicSession>);
-    let notice = use_state(|| None::<AttrValue>);
+    let notice = use_state(|| None::<Done>);
     // Bumped after a booking: the places are read again.
     let generation = use_state(|| 0_u32);
     let departments = directory
@@ -105,18 +116,18 @@ pub fn AppointmentCalendar(props: &CalendarProps) -> Html {
             generation.clone(),
             props.on_booked.clone(),
         );
-        Callback::from(move |text: String| {
+        Callback::from(move |d: Done| {
             booking.set(None);
-            notice.set(Some(text.into()));
+            notice.set(Some(d));
             generation.set(*generation + 1);
             done.emit(());
         })
     };
     let on_waiting = {
         let (waitlist, notice) = (waitlist.clone(), notice.clone());
-        Callback::from(move |text: String| {
+        Callback::from(move |done: Done| {
             waitlist.set(None);
-            notice.set(Some(text.into()));
+            notice.set(Some(done));
         })
     };
 
@@ -163,7 +174,7 @@ pub fn AppointmentCalendar(props: &CalendarProps) -> Html {
             if props.caller.is_none() {
                 <p class="hint">{ tr(lang, "booking.no_caller") }</p>
             }
-            <Notice text={(*notice).clone()} />
+            <Notice text={notice.as_ref().map(|d| AttrValue::from(trf(lang, d.key, &[&d.name, &session_when(lang, d.date, d.half)])))} />
             { list }
             if let (Some(s), Some(c)) = (&*booking, &props.caller) {
                 <BookingDialog session={s.clone()} caller={c.clone()} on_close={close(&booking)} on_booked={on_booked} />
@@ -238,7 +249,7 @@ struct BookingProps {
     caller: Caller,
     on_close: Callback<()>,
     /// The sentence to show once booked.
-    on_booked: Callback<String>,
+    on_booked: Callback<Done>,
 }
 
 #[component]
@@ -318,8 +329,12 @@ fn BookingDialog(props: &BookingProps) -> Html {
                 busy.set(false);
                 match result {
                     Ok(a) => {
-                        let when = session_when(lang, a.session.date, a.session.half_day);
-                        on_booked.emit(trf(lang, "booking.done", &[&name, &when]));
+                        on_booked.emit(Done {
+                            key: "booking.done",
+                            name,
+                            date: a.session.date,
+                            half: a.session.half_day,
+                        });
                     }
                     Err(p) => {
                         // The places went meanwhile: the next free sessions are the choices.
@@ -416,7 +431,7 @@ struct WaitlistProps {
     session: ClinicSession,
     caller: Caller,
     on_close: Callback<()>,
-    on_done: Callback<String>,
+    on_done: Callback<Done>,
 }
 
 /// 候补 — a full session: the caller waits; a freed place is offered to the first waiting
@@ -470,11 +485,12 @@ fn WaitlistDialog(props: &WaitlistProps) -> Html {
                 let result = appointments::join_waitlist(&api, s.id, &body).await;
                 busy.set(false);
                 match result {
-                    Ok(_) => done.emit(trf(
-                        lang,
-                        "booking.waiting",
-                        &[&name, &session_when(lang, s.date, s.half_day)],
-                    )),
+                    Ok(_) => done.emit(Done {
+                        key: "booking.waiting",
+                        name,
+                        date: s.date,
+                        half: s.half_day,
+                    }),
                     Err(p) => problem.set(Some(p)),
                 }
             });

@@ -53,6 +53,17 @@ pub fn ConsolePage() -> Html {
     let session = use_session();
     let lang = use_lang();
     let phone = use_state(String::new);
+    // The phone box has the focus when the console opens (autofocus only works on a page
+    // load, not on a route change).
+    let phone_box = use_node_ref();
+    {
+        let phone_box = phone_box.clone();
+        use_effect_with((), move |_| {
+            if let Some(i) = phone_box.cast::<HtmlInputElement>() {
+                let _ = i.focus();
+            }
+        });
+    }
     let lookup = use_state(|| Lookup::NotYet);
     let chosen = use_state(|| None::<Uuid>);
     // The chosen caller once their record is read (the calendar books for them).
@@ -155,7 +166,7 @@ pub fn ConsolePage() -> Html {
             <form class="panel phone-box" id="console-lookup" onsubmit={on_lookup} role="search">
                 <label for="console-phone">{ tr(lang, "console.phone") }</label>
                 <div class="phone-row">
-                    <input id="console-phone" type="tel" inputmode="tel" autocomplete="off" autofocus=true
+                    <input id="console-phone" ref={phone_box} type="tel" inputmode="tel" autocomplete="off"
                            value={(*phone).clone()} oninput={on_input}
                            aria-invalid={short.to_string()} aria-describedby="console-phone-hint" />
                     <button id="console-find" type="submit" class="btn btn-primary">{ tr(lang, "console.find") }</button>
