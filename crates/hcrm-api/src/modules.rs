@@ -137,4 +137,16 @@ pub const MODULES: &[Module] = &[
         name: "complaint_accountability",
         routes: complaint_accountability::routes,
     },
+    Module {
+        name: "consultations",
+        routes: consultations::routes,
+    },
+    Module {
+        name: "in_visit",
+        routes: in_visit::routes,
+    },
+    Module {
+        name: "service_times",
+        routes: service_times::routes,
+    },
 ];

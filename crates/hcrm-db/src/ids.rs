@@ -168,6 +168,10 @@ typed_ids! {
     ImprovementId;
     /// 站内通知 — one user's in-app notification.
     NotificationId;
+    /// 咨询 — a consultation (SVC-1).
+    ConsultationId;
+    /// 限时服务记录 — a service time measured against a target (SVC-6).
+    ServiceTimeId;
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ pub mod permission;
 pub mod role;
 pub mod scope;
 pub mod spreadsheet;
+#[cfg(feature = "zones")]
 pub mod time;
 pub mod validation;
 

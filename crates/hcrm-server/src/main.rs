@@ -7,6 +7,7 @@ mod demo;
 mod demo_appointments;
 mod demo_complaints;
 mod demo_customers;
+mod demo_service;
 mod generate;
 mod jobs;
 mod pgbench;

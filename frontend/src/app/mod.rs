@@ -16,10 +16,17 @@ use crate::pages::customers::{
     break_glass::BreakGlassReviewPage, form::CustomerFormPage, import::ImportPage,
     list::CustomersPage, merge::MergePage, tasks::TasksPage, view::CustomerPage,
 };
+use crate::pages::service::{
+    consultations::{ConsultationStatsPage, ConsultationsPage},
+    form::ConsultationFormPage,
+    in_visit::InVisitBoardPage,
+    time_limits::TimeLimitsPage,
+};
 use crate::pages::{
     audit::AuditPage, calendars::CalendarsPage, coming_soon::ComingSoon,
     departments::DepartmentsPage, home::Home, institutions::InstitutionsPage, login::Login,
-    not_found::NotFound, profile::Profile, security::SecurityPage, users::UsersPage,
+    not_found::NotFound, profile::Profile, security::SecurityPage, service::ConsolePage,
+    users::UsersPage,
 };
 use crate::services::{Api, AuthState};
 
@@ -47,6 +54,16 @@ pub enum Route {
     Tasks,
     #[at("/service")]
     Service,
+    #[at("/service/consultations")]
+    Consultations,
+    #[at("/service/consultations/new")]
+    ConsultationNew,
+    #[at("/service/statistics")]
+    ConsultationStats,
+    #[at("/service/in-visit")]
+    InVisit,
+    #[at("/service/time-limits")]
+    TimeLimits,
     #[at("/complaints")]
     Complaints,
     #[at("/complaints/new")]
@@ -130,6 +147,34 @@ pub fn nav_items() -> Vec<NavItem> {
             "service",
             "nav.service",
             Route::Service,
+            Some(P::ServiceRead),
+            false,
+        ),
+        item(
+            "consultations",
+            "nav.consultations",
+            Route::Consultations,
+            Some(P::ServiceRead),
+            false,
+        ),
+        item(
+            "in-visit",
+            "nav.in-visit",
+            Route::InVisit,
+            Some(P::ServiceRead),
+            false,
+        ),
+        item(
+            "consultation-stats",
+            "nav.consultation-stats",
+            Route::ConsultationStats,
+            Some(P::ServiceRead),
+            false,
+        ),
+        item(
+            "time-limits",
+            "nav.time-limits",
+            Route::TimeLimits,
             Some(P::ServiceRead),
             false,
         ),
@@ -274,7 +319,16 @@ fn switch(route: Route) -> Html {
             Permission::BreakGlassReview,
             html! { <BreakGlassReviewPage /> },
         ),
-        Route::Service => soon("nav.service"),
+        Route::Service => guarded(Permission::ServiceRead, html! { <ConsolePage /> }),
+        Route::Consultations => guarded(Permission::ServiceRead, html! { <ConsultationsPage /> }),
+        Route::ConsultationNew => {
+            guarded(Permission::ServiceWrite, html! { <ConsultationFormPage /> })
+        }
+        Route::ConsultationStats => {
+            guarded(Permission::ServiceRead, html! { <ConsultationStatsPage /> })
+        }
+        Route::InVisit => guarded(Permission::ServiceRead, html! { <InVisitBoardPage /> }),
+        Route::TimeLimits => guarded(Permission::ServiceRead, html! { <TimeLimitsPage /> }),
         Route::Complaints => guarded(Permission::ComplaintRead, html! { <WorkbenchPage /> }),
         Route::ComplaintNew => guarded(Permission::ComplaintWrite, html! { <IntakePage /> }),
         Route::Penalties => guarded(Permission::ComplaintApprove, html! { <PenaltiesPage /> }),

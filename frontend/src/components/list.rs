@@ -52,13 +52,14 @@ pub fn use_loaded<T: DeserializeOwned + 'static>(path: String) -> Loaded<T> {
     {
         let (api, data, problem) = (session.api.clone(), data.clone(), problem.clone());
         use_effect_with((path, *generation), move |(path, _)| {
-            let path = path.clone();
-            yew::platform::spawn_local(async move {
-                match api.get::<T>(&path).await {
+            // Only the decoding depends on `T`; the request runs in one shared function.
+            let done = Callback::from(move |answer: Result<(u16, String), Problem>| {
+                match answer.and_then(crate::services::decode::<T>) {
                     Ok(d) => data.set(Some(d)),
                     Err(p) => problem.set(Some(p)),
                 }
             });
+            fetch(api, path.clone(), done);
         });
     }
     Loaded {
@@ -68,6 +69,12 @@ pub fn use_loaded<T: DeserializeOwned + 'static>(path: String) -> Loaded<T> {
         api: session.api,
         lang,
     }
+}
+
+/// Reads `path` and hands the answer's status and text (or its problem) to `done`. Not
+/// generic: one copy of the request's code in the wasm for every type read (PERF-7).
+fn fetch(api: Api, path: String, done: Callback<Result<(u16, String), Problem>>) {
+    yew::platform::spawn_local(async move { done.emit(api.get_text(&path).await) });
 }
 
 impl<T: 'static> Loaded<T> {

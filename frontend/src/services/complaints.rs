@@ -30,6 +30,11 @@ pub fn list_path(params: &[(&str, String)]) -> String {
     format!("{BASE}{}", query(params))
 }
 
+/// Where a customer's open cases are read, the most urgent first (the agent console).
+pub fn open_of_customer_path(customer: Uuid) -> String {
+    format!("{BASE}?customer_id={customer}&open=true&limit=20")
+}
+
 pub async fn create(api: &Api, body: &ComplaintCreate) -> Result<Complaint, Problem> {
     api.post(BASE, body).await
 }

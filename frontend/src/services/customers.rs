@@ -24,6 +24,11 @@ fn one(id: Uuid) -> String {
     format!("{BASE}/{id}")
 }
 
+/// Where one customer is read (for `use_loaded`).
+pub fn one_path(id: Uuid) -> String {
+    one(id)
+}
+
 pub async fn get(api: &Api, id: Uuid) -> Result<Customer, Problem> {
     api.get(&one(id)).await
 }

@@ -1,6 +1,7 @@
 //! Talking to the API: one typed request function ([`Api::request`]) that adds the bearer
 //! token, refreshes it once on a 401 and turns every failure into a [`Problem`].
 
+pub mod appointments;
 pub mod auth;
 pub mod break_glass;
 pub mod calendars;
@@ -8,6 +9,7 @@ pub mod complaints;
 pub mod customers;
 pub mod notifications;
 pub mod org;
+pub mod service;
 pub mod session;
 pub mod tasks;
 
@@ -21,11 +23,52 @@ pub use session::{Api, AuthState};
 pub const API: &str = "/api/v1";
 
 /// A list endpoint answers with a bare array or a page; either reads as its items.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Items<T> {
     Page { items: Vec<T> },
     List(Vec<T>),
+}
+
+/// Read as it streams: an array is the list, an object the page (its `items`; the counts and
+/// offsets are skipped). Not `#[serde(untagged)]`, which buffers the answer and so compiles a
+/// second reader of every item type into the wasm (PERF-7).
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Items<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Shape<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Shape<T> {
+            type Value = Items<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list or a page of items")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Items<T>, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Items::List(items))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Items<T>, A::Error> {
+                let mut items = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if key == "items" {
+                        items = Some(map.next_value()?);
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                items
+                    .map(|items| Items::Page { items })
+                    .ok_or_else(|| serde::de::Error::missing_field("items"))
+            }
+        }
+        d.deserialize_any(Shape(std::marker::PhantomData))
+    }
 }
 
 impl<T> Items<T> {
@@ -57,13 +100,25 @@ pub fn local_problem(code: &str, status: u16, title: &str) -> Problem {
     }
 }
 
-/// Sends one request; no token handling. `body` is serialized as JSON when given.
+/// A request body as JSON text. Serializing before sending keeps [`send`], [`read`] and
+/// [`Api::request`] free of type parameters: one copy of their code in the wasm, not one per
+/// body and answer type (PERF-7).
+pub(crate) fn json_body(
+    body: Option<&(impl Serialize + ?Sized)>,
+) -> Result<Option<String>, Problem> {
+    body.map(serde_json::to_string)
+        .transpose()
+        .map_err(|_| local_problem("bad_request", 0, "request could not be built"))
+}
+
+/// Sends one request with a JSON body (already serialized, [`json_body`]) or none; no token
+/// handling.
 async fn send(
     method: Method,
     path: &str,
     bearer: Option<&str>,
     if_match: Option<i32>,
-    body: Option<&(impl Serialize + ?Sized)>,
+    body: Option<&str>,
 ) -> Result<Response, Problem> {
     let mut req = RequestBuilder::new(&format!("{API}{path}"))
         .method(method)
@@ -75,7 +130,9 @@ async fn send(
         req = req.header("If-Match", &format!("\"{version}\""));
     }
     let req = match body {
-        Some(b) => req.json(b),
+        Some(b) => req
+            .header("Content-Type", "application/json")
+            .body(wasm_bindgen::JsValue::from_str(b)),
         None => req.build(),
     }
     .map_err(|_| local_problem("bad_request", 0, "request could not be built"))?;
@@ -108,17 +165,28 @@ async fn send_raw(
 
 /// Reads a success body as `T`, or the problem+json of a failure.
 pub(crate) async fn read<T: DeserializeOwned>(resp: Response) -> Result<T, Problem> {
+    decode(read_text(resp).await?)
+}
+
+/// A success body (status, text) as `T`; the only part of reading an answer that depends on
+/// its type.
+pub(crate) fn decode<T: DeserializeOwned>((status, text): (u16, String)) -> Result<T, Problem> {
+    // 204 and other empty bodies decode as JSON `null` (works for `()`).
+    let text = if text.trim().is_empty() {
+        "null"
+    } else {
+        text.as_str()
+    };
+    serde_json::from_str(text)
+        .map_err(|_| local_problem("bad_response", status, "unexpected response"))
+}
+
+/// The status and text of a success, or the problem+json of a failure.
+pub(crate) async fn read_text(resp: Response) -> Result<(u16, String), Problem> {
     let status = resp.status();
     let text = resp.text().await.unwrap_or_default();
     if (200..300).contains(&status) {
-        // 204 and other empty bodies decode as JSON `null` (works for `()`).
-        let text = if text.trim().is_empty() {
-            "null"
-        } else {
-            text.as_str()
-        };
-        return serde_json::from_str(text)
-            .map_err(|_| local_problem("bad_response", status, "unexpected response"));
+        return Ok((status, text));
     }
     let mut problem = serde_json::from_str::<Problem>(&text).unwrap_or_else(|_| {
         let code = match status {
@@ -177,6 +245,19 @@ fn encode(v: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn items_read_a_list_or_a_page() {
+        let list: Items<u32> = serde_json::from_str("[1, 2]").unwrap();
+        assert_eq!(list.into_vec(), vec![1, 2]);
+        let page: Items<u32> =
+            serde_json::from_str(r#"{"total": 9, "items": [3], "offset": 0, "next": {"a": [1]}}"#)
+                .unwrap();
+        assert_eq!(page, Items::Page { items: vec![3] });
+        assert!(serde_json::from_str::<Items<u32>>(r#"{"total": 1}"#).is_err());
+        assert!(serde_json::from_str::<Items<u32>>(r#"["x"]"#).is_err());
+        assert!(serde_json::from_str::<Items<u32>>("3").is_err());
+    }
 
     #[test]
     fn query_encodes_and_skips_empty() {

@@ -21,7 +21,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use yew::Callback;
 
-use super::{read, send, send_raw};
+use super::{decode, read, read_text, send, send_raw};
 
 /// Where earlier versions kept the refresh token; removed on start so none lingers there.
 const LEGACY_REFRESH_KEY: &str = "hcrm.refresh_token";
@@ -77,7 +77,8 @@ impl Api {
     }
 
     pub async fn login(&self, req: &LoginRequest) -> Result<(), Problem> {
-        let resp = send(Method::POST, "/auth/login", None, None, Some(req)).await?;
+        let body = super::json_body(Some(req))?;
+        let resp = send(Method::POST, "/auth/login", None, None, body.as_deref()).await?;
         let tokens: TokenResponse = read(resp).await?;
         self.store(tokens);
         self.load_me().await;
@@ -88,14 +89,7 @@ impl Api {
     /// effort), and forgets the session.
     pub async fn logout(&self) {
         let access = self.access_token();
-        let _ = send(
-            Method::POST,
-            "/auth/logout",
-            access.as_deref(),
-            None,
-            None::<&()>,
-        )
-        .await;
+        let _ = send(Method::POST, "/auth/logout", access.as_deref(), None, None).await;
         self.sign_out_locally();
     }
 
@@ -127,6 +121,22 @@ impl Api {
         T: DeserializeOwned,
         B: Serialize + ?Sized,
     {
+        let body = super::json_body(body)?;
+        decode(
+            self.exchange(method, path, if_match, body.as_deref())
+                .await?,
+        )
+    }
+
+    /// [`Api::request`] without types: the JSON text sent and the status and text of the
+    /// success received.
+    async fn exchange(
+        &self,
+        method: Method,
+        path: &str,
+        if_match: Option<i32>,
+        body: Option<&str>,
+    ) -> Result<(u16, String), Problem> {
         let token = self.access_token();
         let mut resp = send(method.clone(), path, token.as_deref(), if_match, body).await?;
         if resp.status() == 401 && token.is_some() {
@@ -141,7 +151,7 @@ impl Api {
                 self.sign_out_locally();
             }
         }
-        let result = read(resp).await;
+        let result = read_text(resp).await;
         if matches!(&result, Err(p) if p.code() == TOTP_ENROLLMENT_REQUIRED) {
             // A role of the user now requires two-factor sign-in (X-6c): reload the profile so
             // the app locks its modules and sends the user to set it up.
@@ -163,7 +173,12 @@ impl Api {
     }
 
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Problem> {
-        self.request::<T, ()>(Method::GET, path, None, None).await
+        decode(self.get_text(path).await?)
+    }
+
+    /// A GET's status and text on success (for [`decode`]), or its problem.
+    pub async fn get_text(&self, path: &str) -> Result<(u16, String), Problem> {
+        self.exchange(Method::GET, path, None, None).await
     }
 
     pub async fn post<T: DeserializeOwned, B: Serialize + ?Sized>(
@@ -240,7 +255,7 @@ impl Api {
     pub async fn download(&self, path: &str) -> Result<Vec<u8>, Problem> {
         let resp = self.request_raw(Method::GET, path, None).await?;
         if !(200..300).contains(&resp.status()) {
-            return Err(read::<serde_json::Value>(resp)
+            return Err(read_text(resp)
                 .await
                 .err()
                 .unwrap_or_else(|| super::local_problem("other", 500, "download failed")));
@@ -293,7 +308,7 @@ impl Api {
         }
         self.0.refreshing.set(true);
         // No body: the browser sends the cookie (same origin, path /api/v1/auth).
-        let result = match send(Method::POST, "/auth/refresh", None, None, None::<&()>).await {
+        let result = match send(Method::POST, "/auth/refresh", None, None, None).await {
             Ok(resp) => read::<TokenResponse>(resp).await,
             Err(p) => Err(p),
         };

@@ -497,6 +497,54 @@ fn intake_numbers_promises_a_reply_refuses_bad_input_and_is_scoped() {
                 .ok(200)["total"],
             1
         );
+        // One customer's cases (the agent console's caller): exactly those of the whole list
+        // that are theirs; in another institution's scope none.
+        let every = srv
+            .get("/api/v1/complaints?limit=200", &agent)
+            .ok(200)
+            .clone();
+        let every = every["items"].as_array().unwrap();
+        for who in [s(&c2["customer_id"]), wang.to_string()] {
+            let theirs = |open: Option<bool>| {
+                every
+                    .iter()
+                    .filter(|k| k["customer_id"] == json!(who))
+                    .filter(|k| open.is_none_or(|o| (k["state"] != "closed") == o))
+                    .map(|k| k["id"].clone())
+                    .collect::<Vec<_>>()
+            };
+            for (filter, open) in [
+                ("", None),
+                ("&open=true", Some(true)),
+                ("&open=false", Some(false)),
+            ] {
+                let page = srv
+                    .get(
+                        &format!("/api/v1/complaints?customer_id={who}{filter}&limit=200"),
+                        &agent,
+                    )
+                    .ok(200)
+                    .clone();
+                let mut got: Vec<Value> = page["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|k| k["id"].clone())
+                    .collect();
+                let mut want = theirs(open);
+                got.sort_by_key(|v| v.to_string());
+                want.sort_by_key(|v| v.to_string());
+                assert_eq!(got, want, "{who}{filter}");
+            }
+            assert!(!theirs(None).is_empty(), "{who} has cases");
+            assert_eq!(
+                srv.get(&format!("/api/v1/complaints?customer_id={who}"), &agent_b)
+                    .ok(200)["total"],
+                0
+            );
+        }
+        srv.get("/api/v1/complaints?customer_id=nope", &agent)
+            .problem(400, "invalid_query");
         let breached = srv
             .get("/api/v1/complaints?breached=true", &agent)
             .ok(200)

@@ -32,6 +32,9 @@ pub fn list(
         if let Some(i) = f.institution_id {
             q = q.filter(c::institution_id.eq(InstitutionId::from(i)));
         }
+        if let Some(customer) = f.customer_id {
+            q = q.filter(c::customer_id.eq(CustomerId::from(customer)));
+        }
         if let Some(me) = f.mine {
             let me = UserId::from(me);
             q = q.filter(c::receiver_id.eq(me).or(c::handler_id.eq(me)));

@@ -766,6 +766,8 @@ pub struct Filter {
     pub breached: Option<bool>,
     /// Received or handled by this user.
     pub mine: Option<Uuid>,
+    /// The cases of this customer (the agent console's caller).
+    pub customer_id: Option<Uuid>,
 }
 
 /// The institution of complaint `id` whatever the scope (for the API's checks), or

@@ -167,6 +167,52 @@ pub struct CustomerSummary {
     pub account_manager_id: Option<Uuid>,
 }
 
+impl CustomerCreate {
+    /// A new potential customer (CUS-3) known only by name and number: the caller nobody
+    /// has on file, created from the agent console's phone box (SVC-1).
+    pub fn potential(name: String, phone: String) -> CustomerCreate {
+        CustomerCreate {
+            institution_id: None,
+            kind: CustomerKind::Individual,
+            name,
+            gender: None,
+            birth_date: None,
+            id_type: None,
+            id_number: None,
+            card_number: None,
+            phones: vec![phone],
+            landline: None,
+            wechat: None,
+            qq: None,
+            email: None,
+            address: Address::default(),
+            occupation: None,
+            employer_id: None,
+            education: None,
+            marital_status: None,
+            family_situation: None,
+            form_of_address: None,
+            preferred_language: None,
+            preferred_channel: None,
+            preferred_hours: None,
+            source_channel: None,
+            source_detail: None,
+            referred_by_id: None,
+            interests: Vec::new(),
+            categories: Vec::new(),
+            tags: Vec::new(),
+            lifecycle_stage: Some(LifecycleStage::Potential),
+            relationship_type: None,
+            account_manager_id: None,
+            notes: None,
+            uscc: None,
+            industry: None,
+            org_size: None,
+            external_ids: Vec::new(),
+        }
+    }
+}
+
 fn check_create(c: &CustomerCreate) -> Result<(), ValidationError> {
     consistency(
         c.kind,
@@ -235,6 +281,26 @@ pub fn consistency(
         }
     }
     Ok(())
+}
+
+/// A caller not yet in the archive, named in the same request as the work about them (a
+/// complaint's intake, a consultation): created as a potential customer in that request's
+/// transaction. The API refuses a mobile that is a customer's already (409
+/// `possible_duplicate`): the agent picks the customer found instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewPotentialCustomer {
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "validation::not_blank"),
+        custom(function = "validation::line")
+    )]
+    #[cfg_attr(feature = "openapi", schema(example = "王女士"))]
+    pub name: String,
+    #[validate(custom(function = "validation::mobile"))]
+    #[cfg_attr(feature = "openapi", schema(example = "13800138000"))]
+    pub mobile: String,
 }
 
 /// A struct-level error that names the field it is about (the API reports it on that field).

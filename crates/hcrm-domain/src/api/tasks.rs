@@ -164,6 +164,9 @@ impl TaskCreate {
                 message: "a source id needs its source type".into(),
             });
         }
+        // The Beijing date needs the time-zone database: the server checks it (feature
+        // `zones`); the web app leaves it to the server's answer.
+        #[cfg(feature = "zones")]
         if let (Some(on), Some(at)) = (self.due_on, self.due_at)
             && beijing_date(at) != on
         {
@@ -179,6 +182,7 @@ impl TaskCreate {
 
 /// The date of an instant in the group's home time zone (Beijing), where a request's due time
 /// is checked against its due date before the task's institution is known.
+#[cfg(feature = "zones")]
 pub fn beijing_date(t: DateTime<Utc>) -> NaiveDate {
     crate::time::date_in(t, crate::time::HOME_TIME_ZONE.name())
 }

@@ -6,11 +6,15 @@
 //! that ships next year's official schedule reaches every institution that did not import
 //! that year itself, without a data migration.
 
+#[cfg(feature = "zones")]
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, Weekday};
+#[cfg(feature = "zones")]
+use chrono::Datelike;
+use chrono::Weekday;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "zones")]
 use super::{Calendar, CalendarError, DayKind, Interval, SpecialDay, official};
 use crate::customer::kinds::coded_enum;
 use crate::i18n::{Label, Lang};
@@ -53,6 +57,7 @@ impl DayOfWeek {
 /// A make-up working day on a day the institution works anyway (a hospital open on Saturdays)
 /// changes nothing and is left out, so that changing the rest days never makes the stored or
 /// shipped days unusable.
+#[cfg(feature = "zones")]
 pub fn assemble(
     zone: chrono_tz::Tz,
     hours: Vec<Interval>,

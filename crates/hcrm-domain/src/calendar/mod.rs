@@ -15,13 +15,16 @@ pub mod institution;
 pub mod official;
 pub mod year_file;
 
-pub use institution::{DayOfWeek, assemble};
+pub use institution::DayOfWeek;
+#[cfg(feature = "zones")]
+pub use institution::assemble;
 
+#[cfg(feature = "zones")]
 use std::collections::BTreeMap;
 
-use chrono::{
-    DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc, Weekday,
-};
+#[cfg(feature = "zones")]
+use chrono::{DateTime, Datelike, NaiveDateTime, TimeDelta, TimeZone, Utc};
+use chrono::{NaiveDate, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::customer::kinds::coded_enum;
@@ -65,6 +68,7 @@ impl Interval {
         })
     }
 
+    #[cfg(feature = "zones")]
     fn length(self) -> TimeDelta {
         self.end - self.start
     }
@@ -100,7 +104,10 @@ impl CalendarError {
     }
 }
 
-/// An institution's business calendar.
+/// An institution's business calendar. It counts in the institution's time zone, so it needs
+/// the time-zone database (feature `zones`): the server's; the web app shows what the API
+/// computed and leaves the database out of its download (PERF-7).
+#[cfg(feature = "zones")]
 #[derive(Debug, Clone)]
 pub struct Calendar {
     zone: chrono_tz::Tz,
@@ -113,6 +120,7 @@ pub struct Calendar {
 /// The usual weekly rest days.
 pub const WEEKEND: [Weekday; 2] = [Weekday::Sat, Weekday::Sun];
 
+#[cfg(feature = "zones")]
 impl Calendar {
     /// Checks the parts and builds the calendar.
     pub fn new(

@@ -7,9 +7,11 @@
 //! pays cash, or the money reaches a bank card in about 7 working days. Compensation (赔偿)
 //! goes through the same flow and is paid by the institution's cashier.
 
+#[cfg(feature = "zones")]
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "zones")]
 use crate::calendar::Calendar;
 use crate::customer::kinds::coded_enum;
 use crate::i18n::{Label, Lang};
@@ -46,6 +48,7 @@ coded_enum! {
 /// Working days a bank-card refund takes to reach the patient ("约 7 个工作日").
 pub const BANK_CARD_WORKING_DAYS: u32 = 7;
 
+#[cfg(feature = "zones")]
 impl RefundMethod {
     /// When the money is expected with the patient, paid at `paid_at`: at once in cash, after
     /// [`BANK_CARD_WORKING_DAYS`] working days of the institution's calendar to a bank card.

@@ -169,7 +169,7 @@ pub fn unavailable(lang: Lang, p: &Problem) -> Html {
 }
 
 #[component]
-fn TasksSection(props: &SectionProps) -> Html {
+pub fn TasksSection(props: &SectionProps) -> Html {
     let lang = use_lang();
     let tasks = use_loaded::<Items<Task>>(tasks::open_of_customer_path(props.customer_id));
     let on_done = tasks.reloader();

@@ -701,6 +701,7 @@ impl OpinionForm {
 }
 
 /// The instant day `day` starts in time zone `zone` (an IANA name).
+#[cfg(feature = "zones")]
 pub fn day_start(day: NaiveDate, zone: &str) -> chrono::DateTime<chrono::Utc> {
     use chrono::TimeZone;
     let local = day.and_time(chrono::NaiveTime::MIN);

@@ -7,6 +7,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "zones")]
 use crate::calendar::Calendar;
 use crate::customer::kinds::coded_enum;
 use crate::i18n::{Label, Lang};
@@ -22,6 +23,9 @@ pub enum Limit {
     CalendarDays(u32),
 }
 
+// What a clock counts needs the institution's calendar, so its time zone: server-side only
+// (feature `zones`); the web app shows the deadlines the API computed.
+#[cfg(feature = "zones")]
 impl Limit {
     /// Counts in working time (pauses are measured in working time too).
     fn working(self) -> bool {
@@ -113,7 +117,10 @@ impl Clock {
             breached_at: None,
         }
     }
+}
 
+#[cfg(feature = "zones")]
+impl Clock {
     /// The time between two instants in the limit's kind of time.
     fn span(&self, calendar: &Calendar, from: DateTime<Utc>, to: DateTime<Utc>) -> TimeDelta {
         if self.limit.working() {
