@@ -54,6 +54,7 @@ pub const MAX_JSON_BYTES: usize = 256 * 1024;
         (name = "audit", description = "The audit trail (X-5)"),
         (name = "customers", description = "The customer archive (CUS-1 … CUS-13), break-glass (X-6a)"),
         (name = "tasks", description = "The work queue: reminders, follow-ups, care; my tasks today and overdue"),
+        (name = "visits", description = "Visits and spending: outpatient, inpatient, surgery, treatment courses, check-ups (SVC-4)"),
         (name = "settings", description = "Settings edited by administrators"),
         (name = "operations", description = "Liveness and readiness (OPS-3)"),
     )

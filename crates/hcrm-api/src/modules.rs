@@ -117,4 +117,8 @@ pub const MODULES: &[Module] = &[
         name: "complaint_accountability",
         routes: complaint_accountability::routes,
     },
+    Module {
+        name: "visits",
+        routes: visits::routes,
+    },
 ];

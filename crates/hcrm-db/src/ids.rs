@@ -154,6 +154,10 @@ typed_ids! {
     ResponsibilityId;
     /// 整改措施 — an improvement action of a complaint.
     ImprovementId;
+    /// 就诊 — a visit (SVC-4).
+    VisitId;
+    /// 领域事件 — a domain event (INT-2).
+    DomainEventId;
 }
 
 #[cfg(test)]

@@ -159,6 +159,9 @@ coded! {
     hcrm_domain::complaint::ComplaintAction => "complaint action",
     hcrm_domain::complaint::ClockKind => "complaint clock kind",
     hcrm_domain::calendar::DayKind => "calendar day kind",
+    hcrm_domain::api::visits::VisitKind => "visit kind",
+    hcrm_domain::api::visits::VisitSequence => "visit sequence",
+    hcrm_domain::api::events::DomainEventKind => "domain event kind",
 }
 
 /// one counted page of a list — how many rows `$query` finds, and the `$window` of them

@@ -6,10 +6,12 @@
 
 use crate::api::audit::{AuditAction, AuditEntity};
 use crate::api::calendars::YearSource;
+use crate::api::events::DomainEventKind;
 use crate::api::import::{Column, ExportFormat, ImportMode};
 use crate::api::org::HalfDay;
 use crate::api::sensitive::{BreakGlassCategory, ReviewOutcome};
 use crate::api::timeline::{SystemStageReason, TimelineEntryKind};
+use crate::api::visits::{VisitKind, VisitSequence};
 use crate::calendar::{DayKind, DayOfWeek};
 use crate::complaint::{
     AttachmentKind, ClockKind, ClockState, ComplaintAction, ComplaintCategory, ComplaintChannel,
@@ -96,6 +98,9 @@ labelled! {
     ComplaintState => ComplaintState::ALL,
     ComplaintAction => ComplaintAction::ALL,
     ClockKind => ClockKind::ALL,
+    VisitKind => VisitKind::ALL,
+    VisitSequence => VisitSequence::ALL,
+    DomainEventKind => DomainEventKind::ALL,
 }
 
 /// Enums that are not a vocabulary shown to users, and why.

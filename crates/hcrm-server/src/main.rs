@@ -7,6 +7,7 @@ mod demo;
 mod demo_complaints;
 mod demo_customers;
 mod generate;
+mod generate_visits;
 mod jobs;
 mod pgbench;
 mod synth;
@@ -52,9 +53,13 @@ enum Command {
     /// Fill the database with a realistic demo dataset and print the demo passwords once.
     Demo,
     /// Add N generated customers fast, for benchmarks (OPS-2); spread over every institution.
+    /// `--visits M` then adds M visits over all live customers (PERF-2).
     Generate {
-        #[arg(long)]
+        #[arg(long, default_value_t = 0)]
         customers: usize,
+        /// Visits with spending to add over the live customers (after the customers).
+        #[arg(long, default_value_t = 0)]
+        visits: usize,
         /// Only this institution (its code).
         #[arg(long)]
         institution: Option<String>,
@@ -157,9 +162,10 @@ fn main() -> ExitCode {
         Command::Demo => demo(&config),
         Command::Generate {
             customers,
+            visits,
             institution,
             seed,
-        } => generate(&config, customers, institution.as_deref(), seed),
+        } => generate(&config, (customers, visits), institution.as_deref(), seed),
         Command::Bench {
             command:
                 BenchCommand::Search {
@@ -316,17 +322,23 @@ fn demo(config: &Config) -> Result<(), String> {
 
 fn generate(
     config: &Config,
-    customers: usize,
+    (customers, visits): (usize, usize),
     institution: Option<&str>,
     seed: Option<u64>,
 ) -> Result<(), String> {
-    if customers == 0 {
-        return Err("--customers must be at least 1".into());
+    if customers == 0 && visits == 0 {
+        return Err("give --customers N and/or --visits M (at least 1)".into());
     }
     migrate(config)?;
     let pool = pool(config)?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
-    let secs = generate::run(&mut conn, customers, institution, seed)?;
-    println!("generated {customers} customers in {secs:.1} s");
+    if customers > 0 {
+        let secs = generate::run(&mut conn, customers, institution, seed)?;
+        println!("generated {customers} customers in {secs:.1} s");
+    }
+    if visits > 0 {
+        let secs = generate_visits::run(&mut conn, visits, seed)?;
+        println!("generated {visits} visits in {secs:.1} s");
+    }
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod customers;
 pub mod org;
 pub mod session;
 pub mod tasks;
+pub mod visits;
 
 use gloo_net::http::{Method, RequestBuilder, Response};
 use hcrm_domain::api::Problem;

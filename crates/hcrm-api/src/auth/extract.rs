@@ -211,6 +211,8 @@ pub mod perm {
         ComplaintWrite,
         ComplaintApprove,
         ReportRead,
+        ServiceRead,
+        ServiceWrite,
         CalendarRead,
         CalendarWrite,
     );

@@ -29,6 +29,7 @@ pub mod tasks;
 pub mod timeline;
 pub mod totp;
 pub mod users;
+pub mod visits;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};

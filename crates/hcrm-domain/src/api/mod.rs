@@ -8,6 +8,7 @@ pub mod complaint_stats;
 pub mod complaints;
 pub mod contacts;
 pub mod customers;
+pub mod events;
 pub mod import;
 mod import_columns;
 pub mod merge;
@@ -16,6 +17,7 @@ pub mod relations;
 pub mod sensitive;
 pub mod tasks;
 pub mod timeline;
+pub mod visits;
 
 use serde::{Deserialize, Serialize};
 

@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::api::visits::VisitKind;
 use crate::customer::kinds::coded_enum;
 use crate::customer::{ContactChannel, Direction, LifecycleStage, TaskKind, TaskStatus};
 use crate::i18n::{Label, Lang};
@@ -26,6 +27,8 @@ coded_enum! {
         TaskCancelled = "task_cancelled", "待办取消", "Task cancelled";
         ComplaintReceived = "complaint_received", "收到投诉", "Complaint received";
         ComplaintClosed = "complaint_closed", "投诉结案", "Complaint closed";
+        Visit = "visit", "就诊", "Visit";
+        VisitEnded = "visit_ended", "出院/疗程结束", "Discharged / course ended";
     }
 }
 
@@ -56,6 +59,7 @@ impl SystemStageReason {
 /// | `contact` | the subject | the content's first 120 characters | `channel`, `direction` |
 /// | `task_created` | the task's title | — | `task_kind`, `due_on` |
 /// | `task_completed`, `task_cancelled` | the task's title | the outcome | `task_status` |
+/// | `visit`, `visit_ended` | the diagnosis category | — | `visit_kind`, `amount_fen` |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
@@ -93,6 +97,12 @@ pub struct TimelineEntry {
     /// The day a task is due.
     #[serde(default)]
     pub due_on: Option<NaiveDate>,
+    /// The kind of a visit (SVC-4).
+    #[serde(default)]
+    pub visit_kind: Option<VisitKind>,
+    /// A visit's amount, in fen.
+    #[serde(default)]
+    pub amount_fen: Option<i64>,
 }
 
 impl TimelineEntry {
@@ -119,6 +129,8 @@ impl TimelineEntry {
             task_kind: None,
             task_status: None,
             due_on: None,
+            visit_kind: None,
+            amount_fen: None,
         }
     }
 }

@@ -15,6 +15,7 @@ mod merge;
 mod problems;
 mod shell;
 mod tasks;
+mod visits;
 
 /// Every table, searched in order.
 pub const TABLES: &[&[(&str, &str, &str)]] = &[
@@ -32,4 +33,5 @@ pub const TABLES: &[&[(&str, &str, &str)]] = &[
     problems::TEXT,
     shell::TEXT,
     tasks::TEXT,
+    visits::TEXT,
 ];
