@@ -45,12 +45,12 @@ const DIAGNOSES: &[&str] = &[
 ];
 
 /// Where visits go: the customers, and each institution's departments with their doctors.
-struct Places {
-    customers: Vec<(CustomerId, InstitutionId)>,
-    departments: HashMap<InstitutionId, Vec<(DepartmentId, Vec<DoctorId>)>>,
+pub(crate) struct Places {
+    pub(crate) customers: Vec<(CustomerId, InstitutionId)>,
+    pub(crate) departments: HashMap<InstitutionId, Vec<(DepartmentId, Vec<DoctorId>)>>,
 }
 
-fn places(conn: &mut DbConn) -> Result<Places, String> {
+pub(crate) fn places(conn: &mut DbConn) -> Result<Places, String> {
     let customers: Vec<(CustomerId, InstitutionId)> = customers::table
         .filter(customers::merged_into_id.is_null())
         .filter(customers::deleted_at.is_null())

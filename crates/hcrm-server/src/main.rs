@@ -2,10 +2,12 @@
 
 mod accounts;
 mod bench;
+mod bench_360;
 mod config;
 mod demo;
 mod demo_complaints;
 mod demo_customers;
+mod demo_visits;
 mod generate;
 mod generate_visits;
 mod jobs;
@@ -122,6 +124,44 @@ enum BenchCommand {
         #[arg(long, conflicts_with = "api_only")]
         pgbench: bool,
     },
+    /// PERF-2: the customer 360 page's reads and one visit by id through the API, the same
+    /// hcrm-db calls on a pool and (`--pgbench`) their statements run by pgbench, at the same
+    /// concurrency; customers drawn from those with visits (`hcrm generate --visits`).
+    #[command(name = "360", alias = "reads")]
+    Reads {
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        /// How long each side runs: `20s`, `1m`, `500ms`.
+        #[arg(long, default_value = "20s")]
+        duration: String,
+        /// How long the clients run before samples count, on each side.
+        #[arg(long, default_value = "2s")]
+        warmup: String,
+        /// The running server (127.0.0.1 only).
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+        /// A group-wide user with customer.read, contact.read and service.read.
+        #[arg(long, default_value = "director")]
+        username: String,
+        /// Its password.
+        #[arg(long, env = "HCRM_BENCH_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// Write the figures as JSON to this file.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// Only the API side.
+        #[arg(long, conflicts_with = "sql_only")]
+        api_only: bool,
+        /// Only the database side (no server needed).
+        #[arg(long)]
+        sql_only: bool,
+        /// Ask for uncompressed answers.
+        #[arg(long)]
+        identity: bool,
+        /// Also run the same statements with PostgreSQL's `pgbench` (PERF-2's ≥ 50 %).
+        #[arg(long, conflicts_with = "api_only")]
+        pgbench: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -202,6 +242,45 @@ fn main() -> ExitCode {
                     skip_sql: api_only,
                     skip_api: sql_only,
                     kinds,
+                    identity,
+                    pgbench,
+                },
+                &config.database_url,
+            )
+        }),
+        Command::Bench {
+            command:
+                BenchCommand::Reads {
+                    clients,
+                    duration,
+                    warmup,
+                    base_url,
+                    username,
+                    password,
+                    out,
+                    api_only,
+                    sql_only,
+                    identity,
+                    pgbench,
+                },
+        } => bench::parse_duration(&duration).and_then(|duration| {
+            let warmup = bench::parse_warmup(&warmup)?;
+            if !(1..=256).contains(&clients) {
+                return Err("--clients must be between 1 and 256".into());
+            }
+            bench_360::run(
+                &bench::Options {
+                    clients,
+                    duration,
+                    warmup,
+                    base_url,
+                    username,
+                    password,
+                    out,
+                    baseline: None,
+                    skip_sql: api_only,
+                    skip_api: sql_only,
+                    kinds: Vec::new(),
                     identity,
                     pgbench,
                 },
