@@ -7,6 +7,7 @@
 use crate::api::audit::{AuditAction, AuditEntity};
 use crate::api::calendars::YearSource;
 use crate::api::events::DomainEventKind;
+use crate::api::funnel::FunnelGroup;
 use crate::api::import::{Column, ExportFormat, ImportMode};
 use crate::api::org::HalfDay;
 use crate::api::sensitive::{BreakGlassCategory, ReviewOutcome};
@@ -101,6 +102,7 @@ labelled! {
     VisitKind => VisitKind::ALL,
     VisitSequence => VisitSequence::ALL,
     DomainEventKind => DomainEventKind::ALL,
+    FunnelGroup => FunnelGroup::ALL,
 }
 
 /// Enums that are not a vocabulary shown to users, and why.

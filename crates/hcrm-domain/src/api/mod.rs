@@ -9,6 +9,7 @@ pub mod complaints;
 pub mod contacts;
 pub mod customers;
 pub mod events;
+pub mod funnel;
 pub mod import;
 mod import_columns;
 pub mod merge;
