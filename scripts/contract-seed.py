@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # Part of scripts/contract.sh: usage contract-seed.py BASE ADMIN_TOKEN SUPERVISOR_TOKEN PASSWORD OUT.TOML
 """Records for schemathesis to find: one of each kind, their ids offered for `{id}` half the time."""
-import json, sys, urllib.request
+import datetime, json, sys, urllib.request
 
 base, admin, supervisor, password, out = sys.argv[1:6]
 
@@ -35,6 +35,17 @@ ids["complaints"] = call("/api/v1/complaints", supervisor, {"channel": "phone", 
 ids["visits"] = call("/api/v1/visits", supervisor, {"customer_id": customer, "kind": "inpatient",
                                                     "visited_at": "2026-01-05T02:00:00Z", "amount_fen": 1280000,
                                                     "insurance_fen": 700000, "external_id": "ZY-CONTRACT-1"})["id"]
+# SVC-2: a resource, an extra session of the doctor in three days, a booking and a waitlist entry.
+ids["clinic-resources"] = call("/api/v1/clinic-resources", admin, {"department_id": ids["departments"], "name": "彩超室",
+                                                                   "kind": "ultrasound"})["id"]
+in_three_days = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+ids["clinic-sessions"] = call("/api/v1/clinic-sessions", supervisor, {"doctor_id": ids["doctors"], "date": in_three_days,
+                                                                      "half_day": "afternoon", "capacity": 20})["id"]
+ids["appointments"] = call("/api/v1/appointments", supervisor, {"customer_id": customer, "session_id": ids["clinic-sessions"],
+                                                                "kind": "expert_consultation"})["id"]
+waiting = call("/api/v1/customers", supervisor, {"kind": "individual", "name": "李秀兰", "phones": ["13812345679"]})["id"]
+ids["waitlist-entries"] = call(f"/api/v1/clinic-sessions/{ids['clinic-sessions']}/waitlist", supervisor,
+                               {"customer_id": waiting})["id"]
 
 with open(out, "w") as f:
     for name, value in ids.items():

@@ -139,6 +139,7 @@ mod tests {
             duplicates: Vec::new(),
             merged_into: None,
             allowed_actions: Vec::new(),
+            free_sessions: Vec::new(),
         };
         assert_eq!(
             from_problem(&p).get("roles").map(String::as_str),
@@ -162,6 +163,7 @@ mod tests {
             duplicates: Vec::new(),
             merged_into: None,
             allowed_actions: Vec::new(),
+            free_sessions: Vec::new(),
         };
         assert_eq!(
             from_problem(&p).get("display_name").map(String::as_str),

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod appointments;
 mod binary;
 mod complaints;
 mod generate;

@@ -80,6 +80,9 @@ pub enum ApiError {
     /// in use): 409 naming the field and the reason (`invalid_transition`, `in_use` …).
     #[error("{}", .0.message)]
     WrongState(FieldError),
+    /// SVC-2: no place left in the session; the next sessions with free places are named.
+    #[error("no place is left in this session; see free_sessions for the next ones")]
+    SessionFull(Vec<hcrm_domain::api::appointments::FreeSession>),
     #[error("too many failed sign-ins; try again in {retry_after} seconds")]
     TooManyAttempts { retry_after: u64 },
     #[error("the database is unavailable; try again shortly")]
@@ -130,6 +133,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::UnsupportedFile(_) => "unsupported_file_type",
             ApiError::WrongState(_) => "wrong_state",
+            ApiError::SessionFull(_) => "session_full",
             ApiError::TooManyAttempts { .. } => "too_many_attempts",
             ApiError::Unavailable => "unavailable",
             ApiError::Internal => "internal",
@@ -161,6 +165,7 @@ impl ApiError {
                 "Unsupported media type"
             }
             ApiError::WrongState(_) => "Not in this state",
+            ApiError::SessionFull(_) => "Session full",
             ApiError::TooManyAttempts { .. } => "Too many attempts",
             ApiError::Unavailable => "Service unavailable",
             ApiError::Internal => "Internal error",
@@ -205,6 +210,10 @@ impl ApiError {
                 ApiError::InvalidTransition { allowed, .. } => allowed.clone(),
                 _ => Vec::new(),
             },
+            free_sessions: match self {
+                ApiError::SessionFull(free) => free.clone(),
+                _ => Vec::new(),
+            },
         }
     }
 }
@@ -233,7 +242,7 @@ impl ResponseError for ApiError {
             ApiError::UnsupportedMediaType | ApiError::UnsupportedFile(_) => {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
             }
-            ApiError::WrongState(_) => StatusCode::CONFLICT,
+            ApiError::WrongState(_) | ApiError::SessionFull(_) => StatusCode::CONFLICT,
             ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,

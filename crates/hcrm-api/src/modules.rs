@@ -42,6 +42,22 @@ pub const MODULES: &[Module] = &[
         routes: doctors::routes,
     },
     Module {
+        name: "clinic_resources",
+        routes: clinic_resources::routes,
+    },
+    Module {
+        name: "clinic_sessions",
+        routes: clinic_sessions::routes,
+    },
+    Module {
+        name: "waitlist",
+        routes: waitlist::routes,
+    },
+    Module {
+        name: "appointments",
+        routes: appointments::routes,
+    },
+    Module {
         name: "users",
         routes: users::routes,
     },

@@ -59,6 +59,10 @@ audited! {
     hcrm_domain::api::complaint_money::Responsibility => "complaint_responsibility", |r| Some(r.institution_id);
     hcrm_domain::api::complaint_money::Improvement => "complaint_improvement", |r| Some(r.institution_id);
     hcrm_domain::api::complaint_money::Attachment => "complaint_attachment", |r| Some(r.institution_id);
+    hcrm_domain::api::appointments::ClinicResource => "clinic_resource", |r| Some(r.institution_id);
+    hcrm_domain::api::appointments::ClinicSession => "clinic_session", |r| Some(r.institution_id);
+    hcrm_domain::api::appointments::ScheduleException => "schedule_exception", |r| Some(r.institution_id);
+    hcrm_domain::api::appointments::WaitlistEntry => "waitlist_entry", |r| Some(r.institution_id);
 }
 
 impl Audited for hcrm_domain::api::customers::Customer {
@@ -89,6 +93,23 @@ impl Audited for hcrm_domain::api::complaints::Complaint {
         c.clocks.clear();
         c.allowed_actions.clear();
         c
+    }
+}
+
+/// An appointment as the trail keeps it: without the moves it has now, which follow from
+/// its status.
+impl Audited for hcrm_domain::api::appointments::Appointment {
+    const ENTITY: &'static str = "appointment";
+    fn audit_id(&self) -> Uuid {
+        self.id
+    }
+    fn audit_institution(&self) -> Option<Uuid> {
+        Some(self.institution_id)
+    }
+    fn for_audit(&self) -> Self {
+        let mut a = self.clone();
+        a.allowed_actions.clear();
+        a
     }
 }
 

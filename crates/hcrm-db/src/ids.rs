@@ -120,6 +120,18 @@ typed_ids! {
     DepartmentId;
     /// 医生 — a doctor.
     DoctorId;
+    /// 检查资源 — an examination resource (ultrasound room, CT …).
+    ResourceId;
+    /// 检查资源排班 — one slot of a resource's weekly (or dated) schedule.
+    ResourceSlotId;
+    /// 出诊 — one half-day clinic session of a doctor or resource.
+    SessionId;
+    /// 停诊 — a doctor's leave or a resource out of service.
+    ScheduleExceptionId;
+    /// 预约 — an appointment.
+    AppointmentId;
+    /// 候补 — a waitlist entry.
+    WaitlistEntryId;
     /// 联系记录 — a contact record.
     ContactId;
     /// 任务 — a task.

@@ -162,6 +162,12 @@ coded! {
     hcrm_domain::api::visits::VisitKind => "visit kind",
     hcrm_domain::api::visits::VisitSequence => "visit sequence",
     hcrm_domain::api::events::DomainEventKind => "domain event kind",
+    hcrm_domain::appointment::AppointmentKind => "appointment kind",
+    hcrm_domain::appointment::AppointmentStatus => "appointment status",
+    hcrm_domain::appointment::ResourceKind => "resource kind",
+    hcrm_domain::appointment::SessionStatus => "session status",
+    hcrm_domain::appointment::SessionOrigin => "session origin",
+    hcrm_domain::appointment::WaitlistStatus => "waitlist status",
 }
 
 /// one counted page of a list — how many rows `$query` finds, and the `$window` of them

@@ -5,6 +5,7 @@
 //! transaction; they never see the API's types of request, only domain types.
 
 pub mod api_keys;
+pub mod appointments;
 pub mod audit;
 pub mod auth;
 pub mod break_glass;

@@ -183,6 +183,20 @@ pub const MODULES: &[CustomerModule] = &[
         timeline: None,
     },
     CustomerModule {
+        // SVC-2: a patient's appointments follow them to the kept record.
+        name: "appointments",
+        references: &[r("appointments", "customer_id")],
+        merge: Some(crate::appointments::merge_step),
+        timeline: Some(crate::appointments::timeline_source),
+    },
+    CustomerModule {
+        // SVC-2a: and their places on waitlists.
+        name: "waitlist",
+        references: &[r("waitlist_entries", "customer_id")],
+        merge: Some(crate::appointments::waitlist_merge_step),
+        timeline: None,
+    },
+    CustomerModule {
         name: "break_glass",
         references: &[r("break_glass_grants", "customer_id")],
         merge: Some(break_glass),

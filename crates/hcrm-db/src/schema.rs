@@ -642,6 +642,104 @@ diesel::table! {
 }
 
 diesel::table! {
+    clinic_resources (id) {
+        id -> Text,
+        institution_id -> Text,
+        department_id -> Nullable<Text>,
+        name -> Text,
+        kind -> Text,
+        active -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    resource_schedules (id) {
+        id -> Text,
+        resource_id -> Text,
+        weekday -> Nullable<Integer>,
+        on_date -> Nullable<Date>,
+        half_day -> Text,
+        capacity -> Integer,
+    }
+}
+
+diesel::table! {
+    clinic_sessions (id) {
+        id -> Text,
+        institution_id -> Text,
+        department_id -> Nullable<Text>,
+        doctor_id -> Nullable<Text>,
+        resource_id -> Nullable<Text>,
+        on_date -> Date,
+        half_day -> Text,
+        slot -> Integer,
+        capacity -> Integer,
+        booked -> Integer,
+        status -> Text,
+        origin -> Text,
+        cancel_reason -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    schedule_exceptions (id) {
+        id -> Text,
+        institution_id -> Text,
+        doctor_id -> Nullable<Text>,
+        resource_id -> Nullable<Text>,
+        from_date -> Date,
+        to_date -> Date,
+        reason -> Text,
+        sessions_cancelled -> Integer,
+        appointments_moved -> Integer,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    appointments (id) {
+        id -> Text,
+        institution_id -> Text,
+        customer_id -> Text,
+        session_id -> Text,
+        kind -> Text,
+        places -> Integer,
+        status -> Text,
+        note -> Nullable<Text>,
+        cancel_reason -> Nullable<Text>,
+        booked_by -> Nullable<Text>,
+        reminded_at -> Nullable<Timestamp>,
+        ended_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    waitlist_entries (id) {
+        id -> Text,
+        institution_id -> Text,
+        session_id -> Text,
+        customer_id -> Text,
+        places -> Integer,
+        note -> Nullable<Text>,
+        status -> Text,
+        offered_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     visits (id) {
         id -> Text,
         institution_id -> Text,
@@ -729,6 +827,15 @@ diesel::joinable!(complaint_clocks -> complaints (complaint_id));
 diesel::joinable!(complaint_escalations -> complaint_clocks (clock_id));
 diesel::joinable!(complaint_counters -> institutions (institution_id));
 
+diesel::joinable!(resource_schedules -> clinic_resources (resource_id));
+diesel::joinable!(clinic_sessions -> doctors (doctor_id));
+diesel::joinable!(clinic_sessions -> clinic_resources (resource_id));
+diesel::joinable!(clinic_sessions -> departments (department_id));
+diesel::joinable!(appointments -> clinic_sessions (session_id));
+diesel::joinable!(appointments -> customers (customer_id));
+diesel::joinable!(waitlist_entries -> clinic_sessions (session_id));
+diesel::joinable!(waitlist_entries -> customers (customer_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     institutions,
     departments,
@@ -774,6 +881,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_settings,
     calendar_years,
     calendar_days,
+    clinic_resources,
+    resource_schedules,
+    clinic_sessions,
+    schedule_exceptions,
+    appointments,
+    waitlist_entries,
     visits,
     domain_events,
 );

@@ -13,6 +13,10 @@ use crate::api::org::HalfDay;
 use crate::api::sensitive::{BreakGlassCategory, ReviewOutcome};
 use crate::api::timeline::{SystemStageReason, TimelineEntryKind};
 use crate::api::visits::{VisitKind, VisitSequence};
+use crate::appointment::{
+    AppointmentAction, AppointmentKind, AppointmentStatus, ResourceKind, SessionOrigin,
+    SessionStatus, WaitlistStatus,
+};
 use crate::calendar::{DayKind, DayOfWeek};
 use crate::complaint::{
     AttachmentKind, ClockKind, ClockState, ComplaintAction, ComplaintCategory, ComplaintChannel,
@@ -93,6 +97,13 @@ labelled! {
     MaritalStatus => MaritalStatus::ALL,
     PreferredLanguage => PreferredLanguage::ALL,
     MergeSide => MergeSide::ALL,
+    AppointmentKind => AppointmentKind::ALL,
+    AppointmentStatus => AppointmentStatus::ALL,
+    AppointmentAction => AppointmentAction::ALL,
+    ResourceKind => ResourceKind::ALL,
+    SessionStatus => SessionStatus::ALL,
+    SessionOrigin => SessionOrigin::ALL,
+    WaitlistStatus => WaitlistStatus::ALL,
     ComplaintChannel => ComplaintChannel::ALL,
     ComplaintCategory => ComplaintCategory::ALL,
     ComplaintSeverity => ComplaintSeverity::ALL,
@@ -107,6 +118,14 @@ labelled! {
 
 /// Enums that are not a vocabulary shown to users, and why.
 const NOT_VOCABULARY: &[(&str, &str)] = &[
+    (
+        "BookingRefused",
+        "a rule's refusal, sent as the field error codes of field_and_code",
+    ),
+    (
+        "TooEarly",
+        "a rule's refusal, sent as the field error code too_early",
+    ),
     (
         "DivisionError",
         "a struct, reported as the field error code division_unknown",

@@ -4,6 +4,7 @@
 //! derives (OpenAPI schemas) sit behind the `openapi` feature.
 
 pub mod api;
+pub mod appointment;
 pub mod calendar;
 pub mod complaint;
 pub mod customer;

@@ -97,6 +97,9 @@ pub enum Permission {
     /// Settings, calendars, templates.
     #[serde(rename = "setting.write")]
     SettingWrite,
+    /// Clinic sessions (出诊): extra sessions, leaves and closures, generating the weeks ahead.
+    #[serde(rename = "schedule.write")]
+    ScheduleWrite,
     /// The business calendars (ORG-3) every deadline is counted on.
     #[serde(rename = "calendar.read")]
     CalendarRead,
@@ -150,6 +153,7 @@ const MATRIX: &[(Permission, [bool; 10])] = &[
     (Permission::ReportRead,          [O,  O,  O,  X,  X,  X,  X,  X,  O,  O]),
     (Permission::IntegrationWrite,    [O,  O,  O,  O,  O,  O,  O,  O,  O,  X]),
     (Permission::SettingWrite,        [O,  O,  O,  O,  O,  O,  O,  O,  X,  O]),
+    (Permission::ScheduleWrite,       [O,  O,  O,  X,  X,  O,  O,  O,  X,  O]),
     (Permission::CalendarRead,        [X,  X,  X,  X,  X,  X,  X,  X,  X,  O]),
     (Permission::CalendarWrite,       [O,  O,  O,  O,  X,  O,  O,  O,  X,  O]),
 ];
@@ -198,6 +202,7 @@ impl Permission {
             Permission::ReportRead => "report.read",
             Permission::IntegrationWrite => "integration.write",
             Permission::SettingWrite => "setting.write",
+            Permission::ScheduleWrite => "schedule.write",
             Permission::CalendarRead => "calendar.read",
             Permission::CalendarWrite => "calendar.write",
         }
@@ -254,6 +259,7 @@ impl Label for Permission {
             Permission::ReportRead => lang.pick("查看报表", "View reports"),
             Permission::IntegrationWrite => lang.pick("系统对接写入", "Integration writes"),
             Permission::SettingWrite => lang.pick("系统设置", "Settings"),
+            Permission::ScheduleWrite => lang.pick("管理出诊排班", "Manage clinic sessions"),
             Permission::CalendarRead => lang.pick("查看工作日历", "View calendars"),
             Permission::CalendarWrite => lang.pick("管理工作日历", "Manage calendars"),
         }
@@ -305,7 +311,7 @@ mod tests {
             let json = serde_json::to_string(p).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", p.code()));
         }
-        assert_eq!(all.len(), 39);
+        assert_eq!(all.len(), 40);
     }
 
     #[test]

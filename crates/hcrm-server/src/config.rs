@@ -34,6 +34,9 @@ pub struct Config {
     /// Seconds between runs of the complaint escalation job (`HCRM_ESCALATION_SECONDS`,
     /// default 60; 0 turns it off on this server — every server may run it, X-14).
     pub escalation_seconds: u64,
+    /// Seconds between runs of the appointment job (`HCRM_APPOINTMENT_JOB_SECONDS`, default
+    /// 600; 0 turns it off on this server): sessions four weeks ahead, day-before reminders.
+    pub appointment_job_seconds: u64,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -80,6 +83,10 @@ impl Config {
                 .and_then(|v| v.parse().ok())
                 .filter(|n| *n <= 86_400)
                 .unwrap_or(60),
+            appointment_job_seconds: env("HCRM_APPOINTMENT_JOB_SECONDS")
+                .and_then(|v| v.parse().ok())
+                .filter(|n| *n <= 86_400)
+                .unwrap_or(600),
         }
     }
 

@@ -218,6 +218,21 @@ pub fn fill(conn: &mut DbConn) -> Result<(), String> {
          patient), {} refunds, {} confirmed penalties.",
         made.complaints, made.refunds, made.findings
     );
+    let agent = staff_ids
+        .get("agent.bj01")
+        .and_then(|s| s.parse::<uuid::Uuid>().ok())
+        .ok_or("demo agent missing")?;
+    let today = hcrm_domain::time::today_at_home();
+    let made = hcrm_db::write_transaction(conn, |conn| {
+        crate::demo_appointments::fill(conn, agent, today, hcrm_db::now())
+    })
+    .map_err(|e| e.to_string())?;
+    println!(
+        "Appointments: {} examination resources, {} clinic sessions (two weeks back, four \
+         ahead), {} appointments (arrived, no-shows, cancelled, booked, a group check-up), \
+         {} patient(s) on a waitlist, {} to rebook after a doctor's leave.",
+        made.resources, made.sessions, made.appointments, made.waiting, made.rebooking
+    );
     Ok(())
 }
 

@@ -5,6 +5,7 @@ mod bench;
 mod bench_360;
 mod config;
 mod demo;
+mod demo_appointments;
 mod demo_complaints;
 mod demo_customers;
 mod demo_visits;
@@ -324,6 +325,12 @@ fn serve(config: Config) -> Result<(), String> {
         jobs::start_escalations(
             pool.clone(),
             std::time::Duration::from_secs(config.escalation_seconds),
+        );
+    }
+    if config.appointment_job_seconds > 0 {
+        jobs::start_appointments(
+            pool.clone(),
+            std::time::Duration::from_secs(config.appointment_job_seconds),
         );
     }
     let state = hcrm_api::AppState::new(pool, &secret, config.api_settings());

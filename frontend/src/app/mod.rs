@@ -13,6 +13,7 @@ use crate::pages::customers::{
     break_glass::BreakGlassReviewPage, form::CustomerFormPage, import::ImportPage,
     list::CustomersPage, merge::MergePage, tasks::TasksPage, view::CustomerPage,
 };
+use crate::pages::funnel::FunnelPage;
 use crate::pages::{
     audit::AuditPage, calendars::CalendarsPage, coming_soon::ComingSoon,
     departments::DepartmentsPage, home::Home, institutions::InstitutionsPage, login::Login,
@@ -44,6 +45,8 @@ pub enum Route {
     Tasks,
     #[at("/service")]
     Service,
+    #[at("/service/funnel")]
+    Funnel,
     #[at("/complaints")]
     Complaints,
     #[at("/complaints/new")]
@@ -123,6 +126,13 @@ pub fn nav_items() -> Vec<NavItem> {
             "service",
             "nav.service",
             Route::Service,
+            Some(P::ServiceRead),
+            false,
+        ),
+        item(
+            "funnel",
+            "nav.funnel",
+            Route::Funnel,
             Some(P::ServiceRead),
             false,
         ),
@@ -254,6 +264,7 @@ fn switch(route: Route) -> Html {
             html! { <BreakGlassReviewPage /> },
         ),
         Route::Service => soon("nav.service"),
+        Route::Funnel => guarded(Permission::ServiceRead, html! { <FunnelPage /> }),
         Route::Complaints => guarded(Permission::ComplaintRead, html! { <WorkbenchPage /> }),
         Route::ComplaintNew => guarded(Permission::ComplaintWrite, html! { <IntakePage /> }),
         Route::Complaint { id } => with_id(&id, |id| {

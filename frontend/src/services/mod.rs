@@ -53,6 +53,7 @@ pub fn local_problem(code: &str, status: u16, title: &str) -> Problem {
         duplicates: Vec::new(),
         merged_into: None,
         allowed_actions: Vec::new(),
+        free_sessions: Vec::new(),
     }
 }
 

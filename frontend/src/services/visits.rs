@@ -1,6 +1,7 @@
 //! Visits and spending (SVC-4): a customer's visits, their summary, recording one by hand.
 
 use hcrm_domain::api::Problem;
+use hcrm_domain::api::funnel::FunnelGroup;
 use hcrm_domain::api::visits::{Visit, VisitCreate};
 use uuid::Uuid;
 
@@ -21,4 +22,17 @@ pub fn summary_path(customer: Uuid) -> String {
 
 pub async fn create(api: &Api, body: &VisitCreate) -> Result<Visit, Problem> {
     api.post("/visits", body).await
+}
+
+/// Where the funnel of a period is read (for `use_loaded`); empty dates: the server's default
+/// (the last 30 days).
+pub fn funnel_path(from: &str, to: &str, group: FunnelGroup) -> String {
+    let mut pairs = vec![("group_by", group.code().to_string())];
+    if !from.is_empty() {
+        pairs.push(("from", from.to_string()));
+    }
+    if !to.is_empty() {
+        pairs.push(("to", to.to_string()));
+    }
+    format!("/funnel{}", crate::services::query(&pairs))
 }

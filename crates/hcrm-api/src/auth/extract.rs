@@ -211,10 +211,11 @@ pub mod perm {
         ComplaintWrite,
         ComplaintApprove,
         ReportRead,
-        ServiceRead,
-        ServiceWrite,
         CalendarRead,
         CalendarWrite,
+        ServiceRead,
+        ServiceWrite,
+        ScheduleWrite,
     );
 }
 

@@ -81,6 +81,7 @@ fn problem(
             duplicates: vec![],
             merged_into: None,
             allowed_actions: vec![],
+            free_sessions: vec![],
         })
 }
 

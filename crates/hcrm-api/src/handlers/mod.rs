@@ -1,11 +1,14 @@
 //! HTTP handlers, one file per resource; each is thin: check, call hcrm-db, audit, answer.
 
 pub mod api_keys;
+pub mod appointments;
 pub mod assignee;
 pub mod audit;
 pub mod auth;
 pub mod break_glass;
 pub mod calendars;
+pub mod clinic_resources;
+pub mod clinic_sessions;
 pub mod complaint_accountability;
 pub mod complaint_attachments;
 pub mod complaint_refunds;
@@ -30,6 +33,7 @@ pub mod timeline;
 pub mod totp;
 pub mod users;
 pub mod visits;
+pub mod waitlist;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};

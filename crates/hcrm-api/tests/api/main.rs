@@ -3,6 +3,7 @@
 
 mod common;
 
+mod appointments;
 mod audit_review;
 mod auth;
 mod calendars;

@@ -63,6 +63,11 @@ coded_enum! {
         Calendar = "calendar", "工作日历", "Business calendar";
         Visit = "visit", "就诊记录", "Visit";
         CustomerVisits = "customer_visits", "客户就诊汇总", "Customer's visits";
+        ClinicResource = "clinic_resource", "检查资源", "Examination resource";
+        ClinicSession = "clinic_session", "出诊", "Clinic session";
+        ScheduleException = "schedule_exception", "停诊", "Leave or closure";
+        Appointment = "appointment", "预约", "Appointment";
+        WaitlistEntry = "waitlist_entry", "候补", "Waitlist entry";
     }
 }
 

@@ -91,6 +91,10 @@ pub struct FunnelRow {
     pub first_visits: i64,
     pub return_visits: i64,
     /// The attributed visits' amounts, in fen.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(minimum = 0, maximum = 9007199254740991i64)
+    )]
     pub amount_fen: i64,
     /// appointments / consultations.
     pub appointment_rate: f64,

@@ -1,5 +1,6 @@
 //! JSON shapes of the public API, shared by the server and the web app.
 
+pub mod appointments;
 pub mod audit;
 pub mod auth;
 pub mod calendars;
@@ -91,6 +92,10 @@ pub struct Problem {
     /// state (codes of `ComplaintAction`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allowed_actions: Vec<String>,
+    /// For `session_full` (409, SVC-2): the next sessions of the same doctor or resource
+    /// (else of the department) with free places.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub free_sessions: Vec<appointments::FreeSession>,
 }
 
 impl Problem {

@@ -29,6 +29,10 @@ coded_enum! {
         ComplaintClosed = "complaint_closed", "投诉结案", "Complaint closed";
         Visit = "visit", "就诊", "Visit";
         VisitEnded = "visit_ended", "出院/疗程结束", "Discharged / course ended";
+        AppointmentBooked = "appointment_booked", "预约", "Appointment booked";
+        AppointmentArrived = "appointment_arrived", "到诊", "Arrived";
+        AppointmentNoShow = "appointment_no_show", "爽约", "No-show";
+        AppointmentCancelled = "appointment_cancelled", "取消预约", "Appointment cancelled";
     }
 }
 
@@ -60,6 +64,8 @@ impl SystemStageReason {
 /// | `task_created` | the task's title | — | `task_kind`, `due_on` |
 /// | `task_completed`, `task_cancelled` | the task's title | the outcome | `task_status` |
 /// | `visit`, `visit_ended` | the diagnosis category | — | `visit_kind`, `amount_fen` |
+/// | `appointment_booked`, `…_arrived`, `…_no_show` | the doctor's or resource's name | — | `due_on` (the session's day) |
+/// | `appointment_cancelled` | the doctor's or resource's name | the reason | `due_on` |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
@@ -94,7 +100,7 @@ pub struct TimelineEntry {
     pub task_kind: Option<TaskKind>,
     #[serde(default)]
     pub task_status: Option<TaskStatus>,
-    /// The day a task is due.
+    /// The day a task is due; an appointment's day.
     #[serde(default)]
     pub due_on: Option<NaiveDate>,
     /// The kind of a visit (SVC-4).
@@ -102,6 +108,7 @@ pub struct TimelineEntry {
     pub visit_kind: Option<VisitKind>,
     /// A visit's amount, in fen.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000000000i64))]
     pub amount_fen: Option<i64>,
 }
 

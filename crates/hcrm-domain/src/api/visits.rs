@@ -59,13 +59,19 @@ pub struct Visit {
     /// The discharge of a stay or the end of a course (`null` while it lasts).
     pub ended_at: Option<DateTime<Utc>>,
     /// 总费用, in fen.
-    #[cfg_attr(feature = "openapi", schema(example = 1280000))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = 1280000, minimum = 0, maximum = 10000000000i64)
+    )]
     pub amount_fen: i64,
     /// 医保支付 — the medical insurance's share, in fen.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000000000i64))]
     pub insurance_fen: i64,
     /// 已付 — what the patient paid, in fen.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000000000i64))]
     pub paid_fen: i64,
     /// 欠费 — `amount_fen − insurance_fen − paid_fen`.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000000000i64))]
     pub arrears_fen: i64,
     /// The HIS's id of the visit, unique per institution.
     #[cfg_attr(feature = "openapi", schema(example = "ZY20261208-0042"))]
@@ -321,10 +327,26 @@ pub struct VisitSummary {
     pub inpatient_stays: i64,
     pub return_visits: i64,
     /// 总消费, in fen.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(minimum = 0, maximum = 9007199254740991i64)
+    )]
     pub amount_fen: i64,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(minimum = 0, maximum = 9007199254740991i64)
+    )]
     pub insurance_fen: i64,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(minimum = 0, maximum = 9007199254740991i64)
+    )]
     pub paid_fen: i64,
     /// 欠费 — the sum of each visit's arrears.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(minimum = 0, maximum = 9007199254740991i64)
+    )]
     pub arrears_fen: i64,
     pub first_visit_at: Option<DateTime<Utc>>,
     pub last_visit_at: Option<DateTime<Utc>>,

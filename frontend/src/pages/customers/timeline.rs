@@ -76,6 +76,19 @@ pub fn entry_text(lang: Lang, e: &TimelineEntry) -> (String, Option<String>) {
             let amount = e.amount_fen.map(crate::pages::complaints::money::yuan);
             (parts.join(" · "), amount)
         }
+        // The doctor or resource, the session's day, and a cancellation's reason.
+        Kind::AppointmentBooked
+        | Kind::AppointmentArrived
+        | Kind::AppointmentNoShow
+        | Kind::AppointmentCancelled => {
+            let day = e.due_on.map(|d| d.to_string());
+            let detail = [day, e.note.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ");
+            (subject, (!detail.is_empty()).then_some(detail))
+        }
     }
 }
 
