@@ -139,6 +139,19 @@ fn commands_migrate_openapi_user_create_and_demo_on_every_backend() {
         let agent_pw = password_of("agent.bj01");
         let director_pw = password_of("director");
         assert!(text.contains("Customers: "), "{text}");
+        // SVC-2: sessions, appointments past and future, a waitlist, a rebooking queue.
+        let appointments = text
+            .lines()
+            .find(|l| l.starts_with("Appointments: "))
+            .unwrap_or_default();
+        let counts: Vec<u64> = appointments
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        assert!(
+            counts.len() >= 5 && counts.iter().all(|n| *n > 0),
+            "{appointments}"
+        );
         // A second run refuses rather than duplicating.
         assert!(!run(&dir.0, &env, &["demo"], "").status.success());
 

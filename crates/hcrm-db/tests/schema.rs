@@ -13,13 +13,16 @@ use hcrm_domain::api::org::{
 };
 use hcrm_domain::{Role, Scope};
 
-const TABLES: [&str; 44] = [
+const TABLES: [&str; 50] = [
     "api_keys",
+    "appointments",
     "audit_events",
     "break_glass_grants",
     "calendar_days",
     "calendar_settings",
     "calendar_years",
+    "clinic_resources",
+    "clinic_sessions",
     "complaint_attachment_contents",
     "complaint_attachments",
     "complaint_clocks",
@@ -52,11 +55,14 @@ const TABLES: [&str; 44] = [
     "institutions",
     "login_attempts",
     "refresh_tokens",
+    "resource_schedules",
+    "schedule_exceptions",
     "settings",
     "tasks",
     "user_institutions",
     "user_roles",
     "users",
+    "waitlist_entries",
     "write_lock",
 ];
 

@@ -165,7 +165,15 @@ pub fn fill(
             i if i % 5 == 1 => AppointmentStatus::NoShow,
             _ => AppointmentStatus::Arrived,
         };
-        let at = NaiveDateTime::new(s.date, chrono::NaiveTime::MIN) - TimeDelta::days(2);
+        // Booked two days before; arrived or missed at the session (10:00 / 15:00 Beijing,
+        // stored in UTC); cancelled the day before.
+        let day = NaiveDateTime::new(s.date, chrono::NaiveTime::MIN);
+        let at = day - TimeDelta::days(2);
+        let ended = match status {
+            AppointmentStatus::Cancelled => day - TimeDelta::hours(10),
+            _ if s.half_day == HalfDay::Morning => day + TimeDelta::hours(2),
+            _ => day + TimeDelta::hours(7),
+        };
         appointments::record(
             conn,
             &NewBooking {
@@ -179,6 +187,7 @@ pub fn fill(
             status,
             (status == AppointmentStatus::Cancelled).then_some("患者临时有事"),
             at,
+            Some(ended),
         )
         .map_err(booking_error)?;
         made.appointments += 1;
@@ -199,6 +208,7 @@ pub fn fill(
             AppointmentStatus::Booked,
             None,
             now,
+            None,
         )
         .map_err(booking_error)?;
         made.appointments += 1;
@@ -222,6 +232,7 @@ pub fn fill(
             AppointmentStatus::Booked,
             None,
             now,
+            None,
         )
         .map_err(booking_error)?;
         made.appointments += 1;
@@ -252,6 +263,7 @@ pub fn fill(
                 AppointmentStatus::Booked,
                 None,
                 now,
+                None,
             )
             .map_err(booking_error)?;
             made.appointments += 1;

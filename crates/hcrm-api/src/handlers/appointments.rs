@@ -16,7 +16,7 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::{Authz, perm};
+use crate::auth::{Authz, Caller, perm};
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::handlers::{created, expected_version, page, versioned, window};
@@ -87,6 +87,14 @@ pub fn booking_error(e: BookingError) -> ApiError {
     }
 }
 
+/// The moves the caller may make: none for a reader without `service.write`.
+fn for_caller(caller: &Caller, mut a: Appointment) -> Appointment {
+    if !caller.can(hcrm_domain::Permission::ServiceWrite) {
+        a.allowed_actions.clear();
+    }
+    a
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -122,14 +130,14 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let w = window(q.limit, q.offset)?;
-    if let (Some(from), Some(to)) = (q.from, q.to) {
-        if to < from {
-            return Err(ApiError::field(
-                "to",
-                "before_from",
-                "must not be before from",
-            ));
-        }
+    if let (Some(from), Some(to)) = (q.from, q.to)
+        && to < from
+    {
+        return Err(ApiError::field(
+            "to",
+            "before_from",
+            "must not be before from",
+        ));
     }
     let filter = Filter {
         institution_id: q.institution_id,
@@ -142,10 +150,14 @@ pub async fn list(
         to: q.to,
     };
     let scope = auth.caller.scope();
-    let result = state
+    let (items, total) = state
         .db(move |c| Ok(store::list(c, &scope, &filter, w)?))
         .await?;
-    Ok(HttpResponse::Ok().json(page(result, w)))
+    let items = items
+        .into_iter()
+        .map(|a| for_caller(&auth.caller, a))
+        .collect();
+    Ok(HttpResponse::Ok().json(page((items, total), w)))
 }
 
 /// 预约 — book `places` in a session for a customer of its institution: one place for a
@@ -207,7 +219,10 @@ pub async fn get(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, scope) = (id.into_inner(), auth.caller.scope());
-    let appointment = state.db(move |c| Ok(store::get(c, &scope, id)?)).await?;
+    let appointment = for_caller(
+        &auth.caller,
+        state.db(move |c| Ok(store::get(c, &scope, id)?)).await?,
+    );
     Ok(versioned(&appointment, appointment.version))
 }
 

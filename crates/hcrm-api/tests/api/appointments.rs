@@ -491,8 +491,26 @@ fn book_reschedule_cancel_arrive_and_no_show() {
         srv.get(&format!("/api/v1/appointments/{id}"), &sc.w.admin)
             .problem(403, "forbidden");
         book(srv, &sc.w.token("fup.a"), &wang, &s1).problem(403, "forbidden");
-        srv.get(&format!("/api/v1/appointments/{id}"), &sc.w.token("fup.a"))
-            .ok(200);
+        // A reader without service.write is offered no moves.
+        let read = srv
+            .get(&format!("/api/v1/appointments/{id}"), &sc.w.token("fup.a"))
+            .ok(200)
+            .clone();
+        assert_eq!(read["allowed_actions"], json!([]));
+        let fixed_again = srv
+            .get(&format!("/api/v1/appointments/{group_id}"), &agent)
+            .ok(200)
+            .clone();
+        assert_eq!(
+            fixed_again["allowed_actions"],
+            json!([]),
+            "arrived is final"
+        );
+        let path = format!("/api/v1/appointments?status=booked&customer_id={wang}");
+        let booked = srv.get(&path, &agent).ok(200).clone();
+        assert_eq!(booked["items"][0]["allowed_actions"][0], "reschedule");
+        let booked = srv.get(&path, &sc.w.token("fup.a")).ok(200).clone();
+        assert_eq!(booked["items"][0]["allowed_actions"], json!([]));
     });
 }
 

@@ -522,15 +522,16 @@ pub(crate) fn to_rebooking(
 }
 
 /// An appointment recorded after the fact — the demo's history, or a visit system's record —
-/// in `status` (booked, arrived, no-show or cancelled) at `at`, in a session of any day. Its
-/// places are taken by the same guarded UPDATE (cancelled ones take none); run in a write
-/// transaction.
+/// booked at `at` in a session of any day, in `status` (booked, arrived, no-show or
+/// cancelled) since `ended_at`. Its places are taken by the same guarded UPDATE (cancelled
+/// ones take none); run in a write transaction.
 pub fn record(
     conn: &mut DbConn,
     n: &NewBooking,
     status: AppointmentStatus,
     cancel_reason: Option<&str>,
     at: NaiveDateTime,
+    ended_at: Option<NaiveDateTime>,
 ) -> Result<Uuid, BookingError> {
     let session = sessions::row(conn, SessionId::from(n.session_id))?;
     let row = Row {
@@ -545,7 +546,11 @@ pub fn record(
         cancel_reason: cancel_reason.map(str::to_string),
         booked_by: n.booked_by.map(UserId::from),
         reminded_at: None,
-        ended_at: (status != AppointmentStatus::Booked).then_some(at),
+        ended_at: if status == AppointmentStatus::Booked {
+            None
+        } else {
+            ended_at.or(Some(at))
+        },
         version: 1,
         created_at: at,
         updated_at: at,

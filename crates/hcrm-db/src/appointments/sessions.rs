@@ -263,18 +263,18 @@ pub(crate) fn next_free(
         .limit(limit)
         .select(SessionRow::as_select())
         .load(conn)?;
-    if (rows.len() as i64) < limit {
-        if let Some(dept) = session.department_id {
-            let seen: HashSet<SessionId> = rows.iter().map(|r| r.id).collect();
-            let more: Vec<SessionRow> = base()
-                .filter(s::department_id.eq(dept))
-                .order((s::on_date.asc(), s::slot.asc()))
-                .limit(limit * 2)
-                .select(SessionRow::as_select())
-                .load(conn)?;
-            rows.extend(more.into_iter().filter(|r| !seen.contains(&r.id)));
-            rows.truncate(usize::try_from(limit).unwrap_or(0));
-        }
+    if (rows.len() as i64) < limit
+        && let Some(dept) = session.department_id
+    {
+        let seen: HashSet<SessionId> = rows.iter().map(|r| r.id).collect();
+        let more: Vec<SessionRow> = base()
+            .filter(s::department_id.eq(dept))
+            .order((s::on_date.asc(), s::slot.asc()))
+            .limit(limit * 2)
+            .select(SessionRow::as_select())
+            .load(conn)?;
+        rows.extend(more.into_iter().filter(|r| !seen.contains(&r.id)));
+        rows.truncate(usize::try_from(limit).unwrap_or(0));
     }
     Ok(dtos(conn, rows)?
         .into_iter()
