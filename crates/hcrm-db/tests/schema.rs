@@ -13,7 +13,7 @@ use hcrm_domain::api::org::{
 };
 use hcrm_domain::{Role, Scope};
 
-const TABLES: [&str; 50] = [
+const TABLES: [&str; 52] = [
     "api_keys",
     "appointments",
     "audit_events",
@@ -51,6 +51,7 @@ const TABLES: [&str; 50] = [
     "departments",
     "doctor_schedules",
     "doctors",
+    "domain_events",
     "idempotency_keys",
     "institutions",
     "login_attempts",
@@ -62,6 +63,7 @@ const TABLES: [&str; 50] = [
     "user_institutions",
     "user_roles",
     "users",
+    "visits",
     "waitlist_entries",
     "write_lock",
 ];
