@@ -46,6 +46,14 @@ ids["appointments"] = call("/api/v1/appointments", supervisor, {"customer_id": c
 waiting = call("/api/v1/customers", supervisor, {"kind": "individual", "name": "李秀兰", "phones": ["13812345679"]})["id"]
 ids["waitlist-entries"] = call(f"/api/v1/clinic-sessions/{ids['clinic-sessions']}/waitlist", supervisor,
                                {"customer_id": waiting})["id"]
+# SVC-1, SVC-3: a consultation (open, so that changes and the close get past 409) and an
+# in-visit service (its task's id).
+ids["consultations"] = call("/api/v1/consultations", supervisor, {"channel": "hotline", "customer_id": customer,
+                                                                   "question": "心内科周二有专家门诊吗？"})["id"]
+import datetime
+ids["in-visit-services"] = call("/api/v1/in-visit-services", supervisor, {
+    "service": "result_call", "customer_id": customer,
+    "reference_at": datetime.datetime.now(datetime.timezone.utc).isoformat()})["task"]["id"]
 
 with open(out, "w") as f:
     for name, value in ids.items():

@@ -18,3 +18,4 @@ mod web_customers;
 mod web_forms;
 mod web_layout;
 mod web_payload;
+mod web_service;

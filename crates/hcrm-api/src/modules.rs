@@ -137,4 +137,20 @@ pub const MODULES: &[Module] = &[
         name: "visits",
         routes: visits::routes,
     },
+    Module {
+        name: "funnel",
+        routes: funnel::routes,
+    },
+    Module {
+        name: "consultations",
+        routes: consultations::routes,
+    },
+    Module {
+        name: "in_visit",
+        routes: in_visit::routes,
+    },
+    Module {
+        name: "service_times",
+        routes: service_times::routes,
+    },
 ];

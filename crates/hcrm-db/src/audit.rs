@@ -63,6 +63,19 @@ audited! {
     hcrm_domain::api::appointments::ClinicSession => "clinic_session", |r| Some(r.institution_id);
     hcrm_domain::api::appointments::ScheduleException => "schedule_exception", |r| Some(r.institution_id);
     hcrm_domain::api::appointments::WaitlistEntry => "waitlist_entry", |r| Some(r.institution_id);
+    hcrm_domain::api::consultations::Consultation => "consultation", |r| Some(r.institution_id);
+    hcrm_domain::api::service_times::ServiceTime => "service_time", |r| Some(r.institution_id);
+}
+
+/// An in-visit service (SVC-3) is named by its task's id.
+impl Audited for hcrm_domain::api::in_visit::InVisitTask {
+    const ENTITY: &'static str = "in_visit_service";
+    fn audit_id(&self) -> Uuid {
+        self.task.id
+    }
+    fn audit_institution(&self) -> Option<Uuid> {
+        Some(self.task.institution_id)
+    }
 }
 
 impl Audited for hcrm_domain::api::customers::Customer {

@@ -170,6 +170,10 @@ typed_ids! {
     VisitId;
     /// 领域事件 — a domain event (INT-2).
     DomainEventId;
+    /// 咨询 — a consultation (SVC-1).
+    ConsultationId;
+    /// 限时服务记录 — a service time measured against a target (SVC-6).
+    ServiceTimeId;
 }
 
 #[cfg(test)]

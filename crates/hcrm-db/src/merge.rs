@@ -197,6 +197,20 @@ pub const MODULES: &[CustomerModule] = &[
         timeline: None,
     },
     CustomerModule {
+        // SVC-1: a consultation follows its customer to the kept record.
+        name: "consultations",
+        references: &[r("consultations", "customer_id")],
+        merge: Some(crate::consultations::merge_step),
+        timeline: Some(crate::consultations::timeline_source),
+    },
+    CustomerModule {
+        // SVC-6: a measured service time follows its customer.
+        name: "service_times",
+        references: &[r("service_times", "customer_id")],
+        merge: Some(crate::service_times::merge_step),
+        timeline: None,
+    },
+    CustomerModule {
         name: "break_glass",
         references: &[r("break_glass_grants", "customer_id")],
         merge: Some(break_glass),

@@ -835,6 +835,64 @@ diesel::joinable!(appointments -> clinic_sessions (session_id));
 diesel::joinable!(appointments -> customers (customer_id));
 diesel::joinable!(waitlist_entries -> clinic_sessions (session_id));
 diesel::joinable!(waitlist_entries -> customers (customer_id));
+diesel::table! {
+    consultations (id) {
+        id -> Text,
+        institution_id -> Text,
+        channel -> Text,
+        customer_id -> Text,
+        owner_id -> Text,
+        referred_to_id -> Nullable<Text>,
+        referred_doctor_id -> Nullable<Text>,
+        referral_note -> Nullable<Text>,
+        department_id -> Nullable<Text>,
+        topic -> Nullable<Text>,
+        question -> Text,
+        answer -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        state -> Text,
+        callback_task_id -> Nullable<Text>,
+        received_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+        closed_by -> Nullable<Text>,
+        version -> Integer,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    task_in_visit (task_id) {
+        task_id -> Text,
+        service -> Text,
+        reference_at -> Timestamp,
+        steps_done -> Text,
+        delivery -> Nullable<Text>,
+        address -> Nullable<Text>,
+        tracking_number -> Nullable<Text>,
+        location -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    service_times (id) {
+        id -> Text,
+        institution_id -> Text,
+        target -> Text,
+        customer_id -> Nullable<Text>,
+        occurred_on -> Date,
+        minutes -> Integer,
+        limit_minutes -> Integer,
+        met -> Bool,
+        note -> Nullable<Text>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(consultations -> customers (customer_id));
+diesel::joinable!(task_in_visit -> tasks (task_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     institutions,
@@ -889,4 +947,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     waitlist_entries,
     visits,
     domain_events,
+    consultations,
+    task_in_visit,
+    service_times,
 );

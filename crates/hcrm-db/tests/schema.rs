@@ -13,7 +13,7 @@ use hcrm_domain::api::org::{
 };
 use hcrm_domain::{Role, Scope};
 
-const TABLES: [&str; 52] = [
+const TABLES: [&str; 55] = [
     "api_keys",
     "appointments",
     "audit_events",
@@ -35,6 +35,7 @@ const TABLES: [&str; 52] = [
     "complaint_refunds",
     "complaint_responsibilities",
     "complaints",
+    "consultations",
     "contacts",
     "customer_categories",
     "customer_contracts",
@@ -58,7 +59,9 @@ const TABLES: [&str; 52] = [
     "refresh_tokens",
     "resource_schedules",
     "schedule_exceptions",
+    "service_times",
     "settings",
+    "task_in_visit",
     "tasks",
     "user_institutions",
     "user_roles",

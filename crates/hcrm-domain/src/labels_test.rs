@@ -6,11 +6,14 @@
 
 use crate::api::audit::{AuditAction, AuditEntity};
 use crate::api::calendars::YearSource;
+use crate::api::consultations::{ConsultationChannel, ConsultationOutcome, ConsultationState};
 use crate::api::events::DomainEventKind;
 use crate::api::funnel::FunnelGroup;
 use crate::api::import::{Column, ExportFormat, ImportMode};
+use crate::api::in_visit::{Delivery, InVisitService, InVisitStep};
 use crate::api::org::HalfDay;
 use crate::api::sensitive::{BreakGlassCategory, ReviewOutcome};
+use crate::api::service_times::ServiceTarget;
 use crate::api::timeline::{SystemStageReason, TimelineEntryKind};
 use crate::api::visits::{VisitKind, VisitSequence};
 use crate::appointment::{
@@ -114,6 +117,13 @@ labelled! {
     VisitSequence => VisitSequence::ALL,
     DomainEventKind => DomainEventKind::ALL,
     FunnelGroup => FunnelGroup::ALL,
+    ConsultationChannel => ConsultationChannel::ALL,
+    ConsultationOutcome => ConsultationOutcome::ALL,
+    ConsultationState => ConsultationState::ALL,
+    InVisitService => InVisitService::ALL,
+    InVisitStep => InVisitStep::ALL,
+    Delivery => Delivery::ALL,
+    ServiceTarget => ServiceTarget::ALL,
 }
 
 /// Enums that are not a vocabulary shown to users, and why.
@@ -182,7 +192,8 @@ const NOT_VOCABULARY: &[(&str, &str)] = &[
 ];
 
 /// Chinese labels that are rightly Latin letters.
-const LATIN_IN_CHINESE: &[(&str, &str)] = &[("ContactChannel", "qq")];
+const LATIN_IN_CHINESE: &[(&str, &str)] =
+    &[("ContactChannel", "qq"), ("ConsultationChannel", "qq")];
 
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3000}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}')

@@ -233,6 +233,15 @@ pub fn fill(conn: &mut DbConn) -> Result<(), String> {
          {} patient(s) on a waitlist, {} to rebook after a doctor's leave.",
         made.resources, made.sessions, made.appointments, made.waiting, made.rebooking
     );
+    let made = hcrm_db::write_transaction(conn, |conn| {
+        crate::demo_service::fill(conn, &staff_ids, now)
+    })
+    .map_err(|e| e.to_string())?;
+    println!(
+        "Service centre: {} consultations of the last three weeks on every channel, {} \
+         in-visit services of every kind, {} service times against the limits.",
+        made.consultations, made.in_visit, made.times
+    );
     Ok(())
 }
 

@@ -8,6 +8,7 @@ mod demo;
 mod demo_appointments;
 mod demo_complaints;
 mod demo_customers;
+mod demo_service;
 mod demo_visits;
 mod generate;
 mod generate_visits;

@@ -14,6 +14,12 @@ use crate::pages::customers::{
     list::CustomersPage, merge::MergePage, tasks::TasksPage, view::CustomerPage,
 };
 use crate::pages::funnel::FunnelPage;
+use crate::pages::service::{
+    consultations::{ConsultationStatsPage, ConsultationsPage},
+    form::ConsultationFormPage,
+    in_visit::InVisitBoardPage,
+    time_limits::TimeLimitsPage,
+};
 use crate::pages::{
     audit::AuditPage, calendars::CalendarsPage, coming_soon::ComingSoon,
     departments::DepartmentsPage, home::Home, institutions::InstitutionsPage, login::Login,
@@ -47,6 +53,16 @@ pub enum Route {
     Service,
     #[at("/service/funnel")]
     Funnel,
+    #[at("/service/consultations")]
+    Consultations,
+    #[at("/service/consultations/new")]
+    ConsultationNew,
+    #[at("/service/statistics")]
+    ConsultationStats,
+    #[at("/service/in-visit")]
+    InVisit,
+    #[at("/service/time-limits")]
+    TimeLimits,
     #[at("/complaints")]
     Complaints,
     #[at("/complaints/new")]
@@ -133,6 +149,30 @@ pub fn nav_items() -> Vec<NavItem> {
             "funnel",
             "nav.funnel",
             Route::Funnel,
+            "consultations",
+            "nav.consultations",
+            Route::Consultations,
+            Some(P::ServiceRead),
+            false,
+        ),
+        item(
+            "in-visit",
+            "nav.in-visit",
+            Route::InVisit,
+            Some(P::ServiceRead),
+            false,
+        ),
+        item(
+            "consultation-stats",
+            "nav.consultation-stats",
+            Route::ConsultationStats,
+            Some(P::ServiceRead),
+            false,
+        ),
+        item(
+            "time-limits",
+            "nav.time-limits",
+            Route::TimeLimits,
             Some(P::ServiceRead),
             false,
         ),
@@ -265,6 +305,15 @@ fn switch(route: Route) -> Html {
         ),
         Route::Service => soon("nav.service"),
         Route::Funnel => guarded(Permission::ServiceRead, html! { <FunnelPage /> }),
+        Route::Consultations => guarded(Permission::ServiceRead, html! { <ConsultationsPage /> }),
+        Route::ConsultationNew => {
+            guarded(Permission::ServiceWrite, html! { <ConsultationFormPage /> })
+        }
+        Route::ConsultationStats => {
+            guarded(Permission::ServiceRead, html! { <ConsultationStatsPage /> })
+        }
+        Route::InVisit => guarded(Permission::ServiceRead, html! { <InVisitBoardPage /> }),
+        Route::TimeLimits => guarded(Permission::ServiceRead, html! { <TimeLimitsPage /> }),
         Route::Complaints => guarded(Permission::ComplaintRead, html! { <WorkbenchPage /> }),
         Route::ComplaintNew => guarded(Permission::ComplaintWrite, html! { <IntakePage /> }),
         Route::Complaint { id } => with_id(&id, |id| {

@@ -2,8 +2,8 @@
 //! chart of the four steps (plain SVG bars, no chart library) and a table by channel,
 //! department, agent or period with first and return visits and the revisit rate; the CSV.
 
+use hcrm_domain::api::consultations::ConsultationChannel;
 use hcrm_domain::api::funnel::{Funnel, FunnelGroup, FunnelRow};
-use hcrm_domain::customer::ContactChannel;
 use hcrm_domain::{Label, Lang};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -50,7 +50,7 @@ fn chart(lang: Lang, t: &FunnelRow) -> Html {
 fn key_text(lang: Lang, group: FunnelGroup, r: &FunnelRow) -> String {
     match (group, &r.name, &r.key) {
         (_, Some(name), _) => name.clone(),
-        (FunnelGroup::Channel, None, Some(code)) => ContactChannel::from_code(code)
+        (FunnelGroup::Channel, None, Some(code)) => ConsultationChannel::from_code(code)
             .map_or_else(|| code.clone(), |c| c.label(lang).to_string()),
         (_, None, Some(key)) => key.clone(),
         (_, None, None) => tr(lang, "funnel.none").to_string(),

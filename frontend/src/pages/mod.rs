@@ -16,4 +16,5 @@ pub mod login;
 pub mod not_found;
 pub mod profile;
 pub mod security;
+pub mod service;
 pub mod users;

@@ -7,6 +7,7 @@ pub mod calendars;
 pub mod complaints;
 pub mod customers;
 pub mod org;
+pub mod service;
 pub mod session;
 pub mod tasks;
 pub mod visits;

@@ -207,14 +207,14 @@ pub mod perm {
         PrivateNotesRead,
         PrivateNotesWrite,
         BreakGlassReview,
+        ServiceRead,
+        ServiceWrite,
         ComplaintRead,
         ComplaintWrite,
         ComplaintApprove,
         ReportRead,
         CalendarRead,
         CalendarWrite,
-        ServiceRead,
-        ServiceWrite,
         ScheduleWrite,
     );
 }

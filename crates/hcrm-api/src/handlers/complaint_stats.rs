@@ -22,7 +22,7 @@ use crate::error::ApiError;
 use crate::handlers::customer_io::Workbook;
 use crate::state::AppState;
 
-fn lang_of(text: Option<&str>) -> Result<Lang, ApiError> {
+pub(crate) fn lang_of(text: Option<&str>) -> Result<Lang, ApiError> {
     match text {
         None | Some("zh") | Some("zh-CN") => Ok(Lang::Zh),
         Some("en") => Ok(Lang::En),

@@ -11,7 +11,6 @@ use hcrm_domain::api::complaints::{
     Complaint, ComplaintCreate, ComplaintHistoryEntry, ComplaintLimits, ComplaintListItem,
     ComplaintTransition, InvolvedDepartment, InvolvedStaff,
 };
-use hcrm_domain::api::customers::{CustomerCreate, DuplicateMatch};
 use hcrm_domain::api::{FieldError, Page, Problem};
 use hcrm_domain::complaint::flow::{ActionRefused, CaseFacts};
 use hcrm_domain::complaint::{ComplaintAction, ComplaintCategory, ComplaintState};
@@ -24,9 +23,9 @@ use uuid::Uuid;
 use crate::auth::{Authz, Caller, perm};
 use crate::body::JsonBody;
 use crate::error::ApiError;
-use crate::handlers::customers::form_for_create;
+use crate::handlers::party;
 use crate::handlers::tasks::require_staff;
-use crate::handlers::{created, expected_version, institution_for_new, page, versioned, window};
+use crate::handlers::{created, expected_version, page, versioned, window};
 use crate::state::AppState;
 
 /// The instant of a request, to the microsecond both backends keep.
@@ -195,81 +194,15 @@ pub async fn create(
     let complaint = state
         .write(move |c| {
             let scope = caller.scope();
-            let institution = match x.customer_id {
-                Some(customer) => {
-                    let inst = match hcrm_db::customers::institution_of(c, customer) {
-                        Ok(i) if scope.allows(i) => i,
-                        Ok(_) | Err(hcrm_db::DbError::NotFound) => {
-                            return Err(ApiError::field(
-                                "customer_id",
-                                "bad_reference",
-                                "no such customer",
-                            ));
-                        }
-                        Err(e) => return Err(e.into()),
-                    };
-                    if x.institution_id.is_some_and(|i| i != inst) {
-                        return Err(ApiError::field(
-                            "institution_id",
-                            "customer_institution",
-                            "the customer belongs to another institution",
-                        ));
-                    }
-                    inst
-                }
-                None => institution_for_new(c, &scope, x.institution_id)?,
-            };
+            let institution = party::institution_for(c, &scope, x.customer_id, x.institution_id)?;
             resolve_involved(c, &scope, institution, &mut x.departments, &mut x.staff)?;
-            let customer = match (&x.customer_id, &x.new_customer) {
-                (Some(id), _) => *id,
-                (None, Some(new)) => {
-                    let found = hcrm_db::customers::duplicates(
-                        c,
-                        &Scope::Institutions(vec![institution]),
-                        std::slice::from_ref(&new.mobile),
-                        None,
-                        None,
-                    )?;
-                    if !found.is_empty() {
-                        return Err(ApiError::PossibleDuplicate(
-                            found
-                                .into_iter()
-                                .map(|(s, on)| DuplicateMatch {
-                                    customer: s.masked(),
-                                    matched_on: on,
-                                })
-                                .collect(),
-                        ));
-                    }
-                    let create: CustomerCreate = serde_json::from_value(serde_json::json!({
-                        "institution_id": institution,
-                        "kind": "individual",
-                        "name": new.name,
-                        "phones": [new.mobile],
-                        "lifecycle_stage": "potential",
-                    }))
-                    .map_err(|_| ApiError::Internal)?;
-                    let today = hcrm_db::institutions::today_of(c, institution)?;
-                    let form = form_for_create(&create, today);
-                    let id = hcrm_db::customers::create(
-                        c,
-                        &create,
-                        institution,
-                        form,
-                        caller.principal.id,
-                    )?;
-                    let customer = hcrm_db::customers::get(c, &Scope::Group, id)?;
-                    caller.record(c, Entry::created(&customer))?;
-                    id
-                }
-                (None, None) => {
-                    return Err(ApiError::field(
-                        "customer_id",
-                        "required",
-                        "give customer_id or new_customer",
-                    ));
-                }
-            };
+            let customer = party::customer_for(
+                c,
+                &caller,
+                institution,
+                x.customer_id,
+                x.new_customer.as_ref(),
+            )?;
             let id = store::create(
                 c,
                 NewComplaint {

@@ -303,6 +303,15 @@ pub async fn update(
                     .status
                     .check_move(to, &caller.permissions)
                     .map_err(|e| ApiError::Validation(vec![e.field_error("status")]))?;
+                // SVC-3: an in-visit service is done once its steps are (and mailed papers
+                // tracked).
+                if to == TaskStatus::Done
+                    && current.status != TaskStatus::Done
+                    && current.kind == TaskKind::InVisit
+                    && let Some(detail) = hcrm_db::in_visit::detail(c, id)?
+                {
+                    crate::error::check_fields(detail.unfinished())?;
+                }
             }
             // A new owner (or none: the team queue) under the rule a new task follows.
             if let Some(owner) = u.owner_id

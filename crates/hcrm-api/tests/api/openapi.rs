@@ -175,6 +175,7 @@ fn every_operation_is_documented_with_security_and_errors() {
 const VERBS: &[&str] = &[
     "approve",
     "check",
+    "close",
     "create",
     "deactivate",
     "delete",

@@ -390,6 +390,14 @@ fn events_happen_once_per_visit_and_kind_and_an_admission_makes_its_task() {
         assert_eq!(tasks.len(), 1, "{tasks:?}");
         assert_eq!(tasks[0]["kind"], "in_visit");
         assert_eq!(tasks[0]["team"], "service");
+        let service = srv
+            .get(
+                &format!("/api/v1/in-visit-services/{}", s(&tasks[0]["id"])),
+                &sup,
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(service["detail"]["service"], "admission", "{service}");
         assert_eq!(tasks[0]["customer_id"], wang);
         assert!(s(&tasks[0]["title"]).contains("王秀英"));
 
@@ -571,5 +579,158 @@ fn a_merge_moves_the_visits_and_the_summary_follows() {
         assert_eq!(sum["visits"], 3);
         assert_eq!(sum["amount_fen"], 6000);
         assert_eq!(total(srv, &agent, &format!("customer_id={dup}")), 0);
+    });
+}
+
+/// SVC-5: consultations → appointments → arrivals → spending, by channel and agent, as JSON
+/// and CSV in both languages; scoped; bad parameters refused.
+#[test]
+fn the_funnel_follows_consultations_to_appointments_arrivals_and_spending() {
+    each_backend(|srv| {
+        let w = TwoInstitutions::new(srv, STAFF);
+        let (agent, sup, agent_b) = (w.token("agent.a"), w.token("sup.a"), w.token("agent.b"));
+        let dept = srv
+            .post(
+                "/api/v1/departments",
+                &w.admin,
+                json!({"institution_id": w.inst_a["id"], "name": "心内科"}),
+            )
+            .ok(201)
+            .clone();
+        let doctor = srv
+            .post(
+                "/api/v1/doctors",
+                &w.admin,
+                json!({"department_id": dept["id"], "name": "李建国", "title": "主任医师",
+                       "specialties": [], "schedule": []}),
+            )
+            .ok(201)
+            .clone();
+        let today = hcrm_domain::time::today_at_home();
+        let session = srv
+            .post(
+                "/api/v1/clinic-sessions",
+                &sup,
+                json!({"doctor_id": doctor["id"], "date": today, "half_day": "evening", "capacity": 10}),
+            )
+            .ok(201)
+            .clone();
+        let consult = |who: &str, channel: &str| {
+            srv.post(
+                "/api/v1/consultations",
+                &agent,
+                json!({"channel": channel, "customer_id": who, "question": "心内科哪天有专家？",
+                       "department_id": dept["id"]}),
+            )
+            .ok(201);
+        };
+        let book = |who: &str| {
+            srv.post(
+                "/api/v1/appointments",
+                &agent,
+                json!({"customer_id": who, "session_id": session["id"], "kind": "expert_consultation"}),
+            )
+            .ok(201)
+            .clone()
+        };
+        let wang = customer(srv, &agent, "王秀英", "13800138001");
+        let li = customer(srv, &agent, "李四", "13800138002");
+        let zhao = customer(srv, &agent, "赵六", "13800138003");
+        consult(&wang, "hotline");
+        consult(&li, "wechat");
+        consult(&zhao, "hotline");
+        let booked = book(&wang);
+        book(&zhao);
+        srv.post(
+            &format!("/api/v1/appointments/{}/transitions", s(&booked["id"])),
+            &agent,
+            json!({"action": "arrive", "version": booked["version"]}),
+        )
+        .ok(200);
+        srv.post(
+            "/api/v1/visits",
+            &agent,
+            json!({"customer_id": wang, "kind": "outpatient", "visited_at": Utc::now().to_rfc3339(),
+                   "amount_fen": 50000, "department_id": dept["id"]}),
+        )
+        .ok(201);
+
+        let f = srv.get("/api/v1/funnel", &agent).ok(200).clone();
+        let t = &f["total"];
+        assert_eq!(
+            [
+                &t["consultations"],
+                &t["appointments"],
+                &t["arrivals"],
+                &t["spenders"]
+            ],
+            [3, 2, 1, 1],
+            "{f}"
+        );
+        assert_eq!(t["amount_fen"], 50000);
+        assert_eq!(t["first_visits"], 1);
+        let rows: Vec<(String, i64, i64)> = f["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    s(&r["key"]),
+                    r["consultations"].as_i64().unwrap(),
+                    r["appointments"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(rows, [("hotline".into(), 2, 2), ("wechat".into(), 1, 0)]);
+        let by_agent = srv
+            .get("/api/v1/funnel?group_by=agent", &agent)
+            .ok(200)
+            .clone();
+        assert_eq!(by_agent["rows"][0]["key"], w.id("agent.a"));
+        assert_eq!(by_agent["rows"][0]["name"], "agent.a");
+        let by_dept = srv
+            .get("/api/v1/funnel?group_by=department&window_days=1", &agent)
+            .ok(200)
+            .clone();
+        assert_eq!(by_dept["rows"][0]["name"], "心内科");
+        assert_eq!(by_dept["window_days"], 1);
+
+        // CSV in both languages; scoped; refused parameters.
+        let zh = srv.get("/api/v1/funnel?format=csv", &agent);
+        assert_eq!(zh.status, 200);
+        assert!(
+            zh.content_type.starts_with("text/csv"),
+            "{}",
+            zh.content_type
+        );
+        let text = String::from_utf8_lossy(&zh.bytes).to_string();
+        assert!(
+            text.contains("咨询") && text.contains("热线") && text.contains("合计"),
+            "{text}"
+        );
+        let en = srv.get("/api/v1/funnel?format=csv&lang=en", &agent);
+        let text = String::from_utf8_lossy(&en.bytes).to_string();
+        assert!(
+            text.contains("Consultations") && text.contains("Total"),
+            "{text}"
+        );
+        assert!(text.contains("500.00"), "{text}");
+        let other = srv.get("/api/v1/funnel", &agent_b).ok(200).clone();
+        assert_eq!(other["total"]["consultations"], 0);
+        srv.get("/api/v1/funnel", &w.admin)
+            .problem(403, "forbidden");
+        for bad in [
+            "window_days=0",
+            "window_days=181",
+            "from=2026-12-05&to=2026-12-01",
+            "from=2024-01-01&to=2026-01-01",
+            "format=xml",
+            "lang=fr",
+        ] {
+            srv.get(&format!("/api/v1/funnel?{bad}"), &agent)
+                .problem(422, "validation");
+        }
+        srv.get("/api/v1/funnel?group_by=year", &agent)
+            .problem(400, "invalid_query");
     });
 }

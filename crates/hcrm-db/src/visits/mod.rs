@@ -4,11 +4,13 @@
 //! same events whichever way it came.
 
 mod bulk;
+pub mod funnel;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use hcrm_domain::Scope;
 use hcrm_domain::api::events::{DomainEvent, DomainEventKind};
+use hcrm_domain::api::in_visit::{InVisitDetail, InVisitService, due_at};
 use hcrm_domain::api::timeline::{TimelineEntry, TimelineEntryKind};
 use hcrm_domain::api::visits::{
     Visit, VisitFacts, VisitKind, VisitSequence, VisitSummary, VisitUpdate,
@@ -22,11 +24,12 @@ use crate::conn::{Db, DbConn};
 use crate::error::DbError;
 use crate::events::{self, NewEvent};
 use crate::ids::{CustomerId, DepartmentId, DoctorId, InstitutionId, UserId, VisitId};
+use crate::in_visit;
 use crate::kit::{InScope, bump_version, counted_page, decode, versioned_update};
 use crate::merge::{Duplicate, Kept};
 use crate::schema::customers as c;
 use crate::schema::visits as v;
-use crate::tasks::{self, NewTask};
+use crate::tasks::NewTask;
 use crate::util::{ListWindow, now, utc};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -203,8 +206,9 @@ pub fn raise_events(conn: &mut DbConn, visit: &Visit) -> Result<Vec<DomainEvent>
     Ok(raised)
 }
 
-/// Subscriber of `visit_admitted` (SVC-3): the admission-assistance task in the service
-/// team's queue of the visit's institution, due at the admission, linked to the visit.
+/// Subscriber of `visit_admitted` (SVC-3): the in-visit service `admission` (escort to the
+/// ward, hand-over to the doctor and nurse) in the service team's queue of the visit's
+/// institution, due as that service is after the admission, linked to the visit.
 pub(crate) fn admission_assistance(conn: &mut DbConn, event: &DomainEvent) -> Result<(), DbError> {
     let Some(customer) = event.customer_id else {
         return Ok(());
@@ -213,7 +217,17 @@ pub(crate) fn admission_assistance(conn: &mut DbConn, event: &DomainEvent) -> Re
         .find(CustomerId::from(customer))
         .select(c::name)
         .first(conn)?;
-    tasks::create(
+    let service = InVisitService::Admission;
+    let detail = InVisitDetail {
+        service,
+        reference_at: event.occurred_at,
+        steps: InVisitDetail::with_steps(service, &[]),
+        delivery: None,
+        address: None,
+        tracking_number: None,
+        location: None,
+    };
+    in_visit::create(
         conn,
         NewTask {
             institution_id: event.institution_id,
@@ -223,12 +237,13 @@ pub(crate) fn admission_assistance(conn: &mut DbConn, event: &DomainEvent) -> Re
             owner_id: None,
             team: Some(ADMISSION_TEAM.into()),
             due_on: None,
-            due_at: Some(event.occurred_at),
+            due_at: Some(due_at(service, event.occurred_at)),
             customer_id: Some(customer),
             source_type: Some("visit".into()),
             source_id: Some(event.subject_id.to_string()),
             created_by: None,
         },
+        &detail,
     )?;
     Ok(())
 }

@@ -68,6 +68,9 @@ coded_enum! {
         ScheduleException = "schedule_exception", "停诊", "Leave or closure";
         Appointment = "appointment", "预约", "Appointment";
         WaitlistEntry = "waitlist_entry", "候补", "Waitlist entry";
+        Consultation = "consultation", "咨询", "Consultation";
+        InVisitService = "in_visit_service", "诊中服务", "In-visit service";
+        ServiceTime = "service_time", "服务时间记录", "Service time";
     }
 }
 

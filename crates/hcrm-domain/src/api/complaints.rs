@@ -81,22 +81,9 @@ fn check_staff(s: &InvolvedStaff) -> Result<(), ValidationError> {
 }
 
 /// A complainant not yet in the archive: created as a potential customer in the same
-/// transaction as the complaint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct NewComplainant {
-    #[validate(
-        length(min = 1, max = 100),
-        custom(function = "validation::not_blank"),
-        custom(function = "validation::line")
-    )]
-    #[cfg_attr(feature = "openapi", schema(example = "王女士"))]
-    pub name: String,
-    #[validate(custom(function = "validation::mobile"))]
-    #[cfg_attr(feature = "openapi", schema(example = "13800138000"))]
-    pub mobile: String,
-}
+/// transaction as the complaint (the shared piece of every intake, see
+/// [`NewPotentialCustomer`]).
+pub use crate::api::customers::NewPotentialCustomer as NewComplainant;
 
 /// 登记投诉 — CMP-1 intake. The complainant is `customer_id` (found by phone through the
 /// customer search) or `new_customer`; the receiver is the caller (首诉负责制). With
@@ -123,7 +110,7 @@ pub struct ComplaintCreate {
     pub customer_id: Option<Uuid>,
     #[serde(default)]
     #[validate(nested)]
-    pub new_customer: Option<NewComplainant>,
+    pub new_customer: Option<crate::api::customers::NewPotentialCustomer>,
     /// What happened, in the complainant's words.
     #[validate(
         length(min = 1, max = 4000),

@@ -237,6 +237,26 @@ pub fn consistency(
     Ok(())
 }
 
+/// A caller not yet in the archive, named in the same request as the work about them (a
+/// complaint's intake, a consultation): created as a potential customer in that request's
+/// transaction. The API refuses a mobile that is a customer's already (409
+/// `possible_duplicate`): the agent picks the customer found instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewPotentialCustomer {
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "validation::not_blank"),
+        custom(function = "validation::line")
+    )]
+    #[cfg_attr(feature = "openapi", schema(example = "王女士"))]
+    pub name: String,
+    #[validate(custom(function = "validation::mobile"))]
+    #[cfg_attr(feature = "openapi", schema(example = "13800138000"))]
+    pub mobile: String,
+}
+
 /// A struct-level error that names the field it is about (the API reports it on that field).
 pub fn field_error(
     field: &'static str,

@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::api::consultations::{ConsultationChannel, ConsultationOutcome};
 use crate::api::visits::VisitKind;
 use crate::customer::kinds::coded_enum;
 use crate::customer::{ContactChannel, Direction, LifecycleStage, TaskKind, TaskStatus};
@@ -33,6 +34,8 @@ coded_enum! {
         AppointmentArrived = "appointment_arrived", "到诊", "Arrived";
         AppointmentNoShow = "appointment_no_show", "爽约", "No-show";
         AppointmentCancelled = "appointment_cancelled", "取消预约", "Appointment cancelled";
+        ConsultationReceived = "consultation_received", "咨询", "Consultation";
+        ConsultationClosed = "consultation_closed", "咨询结束", "Consultation closed";
     }
 }
 
@@ -66,6 +69,8 @@ impl SystemStageReason {
 /// | `visit`, `visit_ended` | the diagnosis category | — | `visit_kind`, `amount_fen` |
 /// | `appointment_booked`, `…_arrived`, `…_no_show` | the doctor's or resource's name | — | `due_on` (the session's day) |
 /// | `appointment_cancelled` | the doctor's or resource's name | the reason | `due_on` |
+/// | `consultation_received` | the topic | the question's first 120 characters | `consultation_channel` |
+/// | `consultation_closed` | the topic | the answer's first 120 characters | `consultation_outcome` |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
@@ -110,6 +115,12 @@ pub struct TimelineEntry {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000000000i64))]
     pub amount_fen: Option<i64>,
+    /// How a consultation came in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consultation_channel: Option<ConsultationChannel>,
+    /// What came of a consultation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consultation_outcome: Option<ConsultationOutcome>,
 }
 
 impl TimelineEntry {
@@ -138,6 +149,8 @@ impl TimelineEntry {
             due_on: None,
             visit_kind: None,
             amount_fen: None,
+            consultation_channel: None,
+            consultation_outcome: None,
         }
     }
 }

@@ -320,6 +320,7 @@ coded_enum! {
         Care = "care", "关怀", "Care";
         InVisit = "in_visit", "诊中服务", "In-visit service";
         DuplicateReview = "duplicate_review", "疑似重复客户", "Suspected duplicate";
+        Callback = "callback", "咨询回电", "Call back";
         Complaint = "complaint", "投诉处理", "Complaint";
         Appointment = "appointment", "预约服务", "Appointment";
         Other = "other", "其他", "Other";

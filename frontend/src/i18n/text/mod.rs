@@ -13,6 +13,7 @@ mod customers;
 mod import;
 mod merge;
 mod problems;
+mod service;
 mod shell;
 mod tasks;
 mod visits;
@@ -31,6 +32,7 @@ pub const TABLES: &[&[(&str, &str, &str)]] = &[
     import::TEXT,
     merge::TEXT,
     problems::TEXT,
+    service::TEXT,
     shell::TEXT,
     tasks::TEXT,
     visits::TEXT,

@@ -89,6 +89,25 @@ pub fn entry_text(lang: Lang, e: &TimelineEntry) -> (String, Option<String>) {
                 .join(" · ");
             (subject, (!detail.is_empty()).then_some(detail))
         }
+        // SVC-1: the topic (or the kind of entry), then the channel or the outcome and the
+        // question or answer in the users' words.
+        Kind::ConsultationReceived | Kind::ConsultationClosed => {
+            let what = e
+                .consultation_channel
+                .map(|c| c.label(lang))
+                .or(e.consultation_outcome.map(|o| o.label(lang)));
+            let title = if subject.is_empty() {
+                e.kind.label(lang).to_string()
+            } else {
+                subject
+            };
+            let detail = match (what, &e.note) {
+                (Some(w), Some(n)) => Some(format!("{w} · {n}")),
+                (Some(w), None) => Some(w.to_string()),
+                (None, n) => n.clone(),
+            };
+            (title, detail)
+        }
     }
 }
 

@@ -1,0 +1,219 @@
+//! The service centre in the web app, in headless Chromium: the consultation form records a
+//! call from an unknown number (a new potential customer in the same request) and the list
+//! words it in both languages; the in-visit board shows a late result call marked, ticks its
+//! step and marks it done (SVC-1, SVC-3).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::support;
+
+use chrono::{Duration, Utc};
+use serde_json::json;
+use support::browser::{Browser, web_dist};
+use support::{ADMIN_PASSWORD, Server, TempDir};
+
+const PASSWORD: &str = "Staff2026x";
+
+fn set_lang(b: &Browser, lang: &str) {
+    let want = if lang == "zh" { "zh-CN" } else { "en" };
+    if b.script("return document.documentElement.lang") != json!(want) {
+        b.click("#lang-switch");
+        b.wait_for(
+            "the language",
+            &format!("document.documentElement.lang === '{want}'"),
+        );
+    }
+}
+
+/// A server with BJ01 and the agent `wang.fang`; returns it with the agent's token.
+fn scene(dir: &TempDir) -> (Server, String) {
+    let dist = web_dist();
+    let server = Server::start(&dir.0, &[("HCRM_WEB_DIR", dist.to_str().unwrap())]);
+    let admin = server.login("admin", ADMIN_PASSWORD);
+    let (status, inst) = server.json(
+        "POST",
+        "/api/v1/institutions",
+        Some(&admin),
+        Some(json!({"code": "BJ01", "name": "北京和睦家医院", "city": "北京", "local": true})),
+    );
+    assert_eq!(status, 201, "{inst}");
+    let (status, dept) = server.json(
+        "POST",
+        "/api/v1/departments",
+        Some(&admin),
+        Some(json!({"institution_id": inst["id"], "name": "体检中心"})),
+    );
+    assert_eq!(status, 201, "{dept}");
+    let (status, u) = server.json(
+        "POST",
+        "/api/v1/users",
+        Some(&admin),
+        Some(
+            json!({"username": "wang.fang", "display_name": "王芳", "password": PASSWORD,
+                    "roles": ["agent"], "institution_ids": [inst["id"]]}),
+        ),
+    );
+    assert_eq!(status, 201, "{u}");
+    let token = server.login("wang.fang", PASSWORD);
+    (server, token)
+}
+
+#[test]
+fn web_consultation_form_records_an_unknown_caller_and_the_list_words_it() {
+    let dir = TempDir::new();
+    let (server, token) = scene(&dir);
+    let b = Browser::start();
+    b.sign_in(&server.base, "wang.fang", PASSWORD);
+    set_lang(&b, "zh");
+    b.go(&format!("{}/service/consultations/new", server.base));
+    b.find("#consultation-form");
+    // An unknown number: the lookup finds no one and asks the new caller's name.
+    b.type_into("#consultation-phone", "13900139000");
+    b.click("#consultation-lookup");
+    b.find("#consultation-results #consultation-new");
+    b.type_into("#consultation-new-name", "赵女士");
+    b.set_value("#consultation-channel", "wechat");
+    b.type_into("#consultation-topic", "体检");
+    b.type_into("#consultation-question", "入职体检需要空腹吗？");
+    b.type_into("#consultation-answer", "需空腹8小时");
+    b.set_value("#consultation-outcome", "answered");
+    b.click("#consultation-save");
+    b.find("#consultation-saved");
+    let saved = b.page_text();
+    assert!(
+        saved.contains("已结束") && saved.contains("已解答"),
+        "{saved}"
+    );
+
+    // Recorded through the API: the new potential customer owns it, closed as answered.
+    let (status, list) = server.json("GET", "/api/v1/consultations", Some(&token), None);
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list["total"], 1);
+    let c = &list["items"][0];
+    assert_eq!(
+        (
+            c["channel"].as_str(),
+            c["outcome"].as_str(),
+            c["state"].as_str()
+        ),
+        (Some("wechat"), Some("answered"), Some("closed"))
+    );
+    let (_, customer) = server.json(
+        "GET",
+        &format!("/api/v1/customers/{}", c["customer_id"].as_str().unwrap()),
+        Some(&token),
+        None,
+    );
+    assert_eq!(customer["lifecycle_stage"], "potential");
+
+    // The list words every value in the reader's language, never a code.
+    for (lang, words) in [
+        ("zh", ["微信", "已结束", "已解答"]),
+        ("en", ["WeChat", "Closed", "Answered"]),
+    ] {
+        set_lang(&b, lang);
+        b.go(&format!("{}/service/consultations", server.base));
+        b.find("#consultations-table tr[data-consultation-id]");
+        let row = b
+            .script("return document.querySelector('#consultations-table tbody tr').innerText")
+            .as_str()
+            .unwrap()
+            .to_string();
+        for w in words {
+            assert!(row.contains(w), "{lang}: {row}");
+        }
+        for code in ["wechat", "closed", "answered"] {
+            assert!(!row.contains(code), "{lang}: raw code {code} in {row}");
+        }
+    }
+}
+
+#[test]
+fn web_in_visit_board_marks_late_services_ticks_steps_and_finishes() {
+    let dir = TempDir::new();
+    let (server, token) = scene(&dir);
+    let (status, customer) = server.json(
+        "POST",
+        "/api/v1/customers",
+        Some(&token),
+        Some(json!({"kind": "individual", "name": "王秀英", "phones": ["13800138001"]})),
+    );
+    assert_eq!(status, 201, "{customer}");
+    // A result out 90 minutes ago: its call was due half an hour ago.
+    let (status, call) = server.json(
+        "POST",
+        "/api/v1/in-visit-services",
+        Some(&token),
+        Some(
+            json!({"service": "result_call", "customer_id": customer["id"],
+                    "reference_at": (Utc::now() - Duration::minutes(90)).to_rfc3339()}),
+        ),
+    );
+    assert_eq!(status, 201, "{call}");
+    let (status, escort) = server.json(
+        "POST",
+        "/api/v1/in-visit-services",
+        Some(&token),
+        Some(
+            json!({"service": "accompaniment", "customer_id": customer["id"],
+                    "reference_at": (Utc::now() + Duration::minutes(20)).to_rfc3339(),
+                    "location": "门诊二楼超声室"}),
+        ),
+    );
+    assert_eq!(status, 201, "{escort}");
+    let day = call["task"]["due_on"].as_str().unwrap().to_string();
+    let id = call["task"]["id"].as_str().unwrap().to_string();
+
+    let b = Browser::start();
+    b.sign_in(&server.base, "wang.fang", PASSWORD);
+    for lang in ["en", "zh"] {
+        set_lang(&b, lang);
+        b.go(&format!("{}/service/in-visit", server.base));
+        b.set_value("#in-visit-date", &day);
+        b.find(&format!(".in-visit-card[data-task-id='{id}']"));
+        let card = b.script(&format!(
+            "const c = document.querySelector(\".in-visit-card[data-task-id='{id}']\"); \
+                 return [c.dataset.late, c.className, c.innerText]"
+        ));
+        assert_eq!(card[0], "true", "{lang}: {card}");
+        assert!(card[1].as_str().unwrap().contains("late"));
+        let late_word = if lang == "zh" { "已超时" } else { "Late" };
+        assert!(
+            card[2].as_str().unwrap().contains(late_word),
+            "{lang}: {card}"
+        );
+        let column = b
+            .script("return document.querySelector(\".board-column[data-service='accompaniment']\").innerText")
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(column.contains("门诊二楼超声室"), "{column}");
+    }
+    // Tick the call's one step, then finish it.
+    let step =
+        format!(".in-visit-card[data-task-id='{id}'] .in-visit-step[data-step='patient_told']");
+    b.click(&step);
+    b.wait_for(
+        "the step to be saved",
+        &format!(
+            "document.querySelector(\"{}\").checked",
+            step.replace('"', "\\\"")
+        ),
+    );
+    let (_, read) = server.json(
+        "GET",
+        &format!("/api/v1/in-visit-services/{id}"),
+        Some(&token),
+        None,
+    );
+    assert_eq!(read["detail"]["steps"][0]["done"], true, "{read}");
+    b.click(&format!(
+        ".in-visit-card[data-task-id='{id}'] .in-visit-done"
+    ));
+    b.wait_for(
+        "the card to be done",
+        &format!("document.querySelector(\".in-visit-card[data-task-id='{id}']\").dataset.late === 'false'"),
+    );
+    let (_, read) = server.json("GET", &format!("/api/v1/tasks/{id}"), Some(&token), None);
+    assert_eq!(read["status"], "done", "{read}");
+}
