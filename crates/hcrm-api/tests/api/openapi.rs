@@ -337,6 +337,7 @@ fn money_fields_declare_their_bounds() {
             "Fines.leader_fen",
             "Fines.staff_fen",
             "Fines.supervisor_fen",
+            "FunnelRow.amount_fen",
             "Refund.amount_fen",
             "RefundCreate.amount_fen",
             "Responsibility.loss_fen",
