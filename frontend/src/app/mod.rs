@@ -149,6 +149,10 @@ pub fn nav_items() -> Vec<NavItem> {
             "funnel",
             "nav.funnel",
             Route::Funnel,
+            Some(P::ServiceRead),
+            false,
+        ),
+        item(
             "consultations",
             "nav.consultations",
             Route::Consultations,
