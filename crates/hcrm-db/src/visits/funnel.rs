@@ -39,6 +39,17 @@ pub struct FunnelQuery {
     pub agent_id: Option<Uuid>,
 }
 
+/// A consultation as read: id, institution, customer, received, channel, department, agent.
+type CohortRow = (
+    String,
+    InstitutionId,
+    CustomerId,
+    NaiveDateTime,
+    String,
+    Option<DepartmentId>,
+    UserId,
+);
+
 /// Customers' ids per statement when reading their appointments and visits.
 const CHUNK: usize = 1000;
 
@@ -70,15 +81,7 @@ pub fn funnel(conn: &mut DbConn, scope: &Scope, q: &FunnelQuery) -> Result<Funne
     if let Some(x) = q.agent_id {
         query = query.filter(k::owner_id.eq(UserId::from(x)));
     }
-    let rows: Vec<(
-        String,
-        InstitutionId,
-        CustomerId,
-        NaiveDateTime,
-        String,
-        Option<DepartmentId>,
-        UserId,
-    )> = query
+    let rows: Vec<CohortRow> = query
         .select((
             k::id,
             k::institution_id,
