@@ -31,6 +31,10 @@ ids["contacts"] = call(f"/api/v1/customers/{customer}/contacts", supervisor,
 ids["tasks"] = call("/api/v1/tasks", supervisor, {"title": "出院后第3天电话回访", "customer_id": customer})["id"]
 ids["complaints"] = call("/api/v1/complaints", supervisor, {"channel": "phone", "customer_id": customer,
                                                             "description": "术后复查等候两小时无人告知"})["id"]
+# SVC-4: a stay (admission raises its events and the admission-assistance task).
+ids["visits"] = call("/api/v1/visits", supervisor, {"customer_id": customer, "kind": "inpatient",
+                                                    "visited_at": "2026-01-05T02:00:00Z", "amount_fen": 1280000,
+                                                    "insurance_fen": 700000, "external_id": "ZY-CONTRACT-1"})["id"]
 # SVC-2: a resource, an extra session of the doctor in three days, a booking and a waitlist entry.
 ids["clinic-resources"] = call("/api/v1/clinic-resources", admin, {"department_id": ids["departments"], "name": "彩超室",
                                                                    "kind": "ultrasound"})["id"]

@@ -55,6 +55,7 @@ pub const MAX_JSON_BYTES: usize = 256 * 1024;
         (name = "customers", description = "The customer archive (CUS-1 … CUS-13), break-glass (X-6a)"),
         (name = "tasks", description = "The work queue: reminders, follow-ups, care; my tasks today and overdue"),
         (name = "notifications", description = "The signed-in user's in-app notifications (complaint escalations …)"),
+        (name = "visits", description = "Visits and spending: outpatient, inpatient, surgery, treatment courses, check-ups (SVC-4)"),
         (name = "consultations", description = "Consultations from every channel, 首问负责制, daily statistics (SVC-1)"),
         (name = "in_visit", description = "In-visit services as tasks of the shared queue, the day's board (SVC-3)"),
         (name = "service_times", description = "Service times recorded against the time limits, met and missed (SVC-6)"),

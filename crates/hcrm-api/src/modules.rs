@@ -138,6 +138,14 @@ pub const MODULES: &[Module] = &[
         routes: complaint_accountability::routes,
     },
     Module {
+        name: "visits",
+        routes: visits::routes,
+    },
+    Module {
+        name: "funnel",
+        routes: funnel::routes,
+    },
+    Module {
         name: "consultations",
         routes: consultations::routes,
     },

@@ -54,6 +54,7 @@ audited! {
     hcrm_domain::api::org::User => "user", |r| r.institutions.first().map(|i| i.id);
     hcrm_domain::api::contacts::Contact => "contact", |r| Some(r.institution_id);
     hcrm_domain::api::tasks::Task => "task", |r| Some(r.institution_id);
+    hcrm_domain::api::visits::Visit => "visit", |r| Some(r.institution_id);
     hcrm_domain::api::complaint_money::Refund => "complaint_refund", |r| Some(r.institution_id);
     hcrm_domain::api::complaint_money::Responsibility => "complaint_responsibility", |r| Some(r.institution_id);
     hcrm_domain::api::complaint_money::Improvement => "complaint_improvement", |r| Some(r.institution_id);

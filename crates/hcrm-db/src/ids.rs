@@ -168,6 +168,10 @@ typed_ids! {
     ImprovementId;
     /// 站内通知 — one user's in-app notification.
     NotificationId;
+    /// 就诊 — a visit (SVC-4).
+    VisitId;
+    /// 领域事件 — a domain event (INT-2).
+    DomainEventId;
     /// 咨询 — a consultation (SVC-1).
     ConsultationId;
     /// 限时服务记录 — a service time measured against a target (SVC-6).

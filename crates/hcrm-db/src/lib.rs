@@ -20,6 +20,7 @@ pub mod customers;
 pub mod departments;
 pub mod doctors;
 pub mod error;
+pub mod events;
 pub mod idempotency;
 pub mod ids;
 pub mod in_visit;
@@ -38,6 +39,7 @@ pub mod testing;
 pub mod timeline;
 pub mod users;
 mod util;
+pub mod visits;
 
 pub use conn::{Backend, DbConn, Pool, connect, run_migrations, write_transaction};
 pub use error::DbError;

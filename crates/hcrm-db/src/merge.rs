@@ -167,6 +167,22 @@ pub const MODULES: &[CustomerModule] = &[
         timeline: Some(crate::complaints::timeline_source),
     },
     CustomerModule {
+        // SVC-4: visits and spending follow the patient to the kept record.
+        name: "visits",
+        references: &[r("visits", "customer_id")],
+        merge: Some(crate::visits::merge_step),
+        timeline: Some(crate::visits::timeline_source),
+    },
+    CustomerModule {
+        // INT-2: an event names the customer it happened to at the time, like an audit entry;
+        // it is history and stays as raised (a webhook already sent named that id). Nothing
+        // moves.
+        name: "domain_events",
+        references: &[r("domain_events", "customer_id")],
+        merge: None,
+        timeline: None,
+    },
+    CustomerModule {
         // SVC-2: a patient's appointments follow them to the kept record.
         name: "appointments",
         references: &[r("appointments", "customer_id")],
@@ -270,7 +286,7 @@ pub fn merged_into(
 
 /// Raw SQL with `$1`, `$2` placeholders, as each backend numbers them (SQLite: `?1`, `?2`,
 /// so that a placeholder may come before a lower-numbered one).
-fn sql(conn: &DbConn, text: impl AsRef<str>) -> diesel::query_builder::SqlQuery {
+pub(crate) fn sql(conn: &DbConn, text: impl AsRef<str>) -> diesel::query_builder::SqlQuery {
     let text = text.as_ref();
     match conn {
         DbConn::Sqlite(_) => diesel::sql_query(text.replace('$', "?")),

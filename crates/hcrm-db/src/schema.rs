@@ -662,6 +662,47 @@ pub use service_tables::{
     waitlist_entries,
 };
 
+diesel::table! {
+    visits (id) {
+        id -> Text,
+        institution_id -> Text,
+        customer_id -> Text,
+        kind -> Text,
+        sequence -> Text,
+        department_id -> Nullable<Text>,
+        doctor_id -> Nullable<Text>,
+        diagnosis_category -> Nullable<Text>,
+        visited_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+        amount_fen -> BigInt,
+        insurance_fen -> BigInt,
+        paid_fen -> BigInt,
+        external_id -> Nullable<Text>,
+        note -> Nullable<Text>,
+        version -> Integer,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    domain_events (seq) {
+        seq -> BigInt,
+        id -> Text,
+        kind -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        institution_id -> Text,
+        customer_id -> Nullable<Text>,
+        occurred_at -> Timestamp,
+        recorded_at -> Timestamp,
+        payload -> Text,
+    }
+}
+
+diesel::joinable!(visits -> customers (customer_id));
+
 diesel::joinable!(departments -> institutions (institution_id));
 diesel::joinable!(calendar_settings -> institutions (institution_id));
 diesel::joinable!(calendar_years -> users (imported_by));
@@ -830,6 +871,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     schedule_exceptions,
     appointments,
     waitlist_entries,
+    visits,
+    domain_events,
     consultations,
     task_in_visit,
     service_times,

@@ -13,7 +13,7 @@ use hcrm_domain::api::org::{
 };
 use hcrm_domain::{Role, Scope};
 
-const TABLES: [&str; 54] = [
+const TABLES: [&str; 56] = [
     "api_keys",
     "appointments",
     "audit_events",
@@ -52,6 +52,7 @@ const TABLES: [&str; 54] = [
     "departments",
     "doctor_schedules",
     "doctors",
+    "domain_events",
     "idempotency_keys",
     "institutions",
     "login_attempts",
@@ -66,6 +67,7 @@ const TABLES: [&str; 54] = [
     "user_institutions",
     "user_roles",
     "users",
+    "visits",
     "waitlist_entries",
     "write_lock",
 ];

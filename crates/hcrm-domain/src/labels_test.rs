@@ -7,6 +7,8 @@
 use crate::api::audit::{AuditAction, AuditEntity};
 use crate::api::calendars::YearSource;
 use crate::api::consultations::{ConsultationChannel, ConsultationOutcome, ConsultationState};
+use crate::api::events::DomainEventKind;
+use crate::api::funnel::FunnelGroup;
 use crate::api::import::{Column, ExportFormat, ImportMode};
 use crate::api::notifications::NotificationKind;
 use crate::api::in_visit::{Delivery, InVisitService, InVisitStep};
@@ -14,6 +16,7 @@ use crate::api::org::HalfDay;
 use crate::api::sensitive::{BreakGlassCategory, ReviewOutcome};
 use crate::api::service_times::ServiceTarget;
 use crate::api::timeline::{SystemStageReason, TimelineEntryKind};
+use crate::api::visits::{VisitKind, VisitSequence};
 use crate::appointment::{
     AppointmentAction, AppointmentKind, AppointmentStatus, ResourceKind, SessionOrigin,
     SessionStatus, WaitlistStatus,
@@ -112,6 +115,10 @@ labelled! {
     ComplaintAction => ComplaintAction::ALL,
     ClockKind => ClockKind::ALL,
     NotificationKind => NotificationKind::ALL,
+    VisitKind => VisitKind::ALL,
+    VisitSequence => VisitSequence::ALL,
+    DomainEventKind => DomainEventKind::ALL,
+    FunnelGroup => FunnelGroup::ALL,
     ConsultationChannel => ConsultationChannel::ALL,
     ConsultationOutcome => ConsultationOutcome::ALL,
     ConsultationState => ConsultationState::ALL,

@@ -26,6 +26,22 @@ pub fn today_in(name: &str) -> NaiveDate {
     date_in(Utc::now(), name)
 }
 
+/// The first instant of `date` in time zone `name` (its midnight, or the first instant after
+/// a gap at midnight), for periods given as dates.
+pub fn day_start(date: NaiveDate, name: &str) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let tz = zone(name);
+    let midnight = date.and_time(chrono::NaiveTime::MIN);
+    match tz.from_local_datetime(&midnight).earliest() {
+        Some(t) => t.with_timezone(&Utc),
+        // No midnight that day (a zone that skips it): an hour later exists.
+        None => tz
+            .from_local_datetime(&(midnight + chrono::Duration::hours(1)))
+            .earliest()
+            .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,6 +67,19 @@ mod tests {
         assert_eq!(
             date_in(t("2026-11-30T17:00:00Z"), "Mars/Olympus"),
             d(2026, 12, 1)
+        );
+    }
+
+    #[test]
+    fn a_day_starts_at_its_midnight_in_the_zone() {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(
+            day_start(d, "Asia/Shanghai"),
+            "2026-11-30T16:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert_eq!(
+            day_start(d, "UTC"),
+            "2026-12-01T00:00:00Z".parse::<DateTime<Utc>>().unwrap()
         );
     }
 }

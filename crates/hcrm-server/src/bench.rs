@@ -208,7 +208,7 @@ pub(crate) fn print(title: &str, v: &Value) {
 }
 
 /// Only this machine is benchmarked: never send load elsewhere.
-fn check_local(base: &str) -> Result<(), String> {
+pub(crate) fn check_local(base: &str) -> Result<(), String> {
     let rest = base
         .strip_prefix("http://")
         .ok_or("--base-url must start with http://")?;
@@ -220,7 +220,7 @@ fn check_local(base: &str) -> Result<(), String> {
     }
 }
 
-fn agent() -> ureq::Agent {
+pub(crate) fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(30)))
@@ -228,7 +228,7 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-fn login(base: &str, username: &str, password: &str) -> Result<String, String> {
+pub(crate) fn login(base: &str, username: &str, password: &str) -> Result<String, String> {
     let mut res = agent()
         .post(format!("{base}/api/v1/auth/login"))
         .send_json(json!({"username": username, "password": password}))

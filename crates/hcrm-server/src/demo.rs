@@ -202,6 +202,12 @@ pub fn fill(conn: &mut DbConn) -> Result<(), String> {
         );
     }
     customers(conn, &staff_ids)?;
+    let visits = hcrm_db::write_transaction(conn, crate::demo_visits::fill).map_err(|f| f.0)?;
+    println!(
+        "Visits: {} over the past year with their spending; {} admissions this week with \
+         their admission-assistance tasks.",
+        visits.visits, visits.admissions
+    );
     let now = hcrm_db::complaints::instant();
     let made = hcrm_db::write_transaction(conn, |conn| {
         crate::demo_complaints::fill(conn, &staff_ids, now)

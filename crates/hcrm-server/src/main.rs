@@ -2,13 +2,16 @@
 
 mod accounts;
 mod bench;
+mod bench_360;
 mod config;
 mod demo;
 mod demo_appointments;
 mod demo_complaints;
 mod demo_customers;
 mod demo_service;
+mod demo_visits;
 mod generate;
+mod generate_visits;
 mod jobs;
 mod pgbench;
 mod synth;
@@ -54,9 +57,13 @@ enum Command {
     /// Fill the database with a realistic demo dataset and print the demo passwords once.
     Demo,
     /// Add N generated customers fast, for benchmarks (OPS-2); spread over every institution.
+    /// `--visits M` then adds M visits over all live customers (PERF-2).
     Generate {
-        #[arg(long)]
+        #[arg(long, default_value_t = 0)]
         customers: usize,
+        /// Visits with spending to add over the live customers (after the customers).
+        #[arg(long, default_value_t = 0)]
+        visits: usize,
         /// Only this institution (its code).
         #[arg(long)]
         institution: Option<String>,
@@ -119,6 +126,44 @@ enum BenchCommand {
         #[arg(long, conflicts_with = "api_only")]
         pgbench: bool,
     },
+    /// PERF-2: the customer 360 page's reads and one visit by id through the API, the same
+    /// hcrm-db calls on a pool and (`--pgbench`) their statements run by pgbench, at the same
+    /// concurrency; customers drawn from those with visits (`hcrm generate --visits`).
+    #[command(name = "360", alias = "reads")]
+    Reads {
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        /// How long each side runs: `20s`, `1m`, `500ms`.
+        #[arg(long, default_value = "20s")]
+        duration: String,
+        /// How long the clients run before samples count, on each side.
+        #[arg(long, default_value = "2s")]
+        warmup: String,
+        /// The running server (127.0.0.1 only).
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+        /// A group-wide user with customer.read, contact.read and service.read.
+        #[arg(long, default_value = "director")]
+        username: String,
+        /// Its password.
+        #[arg(long, env = "HCRM_BENCH_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// Write the figures as JSON to this file.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// Only the API side.
+        #[arg(long, conflicts_with = "sql_only")]
+        api_only: bool,
+        /// Only the database side (no server needed).
+        #[arg(long)]
+        sql_only: bool,
+        /// Ask for uncompressed answers.
+        #[arg(long)]
+        identity: bool,
+        /// Also run the same statements with PostgreSQL's `pgbench` (PERF-2's ≥ 50 %).
+        #[arg(long, conflicts_with = "api_only")]
+        pgbench: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -159,9 +204,10 @@ fn main() -> ExitCode {
         Command::Demo => demo(&config),
         Command::Generate {
             customers,
+            visits,
             institution,
             seed,
-        } => generate(&config, customers, institution.as_deref(), seed),
+        } => generate(&config, (customers, visits), institution.as_deref(), seed),
         Command::Bench {
             command:
                 BenchCommand::Search {
@@ -198,6 +244,45 @@ fn main() -> ExitCode {
                     skip_sql: api_only,
                     skip_api: sql_only,
                     kinds,
+                    identity,
+                    pgbench,
+                },
+                &config.database_url,
+            )
+        }),
+        Command::Bench {
+            command:
+                BenchCommand::Reads {
+                    clients,
+                    duration,
+                    warmup,
+                    base_url,
+                    username,
+                    password,
+                    out,
+                    api_only,
+                    sql_only,
+                    identity,
+                    pgbench,
+                },
+        } => bench::parse_duration(&duration).and_then(|duration| {
+            let warmup = bench::parse_warmup(&warmup)?;
+            if !(1..=256).contains(&clients) {
+                return Err("--clients must be between 1 and 256".into());
+            }
+            bench_360::run(
+                &bench::Options {
+                    clients,
+                    duration,
+                    warmup,
+                    base_url,
+                    username,
+                    password,
+                    out,
+                    baseline: None,
+                    skip_sql: api_only,
+                    skip_api: sql_only,
+                    kinds: Vec::new(),
                     identity,
                     pgbench,
                 },
@@ -324,17 +409,23 @@ fn demo(config: &Config) -> Result<(), String> {
 
 fn generate(
     config: &Config,
-    customers: usize,
+    (customers, visits): (usize, usize),
     institution: Option<&str>,
     seed: Option<u64>,
 ) -> Result<(), String> {
-    if customers == 0 {
-        return Err("--customers must be at least 1".into());
+    if customers == 0 && visits == 0 {
+        return Err("give --customers N and/or --visits M (at least 1)".into());
     }
     migrate(config)?;
     let pool = pool(config)?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
-    let secs = generate::run(&mut conn, customers, institution, seed)?;
-    println!("generated {customers} customers in {secs:.1} s");
+    if customers > 0 {
+        let secs = generate::run(&mut conn, customers, institution, seed)?;
+        println!("generated {customers} customers in {secs:.1} s");
+    }
+    if visits > 0 {
+        let secs = generate_visits::run(&mut conn, visits, seed)?;
+        println!("generated {visits} visits in {secs:.1} s");
+    }
     Ok(())
 }

@@ -34,7 +34,7 @@ const DRAWN: usize = 1000;
 const PAGE: i64 = 20;
 
 /// The items of diesel's print of a statement's binds (`["王%", 201, …]`), each as printed.
-fn bind_items(list: &str) -> Result<Vec<String>, String> {
+pub(crate) fn bind_items(list: &str) -> Result<Vec<String>, String> {
     let inner = list
         .trim()
         .strip_prefix('[')
@@ -67,7 +67,7 @@ fn bind_items(list: &str) -> Result<Vec<String>, String> {
 
 /// A printed bind as an SQL literal: a string (Rust's `Debug` of it) or a number; `None` for
 /// anything else (the page's array of ids).
-fn sql_literal(item: &str) -> Option<String> {
+pub(crate) fn sql_literal(item: &str) -> Option<String> {
     if item.parse::<i64>().is_ok() || item == "true" || item == "false" {
         return Some(item.to_string());
     }
@@ -112,7 +112,7 @@ fn sql_literal(item: &str) -> Option<String> {
 }
 
 /// `sql` with each `$k` replaced by `values[k - 1]`.
-fn substitute(sql: &str, values: &[String]) -> Result<String, String> {
+pub(crate) fn substitute(sql: &str, values: &[String]) -> Result<String, String> {
     let mut out = String::new();
     let mut chars = sql.chars().peekable();
     while let Some(ch) = chars.next() {
@@ -281,7 +281,19 @@ fn pgbench(args: &[String], database_url: &str) -> Result<(), String> {
 
 /// Latencies per script from pgbench's transaction logs (`client transaction µs script …`).
 fn read_logs(dir: &Path, kinds: &[usize]) -> Result<Results, String> {
+    let per_script = read_script_logs(dir, kinds.len())?;
     let mut r: Results = Default::default();
+    for (script, micros) in per_script.into_iter().enumerate() {
+        if let Some(&kind) = kinds.get(script) {
+            r[kind].micros = micros;
+        }
+    }
+    Ok(r)
+}
+
+/// Latencies (µs, sorted) of each of `scripts` scripts from pgbench's transaction logs.
+fn read_script_logs(dir: &Path, scripts: usize) -> Result<Vec<Vec<u64>>, String> {
+    let mut r: Vec<Vec<u64>> = vec![Vec::new(); scripts];
     let entries = std::fs::read_dir(dir).map_err(|e| e.to_string())?;
     for entry in entries.flatten() {
         if !entry.file_name().to_string_lossy().starts_with("log") {
@@ -296,15 +308,52 @@ fn read_logs(dir: &Path, kinds: &[usize]) -> Result<Results, String> {
             let (Ok(us), Ok(script)) = (us.parse::<u64>(), script.parse::<usize>()) else {
                 continue;
             };
-            if let Some(&kind) = kinds.get(script) {
-                r[kind].micros.push(us);
+            if let Some(slot) = r.get_mut(script) {
+                slot.push(us);
             }
         }
     }
     for s in &mut r {
-        s.micros.sort_unstable();
+        s.sort_unstable();
     }
     Ok(r)
+}
+
+/// Runs `files` (weight 1 each) with pgbench at `o.clients` for `o.duration` after
+/// `o.warmup`, logging into `dir`; the latencies of each script and the seconds run.
+pub(crate) fn run_scripts(
+    o: &Options,
+    database_url: &str,
+    dir: &Path,
+    files: &[PathBuf],
+) -> Result<(Vec<Vec<u64>>, f64), String> {
+    let mut args: Vec<String> = vec![
+        "-n".into(),
+        "-M".into(),
+        "prepared".into(),
+        "-c".into(),
+        o.clients.to_string(),
+        "-j".into(),
+        "2".into(),
+    ];
+    for f in files {
+        args.push("-f".into());
+        args.push(format!("{}@1", f.display()));
+    }
+    if !o.warmup.is_zero() {
+        let mut warm = args.clone();
+        warm.extend(["-T".into(), whole_seconds(o.warmup).to_string()]);
+        pgbench(&warm, database_url)?;
+    }
+    let secs = whole_seconds(o.duration);
+    args.extend([
+        "-T".into(),
+        secs.to_string(),
+        "-l".into(),
+        format!("--log-prefix={}", dir.join("log").display()),
+    ]);
+    pgbench(&args, database_url)?;
+    Ok((read_script_logs(dir, files.len())?, secs as f64))
 }
 
 /// Runs the kinds' scripts with pgbench at `o.clients` for `o.duration` after `o.warmup`.
@@ -328,34 +377,11 @@ pub fn run(o: &Options, database_url: &str, pool: &Pool, seed: u64) -> Result<Va
         files.push(file);
     }
     drop(conn);
-    let mut args: Vec<String> = vec![
-        "-n".into(),
-        "-M".into(),
-        "prepared".into(),
-        "-c".into(),
-        o.clients.to_string(),
-        "-j".into(),
-        "2".into(),
-    ];
-    for f in &files {
-        args.push("-f".into());
-        args.push(format!("{}@1", f.display()));
-    }
-    if !o.warmup.is_zero() {
-        let mut warm = args.clone();
-        warm.extend(["-T".into(), whole_seconds(o.warmup).to_string()]);
-        pgbench(&warm, database_url)?;
-    }
-    let secs = whole_seconds(o.duration);
-    args.extend([
-        "-T".into(),
-        secs.to_string(),
-        "-l".into(),
-        format!("--log-prefix={}", dir.join("log").display()),
-    ]);
-    let result = pgbench(&args, database_url).and_then(|()| read_logs(&dir, &o.kinds));
+    let result = run_scripts(o, database_url, &dir, &files)
+        .and_then(|(_, secs)| Ok((read_logs(&dir, &o.kinds)?, secs)));
     let _ = std::fs::remove_dir_all(&dir);
-    let mut figures = summary(&result?, secs as f64);
+    let (results, secs) = result?;
+    let mut figures = summary(&results, secs);
     // pgbench's log does not say how many rows a transaction read.
     for kind in KINDS {
         if let Some(k) = figures["kinds"].get_mut(kind) {

@@ -16,6 +16,7 @@ use crate::pages::customers::{
     break_glass::BreakGlassReviewPage, form::CustomerFormPage, import::ImportPage,
     list::CustomersPage, merge::MergePage, tasks::TasksPage, view::CustomerPage,
 };
+use crate::pages::funnel::FunnelPage;
 use crate::pages::service::{
     consultations::{ConsultationStatsPage, ConsultationsPage},
     form::ConsultationFormPage,
@@ -54,6 +55,8 @@ pub enum Route {
     Tasks,
     #[at("/service")]
     Service,
+    #[at("/service/funnel")]
+    Funnel,
     #[at("/service/consultations")]
     Consultations,
     #[at("/service/consultations/new")]
@@ -147,6 +150,13 @@ pub fn nav_items() -> Vec<NavItem> {
             "service",
             "nav.service",
             Route::Service,
+            Some(P::ServiceRead),
+            false,
+        ),
+        item(
+            "funnel",
+            "nav.funnel",
+            Route::Funnel,
             Some(P::ServiceRead),
             false,
         ),
@@ -320,6 +330,7 @@ fn switch(route: Route) -> Html {
             html! { <BreakGlassReviewPage /> },
         ),
         Route::Service => guarded(Permission::ServiceRead, html! { <ConsolePage /> }),
+        Route::Funnel => guarded(Permission::ServiceRead, html! { <FunnelPage /> }),
         Route::Consultations => guarded(Permission::ServiceRead, html! { <ConsultationsPage /> }),
         Route::ConsultationNew => {
             guarded(Permission::ServiceWrite, html! { <ConsultationFormPage /> })

@@ -10,6 +10,7 @@ pub mod complaint_stats;
 pub mod complaints;
 pub mod customers;
 pub mod departments;
+pub mod funnel;
 pub mod home;
 pub mod institutions;
 pub mod login;

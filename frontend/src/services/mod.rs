@@ -12,6 +12,7 @@ pub mod org;
 pub mod service;
 pub mod session;
 pub mod tasks;
+pub mod visits;
 
 use gloo_net::http::{Method, RequestBuilder, Response};
 use hcrm_domain::api::Problem;

@@ -25,6 +25,11 @@ pub async fn active_institutions(api: &Api) -> Result<Vec<Institution>, Problem>
 }
 
 /// Where a department's doctors are read (for `use_loaded`).
+/// Where an institution's active departments are read (for `use_loaded`).
+pub fn active_departments_path(institution: Uuid) -> String {
+    format!("/departments?institution_id={institution}&active=true&limit=200")
+}
+
 pub fn doctors_of_department_path(department: Uuid) -> String {
     format!("{DOCTORS}?department_id={department}&limit=200")
 }

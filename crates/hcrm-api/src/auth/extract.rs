@@ -213,8 +213,6 @@ pub mod perm {
         ReportRead,
         CalendarRead,
         CalendarWrite,
-        ServiceRead,
-        ServiceWrite,
         ScheduleWrite,
     );
 }

@@ -25,6 +25,7 @@ pub mod customers;
 pub mod departments;
 pub mod divisions;
 pub mod doctors;
+pub mod funnel;
 pub mod health;
 pub mod import_template;
 pub mod in_visit;
@@ -39,6 +40,7 @@ pub mod tasks;
 pub mod timeline;
 pub mod totp;
 pub mod users;
+pub mod visits;
 pub mod waitlist;
 
 use actix_web::http::header;

@@ -31,5 +31,6 @@ mod relations_sensitive;
 mod search_box;
 mod security;
 mod totp_reauth;
+mod visits;
 mod web_app;
 mod write_path;

@@ -315,9 +315,9 @@ fn money_fields_declare_their_bounds() {
         };
         for (field, prop) in props {
             if field.ends_with("_fen") {
-                // A report's sums (CMP-8) add many amounts: bounded by JavaScript's exact
-                // integers instead.
-                let bound = if name == "StatsRow" {
+                // A report's sums (CMP-8, SVC-4's summary, SVC-5's funnel) add many
+                // amounts: bounded by JavaScript's exact integers instead.
+                let bound = if matches!(name.as_str(), "StatsRow" | "VisitSummary" | "FunnelRow") {
                     (1i64 << 53) - 1
                 } else {
                     max
@@ -337,12 +337,28 @@ fn money_fields_declare_their_bounds() {
             "Fines.leader_fen",
             "Fines.staff_fen",
             "Fines.supervisor_fen",
+            "FunnelRow.amount_fen",
             "Refund.amount_fen",
             "RefundCreate.amount_fen",
             "Responsibility.loss_fen",
             "ResponsibilityCreate.loss_fen",
             "StatsRow.refund_fen",
             "StatsRow.refund_paid_fen",
+            "TimelineEntry.amount_fen",
+            "Visit.amount_fen",
+            "Visit.arrears_fen",
+            "Visit.insurance_fen",
+            "Visit.paid_fen",
+            "VisitCreate.amount_fen",
+            "VisitCreate.insurance_fen",
+            "VisitCreate.paid_fen",
+            "VisitSummary.amount_fen",
+            "VisitSummary.arrears_fen",
+            "VisitSummary.insurance_fen",
+            "VisitSummary.paid_fen",
+            "VisitUpdate.amount_fen",
+            "VisitUpdate.insurance_fen",
+            "VisitUpdate.paid_fen",
         ]
     );
 }

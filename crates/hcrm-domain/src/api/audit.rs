@@ -61,6 +61,8 @@ coded_enum! {
         ComplaintAttachment = "complaint_attachment", "投诉附件", "Complaint attachment";
         Complaint = "complaint", "投诉", "Complaint";
         Calendar = "calendar", "工作日历", "Business calendar";
+        Visit = "visit", "就诊记录", "Visit";
+        CustomerVisits = "customer_visits", "客户就诊汇总", "Customer's visits";
         ClinicResource = "clinic_resource", "检查资源", "Examination resource";
         ClinicSession = "clinic_session", "出诊", "Clinic session";
         ScheduleException = "schedule_exception", "停诊", "Leave or closure";

@@ -11,6 +11,8 @@ pub mod consultation_stats;
 pub mod consultations;
 pub mod contacts;
 pub mod customers;
+pub mod events;
+pub mod funnel;
 pub mod import;
 mod import_columns;
 pub mod in_visit;
@@ -22,6 +24,7 @@ pub mod sensitive;
 pub mod service_times;
 pub mod tasks;
 pub mod timeline;
+pub mod visits;
 
 use serde::{Deserialize, Serialize};
 

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::api::consultations::{ConsultationChannel, ConsultationOutcome};
+use crate::api::visits::VisitKind;
 use crate::customer::kinds::coded_enum;
 use crate::customer::{ContactChannel, Direction, LifecycleStage, TaskKind, TaskStatus};
 use crate::i18n::{Label, Lang};
@@ -27,6 +28,8 @@ coded_enum! {
         TaskCancelled = "task_cancelled", "待办取消", "Task cancelled";
         ComplaintReceived = "complaint_received", "收到投诉", "Complaint received";
         ComplaintClosed = "complaint_closed", "投诉结案", "Complaint closed";
+        Visit = "visit", "就诊", "Visit";
+        VisitEnded = "visit_ended", "出院/疗程结束", "Discharged / course ended";
         AppointmentBooked = "appointment_booked", "预约", "Appointment booked";
         AppointmentArrived = "appointment_arrived", "到诊", "Arrived";
         AppointmentNoShow = "appointment_no_show", "爽约", "No-show";
@@ -63,6 +66,7 @@ impl SystemStageReason {
 /// | `contact` | the subject | the content's first 120 characters | `channel`, `direction` |
 /// | `task_created` | the task's title | — | `task_kind`, `due_on` |
 /// | `task_completed`, `task_cancelled` | the task's title | the outcome | `task_status` |
+/// | `visit`, `visit_ended` | the diagnosis category | — | `visit_kind`, `amount_fen` |
 /// | `appointment_booked`, `…_arrived`, `…_no_show` | the doctor's or resource's name | — | `due_on` (the session's day) |
 /// | `appointment_cancelled` | the doctor's or resource's name | the reason | `due_on` |
 /// | `consultation_received` | the topic | the question's first 120 characters | `consultation_channel` |
@@ -104,6 +108,13 @@ pub struct TimelineEntry {
     /// The day a task is due; an appointment's day.
     #[serde(default)]
     pub due_on: Option<NaiveDate>,
+    /// The kind of a visit (SVC-4).
+    #[serde(default)]
+    pub visit_kind: Option<VisitKind>,
+    /// A visit's amount, in fen.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000000000i64))]
+    pub amount_fen: Option<i64>,
     /// How a consultation came in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consultation_channel: Option<ConsultationChannel>,
@@ -136,6 +147,8 @@ impl TimelineEntry {
             task_kind: None,
             task_status: None,
             due_on: None,
+            visit_kind: None,
+            amount_fen: None,
             consultation_channel: None,
             consultation_outcome: None,
         }

@@ -16,6 +16,7 @@ mod problems;
 mod service;
 mod shell;
 mod tasks;
+mod visits;
 
 /// Every table, searched in order.
 pub const TABLES: &[&[(&str, &str, &str)]] = &[
@@ -34,4 +35,5 @@ pub const TABLES: &[&[(&str, &str, &str)]] = &[
     service::TEXT,
     shell::TEXT,
     tasks::TEXT,
+    visits::TEXT,
 ];

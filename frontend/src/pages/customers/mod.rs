@@ -15,6 +15,7 @@ pub mod sensitive;
 pub mod tasks;
 pub mod timeline;
 pub mod view;
+pub mod visits;
 
 use chrono::{DateTime, Local, Utc};
 

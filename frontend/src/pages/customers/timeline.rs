@@ -61,6 +61,21 @@ pub fn entry_text(lang: Lang, e: &TimelineEntry) -> (String, Option<String>) {
         Kind::TaskCompleted | Kind::TaskCancelled => (subject, e.note.clone()),
         // The case number, and what the patient said or how it ended, in their words.
         Kind::ComplaintReceived | Kind::ComplaintClosed => (subject, e.note.clone()),
+        // The kind of visit (or its end) and the amount; the diagnosis category as recorded.
+        Kind::Visit | Kind::VisitEnded => {
+            let what = e.visit_kind.map_or("", |k| k.label(lang));
+            let head = if e.kind == Kind::VisitEnded {
+                trf(lang, "timeline.visit.ended", &[what])
+            } else {
+                what.to_string()
+            };
+            let mut parts: Vec<String> = vec![head];
+            if !subject.is_empty() {
+                parts.push(subject);
+            }
+            let amount = e.amount_fen.map(crate::pages::complaints::money::yuan);
+            (parts.join(" · "), amount)
+        }
         // The doctor or resource, the session's day, and a cancellation's reason.
         Kind::AppointmentBooked
         | Kind::AppointmentArrived
@@ -202,6 +217,8 @@ mod tests {
             task_kind: Some(TaskKind::FollowUp),
             task_status: Some(TaskStatus::Done),
             due_on: NaiveDate::from_ymd_opt(2026, 3, 1),
+            visit_kind: Some(hcrm_domain::api::visits::VisitKind::Inpatient),
+            amount_fen: Some(1_280_000),
             ..TimelineEntry::new(Utc::now(), kind, "x", Uuid::nil(), None)
         }
     }

@@ -22,6 +22,7 @@ use crate::pages::customers::relations::RelationsSection;
 use crate::pages::customers::sensitive::SensitiveSection;
 use crate::pages::customers::tasks::TaskRow;
 use crate::pages::customers::timeline::TimelineSection;
+use crate::pages::customers::visits::VisitsSection;
 use crate::pages::customers::{Items, Task};
 use crate::services::customers::{self, Sensitive};
 use crate::services::tasks;
@@ -129,6 +130,10 @@ pub fn CustomerPage(props: &CustomerPageProps) -> Html {
                 <div class="c360-main">
                     <ContactsSection customer_id={id} key={format!("contacts-{reload_key}")}
                                      on_saved={{ let r = side_reload.clone(); Callback::from(move |()| r.set(*r + 1)) }} />
+                    if session.can(Permission::ServiceRead) {
+                        <VisitsSection customer_id={id} institution_id={c.institution_id} key={format!("visits-{reload_key}")}
+                                       on_saved={{ let r = side_reload.clone(); Callback::from(move |()| r.set(*r + 1)) }} />
+                    }
                     <TimelineSection customer_id={id} key={format!("timeline-{side_key}")} />
                 </div>
                 <div class="c360-side">

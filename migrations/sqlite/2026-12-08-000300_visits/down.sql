@@ -1,0 +1,2 @@
+DROP TABLE domain_events;
+DROP TABLE visits;
