@@ -22,14 +22,19 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BIND
         || cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
-cargo build --profile web -p hcrm-frontend --target wasm32-unknown-unknown --target-dir "$TARGET_DIR"
-
+# PERF-7: one build per area (frontend/Cargo.toml features), each with only its area's pages;
+# frontend/boot.js loads the one that holds the page asked for.
+AREAS=(service office)
 rm -rf "$DIST"
 mkdir -p "$DIST"
-wasm-bindgen --target web --no-typescript --out-name hcrm_frontend --out-dir "$DIST" \
-    "$TARGET_DIR/wasm32-unknown-unknown/web/hcrm-frontend.wasm"
+for area in "${AREAS[@]}"; do
+    cargo build --profile web -p hcrm-frontend --target wasm32-unknown-unknown \
+        --target-dir "$TARGET_DIR" --no-default-features --features "$area"
+    wasm-bindgen --target web --no-typescript --out-name "hcrm_$area" --out-dir "$DIST" \
+        "$TARGET_DIR/wasm32-unknown-unknown/web/hcrm-frontend.wasm"
+done
 
-# wasm-opt keeps the app within PERF-7's 700 KB (gzip). Debian's binaryen is too old for this
+# wasm-opt keeps the app within PERF-7's 700 KB (brotli). Debian's binaryen is too old for this
 # wasm; npm's `binaryen` package ships a current one, so use it when npm is there.
 WASM_OPT=$(command -v wasm-opt || true)
 if [ -z "$WASM_OPT" ] && command -v npm >/dev/null 2>&1; then
@@ -40,17 +45,18 @@ if [ -z "$WASM_OPT" ] && command -v npm >/dev/null 2>&1; then
     fi
     [ -x "$BINARYEN_DIR/node_modules/.bin/wasm-opt" ] && WASM_OPT="$BINARYEN_DIR/node_modules/.bin/wasm-opt"
 fi
-if [ -n "$WASM_OPT" ]; then
+for area in "${AREAS[@]}"; do
+    [ -n "$WASM_OPT" ] || break
     # Old binaryen (Debian's 108) cannot read this wasm; keep the unoptimised file then.
     if "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
         --enable-mutable-globals --enable-reference-types --enable-multivalue \
-        -o "$DIST/opt.wasm" "$DIST/hcrm_frontend_bg.wasm" 2>/dev/null; then
-        mv "$DIST/opt.wasm" "$DIST/hcrm_frontend_bg.wasm"
+        -o "$DIST/opt.wasm" "$DIST/hcrm_${area}_bg.wasm" 2>/dev/null; then
+        mv "$DIST/opt.wasm" "$DIST/hcrm_${area}_bg.wasm"
     else
         rm -f "$DIST/opt.wasm"
         echo "wasm-opt failed; keeping the wasm as built" >&2
     fi
-fi
+done
 
 # Content-hashed names (PERF-7): a name always means the same bytes, so the server lets browsers
 # keep these files for a year without asking (`immutable`, crates/hcrm-api/src/web_app.rs), and
@@ -67,24 +73,28 @@ rewrite() { # src dst sed-args… — dst is src with the references replaced
     shift 2
     sed "$@" "$src" >"$dst.tmp" && mv "$dst.tmp" "$dst"
 }
-wasm=$(hash_name hcrm_frontend_bg.wasm)
-# The glue's default wasm URL (unused: boot.js passes one) must not name a missing file either.
-rewrite "$DIST/hcrm_frontend.js" "$DIST/hcrm_frontend.js" -e "s|'hcrm_frontend_bg.wasm'|'$wasm'|"
-js=$(hash_name hcrm_frontend.js)
+cp frontend/boot.js "$DIST/boot.js"
+checks=()
+for area in "${AREAS[@]}"; do
+    wasm=$(hash_name "hcrm_${area}_bg.wasm")
+    # The glue's default wasm URL (unused: boot.js passes one) must not name a missing file either.
+    rewrite "$DIST/hcrm_$area.js" "$DIST/hcrm_$area.js" -e "s|'hcrm_${area}_bg.wasm'|'$wasm'|"
+    js=$(hash_name "hcrm_$area.js")
+    rewrite "$DIST/boot.js" "$DIST/boot.js" \
+        -e "s|\"/hcrm_$area.js\"|\"/$js\"|" -e "s|\"/hcrm_${area}_bg.wasm\"|\"/$wasm\"|"
+    checks+=("BOOT:/$js" "BOOT:/$wasm")
+done
 cp frontend/style.css "$DIST/style.css"
 css=$(hash_name style.css)
-rewrite frontend/boot.js "$DIST/boot.js" \
-    -e "s|\"/hcrm_frontend.js\"|\"/$js\"|" -e "s|\"/hcrm_frontend_bg.wasm\"|\"/$wasm\"|"
 boot=$(hash_name boot.js)
 rewrite frontend/index.html "$DIST/index.html" \
-    -e "s|\"/style.css\"|\"/$css\"|" -e "s|\"/hcrm_frontend_bg.wasm\"|\"/$wasm\"|" \
-    -e "s|\"/boot.js\"|\"/$boot\"|"
+    -e "s|\"/style.css\"|\"/$css\"|" -e "s|\"/boot.js\"|\"/$boot\"|"
 # A reference the rewrite missed would load a file that is not there (or an old, cached one).
-for check in "index.html:/$css" "index.html:/$wasm" "index.html:/$boot" "$boot:/$js" "$boot:/$wasm"; do
+for check in "index.html:/$css" "index.html:/$boot" "${checks[@]/#BOOT/$boot}"; do
     grep -qF "\"${check#*:}\"" "$DIST/${check%%:*}" \
         || { echo "build-web: ${check%%:*} does not reference ${check#*:}" >&2; exit 1; }
 done
-if grep -Eq '"/(boot\.js|style\.css|hcrm_frontend\.js|hcrm_frontend_bg\.wasm)"' "$DIST/index.html" "$DIST/$boot"; then
+if grep -Eq '"/(boot\.js|style\.css|hcrm_[a-z]+\.js|hcrm_[a-z]+_bg\.wasm)"' "$DIST/index.html" "$DIST/$boot"; then
     echo "build-web: an unhashed asset name is left in index.html or $boot" >&2
     exit 1
 fi

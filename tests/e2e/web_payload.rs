@@ -22,14 +22,25 @@ const ENTRIES: &str = "return performance.getEntriesByType('navigation')\
     .map(e => ({name: e.name, transfer: e.transferSize, encoded: e.encodedBodySize, \
                 decoded: e.decodedBodySize}))";
 
+/// A cold load of a page of each build (frontend/boot.js): the archive and service centre, and
+/// complaints, reports and administration.
 #[test]
 fn a_cold_load_receives_at_most_700_kb() {
     let dist = web_dist();
     let dir = TempDir::new();
     let server = Server::start(&dir.0, &[("HCRM_WEB_DIR", dist.to_str().unwrap())]);
+    for (path, build) in [
+        ("/", "hcrm_service_bg-"),
+        ("/admin/users", "hcrm_office_bg-"),
+    ] {
+        cold_load(&server, path, build);
+    }
+}
+
+fn cold_load(server: &Server, path: &str, build: &str) {
     // A new browser with a profile of its own: an empty HTTP cache.
     let b = Browser::start();
-    b.go(&format!("{}/", server.base));
+    b.go(&format!("{}{path}", server.base));
     // The app has started (the wasm ran) once its sign-in form is there.
     b.find("#login-username");
 
@@ -54,7 +65,7 @@ fn a_cold_load_receives_at_most_700_kb() {
     let size = |e: &Value, key: &str| e[key].as_u64().unwrap_or(0);
     let mut total = 0;
     println!(
-        "cold load of {}/ (bytes received, body, decoded):",
+        "cold load of {}{path} (bytes received, body, decoded):",
         server.base
     );
     for e in &entries {
@@ -81,9 +92,12 @@ fn a_cold_load_receives_at_most_700_kb() {
         .iter()
         .filter(|e| e["name"].as_str().is_some_and(|n| n.ends_with(".wasm")))
         .count();
-    assert_eq!(
-        wasm, 1,
-        "the wasm is fetched once (preload reused): {entries:?}"
+    assert_eq!(wasm, 1, "one wasm is fetched: {entries:?}");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["name"].as_str().is_some_and(|n| n.contains(build))),
+        "{path} loads {build}: {entries:?}"
     );
     assert!(
         total <= COLD_LOAD_BUDGET,
@@ -92,7 +106,7 @@ fn a_cold_load_receives_at_most_700_kb() {
 
     // The next visit asks again for index.html only (`no-cache`); the content-hashed files
     // come from the cache without a request (`immutable`): nothing transferred for them.
-    b.go(&format!("{}/", server.base));
+    b.go(&format!("{}{path}", server.base));
     b.find("#login-username");
     let warm: Vec<Value> = b.script(ENTRIES).as_array().cloned().unwrap_or_default();
     let assets: Vec<&Value> = warm

@@ -10,8 +10,8 @@ use crate::api::consultations::{ConsultationChannel, ConsultationOutcome, Consul
 use crate::api::events::DomainEventKind;
 use crate::api::funnel::FunnelGroup;
 use crate::api::import::{Column, ExportFormat, ImportMode};
-use crate::api::notifications::NotificationKind;
 use crate::api::in_visit::{Delivery, InVisitService, InVisitStep};
+use crate::api::notifications::NotificationKind;
 use crate::api::org::HalfDay;
 use crate::api::sensitive::{BreakGlassCategory, ReviewOutcome};
 use crate::api::service_times::ServiceTarget;

@@ -305,44 +305,63 @@ fn switch(route: Route) -> Html {
         Route::Home => html! { <Home /> },
         // The sign-in form is shown by <Gate/> whenever signed out; signed in, go home.
         Route::Login => html! { <Redirect<Route> to={Route::Home} /> },
+        #[cfg(feature = "service")]
         Route::Customers => guarded(Permission::CustomerRead, html! { <CustomersPage /> }),
+        #[cfg(feature = "service")]
         Route::CustomerNew => guarded(Permission::CustomerWrite, html! { <CustomerFormPage /> }),
+        #[cfg(feature = "service")]
         Route::CustomerImport => guarded(Permission::CustomerImport, html! { <ImportPage /> }),
+        #[cfg(feature = "service")]
         Route::Customer { id } => with_id(&id, |id| {
             guarded(
                 Permission::CustomerRead,
                 html! { <CustomerPage key={id.to_string()} {id} /> },
             )
         }),
+        #[cfg(feature = "service")]
         Route::CustomerEdit { id } => with_id(&id, |id| {
             guarded(
                 Permission::CustomerWrite,
                 html! { <CustomerFormPage key={id.to_string()} id={Some(id)} /> },
             )
         }),
+        #[cfg(feature = "service")]
         Route::CustomerMerge { id } => with_id(&id, |id| {
             // Merge (customer.merge), or report a suspected duplicate (contact.write).
             guarded(Permission::ContactWrite, html! { <MergePage {id} /> })
         }),
+        #[cfg(feature = "service")]
         Route::Tasks => guarded(Permission::ContactRead, html! { <TasksPage /> }),
+        #[cfg(feature = "office")]
         Route::BreakGlass => guarded(
             Permission::BreakGlassReview,
             html! { <BreakGlassReviewPage /> },
         ),
+        #[cfg(feature = "service")]
         Route::Service => guarded(Permission::ServiceRead, html! { <ConsolePage /> }),
+        #[cfg(feature = "service")]
         Route::Funnel => guarded(Permission::ServiceRead, html! { <FunnelPage /> }),
+        #[cfg(feature = "service")]
         Route::Consultations => guarded(Permission::ServiceRead, html! { <ConsultationsPage /> }),
+        #[cfg(feature = "service")]
         Route::ConsultationNew => {
             guarded(Permission::ServiceWrite, html! { <ConsultationFormPage /> })
         }
+        #[cfg(feature = "service")]
         Route::ConsultationStats => {
             guarded(Permission::ServiceRead, html! { <ConsultationStatsPage /> })
         }
+        #[cfg(feature = "service")]
         Route::InVisit => guarded(Permission::ServiceRead, html! { <InVisitBoardPage /> }),
+        #[cfg(feature = "service")]
         Route::TimeLimits => guarded(Permission::ServiceRead, html! { <TimeLimitsPage /> }),
+        #[cfg(feature = "office")]
         Route::Complaints => guarded(Permission::ComplaintRead, html! { <WorkbenchPage /> }),
+        #[cfg(feature = "office")]
         Route::ComplaintNew => guarded(Permission::ComplaintWrite, html! { <IntakePage /> }),
+        #[cfg(feature = "office")]
         Route::Penalties => guarded(Permission::ComplaintApprove, html! { <PenaltiesPage /> }),
+        #[cfg(feature = "office")]
         Route::Complaint { id } => with_id(&id, |id| {
             guarded(
                 Permission::ComplaintRead,
@@ -353,23 +372,66 @@ fn switch(route: Route) -> Html {
         Route::Members => soon("nav.members"),
         Route::Messages => soon("nav.messages"),
         Route::Quality => soon("nav.quality"),
+        #[cfg(feature = "office")]
         Route::Reports => soon("nav.reports"),
+        #[cfg(feature = "office")]
         Route::ComplaintStats => guarded(Permission::ReportRead, html! { <ComplaintStatsPage /> }),
         Route::Integration => soon("nav.integration"),
+        #[cfg(feature = "office")]
         Route::Institutions => {
             guarded(Permission::InstitutionWrite, html! { <InstitutionsPage /> })
         }
+        #[cfg(feature = "office")]
         Route::Departments => guarded(Permission::DepartmentWrite, html! { <DepartmentsPage /> }),
+        #[cfg(feature = "office")]
         Route::Calendars => guarded(Permission::CalendarRead, html! { <CalendarsPage /> }),
+        #[cfg(feature = "office")]
         Route::Users => guarded(Permission::UserRead, html! { <UsersPage /> }),
+        #[cfg(feature = "office")]
         Route::Audit => guarded(Permission::AuditRead, html! { <AuditPage /> }),
+        #[cfg(feature = "office")]
         Route::Security => guarded(Permission::SettingWrite, html! { <SecurityPage /> }),
+        #[cfg(feature = "office")]
         Route::ComplaintLimits => {
             guarded(Permission::SettingWrite, html! { <ComplaintLimitsPage /> })
         }
         Route::Profile => html! { <Profile /> },
         Route::NotFound => html! { <NotFound /> },
+        // A page of the area this build leaves out. Each arm above is in the build of its
+        // path's area — `office`: /complaints, /reports, /admin; `service`: the rest — the
+        // rule by which `frontend/boot.js` picks the build to load.
+        #[allow(unreachable_patterns)]
+        _ => html! { <OtherArea /> },
     }
+}
+
+const AREA_RELOAD_KEY: &str = "hcrm.area-reload";
+
+/// A page of the other build: load the page again, so that the loader starts the build that
+/// holds it; the session comes back through the refresh cookie. Once per path: a loader that
+/// disagreed with this build would otherwise reload for ever, so a second try says not found.
+#[component]
+fn OtherArea() -> Html {
+    use gloo_storage::SessionStorage;
+    let lang = crate::hooks::use_lang();
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    let tried = SessionStorage::get::<String>(AREA_RELOAD_KEY).is_ok_and(|p| p == path);
+    use_effect_with(path.clone(), move |path| {
+        if !tried {
+            let _ = SessionStorage::set(AREA_RELOAD_KEY, path);
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().reload();
+            }
+        } else {
+            SessionStorage::delete(AREA_RELOAD_KEY);
+        }
+    });
+    if tried {
+        return html! { <NotFound /> };
+    }
+    html! { <div class="boot">{ crate::i18n::tr(lang, "loading") }</div> }
 }
 
 /// A page about one record: its id from the path, or "not found" for a malformed one.

@@ -213,6 +213,8 @@ pub mod perm {
         ReportRead,
         CalendarRead,
         CalendarWrite,
+        ServiceRead,
+        ServiceWrite,
         ScheduleWrite,
     );
 }
