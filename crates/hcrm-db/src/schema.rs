@@ -655,51 +655,15 @@ diesel::table! {
         read_at -> Nullable<Timestamp>,
     }
 }
-// ORG-2, SVC-2, SVC-2a: clinic sessions, resources, leaves, appointments, the waitlist.
+// The service centre's tables (SVC-1 … SVC-4, ORG-2, INT-2): clinic sessions, resources,
+// leaves, appointments, the waitlist, consultations, in-visit services, service times, visits
+// and domain events.
 mod service_tables;
 pub use service_tables::{
-    appointments, clinic_resources, clinic_sessions, resource_schedules, schedule_exceptions,
+    appointments, clinic_resources, clinic_sessions, consultations, domain_events,
+    resource_schedules, schedule_exceptions, service_times, task_in_visit, visits,
     waitlist_entries,
 };
-
-diesel::table! {
-    visits (id) {
-        id -> Text,
-        institution_id -> Text,
-        customer_id -> Text,
-        kind -> Text,
-        sequence -> Text,
-        department_id -> Nullable<Text>,
-        doctor_id -> Nullable<Text>,
-        diagnosis_category -> Nullable<Text>,
-        visited_at -> Timestamp,
-        ended_at -> Nullable<Timestamp>,
-        amount_fen -> BigInt,
-        insurance_fen -> BigInt,
-        paid_fen -> BigInt,
-        external_id -> Nullable<Text>,
-        note -> Nullable<Text>,
-        version -> Integer,
-        created_by -> Nullable<Text>,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    domain_events (seq) {
-        seq -> BigInt,
-        id -> Text,
-        kind -> Text,
-        subject_type -> Text,
-        subject_id -> Text,
-        institution_id -> Text,
-        customer_id -> Nullable<Text>,
-        occurred_at -> Timestamp,
-        recorded_at -> Timestamp,
-        payload -> Text,
-    }
-}
 
 diesel::joinable!(visits -> customers (customer_id));
 
@@ -760,62 +724,6 @@ diesel::joinable!(appointments -> clinic_sessions (session_id));
 diesel::joinable!(appointments -> customers (customer_id));
 diesel::joinable!(waitlist_entries -> clinic_sessions (session_id));
 diesel::joinable!(waitlist_entries -> customers (customer_id));
-diesel::table! {
-    consultations (id) {
-        id -> Text,
-        institution_id -> Text,
-        channel -> Text,
-        customer_id -> Text,
-        owner_id -> Text,
-        referred_to_id -> Nullable<Text>,
-        referred_doctor_id -> Nullable<Text>,
-        referral_note -> Nullable<Text>,
-        department_id -> Nullable<Text>,
-        topic -> Nullable<Text>,
-        question -> Text,
-        answer -> Nullable<Text>,
-        outcome -> Nullable<Text>,
-        state -> Text,
-        callback_task_id -> Nullable<Text>,
-        received_at -> Timestamp,
-        closed_at -> Nullable<Timestamp>,
-        closed_by -> Nullable<Text>,
-        version -> Integer,
-        created_by -> Nullable<Text>,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    task_in_visit (task_id) {
-        task_id -> Text,
-        service -> Text,
-        reference_at -> Timestamp,
-        steps_done -> Text,
-        delivery -> Nullable<Text>,
-        address -> Nullable<Text>,
-        tracking_number -> Nullable<Text>,
-        location -> Nullable<Text>,
-    }
-}
-
-diesel::table! {
-    service_times (id) {
-        id -> Text,
-        institution_id -> Text,
-        target -> Text,
-        customer_id -> Nullable<Text>,
-        occurred_on -> Date,
-        minutes -> Integer,
-        limit_minutes -> Integer,
-        met -> Bool,
-        note -> Nullable<Text>,
-        recorded_by -> Text,
-        created_at -> Timestamp,
-    }
-}
-
 diesel::joinable!(consultations -> customers (customer_id));
 diesel::joinable!(task_in_visit -> tasks (task_id));
 
