@@ -301,7 +301,7 @@ pub fn nav_items() -> Vec<NavItem> {
 
 fn switch(route: Route) -> Html {
     let soon = |key: &'static str| html! { <ComingSoon title_key={key} /> };
-    match route {
+    let page = match route {
         Route::Home => html! { <Home /> },
         // The sign-in form is shown by <Gate/> whenever signed out; signed in, go home.
         Route::Login => html! { <Redirect<Route> to={Route::Home} /> },
@@ -401,8 +401,11 @@ fn switch(route: Route) -> Html {
         // path's area — `office`: /complaints, /reports, /admin; `service`: the rest — the
         // rule by which `frontend/boot.js` picks the build to load.
         #[allow(unreachable_patterns)]
-        _ => html! { <OtherArea /> },
-    }
+        _ => return html! { <OtherArea /> },
+    };
+    // This build holds the page: a later move to the other area may load again.
+    gloo_storage::SessionStorage::delete(AREA_RELOAD_KEY);
+    page
 }
 
 const AREA_RELOAD_KEY: &str = "hcrm.area-reload";
