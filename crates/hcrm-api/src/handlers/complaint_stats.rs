@@ -22,11 +22,25 @@ use crate::error::ApiError;
 use crate::handlers::customer_io::Workbook;
 use crate::state::AppState;
 
+/// A report's `lang`: zh (the default) or en.
 pub(crate) fn lang_of(text: Option<&str>) -> Result<Lang, ApiError> {
     match text {
         None | Some("zh") | Some("zh-CN") => Ok(Lang::Zh),
         Some("en") => Ok(Lang::En),
         Some(_) => Err(ApiError::field("lang", "invalid", "must be zh or en")),
+    }
+}
+
+/// A JSON-or-CSV report's `format`: whether the sheet is asked for.
+pub(crate) fn csv_wanted(format: Option<&str>) -> Result<bool, ApiError> {
+    match format {
+        None | Some("json") => Ok(false),
+        Some("csv") => Ok(true),
+        Some(_) => Err(ApiError::field(
+            "format",
+            "unknown_value",
+            "format is json or csv",
+        )),
     }
 }
 

@@ -102,22 +102,8 @@ pub async fn get(
     query: web::Query<FunnelParams>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
-    let lang = match q.lang.as_deref() {
-        None | Some("zh") | Some("zh-CN") => Lang::Zh,
-        Some("en") => Lang::En,
-        Some(_) => return Err(ApiError::field("lang", "invalid", "must be zh or en")),
-    };
-    let csv = match q.format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(_) => {
-            return Err(ApiError::field(
-                "format",
-                "unknown_value",
-                "format is json or csv",
-            ));
-        }
-    };
+    let lang = crate::handlers::complaint_stats::lang_of(q.lang.as_deref())?;
+    let csv = crate::handlers::complaint_stats::csv_wanted(q.format.as_deref())?;
     let to = q.to.unwrap_or_else(hcrm_domain::time::today_at_home);
     let from = q.from.unwrap_or(to - Duration::days(29));
     if from > to {

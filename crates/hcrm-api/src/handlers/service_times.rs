@@ -250,17 +250,7 @@ pub async fn time_report(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let lang = lang_of(q.lang.as_deref())?;
-    let csv = match q.format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(_) => {
-            return Err(ApiError::field(
-                "format",
-                "unknown_value",
-                "format is json or csv",
-            ));
-        }
-    };
+    let csv = crate::handlers::complaint_stats::csv_wanted(q.format.as_deref())?;
     let scope = auth.caller.scope();
     let only = q.institution_id;
     let result = state
