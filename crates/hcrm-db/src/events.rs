@@ -42,8 +42,10 @@ pub struct NewEvent {
     pub payload: serde_json::Value,
 }
 
-/// What a subscriber does with a new event, inside the transaction that raised it.
-pub type Handler = fn(&mut DbConn, &DomainEvent) -> Result<(), DbError>;
+/// What a subscriber does with new events (all of its kinds, in the order raised), inside the
+/// transaction that raised them. It takes a slice so that a batch (the HIS path, issue 12)
+/// hands its events over at once and the subscriber can write set-based.
+pub type Handler = fn(&mut DbConn, &[DomainEvent]) -> Result<(), DbError>;
 
 /// A module's subscription: the kinds it acts on and what it does.
 pub struct Subscriber {
@@ -126,7 +128,7 @@ pub fn raise(conn: &mut DbConn, new: NewEvent) -> Result<Option<DomainEvent>, Db
         .first::<Row>(conn)?
         .into_dto()?;
     for s in SUBSCRIBERS.iter().filter(|s| s.kinds.contains(&event.kind)) {
-        (s.handle)(conn, &event)?;
+        (s.handle)(conn, std::slice::from_ref(&event))?;
     }
     Ok(Some(event))
 }

@@ -209,7 +209,17 @@ pub fn raise_events(conn: &mut DbConn, visit: &Visit) -> Result<Vec<DomainEvent>
 /// Subscriber of `visit_admitted` (SVC-3): the in-visit service `admission` (escort to the
 /// ward, hand-over to the doctor and nurse) in the service team's queue of the visit's
 /// institution, due as that service is after the admission, linked to the visit.
-pub(crate) fn admission_assistance(conn: &mut DbConn, event: &DomainEvent) -> Result<(), DbError> {
+pub(crate) fn admission_assistance(
+    conn: &mut DbConn,
+    events: &[DomainEvent],
+) -> Result<(), DbError> {
+    for event in events {
+        admission_task(conn, event)?;
+    }
+    Ok(())
+}
+
+fn admission_task(conn: &mut DbConn, event: &DomainEvent) -> Result<(), DbError> {
     let Some(customer) = event.customer_id else {
         return Ok(());
     };
