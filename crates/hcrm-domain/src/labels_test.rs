@@ -131,6 +131,23 @@ labelled! {
 /// Enums that are not a vocabulary shown to users, and why.
 const NOT_VOCABULARY: &[(&str, &str)] = &[
     (
+        "IssueSeverity",
+        "a FHIR code (OperationOutcome), read by machines, never shown as a label",
+    ),
+    (
+        "IssueType",
+        "a FHIR code (OperationOutcome), read by machines, never shown as a label",
+    ),
+    (
+        "Handling",
+        "FHIR's Prefer: handling value, not shown to users",
+    ),
+    (
+        "IdentifierQuery",
+        "a parsed FHIR search value, not a vocabulary",
+    ),
+    ("NameMatch", "a FHIR search modifier, not shown to users"),
+    (
         "EditField",
         "a field of the complaint's edit form; the form labels its fields",
     ),

@@ -8,6 +8,7 @@ pub mod appointment;
 pub mod calendar;
 pub mod complaint;
 pub mod customer;
+pub mod fhir;
 pub mod i18n;
 #[cfg(test)]
 mod labels_test;

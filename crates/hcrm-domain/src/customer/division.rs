@@ -146,6 +146,56 @@ pub fn check_address(
     Ok(())
 }
 
+/// The GB/T 2260 code of the most specific level of an address, as six digits (`110105` for
+/// 北京市 / 北京市 / 朝阳区, `110000` for 北京市 alone), read as [`check_address`] reads the
+/// names (suffixes optional, each level under the one above when given); `None` when nothing
+/// given is in the table. The FHIR Patient's address carries it (INT-4).
+pub fn division_code(
+    province: Option<&str>,
+    city: Option<&str>,
+    district: Option<&str>,
+) -> Option<String> {
+    fn given(v: Option<&str>) -> Option<&str> {
+        v.map(str::trim).filter(|v| !v.is_empty())
+    }
+    let (province, city, district) = (given(province), given(city), given(district));
+    let fits = |want: Option<&str>, name: &str| want.is_none_or(|w| names(name, w));
+    let (mut in_province, mut in_city) = (false, false);
+    let (mut province_code, mut city_code) = (None, None);
+    for line in DATA.lines().filter(|l| !l.starts_with('#')) {
+        let mut parts = line.split('\t');
+        let (Some(level), Some(code), Some(name)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        match level {
+            "P" => {
+                in_province = province.is_some() && fits(province, name);
+                if in_province && province_code.is_none() {
+                    province_code = Some(code);
+                }
+                in_city = false;
+            }
+            "C" => {
+                in_city = city.is_some() && fits(city, name) && (province.is_none() || in_province);
+                if in_city && city_code.is_none() {
+                    city_code = Some(code);
+                }
+            }
+            "D" if district.is_some() && fits(district, name) => {
+                let above = (city.is_none() || in_city) && (province.is_none() || in_province);
+                if above {
+                    return Some(code.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    city_code
+        .or(province_code)
+        .map(|code| format!("{code:0<6}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,6 +214,19 @@ mod tests {
         assert!(chongqing.cities[0].districts.contains(&"巫山县"));
         let cities: usize = t.iter().map(|p| p.cities.len()).sum();
         assert!(cities > 330, "{cities}");
+    }
+
+    #[test]
+    fn division_codes_of_the_most_specific_level() {
+        let code = |p, c, d| division_code(p, c, d);
+        assert_eq!(code(Some("北京市"), Some("北京市"), Some("朝阳区")).as_deref(), Some("110105"));
+        assert_eq!(code(Some("北京"), None, Some("朝阳")).as_deref(), Some("110105"));
+        assert_eq!(code(Some("吉林省"), None, Some("朝阳区")).as_deref(), Some("220104"));
+        assert_eq!(code(Some("辽宁省"), Some("朝阳市"), None).as_deref(), Some("211300"));
+        assert_eq!(code(Some("北京市"), None, None).as_deref(), Some("110000"));
+        assert_eq!(code(Some("重庆市"), Some("重庆市"), Some("巫山县")).as_deref(), Some("500237"));
+        assert_eq!(code(Some("火星"), None, None), None);
+        assert_eq!(code(None, None, None), None);
     }
 
     #[test]
