@@ -65,4 +65,8 @@ with open(out, "w") as f:
     f.write(f'[dictionaries.calendars]\nvalues = ["{ct01}"]\n\n')
     f.write('[[operations]]\ninclude-path-regex = "^/api/v1/calendars/\\\\{institution_id\\\\}"\n'
             'parameters = { "path.institution_id" = { dictionary = "calendars", probability = 0.5 } }\n\n')
+    # INT-4: the FHIR reads of the same patient and appointment.
+    for name, kind in [("Patient", "customers"), ("Appointment", "appointments")]:
+        f.write(f'[[operations]]\ninclude-path-regex = "^/fhir/r4/{name}/\\\\{{id\\\\}}"\n'
+                f'parameters = {{ "path.id" = {{ dictionary = "{kind}", probability = 0.5 }} }}\n\n')
 print(", ".join(f"{k} {v}" for k, v in ids.items()))

@@ -129,7 +129,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJsonBody<T> {
 }
 
 /// `text` as a `T` whose strings are all in NFC.
-fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+pub(crate) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     // The shape is checked on the text as sent, so that an unknown or repeated field or a
     // wrong type is refused exactly as serde reads it (a `Value` would keep the last of two
     // equal keys).

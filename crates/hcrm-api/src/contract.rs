@@ -255,6 +255,8 @@ impl Modify for Contract {
 
         for (path, item) in openapi.paths.paths.iter_mut() {
             let api = path.starts_with("/api/");
+            // FHIR answers its errors as OperationOutcome (INT-4), with the same statuses.
+            let fhir = path.starts_with(crate::fhir::BASE_PATH);
             for op in [
                 &mut item.get,
                 &mut item.put,
@@ -265,7 +267,7 @@ impl Modify for Contract {
             .into_iter()
             .flatten()
             {
-                complete(op, api);
+                complete(op, api || fhir, fhir);
             }
         }
     }
@@ -273,7 +275,14 @@ impl Modify for Contract {
 
 /// Adds to `op` what every operation of its kind answers; an answer the operation describes
 /// itself keeps its description (extended for `Idempotency-Key`).
-fn complete(op: &mut Operation, api: bool) {
+fn complete(op: &mut Operation, api: bool, fhir: bool) {
+    let problem = |description: &str| {
+        if fhir {
+            crate::fhir::outcome(description)
+        } else {
+            problem(description)
+        }
+    };
     let secured = op
         .security
         .as_ref()

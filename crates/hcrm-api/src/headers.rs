@@ -34,7 +34,8 @@ enum Kind {
 impl Kind {
     fn of(path: &str) -> Kind {
         let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
-        if under("/api") {
+        // The FHIR endpoint (INT-4) carries personal data as the API does.
+        if under("/api") || under(crate::fhir::BASE_PATH) {
             Kind::Api
         } else if under("/docs") {
             Kind::Docs

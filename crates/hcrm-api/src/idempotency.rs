@@ -65,7 +65,10 @@ pub async fn middleware(
         .get(HEADER)
         .map(|v| v.to_str().unwrap_or_default().to_string());
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let keepable = req.method() == Method::POST && !req.path().starts_with(NEVER_KEPT);
+    // FHIR has its own way to make a create safe to retry (`If-None-Exist`, INT-4).
+    let keepable = req.method() == Method::POST
+        && !req.path().starts_with(NEVER_KEPT)
+        && !req.path().starts_with(crate::fhir::BASE_PATH);
     let (Some(key), Some(state), true) = (key, state, keepable) else {
         return next
             .call(req)

@@ -6,6 +6,7 @@ pub mod body;
 pub mod contract;
 pub mod csv_file;
 pub mod error;
+pub mod fhir;
 pub mod handlers;
 pub mod headers;
 pub mod idempotency;
@@ -43,7 +44,7 @@ pub const MAX_JSON_BYTES: usize = 256 * 1024;
             and return `total`. Updates need the version read, in `If-Match` or as `version`.",
         license(name = "Apache-2.0")
     ),
-    components(schemas(hcrm_domain::api::Problem, contract::FileUpload)),
+    components(schemas(hcrm_domain::api::Problem, contract::FileUpload, hcrm_domain::fhir::OperationOutcome)),
     tags(
         (name = "auth", description = "Sign-in, tokens, the signed-in user (X-3)"),
         (name = "institutions", description = "Hospitals of the group (ORG-1)"),
@@ -61,6 +62,7 @@ pub const MAX_JSON_BYTES: usize = 256 * 1024;
         (name = "service_times", description = "Service times recorded against the time limits, met and missed (SVC-6)"),
         (name = "settings", description = "Settings edited by administrators"),
         (name = "operations", description = "Liveness and readiness (OPS-3)"),
+        (name = "fhir", description = "HL7 FHIR R4 at /fhir/r4: Patient and Appointment, errors as OperationOutcome (INT-4)"),
     )
 )]
 pub struct ApiDoc;
@@ -74,7 +76,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
             for module in modules::MODULES {
                 (module.routes)(cfg);
             }
-        }));
+        }))
+        .service(
+            utoipa_actix_web::scope(fhir::BASE_PATH)
+                .app_data(web::PayloadConfig::new(fhir::MAX_BODY))
+                .configure(handlers::fhir::routes)
+                .default_service(web::to(handlers::fhir::unknown)),
+        );
 }
 
 /// Where the OpenAPI document is served.

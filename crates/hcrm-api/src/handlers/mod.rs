@@ -25,6 +25,7 @@ pub mod customers;
 pub mod departments;
 pub mod divisions;
 pub mod doctors;
+pub mod fhir;
 pub mod funnel;
 pub mod health;
 pub mod import_template;

@@ -17,6 +17,7 @@ mod contract;
 mod crafted;
 mod customers;
 mod duplicates_merge;
+mod fhir;
 mod headers;
 mod idempotency;
 mod import_export;

@@ -39,6 +39,7 @@ fn is_public(path: &str) -> bool {
             "/api/v1/auth/login",
             "/api/v1/auth/refresh",
             "/api/v1/auth/logout",
+            "/fhir/r4/metadata",
         ]
         .contains(&path)
 }
@@ -101,7 +102,8 @@ fn every_operation_is_documented_with_security_and_errors() {
                 assert!(has("403"), "{method} {path} lacks 403");
             }
         }
-        if path.starts_with("/api/") {
+        let fhir = path.starts_with("/fhir/r4");
+        if path.starts_with("/api/") || fhir {
             assert!(
                 has("503"),
                 "{method} {path} lacks 503 (database unavailable)"
@@ -118,8 +120,18 @@ fn every_operation_is_documented_with_security_and_errors() {
         if has_param_in(op, "path") {
             assert!(has("404"), "{method} {path}: a path id, but lacks 404");
         }
-        if has_param_in(op, "query") {
+        // A FHIR read takes only `_format`, which answers 406, never 400.
+        if has_param_in(op, "query") && !(fhir && method == "get" && !path.ends_with("/Patient") && !path.ends_with("/Appointment")) {
             assert!(has("400"), "{method} {path}: a query, but lacks 400");
+        }
+        // INT-4: every FHIR operation negotiates its media type and answers FHIR JSON.
+        if fhir {
+            assert!(has("406"), "{method} {path} lacks 406");
+            let success = statuses.iter().find(|s| s.starts_with('2')).unwrap();
+            assert!(
+                op["responses"][*success]["content"]["application/fhir+json"].is_object(),
+                "{method} {path}: the success is not FHIR JSON"
+            );
         }
         // every change of a record takes the version read.
         if method == "patch" || method == "put" {
@@ -141,9 +153,15 @@ fn every_operation_is_documented_with_security_and_errors() {
                 "{method} {path}: Idempotency-Key, but lacks {m:?}"
             );
         }
-        // Every error is a problem.
+        // Every error is a problem; FHIR's are OperationOutcome (INT-4).
         for (status, response) in op["responses"].as_object().unwrap() {
-            if status.starts_with('4') || status.starts_with('5') {
+            if fhir && (status.starts_with('4') || status.starts_with('5')) {
+                assert_eq!(
+                    response["content"]["application/fhir+json"]["schema"]["$ref"],
+                    "#/components/schemas/OperationOutcome",
+                    "{method} {path} {status}"
+                );
+            } else if status.starts_with('4') || status.starts_with('5') {
                 assert_eq!(
                     response["content"]["application/problem+json"]["schema"]["$ref"],
                     "#/components/schemas/Problem",

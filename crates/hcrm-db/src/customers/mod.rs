@@ -8,12 +8,14 @@
 //! history), `search` (the list and the search box, CUS-9), `write` (create, update, soft
 //! delete); this module the helpers they share.
 
+mod fhir;
 mod read;
 mod rows;
 mod search;
 mod sent;
 mod write;
 
+pub use fhir::*;
 pub use read::*;
 pub use rows::*;
 pub use search::*;
@@ -43,7 +45,7 @@ use crate::schema::{
     customer_profiles as profiles, customer_stage_history as stages, customer_tags as tags,
     customers as c,
 };
-use crate::util::{ListWindow, like_pattern, now, utc};
+use crate::util::{ListWindow, like_pattern, lower, now, utc};
 
 pub(crate) use hcrm_domain::customer::search_keys::pinyin_keys;
 

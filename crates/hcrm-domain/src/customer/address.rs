@@ -8,7 +8,7 @@ use crate::i18n::Lang;
 
 /// Two-character surnames common enough that taking the first character would be wrong
 /// (欧阳修 is 欧阳先生, not 欧先生).
-const COMPOUND_SURNAMES: [&str; 30] = [
+pub const COMPOUND_SURNAMES: [&str; 30] = [
     "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
     "令狐", "夏侯", "端木", "独孤", "南宫", "西门", "百里", "呼延", "澹台", "轩辕", "万俟", "钟离",
     "闻人", "申屠", "太史", "赫连", "第五", "拓跋",

@@ -102,6 +102,26 @@ pub struct SessionTimes {
     pub end: DateTime<FixedOffset>,
 }
 
+/// The session of `date` and `half` in the institution's zone `zone` (a local time a clock
+/// change skips is read as UTC: no mainland zone has one).
+#[cfg(feature = "zones")]
+pub fn session_times(date: chrono::NaiveDate, half: HalfDay, zone: &str) -> SessionTimes {
+    use chrono::TimeZone;
+    let tz = crate::time::zone(zone);
+    let (start, end) = half_day_hours(half);
+    let at = |t: NaiveTime| {
+        let local = date.and_time(t);
+        tz.from_local_datetime(&local)
+            .earliest()
+            .map(|d| d.fixed_offset())
+            .unwrap_or_else(|| chrono::Utc.from_utc_datetime(&local).fixed_offset())
+    };
+    SessionTimes {
+        start: at(start),
+        end: at(end),
+    }
+}
+
 fn participant(actor: Reference) -> AppointmentParticipant {
     AppointmentParticipant {
         type_: Vec::new(),

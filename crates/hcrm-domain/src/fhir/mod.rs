@@ -18,6 +18,8 @@ mod tests;
 pub use appointment::{
     Appointment, AppointmentParticipant, KIND_SYSTEM, SessionTimes, appointment_of, half_day_hours,
 };
+#[cfg(feature = "zones")]
+pub use appointment::session_times;
 pub use capability::{CapabilityStatement, capability_statement};
 pub use outcome::{IssueSeverity, IssueType, OperationOutcome, OutcomeIssue};
 pub use patient::{

@@ -404,3 +404,79 @@ fn system_parts_round_trip() {
     }
     assert_eq!(system_part_decoded("%E4%Z"), None);
 }
+
+#[test]
+fn an_appointment_maps_status_times_and_participants() {
+    use crate::api::appointments::{Appointment as Booking, AppointmentCustomer, ClinicSession};
+    use crate::api::org::HalfDay;
+    use crate::appointment::{AppointmentKind, AppointmentStatus, SessionOrigin, SessionStatus};
+    let at = Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap();
+    let day = NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
+    let mut b = Booking {
+        id: Uuid::from_u128(3),
+        institution_id: Uuid::nil(),
+        customer: AppointmentCustomer { id: Uuid::from_u128(1), name: "王芳".into(), kind: CustomerKind::Individual },
+        session: ClinicSession {
+            id: Uuid::from_u128(2),
+            institution_id: Uuid::nil(),
+            department_id: None,
+            department_name: Some("心内科".into()),
+            doctor_id: Some(Uuid::from_u128(4)),
+            doctor_name: Some("李建国".into()),
+            doctor_title: Some("主任医师".into()),
+            resource_id: None,
+            resource_name: None,
+            date: day,
+            half_day: HalfDay::Afternoon,
+            capacity: 10,
+            booked: 1,
+            free: 9,
+            status: SessionStatus::Open,
+            origin: SessionOrigin::Weekly,
+            cancel_reason: None,
+            version: 1,
+        },
+        kind: AppointmentKind::ExpertConsultation,
+        places: 1,
+        status: AppointmentStatus::Booked,
+        note: Some("胸闷两周".into()),
+        cancel_reason: None,
+        booked_by: None,
+        reminded_at: None,
+        ended_at: None,
+        allowed_actions: vec![],
+        version: 2,
+        created_at: at,
+        updated_at: at,
+    };
+    let times = session_times(day, HalfDay::Afternoon, "Asia/Shanghai");
+    let a = serde_json::to_value(appointment_of(&b, times)).unwrap();
+    assert_eq!(a["status"], "booked");
+    assert_eq!(a["start"], "2026-12-10T13:30:00+08:00");
+    assert_eq!(a["end"], "2026-12-10T17:30:00+08:00");
+    assert_eq!(a["serviceType"][0]["text"], "预约专家");
+    assert_eq!(a["serviceType"][0]["coding"][0]["code"], "expert_consultation");
+    assert_eq!(a["specialty"][0]["text"], "心内科");
+    assert_eq!(a["comment"], "胸闷两周");
+    assert_eq!(a["participant"][0]["actor"]["reference"], format!("Patient/{}", Uuid::from_u128(1)));
+    assert_eq!(a["participant"][1]["actor"]["display"], "李建国 主任医师");
+    assert_eq!(a["participant"][1]["actor"]["type"], "Practitioner");
+    let status = |s: AppointmentStatus, b: &mut Booking| {
+        b.status = s;
+        serde_json::to_value(appointment_of(b, times)).unwrap()
+    };
+    assert_eq!(status(AppointmentStatus::Arrived, &mut b)["status"], "arrived");
+    assert_eq!(status(AppointmentStatus::NoShow, &mut b)["status"], "noshow");
+    b.cancel_reason = Some("患者出差".into());
+    let c = status(AppointmentStatus::Cancelled, &mut b);
+    assert_eq!((c["status"].as_str(), c["cancelationReason"]["text"].as_str()), (Some("cancelled"), Some("患者出差")));
+    b.session.cancel_reason = Some("外出学术会议".into());
+    let r = status(AppointmentStatus::Rebooking, &mut b);
+    assert_eq!(r["status"], "cancelled");
+    assert_eq!(r["cancelationReason"]["text"], "停诊，待改约：外出学术会议");
+    b.customer.kind = CustomerKind::Organization;
+    let g = status(AppointmentStatus::Booked, &mut b);
+    assert!(g["participant"][0]["actor"].get("reference").is_none());
+    let morning = session_times(day, HalfDay::Morning, "Asia/Urumqi");
+    assert_eq!(morning.start.to_rfc3339(), "2026-12-10T08:00:00+06:00");
+}
