@@ -78,8 +78,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             }
         }))
         .service(
-            utoipa_actix_web::scope(fhir::BASE_PATH)
-                .app_data(web::PayloadConfig::new(fhir::MAX_BODY))
+            utoipa_actix_web::scope(crate::fhir::BASE_PATH)
+                .app_data(web::PayloadConfig::new(crate::fhir::MAX_BODY))
                 .configure(handlers::fhir::routes)
                 .default_service(web::to(handlers::fhir::unknown)),
         );

@@ -28,14 +28,6 @@ diesel::define_sql_function!(
     ) -> diesel::sql_types::Nullable<diesel::sql_types::Text>
 );
 
-/// The ids of institutions by code (a subquery).
-fn institution_by_code(code: &str) -> inst::BoxedQuery<'static, Db, diesel::sql_types::Text> {
-    inst::table
-        .filter(inst::code.eq(code.to_string()))
-        .select(inst::id)
-        .into_boxed()
-}
-
 /// The filtered query, or `None` when nothing can match (a system we do not keep).
 fn filtered(scope: &Scope, s: &PatientSearch) -> Option<Boxed> {
     let mut q = c::table
@@ -58,7 +50,13 @@ fn filtered(scope: &Scope, s: &PatientSearch) -> Option<Boxed> {
         Some(IdentifierQuery::Card { institution, value }) => {
             q = q
                 .filter(c::card_number.eq(value.clone()))
-                .filter(c::institution_id.eq_any(institution_by_code(institution)));
+                .filter(
+                    c::institution_id.eq_any(
+                        inst::table
+                            .filter(inst::code.eq(institution.clone()))
+                            .select(inst::id),
+                    ),
+                );
         }
         Some(IdentifierQuery::External {
             institution,
@@ -70,7 +68,13 @@ fn filtered(scope: &Scope, s: &PatientSearch) -> Option<Boxed> {
                     ext::table
                         .filter(ext::system.eq(system.clone()))
                         .filter(ext::external_id.eq(value.clone()))
-                        .filter(ext::institution_id.eq_any(institution_by_code(institution)))
+                        .filter(
+                            ext::institution_id.eq_any(
+                                inst::table
+                                    .filter(inst::code.eq(institution.clone()))
+                                    .select(inst::id),
+                            ),
+                        )
                         .select(ext::customer_id),
                 ),
             );
