@@ -317,6 +317,8 @@ fn fhir_patient_search_by_every_parameter_with_paging_and_scoping() {
             "_offset=20000",
             "phone=abc",
             "name=%20",
+            "name=%E7%8E%8B%00",
+            "identifier=P%E2%80%8B1",
         ] {
             outcome(&fhir(srv, &format!("/Patient?{bad}"), Some(&agent), &[]), 400, "invalid");
         }

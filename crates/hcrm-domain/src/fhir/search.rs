@@ -308,6 +308,10 @@ fn checked_value<'a>(key: &str, value: &'a str) -> Result<&'a str, SearchError> 
     if v.is_empty() {
         return Err(bad(key, "required", format!("{key} needs a value")));
     }
+    // No control or invisible characters (the text rule of every field; PostgreSQL refuses NUL).
+    if crate::validation::line(v).is_err() {
+        return Err(bad(key, "control_character", format!("{key} holds a control or invisible character")));
+    }
     Ok(v)
 }
 

@@ -314,6 +314,8 @@ fn patient_search_parameters() {
     assert_eq!(err(&[("phone", "abc")]).code, IssueType::Invalid);
     assert_eq!(err(&[("identifier", "urn:x|")]).code, IssueType::NotSupported);
     assert_eq!(err(&[("name", "  ")]).code, IssueType::Invalid);
+    assert_eq!(err(&[("name", "王\u{0}")]).code, IssueType::Invalid);
+    assert_eq!(err(&[("identifier", "a\u{200b}b")]).code, IssueType::Invalid);
 }
 
 #[test]
