@@ -28,7 +28,12 @@ pub struct FhirError {
 
 impl std::fmt::Display for FhirError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {:?}", self.status, self.outcome.issue.first().map(|i| i.code))
+        write!(
+            f,
+            "{} {:?}",
+            self.status,
+            self.outcome.issue.first().map(|i| i.code)
+        )
     }
 }
 
@@ -40,7 +45,12 @@ impl FhirError {
         }
     }
 
-    pub fn one(status: StatusCode, code: IssueType, problem: &str, words: impl Into<String>) -> Self {
+    pub fn one(
+        status: StatusCode,
+        code: IssueType,
+        problem: &str,
+        words: impl Into<String>,
+    ) -> Self {
         FhirError::new(status, vec![OutcomeIssue::error(code, problem, words)])
     }
 
@@ -123,9 +133,7 @@ impl From<ApiError> for FhirError {
         let mut issues: Vec<OutcomeIssue> = problem
             .errors
             .iter()
-            .map(|f| {
-                OutcomeIssue::error(kind, &f.code, f.message.clone()).at(f.field.clone())
-            })
+            .map(|f| OutcomeIssue::error(kind, &f.code, f.message.clone()).at(f.field.clone()))
             .collect();
         if let ApiError::PossibleDuplicate(matches) = &e {
             issues = matches
@@ -309,7 +317,10 @@ impl<P: crate::auth::perm::Required> IntoResponses for CreateOutcomes<P> {
             ),
             (412, "`If-None-Exist` matches more than one patient"),
             (413, "a body over 256 KiB"),
-            (415, "a body that is not application/fhir+json or application/json"),
+            (
+                415,
+                "a body that is not application/fhir+json or application/json",
+            ),
             (
                 422,
                 "values that cannot be kept, each issue naming its element: an unknown identifier \

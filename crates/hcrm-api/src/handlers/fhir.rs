@@ -49,7 +49,10 @@ pub struct FormatParam {
 pub struct PatientSearchParams {
     /// `system|value` (`urn:oid:2.16.156.10011.1.3|11010519491231002X`,
     /// `urn:hcrm:BJ01:his|P20261125001`, `urn:hcrm:BJ01:card|C001`) or the value alone.
-    #[param(example = "urn:oid:2.16.156.10011.1.3|11010519491231002X", max_length = 300)]
+    #[param(
+        example = "urn:oid:2.16.156.10011.1.3|11010519491231002X",
+        max_length = 300
+    )]
     identifier: Option<String>,
     /// The name, its family name or a given name starts with it.
     #[param(example = "王")]
@@ -158,7 +161,8 @@ fn patient(c: &Customer, names: &HashMap<Uuid, (String, String)>) -> Patient {
 #[get("/metadata")]
 pub async fn metadata(req: HttpRequest) -> Result<HttpResponse, FhirError> {
     let media = negotiated(&req)?;
-    let statement = f::capability_statement(&base_url(&req), env!("CARGO_PKG_VERSION"), "2026-12-15");
+    let statement =
+        f::capability_statement(&base_url(&req), env!("CARGO_PKG_VERSION"), "2026-12-15");
     Ok(answer(StatusCode::OK, media, &statement))
 }
 
@@ -236,7 +240,14 @@ fn search_patients(
     Ok((patients, total))
 }
 
-fn bundle<T>(req: &HttpRequest, resource: &str, used: &[(String, String)], paging: f::Paging, total: i64, items: Vec<(String, T)>) -> Bundle<T> {
+fn bundle<T>(
+    req: &HttpRequest,
+    resource: &str,
+    used: &[(String, String)],
+    paging: f::Paging,
+    total: i64,
+    items: Vec<(String, T)>,
+) -> Bundle<T> {
     let base = base_url(req);
     f::searchset(
         SearchPage {
@@ -306,7 +317,12 @@ pub async fn create_patient(
     let (caller, media) = caller(&req, Permission::CustomerWrite).await?;
     let bytes = crate::fhir::body(&req, bytes)?;
     let text = std::str::from_utf8(&bytes).map_err(|_| {
-        FhirError::one(StatusCode::BAD_REQUEST, IssueType::Invalid, "malformed_json", "the body is not UTF-8")
+        FhirError::one(
+            StatusCode::BAD_REQUEST,
+            IssueType::Invalid,
+            "malformed_json",
+            "the body is not UTF-8",
+        )
     })?;
     // NFC and the shape as the JSON API reads bodies; every shape error is FHIR's 400.
     let input: f::PatientInput = crate::body::parse(text).map_err(|e| {
@@ -326,13 +342,23 @@ pub async fn create_patient(
         None => None,
         Some(v) => {
             let text = v.to_str().map_err(|_| {
-                FhirError::one(StatusCode::BAD_REQUEST, IssueType::Invalid, "if_none_exist", "If-None-Exist is a query string")
+                FhirError::one(
+                    StatusCode::BAD_REQUEST,
+                    IssueType::Invalid,
+                    "if_none_exist",
+                    "If-None-Exist is a query string",
+                )
             })?;
-            let pairs: Vec<(String, String)> = form_urlencoded::parse(text.trim_start_matches('?').as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect();
+            let pairs: Vec<(String, String)> =
+                form_urlencoded::parse(text.trim_start_matches('?').as_bytes())
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect();
             let s = f::patient_search(&pairs, Handling::Strict)?;
-            if s.identifier.is_none() && s.name.is_none() && s.phone.is_none() && s.birthdate.is_open() {
+            if s.identifier.is_none()
+                && s.name.is_none()
+                && s.phone.is_none()
+                && s.birthdate.is_open()
+            {
                 return Err(FhirError::one(
                     StatusCode::BAD_REQUEST,
                     IssueType::Invalid,
@@ -413,7 +439,11 @@ pub async fn create_patient(
                 .and_then(|m| m.version_id.as_deref())
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(1);
-            let location = format!("{}/Patient/{}/_history/{version}", base_url(&req), p.id.clone().unwrap_or_default());
+            let location = format!(
+                "{}/Patient/{}/_history/{version}",
+                base_url(&req),
+                p.id.clone().unwrap_or_default()
+            );
             let mut res = with_etag(answer(StatusCode::CREATED, media, &*p), version);
             if let Ok(v) = header::HeaderValue::from_str(&location) {
                 res.headers_mut().insert(header::LOCATION, v);
@@ -510,7 +540,12 @@ pub async fn read_appointment(
         })
         .await?
         .ok_or_else(|| FhirError::not_found("Appointment"))?;
-    let version = a.meta.version_id.as_deref().and_then(|v| v.parse().ok()).unwrap_or(1);
+    let version = a
+        .meta
+        .version_id
+        .as_deref()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
     Ok(with_etag(answer(StatusCode::OK, media, &a), version))
 }
 

@@ -48,15 +48,13 @@ fn filtered(scope: &Scope, s: &PatientSearch) -> Option<Boxed> {
             };
         }
         Some(IdentifierQuery::Card { institution, value }) => {
-            q = q
-                .filter(c::card_number.eq(value.clone()))
-                .filter(
-                    c::institution_id.eq_any(
-                        inst::table
-                            .filter(inst::code.eq(institution.clone()))
-                            .select(inst::id),
-                    ),
-                );
+            q = q.filter(c::card_number.eq(value.clone())).filter(
+                c::institution_id.eq_any(
+                    inst::table
+                        .filter(inst::code.eq(institution.clone()))
+                        .select(inst::id),
+                ),
+            );
         }
         Some(IdentifierQuery::External {
             institution,

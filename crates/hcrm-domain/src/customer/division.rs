@@ -219,12 +219,27 @@ mod tests {
     #[test]
     fn division_codes_of_the_most_specific_level() {
         let code = |p, c, d| division_code(p, c, d);
-        assert_eq!(code(Some("北京市"), Some("北京市"), Some("朝阳区")).as_deref(), Some("110105"));
-        assert_eq!(code(Some("北京"), None, Some("朝阳")).as_deref(), Some("110105"));
-        assert_eq!(code(Some("吉林省"), None, Some("朝阳区")).as_deref(), Some("220104"));
-        assert_eq!(code(Some("辽宁省"), Some("朝阳市"), None).as_deref(), Some("211300"));
+        assert_eq!(
+            code(Some("北京市"), Some("北京市"), Some("朝阳区")).as_deref(),
+            Some("110105")
+        );
+        assert_eq!(
+            code(Some("北京"), None, Some("朝阳")).as_deref(),
+            Some("110105")
+        );
+        assert_eq!(
+            code(Some("吉林省"), None, Some("朝阳区")).as_deref(),
+            Some("220104")
+        );
+        assert_eq!(
+            code(Some("辽宁省"), Some("朝阳市"), None).as_deref(),
+            Some("211300")
+        );
         assert_eq!(code(Some("北京市"), None, None).as_deref(), Some("110000"));
-        assert_eq!(code(Some("重庆市"), Some("重庆市"), Some("巫山县")).as_deref(), Some("500237"));
+        assert_eq!(
+            code(Some("重庆市"), Some("重庆市"), Some("巫山县")).as_deref(),
+            Some("500237")
+        );
         assert_eq!(code(Some("火星"), None, None), None);
         assert_eq!(code(None, None, None), None);
     }

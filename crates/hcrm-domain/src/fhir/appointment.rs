@@ -161,7 +161,10 @@ pub fn appointment_of(b: &Booking, times: SessionTimes) -> Appointment {
         }),
         // An organisation's group booking: not a Patient; named, with its places.
         CustomerKind::Organization => AppointmentParticipant {
-            type_: vec![CodeableConcept::text(&format!("团体预约（{} 人）", b.places))],
+            type_: vec![CodeableConcept::text(&format!(
+                "团体预约（{} 人）",
+                b.places
+            ))],
             ..participant(Reference {
                 display: Some(customer.name.clone()),
                 ..Default::default()
@@ -218,8 +221,12 @@ pub fn appointment_of(b: &Booking, times: SessionTimes) -> Appointment {
             .into_iter()
             .collect(),
         description: None,
-        start: times.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-        end: times.end.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        start: times
+            .start
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        end: times
+            .end
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
         created: instant(b.created_at),
         comment: b.note.clone().filter(|n| !n.trim().is_empty()),
         participant: participants,

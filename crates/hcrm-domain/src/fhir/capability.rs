@@ -111,7 +111,9 @@ fn param(name: &str, type_: &str, documentation: &str) -> SearchParam {
 fn interactions(codes: &[&str]) -> Vec<Interaction> {
     codes
         .iter()
-        .map(|c| Interaction { code: c.to_string() })
+        .map(|c| Interaction {
+            code: c.to_string(),
+        })
         .collect()
 }
 
@@ -122,7 +124,11 @@ fn paging_params() -> [SearchParam; 2] {
             "number",
             "entries a page (default 20, at most 100: more is capped)",
         ),
-        param("_offset", "number", "the first entry of the page (0 to 10,000)"),
+        param(
+            "_offset",
+            "number",
+            "the first entry of the page (0 to 10,000)",
+        ),
     ]
 }
 

@@ -15,20 +15,20 @@ mod search;
 #[cfg(test)]
 mod tests;
 
+#[cfg(feature = "zones")]
+pub use appointment::session_times;
 pub use appointment::{
     Appointment, AppointmentParticipant, KIND_SYSTEM, SessionTimes, appointment_of, half_day_hours,
 };
-#[cfg(feature = "zones")]
-pub use appointment::session_times;
 pub use capability::{CapabilityStatement, capability_statement};
 pub use outcome::{IssueSeverity, IssueType, OperationOutcome, OutcomeIssue};
 pub use patient::{
-    Institution, NewPatient, Patient, PatientInput, expression_of, human_name,
-    institution_system, new_patient, patient_of,
+    Institution, NewPatient, Patient, PatientInput, expression_of, human_name, institution_system,
+    new_patient, patient_of,
 };
 pub use search::{
     AppointmentSearch, Bundle, BundleEntry, BundleLink, BundleSearch, DEFAULT_COUNT, DateBounds,
-    Handling, IdentifierQuery, MAX_COUNT, MAX_OFFSET, NameMatch, PatientSearch, Paging,
+    Handling, IdentifierQuery, MAX_COUNT, MAX_OFFSET, NameMatch, Paging, PatientSearch,
     SearchError, SearchPage, appointment_search, common_parameters, date_bounds, is_json_body,
     negotiate, patient_search, searchset,
 };

@@ -94,7 +94,11 @@ fn document_system(t: IdType) -> String {
 
 /// The system of an institution's own numbers (`card`, or an external system such as `his`).
 pub fn institution_system(institution: &str, system: &str) -> String {
-    format!("{NAMESPACE}:{}:{}", system_part(institution), system_part(system))
+    format!(
+        "{NAMESPACE}:{}:{}",
+        system_part(institution),
+        system_part(system)
+    )
 }
 
 fn identifiers(c: &Customer, institution: &str) -> Vec<Identifier> {
@@ -138,8 +142,7 @@ fn identifiers(c: &Customer, institution: &str) -> Vec<Identifier> {
     for e in &c.external_ids {
         out.push(Identifier {
             use_: Some("usual".into()),
-            type_: (e.system == "his")
-                .then(|| typed(V2_0203, "MR", "Medical record number", None)),
+            type_: (e.system == "his").then(|| typed(V2_0203, "MR", "Medical record number", None)),
             system: Some(institution_system(institution, &e.system)),
             value: Some(e.external_id.clone()),
         });
@@ -393,7 +396,11 @@ pub struct NewPatient {
 pub fn expression_of(p: &NewPatient, field: &str) -> String {
     p.sources
         .iter()
-        .filter(|(ours, _)| field == ours || field.starts_with(&format!("{ours}.")) || field.starts_with(&format!("{ours}[")))
+        .filter(|(ours, _)| {
+            field == ours
+                || field.starts_with(&format!("{ours}."))
+                || field.starts_with(&format!("{ours}["))
+        })
         .max_by_key(|(ours, _)| ours.len())
         .map(|(_, path)| path.clone())
         .unwrap_or_else(|| "Patient".into())
@@ -461,7 +468,9 @@ pub fn new_patient(p: PatientInput) -> Result<NewPatient, Vec<OutcomeIssue>> {
                 let family = n.family.as_deref().unwrap_or_default().trim();
                 let given = n.given.join(" ");
                 let given = given.trim();
-                let latin = format!("{family}{given}").chars().any(|c| c.is_ascii_alphabetic());
+                let latin = format!("{family}{given}")
+                    .chars()
+                    .any(|c| c.is_ascii_alphabetic());
                 let joined = if latin {
                     format!("{given} {family}").trim().to_string()
                 } else {
@@ -528,23 +537,25 @@ pub fn new_patient(p: PatientInput) -> Result<NewPatient, Vec<OutcomeIssue>> {
             .filter(|(inst, _)| *inst != "id")
             .and_then(|(inst, sys)| Some((system_part_decoded(inst)?, system_part_decoded(sys)?)));
         let Some((institution, sys)) = ours else {
-            issues.push(
-                value_error(
-                    format!("{path}.system"),
-                    "unknown_system",
-                    &format!(
-                        "not an identifier system kept here: use {RESIDENT_ID_SYSTEM} (resident ID \
+            issues.push(value_error(
+                format!("{path}.system"),
+                "unknown_system",
+                &format!(
+                    "not an identifier system kept here: use {RESIDENT_ID_SYSTEM} (resident ID \
                          number), urn:hcrm:id:<id type>, urn:hcrm:<institution code>:card or \
                          urn:hcrm:<institution code>:<HIS system>"
-                    ),
                 ),
-            );
+            ));
             continue;
         };
         system_institutions.push(institution);
         if sys == "card" {
             if create.card_number.is_some() {
-                issues.push(value_error(path, "one_card", "a customer keeps one card number"));
+                issues.push(value_error(
+                    path,
+                    "one_card",
+                    "a customer keeps one card number",
+                ));
                 continue;
             }
             create.card_number = Some(value);
@@ -574,8 +585,13 @@ pub fn new_patient(p: PatientInput) -> Result<NewPatient, Vec<OutcomeIssue>> {
         }
         match t.system.as_deref() {
             Some("phone") | Some("sms") => match mobile(value) {
-                Some(m) if t.use_.as_deref() != Some("home") && t.use_.as_deref() != Some("work") => {
-                    sources.push((format!("phones[{}]", create.phones.len()), format!("{path}.value")));
+                Some(m)
+                    if t.use_.as_deref() != Some("home") && t.use_.as_deref() != Some("work") =>
+                {
+                    sources.push((
+                        format!("phones[{}]", create.phones.len()),
+                        format!("{path}.value"),
+                    ));
                     create.phones.push(m);
                 }
                 _ if create.landline.is_none() => {
@@ -633,7 +649,9 @@ pub fn new_patient(p: PatientInput) -> Result<NewPatient, Vec<OutcomeIssue>> {
     }
     if let Some(a) = p.address.first() {
         let street = if a.line.is_empty() {
-            a.text.clone().filter(|_| a.state.is_none() && a.city.is_none() && a.district.is_none())
+            a.text
+                .clone()
+                .filter(|_| a.state.is_none() && a.city.is_none() && a.district.is_none())
         } else {
             Some(a.line.join(" "))
         };
@@ -676,10 +694,15 @@ pub fn new_patient(p: PatientInput) -> Result<NewPatient, Vec<OutcomeIssue>> {
         issues.push(value_error(
             "Patient.managingOrganization".into(),
             "bad_reference",
-            &format!("name the institution by identifier: system {INSTITUTION_SYSTEM}, value its code"),
+            &format!(
+                "name the institution by identifier: system {INSTITUTION_SYSTEM}, value its code"
+            ),
         ));
     }
-    sources.push(("institution_id".into(), "Patient.managingOrganization".into()));
+    sources.push((
+        "institution_id".into(),
+        "Patient.managingOrganization".into(),
+    ));
     create.kind = CustomerKind::Individual;
     if issues.is_empty() {
         Ok(NewPatient {

@@ -115,7 +115,10 @@ pub fn date_bounds(param: &str, value: &str) -> Result<DateBounds, SearchError> 
         };
         let year = i32::try_from(num(parts.first()?, 4)?).ok()?;
         match parts.len() {
-            1 => Some((NaiveDate::from_ymd_opt(year, 1, 1)?, NaiveDate::from_ymd_opt(year + 1, 1, 1)?)),
+            1 => Some((
+                NaiveDate::from_ymd_opt(year, 1, 1)?,
+                NaiveDate::from_ymd_opt(year + 1, 1, 1)?,
+            )),
             2 => {
                 let s = NaiveDate::from_ymd_opt(year, num(parts[1], 2)?, 1)?;
                 Some((s, s.checked_add_months(Months::new(1))?))
@@ -137,17 +140,34 @@ pub fn date_bounds(param: &str, value: &str) -> Result<DateBounds, SearchError> 
         return Err(bad(
             param,
             "invalid_date",
-            format!("`{value}` is not a date (YYYY, YYYY-MM or YYYY-MM-DD, after an optional prefix such as ge)"),
+            format!(
+                "`{value}` is not a date (YYYY, YYYY-MM or YYYY-MM-DD, after an optional prefix such as ge)"
+            ),
         ));
     };
     let last = end.pred_opt().unwrap_or(end);
     let before = start.pred_opt().unwrap_or(start);
     Ok(match prefix {
-        "eq" => DateBounds { from: Some(start), to: Some(last) },
-        "lt" | "eb" => DateBounds { from: None, to: Some(before) },
-        "le" => DateBounds { from: None, to: Some(last) },
-        "gt" | "sa" => DateBounds { from: Some(end), to: None },
-        "ge" => DateBounds { from: Some(start), to: None },
+        "eq" => DateBounds {
+            from: Some(start),
+            to: Some(last),
+        },
+        "lt" | "eb" => DateBounds {
+            from: None,
+            to: Some(before),
+        },
+        "le" => DateBounds {
+            from: None,
+            to: Some(last),
+        },
+        "gt" | "sa" => DateBounds {
+            from: Some(end),
+            to: None,
+        },
+        "ge" => DateBounds {
+            from: Some(start),
+            to: None,
+        },
         "ne" | "ap" => {
             return Err(unsupported(
                 param,
@@ -200,7 +220,10 @@ fn identifier_query(param: &str, value: &str) -> Result<IdentifierQuery, SearchE
         return Ok(IdentifierQuery::Any(v));
     };
     if system == RESIDENT_ID_SYSTEM {
-        return Ok(IdentifierQuery::Document(IdType::ResidentId, v.to_uppercase()));
+        return Ok(IdentifierQuery::Document(
+            IdType::ResidentId,
+            v.to_uppercase(),
+        ));
     }
     if let Some(t) = IdType::ALL
         .into_iter()
@@ -214,7 +237,10 @@ fn identifier_query(param: &str, value: &str) -> Result<IdentifierQuery, SearchE
         .and_then(|rest| rest.split_once(':'))
         .and_then(|(i, s)| Some((system_part_decoded(i)?, system_part_decoded(s)?)));
     Ok(match ours {
-        Some((institution, s)) if s == "card" => IdentifierQuery::Card { institution, value: v },
+        Some((institution, s)) if s == "card" => IdentifierQuery::Card {
+            institution,
+            value: v,
+        },
         Some((institution, system)) => IdentifierQuery::External {
             institution,
             system,
@@ -260,10 +286,7 @@ pub struct AppointmentSearch {
 /// The parameters every search reads.
 const COMMON: &[&str] = &["_count", "_offset", "_format"];
 
-fn once<'a>(
-    seen: &mut Vec<&'a str>,
-    key: &'a str,
-) -> Result<(), SearchError> {
+fn once<'a>(seen: &mut Vec<&'a str>, key: &'a str) -> Result<(), SearchError> {
     if seen.contains(&key) {
         return Err(unsupported(key, format!("{key} may be given once")));
     }
@@ -278,7 +301,13 @@ fn common(key: &str, value: &str, paging: &mut Paging) -> Result<bool, SearchErr
             .parse::<i64>()
             .ok()
             .filter(|n| (0..=max).contains(n))
-            .ok_or_else(|| bad(key, "invalid_number", format!("{key} must be a whole number from 0 to {max}")))
+            .ok_or_else(|| {
+                bad(
+                    key,
+                    "invalid_number",
+                    format!("{key} must be a whole number from 0 to {max}"),
+                )
+            })
     };
     match key {
         "_count" => {
@@ -287,7 +316,13 @@ fn common(key: &str, value: &str, paging: &mut Paging) -> Result<bool, SearchErr
                 .parse::<i64>()
                 .ok()
                 .filter(|n| *n >= 1)
-                .ok_or_else(|| bad(key, "invalid_number", "_count must be a whole number from 1"))?;
+                .ok_or_else(|| {
+                    bad(
+                        key,
+                        "invalid_number",
+                        "_count must be a whole number from 1",
+                    )
+                })?;
             paging.count = n.min(MAX_COUNT);
         }
         "_offset" => paging.offset = number(MAX_OFFSET)?,
@@ -299,10 +334,17 @@ fn common(key: &str, value: &str, paging: &mut Paging) -> Result<bool, SearchErr
 
 fn checked_value<'a>(key: &str, value: &'a str) -> Result<&'a str, SearchError> {
     if value.chars().count() > MAX_VALUE {
-        return Err(bad(key, "too_long", format!("{key} is at most {MAX_VALUE} characters")));
+        return Err(bad(
+            key,
+            "too_long",
+            format!("{key} is at most {MAX_VALUE} characters"),
+        ));
     }
     if value.contains(',') {
-        return Err(unsupported(key, "one value per parameter (no comma-separated alternatives)"));
+        return Err(unsupported(
+            key,
+            "one value per parameter (no comma-separated alternatives)",
+        ));
     }
     let v = value.trim();
     if v.is_empty() {
@@ -310,7 +352,11 @@ fn checked_value<'a>(key: &str, value: &'a str) -> Result<&'a str, SearchError> 
     }
     // No control or invisible characters (the text rule of every field; PostgreSQL refuses NUL).
     if crate::validation::line(v).is_err() {
-        return Err(bad(key, "control_character", format!("{key} holds a control or invisible character")));
+        return Err(bad(
+            key,
+            "control_character",
+            format!("{key} holds a control or invisible character"),
+        ));
     }
     Ok(v)
 }
@@ -351,7 +397,11 @@ pub fn patient_search(
                 let v = v.strip_prefix("+86").unwrap_or(v);
                 let digits: String = v.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
                 if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(bad(key, "invalid_phone", "phone is a number: digits, spaces and dashes, optionally after +86"));
+                    return Err(bad(
+                        key,
+                        "invalid_phone",
+                        "phone is a number: digits, spaces and dashes, optionally after +86",
+                    ));
                 }
                 out.phone = Some(digits);
             }
@@ -363,7 +413,9 @@ pub fn patient_search(
                 if handling == Handling::Strict {
                     return Err(unsupported(
                         other,
-                        format!("unknown search parameter {other} (Patient takes identifier, name, name:contains, name:exact, phone, birthdate, _count, _offset)"),
+                        format!(
+                            "unknown search parameter {other} (Patient takes identifier, name, name:contains, name:exact, phone, birthdate, _count, _offset)"
+                        ),
                     ));
                 }
                 continue;
@@ -378,7 +430,11 @@ pub fn patient_search(
 fn patient_reference(key: &str, value: &str) -> Result<Uuid, SearchError> {
     let id = value.rsplit_once("Patient/").map_or(value, |(_, id)| id);
     Uuid::parse_str(id.trim()).map_err(|_| {
-        bad(key, "invalid_reference", "patient is Patient/<id> (or the id), the id a UUID")
+        bad(
+            key,
+            "invalid_reference",
+            "patient is Patient/<id> (or the id), the id a UUID",
+        )
     })
 }
 
@@ -410,7 +466,9 @@ pub fn appointment_search(
                 if handling == Handling::Strict {
                     return Err(unsupported(
                         other,
-                        format!("unknown search parameter {other} (Appointment takes patient, actor, date, _count, _offset)"),
+                        format!(
+                            "unknown search parameter {other} (Appointment takes patient, actor, date, _count, _offset)"
+                        ),
                     ));
                 }
                 continue;
@@ -587,7 +645,12 @@ pub fn negotiate(accept: Option<&str>, format: Option<&str>) -> Option<&'static 
 /// Whether a request body's `Content-Type` is FHIR JSON or JSON.
 pub fn is_json_body(content_type: Option<&str>) -> bool {
     content_type.is_some_and(|ct| {
-        let media = ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let media = ct
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
         media == FHIR_JSON || media == "application/json"
     })
 }

@@ -105,10 +105,19 @@ fn a_customer_maps_to_a_patient_element_by_element() {
         p["name"],
         json!([{"use": "official", "text": "欧阳建国", "family": "欧阳", "given": ["建国"]}])
     );
-    assert_eq!(p["telecom"][0], json!({"system": "phone", "value": "13812345678", "use": "mobile", "rank": 1}));
+    assert_eq!(
+        p["telecom"][0],
+        json!({"system": "phone", "value": "13812345678", "use": "mobile", "rank": 1})
+    );
     assert_eq!(p["telecom"][1]["rank"], 2);
-    assert_eq!(p["telecom"][2], json!({"system": "phone", "value": "010-65432100", "use": "home"}));
-    assert_eq!(p["telecom"][3], json!({"system": "email", "value": "ouyang@example.com"}));
+    assert_eq!(
+        p["telecom"][2],
+        json!({"system": "phone", "value": "010-65432100", "use": "home"})
+    );
+    assert_eq!(
+        p["telecom"][3],
+        json!({"system": "email", "value": "ouyang@example.com"})
+    );
     assert_eq!(p["gender"], "male");
     assert_eq!(p["birthDate"], "1949-12-31");
     assert_eq!(
@@ -138,7 +147,10 @@ fn names_split_by_the_surname_rule() {
     };
     assert_eq!(n("王芳"), (Some("王".into()), vec!["芳".into()]));
     assert_eq!(n("司马相如"), (Some("司马".into()), vec!["相如".into()]));
-    assert_eq!(n("Anna Maria Li"), (Some("Li".into()), vec!["Anna".into(), "Maria".into()]));
+    assert_eq!(
+        n("Anna Maria Li"),
+        (Some("Li".into()), vec!["Anna".into(), "Maria".into()])
+    );
     assert_eq!(n("王"), (Some("王".into()), vec![]));
 }
 
@@ -171,7 +183,13 @@ fn a_patient_reads_into_a_new_customer() {
     assert_eq!(c.id_type, Some(IdType::ResidentId));
     assert_eq!(c.id_number.as_deref(), Some("11010519491231002X"));
     assert_eq!(c.card_number.as_deref(), Some("C7"));
-    assert_eq!(c.external_ids, vec![ExternalId { system: "his".into(), external_id: "P7".into() }]);
+    assert_eq!(
+        c.external_ids,
+        vec![ExternalId {
+            system: "his".into(),
+            external_id: "P7".into()
+        }]
+    );
     assert_eq!(c.phones, vec!["13812345678".to_string()]);
     assert_eq!(c.landline.as_deref(), Some("010-65432100"));
     assert_eq!(c.email.as_deref(), Some("w@example.com"));
@@ -181,11 +199,23 @@ fn a_patient_reads_into_a_new_customer() {
     assert_eq!(c.address.street.as_deref(), Some("将台路2号"));
     assert_eq!(c.marital_status, Some(MaritalStatus::Widowed));
     assert_eq!(p.institution_code.as_deref(), Some("BJ01"));
-    assert_eq!(p.system_institutions, vec!["BJ01".to_string(), "BJ01".to_string()]);
-    assert_eq!(expression_of(&p, "id_number"), "Patient.identifier[0].value");
+    assert_eq!(
+        p.system_institutions,
+        vec!["BJ01".to_string(), "BJ01".to_string()]
+    );
+    assert_eq!(
+        expression_of(&p, "id_number"),
+        "Patient.identifier[0].value"
+    );
     assert_eq!(expression_of(&p, "phones[0]"), "Patient.telecom[0].value");
-    assert_eq!(expression_of(&p, "external_ids[0].external_id"), "Patient.identifier[2].value");
-    assert_eq!(expression_of(&p, "address.district"), "Patient.address[0].district");
+    assert_eq!(
+        expression_of(&p, "external_ids[0].external_id"),
+        "Patient.identifier[2].value"
+    );
+    assert_eq!(
+        expression_of(&p, "address.district"),
+        "Patient.address[0].district"
+    );
     assert_eq!(expression_of(&p, "name"), "Patient.name[1]");
 }
 
@@ -230,12 +260,22 @@ fn what_cannot_be_kept_is_refused_with_its_element() {
     );
     assert_eq!(all[1].1, ["Patient.identifier[0].system"]);
     // An element that is no element of Patient is a structure error of serde.
-    assert!(serde_json::from_value::<PatientInput>(json!({"resourceType": "Patient", "birthdate": "1990-01-01"})).is_err());
-    assert!(serde_json::from_value::<PatientInput>(json!({"resourceType": "Patient", "name": "王芳"})).is_err());
+    assert!(
+        serde_json::from_value::<PatientInput>(
+            json!({"resourceType": "Patient", "birthdate": "1990-01-01"})
+        )
+        .is_err()
+    );
+    assert!(
+        serde_json::from_value::<PatientInput>(json!({"resourceType": "Patient", "name": "王芳"}))
+            .is_err()
+    );
 }
 
 fn pairs(q: &[(&str, &str)]) -> Vec<(String, String)> {
-    q.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    q.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 fn d(s: &str) -> Option<NaiveDate> {
@@ -254,12 +294,24 @@ fn date_prefixes_become_bounds() {
     assert_eq!(b("gt1990-02"), Ok((d("1990-03-01"), None)));
     assert_eq!(b("sa1990"), Ok((d("1991-01-01"), None)));
     assert_eq!(b("ge1990-02-03"), Ok((d("1990-02-03"), None)));
-    for bad in ["1990-13", "1990-02-30", "90", "abc", "xx1990", "1990/02/03", "1990-2-3"] {
+    for bad in [
+        "1990-13",
+        "1990-02-30",
+        "90",
+        "abc",
+        "xx1990",
+        "1990/02/03",
+        "1990-2-3",
+    ] {
         let e = b(bad).unwrap_err();
         assert_eq!(e.0.code, IssueType::Invalid, "{bad}");
     }
     for unsupported in ["ne1990", "ap1990", "1990-02-03T10:00:00Z"] {
-        assert_eq!(b(unsupported).unwrap_err().0.code, IssueType::NotSupported, "{unsupported}");
+        assert_eq!(
+            b(unsupported).unwrap_err().0.code,
+            IssueType::NotSupported,
+            "{unsupported}"
+        );
     }
 }
 
@@ -267,7 +319,10 @@ fn date_prefixes_become_bounds() {
 fn patient_search_parameters() {
     let s = patient_search(
         &pairs(&[
-            ("identifier", "urn:oid:2.16.156.10011.1.3|11010519491231002x"),
+            (
+                "identifier",
+                "urn:oid:2.16.156.10011.1.3|11010519491231002x",
+            ),
             ("name:contains", "建"),
             ("phone", "+86 138-1234-5678"),
             ("birthdate", "ge1949"),
@@ -281,27 +336,56 @@ fn patient_search_parameters() {
     .unwrap();
     assert_eq!(
         s.identifier,
-        Some(IdentifierQuery::Document(IdType::ResidentId, "11010519491231002X".into()))
+        Some(IdentifierQuery::Document(
+            IdType::ResidentId,
+            "11010519491231002X".into()
+        ))
     );
     assert_eq!(s.name, Some((NameMatch::Contains, "建".into())));
     assert_eq!(s.phone.as_deref(), Some("13812345678"));
-    assert_eq!((s.birthdate.from, s.birthdate.to), (d("1949-01-01"), d("1949-12-31")));
-    assert_eq!(s.paging, Paging { count: MAX_COUNT, offset: 20 });
+    assert_eq!(
+        (s.birthdate.from, s.birthdate.to),
+        (d("1949-01-01"), d("1949-12-31"))
+    );
+    assert_eq!(
+        s.paging,
+        Paging {
+            count: MAX_COUNT,
+            offset: 20
+        }
+    );
     // The unknown `_sort` is ignored and left out of the self link.
     assert!(s.used.iter().all(|(k, _)| k != "_sort"));
     let strict = patient_search(&pairs(&[("_sort", "name")]), Handling::Strict).unwrap_err();
     assert_eq!(strict.0.code, IssueType::NotSupported);
     assert_eq!(strict.0.expression, ["_sort"]);
 
-    let id = |v: &str| patient_search(&pairs(&[("identifier", v)]), Handling::Lenient).unwrap().identifier;
+    let id = |v: &str| {
+        patient_search(&pairs(&[("identifier", v)]), Handling::Lenient)
+            .unwrap()
+            .identifier
+    };
     assert_eq!(id("P1"), Some(IdentifierQuery::Any("P1".into())));
     assert_eq!(id("|P1"), Some(IdentifierQuery::Any("P1".into())));
     assert_eq!(
         id("urn:hcrm:BJ01:his|P1"),
-        Some(IdentifierQuery::External { institution: "BJ01".into(), system: "his".into(), value: "P1".into() })
+        Some(IdentifierQuery::External {
+            institution: "BJ01".into(),
+            system: "his".into(),
+            value: "P1".into()
+        })
     );
-    assert_eq!(id("urn:hcrm:BJ01:card|C1"), Some(IdentifierQuery::Card { institution: "BJ01".into(), value: "C1".into() }));
-    assert_eq!(id("urn:hcrm:id:passport|E1"), Some(IdentifierQuery::Document(IdType::Passport, "E1".into())));
+    assert_eq!(
+        id("urn:hcrm:BJ01:card|C1"),
+        Some(IdentifierQuery::Card {
+            institution: "BJ01".into(),
+            value: "C1".into()
+        })
+    );
+    assert_eq!(
+        id("urn:hcrm:id:passport|E1"),
+        Some(IdentifierQuery::Document(IdType::Passport, "E1".into()))
+    );
     assert_eq!(id("http://other|1"), Some(IdentifierQuery::Nothing));
 
     let err = |q: &[(&str, &str)]| patient_search(&pairs(q), Handling::Lenient).unwrap_err().0;
@@ -310,12 +394,21 @@ fn patient_search_parameters() {
     assert_eq!(err(&[("_offset", "10001")]).code, IssueType::Invalid);
     assert_eq!(err(&[("name", &"王".repeat(101))]).code, IssueType::Invalid);
     assert_eq!(err(&[("name", "王,李")]).code, IssueType::NotSupported);
-    assert_eq!(err(&[("name", "王"), ("name", "李")]).code, IssueType::NotSupported);
+    assert_eq!(
+        err(&[("name", "王"), ("name", "李")]).code,
+        IssueType::NotSupported
+    );
     assert_eq!(err(&[("phone", "abc")]).code, IssueType::Invalid);
-    assert_eq!(err(&[("identifier", "urn:x|")]).code, IssueType::NotSupported);
+    assert_eq!(
+        err(&[("identifier", "urn:x|")]).code,
+        IssueType::NotSupported
+    );
     assert_eq!(err(&[("name", "  ")]).code, IssueType::Invalid);
     assert_eq!(err(&[("name", "王\u{0}")]).code, IssueType::Invalid);
-    assert_eq!(err(&[("identifier", "a\u{200b}b")]).code, IssueType::Invalid);
+    assert_eq!(
+        err(&[("identifier", "a\u{200b}b")]).code,
+        IssueType::Invalid
+    );
 }
 
 #[test]
@@ -349,18 +442,37 @@ fn a_searchset_links_its_neighbours() {
     };
     let now = Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap();
     let b = searchset(page(10, 35), vec![("a".to_string(), 1)], "b".into(), now);
-    let rel: Vec<(&str, &str)> = b.link.iter().map(|l| (l.relation.as_str(), l.url.as_str())).collect();
+    let rel: Vec<(&str, &str)> = b
+        .link
+        .iter()
+        .map(|l| (l.relation.as_str(), l.url.as_str()))
+        .collect();
     assert_eq!(
         rel,
         [
-            ("self", "http://h/fhir/r4/Patient?name=%E7%8E%8B%20%E8%8A%B3&_count=10&_offset=10"),
-            ("next", "http://h/fhir/r4/Patient?name=%E7%8E%8B%20%E8%8A%B3&_count=10&_offset=20"),
-            ("previous", "http://h/fhir/r4/Patient?name=%E7%8E%8B%20%E8%8A%B3&_count=10&_offset=0"),
+            (
+                "self",
+                "http://h/fhir/r4/Patient?name=%E7%8E%8B%20%E8%8A%B3&_count=10&_offset=10"
+            ),
+            (
+                "next",
+                "http://h/fhir/r4/Patient?name=%E7%8E%8B%20%E8%8A%B3&_count=10&_offset=20"
+            ),
+            (
+                "previous",
+                "http://h/fhir/r4/Patient?name=%E7%8E%8B%20%E8%8A%B3&_count=10&_offset=0"
+            ),
         ]
     );
     assert_eq!(b.entry[0].full_url, "http://h/fhir/r4/Patient/a");
     let last = searchset::<i32>(page(30, 35), vec![], "b".into(), now);
-    assert_eq!(last.link.iter().map(|l| l.relation.as_str()).collect::<Vec<_>>(), ["self", "previous"]);
+    assert_eq!(
+        last.link
+            .iter()
+            .map(|l| l.relation.as_str())
+            .collect::<Vec<_>>(),
+        ["self", "previous"]
+    );
     let v = serde_json::to_value(&last).unwrap();
     assert!(v.get("entry").is_none(), "no empty array");
     assert_eq!(v["type"], "searchset");
@@ -369,24 +481,47 @@ fn a_searchset_links_its_neighbours() {
 #[test]
 fn content_negotiation() {
     assert_eq!(negotiate(None, None), Some(FHIR_JSON));
-    assert_eq!(negotiate(Some("application/fhir+json"), None), Some(FHIR_JSON));
-    assert_eq!(negotiate(Some("application/json"), None), Some("application/json"));
-    assert_eq!(negotiate(Some("text/html,application/xhtml+xml,*/*;q=0.8"), None), Some(FHIR_JSON));
+    assert_eq!(
+        negotiate(Some("application/fhir+json"), None),
+        Some(FHIR_JSON)
+    );
+    assert_eq!(
+        negotiate(Some("application/json"), None),
+        Some("application/json")
+    );
+    assert_eq!(
+        negotiate(Some("text/html,application/xhtml+xml,*/*;q=0.8"), None),
+        Some(FHIR_JSON)
+    );
     assert_eq!(negotiate(Some("application/fhir+xml"), None), None);
-    assert_eq!(negotiate(Some("application/fhir+json;q=0, text/plain"), None), None);
-    assert_eq!(negotiate(Some("application/xml"), Some("json")), Some(FHIR_JSON));
+    assert_eq!(
+        negotiate(Some("application/fhir+json;q=0, text/plain"), None),
+        None
+    );
+    assert_eq!(
+        negotiate(Some("application/xml"), Some("json")),
+        Some(FHIR_JSON)
+    );
     assert_eq!(negotiate(None, Some("xml")), None);
     assert!(is_json_body(Some("application/fhir+json; charset=utf-8")));
     assert!(is_json_body(Some("application/json")));
     assert!(!is_json_body(Some("text/plain")));
     assert!(!is_json_body(None));
-    assert_eq!(Handling::of(Some("return=minimal, handling=strict")), Handling::Strict);
+    assert_eq!(
+        Handling::of(Some("return=minimal, handling=strict")),
+        Handling::Strict
+    );
     assert_eq!(Handling::of(Some("handling=lenient")), Handling::Lenient);
 }
 
 #[test]
 fn the_capability_statement_names_what_is_served() {
-    let c = serde_json::to_value(capability_statement("http://h/fhir/r4", "0.1.0", "2026-12-15")).unwrap();
+    let c = serde_json::to_value(capability_statement(
+        "http://h/fhir/r4",
+        "0.1.0",
+        "2026-12-15",
+    ))
+    .unwrap();
     assert_eq!(c["fhirVersion"], "4.0.1");
     assert_eq!(c["kind"], "instance");
     let types: Vec<&str> = c["rest"][0]["resource"]
@@ -417,7 +552,11 @@ fn an_appointment_maps_status_times_and_participants() {
     let mut b = Booking {
         id: Uuid::from_u128(3),
         institution_id: Uuid::nil(),
-        customer: AppointmentCustomer { id: Uuid::from_u128(1), name: "王芳".into(), kind: CustomerKind::Individual },
+        customer: AppointmentCustomer {
+            id: Uuid::from_u128(1),
+            name: "王芳".into(),
+            kind: CustomerKind::Individual,
+        },
         session: ClinicSession {
             id: Uuid::from_u128(2),
             institution_id: Uuid::nil(),
@@ -457,21 +596,39 @@ fn an_appointment_maps_status_times_and_participants() {
     assert_eq!(a["start"], "2026-12-10T13:30:00+08:00");
     assert_eq!(a["end"], "2026-12-10T17:30:00+08:00");
     assert_eq!(a["serviceType"][0]["text"], "预约专家");
-    assert_eq!(a["serviceType"][0]["coding"][0]["code"], "expert_consultation");
+    assert_eq!(
+        a["serviceType"][0]["coding"][0]["code"],
+        "expert_consultation"
+    );
     assert_eq!(a["specialty"][0]["text"], "心内科");
     assert_eq!(a["comment"], "胸闷两周");
-    assert_eq!(a["participant"][0]["actor"]["reference"], format!("Patient/{}", Uuid::from_u128(1)));
+    assert_eq!(
+        a["participant"][0]["actor"]["reference"],
+        format!("Patient/{}", Uuid::from_u128(1))
+    );
     assert_eq!(a["participant"][1]["actor"]["display"], "李建国 主任医师");
     assert_eq!(a["participant"][1]["actor"]["type"], "Practitioner");
     let status = |s: AppointmentStatus, b: &mut Booking| {
         b.status = s;
         serde_json::to_value(appointment_of(b, times)).unwrap()
     };
-    assert_eq!(status(AppointmentStatus::Arrived, &mut b)["status"], "arrived");
-    assert_eq!(status(AppointmentStatus::NoShow, &mut b)["status"], "noshow");
+    assert_eq!(
+        status(AppointmentStatus::Arrived, &mut b)["status"],
+        "arrived"
+    );
+    assert_eq!(
+        status(AppointmentStatus::NoShow, &mut b)["status"],
+        "noshow"
+    );
     b.cancel_reason = Some("患者出差".into());
     let c = status(AppointmentStatus::Cancelled, &mut b);
-    assert_eq!((c["status"].as_str(), c["cancelationReason"]["text"].as_str()), (Some("cancelled"), Some("患者出差")));
+    assert_eq!(
+        (
+            c["status"].as_str(),
+            c["cancelationReason"]["text"].as_str()
+        ),
+        (Some("cancelled"), Some("患者出差"))
+    );
     b.session.cancel_reason = Some("外出学术会议".into());
     let r = status(AppointmentStatus::Rebooking, &mut b);
     assert_eq!(r["status"], "cancelled");
