@@ -132,7 +132,8 @@ pub fn FunnelPage() -> Html {
             },
         );
         Callback::from(move |_: MouseEvent| {
-            let (api, path, problem, name) = (api.clone(), path.clone(), problem.clone(), name.clone());
+            let (api, path, problem, name) =
+                (api.clone(), path.clone(), problem.clone(), name.clone());
             yew::platform::spawn_local(async move {
                 let sep = if path.contains('?') { '&' } else { '?' };
                 match api

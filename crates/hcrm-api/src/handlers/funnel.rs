@@ -7,11 +7,11 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 use chrono::{Duration, NaiveDate};
 use hcrm_db::visits::funnel::{FunnelQuery, funnel};
+use hcrm_domain::Lang;
 use hcrm_domain::api::funnel::{
     DEFAULT_WINDOW_DAYS, Funnel, FunnelGroup, FunnelRow, MAX_PERIOD_DAYS, MAX_WINDOW_DAYS,
     csv_header, percent, total_label,
 };
-use hcrm_domain::Lang;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;

@@ -265,8 +265,10 @@ impl FunnelRow {
         }
         let day = key.parse::<NaiveDate>().ok();
         match (group, day) {
-            (FunnelGroup::Channel, _) => crate::api::consultations::ConsultationChannel::from_code(key)
-                .map_or_else(|| key.clone(), |c| c.label(lang).to_string()),
+            (FunnelGroup::Channel, _) => {
+                crate::api::consultations::ConsultationChannel::from_code(key)
+                    .map_or_else(|| key.clone(), |c| c.label(lang).to_string())
+            }
             (FunnelGroup::Week, Some(d)) => match lang {
                 Lang::Zh => format!("{d} 起一周"),
                 Lang::En => format!("Week of {d}"),
@@ -462,18 +464,43 @@ mod tests {
         };
         let dept = Uuid::from_u128(7).to_string();
         for (group, r, zh, en) in [
-            (FunnelGroup::Channel, row(Some("hotline"), None), "热线电话", "Hotline"),
-            (FunnelGroup::Channel, row(Some("web_chat"), None), "网络在线咨询", "Web chat"),
-            (FunnelGroup::Department, row(Some(&dept), Some("心内科")), "心内科", "心内科"),
+            (
+                FunnelGroup::Channel,
+                row(Some("hotline"), None),
+                "热线电话",
+                "Hotline",
+            ),
+            (
+                FunnelGroup::Channel,
+                row(Some("web_chat"), None),
+                "网络在线咨询",
+                "Web chat",
+            ),
+            (
+                FunnelGroup::Department,
+                row(Some(&dept), Some("心内科")),
+                "心内科",
+                "心内科",
+            ),
             (FunnelGroup::Department, row(None, None), "未指定", "None"),
-            (FunnelGroup::Day, row(Some("2026-12-07"), None), "2026-12-07", "2026-12-07"),
+            (
+                FunnelGroup::Day,
+                row(Some("2026-12-07"), None),
+                "2026-12-07",
+                "2026-12-07",
+            ),
             (
                 FunnelGroup::Week,
                 row(Some("2026-11-30"), None),
                 "2026-11-30 起一周",
                 "Week of 2026-11-30",
             ),
-            (FunnelGroup::Month, row(Some("2026-12-01"), None), "2026-12", "2026-12"),
+            (
+                FunnelGroup::Month,
+                row(Some("2026-12-01"), None),
+                "2026-12",
+                "2026-12",
+            ),
         ] {
             assert_eq!(r.label(group, Lang::Zh), zh);
             assert_eq!(r.label(group, Lang::En), en);

@@ -522,7 +522,13 @@ mod tests {
         );
         // Typed titles stay as typed, in either language; another service's made title is
         // not this task's.
-        for typed in ["帮王阿姨取药", "入院协助", "入院协助:王女士", "Escort Mr Li", ""] {
+        for typed in [
+            "帮王阿姨取药",
+            "入院协助",
+            "入院协助:王女士",
+            "Escort Mr Li",
+            "",
+        ] {
             assert_eq!(shown_title(typed, Some(Admission), Lang::En), typed);
             assert_eq!(shown_title(typed, None, Lang::En), typed);
         }

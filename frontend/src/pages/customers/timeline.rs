@@ -2,10 +2,10 @@
 //! codes and the users' own words; every entry is worded here in the reader's language.
 
 use hcrm_domain::api::Problem;
+use hcrm_domain::api::in_visit::shown_title;
 use hcrm_domain::api::timeline::{
     SystemStageReason, TimelineEntry, TimelineEntryKind as Kind, TimelinePage,
 };
-use hcrm_domain::api::in_visit::shown_title;
 use hcrm_domain::customer::TaskKind;
 use hcrm_domain::{Label, Lang};
 use yew::prelude::*;
@@ -61,7 +61,9 @@ pub fn entry_text(lang: Lang, e: &TimelineEntry) -> (String, Option<String>) {
             }
             (subject, (!parts.is_empty()).then(|| parts.join(" · ")))
         }
-        Kind::TaskCompleted | Kind::TaskCancelled => (task_subject(lang, e, subject), e.note.clone()),
+        Kind::TaskCompleted | Kind::TaskCancelled => {
+            (task_subject(lang, e, subject), e.note.clone())
+        }
         // The case number, and what the patient said or how it ended, in their words.
         Kind::ComplaintReceived | Kind::ComplaintClosed => (subject, e.note.clone()),
         // The kind of visit (or its end) and the amount; the diagnosis category as recorded.

@@ -205,9 +205,12 @@ pub fn VisitsSection(props: &VisitsProps) -> Html {
         Err(errors) if *tried => errors.iter().find(|(k, _)| *k == f).map(|(_, key)| *key),
         _ => None,
     };
-    // A field's error under it, `visit-<field>-error`, which the field names as its description.
+    // A field's error under it, `visit-<field>-error`, which the field names as its
+    // description. The box is always there, empty without an error: a node coming and going
+    // beside the input made Yew move the input, which took the keyboard's focus away after
+    // the first key typed to mend a refused field.
     let err = |f: &str, id: &str| {
-        error_of(f).map(|key| html! { <div class="field-error" id={format!("{id}-error")}>{ tr(lang, key) }</div> })
+        html! { <div class="field-error" id={format!("{id}-error")}>{ error_of(f).map(|key| tr(lang, key)) }</div> }
     };
     let invalid = |f: &str| error_of(f).map(|_| AttrValue::from("true"));
     let described = |f: &str, id: &str| error_of(f).map(|_| AttrValue::from(format!("{id}-error")));
@@ -235,7 +238,18 @@ pub fn VisitsSection(props: &VisitsProps) -> Html {
                 return;
             }
             busy.set(true);
-            let (draft, open, tried, busy, save_problem, notice, generation, summary, api, on_saved) = (
+            let (
+                draft,
+                open,
+                tried,
+                busy,
+                save_problem,
+                notice,
+                generation,
+                summary,
+                api,
+                on_saved,
+            ) = (
                 draft.clone(),
                 open.clone(),
                 tried.clone(),
