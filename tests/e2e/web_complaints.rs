@@ -14,11 +14,10 @@
 use crate::support;
 
 use serde_json::{Value, json};
-use support::browser::{Browser, TAB, web_dist};
-use support::{ADMIN_PASSWORD, Server, TempDir};
+use support::TempDir;
+use support::browser::{Browser, TAB};
+use support::web::{ENTER, Hospital, STAFF_PASSWORD as PASSWORD, WIDTHS, english_only, no_codes};
 
-const PASSWORD: &str = "Staff2026x";
-const ENTER: &str = "\u{E007}";
 /// What people type: allowed to stay Chinese on the English page.
 const TYPED: [&str; 10] = [
     "张建国",
@@ -33,33 +32,31 @@ const TYPED: [&str; 10] = [
     "前台张护士",
 ];
 
-fn lang_switch(b: &Browser, to_en: bool) {
-    tap(b, "#lang-switch");
-    b.wait_for(
-        "the language switched",
-        &format!(
-            "document.documentElement.lang === '{}'",
-            if to_en { "en" } else { "zh-CN" }
-        ),
-    );
-}
-
-/// Clicks `css` brought to the middle of the window first: below the sticky top bar a click
-/// would land on the bar.
-fn tap(b: &Browser, css: &str) {
-    b.find(css);
-    let quoted = serde_json::to_string(css).unwrap();
-    b.script(&format!(
-        "document.querySelector({quoted}).scrollIntoView({{block: 'center'}}); return 1;"
-    ));
-    b.click(css);
-}
+/// Raw codes of the complaint vocabularies (those a label cannot contain: with an
+/// underscore) and the pages' text keys.
+const CODES: [&str; 15] = [
+    "handed_over",
+    "hand_over",
+    "president_review",
+    "internal_handling",
+    "finish_",
+    "settle_on_spot",
+    "in_person",
+    "online_chat",
+    "medical_effect",
+    "working_days",
+    "calendar_",
+    "complaint.",
+    "complaints.",
+    "clock.",
+    "flow.",
+];
 
 /// Takes `action` on the open case page: the button, the dialog (with `fill`), confirm; then
 /// waits for the case to be in `to`.
 fn act(b: &Browser, action: &str, comment: &str, fill: impl Fn(&Browser), to: &str) {
     b.find(&format!("#action-{action}"));
-    tap(b, &format!("#action-{action}"));
+    b.tap(&format!("#action-{action}"));
     b.find("#action-dialog");
     // The dialog takes the focus (its first field).
     let focused = b.focused_id();
@@ -69,83 +66,27 @@ fn act(b: &Browser, action: &str, comment: &str, fill: impl Fn(&Browser), to: &s
     );
     fill(b);
     b.type_into("#action-comment", comment);
-    tap(b, "#action-confirm");
+    b.tap("#action-confirm");
     b.wait_for(
         &format!("{action} → {to}"),
         &format!("document.querySelector('#complaint-page[data-state=\"{to}\"]') && !document.querySelector('#action-dialog')"),
     );
 }
 
-/// The page's text has no raw code of the complaint vocabularies (those a label cannot
-/// contain: with an underscore) and no untranslated text key.
-fn no_codes(text: &str, lang: &str) {
-    for code in [
-        "handed_over",
-        "hand_over",
-        "president_review",
-        "internal_handling",
-        "finish_",
-        "settle_on_spot",
-        "in_person",
-        "online_chat",
-        "medical_effect",
-        "working_days",
-        "calendar_",
-        "complaint.",
-        "complaints.",
-        "clock.",
-        "flow.",
-    ] {
-        assert!(!text.contains(code), "{code} on the {lang} page: {text}");
-    }
-}
-
-/// English text has no Chinese but what users typed.
-fn english_only(text: &str) {
-    let mut rest = text.to_string();
-    for t in TYPED {
-        rest = rest.replace(t, "");
-    }
-    let cjk: String = rest
-        .chars()
-        .filter(|c| ('\u{3000}'..='\u{9fff}').contains(c) || ('\u{ff00}'..='\u{ffef}').contains(c))
-        .collect();
-    // The language switch names Chinese in Chinese.
-    let cjk = cjk.replacen("简体中文", "", 1);
-    assert!(cjk.is_empty(), "untranslated {cjk:?} in: {text}");
-}
-
 #[test]
 fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
-    let dist = web_dist();
     let dir = TempDir::new();
-    let server = Server::start(&dir.0, &[("HCRM_WEB_DIR", dist.to_str().unwrap())]);
-    let admin = server.login("admin", ADMIN_PASSWORD);
-    let (status, inst) = server.json(
-        "POST",
-        "/api/v1/institutions",
-        Some(&admin),
-        Some(json!({"code": "BJ01", "name": "北京和睦家医院", "city": "北京", "local": true})),
-    );
-    assert_eq!(status, 201, "{inst}");
+    let h = Hospital::start(&dir);
     for name in ["门诊部", "皮肤科"] {
-        let (status, d) = server.json(
-            "POST",
-            "/api/v1/departments",
-            Some(&admin),
-            Some(json!({"institution_id": inst["id"], "name": name})),
-        );
-        assert_eq!(status, 201, "{d}");
+        h.department(name);
     }
-    for (username, name, role) in [
+    h.staff(&[
         ("wang.fang", "王芳", "agent"),
         ("li.na", "李娜", "supervisor"),
         ("zhao.min", "赵敏", "director"),
-    ] {
-        let (status, u) = server.json("POST", "/api/v1/users", Some(&admin), Some(json!({"username": username, "display_name": name, "password": PASSWORD, "roles": [role], "institution_ids": [inst["id"]]})));
-        assert_eq!(status, 201, "{u}");
-    }
-    let agent = server.login("wang.fang", PASSWORD);
+    ]);
+    let server = &h.server;
+    let agent = h.login("wang.fang");
     let (status, zhang) = server.json(
         "POST",
         "/api/v1/customers",
@@ -158,9 +99,9 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     b.sign_in(&server.base, "wang.fang", PASSWORD);
 
     // The menu leads to the workbench; "register" to the intake with the phone box focused.
-    tap(&b, "#nav a[data-nav='complaints']");
+    b.tap("#nav a[data-nav='complaints']");
     b.find("#complaint-queue .queue-empty");
-    tap(&b, "#complaint-new");
+    b.tap("#complaint-new");
     b.find("#complaint-form");
     b.wait_for(
         "the phone box has the focus",
@@ -168,7 +109,7 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     );
 
     // A refused save lists what is missing and focuses the first field.
-    tap(&b, "#complaint-save");
+    b.tap("#complaint-save");
     b.find("#complaint-errors");
     assert_eq!(b.focused_id(), "complainant-phone");
     b.shot("complaint-intake-errors-zh");
@@ -261,10 +202,10 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     );
     b.wait_text("请告知患者");
     b.shot("complaint-created-zh");
-    lang_switch(&b, true);
+    b.set_lang(true);
     b.wait_text("Tell the patient: we will reply by");
     b.shot("complaint-created-en");
-    lang_switch(&b, false);
+    b.set_lang(false);
 
     // The next complaint's form on a phone, in both languages: nothing sideways.
     let case_href = b
@@ -272,12 +213,12 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
         .as_str()
         .unwrap()
         .to_string();
-    tap(&b, "#complaint-another");
+    b.tap("#complaint-another");
     b.find("#complaint-form");
     b.window_size(390, 844, true);
     for (lang, en) in [("zh", false), ("en", true)] {
         if en {
-            lang_switch(&b, true);
+            b.set_lang(true);
         }
         b.find("#complainant-phone");
         let (over, wide) = b.sideways_overflow();
@@ -286,14 +227,14 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
             "the intake scrolls sideways at 390 ({lang}): {wide}"
         );
         let text = b.page_text();
-        no_codes(&text, lang);
+        no_codes(&text, &CODES, lang);
         if en {
-            english_only(&text);
+            english_only(&text, &TYPED);
         }
         b.script("window.scrollTo(0, 0); return 1;");
         b.shot(&format!("complaint-intake-390-{lang}"));
         if en {
-            lang_switch(&b, false);
+            b.set_lang(false);
         }
     }
     b.window_size(1280, 860, false);
@@ -319,16 +260,16 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
 
     // The supervisor's workbench: the case with its colour countdowns, both clocks.
     b.sign_in(&server.base, "li.na", PASSWORD);
-    tap(&b, "#nav a[data-nav='complaints']");
+    b.tap("#nav a[data-nav='complaints']");
     b.find(&format!("#complaint-queue [data-number='{number}']"));
     b.find(&format!(
         "#complaint-queue [data-number='{number}'] .countdown"
     ));
-    for (width, height, mobile, size) in [(1280, 860, false, "1280"), (390, 844, true, "390")] {
+    for (width, height, mobile, size) in WIDTHS {
         b.window_size(width, height, mobile);
         for (lang, en) in [("zh", false), ("en", true)] {
             if en {
-                lang_switch(&b, true);
+                b.set_lang(true);
             }
             b.find("#complaint-queue .countdown");
             let (over, wide) = b.sideways_overflow();
@@ -338,22 +279,22 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
             );
             assert!(b.low_contrast().is_empty(), "{:?}", b.low_contrast());
             let text = b.page_text();
-            no_codes(&text, lang);
+            no_codes(&text, &CODES, lang);
             if en {
-                english_only(&text);
+                english_only(&text, &TYPED);
             }
             b.shot(&format!("complaint-workbench-{size}-{lang}"));
             if en {
-                lang_switch(&b, false);
+                b.set_lang(false);
             }
         }
     }
     b.window_size(1280, 860, false);
     // The filters: nothing breached yet, and back.
-    tap(&b, "#filter-breached");
+    b.tap("#filter-breached");
     b.find("#complaint-queue .queue-empty");
-    tap(&b, "#filter-breached");
-    tap(&b, &format!("#complaint-queue [data-number='{number}'] a"));
+    b.tap("#filter-breached");
+    b.tap(&format!("#complaint-queue [data-number='{number}'] a"));
     b.find("#complaint-page[data-state='handed_over']");
     assert_eq!(
         b.script("return location.pathname").as_str().unwrap(),
@@ -370,11 +311,11 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
         "investigating",
     );
     // The details corrected after intake: the patient's demands, heard on the first call.
-    tap(&b, "#complaint-edit");
+    b.tap("#complaint-edit");
     b.find("#edit-dialog");
     b.find("#edit-category");
     b.type_into("#edit-demands", "书面道歉");
-    tap(&b, "#edit-confirm");
+    b.tap("#edit-confirm");
     b.wait_for(
         "the edit saved",
         "!document.querySelector('#edit-dialog') && document.querySelector('#complaint-details').innerText.includes('书面道歉')",
@@ -385,7 +326,7 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
         "前台未告知等候原因",
         |b| {
             // Without a classification the dialog refuses.
-            tap(b, "#action-confirm");
+            b.tap("#action-confirm");
             b.find("#action-dialog .has-error");
             b.set_value("#action-category", "process");
             b.set_value("#action-severity", "general");
@@ -424,7 +365,7 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     b.set_value("#attachment-kind", "signed_document");
     b.type_into("#attachment-file", pdf.to_str().unwrap());
     b.type_into("#attachment-description", "患者签字的退费确认书");
-    tap(&b, "#attachment-upload");
+    b.tap("#attachment-upload");
     b.find("#complaint-attachments [data-attachment-id]");
     b.wait_text("signed.pdf");
     let document = b
@@ -432,16 +373,16 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
         .as_str()
         .unwrap()
         .to_string();
-    tap(&b, "#refund-new");
+    b.tap("#refund-new");
     b.find("#refund-dialog");
     b.type_into("#refund-amount", "200");
     b.type_into("#refund-reason", "退还复查挂号费");
-    tap(&b, "#refund-confirm");
+    b.tap("#refund-confirm");
     b.find("#complaint-refunds [data-status='requested']");
     b.wait_text("¥200.00");
-    tap(&b, "#complaint-refunds [data-to='countersigned']");
+    b.tap("#complaint-refunds [data-to='countersigned']");
     b.find("#refund-move-dialog");
-    tap(&b, "#refund-move-confirm");
+    b.tap("#refund-move-confirm");
     b.find("#complaint-refunds [data-status='countersigned']");
     // Four eyes: the one who countersigned does not approve.
     assert_eq!(b.count("#complaint-refunds [data-to='approved']"), 0);
@@ -461,14 +402,14 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     );
     // Closing: the complainant wants a follow-up call; the responsible person named, the
     // level proposed from the refund (below ¥20,000: II).
-    tap(&b, "#wish-yes");
-    tap(&b, "#wish-save");
+    b.tap("#wish-yes");
+    b.tap("#wish-save");
     b.wait_text("已保存");
-    tap(&b, "#responsibility-new");
+    b.tap("#responsibility-new");
     b.find("#responsibility-dialog");
     b.type_into("#responsibility-staff", "前台张护士");
     b.type_into("#responsibility-description", "未主动告知候诊延误");
-    tap(&b, "#responsibility-confirm");
+    b.tap("#responsibility-confirm");
     b.find("#complaint-responsibility .penalty-proposed[data-level='minor_demerit']");
     b.wait_text("待确认");
     assert_eq!(b.count("#complaint-responsibility .penalty-slip"), 0);
@@ -476,13 +417,13 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     b.sign_in(&server.base, "zhao.min", PASSWORD);
     b.go(&format!("{}{case_url}", server.base));
     // The director approves the refund and confirms the level; the slip is offered.
-    tap(&b, "#complaint-refunds [data-to='approved']");
+    b.tap("#complaint-refunds [data-to='approved']");
     b.find("#refund-move-dialog");
-    tap(&b, "#refund-move-confirm");
+    b.tap("#refund-move-confirm");
     b.find("#complaint-refunds [data-status='approved']");
-    tap(&b, "#complaint-responsibility .penalty-confirm-open");
+    b.tap("#complaint-responsibility .penalty-confirm-open");
     b.find("#penalty-dialog");
-    tap(&b, "#penalty-confirm");
+    b.tap("#penalty-confirm");
     b.find("#complaint-responsibility .penalty-confirmed [data-level='minor_demerit']");
     b.find("#complaint-responsibility .penalty-slip");
     b.wait_text("责任人 ¥200.00 · 上级主管 ¥400.00 · 院领导 ¥800.00");
@@ -497,17 +438,17 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     b.sign_in(&server.base, "li.na", PASSWORD);
     b.go(&format!("{}{case_url}", server.base));
     // The refund paid against the signed document; an improvement action, done.
-    tap(&b, "#complaint-refunds [data-to='paid']");
+    b.tap("#complaint-refunds [data-to='paid']");
     b.find("#refund-move-dialog");
     b.set_value("#refund-document", &document);
-    tap(&b, "#refund-move-confirm");
+    b.tap("#refund-move-confirm");
     b.find("#complaint-refunds [data-status='paid']");
-    tap(&b, "#improvement-new");
+    b.tap("#improvement-new");
     b.find("#improvement-dialog");
     b.type_into("#improvement-text", "候诊超过30分钟由前台主动告知原因");
-    tap(&b, "#improvement-confirm");
+    b.tap("#improvement-confirm");
     b.find("#complaint-improvements [data-done='false']");
-    tap(&b, "#complaint-improvements .improvement-toggle");
+    b.tap("#complaint-improvements .improvement-toggle");
     b.find("#complaint-improvements [data-done='true']");
     act(&b, "complete", "候诊超时主动告知", |_| {}, "closed");
     b.find("#complaint-flow .flow-current[data-step='closed']");
@@ -535,11 +476,11 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
     );
 
     // The closed case in both languages at both widths.
-    for (width, height, mobile, size) in [(1280, 860, false, "1280"), (390, 844, true, "390")] {
+    for (width, height, mobile, size) in WIDTHS {
         b.window_size(width, height, mobile);
         for (lang, en) in [("zh", false), ("en", true)] {
             if en {
-                lang_switch(&b, true);
+                b.set_lang(true);
                 b.wait_text("Closed");
             } else {
                 b.wait_text("已结案");
@@ -550,7 +491,7 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
                 "the case scrolls sideways at {size} ({lang}): {wide}"
             );
             let text = b.page_text();
-            no_codes(&text, lang);
+            no_codes(&text, &CODES, lang);
             if en {
                 let mut rest = text.clone();
                 for t in [
@@ -574,7 +515,7 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
                 ] {
                     rest = rest.replace(t, "");
                 }
-                english_only(&rest);
+                english_only(&rest, &TYPED);
             }
             b.script("window.scrollTo(0, 0); return 1;");
             b.shot(&format!("complaint-case-{size}-{lang}"));
@@ -583,14 +524,14 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
             b.script("document.querySelector('#complaint-history-panel').scrollIntoView(); window.scrollBy(0, -60); return 1;");
             b.shot(&format!("complaint-case-{size}-{lang}-history"));
             if en {
-                lang_switch(&b, false);
+                b.set_lang(false);
             }
         }
     }
     b.window_size(1280, 860, false);
 
     // The API agrees.
-    let sup = server.login("li.na", PASSWORD);
+    let sup = h.login("li.na");
     let id = case_url.rsplit('/').next().unwrap();
     let (status, case) = server.json("GET", &format!("/api/v1/complaints/{id}"), Some(&sup), None);
     assert_eq!(status, 200, "{case}");
@@ -660,7 +601,7 @@ fn agent_registers_by_phone_and_the_supervisor_takes_the_complaint_to_closed() {
 
     // The statistics page counts it: received this month, and closed.
     b.sign_in(&server.base, "zhao.min", PASSWORD);
-    tap(&b, "#nav a[data-nav='complaint-stats']");
+    b.tap("#nav a[data-nav='complaint-stats']");
     b.find("#complaint-stats");
     b.wait_for(
         "the case counted",

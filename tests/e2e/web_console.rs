@@ -11,11 +11,10 @@
 use crate::support;
 
 use serde_json::json;
-use support::browser::{Browser, web_dist};
-use support::{ADMIN_PASSWORD, Server, TempDir};
+use support::TempDir;
+use support::browser::Browser;
+use support::web::{ENTER, Hospital, STAFF_PASSWORD as PASSWORD, WIDTHS, english_only, no_codes};
 
-const PASSWORD: &str = "Staff2026x";
-const ENTER: &str = "\u{E007}";
 /// What people typed: allowed to stay Chinese on the English page.
 const TYPED: [&str; 9] = [
     "心内科周二有专家门诊吗？",
@@ -30,103 +29,38 @@ const TYPED: [&str; 9] = [
     "王芳",
 ];
 
-/// Clicks `css` brought to the middle of the window first (below the sticky top bar).
-fn tap(b: &Browser, css: &str) {
-    b.find(css);
-    let quoted = serde_json::to_string(css).unwrap();
-    b.script(&format!(
-        "document.querySelector({quoted}).scrollIntoView({{block: 'center'}}); return 1;"
-    ));
-    b.click(css);
-}
-
-fn lang_switch(b: &Browser, to_en: bool) {
-    tap(b, "#lang-switch");
-    b.wait_for(
-        "the language switched",
-        &format!(
-            "document.documentElement.lang === '{}'",
-            if to_en { "en" } else { "zh-CN" }
-        ),
-    );
-}
-
-/// No raw code of the appointment and consultation vocabularies (those with an underscore:
-/// the others are English words too) and no untranslated text key.
-fn no_codes(text: &str, lang: &str) {
-    for code in [
-        "expert_consultation",
-        "home_nursing",
-        "health_check",
-        "no_show",
-        "appointment_booked",
-        "walk_in",
-        "web_chat",
-        "console.",
-        "booking.",
-        "arrivals.",
-        "directory.",
-    ] {
-        assert!(!text.contains(code), "{code} on the {lang} page: {text}");
-    }
-}
-
-/// English text has no Chinese but what users typed.
-fn english_only(text: &str) {
-    let mut rest = text.to_string();
-    for t in TYPED {
-        rest = rest.replace(t, "");
-    }
-    let cjk: String = rest
-        .chars()
-        .filter(|c| ('\u{3000}'..='\u{9fff}').contains(c) || ('\u{ff00}'..='\u{ffef}').contains(c))
-        .collect();
-    let cjk = cjk.replacen("简体中文", "", 1);
-    assert!(cjk.is_empty(), "untranslated {cjk:?} in: {text}");
-}
+/// Raw codes of the appointment and consultation vocabularies (those with an underscore: the
+/// others are English words too) and the pages' text keys.
+const CODES: [&str; 11] = [
+    "expert_consultation",
+    "home_nursing",
+    "health_check",
+    "no_show",
+    "appointment_booked",
+    "walk_in",
+    "web_chat",
+    "console.",
+    "booking.",
+    "arrivals.",
+    "directory.",
+];
 
 #[test]
 fn a_call_from_an_unknown_number_ends_in_a_booked_and_arrived_appointment() {
-    let dist = web_dist();
     let dir = TempDir::new();
-    let server = Server::start(&dir.0, &[("HCRM_WEB_DIR", dist.to_str().unwrap())]);
-    let admin = server.login("admin", ADMIN_PASSWORD);
-    let (status, inst) = server.json(
-        "POST",
-        "/api/v1/institutions",
-        Some(&admin),
-        Some(json!({"code": "BJ01", "name": "北京和睦家医院", "city": "北京", "local": true})),
-    );
-    assert_eq!(status, 201, "{inst}");
-    let (status, dep) = server.json(
-        "POST",
-        "/api/v1/departments",
-        Some(&admin),
-        Some(json!({"institution_id": inst["id"], "name": "心内科"})),
-    );
-    assert_eq!(status, 201, "{dep}");
-    let (status, doctor) = server.json(
-        "POST",
-        "/api/v1/doctors",
-        Some(&admin),
-        Some(
-            json!({"department_id": dep["id"], "name": "刘伟", "title": "主任医师",
-                    "specialties": ["冠心病"], "schedule": []}),
-        ),
-    );
-    assert_eq!(status, 201, "{doctor}");
-    for (username, name, role) in [
+    let h = Hospital::start(&dir);
+    let dep = h.department("心内科");
+    let doctor = h.doctor(&dep, "刘伟", "主任医师", &["冠心病"]);
+    h.staff(&[
         ("wang.fang", "王芳", "agent"),
         ("li.na", "李娜", "supervisor"),
-    ] {
-        let (status, u) = server.json("POST", "/api/v1/users", Some(&admin), Some(json!({"username": username, "display_name": name, "password": PASSWORD, "roles": [role], "institution_ids": [inst["id"]]})));
-        assert_eq!(status, 201, "{u}");
-    }
+    ]);
+    let server = &h.server;
     // Today's session of the doctor (in Beijing, the institution's zone), two places.
     let today = (chrono::Utc::now() + chrono::Duration::hours(8))
         .date_naive()
         .to_string();
-    let supervisor = server.login("li.na", PASSWORD);
+    let supervisor = h.login("li.na");
     let (status, session) = server.json(
         "POST",
         "/api/v1/clinic-sessions",
@@ -140,7 +74,7 @@ fn a_call_from_an_unknown_number_ends_in_a_booked_and_arrived_appointment() {
 
     let b = Browser::start();
     b.sign_in(&server.base, "wang.fang", PASSWORD);
-    tap(&b, "#nav a[data-nav='service']");
+    b.tap("#nav a[data-nav='service']");
     b.find("#console-page");
     b.wait_for(
         "the phone box has the focus",
@@ -153,10 +87,10 @@ fn a_call_from_an_unknown_number_ends_in_a_booked_and_arrived_appointment() {
     b.find("#console-new");
     b.wait_text("13912345678");
     // Creating without a name is refused on the spot.
-    tap(&b, "#console-create");
+    b.tap("#console-create");
     b.find("#console-new-name-error");
     b.type_into("#console-new-name", "陈立新");
-    tap(&b, "#console-create");
+    b.tap("#console-create");
     b.find("#console-caller[data-customer-id]");
     let customer = b
         .script("return document.querySelector('#console-caller').dataset.customerId")
@@ -167,7 +101,7 @@ fn a_call_from_an_unknown_number_ends_in_a_booked_and_arrived_appointment() {
     let (status, created) = server.json(
         "GET",
         &format!("/api/v1/customers/{customer}"),
-        Some(&server.login("wang.fang", PASSWORD)),
+        Some(&h.login("wang.fang")),
         None,
     );
     assert_eq!(status, 200, "{created}");
@@ -182,7 +116,7 @@ fn a_call_from_an_unknown_number_ends_in_a_booked_and_arrived_appointment() {
     b.find("#consultation-form");
     b.type_into("#consultation-question", "心内科周二有专家门诊吗？");
     b.set_value("#consultation-outcome", "appointment_booked");
-    tap(&b, "#consultation-save");
+    b.tap("#consultation-save");
     b.find("#consultation-saved[data-consultation-id]");
     let (status, asked) = server.json(
         "GET",
@@ -198,14 +132,14 @@ fn a_call_from_an_unknown_number_ends_in_a_booked_and_arrived_appointment() {
     let row = format!("#booking-sessions [data-session-id='{session_id}']");
     b.find(&row);
     b.wait_text("余 2 / 2 号");
-    tap(&b, &format!("{row} .book-btn"));
+    b.tap(&format!("{row} .book-btn"));
     b.find("#booking-dialog");
     b.wait_for(
         "the dialog has the focus",
         "document.activeElement && document.querySelector('#booking-dialog').contains(document.activeElement)",
     );
     b.shot("console-booking-zh");
-    tap(&b, "#booking-save");
+    b.tap("#booking-save");
     b.wait_text("已为 陈立新 预约");
     b.find(&format!("{row}[data-free='1']"));
     b.find("#console-next [data-appointment-id]");
@@ -213,7 +147,7 @@ fn a_call_from_an_unknown_number_ends_in_a_booked_and_arrived_appointment() {
     // Today's arrivals: the booking, marked arrived.
     let arrival = "#arrivals-table tr[data-status='booked']";
     b.find(arrival);
-    tap(&b, &format!("{arrival} .arrive-btn"));
+    b.tap(&format!("{arrival} .arrive-btn"));
     b.find("#arrivals-table tr[data-status='arrived']");
     let (status, list) = server.json(
         "GET",
@@ -234,20 +168,20 @@ fn a_call_from_an_unknown_number_ends_in_a_booked_and_arrived_appointment() {
     ));
 
     // Both languages, desktop and phone widths.
-    for (width, height, mobile, size) in [(1280, 900, false, "1280"), (390, 844, true, "390")] {
+    for (width, height, mobile, size) in WIDTHS {
         b.window_size(width, height, mobile);
         for (lang, en) in [("zh", false), ("en", true)] {
             if en {
-                lang_switch(&b, true);
+                b.set_lang(true);
                 b.wait_text("Agent console");
             } else {
                 b.wait_text("客服工作台");
             }
             b.find("#console-phone");
             let text = b.page_text();
-            no_codes(&text, lang);
+            no_codes(&text, &CODES, lang);
             if en {
-                english_only(&text);
+                english_only(&text, &TYPED);
                 assert!(text.contains("Arrived"), "{text}");
             } else {
                 assert!(text.contains("已到诊"), "{text}");
@@ -260,7 +194,7 @@ fn a_call_from_an_unknown_number_ends_in_a_booked_and_arrived_appointment() {
             b.script("window.scrollTo(0, 0); return 1;");
             b.shot(&format!("console-{size}-{lang}"));
             if en {
-                lang_switch(&b, false);
+                b.set_lang(false);
             }
         }
     }

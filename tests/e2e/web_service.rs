@@ -9,53 +9,17 @@ use crate::support;
 
 use chrono::{Duration, Utc};
 use serde_json::json;
-use support::browser::{Browser, web_dist};
-use support::{ADMIN_PASSWORD, Server, TempDir};
-
-const PASSWORD: &str = "Staff2026x";
-
-fn set_lang(b: &Browser, lang: &str) {
-    let want = if lang == "zh" { "zh-CN" } else { "en" };
-    if b.script("return document.documentElement.lang") != json!(want) {
-        b.click("#lang-switch");
-        b.wait_for(
-            "the language",
-            &format!("document.documentElement.lang === '{want}'"),
-        );
-    }
-}
+use support::browser::Browser;
+use support::web::{Hospital, STAFF_PASSWORD as PASSWORD};
+use support::{Server, TempDir};
 
 /// A server with BJ01 and the agent `wang.fang`; returns it with the agent's token.
 fn scene(dir: &TempDir) -> (Server, String) {
-    let dist = web_dist();
-    let server = Server::start(&dir.0, &[("HCRM_WEB_DIR", dist.to_str().unwrap())]);
-    let admin = server.login("admin", ADMIN_PASSWORD);
-    let (status, inst) = server.json(
-        "POST",
-        "/api/v1/institutions",
-        Some(&admin),
-        Some(json!({"code": "BJ01", "name": "北京和睦家医院", "city": "北京", "local": true})),
-    );
-    assert_eq!(status, 201, "{inst}");
-    let (status, dept) = server.json(
-        "POST",
-        "/api/v1/departments",
-        Some(&admin),
-        Some(json!({"institution_id": inst["id"], "name": "体检中心"})),
-    );
-    assert_eq!(status, 201, "{dept}");
-    let (status, u) = server.json(
-        "POST",
-        "/api/v1/users",
-        Some(&admin),
-        Some(
-            json!({"username": "wang.fang", "display_name": "王芳", "password": PASSWORD,
-                    "roles": ["agent"], "institution_ids": [inst["id"]]}),
-        ),
-    );
-    assert_eq!(status, 201, "{u}");
-    let token = server.login("wang.fang", PASSWORD);
-    (server, token)
+    let h = Hospital::start(dir);
+    h.department("体检中心");
+    h.staff(&[("wang.fang", "王芳", "agent")]);
+    let token = h.login("wang.fang");
+    (h.server, token)
 }
 
 #[test]
@@ -64,7 +28,7 @@ fn web_consultation_form_records_an_unknown_caller_and_the_list_words_it() {
     let (server, token) = scene(&dir);
     let b = Browser::start();
     b.sign_in(&server.base, "wang.fang", PASSWORD);
-    set_lang(&b, "zh");
+    b.set_lang(false);
     b.go(&format!("{}/service/consultations/new", server.base));
     b.find("#consultation-form");
     // An unknown number: the lookup finds no one and asks the new caller's name.
@@ -111,7 +75,7 @@ fn web_consultation_form_records_an_unknown_caller_and_the_list_words_it() {
         ("zh", ["微信", "已结束", "已解答"]),
         ("en", ["WeChat", "Closed", "Answered"]),
     ] {
-        set_lang(&b, lang);
+        b.set_lang(lang == "en");
         b.go(&format!("{}/service/consultations", server.base));
         b.find("#consultations-table tr[data-consultation-id]");
         let row = b
@@ -167,7 +131,7 @@ fn web_in_visit_board_marks_late_services_ticks_steps_and_finishes() {
     let b = Browser::start();
     b.sign_in(&server.base, "wang.fang", PASSWORD);
     for lang in ["en", "zh"] {
-        set_lang(&b, lang);
+        b.set_lang(lang == "en");
         b.go(&format!("{}/service/in-visit", server.base));
         b.set_value("#in-visit-date", &day);
         b.find(&format!(".in-visit-card[data-task-id='{id}']"));

@@ -154,6 +154,48 @@ impl Browser {
         }
     }
 
+    /// Clicks `css` brought to the middle of the window first: below the sticky top bar a
+    /// click would land on the bar.
+    pub fn tap(&self, css: &str) {
+        self.find(css);
+        let quoted = serde_json::to_string(css).unwrap_or_default();
+        self.script(&format!(
+            "document.querySelector({quoted}).scrollIntoView({{block: 'center'}}); return 1;"
+        ));
+        self.click(css);
+    }
+
+    /// Switches the app to English (`en`) or Chinese with the top bar's switch, when it is not
+    /// in that language already, and waits until it is.
+    pub fn set_lang(&self, en: bool) {
+        let want = if en { "en" } else { "zh-CN" };
+        if self.script("return document.documentElement.lang") != json!(want) {
+            self.tap("#lang-switch");
+            self.wait_for(
+                "the language switched",
+                &format!("document.documentElement.lang === '{want}'"),
+            );
+        }
+    }
+
+    /// Lets the page's downloads go to `dir` (through the DevTools protocol: headless
+    /// Chromium refuses them otherwise).
+    pub fn download_to(&self, dir: &std::path::Path) {
+        let v = self.call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({"cmd": "Browser.setDownloadBehavior", "params": {
+                "behavior": "allow", "downloadPath": dir.display().to_string(),
+                "eventsEnabled": false
+            }})),
+        );
+        assert!(
+            v.get("error").is_none(),
+            "downloads to {}: {v}",
+            dir.display()
+        );
+    }
+
     pub fn click(&self, css: &str) {
         let id = self.find(css);
         self.call("POST", &format!("/element/{id}/click"), Some(json!({})));

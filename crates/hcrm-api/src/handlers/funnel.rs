@@ -7,11 +7,11 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 use chrono::{Duration, NaiveDate};
 use hcrm_db::visits::funnel::{FunnelQuery, funnel};
+use hcrm_domain::Lang;
 use hcrm_domain::api::funnel::{
     DEFAULT_WINDOW_DAYS, Funnel, FunnelGroup, FunnelRow, MAX_PERIOD_DAYS, MAX_WINDOW_DAYS,
-    csv_header,
+    csv_header, percent, total_label,
 };
-use hcrm_domain::{Label, Lang};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -46,23 +46,11 @@ pub struct FunnelParams {
     lang: Option<String>,
 }
 
-fn pct(rate: f64) -> String {
-    format!("{:.1}%", rate * 100.0)
-}
-
 fn csv_row(group: FunnelGroup, r: &FunnelRow, lang: Lang, total: bool) -> Vec<String> {
     let key = if total {
-        lang.pick("合计", "Total").to_string()
+        total_label(lang).to_string()
     } else {
-        match (group, &r.name, &r.key) {
-            (_, Some(name), _) => name.clone(),
-            (FunnelGroup::Channel, None, Some(code)) => {
-                hcrm_domain::api::consultations::ConsultationChannel::from_code(code)
-                    .map_or_else(|| code.clone(), |c| c.label(lang).to_string())
-            }
-            (_, None, Some(key)) => key.clone(),
-            (_, None, None) => lang.pick("未指定", "None").to_string(),
-        }
+        r.label(group, lang)
     };
     vec![
         key,
@@ -74,10 +62,10 @@ fn csv_row(group: FunnelGroup, r: &FunnelRow, lang: Lang, total: bool) -> Vec<St
         r.first_visits.to_string(),
         r.return_visits.to_string(),
         format!("{}.{:02}", r.amount_fen / 100, r.amount_fen % 100),
-        pct(r.appointment_rate),
-        pct(r.arrival_rate),
-        pct(r.spending_rate),
-        pct(r.revisit_rate),
+        percent(r.appointment_rate),
+        percent(r.arrival_rate),
+        percent(r.spending_rate),
+        percent(r.revisit_rate),
     ]
 }
 

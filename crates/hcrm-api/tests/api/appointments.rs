@@ -11,7 +11,7 @@
 use crate::common;
 
 use chrono::{Days, NaiveDate};
-use common::world::{At, TwoInstitutions};
+use common::world::{At, Doctor, TwoInstitutions};
 use common::{Res, Srv, each_backend};
 use serde_json::{Value, json};
 
@@ -48,29 +48,22 @@ struct Scene {
 
 fn scene(srv: &Srv) -> Scene {
     let w = TwoInstitutions::new(srv, STAFF);
-    let dep = srv
-        .post(
-            "/api/v1/departments",
-            &w.admin,
-            json!({"institution_id": w.inst_a["id"], "name": "心内科", "phone": "010-65432101"}),
-        )
-        .ok(201)
-        .clone();
     let schedule: Vec<Value> = (1..=7)
         .map(|d| json!({"weekday": d, "half_day": "morning", "capacity": 3}))
         .collect();
-    let doc = srv
-        .post(
-            "/api/v1/doctors",
-            &w.admin,
-            json!({"department_id": dep["id"], "name": "李建国", "title": "主任医师",
-                   "specialties": ["冠心病", "高血压"], "schedule": schedule}),
-        )
-        .ok(201)
-        .clone();
+    let clinic = w.department_with_doctor(
+        srv,
+        At::A,
+        Doctor {
+            department_phone: Some("010-65432101"),
+            specialties: &["冠心病", "高血压"],
+            schedule: Value::Array(schedule),
+            ..Doctor::default()
+        },
+    );
     Scene {
-        department: s(&dep["id"]),
-        doctor: s(&doc["id"]),
+        department: clinic.department_id(),
+        doctor: clinic.doctor_id(),
         w,
     }
 }

@@ -9,7 +9,7 @@
 use crate::common;
 
 use chrono::{Duration, Utc};
-use common::world::{At, TwoInstitutions};
+use common::world::{At, Doctor, TwoInstitutions, department_with_doctor};
 use common::{Res, Srv, each_backend};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -680,23 +680,17 @@ fn responsibility_levels_follow_the_table_and_are_confirmed_by_a_person() {
         assert_eq!(f["staff_name"], "agent.a");
         assert_eq!(f["supervisor_name"], "sup.a");
         // … or as a doctor: their name and department.
-        let dept = srv
-            .post(
-                "/api/v1/departments",
-                &w.admin,
-                json!({"institution_id": case_json["institution_id"], "name": "整形外科"}),
-            )
-            .ok(201)
-            .clone();
-        let doctor = srv
-            .post(
-                "/api/v1/doctors",
-                &w.admin,
-                json!({"department_id": dept["id"], "name": "李建国", "title": "主治医师",
-                       "specialties": [], "schedule": []}),
-            )
-            .ok(201)
-            .clone();
+        let doctor = department_with_doctor(
+            srv,
+            &w.admin,
+            &case_json["institution_id"],
+            Doctor {
+                department: "整形外科",
+                title: "主治医师",
+                ..Doctor::default()
+            },
+        )
+        .doctor;
         let d = srv
             .post(
                 &base,

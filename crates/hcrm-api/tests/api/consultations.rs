@@ -10,7 +10,7 @@
 use crate::common;
 
 use chrono::{DateTime, Duration, Utc};
-use common::world::{At, TwoInstitutions};
+use common::world::{At, Doctor, TwoInstitutions};
 use common::{Res, Srv, each_backend};
 use serde_json::{Value, json};
 
@@ -67,30 +67,17 @@ fn consultations_are_recorded_referred_closed_and_scoped() {
         let w = TwoInstitutions::new(srv, STAFF);
         let agent = w.token("agent.a");
         let sup = w.token("sup.a");
-        let inst_a = s(&w.inst_a["id"]);
-        let dept = srv
-            .post(
-                "/api/v1/departments",
-                &w.admin,
-                json!({"institution_id": inst_a, "name": "心内科"}),
-            )
-            .ok(201)
-            .clone();
-        let dept_b = s(&srv
-            .post(
-                "/api/v1/departments",
-                &w.admin,
-                json!({"institution_id": w.inst_b["id"], "name": "外科"}),
-            )
-            .ok(201)["id"]);
-        let doctor = s(&srv
-            .post(
-                "/api/v1/doctors",
-                &w.admin,
-                json!({"department_id": dept["id"], "name": "王建华", "title": "主任医师",
-                       "specialties": ["冠心病"], "schedule": []}),
-            )
-            .ok(201)["id"]);
+        let clinic = w.department_with_doctor(
+            srv,
+            At::A,
+            Doctor {
+                name: "王建华",
+                specialties: &["冠心病"],
+                ..Doctor::default()
+            },
+        );
+        let (dept, doctor) = (clinic.department.clone(), clinic.doctor_id());
+        let dept_b = s(&w.department(srv, At::B, "外科")["id"]);
         let wang = customer(srv, &agent, "王秀英", "13800138001");
         let other = customer(srv, &w.token("agent.b"), "李强", "13800138002");
 
@@ -513,13 +500,7 @@ fn daily_statistics_count_by_agent_channel_and_department() {
         let agent = w.token("agent.a");
         let agent2 = w.token("agent2.a");
         let sup = w.token("sup.a");
-        let dept = s(&srv
-            .post(
-                "/api/v1/departments",
-                &w.admin,
-                json!({"institution_id": w.inst_a["id"], "name": "体检中心"}),
-            )
-            .ok(201)["id"]);
+        let dept = s(&w.department(srv, At::A, "体检中心")["id"]);
         let wang = customer(srv, &agent, "王秀英", "13800138001");
         let li = customer(srv, &w.token("agent.b"), "李强", "13800138002");
         let one = |token: &str, channel: &str, department: Option<&str>, outcome: Option<&str>| {

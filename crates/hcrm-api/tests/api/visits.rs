@@ -10,7 +10,7 @@
 use crate::common;
 
 use chrono::{Duration, Utc};
-use common::world::{At, TwoInstitutions};
+use common::world::{At, Clinic, Doctor, TwoInstitutions};
 use common::{Srv, each_backend};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -74,31 +74,11 @@ fn visits_are_recorded_listed_changed_scoped_and_summed() {
         let (agent, agent_b) = (w.token("agent.a"), w.token("agent.b"));
         let wang = customer(srv, &agent, "王秀英", "13800138001");
         let li_b = customer(srv, &agent_b, "李四", "13900139001");
-        let dept = srv
-            .post(
-                "/api/v1/departments",
-                &w.admin,
-                json!({"institution_id": w.inst_a["id"], "name": "心内科"}),
-            )
-            .ok(201)
-            .clone();
-        let dept_b = srv
-            .post(
-                "/api/v1/departments",
-                &w.admin,
-                json!({"institution_id": w.inst_b["id"], "name": "骨科"}),
-            )
-            .ok(201)
-            .clone();
-        let doctor = srv
-            .post(
-                "/api/v1/doctors",
-                &w.admin,
-                json!({"department_id": dept["id"], "name": "李建国", "title": "主任医师",
-                       "specialties": [], "schedule": []}),
-            )
-            .ok(201)
-            .clone();
+        let Clinic {
+            department: dept,
+            doctor,
+        } = w.department_with_doctor(srv, At::A, Doctor::default());
+        let dept_b = w.department(srv, At::B, "骨科");
 
         // A first outpatient visit: the sequence is worked out, the arrears computed.
         let first = srv
@@ -589,23 +569,10 @@ fn the_funnel_follows_consultations_to_appointments_arrivals_and_spending() {
     each_backend(|srv| {
         let w = TwoInstitutions::new(srv, STAFF);
         let (agent, sup, agent_b) = (w.token("agent.a"), w.token("sup.a"), w.token("agent.b"));
-        let dept = srv
-            .post(
-                "/api/v1/departments",
-                &w.admin,
-                json!({"institution_id": w.inst_a["id"], "name": "心内科"}),
-            )
-            .ok(201)
-            .clone();
-        let doctor = srv
-            .post(
-                "/api/v1/doctors",
-                &w.admin,
-                json!({"department_id": dept["id"], "name": "李建国", "title": "主任医师",
-                       "specialties": [], "schedule": []}),
-            )
-            .ok(201)
-            .clone();
+        let Clinic {
+            department: dept,
+            doctor,
+        } = w.department_with_doctor(srv, At::A, Doctor::default());
         let today = hcrm_domain::time::today_at_home();
         let session = srv
             .post(

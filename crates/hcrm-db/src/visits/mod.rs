@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use hcrm_domain::Scope;
 use hcrm_domain::api::events::{DomainEvent, DomainEventKind};
-use hcrm_domain::api::in_visit::{InVisitDetail, InVisitService, due_at};
+use hcrm_domain::api::in_visit::{InVisitDetail, InVisitService, default_title, due_at};
 use hcrm_domain::api::timeline::{TimelineEntry, TimelineEntryKind};
 use hcrm_domain::api::visits::{
     Visit, VisitFacts, VisitKind, VisitSequence, VisitSummary, VisitUpdate,
@@ -242,8 +242,10 @@ fn admission_task(conn: &mut DbConn, event: &DomainEvent) -> Result<(), DbError>
         NewTask {
             institution_id: event.institution_id,
             kind: TaskKind::InVisit,
-            title: format!("入院协助：{name}"),
-            description: Some("陪同入病房，与主管医生、护士交接".into()),
+            title: default_title(service, &name),
+            // No Chinese-only note: the service's steps (escort to the ward, hand over to the
+            // doctor and the nurse) say it, in the reader's language, on the board.
+            description: None,
             owner_id: None,
             team: Some(ADMISSION_TEAM.into()),
             due_on: None,

@@ -252,6 +252,43 @@ pub fn count(
     }
 }
 
+impl FunnelRow {
+    /// What the row is, in `lang`, for the page and the CSV alike: a department's or agent's
+    /// name, a channel's label, a day, the week from its Monday or the month; "none" for
+    /// consultations without a department.
+    pub fn label(&self, group: FunnelGroup, lang: Lang) -> String {
+        let Some(key) = &self.key else {
+            return lang.pick("未指定", "None").to_string();
+        };
+        if let Some(name) = &self.name {
+            return name.clone();
+        }
+        let day = key.parse::<NaiveDate>().ok();
+        match (group, day) {
+            (FunnelGroup::Channel, _) => {
+                crate::api::consultations::ConsultationChannel::from_code(key)
+                    .map_or_else(|| key.clone(), |c| c.label(lang).to_string())
+            }
+            (FunnelGroup::Week, Some(d)) => match lang {
+                Lang::Zh => format!("{d} 起一周"),
+                Lang::En => format!("Week of {d}"),
+            },
+            (FunnelGroup::Month, Some(d)) => d.format("%Y-%m").to_string(),
+            _ => key.clone(),
+        }
+    }
+}
+
+/// A rate as a percentage with one decimal ("66.7%").
+pub fn percent(rate: f64) -> String {
+    format!("{:.1}%", rate * 100.0)
+}
+
+/// The total row's label in `lang`.
+pub fn total_label(lang: Lang) -> &'static str {
+    lang.pick("合计", "Total")
+}
+
 /// The CSV columns' headers in `lang`.
 pub fn csv_header(lang: Lang, group: FunnelGroup) -> Vec<&'static str> {
     let mut h = vec![group.label(lang)];
@@ -416,6 +453,61 @@ mod tests {
         };
         assert_eq!(run(7), 0);
         assert_eq!(run(8), 1);
+    }
+
+    #[test]
+    fn rows_are_labelled_in_the_readers_language() {
+        let row = |key: Option<&str>, name: Option<&str>| FunnelRow {
+            key: key.map(str::to_string),
+            name: name.map(str::to_string),
+            ..FunnelRow::default()
+        };
+        let dept = Uuid::from_u128(7).to_string();
+        for (group, r, zh, en) in [
+            (
+                FunnelGroup::Channel,
+                row(Some("hotline"), None),
+                "热线电话",
+                "Hotline",
+            ),
+            (
+                FunnelGroup::Channel,
+                row(Some("web_chat"), None),
+                "网络在线咨询",
+                "Web chat",
+            ),
+            (
+                FunnelGroup::Department,
+                row(Some(&dept), Some("心内科")),
+                "心内科",
+                "心内科",
+            ),
+            (FunnelGroup::Department, row(None, None), "未指定", "None"),
+            (
+                FunnelGroup::Day,
+                row(Some("2026-12-07"), None),
+                "2026-12-07",
+                "2026-12-07",
+            ),
+            (
+                FunnelGroup::Week,
+                row(Some("2026-11-30"), None),
+                "2026-11-30 起一周",
+                "Week of 2026-11-30",
+            ),
+            (
+                FunnelGroup::Month,
+                row(Some("2026-12-01"), None),
+                "2026-12",
+                "2026-12",
+            ),
+        ] {
+            assert_eq!(r.label(group, Lang::Zh), zh);
+            assert_eq!(r.label(group, Lang::En), en);
+        }
+        assert_eq!(percent(2.0 / 3.0), "66.7%");
+        assert_eq!(percent(0.0), "0.0%");
+        assert_eq!(total_label(Lang::En), "Total");
     }
 
     #[test]

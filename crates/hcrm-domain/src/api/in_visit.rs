@@ -390,9 +390,33 @@ pub fn check_delivery(
     errors
 }
 
-/// The title of a new in-visit task.
+/// The title of a new in-visit task when nobody typed one (入院协助：王女士): the service's name
+/// and the customer's, stored in Chinese, the records' language. Readers see it in theirs
+/// through [`shown_title`].
 pub fn default_title(service: InVisitService, customer_name: &str) -> String {
     format!("{}：{customer_name}", service.label(Lang::Zh))
+}
+
+/// An in-visit task's title as a reader in `lang` sees it. A title the system made
+/// ([`default_title`]) is made again from the service's code in the reader's language, with
+/// the customer's name as stored ("Admission assistance: 王女士"); a title someone typed is
+/// shown as typed. `service` is the task's service when it is at hand (the board); without
+/// it (task lists, the timeline) the made title itself names its service.
+pub fn shown_title(stored: &str, service: Option<InVisitService>, lang: Lang) -> String {
+    let made = |s: InVisitService| {
+        stored
+            .strip_prefix(s.label(Lang::Zh))
+            .and_then(|rest| rest.strip_prefix('：'))
+            .map(|name| (s, name))
+    };
+    let found = match service {
+        Some(s) => made(s),
+        None => InVisitService::ALL.iter().find_map(|s| made(*s)),
+    };
+    match (found, lang) {
+        (Some((s, name)), Lang::En) => format!("{}: {name}", s.label(Lang::En)),
+        _ => stored.to_string(),
+    }
 }
 
 /// One service's row of the day's board.
@@ -473,6 +497,45 @@ mod tests {
 
     fn t(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn made_titles_are_shown_in_the_readers_language_and_typed_ones_as_typed() {
+        use InVisitService::*;
+        for (service, en) in [
+            (Admission, "Admission assistance: 王女士"),
+            (ResultCall, "Result call: 王女士"),
+            (Accompaniment, "Accompaniment: 王女士"),
+            (ProxyDischarge, "Proxy discharge: 王女士"),
+            (ReportMailing, "Mailing of reports: 王女士"),
+        ] {
+            let stored = default_title(service, "王女士");
+            assert!(stored.ends_with("：王女士"), "{stored}");
+            assert_eq!(shown_title(&stored, Some(service), Lang::Zh), stored);
+            assert_eq!(shown_title(&stored, Some(service), Lang::En), en);
+            // Without the service at hand, the made title names it.
+            assert_eq!(shown_title(&stored, None, Lang::En), en);
+        }
+        assert_eq!(
+            shown_title("入院协助：王秀英", Some(Admission), Lang::En),
+            "Admission assistance: 王秀英"
+        );
+        // Typed titles stay as typed, in either language; another service's made title is
+        // not this task's.
+        for typed in [
+            "帮王阿姨取药",
+            "入院协助",
+            "入院协助:王女士",
+            "Escort Mr Li",
+            "",
+        ] {
+            assert_eq!(shown_title(typed, Some(Admission), Lang::En), typed);
+            assert_eq!(shown_title(typed, None, Lang::En), typed);
+        }
+        assert_eq!(
+            shown_title("结果电话告知：王女士", Some(Admission), Lang::En),
+            "结果电话告知：王女士"
+        );
     }
 
     #[test]

@@ -22,7 +22,8 @@ use crate::i18n::{tr, trf};
 use crate::pages::customers::search::CustomerLink;
 use crate::pages::customers::{MyTasks, Task, TaskUpdate, due_text};
 use crate::services::tasks;
-use hcrm_domain::customer::TaskStatus;
+use hcrm_domain::api::in_visit::shown_title;
+use hcrm_domain::customer::{TaskKind, TaskStatus};
 
 const ALL_PAGE_SIZE: i64 = 20;
 
@@ -118,7 +119,7 @@ pub fn TaskRow(props: &TaskRowProps) -> Html {
             <div class="task-head">
                 <span class="tag">{ t.kind.label(lang) }</span>
                 if t.overdue { <span class="tag tag-danger">{ tr(lang, "tasks.overdue") }</span> }
-                <strong class="task-title">{ &t.title }</strong>
+                <strong class="task-title">{ title(lang, t) }</strong>
                 <span class="muted task-due">{ due_text(t) }</span>
             </div>
             { customer }
@@ -393,6 +394,16 @@ fn day_label(lang: Lang, d: NaiveDate) -> String {
     match lang {
         Lang::Zh => format!("{date} {weekday}"),
         Lang::En => format!("{weekday} {date}"),
+    }
+}
+
+/// A task's title in `lang`: an in-visit service's title the system made is put in the
+/// reader's language (hcrm-domain's rule); others are shown as typed.
+fn title(lang: Lang, t: &Task) -> String {
+    if t.kind == TaskKind::InVisit {
+        shown_title(&t.title, None, lang)
+    } else {
+        t.title.clone()
     }
 }
 

@@ -2,9 +2,11 @@
 //! codes and the users' own words; every entry is worded here in the reader's language.
 
 use hcrm_domain::api::Problem;
+use hcrm_domain::api::in_visit::shown_title;
 use hcrm_domain::api::timeline::{
     SystemStageReason, TimelineEntry, TimelineEntryKind as Kind, TimelinePage,
 };
+use hcrm_domain::customer::TaskKind;
 use hcrm_domain::{Label, Lang};
 use yew::prelude::*;
 
@@ -48,6 +50,7 @@ pub fn entry_text(lang: Lang, e: &TimelineEntry) -> (String, Option<String>) {
             (subject, Some(detail))
         }
         Kind::TaskCreated => {
+            let subject = task_subject(lang, e, subject);
             let mut parts: Vec<String> = e
                 .task_kind
                 .map(|k| k.label(lang).into())
@@ -58,7 +61,9 @@ pub fn entry_text(lang: Lang, e: &TimelineEntry) -> (String, Option<String>) {
             }
             (subject, (!parts.is_empty()).then(|| parts.join(" · ")))
         }
-        Kind::TaskCompleted | Kind::TaskCancelled => (subject, e.note.clone()),
+        Kind::TaskCompleted | Kind::TaskCancelled => {
+            (task_subject(lang, e, subject), e.note.clone())
+        }
         // The case number, and what the patient said or how it ended, in their words.
         Kind::ComplaintReceived | Kind::ComplaintClosed => (subject, e.note.clone()),
         // The kind of visit (or its end) and the amount; the diagnosis category as recorded.
@@ -108,6 +113,16 @@ pub fn entry_text(lang: Lang, e: &TimelineEntry) -> (String, Option<String>) {
             };
             (title, detail)
         }
+    }
+}
+
+/// A task's title in `lang`: an in-visit service's title the system made is put in the
+/// reader's language (hcrm-domain's rule); others are shown as typed.
+fn task_subject(lang: Lang, e: &TimelineEntry, subject: String) -> String {
+    if e.task_kind == Some(TaskKind::InVisit) {
+        shown_title(&subject, None, lang)
+    } else {
+        subject
     }
 }
 

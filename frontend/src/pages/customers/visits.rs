@@ -11,7 +11,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::components::banner::{ErrorBanner, Notice};
-use crate::components::form::no_enter_submit;
+use crate::components::form::{no_enter_submit, reveal, use_reveal_errors};
 use crate::components::list::use_loaded;
 use crate::forms::opt;
 use crate::hooks::{use_lang, use_session};
@@ -22,6 +22,7 @@ use crate::pages::customers::view::unavailable;
 use crate::services::{Items, org, visits};
 
 const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M";
+const FORM_ID: &str = "visit-new";
 
 /// A `datetime-local` value as an instant of the browser's time zone.
 fn parse_local(text: &str) -> Option<DateTime<Utc>> {
@@ -127,10 +128,10 @@ impl Draft {
 
 fn summary_html(lang: Lang, s: &VisitSummary) -> Html {
     let item = |key: &'static str, value: String, id: &'static str| {
-        html! { <div class="stat" id={id}><span class="muted">{ tr(lang, key) }</span><strong>{ value }</strong></div> }
+        html! { <div class="stats-card" id={id}><span class="stats-card-label">{ tr(lang, key) }</span><strong>{ value }</strong></div> }
     };
     html! {
-        <div class="stats-row" id="visit-summary">
+        <div class="stats-cards visit-summary" id="visit-summary">
             { item("visit.summary.count", s.visits.to_string(), "visit-count") }
             { item("visit.summary.amount", yuan(s.amount_fen), "visit-amount") }
             { item("visit.summary.insurance", yuan(s.insurance_fen), "visit-insurance") }
@@ -153,6 +154,17 @@ pub fn VisitsSection(props: &VisitsProps) -> Html {
     let draft = use_state(Draft::new);
     let open = use_state(|| false);
     let tried = use_state(|| false);
+    // Refused saves so far: after each, the first field in error takes the focus.
+    let refusals = use_state(|| 0_u32);
+    use_reveal_errors(FORM_ID, FORM_ID, *refusals);
+    {
+        // The form takes the keyboard when it opens (its first field).
+        use_effect_with(*open, |open| {
+            if *open {
+                reveal("visit-kind");
+            }
+        });
+    }
     let busy = use_state(|| false);
     let save_problem = use_state(|| None::<Problem>);
     let notice = use_state(|| false);
@@ -189,17 +201,25 @@ pub fn VisitsSection(props: &VisitsProps) -> Html {
         Callback::from(move |e: InputEvent| s.emit(e.into()))
     };
     let checked = draft.body(id);
-    let err = |f: &str| match &checked {
-        Err(errors) if *tried => errors
-            .iter()
-            .find(|(k, _)| *k == f)
-            .map(|(_, key)| html! { <div class="field-error">{ tr(lang, key) }</div> }),
+    let error_of = |f: &str| match &checked {
+        Err(errors) if *tried => errors.iter().find(|(k, _)| *k == f).map(|(_, key)| *key),
         _ => None,
     };
+    // A field's error under it, `visit-<field>-error`, which the field names as its
+    // description. The box is always there, empty without an error: a node coming and going
+    // beside the input made Yew move the input, which took the keyboard's focus away after
+    // the first key typed to mend a refused field.
+    let err = |f: &str, id: &str| {
+        html! { <div class="field-error" id={format!("{id}-error")}>{ error_of(f).map(|key| tr(lang, key)) }</div> }
+    };
+    let invalid = |f: &str| error_of(f).map(|_| AttrValue::from("true"));
+    let described = |f: &str, id: &str| error_of(f).map(|_| AttrValue::from(format!("{id}-error")));
     let onsubmit = {
-        let (draft, tried, busy, save_problem, notice, generation, summary) = (
+        let (draft, open, tried, refusals, busy, save_problem, notice, generation, summary) = (
             draft.clone(),
+            open.clone(),
             tried.clone(),
+            refusals.clone(),
             busy.clone(),
             save_problem.clone(),
             notice.clone(),
@@ -210,13 +230,28 @@ pub fn VisitsSection(props: &VisitsProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             tried.set(true);
-            let Ok(body) = body.clone() else { return };
+            let Ok(body) = body.clone() else {
+                refusals.set(*refusals + 1);
+                return;
+            };
             if *busy {
                 return;
             }
             busy.set(true);
-            let (draft, tried, busy, save_problem, notice, generation, summary, api, on_saved) = (
+            let (
+                draft,
+                open,
+                tried,
+                busy,
+                save_problem,
+                notice,
+                generation,
+                summary,
+                api,
+                on_saved,
+            ) = (
                 draft.clone(),
+                open.clone(),
                 tried.clone(),
                 busy.clone(),
                 save_problem.clone(),
@@ -233,6 +268,9 @@ pub fn VisitsSection(props: &VisitsProps) -> Html {
                         tried.set(false);
                         notice.set(true);
                         draft.set(Draft::new());
+                        // Closed again, the keyboard back on the button that opened it.
+                        open.set(false);
+                        reveal("visit-new-open");
                         generation.set(*generation + 1);
                         summary.emit(());
                         on_saved.emit(());
@@ -258,7 +296,8 @@ pub fn VisitsSection(props: &VisitsProps) -> Html {
         (None, _) => html! { <p class="muted">{ tr(lang, "loading") }</p> },
         (Some(l), _) if l.is_empty() => html! { <p class="muted">{ tr(lang, "visit.none") }</p> },
         (Some(l), _) => html! {
-            <table class="table" id="visit-list">
+            <div class="grid-scroll">
+            <table class="grid compact" id="visit-list">
                 <thead><tr>
                     <th>{ tr(lang, "visit.visited_at") }</th>
                     <th>{ tr(lang, "visit.kind") }</th>
@@ -282,6 +321,7 @@ pub fn VisitsSection(props: &VisitsProps) -> Html {
                 }) }
                 </tbody>
             </table>
+            </div>
         },
     };
     let summary_block = match (summary.data.as_ref(), &*summary.problem) {
@@ -300,12 +340,13 @@ pub fn VisitsSection(props: &VisitsProps) -> Html {
             { summary_block }
             <Notice text={notice.then(|| AttrValue::from(tr(lang, "visit.saved")))} />
             if can_write {
-                <button id="visit-new-open" type="button" class="btn btn-small" onclick={toggle}>
+                <button id="visit-new-open" type="button" class="btn btn-small" onclick={toggle}
+                        aria-expanded={if *open { "true" } else { "false" }} aria-controls={FORM_ID}>
                     { tr(lang, "visit.new") }
                 </button>
             }
             if can_write && *open {
-                <form id="visit-new" class="form" {onsubmit} novalidate=true onkeydown={no_enter_submit()}>
+                <form id={FORM_ID} class="form" {onsubmit} novalidate=true onkeydown={no_enter_submit()}>
                     <ErrorBanner problem={(*save_problem).clone()} />
                     <div class="form-grid">
                         <div class="field">
@@ -341,31 +382,36 @@ pub fn VisitsSection(props: &VisitsProps) -> Html {
                         <div class="field">
                             <label for="visit-visited-at">{ tr(lang, if kind == VisitKind::Inpatient { "visit.admitted_at" } else { "visit.visited_at" }) }</label>
                             <input id="visit-visited-at" type="datetime-local" value={draft.visited_at.clone()}
+                                   aria-invalid={invalid("visited_at")} aria-describedby={described("visited_at", "visit-visited-at")}
                                    onchange={set(|d, v| d.visited_at = v)} oninput={input(|d, v| d.visited_at = v)} />
-                            { err("visited_at") }
+                            { err("visited_at", "visit-visited-at") }
                         </div>
                         if kind.has_end() {
                             <div class="field">
                                 <label for="visit-ended-at">{ tr(lang, if kind == VisitKind::Inpatient { "visit.discharged_at" } else { "visit.ended_at" }) }</label>
                                 <input id="visit-ended-at" type="datetime-local" value={draft.ended_at.clone()}
+                                       aria-invalid={invalid("ended_at")} aria-describedby={described("ended_at", "visit-ended-at")}
                                        onchange={set(|d, v| d.ended_at = v)} oninput={input(|d, v| d.ended_at = v)} />
-                                { err("ended_at") }
+                                { err("ended_at", "visit-ended-at") }
                             </div>
                         }
                         <div class="field">
                             <label for="visit-amount">{ tr(lang, "visit.amount") }</label>
-                            <input id="visit-amount" inputmode="decimal" value={draft.amount.clone()} oninput={input(|d, v| d.amount = v)} />
-                            { err("amount") }
+                            <input id="visit-amount" inputmode="decimal" value={draft.amount.clone()}
+                                   aria-invalid={invalid("amount")} aria-describedby={described("amount", "visit-amount")} oninput={input(|d, v| d.amount = v)} />
+                            { err("amount", "visit-amount") }
                         </div>
                         <div class="field">
                             <label for="visit-insurance">{ tr(lang, "visit.insurance") }</label>
-                            <input id="visit-insurance" inputmode="decimal" value={draft.insurance.clone()} oninput={input(|d, v| d.insurance = v)} />
-                            { err("insurance") }
+                            <input id="visit-insurance" inputmode="decimal" value={draft.insurance.clone()}
+                                   aria-invalid={invalid("insurance")} aria-describedby={described("insurance", "visit-insurance")} oninput={input(|d, v| d.insurance = v)} />
+                            { err("insurance", "visit-insurance") }
                         </div>
                         <div class="field">
                             <label for="visit-paid">{ tr(lang, "visit.paid") }</label>
-                            <input id="visit-paid" inputmode="decimal" value={draft.paid.clone()} oninput={input(|d, v| d.paid = v)} />
-                            { err("paid") }
+                            <input id="visit-paid" inputmode="decimal" value={draft.paid.clone()}
+                                   aria-invalid={invalid("paid")} aria-describedby={described("paid", "visit-paid")} oninput={input(|d, v| d.paid = v)} />
+                            { err("paid", "visit-paid") }
                         </div>
                         <div class="field">
                             <label for="visit-external-id">{ tr(lang, "visit.external_id") }</label>

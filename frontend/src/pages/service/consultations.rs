@@ -156,8 +156,8 @@ pub fn ConsultationsPage() -> Html {
         }
         Some(p) => html! {
             <>
-            <div class="table-scroll">
-            <table class="list" id="consultations-table">
+            <div class="grid-scroll">
+            <table class="grid compact" id="consultations-table">
                 <thead><tr>
                     <th>{ tr(lang, "svc.received") }</th>
                     <th>{ tr(lang, "svc.channel") }</th>
@@ -251,12 +251,12 @@ fn counts_table(
     html! {
         <section class="stats-table" {id}>
             <h2>{ tr(lang, title) }</h2>
-            <div class="table-scroll">
-            <table class="list">
+            <div class="grid-scroll">
+            <table class="grid compact">
                 <thead><tr>
                     <th>{ tr(lang, "cstats.item") }</th>
                     { for hcrm_domain::api::consultation_stats::COUNT_COLUMNS.iter().map(|(zh, en)| html! {
-                        <th>{ lang.pick(zh, en) }</th>
+                        <th class="num">{ lang.pick(zh, en) }</th>
                     }) }
                 </tr></thead>
                 <tbody>

@@ -4,7 +4,7 @@
 //! once its steps are.
 
 use hcrm_domain::Label;
-use hcrm_domain::api::in_visit::{InVisitBoard, InVisitTask, InVisitUpdate};
+use hcrm_domain::api::in_visit::{InVisitBoard, InVisitTask, InVisitUpdate, shown_title};
 use hcrm_domain::api::tasks::TaskUpdate;
 use hcrm_domain::customer::TaskStatus;
 use web_sys::HtmlInputElement;
@@ -124,7 +124,7 @@ fn Card(props: &CardProps) -> Html {
     html! {
         <article class={classes!("card", "in-visit-card", props.item.late.then_some("late"))}
                  data-task-id={t.id.to_string()} data-late={props.item.late.to_string()}>
-            <h3 class="card-title">{ &t.title }</h3>
+            <h3 class="card-title">{ shown_title(&t.title, Some(d.service), lang) }</h3>
             <p class="muted">
                 if let Some(c) = &t.customer { { &c.form_of_address }{ " " } }
                 if let Some(due) = t.due_at { <span class="mono">{ local_time(due) }</span> }

@@ -147,7 +147,8 @@ pub fn TimeLimitsPage() -> Html {
         None => html! {},
         Some(l) => html! {
             <form id="time-limits-form" onsubmit={save}>
-                <table class="list" id="time-limits">
+                <div class="grid-scroll">
+                <table class="grid compact" id="time-limits">
                     <thead><tr>
                         <th>{ tr(lang, "svc.target") }</th>
                         <th>{ tr(lang, "svc.limit") }</th>
@@ -169,6 +170,7 @@ pub fn TimeLimitsPage() -> Html {
                     }) }
                     </tbody>
                 </table>
+                </div>
                 if admin {
                     <button id="time-limits-save" class="btn btn-primary" type="submit"
                             disabled={edits.is_empty()}>{ tr(lang, "common.save") }</button>
@@ -179,14 +181,15 @@ pub fn TimeLimitsPage() -> Html {
     let report_table = match &*report.data {
         None => html! {},
         Some(r) => html! {
-            <table class="list" id="time-report">
+            <div class="grid-scroll">
+            <table class="grid compact" id="time-report">
                 <thead><tr>
                     <th>{ tr(lang, "svc.target") }</th>
                     <th>{ tr(lang, "svc.limit") }</th>
-                    <th>{ tr(lang, "svc.recorded") }</th>
-                    <th>{ tr(lang, "cstats.met") }</th>
-                    <th>{ tr(lang, "svc.missed") }</th>
-                    <th>{ tr(lang, "svc.met_rate") }</th>
+                    <th class="num">{ tr(lang, "svc.recorded") }</th>
+                    <th class="num">{ tr(lang, "cstats.met") }</th>
+                    <th class="num">{ tr(lang, "svc.missed") }</th>
+                    <th class="num">{ tr(lang, "svc.met_rate") }</th>
                 </tr></thead>
                 <tbody>
                 { for r.targets.iter().map(|t| html! {
@@ -201,6 +204,7 @@ pub fn TimeLimitsPage() -> Html {
                 }) }
                 </tbody>
             </table>
+            </div>
         },
     };
     html! {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::Srv;
 
@@ -59,5 +59,114 @@ impl TwoInstitutions {
     /// The user id of `username`.
     pub fn id(&self, username: &str) -> String {
         self.staff[username].1.clone()
+    }
+}
+
+/// A doctor to make with [`department_with_doctor`]: 李建国, 主任医师, of 心内科, with no
+/// specialties and no weekly schedule unless a test needs them.
+pub struct Doctor<'a> {
+    /// The department's name.
+    pub department: &'a str,
+    /// The department's phone, when a test reads it.
+    pub department_phone: Option<&'a str>,
+    pub name: &'a str,
+    pub title: &'a str,
+    pub specialties: &'a [&'a str],
+    /// The weekly schedule (`[{weekday, half_day, capacity}]`).
+    pub schedule: Value,
+}
+
+impl Default for Doctor<'_> {
+    fn default() -> Self {
+        Doctor {
+            department: "心内科",
+            department_phone: None,
+            name: "李建国",
+            title: "主任医师",
+            specialties: &[],
+            schedule: Value::Array(Vec::new()),
+        }
+    }
+}
+
+/// A department and its doctor, as the API answered their creation.
+pub struct Clinic {
+    pub department: Value,
+    pub doctor: Value,
+}
+
+impl Clinic {
+    pub fn department_id(&self) -> String {
+        self.department["id"].as_str().unwrap().to_string()
+    }
+
+    pub fn doctor_id(&self) -> String {
+        self.doctor["id"].as_str().unwrap().to_string()
+    }
+}
+
+/// Makes a department of the institution `institution_id` named `name`, as the admin `admin`.
+pub fn department(srv: &Srv, admin: &str, institution_id: &Value, name: &str) -> Value {
+    department_with_phone(srv, admin, institution_id, name, None)
+}
+
+fn department_with_phone(
+    srv: &Srv,
+    admin: &str,
+    institution_id: &Value,
+    name: &str,
+    phone: Option<&str>,
+) -> Value {
+    let mut body = json!({"institution_id": institution_id, "name": name});
+    if let Some(phone) = phone {
+        body["phone"] = json!(phone);
+    }
+    srv.post("/api/v1/departments", admin, body).ok(201).clone()
+}
+
+/// Makes the department of `doctor` in the institution `institution_id` and the doctor in
+/// it, as the admin `admin`.
+pub fn department_with_doctor(
+    srv: &Srv,
+    admin: &str,
+    institution_id: &Value,
+    doctor: Doctor,
+) -> Clinic {
+    let department = department_with_phone(
+        srv,
+        admin,
+        institution_id,
+        doctor.department,
+        doctor.department_phone,
+    );
+    let doctor = srv
+        .post(
+            "/api/v1/doctors",
+            admin,
+            json!({"department_id": department["id"], "name": doctor.name, "title": doctor.title,
+                   "specialties": doctor.specialties, "schedule": doctor.schedule}),
+        )
+        .ok(201)
+        .clone();
+    Clinic { department, doctor }
+}
+
+impl TwoInstitutions {
+    /// The institution `at`.
+    pub fn institution(&self, at: At) -> &Value {
+        match at {
+            At::A => &self.inst_a,
+            At::B => &self.inst_b,
+        }
+    }
+
+    /// A department named `name` of the institution `at`.
+    pub fn department(&self, srv: &Srv, at: At, name: &str) -> Value {
+        department(srv, &self.admin, &self.institution(at)["id"], name)
+    }
+
+    /// `doctor` and their department in the institution `at`.
+    pub fn department_with_doctor(&self, srv: &Srv, at: At, doctor: Doctor) -> Clinic {
+        department_with_doctor(srv, &self.admin, &self.institution(at)["id"], doctor)
     }
 }
