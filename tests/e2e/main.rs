@@ -21,3 +21,4 @@ mod web_forms;
 mod web_layout;
 mod web_payload;
 mod web_service;
+mod webhooks;
