@@ -21,4 +21,5 @@ mod web_forms;
 mod web_layout;
 mod web_payload;
 mod web_service;
+mod web_webhooks;
 mod webhooks;

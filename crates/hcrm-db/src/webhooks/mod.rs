@@ -310,16 +310,12 @@ pub(crate) struct DeliveryRow {
     pub id: WebhookDeliveryId,
     pub subscription_id: WebhookSubscriptionId,
     pub event_id: DomainEventId,
-    pub institution_id: InstitutionId,
     pub status: String,
     pub attempts: i32,
     pub next_attempt_at: Option<NaiveDateTime>,
-    pub locked_until: Option<NaiveDateTime>,
-    pub locked_by: Option<String>,
     pub last_status_code: Option<i32>,
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
     pub delivered_at: Option<NaiveDateTime>,
 }
 

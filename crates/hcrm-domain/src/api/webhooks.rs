@@ -53,7 +53,7 @@ pub struct WebhookSubscription {
     pub updated_at: DateTime<Utc>,
 }
 
-fn event_types(list: &[DomainEventKind]) -> Result<(), ValidationError> {
+fn check_event_types(list: &[DomainEventKind]) -> Result<(), ValidationError> {
     if list.is_empty() {
         return Err(ValidationError::new("required"));
     }
@@ -82,7 +82,7 @@ pub struct WebhookSubscriptionCreate {
         custom(function = "validation::line")
     )]
     pub description: Option<String>,
-    #[validate(custom(function = "event_types"))]
+    #[validate(custom(function = "check_event_types"))]
     pub event_types: Vec<DomainEventKind>,
     /// Default true.
     #[serde(default)]
@@ -108,7 +108,7 @@ pub struct WebhookSubscriptionUpdate {
     )]
     pub description: Option<Option<String>>,
     #[serde(default)]
-    #[validate(custom(function = "event_types"))]
+    #[validate(custom(function = "check_event_types"))]
     pub event_types: Option<Vec<DomainEventKind>>,
     #[serde(default)]
     pub active: Option<bool>,
