@@ -50,8 +50,10 @@ fn web_webhooks_subscribe_show_the_log_and_redeliver_in_both_languages() {
         "POST",
         "/api/v1/users",
         Some(&admin),
-        Some(json!({"username": "wang.fang", "display_name": "王芳", "password": "Staff2026x",
-                    "roles": ["agent"], "institution_ids": [inst["id"]]})),
+        Some(
+            json!({"username": "wang.fang", "display_name": "王芳", "password": "Staff2026x",
+                    "roles": ["agent"], "institution_ids": [inst["id"]]}),
+        ),
     );
     assert_eq!(status, 201);
     let receiver = Receiver::start("whsec_AAAA").unwrap();
@@ -155,7 +157,10 @@ fn web_webhooks_subscribe_show_the_log_and_redeliver_in_both_languages() {
         b.script("document.querySelector('#webhook-deliveries').scrollIntoView(); return 0");
         b.shot(&format!("webhooks-{name}-{lang}-log"));
         let (over, wide) = b.sideways_overflow();
-        assert!(over <= 0, "{width} px ({lang}) scrolls {over} px sideways: {wide}");
+        assert!(
+            over <= 0,
+            "{width} px ({lang}) scrolls {over} px sideways: {wide}"
+        );
         assert_eq!(b.count("h1"), 1);
     }
 }

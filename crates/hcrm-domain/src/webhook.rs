@@ -43,7 +43,9 @@ pub fn retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     if let Ok(seconds) = value.parse::<u32>() {
         return Some(Duration::seconds(i64::from(seconds)));
     }
-    let at = DateTime::parse_from_rfc2822(value).ok()?.with_timezone(&Utc);
+    let at = DateTime::parse_from_rfc2822(value)
+        .ok()?
+        .with_timezone(&Utc);
     Some((at - now).max(Duration::zero()))
 }
 
@@ -119,10 +121,7 @@ pub fn check_url(url: &str, allow_private: bool) -> Result<Target, UrlProblem> {
     } else {
         return Err(UrlProblem::Scheme);
     };
-    let authority = rest
-        .split(['/', '?', '#'])
-        .next()
-        .unwrap_or_default();
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     if authority.contains('@') {
         return Err(UrlProblem::Credentials);
     }
@@ -281,8 +280,14 @@ mod tests {
     #[test]
     fn urls_are_http_or_https_with_a_host() {
         let ok = |u: &str| check_url(u, true).map(|t| (t.https, t.host, t.port));
-        assert_eq!(ok("https://his.example.cn/hooks"), Ok((true, "his.example.cn".into(), 443)));
-        assert_eq!(ok("http://127.0.0.1:9000/x?y=1"), Ok((false, "127.0.0.1".into(), 9000)));
+        assert_eq!(
+            ok("https://his.example.cn/hooks"),
+            Ok((true, "his.example.cn".into(), 443))
+        );
+        assert_eq!(
+            ok("http://127.0.0.1:9000/x?y=1"),
+            Ok((false, "127.0.0.1".into(), 9000))
+        );
         assert_eq!(ok("HTTP://[::1]:8080"), Ok((false, "::1".into(), 8080)));
         let bad = |u: &str| check_url(u, true).err();
         assert_eq!(bad("ftp://x.cn/"), Some(UrlProblem::Scheme));
@@ -310,11 +315,18 @@ mod tests {
             "http://0.0.0.0/",
             "http://100.64.0.1/",
         ] {
-            assert_eq!(check_url(u, false).err(), Some(UrlProblem::PrivateAddress), "{u}");
+            assert_eq!(
+                check_url(u, false).err(),
+                Some(UrlProblem::PrivateAddress),
+                "{u}"
+            );
             assert!(check_url(u, true).is_ok(), "{u}");
         }
         assert!(check_url("http://8.8.8.8/", false).is_ok());
         assert!(check_url("https://his.example.cn/", false).is_ok());
-        assert!(address_allowed("2400:3200::1".parse().unwrap_or(IpAddr::from([0; 4])), false));
+        assert!(address_allowed(
+            "2400:3200::1".parse().unwrap_or(IpAddr::from([0; 4])),
+            false
+        ));
     }
 }

@@ -165,9 +165,15 @@ fn messages_are_signed_retried_given_up_and_a_gone_receiver_turns_off() {
         sc.raise(1);
         assert_eq!(run_once(&sc.pool, &w, &agent).unwrap(), 1);
         let d = sc.deliveries(sub)[0].clone();
-        assert_eq!((d.status, d.attempts, d.last_status_code), (WebhookDeliveryStatus::Pending, 1, Some(500)));
+        assert_eq!(
+            (d.status, d.attempts, d.last_status_code),
+            (WebhookDeliveryStatus::Pending, 1, Some(500))
+        );
         let wait = d.next_attempt_at.unwrap() - Utc::now();
-        assert!(wait > chrono::Duration::seconds(3) && wait <= chrono::Duration::seconds(5), "{wait}");
+        assert!(
+            wait > chrono::Duration::seconds(3) && wait <= chrono::Duration::seconds(5),
+            "{wait}"
+        );
         assert_eq!(run_once(&sc.pool, &w, &agent).unwrap(), 0, "not due yet");
         receiver.answer(|_, _| Reply::Status(429, vec![("Retry-After".into(), "120".into())]));
         sc.fast_forward();
@@ -195,8 +201,18 @@ fn messages_are_signed_retried_given_up_and_a_gone_receiver_turns_off() {
         let d = sc.deliveries(sub)[0].clone();
         let log = webhooks::attempts(&mut sc.pool.get().unwrap(), d.id).unwrap();
         assert_eq!(log[0].status_code, None);
-        assert!(log[0].error.as_deref().unwrap_or_default().contains("timed out"), "{log:?}");
-        assert!(log[0].duration_ms >= 1_900 && log[0].duration_ms < 3_900, "{log:?}");
+        assert!(
+            log[0]
+                .error
+                .as_deref()
+                .unwrap_or_default()
+                .contains("timed out"),
+            "{log:?}"
+        );
+        assert!(
+            log[0].duration_ms >= 1_900 && log[0].duration_ms < 3_900,
+            "{log:?}"
+        );
 
         // 410: given up, the subscription off; new events make no messages for it.
         receiver.answer(|_, _| Reply::Status(410, Vec::new()));
@@ -226,7 +242,14 @@ fn private_addresses_are_refused_and_a_rotated_secret_signs_twice() {
         assert!(receiver.received().is_empty());
         let d = sc.deliveries(sub)[0].clone();
         let log = webhooks::attempts(&mut sc.pool.get().unwrap(), d.id).unwrap();
-        assert!(log[0].error.as_deref().unwrap_or_default().contains("address not allowed"), "{log:?}");
+        assert!(
+            log[0]
+                .error
+                .as_deref()
+                .unwrap_or_default()
+                .contains("address not allowed"),
+            "{log:?}"
+        );
 
         // Rotated: the new and the old secret both sign for a day; a receiver holding either
         // verifies.
@@ -305,7 +328,12 @@ fn several_workers_send_each_message_exactly_once() {
 }
 
 /// Runs `program args` with `stdin`; (success, stdout + stderr).
-fn run(program: &std::path::Path, args: &[&str], cwd: &std::path::Path, stdin: &str) -> (bool, String) {
+fn run(
+    program: &std::path::Path,
+    args: &[&str],
+    cwd: &std::path::Path,
+    stdin: &str,
+) -> (bool, String) {
     use std::io::Write;
     let mut child = std::process::Command::new(program)
         .args(args)
@@ -315,11 +343,20 @@ fn run(program: &std::path::Path, args: &[&str], cwd: &std::path::Path, stdin: &
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("{}: {e}", program.display()));
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     (
         out.status.success(),
-        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
     )
 }
 
@@ -366,14 +403,29 @@ fn the_readme_snippets_verify_a_real_message_with_the_published_libraries() {
         if !python.exists() {
             assert!(run(&system, &["-m", "venv", venv.to_str().unwrap()], &tools, "").0);
         }
-        let (ok, out) = run(&python, &["-m", "pip", "install", "-q", "standardwebhooks==1.3.0"], &tools, "");
+        let (ok, out) = run(
+            &python,
+            &["-m", "pip", "install", "-q", "standardwebhooks==1.3.0"],
+            &tools,
+            "",
+        );
         assert!(ok, "pip install standardwebhooks: {out}");
         python
     };
     let script = docs.join("verify.py");
-    let (ok, out) = run(&python, &[script.to_str().unwrap()], &tools, &message(&got.body));
+    let (ok, out) = run(
+        &python,
+        &[script.to_str().unwrap()],
+        &tools,
+        &message(&got.body),
+    );
     assert!(ok && out.starts_with("verified visit_recorded"), "{out}");
-    let (ok, out) = run(&python, &[script.to_str().unwrap()], &tools, &message(&altered));
+    let (ok, out) = run(
+        &python,
+        &[script.to_str().unwrap()],
+        &tools,
+        &message(&altered),
+    );
     assert!(!ok && out.starts_with("rejected"), "{out}");
 
     // JavaScript: npm's standardwebhooks beside a copy of the snippet (ES modules resolve
@@ -383,7 +435,13 @@ fn the_readme_snippets_verify_a_real_message_with_the_published_libraries() {
     if !js.join("node_modules/standardwebhooks").exists() {
         let (ok, out) = run(
             std::path::Path::new("npm"),
-            &["install", "--silent", "--no-audit", "--no-fund", "standardwebhooks@1.0.0"],
+            &[
+                "install",
+                "--silent",
+                "--no-audit",
+                "--no-fund",
+                "standardwebhooks@1.0.0",
+            ],
             &js,
             "",
         );

@@ -4,13 +4,13 @@
 //! (status, time taken, the answer or the error) and redelivery.
 
 use hcrm_domain::Label;
+use hcrm_domain::api::Page;
 use hcrm_domain::api::events::DomainEventKind;
 use hcrm_domain::api::org::Institution;
 use hcrm_domain::api::webhooks::{
     WebhookAttempt, WebhookDelivery, WebhookDeliveryDetail, WebhookDeliveryStatus,
     WebhookSecretShown, WebhookSubscription, WebhookSubscriptionCreate, WebhookSubscriptionUpdate,
 };
-use hcrm_domain::api::Page;
 use uuid::Uuid;
 use validator::Validate;
 use web_sys::HtmlSelectElement;
@@ -142,7 +142,8 @@ pub fn WebhooksPage() -> Html {
             }
             notice.set(None);
             let body = f.draft.create();
-            let (f, secret, copied, list) = (f.clone(), secret.clone(), copied.clone(), list.clone());
+            let (f, secret, copied, list) =
+                (f.clone(), secret.clone(), copied.clone(), list.clone());
             yew::platform::spawn_local(async move {
                 let result = svc::create(&list.api, &body).await;
                 f.busy.set(false);

@@ -294,9 +294,7 @@ pub fn rotate_secret(
 pub fn delete(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<WebhookSubscription, DbError> {
     let before = get(conn, scope, id)?;
     let sid = WebhookSubscriptionId::from(id);
-    let deliveries = d::table
-        .filter(d::subscription_id.eq(sid))
-        .select(d::id);
+    let deliveries = d::table.filter(d::subscription_id.eq(sid)).select(d::id);
     diesel::delete(a::table.filter(a::delivery_id.eq_any(deliveries))).execute(conn)?;
     diesel::delete(d::table.filter(d::subscription_id.eq(sid))).execute(conn)?;
     diesel::delete(k::table.filter(k::subscription_id.eq(sid))).execute(conn)?;
@@ -321,7 +319,10 @@ pub(crate) struct DeliveryRow {
 
 type EventFacts = (String, String, String);
 
-fn delivery_dto(r: DeliveryRow, (kind, subject_type, subject_id): EventFacts) -> Result<WebhookDelivery, DbError> {
+fn delivery_dto(
+    r: DeliveryRow,
+    (kind, subject_type, subject_id): EventFacts,
+) -> Result<WebhookDelivery, DbError> {
     let status: WebhookDeliveryStatus = decode(&r.status)?;
     Ok(WebhookDelivery {
         id: r.id.0,

@@ -316,8 +316,7 @@ pub fn redeliver(conn: &mut DbConn, scope: &Scope, id: Uuid) -> Result<Redeliver
         .filter(d::id.eq(did))
         .select((d::locked_until, s::active))
         .first(conn)?;
-    if current.status == WebhookDeliveryStatus::Pending && locked_until.is_some_and(|t| t > at)
-    {
+    if current.status == WebhookDeliveryStatus::Pending && locked_until.is_some_and(|t| t > at) {
         return Ok(Redelivery::InFlight);
     }
     if !active {

@@ -36,7 +36,10 @@ pub struct WebhookSubscription {
     pub id: Uuid,
     /// Its events are this institution's.
     pub institution_id: Uuid,
-    #[cfg_attr(feature = "openapi", schema(example = "https://his.example.cn/hcrm/events"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "https://his.example.cn/hcrm/events")
+    )]
     pub url: String,
     pub description: Option<String>,
     pub event_types: Vec<DomainEventKind>,
