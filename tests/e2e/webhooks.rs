@@ -38,32 +38,40 @@ fn a_server_killed_mid_delivery_loses_nothing_and_repeats_only_the_message_in_fl
     for backend in backends() {
         let dir = TempDir::new();
         let db = TestDb::new(backend);
-        let env = [
+        let common = [
             ("DATABASE_URL", db.url.as_str()),
             ("HCRM_JWT_SECRET", "e2e-secret-of-at-least-32-bytes-long!!"),
             ("HCRM_WEBHOOK_ALLOW_PRIVATE", "true"),
-            ("HCRM_WEBHOOK_JOB_SECONDS", "1"),
-            // A lease of 2 × 3 + 5 s: the killed server's message is due again 11 s on.
-            ("HCRM_WEBHOOK_TIMEOUT_SECONDS", "3"),
+            // A lease of 2 × 10 + 5 s: the killed server's message is due again 25 s on.
+            ("HCRM_WEBHOOK_TIMEOUT_SECONDS", "10"),
         ];
+        let with_worker = |on: bool| {
+            let mut env = common.to_vec();
+            env.push(("HCRM_WEBHOOK_JOB_SECONDS", if on { "1" } else { "0" }));
+            env
+        };
+        let env = with_worker(true);
         let receiver = Receiver::start("whsec_AAAA").unwrap();
-        let first = Server::start(&dir.0, &env);
+        // Set up with the worker off, so that the first five messages wait in the outbox and
+        // are taken in one claim.
+        let setup = Server::start(&dir.0, &with_worker(false));
+        let first = &setup;
         let admin = first.login("admin", ADMIN_PASSWORD);
         let inst = created(
-            &first,
+            first,
             "/api/v1/institutions",
             &admin,
             json!({"code": "BJ01", "name": "北京一院", "city": "北京", "local": true}),
         );
         created(
-            &first,
+            first,
             "/api/v1/users",
             &admin,
             json!({"username": "agent.a", "display_name": "agent", "password": "Passw0rd-x",
                    "roles": ["agent"], "institution_ids": [inst["id"]]}),
         );
         let shown = created(
-            &first,
+            first,
             "/api/v1/webhooks",
             &admin,
             json!({"institution_id": inst["id"], "url": receiver.url, "event_types": ["visit_recorded"]}),
@@ -72,7 +80,7 @@ fn a_server_killed_mid_delivery_loses_nothing_and_repeats_only_the_message_in_fl
         let sub = shown["subscription"]["id"].as_str().unwrap().to_string();
         let agent = first.login("agent.a", "Passw0rd-x");
         let wang = created(
-            &first,
+            first,
             "/api/v1/customers",
             &agent,
             json!({"kind": "individual", "name": "王秀英", "phones": ["13800138001"]}),
@@ -91,8 +99,11 @@ fn a_server_killed_mid_delivery_loses_nothing_and_repeats_only_the_message_in_fl
             Reply::Status(200, Vec::new())
         });
         for _ in 0..5 {
-            visit(&first, &agent, &wang);
+            visit(first, &agent, &wang);
         }
+        drop(setup);
+        let first = Server::start(&dir.0, &env);
+        let agent = first.login("agent.a", "Passw0rd-x");
         assert!(
             receiver.wait(Duration::from_secs(20), |got| got.len() >= 5),
             "{backend}: {} received",
@@ -102,14 +113,16 @@ fn a_server_killed_mid_delivery_loses_nothing_and_repeats_only_the_message_in_fl
         for _ in 0..5 {
             visit(&first, &agent, &wang);
         }
-        drop(first); // SIGKILL, mid-delivery.
+        // Killed (SIGKILL: `Server`'s drop) mid-delivery, the newer five still in the outbox.
+        assert_eq!(receiver.received().len(), 5, "{backend}");
+        drop(first);
         let held_id = held.lock().unwrap().clone().unwrap();
         let before_restart = receiver.counts();
         assert_eq!(before_restart.get(&held_id), Some(&1));
 
         let second = Server::start(&dir.0, &env);
         assert!(
-            receiver.wait(Duration::from_secs(45), |got| {
+            receiver.wait(Duration::from_secs(60), |got| {
                 let ids: std::collections::HashSet<&str> =
                     got.iter().map(|r| r.webhook_id.as_str()).collect();
                 ids.len() == 10 && got.iter().filter(|r| r.webhook_id == held_id).count() == 2

@@ -134,6 +134,14 @@ pub fn WebhooksPage() -> Html {
             list.clone(),
             notice.clone(),
         );
+        // With one institution to choose from, it is the one.
+        let only = institutions
+            .data
+            .as_ref()
+            .and_then(|p| match p.items.as_slice() {
+                [one] => Some(one.id),
+                _ => None,
+            });
         let valid = errors.is_empty();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -141,7 +149,8 @@ pub fn WebhooksPage() -> Html {
                 return;
             }
             notice.set(None);
-            let body = f.draft.create();
+            let mut body = f.draft.create();
+            body.institution_id = body.institution_id.or(only);
             let (f, secret, copied, list) =
                 (f.clone(), secret.clone(), copied.clone(), list.clone());
             yew::platform::spawn_local(async move {
