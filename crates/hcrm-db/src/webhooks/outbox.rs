@@ -105,6 +105,19 @@ struct IdRow {
     id: String,
 }
 
+/// A taken message as read: (delivery, subscription, event, attempts, url, secret,
+/// previous secret, until when the previous one signs).
+type ClaimedRow = (
+    WebhookDeliveryId,
+    WebhookSubscriptionId,
+    DomainEventId,
+    i32,
+    String,
+    String,
+    Option<String>,
+    Option<NaiveDateTime>,
+);
+
 /// Takes up to `limit` messages due at `at` for server `server`, leasing them until `at +
 /// lease`: each one is taken by one server however many claim at once.
 pub fn claim(
@@ -154,16 +167,7 @@ pub fn claim(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<(
-        WebhookDeliveryId,
-        WebhookSubscriptionId,
-        DomainEventId,
-        i32,
-        String,
-        String,
-        Option<String>,
-        Option<NaiveDateTime>,
-    )> = d::table
+    let rows: Vec<ClaimedRow> = d::table
         .inner_join(s::table)
         .filter(d::id.eq_any(ids))
         .select((
