@@ -22,3 +22,5 @@ mod web_layout;
 mod web_payload;
 mod web_service;
 mod web_visits;
+mod web_webhooks;
+mod webhooks;

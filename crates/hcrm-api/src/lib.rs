@@ -60,6 +60,7 @@ pub const MAX_JSON_BYTES: usize = 256 * 1024;
         (name = "consultations", description = "Consultations from every channel, 首问负责制, daily statistics (SVC-1)"),
         (name = "in_visit", description = "In-visit services as tasks of the shared queue, the day's board (SVC-3)"),
         (name = "service_times", description = "Service times recorded against the time limits, met and missed (SVC-6)"),
+        (name = "webhooks", description = "Outgoing webhooks: subscriptions, Standard Webhooks signatures, the delivery log, redelivery (INT-3)"),
         (name = "settings", description = "Settings edited by administrators"),
         (name = "operations", description = "Liveness and readiness (OPS-3)"),
         (name = "fhir", description = "HL7 FHIR R4 at /fhir/r4: Patient and Appointment, errors as OperationOutcome (INT-4)"),

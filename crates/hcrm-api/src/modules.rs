@@ -157,4 +157,8 @@ pub const MODULES: &[Module] = &[
         name: "service_times",
         routes: service_times::routes,
     },
+    Module {
+        name: "webhooks",
+        routes: webhooks::routes,
+    },
 ];

@@ -45,6 +45,10 @@ pub struct Settings {
     /// refresh cookie is then marked `Secure`. Only for a server reachable through its TLS
     /// proxy alone.
     pub trust_forwarded_proto: bool,
+    /// INT-3 (`HCRM_WEBHOOK_ALLOW_PRIVATE`): webhook subscriptions may name loopback,
+    /// private and link-local addresses. Off, such a literal address is refused (422) and
+    /// the worker refuses names that resolve to one.
+    pub webhook_allow_private: bool,
 }
 
 impl Default for Settings {
@@ -58,6 +62,7 @@ impl Default for Settings {
             password_checks: 2,
             password_queue_secs: 10,
             trust_forwarded_proto: false,
+            webhook_allow_private: false,
         }
     }
 }

@@ -55,6 +55,7 @@ audited! {
     hcrm_domain::api::contacts::Contact => "contact", |r| Some(r.institution_id);
     hcrm_domain::api::tasks::Task => "task", |r| Some(r.institution_id);
     hcrm_domain::api::visits::Visit => "visit", |r| Some(r.institution_id);
+    hcrm_domain::api::webhooks::WebhookSubscription => "webhook_subscription", |r| Some(r.institution_id);
     hcrm_domain::api::complaint_money::Refund => "complaint_refund", |r| Some(r.institution_id);
     hcrm_domain::api::complaint_money::Responsibility => "complaint_responsibility", |r| Some(r.institution_id);
     hcrm_domain::api::complaint_money::Improvement => "complaint_improvement", |r| Some(r.institution_id);

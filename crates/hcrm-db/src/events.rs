@@ -55,14 +55,23 @@ pub struct Subscriber {
 }
 
 /// The registry: every module that acts on events adds itself here (README, "adding a
-/// module"); follow-up plans, tiers, points and the webhook outbox come with their issues.
-pub const SUBSCRIBERS: &[Subscriber] = &[Subscriber {
-    // SVC-3: an admission makes the admission-assistance task (escort to the ward, hand-over
-    // to the doctor and nurse).
-    name: "admission_assistance",
-    kinds: &[DomainEventKind::VisitAdmitted],
-    handle: crate::visits::admission_assistance,
-}];
+/// module"); follow-up plans, tiers and points come with their issues.
+pub const SUBSCRIBERS: &[Subscriber] = &[
+    Subscriber {
+        // SVC-3: an admission makes the admission-assistance task (escort to the ward,
+        // hand-over to the doctor and nurse).
+        name: "admission_assistance",
+        kinds: &[DomainEventKind::VisitAdmitted],
+        handle: crate::visits::admission_assistance,
+    },
+    Subscriber {
+        // INT-3: every kind is a webhook event type; one outbox message per active
+        // subscription of the event's institution that names it, set-based.
+        name: "webhook_outbox",
+        kinds: &DomainEventKind::ALL,
+        handle: crate::webhooks::outbox::write,
+    },
+];
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = e)]

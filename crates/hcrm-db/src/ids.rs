@@ -176,6 +176,12 @@ typed_ids! {
     ConsultationId;
     /// 限时服务记录 — a service time measured against a target (SVC-6).
     ServiceTimeId;
+    /// 事件推送订阅 — a webhook subscription (INT-3).
+    WebhookSubscriptionId;
+    /// 推送消息 — one event's message to one subscription, the outbox row (INT-3).
+    WebhookDeliveryId;
+    /// 推送尝试 — one attempt to send a message (INT-3).
+    WebhookAttemptId;
 }
 
 #[cfg(test)]

@@ -170,6 +170,8 @@ coded! {
     hcrm_domain::api::visits::VisitKind => "visit kind",
     hcrm_domain::api::visits::VisitSequence => "visit sequence",
     hcrm_domain::api::events::DomainEventKind => "domain event kind",
+    hcrm_domain::api::webhooks::WebhookDeliveryStatus => "webhook delivery status",
+    hcrm_domain::api::webhooks::WebhookDisabledReason => "webhook disabled reason",
     hcrm_domain::appointment::AppointmentKind => "appointment kind",
     hcrm_domain::appointment::AppointmentStatus => "appointment status",
     hcrm_domain::appointment::ResourceKind => "resource kind",

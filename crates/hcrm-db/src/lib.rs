@@ -40,6 +40,7 @@ pub mod timeline;
 pub mod users;
 mod util;
 pub mod visits;
+pub mod webhooks;
 
 pub use conn::{Backend, DbConn, Pool, connect, run_migrations, write_transaction};
 pub use error::DbError;

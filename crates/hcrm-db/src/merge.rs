@@ -245,7 +245,38 @@ pub fn merge(
             customers::updated_at.eq(now()),
         ))
         .execute(conn)?;
+    raise_merged(conn, duplicate, kept)?;
     Ok(moved)
+}
+
+/// `customer_merged` (INT-3), once per duplicate: the subject is the customer merged away,
+/// the event's customer and institution the kept one's.
+fn raise_merged(conn: &mut DbConn, duplicate: Duplicate, kept: Kept) -> Result<(), DbError> {
+    let (Duplicate(from), Kept(into)) = (duplicate, kept);
+    let institution = |c: &mut DbConn, id: CustomerId| {
+        customers::table
+            .find(id)
+            .select(customers::institution_id)
+            .first::<crate::ids::InstitutionId>(c)
+    };
+    let (kept_at, dup_at) = (institution(conn, into)?, institution(conn, from)?);
+    crate::events::raise(
+        conn,
+        crate::events::NewEvent {
+            kind: hcrm_domain::api::events::DomainEventKind::CustomerMerged,
+            subject_type: "customer",
+            subject_id: from.0,
+            institution_id: kept_at.0,
+            customer_id: Some(into.0),
+            occurred_at: now(),
+            payload: serde_json::json!({
+                "merged_from": from.0,
+                "merged_into": into.0,
+                "merged_from_institution_id": dup_at.0,
+            }),
+        },
+    )?;
+    Ok(())
 }
 
 /// The live customer that customer `id` was merged into, following merges of merges (issue 9

@@ -665,7 +665,15 @@ pub use service_tables::{
     waitlist_entries,
 };
 
+mod webhook_tables;
+pub use webhook_tables::{
+    webhook_attempts, webhook_deliveries, webhook_subscription_events, webhook_subscriptions,
+};
+
 diesel::joinable!(visits -> customers (customer_id));
+diesel::joinable!(webhook_subscription_events -> webhook_subscriptions (subscription_id));
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 
 diesel::joinable!(departments -> institutions (institution_id));
 diesel::joinable!(calendar_settings -> institutions (institution_id));
@@ -784,4 +792,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     consultations,
     task_in_visit,
     service_times,
+    webhook_subscriptions,
+    webhook_subscription_events,
+    webhook_deliveries,
+    webhook_attempts,
 );

@@ -13,7 +13,7 @@ use hcrm_domain::api::org::{
 };
 use hcrm_domain::{Role, Scope};
 
-const TABLES: [&str; 56] = [
+const TABLES: [&str; 60] = [
     "api_keys",
     "appointments",
     "audit_events",
@@ -69,6 +69,10 @@ const TABLES: [&str; 56] = [
     "users",
     "visits",
     "waitlist_entries",
+    "webhook_attempts",
+    "webhook_deliveries",
+    "webhook_subscription_events",
+    "webhook_subscriptions",
     "write_lock",
 ];
 

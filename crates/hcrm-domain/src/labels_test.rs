@@ -17,6 +17,7 @@ use crate::api::sensitive::{BreakGlassCategory, ReviewOutcome};
 use crate::api::service_times::ServiceTarget;
 use crate::api::timeline::{SystemStageReason, TimelineEntryKind};
 use crate::api::visits::{VisitKind, VisitSequence};
+use crate::api::webhooks::{WebhookDeliveryStatus, WebhookDisabledReason};
 use crate::appointment::{
     AppointmentAction, AppointmentKind, AppointmentStatus, ResourceKind, SessionOrigin,
     SessionStatus, WaitlistStatus,
@@ -126,6 +127,8 @@ labelled! {
     InVisitStep => InVisitStep::ALL,
     Delivery => Delivery::ALL,
     ServiceTarget => ServiceTarget::ALL,
+    WebhookDeliveryStatus => WebhookDeliveryStatus::ALL,
+    WebhookDisabledReason => WebhookDisabledReason::ALL,
 }
 
 /// Enums that are not a vocabulary shown to users, and why.
@@ -147,6 +150,10 @@ const NOT_VOCABULARY: &[(&str, &str)] = &[
         "a parsed FHIR search value, not a vocabulary",
     ),
     ("NameMatch", "a FHIR search modifier, not shown to users"),
+    (
+        "UrlProblem",
+        "the outcome of the webhook URL rule, reported as a field error code that the web app translates",
+    ),
     (
         "EditField",
         "a field of the complaint's edit form; the form labels its fields",

@@ -20,6 +20,7 @@ pub mod spreadsheet;
 #[cfg(feature = "zones")]
 pub mod time;
 pub mod validation;
+pub mod webhook;
 
 pub use i18n::{Label, Lang};
 pub use lifecycle::Lifecycle;

@@ -106,6 +106,9 @@ pub enum Permission {
     /// Working hours, rest days and the years of holidays of an institution's calendar.
     #[serde(rename = "calendar.write")]
     CalendarWrite,
+    /// Outgoing webhooks (INT-3): subscriptions, their secrets, the delivery log, redelivery.
+    #[serde(rename = "webhook.manage")]
+    WebhookManage,
 }
 
 const X: bool = true;
@@ -156,6 +159,7 @@ const MATRIX: &[(Permission, [bool; 10])] = &[
     (Permission::ScheduleWrite,       [O,  O,  O,  X,  X,  O,  O,  O,  X,  O]),
     (Permission::CalendarRead,        [X,  X,  X,  X,  X,  X,  X,  X,  X,  O]),
     (Permission::CalendarWrite,       [O,  O,  O,  O,  X,  O,  O,  O,  X,  O]),
+    (Permission::WebhookManage,       [O,  O,  O,  O,  O,  O,  O,  O,  X,  O]),
 ];
 
 impl Permission {
@@ -205,6 +209,7 @@ impl Permission {
             Permission::ScheduleWrite => "schedule.write",
             Permission::CalendarRead => "calendar.read",
             Permission::CalendarWrite => "calendar.write",
+            Permission::WebhookManage => "webhook.manage",
         }
     }
 
@@ -262,6 +267,7 @@ impl Label for Permission {
             Permission::ScheduleWrite => lang.pick("管理出诊排班", "Manage clinic sessions"),
             Permission::CalendarRead => lang.pick("查看工作日历", "View calendars"),
             Permission::CalendarWrite => lang.pick("管理工作日历", "Manage calendars"),
+            Permission::WebhookManage => lang.pick("管理事件推送", "Manage webhooks"),
         }
     }
 }
@@ -311,7 +317,7 @@ mod tests {
             let json = serde_json::to_string(p).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", p.code()));
         }
-        assert_eq!(all.len(), 40);
+        assert_eq!(all.len(), 41);
     }
 
     #[test]

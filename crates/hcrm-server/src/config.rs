@@ -37,6 +37,15 @@ pub struct Config {
     /// Seconds between runs of the appointment job (`HCRM_APPOINTMENT_JOB_SECONDS`, default
     /// 600; 0 turns it off on this server): sessions four weeks ahead, day-before reminders.
     pub appointment_job_seconds: u64,
+    /// Seconds between runs of the webhook worker (`HCRM_WEBHOOK_JOB_SECONDS`, default 2; 0
+    /// turns it off on this server — every server may run it, each message is taken by one).
+    pub webhook_job_seconds: u64,
+    /// How long a webhook receiver has to answer (`HCRM_WEBHOOK_TIMEOUT_SECONDS`, 1–60,
+    /// default 15).
+    pub webhook_timeout_seconds: u64,
+    /// `HCRM_WEBHOOK_ALLOW_PRIVATE=true`: webhooks may go to loopback, private and
+    /// link-local addresses (a receiver in the hospital's own network).
+    pub webhook_allow_private: bool,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -87,6 +96,16 @@ impl Config {
                 .and_then(|v| v.parse().ok())
                 .filter(|n| *n <= 86_400)
                 .unwrap_or(600),
+            webhook_job_seconds: env("HCRM_WEBHOOK_JOB_SECONDS")
+                .and_then(|v| v.parse().ok())
+                .filter(|n| *n <= 3_600)
+                .unwrap_or(2),
+            webhook_timeout_seconds: env("HCRM_WEBHOOK_TIMEOUT_SECONDS")
+                .and_then(|v| v.parse().ok())
+                .filter(|n| (1..=60).contains(n))
+                .unwrap_or(hcrm_domain::webhook::DEFAULT_TIMEOUT_SECONDS),
+            webhook_allow_private: env("HCRM_WEBHOOK_ALLOW_PRIVATE")
+                .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
         }
     }
 
@@ -96,6 +115,7 @@ impl Config {
             max_failed_logins_per_address: self.login_address_limit,
             password_checks: self.password_checks,
             trust_forwarded_proto: self.trust_forwarded_proto,
+            webhook_allow_private: self.webhook_allow_private,
             ..hcrm_api::Settings::default()
         }
     }

@@ -351,6 +351,16 @@ fn serve(config: Config) -> Result<(), String> {
             std::time::Duration::from_secs(config.appointment_job_seconds),
         );
     }
+    if config.webhook_job_seconds > 0 {
+        hcrm_server::webhooks::start(
+            pool.clone(),
+            std::time::Duration::from_secs(config.webhook_job_seconds),
+            hcrm_server::webhooks::Worker::new(
+                std::time::Duration::from_secs(config.webhook_timeout_seconds),
+                config.webhook_allow_private,
+            ),
+        );
+    }
     let state = hcrm_api::AppState::new(pool, &secret, config.api_settings());
     match config
         .web_dirs

@@ -27,7 +27,7 @@ use crate::pages::{
     audit::AuditPage, calendars::CalendarsPage, coming_soon::ComingSoon,
     departments::DepartmentsPage, home::Home, institutions::InstitutionsPage, login::Login,
     not_found::NotFound, profile::Profile, security::SecurityPage, service::ConsolePage,
-    users::UsersPage,
+    users::UsersPage, webhooks::WebhooksPage,
 };
 use crate::services::{Api, AuthState};
 
@@ -105,6 +105,8 @@ pub enum Route {
     ComplaintLimits,
     #[at("/admin/break-glass")]
     BreakGlass,
+    #[at("/admin/webhooks")]
+    Webhooks,
     #[at("/profile")]
     Profile,
     #[not_found]
@@ -295,6 +297,13 @@ pub fn nav_items() -> Vec<NavItem> {
             Some(P::BreakGlassReview),
             true,
         ),
+        item(
+            "webhooks",
+            "nav.webhooks",
+            Route::Webhooks,
+            Some(P::WebhookManage),
+            true,
+        ),
         item("profile", "nav.profile", Route::Profile, None, false),
     ]
 }
@@ -391,6 +400,8 @@ fn switch(route: Route) -> Html {
         Route::Audit => guarded(Permission::AuditRead, html! { <AuditPage /> }),
         #[cfg(feature = "office")]
         Route::Security => guarded(Permission::SettingWrite, html! { <SecurityPage /> }),
+        #[cfg(feature = "office")]
+        Route::Webhooks => guarded(Permission::WebhookManage, html! { <WebhooksPage /> }),
         #[cfg(feature = "office")]
         Route::ComplaintLimits => {
             guarded(Permission::SettingWrite, html! { <ComplaintLimitsPage /> })

@@ -186,6 +186,9 @@ pub fn field_error_text(lang: Lang, code: &str) -> &'static str {
         "invalid_interval" => "field.invalid_interval",
         "overlapping_intervals" => "field.overlapping_intervals",
         "no_working_weekday" | "no_working_hours" => "field.no_working_weekday",
+        "scheme" | "url" => "field.webhook_url",
+        "credentials" => "field.webhook_credentials",
+        "private_address" => "field.webhook_private_address",
         _ => "field.invalid",
     };
     tr(lang, key)

@@ -19,3 +19,4 @@ pub mod profile;
 pub mod security;
 pub mod service;
 pub mod users;
+pub mod webhooks;

@@ -13,6 +13,7 @@ pub mod service;
 pub mod session;
 pub mod tasks;
 pub mod visits;
+pub mod webhooks;
 
 use gloo_net::http::{Method, RequestBuilder, Response};
 use hcrm_domain::api::Problem;

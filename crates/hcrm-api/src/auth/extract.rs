@@ -216,6 +216,7 @@ pub mod perm {
         ServiceRead,
         ServiceWrite,
         ScheduleWrite,
+        WebhookManage,
     );
 }
 

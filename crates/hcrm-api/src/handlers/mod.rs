@@ -43,6 +43,7 @@ pub mod totp;
 pub mod users;
 pub mod visits;
 pub mod waitlist;
+pub mod webhooks;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};

@@ -34,4 +34,5 @@ mod security;
 mod totp_reauth;
 mod visits;
 mod web_app;
+mod webhooks;
 mod write_path;

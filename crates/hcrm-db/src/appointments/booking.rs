@@ -345,6 +345,7 @@ pub fn book(conn: &mut DbConn, scope: &Scope, n: &NewBooking) -> Result<Uuid, Bo
         .execute(conn)
         .map_err(insert_error)?;
     take_places(conn, &session, n.places)?;
+    super::raise_events(conn, row.id)?;
     Ok(row.id.0)
 }
 
@@ -464,6 +465,7 @@ pub fn transition(
         }
         .into());
     }
+    super::raise_events(conn, current.id)?;
     let after = get(conn, &Scope::Group, id)?;
     Ok((before, after))
 }

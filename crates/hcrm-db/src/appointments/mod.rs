@@ -240,6 +240,7 @@ pub(crate) fn merge_step(
                 a::version.eq(a::version + 1),
             ))
             .execute(conn)?;
+        raise_events(conn, id)?;
         if status == AppointmentStatus::Booked.code() {
             diesel::update(
                 s::table
@@ -279,4 +280,78 @@ pub(crate) fn waitlist_merge_step(
     Ok(diesel::update(w::table.filter(w::customer_id.eq(from)))
         .set(w::customer_id.eq(into))
         .execute(conn)?)
+}
+
+type EventFacts = (
+    InstitutionId,
+    CustomerId,
+    String,
+    String,
+    i32,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+    SessionId,
+    NaiveDate,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// The domain events of an appointment (INT-2/INT-3), raised from here alone after every
+/// write of one: `appointment_booked` (once) and `appointment_cancelled` once it is
+/// cancelled. The payload holds the booking's facts, not the patient's name or the notes.
+pub(crate) fn raise_events(conn: &mut DbConn, id: AppointmentId) -> Result<(), DbError> {
+    use hcrm_domain::api::events::DomainEventKind as K;
+    let f: EventFacts = a::table
+        .inner_join(s::table)
+        .filter(a::id.eq(id))
+        .select((
+            a::institution_id,
+            a::customer_id,
+            a::status,
+            a::kind,
+            a::places,
+            a::created_at,
+            a::ended_at,
+            a::session_id,
+            s::on_date,
+            s::half_day,
+            s::department_id,
+            s::doctor_id,
+            s::resource_id,
+        ))
+        .first(conn)?;
+    let status: AppointmentStatus = decode(&f.2)?;
+    let payload = serde_json::json!({
+        "appointment_id": id.0,
+        "status": f.2,
+        "kind": f.3,
+        "places": f.4,
+        "session_id": f.7.0,
+        "date": f.8,
+        "half_day": f.9,
+        "department_id": f.10,
+        "doctor_id": f.11,
+        "resource_id": f.12,
+    });
+    let mut due = vec![(K::AppointmentBooked, f.5)];
+    if status == AppointmentStatus::Cancelled {
+        due.push((K::AppointmentCancelled, f.6.unwrap_or(f.5)));
+    }
+    for (kind, at) in due {
+        crate::events::raise(
+            conn,
+            crate::events::NewEvent {
+                kind,
+                subject_type: "appointment",
+                subject_id: id.0,
+                institution_id: f.0.0,
+                customer_id: Some(f.1.0),
+                occurred_at: at,
+                payload: payload.clone(),
+            },
+        )?;
+    }
+    Ok(())
 }

@@ -400,6 +400,7 @@ fn send_one(
             ))
             .execute(c)?;
         let kind = row.kind()?;
+        super::events::raise_escalation(c, row.complaint_id, row.id.0, kind, level, now)?;
         let deadline = clock.deadline(calendar, now);
         let title = format!(
             "投诉 {number}：{}——{}",

@@ -5,6 +5,7 @@
 
 pub mod clocks;
 mod edit;
+mod events;
 mod lists;
 
 pub use edit::update;
@@ -290,6 +291,7 @@ pub fn create(conn: &mut DbConn, n: NewComplaint, at: DateTime<Utc>) -> Result<U
     if n.major_dispute {
         report_major_dispute(conn, id)?;
     }
+    events::raise(conn, id)?;
     Ok(id.0)
 }
 
@@ -750,6 +752,7 @@ pub fn make_move(
             Ok(n)
         },
     )?;
+    events::raise(conn, before_row.id)?;
     let after_row = row_in_scope(conn, scope, id)?;
     let before = dto(conn, before_row, false, at)?;
     let after = dto(conn, after_row, false, at)?;

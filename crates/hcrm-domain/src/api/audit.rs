@@ -71,6 +71,8 @@ coded_enum! {
         Consultation = "consultation", "咨询", "Consultation";
         InVisitService = "in_visit_service", "诊中服务", "In-visit service";
         ServiceTime = "service_time", "服务时间记录", "Service time";
+        WebhookSubscription = "webhook_subscription", "事件推送订阅", "Webhook subscription";
+        WebhookDelivery = "webhook_delivery", "推送消息", "Webhook message";
     }
 }
 

@@ -1,7 +1,7 @@
 //! 领域事件 — what happened, raised once by the module where it happens and read by the
 //! modules that act on it (admission assistance now; follow-up plans, tiers, points and the
-//! outgoing webhooks later, INT-2/INT-3). One vocabulary for all modules: a module adds its
-//! kinds here.
+//! outgoing webhooks, INT-2/INT-3). One vocabulary for all modules: a module adds its kinds
+//! here, and each kind is at once a webhook event type (the one registry of INT-3).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -18,6 +18,12 @@ coded_enum! {
         VisitDischarged = "visit_discharged", "出院", "Discharged";
         VisitSurgery = "visit_surgery", "手术", "Surgery";
         VisitCourseEnded = "visit_course_ended", "疗程结束", "Treatment course ended";
+        ComplaintCreated = "complaint_created", "投诉已登记", "Complaint recorded";
+        ComplaintEscalated = "complaint_escalated", "投诉已升级", "Complaint escalated";
+        ComplaintClosed = "complaint_closed", "投诉已结案", "Complaint closed";
+        AppointmentBooked = "appointment_booked", "预约已登记", "Appointment booked";
+        AppointmentCancelled = "appointment_cancelled", "预约已取消", "Appointment cancelled";
+        CustomerMerged = "customer_merged", "客户已合并", "Customers merged";
     }
 }
 

@@ -25,6 +25,7 @@ pub mod service_times;
 pub mod tasks;
 pub mod timeline;
 pub mod visits;
+pub mod webhooks;
 
 use serde::{Deserialize, Serialize};
 

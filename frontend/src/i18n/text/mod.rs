@@ -17,6 +17,7 @@ mod service;
 mod shell;
 mod tasks;
 mod visits;
+mod webhooks;
 
 /// Every table, searched in order.
 pub const TABLES: &[&[(&str, &str, &str)]] = &[
@@ -36,4 +37,5 @@ pub const TABLES: &[&[(&str, &str, &str)]] = &[
     shell::TEXT,
     tasks::TEXT,
     visits::TEXT,
+    webhooks::TEXT,
 ];
