@@ -109,7 +109,7 @@ fn first_batch() -> Value {
     json!({
         "batch_id": "HIS-0001",
         "patients": [
-            {"external_id": "P1", "name": "王秀英", "gender": "female", "id_number": id_number(1),
+            {"external_id": "P1", "name": "王秀英", "id_number": id_number(1),
              "phones": ["13800138001"]},
             {"external_id": "P2", "name": "李建国", "phones": ["13800138002"]}
         ],
@@ -418,9 +418,12 @@ fn one_bad_item_rejects_the_batch_and_bad_input_of_every_kind_changes_nothing() 
             r.problem(422, "batch_rejected");
             assert_eq!(r.body["errors"][0]["code"], code, "{}", r.body);
         }
-        // Patients: a bad ID number, a bad mobile, a blank name.
+        // Patients: a bad ID number (its check digit off), a bad mobile, a blank name.
+        let mut bad_id = id_number(3);
+        let off = if bad_id.ends_with('0') { "1" } else { "0" };
+        bad_id.replace_range(17..18, off);
         for (patient, field) in [
-            (json!({"external_id": "Q", "name": "钱七", "id_number": "110105195001011234"}), "patients[0].id_number"),
+            (json!({"external_id": "Q", "name": "钱七", "id_number": bad_id}), "patients[0].id_number"),
             (json!({"external_id": "Q", "name": "钱七", "phones": ["12345"]}), "patients[0].phones"),
             (json!({"external_id": "Q", "name": " "}), "patients[0].name"),
         ] {
@@ -535,8 +538,10 @@ fn the_same_batch_sent_to_two_servers_at_once_is_written_once() {
         let key = his_key(srv, &w, "his.a", &w.inst_a, None);
         let sup = w.token("sup.a");
         let twin = srv.twin(hcrm_api::Settings::default());
-        for (round, id) in [(0, Some("RACE-1")), (1, None)] {
-            let body = big_batch(50, id);
+        let keyed = big_batch(50, Some("RACE-1"));
+        let mut keyless = keyed.clone();
+        keyless.as_object_mut().unwrap().remove("batch_id");
+        for (round, body) in [(0, keyed), (1, keyless)] {
             let answers: Vec<Res> = std::thread::scope(|sc| {
                 let handles: Vec<_> = (0..8)
                     .map(|i| {
