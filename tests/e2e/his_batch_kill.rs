@@ -33,10 +33,14 @@ fn batch(tag: &str, n: usize) -> Value {
     let mut visits = Vec::new();
     for i in 0..n {
         patients.push(json!({"external_id": format!("{tag}P{i}"), "name": format!("患者{i}")}));
-        visits.push(json!({"external_id": format!("{tag}M{i}"), "patient_external_id": format!("{tag}P{i}"),
-                           "kind": "outpatient", "visited_at": at(5), "amount_fen": 1200}));
-        visits.push(json!({"external_id": format!("{tag}Z{i}"), "patient_external_id": format!("{tag}P{i}"),
-                           "kind": "inpatient", "visited_at": at(3), "ended_at": at(1)}));
+        visits.push(
+            json!({"external_id": format!("{tag}M{i}"), "patient_external_id": format!("{tag}P{i}"),
+                           "kind": "outpatient", "visited_at": at(5), "amount_fen": 1200}),
+        );
+        visits.push(
+            json!({"external_id": format!("{tag}Z{i}"), "patient_external_id": format!("{tag}P{i}"),
+                           "kind": "inpatient", "visited_at": at(3), "ended_at": at(1)}),
+        );
     }
     json!({"batch_id": format!("{tag}-batch"), "patients": patients, "visits": visits})
 }
@@ -53,7 +57,10 @@ fn counts(db: &TestDb) -> (i64, i64, i64) {
     (
         visits::table.count().get_result(&mut *c).unwrap(),
         domain_events::table.count().get_result(&mut *c).unwrap(),
-        integration_batches::table.count().get_result(&mut *c).unwrap(),
+        integration_batches::table
+            .count()
+            .get_result(&mut *c)
+            .unwrap(),
     )
 }
 
@@ -146,7 +153,10 @@ fn a_server_killed_mid_batch_leaves_nothing_half_written_and_a_replay_writes_it_
             assert!(killed.success());
             sending.join().unwrap()
         });
-        assert_eq!(status, 0, "the server answered before it was killed ({backend})");
+        assert_eq!(
+            status, 0,
+            "the server answered before it was killed ({backend})"
+        );
         drop(server);
 
         // Nothing of it, after a restart.

@@ -176,7 +176,12 @@ fn insert_all(
     }
     let wanted: Vec<DomainEventId> = rows
         .iter()
-        .filter(|r| every || SUBSCRIBERS.iter().any(|s| s.kinds.iter().any(|k| k.code() == r.kind)))
+        .filter(|r| {
+            every
+                || SUBSCRIBERS
+                    .iter()
+                    .any(|s| s.kinds.iter().any(|k| k.code() == r.kind))
+        })
         .map(|r| r.id)
         .collect();
     if count == 0 || wanted.is_empty() {

@@ -77,7 +77,9 @@ fn patients(pool: &Pool, code: Option<&str>) -> Result<(String, Vec<String>), St
         .load(&mut *conn)
         .map_err(|e| e.to_string())?;
     if ids.is_empty() {
-        return Err(format!("no HIS ids in {code}: run `hcrm generate --customers N`"));
+        return Err(format!(
+            "no HIS ids in {code}: run `hcrm generate --customers N`"
+        ));
     }
     Ok((code, ids))
 }
@@ -120,7 +122,14 @@ fn client_key(pool: &Pool, code: &str, run: &str) -> Result<String, String> {
 }
 
 /// One batch of `n` new visits of client `client`.
-fn batch(rng: &mut StdRng, patients: &[String], run: &str, client: usize, seq: u64, n: usize) -> Value {
+fn batch(
+    rng: &mut StdRng,
+    patients: &[String],
+    run: &str,
+    client: usize,
+    seq: u64,
+    n: usize,
+) -> Value {
     let now = Utc::now();
     let visits: Vec<Value> = (0..n)
         .map(|i| {
@@ -133,7 +142,9 @@ fn batch(rng: &mut StdRng, patients: &[String], run: &str, client: usize, seq: u
                 _ => "treatment_course",
             };
             let days = rng.random_range(1..700);
-            let at = now - chrono::Duration::days(days) - chrono::Duration::minutes(rng.random_range(0..600));
+            let at = now
+                - chrono::Duration::days(days)
+                - chrono::Duration::minutes(rng.random_range(0..600));
             let amount: i64 = rng.random_range(2_000..2_000_000);
             let insurance = amount * rng.random_range(0..60) / 100;
             let mut v = json!({
@@ -146,7 +157,8 @@ fn batch(rng: &mut StdRng, patients: &[String], run: &str, client: usize, seq: u
                 "paid_fen": amount - insurance,
             });
             if kind == "inpatient" && days > 10 {
-                v["ended_at"] = json!((at + chrono::Duration::days(rng.random_range(2..10))).to_rfc3339());
+                v["ended_at"] =
+                    json!((at + chrono::Duration::days(rng.random_range(2..10))).to_rfc3339());
             }
             v
         })
@@ -208,7 +220,8 @@ pub fn run(o: &Options, database_url: &str) -> Result<(), String> {
                 written.clone(),
                 failed.clone(),
             );
-            let (url, key, run, n, seed) = (url.clone(), key.clone(), run.clone(), o.batch_size, o.seed);
+            let (url, key, run, n, seed) =
+                (url.clone(), key.clone(), run.clone(), o.batch_size, o.seed);
             std::thread::spawn(move || {
                 let mut rng = StdRng::seed_from_u64(seed ^ (client as u64 + 1));
                 let http = agent();
@@ -231,7 +244,11 @@ pub fn run(o: &Options, database_url: &str) -> Result<(), String> {
                         }
                         Ok(mut r) => {
                             let text = r.body_mut().read_to_string().unwrap_or_default();
-                            eprintln!("batch refused ({}): {}", r.status(), &text[..text.len().min(300)]);
+                            eprintln!(
+                                "batch refused ({}): {}",
+                                r.status(),
+                                &text[..text.len().min(300)]
+                            );
                             false
                         }
                         Err(e) => {
@@ -283,6 +300,9 @@ pub fn run(o: &Options, database_url: &str) -> Result<(), String> {
         events_after - events_before,
         (events_after - events_before) as f64 / secs
     );
-    println!("load average at start: {load_start}; at end: {}", load_average());
+    println!(
+        "load average at start: {load_start}; at end: {}",
+        load_average()
+    );
     Ok(())
 }

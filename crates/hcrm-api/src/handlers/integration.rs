@@ -9,10 +9,10 @@ use std::time::Instant;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use hcrm_db::integration::{self as store, Filter, NewBatch};
 use hcrm_domain::Permission;
+use hcrm_domain::api::Page;
 use hcrm_domain::api::integration::{
     BatchResult, BatchStatus, BatchSummary, BatchUpsert, MAX_BATCH_ITEMS,
 };
-use hcrm_domain::api::Page;
 use hcrm_domain::{Role, Scope};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};

@@ -111,7 +111,13 @@ fn repeated<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<bool> {
 /// the visit's rules across fields, a line's money, ids repeated within a list.
 pub fn prepare(batch: BatchUpsert, now: DateTime<Utc>) -> Prepared {
     let latest = now + chrono::Duration::minutes(CLOCK_SKEW_MINUTES);
-    let again = |field: &str| item_error(field, "repeated", "the same external id twice in this batch");
+    let again = |field: &str| {
+        item_error(
+            field,
+            "repeated",
+            "the same external id twice in this batch",
+        )
+    };
     let patients_repeated = repeated(batch.patients.iter().map(|p| p.external_id.as_str()));
     let patients = batch
         .patients
@@ -149,9 +155,10 @@ pub fn prepare(batch: BatchUpsert, now: DateTime<Utc>) -> Prepared {
                 paid_fen: item.paid_fen,
             };
             add(&mut errors, facts.errors(now));
-            let create = item.patient.as_ref().map(|p| {
-                as_customer(p, Some(&item.patient_external_id), "patient.", &mut errors)
-            });
+            let create = item
+                .patient
+                .as_ref()
+                .map(|p| as_customer(p, Some(&item.patient_external_id), "patient.", &mut errors));
             if twice {
                 errors.push(again("external_id"));
             }

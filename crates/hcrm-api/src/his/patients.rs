@@ -27,7 +27,7 @@ use crate::handlers::customers::{apply_update, form_for_create};
 /// Who a patient not linked yet becomes: the item it came from.
 enum Source {
     Patient(usize),
-    Visit(usize),
+    Visit,
 }
 
 struct Pending<'a> {
@@ -144,8 +144,7 @@ pub(super) fn resolve(
     let mut from_visits: HashMap<String, usize> = HashMap::new();
     for (i, x) in p.visits.iter().enumerate() {
         let key = &x.item.patient_external_id;
-        if visit_results[i].result == ItemOutcome::Rejected || in_batch.contains_key(key.as_str())
-        {
+        if visit_results[i].result == ItemOutcome::Rejected || in_batch.contains_key(key.as_str()) {
             continue;
         }
         match (linked.get(key), &x.create) {
@@ -166,7 +165,7 @@ pub(super) fn resolve(
                     pending.push(Pending {
                         key: key.clone(),
                         create,
-                        source: Source::Visit(i),
+                        source: Source::Visit,
                     });
                 }
             }
@@ -246,7 +245,7 @@ pub(super) fn resolve(
                     r.result = ItemOutcome::Created;
                 }
             }
-            Source::Visit(_) => {}
+            Source::Visit => {}
         }
     }
     new.write(c)?;

@@ -44,7 +44,13 @@ fn ago(days: i64) -> String {
 
 /// An integration user of institution `inst` and an API key for it (all its scopes, or
 /// `scopes`).
-fn his_key(srv: &Srv, w: &TwoInstitutions, name: &str, inst: &Value, scopes: Option<&[&str]>) -> String {
+fn his_key(
+    srv: &Srv,
+    w: &TwoInstitutions,
+    name: &str,
+    inst: &Value,
+    scopes: Option<&[&str]>,
+) -> String {
     let user = srv.user(&w.admin, name, &["integration"], inst);
     let mut body = json!({"name": format!("{name} key")});
     if let Some(s) = scopes {
@@ -100,7 +106,8 @@ fn visits_total(srv: &Srv, token: &str, query: &str) -> i64 {
 }
 
 fn audit_total(srv: &Srv, admin: &str, query: &str) -> i64 {
-    srv.get(&format!("/api/v1/audit-events?{query}"), admin).ok(200)["total"]
+    srv.get(&format!("/api/v1/audit-events?{query}"), admin)
+        .ok(200)["total"]
         .as_i64()
         .unwrap()
 }
@@ -151,7 +158,10 @@ fn a_batch_writes_patients_visits_and_lines_once_and_a_replay_changes_nothing() 
         assert_eq!(stay["insurance_fen"], 500000);
         assert_eq!(stay["paid_fen"], 300000);
         assert_eq!(stay["arrears_fen"], 80000);
-        assert_eq!(stay["sequence"], "return", "P1's outpatient visit came first");
+        assert_eq!(
+            stay["sequence"], "return",
+            "P1's outpatient visit came first"
+        );
         let mz = srv.get("/api/v1/visits?external_id=MZ-1", &sup).ok(200)["items"][0].clone();
         assert_eq!(mz["sequence"], "first");
         // The same events as a visit entered by hand, and the lines' spending and payment.
@@ -172,7 +182,10 @@ fn a_batch_writes_patients_visits_and_lines_once_and_a_replay_changes_nothing() 
         // The admission made its task, once.
         let stay_id = stay["id"].as_str().unwrap();
         let tasks = srv
-            .get(&format!("/api/v1/tasks?source_type=visit&source_id={stay_id}"), &sup)
+            .get(
+                &format!("/api/v1/tasks?source_type=visit&source_id={stay_id}"),
+                &sup,
+            )
             .ok(200)["total"]
             .clone();
         assert_eq!(tasks, 1);
@@ -180,16 +193,28 @@ fn a_batch_writes_patients_visits_and_lines_once_and_a_replay_changes_nothing() 
         let his_id = res["client_id"].as_str().unwrap();
         let audited = audit_total(srv, &w.admin, &format!("actor_id={his_id}"));
         assert_eq!(
-            audit_total(srv, &w.admin, &format!("actor_id={his_id}&entity_type=visit")),
+            audit_total(
+                srv,
+                &w.admin,
+                &format!("actor_id={his_id}&entity_type=visit")
+            ),
             3 + 1,
             "three visits created, the stay's totals set by its lines"
         );
         assert_eq!(
-            audit_total(srv, &w.admin, &format!("actor_id={his_id}&entity_type=visit_charge")),
+            audit_total(
+                srv,
+                &w.admin,
+                &format!("actor_id={his_id}&entity_type=visit_charge")
+            ),
             2
         );
         assert_eq!(
-            audit_total(srv, &w.admin, &format!("actor_id={his_id}&entity_type=customer")),
+            audit_total(
+                srv,
+                &w.admin,
+                &format!("actor_id={his_id}&entity_type=customer")
+            ),
             2
         );
 
@@ -200,7 +225,10 @@ fn a_batch_writes_patients_visits_and_lines_once_and_a_replay_changes_nothing() 
         assert_eq!(again["replayed"], true);
         assert_eq!(again["items"], res["items"]);
         assert_eq!(again["id"], res["id"]);
-        assert_eq!(audit_total(srv, &w.admin, &format!("actor_id={his_id}")), audited);
+        assert_eq!(
+            audit_total(srv, &w.admin, &format!("actor_id={his_id}")),
+            audited
+        );
         assert_eq!(events(srv).len(), 7);
         // The same id with another batch is refused.
         let mut other = body.clone();
@@ -210,7 +238,10 @@ fn a_batch_writes_patients_visits_and_lines_once_and_a_replay_changes_nothing() 
         let mut keyless = body.clone();
         keyless.as_object_mut().unwrap().remove("batch_id");
         let res2 = send(srv, &key, &keyless).ok(200).clone();
-        assert!(results(&res2).iter().all(|(_, r)| r == "unchanged"), "{res2}");
+        assert!(
+            results(&res2).iter().all(|(_, r)| r == "unchanged"),
+            "{res2}"
+        );
         assert_eq!(res2["items"][2]["id"], res["items"][2]["id"]);
         assert_eq!(events(srv).len(), 7);
         assert_eq!(visits_total(srv, &sup, ""), 3);
@@ -242,7 +273,10 @@ fn a_batch_writes_patients_visits_and_lines_once_and_a_replay_changes_nothing() 
         let l = send(srv, &key, &line).ok(200).clone();
         assert_eq!(results(&l), [pair("JF-1", "updated")]);
         let stay = srv.get("/api/v1/visits?external_id=ZY-1", &sup).ok(200)["items"][0].clone();
-        assert_eq!((stay["paid_fen"].as_i64(), stay["arrears_fen"].as_i64()), (Some(380000), Some(0)));
+        assert_eq!(
+            (stay["paid_fen"].as_i64(), stay["arrears_fen"].as_i64()),
+            (Some(380000), Some(0))
+        );
         assert_eq!(events(srv).len(), 8);
 
         // The batches are stored and listed (the integration status page).
@@ -279,10 +313,14 @@ fn patients_are_found_by_his_id_then_id_number_never_by_name() {
             )
             .ok(201)["id"]
             .clone();
-        let res = send(srv, &key, &json!({"patients": [
-            {"external_id": "P-7", "name": "张伟", "id_number": id_number(7)},
-            {"external_id": "P-8", "name": "赵敏", "phones": ["13900139009"]}
-        ]}))
+        let res = send(
+            srv,
+            &key,
+            &json!({"patients": [
+                {"external_id": "P-7", "name": "张伟", "id_number": id_number(7)},
+                {"external_id": "P-8", "name": "赵敏", "phones": ["13900139009"]}
+            ]}),
+        )
         .ok(200)
         .clone();
         assert_eq!(res["items"][0]["result"], "updated");
@@ -294,16 +332,29 @@ fn patients_are_found_by_his_id_then_id_number_never_by_name() {
         let found = srv.get("/api/v1/customers?q=P-7", &agent).ok(200).clone();
         assert_eq!(found["items"][0]["id"], known, "{found}");
         // Found by the HIS id next time; a changed name and a new phone update it.
-        let res = send(srv, &key, &json!({"patients": [
-            {"external_id": "P-7", "name": "张伟", "id_number": id_number(7)},
-            {"external_id": "P-8", "name": "赵敏敏", "phones": ["13900139010"]}
-        ]}))
+        let res = send(
+            srv,
+            &key,
+            &json!({"patients": [
+                {"external_id": "P-7", "name": "张伟", "id_number": id_number(7)},
+                {"external_id": "P-8", "name": "赵敏敏", "phones": ["13900139010"]}
+            ]}),
+        )
         .ok(200)
         .clone();
-        assert_eq!(results(&res), [pair("P-7", "unchanged"), pair("P-8", "updated")]);
+        assert_eq!(
+            results(&res),
+            [pair("P-7", "unchanged"), pair("P-8", "updated")]
+        );
         assert_eq!(res["items"][0]["matched_by"], "external_id");
         let p8 = srv
-            .get(&format!("/api/v1/customers/{}", res["items"][1]["id"].as_str().unwrap()), &w.token("sup.a"))
+            .get(
+                &format!(
+                    "/api/v1/customers/{}",
+                    res["items"][1]["id"].as_str().unwrap()
+                ),
+                &w.token("sup.a"),
+            )
             .ok(200)
             .clone();
         assert_eq!(p8["name"], "赵敏敏");
@@ -330,15 +381,23 @@ fn an_unknown_patient_is_rejected_or_made_from_the_visit_when_asked() {
         assert_eq!(stored["items"][0]["errors"][0]["code"], "unknown_patient");
         assert_eq!(visits_total(srv, &sup, ""), 0);
 
-        let res = send(srv, &key, &json!({"create_missing_patients": true, "visits": [visit.clone()]}))
-            .ok(200)
-            .clone();
+        let res = send(
+            srv,
+            &key,
+            &json!({"create_missing_patients": true, "visits": [visit.clone()]}),
+        )
+        .ok(200)
+        .clone();
         assert_eq!(res["items"][0]["result"], "created");
         assert_eq!(res["items"][0]["patient_created"], true);
         // Asked to create without the data: a clear error.
         let bare = json!({"external_id": "MZ-10", "patient_external_id": "P-10", "kind": "outpatient",
                           "visited_at": ago(2)});
-        let r = send(srv, &key, &json!({"create_missing_patients": true, "visits": [bare]}));
+        let r = send(
+            srv,
+            &key,
+            &json!({"create_missing_patients": true, "visits": [bare]}),
+        );
         assert_eq!(r.field_errors(), ["visits[0].patient"]);
         // A visit's patient found by ID number: linked, said so.
         let agent = w.token("agent.a");
@@ -350,11 +409,20 @@ fn an_unknown_patient_is_rejected_or_made_from_the_visit_when_asked() {
         .ok(201);
         let linked = json!({"external_id": "MZ-11", "patient_external_id": "P-11", "kind": "outpatient",
                             "visited_at": ago(2), "patient": {"name": "周涛", "id_number": id_number(11)}});
-        let res = send(srv, &key, &json!({"create_missing_patients": true, "visits": [linked]}))
-            .ok(200)
-            .clone();
+        let res = send(
+            srv,
+            &key,
+            &json!({"create_missing_patients": true, "visits": [linked]}),
+        )
+        .ok(200)
+        .clone();
         assert_eq!(res["items"][0]["matched_by"], "id_number");
-        assert_eq!(res["items"][0]["patient_created"].as_bool().unwrap_or(false), false);
+        assert_eq!(
+            res["items"][0]["patient_created"]
+                .as_bool()
+                .unwrap_or(false),
+            false
+        );
     });
 }
 
@@ -366,31 +434,72 @@ fn one_bad_item_rejects_the_batch_and_bad_input_of_every_kind_changes_nothing() 
         let sup = w.token("sup.a");
         send(srv, &key, &first_batch()).ok(200);
         let before_events = events(srv).len();
-        let his_id = srv.get("/api/v1/auth/me", &key).ok(200)["id"].as_str().unwrap().to_string();
+        let his_id = srv.get("/api/v1/auth/me", &key).ok(200)["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
         let before_audit = audit_total(srv, &w.admin, &format!("actor_id={his_id}"));
         let before_customers = srv.get("/api/v1/customers", &sup).ok(200)["total"].clone();
 
-        let good = |n: u32| json!({"external_id": format!("MZ-{n}0"), "patient_external_id": "P1",
-                                   "kind": "outpatient", "visited_at": ago(1)});
+        let good = |n: u32| {
+            json!({"external_id": format!("MZ-{n}0"), "patient_external_id": "P1",
+                                   "kind": "outpatient", "visited_at": ago(1)})
+        };
         let refused: Vec<(Value, &str, &str)> = vec![
-            (json!({"external_id": "X", "patient_external_id": "P1", "kind": "outpatient",
-                    "visited_at": (Utc::now() + Duration::days(1)).to_rfc3339()}), "visits[3].visited_at", "in_future"),
-            (json!({"external_id": "X", "patient_external_id": "P1", "kind": "outpatient",
-                    "visited_at": ago(1), "ended_at": ago(0)}), "visits[3].ended_at", "not_for_kind"),
-            (json!({"external_id": "X", "patient_external_id": "P1", "kind": "outpatient",
-                    "visited_at": ago(1), "amount_fen": 10, "paid_fen": 20}), "visits[3].paid_fen", "exceeds_amount"),
-            (json!({"external_id": "MZ-1", "patient_external_id": "P1", "kind": "surgery",
-                    "visited_at": ago(1)}), "visits[3].kind", "kind_changed"),
-            (json!({"external_id": "MZ-1", "patient_external_id": "P2", "kind": "outpatient",
-                    "visited_at": ago(1)}), "visits[3].patient_external_id", "patient_changed"),
-            (json!({"external_id": "X", "patient_external_id": "P1", "kind": "outpatient",
-                    "visited_at": ago(1), "department_code": "NOPE"}), "visits[3].department_code", "bad_reference"),
-            (json!({"external_id": "X\u{0000}", "patient_external_id": "P1", "kind": "outpatient",
-                    "visited_at": ago(1)}), "visits[3].external_id", "control_character"),
-            (json!({"external_id": "X", "patient_external_id": "P1", "kind": "outpatient",
-                    "visited_at": ago(1), "diagnosis_category": "a\u{202e}b"}), "visits[3].diagnosis_category", "control_character"),
-            (json!({"external_id": "MZ-10", "patient_external_id": "P1", "kind": "outpatient",
-                    "visited_at": ago(1)}), "visits[3].external_id", "repeated"),
+            (
+                json!({"external_id": "X", "patient_external_id": "P1", "kind": "outpatient",
+                    "visited_at": (Utc::now() + Duration::days(1)).to_rfc3339()}),
+                "visits[3].visited_at",
+                "in_future",
+            ),
+            (
+                json!({"external_id": "X", "patient_external_id": "P1", "kind": "outpatient",
+                    "visited_at": ago(1), "ended_at": ago(0)}),
+                "visits[3].ended_at",
+                "not_for_kind",
+            ),
+            (
+                json!({"external_id": "X", "patient_external_id": "P1", "kind": "outpatient",
+                    "visited_at": ago(1), "amount_fen": 10, "paid_fen": 20}),
+                "visits[3].paid_fen",
+                "exceeds_amount",
+            ),
+            (
+                json!({"external_id": "MZ-1", "patient_external_id": "P1", "kind": "surgery",
+                    "visited_at": ago(1)}),
+                "visits[3].kind",
+                "kind_changed",
+            ),
+            (
+                json!({"external_id": "MZ-1", "patient_external_id": "P2", "kind": "outpatient",
+                    "visited_at": ago(1)}),
+                "visits[3].patient_external_id",
+                "patient_changed",
+            ),
+            (
+                json!({"external_id": "X", "patient_external_id": "P1", "kind": "outpatient",
+                    "visited_at": ago(1), "department_code": "NOPE"}),
+                "visits[3].department_code",
+                "bad_reference",
+            ),
+            (
+                json!({"external_id": "X\u{0000}", "patient_external_id": "P1", "kind": "outpatient",
+                    "visited_at": ago(1)}),
+                "visits[3].external_id",
+                "control_character",
+            ),
+            (
+                json!({"external_id": "X", "patient_external_id": "P1", "kind": "outpatient",
+                    "visited_at": ago(1), "diagnosis_category": "a\u{202e}b"}),
+                "visits[3].diagnosis_category",
+                "control_character",
+            ),
+            (
+                json!({"external_id": "MZ-10", "patient_external_id": "P1", "kind": "outpatient",
+                    "visited_at": ago(1)}),
+                "visits[3].external_id",
+                "repeated",
+            ),
         ];
         for (bad, field, code) in refused {
             let body = json!({"visits": [good(1), good(2), good(3), bad]});
@@ -398,21 +507,35 @@ fn one_bad_item_rejects_the_batch_and_bad_input_of_every_kind_changes_nothing() 
             r.problem(422, "batch_rejected");
             let errors = r.body["errors"].as_array().unwrap().clone();
             assert!(
-                errors.iter().any(|e| e["field"] == field && e["code"] == code),
+                errors
+                    .iter()
+                    .any(|e| e["field"] == field && e["code"] == code),
                 "{field} {code}: {}",
                 r.body
             );
-            let record = srv.get(r.header("content-location").unwrap(), &w.admin).ok(200).clone();
+            let record = srv
+                .get(r.header("content-location").unwrap(), &w.admin)
+                .ok(200)
+                .clone();
             assert_eq!(record["counts"]["skipped"], 3, "{record}");
         }
         // Lines: a payment with insurance, a line of an unknown visit, more paid than charged.
         for (line, code) in [
-            (json!({"external_id": "L", "visit_external_id": "MZ-1", "kind": "payment",
-                    "amount_fen": 10, "insurance_fen": 5, "occurred_at": ago(1)}), "not_for_kind"),
-            (json!({"external_id": "L", "visit_external_id": "NOPE", "kind": "charge",
-                    "amount_fen": 10, "occurred_at": ago(1)}), "unknown_visit"),
-            (json!({"external_id": "L", "visit_external_id": "ZY-1", "kind": "payment",
-                    "amount_fen": 900000, "occurred_at": ago(1)}), "exceeds_amount"),
+            (
+                json!({"external_id": "L", "visit_external_id": "MZ-1", "kind": "payment",
+                    "amount_fen": 10, "insurance_fen": 5, "occurred_at": ago(1)}),
+                "not_for_kind",
+            ),
+            (
+                json!({"external_id": "L", "visit_external_id": "NOPE", "kind": "charge",
+                    "amount_fen": 10, "occurred_at": ago(1)}),
+                "unknown_visit",
+            ),
+            (
+                json!({"external_id": "L", "visit_external_id": "ZY-1", "kind": "payment",
+                    "amount_fen": 900000, "occurred_at": ago(1)}),
+                "exceeds_amount",
+            ),
         ] {
             let r = send(srv, &key, &json!({"visits": [good(1)], "charges": [line]}));
             r.problem(422, "batch_rejected");
@@ -423,13 +546,23 @@ fn one_bad_item_rejects_the_batch_and_bad_input_of_every_kind_changes_nothing() 
         let off = if bad_id.ends_with('0') { "1" } else { "0" };
         bad_id.replace_range(17..18, off);
         for (patient, field) in [
-            (json!({"external_id": "Q", "name": "钱七", "id_number": bad_id}), "patients[0].id_number"),
-            (json!({"external_id": "Q", "name": "钱七", "phones": ["12345"]}), "patients[0].phones"),
+            (
+                json!({"external_id": "Q", "name": "钱七", "id_number": bad_id}),
+                "patients[0].id_number",
+            ),
+            (
+                json!({"external_id": "Q", "name": "钱七", "phones": ["12345"]}),
+                "patients[0].phones",
+            ),
             (json!({"external_id": "Q", "name": " "}), "patients[0].name"),
         ] {
             let r = send(srv, &key, &json!({"patients": [patient]}));
             r.problem(422, "batch_rejected");
-            assert!(r.field_errors().iter().any(|f| f.starts_with(field)), "{}", r.body);
+            assert!(
+                r.field_errors().iter().any(|f| f.starts_with(field)),
+                "{}",
+                r.body
+            );
         }
         // Shapes: wrong types, missing and unknown fields, not JSON, not a JSON type, too many.
         for body in [
@@ -440,19 +573,40 @@ fn one_bad_item_rejects_the_batch_and_bad_input_of_every_kind_changes_nothing() 
             json!({"visits": [{"external_id": "X", "patient_external_id": "P1", "kind": "walk_in", "visited_at": ago(1)}]}),
             json!({"batch_id": "has space"}),
         ] {
-            send(srv, &key, &body).problem(422, if body.get("batch_id").is_some() { "validation" } else { "invalid_body" });
+            send(srv, &key, &body).problem(
+                422,
+                if body.get("batch_id").is_some() {
+                    "validation"
+                } else {
+                    "invalid_body"
+                },
+            );
         }
-        srv.raw("POST", PATH, Some(&key), &[], Some(("application/json", "{\"visits\": [".into())))
-            .problem(400, "malformed_json");
-        srv.raw("POST", PATH, Some(&key), &[], Some(("text/plain", "{}".into())))
-            .problem(415, "unsupported_media_type");
+        srv.raw(
+            "POST",
+            PATH,
+            Some(&key),
+            &[],
+            Some(("application/json", "{\"visits\": [".into())),
+        )
+        .problem(400, "malformed_json");
+        srv.raw(
+            "POST",
+            PATH,
+            Some(&key),
+            &[],
+            Some(("text/plain", "{}".into())),
+        )
+        .problem(415, "unsupported_media_type");
         let many: Vec<Value> = (0..1001).map(|n| good(n + 100)).collect();
-        send(srv, &key, &json!({"visits": many}))
-            .problem(413, "payload_too_large");
+        send(srv, &key, &json!({"visits": many})).problem(413, "payload_too_large");
 
         assert_eq!(events(srv).len(), before_events);
         assert_eq!(visits_total(srv, &sup, ""), 3);
-        assert_eq!(srv.get("/api/v1/customers", &sup).ok(200)["total"], before_customers);
+        assert_eq!(
+            srv.get("/api/v1/customers", &sup).ok(200)["total"],
+            before_customers
+        );
         assert_eq!(
             audit_total(srv, &w.admin, &format!("actor_id={his_id}")),
             before_audit,
@@ -472,11 +626,33 @@ fn clients_reach_their_institutions_and_staff_without_the_permission_get_403() {
         send(srv, &agent, &first_batch()).problem(403, "forbidden");
         srv.get(PATH, &agent).problem(403, "forbidden");
         // A key without service.write may not send visits; without customer.write no patients.
-        let narrow = his_key(srv, &w, "his.narrow", &w.inst_a, Some(&["integration.write", "customer.write", "integration.read"]));
+        let narrow = his_key(
+            srv,
+            &w,
+            "his.narrow",
+            &w.inst_a,
+            Some(&["integration.write", "customer.write", "integration.read"]),
+        );
         send(srv, &narrow, &json!({"visits": first_batch()["visits"]})).problem(403, "forbidden");
-        send(srv, &narrow, &json!({"patients": first_batch()["patients"]})).ok(200);
-        let no_patients = his_key(srv, &w, "his.np", &w.inst_a, Some(&["integration.write", "service.write"]));
-        send(srv, &no_patients, &json!({"patients": first_batch()["patients"]})).problem(403, "forbidden");
+        send(
+            srv,
+            &narrow,
+            &json!({"patients": first_batch()["patients"]}),
+        )
+        .ok(200);
+        let no_patients = his_key(
+            srv,
+            &w,
+            "his.np",
+            &w.inst_a,
+            Some(&["integration.write", "service.write"]),
+        );
+        send(
+            srv,
+            &no_patients,
+            &json!({"patients": first_batch()["patients"]}),
+        )
+        .problem(403, "forbidden");
         send(srv, &no_patients, &json!({"batch_id": "x"})).ok(200);
         // Another institution: out of reach.
         let mut other = first_batch();
@@ -493,20 +669,30 @@ fn clients_reach_their_institutions_and_staff_without_the_permission_get_403() {
         assert_eq!(visits_total(srv, &w.token("sup.b"), ""), 3);
         // Batches: a client reads its own, a director their institution's, the admin all.
         let a_id = a["id"].as_str().unwrap();
-        srv.get(&format!("{PATH}/{a_id}"), &key_b).problem(404, "not_found");
-        srv.get(&format!("{PATH}/{a_id}"), &key_a).ok(200);
-        srv.get(&format!("{PATH}/{}", b["id"].as_str().unwrap()), &w.token("dir.a"))
+        srv.get(&format!("{PATH}/{a_id}"), &key_b)
             .problem(404, "not_found");
+        srv.get(&format!("{PATH}/{a_id}"), &key_a).ok(200);
+        srv.get(
+            &format!("{PATH}/{}", b["id"].as_str().unwrap()),
+            &w.token("dir.a"),
+        )
+        .problem(404, "not_found");
         assert_eq!(srv.get(PATH, &key_b).ok(200)["total"], 1);
-        let dir_total = srv.get(PATH, &w.token("dir.a")).ok(200)["total"].as_i64().unwrap();
+        let dir_total = srv.get(PATH, &w.token("dir.a")).ok(200)["total"]
+            .as_i64()
+            .unwrap();
         assert_eq!(dir_total, 3, "A's three batches, not B's");
         assert_eq!(srv.get(PATH, &w.admin).ok(200)["total"], 4);
         let filtered = srv
-            .get(&format!("{PATH}?institution_id={}", w.inst_b["id"].as_str().unwrap()), &w.token("dir.a"))
+            .get(
+                &format!("{PATH}?institution_id={}", w.inst_b["id"].as_str().unwrap()),
+                &w.token("dir.a"),
+            )
             .ok(200)
             .clone();
         assert_eq!(filtered["total"], 0);
-        srv.get(&format!("{PATH}?status=done"), &w.admin).problem(400, "invalid_query");
+        srv.get(&format!("{PATH}?status=done"), &w.admin)
+            .problem(400, "invalid_query");
     });
 }
 
@@ -517,12 +703,18 @@ fn big_batch(n: usize, batch_id: Option<&str>) -> Value {
     let mut charges = Vec::new();
     for i in 0..n {
         patients.push(json!({"external_id": format!("RP-{i}"), "name": format!("病人{i}")}));
-        visits.push(json!({"external_id": format!("RM-{i}"), "patient_external_id": format!("RP-{i}"),
-                           "kind": "outpatient", "visited_at": ago(3), "amount_fen": 100}));
-        visits.push(json!({"external_id": format!("RZ-{i}"), "patient_external_id": format!("RP-{i}"),
-                           "kind": "inpatient", "visited_at": ago(2)}));
-        charges.push(json!({"external_id": format!("RS-{i}"), "visit_external_id": format!("RZ-{i}"),
-                            "kind": "charge", "amount_fen": 5000, "occurred_at": ago(2)}));
+        visits.push(
+            json!({"external_id": format!("RM-{i}"), "patient_external_id": format!("RP-{i}"),
+                           "kind": "outpatient", "visited_at": ago(3), "amount_fen": 100}),
+        );
+        visits.push(
+            json!({"external_id": format!("RZ-{i}"), "patient_external_id": format!("RP-{i}"),
+                           "kind": "inpatient", "visited_at": ago(2)}),
+        );
+        charges.push(
+            json!({"external_id": format!("RS-{i}"), "visit_external_id": format!("RZ-{i}"),
+                            "kind": "charge", "amount_fen": 5000, "occurred_at": ago(2)}),
+        );
     }
     let mut body = json!({"patients": patients, "visits": visits, "charges": charges});
     if let Some(id) = batch_id {
@@ -545,7 +737,8 @@ fn the_same_batch_sent_to_two_servers_at_once_is_written_once() {
             let answers: Vec<Res> = std::thread::scope(|sc| {
                 let handles: Vec<_> = (0..8)
                     .map(|i| {
-                        let (server, key, body) = (if i % 2 == 0 { srv } else { &twin }, &key, &body);
+                        let (server, key, body) =
+                            (if i % 2 == 0 { srv } else { &twin }, &key, &body);
                         sc.spawn(move || send(server, key, body))
                     })
                     .collect();
@@ -553,21 +746,39 @@ fn the_same_batch_sent_to_two_servers_at_once_is_written_once() {
             });
             let ids: Vec<Value> = answers
                 .iter()
-                .map(|r| r.ok(200)["items"].as_array().unwrap().iter().map(|i| i["id"].clone()).collect())
+                .map(|r| {
+                    r.ok(200)["items"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|i| i["id"].clone())
+                        .collect()
+                })
                 .collect();
-            assert!(ids.windows(2).all(|p| p[0] == p[1]), "every answer names the same records");
+            assert!(
+                ids.windows(2).all(|p| p[0] == p[1]),
+                "every answer names the same records"
+            );
             if round == 0 {
-                let created = answers.iter().filter(|r| r.body["replayed"] == false).count();
+                let created = answers
+                    .iter()
+                    .filter(|r| r.body["replayed"] == false)
+                    .count();
                 assert_eq!(created, 1, "one wrote it, the others replayed it");
                 assert!(answers.iter().all(|r| r.body["counts"]["created"] == 200));
             } else {
-                assert!(answers
-                    .iter()
-                    .all(|r| r.body["counts"]["unchanged"] == 200), "already written in round 0");
+                assert!(
+                    answers.iter().all(|r| r.body["counts"]["unchanged"] == 200),
+                    "already written in round 0"
+                );
             }
             assert_eq!(visits_total(srv, &sup, ""), 100);
             let all = events(srv);
-            assert_eq!(all.len(), 100 + 50 + 50, "recorded ×100, admitted ×50, spending ×50");
+            assert_eq!(
+                all.len(),
+                100 + 50 + 50,
+                "recorded ×100, admitted ×50, spending ×50"
+            );
             let tasks = srv.get("/api/v1/tasks?source_type=visit", &sup).ok(200)["total"].clone();
             assert_eq!(tasks, 50, "one admission task per stay");
         }
@@ -587,8 +798,14 @@ fn the_same_batch_sent_to_two_servers_at_once_is_written_once() {
                 .collect();
             handles.into_iter().map(|h| h.join().unwrap()).collect()
         });
-        let created: i64 = answers.iter().map(|r| r.ok(200)["counts"]["created"].as_i64().unwrap()).sum();
-        assert_eq!(created, 120, "30 patients, 60 visits, 30 lines created once in all");
+        let created: i64 = answers
+            .iter()
+            .map(|r| r.ok(200)["counts"]["created"].as_i64().unwrap())
+            .sum();
+        assert_eq!(
+            created, 120,
+            "30 patients, 60 visits, 30 lines created once in all"
+        );
         assert_eq!(visits_total(srv, &sup, ""), 160);
         assert_eq!(events(srv).len(), 200 + 60 + 30 + 30);
     });

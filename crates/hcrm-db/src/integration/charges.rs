@@ -204,33 +204,33 @@ pub fn upsert_charges(
         written += match &mut *conn {
             crate::conn::DbConn::Postgresql(c) => diesel::query_dsl::methods::FilterDsl::filter(
                 diesel::insert_into(vc::table)
-            .values(chunk)
-            .on_conflict((vc::institution_id, vc::external_id))
-            .do_update()
-            .set((
-                vc::amount_fen.eq(excluded(vc::amount_fen)),
-                vc::insurance_fen.eq(excluded(vc::insurance_fen)),
-                vc::occurred_at.eq(excluded(vc::occurred_at)),
-                vc::item.eq(excluded(vc::item)),
-                vc::version.eq(excluded(vc::version)),
-                vc::updated_at.eq(excluded(vc::updated_at)),
-            )),
+                    .values(chunk)
+                    .on_conflict((vc::institution_id, vc::external_id))
+                    .do_update()
+                    .set((
+                        vc::amount_fen.eq(excluded(vc::amount_fen)),
+                        vc::insurance_fen.eq(excluded(vc::insurance_fen)),
+                        vc::occurred_at.eq(excluded(vc::occurred_at)),
+                        vc::item.eq(excluded(vc::item)),
+                        vc::version.eq(excluded(vc::version)),
+                        vc::updated_at.eq(excluded(vc::updated_at)),
+                    )),
                 (vc::version + 1).eq(excluded(vc::version)),
             )
             .execute(c)?,
             crate::conn::DbConn::Sqlite(c) => diesel::insert_into(vc::table)
-            .values(chunk)
-            .on_conflict((vc::institution_id, vc::external_id))
-            .do_update()
-            .set((
-                vc::amount_fen.eq(excluded(vc::amount_fen)),
-                vc::insurance_fen.eq(excluded(vc::insurance_fen)),
-                vc::occurred_at.eq(excluded(vc::occurred_at)),
-                vc::item.eq(excluded(vc::item)),
-                vc::version.eq(excluded(vc::version)),
-                vc::updated_at.eq(excluded(vc::updated_at)),
-            ))
-            .execute(c)?,
+                .values(chunk)
+                .on_conflict((vc::institution_id, vc::external_id))
+                .do_update()
+                .set((
+                    vc::amount_fen.eq(excluded(vc::amount_fen)),
+                    vc::insurance_fen.eq(excluded(vc::insurance_fen)),
+                    vc::occurred_at.eq(excluded(vc::occurred_at)),
+                    vc::item.eq(excluded(vc::item)),
+                    vc::version.eq(excluded(vc::version)),
+                    vc::updated_at.eq(excluded(vc::updated_at)),
+                ))
+                .execute(c)?,
         };
     }
     if written != plain.len() {
@@ -243,7 +243,10 @@ pub fn upsert_charges(
         .into_iter()
         .collect();
     for (row, customer) in rows {
-        let before = befores.remove(&row.id).map(|b| b.dto(customer)).transpose()?;
+        let before = befores
+            .remove(&row.id)
+            .map(|b| b.dto(customer))
+            .transpose()?;
         done.written.push((before, row.dto(customer)?));
     }
     match totals(conn, &touched, at)? {

@@ -119,7 +119,11 @@ pub fn current(
             .load(conn)?;
         let numbers: Vec<(CustomerId, String)> = phones::table
             .filter(phones::customer_id.eq_any(&keys))
-            .order((phones::customer_id, phones::is_primary.desc(), phones::phone))
+            .order((
+                phones::customer_id,
+                phones::is_primary.desc(),
+                phones::phone,
+            ))
             .select((phones::customer_id, phones::phone))
             .load(conn)?;
         let mut by: HashMap<CustomerId, Vec<String>> = HashMap::new();

@@ -18,9 +18,7 @@ use uuid::Uuid;
 use crate::conn::DbConn;
 use crate::error::DbError;
 use crate::ids::{CustomerId, DepartmentId, DoctorId, InstitutionId, UserId, VisitId};
-use crate::schema::{
-    departments as d, doctors as doc, visit_charges as vc, visits as v,
-};
+use crate::schema::{departments as d, doctors as doc, visit_charges as vc, visits as v};
 use crate::util::now;
 use crate::visits::{VisitRow, stored};
 
@@ -295,8 +293,7 @@ pub fn upsert_visits(
         let visited_at = stored(item.visited_at);
         let row = match before {
             Some(b) => {
-                let keep_money =
-                    stored_lined.contains(&b.id) || lined.contains(&item.external_id);
+                let keep_money = stored_lined.contains(&b.id) || lined.contains(&item.external_id);
                 let (amount, insurance, paid) = if keep_money {
                     (b.amount_fen, b.insurance_fen, b.paid_fen)
                 } else {
@@ -390,45 +387,45 @@ pub fn upsert_visits(
         written += match &mut *conn {
             crate::conn::DbConn::Postgresql(c) => diesel::query_dsl::methods::FilterDsl::filter(
                 diesel::insert_into(v::table)
-            .values(chunk)
-            .on_conflict((v::institution_id, v::external_id))
-            .do_update()
-            .set((
-                v::sequence.eq(excluded(v::sequence)),
-                v::department_id.eq(excluded(v::department_id)),
-                v::doctor_id.eq(excluded(v::doctor_id)),
-                v::diagnosis_category.eq(excluded(v::diagnosis_category)),
-                v::visited_at.eq(excluded(v::visited_at)),
-                v::ended_at.eq(excluded(v::ended_at)),
-                v::amount_fen.eq(excluded(v::amount_fen)),
-                v::insurance_fen.eq(excluded(v::insurance_fen)),
-                v::paid_fen.eq(excluded(v::paid_fen)),
-                v::note.eq(excluded(v::note)),
-                v::version.eq(excluded(v::version)),
-                v::updated_at.eq(excluded(v::updated_at)),
-            )),
+                    .values(chunk)
+                    .on_conflict((v::institution_id, v::external_id))
+                    .do_update()
+                    .set((
+                        v::sequence.eq(excluded(v::sequence)),
+                        v::department_id.eq(excluded(v::department_id)),
+                        v::doctor_id.eq(excluded(v::doctor_id)),
+                        v::diagnosis_category.eq(excluded(v::diagnosis_category)),
+                        v::visited_at.eq(excluded(v::visited_at)),
+                        v::ended_at.eq(excluded(v::ended_at)),
+                        v::amount_fen.eq(excluded(v::amount_fen)),
+                        v::insurance_fen.eq(excluded(v::insurance_fen)),
+                        v::paid_fen.eq(excluded(v::paid_fen)),
+                        v::note.eq(excluded(v::note)),
+                        v::version.eq(excluded(v::version)),
+                        v::updated_at.eq(excluded(v::updated_at)),
+                    )),
                 (v::version + 1).eq(excluded(v::version)),
             )
             .execute(c)?,
             crate::conn::DbConn::Sqlite(c) => diesel::insert_into(v::table)
-            .values(chunk)
-            .on_conflict((v::institution_id, v::external_id))
-            .do_update()
-            .set((
-                v::sequence.eq(excluded(v::sequence)),
-                v::department_id.eq(excluded(v::department_id)),
-                v::doctor_id.eq(excluded(v::doctor_id)),
-                v::diagnosis_category.eq(excluded(v::diagnosis_category)),
-                v::visited_at.eq(excluded(v::visited_at)),
-                v::ended_at.eq(excluded(v::ended_at)),
-                v::amount_fen.eq(excluded(v::amount_fen)),
-                v::insurance_fen.eq(excluded(v::insurance_fen)),
-                v::paid_fen.eq(excluded(v::paid_fen)),
-                v::note.eq(excluded(v::note)),
-                v::version.eq(excluded(v::version)),
-                v::updated_at.eq(excluded(v::updated_at)),
-            ))
-            .execute(c)?,
+                .values(chunk)
+                .on_conflict((v::institution_id, v::external_id))
+                .do_update()
+                .set((
+                    v::sequence.eq(excluded(v::sequence)),
+                    v::department_id.eq(excluded(v::department_id)),
+                    v::doctor_id.eq(excluded(v::doctor_id)),
+                    v::diagnosis_category.eq(excluded(v::diagnosis_category)),
+                    v::visited_at.eq(excluded(v::visited_at)),
+                    v::ended_at.eq(excluded(v::ended_at)),
+                    v::amount_fen.eq(excluded(v::amount_fen)),
+                    v::insurance_fen.eq(excluded(v::insurance_fen)),
+                    v::paid_fen.eq(excluded(v::paid_fen)),
+                    v::note.eq(excluded(v::note)),
+                    v::version.eq(excluded(v::version)),
+                    v::updated_at.eq(excluded(v::updated_at)),
+                ))
+                .execute(c)?,
         };
     }
     if written != rows.len() {
@@ -436,7 +433,10 @@ pub fn upsert_visits(
         return Err(DbError::Stale { current: 0 });
     }
     for row in rows {
-        let before = befores.remove(&row.id).map(VisitRow::into_dto).transpose()?;
+        let before = befores
+            .remove(&row.id)
+            .map(VisitRow::into_dto)
+            .transpose()?;
         done.written.push((before, row.into_dto()?));
     }
     Ok(done)
