@@ -269,13 +269,13 @@ pub fn upsert_charges(
     Ok(done)
 }
 
+/// The visits whose totals changed (before, after), or those whose lines would pay more
+/// than they charge.
+type Totals = Result<Vec<(Visit, Visit)>, Vec<Uuid>>;
+
 /// Sets the totals of the visits `ids` from their lines, in one UPDATE. `Err` names the
 /// visits whose payments and insurance would exceed their charges (nothing is written).
-fn totals(
-    conn: &mut DbConn,
-    ids: &[VisitId],
-    at: NaiveDateTime,
-) -> Result<Result<Vec<(Visit, Visit)>, Vec<Uuid>>, DbError> {
+fn totals(conn: &mut DbConn, ids: &[VisitId], at: NaiveDateTime) -> Result<Totals, DbError> {
     let mut sums: HashMap<VisitId, (i64, i64, i64)> = HashMap::new();
     for chunk in ids.chunks(IN_CHUNK) {
         let lines: Vec<(VisitId, String, i64, i64)> = vc::table
