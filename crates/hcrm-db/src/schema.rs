@@ -664,6 +664,8 @@ pub use service_tables::{
     resource_schedules, schedule_exceptions, service_times, task_in_visit, visits,
     waitlist_entries,
 };
+mod integration_tables;
+pub use integration_tables::{integration_batches, visit_charges};
 
 mod webhook_tables;
 pub use webhook_tables::{
@@ -796,4 +798,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_subscription_events,
     webhook_deliveries,
     webhook_attempts,
+    visit_charges,
+    integration_batches,
 );

@@ -94,6 +94,10 @@ pub enum Permission {
     /// HIS pushes (INT).
     #[serde(rename = "integration.write")]
     IntegrationWrite,
+    /// The stored HIS batches and their item results (the integration status page; a client
+    /// reads its own).
+    #[serde(rename = "integration.read")]
+    IntegrationRead,
     /// Settings, calendars, templates.
     #[serde(rename = "setting.write")]
     SettingWrite,
@@ -155,6 +159,7 @@ const MATRIX: &[(Permission, [bool; 10])] = &[
     (Permission::QualityWrite,        [O,  O,  O,  X,  X,  O,  X,  O,  O,  O]),
     (Permission::ReportRead,          [O,  O,  O,  X,  X,  X,  X,  X,  O,  O]),
     (Permission::IntegrationWrite,    [O,  O,  O,  O,  O,  O,  O,  O,  O,  X]),
+    (Permission::IntegrationRead,     [O,  O,  O,  O,  X,  O,  O,  O,  X,  X]),
     (Permission::SettingWrite,        [O,  O,  O,  O,  O,  O,  O,  O,  X,  O]),
     (Permission::ScheduleWrite,       [O,  O,  O,  X,  X,  O,  O,  O,  X,  O]),
     (Permission::CalendarRead,        [X,  X,  X,  X,  X,  X,  X,  X,  X,  O]),
@@ -205,6 +210,7 @@ impl Permission {
             Permission::QualityWrite => "quality.write",
             Permission::ReportRead => "report.read",
             Permission::IntegrationWrite => "integration.write",
+            Permission::IntegrationRead => "integration.read",
             Permission::SettingWrite => "setting.write",
             Permission::ScheduleWrite => "schedule.write",
             Permission::CalendarRead => "calendar.read",
@@ -263,6 +269,7 @@ impl Label for Permission {
             Permission::QualityWrite => lang.pick("服务质量检查", "Run inspections"),
             Permission::ReportRead => lang.pick("查看报表", "View reports"),
             Permission::IntegrationWrite => lang.pick("系统对接写入", "Integration writes"),
+            Permission::IntegrationRead => lang.pick("查看对接批次", "Integration batches"),
             Permission::SettingWrite => lang.pick("系统设置", "Settings"),
             Permission::ScheduleWrite => lang.pick("管理出诊排班", "Manage clinic sessions"),
             Permission::CalendarRead => lang.pick("查看工作日历", "View calendars"),

@@ -73,6 +73,8 @@ coded_enum! {
         ServiceTime = "service_time", "服务时间记录", "Service time";
         WebhookSubscription = "webhook_subscription", "事件推送订阅", "Webhook subscription";
         WebhookDelivery = "webhook_delivery", "推送消息", "Webhook message";
+        VisitCharge = "visit_charge", "收费/缴费明细", "Charge or payment";
+        IntegrationBatch = "integration_batch", "对接批次", "Integration batch";
     }
 }
 

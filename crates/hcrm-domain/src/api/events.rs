@@ -24,6 +24,8 @@ coded_enum! {
         AppointmentBooked = "appointment_booked", "预约已登记", "Appointment booked";
         AppointmentCancelled = "appointment_cancelled", "预约已取消", "Appointment cancelled";
         CustomerMerged = "customer_merged", "客户已合并", "Customers merged";
+        SpendingRecorded = "spending_recorded", "消费已记录", "Spending recorded";
+        PaymentRecorded = "payment_recorded", "缴费已记录", "Payment recorded";
     }
 }
 
