@@ -324,7 +324,7 @@ mod tests {
             let json = serde_json::to_string(p).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", p.code()));
         }
-        assert_eq!(all.len(), 41);
+        assert_eq!(all.len(), 42);
     }
 
     #[test]
