@@ -215,7 +215,11 @@ pub mod perm {
         CalendarWrite,
         ServiceRead,
         ServiceWrite,
+        VisitRead,
+        VisitWrite,
         ScheduleWrite,
+        IntegrationRead,
+        IntegrationWrite,
     );
 }
 
