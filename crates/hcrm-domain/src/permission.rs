@@ -100,8 +100,8 @@ pub enum Permission {
     /// HIS pushes (INT).
     #[serde(rename = "integration.write")]
     IntegrationWrite,
-    /// The HIS's batches and their per-item results: the integration status page (admin)
-    /// and the client itself.
+    /// The stored HIS batches and their item results (the integration status page; a client
+    /// reads its own).
     #[serde(rename = "integration.read")]
     IntegrationRead,
     /// Settings, calendars, templates.
@@ -164,7 +164,7 @@ const MATRIX: &[(Permission, [bool; 10])] = &[
     (Permission::QualityWrite,        [O,  O,  O,  X,  X,  O,  X,  O,  O,  O]),
     (Permission::ReportRead,          [O,  O,  O,  X,  X,  X,  X,  X,  O,  O]),
     (Permission::IntegrationWrite,    [O,  O,  O,  O,  O,  O,  O,  O,  O,  X]),
-    (Permission::IntegrationRead,     [O,  O,  O,  O,  O,  O,  O,  O,  X,  X]),
+    (Permission::IntegrationRead,     [O,  O,  O,  O,  X,  O,  O,  O,  X,  X]),
     (Permission::SettingWrite,        [O,  O,  O,  O,  O,  O,  O,  O,  X,  O]),
     (Permission::ScheduleWrite,       [O,  O,  O,  X,  X,  O,  O,  O,  X,  O]),
     (Permission::CalendarRead,        [X,  X,  X,  X,  X,  X,  X,  X,  X,  O]),
@@ -276,7 +276,7 @@ impl Label for Permission {
             Permission::QualityWrite => lang.pick("服务质量检查", "Run inspections"),
             Permission::ReportRead => lang.pick("查看报表", "View reports"),
             Permission::IntegrationWrite => lang.pick("系统对接写入", "Integration writes"),
-            Permission::IntegrationRead => lang.pick("查看系统对接批次", "View integration batches"),
+            Permission::IntegrationRead => lang.pick("查看对接批次", "Integration batches"),
             Permission::SettingWrite => lang.pick("系统设置", "Settings"),
             Permission::ScheduleWrite => lang.pick("管理出诊排班", "Manage clinic sessions"),
             Permission::CalendarRead => lang.pick("查看工作日历", "View calendars"),

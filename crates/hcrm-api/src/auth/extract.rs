@@ -217,6 +217,8 @@ pub mod perm {
         PrivateNotesRead,
         PrivateNotesWrite,
         BreakGlassReview,
+        VisitRead,
+        VisitWrite,
         ComplaintRead,
         ComplaintWrite,
         ComplaintApprove,
@@ -225,11 +227,9 @@ pub mod perm {
         CalendarWrite,
         ServiceRead,
         ServiceWrite,
-        VisitRead,
-        VisitWrite,
         ScheduleWrite,
-        IntegrationRead,
         IntegrationWrite,
+        IntegrationRead,
     );
 }
 
