@@ -69,6 +69,12 @@ pub enum Permission {
     ServiceRead,
     #[serde(rename = "service.write")]
     ServiceWrite,
+    /// Visits and spending (SVC-4): the same staff as consultations; a machine client's key
+    /// only through its `visits:*` scopes.
+    #[serde(rename = "visit.read")]
+    VisitRead,
+    #[serde(rename = "visit.write")]
+    VisitWrite,
     #[serde(rename = "complaint.read")]
     ComplaintRead,
     #[serde(rename = "complaint.write")]
@@ -94,6 +100,10 @@ pub enum Permission {
     /// HIS pushes (INT).
     #[serde(rename = "integration.write")]
     IntegrationWrite,
+    /// The stored HIS batches and their item results (the integration status page; a client
+    /// reads its own).
+    #[serde(rename = "integration.read")]
+    IntegrationRead,
     /// Settings, calendars, templates.
     #[serde(rename = "setting.write")]
     SettingWrite,
@@ -140,6 +150,8 @@ const MATRIX: &[(Permission, [bool; 10])] = &[
     (Permission::BreakGlassReview,    [O,  O,  O,  X,  X,  O,  O,  O,  O,  O]),
     (Permission::ServiceRead,         [X,  X,  X,  X,  X,  X,  X,  X,  O,  X]),
     (Permission::ServiceWrite,        [X,  O,  X,  X,  O,  O,  O,  O,  O,  X]),
+    (Permission::VisitRead,           [X,  X,  X,  X,  X,  X,  X,  X,  O,  X]),
+    (Permission::VisitWrite,          [X,  O,  X,  X,  O,  O,  O,  O,  O,  X]),
     (Permission::ComplaintRead,       [X,  X,  X,  X,  X,  X,  X,  X,  O,  O]),
     (Permission::ComplaintWrite,      [X,  X,  O,  X,  X,  X,  O,  O,  O,  O]),
     (Permission::ComplaintApprove,    [O,  O,  O,  X,  X,  X,  X,  X,  O,  O]),
@@ -152,6 +164,7 @@ const MATRIX: &[(Permission, [bool; 10])] = &[
     (Permission::QualityWrite,        [O,  O,  O,  X,  X,  O,  X,  O,  O,  O]),
     (Permission::ReportRead,          [O,  O,  O,  X,  X,  X,  X,  X,  O,  O]),
     (Permission::IntegrationWrite,    [O,  O,  O,  O,  O,  O,  O,  O,  O,  X]),
+    (Permission::IntegrationRead,     [O,  O,  O,  O,  X,  O,  O,  O,  X,  X]),
     (Permission::SettingWrite,        [O,  O,  O,  O,  O,  O,  O,  O,  X,  O]),
     (Permission::ScheduleWrite,       [O,  O,  O,  X,  X,  O,  O,  O,  X,  O]),
     (Permission::CalendarRead,        [X,  X,  X,  X,  X,  X,  X,  X,  X,  O]),
@@ -189,6 +202,8 @@ impl Permission {
             Permission::BreakGlassReview => "break_glass.review",
             Permission::ServiceRead => "service.read",
             Permission::ServiceWrite => "service.write",
+            Permission::VisitRead => "visit.read",
+            Permission::VisitWrite => "visit.write",
             Permission::ComplaintRead => "complaint.read",
             Permission::ComplaintWrite => "complaint.write",
             Permission::ComplaintApprove => "complaint.approve",
@@ -201,6 +216,7 @@ impl Permission {
             Permission::QualityWrite => "quality.write",
             Permission::ReportRead => "report.read",
             Permission::IntegrationWrite => "integration.write",
+            Permission::IntegrationRead => "integration.read",
             Permission::SettingWrite => "setting.write",
             Permission::ScheduleWrite => "schedule.write",
             Permission::CalendarRead => "calendar.read",
@@ -246,6 +262,8 @@ impl Label for Permission {
             Permission::BreakGlassReview => lang.pick("审查紧急访问", "Review break-glass access"),
             Permission::ServiceRead => lang.pick("查看咨询与预约", "View consultations"),
             Permission::ServiceWrite => lang.pick("登记咨询与预约", "Record consultations"),
+            Permission::VisitRead => lang.pick("查看就诊与消费", "View visits"),
+            Permission::VisitWrite => lang.pick("登记就诊与消费", "Record visits"),
             Permission::ComplaintRead => lang.pick("查看投诉", "View complaints"),
             Permission::ComplaintWrite => lang.pick("处理投诉", "Handle complaints"),
             Permission::ComplaintApprove => lang.pick("审批投诉", "Approve complaints"),
@@ -258,6 +276,7 @@ impl Label for Permission {
             Permission::QualityWrite => lang.pick("服务质量检查", "Run inspections"),
             Permission::ReportRead => lang.pick("查看报表", "View reports"),
             Permission::IntegrationWrite => lang.pick("系统对接写入", "Integration writes"),
+            Permission::IntegrationRead => lang.pick("查看对接批次", "Integration batches"),
             Permission::SettingWrite => lang.pick("系统设置", "Settings"),
             Permission::ScheduleWrite => lang.pick("管理出诊排班", "Manage clinic sessions"),
             Permission::CalendarRead => lang.pick("查看工作日历", "View calendars"),
@@ -311,7 +330,7 @@ mod tests {
             let json = serde_json::to_string(p).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", p.code()));
         }
-        assert_eq!(all.len(), 40);
+        assert_eq!(all.len(), 43);
     }
 
     #[test]

@@ -207,6 +207,8 @@ pub mod perm {
         PrivateNotesRead,
         PrivateNotesWrite,
         BreakGlassReview,
+        VisitRead,
+        VisitWrite,
         ComplaintRead,
         ComplaintWrite,
         ComplaintApprove,
@@ -216,6 +218,8 @@ pub mod perm {
         ServiceRead,
         ServiceWrite,
         ScheduleWrite,
+        IntegrationWrite,
+        IntegrationRead,
     );
 }
 
