@@ -89,6 +89,18 @@ pub enum ApiError {
     Unavailable,
     #[error("internal error")]
     Internal,
+    /// A HIS batch with a rejected item (INT-1): nothing was written; 422 naming each failing
+    /// field as `visits[3].visited_at`, and the stored batch.
+    #[error(
+        "{rejected} of {total} items were rejected; nothing of the batch was written{}",
+        record.map(|r| format!(" (every item's result: /api/v1/integration/batches/{r})")).unwrap_or_default()
+    )]
+    BatchRejected {
+        items: Vec<hcrm_domain::api::integration::ItemResult>,
+        record: Option<uuid::Uuid>,
+        rejected: usize,
+        total: usize,
+    },
 }
 
 impl ApiError {
@@ -137,6 +149,7 @@ impl ApiError {
             ApiError::TooManyAttempts { .. } => "too_many_attempts",
             ApiError::Unavailable => "unavailable",
             ApiError::Internal => "internal",
+            ApiError::BatchRejected { .. } => "batch_rejected",
         }
     }
 
@@ -169,6 +182,7 @@ impl ApiError {
             ApiError::TooManyAttempts { .. } => "Too many attempts",
             ApiError::Unavailable => "Service unavailable",
             ApiError::Internal => "Internal error",
+            ApiError::BatchRejected { .. } => "Batch rejected",
         }
     }
 
@@ -180,6 +194,9 @@ impl ApiError {
             detail: Some(self.to_string()),
             errors: match self {
                 ApiError::Validation(e) => e.clone(),
+                ApiError::BatchRejected { items, .. } => {
+                    hcrm_domain::api::integration::problem_errors(items, 100)
+                }
                 ApiError::TooLarge(e) | ApiError::UnsupportedFile(e) | ApiError::WrongState(e) => {
                     vec![e.clone()]
                 }
@@ -221,7 +238,9 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::Validation(_) | ApiError::InvalidBody(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation(_) | ApiError::InvalidBody(_) | ApiError::BatchRejected { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_)
             | ApiError::InvalidCredentials
@@ -264,6 +283,14 @@ impl ResponseError for ApiError {
             }
             ApiError::Unavailable => {
                 res.insert_header((header::RETRY_AFTER, "5"));
+            }
+            ApiError::BatchRejected {
+                record: Some(id), ..
+            } => {
+                res.insert_header((
+                    header::CONTENT_LOCATION,
+                    format!("/api/v1/integration/batches/{id}"),
+                ));
             }
             _ => {}
         }

@@ -24,6 +24,11 @@ pub const HEADER: &str = "Idempotency-Key";
 /// Sign-in, refresh and sign-out answers carry tokens: they are never kept, whatever the key.
 const NEVER_KEPT: &str = "/api/v1/auth/";
 
+/// Endpoints that keep their own replays in the transaction of their writes, so that a
+/// server killed mid-request leaves no key "in progress" (a HIS batch, INT-1: its key is
+/// claimed with the batch's rows and its answer stored with them).
+const OWN_REPLAYS: &[&str] = &["/api/v1/integration/batches"];
+
 /// Marks a response that carries a secret (a new API key, a two-factor secret): it is not
 /// kept for replay — a retry runs again and makes a new one.
 pub struct CarriesSecret;
@@ -65,7 +70,9 @@ pub async fn middleware(
         .get(HEADER)
         .map(|v| v.to_str().unwrap_or_default().to_string());
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let keepable = req.method() == Method::POST && !req.path().starts_with(NEVER_KEPT);
+    let keepable = req.method() == Method::POST
+        && !req.path().starts_with(NEVER_KEPT)
+        && !OWN_REPLAYS.contains(&req.path());
     let (Some(key), Some(state), true) = (key, state, keepable) else {
         return next
             .call(req)

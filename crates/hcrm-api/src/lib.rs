@@ -8,6 +8,7 @@ pub mod csv_file;
 pub mod error;
 pub mod handlers;
 pub mod headers;
+mod his;
 pub mod idempotency;
 pub mod modules;
 pub mod multipart;
@@ -56,6 +57,7 @@ pub const MAX_JSON_BYTES: usize = 256 * 1024;
         (name = "tasks", description = "The work queue: reminders, follow-ups, care; my tasks today and overdue"),
         (name = "notifications", description = "The signed-in user's in-app notifications (complaint escalations …)"),
         (name = "visits", description = "Visits and spending: outpatient, inpatient, surgery, treatment courses, check-ups (SVC-4)"),
+        (name = "integration", description = "HIS batch upserts of patients, visits, charges and payments, keyed by the HIS's ids, all or nothing, replayable (INT-1, INT-2, X-8)"),
         (name = "consultations", description = "Consultations from every channel, 首问负责制, daily statistics (SVC-1)"),
         (name = "in_visit", description = "In-visit services as tasks of the shared queue, the day's board (SVC-3)"),
         (name = "service_times", description = "Service times recorded against the time limits, met and missed (SVC-6)"),

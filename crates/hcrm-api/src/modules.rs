@@ -142,6 +142,10 @@ pub const MODULES: &[Module] = &[
         routes: visits::routes,
     },
     Module {
+        name: "integration",
+        routes: integration::routes,
+    },
+    Module {
         name: "funnel",
         routes: funnel::routes,
     },

@@ -65,6 +65,7 @@ audited! {
     hcrm_domain::api::appointments::WaitlistEntry => "waitlist_entry", |r| Some(r.institution_id);
     hcrm_domain::api::consultations::Consultation => "consultation", |r| Some(r.institution_id);
     hcrm_domain::api::service_times::ServiceTime => "service_time", |r| Some(r.institution_id);
+    hcrm_domain::api::integration::VisitCharge => "visit_charge", |r| Some(r.institution_id);
 }
 
 /// An in-visit service (SVC-3) is named by its task's id.
@@ -218,7 +219,7 @@ impl Entry {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = audit_events)]
+#[diesel(table_name = audit_events, treat_none_as_default_value = false)]
 struct Row {
     id: AuditEventId,
     at: NaiveDateTime,
@@ -266,6 +267,44 @@ pub fn record(conn: &mut DbConn, e: Entry) -> Result<(), DbError> {
     diesel::insert_into(audit_events::table)
         .values(&row)
         .execute(conn)?;
+    Ok(())
+}
+
+/// Records every entry of `entries` in multi-row INSERTs (a HIS batch: one entry per record
+/// it wrote, X-5).
+pub fn record_all(conn: &mut DbConn, entries: Vec<Entry>) -> Result<(), DbError> {
+    let at = now();
+    let rows: Vec<Row> = entries
+        .into_iter()
+        .map(|e| {
+            debug_assert!(
+                AuditEntity::from_code(&e.entity_type).is_some(),
+                "audit entity type {:?} is not in AuditEntity",
+                e.entity_type
+            );
+            let changes = if e.changes.is_null() {
+                serde_json::json!({})
+            } else {
+                e.changes
+            };
+            Row {
+                id: AuditEventId::new(),
+                at,
+                actor_id: e.actor_id.map(UserId::from),
+                actor_username: e.actor_username,
+                action: e.action.code().to_string(),
+                entity_type: e.entity_type,
+                entity_id: e.entity_id,
+                institution_id: e.institution_id.map(InstitutionId::from),
+                changes: changes.to_string(),
+                remote_addr: e.remote_addr,
+                flagged: e.flagged,
+                api_key_id: e.api_key.as_ref().map(|k| ApiKeyId::from(k.id)),
+                api_key_name: e.api_key.map(|k| k.name),
+            }
+        })
+        .collect();
+    crate::kit::insert_many!(conn, audit_events::table, &rows, 13)?;
     Ok(())
 }
 

@@ -16,7 +16,6 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{Nullable, Text, Timestamp};
 use hcrm_domain::api::events::{DomainEvent, DomainEventKind};
 use uuid::Uuid;
 
@@ -24,7 +23,6 @@ use crate::conn::DbConn;
 use crate::error::DbError;
 use crate::ids::{CustomerId, DomainEventId, InstitutionId};
 use crate::kit::decode;
-use crate::merge::sql;
 use crate::schema::domain_events as e;
 use crate::util::{now, utc};
 
@@ -98,39 +96,121 @@ impl Row {
     }
 }
 
+/// A row of `domain_events` to insert (`seq` is the database's).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = e, treat_none_as_default_value = false)]
+struct NewRow {
+    id: DomainEventId,
+    kind: String,
+    subject_type: String,
+    subject_id: String,
+    institution_id: InstitutionId,
+    customer_id: Option<CustomerId>,
+    occurred_at: NaiveDateTime,
+    recorded_at: NaiveDateTime,
+    payload: String,
+}
+
 /// Raises `new` once: inserts it unless an event of its kind about its subject exists, and
 /// when it is new runs the subscribers of its kind. Returns the event when it was new. Run
 /// inside the write transaction that records what happened.
 pub fn raise(conn: &mut DbConn, new: NewEvent) -> Result<Option<DomainEvent>, DbError> {
-    let id = DomainEventId::new();
-    let inserted = sql(
-        conn,
-        "INSERT INTO domain_events (id, kind, subject_type, subject_id, institution_id, \
-         customer_id, occurred_at, recorded_at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-         ON CONFLICT (kind, subject_type, subject_id) DO NOTHING",
-    )
-    .bind::<Text, _>(id)
-    .bind::<Text, _>(new.kind.code())
-    .bind::<Text, _>(new.subject_type)
-    .bind::<Text, _>(new.subject_id.to_string())
-    .bind::<Text, _>(InstitutionId::from(new.institution_id))
-    .bind::<Nullable<Text>, _>(new.customer_id.map(CustomerId::from))
-    .bind::<Timestamp, _>(new.occurred_at)
-    .bind::<Timestamp, _>(now())
-    .bind::<Text, _>(new.payload.to_string())
-    .execute(conn)?;
-    if inserted == 0 {
-        return Ok(None);
+    let (_, mut handed) = insert_all(conn, vec![new], true)?;
+    let event = handed.pop();
+    if let Some(event) = &event {
+        dispatch(conn, std::slice::from_ref(event))?;
     }
-    let event = e::table
-        .filter(e::id.eq(id))
-        .select(Row::as_select())
-        .first::<Row>(conn)?
-        .into_dto()?;
-    for s in SUBSCRIBERS.iter().filter(|s| s.kinds.contains(&event.kind)) {
-        (s.handle)(conn, std::slice::from_ref(&event))?;
+    Ok(event)
+}
+
+/// [`raise`] for many events at once (a HIS batch, INT-2): one multi-row `INSERT … ON
+/// CONFLICT DO NOTHING` for all of them, then each subscriber once with the slice of the new
+/// events of its kinds, in the order given. Events already raised (a replay, another server
+/// that got the same batch) insert nothing and reach no subscriber. Returns how many were
+/// new.
+pub fn raise_all(conn: &mut DbConn, new: Vec<NewEvent>) -> Result<usize, DbError> {
+    let (count, handed) = insert_all(conn, new, false)?;
+    if !handed.is_empty() {
+        dispatch(conn, &handed)?;
     }
-    Ok(Some(event))
+    Ok(count)
+}
+
+/// Inserts the events that are new and reads back those a subscriber wants (all of them
+/// with `every`), in the order given.
+fn insert_all(
+    conn: &mut DbConn,
+    new: Vec<NewEvent>,
+    every: bool,
+) -> Result<(usize, Vec<DomainEvent>), DbError> {
+    let at = now();
+    let rows: Vec<NewRow> = new
+        .into_iter()
+        .map(|n| NewRow {
+            id: DomainEventId::new(),
+            kind: n.kind.code().to_string(),
+            subject_type: n.subject_type.to_string(),
+            subject_id: n.subject_id.to_string(),
+            institution_id: n.institution_id.into(),
+            customer_id: n.customer_id.map(CustomerId::from),
+            occurred_at: n.occurred_at,
+            recorded_at: at,
+            payload: n.payload.to_string(),
+        })
+        .collect();
+    let target = (e::kind, e::subject_type, e::subject_id);
+    let mut count = 0;
+    for chunk in rows.chunks(3000) {
+        count += match &mut *conn {
+            DbConn::Postgresql(c) => diesel::insert_into(e::table)
+                .values(chunk)
+                .on_conflict(target)
+                .do_nothing()
+                .execute(c)?,
+            DbConn::Sqlite(c) => diesel::insert_into(e::table)
+                .values(chunk)
+                .on_conflict(target)
+                .do_nothing()
+                .execute(c)?,
+        };
+    }
+    let wanted: Vec<DomainEventId> = rows
+        .iter()
+        .filter(|r| every || SUBSCRIBERS.iter().any(|s| s.kinds.iter().any(|k| k.code() == r.kind)))
+        .map(|r| r.id)
+        .collect();
+    if count == 0 || wanted.is_empty() {
+        return Ok((count, Vec::new()));
+    }
+    let mut handed = Vec::new();
+    for chunk in wanted.chunks(5000) {
+        handed.extend(
+            e::table
+                .filter(e::id.eq_any(chunk))
+                .order(e::seq)
+                .select(Row::as_select())
+                .load::<Row>(conn)?
+                .into_iter()
+                .map(Row::into_dto)
+                .collect::<Result<Vec<_>, _>>()?,
+        );
+    }
+    Ok((count, handed))
+}
+
+/// Each subscriber once, with the new events of its kinds (in the order raised).
+fn dispatch(conn: &mut DbConn, events: &[DomainEvent]) -> Result<(), DbError> {
+    for s in SUBSCRIBERS {
+        let mine: Vec<DomainEvent> = events
+            .iter()
+            .filter(|e| s.kinds.contains(&e.kind))
+            .cloned()
+            .collect();
+        if !mine.is_empty() {
+            (s.handle)(conn, &mine)?;
+        }
+    }
+    Ok(())
 }
 
 /// The events about one record, in the order raised.

@@ -168,6 +168,10 @@ typed_ids! {
     ImprovementId;
     /// 站内通知 — one user's in-app notification.
     NotificationId;
+    /// 收费/缴费明细 — a money line of a visit (issue 12).
+    VisitChargeId;
+    /// 对接批次 — a batch a HIS sent (issue 12).
+    IntegrationBatchId;
     /// 就诊 — a visit (SVC-4).
     VisitId;
     /// 领域事件 — a domain event (INT-2).

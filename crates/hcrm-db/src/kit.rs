@@ -125,6 +125,8 @@ macro_rules! coded {
 
 coded! {
     hcrm_domain::customer::Gender => "gender",
+    hcrm_domain::api::integration::BatchStatus => "batch status",
+    hcrm_domain::api::integration::ChargeKind => "charge kind",
     hcrm_domain::customer::CustomerKind => "customer kind",
     hcrm_domain::customer::CustomerCategory => "customer category",
     hcrm_domain::customer::LifecycleStage => "lifecycle stage",

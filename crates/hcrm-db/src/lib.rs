@@ -25,6 +25,7 @@ pub mod idempotency;
 pub mod ids;
 pub mod in_visit;
 pub mod institutions;
+pub mod integration;
 pub mod kit;
 pub mod merge;
 pub mod notifications;

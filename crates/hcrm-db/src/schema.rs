@@ -666,6 +666,8 @@ pub use service_tables::{
     resource_schedules, schedule_exceptions, service_times, task_in_visit, visits,
     waitlist_entries,
 };
+mod integration_tables;
+pub use integration_tables::{integration_batches, visit_charges};
 
 diesel::joinable!(visits -> customers (customer_id));
 
@@ -786,4 +788,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     consultations,
     task_in_visit,
     service_times,
+    visit_charges,
+    integration_batches,
 );

@@ -13,7 +13,7 @@ use hcrm_domain::api::org::{
 };
 use hcrm_domain::{Role, Scope};
 
-const TABLES: [&str; 56] = [
+const TABLES: [&str; 58] = [
     "api_keys",
     "appointments",
     "audit_events",
@@ -55,6 +55,7 @@ const TABLES: [&str; 56] = [
     "domain_events",
     "idempotency_keys",
     "institutions",
+    "integration_batches",
     "login_attempts",
     "notifications",
     "refresh_tokens",
@@ -67,6 +68,7 @@ const TABLES: [&str; 56] = [
     "user_institutions",
     "user_roles",
     "users",
+    "visit_charges",
     "visits",
     "waitlist_entries",
     "write_lock",

@@ -11,6 +11,7 @@ use crate::api::events::DomainEventKind;
 use crate::api::funnel::FunnelGroup;
 use crate::api::import::{Column, ExportFormat, ImportMode};
 use crate::api::in_visit::{Delivery, InVisitService, InVisitStep};
+use crate::api::integration::{BatchItemKind, BatchStatus, ChargeKind, ItemOutcome, PatientMatch};
 use crate::api::notifications::NotificationKind;
 use crate::api::org::HalfDay;
 use crate::api::sensitive::{BreakGlassCategory, ReviewOutcome};
@@ -127,6 +128,11 @@ labelled! {
     InVisitStep => InVisitStep::ALL,
     Delivery => Delivery::ALL,
     ServiceTarget => ServiceTarget::ALL,
+    BatchStatus => BatchStatus::ALL,
+    BatchItemKind => BatchItemKind::ALL,
+    ItemOutcome => ItemOutcome::ALL,
+    PatientMatch => PatientMatch::ALL,
+    ChargeKind => ChargeKind::ALL,
 }
 
 /// Enums that are not a vocabulary shown to users, and why.

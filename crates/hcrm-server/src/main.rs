@@ -3,6 +3,7 @@
 mod accounts;
 mod bench;
 mod bench_360;
+mod bench_his;
 mod config;
 mod demo;
 mod demo_appointments;
@@ -180,6 +181,29 @@ enum BenchCommand {
         #[arg(long, conflicts_with = "api_only")]
         pgbench: bool,
     },
+    /// PERF-3: HIS batch upserts of new visits through the API of a running server, with the
+    /// event processing on; prints visits/s. Makes an integration user and API key for the run
+    /// in the institution with the most HIS ids (`hcrm generate --customers N` first).
+    His {
+        #[arg(long, default_value_t = 4)]
+        clients: usize,
+        /// How long the clients send: `20s`, `1m`.
+        #[arg(long, default_value = "20s")]
+        duration: String,
+        #[arg(long, default_value = "3s")]
+        warmup: String,
+        /// Visits per batch (1–1,000).
+        #[arg(long, default_value_t = 1000)]
+        batch_size: usize,
+        /// The running server (127.0.0.1 only).
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+        /// The institution's code (default: the one with the most HIS ids).
+        #[arg(long)]
+        institution: Option<String>,
+        #[arg(long, default_value_t = 20261215)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -302,6 +326,35 @@ fn main() -> ExitCode {
                     kinds: Vec::new(),
                     identity,
                     pgbench,
+                },
+                &config.database_url,
+            )
+        }),
+        Command::Bench {
+            command:
+                BenchCommand::His {
+                    clients,
+                    duration,
+                    warmup,
+                    batch_size,
+                    base_url,
+                    institution,
+                    seed,
+                },
+        } => bench::parse_duration(&duration).and_then(|duration| {
+            let warmup = bench::parse_warmup(&warmup)?;
+            if !(1..=256).contains(&clients) || !(1..=1000).contains(&batch_size) {
+                return Err("--clients must be 1–256 and --batch-size 1–1000".into());
+            }
+            bench_his::run(
+                &bench_his::Options {
+                    clients,
+                    duration,
+                    warmup,
+                    batch_size,
+                    base_url,
+                    institution,
+                    seed,
                 },
                 &config.database_url,
             )

@@ -25,7 +25,8 @@ use crate::pages::service::{
 };
 use crate::pages::{
     audit::AuditPage, calendars::CalendarsPage, coming_soon::ComingSoon,
-    departments::DepartmentsPage, home::Home, institutions::InstitutionsPage, login::Login,
+    departments::DepartmentsPage, home::Home, institutions::InstitutionsPage,
+    integration::IntegrationPage, login::Login,
     not_found::NotFound, profile::Profile, security::SecurityPage, service::ConsolePage,
     users::UsersPage,
 };
@@ -87,7 +88,7 @@ pub enum Route {
     Reports,
     #[at("/reports/complaints")]
     ComplaintStats,
-    #[at("/integration")]
+    #[at("/admin/integration")]
     Integration,
     #[at("/admin/institutions")]
     Institutions,
@@ -248,7 +249,7 @@ pub fn nav_items() -> Vec<NavItem> {
             "integration",
             "nav.integration",
             Route::Integration,
-            Some(P::SettingWrite),
+            Some(P::IntegrationRead),
             true,
         ),
         item(
@@ -376,7 +377,8 @@ fn switch(route: Route) -> Html {
         Route::Reports => soon("nav.reports"),
         #[cfg(feature = "office")]
         Route::ComplaintStats => guarded(Permission::ReportRead, html! { <ComplaintStatsPage /> }),
-        Route::Integration => soon("nav.integration"),
+        #[cfg(feature = "office")]
+        Route::Integration => guarded(Permission::IntegrationRead, html! { <IntegrationPage /> }),
         #[cfg(feature = "office")]
         Route::Institutions => {
             guarded(Permission::InstitutionWrite, html! { <InstitutionsPage /> })

@@ -58,6 +58,28 @@ impl Caller {
     }
 }
 
+impl Caller {
+    /// [`Caller::record`] for many entries at once, in multi-row INSERTs (a HIS batch: one
+    /// entry per record it wrote).
+    pub fn record_all(
+        &self,
+        c: &mut hcrm_db::DbConn,
+        entries: Vec<hcrm_db::audit::Entry>,
+    ) -> Result<(), hcrm_db::DbError> {
+        let entries = entries
+            .into_iter()
+            .map(|entry| hcrm_db::audit::Entry {
+                actor_id: Some(self.principal.id),
+                actor_username: Some(self.principal.username.clone()),
+                remote_addr: self.remote_addr.clone(),
+                api_key: self.api_key.clone(),
+                ..entry
+            })
+            .collect();
+        hcrm_db::audit::record_all(c, entries)
+    }
+}
+
 pub fn remote_addr(req: &HttpRequest) -> Option<String> {
     req.peer_addr().map(|a| a.ip().to_string())
 }

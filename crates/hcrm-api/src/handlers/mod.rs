@@ -30,6 +30,7 @@ pub mod health;
 pub mod import_template;
 pub mod in_visit;
 pub mod institutions;
+pub mod integration;
 pub mod notifications;
 pub mod party;
 pub mod relations;

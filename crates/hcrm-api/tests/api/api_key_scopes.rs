@@ -234,3 +234,65 @@ fn writes_made_with_a_key_are_audited_as_the_client_naming_the_key() {
             .problem(400, "invalid_query");
     });
 }
+
+/// The HIS's visit write (`POST /integration/batches`, issue 12): refused without
+/// `visits:write`, written with it, every record it wrote audited naming the key.
+#[test]
+fn a_visit_write_needs_visits_write_and_is_audited_naming_the_key() {
+    each_backend(|srv| {
+        let admin = srv.admin();
+        let inst = srv.institution(&admin, "BJ01", true);
+        let his = srv.user(&admin, "his.bj01", &["integration"], &inst);
+        let batch = |id: &str| {
+            json!({
+                "batch_id": id,
+                "patients": [{"external_id": "P1", "name": "王秀英", "phones": ["13800138001"]}],
+                "visits": [{"external_id": "MZ-1", "patient_external_id": "P1", "kind": "outpatient",
+                            "visited_at": "2026-12-01T02:30:00Z", "amount_fen": 30000, "paid_fen": 30000}]
+            })
+        };
+        let path = "/api/v1/integration/batches";
+        let (patients_only, _) = key(srv, &admin, &his, "只写患者", json!(["patients:write", "batches:read"]));
+        srv.post(path, &patients_only, batch("B-1"))
+            .problem(403, "forbidden");
+        // Nothing was written, nor stored as a batch.
+        assert_eq!(srv.get(path, &admin).ok(200)["total"], 0);
+        srv.post(path, &patients_only, json!({"batch_id": "B-0", "patients": batch("x")["patients"]}))
+            .ok(200);
+
+        let (writer, record) = key(srv, &admin, &his, "HIS 生产环境", json!(["patients:write", "visits:write"]));
+        let key_id = s(&record["id"]).to_string();
+        let done = srv.post(path, &writer, batch("B-2")).ok(200).clone();
+        let results: Vec<&str> = done["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| s(&i["result"]))
+            .collect();
+        assert_eq!(results, ["unchanged", "created"], "{done}");
+        let visit_id = s(&done["items"][1]["id"]).to_string();
+        // The visit's audit entry names the client and its key.
+        let trail = srv
+            .get(&format!("/api/v1/audit-events?entity_type=visit&entity_id={visit_id}"), &admin)
+            .ok(200)
+            .clone();
+        assert_eq!(trail["total"], 1, "{trail}");
+        let e = &trail["items"][0];
+        assert_eq!(e["actor_username"], "his.bj01");
+        assert_eq!(e["api_key_id"], key_id.as_str());
+        assert_eq!(e["api_key_name"], "HIS 生产环境");
+        // Every entry the key wrote names it; the other key's are its own.
+        let by_key = srv
+            .get(&format!("/api/v1/audit-events?api_key_id={key_id}"), &admin)
+            .ok(200)
+            .clone();
+        let items = by_key["items"].as_array().unwrap();
+        assert!(!items.is_empty());
+        assert!(items.iter().all(|e| e["api_key_name"] == "HIS 生产环境"), "{by_key}");
+        assert!(items.iter().any(|e| e["entity_type"] == "visit"), "{by_key}");
+        // The key cannot read its batches without batches:read; the other key of the same
+        // client can (both of the client's batches).
+        srv.get(path, &writer).problem(403, "forbidden");
+        assert_eq!(srv.get(path, &patients_only).ok(200)["total"], 2);
+    });
+}

@@ -19,6 +19,7 @@ mod crafted;
 mod customers;
 mod duplicates_merge;
 mod headers;
+mod his_batch;
 mod idempotency;
 mod import_export;
 mod in_visit;

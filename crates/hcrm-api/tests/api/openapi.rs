@@ -196,6 +196,7 @@ const VERBS: &[&str] = &[
     "set",
     "sign",
     "update",
+    "upsert",
 ];
 
 /// What is wrong with the operation ids of `doc`: missing, not `verb_object` in snake case,
@@ -332,6 +333,8 @@ fn money_fields_declare_their_bounds() {
     assert_eq!(
         seen,
         [
+            "ChargeItem.amount_fen",
+            "ChargeItem.insurance_fen",
             "Contact.money_spent_fen",
             "ContactCreate.money_spent_fen",
             "Fines.leader_fen",
@@ -352,6 +355,9 @@ fn money_fields_declare_their_bounds() {
             "VisitCreate.amount_fen",
             "VisitCreate.insurance_fen",
             "VisitCreate.paid_fen",
+            "VisitItem.amount_fen",
+            "VisitItem.insurance_fen",
+            "VisitItem.paid_fen",
             "VisitSummary.amount_fen",
             "VisitSummary.arrears_fen",
             "VisitSummary.insurance_fen",

@@ -217,4 +217,15 @@ impl NewCustomers {
     pub fn clear(&mut self) {
         *self = NewCustomers::default();
     }
+
+    /// Adds `other`'s rows to these.
+    pub fn append(&mut self, mut other: NewCustomers) {
+        self.customers.append(&mut other.customers);
+        self.profiles.append(&mut other.profiles);
+        self.phones.append(&mut other.phones);
+        self.tags.append(&mut other.tags);
+        self.categories.append(&mut other.categories);
+        self.external_ids.append(&mut other.external_ids);
+        self.stages.append(&mut other.stages);
+    }
 }

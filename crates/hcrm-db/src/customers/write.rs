@@ -93,11 +93,25 @@ pub fn create(
     form_of_address: String,
     by: Uuid,
 ) -> Result<Uuid, DbError> {
+    let today = crate::institutions::today_of(conn, institution)?;
+    let (id, new) = new_rows(x, institution, today, form_of_address, by);
+    new.write(conn)?;
+    Ok(id.0)
+}
+
+/// Every row of a new customer of `institution` (`today` its date), as [`create`] writes
+/// them; a HIS batch (issue 12) gathers those of many and writes them at once.
+pub fn new_rows(
+    x: &CustomerCreate,
+    institution: Uuid,
+    today: NaiveDate,
+    form_of_address: String,
+    by: Uuid,
+) -> (CustomerId, NewCustomers) {
     let t = now();
     let id = CustomerId::new();
     let by = UserId::from(by);
     // A valid resident ID number gives a blank gender and birth date (issue 9 item 6).
-    let today = crate::institutions::today_of(conn, institution)?;
     let x = &hcrm_domain::customer::update::create_from_id(x, today);
     let (full_py, initials) = pinyin_keys(&x.name);
     let stage = x.lifecycle_stage.unwrap_or(LifecycleStage::Potential);
@@ -171,8 +185,7 @@ pub fn create(
         customers: vec![row],
         profiles: vec![profile],
     };
-    new.write(conn)?;
-    Ok(id.0)
+    (id, new)
 }
 
 #[derive(AsChangeset)]

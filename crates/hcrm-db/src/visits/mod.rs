@@ -58,7 +58,7 @@ pub struct VisitRow {
 }
 
 impl VisitRow {
-    fn into_dto(self) -> Result<Visit, DbError> {
+    pub(crate) fn into_dto(self) -> Result<Visit, DbError> {
         let kind: VisitKind = decode(&self.kind)?;
         let facts = VisitFacts {
             kind,
@@ -172,9 +172,15 @@ pub fn create(conn: &mut DbConn, n: NewVisit) -> Result<Visit, DbError> {
 
 /// THE place a visit raises its domain events, after every write of it: recorded; admitted
 /// (a stay); discharged (a stay with its end); surgery; course ended (a course with its end).
-/// Each happens once per visit and kind ([`events::raise`]), however often the visit is saved.
-/// Returns the events new with this write.
-pub fn raise_events(conn: &mut DbConn, visit: &Visit) -> Result<Vec<DomainEvent>, DbError> {
+/// Each happens once per visit and kind ([`events::raise_all`]), however often the visit is
+/// saved. Returns how many were new with this write.
+pub fn raise_events(conn: &mut DbConn, visit: &Visit) -> Result<usize, DbError> {
+    events::raise_all(conn, due_events(visit)?)
+}
+
+/// The events a visit as stored calls for ([`raise_events`]; a HIS batch gathers those of
+/// all its visits and raises them at once).
+pub fn due_events(visit: &Visit) -> Result<Vec<NewEvent>, DbError> {
     use DomainEventKind as K;
     let mut due = vec![(K::VisitRecorded, visit.visited_at)];
     match (visit.kind, visit.ended_at) {
@@ -190,9 +196,9 @@ pub fn raise_events(conn: &mut DbConn, visit: &Visit) -> Result<Vec<DomainEvent>
     }
     let payload =
         serde_json::to_value(visit).map_err(|e| DbError::Corrupt(format!("visit as JSON: {e}")))?;
-    let mut raised = Vec::new();
-    for (kind, occurred) in due {
-        let new = NewEvent {
+    Ok(due
+        .into_iter()
+        .map(|(kind, occurred)| NewEvent {
             kind,
             subject_type: "visit",
             subject_id: visit.id,
@@ -200,10 +206,8 @@ pub fn raise_events(conn: &mut DbConn, visit: &Visit) -> Result<Vec<DomainEvent>
             customer_id: Some(visit.customer_id),
             occurred_at: occurred.naive_utc(),
             payload: payload.clone(),
-        };
-        raised.extend(events::raise(conn, new)?);
-    }
-    Ok(raised)
+        })
+        .collect())
 }
 
 /// Subscriber of `visit_admitted` (SVC-3): the in-visit service `admission` (escort to the

@@ -71,6 +71,8 @@ coded_enum! {
         Consultation = "consultation", "咨询", "Consultation";
         InVisitService = "in_visit_service", "诊中服务", "In-visit service";
         ServiceTime = "service_time", "服务时间记录", "Service time";
+        VisitCharge = "visit_charge", "收费/缴费明细", "Charge or payment";
+        IntegrationBatch = "integration_batch", "对接批次", "Integration batch";
     }
 }
 

@@ -18,6 +18,8 @@ coded_enum! {
         VisitDischarged = "visit_discharged", "出院", "Discharged";
         VisitSurgery = "visit_surgery", "手术", "Surgery";
         VisitCourseEnded = "visit_course_ended", "疗程结束", "Treatment course ended";
+        SpendingRecorded = "spending_recorded", "消费已记录", "Spending recorded";
+        PaymentRecorded = "payment_recorded", "缴费已记录", "Payment recorded";
     }
 }
 

@@ -16,6 +16,7 @@ pub mod funnel;
 pub mod import;
 mod import_columns;
 pub mod in_visit;
+pub mod integration;
 pub mod merge;
 pub mod notifications;
 pub mod org;

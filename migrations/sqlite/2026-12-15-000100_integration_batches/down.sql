@@ -1,0 +1,2 @@
+DROP TABLE integration_batches;
+DROP TABLE visit_charges;
