@@ -179,3 +179,78 @@ fn web_api_keys_admin_creates_a_scoped_key_sees_it_once_and_revokes_it() {
     assert_eq!(status, 401);
     b.shot("api-keys-revoked-1280-zh");
 }
+
+#[test]
+fn web_integration_status_lists_a_batch_and_its_rejected_item_in_words() {
+    let dist = web_dist();
+    let dir = TempDir::new();
+    let server = Server::start(&dir.0, &[("HCRM_WEB_DIR", dist.to_str().unwrap())]);
+    let (admin, his) = his_user(&server);
+    let (status, made) = server.json(
+        "POST",
+        &format!("/api/v1/users/{}/api-keys", his["id"].as_str().unwrap()),
+        Some(&admin),
+        Some(json!({"name": "HIS 生产环境", "scopes": ["patients:write", "visits:write"]})),
+    );
+    assert_eq!(status, 201, "{made}");
+    let key = made["key"].as_str().unwrap().to_string();
+    // One batch written, one refused: its visit names a patient the HIS never sent.
+    let (status, ok) = server.json(
+        "POST",
+        "/api/v1/integration/batches",
+        Some(&key),
+        Some(json!({"batch_id": "HIS-20261201-01",
+            "patients": [{"external_id": "P1", "name": "王秀英", "phones": ["13800138001"]}],
+            "visits": [{"external_id": "MZ-1", "patient_external_id": "P1", "kind": "outpatient",
+                        "visited_at": "2026-12-01T02:30:00Z", "amount_fen": 30000, "paid_fen": 30000}]})),
+    );
+    assert_eq!(status, 200, "{ok}");
+    let (status, refused) = server.json(
+        "POST",
+        "/api/v1/integration/batches",
+        Some(&key),
+        Some(json!({"batch_id": "HIS-20261201-02",
+            "visits": [{"external_id": "ZY-9", "patient_external_id": "P404", "kind": "inpatient",
+                        "visited_at": "2026-12-01T03:00:00Z"}]})),
+    );
+    assert_eq!(status, 422, "{refused}");
+
+    let b = Browser::start();
+    b.window_size(1280, 900, false);
+    b.sign_in(&server.base, "admin", ADMIN_PASSWORD);
+    set_lang(&b, "zh");
+    b.click("#nav a[data-nav='integration']");
+    b.find("#integration-page");
+    let rows = "#batches-table tbody tr[data-batch-id]";
+    b.wait_for(
+        "two batches",
+        &format!("document.querySelectorAll(\"{rows}\").length === 2"),
+    );
+    let table = text_of(&b, "#batches-table");
+    for words in ["HIS-20261201-01", "HIS-20261201-02", "his.bj01", "已写入", "已拒绝"] {
+        assert!(table.contains(words), "{words}: {table}");
+    }
+    let created = text_of(&b, &format!("{rows}:has(td .badge[data-status='applied']) td[data-count='created']"));
+    assert_eq!(created.trim(), "2", "{table}");
+    b.shot("integration-1280-zh");
+    // The refused batch's item, in words.
+    b.click(&format!("{rows}:has(td .badge[data-status='rejected']) button[data-open-batch]"));
+    b.find("#batch-items tr[data-result='rejected']");
+    let item = text_of(&b, "#batch-items tr[data-result='rejected']");
+    assert!(item.contains("ZY-9") && item.contains("患者 HIS 编号"), "{item}");
+    assert!(item.contains("找不到该 HIS 编号的患者"), "{item}");
+    assert!(!item.contains("unknown_patient") && !item.contains("patient_external_id"), "{item}");
+    b.shot("integration-rejected-1280-zh");
+    set_lang(&b, "en");
+    b.wait_text("Rejected items");
+    let item = text_of(&b, "#batch-items tr[data-result='rejected']");
+    assert!(item.contains("Patient's HIS id") && item.contains("No patient with this HIS id"), "{item}");
+    b.shot("integration-rejected-1280-en");
+    b.window_size(390, 844, true);
+    no_overflow(&b);
+    b.shot("integration-390-en");
+    set_lang(&b, "zh");
+    b.wait_text("被拒绝的条目");
+    no_overflow(&b);
+    b.shot("integration-390-zh");
+}
