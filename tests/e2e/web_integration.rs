@@ -48,8 +48,10 @@ fn his_user(server: &Server) -> (String, Value) {
         "POST",
         "/api/v1/users",
         Some(&admin),
-        Some(json!({"username": "his.bj01", "display_name": "HIS 北京", "password": "Staff2026x",
-                    "roles": ["integration"], "institution_ids": [inst["id"]]})),
+        Some(
+            json!({"username": "his.bj01", "display_name": "HIS 北京", "password": "Staff2026x",
+                    "roles": ["integration"], "institution_ids": [inst["id"]]}),
+        ),
     );
     assert_eq!(status, 201, "{his}");
     (admin, his)
@@ -81,11 +83,20 @@ fn web_api_keys_admin_creates_a_scoped_key_sees_it_once_and_revokes_it() {
         ("visits:write", "写入就诊"),
         ("batches:read", "读取同步批次"),
     ] {
-        let label = text_of(&b, &format!("label.scope-choice:has(input[data-scope='{code}'])"));
+        let label = text_of(
+            &b,
+            &format!("label.scope-choice:has(input[data-scope='{code}'])"),
+        );
         assert!(label.contains(words), "{code}: {label}");
     }
-    let visits = text_of(&b, "label.scope-choice:has(input[data-scope='visits:write'])");
-    assert!(visits.contains("入院") && visits.contains("出院"), "{visits}");
+    let visits = text_of(
+        &b,
+        "label.scope-choice:has(input[data-scope='visits:write'])",
+    );
+    assert!(
+        visits.contains("入院") && visits.contains("出院"),
+        "{visits}"
+    );
     assert_eq!(
         b.script("return document.querySelector(\"input[data-scope='complaints:read']\").disabled"),
         json!(true)
@@ -109,7 +120,10 @@ fn web_api_keys_admin_creates_a_scoped_key_sees_it_once_and_revokes_it() {
     let row = "#api-keys-table tbody tr[data-key-id]";
     b.find(row);
     let text = text_of(&b, row);
-    assert!(text.contains("写入患者") && text.contains("写入就诊"), "{text}");
+    assert!(
+        text.contains("写入患者") && text.contains("写入就诊"),
+        "{text}"
+    );
     assert!(text.contains("从未使用"), "{text}");
     assert!(!text.contains("patients:write"), "{text}");
     // Hidden: the key is gone from the page and is not shown again.
@@ -166,10 +180,7 @@ fn web_api_keys_admin_creates_a_scoped_key_sees_it_once_and_revokes_it() {
         "document.querySelector('#api-keys-table tbody tr[data-key-id]')?.innerText.includes('已撤销')",
     );
     let asked = b.script("return window.__asked.join('|')");
-    assert!(
-        asked.as_str().unwrap().contains("立即无法访问"),
-        "{asked}"
-    );
+    assert!(asked.as_str().unwrap().contains("立即无法访问"), "{asked}");
     let (status, _) = server.json(
         "POST",
         "/api/v1/customers",
@@ -227,24 +238,44 @@ fn web_integration_status_lists_a_batch_and_its_rejected_item_in_words() {
         &format!("document.querySelectorAll(\"{rows}\").length === 2"),
     );
     let table = text_of(&b, "#batches-table");
-    for words in ["HIS-20261201-01", "HIS-20261201-02", "his.bj01", "已写入", "已拒绝"] {
+    for words in [
+        "HIS-20261201-01",
+        "HIS-20261201-02",
+        "his.bj01",
+        "已写入",
+        "已拒绝",
+    ] {
         assert!(table.contains(words), "{words}: {table}");
     }
-    let created = text_of(&b, &format!("{rows}:has(td .badge[data-status='applied']) td[data-count='created']"));
+    let created = text_of(
+        &b,
+        &format!("{rows}:has(td .badge[data-status='applied']) td[data-count='created']"),
+    );
     assert_eq!(created.trim(), "2", "{table}");
     b.shot("integration-1280-zh");
     // The refused batch's item, in words.
-    b.click(&format!("{rows}:has(td .badge[data-status='rejected']) button[data-open-batch]"));
+    b.click(&format!(
+        "{rows}:has(td .badge[data-status='rejected']) button[data-open-batch]"
+    ));
     b.find("#batch-items tr[data-result='rejected']");
     let item = text_of(&b, "#batch-items tr[data-result='rejected']");
-    assert!(item.contains("ZY-9") && item.contains("患者 HIS 编号"), "{item}");
+    assert!(
+        item.contains("ZY-9") && item.contains("患者 HIS 编号"),
+        "{item}"
+    );
     assert!(item.contains("找不到该 HIS 编号的患者"), "{item}");
-    assert!(!item.contains("unknown_patient") && !item.contains("patient_external_id"), "{item}");
+    assert!(
+        !item.contains("unknown_patient") && !item.contains("patient_external_id"),
+        "{item}"
+    );
     b.shot("integration-rejected-1280-zh");
     set_lang(&b, "en");
     b.wait_text("Rejected items");
     let item = text_of(&b, "#batch-items tr[data-result='rejected']");
-    assert!(item.contains("Patient's HIS id") && item.contains("No patient with this HIS id"), "{item}");
+    assert!(
+        item.contains("Patient's HIS id") && item.contains("No patient with this HIS id"),
+        "{item}"
+    );
     b.shot("integration-rejected-1280-en");
     b.window_size(390, 844, true);
     no_overflow(&b);

@@ -102,10 +102,9 @@ pub fn redo_migration(
     let missing = || crate::DbError::Migration(format!("no migration {name}"));
     match &mut *conn {
         crate::DbConn::Postgresql(c) => {
-            let all = MigrationSource::<diesel::pg::Pg>::migrations(
-                &crate::conn::POSTGRES_MIGRATIONS,
-            )
-            .map_err(failed)?;
+            let all =
+                MigrationSource::<diesel::pg::Pg>::migrations(&crate::conn::POSTGRES_MIGRATIONS)
+                    .map_err(failed)?;
             let m = all
                 .into_iter()
                 .find(|m| m.name().to_string().starts_with(name))

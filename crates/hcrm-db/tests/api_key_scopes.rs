@@ -90,10 +90,19 @@ fn stored_permission_lists_become_scopes() {
             ],
             "{backend}"
         );
-        assert_eq!(scopes(&mut conn, read_only), vec![PatientsRead], "{backend}");
+        assert_eq!(
+            scopes(&mut conn, read_only),
+            vec![PatientsRead],
+            "{backend}"
+        );
         assert_eq!(scopes(&mut conn, none), vec![], "{backend}");
         // The key still authenticates, with its mapped scopes.
-        let used = api_keys::authenticate(&mut conn, "hash-read").unwrap().unwrap();
-        assert_eq!((used.name.as_str(), used.scopes), ("read", vec![PatientsRead]));
+        let used = api_keys::authenticate(&mut conn, "hash-read")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (used.name.as_str(), used.scopes),
+            ("read", vec![PatientsRead])
+        );
     }
 }

@@ -26,9 +26,8 @@ use crate::pages::service::{
 use crate::pages::{
     audit::AuditPage, calendars::CalendarsPage, coming_soon::ComingSoon,
     departments::DepartmentsPage, home::Home, institutions::InstitutionsPage,
-    integration::IntegrationPage, login::Login,
-    not_found::NotFound, profile::Profile, security::SecurityPage, service::ConsolePage,
-    users::UsersPage,
+    integration::IntegrationPage, login::Login, not_found::NotFound, profile::Profile,
+    security::SecurityPage, service::ConsolePage, users::UsersPage,
 };
 use crate::services::{Api, AuthState};
 

@@ -4,7 +4,9 @@
 
 use hcrm_domain::Label;
 use hcrm_domain::api::FieldError;
-use hcrm_domain::api::integration::{BatchResult, BatchStatus, BatchSummary, ItemOutcome, ItemResult};
+use hcrm_domain::api::integration::{
+    BatchResult, BatchStatus, BatchSummary, ItemOutcome, ItemResult,
+};
 use uuid::Uuid;
 use yew::prelude::*;
 
@@ -34,7 +36,12 @@ fn error_words(lang: hcrm_domain::Lang, e: &FieldError) -> String {
             (!known.is_empty() && known != tr(lang, "field.invalid")).then(|| known.to_string())
         })
         .unwrap_or_else(|| e.message.clone());
-    format!("{}{}{}", field_words(lang, &e.field), lang.pick("：", ": "), what)
+    format!(
+        "{}{}{}",
+        field_words(lang, &e.field),
+        lang.pick("：", ": "),
+        what
+    )
 }
 
 fn status_badge(lang: hcrm_domain::Lang, status: BatchStatus) -> Html {
@@ -49,7 +56,8 @@ fn status_badge(lang: hcrm_domain::Lang, status: BatchStatus) -> Html {
 pub fn IntegrationPage() -> Html {
     let lang = use_lang();
     let status = use_state(String::new);
-    let list = use_paged_list::<BatchSummary>(BATCHES, vec![("status", (*status).clone())], PAGE_SIZE);
+    let list =
+        use_paged_list::<BatchSummary>(BATCHES, vec![("status", (*status).clone())], PAGE_SIZE);
     let open = use_state(|| None::<Uuid>);
 
     let row = |b: &BatchSummary| {

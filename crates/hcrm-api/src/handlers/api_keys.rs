@@ -52,7 +52,10 @@ fn scopes_for(roles: &[Role], asked: Option<Vec<ApiScope>>) -> Result<Vec<ApiSco
         return Err(ApiError::field(
             "scopes",
             "beyond_role",
-            &format!("the user's roles do not hold everything {} grants", s.code()),
+            &format!(
+                "the user's roles do not hold everything {} grants",
+                s.code()
+            ),
         ));
     }
     if asked.is_empty() {

@@ -46,7 +46,10 @@ fn a_key_reaches_only_what_its_scopes_grant_within_its_users_roles() {
         // patients:write without patients:read: creates, cannot read back.
         let (writer, record) = key(srv, &admin, &his, "写入", json!(["patients:write"]));
         assert_eq!(record["scopes"], json!(["patients:write"]));
-        let c = srv.post("/api/v1/customers", &writer, customer.clone()).ok(201).clone();
+        let c = srv
+            .post("/api/v1/customers", &writer, customer.clone())
+            .ok(201)
+            .clone();
         let path = format!("/api/v1/customers/{}", s(&c["id"]));
         srv.get(&path, &writer).problem(403, "forbidden");
         srv.get("/api/v1/visits", &writer).problem(403, "forbidden");
@@ -61,7 +64,8 @@ fn a_key_reaches_only_what_its_scopes_grant_within_its_users_roles() {
         let (visits, _) = key(srv, &admin, &his, "就诊", json!(["visits:read"]));
         let (appts, _) = key(srv, &admin, &his, "预约", json!(["appointments:read"]));
         srv.get("/api/v1/visits", &visits).ok(200);
-        srv.get("/api/v1/appointments", &visits).problem(403, "forbidden");
+        srv.get("/api/v1/appointments", &visits)
+            .problem(403, "forbidden");
         srv.get("/api/v1/appointments", &appts).ok(200);
         srv.get("/api/v1/visits", &appts).problem(403, "forbidden");
         // organisation:read reaches the institution, nothing else.
@@ -175,8 +179,12 @@ fn revoking_a_key_stops_it_at_once_and_its_last_use_is_shown() {
         // Revoked: the very next request is refused, on this server and on a second one.
         let twin = srv.twin(Default::default());
         twin.get("/api/v1/customers", &k).ok(200);
-        srv.post(&format!("/api/v1/api-keys/{id}/revoke"), &admin, json!(null))
-            .ok(200);
+        srv.post(
+            &format!("/api/v1/api-keys/{id}/revoke"),
+            &admin,
+            json!(null),
+        )
+        .ok(200);
         srv.get("/api/v1/customers", &k)
             .problem(401, "unauthorized");
         twin.get("/api/v1/customers", &k)
@@ -204,7 +212,10 @@ fn writes_made_with_a_key_are_audited_as_the_client_naming_the_key() {
             .clone();
         let trail = srv
             .get(
-                &format!("/api/v1/audit-events?entity_type=customer&entity_id={}", s(&c["id"])),
+                &format!(
+                    "/api/v1/audit-events?entity_type=customer&entity_id={}",
+                    s(&c["id"])
+                ),
                 &admin,
             )
             .ok(200)
@@ -218,7 +229,10 @@ fn writes_made_with_a_key_are_audited_as_the_client_naming_the_key() {
         assert_eq!(e["api_key_name"], "HIS 生产环境");
         // The admin's own entries (the key's creation) name no key.
         let by_admin = srv
-            .get(&format!("/api/v1/audit-events?entity_type=api_key&entity_id={key_id}"), &admin)
+            .get(
+                &format!("/api/v1/audit-events?entity_type=api_key&entity_id={key_id}"),
+                &admin,
+            )
             .ok(200)
             .clone();
         assert_eq!(by_admin["total"], 1);
@@ -252,15 +266,31 @@ fn a_visit_write_needs_visits_write_and_is_audited_naming_the_key() {
             })
         };
         let path = "/api/v1/integration/batches";
-        let (patients_only, _) = key(srv, &admin, &his, "只写患者", json!(["patients:write", "batches:read"]));
+        let (patients_only, _) = key(
+            srv,
+            &admin,
+            &his,
+            "只写患者",
+            json!(["patients:write", "batches:read"]),
+        );
         srv.post(path, &patients_only, batch("B-1"))
             .problem(403, "forbidden");
         // Nothing was written, nor stored as a batch.
         assert_eq!(srv.get(path, &admin).ok(200)["total"], 0);
-        srv.post(path, &patients_only, json!({"batch_id": "B-0", "patients": batch("x")["patients"]}))
-            .ok(200);
+        srv.post(
+            path,
+            &patients_only,
+            json!({"batch_id": "B-0", "patients": batch("x")["patients"]}),
+        )
+        .ok(200);
 
-        let (writer, record) = key(srv, &admin, &his, "HIS 生产环境", json!(["patients:write", "visits:write"]));
+        let (writer, record) = key(
+            srv,
+            &admin,
+            &his,
+            "HIS 生产环境",
+            json!(["patients:write", "visits:write"]),
+        );
         let key_id = s(&record["id"]).to_string();
         let done = srv.post(path, &writer, batch("B-2")).ok(200).clone();
         let results: Vec<&str> = done["items"]
@@ -273,7 +303,10 @@ fn a_visit_write_needs_visits_write_and_is_audited_naming_the_key() {
         let visit_id = s(&done["items"][1]["id"]).to_string();
         // The visit's audit entry names the client and its key.
         let trail = srv
-            .get(&format!("/api/v1/audit-events?entity_type=visit&entity_id={visit_id}"), &admin)
+            .get(
+                &format!("/api/v1/audit-events?entity_type=visit&entity_id={visit_id}"),
+                &admin,
+            )
             .ok(200)
             .clone();
         assert_eq!(trail["total"], 1, "{trail}");
@@ -288,8 +321,14 @@ fn a_visit_write_needs_visits_write_and_is_audited_naming_the_key() {
             .clone();
         let items = by_key["items"].as_array().unwrap();
         assert!(!items.is_empty());
-        assert!(items.iter().all(|e| e["api_key_name"] == "HIS 生产环境"), "{by_key}");
-        assert!(items.iter().any(|e| e["entity_type"] == "visit"), "{by_key}");
+        assert!(
+            items.iter().all(|e| e["api_key_name"] == "HIS 生产环境"),
+            "{by_key}"
+        );
+        assert!(
+            items.iter().any(|e| e["entity_type"] == "visit"),
+            "{by_key}"
+        );
         // The key cannot read its batches without batches:read; the other key of the same
         // client can (both of the client's batches).
         srv.get(path, &writer).problem(403, "forbidden");
