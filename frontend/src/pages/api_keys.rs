@@ -25,7 +25,7 @@ pub struct ApiKeysPanelProps {
     pub on_close: Callback<()>,
 }
 
-#[derive(Clone, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 struct KeyDraft {
     name: String,
     /// `YYYY-MM-DD` from the date input; empty for a key that never expires.
@@ -33,16 +33,6 @@ struct KeyDraft {
     /// What the key may reach: scopes the user's roles hold (none ticked at first: least
     /// privilege, the admin ticks what the integration needs).
     scopes: Vec<ApiScope>,
-}
-
-impl Default for KeyDraft {
-    fn default() -> Self {
-        KeyDraft {
-            name: String::new(),
-            expires: String::new(),
-            scopes: Vec::new(),
-        }
-    }
 }
 
 /// Whether a user with `user`'s roles may be given `scope`.
