@@ -7,7 +7,9 @@
 # 2. Fuzzing: schemathesis sends generated requests to every operation of a running `hcrm`
 #    (debug build, a fresh SQLite database in a temporary folder; and a fresh PostgreSQL
 #    database too when HCRM_TEST_DATABASE_URL is set), once as `admin` and once as a
-#    `supervisor` (a service role), with a fixed seed and a bounded number of cases. Checks:
+#    `supervisor` (a service role), with a fixed seed and a bounded number of cases. Before it,
+#    the generated Python client runs a smoke test and the HIS scenario (scripts/contract-his.py:
+#    an API key, a batch upserted, replayed and read back). Checks:
 #    no server error, every status, content type and body as documented. 0 failures.
 #
 # The tools are pinned and installed into target/contract (a Python venv and an npm prefix),
@@ -230,6 +232,12 @@ report = import_customers.sync(client=client, body=upload, dry_run=True)
 assert isinstance(report, ImportReport) and report.total_rows == 1 and report.created == 1, report
 print(f"signed in, listed {page.total} customers, imported a form (dry run): {report.created} created")
 PY
+        checks=$((checks + 1))
+        # Issue 12: the HIS path through the generated client — sign in with an API key, upsert a
+        # batch of patients and visits, replay it, read the per-item results and the batches.
+        say "$label: the HIS scenario with the generated Python client"
+        PYTHONPATH="$work/python" "$venv/bin/python" "$root/scripts/contract-his.py" "$base" "$password" \
+            || fail "$label: the HIS scenario with the generated Python client failed"
         checks=$((checks + 1))
     fi
 

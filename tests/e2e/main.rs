@@ -19,6 +19,7 @@ mod web_complaints;
 mod web_console;
 mod web_customers;
 mod web_forms;
+mod web_integration;
 mod web_layout;
 mod web_payload;
 mod web_service;

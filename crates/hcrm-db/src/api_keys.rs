@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use hcrm_domain::Permission;
+use hcrm_domain::ApiScope;
 use hcrm_domain::api::auth::ApiKey;
 use uuid::Uuid;
 
@@ -45,7 +45,7 @@ impl Row {
 }
 
 /// A new key of `user_id`: what is stored of it (its first characters and its hash, never the
-/// key), its name, expiry and scopes.
+/// key), its name, expiry and scopes (checked against the user's roles by the API).
 #[derive(Debug, Clone)]
 pub struct NewKey<'a> {
     pub user_id: Uuid,
@@ -53,7 +53,7 @@ pub struct NewKey<'a> {
     pub prefix: &'a str,
     pub key_hash: String,
     pub expires_at: Option<NaiveDateTime>,
-    pub scopes: &'a [Permission],
+    pub scopes: &'a [ApiScope],
     pub created_by: Uuid,
 }
 
@@ -107,14 +107,22 @@ pub fn revoke(conn: &mut DbConn, id: Uuid) -> Result<ApiKey, DbError> {
     get(conn, id)
 }
 
-/// The user and scopes of a live key (not revoked, not expired); records its use at most once
-/// a minute.
-pub fn authenticate(
-    conn: &mut DbConn,
-    key_hash: &str,
-) -> Result<Option<(Uuid, Vec<Permission>)>, DbError> {
+/// A live key that authenticated a request: which key (for the audit trail), its user and its
+/// scopes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyUse {
+    pub id: Uuid,
+    pub name: String,
+    pub user_id: Uuid,
+    pub scopes: Vec<ApiScope>,
+}
+
+/// The key of `key_hash` if it is live (not revoked, not expired); records its use at most
+/// once a minute (a key used more often writes nothing more).
+pub fn authenticate(conn: &mut DbConn, key_hash: &str) -> Result<Option<KeyUse>, DbError> {
     let t = now();
-    let found: Option<(ApiKeyId, UserId, String)> = api_keys::table
+    type Found = (ApiKeyId, UserId, String, String, Option<NaiveDateTime>);
+    let found: Option<Found> = api_keys::table
         .filter(api_keys::key_hash.eq(key_hash))
         .filter(api_keys::revoked_at.is_null())
         .filter(
@@ -122,24 +130,45 @@ pub fn authenticate(
                 .is_null()
                 .or(api_keys::expires_at.gt(t)),
         )
-        .select((api_keys::id, api_keys::user_id, api_keys::scopes))
+        .select((
+            api_keys::id,
+            api_keys::user_id,
+            api_keys::name,
+            api_keys::scopes,
+            api_keys::last_used_at,
+        ))
         .first(conn)
         .optional()?;
-    let Some((id, user, scopes)) = found else {
+    let Some((id, user, name, scopes, last_used)) = found else {
         return Ok(None);
     };
-    diesel::update(
-        api_keys::table.find(id).filter(
-            api_keys::last_used_at
-                .is_null()
-                .or(api_keys::last_used_at.lt(t - chrono::Duration::minutes(1))),
-        ),
-    )
-    .set(api_keys::last_used_at.eq(Some(t)))
-    .execute(conn)?;
-    Ok(Some((user.0, decode_scopes(&scopes)?)))
+    let stale = t - chrono::Duration::minutes(1);
+    if last_used.is_none_or(|at| at < stale) {
+        // Two requests in the same minute may both get here; the filter makes one of them
+        // write.
+        diesel::update(
+            api_keys::table.find(id).filter(
+                api_keys::last_used_at
+                    .is_null()
+                    .or(api_keys::last_used_at.lt(stale)),
+            ),
+        )
+        .set(api_keys::last_used_at.eq(Some(t)))
+        .execute(conn)?;
+    }
+    Ok(Some(KeyUse {
+        id: id.0,
+        name,
+        user_id: user.0,
+        scopes: decode_scopes(&scopes)?,
+    }))
 }
 
-fn decode_scopes(text: &str) -> Result<Vec<Permission>, DbError> {
-    serde_json::from_str(text).map_err(|_| DbError::Corrupt(format!("api key scopes {text:?}")))
+/// The stored scope codes, in the enum's order.
+fn decode_scopes(text: &str) -> Result<Vec<ApiScope>, DbError> {
+    let mut scopes: Vec<ApiScope> = serde_json::from_str(text)
+        .map_err(|_| DbError::Corrupt(format!("api key scopes {text:?}")))?;
+    scopes.sort();
+    scopes.dedup();
+    Ok(scopes)
 }

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::conn::{Db, DbConn};
 use crate::error::DbError;
-use crate::ids::{AuditEventId, InstitutionId, UserId};
+use crate::ids::{ApiKeyId, AuditEventId, InstitutionId, UserId};
 use crate::kit::{InScope, counted_page, decode};
 use crate::schema::audit_events;
 use crate::util::{ListWindow, now, utc};
@@ -140,6 +140,16 @@ pub struct Entry {
     pub changes: serde_json::Value,
     pub remote_addr: Option<String>,
     pub flagged: bool,
+    /// The API key the actor used: a machine client's writes name the key as well as
+    /// its user. Filled in by the API (`Caller::record`).
+    pub api_key: Option<KeyRef>,
+}
+
+/// An API key as the trail names it: its id and its name at the time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyRef {
+    pub id: Uuid,
+    pub name: String,
 }
 
 impl Entry {
@@ -162,6 +172,7 @@ impl Entry {
             changes,
             remote_addr: None,
             flagged: false,
+            api_key: None,
         }
     }
 
@@ -222,6 +233,8 @@ struct Row {
     changes: String,
     remote_addr: Option<String>,
     flagged: bool,
+    api_key_id: Option<ApiKeyId>,
+    api_key_name: Option<String>,
 }
 
 pub fn record(conn: &mut DbConn, e: Entry) -> Result<(), DbError> {
@@ -249,6 +262,8 @@ pub fn record(conn: &mut DbConn, e: Entry) -> Result<(), DbError> {
         changes: changes.to_string(),
         remote_addr: e.remote_addr,
         flagged: e.flagged,
+        api_key_id: e.api_key.as_ref().map(|k| ApiKeyId::from(k.id)),
+        api_key_name: e.api_key.map(|k| k.name),
     };
     diesel::insert_into(audit_events::table)
         .values(&row)
@@ -285,10 +300,12 @@ pub fn record_all(conn: &mut DbConn, entries: Vec<Entry>) -> Result<(), DbError>
                 changes: changes.to_string(),
                 remote_addr: e.remote_addr,
                 flagged: e.flagged,
+                api_key_id: e.api_key.as_ref().map(|k| ApiKeyId::from(k.id)),
+                api_key_name: e.api_key.map(|k| k.name),
             }
         })
         .collect();
-    crate::kit::insert_many!(conn, audit_events::table, &rows, 11)?;
+    crate::kit::insert_many!(conn, audit_events::table, &rows, 13)?;
     Ok(())
 }
 
@@ -297,6 +314,8 @@ pub struct Filter {
     pub entity_type: Option<AuditEntity>,
     pub entity_id: Option<String>,
     pub actor_id: Option<Uuid>,
+    /// Entries written with this API key.
+    pub api_key_id: Option<Uuid>,
     pub action: Option<Action>,
     pub institution_id: Option<Uuid>,
     pub flagged: Option<bool>,
@@ -316,6 +335,9 @@ fn filtered<'a>(scope: &Scope, f: &'a Filter) -> audit_events::BoxedQuery<'a, Db
     }
     if let Some(v) = f.actor_id {
         q = q.filter(audit_events::actor_id.eq(UserId::from(v)));
+    }
+    if let Some(v) = f.api_key_id {
+        q = q.filter(audit_events::api_key_id.eq(ApiKeyId::from(v)));
     }
     if let Some(v) = f.action {
         q = q.filter(audit_events::action.eq(v.code()));
@@ -365,6 +387,8 @@ pub fn list(
                     .map_err(|e| DbError::Corrupt(e.to_string()))?,
                 remote_addr: r.remote_addr,
                 flagged: r.flagged,
+                api_key_id: r.api_key_id.map(Uuid::from),
+                api_key_name: r.api_key_name,
             })
         })
         .collect::<Result<_, DbError>>()?;

@@ -130,6 +130,8 @@ diesel::table! {
         changes -> Text,
         remote_addr -> Nullable<Text>,
         flagged -> Bool,
+        api_key_id -> Nullable<Text>,
+        api_key_name -> Nullable<Text>,
     }
 }
 

@@ -85,3 +85,44 @@ impl Drop for TestDb {
         }
     }
 }
+
+/// Reverts the migration whose name starts with `name`, calls `between` on the database as it
+/// was before it, and runs the pending migrations again (that one): a migration's data mapping
+/// tested on rows written in the old shape.
+pub fn redo_migration(
+    conn: &mut crate::DbConn,
+    name: &str,
+    between: impl FnOnce(&mut crate::DbConn),
+) -> Result<(), crate::DbError> {
+    use diesel::migration::MigrationSource;
+    use diesel_migrations::MigrationHarness;
+    fn failed(e: Box<dyn std::error::Error + Send + Sync>) -> crate::DbError {
+        crate::DbError::Migration(e.to_string())
+    }
+    let missing = || crate::DbError::Migration(format!("no migration {name}"));
+    match &mut *conn {
+        crate::DbConn::Postgresql(c) => {
+            let all =
+                MigrationSource::<diesel::pg::Pg>::migrations(&crate::conn::POSTGRES_MIGRATIONS)
+                    .map_err(failed)?;
+            let m = all
+                .into_iter()
+                .find(|m| m.name().to_string().starts_with(name))
+                .ok_or_else(missing)?;
+            c.revert_migration(m.as_ref()).map_err(failed)?;
+        }
+        crate::DbConn::Sqlite(c) => {
+            let all = MigrationSource::<diesel::sqlite::Sqlite>::migrations(
+                &crate::conn::SQLITE_MIGRATIONS,
+            )
+            .map_err(failed)?;
+            let m = all
+                .into_iter()
+                .find(|m| m.name().to_string().starts_with(name))
+                .ok_or_else(missing)?;
+            c.revert_migration(m.as_ref()).map_err(failed)?;
+        }
+    }
+    between(conn);
+    run_migrations(conn).map(|_| ())
+}

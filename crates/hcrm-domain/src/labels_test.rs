@@ -35,7 +35,7 @@ use crate::customer::{
     IdType, LifecycleStage, MaritalStatus, PreferredLanguage, RelationKind, RelationshipType,
     SourceChannel, TaskKind, TaskStatus,
 };
-use crate::{Label, Lang, Permission, Role};
+use crate::{ApiScope, Label, Lang, Permission, Role};
 
 /// `(enum, code, 中文, English)` of every value.
 type Row = (&'static str, &'static str, &'static str, &'static str);
@@ -63,6 +63,7 @@ macro_rules! labelled {
 labelled! {
     Role => Role::ALL,
     Permission => Permission::all().collect::<Vec<_>>(),
+    ApiScope => ApiScope::ALL,
     Lang => Lang::ALL,
     Gender => Gender::ALL,
     CustomerKind => CustomerKind::ALL,

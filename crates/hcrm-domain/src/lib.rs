@@ -4,6 +4,7 @@
 //! derives (OpenAPI schemas) sit behind the `openapi` feature.
 
 pub mod api;
+pub mod api_scope;
 pub mod appointment;
 pub mod calendar;
 pub mod complaint;
@@ -22,6 +23,7 @@ pub mod time;
 pub mod validation;
 pub mod webhook;
 
+pub use api_scope::ApiScope;
 pub use i18n::{Label, Lang};
 pub use lifecycle::Lifecycle;
 pub use permission::{Permission, PermissionSet};

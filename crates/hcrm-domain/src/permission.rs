@@ -69,6 +69,12 @@ pub enum Permission {
     ServiceRead,
     #[serde(rename = "service.write")]
     ServiceWrite,
+    /// Visits and spending (SVC-4): the same staff as consultations; a machine client's key
+    /// only through its `visits:*` scopes.
+    #[serde(rename = "visit.read")]
+    VisitRead,
+    #[serde(rename = "visit.write")]
+    VisitWrite,
     #[serde(rename = "complaint.read")]
     ComplaintRead,
     #[serde(rename = "complaint.write")]
@@ -147,6 +153,8 @@ const MATRIX: &[(Permission, [bool; 10])] = &[
     (Permission::BreakGlassReview,    [O,  O,  O,  X,  X,  O,  O,  O,  O,  O]),
     (Permission::ServiceRead,         [X,  X,  X,  X,  X,  X,  X,  X,  O,  X]),
     (Permission::ServiceWrite,        [X,  O,  X,  X,  O,  O,  O,  O,  O,  X]),
+    (Permission::VisitRead,           [X,  X,  X,  X,  X,  X,  X,  X,  O,  X]),
+    (Permission::VisitWrite,          [X,  O,  X,  X,  O,  O,  O,  O,  O,  X]),
     (Permission::ComplaintRead,       [X,  X,  X,  X,  X,  X,  X,  X,  O,  O]),
     (Permission::ComplaintWrite,      [X,  X,  O,  X,  X,  X,  O,  O,  O,  O]),
     (Permission::ComplaintApprove,    [O,  O,  O,  X,  X,  X,  X,  X,  O,  O]),
@@ -198,6 +206,8 @@ impl Permission {
             Permission::BreakGlassReview => "break_glass.review",
             Permission::ServiceRead => "service.read",
             Permission::ServiceWrite => "service.write",
+            Permission::VisitRead => "visit.read",
+            Permission::VisitWrite => "visit.write",
             Permission::ComplaintRead => "complaint.read",
             Permission::ComplaintWrite => "complaint.write",
             Permission::ComplaintApprove => "complaint.approve",
@@ -257,6 +267,8 @@ impl Label for Permission {
             Permission::BreakGlassReview => lang.pick("审查紧急访问", "Review break-glass access"),
             Permission::ServiceRead => lang.pick("查看咨询与预约", "View consultations"),
             Permission::ServiceWrite => lang.pick("登记咨询与预约", "Record consultations"),
+            Permission::VisitRead => lang.pick("查看就诊与消费", "View visits"),
+            Permission::VisitWrite => lang.pick("登记就诊与消费", "Record visits"),
             Permission::ComplaintRead => lang.pick("查看投诉", "View complaints"),
             Permission::ComplaintWrite => lang.pick("处理投诉", "Handle complaints"),
             Permission::ComplaintApprove => lang.pick("审批投诉", "Approve complaints"),
@@ -324,7 +336,7 @@ mod tests {
             let json = serde_json::to_string(p).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", p.code()));
         }
-        assert_eq!(all.len(), 42);
+        assert_eq!(all.len(), 44);
     }
 
     #[test]

@@ -17,8 +17,8 @@ use diesel::prelude::*;
 use hcrm_db::Pool;
 use hcrm_db::ids::InstitutionId;
 use hcrm_db::schema::{customer_external_ids as ext, domain_events, institutions};
+use hcrm_domain::Role;
 use hcrm_domain::api::integration::HIS_SYSTEMS;
-use hcrm_domain::{Permission, Role};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
@@ -102,8 +102,11 @@ fn client_key(pool: &Pool, code: &str, run: &str) -> Result<String, String> {
     )?;
     let key = hcrm_api::auth::tokens::new_api_key();
     let (prefix, hash) = hcrm_api::auth::tokens::api_key_stored(&key);
-    let scopes: Vec<Permission> = Permission::all()
-        .filter(|p| p.granted_to(Role::Integration))
+    // Every scope the integration role holds.
+    let role = hcrm_domain::PermissionSet::for_roles(&[Role::Integration]);
+    let scopes: Vec<hcrm_domain::ApiScope> = hcrm_domain::ApiScope::ALL
+        .into_iter()
+        .filter(|s| s.within(&role))
         .collect();
     hcrm_db::api_keys::create(
         &mut conn,

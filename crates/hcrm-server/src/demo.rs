@@ -177,7 +177,12 @@ pub fn fill(conn: &mut DbConn) -> Result<(), String> {
         let secret = if role == Role::Integration {
             let key = hcrm_api::auth::tokens::new_api_key();
             let (prefix, key_hash) = hcrm_api::auth::tokens::api_key_stored(&key);
+            // Every scope the integration role holds.
             let integration = hcrm_domain::PermissionSet::for_roles(&[Role::Integration]);
+            let scopes: Vec<hcrm_domain::ApiScope> = hcrm_domain::ApiScope::ALL
+                .into_iter()
+                .filter(|s| s.within(&integration))
+                .collect();
             hcrm_db::api_keys::create(
                 conn,
                 hcrm_db::api_keys::NewKey {
@@ -186,7 +191,7 @@ pub fn fill(conn: &mut DbConn) -> Result<(), String> {
                     prefix,
                     key_hash,
                     expires_at: None,
-                    scopes: &integration.to_vec(),
+                    scopes: &scopes,
                     created_by: user.id,
                 },
             )

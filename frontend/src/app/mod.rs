@@ -25,9 +25,9 @@ use crate::pages::service::{
 };
 use crate::pages::{
     audit::AuditPage, calendars::CalendarsPage, coming_soon::ComingSoon,
-    departments::DepartmentsPage, home::Home, institutions::InstitutionsPage, login::Login,
-    not_found::NotFound, profile::Profile, security::SecurityPage, service::ConsolePage,
-    users::UsersPage, webhooks::WebhooksPage,
+    departments::DepartmentsPage, home::Home, institutions::InstitutionsPage,
+    integration::IntegrationPage, login::Login, not_found::NotFound, profile::Profile,
+    security::SecurityPage, service::ConsolePage, users::UsersPage, webhooks::WebhooksPage,
 };
 use crate::services::{Api, AuthState};
 
@@ -87,7 +87,7 @@ pub enum Route {
     Reports,
     #[at("/reports/complaints")]
     ComplaintStats,
-    #[at("/integration")]
+    #[at("/admin/integration")]
     Integration,
     #[at("/admin/institutions")]
     Institutions,
@@ -250,7 +250,7 @@ pub fn nav_items() -> Vec<NavItem> {
             "integration",
             "nav.integration",
             Route::Integration,
-            Some(P::SettingWrite),
+            Some(P::IntegrationRead),
             true,
         ),
         item(
@@ -385,7 +385,8 @@ fn switch(route: Route) -> Html {
         Route::Reports => soon("nav.reports"),
         #[cfg(feature = "office")]
         Route::ComplaintStats => guarded(Permission::ReportRead, html! { <ComplaintStatsPage /> }),
-        Route::Integration => soon("nav.integration"),
+        #[cfg(feature = "office")]
+        Route::Integration => guarded(Permission::IntegrationRead, html! { <IntegrationPage /> }),
         #[cfg(feature = "office")]
         Route::Institutions => {
             guarded(Permission::InstitutionWrite, html! { <InstitutionsPage /> })

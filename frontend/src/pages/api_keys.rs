@@ -1,10 +1,11 @@
-//! API keys of an integration user: list, create (the key is shown once), revoke.
+//! API keys of an integration user: list, create with scopes chosen by label (the key is
+//! shown once, with a copy button), revoke with confirmation; last use and expiry shown.
 //! Shown on the staff page as a panel (`#api-keys`) for users holding the integration role.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use hcrm_domain::api::auth::{ApiKey, ApiKeyCreate, ApiKeyCreated};
 use hcrm_domain::api::org::User;
-use hcrm_domain::{Label, Permission, PermissionSet, Role};
+use hcrm_domain::{ApiScope, Label, PermissionSet};
 use validator::Validate;
 use yew::prelude::*;
 
@@ -24,28 +25,19 @@ pub struct ApiKeysPanelProps {
     pub on_close: Callback<()>,
 }
 
-#[derive(Clone, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 struct KeyDraft {
     name: String,
     /// `YYYY-MM-DD` from the date input; empty for a key that never expires.
     expires: String,
-    /// What the key may reach: permissions of the integration role (all by default).
-    scopes: Vec<Permission>,
+    /// What the key may reach: scopes the user's roles hold (none ticked at first: least
+    /// privilege, the admin ticks what the integration needs).
+    scopes: Vec<ApiScope>,
 }
 
-impl Default for KeyDraft {
-    fn default() -> Self {
-        KeyDraft {
-            name: String::new(),
-            expires: String::new(),
-            scopes: integration_permissions(),
-        }
-    }
-}
-
-/// The permissions an API key may be given: those of the integration role.
-fn integration_permissions() -> Vec<Permission> {
-    PermissionSet::for_roles(&[Role::Integration]).to_vec()
+/// Whether a user with `user`'s roles may be given `scope`.
+fn offered(user: &User, scope: ApiScope) -> bool {
+    scope.within(&PermissionSet::for_roles(&user.roles))
 }
 
 impl KeyDraft {
@@ -138,7 +130,7 @@ pub fn ApiKeysPanel(props: &ApiKeysPanelProps) -> Html {
     let errors = f.draft.errors(now());
     let shown = f.shown(&errors);
     let err = |field: &str| shown.get(field).cloned();
-    let toggle_scope = |scope: Permission| {
+    let toggle_scope = |scope: ApiScope| {
         f.checkbox(&["scopes"], move |f, on| {
             f.scopes.retain(|p| *p != scope);
             if on {
@@ -230,7 +222,11 @@ pub fn ApiKeysPanel(props: &ApiKeysPanelProps) -> Html {
                 class={classes!((k.revoked_at.is_some() || expired).then_some("inactive"))}>
                 <td>{ &k.name }</td>
                 <td class="mono">{ format!("{}…", k.prefix) }</td>
-                <td class="scopes">{ k.scopes.iter().map(|p| p.label(lang)).collect::<Vec<_>>().join(lang.pick("、", ", ")) }</td>
+                <td class="scopes">
+                    { for k.scopes.iter().map(|s| html! {
+                        <span class="tag" data-scope={s.code()} title={s.description(lang)}>{ s.label(lang) }</span>
+                    }) }
+                </td>
                 <td class="mono nowrap">{ local_time(k.created_at) }</td>
                 <td class="mono nowrap">
                     { k.expires_at.map(local_time).unwrap_or_else(|| tr(lang, "apikey.never").to_string()) }
@@ -306,13 +302,28 @@ pub fn ApiKeysPanel(props: &ApiKeysPanelProps) -> Html {
                 <fieldset class="choices" id="api-key-scopes">
                     <legend>{ tr(lang, "apikey.scopes") }<span class="req">{ "*" }</span></legend>
                     <p class="hint">{ tr(lang, "apikey.scopes.hint") }</p>
-                    { for integration_permissions().into_iter().map(|p| html! {
-                        <label class="check">
-                            <input type="checkbox" data-scope={p.code()} checked={form.scopes.contains(&p)}
-                                   onchange={toggle_scope(p)} />
-                            { p.label(lang) }
-                        </label>
+                    <div class="scope-choices">
+                    { for ApiScope::ALL.into_iter().map(|scope| {
+                        let allowed = offered(&props.user, scope);
+                        html! {
+                            <label class={classes!("check", "scope-choice", (!allowed).then_some("disabled"))}>
+                                <input type="checkbox" data-scope={scope.code()} disabled={!allowed}
+                                       checked={form.scopes.contains(&scope)}
+                                       onchange={toggle_scope(scope)} />
+                                <span class="scope-text">
+                                    <span class="scope-label">{ scope.label(lang) }</span>
+                                    <span class="scope-code mono muted">{ scope.code() }</span>
+                                    <span class="scope-desc muted">
+                                        { scope.description(lang) }
+                                        if !allowed {
+                                            { " " }{ tr(lang, "apikey.scope.beyond") }
+                                        }
+                                    </span>
+                                </span>
+                            </label>
+                        }
                     }) }
+                    </div>
                     <FieldErrorLine error={err("scopes")} />
                 </fieldset>
                 <FieldErrorLine error={err("user")} />
@@ -364,7 +375,7 @@ mod tests {
         let ok = KeyDraft {
             name: "HIS".into(),
             expires: "2027-03-01".into(),
-            ..KeyDraft::default()
+            scopes: vec![ApiScope::PatientsWrite],
         };
         assert!(ok.errors(now).is_empty());
         assert!(ok.create().expires_at.is_some());
@@ -373,11 +384,10 @@ mod tests {
             ..KeyDraft::default()
         };
         assert_eq!(never.create().expires_at, None);
-        // All of the role's permissions by default; none is refused.
-        assert_eq!(never.create().scopes, Some(integration_permissions()));
+        // Nothing ticked at first (least privilege): the admin must choose.
+        assert_eq!(never.create().scopes, Some(vec![]));
         let none = KeyDraft {
             name: "HIS".into(),
-            scopes: vec![],
             ..KeyDraft::default()
         };
         assert_eq!(

@@ -111,6 +111,11 @@ pub fn AuditPage() -> Html {
                 <td class="mono nowrap">{ local_time(ev.at) }</td>
                 <td title={ev.actor_id.map(|a| a.to_string()).unwrap_or_default()}>
                     { ev.actor_username.clone().unwrap_or_else(|| tr(lang, "audit.system").into()) }
+                    if let Some(name) = &ev.api_key_name {
+                        <div class="audit-key muted" data-api-key-id={ev.api_key_id.map(|k| k.to_string()).unwrap_or_default()}>
+                            { tr(lang, "audit.via_key") }{ " " }<span class="tag tag-muted">{ name }</span>
+                        </div>
+                    }
                 </td>
                 <td>
                     { ev.action.label(lang) }

@@ -13,6 +13,7 @@ pub mod departments;
 pub mod funnel;
 pub mod home;
 pub mod institutions;
+pub mod integration;
 pub mod login;
 pub mod not_found;
 pub mod profile;

@@ -10,7 +10,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use hcrm_db::users::Principal;
-use hcrm_domain::{Permission, PermissionSet, Role, Scope};
+use hcrm_domain::{ApiScope, Permission, PermissionSet, Role, Scope};
 
 use crate::auth::tokens;
 use crate::error::ApiError;
@@ -24,6 +24,8 @@ pub struct Caller {
     pub totp_required: bool,
     pub permissions: PermissionSet,
     pub remote_addr: Option<String>,
+    /// The API key a machine client called with; `None` for a signed-in user.
+    pub api_key: Option<hcrm_db::audit::KeyRef>,
 }
 
 impl Caller {
@@ -36,7 +38,8 @@ impl Caller {
     }
 
     /// Records `entry` in the audit trail as done by this caller, from where they called
-    /// . Build it from the record: `audit::Entry::created(&record)` and its siblings.
+    /// and, for a machine client, with which API key. Build it from the record:
+    /// `audit::Entry::created(&record)` and its siblings.
     pub fn record(
         &self,
         c: &mut hcrm_db::DbConn,
@@ -48,6 +51,7 @@ impl Caller {
                 actor_id: Some(self.principal.id),
                 actor_username: Some(self.principal.username.clone()),
                 remote_addr: self.remote_addr.clone(),
+                api_key: self.api_key.clone(),
                 ..entry
             },
         )
@@ -68,6 +72,7 @@ impl Caller {
                 actor_id: Some(self.principal.id),
                 actor_username: Some(self.principal.username.clone()),
                 remote_addr: self.remote_addr.clone(),
+                api_key: self.api_key.clone(),
                 ..entry
             })
             .collect();
@@ -106,16 +111,17 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
         .ok_or(ApiError::Internal)?
         .clone();
     let token = bearer(&req).ok_or(ApiError::Unauthorized("missing bearer token"))?;
-    // An API key names its scopes; a signed-in user's token names its sign-in.
-    let (user, scopes, session) = if token.starts_with(tokens::API_KEY_PREFIX) {
+    // An API key names its scopes; a signed-in user's token names its sign-in. The key is
+    // looked up on every request, so that a revocation takes effect at once.
+    let (user, key, session) = if token.starts_with(tokens::API_KEY_PREFIX) {
         let hash = tokens::refresh_hash(&token);
-        let (user, scopes) = state
+        let key = state
             .db(move |c| Ok(hcrm_db::api_keys::authenticate(c, &hash)?))
             .await?
             .ok_or(ApiError::Unauthorized(
                 "invalid, expired or revoked API key",
             ))?;
-        (user, Some(scopes), None)
+        (key.user_id, Some(key), None)
     } else {
         let (user, sid) = state
             .jwt
@@ -161,8 +167,9 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
         return Err(ApiError::Unauthorized("the account is deactivated"));
     }
     let permissions = PermissionSet::for_roles(&principal.roles);
-    let permissions = match &scopes {
-        Some(scopes) => permissions.restricted_to(scopes),
+    // a key may do what its user's roles allow and one of its scopes grants.
+    let permissions = match &key {
+        Some(key) => permissions.restricted_to(&ApiScope::granted(&key.scopes)),
         // Integration clients use API keys only (least privilege).
         None if Role::is_machine_client(&principal.roles) => {
             return Err(ApiError::Unauthorized(
@@ -176,6 +183,10 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
         permissions,
         principal,
         remote_addr: remote_addr(&req),
+        api_key: key.map(|k| hcrm_db::audit::KeyRef {
+            id: k.id,
+            name: k.name,
+        }),
     })
 }
 
@@ -228,6 +239,8 @@ pub mod perm {
         PrivateNotesRead,
         PrivateNotesWrite,
         BreakGlassReview,
+        VisitRead,
+        VisitWrite,
         ComplaintRead,
         ComplaintWrite,
         ComplaintApprove,

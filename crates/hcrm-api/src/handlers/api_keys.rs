@@ -6,7 +6,7 @@ use hcrm_db::audit::{Action, Entry};
 use hcrm_db::{api_keys as store, users};
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::auth::{ApiKey, ApiKeyCreate, ApiKeyCreated};
-use hcrm_domain::{PermissionSet, Role};
+use hcrm_domain::{ApiScope, PermissionSet, Role};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -38,8 +38,40 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(keys))
 }
 
-/// Create an API key for an integration user. The response holds the key; it is not stored
-/// and cannot be shown again.
+/// The scopes a new key of a user with `roles` gets: those asked for, each granting only
+/// permissions the roles hold (else 422 `beyond_role`); absent, every such scope.
+fn scopes_for(roles: &[Role], asked: Option<Vec<ApiScope>>) -> Result<Vec<ApiScope>, ApiError> {
+    let held = PermissionSet::for_roles(roles);
+    let Some(mut asked) = asked else {
+        return Ok(ApiScope::ALL
+            .into_iter()
+            .filter(|s| s.within(&held))
+            .collect());
+    };
+    if let Some(s) = asked.iter().find(|s| !s.within(&held)) {
+        return Err(ApiError::field(
+            "scopes",
+            "beyond_role",
+            &format!(
+                "the user's roles do not hold everything {} grants",
+                s.code()
+            ),
+        ));
+    }
+    if asked.is_empty() {
+        return Err(ApiError::field(
+            "scopes",
+            "required",
+            "name at least one scope",
+        ));
+    }
+    asked.sort();
+    asked.dedup();
+    Ok(asked)
+}
+
+/// Create an API key for an integration user, with scopes. The response holds the key;
+/// it is not stored and cannot be shown again.
 #[utoipa::path(tag = "users", operation_id = "create_api_key", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "the integration user"), crate::contract::IdempotencyKey),
     request_body = ApiKeyCreate,
@@ -47,7 +79,7 @@ pub async fn list(
         (status = 201, body = ApiKeyCreated),
         crate::contract::CreateErrors<perm::UserWrite>,
         crate::contract::NotFound,
-        (status = 422, description = "invalid fields or JSON of the wrong shape, or the user is not an integration client", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid fields or JSON of the wrong shape, an unknown scope, a scope beyond the user's roles (`beyond_role`), or the user is not an integration client", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/users/{id}/api-keys")]
 pub async fn create(
@@ -65,15 +97,6 @@ pub async fn create(
             "must be in the future",
         ));
     }
-    let role = PermissionSet::for_roles(&[Role::Integration]);
-    let scopes = body.scopes.clone().unwrap_or_else(|| role.to_vec());
-    if let Some(p) = scopes.iter().find(|p| !role.contains(**p)) {
-        return Err(ApiError::field(
-            "scopes",
-            "beyond_role",
-            &format!("the integration role does not hold {}", p.code()),
-        ));
-    }
     let key = tokens::new_api_key();
     let (prefix, hash) = tokens::api_key_stored(&key);
     let prefix = prefix.to_string();
@@ -87,6 +110,7 @@ pub async fn create(
                     "API keys are for users with the integration role",
                 ));
             }
+            let scopes = scopes_for(&user.roles, body.scopes.clone())?;
             let api_key = store::create(
                 c,
                 store::NewKey {

@@ -27,6 +27,8 @@ pub struct ListQuery {
     entity_id: Option<String>,
     /// Only what this user did.
     actor_id: Option<Uuid>,
+    /// Only what was done with this API key.
+    api_key_id: Option<Uuid>,
     /// Only this action; another value is 422 (`unknown_value`).
     #[param(value_type = Option<AuditAction>, inline, example = "break_glass")]
     action: Option<String>,
@@ -98,6 +100,7 @@ pub async fn list(
         )?,
         entity_id: q.entity_id,
         actor_id: q.actor_id,
+        api_key_id: q.api_key_id,
         action: coded(
             "action",
             q.action,

@@ -80,7 +80,8 @@ enum Done {
 /// servers get the batch. Sent again with the same `batch_id` (or `Idempotency-Key`), the
 /// stored results come back (`replayed: true`, `Idempotent-Replayed: true`) and nothing is
 /// written; the same key with another batch is 422. Needs `integration.write`, and
-/// `customer.write` for patients, `service.write` for visits and lines.
+/// `customer.write` for patients, `visit.write` for visits and lines (the `patients:write` and
+/// `visits:write` scopes of an API key).
 #[utoipa::path(tag = "integration", operation_id = "upsert_batch", security(("bearer" = [])),
     params(crate::contract::IdempotencyKey),
     request_body = BatchUpsert,
@@ -110,7 +111,7 @@ pub async fn upsert(
     {
         return Err(ApiError::Forbidden);
     }
-    if (!x.visits.is_empty() || !x.charges.is_empty()) && !caller.can(Permission::ServiceWrite) {
+    if (!x.visits.is_empty() || !x.charges.is_empty()) && !caller.can(Permission::VisitWrite) {
         return Err(ApiError::Forbidden);
     }
     let key = batch_key(&req, &x)?;

@@ -2,7 +2,7 @@
 //! discharge), surgery, treatment course, check-up — and a customer's summary for the 360
 //! page. Every write raises the visit's domain events in its transaction (`hcrm_db::visits::
 //! raise_events`, once per visit and kind); the HIS path (issue 12) writes through the same
-//! storage. `service.read` reads, `service.write` records; integration clients use their own
+//! storage. `visit.read` reads, `visit.write` records; integration clients use their own
 //! endpoints.
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
@@ -73,11 +73,11 @@ fn period_zone(
     params(ListQuery),
     responses(
         (status = 200, body = Page<Visit>),
-        crate::contract::ListErrors<perm::ServiceRead>,
+        crate::contract::ListErrors<perm::VisitRead>,
     ))]
 #[get("/visits")]
 pub async fn list(
-    auth: Authz<perm::ServiceRead>,
+    auth: Authz<perm::VisitRead>,
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -160,12 +160,12 @@ fn check_links(
     request_body = VisitCreate,
     responses(
         (status = 201, body = Visit, headers(("ETag" = String, description = "the version, for If-Match"))),
-        crate::contract::CreateErrors<perm::ServiceWrite>,
+        crate::contract::CreateErrors<perm::VisitWrite>,
         (status = 409, description = "the institution already has a visit with this `external_id` (`duplicate`)", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/visits")]
 pub async fn create(
-    auth: Authz<perm::ServiceWrite>,
+    auth: Authz<perm::VisitWrite>,
     state: web::Data<AppState>,
     body: JsonBody<VisitCreate>,
 ) -> Result<HttpResponse, ApiError> {
@@ -219,11 +219,11 @@ pub async fn create(
     params(("id" = Uuid, Path)),
     responses(
         (status = 200, body = Visit, headers(("ETag" = String, description = "the version, for If-Match"))),
-        crate::contract::ReadErrors<perm::ServiceRead>,
+        crate::contract::ReadErrors<perm::VisitRead>,
     ))]
 #[get("/visits/{id}")]
 pub async fn get(
-    auth: Authz<perm::ServiceRead>,
+    auth: Authz<perm::VisitRead>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
@@ -240,12 +240,12 @@ pub async fn get(
     request_body = VisitUpdate,
     responses(
         (status = 200, body = Visit, headers(("ETag" = String, description = "the new version"))),
-        crate::contract::UpdateErrors<perm::ServiceWrite>,
+        crate::contract::UpdateErrors<perm::VisitWrite>,
         (status = 409, description = "the institution already has a visit with this `external_id` (`duplicate`)", body = Problem, content_type = "application/problem+json"),
     ))]
 #[patch("/visits/{id}")]
 pub async fn update(
-    auth: Authz<perm::ServiceWrite>,
+    auth: Authz<perm::VisitWrite>,
     state: web::Data<AppState>,
     req: HttpRequest,
     id: web::Path<Uuid>,
@@ -291,11 +291,11 @@ pub async fn update(
     params(("id" = Uuid, Path)),
     responses(
         (status = 200, body = VisitSummary),
-        crate::contract::ReadErrors<perm::ServiceRead>,
+        crate::contract::ReadErrors<perm::VisitRead>,
     ))]
 #[get("/customers/{id}/visit-summary")]
 pub async fn summary(
-    auth: Authz<perm::ServiceRead>,
+    auth: Authz<perm::VisitRead>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {

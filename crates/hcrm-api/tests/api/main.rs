@@ -3,6 +3,7 @@
 
 mod common;
 
+mod api_key_scopes;
 mod appointments;
 mod audit_review;
 mod auth;

@@ -385,7 +385,9 @@ fn integration_clients_use_scoped_api_keys_and_reach_only_what_a_his_needs() {
             .iter()
             .map(|s| s.as_str().unwrap())
             .collect();
-        assert!(scopes.contains(&"customer.write") && !scopes.contains(&"pii.read"));
+        // Every scope the integration role holds, none beyond it.
+        assert!(scopes.contains(&"patients:write") && scopes.contains(&"visits:write"));
+        assert!(!scopes.contains(&"complaints:read"));
         let key = made["key"].as_str().unwrap().to_string();
 
         let c = srv
@@ -439,7 +441,7 @@ fn integration_clients_use_scoped_api_keys_and_reach_only_what_a_his_needs() {
             .post(
                 &keys,
                 &admin,
-                json!({"name": "HIS 只读", "scopes": ["customer.read"]}),
+                json!({"name": "HIS 只读", "scopes": ["patients:read"]}),
             )
             .ok(201)["key"]
             .as_str()
@@ -456,12 +458,15 @@ fn integration_clients_use_scoped_api_keys_and_reach_only_what_a_his_needs() {
         let r = srv.post(
             &keys,
             &admin,
-            json!({"name": "x", "scopes": ["user.write"]}),
+            json!({"name": "x", "scopes": ["complaints:read"]}),
         );
         r.problem(422, "validation");
         assert_eq!(r.body["errors"][0]["code"], "beyond_role");
-        let r = srv.post(&keys, &admin, json!({"name": "x", "scopes": ["no.such"]}));
-        assert_eq!(r.status, 422);
+        // Permission codes are not scopes (the DTO changed with issue 12).
+        for scopes in [json!(["no.such"]), json!(["customer.read"]), json!([])] {
+            let r = srv.post(&keys, &admin, json!({"name": "x", "scopes": scopes}));
+            assert_eq!(r.status, 422, "{scopes}");
+        }
     });
 }
 

@@ -107,6 +107,13 @@ pub struct AuditEvent {
     pub remote_addr: Option<String>,
     /// Set for break-glass and other accesses a supervisor must review.
     pub flagged: bool,
+    /// The API key a machine client acted with; absent for a signed-in user.
+    #[serde(default)]
+    pub api_key_id: Option<Uuid>,
+    /// The key's name when the entry was written.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(example = "HIS 生产环境"))]
+    pub api_key_name: Option<String>,
 }
 
 /// Fields that change on every write and say nothing about what the user changed.

@@ -123,14 +123,15 @@ pub struct ApiKey {
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
     pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// What the key may reach: permissions of its user's roles, no more.
-    #[cfg_attr(feature = "openapi", schema(example = json!(["customer.read", "customer.write"])))]
-    pub scopes: Vec<crate::Permission>,
+    /// What the key may reach: its scopes. A request made with the key may do what its
+    /// user's roles allow and one of these scopes grants (`ApiScope::permissions`).
+    #[cfg_attr(feature = "openapi", schema(example = json!(["patients:read", "patients:write", "visits:write"])))]
+    pub scopes: Vec<crate::ApiScope>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(example = json!({"name": "HIS 生产环境", "expires_at": "2027-12-31T16:00:00Z", "scopes": ["customer.read", "customer.write", "integration.write"]})))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"name": "HIS 生产环境", "expires_at": "2027-12-31T16:00:00Z", "scopes": ["patients:read", "patients:write", "visits:write", "batches:read"]})))]
 #[serde(deny_unknown_fields)]
 pub struct ApiKeyCreate {
     #[validate(
@@ -142,10 +143,10 @@ pub struct ApiKeyCreate {
     /// When the key stops working; never when absent.
     #[serde(default)]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// What the key may reach (least privilege): permissions the integration role holds.
-    /// Absent: all of them.
+    /// What the key may reach (least privilege): scopes whose permissions the user's roles
+    /// all hold (else 422 `beyond_role`). Absent: every such scope.
     #[serde(default)]
-    pub scopes: Option<Vec<crate::Permission>>,
+    pub scopes: Option<Vec<crate::ApiScope>>,
 }
 
 /// The new key — store it now, it cannot be shown again — and its record.

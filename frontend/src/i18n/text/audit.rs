@@ -15,6 +15,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("audit.address", "来源地址", "Address"),
     ("audit.flagged", "需复核", "Flagged"),
     ("audit.system", "系统", "System"),
+    ("audit.via_key", "经 API 密钥", "with API key"),
     ("audit.from", "起始日期", "From"),
     ("audit.to", "截止日期", "To"),
     ("audit.any_user", "全部人员", "Anyone"),

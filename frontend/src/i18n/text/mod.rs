@@ -11,6 +11,7 @@ mod complaints;
 mod customer_form;
 mod customers;
 mod import;
+mod integration;
 mod merge;
 mod problems;
 mod service;
@@ -31,6 +32,7 @@ pub const TABLES: &[&[(&str, &str, &str)]] = &[
     customer_form::TEXT,
     customers::TEXT,
     import::TEXT,
+    integration::TEXT,
     merge::TEXT,
     problems::TEXT,
     service::TEXT,

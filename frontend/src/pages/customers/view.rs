@@ -130,7 +130,7 @@ pub fn CustomerPage(props: &CustomerPageProps) -> Html {
                 <div class="c360-main">
                     <ContactsSection customer_id={id} key={format!("contacts-{reload_key}")}
                                      on_saved={{ let r = side_reload.clone(); Callback::from(move |()| r.set(*r + 1)) }} />
-                    if session.can(Permission::ServiceRead) {
+                    if session.can(Permission::VisitRead) {
                         <VisitsSection customer_id={id} institution_id={c.institution_id} key={format!("visits-{reload_key}")}
                                        on_saved={{ let r = side_reload.clone(); Callback::from(move |()| r.set(*r + 1)) }} />
                     }

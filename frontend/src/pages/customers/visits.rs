@@ -329,7 +329,7 @@ pub fn VisitsSection(props: &VisitsProps) -> Html {
         (Some(s), _) => summary_html(lang, s),
         (None, _) => html! {},
     };
-    let can_write = session.can(Permission::ServiceWrite);
+    let can_write = session.can(Permission::VisitWrite);
     let toggle = {
         let open = open.clone();
         Callback::from(move |_| open.set(!*open))
