@@ -8,6 +8,8 @@
 //! history), `search` (the list and the search box, CUS-9), `write` (create, update, soft
 //! delete); this module the helpers they share.
 
+mod page;
+use page::{rows_of, summarize};
 mod read;
 mod rows;
 mod search;
