@@ -243,6 +243,7 @@ diesel::table! {
         customer_id -> Text,
         kind -> Text,
         term -> Text,
+        name_pinyin -> Text,
     }
 }
 

@@ -174,6 +174,43 @@ fn one_character_finds_names_holding_it_after_names_starting_with_it() {
             names(&search(srv, &w.agent_a, "婷")),
             ["婷婷", "白婷佳", "张婷"]
         );
+
+        // The names holding it further in are listed from its keys in pinyin order (PERF-1):
+        // a rename moves the customer to its new name's place (bai → zou, after zhang).
+        let bai = ids(&search(srv, &w.agent_a, "白婷佳"))[0].clone();
+        srv.patch(
+            &format!("/api/v1/customers/{bai}"),
+            &w.agent_a,
+            1,
+            json!({"name": "邹婷佳"}),
+        )
+        .ok(200);
+        assert_eq!(
+            names(&search(srv, &w.agent_a, "婷")),
+            ["婷婷", "张婷", "邹婷佳"]
+        );
+        let after_first = srv
+            .get(
+                &format!("/api/v1/customers?q={}&limit=1&offset=2", encode("婷")),
+                &w.agent_a,
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(names(&after_first), ["邹婷佳"]);
+        assert_eq!(after_first["total"], 3);
+        // By name both ways, the groups mixed.
+        let by_name = |sort: &str| {
+            let page = srv
+                .get(
+                    &format!("/api/v1/customers?q={}&sort={sort}", encode("婷")),
+                    &w.agent_a,
+                )
+                .ok(200)
+                .clone();
+            names(&page)
+        };
+        assert_eq!(by_name("name"), ["婷婷", "张婷", "邹婷佳"]);
+        assert_eq!(by_name("-name"), ["邹婷佳", "张婷", "婷婷"]);
     });
 }
 

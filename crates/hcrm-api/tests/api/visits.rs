@@ -299,6 +299,12 @@ fn visits_are_recorded_listed_changed_scoped_and_summed() {
         assert_eq!(sum["paid_fen"], 150000);
         assert_eq!(sum["arrears_fen"], 0);
         assert_eq!(sum["last_visit_kind"], "checkup");
+        assert_eq!(sum["inpatient_stays"], 0);
+        let (first_at, last_at) = (
+            sum["first_visit_at"].as_str().unwrap_or_default(),
+            sum["last_visit_at"].as_str().unwrap_or_default(),
+        );
+        assert!(!first_at.is_empty() && first_at < last_at, "{sum}");
         srv.get(&format!("/api/v1/customers/{wang}/visit-summary"), &agent_b)
             .problem(404, "not_found");
         srv.get(&format!("/api/v1/customers/{wang}/visit-summary"), &w.admin)
@@ -366,6 +372,28 @@ fn events_happen_once_per_visit_and_kind_and_an_admission_makes_its_task() {
             .clone();
         let id = s(&stay["id"]);
         assert_eq!(event_kinds(srv, &id), ["visit_recorded", "visit_admitted"]);
+        // The 360 page's summary counts the stay (one statement, PERF-2).
+        let sum = srv
+            .get(&format!("/api/v1/customers/{wang}/visit-summary"), &agent)
+            .ok(200)
+            .clone();
+        assert_eq!(
+            (
+                &sum["visits"],
+                &sum["inpatient_stays"],
+                &sum["return_visits"],
+                &sum["arrears_fen"],
+                &sum["last_visit_kind"],
+            ),
+            (
+                &json!(1),
+                &json!(1),
+                &json!(0),
+                &json!(300000),
+                &json!("inpatient")
+            ),
+            "{sum}"
+        );
         let tasks = visit_tasks(srv, &sup, &id);
         assert_eq!(tasks.len(), 1, "{tasks:?}");
         assert_eq!(tasks[0]["kind"], "in_visit");

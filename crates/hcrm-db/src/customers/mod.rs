@@ -9,6 +9,8 @@
 //! delete); this module the helpers they share.
 
 mod fhir;
+mod page;
+use page::{rows_of, summarize};
 mod read;
 mod rows;
 mod search;

@@ -138,22 +138,32 @@ pub const NAME_CHAR: &str = "name_char";
 pub const ID_SUFFIX: &str = "id_suffix";
 
 /// A key a customer is found by beyond the name's start and pinyin (CUS-9): derived from the
-/// name and the ID number whenever they are written, never given.
+/// name and the ID number whenever they are written, never given. It carries the customer's
+/// pinyin, the list order, so that an arm served by keys walks them in that order and stops
+/// after a page (PERF-1).
 #[derive(Debug, Clone, PartialEq, Eq, Insertable)]
 #[diesel(table_name = keys)]
 pub struct SearchKeyRow {
     pub customer_id: CustomerId,
     pub kind: String,
     pub term: String,
+    pub name_pinyin: String,
 }
 
 impl SearchKeyRow {
-    /// The keys of a customer stored with `name` and `id_number`.
-    pub fn of(customer_id: CustomerId, name: &str, id_number: Option<&str>) -> Vec<SearchKeyRow> {
+    /// The keys of a customer stored with `name` (whose pinyin is `name_pinyin`) and
+    /// `id_number`.
+    pub fn of(
+        customer_id: CustomerId,
+        name: &str,
+        name_pinyin: &str,
+        id_number: Option<&str>,
+    ) -> Vec<SearchKeyRow> {
         let key = |kind: &str, term| SearchKeyRow {
             customer_id,
             kind: kind.to_string(),
             term,
+            name_pinyin: name_pinyin.to_string(),
         };
         let mut out: Vec<SearchKeyRow> = inner_chars(name)
             .into_iter()
@@ -169,15 +179,18 @@ impl SearchKeyRow {
     }
 }
 
-/// Writes the search keys of one customer afresh (its name or ID number changed).
+/// Writes the search keys of one customer afresh (its name or ID number changed), with the
+/// pinyin stored for it.
 pub(super) fn rekey(
     conn: &mut DbConn,
     id: CustomerId,
     name: &str,
     id_number: Option<&str>,
 ) -> Result<(), DbError> {
+    let pinyin: String = c::table.find(id).select(c::name_pinyin).first(conn)?;
     diesel::delete(keys::table.filter(keys::customer_id.eq(id))).execute(conn)?;
-    insert_many!(conn, keys::table, &SearchKeyRow::of(id, name, id_number), 3)?;
+    let rows = SearchKeyRow::of(id, name, &pinyin, id_number);
+    insert_many!(conn, keys::table, &rows, 4)?;
     Ok(())
 }
 
@@ -201,7 +214,7 @@ impl NewCustomers {
         let search_keys: Vec<SearchKeyRow> = self
             .customers
             .iter()
-            .flat_map(|r| SearchKeyRow::of(r.id, &r.name, r.id_number.as_deref()))
+            .flat_map(|r| SearchKeyRow::of(r.id, &r.name, &r.name_pinyin, r.id_number.as_deref()))
             .collect();
         insert_many!(conn, c::table, &self.customers, 26)?;
         insert_many!(conn, profiles::table, &self.profiles, 22)?;
@@ -210,7 +223,7 @@ impl NewCustomers {
         insert_many!(conn, cats::table, &self.categories, 2)?;
         insert_many!(conn, ext::table, &self.external_ids, 4)?;
         insert_many!(conn, stages::table, &self.stages, 7)?;
-        insert_many!(conn, keys::table, &search_keys, 3)?;
+        insert_many!(conn, keys::table, &search_keys, 4)?;
         Ok(())
     }
 

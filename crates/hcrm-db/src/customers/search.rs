@@ -1,5 +1,6 @@
 //! The customer list and the search box (CUS-9, PERF-1, PERF-8).
 
+use super::page::{PagedRow, rows_of, summarize};
 use super::*;
 use crate::schema::customer_search_keys as keys;
 use hcrm_domain::customer::search_keys::{Masked, id_suffix_query, masked_number, one_char_key};
@@ -39,6 +40,11 @@ type Cond = Box<dyn BoxableExpression<c::table, Db, SqlType = diesel::sql_types:
 pub(super) struct Arm {
     cond: Cond,
     order: ArmOrder,
+    /// The arm's matches are the customers holding this search key (`kind`, `term`): in
+    /// pinyin order they are walked from the keys, which carry the pinyin, so that a page and
+    /// its count read as many keys as they need rather than every customer holding the key
+    /// gathered and sorted (PERF-1). `cond` says the same for the other orders and counts.
+    keyed: Option<(&'static str, String)>,
 }
 
 #[derive(Clone, Copy)]
@@ -54,6 +60,7 @@ impl Arm {
         Arm {
             cond,
             order: ArmOrder::Pinyin,
+            keyed: None,
         }
     }
 }
@@ -190,11 +197,11 @@ fn search_arms(text: &str, pg: bool) -> Vec<Arm> {
             Arm {
                 cond: by_initials(),
                 order: ArmOrder::Initials,
+                keyed: None,
             },
-            Arm {
-                cond: Box::new(pinyin_range(&lower).and(diesel::dsl::not(by_initials()))),
-                order: ArmOrder::Pinyin,
-            },
+            Arm::pinyin(Box::new(
+                pinyin_range(&lower).and(diesel::dsl::not(by_initials())),
+            )),
         ];
     }
     if q.chars().any(|ch| ch.is_ascii_digit()) {
@@ -289,8 +296,10 @@ fn search_arms(text: &str, pg: bool) -> Vec<Arm> {
         // One character inside names (a remembered given-name character, issue 9): the
         // names holding it after their first character, from its key rows (CUS-9). A name's
         // keys leave out its first character, so none of these starts with it (that is the
-        // first arm). On PostgreSQL the ids are gathered as an array first: otherwise the
-        // planner walks the list order probing the keys for every customer (3× slower).
+        // first arm). In list order the keys are walked in their own pinyin order
+        // (`Arm::keyed`); counted exactly, or in another order, they are gathered as an
+        // array first on PostgreSQL: otherwise the planner walks the list order probing the
+        // keys for every customer (3× slower).
         let term = one_char_key(ch);
         let inside: Cond = if pg {
             Box::new(
@@ -300,13 +309,16 @@ fn search_arms(text: &str, pg: bool) -> Vec<Arm> {
                 )
                 .bind::<diesel::sql_types::Text, _>(NAME_CHAR)
                 .sql(" AND term = ")
-                .bind::<diesel::sql_types::Text, _>(term)
+                .bind::<diesel::sql_types::Text, _>(term.clone())
                 .sql("))"),
             )
         } else {
-            Box::new(IdAmong(vec![Box::new(key_lookup(NAME_CHAR, term))]))
+            Box::new(IdAmong(vec![Box::new(key_lookup(NAME_CHAR, term.clone()))]))
         };
-        arms.push(Arm::pinyin(inside));
+        arms.push(Arm {
+            keyed: Some((NAME_CHAR, term)),
+            ..Arm::pinyin(inside)
+        });
     }
     arms
 }
@@ -360,50 +372,101 @@ fn masked_arms(q: &str) -> Vec<Arm> {
     vec![Arm::pinyin(Box::new(IdAmong(vec![source])))]
 }
 
+/// `$q` (a boxed query reading `customers`) narrowed to live customers in `$scope` matching
+/// the filters of `$f` other than the search text: one list of filters for the customers
+/// alone and for the search keys joined to them.
+macro_rules! live_filtered {
+    ($q:expr, $scope:expr, $f:expr) => {{
+        let f: &Filter = $f;
+        let mut q = $q
+            .filter(c::merged_into_id.is_null())
+            .filter(c::deleted_at.is_null());
+        q = q.in_scope(c::institution_id, $scope);
+        if let Some(v) = f.kind {
+            q = q.filter(c::kind.eq(v.code()));
+        }
+        if let Some(v) = f.category {
+            q = q.filter(
+                c::id.eq_any(
+                    cats::table
+                        .filter(cats::category.eq(v.code()))
+                        .select(cats::customer_id),
+                ),
+            );
+        }
+        if let Some(v) = f.stage {
+            q = q.filter(c::lifecycle_stage.eq(v.code()));
+        }
+        if let Some(v) = &f.tag {
+            q = q.filter(
+                c::id.eq_any(
+                    tags::table
+                        .filter(tags::tag.eq(v.trim().to_string()))
+                        .select(tags::customer_id),
+                ),
+            );
+        }
+        if let Some(v) = f.source_channel {
+            q = q.filter(c::source_channel.eq(v.code()));
+        }
+        if let Some(v) = f.account_manager_id {
+            q = q.filter(c::account_manager_id.eq(v.to_string()));
+        }
+        if let Some(v) = f.institution_id {
+            q = q.filter(c::institution_id.eq(v.to_string()));
+        }
+        if let Some(m) = f.birth_month {
+            q = q.filter(c::birth_month.eq(m as i32));
+        }
+        q
+    }};
+}
+
 /// Live customers in `scope` matching the filters other than the search text.
 fn filtered<'a>(scope: &Scope, f: &'a Filter) -> c::BoxedQuery<'a, Db> {
-    let mut q = c::table
-        .filter(c::merged_into_id.is_null())
-        .filter(c::deleted_at.is_null())
+    live_filtered!(c::table.into_boxed(), scope, f)
+}
+
+/// The ids of live customers in `scope` matching `f` and holding the search key `key`, in
+/// pinyin order (`descending`: reversed), read from the keys in that order: the key index
+/// `(kind, term, name_pinyin, customer_id)` gives the order, each key's customer is checked
+/// by id (on PostgreSQL from the index of live customers alone), and the walk stops after
+/// `window` (PERF-1).
+fn keyed_ids(
+    conn: &mut DbConn,
+    scope: &Scope,
+    f: &Filter,
+    (kind, term): (&'static str, String),
+    descending: bool,
+    window: ListWindow,
+) -> Result<Vec<CustomerId>, DbError> {
+    let q = keys::table
+        .inner_join(c::table)
+        .filter(keys::kind.eq(kind))
+        .filter(keys::term.eq(term))
+        .select(c::id)
         .into_boxed();
-    q = q.in_scope(c::institution_id, scope);
-    if let Some(v) = f.kind {
-        q = q.filter(c::kind.eq(v.code()));
+    let q = live_filtered!(q, scope, f);
+    let q = if descending {
+        q.order((keys::name_pinyin.desc(), keys::customer_id.desc()))
+    } else {
+        q.order((keys::name_pinyin.asc(), keys::customer_id.asc()))
+    };
+    Ok(q.limit(window.limit).offset(window.offset).load(conn)?)
+}
+
+/// The key walk that serves `arm` in `order`, if one does: the pinyin order (by relevance or
+/// by name) of a keyed arm.
+fn key_walk(
+    arm: &Option<Arm>,
+    (sort, descending): (Sort, bool),
+) -> Option<((&'static str, String), bool)> {
+    let key = arm.as_ref()?.keyed.clone()?;
+    match sort {
+        Sort::Relevance => Some((key, false)),
+        Sort::Name => Some((key, descending)),
+        Sort::CreatedAt | Sort::UpdatedAt => None,
     }
-    if let Some(v) = f.category {
-        q = q.filter(
-            c::id.eq_any(
-                cats::table
-                    .filter(cats::category.eq(v.code()))
-                    .select(cats::customer_id),
-            ),
-        );
-    }
-    if let Some(v) = f.stage {
-        q = q.filter(c::lifecycle_stage.eq(v.code()));
-    }
-    if let Some(v) = &f.tag {
-        q = q.filter(
-            c::id.eq_any(
-                tags::table
-                    .filter(tags::tag.eq(v.trim().to_string()))
-                    .select(tags::customer_id),
-            ),
-        );
-    }
-    if let Some(v) = f.source_channel {
-        q = q.filter(c::source_channel.eq(v.code()));
-    }
-    if let Some(v) = f.account_manager_id {
-        q = q.filter(c::account_manager_id.eq(v.to_string()));
-    }
-    if let Some(v) = f.institution_id {
-        q = q.filter(c::institution_id.eq(v.to_string()));
-    }
-    if let Some(m) = f.birth_month {
-        q = q.filter(c::birth_month.eq(m as i32));
-    }
-    q
 }
 
 fn ordered<'a>(q: c::BoxedQuery<'a, Db>, sort: Sort, descending: bool) -> c::BoxedQuery<'a, Db> {
@@ -469,6 +532,9 @@ pub(super) fn arm_ids(
     order: (Sort, bool),
     window: ListWindow,
 ) -> Result<Vec<CustomerId>, DbError> {
+    if let Some((key, descending)) = key_walk(&arm, order) {
+        return keyed_ids(conn, scope, f, key, descending, window);
+    }
     Ok(arm_query(scope, f, arm, order)
         .select(c::id)
         .limit(window.limit)
@@ -495,53 +561,14 @@ fn arm_count(
         },
         // In the arm's order, so that a broad arm walks the same index as its page and stops
         // early; the ids, not a constant, so that the statement is prepared once.
-        Count::UpTo(cap) => arm_query(scope, f, arm, order)
-            .select(c::id)
-            .limit(cap + 1)
-            .load::<CustomerId>(conn)?
-            .len() as i64,
+        Count::UpTo(cap) => {
+            let window = ListWindow {
+                limit: cap + 1,
+                offset: 0,
+            };
+            arm_ids(conn, scope, f, arm, order, window)?.len() as i64
+        }
     })
-}
-
-/// A customer row read for a page, with its first phone (the primary one first) and its tags
-/// joined by [`TAG_SEPARATOR`].
-type PagedRow = (CustomerRow, Option<String>, Option<String>);
-
-/// Joins a customer's tags in [`rows_of`]; tags cannot hold it (`valid_tags` refuses control
-/// characters).
-const TAG_SEPARATOR: &str = "\u{1f}";
-
-diesel::define_sql_function!(
-    /// SQL `string_agg(value, separator)`: PostgreSQL, and SQLite from 3.44 (bundled).
-    #[aggregate]
-    fn string_agg(
-        value: diesel::sql_types::Text,
-        separator: diesel::sql_types::Text,
-    ) -> diesel::sql_types::Nullable<diesel::sql_types::Text>
-);
-
-/// The rows of `ids`, in that order, each with its first phone and its tags: one statement
-/// for the whole page (PERF-1).
-pub(super) fn rows_of(conn: &mut DbConn, ids: &[CustomerId]) -> Result<Vec<PagedRow>, DbError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let first_phone = phones::table
-        .filter(phones::customer_id.eq(c::id))
-        .order((phones::is_primary.desc(), phones::phone))
-        .select(phones::phone)
-        .limit(1)
-        .single_value();
-    let all_tags = tags::table
-        .filter(tags::customer_id.eq(c::id))
-        .select(string_agg(tags::tag, TAG_SEPARATOR))
-        .single_value();
-    let rows: Vec<PagedRow> = c::table
-        .filter(c::id.eq_any(ids))
-        .select((CustomerRow::as_select(), first_phone, all_tags))
-        .load(conn)?;
-    let mut by_id: HashMap<CustomerId, PagedRow> = rows.into_iter().map(|r| (r.0.id, r)).collect();
-    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
 /// The rows of a window of live customers in `scope` matching `f` (CUS-9), and what each arm
@@ -701,22 +728,6 @@ pub fn list_full(
         Count::Exact,
     )?;
     full_many(conn, rows.into_iter().map(|(r, ..)| r).collect())
-}
-
-/// Summaries of rows read with their first phone and tags (`rows_of`).
-pub(super) fn summarize(rows: Vec<PagedRow>) -> Result<Vec<CustomerSummary>, DbError> {
-    let today = today();
-    rows.into_iter()
-        .map(|(r, phone, joined)| {
-            let mut tags: Vec<String> = joined
-                .iter()
-                .flat_map(|t| t.split(TAG_SEPARATOR))
-                .map(str::to_string)
-                .collect();
-            tags.sort_unstable();
-            summary(&r, phone, tags, today)
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@ use std::sync::{Arc, Mutex};
 
 use diesel::connection::InstrumentationEvent;
 
-use super::search::{arm_ids, arms_of, first_fetch, rows_of};
+use super::page::rows_of;
+use super::search::{arm_ids, arms_of, first_fetch};
 use super::*;
 
 /// A statement as sent: its SQL with `$1 … $n`, and diesel's print of the values bound to

@@ -417,106 +417,103 @@ pub fn update(
     Ok((before, after))
 }
 
-/// The customer's visits and spending over the institutions of `scope`.
+/// The customer's visits and spending over the institutions of `scope`: one statement (the
+/// 360 page reads it on every view, PERF-2), the same SQL on both backends. Sums are cast
+/// back to BIGINT (PostgreSQL sums BIGINT as NUMERIC); the last visit's kind is that of the
+/// newest visit, the greater id among visits of the same instant.
 pub fn summary(
     conn: &mut DbConn,
     scope: &Scope,
     customer_id: Uuid,
 ) -> Result<VisitSummary, DbError> {
-    use diesel::dsl::{count_star, max, min};
-    let mine = || {
-        v::table
-            .filter(v::customer_id.eq(CustomerId::from(customer_id)))
-            .into_boxed()
-            .in_scope(v::institution_id, scope)
-    };
-    let (visits, first, last): (i64, Option<NaiveDateTime>, Option<NaiveDateTime>) = mine()
-        .select((count_star(), min(v::visited_at), max(v::visited_at)))
-        .first(conn)?;
-    // SUM of BIGINT is NUMERIC on PostgreSQL and BIGINT on SQLite: summed in SQL cast back
-    // to BIGINT, the same on both.
-    let amount_fen = sum_of(conn, scope, customer_id, "amount_fen")?;
-    let insurance_fen = sum_of(conn, scope, customer_id, "insurance_fen")?;
-    let paid_fen = sum_of(conn, scope, customer_id, "paid_fen")?;
-    let arrears_fen = sum_of(
-        conn,
-        scope,
-        customer_id,
-        "amount_fen - insurance_fen - paid_fen",
-    )?;
-    let inpatient_stays: i64 = mine()
-        .filter(v::kind.eq(VisitKind::Inpatient.code()))
-        .count()
-        .get_result(conn)?;
-    let return_visits: i64 = mine()
-        .filter(v::sequence.eq(VisitSequence::Return.code()))
-        .count()
-        .get_result(conn)?;
-    let last_visit_kind = match last {
-        Some(at) => mine()
-            .filter(v::visited_at.eq(at))
-            .order(v::id.desc())
-            .select(v::kind)
-            .first::<String>(conn)
-            .optional()?
-            .map(|k| decode(&k))
-            .transpose()?,
-        None => None,
-    };
-    Ok(VisitSummary {
-        visits,
-        inpatient_stays,
-        return_visits,
-        amount_fen,
-        insurance_fen,
-        paid_fen,
-        arrears_fen,
-        first_visit_at: first.map(utc),
-        last_visit_at: last.map(utc),
-        last_visit_kind,
-    })
-}
-
-#[derive(QueryableByName)]
-struct Total {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    total: i64,
-}
-
-/// `SUM(expr)` over the customer's visits in scope, as a BIGINT on both backends.
-fn sum_of(
-    conn: &mut DbConn,
-    scope: &Scope,
-    customer_id: Uuid,
-    expr: &'static str,
-) -> Result<i64, DbError> {
     use diesel::sql_types::Text;
     let institutions = crate::kit::scope_ids(scope);
     let in_scope = match &institutions {
-        Some(ids) if ids.is_empty() => return Ok(0),
+        Some(ids) if ids.is_empty() => {
+            return Ok(VisitSummary {
+                visits: 0,
+                inpatient_stays: 0,
+                return_visits: 0,
+                amount_fen: 0,
+                insurance_fen: 0,
+                paid_fen: 0,
+                arrears_fen: 0,
+                first_visit_at: None,
+                last_visit_at: None,
+                last_visit_kind: None,
+            });
+        }
         Some(ids) => format!(
             " AND institution_id IN ({})",
             (0..ids.len())
-                .map(|i| format!("${}", i + 2))
+                .map(|i| format!("${}", i + 4))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
         None => String::new(),
     };
-    // `expr` is one of this module's constants, never input.
+    let sum =
+        |expr: &str, name: &str| format!("CAST(COALESCE(SUM({expr}), 0) AS BIGINT) AS {name}");
     let mut q = crate::merge::sql(
         conn,
         format!(
-            "SELECT CAST(COALESCE(SUM({expr}), 0) AS BIGINT) AS total FROM visits \
-             WHERE customer_id = $1{in_scope}"
+            "SELECT COUNT(*) AS visits, MIN(visited_at) AS first_at, MAX(visited_at) AS last_at, \
+             {}, {}, {}, {}, {}, {}, \
+             (SELECT kind FROM visits WHERE customer_id = $1{in_scope} \
+              ORDER BY visited_at DESC, id DESC LIMIT 1) AS last_kind \
+             FROM visits WHERE customer_id = $1{in_scope}",
+            sum("amount_fen", "amount_fen"),
+            sum("insurance_fen", "insurance_fen"),
+            sum("paid_fen", "paid_fen"),
+            sum("amount_fen - insurance_fen - paid_fen", "arrears_fen"),
+            sum("CASE WHEN kind = $2 THEN 1 ELSE 0 END", "inpatient_stays"),
+            sum("CASE WHEN sequence = $3 THEN 1 ELSE 0 END", "return_visits"),
         ),
     )
     .into_boxed::<Db>()
-    .bind::<Text, _>(CustomerId::from(customer_id));
+    .bind::<Text, _>(CustomerId::from(customer_id))
+    .bind::<Text, _>(VisitKind::Inpatient.code())
+    .bind::<Text, _>(VisitSequence::Return.code());
     for id in institutions.unwrap_or_default() {
         q = q.bind::<Text, _>(id);
     }
-    Ok(q.get_result::<Total>(conn)?.total)
+    let r: SummaryRow = q.get_result(conn)?;
+    Ok(VisitSummary {
+        visits: r.visits,
+        inpatient_stays: r.inpatient_stays,
+        return_visits: r.return_visits,
+        amount_fen: r.amount_fen,
+        insurance_fen: r.insurance_fen,
+        paid_fen: r.paid_fen,
+        arrears_fen: r.arrears_fen,
+        first_visit_at: r.first_at.map(utc),
+        last_visit_at: r.last_at.map(utc),
+        last_visit_kind: r.last_kind.map(|k| decode(&k)).transpose()?,
+    })
+}
+
+#[derive(QueryableByName)]
+struct SummaryRow {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    visits: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamp>)]
+    first_at: Option<NaiveDateTime>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamp>)]
+    last_at: Option<NaiveDateTime>,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    amount_fen: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    insurance_fen: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    paid_fen: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    arrears_fen: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    inpatient_stays: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    return_visits: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    last_kind: Option<String>,
 }
 
 /// CUS-11: a visit on the customer's timeline at its time, and its end (discharge, the
