@@ -626,11 +626,27 @@ fn clients_reach_their_institutions_and_staff_without_the_permission_get_403() {
         srv.get(PATH, &agent).problem(403, "forbidden");
         // A key without visits:write may not send visits; without patients:write no patients
         // (X-3 scopes).
-        let narrow = his_key(srv, &w, "his.narrow", &w.inst_a, Some(&["patients:write", "batches:read"]));
+        let narrow = his_key(
+            srv,
+            &w,
+            "his.narrow",
+            &w.inst_a,
+            Some(&["patients:write", "batches:read"]),
+        );
         send(srv, &narrow, &json!({"visits": first_batch()["visits"]})).problem(403, "forbidden");
-        send(srv, &narrow, &json!({"patients": first_batch()["patients"]})).ok(200);
+        send(
+            srv,
+            &narrow,
+            &json!({"patients": first_batch()["patients"]}),
+        )
+        .ok(200);
         let no_patients = his_key(srv, &w, "his.np", &w.inst_a, Some(&["visits:write"]));
-        send(srv, &no_patients, &json!({"patients": first_batch()["patients"]})).problem(403, "forbidden");
+        send(
+            srv,
+            &no_patients,
+            &json!({"patients": first_batch()["patients"]}),
+        )
+        .problem(403, "forbidden");
         send(srv, &no_patients, &json!({"batch_id": "x"})).ok(200);
         // Another institution: out of reach.
         let mut other = first_batch();
