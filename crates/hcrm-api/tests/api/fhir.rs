@@ -775,7 +775,7 @@ fn fhir_patient_create_duplicates_conditional_and_bad_input() {
             .post(
                 &format!("/api/v1/users/{}/api-keys", sc.his),
                 &sc.w.admin,
-                json!({"name": "read only", "scopes": ["service.read"]}),
+                json!({"name": "read only", "scopes": ["appointments:read"]}),
             )
             .ok(201)["key"]);
         outcome(
