@@ -4,6 +4,7 @@ use argon2::password_hash::{Output, PasswordHash, PasswordHasher, SaltString, ra
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 
 use std::sync::Arc;
+use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
 use tokio::sync::Semaphore;
@@ -67,6 +68,17 @@ pub fn verify(password: &str, stored: &str) -> bool {
     }) && Output::new(&out).is_ok_and(|computed| computed == expected)
 }
 
+/// How long a password thread without work keeps Argon2's memory: a flood of sign-ins reuses
+/// it check after check, while an idle server gives its ~19 MiB per thread back (PERF-6: two
+/// threads kept 38 MiB resident for good after the first sign-ins, which put an import's peak
+/// over 150 MB).
+const RELEASE_AFTER: Duration = Duration::from_secs(1);
+
+/// Gives this thread's Argon2 memory back.
+fn release_memory() {
+    BLOCKS.with_borrow_mut(|blocks| *blocks = Vec::new());
+}
+
 type Job = Box<dyn FnOnce() + Send>;
 
 /// Argon2 runs here, on a few threads of its own: each check takes ~19 MiB and a core for
@@ -91,14 +103,24 @@ impl PasswordPool {
             let spawned = std::thread::Builder::new()
                 .name(format!("argon2-{i}"))
                 .spawn(move || {
+                    // Whether this thread holds Argon2's memory from an earlier check.
+                    let mut holding = false;
                     loop {
-                        let job = match queue.lock() {
-                            Ok(q) => q.recv(),
+                        let next = match queue.lock() {
+                            Ok(q) if holding => q.recv_timeout(RELEASE_AFTER),
+                            Ok(q) => q.recv().map_err(|_| RecvTimeoutError::Disconnected),
                             Err(_) => return,
                         };
-                        match job {
-                            Ok(job) => job(),
-                            Err(_) => return,
+                        match next {
+                            Ok(job) => {
+                                job();
+                                holding = true;
+                            }
+                            Err(RecvTimeoutError::Timeout) => {
+                                release_memory();
+                                holding = false;
+                            }
+                            Err(RecvTimeoutError::Disconnected) => return,
                         }
                     }
                 });
