@@ -168,9 +168,9 @@ pub struct CustomerSummary {
 }
 
 impl CustomerCreate {
-    /// A new potential customer (CUS-3) known only by name and number: the caller nobody
-    /// has on file, created from the agent console's phone box (SVC-1).
-    pub fn potential(name: String, phone: String) -> CustomerCreate {
+    /// A new individual known only by name, every other field blank: the one place the blank
+    /// record is written out (intake, import rows and HIS patients start from it).
+    pub fn individual(name: String) -> CustomerCreate {
         CustomerCreate {
             institution_id: None,
             kind: CustomerKind::Individual,
@@ -180,7 +180,7 @@ impl CustomerCreate {
             id_type: None,
             id_number: None,
             card_number: None,
-            phones: vec![phone],
+            phones: Vec::new(),
             landline: None,
             wechat: None,
             qq: None,
@@ -201,7 +201,7 @@ impl CustomerCreate {
             interests: Vec::new(),
             categories: Vec::new(),
             tags: Vec::new(),
-            lifecycle_stage: Some(LifecycleStage::Potential),
+            lifecycle_stage: None,
             relationship_type: None,
             account_manager_id: None,
             notes: None,
@@ -209,6 +209,16 @@ impl CustomerCreate {
             industry: None,
             org_size: None,
             external_ids: Vec::new(),
+        }
+    }
+
+    /// A new potential customer (CUS-3) known only by name and number: the caller nobody
+    /// has on file, created from the agent console's phone box (SVC-1).
+    pub fn potential(name: String, phone: String) -> CustomerCreate {
+        CustomerCreate {
+            phones: vec![phone],
+            lifecycle_stage: Some(LifecycleStage::Potential),
+            ..CustomerCreate::individual(name)
         }
     }
 }

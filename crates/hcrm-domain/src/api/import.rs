@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::api::customers::{Address, Customer, CustomerCreate, ExternalId};
+use crate::api::customers::{Customer, CustomerCreate, ExternalId};
 use crate::customer::kinds::{
     CustomerCategory, CustomerKind, Gender, IdType, LifecycleStage, SourceChannel,
 };
@@ -365,45 +365,7 @@ fn choices<T: Copy + Label>(all: &[T], code: impl Fn(T) -> &'static str) -> Stri
 /// Reads a data row numbered `row` (1-based as in the spreadsheet) under `columns`.
 pub fn parse_row<S: AsRef<str>>(row: u64, cells: &[S], columns: &[Option<Column>]) -> ParsedRow {
     let mut errors = Vec::new();
-    let mut x = CustomerCreate {
-        institution_id: None,
-        kind: CustomerKind::Individual,
-        name: String::new(),
-        gender: None,
-        birth_date: None,
-        id_type: None,
-        id_number: None,
-        card_number: None,
-        phones: vec![],
-        landline: None,
-        wechat: None,
-        qq: None,
-        email: None,
-        address: Address::default(),
-        occupation: None,
-        employer_id: None,
-        education: None,
-        marital_status: None,
-        family_situation: None,
-        form_of_address: None,
-        preferred_language: None,
-        preferred_channel: None,
-        preferred_hours: None,
-        source_channel: None,
-        source_detail: None,
-        referred_by_id: None,
-        interests: vec![],
-        categories: vec![],
-        tags: vec![],
-        lifecycle_stage: None,
-        relationship_type: None,
-        account_manager_id: None,
-        notes: None,
-        uscc: None,
-        industry: None,
-        org_size: None,
-        external_ids: vec![],
-    };
+    let mut x = CustomerCreate::individual(String::new());
     let mut present = Vec::new();
     let (mut ext_system, mut ext_id) = (None, None);
     for (i, column) in columns.iter().enumerate() {

@@ -10,10 +10,10 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::api::FieldError;
-use crate::api::customers::{Address, CustomerCreate, ExternalId};
+use crate::api::customers::{CustomerCreate, ExternalId};
 use crate::api::visits::{VisitKind, VisitSequence};
+use crate::customer::Gender;
 use crate::customer::kinds::coded_enum;
-use crate::customer::{CustomerKind, Gender};
 use crate::i18n::{Label, Lang};
 use crate::validation;
 
@@ -158,42 +158,11 @@ impl PatientData {
     /// visit says more), with the HIS id linked when given; validated as any new customer.
     pub fn as_customer(&self, external_id: Option<&str>) -> CustomerCreate {
         CustomerCreate {
-            institution_id: None,
-            kind: CustomerKind::Individual,
-            name: self.name.clone(),
             gender: self.gender,
             birth_date: self.birth_date,
-            id_type: None,
             id_number: self.id_number.clone(),
             card_number: self.card_number.clone(),
             phones: self.phones.clone(),
-            landline: None,
-            wechat: None,
-            qq: None,
-            email: None,
-            address: Address::default(),
-            occupation: None,
-            employer_id: None,
-            education: None,
-            marital_status: None,
-            family_situation: None,
-            form_of_address: None,
-            preferred_language: None,
-            preferred_channel: None,
-            preferred_hours: None,
-            source_channel: None,
-            source_detail: None,
-            referred_by_id: None,
-            interests: Vec::new(),
-            categories: Vec::new(),
-            tags: Vec::new(),
-            lifecycle_stage: None,
-            relationship_type: None,
-            account_manager_id: None,
-            notes: None,
-            uscc: None,
-            industry: None,
-            org_size: None,
             external_ids: external_id
                 .map(|e| ExternalId {
                     system: HIS_SYSTEM.into(),
@@ -201,6 +170,7 @@ impl PatientData {
                 })
                 .into_iter()
                 .collect(),
+            ..CustomerCreate::individual(self.name.clone())
         }
     }
 }
