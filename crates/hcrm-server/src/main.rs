@@ -34,17 +34,19 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// `mi_option_purge_delay` in mimalloc 3's `mi_option_t` (its `mimalloc.h`).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// PERF-6: freed memory goes back to the system after 10 ms, mimalloc 2's default, rather
-/// than mimalloc 3's 1 s. A worker thread purges only when it next allocates, so the memory
-/// that building the app and its OpenAPI document used on each worker stayed resident while
-/// the workers waited: a fresh server held ~105 MiB instead of ~90, and a flood of sign-ins
-/// peaked at 157–165 MiB instead of 116–126 (measured with the environment variable
-/// `MIMALLOC_PURGE_DELAY`, which is read before `main` and so cannot be set from here).
+/// PERF-6: freed memory goes back to the system at once rather than after mimalloc 3's 1 s. A
+/// worker thread purges only when it next allocates, so the memory that building the app and
+/// its OpenAPI document used on each worker stayed resident while the workers waited: a fresh
+/// server held ~105 MiB instead of ~90, and a flood of sign-ins peaked at 157–165 MiB instead
+/// of 116–126 (measured with the environment variable `MIMALLOC_PURGE_DELAY`, which is read
+/// before `main` and so cannot be set from here). At 10 ms (mimalloc 2's default), after the
+/// HIS, webhook and FHIR modules a 100,000-row import's dry run still peaked at 149–153 MB on
+/// PostgreSQL (e2e `import_bombs`); at 0 it peaks at 137 MB in the same 40 s.
 #[allow(unsafe_code)]
 fn return_freed_memory_sooner() {
     // SAFETY: sets a plain integer option, before any thread but this one runs; mimalloc
     // documents `mi_option_set` as callable at any time.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) };
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
 }
 
 #[derive(Parser)]
