@@ -332,10 +332,14 @@ impl Browser {
         );
         assert!(v.get("error").is_none(), "viewport {width}x{height}: {v}");
         let deadline = Instant::now() + Duration::from_secs(5);
-        while self.script("return window.innerWidth") != json!(width) {
+        loop {
+            let now = self.script("return window.innerWidth");
+            if now == json!(width) {
+                break;
+            }
             assert!(
                 Instant::now() < deadline,
-                "the viewport is not {width} wide"
+                "the viewport is not {width} wide but {now}"
             );
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -402,6 +406,25 @@ impl Browser {
         self.script(&format!("return document.querySelectorAll({css}).length"))
             .as_u64()
             .unwrap_or(0) as usize
+    }
+
+    /// The ids that more than one element of the page has. `#id`, `<label for>` and
+    /// `aria-describedby` all take the first such element, so a second one goes unlabelled
+    /// and unfound.
+    pub fn duplicate_ids(&self) -> Vec<String> {
+        let ids = self.script(
+            "const seen = new Set(), twice = new Set(); \
+             for (const e of document.querySelectorAll('[id]')) { \
+                 if (seen.has(e.id)) twice.add(e.id); seen.add(e.id); } \
+             return [...twice];",
+        );
+        ids.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The `id` of the element that has the keyboard's focus ("" for none).

@@ -126,17 +126,20 @@ impl Draft {
     }
 }
 
+/// The summary's cards are `visit-summary-<figure>`: the form's fields are `visit-<field>`, and
+/// a card sharing a field's id (`visit-amount`, `visit-insurance`) took that field's label
+/// (`<label for>` names the first element with the id) and its `#id` look-ups.
 fn summary_html(lang: Lang, s: &VisitSummary) -> Html {
     let item = |key: &'static str, value: String, id: &'static str| {
         html! { <div class="stats-card" id={id}><span class="stats-card-label">{ tr(lang, key) }</span><strong>{ value }</strong></div> }
     };
     html! {
         <div class="stats-cards visit-summary" id="visit-summary">
-            { item("visit.summary.count", s.visits.to_string(), "visit-count") }
-            { item("visit.summary.amount", yuan(s.amount_fen), "visit-amount") }
-            { item("visit.summary.insurance", yuan(s.insurance_fen), "visit-insurance") }
-            { item("visit.summary.arrears", yuan(s.arrears_fen), "visit-arrears") }
-            { item("visit.summary.last", s.last_visit_at.map(local_time).unwrap_or_else(|| "—".into()), "visit-last") }
+            { item("visit.summary.count", s.visits.to_string(), "visit-summary-count") }
+            { item("visit.summary.amount", yuan(s.amount_fen), "visit-summary-amount") }
+            { item("visit.summary.insurance", yuan(s.insurance_fen), "visit-summary-insurance") }
+            { item("visit.summary.arrears", yuan(s.arrears_fen), "visit-summary-arrears") }
+            { item("visit.summary.last", s.last_visit_at.map(local_time).unwrap_or_else(|| "—".into()), "visit-summary-last") }
         </div>
     }
 }
@@ -206,9 +209,7 @@ pub fn VisitsSection(props: &VisitsProps) -> Html {
         _ => None,
     };
     // A field's error under it, `visit-<field>-error`, which the field names as its
-    // description. The box is always there, empty without an error: a node coming and going
-    // beside the input made Yew move the input, which took the keyboard's focus away after
-    // the first key typed to mend a refused field.
+    // description; empty (and hidden by `.field-error:empty`) without an error.
     let err = |f: &str, id: &str| {
         html! { <div class="field-error" id={format!("{id}-error")}>{ error_of(f).map(|key| tr(lang, key)) }</div> }
     };
