@@ -401,6 +401,54 @@ fn database_outage_is_503_and_the_server_recovers() {
     assert_eq!(status, 200);
 }
 
+/// REL-2 / PERF-2: a connection handed back a moment ago goes out again without a `SELECT 1`;
+/// when the database has dropped it meanwhile, the request on it fails with 503 and the pool
+/// drops it, so the next request gets a new connection instead of the same dead one.
+#[test]
+fn a_connection_the_database_dropped_fails_one_request_at_most() {
+    if !backends().contains(&"postgres") {
+        return;
+    }
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    let dir = TempDir::new();
+    let db = TestDb::new("postgres");
+    let name = db.url.rsplit('/').next().unwrap().to_string();
+    let admin_url = std::env::var("HCRM_TEST_DATABASE_URL").unwrap();
+    let server = Server::start(
+        &dir.0,
+        &[("DATABASE_URL", db.url.as_str()), ("HCRM_DB_POOL", "1")],
+    );
+    let token = server.login("admin", ADMIN_PASSWORD);
+    let mut admin = PgConnection::establish(&admin_url).unwrap();
+    for round in 0..3 {
+        let (status, _) = server.json("GET", "/api/v1/institutions", Some(&token), None);
+        assert_eq!(status, 200, "round {round}: before");
+        admin
+            .batch_execute(&format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}';"
+            ))
+            .unwrap();
+        // Back to back, well inside the second a returned connection is trusted for.
+        let statuses: Vec<u16> = (0..4)
+            .map(|_| {
+                server
+                    .json("GET", "/api/v1/institutions", Some(&token), None)
+                    .0
+            })
+            .collect();
+        assert!(
+            statuses[0] == 200 || statuses[0] == 503,
+            "round {round}: {statuses:?}"
+        );
+        assert_eq!(
+            statuses[1..],
+            [200, 200, 200],
+            "round {round}: {statuses:?}"
+        );
+    }
+}
+
 /// Issue 7 item 14 (PIPL): the request log names the parameters of a search but not what was
 /// searched for — a mobile or a name typed into the search box never reaches the log.
 #[test]

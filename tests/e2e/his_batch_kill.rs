@@ -55,11 +55,11 @@ fn counts(db: &TestDb) -> (i64, i64, i64) {
     let pool = db.pool();
     let mut c = pool.get().unwrap();
     (
-        visits::table.count().get_result(&mut *c).unwrap(),
-        domain_events::table.count().get_result(&mut *c).unwrap(),
+        visits::table.count().get_result(&mut **c).unwrap(),
+        domain_events::table.count().get_result(&mut **c).unwrap(),
         integration_batches::table
             .count()
-            .get_result(&mut *c)
+            .get_result(&mut **c)
             .unwrap(),
     )
 }
@@ -81,7 +81,7 @@ fn writing(db: &TestDb, limit: Duration) -> bool {
              AND (query ILIKE 'INSERT INTO \"visits\"%' OR query ILIKE 'INSERT INTO \"customers\"%' \
                   OR query ILIKE 'INSERT INTO \"customer_%')",
         )
-        .get_result(&mut *c)
+        .get_result(&mut **c)
         .unwrap();
         if open.n > 0 {
             return true;

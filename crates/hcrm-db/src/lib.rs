@@ -43,6 +43,6 @@ mod util;
 pub mod visits;
 pub mod webhooks;
 
-pub use conn::{Backend, DbConn, Pool, connect, run_migrations, write_transaction};
+pub use conn::{Backend, Checked, DbConn, Pool, connect, run_migrations, write_transaction};
 pub use error::DbError;
 pub use util::{ListWindow, now};

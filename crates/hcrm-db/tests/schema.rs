@@ -257,9 +257,9 @@ fn every_table_round_trips_on_every_backend() {
         // X-5: the audit trail refuses changes on both backends.
         let r = diesel::update(hcrm_db::schema::audit_events::table)
             .set(hcrm_db::schema::audit_events::action.eq("tampered"))
-            .execute(&mut conn);
+            .execute(&mut **conn);
         assert!(r.is_err(), "{backend}: audit update must fail");
-        let r = diesel::delete(hcrm_db::schema::audit_events::table).execute(&mut conn);
+        let r = diesel::delete(hcrm_db::schema::audit_events::table).execute(&mut **conn);
         assert!(r.is_err(), "{backend}: audit delete must fail");
 
         // Scope: another institution's user sees none of these.
@@ -417,7 +417,7 @@ fn old_preference_words_become_codes() {
                  preferred_language = '{}', preferred_channel = '{}' WHERE customer_id = '{id}'",
                 old[0], old[1], old[2], old[3]
             );
-            diesel::sql_query(sql).execute(&mut conn).unwrap();
+            diesel::sql_query(sql).execute(&mut **conn).unwrap();
             ids.push(id);
         }
         let up =
@@ -432,7 +432,7 @@ fn old_preference_words_become_codes() {
             .collect::<Vec<_>>()
             .join("\n");
         for statement in statements.split(';').filter(|s| !s.trim().is_empty()) {
-            diesel::sql_query(statement).execute(&mut conn).unwrap();
+            diesel::sql_query(statement).execute(&mut **conn).unwrap();
         }
         for ((_, coded), id) in rows.iter().zip(&ids) {
             let c = hcrm_db::customers::get(&mut conn, &Scope::Group, *id).unwrap();

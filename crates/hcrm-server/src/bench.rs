@@ -407,7 +407,7 @@ fn live_customers(pool: &Pool) -> Result<i64, String> {
         .filter(customers::merged_into_id.is_null())
         .filter(customers::deleted_at.is_null())
         .count()
-        .get_result(&mut *conn)
+        .get_result(&mut **conn)
         .map_err(|e| e.to_string())
 }
 

@@ -60,7 +60,7 @@ fn draw(pool: &Pool) -> Result<Vec<Subject>, String> {
         .select((v::customer_id, v::id))
         .order(random())
         .limit(DRAWN)
-        .load(&mut *conn)
+        .load(&mut **conn)
         .map_err(|e| e.to_string())?;
     if subjects.is_empty() {
         return Err("no visits yet: run `hcrm generate --visits N` first".into());
@@ -389,11 +389,11 @@ pub fn run(o: &Options, database_url: &str) -> Result<(), String> {
         let mut conn = pool.get().map_err(|e| e.to_string())?;
         let c = hcrm_db::schema::customers::table
             .count()
-            .get_result(&mut *conn)
+            .get_result(&mut **conn)
             .map_err(|e| e.to_string())?;
         let v = hcrm_db::schema::visits::table
             .count()
-            .get_result(&mut *conn)
+            .get_result(&mut **conn)
             .map_err(|e| e.to_string())?;
         (c, v)
     };

@@ -48,14 +48,14 @@ fn patients(pool: &Pool, code: Option<&str>) -> Result<(String, Vec<String>), St
         Some(c) => institutions::table
             .filter(institutions::code.eq(c))
             .select((institutions::id, institutions::code))
-            .first(&mut *conn)
+            .first(&mut **conn)
             .map_err(|_| format!("no institution {c}"))?,
         None => {
             let busiest: Vec<(InstitutionId, i64)> = ext::table
                 .filter(ext::system.eq_any(HIS_SYSTEMS))
                 .group_by(ext::institution_id)
                 .select((ext::institution_id, diesel::dsl::count_star()))
-                .load(&mut *conn)
+                .load(&mut **conn)
                 .map_err(|e| e.to_string())?;
             let (id, _) = busiest
                 .into_iter()
@@ -64,7 +64,7 @@ fn patients(pool: &Pool, code: Option<&str>) -> Result<(String, Vec<String>), St
             let code = institutions::table
                 .find(id)
                 .select(institutions::code)
-                .first(&mut *conn)
+                .first(&mut **conn)
                 .map_err(|e| e.to_string())?;
             (id, code)
         }
@@ -74,7 +74,7 @@ fn patients(pool: &Pool, code: Option<&str>) -> Result<(String, Vec<String>), St
         .filter(ext::system.eq_any(HIS_SYSTEMS))
         .select(ext::external_id)
         .limit(DRAWN)
-        .load(&mut *conn)
+        .load(&mut **conn)
         .map_err(|e| e.to_string())?;
     if ids.is_empty() {
         return Err(format!(
@@ -173,7 +173,7 @@ fn events(pool: &Pool) -> Result<i64, String> {
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     domain_events::table
         .count()
-        .get_result(&mut *conn)
+        .get_result(&mut **conn)
         .map_err(|e| e.to_string())
 }
 

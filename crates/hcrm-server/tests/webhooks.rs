@@ -124,7 +124,7 @@ impl Scene {
         let mut conn = self.pool.get().unwrap();
         diesel::update(d::table.filter(d::status.eq("pending")))
             .set(d::next_attempt_at.eq(Some(hcrm_db::now() - chrono::Duration::seconds(1))))
-            .execute(&mut conn)
+            .execute(&mut **conn)
             .unwrap();
     }
 }
@@ -320,7 +320,7 @@ fn several_workers_send_each_message_exactly_once() {
         let servers: Vec<String> = a::table
             .select(a::server)
             .distinct()
-            .load(&mut sc.pool.get().unwrap())
+            .load(&mut **sc.pool.get().unwrap())
             .unwrap();
         assert!(servers.len() > 1, "{servers:?}");
         drop(sc.db);

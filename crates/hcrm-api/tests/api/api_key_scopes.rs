@@ -162,7 +162,7 @@ fn revoking_a_key_stops_it_at_once_and_its_last_use_is_shown() {
             use hcrm_db::schema::api_keys;
             let mut conn = srv.db.pool().get().unwrap();
             let earlier = hcrm_db::now() - chrono::Duration::minutes(2);
-            let n = match &mut *conn {
+            let n = match &mut **conn {
                 hcrm_db::DbConn::Sqlite(c) => diesel::update(api_keys::table)
                     .set(api_keys::last_used_at.eq(Some(earlier)))
                     .execute(c),

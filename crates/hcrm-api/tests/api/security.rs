@@ -249,7 +249,7 @@ fn kept_answers(srv: &Srv) -> i64 {
     let mut conn = srv.db.pool().get().unwrap();
     hcrm_db::schema::idempotency_keys::table
         .count()
-        .get_result(&mut conn)
+        .get_result(&mut **conn)
         .unwrap()
 }
 
