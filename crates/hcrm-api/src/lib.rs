@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod body;
+pub mod compress;
 pub mod contract;
 pub mod csv_file;
 pub mod error;
@@ -23,7 +24,7 @@ pub mod xlsx_guard;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::middleware::DefaultHeaders;
 use actix_web::{App, web};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
@@ -171,7 +172,7 @@ pub fn app(
     )))
     .default_service(web::to(web_app::fallback))
     .wrap(actix_web::middleware::from_fn(idempotency::middleware))
-    .wrap(Compress::default())
+    .wrap(actix_web::middleware::from_fn(compress::middleware))
     .wrap(
         DefaultHeaders::new()
             .add(("X-Content-Type-Options", "nosniff"))
