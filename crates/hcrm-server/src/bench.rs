@@ -5,6 +5,7 @@
 //! kind. `--out` keeps the figures as JSON; `--baseline` compares with an earlier run (another
 //! data size) and prints the ratios (PERF-8).
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -312,9 +313,7 @@ fn api_run(o: &Options, seed: u64) -> Result<Value, String> {
     check_local(&o.base_url)?;
     let token = login(&o.base_url, &o.username, &o.password)?;
     let base = o.base_url.trim_end_matches('/').to_string();
-    let agents: Vec<ureq::Agent> = (0..o.clients).map(|_| agent()).collect();
-    // One warm-up request so that the first sample is no connection set-up.
-    let probe = agents[0]
+    let probe = agent()
         .get(format!("{base}/api/v1/customers?q=13&limit=1"))
         .header("Authorization", format!("Bearer {token}"))
         .call()
@@ -326,34 +325,42 @@ fn api_run(o: &Options, seed: u64) -> Result<Value, String> {
             o.username
         ));
     }
-    let auth = format!("Bearer {token}");
-    let encoding = if o.identity { "identity" } else { "gzip" };
-    let (r, secs) = drive(
-        o.clients,
-        (o.warmup, o.duration),
+    let vocab = Vocab::new();
+    let kinds = o.kinds.clone();
+    let turns: Vec<Cell<usize>> = (0..o.clients).map(Cell::new).collect();
+    let (r, secs) = crate::bench_http::drive(crate::bench_http::Plan {
+        base,
+        authorization: format!("Bearer {token}"),
+        encoding: if o.identity { "identity" } else { "gzip" },
+        clients: o.clients,
+        warmup: o.warmup,
+        duration: o.duration,
         seed,
-        &o.kinds,
-        move |client, _, text| {
-            let url = format!(
-                "{base}/api/v1/customers?q={}&limit=20",
-                percent_encode(text)
-            );
-            let mut res = agents[client]
-                .get(&url)
-                .header("Authorization", &auth)
-                .header("Accept-Encoding", encoding)
-                .call()
-                .map_err(|e| e.to_string())?;
-            if res.status() != 200 {
-                return Err(res.status().to_string());
+        kinds: KINDS.len(),
+        next: move |client: usize, rng: &mut StdRng| {
+            let turn = turns[client].get();
+            turns[client].set(turn + 1);
+            let kind = kinds[turn % kinds.len()];
+            let text = query_text(&vocab, rng, kind);
+            (
+                kind,
+                format!("/api/v1/customers?q={}&limit=20", percent_encode(&text)),
+            )
+        },
+        // Each answer is checked to be a page of JSON and its items counted (not built into
+        // values).
+        check: |_: usize, answer: &crate::bench_http::Answer| {
+            if answer.status != 200 {
+                return Err(answer.status.to_string());
             }
-            // The items are checked to be JSON and counted, not built into values: the load
-            // generator shares the machine with the server and should cost it little.
-            let bytes = res.body_mut().read_to_vec().map_err(|e| e.to_string())?;
-            let body: Listed = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+            let body: Listed =
+                serde_json::from_slice(&answer.decoded()?).map_err(|e| e.to_string())?;
             Ok(body.items.len() as u64)
         },
-    );
+    })?;
+    let r: Results = r
+        .try_into()
+        .map_err(|_| "one sample list per kind".to_string())?;
     Ok(summary(&r, secs))
 }
 

@@ -11,6 +11,7 @@
 //! application sends only for some customers (the tasks' customer names when there are
 //! tasks) is in the script as the recorded customer needed it.
 
+use std::cell::Cell;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -69,11 +70,18 @@ fn draw(pool: &Pool) -> Result<Vec<Subject>, String> {
 }
 
 /// One read of `kind` for `s` through hcrm-db, as the API's handler makes it for a
-/// group-wide caller; returns the rows read.
+/// group-wide caller; returns the rows read. The handler of the customer also writes one
+/// audit row per read (X-5, `pii.read`), which is left out here: the pgbench script would
+/// insert the same id again.
 fn read(conn: &mut DbConn, kind: usize, (customer, visit): Subject) -> Result<u64, DbError> {
     use hcrm_db::{contacts, customers, tasks, timeline, visits};
     let scope = Scope::Group;
     let page = |limit| ListWindow { limit, offset: 0 };
+    // The customer's own reads first find the live customer's institution, as the API's
+    // access check does (`customer_read`: in scope, or under a break-glass grant).
+    if matches!(kind, 0 | 1 | 2 | 4) {
+        customers::institution_of(conn, customer.uuid())?;
+    }
     Ok(match kind {
         0 => customers::get(conn, &scope, customer.uuid()).map(|_| 1)?,
         1 => timeline::page(conn, customer, None, 50)?.items.len() as u64,
@@ -237,8 +245,7 @@ fn api_run(o: &Options, subjects: Arc<Vec<Subject>>, seed: u64) -> Result<Value,
     crate::bench::check_local(&o.base_url)?;
     let token = crate::bench::login(&o.base_url, &o.username, &o.password)?;
     let base = o.base_url.trim_end_matches('/').to_string();
-    let agents: Vec<ureq::Agent> = (0..o.clients).map(|_| crate::bench::agent()).collect();
-    let probe = agents[0]
+    let probe = crate::bench::agent()
         .get(format!("{base}{}", path(6, subjects[0])))
         .header("Authorization", format!("Bearer {token}"))
         .call()
@@ -250,24 +257,36 @@ fn api_run(o: &Options, subjects: Arc<Vec<Subject>>, seed: u64) -> Result<Value,
             o.username
         ));
     }
-    let auth = format!("Bearer {token}");
-    let encoding = if o.identity { "identity" } else { "gzip" };
-    Ok({
-        let (r, secs) = drive(o, subjects, seed, move |client, kind, s| {
-            let mut res = agents[client]
-                .get(format!("{base}{}", path(kind, s)))
-                .header("Authorization", &auth)
-                .header("Accept-Encoding", encoding)
-                .call()
-                .map_err(|e| e.to_string())?;
-            if res.status() != 200 {
-                return Err(res.status().to_string());
+    // Each client takes the reads in turn, each for a drawn customer.
+    let turns: Vec<Cell<usize>> = (0..o.clients).map(|c| Cell::new(c % READS.len())).collect();
+    let (r, secs) = crate::bench_http::drive(crate::bench_http::Plan {
+        base,
+        authorization: format!("Bearer {token}"),
+        encoding: if o.identity { "identity" } else { "gzip" },
+        clients: o.clients,
+        warmup: o.warmup,
+        duration: o.duration,
+        seed,
+        kinds: READS.len(),
+        next: move |client: usize, rng: &mut StdRng| {
+            let kind = (turns[client].get() + 1) % READS.len();
+            turns[client].set(kind);
+            let s = subjects[rng.random_range(0..subjects.len())];
+            (kind, path(kind, s))
+        },
+        check: |_: usize, answer: &crate::bench_http::Answer| {
+            if answer.status != 200 {
+                return Err(answer.status.to_string());
             }
-            let bytes = res.body_mut().read_to_vec().map_err(|e| e.to_string())?;
-            Ok(bytes.len() as u64)
-        });
-        figures(&r, secs)
-    })
+            Ok(answer.body.len() as u64)
+        },
+    })?;
+    let mut out: Results = Default::default();
+    for (o, s) in out.iter_mut().zip(r) {
+        o.micros = s.micros;
+        o.errors = s.errors;
+    }
+    Ok(figures(&out, secs))
 }
 
 fn sql_run(

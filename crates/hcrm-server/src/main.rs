@@ -4,6 +4,7 @@ mod accounts;
 mod bench;
 mod bench_360;
 mod bench_his;
+mod bench_http;
 mod config;
 mod demo;
 mod demo_appointments;
