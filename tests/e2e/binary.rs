@@ -323,6 +323,25 @@ fn commands_migrate_openapi_user_create_and_demo_on_every_backend() {
     }
 }
 
+/// A server on a fresh PostgreSQL database with `pool` connections, the database's name and
+/// an administrator's connection to the test cluster (to cut the server off).
+fn on_postgres(dir: &TempDir, pool: u32) -> (TestDb, String, Server, diesel::PgConnection) {
+    use diesel::Connection;
+    let db = TestDb::new("postgres");
+    let name = db.url.rsplit('/').next().unwrap().to_string();
+    let admin_url = std::env::var("HCRM_TEST_DATABASE_URL").unwrap();
+    let pool = pool.to_string();
+    let server = Server::start(
+        &dir.0,
+        &[
+            ("DATABASE_URL", db.url.as_str()),
+            ("HCRM_DB_POOL", pool.as_str()),
+        ],
+    );
+    let admin = diesel::PgConnection::establish(&admin_url).unwrap();
+    (db, name, server, admin)
+}
+
 /// REL-2 / OPS-3: when PostgreSQL refuses connections `/readyz` reports 503 problem+json and
 /// requests fail fast with 503; when it is back the server recovers by itself.
 #[test]
@@ -331,19 +350,11 @@ fn database_outage_is_503_and_the_server_recovers() {
         return; // needs a database server that can be made unreachable
     }
     use diesel::connection::SimpleConnection;
-    use diesel::prelude::*;
     let dir = TempDir::new();
-    let db = TestDb::new("postgres");
-    let name = db.url.rsplit('/').next().unwrap().to_string();
-    let admin_url = std::env::var("HCRM_TEST_DATABASE_URL").unwrap();
     // Two connections, so that the concurrent requests below queue for them.
-    let server = Server::start(
-        &dir.0,
-        &[("DATABASE_URL", db.url.as_str()), ("HCRM_DB_POOL", "2")],
-    );
+    let (_db, name, server, mut admin) = on_postgres(&dir, 2);
     let token = server.login("admin", ADMIN_PASSWORD);
 
-    let mut admin = PgConnection::establish(&admin_url).unwrap();
     admin
         .batch_execute(&format!(
             "ALTER DATABASE {name} ALLOW_CONNECTIONS false; \
@@ -410,17 +421,9 @@ fn a_connection_the_database_dropped_fails_one_request_at_most() {
         return;
     }
     use diesel::connection::SimpleConnection;
-    use diesel::prelude::*;
     let dir = TempDir::new();
-    let db = TestDb::new("postgres");
-    let name = db.url.rsplit('/').next().unwrap().to_string();
-    let admin_url = std::env::var("HCRM_TEST_DATABASE_URL").unwrap();
-    let server = Server::start(
-        &dir.0,
-        &[("DATABASE_URL", db.url.as_str()), ("HCRM_DB_POOL", "1")],
-    );
+    let (_db, name, server, mut admin) = on_postgres(&dir, 1);
     let token = server.login("admin", ADMIN_PASSWORD);
-    let mut admin = PgConnection::establish(&admin_url).unwrap();
     for round in 0..3 {
         let (status, _) = server.json("GET", "/api/v1/institutions", Some(&token), None);
         assert_eq!(status, 200, "round {round}: before");

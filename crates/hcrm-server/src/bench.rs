@@ -328,16 +328,12 @@ fn api_run(o: &Options, seed: u64) -> Result<Value, String> {
     let vocab = Vocab::new();
     let kinds = o.kinds.clone();
     let turns: Vec<Cell<usize>> = (0..o.clients).map(Cell::new).collect();
-    let (r, secs) = crate::bench_http::drive(crate::bench_http::Plan {
-        base,
-        authorization: format!("Bearer {token}"),
-        encoding: if o.identity { "identity" } else { "gzip" },
-        clients: o.clients,
-        warmup: o.warmup,
-        duration: o.duration,
+    let (r, secs) = crate::bench_http::drive(
+        o,
+        &token,
         seed,
-        kinds: KINDS.len(),
-        next: move |client: usize, rng: &mut StdRng| {
+        KINDS.len(),
+        move |client: usize, rng: &mut StdRng| {
             let turn = turns[client].get();
             turns[client].set(turn + 1);
             let kind = kinds[turn % kinds.len()];
@@ -349,7 +345,7 @@ fn api_run(o: &Options, seed: u64) -> Result<Value, String> {
         },
         // Each answer is checked to be a page of JSON and its items counted (not built into
         // values).
-        check: |_: usize, answer: &crate::bench_http::Answer| {
+        |_: usize, answer: &crate::bench_http::Answer| {
             if answer.status != 200 {
                 return Err(answer.status.to_string());
             }
@@ -357,7 +353,7 @@ fn api_run(o: &Options, seed: u64) -> Result<Value, String> {
                 serde_json::from_slice(&answer.decoded()?).map_err(|e| e.to_string())?;
             Ok(body.items.len() as u64)
         },
-    })?;
+    )?;
     let r: Results = r
         .try_into()
         .map_err(|_| "one sample list per kind".to_string())?;

@@ -259,28 +259,24 @@ fn api_run(o: &Options, subjects: Arc<Vec<Subject>>, seed: u64) -> Result<Value,
     }
     // Each client takes the reads in turn, each for a drawn customer.
     let turns: Vec<Cell<usize>> = (0..o.clients).map(|c| Cell::new(c % READS.len())).collect();
-    let (r, secs) = crate::bench_http::drive(crate::bench_http::Plan {
-        base,
-        authorization: format!("Bearer {token}"),
-        encoding: if o.identity { "identity" } else { "gzip" },
-        clients: o.clients,
-        warmup: o.warmup,
-        duration: o.duration,
+    let (r, secs) = crate::bench_http::drive(
+        o,
+        &token,
         seed,
-        kinds: READS.len(),
-        next: move |client: usize, rng: &mut StdRng| {
+        READS.len(),
+        move |client: usize, rng: &mut StdRng| {
             let kind = (turns[client].get() + 1) % READS.len();
             turns[client].set(kind);
             let s = subjects[rng.random_range(0..subjects.len())];
             (kind, path(kind, s))
         },
-        check: |_: usize, answer: &crate::bench_http::Answer| {
+        |_: usize, answer: &crate::bench_http::Answer| {
             if answer.status != 200 {
                 return Err(answer.status.to_string());
             }
             Ok(answer.body.len() as u64)
         },
-    })?;
+    )?;
     let mut out: Results = Default::default();
     for (o, s) in out.iter_mut().zip(r) {
         o.micros = s.micros;

@@ -11,14 +11,14 @@
 
 use std::cell::Cell;
 use std::rc::Rc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::bench::Samples;
+use crate::bench::{Options, Samples};
 
 /// One answer as received.
 pub struct Answer<'a> {
@@ -38,24 +38,6 @@ impl Answer<'_> {
             .map_err(|e| format!("gzip: {e}"))?;
         Ok(out)
     }
-}
-
-/// What the run asks of each connection.
-pub struct Plan<N, C> {
-    /// `http://127.0.0.1:port` (checked local by the caller).
-    pub base: String,
-    pub authorization: String,
-    pub encoding: &'static str,
-    pub clients: usize,
-    pub warmup: Duration,
-    pub duration: Duration,
-    pub seed: u64,
-    /// How many kinds of request there are (the samples are kept per kind).
-    pub kinds: usize,
-    /// The next request of `client`: its kind and its path with query.
-    pub next: N,
-    /// Whether an answer is right, and how many rows it holds.
-    pub check: C,
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -123,14 +105,24 @@ async fn exchange(
     Ok((status, gzip, start))
 }
 
-/// Runs the plan; returns the samples per kind and the seconds counted.
-pub fn drive<N, C>(plan: Plan<N, C>) -> Result<(Vec<Samples>, f64), String>
+/// Runs `o.clients` connections to `o.base_url` as `token`'s bearer for the warm-up and the
+/// duration. Each asks `next(client, rng)` for its next request — its kind (of `kinds`) and
+/// path — and hands each answer to `check(kind, answer)`, which says whether it is right and
+/// how many rows it holds. Returns the samples per kind and the seconds counted.
+pub fn drive<N, C>(
+    o: &Options,
+    token: &str,
+    seed: u64,
+    kinds: usize,
+    next: N,
+    check: C,
+) -> Result<(Vec<Samples>, f64), String>
 where
     N: Fn(usize, &mut StdRng) -> (usize, String) + 'static,
     C: Fn(usize, &Answer) -> Result<u64, String> + 'static,
 {
-    let address = plan
-        .base
+    let address = o
+        .base_url
         .strip_prefix("http://")
         .ok_or("the base URL must start with http://")?
         .trim_end_matches('/')
@@ -140,14 +132,12 @@ where
         .build()
         .map_err(|e| e.to_string())?;
     let local = tokio::task::LocalSet::new();
-    let (warmup, duration, clients, kinds, seed) = (
-        plan.warmup,
-        plan.duration,
-        plan.clients,
-        plan.kinds,
-        plan.seed,
+    let (warmup, duration, clients) = (o.warmup, o.duration, o.clients);
+    let request_head = format!(
+        "Host: {address}\r\nAuthorization: Bearer {token}\r\nAccept-Encoding: {}\r\n\r\n",
+        if o.identity { "identity" } else { "gzip" }
     );
-    let plan = Rc::new(plan);
+    let plan = Rc::new((next, check, request_head));
     local.block_on(&runtime, async move {
         let stop = Rc::new(Cell::new(false));
         let counting = Rc::new(Cell::new(warmup.is_zero()));
@@ -168,18 +158,14 @@ where
                 let mut samples: Vec<Samples> = vec![Samples::default(); kinds];
                 let mut buf = Vec::with_capacity(64 * 1024);
                 while !stop.get() {
-                    let (kind, path) = (plan.next)(client, &mut rng);
-                    let request = format!(
-                        "GET {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: {}\r\n\
-                         Accept-Encoding: {}\r\n\r\n",
-                        plan.authorization, plan.encoding
-                    );
+                    let (kind, path) = (plan.0)(client, &mut rng);
+                    let request = format!("GET {path} HTTP/1.1\r\n{}", plan.2);
                     let t = Instant::now();
                     let outcome = exchange(&mut stream, request.as_bytes(), &mut buf).await;
                     let micros = t.elapsed().as_micros() as u64;
                     let fatal = outcome.is_err();
                     let checked = outcome.and_then(|(status, gzip, start)| {
-                        (plan.check)(
+                        (plan.1)(
                             kind,
                             &Answer {
                                 status,
