@@ -6,10 +6,10 @@
 //! gzip-compressed (`.gz`) at the best levels, and names the assets by their content
 //! (`hcrm_frontend-<16 hex>.js`). A file is sent in the encoding the request accepts — the
 //! highest `q`, brotli before gzip at equal `q`, else as stored — with `Content-Encoding` set,
-//! which makes actix's `Compress` middleware leave it alone (no second, weaker compression on
-//! the fly). Content-hashed files never change under their name: `Cache-Control: public,
-//! max-age=31536000, immutable`; everything else (`index.html`, the client-side routes) is
-//! `no-cache`, so a new build is picked up at the next load.
+//! which makes the compression middleware (`compress.rs`) leave it alone (no second, weaker
+//! compression on the fly). Content-hashed files never change under their name:
+//! `Cache-Control: public, max-age=31536000, immutable`; everything else (`index.html`, the
+//! client-side routes) is `no-cache`, so a new build is picked up at the next load.
 //!
 //! Issue 9 item 18: where the app is built is looked up at each request among the candidate
 //! folders, so a server started before `scripts/build-web.sh` finished serves the app as soon

@@ -3,7 +3,7 @@
 //! again on the fly; content-hashed names are cached for a year as immutable, `index.html` and
 //! the client-side routes revalidate (`no-cache`); the security headers stay.
 //!
-//! The whole application (every middleware, `Compress` included) in process over a web
+//! The whole application (every middleware, the compression one included) in process over a web
 //! directory of marker files, so that a body proves which stored file was sent.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
