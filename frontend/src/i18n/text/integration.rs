@@ -15,7 +15,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("integration.rejected", "拒绝", "Rejected"),
     ("integration.items", "查看条目", "Items"),
     ("integration.batch", "批次详情", "Batch"),
-    ("integration.batch.facts", "{} 由 {} 提交，共 {} 条，用时 {} 毫秒", "Received {} from {}: {} items in {} ms"),
+    ("integration.batch.facts", "{} 由 {} 提交，共 {} 条，用时 {} 毫秒", "Received {} from {}; items: {}; took {} ms"),
     ("integration.batch.rejected", "该批次有条目出错，整批未写入；修正下列条目后由对接系统重新提交。", "Items of this batch were wrong, so none of it was written; the integrated system sends it again once they are corrected."),
     ("integration.rejected_items", "被拒绝的条目", "Rejected items"),
     ("integration.no_rejected", "该批次没有被拒绝的条目", "No item of this batch was rejected"),
