@@ -113,7 +113,12 @@ impl AppState {
         let left = patience.saturating_sub(queued.elapsed());
         actix_web::web::block(move || {
             let mut conn = pool.get_timeout(left).map_err(hcrm_db::DbError::from)?;
-            f(&mut conn)
+            let out = f(&mut conn);
+            // REL-2: a connection the database refused or lost goes, not back to the pool.
+            if matches!(out, Err(ApiError::Unavailable)) {
+                conn.mark_failed();
+            }
+            out
         })
         .await?
     }

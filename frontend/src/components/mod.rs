@@ -10,4 +10,3 @@ pub mod list;
 pub mod notifications;
 pub mod pager;
 pub mod shell;
-pub mod shown_once;
