@@ -15,6 +15,10 @@ pub(crate) fn new_id() -> String {
     Uuid::now_v7().to_string()
 }
 
+/// Most values bound in one `IN (…)` list: SQLite takes at most 32,766 bound values a
+/// statement; longer lists are read in parts of this size.
+pub(crate) const IN_LIST_MAX: usize = 5000;
+
 /// The window of a list request, already clamped by the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListWindow {

@@ -215,6 +215,94 @@ fn target_institution(
     institution_for_new(c, scope, asked)
 }
 
+/// Rows checked together: their phones, ID numbers and external ids are looked up in one query
+/// each rather than in three a row (a 100,000-row file made 300,000 round trips).
+const PLAN_CHUNK: usize = 500;
+
+/// A row that passed the field checks, with its keys normalized.
+struct Candidate {
+    index: usize,
+    row: ParsedRow,
+    phones: Vec<String>,
+    id_number: Option<String>,
+}
+
+/// The row's field errors, reported; the row with its keys when it has none.
+fn candidate(index: usize, mut r: ParsedRow, report: &mut ImportReport) -> Option<Candidate> {
+    let mut problems = std::mem::take(&mut r.errors);
+    if let Err(e) = r.customer.validate() {
+        for f in field_errors(&e) {
+            let column = column_of_field(&f.field);
+            // A cell that could not be read is reported once, not again as empty.
+            if !problems.iter().any(|p| p.field == column) {
+                problems.push(RowError::new(r.row, &column, &f.code, &f.message));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        problems.into_iter().for_each(|p| report.add_error(p));
+        return None;
+    }
+    let phones = r
+        .customer
+        .phones
+        .iter()
+        .map(|p| normalize_mobile(p))
+        .collect();
+    let id_number = r
+        .customer
+        .id_number
+        .as_deref()
+        .map(hcrm_domain::customer::id_number::normalize_id_number);
+    Some(Candidate {
+        index,
+        row: r,
+        phones,
+        id_number,
+    })
+}
+
+/// What the database already holds for a chunk of candidates: the phones and ID numbers of
+/// live customers in the caller's scope, and per external-id system what each id names.
+struct Known {
+    phones: HashSet<String>,
+    id_numbers: HashSet<String>,
+    external: BTreeMap<String, std::collections::HashMap<String, Option<Uuid>>>,
+}
+
+fn known(
+    c: &mut DbConn,
+    scope: &Scope,
+    institution: Uuid,
+    chunk: &[Candidate],
+) -> Result<Known, ApiError> {
+    let mut by_system: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let (mut phones, mut id_numbers) = (Vec::new(), Vec::new());
+    for x in chunk {
+        match x.row.external_id() {
+            Some(e) => by_system
+                .entry(e.system.clone())
+                .or_default()
+                .push(e.external_id.clone()),
+            None => {
+                phones.extend(x.phones.iter().cloned());
+                id_numbers.extend(x.id_number.iter().cloned());
+            }
+        }
+    }
+    let (phones, id_numbers) = store::known_contacts(c, scope, &phones, &id_numbers)?;
+    let mut external = BTreeMap::new();
+    for (system, ids) in by_system {
+        let found = store::external_ids_of(c, institution, &system, &ids)?;
+        external.insert(system, found);
+    }
+    Ok(Known {
+        phones,
+        id_numbers,
+        external,
+    })
+}
+
 /// Checks every row and plans what to do with the valid ones, reporting the others; reads
 /// only.
 fn plan(
@@ -229,121 +317,101 @@ fn plan(
     let mut plans = Vec::new();
     let (mut ext_seen, mut phones_seen, mut ids_seen) =
         (HashSet::new(), HashSet::new(), HashSet::new());
-    for (index, mut r) in rows {
-        let mut problems = std::mem::take(&mut r.errors);
-        if let Err(e) = r.customer.validate() {
-            for f in field_errors(&e) {
-                let column = column_of_field(&f.field);
-                // A cell that could not be read is reported once, not again as empty.
-                if !problems.iter().any(|p| p.field == column) {
-                    problems.push(RowError::new(r.row, &column, &f.code, &f.message));
-                }
-            }
-        }
-        if !problems.is_empty() {
-            problems.into_iter().for_each(|p| report.add_error(p));
-            continue;
-        }
-        let phones: Vec<String> = r
-            .customer
-            .phones
-            .iter()
-            .map(|p| normalize_mobile(p))
+    let mut rows = rows.peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Candidate> = rows
+            .by_ref()
+            .take(PLAN_CHUNK)
+            .filter_map(|(index, r)| candidate(index, r, report))
             .collect();
-        let id_number = r
-            .customer
-            .id_number
-            .as_deref()
-            .map(hcrm_domain::customer::id_number::normalize_id_number);
-        let step = match r.external_id().cloned() {
-            Some(e) => {
-                if !ext_seen.insert((e.system.clone(), e.external_id.clone())) {
-                    report.add_error(RowError::new(
-                        r.row,
-                        Column::ExternalId.code(),
-                        "duplicate_in_file",
-                        "an earlier row of the file has this external id",
-                    ));
-                    continue;
-                }
-                match store::by_external_id(c, institution, &e.system, &e.external_id)? {
-                    Some(id) => {
-                        let current = store::get(c, &here, id)?;
-                        if r.has(Column::Kind) && current.kind != r.customer.kind {
-                            report.add_error(RowError::new(
-                                r.row,
-                                Column::Kind.code(),
-                                "kind_change",
-                                "the customer with this external id is of the other kind",
-                            ));
-                            continue;
-                        }
-                        let u = update_of(&r, &current);
-                        if let Err(e) = prepare_update(c, caller, &here, id, &current, &u) {
-                            row_errors(report, r.row, e)?;
-                            continue;
-                        }
-                        Plan::Update {
-                            row: index,
-                            id,
-                            version: current.version,
-                        }
-                    }
-                    None if store::external_id_taken(
-                        c,
-                        institution,
-                        &e.system,
-                        &e.external_id,
-                    )? =>
-                    {
+        let known = known(c, &scope, institution, &chunk)?;
+        for Candidate {
+            index,
+            row: r,
+            phones,
+            id_number,
+        } in chunk
+        {
+            let step = match r.external_id().cloned() {
+                Some(e) => {
+                    if !ext_seen.insert((e.system.clone(), e.external_id.clone())) {
                         report.add_error(RowError::new(
                             r.row,
                             Column::ExternalId.code(),
-                            "duplicate",
-                            "this external id belongs to a deleted or merged customer",
+                            "duplicate_in_file",
+                            "an earlier row of the file has this external id",
                         ));
                         continue;
                     }
-                    None => Plan::Create(index),
+                    let named = known
+                        .external
+                        .get(&e.system)
+                        .and_then(|found| found.get(&e.external_id));
+                    match named {
+                        Some(Some(id)) => {
+                            let id = *id;
+                            let current = store::get(c, &here, id)?;
+                            if r.has(Column::Kind) && current.kind != r.customer.kind {
+                                report.add_error(RowError::new(
+                                    r.row,
+                                    Column::Kind.code(),
+                                    "kind_change",
+                                    "the customer with this external id is of the other kind",
+                                ));
+                                continue;
+                            }
+                            let u = update_of(&r, &current);
+                            if let Err(e) = prepare_update(c, caller, &here, id, &current, &u) {
+                                row_errors(report, r.row, e)?;
+                                continue;
+                            }
+                            Plan::Update {
+                                row: index,
+                                id,
+                                version: current.version,
+                            }
+                        }
+                        Some(None) => {
+                            report.add_error(RowError::new(
+                                r.row,
+                                Column::ExternalId.code(),
+                                "duplicate",
+                                "this external id belongs to a deleted or merged customer",
+                            ));
+                            continue;
+                        }
+                        None => Plan::Create(index),
+                    }
                 }
-            }
-            None => {
-                let in_file_phone = phones.iter().any(|p| phones_seen.contains(p));
-                let in_file_id = id_number.as_ref().is_some_and(|n| ids_seen.contains(n));
-                let found = store::duplicates(
-                    c,
-                    &scope,
-                    &r.customer.phones,
-                    r.customer.id_number.as_deref(),
-                    None,
-                )?;
-                let on_phone =
-                    in_file_phone || found.iter().any(|(_, on)| on.iter().any(|o| o == "phone"));
-                let on_id = in_file_id
-                    || found
+                None => {
+                    let on_phone = phones
                         .iter()
-                        .any(|(_, on)| on.iter().any(|o| o == "id_number"));
-                if on_phone || on_id {
-                    let field = if on_phone {
-                        Column::Phones
-                    } else {
-                        Column::IdNumber
-                    };
-                    report.add_error(RowError::new(
-                        r.row,
-                        field.code(),
-                        "possible_duplicate",
-                        "an existing customer (or an earlier row) has this phone or ID number; \
-                         add an external id to update, or create this one by hand",
-                    ));
-                    continue;
+                        .any(|p| phones_seen.contains(p) || known.phones.contains(p));
+                    let on_id = id_number
+                        .as_ref()
+                        .is_some_and(|n| ids_seen.contains(n) || known.id_numbers.contains(n));
+                    if on_phone || on_id {
+                        let field = if on_phone {
+                            Column::Phones
+                        } else {
+                            Column::IdNumber
+                        };
+                        report.add_error(RowError::new(
+                            r.row,
+                            field.code(),
+                            "possible_duplicate",
+                            "an existing customer (or an earlier row) has this phone or ID number; \
+                             add an external id to update, or create this one by hand",
+                        ));
+                        continue;
+                    }
+                    Plan::Create(index)
                 }
-                Plan::Create(index)
-            }
-        };
-        phones_seen.extend(phones);
-        ids_seen.extend(id_number);
-        plans.push(step);
+            };
+            phones_seen.extend(phones);
+            ids_seen.extend(id_number);
+            plans.push(step);
+        }
     }
     Ok(plans)
 }

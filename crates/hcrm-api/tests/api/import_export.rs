@@ -1000,3 +1000,93 @@ fn an_idempotent_import_may_be_as_large_as_any_import() {
         assert_eq!(again.header("idempotent-replayed"), Some("true"));
     });
 }
+
+/// CUS-13 / CUS-10: an import checks its rows in chunks (one query per chunk for the phones,
+/// ID numbers and external ids, not three per row); what a row is compared with does not
+/// depend on the chunk it falls in: earlier rows of the file in any chunk, the live customers
+/// of the caller's scope (not another institution's), the external ids of live customers (an
+/// update) and of deleted ones (refused).
+#[test]
+fn a_large_import_finds_duplicates_and_external_ids_in_every_chunk_within_the_scope() {
+    each_backend(|srv| {
+        let admin = srv.admin();
+        let a = srv.institution(&admin, "BJ01", true);
+        let b = srv.institution(&admin, "BJ02", true);
+        srv.user(&admin, "sup.a", &["supervisor"], &a);
+        srv.user(&admin, "sup.b", &["supervisor"], &b);
+        let (sup_a, sup_b) = (
+            srv.login("sup.a", "Passw0rd-x"),
+            srv.login("sup.b", "Passw0rd-x"),
+        );
+        let known = csv(&[
+            "姓名,类型,证件号码,手机,外部编号",
+            "王芳,散客,11010519491231002X,13800000001,P1",
+            "李四,散客,,13800000002,P2",
+            "某某公司,团体客户,,13800000003,P3",
+        ]);
+        assert_eq!(
+            counts(&import(srv, &sup_a, "", CSV, known).report()),
+            (3, 3, 0, 0)
+        );
+        let other = csv(&["姓名,手机", "外院客户,13900000700"]);
+        assert_eq!(
+            counts(&import(srv, &sup_b, "", CSV, other).report()),
+            (1, 1, 0, 0)
+        );
+        let li = by_external(srv, &sup_a, "P2");
+        let path = format!("/api/v1/customers/{}", li["id"].as_str().unwrap());
+        let version = format!("\"{}\"", li["version"]);
+        assert_eq!(
+            srv.raw(
+                "DELETE",
+                &path,
+                Some(&sup_a),
+                &[("If-Match", &version)],
+                None
+            )
+            .status,
+            204
+        );
+
+        // 1,200 rows: the planted ones at rows 2, 3, 4, 700, 900, 1100, 1150 and 1180.
+        let mut lines = vec!["姓名,类型,证件号码,手机,外部编号".to_string()];
+        for row in 2..=1201u32 {
+            lines.push(match row {
+                2 => "王芳,散客,,13800000001,P1".into(),
+                3 => "李四,散客,,13800000002,P2".into(),
+                4 => "某某公司,散客,,13800000003,P3".into(),
+                700 => "王芳,散客,,13800000001,P1".into(),
+                900 => "重复,散客,,13700000010,".into(),
+                1100 => "同号,散客,,13800000001,".into(),
+                1150 => "外院同号,散客,,13900000700,".into(),
+                1180 => "同证,散客,11010519491231002x,,".into(),
+                _ => format!("客户{row},散客,,137{row:08},"),
+            });
+        }
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let r = import(
+            srv,
+            &sup_a,
+            "?mode=valid_rows&dry_run=true",
+            CSV,
+            csv(&lines),
+        )
+        .report();
+        assert_eq!(
+            problems(&r),
+            vec![
+                p(3, "external_id", "duplicate"),
+                p(4, "kind", "kind_change"),
+                p(700, "external_id", "duplicate_in_file"),
+                p(900, "phones", "possible_duplicate"),
+                p(1100, "phones", "possible_duplicate"),
+                p(1180, "id_number", "possible_duplicate"),
+            ],
+            "{r}"
+        );
+        // Row 2 updates 王芳; 1,193 rows would be created, the other institution's phone too.
+        assert_eq!(counts(&r), (1200, 1193, 1, 6));
+        assert_eq!(r["valid_rows"], 1194);
+        assert_eq!(customers(srv, &sup_a, "")["total"], 2);
+    });
+}

@@ -24,7 +24,7 @@ pub use search::*;
 pub use sent::*;
 pub use write::*;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
