@@ -113,12 +113,7 @@ impl AppState {
         let left = patience.saturating_sub(queued.elapsed());
         actix_web::web::block(move || {
             let mut conn = pool.get_timeout(left).map_err(hcrm_db::DbError::from)?;
-            let out = f(&mut conn);
-            // REL-2: a connection the database refused or lost goes, not back to the pool.
-            if matches!(out, Err(ApiError::Unavailable)) {
-                conn.mark_failed();
-            }
-            out
+            f(&mut conn)
         })
         .await?
     }

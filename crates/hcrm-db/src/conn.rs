@@ -23,12 +23,10 @@ pub enum DbConn {
 
 pub type Pool = r2d2::Pool<Manager>;
 
-/// A pooled connection with what the pool knows of its health: when it was last handed back
-/// and whether its holder saw it fail. It derefs to [`DbConn`].
+/// A pooled connection and when it was last handed back. It derefs to [`DbConn`].
 pub struct Checked {
     conn: DbConn,
     returned: Instant,
-    failed: bool,
 }
 
 impl std::ops::Deref for Checked {
@@ -41,14 +39,6 @@ impl std::ops::Deref for Checked {
 impl std::ops::DerefMut for Checked {
     fn deref_mut(&mut self) -> &mut DbConn {
         &mut self.conn
-    }
-}
-
-impl Checked {
-    /// The holder saw the database refuse or lose this connection (REL-2): the pool drops it
-    /// when it comes back instead of handing it out again.
-    pub fn mark_failed(&mut self) {
-        self.failed = true;
     }
 }
 
@@ -115,12 +105,11 @@ impl ManageConnection for Manager {
         Ok(Checked {
             conn,
             returned: Instant::now(),
-            failed: false,
         })
     }
 
     fn is_valid(&self, conn: &mut Checked) -> Result<(), r2d2::Error> {
-        if !conn.failed && conn.returned.elapsed() < TRUSTED_FOR {
+        if conn.returned.elapsed() < TRUSTED_FOR {
             return Ok(());
         }
         conn.conn
@@ -128,11 +117,12 @@ impl ManageConnection for Manager {
             .map_err(r2d2::Error::QueryError)
     }
 
-    /// Called as a connection comes back: one whose holder saw it fail, or in a broken
-    /// transaction, is dropped; the others are stamped as just used.
+    /// Called as a connection comes back: one diesel reports broken — the database closed it
+    /// (REL-2: its request answered 503) or a transaction on it broke — is dropped; the others
+    /// are stamped as just used.
     fn has_broken(&self, conn: &mut Checked) -> bool {
         conn.returned = Instant::now();
-        conn.failed || diesel::r2d2::R2D2Connection::is_broken(&mut conn.conn)
+        diesel::r2d2::R2D2Connection::is_broken(&mut conn.conn)
     }
 }
 

@@ -10,3 +10,4 @@ pub mod list;
 pub mod notifications;
 pub mod pager;
 pub mod shell;
+pub mod shown_once;

@@ -13,6 +13,7 @@ use crate::components::banner::Notice;
 use crate::components::field::{FieldErrorLine, TextField};
 use crate::components::form::use_form_state;
 use crate::components::list::{grid, use_loaded};
+use crate::components::shown_once::ShownOnce;
 use crate::forms::{self, FieldErrors};
 use crate::hooks::use_lang;
 use crate::i18n::{tr, trf};
@@ -108,13 +109,6 @@ fn now() -> DateTime<Utc> {
     Utc::now()
 }
 
-/// Puts `text` on the clipboard (best effort; the key can also be selected by hand).
-fn copy_to_clipboard(text: &str) {
-    if let Some(window) = web_sys::window() {
-        let _ = window.navigator().clipboard().write_text(text);
-    }
-}
-
 #[component]
 pub fn ApiKeysPanel(props: &ApiKeysPanelProps) -> Html {
     let lang = use_lang();
@@ -125,7 +119,6 @@ pub fn ApiKeysPanel(props: &ApiKeysPanelProps) -> Html {
     // One banner for the panel: the list's problems and the form's.
     f.problem = keys.problem.clone();
     let created = use_state(|| None::<ApiKeyCreated>);
-    let copied = use_state(|| false);
 
     let errors = f.draft.errors(now());
     let shown = f.shown(&errors);
@@ -141,13 +134,7 @@ pub fn ApiKeysPanel(props: &ApiKeysPanelProps) -> Html {
     };
 
     let onsubmit = {
-        let (f, notice, created, copied, keys) = (
-            f.clone(),
-            notice.clone(),
-            created.clone(),
-            copied.clone(),
-            keys.clone(),
-        );
+        let (f, notice, created, keys) = (f.clone(), notice.clone(), created.clone(), keys.clone());
         let valid = errors.is_empty();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -156,15 +143,13 @@ pub fn ApiKeysPanel(props: &ApiKeysPanelProps) -> Html {
             }
             notice.set(None);
             let body = f.draft.create();
-            let (f, created, copied, keys) =
-                (f.clone(), created.clone(), copied.clone(), keys.clone());
+            let (f, created, keys) = (f.clone(), created.clone(), keys.clone());
             yew::platform::spawn_local(async move {
                 let result = org::create_api_key(&keys.api, user_id, &body).await;
                 f.busy.set(false);
                 match result {
                     Ok(c) => {
                         f.reset(KeyDraft::default());
-                        copied.set(false);
                         created.set(Some(c));
                         keys.reload();
                     }
@@ -174,18 +159,9 @@ pub fn ApiKeysPanel(props: &ApiKeysPanelProps) -> Html {
         })
     };
 
-    let on_copy = {
-        let (created, copied) = (created.clone(), copied.clone());
-        Callback::from(move |_| {
-            if let Some(c) = &*created {
-                copy_to_clipboard(&c.key);
-                copied.set(true);
-            }
-        })
-    };
     let on_dismiss = {
         let created = created.clone();
-        Callback::from(move |_| created.set(None))
+        Callback::from(move |()| created.set(None))
     };
     let on_close = {
         let on_close = props.on_close.clone();
@@ -271,22 +247,12 @@ pub fn ApiKeysPanel(props: &ApiKeysPanelProps) -> Html {
             { keys.banner() }
             <Notice text={(*notice).clone()} />
             if let Some(c) = &*created {
-                <div class="secret-box" id="api-key-created" role="status">
-                    <div class="secret-title">
-                        { trf(lang, "apikey.new.title", &[&c.api_key.name]) }
-                    </div>
-                    <div class="secret-warning" role="alert">{ tr(lang, "apikey.new.warning") }</div>
-                    <div class="secret-row">
-                        <code id="api-key-secret" class="secret mono">{ &c.key }</code>
-                        <button type="button" id="api-key-copy" class="btn btn-small btn-primary"
-                                onclick={on_copy}>
-                            { tr(lang, if *copied { "apikey.copied" } else { "apikey.copy" }) }
-                        </button>
-                    </div>
-                    <button type="button" id="api-key-dismiss" class="btn btn-small" onclick={on_dismiss}>
-                        { tr(lang, "apikey.done") }
-                    </button>
-                </div>
+                <ShownOnce key={c.key.clone()}
+                    ids={["api-key-created", "api-key-secret", "api-key-copy", "api-key-dismiss"]}
+                    title={html! { { trf(lang, "apikey.new.title", &[&c.api_key.name]) } }}
+                    warning={tr(lang, "apikey.new.warning")} secret={c.key.clone()}
+                    copy={tr(lang, "apikey.copy")} copied={tr(lang, "apikey.copied")}
+                    done={tr(lang, "apikey.done")} on_done={on_dismiss} />
             }
             { grid(lang, "api-keys-table", &columns, keys.data.as_deref(), "apikey.none", row) }
             <form class="form api-key-form" id="api-key-form" {onsubmit} novalidate=true autocomplete="off">

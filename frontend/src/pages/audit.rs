@@ -12,6 +12,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::components::list::{page_head, use_loaded, use_paged_list};
+use crate::components::shown_once::copy_to_clipboard;
 use crate::hooks::use_lang;
 use crate::i18n::tr;
 use crate::pages::audit_details::{detail_lines, details_text};
@@ -32,13 +33,6 @@ fn local_day_start(date: &str, days: u32) -> String {
         d.set_date(d.get_date() + days);
     }
     String::from(d.to_iso_string())
-}
-
-/// Puts `text` on the clipboard (best effort; the id can also be selected by hand).
-fn copy_to_clipboard(text: &str) {
-    if let Some(window) = web_sys::window() {
-        let _ = window.navigator().clipboard().write_text(text);
-    }
 }
 
 #[component]

@@ -20,6 +20,7 @@ use crate::components::banner::Notice;
 use crate::components::field::{FieldErrorLine, TextField};
 use crate::components::form::use_form_state;
 use crate::components::list::{grid, page_head, use_loaded};
+use crate::components::shown_once::ShownOnce;
 use crate::forms::{self, FieldErrors};
 use crate::hooks::use_lang;
 use crate::i18n::{tr, trf};
@@ -72,13 +73,6 @@ impl Draft {
     }
 }
 
-/// Puts `text` on the clipboard (best effort; it can also be selected by hand).
-fn copy_to_clipboard(text: &str) {
-    if let Some(window) = web_sys::window() {
-        let _ = window.navigator().clipboard().write_text(text);
-    }
-}
-
 fn status_badge(lang: hcrm_domain::Lang, s: &WebhookSubscription) -> Html {
     if s.active {
         html! { <span class="badge badge-ok">{ tr(lang, "webhook.active") }</span> }
@@ -98,7 +92,6 @@ pub fn WebhooksPage() -> Html {
     );
     let notice = use_state(|| None::<AttrValue>);
     let secret = use_state(|| None::<WebhookSecretShown>);
-    let copied = use_state(|| false);
     let open = use_state(|| None::<WebhookSubscription>);
     let mut f = use_form_state(Draft::default);
     f.problem = list.problem.clone();
@@ -127,13 +120,7 @@ pub fn WebhooksPage() -> Html {
     };
 
     let onsubmit = {
-        let (f, secret, copied, list, notice) = (
-            f.clone(),
-            secret.clone(),
-            copied.clone(),
-            list.clone(),
-            notice.clone(),
-        );
+        let (f, secret, list, notice) = (f.clone(), secret.clone(), list.clone(), notice.clone());
         // With one institution to choose from, it is the one.
         let only = institutions
             .data
@@ -151,15 +138,13 @@ pub fn WebhooksPage() -> Html {
             notice.set(None);
             let mut body = f.draft.create();
             body.institution_id = body.institution_id.or(only);
-            let (f, secret, copied, list) =
-                (f.clone(), secret.clone(), copied.clone(), list.clone());
+            let (f, secret, list) = (f.clone(), secret.clone(), list.clone());
             yew::platform::spawn_local(async move {
                 let result = svc::create(&list.api, &body).await;
                 f.busy.set(false);
                 match result {
                     Ok(shown) => {
                         f.reset(Draft::default());
-                        copied.set(false);
                         secret.set(Some(shown));
                         list.reload();
                     }
@@ -168,18 +153,9 @@ pub fn WebhooksPage() -> Html {
             });
         })
     };
-    let on_copy = {
-        let (secret, copied) = (secret.clone(), copied.clone());
-        Callback::from(move |_| {
-            if let Some(s) = &*secret {
-                copy_to_clipboard(&s.secret);
-                copied.set(true);
-            }
-        })
-    };
     let on_dismiss = {
         let secret = secret.clone();
-        Callback::from(move |_| secret.set(None))
+        Callback::from(move |()| secret.set(None))
     };
 
     let many_institutions = institutions
@@ -219,12 +195,11 @@ pub fn WebhooksPage() -> Html {
             )
         };
         let on_rotate = {
-            let (secret, copied, id) = (secret.clone(), copied.clone(), s.id);
+            let (secret, id) = (secret.clone(), s.id);
             list.action("webhook.rotate.confirm", move |api| {
-                let (secret, copied) = (secret.clone(), copied.clone());
+                let secret = secret.clone();
                 async move {
                     let shown = svc::rotate(&api, id).await?;
-                    copied.set(false);
                     secret.set(Some(shown));
                     Ok(())
                 }
@@ -290,19 +265,12 @@ pub fn WebhooksPage() -> Html {
             { list.banner() }
             <Notice text={(*notice).clone()} />
             if let Some(s) = &*secret {
-                <div class="secret-box" id="webhook-secret-box" role="status">
-                    <div class="secret-title">{ tr(lang, "webhook.secret.title") }{ " · " }<span class="mono">{ &s.subscription.url }</span></div>
-                    <div class="secret-warning" role="alert">{ tr(lang, "webhook.secret.warning") }</div>
-                    <div class="secret-row">
-                        <code id="webhook-secret" class="secret mono">{ &s.secret }</code>
-                        <button type="button" id="webhook-secret-copy" class="btn btn-small btn-primary" onclick={on_copy}>
-                            { tr(lang, if *copied { "webhook.copied" } else { "webhook.copy" }) }
-                        </button>
-                    </div>
-                    <button type="button" id="webhook-secret-dismiss" class="btn btn-small" onclick={on_dismiss}>
-                        { tr(lang, "webhook.done") }
-                    </button>
-                </div>
+                <ShownOnce key={s.secret.clone()}
+                    ids={["webhook-secret-box", "webhook-secret", "webhook-secret-copy", "webhook-secret-dismiss"]}
+                    title={html! { <>{ tr(lang, "webhook.secret.title") }{ " · " }<span class="mono">{ &s.subscription.url }</span></> }}
+                    warning={tr(lang, "webhook.secret.warning")} secret={s.secret.clone()}
+                    copy={tr(lang, "webhook.copy")} copied={tr(lang, "webhook.copied")}
+                    done={tr(lang, "webhook.done")} on_done={on_dismiss} />
             }
             { grid(lang, "webhooks-table", &columns, items, "webhook.none", row) }
             if let Some(s) = &*open {

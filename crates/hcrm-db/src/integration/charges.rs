@@ -201,36 +201,25 @@ pub fn upsert_charges(
     for chunk in plain.chunks(rows_per_statement(13)) {
         // PostgreSQL: a row another transaction wrote meanwhile is left alone (the guard); SQLite
         // runs one write transaction at a time, and its multi-row upsert takes no WHERE.
+        let upsert = diesel::insert_into(vc::table)
+            .values(chunk)
+            .on_conflict((vc::institution_id, vc::external_id))
+            .do_update()
+            .set((
+                vc::amount_fen.eq(excluded(vc::amount_fen)),
+                vc::insurance_fen.eq(excluded(vc::insurance_fen)),
+                vc::occurred_at.eq(excluded(vc::occurred_at)),
+                vc::item.eq(excluded(vc::item)),
+                vc::version.eq(excluded(vc::version)),
+                vc::updated_at.eq(excluded(vc::updated_at)),
+            ));
         written += match &mut *conn {
             crate::conn::DbConn::Postgresql(c) => diesel::query_dsl::methods::FilterDsl::filter(
-                diesel::insert_into(vc::table)
-                    .values(chunk)
-                    .on_conflict((vc::institution_id, vc::external_id))
-                    .do_update()
-                    .set((
-                        vc::amount_fen.eq(excluded(vc::amount_fen)),
-                        vc::insurance_fen.eq(excluded(vc::insurance_fen)),
-                        vc::occurred_at.eq(excluded(vc::occurred_at)),
-                        vc::item.eq(excluded(vc::item)),
-                        vc::version.eq(excluded(vc::version)),
-                        vc::updated_at.eq(excluded(vc::updated_at)),
-                    )),
+                upsert,
                 (vc::version + 1).eq(excluded(vc::version)),
             )
             .execute(c)?,
-            crate::conn::DbConn::Sqlite(c) => diesel::insert_into(vc::table)
-                .values(chunk)
-                .on_conflict((vc::institution_id, vc::external_id))
-                .do_update()
-                .set((
-                    vc::amount_fen.eq(excluded(vc::amount_fen)),
-                    vc::insurance_fen.eq(excluded(vc::insurance_fen)),
-                    vc::occurred_at.eq(excluded(vc::occurred_at)),
-                    vc::item.eq(excluded(vc::item)),
-                    vc::version.eq(excluded(vc::version)),
-                    vc::updated_at.eq(excluded(vc::updated_at)),
-                ))
-                .execute(c)?,
+            crate::conn::DbConn::Sqlite(c) => upsert.execute(c)?,
         };
     }
     if written != plain.len() {

@@ -419,48 +419,31 @@ pub fn upsert_visits(
     for chunk in rows.chunks(rows_per_statement(19)) {
         // PostgreSQL: a row another transaction wrote meanwhile is left alone (the guard); SQLite
         // runs one write transaction at a time, and its multi-row upsert takes no WHERE.
+        let upsert = diesel::insert_into(v::table)
+            .values(chunk)
+            .on_conflict((v::institution_id, v::external_id))
+            .do_update()
+            .set((
+                v::sequence.eq(excluded(v::sequence)),
+                v::department_id.eq(excluded(v::department_id)),
+                v::doctor_id.eq(excluded(v::doctor_id)),
+                v::diagnosis_category.eq(excluded(v::diagnosis_category)),
+                v::visited_at.eq(excluded(v::visited_at)),
+                v::ended_at.eq(excluded(v::ended_at)),
+                v::amount_fen.eq(excluded(v::amount_fen)),
+                v::insurance_fen.eq(excluded(v::insurance_fen)),
+                v::paid_fen.eq(excluded(v::paid_fen)),
+                v::note.eq(excluded(v::note)),
+                v::version.eq(excluded(v::version)),
+                v::updated_at.eq(excluded(v::updated_at)),
+            ));
         written += match &mut *conn {
             crate::conn::DbConn::Postgresql(c) => diesel::query_dsl::methods::FilterDsl::filter(
-                diesel::insert_into(v::table)
-                    .values(chunk)
-                    .on_conflict((v::institution_id, v::external_id))
-                    .do_update()
-                    .set((
-                        v::sequence.eq(excluded(v::sequence)),
-                        v::department_id.eq(excluded(v::department_id)),
-                        v::doctor_id.eq(excluded(v::doctor_id)),
-                        v::diagnosis_category.eq(excluded(v::diagnosis_category)),
-                        v::visited_at.eq(excluded(v::visited_at)),
-                        v::ended_at.eq(excluded(v::ended_at)),
-                        v::amount_fen.eq(excluded(v::amount_fen)),
-                        v::insurance_fen.eq(excluded(v::insurance_fen)),
-                        v::paid_fen.eq(excluded(v::paid_fen)),
-                        v::note.eq(excluded(v::note)),
-                        v::version.eq(excluded(v::version)),
-                        v::updated_at.eq(excluded(v::updated_at)),
-                    )),
+                upsert,
                 (v::version + 1).eq(excluded(v::version)),
             )
             .execute(c)?,
-            crate::conn::DbConn::Sqlite(c) => diesel::insert_into(v::table)
-                .values(chunk)
-                .on_conflict((v::institution_id, v::external_id))
-                .do_update()
-                .set((
-                    v::sequence.eq(excluded(v::sequence)),
-                    v::department_id.eq(excluded(v::department_id)),
-                    v::doctor_id.eq(excluded(v::doctor_id)),
-                    v::diagnosis_category.eq(excluded(v::diagnosis_category)),
-                    v::visited_at.eq(excluded(v::visited_at)),
-                    v::ended_at.eq(excluded(v::ended_at)),
-                    v::amount_fen.eq(excluded(v::amount_fen)),
-                    v::insurance_fen.eq(excluded(v::insurance_fen)),
-                    v::paid_fen.eq(excluded(v::paid_fen)),
-                    v::note.eq(excluded(v::note)),
-                    v::version.eq(excluded(v::version)),
-                    v::updated_at.eq(excluded(v::updated_at)),
-                ))
-                .execute(c)?,
+            crate::conn::DbConn::Sqlite(c) => upsert.execute(c)?,
         };
     }
     if written != rows.len() {

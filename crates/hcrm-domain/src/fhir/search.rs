@@ -410,20 +410,28 @@ pub fn patient_search(
                 out.birthdate = out.birthdate.and(date_bounds(key, v)?);
             }
             other => {
-                if handling == Handling::Strict {
-                    return Err(unsupported(
-                        other,
-                        format!(
-                            "unknown search parameter {other} (Patient takes identifier, name, name:contains, name:exact, phone, birthdate, _count, _offset)"
-                        ),
-                    ));
-                }
+                unknown(
+                    other,
+                    handling,
+                    "Patient takes identifier, name, name:contains, name:exact, phone, birthdate, _count, _offset",
+                )?;
                 continue;
             }
         }
         out.used.push((key.into(), value.into()));
     }
     Ok(out)
+}
+
+/// A parameter the resource does not take: refused under `Handling::Strict`, else ignored.
+fn unknown(key: &str, handling: Handling, takes: &str) -> Result<(), SearchError> {
+    if handling == Handling::Strict {
+        return Err(unsupported(
+            key,
+            format!("unknown search parameter {key} ({takes})"),
+        ));
+    }
+    Ok(())
 }
 
 /// `Patient/<id>`, a full URL ending so, or the id alone.
@@ -463,14 +471,11 @@ pub fn appointment_search(
                 out.date = out.date.and(date_bounds(key, v)?);
             }
             other => {
-                if handling == Handling::Strict {
-                    return Err(unsupported(
-                        other,
-                        format!(
-                            "unknown search parameter {other} (Appointment takes patient, actor, date, _count, _offset)"
-                        ),
-                    ));
-                }
+                unknown(
+                    other,
+                    handling,
+                    "Appointment takes patient, actor, date, _count, _offset",
+                )?;
                 continue;
             }
         }
