@@ -68,11 +68,12 @@ pub fn verify(password: &str, stored: &str) -> bool {
     }) && Output::new(&out).is_ok_and(|computed| computed == expected)
 }
 
-/// How long a password thread without work keeps Argon2's memory: a flood of sign-ins reuses
-/// it check after check, while an idle server gives its ~19 MiB per thread back (PERF-6: two
-/// threads kept 38 MiB resident for good after the first sign-ins, which put an import's peak
-/// over 150 MB).
-const RELEASE_AFTER: Duration = Duration::from_secs(1);
+/// How long a password thread without work keeps Argon2's memory: a flood of sign-ins queues
+/// its checks, which the threads take back to back reusing it, while an idle server gives its
+/// ~19 MiB per thread back within twice this (PERF-6: two threads kept 38 MiB resident for
+/// good after the first sign-ins, which put an import's peak over 150 MB; at 1 s a sign-in
+/// followed at once by a large import still counted it).
+const RELEASE_AFTER: Duration = Duration::from_millis(250);
 
 /// Gives this thread's Argon2 memory back.
 fn release_memory() {
@@ -103,12 +104,13 @@ impl PasswordPool {
             let spawned = std::thread::Builder::new()
                 .name(format!("argon2-{i}"))
                 .spawn(move || {
-                    // Whether this thread holds Argon2's memory from an earlier check.
+                    // Whether this thread holds Argon2's memory from an earlier check. No
+                    // thread waits for work without a timeout: it does so holding the queue's
+                    // lock, and a thread holding memory would wait behind it for good.
                     let mut holding = false;
                     loop {
                         let next = match queue.lock() {
-                            Ok(q) if holding => q.recv_timeout(RELEASE_AFTER),
-                            Ok(q) => q.recv().map_err(|_| RecvTimeoutError::Disconnected),
+                            Ok(q) => q.recv_timeout(RELEASE_AFTER),
                             Err(_) => return,
                         };
                         match next {
@@ -116,10 +118,12 @@ impl PasswordPool {
                                 job();
                                 holding = true;
                             }
-                            Err(RecvTimeoutError::Timeout) => {
+                            // Waiting for the lock counts too: a second without a check here.
+                            Err(RecvTimeoutError::Timeout) if holding => {
                                 release_memory();
                                 holding = false;
                             }
+                            Err(RecvTimeoutError::Timeout) => {}
                             Err(RecvTimeoutError::Disconnected) => return,
                         }
                     }
