@@ -119,7 +119,11 @@ pub fn NotificationBell() -> Html {
             <button id="notif-bell" type="button" class="btn btn-ghost notif-bell" onclick={toggle}
                     aria-expanded={open.to_string()} aria-controls="notif-panel"
                     title={trf(lang, "notif.unread", &[&count.to_string()])}>
-                <span aria-hidden="true">{ "🔔" }</span>
+                // Drawn, not the 🔔 character: a machine without an emoji font showed a box.
+                <svg class="notif-icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+                    <path d="M12 3a6 6 0 0 0-6 6v3.6L4.3 16h15.4L18 12.6V9a6 6 0 0 0-6-6z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
+                    <path d="M9.5 19a2.5 2.5 0 0 0 5 0" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+                </svg>
                 <span class="sr-only">{ tr(lang, "notif.title") }</span>
                 if count > 0 {
                     <span id="notif-count" class="notif-count">{ if count > 99 { "99+".to_string() } else { count.to_string() } }</span>
