@@ -272,8 +272,8 @@ pub fn known_contacts(
 }
 
 /// What each of `external_ids` of `system` names in `institution`: `Some(id)` for a live
-/// customer, `None` for a merged or deleted one; absent when unused — [`by_external_id`] and
-/// [`external_id_taken`] for many ids at once.
+/// customer, `None` for a merged or deleted one (the ids stay unique per institution and
+/// system for the history's sake); absent when unused.
 pub fn external_ids_of(
     conn: &mut DbConn,
     institution: Uuid,
@@ -341,41 +341,4 @@ pub fn stage_history(
             })
         })
         .collect()
-}
-
-/// The customer a HIS external id names in `institution`, if live.
-pub fn by_external_id(
-    conn: &mut DbConn,
-    institution: Uuid,
-    system: &str,
-    external_id: &str,
-) -> Result<Option<Uuid>, DbError> {
-    let id: Option<CustomerId> = ext::table
-        .inner_join(c::table)
-        .filter(ext::institution_id.eq(InstitutionId::from(institution)))
-        .filter(ext::system.eq(system))
-        .filter(ext::external_id.eq(external_id))
-        .filter(c::merged_into_id.is_null())
-        .filter(c::deleted_at.is_null())
-        .select(ext::customer_id)
-        .first(conn)
-        .optional()?;
-    Ok(id.map(Uuid::from))
-}
-
-/// Whether the external id is on any customer of `institution`, live, merged or deleted (the
-/// ids stay unique per institution and system for the history's sake).
-pub fn external_id_taken(
-    conn: &mut DbConn,
-    institution: Uuid,
-    system: &str,
-    external_id: &str,
-) -> Result<bool, DbError> {
-    let n: i64 = ext::table
-        .filter(ext::institution_id.eq(InstitutionId::from(institution)))
-        .filter(ext::system.eq(system))
-        .filter(ext::external_id.eq(external_id))
-        .count()
-        .get_result(conn)?;
-    Ok(n > 0)
 }
