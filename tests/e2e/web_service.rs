@@ -114,13 +114,15 @@ fn web_in_visit_board_marks_late_services_ticks_steps_and_finishes() {
         ),
     );
     assert_eq!(status, 201, "{call}");
+    // An escort due when the call was: on the call's day's board whatever the hour (due 20
+    // minutes ahead, it fell on the next day from 23:40 in Beijing).
     let (status, escort) = server.json(
         "POST",
         "/api/v1/in-visit-services",
         Some(&token),
         Some(
             json!({"service": "accompaniment", "customer_id": customer["id"],
-                    "reference_at": (Utc::now() + Duration::minutes(20)).to_rfc3339(),
+                    "reference_at": (Utc::now() - Duration::minutes(30)).to_rfc3339(),
                     "location": "门诊二楼超声室"}),
         ),
     );

@@ -107,8 +107,10 @@ fn in_visit_services_are_tasks_due_by_rule_done_when_their_steps_are_and_on_the_
         let admission = service(
             srv,
             &agent,
+            // Decided when the result came out: due with the call, so on the call's day's board
+            // whatever the hour (from 23:00 in Beijing, ten minutes ago made it due tomorrow).
             json!({"service": "admission", "customer_id": wang, "owner_id": w.id("agent2.a"),
-                   "reference_at": (Utc::now() - Duration::minutes(10)).to_rfc3339()}),
+                   "reference_at": result_at.to_rfc3339()}),
         )
         .ok(201)
         .clone();
