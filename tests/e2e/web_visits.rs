@@ -444,7 +444,12 @@ fn the_funnel_page_groups_by_period_and_department_and_downloads_its_csv() {
         ),
     );
     assert_eq!(status, 201, "{session}");
-    let an_hour_ago = (Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
+    // An hour ago, but today in Beijing: the period of today only below counts them (from
+    // 00:00 to 01:00 an hour ago was yesterday and that period was empty).
+    let midnight = today.and_hms_opt(0, 0, 0).unwrap().and_utc() - chrono::Duration::hours(8);
+    let an_hour_ago = (Utc::now() - chrono::Duration::hours(1))
+        .max(midnight + chrono::Duration::seconds(1))
+        .to_rfc3339();
     let wang = sc.customer("王秀英", "13800138001");
     let li = sc.customer("李强", "13800138002");
     let zhang = sc.customer("张敏", "13800138003");

@@ -39,6 +39,10 @@ impl Browser {
         let port = free_port();
         let driver = Command::new(chromedriver())
             .arg(format!("--port={port}"))
+            // The browser's clock reads Beijing time, as the hospitals' machines do: the web
+            // app's "today" is the browser's, and from 00:00 to 08:00 in Beijing a UTC browser
+            // was a day behind the institution (the console's arrivals of today were empty).
+            .env("TZ", "Asia/Shanghai")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
