@@ -20,14 +20,14 @@ use support::{ADMIN_PASSWORD, Server, TempDir};
 
 const PATH: &str = "/api/v1/integration/batches";
 
-fn created(server: &Server, path: &str, token: &str, body: Value) -> Value {
+pub(crate) fn created(server: &Server, path: &str, token: &str, body: Value) -> Value {
     let (status, v) = server.json("POST", path, Some(token), Some(body));
     assert_eq!(status, 201, "{path}: {v}");
     v
 }
 
 /// `n` patients, each with an outpatient visit and an admission.
-fn batch(tag: &str, n: usize) -> Value {
+pub(crate) fn batch(tag: &str, n: usize) -> Value {
     let at = |days: i64| (chrono::Utc::now() - chrono::Duration::days(days)).to_rfc3339();
     let mut patients = Vec::new();
     let mut visits = Vec::new();
@@ -45,7 +45,7 @@ fn batch(tag: &str, n: usize) -> Value {
     json!({"batch_id": format!("{tag}-batch"), "patients": patients, "visits": visits})
 }
 
-fn post(server: &Server, key: &str, body: &Value) -> (u16, Value) {
+pub(crate) fn post(server: &Server, key: &str, body: &Value) -> (u16, Value) {
     server.upload(PATH, key, "application/json", body.to_string().into_bytes())
 }
 
@@ -91,6 +91,33 @@ fn writing(db: &TestDb, limit: Duration) -> bool {
     false
 }
 
+/// An institution BJ01 and its HIS client's API key (integration role).
+pub(crate) fn his_client(server: &Server) -> String {
+    let admin = server.login("admin", ADMIN_PASSWORD);
+    let inst = created(
+        server,
+        "/api/v1/institutions",
+        &admin,
+        json!({"code": "BJ01", "name": "北京一院", "city": "北京", "local": true}),
+    );
+    let his = created(
+        server,
+        "/api/v1/users",
+        &admin,
+        json!({"username": "his.bj01", "display_name": "HIS", "password": "Passw0rd-x",
+                "roles": ["integration"], "institution_ids": [inst["id"]]}),
+    );
+    created(
+        server,
+        &format!("/api/v1/users/{}/api-keys", his["id"].as_str().unwrap()),
+        &admin,
+        json!({"name": "HIS"}),
+    )["key"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 #[test]
 fn a_server_killed_mid_batch_leaves_nothing_half_written_and_a_replay_writes_it_once() {
     for backend in backends() {
@@ -101,29 +128,7 @@ fn a_server_killed_mid_batch_leaves_nothing_half_written_and_a_replay_writes_it_
             ("HCRM_JWT_SECRET", "e2e-secret-of-at-least-32-bytes-long!!"),
         ];
         let server = Server::start(&dir.0, &env);
-        let admin = server.login("admin", ADMIN_PASSWORD);
-        let inst = created(
-            &server,
-            "/api/v1/institutions",
-            &admin,
-            json!({"code": "BJ01", "name": "北京一院", "city": "北京", "local": true}),
-        );
-        let his = created(
-            &server,
-            "/api/v1/users",
-            &admin,
-            json!({"username": "his.bj01", "display_name": "HIS", "password": "Passw0rd-x",
-                    "roles": ["integration"], "institution_ids": [inst["id"]]}),
-        );
-        let key = created(
-            &server,
-            &format!("/api/v1/users/{}/api-keys", his["id"].as_str().unwrap()),
-            &admin,
-            json!({"name": "HIS"}),
-        )["key"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let key = his_client(&server);
 
         // A warm-up batch of the same size: how long one takes here.
         let started = Instant::now();

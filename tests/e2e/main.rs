@@ -7,6 +7,7 @@ mod appointments;
 mod binary;
 mod complaints;
 mod generate;
+mod his_batch_flood;
 mod his_batch_kill;
 mod import_bombs;
 mod security;

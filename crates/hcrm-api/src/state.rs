@@ -22,6 +22,8 @@ pub struct AppState {
     /// for the database here, in order, rather than racing for the pool's connections, where
     /// a late request could overtake one that had waited long (PERF-1's p99).
     gate: Arc<tokio::sync::Semaphore>,
+    /// HIS batches run a few at a time, see [`AppState::batch_turn`].
+    batches: Arc<tokio::sync::Semaphore>,
     /// Write transactions begun, see [`AppState::write_count`].
     writes: Arc<AtomicU64>,
 }
@@ -49,6 +51,10 @@ pub struct Settings {
     /// private and link-local addresses. Off, such a literal address is refused (422) and
     /// the worker refuses names that resolve to one.
     pub webhook_allow_private: bool,
+    /// HIS batches (INT-1) worked on at once (`HCRM_HIS_BATCHES`); the rest wait their turn
+    /// for up to `his_batch_queue_secs`, then get 503 with `Retry-After`.
+    pub his_batches: usize,
+    pub his_batch_queue_secs: u64,
 }
 
 impl Default for Settings {
@@ -63,6 +69,8 @@ impl Default for Settings {
             password_queue_secs: 10,
             trust_forwarded_proto: false,
             webhook_allow_private: false,
+            his_batches: 2,
+            his_batch_queue_secs: 30,
         }
     }
 }
@@ -88,6 +96,7 @@ impl AppState {
                 std::time::Duration::from_secs(settings.password_queue_secs),
             ),
             gate: Arc::new(tokio::sync::Semaphore::new(pool.max_size() as usize)),
+            batches: Arc::new(tokio::sync::Semaphore::new(settings.his_batches.max(1))),
             writes: Arc::new(AtomicU64::new(0)),
             settings: Arc::new(settings),
             pool,
@@ -146,6 +155,21 @@ impl AppState {
             self.auth_cache.forget_all();
         }
         out
+    }
+
+    /// Waits for a HIS batch's turn (PERF-6 under PERF-3's load). A 1,000-visit batch holds
+    /// 15–30 MB while it is worked on (its items, rows, events, audit entries and results):
+    /// 8 at once took the server to 181 MB, and more clients would take it further. Batches
+    /// are CPU work for the server and the database alike, so running more of them than
+    /// there are cores buys no throughput; the waiting ones hold only their request. They also
+    /// leave the other pooled connections to the people on the phone. `Unavailable` (503,
+    /// `Retry-After`) after `his_batch_queue_secs`.
+    pub async fn batch_turn(&self) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
+        let patience = std::time::Duration::from_secs(self.settings.his_batch_queue_secs);
+        tokio::time::timeout(patience, self.batches.acquire())
+            .await
+            .map_err(|_| ApiError::Unavailable)?
+            .map_err(|_| ApiError::Unavailable)
     }
 
     /// How many write transactions this server has begun (tests show a read takes none).

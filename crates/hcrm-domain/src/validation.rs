@@ -178,12 +178,19 @@ pub fn money_fen(fen: i64) -> Result<(), ValidationError> {
 /// Text in Unicode NFC, so that the same name typed on two keyboards (`é` as one character
 /// or as `e` + U+0301) is stored, compared and searched as one. Borrows when already NFC.
 pub fn nfc(text: &str) -> Cow<'_, str> {
-    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
-    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+    use unicode_normalization::UnicodeNormalization;
+    if is_nfc(text) {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(text.nfc().collect())
     }
+}
+
+/// `text` is in NFC for certain (Unicode's quick check says yes). Then so is every part of it
+/// cut at a starter: no character of it composes with the one before it.
+pub fn is_nfc(text: &str) -> bool {
+    use unicode_normalization::{IsNormalized, is_nfc_quick};
+    is_nfc_quick(text.chars()) == IsNormalized::Yes
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

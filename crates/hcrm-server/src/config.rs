@@ -46,6 +46,8 @@ pub struct Config {
     /// `HCRM_WEBHOOK_ALLOW_PRIVATE=true`: webhooks may go to loopback, private and
     /// link-local addresses (a receiver in the hospital's own network).
     pub webhook_allow_private: bool,
+    /// HIS batches worked on at once (`HCRM_HIS_BATCHES`, 1–64, default the machine's cores).
+    pub his_batches: usize,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -106,6 +108,10 @@ impl Config {
                 .unwrap_or(hcrm_domain::webhook::DEFAULT_TIMEOUT_SECONDS),
             webhook_allow_private: env("HCRM_WEBHOOK_ALLOW_PRIVATE")
                 .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
+            his_batches: env("HCRM_HIS_BATCHES")
+                .and_then(|v| v.parse().ok())
+                .filter(|n| (1..=64).contains(n))
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
         }
     }
 
@@ -116,6 +122,7 @@ impl Config {
             password_checks: self.password_checks,
             trust_forwarded_proto: self.trust_forwarded_proto,
             webhook_allow_private: self.webhook_allow_private,
+            his_batches: self.his_batches,
             ..hcrm_api::Settings::default()
         }
     }

@@ -115,10 +115,12 @@ pub async fn upsert(
         return Err(ApiError::Forbidden);
     }
     let key = batch_key(&req, &x)?;
+    let _turn = state.batch_turn().await?;
     let asked = x.institution_id;
     let started = Instant::now();
     let received_at = hcrm_db::now();
-    let prepared = his::prepare(x, chrono::Utc::now());
+    // Shared by the tries, not copied for each (PERF-6).
+    let prepared = std::sync::Arc::new(his::prepare(x, chrono::Utc::now()));
     let mut last = ApiError::Internal;
     for _ in 0..TRIES {
         let (who, items, k, body) = (caller.clone(), prepared.clone(), key.clone(), bytes.clone());

@@ -314,7 +314,7 @@ pub fn apply(
         if let Some(customer) = resolved.get(&x.item.patient_external_id) {
             visit_in.push(VisitIn {
                 index: x.index,
-                item: x.item.clone(),
+                item: &x.item,
                 customer_id: *customer,
             });
         }
@@ -357,7 +357,7 @@ pub fn apply(
         {
             charge_in.push(ChargeIn {
                 index: x.index,
-                item: x.item.clone(),
+                item: &x.item,
             });
         }
     }

@@ -804,3 +804,50 @@ fn the_same_batch_sent_to_two_servers_at_once_is_written_once() {
         assert_eq!(events(srv).len(), 200 + 60 + 30 + 30);
     });
 }
+
+/// PERF-6 under PERF-3's load: batches take turns (`HCRM_HIS_BATCHES`). One that waits past
+/// the queue's patience gets 503 with `Retry-After` and writes nothing; sent again, it is
+/// written. Here one batch at a time and no patience, so that of 8 sent at once some wait.
+#[test]
+fn batches_take_turns_and_one_that_cannot_wait_gets_503_and_writes_nothing() {
+    common::each_backend_with(
+        || hcrm_api::Settings {
+            his_batches: 1,
+            his_batch_queue_secs: 0,
+            ..hcrm_api::Settings::default()
+        },
+        |srv| {
+            let w = TwoInstitutions::new(srv, STAFF);
+            let key = his_key(srv, &w, "his.a", &w.inst_a, None);
+            let sup = w.token("sup.a");
+            let body = |i: usize| {
+                let text = big_batch(20, None)
+                    .to_string()
+                    .replace("\"R", &format!("\"T{i}-"));
+                serde_json::from_str::<Value>(&text).unwrap()
+            };
+            let answers = common::parallel(8, |i| send(srv, &key, &body(i)));
+            let (written, waited): (Vec<usize>, Vec<usize>) =
+                (0..8).partition(|i| answers[*i].status == 200);
+            let statuses: Vec<u16> = answers.iter().map(|r| r.status).collect();
+            assert!(!written.is_empty() && !waited.is_empty(), "{statuses:?}");
+            for i in &written {
+                assert_eq!(answers[*i].body["counts"]["created"], 80);
+            }
+            for i in &waited {
+                answers[*i].problem(503, "unavailable");
+                assert!(answers[*i].header("retry-after").is_some());
+            }
+            let per_batch = 40;
+            assert_eq!(
+                visits_total(srv, &sup, ""),
+                per_batch * written.len() as i64,
+                "a batch that got 503 wrote nothing"
+            );
+            for i in &waited {
+                assert_eq!(send(srv, &key, &body(*i)).ok(200)["counts"]["created"], 80);
+            }
+            assert_eq!(visits_total(srv, &sup, ""), per_batch * 8);
+        },
+    );
+}

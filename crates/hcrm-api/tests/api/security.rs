@@ -5,34 +5,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
 use hcrm_api::Settings;
-use hcrm_db::testing::backends;
 use serde_json::{Value, json};
 
 use crate::common::world::{At, TwoInstitutions};
-use crate::common::{ADMIN_PASSWORD, Res, Srv, each_backend};
+use crate::common::{ADMIN_PASSWORD, Res, Srv, each_backend, each_backend_with, parallel};
 
 const PW: &str = "Passw0rd-x";
-
-/// Runs `n` calls of `f` at once (released together by a barrier) and returns their answers.
-fn parallel(n: usize, f: impl Fn(usize) -> Res + Sync) -> Vec<Res> {
-    let barrier = Barrier::new(n);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..n)
-            .map(|i| {
-                let (f, barrier) = (&f, &barrier);
-                s.spawn(move || {
-                    barrier.wait();
-                    f(i)
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    })
-}
 
 fn statuses(answers: &[Res]) -> Vec<u16> {
     let mut s: Vec<u16> = answers.iter().map(|r| r.status).collect();
@@ -49,13 +30,6 @@ fn audit_total(srv: &Srv, query: &str) -> i64 {
         .ok(200)["total"]
         .as_i64()
         .unwrap()
-}
-
-fn each_backend_with(settings: impl Fn() -> Settings, f: impl Fn(&Srv)) {
-    for backend in backends() {
-        let srv = Srv::start(backend, settings());
-        f(&srv);
-    }
 }
 
 // ---- item 1: sign-in throttling under concurrency --------------------------------------------

@@ -70,9 +70,10 @@ impl ChargeRow {
 
 /// A money line item of a batch.
 #[derive(Debug, Clone)]
-pub struct ChargeIn {
+pub struct ChargeIn<'a> {
     pub index: usize,
-    pub item: ChargeItem,
+    /// The batch's item itself, not a copy.
+    pub item: &'a ChargeItem,
 }
 
 /// What an upsert of money lines did.
@@ -115,7 +116,7 @@ pub fn upsert_charges(
     conn: &mut DbConn,
     institution: Uuid,
     by: Uuid,
-    list: &[ChargeIn],
+    list: &[ChargeIn<'_>],
     visits: &HashMap<String, (Uuid, Uuid)>,
     write: bool,
 ) -> Result<ChargesDone, DbError> {
@@ -127,7 +128,7 @@ pub fn upsert_charges(
     let mut rows: Vec<(ChargeRow, Uuid)> = Vec::new();
     let mut befores: HashMap<VisitChargeId, ChargeRow> = HashMap::new();
     for x in list {
-        let item = &x.item;
+        let item = x.item;
         let mut errors = Vec::new();
         let visit = visits.get(&item.visit_external_id);
         if visit.is_none() {

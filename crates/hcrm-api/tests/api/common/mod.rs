@@ -3,7 +3,7 @@
 
 pub mod world;
 
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, Barrier, mpsc};
 use std::thread::JoinHandle;
 
 use actix_web::dev::ServerHandle;
@@ -87,6 +87,31 @@ pub fn each_backend(f: impl Fn(&Srv)) {
         let srv = Srv::start(backend, Settings::default());
         f(&srv);
     }
+}
+
+/// [`each_backend`] with the settings `settings` makes.
+pub fn each_backend_with(settings: impl Fn() -> Settings, f: impl Fn(&Srv)) {
+    for backend in backends() {
+        let srv = Srv::start(backend, settings());
+        f(&srv);
+    }
+}
+
+/// Runs `n` calls of `f` at once (released together by a barrier) and returns their answers.
+pub fn parallel(n: usize, f: impl Fn(usize) -> Res + Sync) -> Vec<Res> {
+    let barrier = Barrier::new(n);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..n)
+            .map(|i| {
+                let (f, barrier) = (&f, &barrier);
+                s.spawn(move || {
+                    barrier.wait();
+                    f(i)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
 }
 
 impl Srv {
