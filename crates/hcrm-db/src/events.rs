@@ -43,7 +43,7 @@ pub struct NewEvent {
 /// What a subscriber does with new events (all of its kinds, in the order raised), inside the
 /// transaction that raised them. It takes a slice so that a batch (the HIS path, issue 12)
 /// hands its events over at once and the subscriber can write set-based.
-pub type Handler = fn(&mut DbConn, &[DomainEvent]) -> Result<(), DbError>;
+pub type Handler = fn(&mut DbConn, &[&DomainEvent]) -> Result<(), DbError>;
 
 /// A module's subscription: the kinds it acts on and what it does.
 pub struct Subscriber {
@@ -215,10 +215,9 @@ fn insert_all(
 /// Each subscriber once, with the new events of its kinds (in the order raised).
 fn dispatch(conn: &mut DbConn, events: &[DomainEvent]) -> Result<(), DbError> {
     for s in SUBSCRIBERS {
-        let mine: Vec<DomainEvent> = events
+        let mine: Vec<&DomainEvent> = events
             .iter()
             .filter(|e| s.kinds.contains(&e.kind))
-            .cloned()
             .collect();
         if !mine.is_empty() {
             (s.handle)(conn, &mine)?;

@@ -194,18 +194,25 @@ pub fn due_events(visit: &Visit) -> Result<Vec<NewEvent>, DbError> {
         (VisitKind::TreatmentCourse, Some(end)) => due.push((K::VisitCourseEnded, end)),
         _ => {}
     }
-    let payload =
+    let mut payload =
         serde_json::to_value(visit).map_err(|e| DbError::Corrupt(format!("visit as JSON: {e}")))?;
+    // Each event but the last gets a copy of the payload; the last takes it.
+    let last = due.len() - 1;
     Ok(due
         .into_iter()
-        .map(|(kind, occurred)| NewEvent {
+        .enumerate()
+        .map(|(i, (kind, occurred))| NewEvent {
             kind,
             subject_type: "visit",
             subject_id: visit.id,
             institution_id: visit.institution_id,
             customer_id: Some(visit.customer_id),
             occurred_at: occurred.naive_utc(),
-            payload: payload.clone(),
+            payload: if i == last {
+                std::mem::take(&mut payload)
+            } else {
+                payload.clone()
+            },
         })
         .collect())
 }
@@ -215,7 +222,7 @@ pub fn due_events(visit: &Visit) -> Result<Vec<NewEvent>, DbError> {
 /// institution, due as that service is after the admission, linked to the visit.
 pub(crate) fn admission_assistance(
     conn: &mut DbConn,
-    events: &[DomainEvent],
+    events: &[&DomainEvent],
 ) -> Result<(), DbError> {
     for event in events {
         admission_task(conn, event)?;

@@ -52,7 +52,7 @@ const EVENTS_PER_STATEMENT: usize = 5_000;
 /// Subscriber `webhook_outbox` (INT-3): one pending message per new event and active
 /// subscription of the event's institution that names its kind — one `INSERT … SELECT` for
 /// the whole slice (a HIS batch hands over up to a thousand events at once).
-pub(crate) fn write(conn: &mut DbConn, events: &[DomainEvent]) -> Result<(), DbError> {
+pub(crate) fn write(conn: &mut DbConn, events: &[&DomainEvent]) -> Result<(), DbError> {
     let at = now();
     for chunk in events.chunks(EVENTS_PER_STATEMENT) {
         let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
