@@ -10,10 +10,7 @@ use std::sync::Barrier;
 use hcrm_db::testing::{TestDb, backends};
 
 use crate::his_batch_kill::{batch, his_client, post};
-use crate::support::{Server, TempDir};
-
-/// PERF-6: the server's resident memory stays under 150 MB.
-const PERF_6_MIB: f64 = 150.0;
+use crate::support::{PERF_6_MIB, Server, TempDir};
 
 const CLIENTS: usize = 8;
 

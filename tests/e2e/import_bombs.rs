@@ -15,12 +15,10 @@ use crate::support;
 
 use hcrm_db::testing::{TestDb, backends};
 use serde_json::json;
-use support::{ADMIN_PASSWORD, Server, TempDir};
+use support::{ADMIN_PASSWORD, PERF_6_MIB, Server, TempDir};
 
 const CSV: &str = "text/csv";
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-/// PERF-6.
-const LIMIT_MB: f64 = 150.0;
 
 /// A line of `/proc/<pid>/status` in MB (the kernel writes kB).
 fn status_mb(pid: u32, key: &str) -> f64 {
@@ -192,7 +190,7 @@ fn crafted_imports_are_refused_and_keep_the_server_under_150_mb() {
                     &text[..text.len().min(300)]
                 ));
             }
-            if peak >= LIMIT_MB || peak == 0.0 {
+            if peak >= PERF_6_MIB || peak == 0.0 {
                 failures.push(format!("{what}: peak {peak:.0} MB"));
             }
         }

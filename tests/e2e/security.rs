@@ -8,10 +8,7 @@ use std::sync::Barrier;
 use hcrm_db::testing::{TestDb, backends};
 use serde_json::json;
 
-use crate::support::{Server, TempDir};
-
-/// PERF-6: the server's resident memory stays under 150 MB.
-const PERF_6_MIB: f64 = 150.0;
+use crate::support::{PERF_6_MIB, Server, TempDir};
 
 /// 40 parallel sign-ins with unknown usernames (no account needed) used to run 40 Argon2
 /// checks at once, ~19 MiB each: 46 → 581 MB. Checks now run a few at a time.

@@ -14,6 +14,9 @@ use serde_json::Value;
 
 pub const ADMIN_PASSWORD: &str = "Admin2026x";
 
+/// PERF-6: the server's resident memory stays under 150 MB (its peak, `VmHWM`, in MiB).
+pub const PERF_6_MIB: f64 = 150.0;
+
 /// The `hcrm` binary built next to this test (`target/<profile>/hcrm`).
 pub fn binary() -> PathBuf {
     let exe = std::env::current_exe().expect("test exe");
