@@ -115,10 +115,7 @@ impl AppState {
         // permit is held by a request waiting for a connection that cannot be made.
         let patience = pool.connection_timeout();
         let queued = std::time::Instant::now();
-        let _turn = tokio::time::timeout(patience, self.gate.acquire())
-            .await
-            .map_err(|_| ApiError::Unavailable)?
-            .map_err(|_| ApiError::Unavailable)?;
+        let _turn = turn(&self.gate, patience).await?;
         let left = patience.saturating_sub(queued.elapsed());
         actix_web::web::block(move || {
             let mut conn = pool.get_timeout(left).map_err(hcrm_db::DbError::from)?;
@@ -166,14 +163,23 @@ impl AppState {
     /// `Retry-After`) after `his_batch_queue_secs`.
     pub async fn batch_turn(&self) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
         let patience = std::time::Duration::from_secs(self.settings.his_batch_queue_secs);
-        tokio::time::timeout(patience, self.batches.acquire())
-            .await
-            .map_err(|_| ApiError::Unavailable)?
-            .map_err(|_| ApiError::Unavailable)
+        turn(&self.batches, patience).await
     }
 
     /// How many write transactions this server has begun (tests show a read takes none).
     pub fn write_count(&self) -> u64 {
         self.writes.load(Ordering::Relaxed)
     }
+}
+
+/// A permit of `queue`, waited for in arrival order; `Unavailable` (503, `Retry-After`) after
+/// `patience`.
+async fn turn(
+    queue: &tokio::sync::Semaphore,
+    patience: std::time::Duration,
+) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
+    tokio::time::timeout(patience, queue.acquire())
+        .await
+        .map_err(|_| ApiError::Unavailable)?
+        .map_err(|_| ApiError::Unavailable)
 }

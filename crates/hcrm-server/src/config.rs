@@ -12,8 +12,12 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 /// clients on 2 cores, 4 connections searched with a p99 of 30–40 ms, 8 with 50–95 ms and
 /// 16 with 80–110 ms (PERF-1, `docs/benchmarks.md`).
 pub fn default_db_pool() -> u32 {
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u32);
-    (2 * cores).clamp(4, 64)
+    (2 * cores() as u32).clamp(4, 64)
+}
+
+/// The machine's cores (2 when it cannot tell).
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 #[derive(Debug, Clone)]
@@ -111,7 +115,7 @@ impl Config {
             his_batches: env("HCRM_HIS_BATCHES")
                 .and_then(|v| v.parse().ok())
                 .filter(|n| (1..=64).contains(n))
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+                .unwrap_or_else(cores),
         }
     }
 

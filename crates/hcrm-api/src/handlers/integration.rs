@@ -81,7 +81,8 @@ enum Done {
 /// stored results come back (`replayed: true`, `Idempotent-Replayed: true`) and nothing is
 /// written; the same key with another batch is 422. Needs `integration.write`, and
 /// `customer.write` for patients, `visit.write` for visits and lines (the `patients:write` and
-/// `visits:write` scopes of an API key).
+/// `visits:write` scopes of an API key). Batches take turns (`HCRM_HIS_BATCHES`, the server's
+/// cores): one that has waited 30 s for its turn is 503 with `Retry-After`, nothing written.
 #[utoipa::path(tag = "integration", operation_id = "upsert_batch", security(("bearer" = [])),
     params(crate::contract::IdempotencyKey),
     request_body = BatchUpsert,
