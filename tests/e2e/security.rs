@@ -97,3 +97,26 @@ fn an_idle_server_gives_a_sign_in_s_argon2_memory_back() {
         "{after_sign_in:.1} → {now:.1} MiB"
     );
 }
+
+/// PERF-6: mimalloc asks for transparent huge pages on its 1 GiB arena. Where `khugepaged`
+/// fills a 2 MiB page around every page in use (Debian's default), an idle server grew from 21
+/// to 40 MiB in its first 15 s without a request, and the growth hid a sign-in's Argon2
+/// memory given back (the test above failed in CI at 43.6 → 29.6 MiB). The server turns them
+/// off for itself.
+#[test]
+fn an_idle_server_keeps_huge_pages_off_and_does_not_grow() {
+    let dir = TempDir::new();
+    let server = Server::start(&dir.0, &[]);
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.pid())).unwrap();
+    let thp = status
+        .lines()
+        .find_map(|l| l.strip_prefix("THP_enabled:"))
+        .map(str::trim);
+    assert_eq!(thp, Some("0"), "transparent huge pages of the server");
+    let started = anonymous_mib(&server);
+    // khugepaged wakes every 10 s (`scan_sleep_millisecs`).
+    std::thread::sleep(std::time::Duration::from_secs(12));
+    let idle = anonymous_mib(&server);
+    eprintln!("anonymous memory {started:.1} MiB when ready, {idle:.1} MiB 12 s later");
+    assert!(idle < started + 2.0, "{started:.1} → {idle:.1} MiB");
+}

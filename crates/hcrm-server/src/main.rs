@@ -34,6 +34,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// `mi_option_purge_delay` in mimalloc 3's `mi_option_t` (its `mimalloc.h`).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+/// `mi_option_allow_thp` in mimalloc 3's `mi_option_t`.
+const MI_OPTION_ALLOW_THP: libmimalloc_sys::mi_option_t = 43;
 
 /// PERF-6: freed memory goes back to the system at once rather than after mimalloc 3's 1 s. A
 /// worker thread purges only when it next allocates, so the memory that building the app and
@@ -43,11 +45,40 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// before `main` and so cannot be set from here). At 10 ms (mimalloc 2's default), after the
 /// HIS, webhook and FHIR modules a 100,000-row import's dry run still peaked at 149–153 MB on
 /// PostgreSQL (e2e `import_bombs`); at 0 it peaks at 137 MB in the same 40 s.
+///
+/// And no transparent huge pages. mimalloc asks for them on its 1 GiB arena
+/// (`MADV_HUGEPAGE`); where the system's `khugepaged` fills a 2 MiB page around every page in
+/// use (Debian's default `max_ptes_none` of 511), an idle server grew from 21 to 40 MiB in
+/// its first 15 s with no request, and a sign-in's 19 MiB of Argon2 memory given back was
+/// hidden by the growth (the e2e test `security::an_idle_server_gives…` failed in CI at
+/// 43.6 → 29.6 MiB). Without them the idle server stays at ~13 MiB. `prctl` turns them off for
+/// the process, the arena mimalloc reserved before `main` included; the option keeps mimalloc
+/// from asking for them again.
 #[allow(unsafe_code)]
 fn return_freed_memory_sooner() {
-    // SAFETY: sets a plain integer option, before any thread but this one runs; mimalloc
+    // SAFETY: sets plain integer options, before any thread but this one runs; mimalloc
     // documents `mi_option_set` as callable at any time.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
+        libmimalloc_sys::mi_option_set(MI_OPTION_ALLOW_THP, 0);
+    }
+    #[cfg(target_os = "linux")]
+    no_transparent_huge_pages();
+}
+
+/// See [`return_freed_memory_sooner`].
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+fn no_transparent_huge_pages() {
+    // SAFETY: `PR_SET_THP_DISABLE` takes no pointers; it sets a flag of this process.
+    let disabled = unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
+    if disabled != 0 {
+        // Logging is not set up yet; a kernel without the call keeps the pages, nothing else.
+        eprintln!(
+            "hcrm: cannot turn transparent huge pages off: {}",
+            std::io::Error::last_os_error()
+        );
+    }
 }
 
 #[derive(Parser)]
