@@ -8,6 +8,7 @@
 )]
 
 mod app;
+mod clock;
 mod components;
 mod forms;
 mod hooks;

@@ -183,3 +183,64 @@ fn web_in_visit_board_marks_late_services_ticks_steps_and_finishes() {
     let (_, read) = server.json("GET", &format!("/api/v1/tasks/{id}"), Some(&token), None);
     assert_eq!(read["status"], "done", "{read}");
 }
+
+/// the service pages' "today" is the hospital's (BJ01, Beijing time), not the browser's.
+/// The browser is put in a zone whose date differs from Beijing's right now — Pago Pago
+/// (UTC−11) or Kiritimati (UTC+14), one of the two always does — and the in-visit board, the
+/// consultation statistics and the arrivals panel still open on Beijing's date.
+#[test]
+fn web_service_pages_open_on_the_hospitals_today_wherever_the_browser_is() {
+    let dir = TempDir::new();
+    let (server, _token) = scene(&dir);
+    let now = Utc::now();
+    let beijing = (now + Duration::hours(8)).date_naive().to_string();
+    let (zone, there) = [("Pacific/Pago_Pago", -11), ("Pacific/Kiritimati", 14)]
+        .into_iter()
+        .map(|(zone, hours)| {
+            (
+                zone,
+                (now + Duration::hours(hours)).date_naive().to_string(),
+            )
+        })
+        .find(|(_, date)| *date != beijing)
+        .unwrap();
+    let b = Browser::start();
+    b.time_zone(zone);
+    b.sign_in(&server.base, "wang.fang", PASSWORD);
+    assert_eq!(
+        b.script("return new Date().toLocaleDateString('sv-SE')"),
+        json!(there),
+        "the browser's own date is another"
+    );
+    for lang_en in [false, true] {
+        b.set_lang(lang_en);
+        b.go(&format!("{}/service/in-visit", server.base));
+        b.find("#in-visit-board #in-visit-total");
+        assert_eq!(
+            b.script("return document.querySelector('#in-visit-date').value"),
+            json!(beijing),
+            "in-visit board, {zone}"
+        );
+        b.go(&format!("{}/service/statistics", server.base));
+        b.find("#svc-stats-period");
+        for id in ["svc-stats-from", "svc-stats-to"] {
+            assert_eq!(
+                b.script(&format!("return document.querySelector('#{id}').value")),
+                json!(beijing),
+                "{id}, {zone}"
+            );
+        }
+        let text = |css: &str| {
+            b.find(css);
+            b.script(&format!("return document.querySelector('{css}').innerText"))
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        let period = text("#svc-stats-period");
+        assert!(period.contains(&beijing), "statistics read: {period}");
+        b.go(&format!("{}/service", server.base));
+        let arrivals = text("#console-arrivals h2");
+        assert!(arrivals.contains(&beijing), "{arrivals}");
+    }
+}

@@ -12,7 +12,7 @@ use crate::kit::{InScope, bump_version, counted_page, versioned_update};
 use crate::schema::institutions;
 use crate::util::{ListWindow, like_pattern, lower, now, utc};
 
-pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
+pub const DEFAULT_TIME_ZONE: &str = hcrm_domain::api::org::HOME_TIME_ZONE;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = institutions)]

@@ -47,6 +47,11 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_home_zone_is_the_one_the_api_names() {
+        assert_eq!(HOME_TIME_ZONE.name(), crate::api::org::HOME_TIME_ZONE);
+    }
+
+    #[test]
     fn dates_are_those_of_the_zone() {
         let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();

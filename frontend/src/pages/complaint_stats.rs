@@ -13,11 +13,6 @@ use crate::hooks::{use_lang, use_session};
 use crate::i18n::tr;
 use crate::pages::customers::list::save_file;
 
-fn this_month() -> String {
-    let d = js_sys::Date::new_0();
-    format!("{:04}-{:02}", d.get_full_year(), d.get_month() + 1)
-}
-
 fn lang_code(lang: Lang) -> &'static str {
     match lang {
         Lang::Zh => "zh",
@@ -168,11 +163,11 @@ fn tables(lang: Lang, t: &StatsTables) -> Html {
 pub fn ComplaintStatsPage() -> Html {
     let lang = use_lang();
     let session = use_session();
-    let month = use_state(this_month);
+    let month = use_state(crate::clock::this_month);
     let from = use_state(String::new);
     let to = use_state(String::new);
     // The period applied (the query string), and which institution's tables are shown.
-    let applied = use_state(|| format!("month={}", this_month()));
+    let applied = use_state(|| format!("month={}", crate::clock::this_month()));
     let shown = use_state(|| None::<usize>);
     let problem = use_state(|| None::<hcrm_domain::api::Problem>);
     let path = format!(

@@ -96,7 +96,7 @@ impl Api {
     /// Fetches the profile again (after the user's own record changed).
     pub async fn load_me(&self) {
         match self.get::<Me>("/auth/me").await {
-            Ok(me) => self.0.on_state.emit(AuthState::SignedIn(Rc::new(me))),
+            Ok(me) => self.set_me(me),
             Err(p) if p.status == 401 => self.sign_out_locally(),
             // Server unreachable: keep the tokens, show the sign-in page; a later sign-in works.
             Err(_) => self.0.on_state.emit(AuthState::SignedOut),
@@ -105,6 +105,7 @@ impl Api {
 
     /// Shows `me` as the signed-in user (an endpoint answered with the updated profile).
     pub fn set_me(&self, me: Me) {
+        crate::clock::set_zone(&me.time_zone);
         self.0.on_state.emit(AuthState::SignedIn(Rc::new(me)));
     }
 

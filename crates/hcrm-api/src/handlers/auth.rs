@@ -311,6 +311,10 @@ pub async fn logout(
 pub(crate) fn me_of(conn: &mut DbConn, p: &Principal) -> Result<Me, ApiError> {
     let institutions = hcrm_db::institutions::refs(conn, p.scope().institution_ids())?;
     let required = hcrm_db::settings::security(conn)?.totp_required_roles;
+    let time_zone = match institutions.first() {
+        Some(first) => hcrm_db::institutions::time_zone_of(conn, first.id)?,
+        None => hcrm_domain::api::org::HOME_TIME_ZONE.to_string(),
+    };
     Ok(Me {
         id: p.id,
         username: p.username.clone(),
@@ -321,6 +325,7 @@ pub(crate) fn me_of(conn: &mut DbConn, p: &Principal) -> Result<Me, ApiError> {
         permissions: PermissionSet::for_roles(&p.roles).to_vec(),
         totp_enabled: p.totp_enabled,
         totp_required: hcrm_domain::api::auth::totp_required(&p.roles, &required),
+        time_zone,
     })
 }
 

@@ -1405,6 +1405,64 @@ fn contact_money_is_bounded() {
     });
 }
 
+/// the web app's "today" (default days, birth-date checks) is the user's first
+/// institution's date, not the browser's: `/auth/me` names that zone. A user of Kiritimati
+/// (UTC+14) and Pago Pago (UTC−11) gets the first by code; a user without an institution
+/// the group's home zone.
+#[test]
+fn me_names_the_time_zone_of_the_users_today() {
+    each_backend(|srv| {
+        let admin = srv.admin();
+        assert_eq!(
+            srv.get("/api/v1/auth/me", &admin).ok(200)["time_zone"],
+            json!("Asia/Shanghai"),
+            "no institution yet: the group's home zone"
+        );
+        let mut ids = Vec::new();
+        for (code, zone) in [
+            ("ZPPG", "Pacific/Pago_Pago"),
+            ("AKIR", "Pacific/Kiritimati"),
+        ] {
+            let inst = srv
+                .post(
+                    "/api/v1/institutions",
+                    &admin,
+                    json!({"code": code, "name": code, "city": "海外", "local": false, "time_zone": zone}),
+                )
+                .ok(201)
+                .clone();
+            ids.push(inst["id"].as_str().unwrap().to_string());
+        }
+        for (username, institutions) in [
+            ("agent.pago", vec![&ids[0]]),
+            ("agent.both", vec![&ids[0], &ids[1]]),
+        ] {
+            srv.post(
+                "/api/v1/users",
+                &admin,
+                json!({"username": username, "display_name": "远程客服", "password": "Passw0rd-x",
+                       "roles": ["agent"], "institution_ids": institutions}),
+            )
+            .ok(201);
+        }
+        let zone_of = |username: &str| {
+            let token = srv.login(username, "Passw0rd-x");
+            srv.get("/api/v1/auth/me", &token).ok(200)["time_zone"].clone()
+        };
+        assert_eq!(zone_of("agent.pago"), json!("Pacific/Pago_Pago"));
+        assert_eq!(
+            zone_of("agent.both"),
+            json!("Pacific/Kiritimati"),
+            "AKIR before ZPPG"
+        );
+        // The administrator sees every institution; the first by code is "AKIR".
+        assert_eq!(
+            srv.get("/api/v1/auth/me", &admin).ok(200)["time_zone"],
+            json!("Pacific/Kiritimati")
+        );
+    });
+}
+
 /// "today" and "overdue" are those of the task's institution's time zone. A task due on
 /// today's date in Pago Pago (UTC−11) is not overdue there, but the same date is past in
 /// Kiritimati (UTC+14); with one Beijing "today" for all, the first was overdue for most of

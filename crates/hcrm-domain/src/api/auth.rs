@@ -86,6 +86,17 @@ pub struct Me {
     /// A role of the user requires two-factor sign-in; until it is on, only the
     /// `/auth` endpoints answer (403 `totp_enrollment_required` elsewhere).
     pub totp_required: bool,
+    /// The time zone whose date is the user's "today" — the web app's default day for
+    /// arrivals, consultations and statistics, and its check of birth dates — rather than the
+    /// browser's: that of the first of the user's institutions (by code), the group's home
+    /// zone without one.
+    #[cfg_attr(feature = "openapi", schema(example = "Asia/Shanghai"))]
+    #[serde(default = "home_time_zone")]
+    pub time_zone: String,
+}
+
+fn home_time_zone() -> String {
+    crate::api::org::HOME_TIME_ZONE.to_string()
 }
 
 /// A list of codes, keeping those this build knows.

@@ -10,6 +10,10 @@ use crate::i18n::{Label, Lang};
 use crate::role::Role;
 use crate::validation;
 
+/// The group's home time zone: a new institution's unless told otherwise, and the
+/// web app's for a user without an institution.
+pub const HOME_TIME_ZONE: &str = "Asia/Shanghai";
+
 /// 机构 — a hospital or clinic of the group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -96,7 +96,7 @@ pub fn ContactsSection(props: &ContactsProps) -> Html {
     if date.is_some() && opt(&draft.next_step).is_none() {
         errors.push(("next_step", "contact.error.next_step"));
     }
-    if date.is_some_and(|d| d < chrono::Local::now().date_naive()) {
+    if date.is_some_and(|d| d < crate::clock::today()) {
         errors.push(("next_step_on", "contact.error.past"));
     }
     let err = |f: &str| {

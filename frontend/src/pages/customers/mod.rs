@@ -40,28 +40,9 @@ pub fn local_time(t: DateTime<Utc>) -> String {
 }
 
 /// An instant in time zone `zone` (IANA, e.g. the institution's as the API gives it, X-11),
-/// to the minute, "2026-12-07 09:30" — formatted by the browser's `Intl` (its zone data;
-/// none in the wasm). The browser's zone when `zone` is empty or unknown.
+/// to the minute, "2026-12-07 09:30". The browser's zone when `zone` is empty or unknown.
 pub fn zoned_time(t: DateTime<Utc>, zone: &str) -> String {
-    use wasm_bindgen::JsValue;
-    if zone.is_empty() {
-        return local_time(t);
-    }
-    let options = js_sys::Object::new();
-    let set = |k: &str, v: &str| {
-        let _ = js_sys::Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
-    };
-    set("timeZone", zone);
-    set("hourCycle", "h23");
-    for k in ["year", "month", "day", "hour", "minute"] {
-        set(k, if k == "year" { "numeric" } else { "2-digit" });
-    }
-    let date = js_sys::Date::new(&JsValue::from_f64(t.timestamp_millis() as f64));
-    // Swedish writes dates as ISO 8601 does: "2026-12-07 09:30".
-    let text: String = date.to_locale_string("sv-SE", &options).into();
-    if text.is_empty() || text == "Invalid Date" {
-        local_time(t)
-    } else {
-        text
-    }
+    crate::clock::wall_clock(t, zone)
+        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|| local_time(t))
 }

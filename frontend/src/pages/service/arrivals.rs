@@ -1,7 +1,6 @@
 //! 今日到诊 — today's appointments (SVC-2): mark each arrived (到诊) or a no-show; and the
 //! read-only directory of departments and doctors every service role may read (ORG-2).
 
-use chrono::Local;
 use hcrm_domain::api::appointments::{Appointment, AppointmentTransition, Directory};
 use hcrm_domain::api::org::ScheduleSlot;
 use hcrm_domain::appointment::{AppointmentAction, AppointmentStatus};
@@ -20,7 +19,7 @@ use crate::services::appointments;
 pub fn TodaysArrivals() -> Html {
     let lang = use_lang();
     let session = use_session();
-    let today = Local::now().date_naive();
+    let today = crate::clock::today();
     let loaded = use_loaded::<Items<Appointment>>(appointments::of_day_path(today, None));
     let can_write = session.can(Permission::ServiceWrite);
     let act = |a: &Appointment, action: AppointmentAction| {

@@ -3,7 +3,7 @@
 //! organization's group places, a note. A session filled meanwhile answers 409 with the next
 //! free sessions, offered as choices; a full session offers the waitlist.
 
-use chrono::{Datelike, Local, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use hcrm_domain::api::Problem;
 use hcrm_domain::api::appointments::{
     AppointmentCreate, ClinicSession, Directory, FreeSession, WaitlistCreate,
@@ -199,7 +199,7 @@ struct SessionListProps {
 #[component]
 fn SessionList(props: &SessionListProps) -> Html {
     let lang = use_lang();
-    let from = Local::now().date_naive();
+    let from = crate::clock::today();
     let sessions = use_loaded::<Items<ClinicSession>>(appointments::sessions_path(
         props.department,
         props.doctor,

@@ -1,7 +1,6 @@
 //! The caller found by the phone box: their card (the 360 page's), the consultation form for
 //! what they ask (SVC-1), their open complaints, next appointment and open tasks.
 
-use chrono::Local;
 use hcrm_domain::api::Page;
 use hcrm_domain::api::appointments::Appointment;
 use hcrm_domain::api::complaints::ComplaintListItem;
@@ -119,7 +118,7 @@ fn OpenComplaints(props: &OpenComplaintsProps) -> Html {
 #[component]
 fn NextAppointment(props: &OpenComplaintsProps) -> Html {
     let lang = use_lang();
-    let today = Local::now().date_naive();
+    let today = crate::clock::today();
     let loaded = use_loaded::<Items<Appointment>>(appointments::coming_of_customer_path(
         props.customer_id,
         today,

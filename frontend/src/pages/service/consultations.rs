@@ -27,16 +27,6 @@ use crate::services::service;
 
 const LIMIT: i64 = 50;
 
-fn today() -> String {
-    let d = js_sys::Date::new_0();
-    format!(
-        "{:04}-{:02}-{:02}",
-        d.get_full_year(),
-        d.get_month() + 1,
-        d.get_date()
-    )
-}
-
 fn excerpt(text: &str, n: usize) -> String {
     let mut out: String = text.chars().take(n).collect();
     if text.chars().count() > n {
@@ -273,9 +263,9 @@ fn counts_table(
 pub fn ConsultationStatsPage() -> Html {
     let lang = use_lang();
     let session = use_session();
-    let from = use_state(today);
-    let to = use_state(today);
-    let applied = use_state(|| (today(), today()));
+    let from = use_state(crate::clock::today_text);
+    let to = use_state(crate::clock::today_text);
+    let applied = use_state(|| (crate::clock::today_text(), crate::clock::today_text()));
     let problem = use_state(|| None::<hcrm_domain::api::Problem>);
     let stats =
         use_loaded::<ConsultationStatistics>(service::statistics_path(&applied.0, &applied.1));

@@ -17,16 +17,6 @@ use crate::i18n::tr;
 use crate::pages::customers::local_time;
 use crate::services::{service, tasks};
 
-fn today() -> String {
-    let d = js_sys::Date::new_0();
-    format!(
-        "{:04}-{:02}-{:02}",
-        d.get_full_year(),
-        d.get_month() + 1,
-        d.get_date()
-    )
-}
-
 #[derive(Properties, PartialEq)]
 struct CardProps {
     item: InVisitTask,
@@ -171,7 +161,7 @@ fn Card(props: &CardProps) -> Html {
 #[component]
 pub fn InVisitBoardPage() -> Html {
     let lang = use_lang();
-    let date = use_state(today);
+    let date = use_state(crate::clock::today_text);
     let board = use_loaded::<InVisitBoard>(service::board_path(&date));
     let on_date = {
         let date = date.clone();

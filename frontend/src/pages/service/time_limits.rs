@@ -15,11 +15,6 @@ use crate::hooks::{use_lang, use_session};
 use crate::i18n::tr;
 use crate::services::service;
 
-fn this_month() -> String {
-    let d = js_sys::Date::new_0();
-    format!("{:04}-{:02}", d.get_full_year(), d.get_month() + 1)
-}
-
 /// Minutes as people say them: `45 分钟`, `2 小时`, `3 天`.
 fn duration(lang: hcrm_domain::Lang, minutes: i32) -> String {
     if minutes >= 1440 && minutes % 1440 == 0 {
@@ -39,7 +34,7 @@ pub fn TimeLimitsPage() -> Html {
     let admin = session.can(Permission::SettingWrite);
     let may_record = session.can(Permission::ServiceWrite);
     let limits = use_loaded::<ServiceTimeLimits>(service::LIMITS_PATH.to_string());
-    let month = use_state(this_month);
+    let month = use_state(crate::clock::this_month);
     let report = use_loaded::<ServiceTimeReport>(service::time_report_path(&month));
     let edits = use_state(Vec::<TargetLimit>::new);
     let problem = use_state(|| None::<hcrm_domain::api::Problem>);

@@ -146,7 +146,7 @@ fn ImprovementDialog(props: &ImprovementDialogProps) -> Html {
     let me = session.me().map(|m| m.id.to_string()).unwrap_or_default();
     let text = use_state(String::new);
     let owner = use_state(|| me);
-    let week = (chrono::Local::now().date_naive() + chrono::Days::new(7)).to_string();
+    let week = (crate::clock::today() + chrono::Days::new(7)).to_string();
     let due = use_state(|| week);
     let busy = use_state(|| false);
     let problem = use_state(|| None::<Problem>);

@@ -155,7 +155,7 @@ impl Draft {
     /// server does. Typed over with another valid number, the values the old number gave are
     /// replaced by the new one's; values typed by hand stay (a disagreement is a live error).
     pub(super) fn set_id_number(&mut self, typed: String) {
-        let today = chrono::Local::now().date_naive();
+        let today = crate::clock::today();
         let given = |d: &Draft| {
             identity_from_id(
                 d.kind(),

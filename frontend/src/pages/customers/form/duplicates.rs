@@ -42,7 +42,7 @@ impl Lookup {
                 let resident =
                     IdType::from_code(id_type).unwrap_or(IdType::ResidentId) == IdType::ResidentId;
                 let ok = if resident {
-                    parse_resident_id(n, chrono::Local::now().date_naive()).is_ok()
+                    parse_resident_id(n, crate::clock::today()).is_ok()
                 } else {
                     (3..=30).contains(&n.chars().count())
                 };

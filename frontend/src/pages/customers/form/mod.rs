@@ -314,7 +314,7 @@ pub fn CustomerFormPage(props: &CustomerFormPageProps) -> Html {
     // What the resident ID says, next to the field.
     let id_hint = (!org && form.id_type == "resident_id")
         .then(|| {
-            let today = chrono::Utc::now().date_naive();
+            let today = crate::clock::today();
             parse_resident_id(&form.id_number, today).ok().map(|id| {
                 trf(
                     lang,
