@@ -1405,6 +1405,26 @@ fn contact_money_is_bounded() {
     });
 }
 
+/// Two institutions far from Beijing made by `admin`: codes `[pago, kiritimati]` in Pago Pago
+/// (UTC−11) and Kiritimati (UTC+14), whose dates differ for most of every day; their ids.
+fn far_institutions(srv: &Srv, admin: &str, codes: [&str; 2]) -> Vec<String> {
+    codes
+        .into_iter()
+        .zip(["Pacific/Pago_Pago", "Pacific/Kiritimati"])
+        .map(|(code, zone)| {
+            srv.post(
+                "/api/v1/institutions",
+                admin,
+                json!({"code": code, "name": code, "city": "海外", "local": false, "time_zone": zone}),
+            )
+            .ok(201)["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
 /// the web app's "today" (default days, birth-date checks) is the user's first
 /// institution's date, not the browser's: `/auth/me` names that zone. A user of Kiritimati
 /// (UTC+14) and Pago Pago (UTC−11) gets the first by code; a user without an institution
@@ -1418,21 +1438,7 @@ fn me_names_the_time_zone_of_the_users_today() {
             json!("Asia/Shanghai"),
             "no institution yet: the group's home zone"
         );
-        let mut ids = Vec::new();
-        for (code, zone) in [
-            ("ZPPG", "Pacific/Pago_Pago"),
-            ("AKIR", "Pacific/Kiritimati"),
-        ] {
-            let inst = srv
-                .post(
-                    "/api/v1/institutions",
-                    &admin,
-                    json!({"code": code, "name": code, "city": "海外", "local": false, "time_zone": zone}),
-                )
-                .ok(201)
-                .clone();
-            ids.push(inst["id"].as_str().unwrap().to_string());
-        }
+        let ids = far_institutions(srv, &admin, ["ZPPG", "AKIR"]);
         for (username, institutions) in [
             ("agent.pago", vec![&ids[0]]),
             ("agent.both", vec![&ids[0], &ids[1]]),
@@ -1471,21 +1477,7 @@ fn me_names_the_time_zone_of_the_users_today() {
 fn overdue_is_counted_in_the_institutions_time_zone() {
     each_backend(|srv| {
         let admin = srv.admin();
-        let mut ids = Vec::new();
-        for (code, zone) in [
-            ("PPG1", "Pacific/Pago_Pago"),
-            ("KIR1", "Pacific/Kiritimati"),
-        ] {
-            let inst = srv
-                .post(
-                    "/api/v1/institutions",
-                    &admin,
-                    json!({"code": code, "name": code, "city": "海外", "local": false, "time_zone": zone}),
-                )
-                .ok(201)
-                .clone();
-            ids.push(inst["id"].as_str().unwrap().to_string());
-        }
+        let ids = far_institutions(srv, &admin, ["PPG1", "KIR1"]);
         srv.post(
             "/api/v1/users",
             &admin,
