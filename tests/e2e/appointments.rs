@@ -8,13 +8,7 @@ use crate::support;
 
 use hcrm_db::testing::{TestDb, backends};
 use serde_json::{Value, json};
-use support::{ADMIN_PASSWORD, Server, TempDir};
-
-fn created(server: &Server, path: &str, token: &str, body: Value) -> Value {
-    let (status, v) = server.json("POST", path, Some(token), Some(body));
-    assert_eq!(status, 201, "{path}: {v}");
-    v
-}
+use support::{ADMIN_PASSWORD, STAFF_PASSWORD, Server, TempDir};
 
 #[test]
 fn two_server_processes_book_exactly_the_last_five_places_of_a_hundred_requests() {
@@ -28,39 +22,23 @@ fn two_server_processes_book_exactly_the_last_five_places_of_a_hundred_requests(
         let one = Server::start(&dir.0, &env);
         let two = Server::start(&dir.0, &env);
         let admin = one.login("admin", ADMIN_PASSWORD);
-        let inst = created(
-            &one,
-            "/api/v1/institutions",
-            &admin,
-            json!({"code": "BJ01", "name": "北京一院", "city": "北京", "local": true}),
-        );
-        for (username, role) in [("agent.a", "agent"), ("sup.a", "supervisor")] {
-            created(
-                &one,
-                "/api/v1/users",
-                &admin,
-                json!({"username": username, "display_name": username, "password": "Passw0rd-x",
-                        "roles": [role], "institution_ids": [inst["id"]]}),
-            );
-        }
-        let dep = created(
-            &one,
+        let (inst, _) =
+            one.institution_with_staff(&admin, &[("agent.a", "agent"), ("sup.a", "supervisor")]);
+        let dep = one.created(
             "/api/v1/departments",
             &admin,
             json!({"institution_id": inst["id"], "name": "心内科"}),
         );
-        let doc = created(
-            &one,
+        let doc = one.created(
             "/api/v1/doctors",
             &admin,
             json!({"department_id": dep["id"], "name": "李建国", "title": "主任医师"}),
         );
-        let sup = one.login("sup.a", "Passw0rd-x");
-        let agent = one.login("agent.a", "Passw0rd-x");
+        let sup = one.login("sup.a", STAFF_PASSWORD);
+        let agent = one.login("agent.a", STAFF_PASSWORD);
         let today = hcrm_domain::time::today_in("Asia/Shanghai");
         let session = |days: u64, capacity: i32| {
-            created(
-                &two,
+            two.created(
                 "/api/v1/clinic-sessions",
                 &sup,
                 json!({"doctor_id": doc["id"], "date": today + chrono::Days::new(days),
@@ -72,8 +50,7 @@ fn two_server_processes_book_exactly_the_last_five_places_of_a_hundred_requests(
         let next = session(2, 9);
         let people: Vec<Value> = (0..100)
             .map(|i| {
-                created(
-                    if i % 2 == 0 { &one } else { &two },
+                (if i % 2 == 0 { &one } else { &two }).created(
                     "/api/v1/customers",
                     &agent,
                     json!({"kind": "individual", "name": format!("患者{i}"),

@@ -8,7 +8,7 @@ use crate::support;
 
 use hcrm_db::testing::{TestDb, backends};
 use serde_json::json;
-use support::{ADMIN_PASSWORD, Server, TempDir};
+use support::{ADMIN_PASSWORD, STAFF_PASSWORD, Server, TempDir};
 
 #[test]
 fn two_server_processes_number_fifty_concurrent_complaints_one_to_fifty() {
@@ -22,25 +22,9 @@ fn two_server_processes_number_fifty_concurrent_complaints_one_to_fifty() {
         let one = Server::start(&dir.0, &env);
         let two = Server::start(&dir.0, &env);
         let admin = one.login("admin", ADMIN_PASSWORD);
-        let (status, inst) = one.json(
-            "POST",
-            "/api/v1/institutions",
-            Some(&admin),
-            Some(json!({"code": "BJ01", "name": "北京一院", "city": "北京", "local": true})),
-        );
-        assert_eq!(status, 201, "{inst}");
-        let (status, user) = one.json(
-            "POST",
-            "/api/v1/users",
-            Some(&admin),
-            Some(
-                json!({"username": "agent.a", "display_name": "接待员", "password": "Passw0rd-x",
-                        "roles": ["agent"], "institution_ids": [inst["id"]]}),
-            ),
-        );
-        assert_eq!(status, 201, "{user}");
+        one.institution_with_staff(&admin, &[("agent.a", "agent")]);
         // Signed in on the first server, the token works on the second (one secret).
-        let agent = one.login("agent.a", "Passw0rd-x");
+        let agent = one.login("agent.a", STAFF_PASSWORD);
         let (status, customer) = two.json(
             "POST",
             "/api/v1/customers",

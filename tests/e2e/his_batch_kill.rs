@@ -20,12 +20,6 @@ use support::{ADMIN_PASSWORD, Server, TempDir};
 
 const PATH: &str = "/api/v1/integration/batches";
 
-pub(crate) fn created(server: &Server, path: &str, token: &str, body: Value) -> Value {
-    let (status, v) = server.json("POST", path, Some(token), Some(body));
-    assert_eq!(status, 201, "{path}: {v}");
-    v
-}
-
 /// `n` patients, each with an outpatient visit and an admission.
 pub(crate) fn batch(tag: &str, n: usize) -> Value {
     let at = |days: i64| (chrono::Utc::now() - chrono::Duration::days(days)).to_rfc3339();
@@ -94,21 +88,9 @@ fn writing(db: &TestDb, limit: Duration) -> bool {
 /// An institution BJ01 and its HIS client's API key (integration role).
 pub(crate) fn his_client(server: &Server) -> String {
     let admin = server.login("admin", ADMIN_PASSWORD);
-    let inst = created(
-        server,
-        "/api/v1/institutions",
-        &admin,
-        json!({"code": "BJ01", "name": "北京一院", "city": "北京", "local": true}),
-    );
-    let his = created(
-        server,
-        "/api/v1/users",
-        &admin,
-        json!({"username": "his.bj01", "display_name": "HIS", "password": "Passw0rd-x",
-                "roles": ["integration"], "institution_ids": [inst["id"]]}),
-    );
-    created(
-        server,
+    let (_, users) = server.institution_with_staff(&admin, &[("his.bj01", "integration")]);
+    let his = &users[0];
+    server.created(
         &format!("/api/v1/users/{}/api-keys", his["id"].as_str().unwrap()),
         &admin,
         json!({"name": "HIS"}),

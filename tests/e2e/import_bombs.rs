@@ -14,8 +14,7 @@ use std::time::Instant;
 use crate::support;
 
 use hcrm_db::testing::{TestDb, backends};
-use serde_json::json;
-use support::{ADMIN_PASSWORD, PERF_6_MIB, Server, TempDir};
+use support::{ADMIN_PASSWORD, PERF_6_MIB, STAFF_PASSWORD, Server, TempDir};
 
 const CSV: &str = "text/csv";
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -38,23 +37,7 @@ fn crafted_imports_are_refused_and_keep_the_server_under_150_mb() {
         let env = [("DATABASE_URL", db.url.as_str())];
         let server = Server::start(&dir.0, &env);
         let admin = server.login("admin", ADMIN_PASSWORD);
-        let (status, inst) = server.json(
-            "POST",
-            "/api/v1/institutions",
-            Some(&admin),
-            Some(json!({"code": "BJ01", "name": "北京医院", "city": "北京", "local": true})),
-        );
-        assert_eq!(status, 201, "{inst}");
-        let (status, user) = server.json(
-            "POST",
-            "/api/v1/users",
-            Some(&admin),
-            Some(
-                json!({"username": "sup.a", "display_name": "主管", "password": "Passw0rd-x",
-                "roles": ["supervisor"], "institution_ids": [inst["id"]]}),
-            ),
-        );
-        assert_eq!(status, 201, "{user}");
+        server.institution_with_staff(&admin, &[("sup.a", "supervisor")]);
         let pid = server.pid();
         eprintln!(
             "{backend}: idle {:.0} MB resident ({:.0} MB anonymous, {:.0} MB of mapped files)",
@@ -170,7 +153,7 @@ fn crafted_imports_are_refused_and_keep_the_server_under_150_mb() {
             // A fresh process for each file: memory an allocator keeps after one file would
             // count against the next.
             let server = Server::start(&dir.0, &env);
-            let sup = server.login("sup.a", "Passw0rd-x");
+            let sup = server.login("sup.a", STAFF_PASSWORD);
             let pid = server.pid();
             let size = file.len();
             let started = Instant::now();
@@ -196,7 +179,7 @@ fn crafted_imports_are_refused_and_keep_the_server_under_150_mb() {
         }
         // Nothing was imported but the customer of the file at the limits.
         let server = Server::start(&dir.0, &env);
-        let sup = server.login("sup.a", "Passw0rd-x");
+        let sup = server.login("sup.a", STAFF_PASSWORD);
         let (_, list) = server.json(
             "GET",
             "/api/v1/customers?limit=1&exact_total=true",

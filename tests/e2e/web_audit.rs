@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use support::browser::{Browser, ESCAPE, SHIFT, TAB, web_dist};
 use support::{ADMIN_PASSWORD, Server, TempDir};
 
-const PW: &str = "Staff2026x";
+use crate::support::STAFF_PASSWORD as PW;
 
 /// BJ01 and SH01, and one user per `(username, name, role, institution code, group-wide)`.
 fn organisation(server: &Server, users: &[(&str, &str, &str, &str, bool)]) -> Value {

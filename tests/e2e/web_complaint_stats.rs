@@ -13,7 +13,7 @@ use serde_json::json;
 use support::browser::{Browser, web_dist};
 use support::{ADMIN_PASSWORD, Server, TempDir};
 
-const PASSWORD: &str = "Staff2026x";
+use crate::support::STAFF_PASSWORD as PASSWORD;
 
 fn set_lang(b: &Browser, lang: &str) {
     let now = b.script("return document.documentElement.lang");

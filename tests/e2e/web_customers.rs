@@ -9,7 +9,7 @@ use crate::support;
 
 use serde_json::json;
 use support::browser::{Browser, web_dist};
-use support::{ADMIN_PASSWORD, Server, TempDir};
+use support::{ADMIN_PASSWORD, STAFF_PASSWORD, Server, TempDir};
 
 #[test]
 fn agent_searches_opens_records_a_contact_and_sees_the_reminder() {
@@ -180,10 +180,10 @@ fn agent_breaks_the_glass_with_a_category_and_the_supervisor_reviews_it() {
         ("wang.fang", "王芳", "agent", "BJ01"),
         ("yang.fan", "杨帆", "supervisor", "SH01"),
     ] {
-        let (status, u) = server.json("POST", "/api/v1/users", Some(&admin), Some(json!({"username": username, "display_name": name, "password": "Staff2026x", "roles": [role], "institution_ids": [inst[code]]})));
+        let (status, u) = server.json("POST", "/api/v1/users", Some(&admin), Some(json!({"username": username, "display_name": name, "password": STAFF_PASSWORD, "roles": [role], "institution_ids": [inst[code]]})));
         assert_eq!(status, 201, "{u}");
     }
-    let sup = server.login("yang.fan", "Staff2026x");
+    let sup = server.login("yang.fan", STAFF_PASSWORD);
     let (status, customer) = server.json(
         "POST",
         "/api/v1/customers",
@@ -196,7 +196,7 @@ fn agent_breaks_the_glass_with_a_category_and_the_supervisor_reviews_it() {
     let b = Browser::start();
     b.go(&format!("{}/", server.base));
     b.type_into("#login-username", "wang.fang");
-    b.type_into("#login-password", "Staff2026x");
+    b.type_into("#login-password", STAFF_PASSWORD);
     b.click("#login-submit");
     b.find("#current-user");
     // A link from elsewhere (a referral, a relation) is how an agent meets such a record.
@@ -235,7 +235,7 @@ fn agent_breaks_the_glass_with_a_category_and_the_supervisor_reviews_it() {
     // The Shanghai supervisor reviews it; the category reads in either language.
     b.click("#logout");
     b.type_into("#login-username", "yang.fan");
-    b.type_into("#login-password", "Staff2026x");
+    b.type_into("#login-password", STAFF_PASSWORD);
     b.click("#login-submit");
     b.find("#current-user");
     b.go(&format!("{}/admin/break-glass", server.base));

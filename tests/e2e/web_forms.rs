@@ -12,7 +12,7 @@ use crate::support;
 
 use serde_json::{Value, json};
 use support::browser::{Browser, web_dist};
-use support::{ADMIN_PASSWORD, Server, TempDir};
+use support::{ADMIN_PASSWORD, STAFF_PASSWORD, Server, TempDir};
 
 /// A server with BJ01, an agent (wang.fang) and a supervisor (li.na), and the browser signed in
 /// as `who`.
@@ -31,13 +31,13 @@ fn setup(who: &str) -> (TempDir, Server, Browser, String, String) {
         ("wang.fang", "王芳", "agent"),
         ("li.na", "李娜", "supervisor"),
     ] {
-        let (status, u) = server.json("POST", "/api/v1/users", Some(&admin), Some(json!({"username": username, "display_name": name, "password": "Staff2026x", "roles": [role], "institution_ids": [inst["id"]]})));
+        let (status, u) = server.json("POST", "/api/v1/users", Some(&admin), Some(json!({"username": username, "display_name": name, "password": STAFF_PASSWORD, "roles": [role], "institution_ids": [inst["id"]]})));
         assert_eq!(status, 201, "{u}");
     }
-    let agent = server.login("wang.fang", "Staff2026x");
-    let sup = server.login("li.na", "Staff2026x");
+    let agent = server.login("wang.fang", STAFF_PASSWORD);
+    let sup = server.login("li.na", STAFF_PASSWORD);
     let b = Browser::start();
-    b.sign_in(&server.base, who, "Staff2026x");
+    b.sign_in(&server.base, who, STAFF_PASSWORD);
     (dir, server, b, agent, sup)
 }
 

@@ -10,7 +10,7 @@ use crate::support;
 
 use serde_json::{Value, json};
 use support::browser::{Browser, web_dist};
-use support::{ADMIN_PASSWORD, Server, TempDir};
+use support::{ADMIN_PASSWORD, STAFF_PASSWORD, Server, TempDir};
 
 fn set_lang(b: &Browser, lang: &str) {
     let now = b.script("return document.documentElement.lang");
@@ -49,7 +49,7 @@ fn his_user(server: &Server) -> (String, Value) {
         "/api/v1/users",
         Some(&admin),
         Some(
-            json!({"username": "his.bj01", "display_name": "HIS 北京", "password": "Staff2026x",
+            json!({"username": "his.bj01", "display_name": "HIS 北京", "password": STAFF_PASSWORD,
                     "roles": ["integration"], "institution_ids": [inst["id"]]}),
         ),
     );

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use support::browser::{Browser, web_dist};
 use support::{ADMIN_PASSWORD, Server, TempDir};
 
-const PASSWORD: &str = "Staff2026x";
+use crate::support::STAFF_PASSWORD as PASSWORD;
 const WANGJING: &str = "北京朝阳区望京街道办事处";
 
 struct World {

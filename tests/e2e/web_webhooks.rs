@@ -13,7 +13,7 @@ use crate::support;
 use hcrm_server::webhooks::receiver::Receiver;
 use serde_json::json;
 use support::browser::{Browser, web_dist};
-use support::{ADMIN_PASSWORD, Server, TempDir};
+use support::{ADMIN_PASSWORD, STAFF_PASSWORD, Server, TempDir};
 
 fn set_lang(b: &Browser, lang: &str) {
     let want = if lang == "zh" { "zh-CN" } else { "en" };
@@ -51,7 +51,7 @@ fn web_webhooks_subscribe_show_the_log_and_redeliver_in_both_languages() {
         "/api/v1/users",
         Some(&admin),
         Some(
-            json!({"username": "wang.fang", "display_name": "王芳", "password": "Staff2026x",
+            json!({"username": "wang.fang", "display_name": "王芳", "password": STAFF_PASSWORD,
                     "roles": ["agent"], "institution_ids": [inst["id"]]}),
         ),
     );
@@ -91,7 +91,7 @@ fn web_webhooks_subscribe_show_the_log_and_redeliver_in_both_languages() {
     assert!(b.page_text().contains("就诊已记录"));
 
     // A visit: its event reaches the receiver, signed with the secret shown.
-    let agent = server.login("wang.fang", "Staff2026x");
+    let agent = server.login("wang.fang", STAFF_PASSWORD);
     let (_, customer) = server.json(
         "POST",
         "/api/v1/customers",

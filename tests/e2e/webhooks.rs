@@ -15,17 +15,10 @@ use crate::support;
 use hcrm_db::testing::{TestDb, backends};
 use hcrm_server::webhooks::receiver::{Receiver, Reply};
 use serde_json::{Value, json};
-use support::{ADMIN_PASSWORD, Server, TempDir};
-
-fn created(server: &Server, path: &str, token: &str, body: Value) -> Value {
-    let (status, v) = server.json("POST", path, Some(token), Some(body));
-    assert_eq!(status, 201, "{path}: {v}");
-    v
-}
+use support::{ADMIN_PASSWORD, STAFF_PASSWORD, Server, TempDir};
 
 fn visit(server: &Server, token: &str, customer: &Value) {
-    created(
-        server,
+    server.created(
         "/api/v1/visits",
         token,
         json!({"customer_id": customer, "kind": "outpatient",
@@ -57,30 +50,16 @@ fn a_server_killed_mid_delivery_loses_nothing_and_repeats_only_the_message_in_fl
         let setup = Server::start(&dir.0, &with_worker(false));
         let first = &setup;
         let admin = first.login("admin", ADMIN_PASSWORD);
-        let inst = created(
-            first,
-            "/api/v1/institutions",
-            &admin,
-            json!({"code": "BJ01", "name": "北京一院", "city": "北京", "local": true}),
-        );
-        created(
-            first,
-            "/api/v1/users",
-            &admin,
-            json!({"username": "agent.a", "display_name": "agent", "password": "Passw0rd-x",
-                   "roles": ["agent"], "institution_ids": [inst["id"]]}),
-        );
-        let shown = created(
-            first,
+        let (inst, _) = first.institution_with_staff(&admin, &[("agent.a", "agent")]);
+        let shown = first.created(
             "/api/v1/webhooks",
             &admin,
             json!({"institution_id": inst["id"], "url": receiver.url, "event_types": ["visit_recorded"]}),
         );
         receiver.set_secret(shown["secret"].as_str().unwrap());
         let sub = shown["subscription"]["id"].as_str().unwrap().to_string();
-        let agent = first.login("agent.a", "Passw0rd-x");
-        let wang = created(
-            first,
+        let agent = first.login("agent.a", STAFF_PASSWORD);
+        let wang = first.created(
             "/api/v1/customers",
             &agent,
             json!({"kind": "individual", "name": "王秀英", "phones": ["13800138001"]}),
@@ -103,7 +82,7 @@ fn a_server_killed_mid_delivery_loses_nothing_and_repeats_only_the_message_in_fl
         }
         drop(setup);
         let first = Server::start(&dir.0, &env);
-        let agent = first.login("agent.a", "Passw0rd-x");
+        let agent = first.login("agent.a", STAFF_PASSWORD);
         assert!(
             receiver.wait(Duration::from_secs(20), |got| got.len() >= 5),
             "{backend}: {} received",
@@ -158,7 +137,7 @@ fn a_server_killed_mid_delivery_loses_nothing_and_repeats_only_the_message_in_fl
 
         // Two servers, one database: each new message is sent by one of them.
         let third = Server::start(&dir.0, &env);
-        let agent = second.login("agent.a", "Passw0rd-x");
+        let agent = second.login("agent.a", STAFF_PASSWORD);
         for i in 0..30 {
             let s = if i % 2 == 0 { &second } else { &third };
             visit(s, &agent, &wang);

@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 pub const ADMIN_PASSWORD: &str = "Admin2026x";
+/// The password of every staff member the tests make ([`Server::institution_with_staff`],
+/// [`web::Hospital::staff`]).
+pub const STAFF_PASSWORD: &str = "Staff2026x";
 
 /// PERF-6: the server's resident memory stays under 150 MB (its peak, `VmHWM`, in MiB).
 pub const PERF_6_MIB: f64 = 150.0;
@@ -217,6 +220,39 @@ impl Server {
         );
         assert_eq!(status, 200, "{body}");
         body["access_token"].as_str().expect("token").to_string()
+    }
+
+    /// POSTs `body` to `path` as `token`; what it created (the answer must be 201).
+    pub fn created(&self, path: &str, token: &str, body: Value) -> Value {
+        let (status, v) = self.json("POST", path, Some(token), Some(body));
+        assert_eq!(status, 201, "{path}: {v}");
+        v
+    }
+
+    /// The institution BJ01 (北京一院) made by the administrator `admin`, with `staff`
+    /// (username, role) in it, password [`STAFF_PASSWORD`]; the institution and the users.
+    pub fn institution_with_staff(
+        &self,
+        admin: &str,
+        staff: &[(&str, &str)],
+    ) -> (Value, Vec<Value>) {
+        let inst = self.created(
+            "/api/v1/institutions",
+            admin,
+            serde_json::json!({"code": "BJ01", "name": "北京一院", "city": "北京", "local": true}),
+        );
+        let users = staff
+            .iter()
+            .map(|(username, role)| {
+                self.created(
+                    "/api/v1/users",
+                    admin,
+                    serde_json::json!({"username": username, "display_name": username,
+                        "password": STAFF_PASSWORD, "roles": [role], "institution_ids": [inst["id"]]}),
+                )
+            })
+            .collect();
+        (inst, users)
     }
 
     /// The server's process id.

@@ -7,8 +7,7 @@ use serde_json::{Value, json};
 use super::browser::web_dist;
 use super::{ADMIN_PASSWORD, Server, TempDir};
 
-/// The password of every staff member made here.
-pub const STAFF_PASSWORD: &str = "Staff2026x";
+pub use super::STAFF_PASSWORD;
 /// WebDriver's Enter key ([`super::browser::Browser::keys`]).
 pub const ENTER: &str = "\u{E007}";
 /// The widths every page is looked at: desktop and phone (width, height, mobile, name).
