@@ -51,7 +51,7 @@ const MI_OPTION_ALLOW_THP: libmimalloc_sys::mi_option_t = 43;
 /// use (Debian's default `max_ptes_none` of 511), an idle server grew from 21 to 40 MiB in
 /// its first 15 s with no request, and a sign-in's 19 MiB of Argon2 memory given back was
 /// hidden by the growth (the e2e test `security::an_idle_server_gives…` failed in CI at
-/// 43.6 → 29.6 MiB). Without them the idle server stays at ~13 MiB. `prctl` turns them off for
+/// 43.6 → 29.6 MiB). Without them the idle server stays at ~16 MiB. `prctl` turns them off for
 /// the process, the arena mimalloc reserved before `main` included; the option keeps mimalloc
 /// from asking for them again.
 #[allow(unsafe_code)]
