@@ -128,53 +128,35 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJsonBody<T> {
     }
 }
 
-/// A JSON body past [`crate::MAX_JSON_BYTES`] (a HIS batch of up to 1,000 items): at most
-/// `limit` bytes (413), JSON only (415), syntax 400, shape 422, strings in NFC — as
-/// [`JsonBody`], and never failing before the permission guard. Keeps the bytes as sent (a
-/// batch's replay is known by their hash).
-pub struct LargeJsonBody<T>(Result<(T, web::Bytes), ApiError>);
-
-impl<T> LargeJsonBody<T> {
-    /// The body and its bytes, or the problem with it.
-    pub fn parsed(self) -> Result<(T, web::Bytes), ApiError> {
-        self.0
-    }
-}
-
 /// The largest HIS batch body.
 pub const MAX_LARGE_JSON_BYTES: usize = 8 * 1024 * 1024;
 
-impl<T: DeserializeOwned + 'static> FromRequest for LargeJsonBody<T> {
-    type Error = std::convert::Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        let bytes = web::Bytes::from_request(&req, payload);
-        Box::pin(async move {
-            let read = match bytes.await {
-                Ok(b) if b.len() > MAX_LARGE_JSON_BYTES => Err(ApiError::PayloadTooLarge),
-                Ok(b) if !is_json(&req) => {
-                    let _ = b;
-                    Err(ApiError::UnsupportedMediaType)
-                }
-                Ok(b) => std::str::from_utf8(&b)
-                    .map_err(|e| ApiError::BadRequest {
-                        code: "malformed_json",
-                        detail: e.to_string(),
-                    })
-                    .and_then(parse)
-                    .map(|v| (v, b.clone())),
-                Err(e) => Err(match e.as_error::<actix_web::error::PayloadError>() {
-                    Some(actix_web::error::PayloadError::Overflow) => ApiError::PayloadTooLarge,
-                    _ => ApiError::BadRequest {
-                        code: "malformed_json",
-                        detail: e.to_string(),
-                    },
-                }),
-            };
-            Ok(LargeJsonBody(read))
-        })
+/// A JSON body past [`crate::MAX_JSON_BYTES`] (a HIS batch of up to 1,000 items) and its bytes
+/// as sent (a batch's replay is known by their hash): at most [`MAX_LARGE_JSON_BYTES`] (413),
+/// JSON only (415), syntax 400, shape 422, strings in NFC — as [`JsonBody`]. Read by the
+/// handler itself, after its permission guard and once it has its turn, so that a request
+/// waiting holds no body (PERF-6).
+pub async fn read_large_json<T: DeserializeOwned>(
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> Result<(T, web::Bytes), ApiError> {
+    match web::Bytes::from_request(req, &mut payload.into_inner()).await {
+        Ok(b) if b.len() > MAX_LARGE_JSON_BYTES => Err(ApiError::PayloadTooLarge),
+        Ok(_) if !is_json(req) => Err(ApiError::UnsupportedMediaType),
+        Ok(b) => std::str::from_utf8(&b)
+            .map_err(|e| ApiError::BadRequest {
+                code: "malformed_json",
+                detail: e.to_string(),
+            })
+            .and_then(parse)
+            .map(|v| (v, b.clone())),
+        Err(e) => Err(match e.as_error::<actix_web::error::PayloadError>() {
+            Some(actix_web::error::PayloadError::Overflow) => ApiError::PayloadTooLarge,
+            _ => ApiError::BadRequest {
+                code: "malformed_json",
+                detail: e.to_string(),
+            },
+        }),
     }
 }
 

@@ -31,13 +31,11 @@ impl Hospital {
             &[("HCRM_WEB_DIR", dist.to_str().expect("utf-8 path"))],
         );
         let admin = server.login("admin", ADMIN_PASSWORD);
-        let (status, institution) = server.json(
-            "POST",
+        let institution = server.created(
             "/api/v1/institutions",
-            Some(&admin),
-            Some(json!({"code": "BJ01", "name": "北京和睦家医院", "city": "北京", "local": true})),
+            &admin,
+            json!({"code": "BJ01", "name": "北京和睦家医院", "city": "北京", "local": true}),
         );
-        assert_eq!(status, 201, "{institution}");
         Hospital {
             server,
             admin,
@@ -90,11 +88,7 @@ impl Hospital {
     }
 
     fn post(&self, path: &str, body: Value) -> Value {
-        let (status, v) = self
-            .server
-            .json("POST", path, Some(&self.admin), Some(body));
-        assert_eq!(status, 201, "{path}: {v}");
-        v
+        self.server.created(path, &self.admin, body)
     }
 }
 

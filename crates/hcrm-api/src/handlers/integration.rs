@@ -6,7 +6,7 @@
 
 use std::time::Instant;
 
-use actix_web::{FromRequest, HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use hcrm_db::integration::{self as store, Filter, NewBatch};
 use hcrm_domain::Permission;
 use hcrm_domain::api::Page;
@@ -21,7 +21,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::{Authz, Caller, perm};
-use crate::body::LargeJsonBody;
+use crate::body::read_large_json;
 use crate::error::{ApiError, validate};
 use crate::handlers::{institution_for_new, page, window};
 use crate::his::{self, Prepared};
@@ -101,10 +101,7 @@ pub async fn upsert(
     // The turn comes before the body is read: a batch waiting for it holds no more than its
     // connection (PERF-6).
     let _turn = state.batch_turn().await?;
-    let body = LargeJsonBody::<BatchUpsert>::from_request(&req, &mut payload.into_inner())
-        .await
-        .unwrap_or_else(|never| match never {});
-    let (x, bytes) = body.parsed()?;
+    let (x, bytes) = read_large_json::<BatchUpsert>(&req, payload).await?;
     if x.item_count() > MAX_BATCH_ITEMS {
         return Err(ApiError::too_large(
             "items",
